@@ -1,0 +1,67 @@
+import type { IncomingMessage } from 'node:http';
+import multipart from '@fastify/multipart';
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
+import { AppModule } from './app.module';
+import { AppConfig } from './config/app-config';
+import { HttpExceptionFilter } from './common/http-exception.filter';
+import { requestIdOf } from './common/request-context';
+import { createValidationPipe } from './common/validation';
+import { WorkerModule } from './worker.module';
+
+export const API_PREFIX = 'api/v1';
+
+/** Builds the HTTP API exactly as production runs it; tests use the same function. */
+export async function createApiApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: config.http.bodyLimitBytes, trustProxy: true, genReqId: (req: IncomingMessage) => requestIdOf(req) });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { bufferLogs: true, abortOnError: false });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+
+  const filter = new HttpExceptionFilter();
+  // Errors raised by Fastify before a route runs (malformed JSON, body too large) get the same body shape.
+  app.getHttpAdapter().getInstance().setErrorHandler((error, _req, reply) => {
+    const body = filter.toBody(error);
+    void reply.status(body.statusCode).send(body);
+  });
+  await app.register(multipart as never, { limits: { fileSize: config.http.bodyLimitBytes, files: 1, fields: 5, parts: 6 } });
+
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready'] });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(filter);
+  app.enableCors(config.http.corsOrigins.length ? { origin: config.http.corsOrigins } : { origin: false });
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Capitation budget manager (医共体医保打包付费)')
+      .setDescription('County medical-community capitation: fund year, allocation, monthly claims, disbursement and year-end settlement.')
+      .setVersion('v1')
+      .build(),
+  );
+  SwaggerModule.setup(config.http.swaggerPath, app, document, { jsonDocumentUrl: `${config.http.swaggerPath}/openapi.json` });
+  await app.init();
+  await assertSchemaCurrent(app);
+  return app;
+}
+
+/** Builds the worker (no HTTP); it starts consuming once `init()` resolves. */
+export async function createWorkerApp(config: AppConfig): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true, abortOnError: false });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  await app.init();
+  await assertSchemaCurrent(app);
+  return app;
+}
+
+async function assertSchemaCurrent(app: INestApplicationContext): Promise<void> {
+  if (await app.get(DataSource).showMigrations()) {
+    await app.close();
+    throw new Error('the database schema is behind the code: run `npm run migration:run` first');
+  }
+}

@@ -1,0 +1,60 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { DomainError } from '../domain/domain-error';
+import { MoneyFormatError } from '../domain/money';
+import { ApiErrorBody, InputValidationError, STATUS_OF_KIND } from './api-error';
+import { currentContext } from './request-context';
+
+const CODE_OF_STATUS: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  406: 'NOT_ACCEPTABLE',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'UNPROCESSABLE',
+  429: 'TOO_MANY_REQUESTS',
+};
+
+/** Turns every error into the one body shape; unexpected errors are logged and answered 500 without internals. */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const body = this.toBody(exception);
+    if (body.statusCode >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
+  }
+
+  toBody(exception: unknown): ApiErrorBody {
+    const requestId = currentContext().requestId;
+    if (exception instanceof DomainError) {
+      return { statusCode: STATUS_OF_KIND[exception.kind], code: exception.code, message: exception.message, details: exception.details, requestId };
+    }
+    if (exception instanceof InputValidationError) {
+      return { statusCode: 400, code: 'VALIDATION_FAILED', message: exception.message, details: exception.details, requestId };
+    }
+    if (exception instanceof MoneyFormatError) {
+      return { statusCode: 400, code: 'VALIDATION_FAILED', message: exception.message, details: [{ field: '', rule: 'money', message: exception.message }], requestId };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      const message = typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
+      return { statusCode: status, code: CODE_OF_STATUS[status] ?? `HTTP_${status}`, message, details: [], requestId };
+    }
+    // Fastify's own errors (body too large, malformed JSON, bad content type) carry statusCode and code.
+    const fastifyError = exception as { statusCode?: unknown; code?: unknown; message?: unknown };
+    if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+      const status = fastifyError.statusCode;
+      const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : status === 400 ? 'MALFORMED_REQUEST' : (CODE_OF_STATUS[status] ?? `HTTP_${status}`);
+      return { statusCode: status, code, message: String(fastifyError.message ?? 'bad request'), details: [{ field: '', rule: String(fastifyError.code ?? code), message: String(fastifyError.message ?? '') }], requestId };
+    }
+    return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, code: 'INTERNAL_ERROR', message: 'internal error; quote the request id to the operators', details: [], requestId };
+  }
+}

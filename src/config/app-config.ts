@@ -1,0 +1,124 @@
+import { plainToInstance } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
+
+/** Raw environment, validated once at start-up. Every variable is documented in config/example.env. */
+class Environment {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: string = 'development';
+
+  @IsString()
+  HOST: string = '0.0.0.0';
+
+  @IsInt() @Min(1) @Max(65535)
+  PORT: number = 3000;
+
+  @IsString()
+  PUBLIC_URL: string = '';
+
+  @IsInt() @Min(1024) @Max(256 * 1024 * 1024)
+  BODY_LIMIT_BYTES: number = 32 * 1024 * 1024;
+
+  @IsString()
+  CORS_ORIGINS: string = '';
+
+  @IsString() @MinLength(1)
+  DB_HOST: string = '127.0.0.1';
+
+  @IsInt() @Min(1) @Max(65535)
+  DB_PORT: number = 3306;
+
+  @IsString() @MinLength(1)
+  DB_USER: string = 'root';
+
+  @IsString()
+  DB_PASSWORD: string = '';
+
+  @Matches(/^[A-Za-z0-9_]{1,64}$/, { message: 'DB_NAME must be 1-64 letters, digits or underscores' })
+  DB_NAME: string = 'capitation';
+
+  @IsInt() @Min(1) @Max(200)
+  DB_POOL_SIZE: number = 10;
+
+  @IsString() @MinLength(1)
+  REDIS_HOST: string = '127.0.0.1';
+
+  @IsInt() @Min(1) @Max(65535)
+  REDIS_PORT: number = 6379;
+
+  @IsString()
+  REDIS_PASSWORD: string = '';
+
+  @IsInt() @Min(0) @Max(15)
+  REDIS_DB: number = 0;
+
+  @Matches(/^[A-Za-z0-9_:-]{1,40}$/, { message: 'QUEUE_PREFIX must be 1-40 letters, digits, _ : -' })
+  QUEUE_PREFIX: string = 'cbm';
+
+  @IsInt() @Min(1) @Max(64)
+  WORKER_CONCURRENCY: number = 4;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: string = 'info';
+
+  @IsBoolean()
+  LOG_PRETTY: boolean = false;
+
+  @IsInt() @Min(1) @Max(1_000_000)
+  IMPORT_SYNC_MAX_ROWS: number = 5000;
+
+  @Matches(/^[a-z0-9/-]{1,64}$/, { message: 'SWAGGER_PATH must be a URL path segment' }) @MaxLength(64)
+  SWAGGER_PATH: string = 'docs';
+}
+
+const NUMERIC = new Set(['PORT', 'BODY_LIMIT_BYTES', 'DB_PORT', 'DB_POOL_SIZE', 'REDIS_PORT', 'REDIS_DB', 'WORKER_CONCURRENCY', 'IMPORT_SYNC_MAX_ROWS']);
+const BOOLEAN = new Set(['LOG_PRETTY']);
+
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  http: { host: string; port: number; publicUrl: string; bodyLimitBytes: number; corsOrigins: string[]; swaggerPath: string };
+  db: { host: string; port: number; user: string; password: string; name: string; poolSize: number };
+  redis: { host: string; port: number; password?: string; db: number };
+  queue: { prefix: string; concurrency: number };
+  log: { level: string; pretty: boolean };
+  registry: { importSyncMaxRows: number };
+}
+
+export class ConfigError extends Error {}
+
+/** Builds the typed configuration from environment variables; throws one error listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const raw: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined || value === '') continue;
+    if (NUMERIC.has(key)) raw[key] = /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+    else if (BOOLEAN.has(key)) raw[key] = value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
+    else raw[key] = value;
+  }
+  // DB_PASSWORD and REDIS_PASSWORD may legitimately be empty.
+  const e = plainToInstance(Environment, raw, { exposeDefaultValues: true });
+  const errors = validateSync(e, { whitelist: false, skipMissingProperties: false });
+  if (errors.length > 0) {
+    const lines = errors.map((err) => `${err.property}: ${Object.values(err.constraints ?? {}).join('; ')}`);
+    throw new ConfigError(`invalid configuration: ${lines.join(' | ')}`);
+  }
+  const publicUrl = e.PUBLIC_URL || `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`;
+  return {
+    env: e.NODE_ENV as AppConfig['env'],
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      publicUrl,
+      bodyLimitBytes: e.BODY_LIMIT_BYTES,
+      corsOrigins: e.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+      swaggerPath: e.SWAGGER_PATH,
+    },
+    db: { host: e.DB_HOST, port: e.DB_PORT, user: e.DB_USER, password: e.DB_PASSWORD, name: e.DB_NAME, poolSize: e.DB_POOL_SIZE },
+    redis: { host: e.REDIS_HOST, port: e.REDIS_PORT, password: e.REDIS_PASSWORD || undefined, db: e.REDIS_DB },
+    queue: { prefix: e.QUEUE_PREFIX, concurrency: e.WORKER_CONCURRENCY },
+    log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
+    registry: { importSyncMaxRows: e.IMPORT_SYNC_MAX_ROWS },
+  };
+}
+
+/** Injection token for the typed configuration. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

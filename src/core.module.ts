@@ -1,0 +1,43 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { APP_CONFIG, AppConfig } from './config/app-config';
+import { buildDataSourceOptions } from './database/data-source';
+import { requestIdOf } from './common/request-context';
+import { AuditModule } from './modules/audit/audit.module';
+import { QueueModule } from './queue/queue.module';
+
+/** What both the API and the worker need: configuration, logging, MySQL, Redis queues, audit. */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: CoreModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.log.level,
+            genReqId: (req: IncomingMessage, res: ServerResponse) => requestIdOf(req, res),
+            quietReqLogger: true,
+            customAttributeKeys: { reqId: 'requestId' },
+            autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health/') },
+            // Credentials never reach the logs; personal identifiers are never logged in the first place.
+            redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]'], censor: '[redacted]' },
+            serializers: {
+              req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+              res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+            },
+            transport: config.log.pretty ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
+          },
+        }),
+        TypeOrmModule.forRoot({ ...buildDataSourceOptions(config.db), retryAttempts: 0 }),
+        QueueModule,
+        AuditModule,
+      ],
+      providers: [{ provide: APP_CONFIG, useValue: config }],
+      exports: [APP_CONFIG],
+    };
+  }
+}

@@ -1,0 +1,35 @@
+import * as mysql2 from 'mysql2/promise';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { buildDataSourceOptions } from './data-source';
+
+/** Creates the schema (database) if it does not exist yet, in utf8mb4. */
+export async function ensureDatabase(db: AppConfig['db'], name = db.name): Promise<void> {
+  const conn = await mysql2.createConnection({ host: db.host, port: db.port, user: db.user, password: db.password, connectTimeout: 3000 });
+  try {
+    await conn.query(`CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } finally {
+    await conn.end();
+  }
+}
+
+export async function dropDatabase(db: AppConfig['db'], name: string): Promise<void> {
+  const conn = await mysql2.createConnection({ host: db.host, port: db.port, user: db.user, password: db.password, connectTimeout: 3000 });
+  try {
+    await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
+  } finally {
+    await conn.end();
+  }
+}
+
+/** Applies every pending migration from `migrations/`; returns the names applied. */
+export async function migrateUp(db: AppConfig['db'], name = db.name): Promise<string[]> {
+  await ensureDatabase(db, name);
+  const ds = await new DataSource(buildDataSourceOptions(db, { database: name })).initialize();
+  try {
+    const applied = await ds.runMigrations({ transaction: 'each' });
+    return applied.map((m) => m.name);
+  } finally {
+    await ds.destroy();
+  }
+}

@@ -1,0 +1,46 @@
+import { InstitutionRow } from '../modules/registry/institution.service';
+
+/** A demo county modelled on Weishan (巍山县, seed 002): ten townships, their village clinics, two private hospitals. */
+export const DEMO_COUNTY = { code: 'WS', name: '巍山彝族回族自治县', regionCode: '532927' };
+export const DEMO_COMMUNITY = { code: 'WS-MC', name: '巍山县县域医疗卫生共同体', countyCode: 'WS' };
+
+const TOWNSHIPS: [string, string[]][] = [
+  ['南诏镇', ['北门', '西边', '南山', '古城', '东莲花']],
+  ['庙街镇', ['庙街', '盟石', '古城', '云鹤']],
+  ['大仓镇', ['大仓', '新胜', '小三家', '甸中', '启明']],
+  ['永建镇', ['永建', '东莲花', '小围埂', '回辉登']],
+  ['巍宝山乡', ['巍宝', '新村', '营盘', '龙街']],
+  ['马鞍山乡', ['马鞍山', '青云', '中和', '河底']],
+  ['紫金乡', ['紫金', '光明', '大理石', '平安']],
+  ['五印乡', ['五印', '新塘子', '合作', '赵家']],
+  ['牛街乡', ['牛街', '茶山', '昔木', '联合', '龙潭']],
+  ['青华乡', ['青华', '吉祥', '三胜', '石佛']],
+];
+
+const county = DEMO_COUNTY.code;
+const mc = DEMO_COMMUNITY.code;
+const pad = (n: number) => String(n).padStart(2, '0');
+
+export const DEMO_INSTITUTIONS: InstitutionRow[] = [
+  { code: 'WS-YBJ', name: '巍山县医疗保障局', type: 'BUREAU', countyCode: county, communityCode: null, parentCode: null },
+  { code: 'WS-RMYY', name: '巍山县人民医院', type: 'LEAD_HOSPITAL', countyCode: county, communityCode: mc, parentCode: null },
+  { code: 'WS-ZYY', name: '巍山县中医医院', type: 'COUNTY_HOSPITAL', countyCode: county, communityCode: mc, parentCode: null },
+  ...TOWNSHIPS.flatMap(([township, villages], t): InstitutionRow[] => [
+    { code: `WS-TC-${pad(t + 1)}`, name: `${township}卫生院`, type: 'TOWNSHIP_CENTER', countyCode: county, communityCode: mc, parentCode: null },
+    ...villages.map((village, v): InstitutionRow => ({
+      code: `WS-VC-${pad(t + 1)}-${pad(v + 1)}`,
+      name: `${township}${village}村卫生室`,
+      type: 'VILLAGE_CLINIC',
+      countyCode: county,
+      communityCode: mc,
+      parentCode: `WS-TC-${pad(t + 1)}`,
+    })),
+  ]),
+  { code: 'WS-MY-01', name: '巍山仁和医院', type: 'PRIVATE_DESIGNATED', countyCode: county, communityCode: null, parentCode: null },
+  { code: 'WS-MY-02', name: '巍山康复医院', type: 'PRIVATE_DESIGNATED', countyCode: county, communityCode: null, parentCode: null },
+  { code: 'WS-CZJ', name: '巍山县财政局', type: 'FINANCE_BUREAU', countyCode: county, communityCode: null, parentCode: null },
+  { code: 'DL-YBJ', name: '大理白族自治州医疗保障局', type: 'PREFECTURE_BUREAU', countyCode: county, communityCode: null, parentCode: null },
+  { code: 'WS-WJJ', name: '巍山县卫生健康局', type: 'HEALTH_BUREAU', countyCode: county, communityCode: null, parentCode: null },
+  { code: 'WS-ZF', name: '巍山县人民政府', type: 'COUNTY_GOVERNMENT', countyCode: county, communityCode: null, parentCode: null },
+  { code: 'WS-PSWYH', name: '巍山县医共体评审委员会', type: 'REVIEW_COMMITTEE', countyCode: county, communityCode: null, parentCode: null },
+];

@@ -1,0 +1,92 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash, randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { DomainError } from '../../domain/domain-error';
+import { currentContext } from '../../common/request-context';
+import { readTable } from '../../common/tabular-file';
+import { JobHandler } from '../../queue/job-handler.decorator';
+import { JobProducer } from '../../queue/job-producer';
+import { JobPayloads } from '../../queue/jobs';
+import { parseInstitutionTable } from './institution-import.parser';
+import { ImportOutcome, InstitutionService } from './institution.service';
+import { RegistryImport, RegistryImportStatus } from './registry-import.entity';
+
+export class RegistryImportView {
+  @ApiProperty() id!: string;
+  @ApiProperty({ enum: ['QUEUED', 'RUNNING', 'DONE', 'REJECTED'] }) status!: RegistryImportStatus;
+  @ApiProperty() rowCount!: number;
+  @ApiPropertyOptional({ nullable: true, description: 'counts and row errors once finished' }) outcome!: ImportOutcome | null;
+  @ApiProperty() createdAt!: string;
+  @ApiPropertyOptional({ nullable: true }) finishedAt!: string | null;
+}
+
+function view(r: RegistryImport): RegistryImportView {
+  return { id: r.id, status: r.status, rowCount: r.rowCount, outcome: r.outcome ? (JSON.parse(r.outcome) as ImportOutcome) : null, createdAt: r.createdAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null };
+}
+
+/**
+ * Small files are imported within the request; larger ones are stored and imported by the
+ * worker, so a 50 000-row upload neither times out nor holds a request open.
+ */
+@Injectable()
+export class InstitutionImportService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly institutions: InstitutionService,
+    private readonly jobs: JobProducer,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async submit(content: Buffer, onError: 'reject' | 'skip'): Promise<{ outcome: ImportOutcome } | { queued: RegistryImportView }> {
+    const table = await readTable(content);
+    if (table.rows.length <= this.config.registry.importSyncMaxRows) {
+      const { rows, errors } = parseInstitutionTable(table);
+      return { outcome: await this.institutions.import(rows, onError, errors) };
+    }
+    const id = randomUUID();
+    await this.dataSource.manager.insert(RegistryImport, {
+      id,
+      status: 'QUEUED',
+      onError,
+      fileSha256: createHash('sha256').update(content).digest('hex'),
+      content,
+      rowCount: table.rows.length,
+      submittedBy: currentContext().actor,
+      requestId: currentContext().requestId,
+    });
+    await this.jobs.enqueue('registry.import-institutions', { importId: id });
+    return { queued: await this.get(id) };
+  }
+
+  async get(id: string): Promise<RegistryImportView> {
+    const found = await this.dataSource.manager.findOne(RegistryImport, { where: { id } });
+    if (!found) throw new DomainError('IMPORT_NOT_FOUND', 'not_found', `import ${id} does not exist`);
+    return view(found);
+  }
+
+  /** Safe to run twice: a finished import is left alone, and re-importing the same rows changes nothing. */
+  @JobHandler('registry.import-institutions')
+  async run({ importId }: JobPayloads['registry.import-institutions']): Promise<RegistryImportStatus> {
+    const repo = this.dataSource.getRepository(RegistryImport);
+    const record = await repo.createQueryBuilder('r').addSelect('r.content').where('r.id = :importId', { importId }).getOne();
+    if (!record) throw new Error(`import ${importId} not found`);
+    if (record.status === 'DONE' || record.status === 'REJECTED') return record.status;
+    await repo.update({ id: importId }, { status: 'RUNNING' });
+    let status: RegistryImportStatus;
+    let outcome: ImportOutcome;
+    try {
+      const { rows, errors } = parseInstitutionTable(await readTable(record.content));
+      outcome = await this.institutions.import(rows, record.onError, errors);
+      status = 'DONE';
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err; // infrastructure trouble: let BullMQ retry
+      outcome = { created: 0, updated: 0, unchanged: 0, rejected: new Set(err.details.map((d) => d.row)).size, errors: err.details };
+      status = 'REJECTED';
+    }
+    await repo.update({ id: importId }, { status, outcome: JSON.stringify(outcome), finishedAt: new Date() });
+    return status;
+  }
+}

@@ -1,0 +1,81 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '../../domain/domain-error';
+import { Page } from '../../common/pagination';
+import { CreateInstitutionDto, DeactivateDto, ImportQuery, InstitutionQuery, UpdateInstitutionDto } from './dto/registry.dto';
+import { InstitutionImportService, RegistryImportView } from './institution-import.service';
+import { ImportOutcome, InstitutionService } from './institution.service';
+import { InstitutionView } from './registry.views';
+
+@ApiTags('registry')
+@Controller('institutions')
+export class InstitutionController {
+  constructor(
+    private readonly institutions: InstitutionService,
+    private readonly imports: InstitutionImportService,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Register an institution; a village clinic names its township as parentCode' })
+  @ApiCreatedResponse({ type: InstitutionView })
+  @ApiUnprocessableEntityResponse({ description: 'placement rules broken (e.g. parent not a township); nothing written' })
+  async create(@Body() dto: CreateInstitutionDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<InstitutionView> {
+    const { view, created } = await this.institutions.create(dto);
+    void reply.status(created ? 201 : 200);
+    return view;
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List institutions, filtered and paginated' })
+  list(@Query() q: InstitutionQuery): Promise<Page<InstitutionView>> {
+    return this.institutions.list(q);
+  }
+
+  @Post('import')
+  @ApiOperation({ summary: 'Import institutions from CSV or XLSX (columns code, name, type, countyCode, communityCode, parentCode)' })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
+  @ApiOkResponse({ description: 'counts of created, updated and unchanged institutions, and rows skipped' })
+  @ApiAcceptedResponse({ description: 'a large file was queued; poll the Location', type: RegistryImportView })
+  @ApiUnprocessableEntityResponse({ description: 'every bad row with its number, field and rule; nothing written' })
+  async import(@Req() req: FastifyRequest, @Query() q: ImportQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<ImportOutcome | RegistryImportView> {
+    if (!req.isMultipart()) {
+      throw new DomainError('FILE_REQUIRED', 'unprocessable', 'send the file as multipart/form-data in a field named "file"', [{ field: 'file', rule: 'required', message: 'no file' }]);
+    }
+    const file = await req.file();
+    if (!file) throw new DomainError('FILE_REQUIRED', 'unprocessable', 'no file in the upload', [{ field: 'file', rule: 'required', message: 'no file' }]);
+    const result = await this.imports.submit(await file.toBuffer(), q.onError);
+    if ('outcome' in result) return result.outcome;
+    void reply.status(202).header('location', `/api/v1/institutions/imports/${result.queued.id}`);
+    return result.queued;
+  }
+
+  @Get('imports/:id')
+  @ApiOperation({ summary: 'Progress and result of a queued import' })
+  @ApiOkResponse({ type: RegistryImportView })
+  getImport(@Param('id', new ParseUUIDPipe()) id: string): Promise<RegistryImportView> {
+    return this.imports.get(id);
+  }
+
+  @Get(':code')
+  @ApiOkResponse({ type: InstitutionView })
+  @ApiNotFoundResponse()
+  get(@Param('code') code: string): Promise<InstitutionView> {
+    return this.institutions.get(code);
+  }
+
+  @Patch(':code')
+  @ApiOperation({ summary: 'Update name, community or a village clinic’s township; `version` must be current' })
+  @ApiOkResponse({ type: InstitutionView })
+  update(@Param('code') code: string, @Body() dto: UpdateInstitutionDto): Promise<InstitutionView> {
+    return this.institutions.update(code, dto);
+  }
+
+  @Post(':code/deactivate')
+  @ApiOperation({ summary: 'Deactivate an institution (a township only once its village clinics are deactivated)' })
+  @ApiOkResponse({ type: InstitutionView })
+  deactivate(@Param('code') code: string, @Body() dto: DeactivateDto): Promise<InstitutionView> {
+    return this.institutions.deactivate(code, dto.version);
+  }
+}

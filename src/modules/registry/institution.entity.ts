@@ -1,0 +1,56 @@
+import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { InstitutionType } from '../../domain/institution-registry';
+import { County } from './county.entity';
+import { MedicalCommunity } from './medical-community.entity';
+
+@Entity('institution')
+export class Institution {
+  @PrimaryGeneratedColumn({ type: 'int', unsigned: true })
+  id!: number;
+
+  /** Stable business key (e.g. the 医保定点机构编码); never changes once created. */
+  @Column({ type: 'varchar', length: 32, unique: true })
+  code!: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  name!: string;
+
+  @Column({ type: 'varchar', length: 24 })
+  type!: InstitutionType;
+
+  @Column({ name: 'county_id', type: 'int', unsigned: true })
+  countyId!: number;
+
+  @ManyToOne(() => County, { nullable: false })
+  @JoinColumn({ name: 'county_id' })
+  county!: County;
+
+  @Column({ name: 'community_id', type: 'int', unsigned: true, nullable: true })
+  communityId!: number | null;
+
+  @ManyToOne(() => MedicalCommunity, { nullable: true })
+  @JoinColumn({ name: 'community_id' })
+  community!: MedicalCommunity | null;
+
+  @Column({ name: 'parent_id', type: 'int', unsigned: true, nullable: true })
+  parentId!: number | null;
+
+  @ManyToOne(() => Institution, { nullable: true })
+  @JoinColumn({ name: 'parent_id' })
+  parent!: Institution | null;
+
+  @Column({ type: 'boolean', default: true })
+  active!: boolean;
+
+  @Column({ name: 'deactivated_at', type: 'datetime', precision: 3, nullable: true })
+  deactivatedAt!: Date | null;
+
+  @Column({ type: 'int', unsigned: true, default: 1 })
+  version!: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'datetime', precision: 3 })
+  updatedAt!: Date;
+}

@@ -1,0 +1,34 @@
+import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { County } from './county.entity';
+
+/** 县域医共体: a lead hospital with its member units, funded by one yearly package. */
+@Entity('medical_community')
+export class MedicalCommunity {
+  @PrimaryGeneratedColumn({ type: 'int', unsigned: true })
+  id!: number;
+
+  @Column({ type: 'varchar', length: 32, unique: true })
+  code!: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  name!: string;
+
+  @Column({ name: 'county_id', type: 'int', unsigned: true })
+  countyId!: number;
+
+  @ManyToOne(() => County, { nullable: false })
+  @JoinColumn({ name: 'county_id' })
+  county!: County;
+
+  @Column({ type: 'boolean', default: true })
+  active!: boolean;
+
+  @Column({ type: 'int', unsigned: true, default: 1 })
+  version!: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'datetime', precision: 3 })
+  updatedAt!: Date;
+}

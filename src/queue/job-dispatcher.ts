@@ -1,0 +1,55 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import type { Job } from 'bullmq';
+import { runInContext } from '../common/request-context';
+import { JOB_HANDLER } from './job-handler.decorator';
+import { JOB_NAMES, JobName, JobPayloads } from './jobs';
+
+type Handler = (payload: JobPayloads[JobName], job: Job) => Promise<unknown>;
+
+export class JobRegistrationError extends Error {}
+
+/** Finds every `@JobHandler` method at start-up and routes each job to its one handler. */
+@Injectable()
+export class JobDispatcher implements OnModuleInit {
+  private readonly logger = new Logger(JobDispatcher.name);
+  private readonly handlers = new Map<JobName, Handler>();
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+  ) {}
+
+  onModuleInit(): void {
+    const found = new Map<JobName, string[]>();
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance as Record<string, unknown> | undefined;
+      if (!instance || typeof instance !== 'object') continue;
+      const prototype = Object.getPrototypeOf(instance) as object;
+      for (const method of this.scanner.getAllMethodNames(prototype)) {
+        const name = this.reflector.get<JobName | undefined>(JOB_HANDLER, (prototype as Record<string, never>)[method]);
+        if (!name) continue;
+        found.set(name, [...(found.get(name) ?? []), `${instance.constructor.name}.${method}`]);
+        this.handlers.set(name, (instance[method] as Handler).bind(instance));
+      }
+    }
+    const problems = [
+      ...JOB_NAMES.filter((n) => !found.has(n)).map((n) => `job ${n} has no handler`),
+      ...[...found].filter(([, where]) => where.length > 1).map(([n, where]) => `job ${n} has ${where.length} handlers: ${where.join(', ')}`),
+      ...[...found.keys()].filter((n) => !JOB_NAMES.includes(n)).map((n) => `handler for undeclared job ${n}`),
+    ];
+    if (problems.length) throw new JobRegistrationError(`worker job registry is inconsistent: ${problems.join('; ')}`);
+    this.logger.log(`job handlers: ${[...found].map(([n, where]) => `${n} → ${where[0]}`).join(', ')}`);
+  }
+
+  registeredJobs(): JobName[] {
+    return [...this.handlers.keys()];
+  }
+
+  dispatch(job: Job): Promise<unknown> {
+    const handler = this.handlers.get(job.name as JobName);
+    if (!handler) throw new Error(`no handler for job ${job.name}`);
+    return runInContext({ requestId: `job.${job.id}`, actor: 'system:worker', actorInstitution: null }, () => handler(job.data, job));
+  }
+}

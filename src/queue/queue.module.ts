@@ -1,0 +1,23 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Global, Module } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { JobProducer } from './job-producer';
+import { QUEUES } from './jobs';
+
+/** BullMQ connection and queues, shared by the API (producer) and the worker (consumer). */
+@Global()
+@Module({
+  imports: [
+    BullModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (cfg: AppConfig) => ({
+        connection: { host: cfg.redis.host, port: cfg.redis.port, password: cfg.redis.password, db: cfg.redis.db, maxRetriesPerRequest: null },
+        prefix: cfg.queue.prefix,
+      }),
+    }),
+    BullModule.registerQueue(...Object.values(QUEUES).map((name) => ({ name }))),
+  ],
+  providers: [JobProducer],
+  exports: [BullModule, JobProducer],
+})
+export class QueueModule {}
