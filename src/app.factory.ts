@@ -22,17 +22,14 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
 
-  const filter = new HttpExceptionFilter();
-  // Errors raised by Fastify before a route runs (malformed JSON, body too large) get the same body shape.
-  app.getHttpAdapter().getInstance().setErrorHandler((error, _req, reply) => {
-    const body = filter.toBody(error);
-    void reply.status(body.statusCode).send(body);
-  });
+  // JSON and multipart only: any other content type is refused with 415.
+  app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
   await app.register(multipart as never, { limits: { fileSize: config.http.bodyLimitBytes, files: 1, fields: 5, parts: 6 } });
 
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready'] });
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(filter);
+  // Nest routes Fastify's own errors (malformed JSON, body too large) through this filter as well.
+  app.useGlobalFilters(new HttpExceptionFilter());
   app.enableCors(config.http.corsOrigins.length ? { origin: config.http.corsOrigins } : { origin: false });
 
   const document = SwaggerModule.createDocument(

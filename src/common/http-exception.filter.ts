@@ -46,7 +46,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const response = exception.getResponse();
       const message = typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
-      return { statusCode: status, code: CODE_OF_STATUS[status] ?? `HTTP_${status}`, message, details: [], requestId };
+      const code = status === 400 && /JSON/i.test(message) ? 'MALFORMED_JSON' : (CODE_OF_STATUS[status] ?? `HTTP_${status}`);
+      const details = status === 404 || status >= 500 ? [] : [{ field: '', rule: code, message }];
+      return { statusCode: status, code, message, details, requestId };
     }
     // Fastify's own errors (body too large, malformed JSON, bad content type) carry statusCode and code.
     const fastifyError = exception as { statusCode?: unknown; code?: unknown; message?: unknown };

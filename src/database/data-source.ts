@@ -50,7 +50,8 @@ export function buildDataSourceOptions(db: AppConfig['db'], overrides: Partial<{
     migrationsTableName: 'schema_migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
-    logging: ['error', 'warn', 'migration'],
+    // Failed queries surface as errors in the service logs with their request id; no double logging here.
+    logging: ['warn', 'migration'],
   };
 }
 

@@ -111,7 +111,7 @@ export class InstitutionService {
 
   async update(code: string, dto: UpdateInstitutionDto): Promise<InstitutionView> {
     return this.dataSource.transaction(async (manager) => {
-      const current = await manager.findOne(Institution, { where: { code }, relations: FULL_RELATIONS, lock: { mode: 'pessimistic_write', tables: ['institution'] } });
+      const current = await manager.findOne(Institution, { where: { code }, relations: FULL_RELATIONS });
       if (!current) throw notFound('institution', code);
       const before = institutionView(current);
       const row: InstitutionRow = {
@@ -141,7 +141,7 @@ export class InstitutionService {
 
   async deactivate(code: string, version: number): Promise<InstitutionView> {
     return this.dataSource.transaction(async (manager) => {
-      const current = await manager.findOne(Institution, { where: { code }, relations: FULL_RELATIONS, lock: { mode: 'pessimistic_write', tables: ['institution'] } });
+      const current = await manager.findOne(Institution, { where: { code }, relations: FULL_RELATIONS });
       if (!current) throw notFound('institution', code);
       const before = institutionView(current);
       if (!current.active) return before; // already done: a retried deactivation changes nothing

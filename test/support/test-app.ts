@@ -1,0 +1,74 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
+import { createApiApp, createWorkerApp } from '../../src/app.factory';
+import { AppConfig, loadConfig } from '../../src/config/app-config';
+
+export interface RunningApi {
+  app: NestFastifyApplication;
+  baseUrl: string;
+  dataSource: DataSource;
+  close(): Promise<void>;
+}
+
+/** The real API on an ephemeral port, against the run's test database and Redis. */
+export async function startApi(env: NodeJS.ProcessEnv = {}): Promise<RunningApi> {
+  const config = loadConfig({ ...process.env, ...env });
+  const app = await createApiApp(config);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.getHttpServer().address() as { port: number };
+  return { app, baseUrl: `http://127.0.0.1:${address.port}`, dataSource: app.get(DataSource), close: () => app.close() };
+}
+
+export async function startWorker(env: NodeJS.ProcessEnv = {}): Promise<INestApplicationContext> {
+  return createWorkerApp(loadConfig({ ...process.env, ...env }));
+}
+
+export function testConfig(env: NodeJS.ProcessEnv = {}): AppConfig {
+  return loadConfig({ ...process.env, ...env });
+}
+
+/** A short unique prefix so that test files can share one database without colliding. */
+export function uniqueCode(prefix: string): string {
+  return `${prefix}${Math.random().toString(36).slice(2, 7).toUpperCase()}`;
+}
+
+export interface HttpResult<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** JSON over real HTTP. */
+export async function http<T = any>(baseUrl: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult<T>> {
+  const init: RequestInit = { method, headers: { ...headers } };
+  if (body !== undefined) {
+    init.body = typeof body === 'string' ? body : JSON.stringify(body);
+    (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
+  }
+  const res = await fetch(baseUrl + path, init);
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, body: parsed as T, headers: res.headers };
+}
+
+/** Uploads one file as multipart/form-data field `file`. */
+export async function upload<T = any>(baseUrl: string, path: string, content: Buffer | string, filename: string): Promise<HttpResult<T>> {
+  const form = new FormData();
+  form.append('file', new Blob([typeof content === 'string' ? Buffer.from(content, 'utf8') : content]), filename);
+  const res = await fetch(baseUrl + path, { method: 'POST', body: form });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T, headers: res.headers };
+}
+
+/** Row counts of the tables a refused request must leave untouched. */
+export async function tableCounts(ds: DataSource, tables: string[] = ['county', 'medical_community', 'institution', 'audit_log']): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const t of tables) out[t] = Number((await ds.query(`SELECT COUNT(*) AS n FROM \`${t}\``))[0].n);
+  return out;
+}
