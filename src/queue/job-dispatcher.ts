@@ -50,6 +50,8 @@ export class JobDispatcher implements OnModuleInit {
   dispatch(job: Job): Promise<unknown> {
     const handler = this.handlers.get(job.name as JobName);
     if (!handler) throw new Error(`no handler for job ${job.name}`);
-    return runInContext({ requestId: `job.${job.id}`, actor: 'system:worker', actorInstitution: null }, () => handler(job.data, job));
+    // Request ids are at most 64 characters; the tail of a job id is its distinctive part.
+    const requestId = `job:${job.id}`.slice(-64);
+    return runInContext({ requestId, actor: 'system:worker', actorInstitution: null }, () => handler(job.data, job));
   }
 }

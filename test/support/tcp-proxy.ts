@@ -15,6 +15,7 @@ export class TcpProxy {
   ) {}
 
   async start(): Promise<number> {
+    if (this.server) return this.port;
     this.server = net.createServer((client) => {
       const upstream = net.connect(this.targetPort, this.targetHost);
       for (const s of [client, upstream]) {
