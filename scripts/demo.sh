@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Starts the API and the worker with the demo county loaded, prints where to look, and keeps
+# running until Ctrl-C (which stops both gracefully). Installs what it needs first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+mkdir -p .run
+
+PORT="${PORT:-3000}"
+export PORT
+base="${PUBLIC_URL:-http://127.0.0.1:${PORT}}"
+
+if (exec 3<>"/dev/tcp/127.0.0.1/${PORT}") 2>/dev/null; then
+  echo "demo: port ${PORT} is already in use; stop what runs there or set PORT=…" >&2
+  exit 1
+fi
+
+node dist/src/database/migrate.js up
+node dist/src/database/seed-demo.js
+
+node dist/src/worker.js >>.run/worker.log 2>&1 &
+worker_pid=$!
+node dist/src/main.js >>.run/api.log 2>&1 &
+api_pid=$!
+
+stop() {
+  trap - INT TERM EXIT
+  echo "demo: stopping (active jobs finish first)…"
+  kill -TERM "$api_pid" "$worker_pid" 2>/dev/null || true
+  wait "$api_pid" "$worker_pid" 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+
+for _ in $(seq 1 60); do
+  if node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "http://127.0.0.1:${PORT}/health/ready"; then break; fi
+  if ! kill -0 "$api_pid" 2>/dev/null || ! kill -0 "$worker_pid" 2>/dev/null; then
+    echo "demo: the API or the worker exited during start-up; last lines of the logs:" >&2
+    tail -n 5 .run/api.log .run/worker.log >&2
+    exit 1
+  fi
+  sleep 0.5
+done
+
+cat <<TXT
+
+  Capitation budget manager is running with the demo county 巍山 (WS).
+
+  API docs (OpenAPI)   ${base}/docs
+  Institutions         ${base}/api/v1/institutions?countyCode=WS
+  Readiness            ${base}/health/ready
+  Logs                 .run/api.log  .run/worker.log
+
+  Press Ctrl-C to stop.
+TXT
+
+wait -n "$api_pid" "$worker_pid"
+echo "demo: a process exited; see .run/api.log and .run/worker.log" >&2
+exit 1

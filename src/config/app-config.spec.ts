@@ -1,0 +1,27 @@
+import { ConfigError, loadConfig } from './app-config';
+
+describe('loadConfig', () => {
+  it('has working defaults for a local machine', () => {
+    const c = loadConfig({});
+    expect(c.db).toEqual({ host: '127.0.0.1', port: 3306, user: 'root', password: '', name: 'capitation', poolSize: 10 });
+    expect(c.redis).toMatchObject({ host: '127.0.0.1', port: 6379, db: 0 });
+    expect(c.http).toMatchObject({ port: 3000, publicUrl: 'http://127.0.0.1:3000', corsOrigins: [] });
+  });
+
+  it('converts numbers, booleans and lists', () => {
+    const c = loadConfig({ PORT: '8080', LOG_PRETTY: 'true', CORS_ORIGINS: 'https://a.example, https://b.example', DB_PASSWORD: 's3cret' });
+    expect(c.http.port).toBe(8080);
+    expect(c.log.pretty).toBe(true);
+    expect(c.http.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(c.db.password).toBe('s3cret');
+  });
+
+  it('names every invalid variable in one error', () => {
+    expect(() => loadConfig({ PORT: 'eighty', DB_NAME: 'bad-name;drop', LOG_LEVEL: 'loud' })).toThrow(ConfigError);
+    try {
+      loadConfig({ PORT: 'eighty', DB_NAME: 'bad-name;drop', LOG_LEVEL: 'loud' });
+    } catch (err) {
+      expect((err as Error).message).toMatch(/PORT: .*DB_NAME: .*LOG_LEVEL: /);
+    }
+  });
+});
