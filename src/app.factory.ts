@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -18,12 +19,21 @@ export const API_PREFIX = 'api/v1';
 /** Builds the HTTP API exactly as production runs it; tests use the same function. */
 export async function createApiApp(config: AppConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: config.http.bodyLimitBytes, trustProxy: true, genReqId: (req: IncomingMessage) => requestIdOf(req) });
+  // Every route Fastify serves, as registered: the authorization tests enumerate these.
+  const routes: RegisteredRoute[] = [];
+  adapter.getInstance().addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
 
   // JSON and multipart only: any other content type is refused with 415.
   app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
+  await app.register(helmet as never, {
+    // Swagger UI at /docs needs inline styles and scripts; everything else is JSON.
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] } },
+  });
   await app.register(multipart as never, { limits: { fileSize: config.http.bodyLimitBytes, files: 1, fields: 5, parts: 6 } });
 
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready'] });
@@ -38,12 +48,25 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
       .setTitle('Capitation budget manager (医共体医保打包付费)')
       .setDescription('County medical-community capitation: fund year, allocation, monthly claims, disbursement and year-end settlement.')
       .setVersion('v1')
+      .addBearerAuth()
       .build(),
   );
   SwaggerModule.setup(config.http.swaggerPath, app, document, { jsonDocumentUrl: `${config.http.swaggerPath}/openapi.json` });
   await app.init();
   await assertSchemaCurrent(app);
+  REGISTERED_ROUTES.set(app, routes);
   return app;
+}
+
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+}
+const REGISTERED_ROUTES = new WeakMap<INestApplicationContext, RegisteredRoute[]>();
+
+/** The routes the HTTP server actually serves (from Fastify's router, not a hand-kept list). */
+export function registeredRoutes(app: INestApplicationContext): RegisteredRoute[] {
+  return REGISTERED_ROUTES.get(app) ?? [];
 }
 
 /** Builds the worker (no HTTP); it starts consuming once `init()` resolves. */

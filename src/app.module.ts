@@ -2,6 +2,7 @@ import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/c
 import { AppConfig } from './config/app-config';
 import { RequestContextMiddleware } from './common/request-context.middleware';
 import { CoreModule } from './core.module';
+import { AccessModule } from './modules/access/access.module';
 import { HealthModule } from './modules/health/health.module';
 import { RegistryModule } from './modules/registry/registry.module';
 
@@ -9,7 +10,7 @@ import { RegistryModule } from './modules/registry/registry.module';
 @Module({})
 export class AppModule implements NestModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: AppModule, imports: [CoreModule.forRoot(config), HealthModule, RegistryModule] };
+    return { module: AppModule, imports: [CoreModule.forRoot(config), AccessModule, HealthModule, RegistryModule] };
   }
 
   configure(consumer: MiddlewareConsumer): void {

@@ -9,6 +9,6 @@ import { requestIdOf, runInContext } from './request-context';
 @Injectable()
 export class RequestContextMiddleware implements NestMiddleware {
   use(req: IncomingMessage, res: ServerResponse, next: () => void): void {
-    runInContext({ requestId: requestIdOf(req, res), actor: 'anonymous', actorInstitution: null }, next);
+    runInContext({ requestId: requestIdOf(req, res), actor: 'anonymous', actorInstitution: null, ip: req.socket.remoteAddress }, next);
   }
 }

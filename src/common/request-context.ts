@@ -1,12 +1,17 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Caller } from './caller';
 
 /** Who is acting and under which request id; read by the audit trail and error bodies. */
 export interface RequestContext {
   requestId: string;
   actor: string;
   actorInstitution: string | null;
+  /** Set by the access guard once the bearer token is verified. */
+  caller?: Caller;
+  /** Client address, for per-address limits on anonymous routes. */
+  ip?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
@@ -32,6 +37,13 @@ export function requestIdOf(req: IncomingMessage & { [REQUEST_ID]?: string }, re
 
 export function runInContext<T>(ctx: RequestContext, fn: () => T): T {
   return storage.run(ctx, fn);
+}
+
+/** The verified caller of the current request; throws where a route forgot `@Access`. */
+export function currentCaller(): Caller {
+  const caller = storage.getStore()?.caller;
+  if (!caller) throw new Error('no authenticated caller in this context');
+  return caller;
 }
 
 /** Context of the current request or job; a system context outside of both. */

@@ -66,11 +66,31 @@ class Environment {
   @IsInt() @Min(1) @Max(1_000_000)
   IMPORT_SYNC_MAX_ROWS: number = 5000;
 
+  @IsString()
+  JWT_SECRET: string = '';
+
+  @IsInt() @Min(60) @Max(24 * 3600)
+  ACCESS_TOKEN_TTL_SECONDS: number = 900;
+
+  @IsInt() @Min(300) @Max(90 * 24 * 3600)
+  REFRESH_TOKEN_TTL_SECONDS: number = 7 * 24 * 3600;
+
+  @IsInt() @Min(1) @Max(1_000_000)
+  RATE_LIMIT_PER_MINUTE: number = 600;
+
+  @IsInt() @Min(1) @Max(10_000)
+  LOGIN_RATE_LIMIT_PER_MINUTE: number = 20;
+
   @Matches(/^[a-z0-9/-]{1,64}$/, { message: 'SWAGGER_PATH must be a URL path segment' }) @MaxLength(64)
   SWAGGER_PATH: string = 'docs';
 }
 
-const NUMERIC = new Set(['PORT', 'BODY_LIMIT_BYTES', 'DB_PORT', 'DB_POOL_SIZE', 'REDIS_PORT', 'REDIS_DB', 'WORKER_CONCURRENCY', 'IMPORT_SYNC_MAX_ROWS']);
+const NUMERIC = new Set([
+  'PORT', 'BODY_LIMIT_BYTES', 'DB_PORT', 'DB_POOL_SIZE', 'REDIS_PORT', 'REDIS_DB', 'WORKER_CONCURRENCY', 'IMPORT_SYNC_MAX_ROWS',
+  'ACCESS_TOKEN_TTL_SECONDS', 'REFRESH_TOKEN_TTL_SECONDS', 'RATE_LIMIT_PER_MINUTE', 'LOGIN_RATE_LIMIT_PER_MINUTE',
+]);
+/** Used only outside production, so that the demo and tests run without set-up; production must set its own. */
+const DEVELOPMENT_JWT_SECRET = 'development-only-secret-never-use-in-production';
 const BOOLEAN = new Set(['LOG_PRETTY']);
 
 export interface AppConfig {
@@ -81,6 +101,7 @@ export interface AppConfig {
   queue: { prefix: string; concurrency: number };
   log: { level: string; pretty: boolean };
   registry: { importSyncMaxRows: number };
+  auth: { jwtSecret: string; accessTtlSeconds: number; refreshTtlSeconds: number; rateLimitPerMinute: number; loginRateLimitPerMinute: number };
 }
 
 export class ConfigError extends Error {}
@@ -101,6 +122,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const lines = errors.map((err) => `${err.property}: ${Object.values(err.constraints ?? {}).join('; ')}`);
     throw new ConfigError(`invalid configuration: ${lines.join(' | ')}`);
   }
+  if (e.NODE_ENV === 'production' && e.JWT_SECRET.length < 32) {
+    throw new ConfigError('invalid configuration: JWT_SECRET: must be set to at least 32 characters in production');
+  }
   const publicUrl = e.PUBLIC_URL || `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`;
   return {
     env: e.NODE_ENV as AppConfig['env'],
@@ -117,6 +141,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     queue: { prefix: e.QUEUE_PREFIX, concurrency: e.WORKER_CONCURRENCY },
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
     registry: { importSyncMaxRows: e.IMPORT_SYNC_MAX_ROWS },
+    auth: {
+      jwtSecret: e.JWT_SECRET || DEVELOPMENT_JWT_SECRET,
+      accessTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
+      rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+      loginRateLimitPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE,
+    },
   };
 }
 

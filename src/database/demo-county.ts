@@ -1,3 +1,4 @@
+import { Role } from '../domain/access-policy';
 import { InstitutionRow } from '../modules/registry/institution.service';
 
 /** A demo county modelled on Weishan (巍山县, seed 002): ten townships, their village clinics, two private hospitals. */
@@ -43,4 +44,25 @@ export const DEMO_INSTITUTIONS: InstitutionRow[] = [
   { code: 'WS-WJJ', name: '巍山县卫生健康局', type: 'HEALTH_BUREAU', countyCode: county, communityCode: null, parentCode: null },
   { code: 'WS-ZF', name: '巍山县人民政府', type: 'COUNTY_GOVERNMENT', countyCode: county, communityCode: null, parentCode: null },
   { code: 'WS-PSWYH', name: '巍山县医共体评审委员会', type: 'REVIEW_COMMITTEE', countyCode: county, communityCode: null, parentCode: null },
+];
+
+/** Password of every demo user; the demo is for evaluation only. */
+export const DEMO_PASSWORD = 'cbm-demo-2026';
+
+/** One demo user per role (README lists them). */
+export const DEMO_USERS: { username: string; displayName: string; institutionCode: string; roles: Role[] }[] = [
+  { username: 'ws.admin', displayName: '系统管理员', institutionCode: 'WS-YBJ', roles: ['ADMIN'] },
+  { username: 'ws.bureau.clerk', displayName: '医保局经办', institutionCode: 'WS-YBJ', roles: ['BUREAU_CLERK'] },
+  { username: 'ws.bureau.approver', displayName: '医保局审核', institutionCode: 'WS-YBJ', roles: ['BUREAU_APPROVER'] },
+  { username: 'ws.auditor', displayName: '审计', institutionCode: 'WS-YBJ', roles: ['AUDITOR'] },
+  { username: 'ws.lead.finance', displayName: '人民医院财务科', institutionCode: 'WS-RMYY', roles: ['LEAD_FINANCE'] },
+  { username: 'ws.tcm.clerk', displayName: '中医医院医保办', institutionCode: 'WS-ZYY', roles: ['MEMBER_CLERK'] },
+  { username: 'ws.tc01.clerk', displayName: '南诏镇卫生院医保员', institutionCode: 'WS-TC-01', roles: ['MEMBER_CLERK'] },
+  { username: 'ws.vc0101.clerk', displayName: '北门村卫生室', institutionCode: 'WS-VC-01-01', roles: ['VILLAGE_CLERK'] },
+  { username: 'ws.private01.clerk', displayName: '仁和医院医保办', institutionCode: 'WS-MY-01', roles: ['PRIVATE_CLERK'] },
+  { username: 'ws.finance.approver', displayName: '财政局', institutionCode: 'WS-CZJ', roles: ['APPROVER'] },
+  { username: 'dl.prefecture.approver', displayName: '州医保局', institutionCode: 'DL-YBJ', roles: ['APPROVER'] },
+  { username: 'ws.health.approver', displayName: '卫健局', institutionCode: 'WS-WJJ', roles: ['APPROVER'] },
+  { username: 'ws.gov.approver', displayName: '县政府', institutionCode: 'WS-ZF', roles: ['APPROVER'] },
+  { username: 'ws.review.approver', displayName: '评审委员会', institutionCode: 'WS-PSWYH', roles: ['APPROVER'] },
 ];

@@ -4,18 +4,18 @@ import { http, RunningApi, startApi, tableCounts } from '../support/test-app';
 describe('registry over HTTP', () => {
   let api: RunningApi;
   let f: CommunityFixture;
-  const get = (path: string) => http(api.baseUrl, 'GET', path);
-  const post = (path: string, body: unknown, headers?: Record<string, string>) => http(api.baseUrl, 'POST', path, body, headers);
-  const patch = (path: string, body: unknown) => http(api.baseUrl, 'PATCH', path, body);
+  const get = (path: string) => f.admin.get(path);
+  const post = (path: string, body: unknown, headers?: Record<string, string>) => f.admin.post(path, body, headers);
+  const patch = (path: string, body: unknown) => f.admin.patch(path, body);
 
   beforeAll(async () => {
     api = await startApi({ BODY_LIMIT_BYTES: String(64 * 1024) });
-    f = await createCommunityFixture(api.baseUrl, 3);
+    f = await createCommunityFixture(api, 3);
   });
   afterAll(() => api.close());
 
   it('serves OpenAPI at /docs listing the registry endpoints', async () => {
-    const doc = await get('/docs/openapi.json');
+    const doc = await http(api.baseUrl, 'GET', '/docs/openapi.json');
     expect(doc.status).toBe(200);
     const paths = Object.keys(doc.body.paths);
     expect(paths).toEqual(expect.arrayContaining(['/api/v1/institutions', '/api/v1/institutions/{code}', '/api/v1/institutions/import', '/api/v1/counties', '/api/v1/communities', '/health/ready']));

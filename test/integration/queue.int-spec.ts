@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { createCommunityFixture, CommunityFixture } from '../support/registry-fixtures';
-import { http, RunningApi, startApi, startWorker, tableCounts, upload } from '../support/test-app';
+import { ApiClient, RunningApi, startApi, startWorker, tableCounts } from '../support/test-app';
 
 const SYNC_MAX = 20;
 
@@ -10,10 +10,10 @@ function villageCsv(f: CommunityFixture, count: number, tag: string): string {
   return lines.join('\n');
 }
 
-async function waitForImport(baseUrl: string, id: string, limitMs = 20000): Promise<any> {
+async function waitForImport(client: ApiClient, id: string, limitMs = 20000): Promise<any> {
   const started = Date.now();
   for (;;) {
-    const res = await http(baseUrl, 'GET', `/api/v1/institutions/imports/${id}`);
+    const res = await client.get(`/api/v1/institutions/imports/${id}`);
     if (res.body.status === 'DONE' || res.body.status === 'REJECTED') return res.body;
     if (Date.now() - started > limitMs) throw new Error(`import ${id} still ${res.body.status}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -27,7 +27,7 @@ describe('large imports run on the BullMQ worker', () => {
 
   beforeAll(async () => {
     api = await startApi({ IMPORT_SYNC_MAX_ROWS: String(SYNC_MAX) });
-    f = await createCommunityFixture(api.baseUrl, 3);
+    f = await createCommunityFixture(api, 3);
   });
   afterAll(async () => {
     await worker?.close();
@@ -36,38 +36,38 @@ describe('large imports run on the BullMQ worker', () => {
 
   it('queues a file above the threshold (202) and the worker imports it', async () => {
     worker = await startWorker();
-    const res = await upload(api.baseUrl, '/api/v1/institutions/import', villageCsv(f, 60, 'QA'), 'big.csv');
+    const res = await f.admin.upload('/api/v1/institutions/import', villageCsv(f, 60, 'QA'), 'big.csv');
     expect(res.status).toBe(202);
     expect(res.headers.get('location')).toBe(`/api/v1/institutions/imports/${res.body.id}`);
     expect(res.body).toMatchObject({ status: 'QUEUED', rowCount: 60 });
-    const done = await waitForImport(api.baseUrl, res.body.id);
+    const done = await waitForImport(f.admin, res.body.id);
     expect(done).toMatchObject({ status: 'DONE', outcome: { created: 60, rejected: 0 } });
-    const listed = await http(api.baseUrl, 'GET', `/api/v1/institutions?communityCode=${f.community}&type=VILLAGE_CLINIC&pageSize=1`);
+    const listed = await f.admin.get(`/api/v1/institutions?communityCode=${f.community}&type=VILLAGE_CLINIC&pageSize=1`);
     expect(listed.body.total).toBe(60);
   });
 
   it('records a rejected file with its row errors and writes no institution', async () => {
     const csv = villageCsv(f, 30, 'QB').replace(`${f.county}-QB-7,`, 'bad code,');
     const before = await tableCounts(api.dataSource, ['institution']);
-    const res = await upload(api.baseUrl, '/api/v1/institutions/import', csv, 'bad.csv');
+    const res = await f.admin.upload('/api/v1/institutions/import', csv, 'bad.csv');
     expect(res.status).toBe(202);
-    const done = await waitForImport(api.baseUrl, res.body.id);
+    const done = await waitForImport(f.admin, res.body.id);
     expect(done.status).toBe('REJECTED');
     expect(done.outcome.errors).toEqual([expect.objectContaining({ row: 8, field: 'code', rule: 'matches' })]);
     expect(await tableCounts(api.dataSource, ['institution'])).toEqual(before);
   });
 
   it('finishes the active job before the worker shuts down', async () => {
-    const res = await upload(api.baseUrl, '/api/v1/institutions/import', villageCsv(f, 400, 'QC'), 'bigger.csv');
+    const res = await f.admin.upload('/api/v1/institutions/import', villageCsv(f, 400, 'QC'), 'bigger.csv');
     expect(res.status).toBe(202);
     // Wait until the worker has taken the job, then ask it to stop.
     const started = Date.now();
-    while ((await http(api.baseUrl, 'GET', `/api/v1/institutions/imports/${res.body.id}`)).body.status === 'QUEUED') {
+    while ((await f.admin.get(`/api/v1/institutions/imports/${res.body.id}`)).body.status === 'QUEUED') {
       if (Date.now() - started > 10000) throw new Error('job never started');
       await new Promise((r) => setTimeout(r, 20));
     }
     await worker.close();
-    const after = await http(api.baseUrl, 'GET', `/api/v1/institutions/imports/${res.body.id}`);
+    const after = await f.admin.get(`/api/v1/institutions/imports/${res.body.id}`);
     expect(after.body).toMatchObject({ status: 'DONE', outcome: { created: 400 } });
   });
 });

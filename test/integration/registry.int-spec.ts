@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { createCommunityFixture, CommunityFixture } from '../support/registry-fixtures';
-import { http, RunningApi, startApi, tableCounts, upload } from '../support/test-app';
+import { RunningApi, startApi, tableCounts } from '../support/test-app';
 
 describe('institution registry on MySQL', () => {
   let api: RunningApi;
@@ -8,13 +8,13 @@ describe('institution registry on MySQL', () => {
 
   beforeAll(async () => {
     api = await startApi();
-    f = await createCommunityFixture(api.baseUrl, 2);
+    f = await createCommunityFixture(api, 2);
   });
   afterAll(() => api.close());
 
   it('rejects a village clinic whose parent is not a township with 422, writing nothing', async () => {
     const before = await tableCounts(api.dataSource);
-    const res = await http(api.baseUrl, 'POST', '/api/v1/institutions', {
+    const res = await f.admin.post('/api/v1/institutions', {
       code: `${f.county}-VC-X`,
       name: '错挂村卫生室',
       type: 'VILLAGE_CLINIC',
@@ -37,7 +37,7 @@ describe('institution registry on MySQL', () => {
       `${f.county}-VC-4,村卫生室四,VILLAGE_CLINIC,${f.county},${f.community},${f.townships[0]}`,
     ].join('\n');
     const before = await tableCounts(api.dataSource);
-    const res = await upload(api.baseUrl, '/api/v1/institutions/import', csv, 'villages.csv');
+    const res = await f.admin.upload('/api/v1/institutions/import', csv, 'villages.csv');
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('IMPORT_REJECTED');
     expect(res.body.details).toEqual([expect.objectContaining({ row: 4, field: 'type', rule: 'isIn' })]);
@@ -51,14 +51,14 @@ describe('institution registry on MySQL', () => {
       `${f.county}-VC-91,新建村卫生室,VILLAGE_CLINIC,${f.county},${f.community},${f.county}-TC-9`,
       `${f.county}-TC-9,新建乡卫生院,TOWNSHIP_CENTER,${f.county},${f.community},`,
     ].join('\n');
-    const first = await upload(api.baseUrl, '/api/v1/institutions/import', csv, 'new.csv');
+    const first = await f.admin.upload('/api/v1/institutions/import', csv, 'new.csv');
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ created: 2, updated: 0, unchanged: 0, rejected: 0 });
     const before = await tableCounts(api.dataSource);
-    const again = await upload(api.baseUrl, '/api/v1/institutions/import', csv, 'new.csv');
+    const again = await f.admin.upload('/api/v1/institutions/import', csv, 'new.csv');
     expect(again.body).toMatchObject({ created: 0, updated: 0, unchanged: 2 });
     expect(await tableCounts(api.dataSource)).toEqual(before);
-    const village = await http(api.baseUrl, 'GET', `/api/v1/institutions/${f.county}-VC-91`);
+    const village = await f.admin.get(`/api/v1/institutions/${f.county}-VC-91`);
     expect(village.body).toMatchObject({ parentCode: `${f.county}-TC-9`, primary: true, version: 1 });
   });
 
@@ -69,26 +69,26 @@ describe('institution registry on MySQL', () => {
     ws.addRow([`${f.county}-VC-21`, '好村卫生室', 'VILLAGE_CLINIC', f.county, f.community, f.townships[0]]);
     ws.addRow([`${f.county}-VC-22`, '坏村卫生室', 'VILLAGE_CLINIC', f.county, f.community, 'NO-SUCH-TC']);
     const content = Buffer.from(await wb.xlsx.writeBuffer());
-    const rejected = await upload(api.baseUrl, '/api/v1/institutions/import', content, 'x.xlsx');
+    const rejected = await f.admin.upload('/api/v1/institutions/import', content, 'x.xlsx');
     expect(rejected.status).toBe(422);
     expect(rejected.body.details).toEqual([expect.objectContaining({ row: 3, field: 'parentCode', rule: 'exists' })]);
-    const skipped = await upload(api.baseUrl, '/api/v1/institutions/import?onError=skip', content, 'x.xlsx');
+    const skipped = await f.admin.upload('/api/v1/institutions/import?onError=skip', content, 'x.xlsx');
     expect(skipped.status).toBe(201);
     expect(skipped.body).toMatchObject({ created: 1, rejected: 1, errors: [expect.objectContaining({ row: 3, field: 'parentCode' })] });
   });
 
   it('refuses a file that is not what it claims', async () => {
-    const res = await upload(api.baseUrl, '/api/v1/institutions/import', Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5]), 'fake.xlsx');
+    const res = await f.admin.upload('/api/v1/institutions/import', Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5]), 'fake.xlsx');
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ code: 'FILE_UNREADABLE', details: [expect.objectContaining({ field: 'file', rule: 'format' })] });
   });
 
   it('audits every registry change with before and after, in the same transaction', async () => {
     const code = `${f.county}-PRIV`;
-    const created = await http(api.baseUrl, 'POST', '/api/v1/institutions', { code, name: '民营医院', type: 'PRIVATE_DESIGNATED', countyCode: f.county }, { 'x-request-id': `audit-${code}` });
+    const created = await f.admin.post('/api/v1/institutions', { code, name: '民营医院', type: 'PRIVATE_DESIGNATED', countyCode: f.county }, { 'x-request-id': `audit-${code}` });
     expect(created.status).toBe(201);
     expect(created.headers.get('x-request-id')).toBe(`audit-${code}`);
-    await http(api.baseUrl, 'PATCH', `/api/v1/institutions/${code}`, { version: 1, name: '民营医院（更名）' });
+    await f.admin.patch(`/api/v1/institutions/${code}`, { version: 1, name: '民营医院（更名）' });
     const rows: { action: string; changes: string; request_id: string }[] = await api.dataSource.query(
       'SELECT action, changes, request_id FROM audit_log WHERE entity_type = ? AND entity_id = ? ORDER BY id',
       ['institution', code],

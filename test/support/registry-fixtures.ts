@@ -1,29 +1,53 @@
-import { http, uniqueCode } from './test-app';
+import { Role } from '../../src/domain/access-policy';
+import { UserService } from '../../src/modules/access/user.service';
+import { CountyService } from '../../src/modules/registry/county.service';
+import { InstitutionService } from '../../src/modules/registry/institution.service';
+import { ApiClient, RunningApi, uniqueCode } from './test-app';
+
+export const TEST_PASSWORD = 'test-password-0001';
 
 export interface CommunityFixture {
   county: string;
   community: string;
+  bureau: string;
   lead: string;
   townships: string[];
+  /** Signed in as the county's ADMIN. */
+  admin: ApiClient;
+  /** Creates (once) a user with `roles` at `institution` and returns a signed-in client. */
+  as(roles: Role[], institution: string): Promise<ApiClient>;
 }
 
-/** A county with one community, its lead hospital and `townships` township centres, created over HTTP. */
-export async function createCommunityFixture(baseUrl: string, townships = 2): Promise<CommunityFixture> {
+/**
+ * A county with its bureau and ADMIN (provisioned directly, as an operator would), then one
+ * community, its lead hospital and `townships` township centres created over HTTP by that ADMIN.
+ */
+export async function createCommunityFixture(api: RunningApi, townships = 2): Promise<CommunityFixture> {
   const county = uniqueCode('C');
+  const bureau = `${county}-YBJ`;
+  await api.app.get(CountyService).createCounty({ code: county, name: `测试县 ${county}` });
+  await api.app.get(InstitutionService).create({ code: bureau, name: '县医保局', type: 'BUREAU', countyCode: county });
+  const clients = new Map<string, ApiClient>();
+  const as = async (roles: Role[], institution: string): Promise<ApiClient> => {
+    const key = `${roles.join('+')}@${institution}`;
+    const known = clients.get(key);
+    if (known) return known;
+    const username = `${roles.join('-').toLowerCase().replace(/_/g, '')}.${institution.toLowerCase()}`.slice(0, 64);
+    await api.app.get(UserService).create(null, { username, displayName: username, institutionCode: institution, roles, password: TEST_PASSWORD });
+    const client = await ApiClient.signIn(api.baseUrl, username, TEST_PASSWORD);
+    clients.set(key, client);
+    return client;
+  };
+  const admin = await as(['ADMIN'], bureau);
   const community = `${county}-MC`;
   const lead = `${county}-LEAD`;
-  const must = async (path: string, body: unknown) => {
-    const res = await http(baseUrl, 'POST', path, body);
-    if (res.status !== 201) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
-  };
-  await must('/api/v1/counties', { code: county, name: `测试县 ${county}` });
-  await must('/api/v1/communities', { code: community, name: `${county} 医共体`, countyCode: county });
-  await must('/api/v1/institutions', { code: lead, name: '县人民医院', type: 'LEAD_HOSPITAL', countyCode: county, communityCode: community });
+  await admin.must('POST', '/api/v1/communities', { code: community, name: `${county} 医共体`, countyCode: county });
+  await admin.must('POST', '/api/v1/institutions', { code: lead, name: '县人民医院', type: 'LEAD_HOSPITAL', countyCode: county, communityCode: community });
   const codes: string[] = [];
   for (let i = 1; i <= townships; i++) {
     const code = `${county}-TC-${i}`;
-    await must('/api/v1/institutions', { code, name: `乡镇卫生院 ${i}`, type: 'TOWNSHIP_CENTER', countyCode: county, communityCode: community });
+    await admin.must('POST', '/api/v1/institutions', { code, name: `乡镇卫生院 ${i}`, type: 'TOWNSHIP_CENTER', countyCode: county, communityCode: community });
     codes.push(code);
   }
-  return { county, community, lead, townships: codes };
+  return { county, community, bureau, lead, townships: codes, admin, as };
 }

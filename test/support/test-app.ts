@@ -58,16 +58,62 @@ export async function http<T = any>(baseUrl: string, method: string, path: strin
 }
 
 /** Uploads one file as multipart/form-data field `file`. */
-export async function upload<T = any>(baseUrl: string, path: string, content: Buffer | string, filename: string): Promise<HttpResult<T>> {
+export async function upload<T = any>(baseUrl: string, path: string, content: Buffer | string, filename: string, headers: Record<string, string> = {}): Promise<HttpResult<T>> {
   const form = new FormData();
   form.append('file', new Blob([typeof content === 'string' ? Buffer.from(content, 'utf8') : content]), filename);
-  const res = await fetch(baseUrl + path, { method: 'POST', body: form });
+  const res = await fetch(baseUrl + path, { method: 'POST', body: form, headers });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : null) as T, headers: res.headers };
 }
 
+/** HTTP calls as one signed-in user or API token. */
+export class ApiClient {
+  constructor(
+    readonly baseUrl: string,
+    readonly token: string,
+    readonly username = '',
+  ) {}
+
+  static async signIn(baseUrl: string, username: string, password: string): Promise<ApiClient> {
+    const res = await http(baseUrl, 'POST', '/api/v1/auth/login', { username, password });
+    if (res.status !== 200) throw new Error(`sign-in of ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return new ApiClient(baseUrl, res.body.accessToken, username);
+  }
+
+  private auth(headers: Record<string, string> = {}): Record<string, string> {
+    return { authorization: `Bearer ${this.token}`, ...headers };
+  }
+
+  call<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResult<T>> {
+    return http<T>(this.baseUrl, method, path, body, this.auth(headers));
+  }
+
+  get<T = any>(path: string): Promise<HttpResult<T>> {
+    return this.call<T>('GET', path);
+  }
+
+  post<T = any>(path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResult<T>> {
+    return this.call<T>('POST', path, body, headers);
+  }
+
+  patch<T = any>(path: string, body?: unknown): Promise<HttpResult<T>> {
+    return this.call<T>('PATCH', path, body);
+  }
+
+  upload<T = any>(path: string, content: Buffer | string, filename: string): Promise<HttpResult<T>> {
+    return upload<T>(this.baseUrl, path, content, filename, this.auth());
+  }
+
+  /** A call that must succeed (2xx); anything else fails the test with the answer. */
+  async must<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await this.call<T>(method, path, body);
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+}
+
 /** Row counts of the tables a refused request must leave untouched. */
-export async function tableCounts(ds: DataSource, tables: string[] = ['county', 'medical_community', 'institution', 'audit_log']): Promise<Record<string, number>> {
+export async function tableCounts(ds: DataSource, tables: string[] = ['county', 'medical_community', 'institution', 'app_user', 'api_token']): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const t of tables) out[t] = Number((await ds.query(`SELECT COUNT(*) AS n FROM \`${t}\``))[0].n);
   return out;

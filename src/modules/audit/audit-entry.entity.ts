@@ -1,11 +1,15 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 export type AuditOutcome = 'SUCCESS' | 'DENIED' | 'REJECTED';
 
-/** One line of the append-only audit trail: who did what to which record, before → after. */
+/**
+ * One line of the append-only audit trail: who did what to which record, before → after.
+ * Each entry carries the previous entry's hash and its own; triggers refuse UPDATE and DELETE.
+ */
 @Entity('audit_log')
 export class AuditEntry {
-  @PrimaryGeneratedColumn({ type: 'bigint', unsigned: true })
+  /** Assigned by the chain (last id + 1) under the chain-head lock, so ids and hashes follow commit order. */
+  @PrimaryColumn({ type: 'bigint', unsigned: true })
   id!: string;
 
   @Column({ name: 'occurred_at', type: 'datetime', precision: 3 })
@@ -35,4 +39,10 @@ export class AuditEntry {
 
   @Column({ type: 'varchar', length: 16 })
   outcome!: AuditOutcome;
+
+  @Column({ name: 'prev_hash', type: 'char', length: 64 })
+  prevHash!: string;
+
+  @Column({ type: 'char', length: 64 })
+  hash!: string;
 }

@@ -5,11 +5,13 @@ import type { FastifyReply } from 'fastify';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { Public } from '../access/access.decorators';
 import { probe, ProbeResult } from './dependency-probes';
 
 const PROBE_TIMEOUT_MS = 1500;
 
 @ApiTags('operations')
+@Public()
 @Controller('health')
 export class HealthController implements OnModuleDestroy {
   /** Fails fast while Redis is down (no offline queue) and reconnects by itself when it is back. */

@@ -1,17 +1,21 @@
-import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Page } from '../../common/pagination';
+import { currentCaller } from '../../common/request-context';
+import { Access, ANY_ROLE } from '../access/access.decorators';
 import { CountyService } from './county.service';
 import { CommunityQuery, CountyQuery, CreateCommunityDto, CreateCountyDto, DeactivateDto, UpdateCommunityDto, UpdateCountyDto } from './dto/registry.dto';
 import { communityView, CommunityView, countyView, CountyView } from './registry.views';
 
 @ApiTags('registry')
+@ApiBearerAuth()
 @Controller('counties')
 export class CountyController {
   constructor(private readonly counties: CountyService) {}
 
   @Post()
+  @Access({ roles: ['ADMIN'] })
   @ApiOperation({ summary: 'Create a county (pooling district); repeating an identical request answers 200 with the existing one' })
   @ApiCreatedResponse({ type: CountyView })
   @ApiConflictResponse({ description: 'code exists with other details' })
@@ -22,12 +26,14 @@ export class CountyController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List counties' })
+  @Access({ roles: ANY_ROLE })
+  @ApiOperation({ summary: 'List counties (your own)' })
   list(@Query() q: CountyQuery): Promise<Page<CountyView>> {
-    return this.counties.listCounties(q);
+    return this.counties.listCounties(q, currentCaller().scope);
   }
 
   @Get(':code')
+  @Access({ roles: ANY_ROLE, target: { kind: 'county', param: 'code' } })
   @ApiOkResponse({ type: CountyView })
   @ApiNotFoundResponse()
   async get(@Param('code') code: string): Promise<CountyView> {
@@ -35,6 +41,7 @@ export class CountyController {
   }
 
   @Patch(':code')
+  @Access({ roles: ['ADMIN'], target: { kind: 'county', param: 'code' } })
   @ApiOperation({ summary: 'Update a county; `version` must be the current one (409 otherwise)' })
   @ApiOkResponse({ type: CountyView })
   update(@Param('code') code: string, @Body() dto: UpdateCountyDto): Promise<CountyView> {
@@ -42,6 +49,8 @@ export class CountyController {
   }
 
   @Post(':code/deactivate')
+  @HttpCode(200)
+  @Access({ roles: ['ADMIN'], target: { kind: 'county', param: 'code' } })
   @ApiOperation({ summary: 'Deactivate a county with no active medical community' })
   @ApiOkResponse({ type: CountyView })
   deactivate(@Param('code') code: string, @Body() dto: DeactivateDto): Promise<CountyView> {
@@ -50,27 +59,31 @@ export class CountyController {
 }
 
 @ApiTags('registry')
+@ApiBearerAuth()
 @Controller('communities')
 export class CommunityController {
   constructor(private readonly counties: CountyService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create a medical community (医共体) in a county' })
+  @Access({ roles: ['ADMIN'] })
+  @ApiOperation({ summary: 'Create a medical community (医共体) in your county' })
   @ApiCreatedResponse({ type: CommunityView })
   @ApiUnprocessableEntityResponse({ description: 'unknown or deactivated county' })
   async create(@Body() dto: CreateCommunityDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommunityView> {
-    const { view, created } = await this.counties.createCommunity(dto);
+    const { view, created } = await this.counties.createCommunity(dto, currentCaller().scope);
     void reply.status(created ? 201 : 200);
     return view;
   }
 
   @Get()
-  @ApiOperation({ summary: 'List medical communities' })
+  @Access({ roles: ANY_ROLE })
+  @ApiOperation({ summary: 'List the medical communities you may see' })
   list(@Query() q: CommunityQuery): Promise<Page<CommunityView>> {
-    return this.counties.listCommunities(q);
+    return this.counties.listCommunities(q, currentCaller().scope);
   }
 
   @Get(':code')
+  @Access({ roles: ANY_ROLE, target: { kind: 'community', param: 'code' } })
   @ApiOkResponse({ type: CommunityView })
   @ApiNotFoundResponse()
   async get(@Param('code') code: string): Promise<CommunityView> {
@@ -78,12 +91,15 @@ export class CommunityController {
   }
 
   @Patch(':code')
+  @Access({ roles: ['ADMIN'], target: { kind: 'community', param: 'code' } })
   @ApiOkResponse({ type: CommunityView })
   update(@Param('code') code: string, @Body() dto: UpdateCommunityDto): Promise<CommunityView> {
     return this.counties.updateCommunity(code, dto);
   }
 
   @Post(':code/deactivate')
+  @HttpCode(200)
+  @Access({ roles: ['ADMIN'], target: { kind: 'community', param: 'code' } })
   @ApiOperation({ summary: 'Deactivate a medical community with no active member' })
   @ApiOkResponse({ type: CommunityView })
   deactivate(@Param('code') code: string, @Body() dto: DeactivateDto): Promise<CommunityView> {

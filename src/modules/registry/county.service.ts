@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, FindOptionsWhere } from 'typeorm';
+import { Scope } from '../../domain/access-policy';
 import { DomainError } from '../../domain/domain-error';
 import { Page } from '../../common/pagination';
 import { AuditService } from '../audit/audit.service';
@@ -30,8 +31,9 @@ export class CountyService {
     private readonly audit: AuditService,
   ) {}
 
-  async listCounties(q: CountyQuery): Promise<Page<CountyView>> {
-    const where: FindOptionsWhere<County> = q.active === undefined ? {} : { active: q.active };
+  async listCounties(q: CountyQuery, scope: Scope): Promise<Page<CountyView>> {
+    const where: FindOptionsWhere<County> = { id: scope.countyId };
+    if (q.active !== undefined) where.active = q.active;
     const [rows, total] = await this.dataSource.manager.findAndCount(County, { where, order: { code: 'ASC' }, skip: (q.page - 1) * q.pageSize, take: q.pageSize });
     return { items: rows.map(countyView), page: q.page, pageSize: q.pageSize, total };
   }
@@ -75,8 +77,8 @@ export class CountyService {
     });
   }
 
-  async listCommunities(q: CommunityQuery): Promise<Page<CommunityView>> {
-    const where: FindOptionsWhere<MedicalCommunity> = {};
+  async listCommunities(q: CommunityQuery, scope: Scope): Promise<Page<CommunityView>> {
+    const where: FindOptionsWhere<MedicalCommunity> = scope.kind === 'county' ? { countyId: scope.countyId } : { id: scope.communityId ?? 0 };
     if (q.active !== undefined) where.active = q.active;
     if (q.countyCode) where.county = { code: q.countyCode };
     const [rows, total] = await this.dataSource.manager.findAndCount(MedicalCommunity, {
@@ -95,7 +97,8 @@ export class CountyService {
     return community;
   }
 
-  async createCommunity(dto: CreateCommunityDto): Promise<{ view: CommunityView; created: boolean }> {
+  /** `scope`: the caller's; a community can only be created in the caller's own county. */
+  async createCommunity(dto: CreateCommunityDto, scope?: Scope): Promise<{ view: CommunityView; created: boolean }> {
     return this.dataSource.transaction(async (manager) => {
       const existing = await manager.findOne(MedicalCommunity, { where: { code: dto.code }, relations: { county: true } });
       if (existing) {
@@ -108,11 +111,12 @@ export class CountyService {
           { field: 'countyCode', rule: county ? 'active' : 'exists', message: `county ${dto.countyCode} ${county ? 'is deactivated' : 'does not exist'}` },
         ]);
       }
+      if (scope && scope.countyId !== county.id) throw outOfScope('countyCode', `county ${dto.countyCode}`);
       await manager.save(manager.create(MedicalCommunity, { code: dto.code, name: dto.name, countyId: county.id }));
       const view = communityView(await this.getCommunity(dto.code, manager));
       await this.audit.record(manager, { action: 'community.create', entityType: 'medical_community', entityId: dto.code, before: null, after: snapshot(view) });
       return { view, created: true };
-    }).catch((err) => (isDuplicateKey(err) ? this.createCommunity(dto) : Promise.reject(err)));
+    }).catch((err) => (isDuplicateKey(err) ? this.createCommunity(dto, scope) : Promise.reject(err)));
   }
 
   async updateCommunity(code: string, dto: UpdateCommunityDto): Promise<CommunityView> {
@@ -153,6 +157,10 @@ export class CountyService {
     await this.audit.record(manager, { action, entityType, entityId: current.code, before: snapshot(before), after: snapshot(after) });
     return after;
   }
+}
+
+export function outOfScope(field: string, what: string): DomainError {
+  return new DomainError('OUT_OF_SCOPE', 'forbidden', `${what} is outside what you may act on`, [{ field, rule: 'scope', message: `${what} is outside your scope` }]);
 }
 
 function stillInUse(what: string, code: string, members: string): DomainError {

@@ -40,11 +40,12 @@ export class InstitutionImportService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async submit(content: Buffer, onError: 'reject' | 'skip'): Promise<{ outcome: ImportOutcome } | { queued: RegistryImportView }> {
+  /** `countyId`: the caller's county; every row must belong to it. */
+  async submit(content: Buffer, onError: 'reject' | 'skip', countyId: number): Promise<{ outcome: ImportOutcome } | { queued: RegistryImportView }> {
     const table = await readTable(content);
     if (table.rows.length <= this.config.registry.importSyncMaxRows) {
       const { rows, errors } = parseInstitutionTable(table);
-      return { outcome: await this.institutions.import(rows, onError, errors) };
+      return { outcome: await this.institutions.import(rows, onError, errors, countyId) };
     }
     const id = randomUUID();
     await this.dataSource.manager.insert(RegistryImport, {
@@ -54,6 +55,7 @@ export class InstitutionImportService {
       fileSha256: createHash('sha256').update(content).digest('hex'),
       content,
       rowCount: table.rows.length,
+      countyId,
       submittedBy: currentContext().actor,
       requestId: currentContext().requestId,
     });
@@ -79,7 +81,7 @@ export class InstitutionImportService {
     let outcome: ImportOutcome;
     try {
       const { rows, errors } = parseInstitutionTable(await readTable(record.content));
-      outcome = await this.institutions.import(rows, record.onError, errors);
+      outcome = await this.institutions.import(rows, record.onError, errors, record.countyId ?? undefined);
       status = 'DONE';
     } catch (err) {
       if (!(err instanceof DomainError)) throw err; // infrastructure trouble: let BullMQ retry

@@ -1,14 +1,17 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/domain-error';
 import { Page } from '../../common/pagination';
+import { currentCaller } from '../../common/request-context';
+import { Access, ANY_ROLE } from '../access/access.decorators';
 import { CreateInstitutionDto, DeactivateDto, ImportQuery, InstitutionQuery, UpdateInstitutionDto } from './dto/registry.dto';
 import { InstitutionImportService, RegistryImportView } from './institution-import.service';
 import { ImportOutcome, InstitutionService } from './institution.service';
 import { InstitutionView } from './registry.views';
 
 @ApiTags('registry')
+@ApiBearerAuth()
 @Controller('institutions')
 export class InstitutionController {
   constructor(
@@ -17,22 +20,25 @@ export class InstitutionController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Register an institution; a village clinic names its township as parentCode' })
+  @Access({ roles: ['ADMIN'] })
+  @ApiOperation({ summary: 'Register an institution in your county; a village clinic names its township as parentCode' })
   @ApiCreatedResponse({ type: InstitutionView })
   @ApiUnprocessableEntityResponse({ description: 'placement rules broken (e.g. parent not a township); nothing written' })
   async create(@Body() dto: CreateInstitutionDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<InstitutionView> {
-    const { view, created } = await this.institutions.create(dto);
+    const { view, created } = await this.institutions.create(dto, currentCaller().scope.countyId);
     void reply.status(created ? 201 : 200);
     return view;
   }
 
   @Get()
-  @ApiOperation({ summary: 'List institutions, filtered and paginated' })
+  @Access({ roles: ANY_ROLE })
+  @ApiOperation({ summary: 'List the institutions you may see, filtered and paginated' })
   list(@Query() q: InstitutionQuery): Promise<Page<InstitutionView>> {
-    return this.institutions.list(q);
+    return this.institutions.list(q, currentCaller().scope);
   }
 
   @Post('import')
+  @Access({ roles: ['ADMIN'] })
   @ApiOperation({ summary: 'Import institutions from CSV or XLSX (columns code, name, type, countyCode, communityCode, parentCode)' })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
@@ -45,13 +51,14 @@ export class InstitutionController {
     }
     const file = await req.file();
     if (!file) throw new DomainError('FILE_REQUIRED', 'unprocessable', 'no file in the upload', [{ field: 'file', rule: 'required', message: 'no file' }]);
-    const result = await this.imports.submit(await file.toBuffer(), q.onError);
+    const result = await this.imports.submit(await file.toBuffer(), q.onError, currentCaller().scope.countyId);
     if ('outcome' in result) return result.outcome;
     void reply.status(202).header('location', `/api/v1/institutions/imports/${result.queued.id}`);
     return result.queued;
   }
 
   @Get('imports/:id')
+  @Access({ roles: ['ADMIN'], target: { kind: 'registryImport', param: 'id' } })
   @ApiOperation({ summary: 'Progress and result of a queued import' })
   @ApiOkResponse({ type: RegistryImportView })
   getImport(@Param('id', new ParseUUIDPipe()) id: string): Promise<RegistryImportView> {
@@ -59,6 +66,7 @@ export class InstitutionController {
   }
 
   @Get(':code')
+  @Access({ roles: ANY_ROLE, target: { kind: 'institution', param: 'code' } })
   @ApiOkResponse({ type: InstitutionView })
   @ApiNotFoundResponse()
   get(@Param('code') code: string): Promise<InstitutionView> {
@@ -66,6 +74,7 @@ export class InstitutionController {
   }
 
   @Patch(':code')
+  @Access({ roles: ['ADMIN'], target: { kind: 'institution', param: 'code' } })
   @ApiOperation({ summary: 'Update name, community or a village clinic’s township; `version` must be current' })
   @ApiOkResponse({ type: InstitutionView })
   update(@Param('code') code: string, @Body() dto: UpdateInstitutionDto): Promise<InstitutionView> {
@@ -73,6 +82,8 @@ export class InstitutionController {
   }
 
   @Post(':code/deactivate')
+  @HttpCode(200)
+  @Access({ roles: ['ADMIN'], target: { kind: 'institution', param: 'code' } })
   @ApiOperation({ summary: 'Deactivate an institution (a township only once its village clinics are deactivated)' })
   @ApiOkResponse({ type: InstitutionView })
   deactivate(@Param('code') code: string, @Body() dto: DeactivateDto): Promise<InstitutionView> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager, In } from 'typeorm';
+import { Scope } from '../../domain/access-policy';
 import { DomainError, ErrorDetail } from '../../domain/domain-error';
 import { checkInstitutionPlacement, InstitutionType, ParentRef } from '../../domain/institution-registry';
 import { Page } from '../../common/pagination';
@@ -11,6 +12,8 @@ import { Institution } from './institution.entity';
 import { MedicalCommunity } from './medical-community.entity';
 import { institutionSnapshot, institutionView, InstitutionView } from './registry.views';
 import { isDuplicateKey, notFound, updateVersioned } from './versioned-update';
+import { outOfScope } from './county.service';
+import { scopeWhere } from '../access/scope-sql';
 
 /** One institution to write, from the API or from an import file (`row` = line number in the file). */
 export interface InstitutionRow {
@@ -48,7 +51,7 @@ export class InstitutionService {
     private readonly audit: AuditService,
   ) {}
 
-  async list(query: InstitutionQuery): Promise<Page<InstitutionView>> {
+  async list(query: InstitutionQuery, scope: Scope): Promise<Page<InstitutionView>> {
     const qb = this.dataSource
       .getRepository(Institution)
       .createQueryBuilder('i')
@@ -58,6 +61,7 @@ export class InstitutionService {
       .orderBy('i.code', 'ASC')
       .skip((query.page - 1) * query.pageSize)
       .take(query.pageSize);
+    qb.andWhere(...scopeWhere(scope, 'i'));
     if (query.type) qb.andWhere('i.type = :type', { type: query.type });
     if (query.countyCode) qb.andWhere('county.code = :countyCode', { countyCode: query.countyCode });
     if (query.communityCode) qb.andWhere('community.code = :communityCode', { communityCode: query.communityCode });
@@ -82,13 +86,16 @@ export class InstitutionService {
 
   /**
    * Creates one institution. Retrying the same creation answers the existing record
-   * (`created: false`); the same code with other content is a conflict.
+   * (`created: false`); the same code with other content is a conflict. `countyId`: the only
+   * county the caller may register institutions in.
    */
-  async create(dto: CreateInstitutionDto): Promise<{ view: InstitutionView; created: boolean }> {
+  async create(dto: CreateInstitutionDto, countyId?: number): Promise<{ view: InstitutionView; created: boolean }> {
     const row = toInstitutionRow(dto);
     try {
       return await this.dataSource.transaction(async (manager) => {
         const lookup = await this.load(manager, [row]);
+        const county = lookup.counties.get(row.countyCode);
+        if (countyId !== undefined && county && county.id !== countyId) throw outOfScope('countyCode', `county ${row.countyCode}`);
         const existing = lookup.institutions.get(row.code);
         if (existing) {
           const view = institutionView(existing);
@@ -104,7 +111,7 @@ export class InstitutionService {
       });
     } catch (err) {
       // Two identical creations racing: the loser sees the winner's row.
-      if (isDuplicateKey(err)) return this.create(dto);
+      if (isDuplicateKey(err)) return this.create(dto, countyId);
       throw err;
     }
   }
@@ -158,7 +165,7 @@ export class InstitutionService {
    * updated, identical rows are left alone (so re-importing a file changes nothing). With
    * `reject`, one bad row rejects the file and nothing is written.
    */
-  async import(rows: InstitutionRow[], onError: 'reject' | 'skip', shapeErrors: ErrorDetail[] = []): Promise<ImportOutcome> {
+  async import(rows: InstitutionRow[], onError: 'reject' | 'skip', shapeErrors: ErrorDetail[] = [], countyId?: number): Promise<ImportOutcome> {
     return this.dataSource.transaction(async (manager) => {
       const badRows = new Set(shapeErrors.map((e) => e.row));
       const errors = [...shapeErrors];
@@ -175,7 +182,7 @@ export class InstitutionService {
       // Dropping a bad township can invalidate its villages: repeat until no row changes.
       for (;;) {
         const inFile = new Map(candidates.map((r) => [r.code, r]));
-        const rowErrors = candidates.flatMap((r) => this.check(r, lookup, inFile).map((e) => ({ ...e, row: r.row })));
+        const rowErrors = candidates.flatMap((r) => this.check(r, lookup, inFile, countyId).map((e) => ({ ...e, row: r.row })));
         if (rowErrors.length === 0) break;
         errors.push(...rowErrors);
         const bad = new Set(rowErrors.map((e) => e.row));
@@ -262,10 +269,11 @@ export class InstitutionService {
   }
 
   /** Applies the placement policy to one row; parents may come from the database or the same file. */
-  private check(row: InstitutionRow, lookup: Lookup, inFile: Map<string, InstitutionRow>): ErrorDetail[] {
+  private check(row: InstitutionRow, lookup: Lookup, inFile: Map<string, InstitutionRow>, countyId?: number): ErrorDetail[] {
     const errors: ErrorDetail[] = [];
     const county = lookup.counties.get(row.countyCode);
     if (!county) errors.push({ field: 'countyCode', rule: 'exists', message: `county ${row.countyCode} does not exist` });
+    else if (countyId !== undefined && county.id !== countyId) errors.push({ field: 'countyCode', rule: 'scope', message: `county ${row.countyCode} is outside what you may act on` });
     else if (!county.active) errors.push({ field: 'countyCode', rule: 'active', message: `county ${row.countyCode} is deactivated` });
     const existing = lookup.institutions.get(row.code);
     if (existing && existing.type !== row.type) {

@@ -27,6 +27,10 @@ export class RegistryImport {
   @Column({ type: 'longtext', nullable: true })
   outcome!: string | null;
 
+  /** County of the submitter: the only county its rows may touch. */
+  @Column({ name: 'county_id', type: 'int', unsigned: true, nullable: true })
+  countyId!: number | null;
+
   @Column({ name: 'submitted_by', type: 'varchar', length: 64 })
   submittedBy!: string;
 

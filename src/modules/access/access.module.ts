@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AuditController } from '../audit/audit.controller';
+import { AccessGuard } from './access.guard';
+import { ApiTokenService } from './api-token.service';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { RateLimiter } from './rate-limiter';
+import { ScopeResolver } from './scope-resolver';
+import { ApiTokenController, UserController } from './user.controller';
+import { UserService } from './user.service';
+
+/** Sign-in, users, API tokens, audit queries, and the guard every route passes through. */
+@Module({
+  controllers: [AuthController, UserController, ApiTokenController, AuditController],
+  providers: [AuthService, UserService, ApiTokenService, ScopeResolver, RateLimiter, { provide: APP_GUARD, useClass: AccessGuard }],
+  exports: [UserService],
+})
+export class AccessModule {}

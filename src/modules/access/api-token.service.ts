@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { Role } from '../../domain/access-policy';
+import { Caller } from '../../common/caller';
+import { Page, PageQuery } from '../../common/pagination';
+import { AuditService } from '../audit/audit.service';
+import { notFound } from '../registry/versioned-update';
+import { ApiToken } from './api-token.entity';
+import { API_TOKEN_PREFIX, hashApiTokenSecret } from './auth.service';
+import { CreateApiTokenDto } from './dto/access.dto';
+import { scopeWhere } from './scope-sql';
+import { assertRolesFit, institutionForAssignment } from './user.service';
+
+export interface ApiTokenView {
+  id: string;
+  name: string;
+  institutionCode: string;
+  roles: Role[];
+  createdBy: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const view = (t: ApiToken): ApiTokenView => ({
+  id: t.id,
+  name: t.name,
+  institutionCode: t.institution.code,
+  roles: t.roles,
+  createdBy: t.createdBy,
+  createdAt: t.createdAt.toISOString(),
+  revokedAt: t.revokedAt?.toISOString() ?? null,
+});
+
+/** API tokens for systems; the secret is shown once at creation and only its hash is stored. */
+@Injectable()
+export class ApiTokenService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(caller: Caller, dto: CreateApiTokenDto): Promise<ApiTokenView & { token: string }> {
+    const id = [...randomBytes(12)].map((b) => ALPHANUMERIC[b % ALPHANUMERIC.length]).join('');
+    const secret = randomBytes(32).toString('base64url');
+    return this.dataSource.transaction(async (manager) => {
+      const institution = await institutionForAssignment(manager, caller, dto.institutionCode);
+      assertRolesFit(institution, dto.roles);
+      await manager.insert(ApiToken, { id, name: dto.name, institutionId: institution.id, roles: [...new Set(dto.roles)], secretHash: hashApiTokenSecret(secret), createdBy: caller.name });
+      const v = view(await manager.findOneOrFail(ApiToken, { where: { id }, relations: { institution: true } }));
+      await this.audit.record(manager, { action: 'apiToken.create', entityType: 'apiToken', entityId: id, before: null, after: { ...v } });
+      return { ...v, token: `${API_TOKEN_PREFIX}${id}_${secret}` };
+    });
+  }
+
+  async list(caller: Caller, q: PageQuery): Promise<Page<ApiTokenView>> {
+    const qb = this.dataSource.manager.createQueryBuilder(ApiToken, 't').innerJoinAndSelect('t.institution', 'i').orderBy('t.created_at', 'DESC').skip((q.page - 1) * q.pageSize).take(q.pageSize);
+    qb.andWhere(...scopeWhere(caller.scope, 'i'));
+    const [rows, total] = await qb.getManyAndCount();
+    return { items: rows.map(view), page: q.page, pageSize: q.pageSize, total };
+  }
+
+  async revoke(id: string): Promise<ApiTokenView> {
+    return this.dataSource.transaction(async (manager) => {
+      const token = await manager.findOne(ApiToken, { where: { id }, relations: { institution: true } });
+      if (!token) throw notFound('API token', id);
+      if (token.revokedAt) return view(token);
+      await manager.update(ApiToken, { id }, { revokedAt: new Date() });
+      const after = view(await manager.findOneOrFail(ApiToken, { where: { id }, relations: { institution: true } }));
+      await this.audit.record(manager, { action: 'apiToken.revoke', entityType: 'apiToken', entityId: id, before: { ...view(token) }, after: { ...after } });
+      return after;
+    });
+  }
+}

@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { communityInScope, countyInScope, institutionInScope, Scope } from '../../domain/access-policy';
+import { TargetKind } from './access.decorators';
+
+type Row = { id: number; county_id: number; community_id: number | null; parent_id: number | null };
+
+/**
+ * Answers "may this scope touch the record this route parameter names?" for each kind of
+ * record: `null` when the record does not exist (the route answers 404 itself).
+ */
+@Injectable()
+export class ScopeResolver {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async inScope(scope: Scope, kind: TargetKind, value: string): Promise<boolean | null> {
+    switch (kind) {
+      case 'institution':
+        return this.institution('SELECT id, county_id, community_id, parent_id FROM institution WHERE code = ?', value, scope);
+      case 'user':
+        return this.institution(
+          'SELECT i.id, i.county_id, i.community_id, i.parent_id FROM app_user u JOIN institution i ON i.id = u.institution_id WHERE u.username = ?',
+          value,
+          scope,
+        );
+      case 'apiToken':
+        return this.institution(
+          'SELECT i.id, i.county_id, i.community_id, i.parent_id FROM api_token t JOIN institution i ON i.id = t.institution_id WHERE t.id = ?',
+          value,
+          scope,
+        );
+      case 'county': {
+        const [row] = await this.dataSource.query('SELECT id FROM county WHERE code = ?', [value]);
+        return row ? countyInScope(scope, row.id) : null;
+      }
+      case 'community': {
+        const [row] = await this.dataSource.query('SELECT id, county_id FROM medical_community WHERE code = ?', [value]);
+        return row ? communityInScope(scope, { id: row.id, countyId: row.county_id }) : null;
+      }
+      case 'registryImport': {
+        const [row] = await this.dataSource.query('SELECT county_id FROM registry_import WHERE id = ?', [value]);
+        return row ? row.county_id !== null && countyInScope(scope, row.county_id) : null;
+      }
+    }
+  }
+
+  private async institution(sql: string, value: string, scope: Scope): Promise<boolean | null> {
+    const [row]: Row[] = await this.dataSource.query(sql, [value]);
+    if (!row) return null;
+    return institutionInScope(scope, { id: row.id, countyId: row.county_id, communityId: row.community_id, parentId: row.parent_id });
+  }
+}
