@@ -13,8 +13,10 @@ import { HttpExceptionFilter } from './common/http-exception.filter';
 import { requestIdOf } from './common/request-context';
 import { createValidationPipe } from './common/validation';
 import { WorkerModule } from './worker.module';
+import { RouteAccess, routeAccessInventory } from './modules/access/route-inventory';
 
 export const API_PREFIX = 'api/v1';
+const UNPREFIXED = ['health/live', 'health/ready'];
 
 /** Builds the HTTP API exactly as production runs it; tests use the same function. */
 export async function createApiApp(config: AppConfig): Promise<NestFastifyApplication> {
@@ -36,7 +38,7 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   });
   await app.register(multipart as never, { limits: { fileSize: config.http.bodyLimitBytes, files: 1, fields: 5, parts: 6 } });
 
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED });
   app.useGlobalPipes(createValidationPipe());
   // Nest routes Fastify's own errors (malformed JSON, body too large) through this filter as well.
   app.useGlobalFilters(new HttpExceptionFilter());
@@ -67,6 +69,11 @@ const REGISTERED_ROUTES = new WeakMap<INestApplicationContext, RegisteredRoute[]
 /** The routes the HTTP server actually serves (from Fastify's router, not a hand-kept list). */
 export function registeredRoutes(app: INestApplicationContext): RegisteredRoute[] {
   return REGISTERED_ROUTES.get(app) ?? [];
+}
+
+/** Every controller route with its declared access rule. */
+export function routeAccess(app: INestApplicationContext): RouteAccess[] {
+  return routeAccessInventory(app, API_PREFIX, (path) => UNPREFIXED.includes(path.slice(1)));
 }
 
 /** Builds the worker (no HTTP); it starts consuming once `init()` resolves. */

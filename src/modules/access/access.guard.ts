@@ -30,10 +30,8 @@ export class AccessGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const ctx = currentContext();
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) {
-      await this.limiter.consume(`ip:${request.ip}`);
-      return true;
-    }
+    // Public routes: health probes must never be throttled; sign-in has its own limit per address and username.
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
 
     const header = request.headers.authorization;
     const bearer = typeof header === 'string' && /^Bearer\s+(\S+)$/i.exec(header)?.[1];

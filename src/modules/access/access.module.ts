@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { AuditController } from '../audit/audit.controller';
 import { AccessGuard } from './access.guard';
 import { ApiTokenService } from './api-token.service';
@@ -12,6 +12,7 @@ import { UserService } from './user.service';
 
 /** Sign-in, users, API tokens, audit queries, and the guard every route passes through. */
 @Module({
+  imports: [DiscoveryModule],
   controllers: [AuthController, UserController, ApiTokenController, AuditController],
   providers: [AuthService, UserService, ApiTokenService, ScopeResolver, RateLimiter, { provide: APP_GUARD, useClass: AccessGuard }],
   exports: [UserService],

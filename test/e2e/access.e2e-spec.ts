@@ -1,0 +1,198 @@
+import { registeredRoutes, routeAccess } from '../../src/app.factory';
+import { seedDemo } from '../../src/database/seed-demo';
+import { DEMO_PASSWORD, DEMO_USERS } from '../../src/database/demo-county';
+import { createCommunityFixture, CommunityFixture } from '../support/registry-fixtures';
+import { ApiClient, http, RunningApi, startApi } from '../support/test-app';
+
+/** A fingerprint of every business table: a refused request must leave it unchanged. */
+async function fingerprint(api: RunningApi): Promise<string> {
+  const rows: { Table: string; Checksum: string }[] = await api.dataSource.query(
+    'CHECKSUM TABLE county, medical_community, institution, app_user, api_token, registry_import',
+  );
+  return rows.map((r) => `${r.Table}=${r.Checksum}`).join(' ');
+}
+
+describe('who may do what', () => {
+  let api: RunningApi;
+  let a: CommunityFixture;
+  let b: CommunityFixture;
+  /** One existing record of county A for every kind of route parameter. */
+  const samples: Record<string, string> = {};
+
+  beforeAll(async () => {
+    api = await startApi({ IMPORT_SYNC_MAX_ROWS: '1' });
+    a = await createCommunityFixture(api, 2);
+    b = await createCommunityFixture(api, 1);
+    const token = await a.admin.must('POST', '/api/v1/api-tokens', { name: 'HIS', institutionCode: a.townships[0], roles: ['MEMBER_CLERK'] });
+    const csv = `code,name,type,countyCode,communityCode,parentCode\n${a.county}-VQ-1,村1,VILLAGE_CLINIC,${a.county},${a.community},${a.townships[0]}\n${a.county}-VQ-2,村2,VILLAGE_CLINIC,${a.county},${a.community},${a.townships[0]}`;
+    const queued = await a.admin.upload('/api/v1/institutions/import', csv, 'q.csv');
+    expect(queued.status).toBe(202);
+    Object.assign(samples, {
+      '/api/v1/institutions/:code': a.townships[0],
+      '/api/v1/counties/:code': a.county,
+      '/api/v1/communities/:code': a.community,
+      '/api/v1/users/:username': a.admin.username,
+      '/api/v1/api-tokens/:id': token.id,
+      '/api/v1/institutions/imports/:id': queued.body.id,
+    });
+  });
+  afterAll(() => api.close());
+
+  function sampleUrl(url: string): string {
+    const base = Object.keys(samples).find((prefix) => url === prefix || url.startsWith(`${prefix}/`));
+    if (!base) throw new Error(`no sample record for route ${url}: add one to this test`);
+    return samples[base] === undefined ? url : samples[base] && url.replace(/:[A-Za-z]+/, encodeURIComponent(samples[base]));
+  }
+
+  it('declares an access rule on every route the server serves', () => {
+    const served = registeredRoutes(api.app).filter((r) => r.url.startsWith('/api/') || r.url.startsWith('/health/'));
+    const declared = routeAccess(api.app);
+    expect(served.length).toBeGreaterThan(20);
+    for (const route of served) {
+      const entry = declared.find((d) => d.method === route.method && d.path === route.url);
+      expect({ route, declared: entry !== undefined && (entry.public || entry.rule !== null) }).toEqual({ route, declared: true });
+    }
+  });
+
+  it('answers 403 or 404 to another institution on every route that takes an id, changing nothing', async () => {
+    const foreign = [b.admin, await b.as(['BUREAU_CLERK', 'BUREAU_APPROVER', 'AUDITOR'], b.bureau), await b.as(['LEAD_FINANCE'], b.lead), await b.as(['MEMBER_CLERK'], b.townships[0])];
+    const withId = registeredRoutes(api.app).filter((r) => r.url.startsWith('/api/') && r.url.includes('/:'));
+    expect(withId.length).toBeGreaterThanOrEqual(12);
+    const before = await fingerprint(api);
+    const answers: string[] = [];
+    for (const route of withId) {
+      for (const client of foreign) {
+        const res = await client.call(route.method, sampleUrl(route.url), route.method === 'GET' ? undefined : { version: 1, name: 'x', password: 'x'.repeat(12) });
+        answers.push(`${route.method} ${route.url} as ${client.username}: ${[403, 404].includes(res.status) ? 'refused' : res.status}`);
+      }
+    }
+    expect(answers.filter((line) => !line.endsWith('refused'))).toEqual([]);
+    expect(await fingerprint(api)).toBe(before);
+  });
+
+  it('refuses a township clerk every bureau and lead-unit action with 403', async () => {
+    const clerk = await a.as(['MEMBER_CLERK'], a.townships[0]);
+    const bureauOnly = routeAccess(api.app).filter((r) => !r.public && r.rule && r.rule.roles !== 'any' && !r.rule.roles.includes('MEMBER_CLERK'));
+    expect(bureauOnly.length).toBeGreaterThan(10);
+    const before = await fingerprint(api);
+    const answers: string[] = [];
+    for (const route of bureauOnly) {
+      const url = route.path.includes('/:') ? sampleUrl(route.path) : route.path;
+      const res = await clerk.call(route.method, url, route.method === 'GET' ? undefined : {});
+      answers.push(`${route.method} ${route.path}: ${res.status}${res.status === 403 ? '' : ' ' + JSON.stringify(res.body)}`);
+    }
+    expect(answers.filter((line) => !line.endsWith(': 403'))).toEqual([]);
+    expect(await fingerprint(api)).toBe(before);
+  });
+
+  it('limits reads to the caller’s scope: a township sees itself and its villages only', async () => {
+    await a.admin.must('POST', '/api/v1/institutions', { code: `${a.county}-VC-S1`, name: '村', type: 'VILLAGE_CLINIC', countyCode: a.county, communityCode: a.community, parentCode: a.townships[0] });
+    const clerk = await a.as(['MEMBER_CLERK'], a.townships[0]);
+    const seen = await clerk.get('/api/v1/institutions?pageSize=500');
+    expect(seen.body.items.map((i: { code: string }) => i.code).sort()).toEqual([a.townships[0], `${a.county}-VC-S1`].sort());
+    expect((await clerk.get(`/api/v1/institutions/${a.townships[1]}`)).status).toBe(404);
+    expect((await clerk.get(`/api/v1/institutions/${a.lead}`)).status).toBe(404);
+    const lead = await a.as(['LEAD_FINANCE'], a.lead);
+    expect((await lead.get(`/api/v1/institutions?pageSize=500`)).body.items.map((i: { code: string }) => i.code)).not.toContain(a.bureau);
+    expect((await b.admin.get('/api/v1/counties')).body.items.map((c: { code: string }) => c.code)).toEqual([b.county]);
+  });
+
+  it('records denied requests in the audit trail', async () => {
+    const clerk = await a.as(['MEMBER_CLERK'], a.townships[0]);
+    await clerk.post(`/api/v1/institutions/${a.lead}/deactivate`, { version: 1 });
+    const auditor = await a.as(['AUDITOR'], a.bureau);
+    const entries = await auditor.get(`/api/v1/audit?actor=${clerk.username}`);
+    expect(entries.body.items[0]).toMatchObject({ actor: clerk.username, outcome: 'DENIED', actorInstitution: a.townships[0] });
+  });
+
+  it('signs in, refreshes with rotation, and logs out for good', async () => {
+    const user = await a.as(['BUREAU_CLERK'], a.bureau);
+    const login = await http(api.baseUrl, 'POST', '/api/v1/auth/login', { username: user.username, password: 'test-password-0001' });
+    expect(login.status).toBe(200);
+    const session = new ApiClient(api.baseUrl, login.body.accessToken);
+    expect((await session.get('/api/v1/auth/me')).body).toMatchObject({ name: user.username, roles: ['BUREAU_CLERK'], institutionCode: a.bureau });
+
+    const refreshed = await http(api.baseUrl, 'POST', '/api/v1/auth/refresh', { refreshToken: login.body.refreshToken });
+    expect(refreshed.status).toBe(200);
+    expect((await http(api.baseUrl, 'POST', '/api/v1/auth/refresh', { refreshToken: login.body.refreshToken })).status).toBe(401);
+
+    expect((await session.post('/api/v1/auth/logout')).status).toBe(204);
+    expect((await session.get('/api/v1/auth/me')).status).toBe(401);
+    expect((await new ApiClient(api.baseUrl, refreshed.body.accessToken).get('/api/v1/auth/me')).status).toBe(401);
+    expect((await http(api.baseUrl, 'POST', '/api/v1/auth/refresh', { refreshToken: refreshed.body.refreshToken })).status).toBe(401);
+  });
+
+  it('refuses wrong passwords and unknown users alike, and audits the attempt', async () => {
+    const wrong = await http(api.baseUrl, 'POST', '/api/v1/auth/login', { username: a.admin.username, password: 'not-the-password' });
+    const unknown = await http(api.baseUrl, 'POST', '/api/v1/auth/login', { username: 'nobody.here', password: 'not-the-password' });
+    expect([wrong.status, unknown.status]).toEqual([401, 401]);
+    expect(wrong.body.message).toBe(unknown.body.message);
+    const [row] = await api.dataSource.query("SELECT outcome FROM audit_log WHERE action = 'auth.login' AND entity_id = ? ORDER BY id DESC LIMIT 1", [a.admin.username]);
+    expect(row.outcome).toBe('DENIED');
+    expect((await http(api.baseUrl, 'GET', '/api/v1/institutions')).status).toBe(401);
+    expect((await new ApiClient(api.baseUrl, 'not.a.jwt').get('/api/v1/institutions')).status).toBe(401);
+  });
+
+  it('lets a system use an API token within its institution until it is revoked', async () => {
+    const created = await a.admin.post('/api/v1/api-tokens', { name: 'HIS 上传', institutionCode: a.townships[1], roles: ['MEMBER_CLERK'] });
+    expect(created.status).toBe(201);
+    expect(created.body.token).toMatch(/^cbm_[A-Za-z0-9]{12}_/);
+    const [stored] = await api.dataSource.query('SELECT secret_hash FROM api_token WHERE id = ?', [created.body.id]);
+    expect(created.body.token).not.toContain(stored.secret_hash);
+    const his = new ApiClient(api.baseUrl, created.body.token);
+    expect((await his.get('/api/v1/auth/me')).body).toMatchObject({ kind: 'token', name: `token:${created.body.id}`, institutionCode: a.townships[1] });
+    expect((await his.get(`/api/v1/institutions/${a.townships[0]}`)).status).toBe(404);
+    expect((await a.admin.post(`/api/v1/api-tokens/${created.body.id}/revoke`)).body.revokedAt).not.toBeNull();
+    expect((await his.get('/api/v1/auth/me')).status).toBe(401);
+  });
+
+  it('gives roles only to institutions that can hold them', async () => {
+    const res = await a.admin.post('/api/v1/users', { username: 'tc.approver', displayName: 'x', institutionCode: a.townships[0], roles: ['BUREAU_APPROVER'], password: 'long-enough-pw' });
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ code: 'ROLE_NOT_FOR_INSTITUTION', details: [{ field: 'roles', rule: 'roleFitsInstitution' }] });
+    const smuggled = await a.admin.post('/api/v1/users', { username: 'tc.clerk2', displayName: 'x', institutionCode: a.townships[0], roles: ['MEMBER_CLERK'], password: 'long-enough-pw', institutionId: 1 });
+    expect(smuggled.status).toBe(400);
+    expect(smuggled.body.details).toEqual([expect.objectContaining({ field: 'institutionId', rule: 'unknownField' })]);
+    const foreign = await a.admin.post('/api/v1/users', { username: 'b.clerk', displayName: 'x', institutionCode: b.townships[0], roles: ['MEMBER_CLERK'], password: 'long-enough-pw' });
+    expect(foreign.status).toBe(403);
+  });
+
+  it('sets security headers and keeps CORS closed by default', async () => {
+    const res = await fetch(`${api.baseUrl}/health/live`, { headers: { origin: 'https://evil.example' } });
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('lets every demo user sign in', async () => {
+    await seedDemo(api.app);
+    for (const user of DEMO_USERS) {
+      const res = await http(api.baseUrl, 'POST', '/api/v1/auth/login', { username: user.username, password: DEMO_PASSWORD });
+      expect({ user: user.username, status: res.status }).toEqual({ user: user.username, status: 200 });
+    }
+  });
+});
+
+describe('rate limits', () => {
+  let api: RunningApi;
+  let f: CommunityFixture;
+  beforeAll(async () => {
+    api = await startApi({ RATE_LIMIT_PER_MINUTE: '8', LOGIN_RATE_LIMIT_PER_MINUTE: '3' });
+    f = await createCommunityFixture(api, 1);
+  });
+  afterAll(() => api.close());
+
+  it('answers 429 past the per-user limit', async () => {
+    const user = await f.as(['AUDITOR'], f.bureau);
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push((await user.get('/api/v1/auth/me')).status);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+    const limited = await user.get('/api/v1/auth/me');
+    expect(limited.body).toMatchObject({ statusCode: 429, code: 'RATE_LIMITED' });
+  });
+
+  it('limits sign-in attempts per address and username', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await http(api.baseUrl, 'POST', '/api/v1/auth/login', { username: 'guess.me', password: `guess-${i}` })).status);
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+  });
+});
