@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import * as path from 'node:path';
 import * as mysql2 from 'mysql2';
-import { DataSource, DataSourceOptions } from 'typeorm';
-import { AppConfig, loadConfig } from '../config/app-config';
+import { DataSourceOptions } from 'typeorm';
+import { AppConfig } from '../config/app-config';
 
 /**
  * Every pooled connection runs in strict SQL mode and UTC, whatever the server defaults are:
@@ -55,4 +55,3 @@ export function buildDataSourceOptions(db: AppConfig['db'], overrides: Partial<{
   };
 }
 
-export default new DataSource(buildDataSourceOptions(loadConfig().db));

@@ -55,3 +55,26 @@ describe('readiness follows MySQL and Redis without a restart', () => {
     expect(upAfter).toBeLessThan(10000);
   });
 });
+
+describe('start-up without its dependencies', () => {
+  const entry = (name: string) => require('node:path').join(__dirname, '../../dist/src', name);
+
+  async function closedPort(): Promise<number> {
+    const proxy = new TcpProxy('127.0.0.1', 1);
+    const port = await proxy.start();
+    await proxy.stop();
+    return port;
+  }
+
+  it.each([
+    ['main.js', 'DB_PORT', /^api: cannot start: MySQL not reachable at .*ECONNREFUSED/],
+    ['worker.js', 'REDIS_PORT', /^worker: cannot start: Redis not reachable at .*ECONNREFUSED/],
+  ])('%s exits 1 with one clear line when %s points nowhere', async (file, variable, message) => {
+    const { spawnSync } = await import('node:child_process');
+    const result = spawnSync(process.execPath, [entry(file)], { env: { ...process.env, [variable]: String(await closedPort()), PORT: String(await closedPort()) }, encoding: 'utf8', timeout: 20000 });
+    expect(result.status).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(message);
+  });
+});

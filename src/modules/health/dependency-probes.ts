@@ -39,10 +39,13 @@ export async function assertDependenciesReachable(cfg: AppConfig): Promise<void>
   const redis = await probe(
     async () => {
       const client = new Redis({ host: cfg.redis.host, port: cfg.redis.port, password: cfg.redis.password, db: cfg.redis.db, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: 3000 });
-      client.on('error', () => undefined);
+      let firstError: Error | undefined;
+      client.on('error', (err: Error) => (firstError ??= err));
       try {
         await client.connect();
         await client.ping();
+      } catch (err) {
+        throw firstError ?? err;
       } finally {
         client.disconnect();
       }
