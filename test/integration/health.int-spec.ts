@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { http, RunningApi, startApi, testConfig } from '../support/test-app';
 import { TcpProxy } from '../support/tcp-proxy';
 
@@ -57,7 +58,7 @@ describe('readiness follows MySQL and Redis without a restart', () => {
 });
 
 describe('start-up without its dependencies', () => {
-  const entry = (name: string) => require('node:path').join(__dirname, '../../dist/src', name);
+  const entry = (name: string) => path.join(__dirname, '../../dist/src', name);
 
   async function closedPort(): Promise<number> {
     const proxy = new TcpProxy('127.0.0.1', 1);
