@@ -1,0 +1,91 @@
+import { DomainError } from './domain-error';
+import { FundYearAllocation } from './fund-year-allocation';
+import { Money } from './money';
+
+/**
+ * Double-entry ledger of one county and fund year. Every transfer moves one positive amount
+ * from a debited account to a credited account, so each transfer balances by construction
+ * and total debits always equal total credits. Balance = credits − debits.
+ */
+export const ACCOUNTS = {
+  fundSource: 'FUND_SOURCE', // 筹资来源: premiums, subsidies, interest flowing in (the only account that runs negative)
+  fundPool: 'FUND_POOL', // 县级统筹基金, before allocation
+  adjustmentReserve: 'ADJUSTMENT_RESERVE', // 调剂金
+  criticalIllness: 'CRITICAL_ILLNESS_FUND', // 大病保险基金
+  familyDoctor: 'FAMILY_DOCTOR_FUND', // 家庭医生签约服务费
+  policyAdjustment: 'POLICY_ADJUSTMENT', // 当年政策调整支出
+  privatePool: 'PRIVATE_POOL', // 民营定点医疗机构总额
+} as const;
+
+/** 医共体打包资金 of one community. */
+export const communityPackageAccount = (communityCode: string) => `COMMUNITY_PACKAGE:${communityCode}`;
+
+export function mayGoNegative(account: string): boolean {
+  return account === ACCOUNTS.fundSource;
+}
+
+export interface TransferSpec {
+  /** Caller-chosen unique id: posting the same id twice is a no-op, with other content a conflict. */
+  id: string;
+  debit: string;
+  credit: string;
+  amount: Money;
+  memo: string;
+}
+
+export function assertValidTransfer(t: TransferSpec): void {
+  if (!t.amount.isPositive()) throw new DomainError('TRANSFER_AMOUNT_NOT_POSITIVE', 'unprocessable', `transfer ${t.id}: the amount must be positive, not ${t.amount}`);
+  if (t.debit === t.credit) throw new DomainError('TRANSFER_SAME_ACCOUNT', 'unprocessable', `transfer ${t.id} debits and credits the same account ${t.debit}`);
+}
+
+/** Same id, same content: a retry. Same id, other content: a conflict. */
+export function sameTransfer(a: Pick<TransferSpec, 'debit' | 'credit' | 'amount'>, b: Pick<TransferSpec, 'debit' | 'credit' | 'amount'>): boolean {
+  return a.debit === b.debit && a.credit === b.credit && a.amount.eq(b.amount);
+}
+
+/**
+ * The transfers that approving an allocation posts (SPEC §3): F comes in from the fund
+ * sources, then leaves the pool for the reserve, the critical-illness fund, family doctors,
+ * policy adjustment, each community's package and the private pool, leaving the pool at zero.
+ */
+export function allocationTransfers(prefix: string, a: FundYearAllocation, familyDoctorFee: Money, policyAdjustment: Money, communities: readonly { code: string; package: Money }[]): TransferSpec[] {
+  const out: TransferSpec[] = [];
+  const add = (leg: string, debit: string, credit: string, amount: Money, memo: string) => {
+    if (amount.isPositive()) out.push({ id: `${prefix}.${leg}`, debit, credit, amount, memo });
+  };
+  add('raised', ACCOUNTS.fundSource, ACCOUNTS.fundPool, a.raisedTotal, '筹资总额 F');
+  add('reserve', ACCOUNTS.fundPool, ACCOUNTS.adjustmentReserve, a.adjustmentReserve, '调剂金 A');
+  add('critical-illness', ACCOUNTS.fundPool, ACCOUNTS.criticalIllness, a.criticalIllnessFund, '大病保险基金 C');
+  add('family-doctor', ACCOUNTS.fundPool, ACCOUNTS.familyDoctor, familyDoctorFee, '家庭医生签约服务费');
+  add('policy-adjustment', ACCOUNTS.fundPool, ACCOUNTS.policyAdjustment, policyAdjustment, '政策调整支出 P');
+  for (const c of communities) add(`community.${c.code}`, ACCOUNTS.fundPool, communityPackageAccount(c.code), c.package, `医共体打包资金 M ${c.code}`);
+  add('private', ACCOUNTS.fundPool, ACCOUNTS.privatePool, a.privatePool, '民营定点医疗机构资金');
+  return out;
+}
+
+/** Undoes transfers (a correction), newest first so that no account dips below zero on the way. */
+export function reversalTransfers(prefix: string, transfers: readonly TransferSpec[]): TransferSpec[] {
+  return [...transfers].reverse().map((t) => ({ id: `${prefix}.${t.id}`, debit: t.credit, credit: t.debit, amount: t.amount, memo: `冲销 ${t.memo}` }));
+}
+
+export interface AccountTotals {
+  debits: Money;
+  credits: Money;
+}
+
+/** Applies transfers to balances in order; refuses any that would leave a protected account negative. */
+export function applyTransfers(balances: ReadonlyMap<string, AccountTotals>, transfers: readonly TransferSpec[]): Map<string, AccountTotals> {
+  const next = new Map(balances);
+  for (const t of transfers) {
+    assertValidTransfer(t);
+    const debited = next.get(t.debit) ?? { debits: Money.ZERO, credits: Money.ZERO };
+    const afterDebit = { debits: debited.debits.plus(t.amount), credits: debited.credits };
+    if (!mayGoNegative(t.debit) && afterDebit.credits.minus(afterDebit.debits).isNegative()) {
+      throw new DomainError('ACCOUNT_WOULD_GO_NEGATIVE', 'conflict', `transfer ${t.id} would take ${t.debit} below zero`);
+    }
+    next.set(t.debit, afterDebit);
+    const credited = next.get(t.credit) ?? { debits: Money.ZERO, credits: Money.ZERO };
+    next.set(t.credit, { debits: credited.debits, credits: credited.credits.plus(t.amount) });
+  }
+  return next;
+}

@@ -1,0 +1,87 @@
+import { DomainError, ErrorDetail } from './domain-error';
+import { Dec } from './money';
+
+/**
+ * The rates and thresholds SPEC calls *default*: stored per county and fund year, edited by
+ * the bureau. Values are exact decimals kept as strings ("0.765", never 76.5).
+ */
+export interface PolicyParameters {
+  adjustmentReserveRate: string; // 调剂金 share of F
+  communityBaseShareRate: string; // 医共体 base share of B
+  increasePoolRate: string; // 医共体预算增加资金 pool share of B
+  privatePoolRate: string; // 民营定点 share of B
+  primaryFloorRate: string; // 基层医疗机构 floor of M
+  memberCutoffDay: string; // member claims due by this day of the next month
+  declarationDay: string; // lead declares by this day of the next month (每月5日前)
+  passDownWorkingDays: string; // 5 working days
+  bureauPaymentWorkingDays: string; // 20 working days after the declaration deadline
+  qualityDepositRate: string; // 质量保证金 withheld from community disbursements (default off)
+  privateQualityDepositRate: string;
+  burnWatch: string;
+  burnWarning: string;
+  burnAlarm: string;
+  paymentCapacityWarningMonths: string; // 可支付月数
+}
+
+export type PolicyParameterName = keyof PolicyParameters;
+
+/** Defaults of SPEC §3–§6; the primary floor is 20% up to 2020 and 25% from 2021 (seed 002). */
+export function defaultPolicyParameters(fundYear: number): PolicyParameters {
+  return {
+    adjustmentReserveRate: '0.15',
+    communityBaseShareRate: '0.765',
+    increasePoolRate: '0.085',
+    privatePoolRate: '0.15',
+    primaryFloorRate: fundYear <= 2020 ? '0.20' : '0.25',
+    memberCutoffDay: '3',
+    declarationDay: '5',
+    passDownWorkingDays: '5',
+    bureauPaymentWorkingDays: '20',
+    qualityDepositRate: '0',
+    privateQualityDepositRate: '0.05',
+    burnWatch: '1.05',
+    burnWarning: '1.10',
+    burnAlarm: '1.20',
+    paymentCapacityWarningMonths: '3',
+  };
+}
+
+const RATES: PolicyParameterName[] = ['adjustmentReserveRate', 'communityBaseShareRate', 'increasePoolRate', 'privatePoolRate', 'primaryFloorRate', 'qualityDepositRate', 'privateQualityDepositRate'];
+const DAYS: PolicyParameterName[] = ['memberCutoffDay', 'declarationDay'];
+const COUNTS: PolicyParameterName[] = ['passDownWorkingDays', 'bureauPaymentWorkingDays'];
+const RATIOS: PolicyParameterName[] = ['burnWatch', 'burnWarning', 'burnAlarm', 'paymentCapacityWarningMonths'];
+export const POLICY_PARAMETER_NAMES = Object.keys(defaultPolicyParameters(2021)) as PolicyParameterName[];
+
+function decimal(value: string): Dec | null {
+  if (!/^\d{1,6}(\.\d{1,6})?$/.test(value)) return null;
+  return new Dec(value);
+}
+
+/** Checks every value and the relations between them; throws one error listing every problem. */
+export function validatePolicyParameters(p: PolicyParameters): PolicyParameters {
+  const errors: ErrorDetail[] = [];
+  const value = (name: PolicyParameterName) => decimal(p[name]);
+  for (const name of POLICY_PARAMETER_NAMES) {
+    const v = value(name);
+    if (v === null) {
+      errors.push({ field: name, rule: 'decimal', message: `${name} must be a non-negative decimal with at most 6 places` });
+      continue;
+    }
+    if (RATES.includes(name) && v.gt(1)) errors.push({ field: name, rule: 'rate', message: `${name} is a rate between 0 and 1` });
+    if (DAYS.includes(name) && (!v.isInteger() || v.lt(1) || v.gt(28))) errors.push({ field: name, rule: 'dayOfMonth', message: `${name} must be a day from 1 to 28` });
+    if (COUNTS.includes(name) && (!v.isInteger() || v.lt(1) || v.gt(60))) errors.push({ field: name, rule: 'workingDays', message: `${name} must be 1 to 60 working days` });
+    if (RATIOS.includes(name) && v.isZero()) errors.push({ field: name, rule: 'positive', message: `${name} must be positive` });
+  }
+  if (errors.length === 0) {
+    const shares = value('communityBaseShareRate')!.plus(value('increasePoolRate')!).plus(value('privatePoolRate')!);
+    if (!shares.eq(1)) errors.push({ field: 'communityBaseShareRate', rule: 'sharesSumToOne', message: `the three shares of the net base must sum to 1, not ${shares.toString()}` });
+    if (!(value('burnWatch')!.lt(value('burnWarning')!) && value('burnWarning')!.lt(value('burnAlarm')!))) {
+      errors.push({ field: 'burnWarning', rule: 'ascending', message: 'burn thresholds must rise: watch < warning < alarm' });
+    }
+    if (value('memberCutoffDay')!.gt(value('declarationDay')!)) {
+      errors.push({ field: 'memberCutoffDay', rule: 'beforeDeclaration', message: 'the member cut-off cannot fall after the declaration day' });
+    }
+  }
+  if (errors.length) throw new DomainError('POLICY_PARAMETERS_INVALID', 'unprocessable', errors.map((e) => e.message).join('; '), errors);
+  return p;
+}
