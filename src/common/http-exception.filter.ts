@@ -1,7 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { DomainError } from '../domain/domain-error';
-import { MoneyFormatError } from '../domain/money';
 import { ApiErrorBody, InputValidationError, STATUS_OF_KIND } from './api-error';
 import { currentContext } from './request-context';
 
@@ -38,9 +37,6 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     if (exception instanceof InputValidationError) {
       return { statusCode: 400, code: 'VALIDATION_FAILED', message: exception.message, details: exception.details, requestId };
-    }
-    if (exception instanceof MoneyFormatError) {
-      return { statusCode: 400, code: 'VALIDATION_FAILED', message: exception.message, details: [{ field: '', rule: 'money', message: exception.message }], requestId };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

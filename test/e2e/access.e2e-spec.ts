@@ -1,7 +1,8 @@
 import { registeredRoutes, routeAccess } from '../../src/app.factory';
 import { seedDemo } from '../../src/database/seed-demo';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../src/database/demo-county';
-import { createCommunityFixture, CommunityFixture } from '../support/registry-fixtures';
+import { Money } from '../../src/domain/money';
+import { approvedAllocation, createCommunityFixture, CommunityFixture } from '../support/registry-fixtures';
 import { ApiClient, http, RunningApi, startApi } from '../support/test-app';
 
 /** A fingerprint of every business table: a refused request must leave it unchanged. */
@@ -16,8 +17,8 @@ describe('who may do what', () => {
   let api: RunningApi;
   let a: CommunityFixture;
   let b: CommunityFixture;
-  /** One existing record of county A for every kind of route parameter. */
-  const samples: Record<string, string> = {};
+  /** For each route prefix, an existing record of county A for every parameter. */
+  const samples: Record<string, Record<string, string>> = {};
 
   beforeAll(async () => {
     api = await startApi({ IMPORT_SYNC_MAX_ROWS: '1' });
@@ -27,13 +28,28 @@ describe('who may do what', () => {
     const csv = `code,name,type,countyCode,communityCode,parentCode\n${a.county}-VQ-1,村1,VILLAGE_CLINIC,${a.county},${a.community},${a.townships[0]}\n${a.county}-VQ-2,村2,VILLAGE_CLINIC,${a.county},${a.community},${a.townships[0]}`;
     const queued = await a.admin.upload('/api/v1/institutions/import', csv, 'q.csv');
     expect(queued.status).toBe(202);
+    const allocation = await approvedAllocation(a, 2021);
+    const lead = await a.as(['LEAD_FINANCE'], a.lead);
+    const M = Money.of(allocation.figures.communityPackage);
+    const primary = Money.roundHalfUp(M.times('0.3'));
+    const plan = await lead.must('POST', '/api/v1/budget-plans', {
+      communityCode: a.community,
+      fundYear: 2021,
+      lines: [
+        { category: 'INPATIENT', institutionCode: a.lead, amount: M.minus(primary).toString() },
+        { category: 'OUTPATIENT', institutionCode: a.townships[0], amount: primary.toString() },
+      ],
+    });
     Object.assign(samples, {
-      '/api/v1/institutions/:code': a.townships[0],
-      '/api/v1/counties/:code': a.county,
-      '/api/v1/communities/:code': a.community,
-      '/api/v1/users/:username': a.admin.username,
-      '/api/v1/api-tokens/:id': token.id,
-      '/api/v1/institutions/imports/:id': queued.body.id,
+      '/api/v1/institutions/imports/:id': { id: queued.body.id },
+      '/api/v1/institutions/:code': { code: a.townships[0] },
+      '/api/v1/counties/:countyCode': { countyCode: a.county, fundYear: '2021' },
+      '/api/v1/counties/:code': { code: a.county },
+      '/api/v1/communities/:code': { code: a.community },
+      '/api/v1/users/:username': { username: a.admin.username },
+      '/api/v1/api-tokens/:id': { id: token.id },
+      '/api/v1/allocations/:id': { id: String(allocation.id) },
+      '/api/v1/budget-plans/:id': { id: String(plan.id) },
     });
   });
   afterAll(() => api.close());
@@ -41,7 +57,10 @@ describe('who may do what', () => {
   function sampleUrl(url: string): string {
     const base = Object.keys(samples).find((prefix) => url === prefix || url.startsWith(`${prefix}/`));
     if (!base) throw new Error(`no sample record for route ${url}: add one to this test`);
-    return samples[base] === undefined ? url : samples[base] && url.replace(/:[A-Za-z]+/, encodeURIComponent(samples[base]));
+    return url.replace(/:([A-Za-z]+)/g, (_, name: string) => {
+      if (samples[base][name] === undefined) throw new Error(`no sample for :${name} of ${url}`);
+      return encodeURIComponent(samples[base][name]);
+    });
   }
 
   it('declares an access rule on every route the server serves', () => {
@@ -56,7 +75,8 @@ describe('who may do what', () => {
 
   it('answers 403 or 404 to another institution on every route that takes an id, changing nothing', async () => {
     const foreign = [b.admin, await b.as(['BUREAU_CLERK', 'BUREAU_APPROVER', 'AUDITOR'], b.bureau), await b.as(['LEAD_FINANCE'], b.lead), await b.as(['MEMBER_CLERK'], b.townships[0])];
-    const withId = registeredRoutes(api.app).filter((r) => r.url.startsWith('/api/') && r.url.includes('/:'));
+    const publicPaths = new Set(routeAccess(api.app).filter((r) => r.public).map((r) => `${r.method} ${r.path}`));
+    const withId = registeredRoutes(api.app).filter((r) => r.url.startsWith('/api/') && r.url.includes('/:') && !publicPaths.has(`${r.method} ${r.url}`));
     expect(withId.length).toBeGreaterThanOrEqual(12);
     const before = await fingerprint(api);
     const answers: string[] = [];

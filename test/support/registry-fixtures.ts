@@ -51,3 +51,22 @@ export async function createCommunityFixture(api: RunningApi, townships = 2): Pr
   }
   return { county, community, bureau, lead, townships: codes, admin, as };
 }
+
+/** SPEC §3's public worked example. */
+export const WORKED_EXAMPLE_INPUTS = {
+  insuredCount: '312457',
+  perCapitaStandard: '830.00',
+  interest: '1234567.89',
+  criticalIllnessPremiumPerPerson: '65.00',
+  familyDoctorFee: '2849300.00',
+  policyAdjustmentExpenditure: '1500000.00',
+};
+
+/** Drafts, submits and approves an allocation for the fixture's county (clerk makes, approver checks). */
+export async function approvedAllocation(f: CommunityFixture, fundYear: number, inputs: Record<string, unknown> = WORKED_EXAMPLE_INPUTS): Promise<any> {
+  const clerk = await f.as(['BUREAU_CLERK'], f.bureau);
+  const approver = await f.as(['BUREAU_APPROVER'], f.bureau);
+  const draft = await clerk.must('POST', '/api/v1/allocations', { countyCode: f.county, fundYear, ...inputs });
+  const submitted = await clerk.must('POST', `/api/v1/allocations/${draft.id}/submit`, { version: draft.version });
+  return approver.must('POST', `/api/v1/allocations/${draft.id}/approve`, { version: submitted.version });
+}

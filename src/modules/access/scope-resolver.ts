@@ -38,6 +38,14 @@ export class ScopeResolver {
         const [row] = await this.dataSource.query('SELECT id, county_id FROM medical_community WHERE code = ?', [value]);
         return row ? communityInScope(scope, { id: row.id, countyId: row.county_id }) : null;
       }
+      case 'allocation': {
+        const [row] = await this.dataSource.query('SELECT county_id FROM fund_year_allocation WHERE id = ?', [Number(value) || 0]);
+        return row ? countyInScope(scope, row.county_id) : null;
+      }
+      case 'budgetPlan': {
+        const [row] = await this.dataSource.query('SELECT m.id, m.county_id FROM community_budget_plan p JOIN medical_community m ON m.id = p.community_id WHERE p.id = ?', [Number(value) || 0]);
+        return row ? communityInScope(scope, { id: row.id, countyId: row.county_id }) : null;
+      }
       case 'registryImport': {
         const [row] = await this.dataSource.query('SELECT county_id FROM registry_import WHERE id = ?', [value]);
         return row ? row.county_id !== null && countyInScope(scope, row.county_id) : null;

@@ -31,6 +31,10 @@ export class CountyService {
     private readonly audit: AuditService,
   ) {}
 
+  get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
+
   async listCounties(q: CountyQuery, scope: Scope): Promise<Page<CountyView>> {
     const where: FindOptionsWhere<County> = { id: scope.countyId };
     if (q.active !== undefined) where.active = q.active;

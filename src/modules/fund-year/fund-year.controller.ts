@@ -1,0 +1,234 @@
+import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { DomainError } from '../../domain/domain-error';
+import { PolicyParameters } from '../../domain/policy-parameters';
+import { DocumentAction } from '../../domain/state-machine';
+import { currentCaller } from '../../common/request-context';
+import { Access, ANY_ROLE, Public } from '../access/access.decorators';
+import { LedgerService } from '../ledger/ledger.service';
+import { CountyService } from '../registry/county.service';
+import { AllocationService, AllocationView } from './allocation.service';
+import { BudgetPlanService, BudgetPlanView } from './budget-plan.service';
+import { AllocationInputsDto, AllocationQuery, BudgetPlanQuery, CreateAllocationDto, CreateBudgetPlanDto, PolicyParametersDto, TransitionDto, UpdateAllocationDto } from './dto/fund-year.dto';
+import { PolicyParametersService, PolicyParametersView } from './policy-parameters.service';
+import { allocationWorkbook, budgetPlanWorkbook } from './publication.xlsx';
+
+const BUREAU = ['BUREAU_CLERK', 'BUREAU_APPROVER'] as const;
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+function sendXlsx(reply: FastifyReply, filename: string, content: Buffer): FastifyReply {
+  return reply.header('content-type', XLSX).header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`).send(content);
+}
+
+function yearParam(year: number): number {
+  if (year < 2000 || year > 2100) throw new DomainError('VALIDATION_FAILED', 'unprocessable', 'fund year must be 2000-2100', [{ field: 'fundYear', rule: 'range', message: String(year) }]);
+  return year;
+}
+
+@ApiTags('fund year')
+@ApiBearerAuth()
+@Controller('counties/:countyCode')
+export class CountyFundYearController {
+  constructor(
+    private readonly counties: CountyService,
+    private readonly parameters: PolicyParametersService,
+    private readonly ledger: LedgerService,
+  ) {}
+
+  @Get('policy-parameters/:fundYear')
+  @Access({ roles: ANY_ROLE, target: { kind: 'county', param: 'countyCode' } })
+  @ApiOperation({ summary: 'Rates and thresholds for a fund year (saved, carried from last year, or defaults)' })
+  async getParameters(@Param('countyCode') countyCode: string, @Param('fundYear', ParseIntPipe) fundYear: number): Promise<PolicyParametersView> {
+    const county = await this.counties.getCounty(countyCode);
+    return this.parameters.current(this.counties.manager, county, yearParam(fundYear));
+  }
+
+  @Put('policy-parameters/:fundYear')
+  @Access({ roles: BUREAU, target: { kind: 'county', param: 'countyCode' } })
+  @ApiOperation({ summary: 'Save a new version of the year’s parameters (bureau only); `version` must be current' })
+  async saveParameters(@Param('countyCode') countyCode: string, @Param('fundYear', ParseIntPipe) fundYear: number, @Body() dto: PolicyParametersDto): Promise<PolicyParametersView> {
+    const county = await this.counties.getCounty(countyCode);
+    const { version, ...given } = dto;
+    const changes = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as Partial<PolicyParameters>;
+    return this.parameters.save(county, yearParam(fundYear), version, changes);
+  }
+
+  @Get('ledger/:fundYear/accounts')
+  @Access({ roles: [...BUREAU, 'AUDITOR'], target: { kind: 'county', param: 'countyCode' } })
+  @ApiOperation({ summary: 'Account balances derived from the transfers, with a reconciliation flag' })
+  async accounts(@Param('countyCode') countyCode: string, @Param('fundYear', ParseIntPipe) fundYear: number) {
+    const county = await this.counties.getCounty(countyCode);
+    return this.ledger.balances(county.id, yearParam(fundYear));
+  }
+
+  @Get('ledger/:fundYear/transfers')
+  @Access({ roles: [...BUREAU, 'AUDITOR'], target: { kind: 'county', param: 'countyCode' } })
+  @ApiOperation({ summary: 'Every transfer of the year, oldest first' })
+  async transfers(@Param('countyCode') countyCode: string, @Param('fundYear', ParseIntPipe) fundYear: number) {
+    const county = await this.counties.getCounty(countyCode);
+    return this.ledger.transfers(county.id, yearParam(fundYear));
+  }
+}
+
+@ApiTags('fund year')
+@ApiBearerAuth()
+@Controller('allocations')
+export class AllocationController {
+  constructor(private readonly allocations: AllocationService) {}
+
+  @Post()
+  @Access({ roles: ['BUREAU_CLERK'] })
+  @ApiOperation({ summary: 'Draft the fund-year allocation (SPEC §3); every figure is computed and returned by name' })
+  async create(@Body() dto: CreateAllocationDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<AllocationView> {
+    const { view, created } = await this.allocations.create(currentCaller(), dto);
+    void reply.status(created ? 201 : 200);
+    return view;
+  }
+
+  @Get()
+  @Access({ roles: ANY_ROLE })
+  list(@Query() q: AllocationQuery): Promise<AllocationView[]> {
+    return this.allocations.list(currentCaller().scope.countyId, q.fundYear);
+  }
+
+  @Get(':id')
+  @Access({ roles: ANY_ROLE, target: { kind: 'allocation', param: 'id' } })
+  get(@Param('id', ParseIntPipe) id: number): Promise<AllocationView> {
+    return this.allocations.get(id);
+  }
+
+  @Patch(':id')
+  @Access({ roles: ['BUREAU_CLERK'], target: { kind: 'allocation', param: 'id' } })
+  @ApiOperation({ summary: 'Change a draft’s inputs' })
+  update(@Param('id', ParseIntPipe) id: number, @Body() dto: UpdateAllocationDto): Promise<AllocationView> {
+    return this.allocations.update(id, dto);
+  }
+
+  @Post(':id/corrections')
+  @Access({ roles: ['BUREAU_CLERK'], target: { kind: 'allocation', param: 'id' } })
+  @ApiOperation({ summary: 'Correct an approved allocation: a new draft version referencing it' })
+  correct(@Param('id', ParseIntPipe) id: number, @Body() dto: AllocationInputsDto): Promise<AllocationView> {
+    return this.allocations.correct(currentCaller(), id, dto);
+  }
+
+  @Post(':id/submit')
+  @HttpCode(200)
+  @Access({ roles: ['BUREAU_CLERK'], target: { kind: 'allocation', param: 'id' } })
+  submit(@Param('id', ParseIntPipe) id: number, @Body() dto: TransitionDto): Promise<AllocationView> {
+    return this.move(id, 'submit', dto);
+  }
+
+  @Post(':id/return')
+  @HttpCode(200)
+  @Access({ roles: ['BUREAU_APPROVER'], target: { kind: 'allocation', param: 'id' } })
+  returnForChanges(@Param('id', ParseIntPipe) id: number, @Body() dto: TransitionDto): Promise<AllocationView> {
+    return this.move(id, 'return', dto);
+  }
+
+  @Post(':id/approve')
+  @HttpCode(200)
+  @Access({ roles: ['BUREAU_APPROVER'], target: { kind: 'allocation', param: 'id' } })
+  @ApiOperation({ summary: 'Approve (maker-checker: not the person who drafted or submitted it); posts the ledger transfers' })
+  approve(@Param('id', ParseIntPipe) id: number, @Body() dto: TransitionDto): Promise<AllocationView> {
+    return this.move(id, 'approve', dto);
+  }
+
+  @Post(':id/publish')
+  @HttpCode(200)
+  @Access({ roles: BUREAU, target: { kind: 'allocation', param: 'id' } })
+  @ApiOperation({ summary: 'Publish (公示) an approved allocation' })
+  publish(@Param('id', ParseIntPipe) id: number, @Body() dto: TransitionDto): Promise<AllocationView> {
+    return this.move(id, 'publish', dto);
+  }
+
+  @Get(':id/export.xlsx')
+  @Access({ roles: ANY_ROLE, target: { kind: 'allocation', param: 'id' } })
+  @ApiProduces(XLSX)
+  @ApiOperation({ summary: 'The allocation as a printable spreadsheet, Chinese headers, 元 and 万元' })
+  async export(@Param('id', ParseIntPipe) id: number, @Res() reply: FastifyReply): Promise<void> {
+    const a = await this.allocations.get(id);
+    sendXlsx(reply, `${a.countyCode}-${a.fundYear}-医保打包预算分配-v${a.documentVersion}.xlsx`, await allocationWorkbook(a));
+  }
+
+  private move(id: number, action: DocumentAction, dto: TransitionDto): Promise<AllocationView> {
+    return this.allocations.transition(currentCaller(), id, action, dto.version, dto.comment);
+  }
+}
+
+@ApiTags('fund year')
+@Controller('public')
+export class PublicationController {
+  constructor(private readonly allocations: AllocationService) {}
+
+  @Public()
+  @Get('allocations/:countyCode/:fundYear')
+  @ApiOperation({ summary: 'Published allocation figures (公示), readable without signing in' })
+  async published(@Param('countyCode') countyCode: string, @Param('fundYear', ParseIntPipe) fundYear: number) {
+    const a = await this.allocations.published(countyCode, yearParam(fundYear));
+    if (!a) throw new DomainError('NOT_PUBLISHED', 'not_found', `no published allocation for ${countyCode} ${fundYear}`);
+    return { countyCode: a.countyCode, fundYear: a.fundYear, documentVersion: a.documentVersion, publishedAt: a.publishedAt, figures: a.figures, communities: a.communities.map(({ communityCode, communityName, package: pkg }) => ({ communityCode, communityName, package: pkg })) };
+  }
+}
+
+@ApiTags('fund year')
+@ApiBearerAuth()
+@Controller('budget-plans')
+export class BudgetPlanController {
+  constructor(private readonly plans: BudgetPlanService) {}
+
+  @Post()
+  @Access({ roles: ['LEAD_FINANCE'] })
+  @ApiOperation({ summary: 'Draft the community budget plan (SPEC §3.1); below the primary-care floor it is refused with 422' })
+  create(@Body() dto: CreateBudgetPlanDto): Promise<BudgetPlanView> {
+    return this.plans.create(currentCaller(), dto);
+  }
+
+  @Get()
+  @Access({ roles: ANY_ROLE })
+  list(@Query() q: BudgetPlanQuery): Promise<BudgetPlanView[]> {
+    return this.plans.list(currentCaller(), q.communityCode, q.fundYear);
+  }
+
+  @Get(':id')
+  @Access({ roles: ANY_ROLE, target: { kind: 'budgetPlan', param: 'id' } })
+  get(@Param('id', ParseIntPipe) id: number): Promise<BudgetPlanView> {
+    return this.plans.get(id);
+  }
+
+  @Post(':id/submit')
+  @HttpCode(200)
+  @Access({ roles: ['LEAD_FINANCE'], target: { kind: 'budgetPlan', param: 'id' } })
+  submit(@Param('id', ParseIntPipe) id: number, @Body() dto: TransitionDto): Promise<BudgetPlanView> {
+    return this.plans.transition(currentCaller(), id, 'submit', dto.version);
+  }
+
+  @Post(':id/return')
+  @HttpCode(200)
+  @Access({ roles: ['BUREAU_APPROVER'], target: { kind: 'budgetPlan', param: 'id' } })
+  returnForChanges(@Param('id', ParseIntPipe) id: number, @Body() dto: TransitionDto): Promise<BudgetPlanView> {
+    return this.plans.transition(currentCaller(), id, 'return', dto.version);
+  }
+
+  @Post(':id/approve')
+  @HttpCode(200)
+  @Access({ roles: ['BUREAU_APPROVER'], target: { kind: 'budgetPlan', param: 'id' } })
+  approve(@Param('id', ParseIntPipe) id: number, @Body() dto: TransitionDto): Promise<BudgetPlanView> {
+    return this.plans.transition(currentCaller(), id, 'approve', dto.version);
+  }
+
+  @Post(':id/publish')
+  @HttpCode(200)
+  @Access({ roles: BUREAU, target: { kind: 'budgetPlan', param: 'id' } })
+  publish(@Param('id', ParseIntPipe) id: number, @Body() dto: TransitionDto): Promise<BudgetPlanView> {
+    return this.plans.transition(currentCaller(), id, 'publish', dto.version);
+  }
+
+  @Get(':id/export.xlsx')
+  @Access({ roles: ANY_ROLE, target: { kind: 'budgetPlan', param: 'id' } })
+  @ApiProduces(XLSX)
+  async export(@Param('id', ParseIntPipe) id: number, @Res() reply: FastifyReply): Promise<void> {
+    const p = await this.plans.get(id);
+    sendXlsx(reply, `${p.communityCode}-${p.fundYear}-基金收支预算-v${p.documentVersion}.xlsx`, await budgetPlanWorkbook(p));
+  }
+}

@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { defaultPolicyParameters, PolicyParameters, validatePolicyParameters } from '../../domain/policy-parameters';
+import { DomainError } from '../../domain/domain-error';
+import { Dec } from '../../domain/money';
+import { currentContext } from '../../common/request-context';
+import { AuditService } from '../audit/audit.service';
+
+export interface PolicyParametersView {
+  countyCode: string;
+  fundYear: number;
+  /** 0 while nothing is saved for the year yet. */
+  version: number;
+  /** Where the values come from: saved for this year, carried from the previous year, or SPEC defaults. */
+  source: 'saved' | 'previous-year' | 'default';
+  values: PolicyParameters;
+}
+
+/** Rates and thresholds per county and fund year; each change is a new version, audited. */
+@Injectable()
+export class PolicyParametersService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async current(manager: EntityManager, county: { id: number; code: string }, fundYear: number): Promise<PolicyParametersView> {
+    const [saved]: { version: number; values: string }[] = await manager.query(
+      'SELECT version, `values` FROM policy_parameter_set WHERE county_id = ? AND fund_year = ? ORDER BY version DESC LIMIT 1',
+      [county.id, fundYear],
+    );
+    if (saved) return { countyCode: county.code, fundYear, version: saved.version, source: 'saved', values: { ...defaultPolicyParameters(fundYear), ...JSON.parse(saved.values) } };
+    // A new fund year starts from the previous year's parameters.
+    const [previous]: { values: string; fund_year: number }[] = await manager.query(
+      'SELECT `values`, fund_year FROM policy_parameter_set WHERE county_id = ? AND fund_year < ? ORDER BY fund_year DESC, version DESC LIMIT 1',
+      [county.id, fundYear],
+    );
+    if (previous) {
+      const carried = { ...defaultPolicyParameters(fundYear), ...JSON.parse(previous.values) } as PolicyParameters;
+      // The floor rises from 20% (2020) to 25% (2021 on): never carry a lower floor than the year's default.
+      const statutory = defaultPolicyParameters(fundYear).primaryFloorRate;
+      if (new Dec(carried.primaryFloorRate).lt(statutory)) carried.primaryFloorRate = statutory;
+      return { countyCode: county.code, fundYear, version: 0, source: 'previous-year', values: carried };
+    }
+    return { countyCode: county.code, fundYear, version: 0, source: 'default', values: defaultPolicyParameters(fundYear) };
+  }
+
+  /** Saves a new version; `expectedVersion` must be the current one (0 for the first save). */
+  async save(county: { id: number; code: string }, fundYear: number, expectedVersion: number, changes: Partial<PolicyParameters>): Promise<PolicyParametersView> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT id FROM county WHERE id = ? FOR UPDATE', [county.id]);
+      const before = await this.current(manager, county, fundYear);
+      if (before.version !== expectedVersion) {
+        throw new DomainError('STALE_VERSION', 'conflict', `the parameters changed since version ${expectedVersion}`, [{ field: 'version', rule: 'current', message: `current version is ${before.version}` }]);
+      }
+      const values = validatePolicyParameters({ ...before.values, ...changes });
+      const version = before.version + 1;
+      await manager.query('INSERT INTO policy_parameter_set (county_id, fund_year, version, `values`, changed_by) VALUES (?, ?, ?, ?, ?)', [
+        county.id,
+        fundYear,
+        version,
+        JSON.stringify(values),
+        currentContext().actor,
+      ]);
+      await this.audit.record(manager, { action: 'policyParameters.save', entityType: 'policyParameters', entityId: `${county.code}/${fundYear}`, before: { ...before.values, version: before.version }, after: { ...values, version } });
+      return { countyCode: county.code, fundYear, version, source: 'saved', values };
+    });
+  }
+}
+
