@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { DomainError } from '../domain/domain-error';
+import { isRetryableLockError } from '../database/transaction';
 import { ApiErrorBody, InputValidationError, STATUS_OF_KIND } from './api-error';
 import { currentContext } from './request-context';
 
@@ -45,6 +46,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const code = status === 400 && /JSON/i.test(message) ? 'MALFORMED_JSON' : (CODE_OF_STATUS[status] ?? `HTTP_${status}`);
       const details = status === 404 || status >= 500 ? [] : [{ field: '', rule: code, message }];
       return { statusCode: status, code, message, details, requestId };
+    }
+    if (isRetryableLockError(exception)) {
+      return { statusCode: 409, code: 'CONCURRENT_UPDATE', message: 'another change to the same records was in progress; retry the request', details: [{ field: '', rule: 'retry', message: 'lock conflict' }], requestId };
     }
     // Fastify's own errors (body too large, malformed JSON, bad content type) carry statusCode and code.
     const fastifyError = exception as { statusCode?: unknown; code?: unknown; message?: unknown };

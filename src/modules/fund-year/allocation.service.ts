@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { inTransaction } from '../../database/transaction';
 import { assertMakerChecker } from '../../domain/access-policy';
 import { DomainError } from '../../domain/domain-error';
 import { allocateFundYear, FundYearAllocation, splitPackageBetweenCommunities } from '../../domain/fund-year-allocation';
@@ -53,7 +54,7 @@ export class AllocationService {
   ) {}
 
   async create(caller: Caller, dto: CreateAllocationDto): Promise<{ view: AllocationView; created: boolean }> {
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const county = await manager.findOne(County, { where: { code: dto.countyCode } });
       if (!county || !county.active) throw new DomainError('COUNTY_NOT_FOUND', 'unprocessable', `county ${dto.countyCode} does not exist`, [{ field: 'countyCode', rule: 'exists', message: dto.countyCode }]);
       if (county.id !== caller.scope.countyId) throw outOfScope('countyCode', `county ${dto.countyCode}`);
@@ -73,7 +74,7 @@ export class AllocationService {
 
   /** Changes a draft's inputs; everything is recomputed. */
   async update(id: number, dto: UpdateAllocationDto): Promise<AllocationView> {
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const doc = await this.lock(manager, id);
       if (doc.state !== 'DRAFT') throw new DomainError('DOCUMENT_NOT_EDITABLE', 'conflict', `allocation ${id} is ${doc.state}; only a draft can change (file a correction instead)`, [{ field: 'state', rule: 'draftOnly', message: doc.state }]);
       if (doc.version !== dto.version) throw stale(doc.version);
@@ -91,7 +92,7 @@ export class AllocationService {
 
   /** A correction of an approved allocation: a new draft version that references it. */
   async correct(caller: Caller, id: number, dto: AllocationInputsDto): Promise<AllocationView> {
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const doc = await this.lock(manager, id);
       if (doc.state !== 'APPROVED' && doc.state !== 'PUBLISHED') {
         throw new DomainError('NOT_CORRECTABLE', 'conflict', `allocation ${id} is ${doc.state}; only an approved or published allocation is corrected`, [{ field: 'state', rule: 'approvedOnly', message: doc.state }]);
@@ -110,7 +111,7 @@ export class AllocationService {
    * racing the first) changes nothing and posts nothing.
    */
   async transition(caller: Caller, id: number, action: DocumentAction, expectedVersion: number, comment?: string): Promise<AllocationView> {
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const doc = await this.lock(manager, id);
       const before = await this.view(manager, id);
       if (action === 'approve' && (doc.state === 'APPROVED' || doc.state === 'PUBLISHED')) return before;

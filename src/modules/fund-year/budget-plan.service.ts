@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { inTransaction } from '../../database/transaction';
 import { assertMakerChecker, communityInScope } from '../../domain/access-policy';
 import { DomainError, ErrorDetail } from '../../domain/domain-error';
 import { isPrimaryInstitution, InstitutionType } from '../../domain/institution-registry';
@@ -68,7 +69,7 @@ export class BudgetPlanService {
 
   /** Drafts a plan (a new version when one exists); below the primary floor it is refused with 422. */
   async create(caller: Caller, dto: CreateBudgetPlanDto): Promise<BudgetPlanView> {
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const [community]: { id: number; county_id: number; code: string }[] = await manager.query('SELECT id, county_id, code FROM medical_community WHERE code = ? AND active = 1 FOR UPDATE', [dto.communityCode]);
       if (!community) throw new DomainError('COMMUNITY_NOT_FOUND', 'unprocessable', `medical community ${dto.communityCode} does not exist`, [{ field: 'communityCode', rule: 'exists', message: dto.communityCode }]);
       if (!communityInScope(caller.scope, { id: community.id, countyId: community.county_id })) {
@@ -106,7 +107,7 @@ export class BudgetPlanService {
 
   /** Lead submits; the bureau returns or approves (maker-checker); then it is published. */
   async transition(caller: Caller, id: number, action: DocumentAction, expectedVersion: number): Promise<BudgetPlanView> {
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const row = await this.row(manager, id, true);
       const before = await this.view(manager, id);
       if (action === 'approve' && (row.state === 'APPROVED' || row.state === 'PUBLISHED')) return before;

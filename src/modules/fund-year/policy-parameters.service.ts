@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { inTransaction } from '../../database/transaction';
 import { defaultPolicyParameters, PolicyParameters, validatePolicyParameters } from '../../domain/policy-parameters';
 import { DomainError } from '../../domain/domain-error';
 import { Dec } from '../../domain/money';
@@ -48,7 +49,7 @@ export class PolicyParametersService {
 
   /** Saves a new version; `expectedVersion` must be the current one (0 for the first save). */
   async save(county: { id: number; code: string }, fundYear: number, expectedVersion: number, changes: Partial<PolicyParameters>): Promise<PolicyParametersView> {
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       await manager.query('SELECT id FROM county WHERE id = ? FOR UPDATE', [county.id]);
       const before = await this.current(manager, county, fundYear);
       if (before.version !== expectedVersion) {

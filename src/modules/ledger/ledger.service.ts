@@ -50,10 +50,16 @@ export class LedgerService {
     transfers.forEach(assertValidTransfer);
     const codes = [...new Set(transfers.flatMap((t) => [t.debit, t.credit]))].sort();
     if (codes.length === 0) return { posted: 0, alreadyPosted: 0 };
-    await manager.query(
-      `INSERT IGNORE INTO ledger_account (county_id, fund_year, code, may_go_negative) VALUES ${codes.map(() => '(?, ?, ?, ?)').join(', ')}`,
-      codes.flatMap((c) => [countyId, fundYear, c, mayGoNegative(c) ? 1 : 0]),
-    );
+    // Accounts are opened on first use. The existence check takes no locks, so in the steady
+    // state a posting only locks existing account rows, always in id order (no deadlock).
+    const present: { code: string }[] = await manager.query(`SELECT code FROM ledger_account WHERE county_id = ? AND fund_year = ? AND code IN (${codes.map(() => '?').join(', ')})`, [countyId, fundYear, ...codes]);
+    const missing = codes.filter((c) => !present.some((p) => p.code === c));
+    if (missing.length) {
+      await manager.query(
+        `INSERT IGNORE INTO ledger_account (county_id, fund_year, code, may_go_negative) VALUES ${missing.map(() => '(?, ?, ?, ?)').join(', ')}`,
+        missing.flatMap((c) => [countyId, fundYear, c, mayGoNegative(c) ? 1 : 0]),
+      );
+    }
     const accounts: { id: number; code: string }[] = await manager.query(
       `SELECT id, code FROM ledger_account WHERE county_id = ? AND fund_year = ? AND code IN (${codes.map(() => '?').join(', ')}) ORDER BY id FOR UPDATE`,
       [countyId, fundYear, ...codes],
