@@ -1,5 +1,8 @@
 import { DomainError, ErrorDetail } from './domain-error';
+import { DEFAULT_ALLOCATION_RATES } from './fund-year-allocation';
 import { Dec } from './money';
+import { defaultPrimaryFloorRate } from './primary-floor';
+import { formatRate } from './rate';
 
 /**
  * The rates and thresholds SPEC calls *default*: stored per county and fund year, edited by
@@ -28,11 +31,11 @@ export type PolicyParameterName = keyof PolicyParameters;
 /** Defaults of SPEC §3–§6; the primary floor is 20% up to 2020 and 25% from 2021 (seed 002). */
 export function defaultPolicyParameters(fundYear: number): PolicyParameters {
   return {
-    adjustmentReserveRate: '0.15',
-    communityBaseShareRate: '0.765',
-    increasePoolRate: '0.085',
-    privatePoolRate: '0.15',
-    primaryFloorRate: fundYear <= 2020 ? '0.20' : '0.25',
+    adjustmentReserveRate: formatRate(DEFAULT_ALLOCATION_RATES.adjustmentReserveRate),
+    communityBaseShareRate: formatRate(DEFAULT_ALLOCATION_RATES.communityBaseShareRate),
+    increasePoolRate: formatRate(DEFAULT_ALLOCATION_RATES.increasePoolRate),
+    privatePoolRate: formatRate(DEFAULT_ALLOCATION_RATES.privatePoolRate),
+    primaryFloorRate: formatRate(defaultPrimaryFloorRate(fundYear)),
     memberCutoffDay: '3',
     declarationDay: '5',
     passDownWorkingDays: '5',

@@ -1,21 +1,34 @@
-import { DomainError } from './domain-error';
-import { Money } from './money';
+import { DomainError, ErrorDetail } from './domain-error';
+import { compareCodes } from './largest-remainder';
+import { Dec, Money } from './money';
+import { formatRate, Rate, toRate } from './rate';
+
+/**
+ * Seed for the primary-care floor (基层医疗机构资金占比) of a new parameter set: 20% up to
+ * 2020, 25% from 2021 (seed 002: "2020年…不低于20%，到2021年…不低于25%"). The floor in force is
+ * the one stored for the county and year.
+ */
+export function defaultPrimaryFloorRate(fundYear: number): Dec {
+  if (!Number.isInteger(fundYear)) throw new DomainError('FUND_YEAR_INVALID', 'unprocessable', `fund year ${fundYear} is not a year`, [{ field: 'fundYear', rule: 'integer', message: String(fundYear) }]);
+  return new Dec(fundYear <= 2020 ? '0.20' : '0.25');
+}
 
 export interface PrimaryFloorCheck {
   floorRate: string;
-  required: Money;
-  shortfall: Money;
+  required: Money; // floor × M, half up
+  shortfall: Money; // ≥ 0
   met: boolean;
 }
 
-/** 基层医疗机构资金占比: primary funds must reach floor × M (20% in 2020, 25% from 2021 by default). */
-export function primaryFloorShortfall(communityPackage: Money, primaryFunds: Money, floorRate: string): PrimaryFloorCheck {
-  const required = Money.roundHalfUp(communityPackage.times(floorRate));
-  const gap = required.minus(primaryFunds);
-  return { floorRate, required, shortfall: gap.isPositive() ? gap : Money.ZERO, met: !gap.isPositive() };
+/** Primary funds must reach floor × M, rounded half up to the fen. */
+export function primaryFloorShortfall(communityPackage: Money, plannedPrimary: Money, floorRate: Rate): PrimaryFloorCheck {
+  const rate = toRate(floorRate, 'primaryFloorRate');
+  const required = Money.roundHalfUp(communityPackage.times(rate));
+  const gap = required.minus(plannedPrimary);
+  return { floorRate: typeof floorRate === 'string' ? floorRate : formatRate(rate), required, shortfall: gap.isPositive() ? gap : Money.ZERO, met: !gap.isPositive() };
 }
 
-/** Plan categories of SPEC §3.1. */
+/** Plan categories of SPEC §3.1: 县外异地, 门诊, 住院, 慢特病门诊. */
 export const PLAN_CATEGORIES = ['OUT_OF_COUNTY', 'OUTPATIENT', 'INPATIENT', 'CHRONIC_SPECIAL'] as const;
 export type PlanCategory = (typeof PLAN_CATEGORIES)[number];
 
@@ -23,6 +36,7 @@ export interface PlanLine {
   category: PlanCategory;
   /** Member unit the funds are planned for; none for out-of-county spending (县外异地). */
   institutionCode: string | null;
+  /** A township health centre or village clinic (基层医疗机构). */
   primary: boolean;
   amount: Money;
 }
@@ -35,16 +49,20 @@ export interface PlanWarning {
 export interface PlanCheck {
   total: Money;
   primaryTotal: Money;
+  byCategory: Record<PlanCategory, Money>;
+  /** Funds per member unit, in code order; out-of-county lines have no unit and are not here. */
+  byUnit: { institutionCode: string; primary: boolean; amount: Money }[];
   floor: PrimaryFloorCheck;
   warnings: PlanWarning[];
 }
 
 /**
- * SPEC §3.1: the plan total equals M exactly; planned primary funds reach the floor
- * (rejection naming floor, required amount and shortfall); below last year's actual primary
- * funds is a warning only (原则上高于上年水平).
+ * SPEC §3.1 (基金收支预算): the plan totals M exactly; planned primary funds reach the floor,
+ * or the plan is refused naming floor, required amount and shortfall; primary funds below
+ * last year's actual are a warning only (原则上高于上年水平).
  */
-export function checkCommunityBudgetPlan(lines: readonly PlanLine[], communityPackage: Money, floorRate: string, lastYearPrimaryActual: Money | null): PlanCheck {
+export function checkCommunityBudgetPlan(lines: readonly PlanLine[], communityPackage: Money, floorRate: Rate, lastYearPrimaryActual: Money | null): PlanCheck {
+  checkLines(lines);
   const total = Money.sum(lines.map((l) => l.amount));
   if (!total.eq(communityPackage)) {
     const diff = communityPackage.minus(total);
@@ -58,13 +76,47 @@ export function checkCommunityBudgetPlan(lines: readonly PlanLine[], communityPa
     throw new DomainError(
       'PRIMARY_FLOOR_NOT_MET',
       'unprocessable',
-      `primary institutions are planned ${primaryTotal}; the floor of ${floorRate} × M requires ${floor.required}, short by ${floor.shortfall}`,
-      [{ field: 'lines', rule: 'primaryFloor', message: `floor ${floorRate}, required ${floor.required}, planned ${primaryTotal}, shortfall ${floor.shortfall}` }],
+      `primary institutions are planned ${primaryTotal}; the floor of ${floor.floorRate} × M requires ${floor.required}, short by ${floor.shortfall}`,
+      [{ field: 'lines', rule: 'primaryFloor', message: `floor ${floor.floorRate}, required ${floor.required}, planned ${primaryTotal}, shortfall ${floor.shortfall}` }],
     );
   }
   const warnings: PlanWarning[] = [];
   if (lastYearPrimaryActual && primaryTotal.lt(lastYearPrimaryActual)) {
     warnings.push({ code: 'PRIMARY_BELOW_LAST_YEAR', message: `planned primary funds ${primaryTotal} are below last year's actual ${lastYearPrimaryActual}` });
   }
-  return { total, primaryTotal, floor, warnings };
+  return { total, primaryTotal, byCategory: totalsByCategory(lines), byUnit: totalsByUnit(lines), floor, warnings };
+}
+
+function checkLines(lines: readonly PlanLine[]): void {
+  const errors: ErrorDetail[] = [];
+  lines.forEach((l, i) => {
+    if (!(PLAN_CATEGORIES as readonly string[]).includes(l.category)) errors.push({ field: `lines.${i}.category`, rule: 'planCategory', message: `${l.category} is not one of ${PLAN_CATEGORIES.join(', ')}` });
+    if (l.amount.isNegative()) errors.push({ field: `lines.${i}.amount`, rule: 'nonNegative', message: `a planned amount cannot be negative (${l.amount})` });
+    if (l.category === 'OUT_OF_COUNTY' && (l.primary || l.institutionCode !== null)) errors.push({ field: `lines.${i}.institutionCode`, rule: 'noUnitForOutOfCounty', message: 'out-of-county funds are not planned for a member unit' });
+    if (l.category !== 'OUT_OF_COUNTY' && !l.institutionCode) errors.push({ field: `lines.${i}.institutionCode`, rule: 'required', message: `${l.category} funds are planned for a member unit` });
+  });
+  const primaryOf = new Map<string, boolean>();
+  lines.forEach((l, i) => {
+    if (!l.institutionCode) return;
+    const seen = primaryOf.get(l.institutionCode);
+    if (seen !== undefined && seen !== l.primary) errors.push({ field: `lines.${i}.primary`, rule: 'consistentUnit', message: `${l.institutionCode} is marked primary on one line and not on another` });
+    primaryOf.set(l.institutionCode, l.primary);
+  });
+  if (errors.length) throw new DomainError('PLAN_INVALID', 'unprocessable', errors.map((e) => e.message).join('; '), errors);
+}
+
+function totalsByCategory(lines: readonly PlanLine[]): Record<PlanCategory, Money> {
+  const totals = Object.fromEntries(PLAN_CATEGORIES.map((c) => [c, Money.ZERO])) as Record<PlanCategory, Money>;
+  for (const l of lines) totals[l.category] = totals[l.category].plus(l.amount);
+  return totals;
+}
+
+function totalsByUnit(lines: readonly PlanLine[]): PlanCheck['byUnit'] {
+  const units = new Map<string, { institutionCode: string; primary: boolean; amount: Money }>();
+  for (const l of lines) {
+    if (!l.institutionCode) continue;
+    const u = units.get(l.institutionCode) ?? { institutionCode: l.institutionCode, primary: l.primary, amount: Money.ZERO };
+    units.set(l.institutionCode, { ...u, amount: u.amount.plus(l.amount) });
+  }
+  return [...units.values()].sort((a, b) => compareCodes(a.institutionCode, b.institutionCode));
 }

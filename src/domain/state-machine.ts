@@ -6,44 +6,48 @@ export interface Transition<S extends string, A extends string> {
   to: S;
 }
 
-/** A document life cycle as data: the table of allowed transitions and one way to apply them. */
-export class StateMachine<S extends string, A extends string> {
-  constructor(
-    readonly name: string,
-    private readonly transitions: readonly Transition<S, A>[],
-  ) {}
-
-  /** The next state, or 409 ILLEGAL_TRANSITION naming the state and the action. */
-  apply(state: S, action: A): S {
-    const t = this.transitions.find((x) => x.from === state && x.action === action);
-    if (!t) {
-      const allowed = this.allowedActions(state);
-      throw new DomainError('ILLEGAL_TRANSITION', 'conflict', `${this.name} in state ${state} cannot ${action}${allowed.length ? `; allowed: ${allowed.join(', ')}` : ''}`, [
-        { field: 'state', rule: 'transition', message: `${state} → ${action} is not allowed` },
-      ]);
-    }
-    return t.to;
-  }
-
-  allowedActions(state: S): A[] {
-    return this.transitions.filter((t) => t.from === state).map((t) => t.action);
-  }
+/** A document life cycle as data: the table of allowed transitions and one way to apply it. */
+export interface StateMachine<S extends string, A extends string> {
+  /** What the machine governs, for messages ("allocation in state DRAFT cannot approve"). */
+  readonly name: string;
+  readonly transitions: readonly Transition<S, A>[];
+  /** The next state, or ILLEGAL_TRANSITION (409) naming the state and the action. */
+  apply(state: S, action: A): S;
+  allowedActions(state: S): A[];
+  can(state: S, action: A): boolean;
 }
 
-/** Allocation and budget-plan documents: drafted, submitted, approved by another person, published (公示). */
-export type DocumentState = 'DRAFT' | 'SUBMITTED' | 'APPROVED' | 'PUBLISHED' | 'SUPERSEDED';
-export type DocumentAction = 'submit' | 'return' | 'approve' | 'publish' | 'supersede';
-
-export const DOCUMENT_LIFECYCLE = new StateMachine<DocumentState, DocumentAction>('document', [
-  { from: 'DRAFT', action: 'submit', to: 'SUBMITTED' },
-  { from: 'SUBMITTED', action: 'return', to: 'DRAFT' },
-  { from: 'SUBMITTED', action: 'approve', to: 'APPROVED' },
-  { from: 'APPROVED', action: 'publish', to: 'PUBLISHED' },
-  { from: 'APPROVED', action: 'supersede', to: 'SUPERSEDED' },
-  { from: 'PUBLISHED', action: 'supersede', to: 'SUPERSEDED' },
-]);
-
-/** Approved documents never change; a correction is a new version referencing the old one. */
-export function isImmutable(state: DocumentState): boolean {
-  return state === 'APPROVED' || state === 'PUBLISHED' || state === 'SUPERSEDED';
+/**
+ * Builds a state machine from its transition table. A table that lists the same state and
+ * action twice is a programming error and fails at start-up, not at the first request.
+ */
+export function defineStateMachine<S extends string, A extends string>(definition: { name?: string; transitions: readonly Transition<S, A>[] }): StateMachine<S, A> {
+  const name = definition.name ?? 'document';
+  const transitions = Object.freeze(definition.transitions.map((t) => Object.freeze({ ...t })));
+  const next = new Map<string, S>();
+  for (const t of transitions) {
+    const key = `${t.from}\u0000${t.action}`;
+    if (next.has(key)) throw new Error(`${name}: the transition table lists ${t.from} --${t.action}--> twice`);
+    next.set(key, t.to);
+  }
+  const allowedActions = (state: S): A[] => transitions.filter((t) => t.from === state).map((t) => t.action);
+  return Object.freeze({
+    name,
+    transitions,
+    allowedActions,
+    can: (state: S, action: A) => next.has(`${state}\u0000${action}`),
+    apply(state: S, action: A): S {
+      const to = next.get(`${state}\u0000${action}`);
+      if (to === undefined) {
+        const allowed = allowedActions(state);
+        throw new DomainError('ILLEGAL_TRANSITION', 'conflict', `${name} in state ${state} cannot ${action}${allowed.length ? `; allowed: ${allowed.join(', ')}` : '; no action is allowed'}`, [
+          { field: 'state', rule: 'transition', message: `${state} → ${action} is not allowed` },
+        ]);
+      }
+      return to;
+    },
+  });
 }
+
+// Kept for modules that imported the document life cycle from here before it had its own file.
+export { DOCUMENT_LIFECYCLE, isImmutable, type DocumentAction, type DocumentState } from './document-lifecycle';
