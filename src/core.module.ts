@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { APP_CONFIG, AppConfig } from './config/app-config';
 import { buildDataSourceOptions } from './database/data-source';
+import { FastFailRedis } from './common/fast-fail-redis';
 import { requestIdOf } from './common/request-context';
 import { AuditModule } from './modules/audit/audit.module';
 import { QueueModule } from './queue/queue.module';
@@ -37,8 +38,8 @@ export class CoreModule {
         QueueModule,
         AuditModule,
       ],
-      providers: [{ provide: APP_CONFIG, useValue: config }],
-      exports: [APP_CONFIG],
+      providers: [{ provide: APP_CONFIG, useValue: config }, FastFailRedis],
+      exports: [APP_CONFIG, FastFailRedis],
     };
   }
 }

@@ -1,5 +1,5 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import Redis from 'ioredis';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { FastFailRedis } from '../../common/fast-fail-redis';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { DomainError } from '../../domain/domain-error';
 
@@ -8,22 +8,12 @@ import { DomainError } from '../../domain/domain-error';
  * While Redis is unreachable requests are let through: throttling must not take the API down.
  */
 @Injectable()
-export class RateLimiter implements OnModuleDestroy {
+export class RateLimiter {
   private readonly logger = new Logger(RateLimiter.name);
-  private readonly redis: Redis;
-
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.redis = new Redis({
-      host: config.redis.host,
-      port: config.redis.port,
-      password: config.redis.password,
-      db: config.redis.db,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-    });
-    this.redis.on('error', () => undefined);
-  }
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly redis: FastFailRedis,
+  ) {}
 
   get loginLimit(): number {
     return this.config.auth.loginRateLimitPerMinute;
@@ -34,7 +24,7 @@ export class RateLimiter implements OnModuleDestroy {
     const redisKey = `${this.config.queue.prefix}:ratelimit:${key}:${window}`;
     let count: number;
     try {
-      const [[, value]] = (await this.redis.multi().incr(redisKey).expire(redisKey, 61).exec()) as [[Error | null, number]];
+      const [[, value]] = (await this.redis.client.multi().incr(redisKey).expire(redisKey, 61).exec()) as [[Error | null, number]];
       count = value;
     } catch (err) {
       this.logger.warn(`rate limit not applied (Redis unavailable): ${(err as Error).message}`);
@@ -46,9 +36,5 @@ export class RateLimiter implements OnModuleDestroy {
         { field: '', rule: 'rateLimit', message: `limit ${limit} per minute` },
       ]);
     }
-  }
-
-  onModuleDestroy(): void {
-    this.redis.disconnect();
   }
 }

@@ -1,10 +1,9 @@
-import { Controller, Get, HttpStatus, Inject, OnModuleDestroy, Res } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
-import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { FastFailRedis } from '../../common/fast-fail-redis';
 import { Public } from '../access/access.decorators';
 import { probe, ProbeResult } from './dependency-probes';
 
@@ -13,26 +12,11 @@ const PROBE_TIMEOUT_MS = 1500;
 @ApiTags('operations')
 @Public()
 @Controller('health')
-export class HealthController implements OnModuleDestroy {
-  /** Fails fast while Redis is down (no offline queue) and reconnects by itself when it is back. */
-  private readonly redis: Redis;
-
+export class HealthController {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(APP_CONFIG) config: AppConfig,
-  ) {
-    this.redis = new Redis({
-      host: config.redis.host,
-      port: config.redis.port,
-      password: config.redis.password,
-      db: config.redis.db,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      connectTimeout: PROBE_TIMEOUT_MS,
-      retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
-    });
-    this.redis.on('error', () => undefined);
-  }
+    private readonly redis: FastFailRedis,
+  ) {}
 
   @Get('live')
   @ApiOkResponse({ description: 'the process is up' })
@@ -46,14 +30,10 @@ export class HealthController implements OnModuleDestroy {
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<{ status: 'ok' | 'down'; checks: Record<string, ProbeResult> }> {
     const [mysql, redis] = await Promise.all([
       probe(() => this.dataSource.query('SELECT 1'), PROBE_TIMEOUT_MS, 'MySQL'),
-      probe(() => this.redis.ping(), PROBE_TIMEOUT_MS, 'Redis'),
+      probe(() => this.redis.client.ping(), PROBE_TIMEOUT_MS, 'Redis'),
     ]);
     const ok = mysql.status === 'up' && redis.status === 'up';
     void reply.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     return { status: ok ? 'ok' : 'down', checks: { mysql, redis } };
-  }
-
-  onModuleDestroy(): void {
-    this.redis.disconnect();
   }
 }
