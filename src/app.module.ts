@@ -3,6 +3,7 @@ import { AppConfig } from './config/app-config';
 import { RequestContextMiddleware } from './common/request-context.middleware';
 import { CoreModule } from './core.module';
 import { AccessModule } from './modules/access/access.module';
+import { CalendarModule } from './modules/calendar/calendar.module';
 import { FundYearModule } from './modules/fund-year/fund-year.module';
 import { HealthModule } from './modules/health/health.module';
 import { RegistryModule } from './modules/registry/registry.module';
@@ -11,7 +12,7 @@ import { RegistryModule } from './modules/registry/registry.module';
 @Module({})
 export class AppModule implements NestModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: AppModule, imports: [CoreModule.forRoot(config), AccessModule, HealthModule, RegistryModule, FundYearModule] };
+    return { module: AppModule, imports: [CoreModule.forRoot(config), AccessModule, HealthModule, RegistryModule, FundYearModule, CalendarModule] };
   }
 
   configure(consumer: MiddlewareConsumer): void {

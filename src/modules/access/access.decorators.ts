@@ -12,6 +12,12 @@ export interface AccessRule {
   roles: readonly Role[] | 'any';
   /** The route parameter naming the record acted on, checked against the caller's scope. */
   target?: { kind: TargetKind; param: string };
+  /**
+   * Why the path names data that belongs to no institution (e.g. the national holiday
+   * calendar), so no scope applies. Declared, so that reviewers and the authorization
+   * tests can see every such exception.
+   */
+  shared?: string;
 }
 
 /**

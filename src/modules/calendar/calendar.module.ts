@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { CalendarController } from './calendar.controller';
+import { CalendarService } from './calendar.service';
+
+/** Official working days (SPEC §5), for every deadline of the monthly cycle. */
+@Module({ controllers: [CalendarController], providers: [CalendarService], exports: [CalendarService] })
+export class CalendarModule {}
