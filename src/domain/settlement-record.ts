@@ -1,0 +1,191 @@
+import { ErrorDetail } from './domain-error';
+
+/**
+ * A settlement record (即时结算记录, SPEC §4): one patient settlement at the point of care,
+ * which a member unit later claims back. Checked here as plain values; amounts are handled
+ * as integer fen (bigint), parsed from their decimal text without floating point.
+ */
+export const VISIT_TYPES = ['OUTPATIENT', 'INPATIENT', 'CHRONIC_SPECIAL', 'MATERNITY'] as const;
+export type VisitType = (typeof VISIT_TYPES)[number];
+
+export const AMOUNT_FIELDS = ['totalCost', 'coveredCost', 'fundPaid', 'criticalIllnessPaid', 'medicalAidPaid', 'selfPaid'] as const;
+export type AmountField = (typeof AMOUNT_FIELDS)[number];
+
+/** A record as submitted (JSON body, CSV or XLSX row): every value still text or absent. */
+export interface SettlementRecordInput {
+  externalId?: unknown;
+  unitCode?: unknown;
+  insuredId?: unknown;
+  insuredTownshipCode?: unknown;
+  visitType?: unknown;
+  admissionDate?: unknown;
+  dischargeDate?: unknown;
+  visitDate?: unknown;
+  settlementDate?: unknown;
+  totalCost?: unknown;
+  coveredCost?: unknown;
+  fundPaid?: unknown;
+  criticalIllnessPaid?: unknown;
+  medicalAidPaid?: unknown;
+  selfPaid?: unknown;
+  diagnosisCode?: unknown;
+  clinicalPathway?: unknown;
+  referralNo?: unknown;
+}
+
+export const SETTLEMENT_RECORD_FIELDS = [
+  'externalId', 'unitCode', 'insuredId', 'insuredTownshipCode', 'visitType', 'admissionDate', 'dischargeDate', 'visitDate', 'settlementDate',
+  ...AMOUNT_FIELDS, 'diagnosisCode', 'clinicalPathway', 'referralNo',
+] as const;
+
+/** A record that passed every check, in canonical form. */
+export interface SettlementRecord {
+  externalId: string;
+  unitCode: string;
+  insuredId: string;
+  insuredTownshipCode: string | null;
+  visitType: VisitType;
+  admissionDate: string | null;
+  dischargeDate: string | null;
+  visitDate: string | null;
+  settlementDate: string;
+  amounts: Record<AmountField, bigint>; // fen
+  diagnosisCode: string | null;
+  clinicalPathway: boolean;
+  referralNo: string | null;
+}
+
+export interface RecordContext {
+  /** Units the submitter may claim for: itself and, for a township, its village clinics. */
+  allowedUnits: ReadonlySet<string>;
+  /** Today in Asia/Shanghai ('YYYY-MM-DD'): no date may lie after it. */
+  today: string;
+}
+
+const AMOUNT = /^(\d{1,16})(?:\.(\d{1,2}))?$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const ICD10 = /^[A-Z]\d{2}(\.[0-9A-Z]{1,4})?$/;
+const EXTERNAL_ID = /^[\x21-\x7E]{1,64}$/;
+const CODE = /^[A-Z0-9][A-Z0-9-]{1,31}$/;
+
+/** Decimal text in yuan → fen; null when it is not a non-negative amount with at most two decimals. */
+export function parseFen(text: string): bigint | null {
+  const m = AMOUNT.exec(text);
+  if (!m) return null;
+  return BigInt(m[1]) * 100n + BigInt((m[2] ?? '').padEnd(2, '0'));
+}
+
+export function isValidDate(text: string): boolean {
+  const m = DATE.exec(text);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d && y >= 1990;
+}
+
+const text = (v: unknown): string | null => (v === undefined || v === null ? null : typeof v === 'string' ? v.trim() : typeof v === 'number' || typeof v === 'boolean' ? String(v) : null);
+
+/**
+ * Every rule of SPEC §4 for one record. Returns the canonical record, or every broken rule
+ * with the field it concerns (never just the first).
+ */
+export function checkSettlementRecord(input: SettlementRecordInput, ctx: RecordContext): { record: SettlementRecord } | { errors: ErrorDetail[] } {
+  const errors: ErrorDetail[] = [];
+  const fail = (field: string, rule: string, message: string) => errors.push({ field, rule, message });
+  const required = (field: keyof SettlementRecordInput): string | null => {
+    const v = text(input[field]);
+    if (v === null || v === '') fail(field, 'required', `${field} is required`);
+    return v === '' ? null : v;
+  };
+  const optional = (field: keyof SettlementRecordInput): string | null => {
+    const v = text(input[field]);
+    return v === null || v === '' ? null : v;
+  };
+  const date = (field: keyof SettlementRecordInput, value: string | null): string | null => {
+    if (value === null) return null;
+    if (!isValidDate(value)) {
+      fail(field, 'date', `${field} "${value}" is not a valid date YYYY-MM-DD`);
+      return null;
+    }
+    if (value > ctx.today) fail(field, 'notInFuture', `${field} ${value} lies in the future`);
+    return value;
+  };
+
+  const externalId = required('externalId');
+  if (externalId !== null && !EXTERNAL_ID.test(externalId)) fail('externalId', 'format', 'externalId must be 1-64 printable ASCII characters');
+  const unitCode = required('unitCode');
+  if (unitCode !== null && !ctx.allowedUnits.has(unitCode)) fail('unitCode', 'submitterOrVillage', `unit ${unitCode} is neither the submitter nor one of its village clinics`);
+  const insuredId = required('insuredId');
+  if (insuredId !== null && !/^[0-9A-Za-z]{6,32}$/.test(insuredId)) fail('insuredId', 'format', 'insuredId must be 6-32 letters or digits');
+  const insuredTownshipCode = optional('insuredTownshipCode');
+  if (insuredTownshipCode !== null && !CODE.test(insuredTownshipCode)) fail('insuredTownshipCode', 'format', 'insuredTownshipCode must be an institution code');
+
+  const visitTypeText = required('visitType');
+  const visitType = visitTypeText !== null && (VISIT_TYPES as readonly string[]).includes(visitTypeText) ? (visitTypeText as VisitType) : null;
+  if (visitTypeText !== null && visitType === null) fail('visitType', 'isIn', `visitType must be one of ${VISIT_TYPES.join(', ')}`);
+
+  const admissionDate = date('admissionDate', optional('admissionDate'));
+  const dischargeDate = date('dischargeDate', optional('dischargeDate'));
+  const visitDate = date('visitDate', optional('visitDate'));
+  const settlementDate = date('settlementDate', required('settlementDate'));
+  if (visitType === 'INPATIENT') {
+    if (!optional('admissionDate')) fail('admissionDate', 'requiredForInpatient', 'an inpatient record needs admissionDate and dischargeDate');
+    if (!optional('dischargeDate')) fail('dischargeDate', 'requiredForInpatient', 'an inpatient record needs admissionDate and dischargeDate');
+    if (admissionDate && dischargeDate && dischargeDate < admissionDate) fail('dischargeDate', 'afterAdmission', 'dischargeDate is before admissionDate');
+    if (dischargeDate && settlementDate && settlementDate < dischargeDate) fail('settlementDate', 'afterCare', 'settlementDate is before dischargeDate');
+  } else if (visitType !== null) {
+    if (!optional('visitDate')) fail('visitDate', 'requiredForVisit', `a ${visitType} record needs visitDate`);
+    if (visitDate && settlementDate && settlementDate < visitDate) fail('settlementDate', 'afterCare', 'settlementDate is before visitDate');
+  }
+
+  const amounts = {} as Record<AmountField, bigint>;
+  for (const field of AMOUNT_FIELDS) {
+    const v = required(field);
+    if (v === null) continue;
+    const fen = parseFen(v);
+    if (fen === null) fail(field, 'amount', `${field} must be a non-negative amount with at most two decimals, not "${v}"`);
+    else amounts[field] = fen;
+  }
+  if (AMOUNT_FIELDS.every((f) => amounts[f] !== undefined)) {
+    const parts = amounts.fundPaid + amounts.criticalIllnessPaid + amounts.medicalAidPaid + amounts.selfPaid;
+    if (parts !== amounts.totalCost) fail('totalCost', 'paymentsSumToTotal', 'fundPaid + criticalIllnessPaid + medicalAidPaid + selfPaid must equal totalCost');
+    if (amounts.fundPaid > amounts.coveredCost) fail('fundPaid', 'notAboveCovered', 'fundPaid exceeds coveredCost');
+    if (amounts.coveredCost > amounts.totalCost) fail('coveredCost', 'notAboveTotal', 'coveredCost exceeds totalCost');
+  }
+
+  const diagnosisCode = optional('diagnosisCode');
+  if (diagnosisCode !== null && !ICD10.test(diagnosisCode)) fail('diagnosisCode', 'icd10', `diagnosisCode "${diagnosisCode}" is not an ICD-10 code such as J18.9`);
+  const pathway = optional('clinicalPathway');
+  if (pathway !== null && !['true', 'false', '1', '0'].includes(pathway)) fail('clinicalPathway', 'boolean', 'clinicalPathway must be true or false');
+  const referralNo = optional('referralNo');
+  if (referralNo !== null && referralNo.length > 64) fail('referralNo', 'maxLength', 'referralNo is at most 64 characters');
+
+  if (errors.length) return { errors };
+  return {
+    record: {
+      externalId: externalId!,
+      unitCode: unitCode!,
+      insuredId: insuredId!,
+      insuredTownshipCode,
+      visitType: visitType!,
+      admissionDate,
+      dischargeDate,
+      visitDate,
+      settlementDate: settlementDate!,
+      amounts,
+      diagnosisCode,
+      clinicalPathway: pathway === 'true' || pathway === '1',
+      referralNo,
+    },
+  };
+}
+
+/** The masked form of an insured person's id kept beside its keyed hash: first 3 and last 2 characters. */
+export function maskInsuredId(id: string): string {
+  return id.length <= 5 ? '*'.repeat(id.length) : `${id.slice(0, 3)}${'*'.repeat(id.length - 5)}${id.slice(-2)}`;
+}
+
+/** The claim period a settlement belongs to ('YYYY-MM' of its settlement date). */
+export function settlementPeriod(record: Pick<SettlementRecord, 'settlementDate'>): string {
+  return record.settlementDate.slice(0, 7);
+}
