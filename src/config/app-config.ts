@@ -69,6 +69,9 @@ class Environment {
   @IsString()
   JWT_SECRET: string = '';
 
+  @IsString()
+  INSURED_ID_HASH_KEY: string = '';
+
   @IsInt() @Min(60) @Max(24 * 3600)
   ACCESS_TOKEN_TTL_SECONDS: number = 900;
 
@@ -91,6 +94,7 @@ const NUMERIC = new Set([
 ]);
 /** Used only outside production, so that the demo and tests run without set-up; production must set its own. */
 const DEVELOPMENT_JWT_SECRET = 'development-only-secret-never-use-in-production';
+const DEVELOPMENT_INSURED_ID_KEY = 'development-only-insured-id-key-never-use-in-production';
 const BOOLEAN = new Set(['LOG_PRETTY']);
 
 export interface AppConfig {
@@ -102,6 +106,8 @@ export interface AppConfig {
   log: { level: string; pretty: boolean };
   registry: { importSyncMaxRows: number };
   auth: { jwtSecret: string; accessTtlSeconds: number; refreshTtlSeconds: number; rateLimitPerMinute: number; loginRateLimitPerMinute: number };
+  /** Keys the hash of insured persons' ids (HMAC-SHA256); must never change once records exist. */
+  insuredIdHashKey: string;
 }
 
 export class ConfigError extends Error {}
@@ -122,8 +128,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const lines = errors.map((err) => `${err.property}: ${Object.values(err.constraints ?? {}).join('; ')}`);
     throw new ConfigError(`invalid configuration: ${lines.join(' | ')}`);
   }
-  if (e.NODE_ENV === 'production' && e.JWT_SECRET.length < 32) {
-    throw new ConfigError('invalid configuration: JWT_SECRET: must be set to at least 32 characters in production');
+  for (const secret of ['JWT_SECRET', 'INSURED_ID_HASH_KEY'] as const) {
+    if (e.NODE_ENV === 'production' && e[secret].length < 32) throw new ConfigError(`invalid configuration: ${secret}: must be set to at least 32 characters in production`);
   }
   const publicUrl = e.PUBLIC_URL || `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`;
   return {
@@ -148,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
       loginRateLimitPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE,
     },
+    insuredIdHashKey: e.INSURED_ID_HASH_KEY || DEVELOPMENT_INSURED_ID_KEY,
   };
 }
 

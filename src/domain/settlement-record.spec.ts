@@ -39,6 +39,7 @@ describe('settlement record checks (SPEC §4)', () => {
     expect(rules({ ...good, visitType: 'INPATIENT' })).toEqual(['admissionDate:requiredForInpatient', 'dischargeDate:requiredForInpatient']);
     expect(rules({ ...good, visitType: 'DENTAL' })).toEqual(['visitType:isIn']);
     expect(rules({ ...good, diagnosisCode: 'flu' })).toEqual(['diagnosisCode:icd10']);
+    expect(rules({ ...good, fundPaid: 60 })).toEqual(['fundPaid:amountAsText']);
     expect(rules({ ...good, externalId: undefined, insuredId: '' })).toEqual(['externalId:required', 'insuredId:required']);
   });
 

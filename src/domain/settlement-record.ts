@@ -140,6 +140,11 @@ export function checkSettlementRecord(input: SettlementRecordInput, ctx: RecordC
 
   const amounts = {} as Record<AmountField, bigint>;
   for (const field of AMOUNT_FIELDS) {
+    // A JSON number is a binary float: amounts travel as decimal text ("120.50").
+    if (typeof input[field] === 'number') {
+      fail(field, 'amountAsText', `${field} must be sent as text in yuan (e.g. "120.50"), not as a number`);
+      continue;
+    }
     const v = required(field);
     if (v === null) continue;
     const fen = parseFen(v);

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
+import { IdempotencyInterceptor } from '../../common/idempotency.interceptor';
 import { AuditController } from '../audit/audit.controller';
 import { AccessGuard } from './access.guard';
 import { ApiTokenService } from './api-token.service';
@@ -14,7 +15,7 @@ import { UserService } from './user.service';
 @Module({
   imports: [DiscoveryModule],
   controllers: [AuthController, UserController, ApiTokenController, AuditController],
-  providers: [AuthService, UserService, ApiTokenService, ScopeResolver, RateLimiter, { provide: APP_GUARD, useClass: AccessGuard }],
+  providers: [AuthService, UserService, ApiTokenService, ScopeResolver, RateLimiter, { provide: APP_GUARD, useClass: AccessGuard }, { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
   exports: [UserService],
 })
 export class AccessModule {}

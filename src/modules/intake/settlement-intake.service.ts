@@ -1,0 +1,176 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash, createHmac } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { DomainError, ErrorDetail } from '../../domain/domain-error';
+import { InstitutionType } from '../../domain/institution-registry';
+import { AMOUNT_FIELDS, checkSettlementRecord, maskInsuredId, SETTLEMENT_RECORD_FIELDS, SettlementRecord, SettlementRecordInput, settlementPeriod } from '../../domain/settlement-record';
+import { Caller } from '../../common/caller';
+import { currentContext } from '../../common/request-context';
+import { inTransaction } from '../../database/transaction';
+import { AuditService } from '../audit/audit.service';
+
+export interface IntakeOutcome {
+  batchId: string | null;
+  received: number;
+  stored: number;
+  /** Records already stored with identical content: re-sending them changes nothing. */
+  duplicates: number;
+  rejected: number;
+  errors: ErrorDetail[];
+}
+
+/** Units that claim settlement records back (成员单位 and private designated hospitals). */
+const CLAIMING_TYPES: readonly InstitutionType[] = ['LEAD_HOSPITAL', 'COUNTY_HOSPITAL', 'TOWNSHIP_CENTER', 'PRIVATE_DESIGNATED'];
+const CHUNK = 1000;
+const COLUMNS =
+  'submitter_id, external_id, unit_id, insured_hash, insured_masked, insured_township_code, visit_type, admission_date, discharge_date, visit_date, settlement_date, period, ' +
+  'total_cost, covered_cost, fund_paid, critical_illness_paid, medical_aid_paid, self_paid, diagnosis_code, clinical_pathway, referral_no, content_hash, batch_id';
+const PLACEHOLDERS = `(${COLUMNS.split(',').map(() => '?').join(', ')})`;
+
+const fenText = (fen: bigint) => `${fen / 100n}.${String(fen % 100n).padStart(2, '0')}`;
+
+/** Asia/Shanghai calendar day of an instant (UTC+8, no daylight saving). */
+export function shanghaiToday(now = new Date()): string {
+  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+/**
+ * Settlement-record intake (SPEC §4): checks every record, recognises re-sent ones by their
+ * `externalId` (identical → duplicate, changed → conflict), and stores a batch in one
+ * transaction with multi-row inserts. Insured ids are kept only as a keyed hash and a mask.
+ */
+@Injectable()
+export class SettlementIntakeService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** `rowOf(i)`: the row number reported for record i (1-based array index, or the file line). */
+  async ingest(caller: Caller, inputs: readonly SettlementRecordInput[], source: 'json' | 'csv' | 'xlsx', onError: 'reject' | 'skip', rowOf: (i: number) => number = (i) => i + 1, extraErrors: ErrorDetail[] = []): Promise<IntakeOutcome> {
+    if (!CLAIMING_TYPES.includes(caller.institution.type)) {
+      throw new DomainError('NOT_A_CLAIMING_UNIT', 'forbidden', `a ${caller.institution.type} does not claim settlement records`, [{ field: '', rule: 'claimingUnit', message: caller.institution.code }]);
+    }
+    const units = await this.unitsOf(caller);
+    const today = shanghaiToday();
+    const errors: ErrorDetail[] = [...extraErrors];
+    const valid: { row: number; record: SettlementRecord; contentHash: string }[] = [];
+    const seen = new Map<string, { row: number; contentHash: string }>();
+    let duplicates = 0;
+    inputs.forEach((input, i) => {
+      const row = rowOf(i);
+      if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+        errors.push({ row, field: '', rule: 'object', message: 'each record must be an object' });
+        return;
+      }
+      const unknown = Object.keys(input).filter((k) => !(SETTLEMENT_RECORD_FIELDS as readonly string[]).includes(k));
+      if (unknown.length) {
+        errors.push(...unknown.map((field) => ({ row, field, rule: 'unknownField', message: `${field} is not a settlement record field` })));
+        return;
+      }
+      const checked = checkSettlementRecord(input, { allowedUnits: units.allowed, today });
+      if ('errors' in checked) {
+        errors.push(...checked.errors.map((e) => ({ ...e, row })));
+        return;
+      }
+      const contentHash = this.contentHash(checked.record);
+      const earlier = seen.get(checked.record.externalId);
+      if (earlier) {
+        if (earlier.contentHash === contentHash) duplicates++;
+        else errors.push({ row, field: 'externalId', rule: 'uniqueInBatch', message: `externalId ${checked.record.externalId} already appears with other content on row ${earlier.row}` });
+        return;
+      }
+      seen.set(checked.record.externalId, { row, contentHash });
+      valid.push({ row, record: checked.record, contentHash });
+    });
+
+    // Records sent before: identical ones are duplicates, changed ones conflicts.
+    const stored = await this.storedHashes(caller.institution.id, valid.map((v) => v.record.externalId));
+    const fresh = valid.filter((v) => {
+      const previous = stored.get(v.record.externalId);
+      if (previous === undefined) return true;
+      if (previous === v.contentHash) duplicates++;
+      else errors.push({ row: v.row, field: 'externalId', rule: 'conflict', message: `externalId ${v.record.externalId} was already stored with other content` });
+      return false;
+    });
+    errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
+    const rejected = new Set(errors.map((e) => e.row)).size;
+    if (errors.length && onError === 'reject') {
+      throw new DomainError('BATCH_REJECTED', 'unprocessable', `${rejected} of ${inputs.length} record(s) are invalid; nothing was stored`, errors);
+    }
+    if (fresh.length === 0) return { batchId: null, received: inputs.length, stored: 0, duplicates, rejected, errors };
+
+    const batchId = await inTransaction(this.dataSource, async (manager) => {
+      const result = await manager.query(
+        'INSERT INTO intake_batch (submitter_id, source, on_error, received, stored, duplicates, rejected, submitted_by, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [caller.institution.id, source, onError, inputs.length, fresh.length, duplicates, rejected, caller.name, currentContext().requestId],
+      );
+      const id = String(result.insertId);
+      for (let start = 0; start < fresh.length; start += CHUNK) {
+        const chunk = fresh.slice(start, start + CHUNK);
+        await manager.query(`INSERT INTO settlement_record (${COLUMNS}) VALUES ${chunk.map(() => PLACEHOLDERS).join(', ')}`, chunk.flatMap((v) => this.values(caller.institution.id, units.ids, v.record, v.contentHash, id)));
+      }
+      await this.audit.record(manager, { action: 'settlement.intake', entityType: 'intakeBatch', entityId: id, before: null, after: { source, received: inputs.length, stored: fresh.length, duplicates, rejected } });
+      return id;
+    });
+    return { batchId, received: inputs.length, stored: fresh.length, duplicates, rejected, errors };
+  }
+
+  private async unitsOf(caller: Caller): Promise<{ allowed: Set<string>; ids: Map<string, number> }> {
+    const rows: { id: number; code: string }[] = await this.dataSource.query('SELECT id, code FROM institution WHERE (id = ? OR (parent_id = ? AND type = ?)) AND active = 1', [
+      caller.institution.id,
+      caller.institution.id,
+      'VILLAGE_CLINIC',
+    ]);
+    return { allowed: new Set(rows.map((r) => r.code)), ids: new Map(rows.map((r) => [r.code, r.id])) };
+  }
+
+  private async storedHashes(submitterId: number, externalIds: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (let start = 0; start < externalIds.length; start += CHUNK) {
+      const chunk = externalIds.slice(start, start + CHUNK);
+      const rows: { external_id: string; content_hash: string }[] = await this.dataSource.query(
+        `SELECT external_id, content_hash FROM settlement_record WHERE submitter_id = ? AND external_id IN (${chunk.map(() => '?').join(', ')})`,
+        [submitterId, ...chunk],
+      );
+      for (const r of rows) out.set(r.external_id, r.content_hash);
+    }
+    return out;
+  }
+
+  private insuredHash(insuredId: string): string {
+    return createHmac('sha256', this.config.insuredIdHashKey).update(insuredId).digest('hex');
+  }
+
+  /** Everything a record says, canonically; the insured id only through its keyed hash. */
+  private contentHash(r: SettlementRecord): string {
+    const parts = [r.unitCode, this.insuredHash(r.insuredId), r.insuredTownshipCode, r.visitType, r.admissionDate, r.dischargeDate, r.visitDate, r.settlementDate, ...AMOUNT_FIELDS.map((f) => r.amounts[f].toString()), r.diagnosisCode, String(r.clinicalPathway), r.referralNo];
+    return createHash('sha256').update(parts.map((p) => p ?? '\u0000').join('\u001f')).digest('hex');
+  }
+
+  private values(submitterId: number, unitIds: Map<string, number>, r: SettlementRecord, contentHash: string, batchId: string): unknown[] {
+    return [
+      submitterId,
+      r.externalId,
+      unitIds.get(r.unitCode),
+      this.insuredHash(r.insuredId),
+      maskInsuredId(r.insuredId),
+      r.insuredTownshipCode,
+      r.visitType,
+      r.admissionDate,
+      r.dischargeDate,
+      r.visitDate,
+      r.settlementDate,
+      settlementPeriod(r),
+      ...AMOUNT_FIELDS.map((f) => fenText(r.amounts[f])),
+      r.diagnosisCode,
+      r.clinicalPathway ? 1 : 0,
+      r.referralNo,
+      contentHash,
+      batchId,
+    ];
+  }
+}
