@@ -1,9 +1,10 @@
-import { Body, Controller, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/domain-error';
 import { SETTLEMENT_RECORD_FIELDS, SettlementRecordInput } from '../../domain/settlement-record';
+import { InputValidationError } from '../../common/api-error';
 import { Idempotent } from '../../common/idempotency.interceptor';
 import { currentCaller } from '../../common/request-context';
 import { readTable } from '../../common/tabular-file';
@@ -25,6 +26,18 @@ export class SettlementBatchDto {
 
 const CLAIMING_ROLES = ['MEMBER_CLERK', 'PRIVATE_CLERK'] as const;
 
+function checkBatchEnvelope(body: unknown): SettlementBatchDto {
+  const fail = (field: string, rule: string, message: string) => new InputValidationError([{ field, rule, message }]);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw fail('', 'object', 'the body must be {"records": [...]}');
+  const { records, onError, ...rest } = body as Record<string, unknown>;
+  const unknown = Object.keys(rest);
+  if (unknown.length) throw new InputValidationError(unknown.map((field) => ({ field, rule: 'unknownField', message: `property ${field} should not exist` })));
+  if (!Array.isArray(records) || records.length === 0) throw fail('records', 'isArray', 'records must be a non-empty array');
+  if (records.length > MAX_RECORDS_PER_REQUEST) throw fail('records', 'arrayMaxSize', `at most ${MAX_RECORDS_PER_REQUEST} records per request`);
+  if (onError !== undefined && onError !== 'reject' && onError !== 'skip') throw fail('onError', 'isIn', 'onError must be reject or skip');
+  return { records: records as SettlementRecordInput[], onError };
+}
+
 @ApiTags('claims')
 @ApiBearerAuth()
 @Controller('settlement-records')
@@ -36,7 +49,11 @@ export class IntakeController {
   @Access({ roles: CLAIMING_ROLES })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'same key and body → the first answer again; same key, other body → 409' })
   @ApiOperation({ summary: 'Submit settlement records in bulk (tens of thousands per request); re-sent records are reported as duplicates' })
-  async submit(@Body() dto: SettlementBatchDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<IntakeOutcome> {
+  @ApiBody({ type: SettlementBatchDto })
+  async submit(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<IntakeOutcome> {
+    // The envelope is checked here rather than by the global pipe, which would deep-copy tens
+    // of thousands of records; each record is checked field by field by the policy code.
+    const dto = checkBatchEnvelope(req.body);
     const outcome = await this.intake.ingest(currentCaller(), dto.records, 'json', dto.onError ?? 'reject');
     void reply.status(outcome.stored > 0 ? 201 : 200);
     return outcome;

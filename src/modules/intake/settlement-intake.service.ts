@@ -31,6 +31,10 @@ const PLACEHOLDERS = `(${COLUMNS.split(',').map(() => '?').join(', ')})`;
 
 const fenText = (fen: bigint) => `${fen / 100n}.${String(fen % 100n).padStart(2, '0')}`;
 
+type StoredRecord = { record: SettlementRecord; contentHash: string; insuredHash: string };
+
+class ExternalIdsTaken extends Error {}
+
 /** Asia/Shanghai calendar day of an instant (UTC+8, no daylight saving). */
 export function shanghaiToday(now = new Date()): string {
   return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
@@ -57,7 +61,7 @@ export class SettlementIntakeService {
     const units = await this.unitsOf(caller);
     const today = shanghaiToday();
     const errors: ErrorDetail[] = [...extraErrors];
-    const valid: { row: number; record: SettlementRecord; contentHash: string }[] = [];
+    const valid: (StoredRecord & { row: number })[] = [];
     const seen = new Map<string, { row: number; contentHash: string }>();
     let duplicates = 0;
     inputs.forEach((input, i) => {
@@ -76,7 +80,8 @@ export class SettlementIntakeService {
         errors.push(...checked.errors.map((e) => ({ ...e, row })));
         return;
       }
-      const contentHash = this.contentHash(checked.record);
+      const insuredHash = this.insuredHash(checked.record.insuredId);
+      const contentHash = this.contentHash(checked.record, insuredHash);
       const earlier = seen.get(checked.record.externalId);
       if (earlier) {
         if (earlier.contentHash === contentHash) duplicates++;
@@ -84,8 +89,15 @@ export class SettlementIntakeService {
         return;
       }
       seen.set(checked.record.externalId, { row, contentHash });
-      valid.push({ row, record: checked.record, contentHash });
+      valid.push({ row, record: checked.record, contentHash, insuredHash });
     });
+
+    // Most batches are new records: try storing them directly, and look up earlier records
+    // only when the database says some external ids are already taken.
+    if (errors.length === 0 && valid.length > 0) {
+      const batchId = await this.store(caller, units.ids, valid, source, onError, inputs.length, duplicates, 0, true);
+      if (batchId !== null) return { batchId, received: inputs.length, stored: valid.length, duplicates, rejected: 0, errors };
+    }
 
     // Records sent before: identical ones are duplicates, changed ones conflicts.
     const stored = await this.storedHashes(caller.institution.id, valid.map((v) => v.record.externalId));
@@ -102,21 +114,39 @@ export class SettlementIntakeService {
       throw new DomainError('BATCH_REJECTED', 'unprocessable', `${rejected} of ${inputs.length} record(s) are invalid; nothing was stored`, errors);
     }
     if (fresh.length === 0) return { batchId: null, received: inputs.length, stored: 0, duplicates, rejected, errors };
-
-    const batchId = await inTransaction(this.dataSource, async (manager) => {
-      const result = await manager.query(
-        'INSERT INTO intake_batch (submitter_id, source, on_error, received, stored, duplicates, rejected, submitted_by, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [caller.institution.id, source, onError, inputs.length, fresh.length, duplicates, rejected, caller.name, currentContext().requestId],
-      );
-      const id = String(result.insertId);
-      for (let start = 0; start < fresh.length; start += CHUNK) {
-        const chunk = fresh.slice(start, start + CHUNK);
-        await manager.query(`INSERT INTO settlement_record (${COLUMNS}) VALUES ${chunk.map(() => PLACEHOLDERS).join(', ')}`, chunk.flatMap((v) => this.values(caller.institution.id, units.ids, v.record, v.contentHash, id)));
-      }
-      await this.audit.record(manager, { action: 'settlement.intake', entityType: 'intakeBatch', entityId: id, before: null, after: { source, received: inputs.length, stored: fresh.length, duplicates, rejected } });
-      return id;
-    });
+    const batchId = await this.store(caller, units.ids, fresh, source, onError, inputs.length, duplicates, rejected, false);
     return { batchId, received: inputs.length, stored: fresh.length, duplicates, rejected, errors };
+  }
+
+  /**
+   * Stores records and their batch in one transaction. `optimistic`: some external ids may
+   * already be taken; then nothing is kept and null is returned (the caller sorts them out).
+   */
+  private async store(caller: Caller, unitIds: Map<string, number>, records: StoredRecord[], source: string, onError: string, received: number, duplicates: number, rejected: number, optimistic: boolean): Promise<string | null> {
+    try {
+      return await inTransaction(this.dataSource, async (manager) => {
+        const result = await manager.query(
+          'INSERT INTO intake_batch (submitter_id, source, on_error, received, stored, duplicates, rejected, submitted_by, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          [caller.institution.id, source, onError, received, records.length, duplicates, rejected, caller.name, currentContext().requestId],
+        );
+        const id = String(result.insertId);
+        // A taken (submitter, external id) leaves the row alone; every other error still fails the statement.
+        for (let start = 0; start < records.length; start += CHUNK) {
+          const chunk = records.slice(start, start + CHUNK);
+          await manager.query(`INSERT INTO settlement_record (${COLUMNS}) VALUES ${chunk.map(() => PLACEHOLDERS).join(', ')} ON DUPLICATE KEY UPDATE id = id`, chunk.flatMap((v) => this.values(caller.institution.id, unitIds, v, id)));
+        }
+        const [{ n }] = await manager.query('SELECT COUNT(*) AS n FROM settlement_record WHERE batch_id = ?', [id]);
+        if (Number(n) !== records.length) {
+          if (optimistic) throw new ExternalIdsTaken();
+          throw new DomainError('CONCURRENT_INTAKE', 'conflict', 'some of these records were stored by a concurrent request; send the batch again', [{ field: 'records', rule: 'retry', message: 'concurrent intake' }]);
+        }
+        await this.audit.record(manager, { action: 'settlement.intake', entityType: 'intakeBatch', entityId: id, before: null, after: { source, received, stored: records.length, duplicates, rejected } });
+        return id;
+      });
+    } catch (err) {
+      if (err instanceof ExternalIdsTaken) return null;
+      throw err;
+    }
   }
 
   private async unitsOf(caller: Caller): Promise<{ allowed: Set<string>; ids: Map<string, number> }> {
@@ -146,17 +176,18 @@ export class SettlementIntakeService {
   }
 
   /** Everything a record says, canonically; the insured id only through its keyed hash. */
-  private contentHash(r: SettlementRecord): string {
-    const parts = [r.unitCode, this.insuredHash(r.insuredId), r.insuredTownshipCode, r.visitType, r.admissionDate, r.dischargeDate, r.visitDate, r.settlementDate, ...AMOUNT_FIELDS.map((f) => r.amounts[f].toString()), r.diagnosisCode, String(r.clinicalPathway), r.referralNo];
+  private contentHash(r: SettlementRecord, insuredHash: string): string {
+    const parts = [r.unitCode, insuredHash, r.insuredTownshipCode, r.visitType, r.admissionDate, r.dischargeDate, r.visitDate, r.settlementDate, ...AMOUNT_FIELDS.map((f) => r.amounts[f].toString()), r.diagnosisCode, String(r.clinicalPathway), r.referralNo];
     return createHash('sha256').update(parts.map((p) => p ?? '\u0000').join('\u001f')).digest('hex');
   }
 
-  private values(submitterId: number, unitIds: Map<string, number>, r: SettlementRecord, contentHash: string, batchId: string): unknown[] {
+  private values(submitterId: number, unitIds: Map<string, number>, v: StoredRecord, batchId: string): unknown[] {
+    const r = v.record;
     return [
       submitterId,
       r.externalId,
       unitIds.get(r.unitCode),
-      this.insuredHash(r.insuredId),
+      v.insuredHash,
       maskInsuredId(r.insuredId),
       r.insuredTownshipCode,
       r.visitType,
@@ -169,7 +200,7 @@ export class SettlementIntakeService {
       r.diagnosisCode,
       r.clinicalPathway ? 1 : 0,
       r.referralNo,
-      contentHash,
+      v.contentHash,
       batchId,
     ];
   }
