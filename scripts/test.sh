@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 mkdir -p .run
 
-echo "== lint";       npx eslint "src/**/*.ts" "test/**/*.ts" "migrations/**/*.ts"
+echo "== lint";       npx eslint "src/**/*.ts" "test/**/*.ts" "migrations/**/*.ts" "bench/**/*.ts"
 echo "== type-check"; npx tsc -p tsconfig.json --noEmit
 echo "== tests (unit, integration, e2e)"
 status=0

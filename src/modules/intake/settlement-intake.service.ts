@@ -10,6 +10,7 @@ import { Caller } from '../../common/caller';
 import { currentContext } from '../../common/request-context';
 import { inTransaction } from '../../database/transaction';
 import { AuditService } from '../audit/audit.service';
+import { isDuplicateKey } from '../registry/versioned-update';
 
 export interface IntakeOutcome {
   batchId: string | null;
@@ -32,8 +33,6 @@ const PLACEHOLDERS = `(${COLUMNS.split(',').map(() => '?').join(', ')})`;
 const fenText = (fen: bigint) => `${fen / 100n}.${String(fen % 100n).padStart(2, '0')}`;
 
 type StoredRecord = { record: SettlementRecord; contentHash: string; insuredHash: string };
-
-class ExternalIdsTaken extends Error {}
 
 /** Asia/Shanghai calendar day of an instant (UTC+8, no daylight saving). */
 export function shanghaiToday(now = new Date()): string {
@@ -130,22 +129,18 @@ export class SettlementIntakeService {
           [caller.institution.id, source, onError, received, records.length, duplicates, rejected, caller.name, currentContext().requestId],
         );
         const id = String(result.insertId);
-        // A taken (submitter, external id) leaves the row alone; every other error still fails the statement.
+        // A taken (submitter, external id) fails the statement and rolls the batch back.
         for (let start = 0; start < records.length; start += CHUNK) {
           const chunk = records.slice(start, start + CHUNK);
-          await manager.query(`INSERT INTO settlement_record (${COLUMNS}) VALUES ${chunk.map(() => PLACEHOLDERS).join(', ')} ON DUPLICATE KEY UPDATE id = id`, chunk.flatMap((v) => this.values(caller.institution.id, unitIds, v, id)));
-        }
-        const [{ n }] = await manager.query('SELECT COUNT(*) AS n FROM settlement_record WHERE batch_id = ?', [id]);
-        if (Number(n) !== records.length) {
-          if (optimistic) throw new ExternalIdsTaken();
-          throw new DomainError('CONCURRENT_INTAKE', 'conflict', 'some of these records were stored by a concurrent request; send the batch again', [{ field: 'records', rule: 'retry', message: 'concurrent intake' }]);
+          await manager.query(`INSERT INTO settlement_record (${COLUMNS}) VALUES ${chunk.map(() => PLACEHOLDERS).join(', ')}`, chunk.flatMap((v) => this.values(caller.institution.id, unitIds, v, id)));
         }
         await this.audit.record(manager, { action: 'settlement.intake', entityType: 'intakeBatch', entityId: id, before: null, after: { source, received, stored: records.length, duplicates, rejected } });
         return id;
       });
     } catch (err) {
-      if (err instanceof ExternalIdsTaken) return null;
-      throw err;
+      if (!isDuplicateKey(err)) throw err;
+      if (optimistic) return null;
+      throw new DomainError('CONCURRENT_INTAKE', 'conflict', 'some of these records were stored by a concurrent request; send the batch again', [{ field: 'records', rule: 'retry', message: 'concurrent intake' }]);
     }
   }
 
