@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { VersionedRecord } from '../../database/versioned-record.entity';
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { Role } from '../../domain/access-policy';
 import { Institution } from '../registry/institution.entity';
 
@@ -8,7 +9,7 @@ const rolesColumn = {
 };
 
 @Entity('app_user')
-export class User {
+export class User extends VersionedRecord {
   @PrimaryGeneratedColumn({ type: 'int', unsigned: true })
   id!: number;
 
@@ -30,18 +31,6 @@ export class User {
 
   @Column({ name: 'password_hash', type: 'varchar', length: 255, select: false })
   passwordHash!: string;
-
-  @Column({ type: 'boolean', default: true })
-  active!: boolean;
-
-  @Column({ type: 'int', unsigned: true, default: 1 })
-  version!: number;
-
-  @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3 })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'datetime', precision: 3 })
-  updatedAt!: Date;
 }
 
 export { rolesColumn };

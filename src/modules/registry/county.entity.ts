@@ -1,8 +1,9 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { VersionedRecord } from '../../database/versioned-record.entity';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 /** A pooling district (统筹区): one county bureau, one fund. */
 @Entity('county')
-export class County {
+export class County extends VersionedRecord {
   @PrimaryGeneratedColumn({ type: 'int', unsigned: true })
   id!: number;
 
@@ -15,16 +16,4 @@ export class County {
   /** 行政区划代码 (six digits), optional. */
   @Column({ name: 'region_code', type: 'varchar', length: 12, nullable: true })
   regionCode!: string | null;
-
-  @Column({ type: 'boolean', default: true })
-  active!: boolean;
-
-  @Column({ type: 'int', unsigned: true, default: 1 })
-  version!: number;
-
-  @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3 })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'datetime', precision: 3 })
-  updatedAt!: Date;
 }

@@ -1,10 +1,11 @@
-import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { VersionedRecord } from '../../database/versioned-record.entity';
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { InstitutionType } from '../../domain/institution-registry';
 import { County } from './county.entity';
 import { MedicalCommunity } from './medical-community.entity';
 
 @Entity('institution')
-export class Institution {
+export class Institution extends VersionedRecord {
   @PrimaryGeneratedColumn({ type: 'int', unsigned: true })
   id!: number;
 
@@ -39,18 +40,6 @@ export class Institution {
   @JoinColumn({ name: 'parent_id' })
   parent!: Institution | null;
 
-  @Column({ type: 'boolean', default: true })
-  active!: boolean;
-
   @Column({ name: 'deactivated_at', type: 'datetime', precision: 3, nullable: true })
   deactivatedAt!: Date | null;
-
-  @Column({ type: 'int', unsigned: true, default: 1 })
-  version!: number;
-
-  @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3 })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'datetime', precision: 3 })
-  updatedAt!: Date;
 }

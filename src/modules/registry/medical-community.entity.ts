@@ -1,9 +1,10 @@
-import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { VersionedRecord } from '../../database/versioned-record.entity';
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { County } from './county.entity';
 
 /** 县域医共体: a lead hospital with its member units, funded by one yearly package. */
 @Entity('medical_community')
-export class MedicalCommunity {
+export class MedicalCommunity extends VersionedRecord {
   @PrimaryGeneratedColumn({ type: 'int', unsigned: true })
   id!: number;
 
@@ -19,16 +20,4 @@ export class MedicalCommunity {
   @ManyToOne(() => County, { nullable: false })
   @JoinColumn({ name: 'county_id' })
   county!: County;
-
-  @Column({ type: 'boolean', default: true })
-  active!: boolean;
-
-  @Column({ type: 'int', unsigned: true, default: 1 })
-  version!: number;
-
-  @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3 })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'datetime', precision: 3 })
-  updatedAt!: Date;
 }
