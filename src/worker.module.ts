@@ -4,7 +4,8 @@ import { AppConfig } from './config/app-config';
 import { CoreModule } from './core.module';
 import { RegistryModule } from './modules/registry/registry.module';
 import { JobDispatcher } from './queue/job-dispatcher';
-import { RegistryQueueProcessor } from './queue/registry.processor';
+import { IntakeQueueProcessor, RegistryQueueProcessor } from './queue/queue.processors';
+import { IntakeModule } from './modules/intake/intake.module';
 
 /** The worker composition: the same services as the API, queue consumers instead of controllers. */
 @Module({})
@@ -12,8 +13,8 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CoreModule.forRoot(config), DiscoveryModule, RegistryModule],
-      providers: [JobDispatcher, RegistryQueueProcessor],
+      imports: [CoreModule.forRoot(config), DiscoveryModule, RegistryModule, IntakeModule],
+      providers: [JobDispatcher, RegistryQueueProcessor, IntakeQueueProcessor],
     };
   }
 }

@@ -66,6 +66,9 @@ class Environment {
   @IsInt() @Min(1) @Max(1_000_000)
   IMPORT_SYNC_MAX_ROWS: number = 5000;
 
+  @IsInt() @Min(1) @Max(1_000_000)
+  INTAKE_SYNC_MAX_ROWS: number = 5000;
+
   @IsString()
   JWT_SECRET: string = '';
 
@@ -90,7 +93,7 @@ class Environment {
 
 const NUMERIC = new Set([
   'PORT', 'BODY_LIMIT_BYTES', 'DB_PORT', 'DB_POOL_SIZE', 'REDIS_PORT', 'REDIS_DB', 'WORKER_CONCURRENCY', 'IMPORT_SYNC_MAX_ROWS',
-  'ACCESS_TOKEN_TTL_SECONDS', 'REFRESH_TOKEN_TTL_SECONDS', 'RATE_LIMIT_PER_MINUTE', 'LOGIN_RATE_LIMIT_PER_MINUTE',
+  'ACCESS_TOKEN_TTL_SECONDS', 'REFRESH_TOKEN_TTL_SECONDS', 'INTAKE_SYNC_MAX_ROWS', 'RATE_LIMIT_PER_MINUTE', 'LOGIN_RATE_LIMIT_PER_MINUTE',
 ]);
 /** Used only outside production, so that the demo and tests run without set-up; production must set its own. */
 const DEVELOPMENT_JWT_SECRET = 'development-only-secret-never-use-in-production';
@@ -105,6 +108,7 @@ export interface AppConfig {
   queue: { prefix: string; concurrency: number };
   log: { level: string; pretty: boolean };
   registry: { importSyncMaxRows: number };
+  intake: { syncMaxRows: number };
   auth: { jwtSecret: string; accessTtlSeconds: number; refreshTtlSeconds: number; rateLimitPerMinute: number; loginRateLimitPerMinute: number };
   /** Keys the hash of insured persons' ids (HMAC-SHA256); must never change once records exist. */
   insuredIdHashKey: string;
@@ -147,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     queue: { prefix: e.QUEUE_PREFIX, concurrency: e.WORKER_CONCURRENCY },
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
     registry: { importSyncMaxRows: e.IMPORT_SYNC_MAX_ROWS },
+    intake: { syncMaxRows: e.INTAKE_SYNC_MAX_ROWS },
     auth: {
       jwtSecret: e.JWT_SECRET || DEVELOPMENT_JWT_SECRET,
       accessTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,

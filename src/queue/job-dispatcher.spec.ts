@@ -18,6 +18,12 @@ class ImportWork {
 }
 
 @Injectable()
+class UploadWork {
+  @JobHandler('intake.process-upload')
+  async process(): Promise<void> {}
+}
+
+@Injectable()
 class SecondImportWork {
   @JobHandler('registry.import-institutions')
   async again(): Promise<void> {}
@@ -36,7 +42,7 @@ async function boot(...providers: (new (...args: never[]) => unknown)[]) {
 
 describe('JobDispatcher', () => {
   it('routes every declared job to its one handler, inside a job context', async () => {
-    const moduleRef = await boot(ImportWork, Unrelated);
+    const moduleRef = await boot(ImportWork, UploadWork, Unrelated);
     const dispatcher = moduleRef.get(JobDispatcher);
     expect(dispatcher.registeredJobs().sort()).toEqual([...JOB_NAMES].sort());
     const result = await dispatcher.dispatch({ id: 'abc', name: 'registry.import-institutions', data: { importId: 'x' } } as Job);
@@ -46,10 +52,10 @@ describe('JobDispatcher', () => {
   });
 
   it('refuses to start when a declared job has no handler', async () => {
-    await expect(boot(Unrelated)).rejects.toThrow('job registry.import-institutions has no handler');
+    await expect(boot(UploadWork, Unrelated)).rejects.toThrow('job registry.import-institutions has no handler');
   });
 
   it('refuses to start when a job has two handlers', async () => {
-    await expect(boot(ImportWork, SecondImportWork)).rejects.toThrow(/registry.import-institutions has 2 handlers: ImportWork.run, SecondImportWork.again/);
+    await expect(boot(ImportWork, SecondImportWork, UploadWork)).rejects.toThrow(/registry.import-institutions has 2 handlers: ImportWork.run, SecondImportWork.again/);
   });
 });

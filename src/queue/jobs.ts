@@ -6,12 +6,15 @@ import type { JobsOptions } from 'bullmq';
  */
 export const QUEUES = {
   registry: 'registry',
+  intake: 'intake',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export interface JobPayloads {
   /** Processes a stored institution upload too large to import within the request. */
   'registry.import-institutions': { importId: string };
+  /** Checks and stores a settlement-record file too large to take within the request. */
+  'intake.process-upload': { uploadId: string };
 }
 export type JobName = keyof JobPayloads;
 
@@ -28,6 +31,11 @@ export const JOBS: { [K in JobName]: JobDefinition<K> } = {
   'registry.import-institutions': {
     queue: QUEUES.registry,
     jobId: (p) => `registry.import-institutions.${p.importId}`,
+    options: { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, ...KEEP },
+  },
+  'intake.process-upload': {
+    queue: QUEUES.intake,
+    jobId: (p) => `intake.process-upload.${p.uploadId}`,
     options: { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, ...KEEP },
   },
 };

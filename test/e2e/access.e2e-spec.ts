@@ -21,7 +21,7 @@ describe('who may do what', () => {
   const samples: Record<string, Record<string, string>> = {};
 
   beforeAll(async () => {
-    api = await startApi({ IMPORT_SYNC_MAX_ROWS: '1' });
+    api = await startApi({ IMPORT_SYNC_MAX_ROWS: '1', INTAKE_SYNC_MAX_ROWS: '1' });
     a = await createCommunityFixture(api, 2);
     b = await createCommunityFixture(api, 1);
     const token = await a.admin.must('POST', '/api/v1/api-tokens', { name: 'HIS', institutionCode: a.townships[0], roles: ['MEMBER_CLERK'] });
@@ -40,7 +40,12 @@ describe('who may do what', () => {
         { category: 'OUTPATIENT', institutionCode: a.townships[0], amount: primary.toString() },
       ],
     });
+    const clerkA = await a.as(['MEMBER_CLERK'], a.townships[0]);
+    const records = `externalId,unitCode,insuredId,visitType,visitDate,settlementDate,totalCost,coveredCost,fundPaid,criticalIllnessPaid,medicalAidPaid,selfPaid\nM-1,${a.townships[0]},532927199001011234,OUTPATIENT,2026-10-08,2026-10-08,10.00,10.00,5.00,0,0,5.00\nM-2,${a.townships[0]},532927199001011235,OUTPATIENT,2026-10-08,2026-10-08,10.00,10.00,5.00,0,0,5.00`;
+    const upload = await clerkA.upload('/api/v1/settlement-records/upload', records, 'm.csv');
+    expect(upload.status).toBe(202);
     Object.assign(samples, {
+      '/api/v1/settlement-records/uploads/:id': { id: upload.body.id },
       '/api/v1/institutions/imports/:id': { id: queued.body.id },
       '/api/v1/institutions/:code': { code: a.townships[0] },
       '/api/v1/counties/:countyCode': { countyCode: a.county, fundYear: '2021' },

@@ -6,7 +6,7 @@ describe('settlement-record intake over HTTP (SPEC §4)', () => {
   let f: CommunityFixture;
   let clerk: ApiClient;
   let village: string;
-  const count = async () => Number((await api.dataSource.query('SELECT COUNT(*) AS n FROM settlement_record'))[0].n);
+  const count = async () => Number((await api.dataSource.query('SELECT COUNT(*) AS n FROM settlement_record r JOIN institution i ON i.id = r.submitter_id WHERE i.code = ?', [f.townships[0]]))[0].n);
 
   const record = (n: number, over: Record<string, unknown> = {}) => ({
     externalId: `HIS-${n}`,

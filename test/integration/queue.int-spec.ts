@@ -71,3 +71,52 @@ describe('large imports run on the BullMQ worker', () => {
     expect(after.body).toMatchObject({ status: 'DONE', outcome: { created: 400 } });
   });
 });
+
+describe('large settlement-record uploads run on the worker', () => {
+  let api: RunningApi;
+  let worker: INestApplicationContext;
+  let f: CommunityFixture;
+  const header = 'externalId,unitCode,insuredId,visitType,visitDate,settlementDate,totalCost,coveredCost,fundPaid,criticalIllnessPaid,medicalAidPaid,selfPaid';
+  const line = (f: CommunityFixture, n: number, self = '5.00') => `U-${n},${f.townships[0]},53292719900101${1000 + n},OUTPATIENT,2026-10-08,2026-10-08,10.00,10.00,5.00,0,0,${self}`;
+
+  beforeAll(async () => {
+    api = await startApi({ INTAKE_SYNC_MAX_ROWS: '3' });
+    worker = await startWorker();
+    f = await createCommunityFixture(api, 1);
+  });
+  afterAll(async () => {
+    await worker.close();
+    await api.close();
+  });
+
+  async function waitForUpload(client: ApiClient, id: string): Promise<any> {
+    const started = Date.now();
+    for (;;) {
+      const res = await client.get(`/api/v1/settlement-records/uploads/${id}`);
+      if (res.body.status === 'DONE' || res.body.status === 'REJECTED') return res.body;
+      if (Date.now() - started > 20000) throw new Error(`upload ${id} still ${res.body.status}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  it('queues a file above the threshold and stores its records', async () => {
+    const clerk = await f.as(['MEMBER_CLERK'], f.townships[0]);
+    const csv = [header, ...Array.from({ length: 10 }, (_, i) => line(f, i))].join('\n');
+    const res = await clerk.upload('/api/v1/settlement-records/upload', csv, 'big.csv');
+    expect(res.status).toBe(202);
+    expect(res.headers.get('location')).toBe(`/api/v1/settlement-records/uploads/${res.body.id}`);
+    const done = await waitForUpload(clerk, res.body.id);
+    expect(done).toMatchObject({ status: 'DONE', rowCount: 10, processedRows: 10, outcome: { stored: 10, errors: [] } });
+  });
+
+  it('reports every bad line of a rejected file and stores none of it', async () => {
+    const clerk = await f.as(['MEMBER_CLERK'], f.townships[0]);
+    const csv = [header, line(f, 20), line(f, 21, '5.01'), line(f, 22), line(f, 23, 'x')].join('\n');
+    const res = await clerk.upload('/api/v1/settlement-records/upload', csv, 'bad.csv');
+    const done = await waitForUpload(clerk, res.body.id);
+    expect(done.status).toBe('REJECTED');
+    expect(done.outcome.errors.map((e: { row: number; field: string; rule: string }) => `${e.row}:${e.field}:${e.rule}`)).toEqual(['3:totalCost:paymentsSumToTotal', '5:selfPaid:amount']);
+    const [{ n }] = await api.dataSource.query("SELECT COUNT(*) AS n FROM settlement_record WHERE external_id IN ('U-20','U-22')");
+    expect(Number(n)).toBe(0);
+  });
+});

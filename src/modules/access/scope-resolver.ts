@@ -38,6 +38,8 @@ export class ScopeResolver {
         const [row] = await this.dataSource.query('SELECT id, county_id FROM medical_community WHERE code = ?', [value]);
         return row ? communityInScope(scope, { id: row.id, countyId: row.county_id }) : null;
       }
+      case 'intakeUpload':
+        return this.institution('SELECT i.id, i.county_id, i.community_id, i.parent_id FROM intake_upload u JOIN institution i ON i.id = u.submitter_id WHERE u.id = ?', value, scope);
       case 'allocation': {
         const [row] = await this.dataSource.query('SELECT county_id FROM fund_year_allocation WHERE id = ?', [Number(value) || 0]);
         return row ? countyInScope(scope, row.county_id) : null;

@@ -1,5 +1,5 @@
-import { Controller, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/domain-error';
@@ -7,10 +7,10 @@ import { SETTLEMENT_RECORD_FIELDS, SettlementRecordInput } from '../../domain/se
 import { InputValidationError } from '../../common/api-error';
 import { Idempotent } from '../../common/idempotency.interceptor';
 import { currentCaller } from '../../common/request-context';
-import { readTable } from '../../common/tabular-file';
 import { ImportQuery } from '../registry/dto/registry.dto';
 import { Access } from '../access/access.decorators';
 import { IntakeOutcome, SettlementIntakeService } from './settlement-intake.service';
+import { SettlementUploadService, UploadView } from './settlement-upload.service';
 
 export const MAX_RECORDS_PER_REQUEST = 50_000;
 
@@ -42,7 +42,10 @@ function checkBatchEnvelope(body: unknown): SettlementBatchDto {
 @ApiBearerAuth()
 @Controller('settlement-records')
 export class IntakeController {
-  constructor(private readonly intake: SettlementIntakeService) {}
+  constructor(
+    private readonly intake: SettlementIntakeService,
+    private readonly uploads: SettlementUploadService,
+  ) {}
 
   @Post()
   @Idempotent()
@@ -63,20 +66,24 @@ export class IntakeController {
   @Access({ roles: CLAIMING_ROLES })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
-  @ApiOperation({ summary: 'Submit settlement records as CSV or XLSX (header row = field names); rows are reported by their line number' })
-  async upload(@Req() req: FastifyRequest, @Query() q: ImportQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<IntakeOutcome> {
+  @ApiOperation({ summary: 'Submit settlement records as CSV or XLSX (header row = field names); rows are reported by their line number; large files answer 202 and are processed by the worker' })
+  @ApiAcceptedResponse({ description: 'queued; poll the Location for progress and the per-row report' })
+  async upload(@Req() req: FastifyRequest, @Query() q: ImportQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<IntakeOutcome | UploadView> {
     const file = req.isMultipart() ? await req.file() : undefined;
     if (!file) throw new DomainError('FILE_REQUIRED', 'unprocessable', 'send the file as multipart/form-data in a field named "file"', [{ field: 'file', rule: 'required', message: 'no file' }]);
-    const content = await file.toBuffer();
-    const table = await readTable(content);
-    const unknown = table.headers.filter((h) => !(SETTLEMENT_RECORD_FIELDS as readonly string[]).includes(h));
-    if (unknown.length) {
-      throw new DomainError('BATCH_REJECTED', 'unprocessable', `unknown columns: ${unknown.join(', ')}`, unknown.map((h) => ({ row: 1, field: h, rule: 'unknownColumn', message: `expected ${SETTLEMENT_RECORD_FIELDS.join(', ')}` })));
+    const result = await this.uploads.submit(currentCaller(), await file.toBuffer(), q.onError);
+    if ('queued' in result) {
+      void reply.status(202).header('location', `/api/v1/settlement-records/uploads/${result.queued.id}`);
+      return result.queued;
     }
-    const records = table.rows.map((r) => Object.fromEntries(Object.entries(r.values).filter(([, v]) => v !== '')) as SettlementRecordInput);
-    const source = content.subarray(0, 2).toString('latin1') === 'PK' ? 'xlsx' : 'csv';
-    const outcome = await this.intake.ingest(currentCaller(), records, source, q.onError, (i) => table.rows[i].row);
-    void reply.status(outcome.stored > 0 ? 201 : 200);
-    return outcome;
+    void reply.status(result.outcome.stored > 0 ? 201 : 200);
+    return result.outcome;
+  }
+
+  @Get('uploads/:id')
+  @Access({ roles: [...CLAIMING_ROLES, 'LEAD_FINANCE', 'BUREAU_CLERK', 'AUDITOR'], target: { kind: 'intakeUpload', param: 'id' } })
+  @ApiOperation({ summary: 'Progress and per-row report of a queued upload' })
+  getUpload(@Param('id', new ParseUUIDPipe()) id: string): Promise<UploadView> {
+    return this.uploads.get(id);
   }
 }

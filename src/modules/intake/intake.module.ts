@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { IntakeController } from './intake.controller';
 import { SettlementIntakeService } from './settlement-intake.service';
+import { SettlementUploadService } from './settlement-upload.service';
 
 /** Settlement records submitted by member units for the monthly claim (SPEC §4). */
-@Module({ controllers: [IntakeController], providers: [SettlementIntakeService], exports: [SettlementIntakeService] })
+@Module({ controllers: [IntakeController], providers: [SettlementIntakeService, SettlementUploadService], exports: [SettlementIntakeService, SettlementUploadService] })
 export class IntakeModule {}

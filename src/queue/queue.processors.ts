@@ -11,3 +11,10 @@ export class RegistryQueueProcessor extends QueueProcessor {
     super(dispatcher, config);
   }
 }
+
+@Processor(QUEUES.intake)
+export class IntakeQueueProcessor extends QueueProcessor {
+  constructor(dispatcher: JobDispatcher, @Inject(APP_CONFIG) config: AppConfig) {
+    super(dispatcher, config);
+  }
+}
