@@ -48,7 +48,7 @@ describe('who may do what', () => {
       '/api/v1/settlement-records/uploads/:id': { id: upload.body.id },
       '/api/v1/institutions/imports/:id': { id: queued.body.id },
       '/api/v1/institutions/:code': { code: a.townships[0] },
-      '/api/v1/counties/:countyCode': { countyCode: a.county, fundYear: '2021' },
+      '/api/v1/counties/:countyCode': { countyCode: a.county, fundYear: '2021', period: '2021-03' },
       '/api/v1/counties/:code': { code: a.county },
       '/api/v1/communities/:code': { code: a.community },
       '/api/v1/users/:username': { username: a.admin.username },

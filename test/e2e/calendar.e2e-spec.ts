@@ -48,3 +48,29 @@ describe('working-day calendar over HTTP (SPEC §5)', () => {
     expect((await clerk.get('/api/v1/calendar/deadline?from=tomorrow&workingDays=5')).body.details).toEqual([expect.objectContaining({ field: 'from', rule: 'matches' })]);
   });
 });
+
+describe('monthly cycle deadlines of a county (SPEC §4)', () => {
+  let api: RunningApi;
+  let f: CommunityFixture;
+
+  beforeAll(async () => {
+    api = await startApi();
+    f = await createCommunityFixture(api, 1);
+  });
+  afterAll(() => api.close());
+
+  it('moves the declaration deadline past the National Day holidays, and counts payment from it', async () => {
+    const lead = await f.as(['LEAD_FINANCE'], f.lead);
+    const res = await lead.get(`/api/v1/counties/${f.county}/periods/2026-09/deadlines`);
+    expect(res.body).toMatchObject({
+      period: '2026-09',
+      memberCutoff: '2026-10-03',
+      declaration: { deadline: '2026-10-08', calendarConfirmed: true },
+      bureauPayment: { calendarConfirmed: true },
+      passDownWorkingDays: 5,
+    });
+    const plain = await lead.get(`/api/v1/counties/${f.county}/periods/2026-06/deadlines`);
+    expect(plain.body.declaration).toEqual({ deadline: '2026-07-06', calendarConfirmed: true });
+    expect((await lead.get(`/api/v1/counties/${f.county}/periods/2026-13/deadlines`)).status).toBe(422);
+  });
+});

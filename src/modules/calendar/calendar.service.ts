@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CALENDAR_DATA_SOURCE, DEFAULT_WORKING_DAY_CALENDAR } from '../../domain/calendar-data';
 import { DomainError } from '../../domain/domain-error';
-import { addWorkingDays, confirmedYears, Deadline, IsoDate, WorkingDayCalendar, withYearSchedule, YearSchedule } from '../../domain/working-days';
+import { addWorkingDays, confirmedYears, Deadline, IsoDate, monthlyCycleDeadlines, passDownDeadline, WorkingDayCalendar, withYearSchedule, YearSchedule } from '../../domain/working-days';
+import { PolicyParameters } from '../../domain/policy-parameters';
 import { currentContext } from '../../common/request-context';
 import { inTransaction } from '../../database/transaction';
 import { AuditService } from '../audit/audit.service';
@@ -43,6 +44,21 @@ export class CalendarService {
 
   async deadline(from: IsoDate, workingDays: number): Promise<Deadline> {
     return addWorkingDays(from, workingDays, await this.calendar());
+  }
+
+  /** The dates of one monthly cycle (SPEC §4) under a county's parameters for that fund year. */
+  async cycleDeadlines(period: string, params: PolicyParameters): Promise<ReturnType<typeof monthlyCycleDeadlines> & { passDownWorkingDays: number }> {
+    const calendar = await this.calendar();
+    const cycle = monthlyCycleDeadlines(period, calendar, {
+      memberCutoffDay: Number(params.memberCutoffDay),
+      declarationDay: Number(params.declarationDay),
+      bureauPaymentWorkingDays: Number(params.bureauPaymentWorkingDays),
+    });
+    return { ...cycle, passDownWorkingDays: Number(params.passDownWorkingDays) };
+  }
+
+  async passDownDeadline(receivedOn: IsoDate, workingDays: number): Promise<Deadline> {
+    return passDownDeadline(receivedOn, await this.calendar(), workingDays);
   }
 
   async years(): Promise<{ year: number; source: string }[]> {

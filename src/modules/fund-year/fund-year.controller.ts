@@ -6,6 +6,7 @@ import { PolicyParameters } from '../../domain/policy-parameters';
 import { DocumentAction } from '../../domain/state-machine';
 import { currentCaller } from '../../common/request-context';
 import { Access, ANY_ROLE, Public } from '../access/access.decorators';
+import { CalendarService } from '../calendar/calendar.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { CountyService } from '../registry/county.service';
 import { AllocationService, AllocationView } from './allocation.service';
@@ -34,6 +35,7 @@ export class CountyFundYearController {
     private readonly counties: CountyService,
     private readonly parameters: PolicyParametersService,
     private readonly ledger: LedgerService,
+    private readonly calendar: CalendarService,
   ) {}
 
   @Get('policy-parameters/:fundYear')
@@ -52,6 +54,16 @@ export class CountyFundYearController {
     const { version, ...given } = dto;
     const changes = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as Partial<PolicyParameters>;
     return this.parameters.save(county, yearParam(fundYear), version, changes);
+  }
+
+  @Get('periods/:period/deadlines')
+  @Access({ roles: ANY_ROLE, target: { kind: 'county', param: 'countyCode' } })
+  @ApiOperation({ summary: 'Member cut-off, declaration deadline (每月5日前, moved to the next working day) and bureau payment deadline of a claim period' })
+  async deadlines(@Param('countyCode') countyCode: string, @Param('period') period: string) {
+    const county = await this.counties.getCounty(countyCode);
+    const fundYear = /^\d{4}-\d{2}$/.test(period) ? Number(period.slice(0, 4)) : 0;
+    const params = await this.parameters.current(this.counties.manager, county, yearParam(fundYear));
+    return { countyCode, period, parametersVersion: params.version, ...(await this.calendar.cycleDeadlines(period, params.values)) };
   }
 
   @Get('ledger/:fundYear/accounts')
