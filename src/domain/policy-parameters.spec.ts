@@ -1,7 +1,7 @@
 import { DomainError } from './domain-error';
 import { allocateFundYear } from './fund-year-allocation';
 import { Money } from './money';
-import { defaultPolicyParameters, validatePolicyParameters } from './policy-parameters';
+import { carryForwardParameters, defaultPolicyParameters, validatePolicyParameters } from './policy-parameters';
 
 describe('policy parameters', () => {
   it('seeds a new parameter set from the SPEC defaults, as exact decimal text', () => {
@@ -33,5 +33,13 @@ describe('policy parameters', () => {
       error = e as DomainError;
     }
     expect(error?.details.map((d) => d.rule)).toEqual(['sharesSumToOne', 'ascending']);
+  });
+});
+
+describe('carryForwardParameters', () => {
+  it('starts a year from the previous one, never below the new year’s primary floor', () => {
+    const from2020 = carryForwardParameters({ ...defaultPolicyParameters(2020), qualityDepositRate: '0.05' }, 2021);
+    expect(from2020).toMatchObject({ qualityDepositRate: '0.05', primaryFloorRate: defaultPolicyParameters(2021).primaryFloorRate });
+    expect(carryForwardParameters({ primaryFloorRate: '0.3' }, 2022).primaryFloorRate).toBe('0.3');
   });
 });

@@ -88,3 +88,15 @@ export function validatePolicyParameters(p: PolicyParameters): PolicyParameters 
   if (errors.length) throw new DomainError('POLICY_PARAMETERS_INVALID', 'unprocessable', errors.map((e) => e.message).join('; '), errors);
   return p;
 }
+
+/**
+ * A new fund year starts from the previous year's parameters (names added since then take
+ * their defaults). The primary-care floor rises from 20% (2020) to 25% (2021 on): a carried
+ * floor is never lower than the new year's default.
+ */
+export function carryForwardParameters(previous: Partial<PolicyParameters>, fundYear: number): PolicyParameters {
+  const defaults = defaultPolicyParameters(fundYear);
+  const carried: PolicyParameters = { ...defaults, ...previous };
+  if (new Dec(carried.primaryFloorRate).lt(defaults.primaryFloorRate)) carried.primaryFloorRate = defaults.primaryFloorRate;
+  return carried;
+}

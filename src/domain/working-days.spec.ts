@@ -12,6 +12,7 @@ import {
   monthlyCycleDeadlines,
   nextWorkingDay,
   passDownDeadline,
+  shanghaiToday,
   toIsoDate,
   withYearSchedule,
   workingDayCalendar,
@@ -272,3 +273,10 @@ function withoutYear(calendar: typeof cal, year: number) {
   const rest = Object.fromEntries(Object.entries(calendar.schedules).filter(([y]) => y !== String(year)));
   return workingDayCalendar(rest);
 }
+
+describe('shanghaiToday', () => {
+  it('turns over at midnight in Shanghai, not in UTC', () => {
+    expect(shanghaiToday(new Date('2026-11-22T15:59:59Z'))).toBe('2026-11-22');
+    expect(shanghaiToday(new Date('2026-11-22T16:00:00Z'))).toBe('2026-11-23');
+  });
+});

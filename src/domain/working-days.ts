@@ -249,3 +249,8 @@ export function monthlyCycleDeadlines(
     bureauPayment: { deadline: payment.deadline, calendarConfirmed: payment.calendarConfirmed && declaration.calendarConfirmed },
   };
 }
+
+/** The Asia/Shanghai business date of an instant (UTC+8 all year, no daylight saving). */
+export function shanghaiToday(now: Date = new Date()): IsoDate {
+  return toIsoDate(Math.floor((now.getTime() + 8 * 3_600_000) / DAY_MS));
+}

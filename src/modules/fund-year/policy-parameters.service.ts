@@ -2,9 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { inTransaction } from '../../database/transaction';
-import { defaultPolicyParameters, PolicyParameters, validatePolicyParameters } from '../../domain/policy-parameters';
+import { carryForwardParameters, defaultPolicyParameters, PolicyParameters, validatePolicyParameters } from '../../domain/policy-parameters';
 import { DomainError } from '../../domain/domain-error';
-import { Dec } from '../../domain/money';
 import { currentContext } from '../../common/request-context';
 import { AuditService } from '../audit/audit.service';
 
@@ -38,10 +37,7 @@ export class PolicyParametersService {
       [county.id, fundYear],
     );
     if (previous) {
-      const carried = { ...defaultPolicyParameters(fundYear), ...JSON.parse(previous.values) } as PolicyParameters;
-      // The floor rises from 20% (2020) to 25% (2021 on): never carry a lower floor than the year's default.
-      const statutory = defaultPolicyParameters(fundYear).primaryFloorRate;
-      if (new Dec(carried.primaryFloorRate).lt(statutory)) carried.primaryFloorRate = statutory;
+      const carried = carryForwardParameters(JSON.parse(previous.values), fundYear);
       return { countyCode: county.code, fundYear, version: 0, source: 'previous-year', values: carried };
     }
     return { countyCode: county.code, fundYear, version: 0, source: 'default', values: defaultPolicyParameters(fundYear) };

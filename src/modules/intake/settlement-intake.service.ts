@@ -6,6 +6,7 @@ import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { DomainError, ErrorDetail } from '../../domain/domain-error';
 import { InstitutionType } from '../../domain/institution-registry';
 import { AMOUNT_FIELDS, checkSettlementRecord, maskInsuredId, SETTLEMENT_RECORD_FIELDS, SettlementRecord, SettlementRecordInput, settlementPeriod } from '../../domain/settlement-record';
+import { shanghaiToday } from '../../domain/working-days';
 import { Caller } from '../../common/caller';
 import { currentContext } from '../../common/request-context';
 import { inTransaction } from '../../database/transaction';
@@ -34,10 +35,6 @@ const fenText = (fen: bigint) => `${fen / 100n}.${String(fen % 100n).padStart(2,
 
 type StoredRecord = { record: SettlementRecord; contentHash: string; insuredHash: string };
 
-/** Asia/Shanghai calendar day of an instant (UTC+8, no daylight saving). */
-export function shanghaiToday(now = new Date()): string {
-  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
 
 /**
  * Settlement-record intake (SPEC §4): checks every record, recognises re-sent ones by their
