@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, createHmac } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { Readable } from 'node:stream';
+import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { DomainError, ErrorDetail } from '../../domain/domain-error';
 import { InstitutionType } from '../../domain/institution-registry';
@@ -33,6 +34,36 @@ const PLACEHOLDERS = `(${COLUMNS.split(',').map(() => '?').join(', ')})`;
 
 const fenText = (fen: bigint) => `${fen / 100n}.${String(fen % 100n).padStart(2, '0')}`;
 
+/** A load that left rows out or warned: never accepted as stored. */
+class RowsNotLoaded extends Error {}
+
+type LoadDataConnection = {
+  query(options: { sql: string; infileStreamFactory: () => Readable }, callback: (err: Error | null, result: { affectedRows: number; warningStatus: number }) => void): void;
+};
+
+/** LOAD DATA LOCAL disabled: MySQL 1148 / 3948, MariaDB 4166, client 2068. */
+function isLocalInfileRefused(err: unknown): boolean {
+  const errno = (err as { errno?: number }).errno;
+  return errno === 1148 || errno === 3948 || errno === 4166 || errno === 2068;
+}
+
+/** Tab-separated text as LOAD DATA reads it: \N for NULL, backslash escapes for the separators. */
+function tsvField(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  return String(value).replace(/[\\\t\n\r\0]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\0': '\\0' })[c]!);
+}
+
+function loadRows(connection: LoadDataConnection, rows: unknown[][]): Promise<{ affectedRows: number; warningStatus: number }> {
+  const sql =
+    "LOAD DATA LOCAL INFILE 'settlement-records.tsv' INTO TABLE settlement_record CHARACTER SET utf8mb4 " +
+    "FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' " +
+    `(${COLUMNS})`;
+  const text = rows.map((r) => r.map(tsvField).join('\t')).join('\n') + '\n';
+  return new Promise((resolve, reject) =>
+    connection.query({ sql, infileStreamFactory: () => Readable.from([Buffer.from(text, 'utf8')]) }, (err, result) => (err ? reject(err) : resolve(result))),
+  );
+}
+
 type StoredRecord = { record: SettlementRecord; contentHash: string; insuredHash: string };
 
 
@@ -43,6 +74,9 @@ type StoredRecord = { record: SettlementRecord; contentHash: string; insuredHash
  */
 @Injectable()
 export class SettlementIntakeService {
+  /** Whether the server accepts LOAD DATA LOCAL INFILE; learned on first use. */
+  private loadDataAllowed: boolean | null = null;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -126,18 +160,41 @@ export class SettlementIntakeService {
           [caller.institution.id, source, onError, received, records.length, duplicates, rejected, caller.name, currentContext().requestId],
         );
         const id = String(result.insertId);
-        // A taken (submitter, external id) fails the statement and rolls the batch back.
-        for (let start = 0; start < records.length; start += CHUNK) {
-          const chunk = records.slice(start, start + CHUNK);
-          await manager.query(`INSERT INTO settlement_record (${COLUMNS}) VALUES ${chunk.map(() => PLACEHOLDERS).join(', ')}`, chunk.flatMap((v) => this.values(caller.institution.id, unitIds, v, id)));
-        }
+        // A taken (submitter, external id) fails the load and rolls the batch back.
+        await this.insertRecords(manager, records.map((v) => this.values(caller.institution.id, unitIds, v, id)));
         await this.audit.record(manager, { action: 'settlement.intake', entityType: 'intakeBatch', entityId: id, before: null, after: { source, received, stored: records.length, duplicates, rejected } });
         return id;
       });
     } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
+      if (!isDuplicateKey(err) && !(err instanceof RowsNotLoaded)) throw err;
       if (optimistic) return null;
       throw new DomainError('CONCURRENT_INTAKE', 'conflict', 'some of these records were stored by a concurrent request; send the batch again', [{ field: 'records', rule: 'retry', message: 'concurrent intake' }]);
+    }
+  }
+
+  /**
+   * Bulk load: `LOAD DATA LOCAL INFILE` from memory where the server allows it (about twice
+   * as fast as multi-row INSERT here), multi-row INSERT otherwise (MySQL 8 ships with
+   * local_infile off). LOCAL loads turn row errors into warnings, so any warning or missing
+   * row fails the batch instead of being accepted.
+   */
+  private async insertRecords(manager: EntityManager, rows: unknown[][]): Promise<void> {
+    const connection = (manager.queryRunner as unknown as { databaseConnection?: LoadDataConnection } | undefined)?.databaseConnection;
+    if (this.loadDataAllowed !== false && connection) {
+      const loaded = await loadRows(connection, rows).catch((err: unknown) => {
+        if (!isLocalInfileRefused(err)) throw err;
+        this.loadDataAllowed = false;
+        return null;
+      });
+      if (loaded) {
+        this.loadDataAllowed = true;
+        if (loaded.affectedRows !== rows.length || loaded.warningStatus > 0) throw new RowsNotLoaded();
+        return;
+      }
+    }
+    for (let start = 0; start < rows.length; start += CHUNK) {
+      const chunk = rows.slice(start, start + CHUNK);
+      await manager.query(`INSERT INTO settlement_record (${COLUMNS}) VALUES ${chunk.map(() => PLACEHOLDERS).join(', ')}`, chunk.flat());
     }
   }
 
