@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../domain/domain-error';
-import { isDuplicateKey } from '../modules/registry/versioned-update';
+import { isDuplicateKey } from './record-errors';
 import { currentContext } from './request-context';
 
 const IDEMPOTENT = Symbol('IDEMPOTENT');

@@ -19,6 +19,9 @@ export type InstitutionType = (typeof INSTITUTION_TYPES)[number];
 /** Members of a medical community (成员单位): they claim through the lead unit. */
 export const COMMUNITY_MEMBER_TYPES: readonly InstitutionType[] = ['LEAD_HOSPITAL', 'COUNTY_HOSPITAL', 'TOWNSHIP_CENTER', 'VILLAGE_CLINIC'];
 
+/** Units that claim settlement records back (成员单位 claim through the lead; private hospitals directly). */
+export const CLAIMING_TYPES: readonly InstitutionType[] = ['LEAD_HOSPITAL', 'COUNTY_HOSPITAL', 'TOWNSHIP_CENTER', 'PRIVATE_DESIGNATED'];
+
 export function isInstitutionType(value: unknown): value is InstitutionType {
   return typeof value === 'string' && (INSTITUTION_TYPES as readonly string[]).includes(value);
 }

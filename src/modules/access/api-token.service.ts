@@ -6,7 +6,7 @@ import { Role } from '../../domain/access-policy';
 import { Caller } from '../../common/caller';
 import { Page, PageQuery } from '../../common/pagination';
 import { AuditService } from '../audit/audit.service';
-import { notFound } from '../registry/versioned-update';
+import { notFound } from '../../common/record-errors';
 import { ApiToken } from './api-token.entity';
 import { API_TOKEN_PREFIX, hashApiTokenSecret } from './auth.service';
 import { CreateApiTokenDto } from './dto/access.dto';

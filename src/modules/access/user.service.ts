@@ -7,7 +7,8 @@ import { Caller } from '../../common/caller';
 import { Page } from '../../common/pagination';
 import { AuditService } from '../audit/audit.service';
 import { Institution } from '../registry/institution.entity';
-import { isDuplicateKey, notFound, updateVersioned } from '../registry/versioned-update';
+import { isDuplicateKey, notFound, outOfScope } from '../../common/record-errors';
+import { updateVersioned } from '../../database/versioned-update';
 import { CreateUserDto, SetPasswordDto, UpdateUserDto, UserQuery } from './dto/access.dto';
 import { hashPassword } from './password';
 import { User } from './user.entity';
@@ -31,9 +32,7 @@ export async function institutionForAssignment(manager: EntityManager, caller: C
   if (!institution || !institution.active) {
     throw new DomainError('INSTITUTION_INVALID', 'unprocessable', `institution ${code} does not exist or is deactivated`, [{ field: 'institutionCode', rule: 'exists', message: `no active institution ${code}` }]);
   }
-  if (caller && !institutionInScope(caller.scope, institution)) {
-    throw new DomainError('OUT_OF_SCOPE', 'forbidden', `institution ${code} is outside what ${caller.institution.code} may act on`, [{ field: 'institutionCode', rule: 'scope', message: 'outside your scope' }]);
-  }
+  if (caller && !institutionInScope(caller.scope, institution)) throw outOfScope('institutionCode', `institution ${code}`);
   return institution;
 }
 

@@ -5,6 +5,7 @@ import { CALENDAR_DATA_SOURCE, DEFAULT_WORKING_DAY_CALENDAR } from '../../domain
 import { DomainError } from '../../domain/domain-error';
 import { addWorkingDays, confirmedYears, Deadline, IsoDate, monthlyCycleDeadlines, passDownDeadline, WorkingDayCalendar, withYearSchedule, YearSchedule } from '../../domain/working-days';
 import { PolicyParameters } from '../../domain/policy-parameters';
+import { staleVersion } from '../../common/record-errors';
 import { currentContext } from '../../common/request-context';
 import { inTransaction } from '../../database/transaction';
 import { AuditService } from '../audit/audit.service';
@@ -83,9 +84,10 @@ export class CalendarService {
     await inTransaction(this.dataSource, async (manager) => {
       const [row]: Row[] = await manager.query('SELECT * FROM calendar_year_schedule WHERE notice_year = ? FOR UPDATE', [year]);
       const current = row?.version ?? 0;
-      if (current !== version) throw new DomainError('STALE_VERSION', 'conflict', `the ${year} schedule changed; current version is ${current}`, [{ field: 'version', rule: 'current', message: `current version is ${current}` }]);
-      const checked = withYearSchedule(await this.calendar(), year, schedule).schedules[String(year)];
-      const before = (await this.calendar()).schedules[String(year)] ?? null;
+      if (current !== version) throw staleVersion(current);
+      const inForce = await this.calendar();
+      const checked = withYearSchedule(inForce, year, schedule).schedules[String(year)];
+      const before = inForce.schedules[String(year)] ?? null;
       if (row) {
         await manager.query('UPDATE calendar_year_schedule SET holidays = ?, make_up_working_days = ?, note = ?, version = version + 1, loaded_by = ? WHERE notice_year = ?', [
           JSON.stringify(checked.holidays),

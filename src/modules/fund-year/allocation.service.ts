@@ -12,8 +12,7 @@ import { Caller } from '../../common/caller';
 import { AuditService } from '../audit/audit.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { County } from '../registry/county.entity';
-import { outOfScope } from '../registry/county.service';
-import { notFound } from '../registry/versioned-update';
+import { notFound, outOfScope, staleVersion } from '../../common/record-errors';
 import { Allocation } from './allocation.entity';
 import { AllocationInputsDto, CreateAllocationDto, UpdateAllocationDto } from './dto/fund-year.dto';
 import { PolicyParametersService } from './policy-parameters.service';
@@ -77,7 +76,7 @@ export class AllocationService {
     return inTransaction(this.dataSource, async (manager) => {
       const doc = await this.lock(manager, id);
       if (doc.state !== 'DRAFT') throw new DomainError('DOCUMENT_NOT_EDITABLE', 'conflict', `allocation ${id} is ${doc.state}; only a draft can change (file a correction instead)`, [{ field: 'state', rule: 'draftOnly', message: doc.state }]);
-      if (doc.version !== dto.version) throw stale(doc.version);
+      if (doc.version !== dto.version) throw staleVersion(doc.version);
       const before = await this.view(manager, id);
       const county = await manager.findOneByOrFail(County, { id: doc.countyId });
       const computed = await this.compute(manager, county, doc.fundYear, dto);
@@ -117,7 +116,7 @@ export class AllocationService {
       if (action === 'approve' && (doc.state === 'APPROVED' || doc.state === 'PUBLISHED')) return before;
       if (action === 'publish' && doc.state === 'PUBLISHED') return before;
       const next = DOCUMENT_LIFECYCLE.apply(doc.state, action);
-      if (doc.version !== expectedVersion) throw stale(doc.version);
+      if (doc.version !== expectedVersion) throw staleVersion(doc.version);
       const changes: Partial<Allocation> = { state: next, version: doc.version + 1 };
       if (action === 'submit') changes.submittedBy = caller.name;
       if (action === 'return') changes.submittedBy = null;
@@ -302,8 +301,4 @@ function sameInputs(view: AllocationView, dto: AllocationInputsDto): boolean {
 
 function auditSnapshot(v: AllocationView): Record<string, unknown> {
   return { state: v.state, version: v.version, ...v.inputs, ...v.figures, communities: v.communities.map((c) => `${c.communityCode}=${c.package}`).join(',') };
-}
-
-function stale(current: number): DomainError {
-  return new DomainError('STALE_VERSION', 'conflict', `the document changed; current version is ${current}`, [{ field: 'version', rule: 'current', message: `current version is ${current}` }]);
 }

@@ -10,7 +10,7 @@ import { checkCommunityBudgetPlan, PlanCategory, PlanLine, PlanWarning } from '.
 import { DOCUMENT_LIFECYCLE, DocumentAction, DocumentState } from '../../domain/state-machine';
 import { Caller } from '../../common/caller';
 import { AuditService } from '../audit/audit.service';
-import { notFound } from '../registry/versioned-update';
+import { notFound, outOfScope, staleVersion } from '../../common/record-errors';
 import { AllocationService } from './allocation.service';
 import { CreateBudgetPlanDto } from './dto/fund-year.dto';
 
@@ -72,9 +72,7 @@ export class BudgetPlanService {
     return inTransaction(this.dataSource, async (manager) => {
       const [community]: { id: number; county_id: number; code: string }[] = await manager.query('SELECT id, county_id, code FROM medical_community WHERE code = ? AND active = 1 FOR UPDATE', [dto.communityCode]);
       if (!community) throw new DomainError('COMMUNITY_NOT_FOUND', 'unprocessable', `medical community ${dto.communityCode} does not exist`, [{ field: 'communityCode', rule: 'exists', message: dto.communityCode }]);
-      if (!communityInScope(caller.scope, { id: community.id, countyId: community.county_id })) {
-        throw new DomainError('OUT_OF_SCOPE', 'forbidden', `community ${dto.communityCode} is not yours to plan`, [{ field: 'communityCode', rule: 'scope', message: dto.communityCode }]);
-      }
+      if (!communityInScope(caller.scope, { id: community.id, countyId: community.county_id })) throw outOfScope('communityCode', `community ${dto.communityCode}`);
       const allocation = await this.allocations.inForce(manager, community.county_id, dto.fundYear);
       if (!allocation) throw new DomainError('NO_APPROVED_ALLOCATION', 'unprocessable', `there is no approved allocation for ${dto.fundYear} yet: the plan divides its package M`, [{ field: 'fundYear', rule: 'allocationApproved', message: String(dto.fundYear) }]);
       const share = allocation.communities.find((c) => c.communityCode === community.code);
@@ -112,7 +110,7 @@ export class BudgetPlanService {
       const before = await this.view(manager, id);
       if (action === 'approve' && (row.state === 'APPROVED' || row.state === 'PUBLISHED')) return before;
       const next = DOCUMENT_LIFECYCLE.apply(row.state, action);
-      if (row.version !== expectedVersion) throw new DomainError('STALE_VERSION', 'conflict', `the plan changed; current version is ${row.version}`, [{ field: 'version', rule: 'current', message: `current version is ${row.version}` }]);
+      if (row.version !== expectedVersion) throw staleVersion(row.version);
       const sets: string[] = ['state = ?', 'version = version + 1'];
       const params: unknown[] = [next];
       if (action === 'submit') {

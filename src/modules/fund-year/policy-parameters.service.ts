@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { inTransaction } from '../../database/transaction';
 import { carryForwardParameters, defaultPolicyParameters, PolicyParameters, validatePolicyParameters } from '../../domain/policy-parameters';
-import { DomainError } from '../../domain/domain-error';
+import { staleVersion } from '../../common/record-errors';
 import { currentContext } from '../../common/request-context';
 import { AuditService } from '../audit/audit.service';
 
@@ -49,7 +49,7 @@ export class PolicyParametersService {
       await manager.query('SELECT id FROM county WHERE id = ? FOR UPDATE', [county.id]);
       const before = await this.current(manager, county, fundYear);
       if (before.version !== expectedVersion) {
-        throw new DomainError('STALE_VERSION', 'conflict', `the parameters changed since version ${expectedVersion}`, [{ field: 'version', rule: 'current', message: `current version is ${before.version}` }]);
+        throw staleVersion(before.version);
       }
       const values = validatePolicyParameters({ ...before.values, ...changes });
       const version = before.version + 1;

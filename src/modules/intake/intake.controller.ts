@@ -1,6 +1,5 @@
 import { Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/domain-error';
 import { SETTLEMENT_RECORD_FIELDS, SettlementRecordInput } from '../../domain/settlement-record';
@@ -14,13 +13,12 @@ import { SettlementUploadService, UploadView } from './settlement-upload.service
 
 export const MAX_RECORDS_PER_REQUEST = 50_000;
 
+/** The documented body of the bulk endpoint; `checkBatchEnvelope` enforces it (no deep copy of the records). */
 export class SettlementBatchDto {
-  @ApiProperty({ description: `settlement records (fields: ${SETTLEMENT_RECORD_FIELDS.join(', ')}); amounts as strings in yuan`, type: 'array', items: { type: 'object' } })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_RECORDS_PER_REQUEST)
+  @ApiProperty({ description: `settlement records (fields: ${SETTLEMENT_RECORD_FIELDS.join(', ')}); amounts as strings in yuan`, type: 'array', items: { type: 'object' }, minItems: 1, maxItems: MAX_RECORDS_PER_REQUEST })
   records!: SettlementRecordInput[];
 
   @ApiPropertyOptional({ enum: ['reject', 'skip'], default: 'reject', description: 'reject: one bad record rejects the batch; skip: store the good ones' })
-  @IsOptional() @IsIn(['reject', 'skip'])
   onError?: 'reject' | 'skip';
 }
 

@@ -5,14 +5,14 @@ import { Readable } from 'node:stream';
 import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { DomainError, ErrorDetail } from '../../domain/domain-error';
-import { InstitutionType } from '../../domain/institution-registry';
+import { CLAIMING_TYPES } from '../../domain/institution-registry';
 import { AMOUNT_FIELDS, checkSettlementRecord, maskInsuredId, SETTLEMENT_RECORD_FIELDS, SettlementRecord, SettlementRecordInput, settlementPeriod } from '../../domain/settlement-record';
 import { shanghaiToday } from '../../domain/working-days';
 import { Caller } from '../../common/caller';
 import { currentContext } from '../../common/request-context';
 import { inTransaction } from '../../database/transaction';
 import { AuditService } from '../audit/audit.service';
-import { isDuplicateKey } from '../registry/versioned-update';
+import { isDuplicateKey } from '../../common/record-errors';
 
 export interface IntakeOutcome {
   batchId: string | null;
@@ -24,8 +24,6 @@ export interface IntakeOutcome {
   errors: ErrorDetail[];
 }
 
-/** Units that claim settlement records back (成员单位 and private designated hospitals). */
-const CLAIMING_TYPES: readonly InstitutionType[] = ['LEAD_HOSPITAL', 'COUNTY_HOSPITAL', 'TOWNSHIP_CENTER', 'PRIVATE_DESIGNATED'];
 const CHUNK = 1000;
 const COLUMNS =
   'submitter_id, external_id, unit_id, insured_hash, insured_masked, insured_township_code, visit_type, admission_date, discharge_date, visit_date, settlement_date, period, ' +

@@ -10,7 +10,8 @@ import { CommunityQuery, CountyQuery, CreateCommunityDto, CreateCountyDto, Updat
 import { Institution } from './institution.entity';
 import { MedicalCommunity } from './medical-community.entity';
 import { communityView, CommunityView, countyView, CountyView } from './registry.views';
-import { isDuplicateKey, notFound, updateVersioned } from './versioned-update';
+import { isDuplicateKey, notFound, outOfScope } from '../../common/record-errors';
+import { updateVersioned } from '../../database/versioned-update';
 
 const snapshot = (v: CountyView | CommunityView) => {
   const { createdAt: _c, updatedAt: _u, ...rest } = v;
@@ -161,10 +162,6 @@ export class CountyService {
     await this.audit.record(manager, { action, entityType, entityId: current.code, before: snapshot(before), after: snapshot(after) });
     return after;
   }
-}
-
-export function outOfScope(field: string, what: string): DomainError {
-  return new DomainError('OUT_OF_SCOPE', 'forbidden', `${what} is outside what you may act on`, [{ field, rule: 'scope', message: `${what} is outside your scope` }]);
 }
 
 function stillInUse(what: string, code: string, members: string): DomainError {

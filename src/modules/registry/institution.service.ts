@@ -11,8 +11,8 @@ import { CreateInstitutionDto, InstitutionQuery, UpdateInstitutionDto } from './
 import { Institution } from './institution.entity';
 import { MedicalCommunity } from './medical-community.entity';
 import { institutionSnapshot, institutionView, InstitutionView } from './registry.views';
-import { isDuplicateKey, notFound, updateVersioned } from './versioned-update';
-import { outOfScope } from './county.service';
+import { isDuplicateKey, notFound, outOfScope } from '../../common/record-errors';
+import { updateVersioned } from '../../database/versioned-update';
 import { scopeWhere } from '../access/scope-sql';
 
 /** One institution to write, from the API or from an import file (`row` = line number in the file). */
