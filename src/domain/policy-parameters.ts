@@ -20,6 +20,7 @@ export interface PolicyParameters {
   bureauPaymentWorkingDays: string; // 20 working days after the declaration deadline
   qualityDepositRate: string; // 质量保证金 withheld from community disbursements (default off)
   privateQualityDepositRate: string;
+  quarterlyAdvanceRate: string; // 按季度预拨: share of M/4 advanced at each quarter start (0 = monthly mode)
   burnWatch: string;
   burnWarning: string;
   burnAlarm: string;
@@ -42,6 +43,7 @@ export function defaultPolicyParameters(fundYear: number): PolicyParameters {
     bureauPaymentWorkingDays: '20',
     qualityDepositRate: '0',
     privateQualityDepositRate: '0.05',
+    quarterlyAdvanceRate: '0',
     burnWatch: '1.05',
     burnWarning: '1.10',
     burnAlarm: '1.20',
@@ -49,7 +51,7 @@ export function defaultPolicyParameters(fundYear: number): PolicyParameters {
   };
 }
 
-const RATES: PolicyParameterName[] = ['adjustmentReserveRate', 'communityBaseShareRate', 'increasePoolRate', 'privatePoolRate', 'primaryFloorRate', 'qualityDepositRate', 'privateQualityDepositRate'];
+const RATES: PolicyParameterName[] = ['adjustmentReserveRate', 'communityBaseShareRate', 'increasePoolRate', 'privatePoolRate', 'primaryFloorRate', 'qualityDepositRate', 'privateQualityDepositRate', 'quarterlyAdvanceRate'];
 const DAYS: PolicyParameterName[] = ['memberCutoffDay', 'declarationDay'];
 const COUNTS: PolicyParameterName[] = ['passDownWorkingDays', 'bureauPaymentWorkingDays'];
 const RATIOS: PolicyParameterName[] = ['burnWatch', 'burnWarning', 'burnAlarm', 'paymentCapacityWarningMonths'];

@@ -83,6 +83,7 @@ export class PolicyParametersDto {
   @ApiPropertyOptional({ example: '20' }) @IsOptional() @IsString() bureauPaymentWorkingDays?: string;
   @ApiPropertyOptional({ example: '0' }) @IsOptional() @IsString() qualityDepositRate?: string;
   @ApiPropertyOptional({ example: '0.05' }) @IsOptional() @IsString() privateQualityDepositRate?: string;
+  @ApiPropertyOptional({ example: '0', description: 'share of M/4 advanced at each quarter start; 0 = monthly mode' }) @IsOptional() @IsString() quarterlyAdvanceRate?: string;
   @ApiPropertyOptional({ example: '1.05' }) @IsOptional() @IsString() burnWatch?: string;
   @ApiPropertyOptional({ example: '1.10' }) @IsOptional() @IsString() burnWarning?: string;
   @ApiPropertyOptional({ example: '1.20' }) @IsOptional() @IsString() burnAlarm?: string;
