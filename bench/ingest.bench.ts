@@ -21,7 +21,8 @@ const BATCH = Number(process.env.BATCH ?? 20_000);
 const PORT = Number(process.env.BENCH_PORT ?? 3917);
 const DB_NAME = 'cbm_bench_ingest';
 
-const env = { ...process.env, DB_NAME, QUEUE_PREFIX: 'cbm-bench', LOG_LEVEL: 'warn', PORT: String(PORT), BODY_LIMIT_BYTES: String(256 * 1024 * 1024), RATE_LIMIT_PER_MINUTE: '100000' };
+const env = { ...process.env, DB_NAME, QUEUE_PREFIX: 'cbm-bench', LOG_LEVEL: 'warn', PORT: String(PORT), BODY_LIMIT_BYTES: String(256 * 1024 * 1024), RATE_LIMIT_PER_MINUTE: '100000', BUSINESS_DATE: '2026-10-31' };
+// The generated records are settled in October 2026, claimed in that period (business date fixed to its last day).
 const config = loadConfig(env);
 
 function generate(units: string[]): Record<string, string>[] {
@@ -88,12 +89,12 @@ async function main(): Promise<void> {
     const insuredHash = createHmac('sha256', config.insuredIdHashKey).update(r.insuredId).digest('hex');
     return [
       submitterId, r.externalId, unitId.get(r.unitCode), insuredHash, `${r.insuredId.slice(0, 3)}*************${r.insuredId.slice(-2)}`, null, r.visitType,
-      r.admissionDate ?? null, r.dischargeDate ?? null, r.visitDate ?? null, r.settlementDate, r.settlementDate.slice(0, 7),
+      r.admissionDate ?? null, r.dischargeDate ?? null, r.visitDate ?? null, r.settlementDate, r.settlementDate.slice(0, 7), r.settlementDate.slice(0, 7),
       r.totalCost, r.coveredCost, r.fundPaid, r.criticalIllnessPaid, r.medicalAidPaid, r.selfPaid, r.diagnosisCode, 0, null,
       createHash('sha256').update(r.externalId).digest('hex'), batchId,
     ];
   });
-  const columns = 'submitter_id, external_id, unit_id, insured_hash, insured_masked, insured_township_code, visit_type, admission_date, discharge_date, visit_date, settlement_date, period, total_cost, covered_cost, fund_paid, critical_illness_paid, medical_aid_paid, self_paid, diagnosis_code, clinical_pathway, referral_no, content_hash, batch_id';
+  const columns = 'submitter_id, external_id, unit_id, insured_hash, insured_masked, insured_township_code, visit_type, admission_date, discharge_date, visit_date, settlement_date, period, claim_period, total_cost, covered_cost, fund_paid, critical_illness_paid, medical_aid_paid, self_paid, diagnosis_code, clinical_pathway, referral_no, content_hash, batch_id';
   let started = performance.now();
   for (let i = 0; i < rows.length; i += 1000) await conn.query(`INSERT INTO settlement_record (${columns}) VALUES ?`, [rows.slice(i, i + 1000)]);
   const rawSeconds = (performance.now() - started) / 1000;

@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { APP_CONFIG, AppConfig } from './config/app-config';
 import { buildDataSourceOptions } from './database/data-source';
+import { BusinessClock } from './common/business-clock';
 import { FastFailRedis } from './common/fast-fail-redis';
 import { requestIdOf } from './common/request-context';
 import { AuditModule } from './modules/audit/audit.module';
@@ -38,8 +39,8 @@ export class CoreModule {
         QueueModule,
         AuditModule,
       ],
-      providers: [{ provide: APP_CONFIG, useValue: config }, FastFailRedis],
-      exports: [APP_CONFIG, FastFailRedis],
+      providers: [{ provide: APP_CONFIG, useValue: config }, FastFailRedis, BusinessClock],
+      exports: [APP_CONFIG, FastFailRedis, BusinessClock],
     };
   }
 }

@@ -89,6 +89,10 @@ class Environment {
 
   @Matches(/^[a-z0-9/-]{1,64}$/, { message: 'SWAGGER_PATH must be a URL path segment' }) @MaxLength(64)
   SWAGGER_PATH: string = 'docs';
+
+  /** Fixes the business date (Asia/Shanghai) for demos and tests of deadlines; refused in production. */
+  @Matches(/^(|\d{4}-\d{2}-\d{2})$/, { message: 'BUSINESS_DATE must be YYYY-MM-DD' })
+  BUSINESS_DATE: string = '';
 }
 
 const NUMERIC = new Set([
@@ -112,6 +116,8 @@ export interface AppConfig {
   auth: { jwtSecret: string; accessTtlSeconds: number; refreshTtlSeconds: number; rateLimitPerMinute: number; loginRateLimitPerMinute: number };
   /** Keys the hash of insured persons' ids (HMAC-SHA256); must never change once records exist. */
   insuredIdHashKey: string;
+  /** A fixed business date (tests and demos), or null for today in Asia/Shanghai. */
+  businessDate: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -135,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   for (const secret of ['JWT_SECRET', 'INSURED_ID_HASH_KEY'] as const) {
     if (e.NODE_ENV === 'production' && e[secret].length < 32) throw new ConfigError(`invalid configuration: ${secret}: must be set to at least 32 characters in production`);
   }
+  if (e.NODE_ENV === 'production' && e.BUSINESS_DATE) throw new ConfigError('invalid configuration: BUSINESS_DATE: the business date cannot be fixed in production');
   const publicUrl = e.PUBLIC_URL || `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`;
   return {
     env: e.NODE_ENV as AppConfig['env'],
@@ -160,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       loginRateLimitPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE,
     },
     insuredIdHashKey: e.INSURED_ID_HASH_KEY || DEVELOPMENT_INSURED_ID_KEY,
+    businessDate: e.BUSINESS_DATE || null,
   };
 }
 

@@ -12,10 +12,14 @@ import { IsoDate, memberCutoffDate } from './working-days';
 
 // ---------------------------------------------------------------- life cycles
 
-/** A member unit's claim for one period: open while records arrive, then submitted, pre-reviewed, declared. */
-export const MEMBER_CLAIM_STATES = ['OPEN', 'SUBMITTED', 'REVIEWED', 'DECLARED'] as const;
+/**
+ * A member unit's claim for one period: open while records arrive, then submitted, pre-reviewed,
+ * declared. A claim still open when the lead unit declares the period rolls over: its records
+ * move to the next period.
+ */
+export const MEMBER_CLAIM_STATES = ['OPEN', 'SUBMITTED', 'REVIEWED', 'DECLARED', 'ROLLED_OVER'] as const;
 export type MemberClaimState = (typeof MEMBER_CLAIM_STATES)[number];
-export type MemberClaimAction = 'submit' | 'completeReview' | 'reopenReview' | 'declare';
+export type MemberClaimAction = 'submit' | 'completeReview' | 'reopenReview' | 'declare' | 'rollOver';
 export const MEMBER_CLAIM_LIFECYCLE = defineStateMachine<MemberClaimState, MemberClaimAction>({
   name: 'member claim',
   transitions: [
@@ -23,6 +27,7 @@ export const MEMBER_CLAIM_LIFECYCLE = defineStateMachine<MemberClaimState, Membe
     { from: 'SUBMITTED', action: 'completeReview', to: 'REVIEWED' },
     { from: 'REVIEWED', action: 'reopenReview', to: 'SUBMITTED' },
     { from: 'REVIEWED', action: 'declare', to: 'DECLARED' },
+    { from: 'OPEN', action: 'rollOver', to: 'ROLLED_OVER' },
   ],
 });
 

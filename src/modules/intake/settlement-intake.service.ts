@@ -7,12 +7,15 @@ import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { DomainError, ErrorDetail } from '../../domain/domain-error';
 import { CLAIMING_TYPES } from '../../domain/institution-registry';
 import { AMOUNT_FIELDS, checkSettlementRecord, maskInsuredId, SETTLEMENT_RECORD_FIELDS, SettlementRecord, SettlementRecordInput, settlementPeriod } from '../../domain/settlement-record';
-import { shanghaiToday } from '../../domain/working-days';
+import { claimPeriodFor, ClaimPeriodAssignment } from '../../domain/claim-cycle';
+import { memberCutoffDate } from '../../domain/working-days';
+import { BusinessClock } from '../../common/business-clock';
 import { Caller } from '../../common/caller';
 import { currentContext } from '../../common/request-context';
 import { inTransaction } from '../../database/transaction';
 import { AuditService } from '../audit/audit.service';
 import { isDuplicateKey } from '../../common/record-errors';
+import { PolicyParametersService } from '../fund-year/policy-parameters.service';
 
 export interface IntakeOutcome {
   batchId: string | null;
@@ -26,7 +29,7 @@ export interface IntakeOutcome {
 
 const CHUNK = 1000;
 const COLUMNS =
-  'submitter_id, external_id, unit_id, insured_hash, insured_masked, insured_township_code, visit_type, admission_date, discharge_date, visit_date, settlement_date, period, ' +
+  'submitter_id, external_id, unit_id, insured_hash, insured_masked, insured_township_code, visit_type, admission_date, discharge_date, visit_date, settlement_date, period, claim_period, ' +
   'total_cost, covered_cost, fund_paid, critical_illness_paid, medical_aid_paid, self_paid, diagnosis_code, clinical_pathway, referral_no, content_hash, batch_id';
 const PLACEHOLDERS = `(${COLUMNS.split(',').map(() => '?').join(', ')})`;
 
@@ -79,6 +82,8 @@ export class SettlementIntakeService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly audit: AuditService,
+    private readonly clock: BusinessClock,
+    private readonly parameters: PolicyParametersService,
   ) {}
 
   /** `rowOf(i)`: the row number reported for record i (1-based array index, or the file line). */
@@ -87,7 +92,7 @@ export class SettlementIntakeService {
       throw new DomainError('NOT_A_CLAIMING_UNIT', 'forbidden', `a ${caller.institution.type} does not claim settlement records`, [{ field: '', rule: 'claimingUnit', message: caller.institution.code }]);
     }
     const units = await this.unitsOf(caller);
-    const today = shanghaiToday();
+    const today = this.clock.today();
     const errors: ErrorDetail[] = [...extraErrors];
     const valid: (StoredRecord & { row: number })[] = [];
     const seen = new Map<string, { row: number; contentHash: string }>();
@@ -120,10 +125,20 @@ export class SettlementIntakeService {
       valid.push({ row, record: checked.record, contentHash, insuredHash });
     });
 
+    // Each record goes into the claim period its settlement month rolls to (SPEC §4 step 1).
+    const periods = await this.claimPeriods(this.dataSource.manager, caller, valid.map((v) => v.record.settlementDate.slice(0, 7)), today, false);
+    for (let i = valid.length - 1; i >= 0; i--) {
+      const assigned = periods.get(valid[i].record.settlementDate.slice(0, 7))!;
+      if ('closed' in assigned) {
+        errors.push({ row: valid[i].row, field: 'settlementDate', rule: 'periodClosed', message: assigned.message });
+        valid.splice(i, 1);
+      }
+    }
+
     // Most batches are new records: try storing them directly, and look up earlier records
     // only when the database says some external ids are already taken.
     if (errors.length === 0 && valid.length > 0) {
-      const batchId = await this.store(caller, units.ids, valid, source, onError, inputs.length, duplicates, 0, true);
+      const batchId = await this.store(caller, units.ids, valid, source, onError, inputs.length, duplicates, 0, true, periods, today);
       if (batchId !== null) return { batchId, received: inputs.length, stored: valid.length, duplicates, rejected: 0, errors };
     }
 
@@ -142,7 +157,7 @@ export class SettlementIntakeService {
       throw new DomainError('BATCH_REJECTED', 'unprocessable', `${rejected} of ${inputs.length} record(s) are invalid; nothing was stored`, errors);
     }
     if (fresh.length === 0) return { batchId: null, received: inputs.length, stored: 0, duplicates, rejected, errors };
-    const batchId = await this.store(caller, units.ids, fresh, source, onError, inputs.length, duplicates, rejected, false);
+    const batchId = await this.store(caller, units.ids, fresh, source, onError, inputs.length, duplicates, rejected, false, periods, today);
     return { batchId, received: inputs.length, stored: fresh.length, duplicates, rejected, errors };
   }
 
@@ -150,16 +165,39 @@ export class SettlementIntakeService {
    * Stores records and their batch in one transaction. `optimistic`: some external ids may
    * already be taken; then nothing is kept and null is returned (the caller sorts them out).
    */
-  private async store(caller: Caller, unitIds: Map<string, number>, records: StoredRecord[], source: string, onError: string, received: number, duplicates: number, rejected: number, optimistic: boolean): Promise<string | null> {
+  private async store(
+    caller: Caller,
+    unitIds: Map<string, number>,
+    records: StoredRecord[],
+    source: string,
+    onError: string,
+    received: number,
+    duplicates: number,
+    rejected: number,
+    optimistic: boolean,
+    periods: Map<string, ClaimPeriodAssignment>,
+    today: string,
+  ): Promise<string | null> {
     try {
       return await inTransaction(this.dataSource, async (manager) => {
+        // Decided again under lock: a claim submitted or a period declared meanwhile changes where records go.
+        const locked = await this.claimPeriods(manager, caller, [...periods.keys()], today, true);
+        const claimPeriodOf = new Map<string, string>();
+        for (const [month, assigned] of periods) {
+          const now = locked.get(month)!;
+          if ('closed' in now || 'closed' in assigned || now.period !== assigned.period) {
+            throw new DomainError('CLAIM_PERIOD_CHANGED', 'conflict', `the claim period for records settled in ${month} changed while they were being stored; send the batch again`, [{ field: 'settlementDate', rule: 'retry', message: month }]);
+          }
+          claimPeriodOf.set(month, now.period);
+        }
+        await this.openClaims(manager, caller, [...new Set(claimPeriodOf.values())]);
         const result = await manager.query(
           'INSERT INTO intake_batch (submitter_id, source, on_error, received, stored, duplicates, rejected, submitted_by, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
           [caller.institution.id, source, onError, received, records.length, duplicates, rejected, caller.name, currentContext().requestId],
         );
         const id = String(result.insertId);
         // A taken (submitter, external id) fails the load and rolls the batch back.
-        await this.insertRecords(manager, records.map((v) => this.values(caller.institution.id, unitIds, v, id)));
+        await this.insertRecords(manager, records.map((v) => this.values(caller.institution.id, unitIds, v, id, claimPeriodOf)));
         await this.audit.record(manager, { action: 'settlement.intake', entityType: 'intakeBatch', entityId: id, before: null, after: { source, received, stored: records.length, duplicates, rejected } });
         return id;
       });
@@ -196,6 +234,41 @@ export class SettlementIntakeService {
     }
   }
 
+  /**
+   * The claim period each settlement month's records go into. A period is closed to the unit
+   * once its claim left OPEN or the community declared it. `lock`: inside the storing
+   * transaction, shares the community row (declaring takes it exclusively) and locks the
+   * unit's claims, so that submitting or declaring waits for the batch, or the batch for them.
+   */
+  private async claimPeriods(manager: EntityManager, caller: Caller, months: string[], today: string, lock: boolean): Promise<Map<string, ClaimPeriodAssignment>> {
+    const out = new Map<string, ClaimPeriodAssignment>();
+    const distinct = [...new Set(months)].sort();
+    if (distinct.length === 0) return out;
+    const communityId = caller.institution.communityId;
+    if (lock && communityId !== null) await manager.query('SELECT id FROM medical_community WHERE id = ? LOCK IN SHARE MODE', [communityId]);
+    const claims: { period: string; state: string }[] = await manager.query(`SELECT period, state FROM member_claim WHERE institution_id = ? AND period >= ?${lock ? ' FOR UPDATE' : ''}`, [caller.institution.id, distinct[0]]);
+    const declared: { period: string }[] = communityId === null ? [] : await manager.query('SELECT period FROM claim_declaration WHERE community_id = ? AND period >= ?', [communityId, distinct[0]]);
+    const closed = new Set([...claims.filter((c) => c.state !== 'OPEN').map((c) => c.period), ...declared.map((d) => d.period)]);
+    const cutoffDays = new Map<number, number>();
+    for (const year of new Set(distinct.map((m) => Number(m.slice(0, 4))))) {
+      const params = await this.parameters.current(manager, { id: caller.institution.countyId, code: '' }, year);
+      cutoffDays.set(year, Number(params.values.memberCutoffDay));
+    }
+    for (const month of distinct) out.set(month, claimPeriodFor(`${month}-01`, today, cutoffDays.get(Number(month.slice(0, 4)))!, (p) => closed.has(p)));
+    return out;
+  }
+
+  /** Opens the unit's claim for each period records now go into (a no-op where it exists). */
+  private async openClaims(manager: EntityManager, caller: Caller, periods: string[]): Promise<void> {
+    if (periods.length === 0) return;
+    const rows: unknown[][] = [];
+    for (const period of periods) {
+      const params = await this.parameters.current(manager, { id: caller.institution.countyId, code: '' }, Number(period.slice(0, 4)));
+      rows.push([caller.institution.id, caller.institution.communityId, caller.institution.countyId, period, memberCutoffDate(period, Number(params.values.memberCutoffDay))]);
+    }
+    await manager.query(`INSERT IGNORE INTO member_claim (institution_id, community_id, county_id, period, state, cutoff) VALUES ${rows.map(() => "(?, ?, ?, ?, 'OPEN', ?)").join(', ')}`, rows.flat());
+  }
+
   private async unitsOf(caller: Caller): Promise<{ allowed: Set<string>; ids: Map<string, number> }> {
     const rows: { id: number; code: string }[] = await this.dataSource.query('SELECT id, code FROM institution WHERE (id = ? OR (parent_id = ? AND type = ?)) AND active = 1', [
       caller.institution.id,
@@ -228,7 +301,7 @@ export class SettlementIntakeService {
     return createHash('sha256').update(parts.map((p) => p ?? '\u0000').join('\u001f')).digest('hex');
   }
 
-  private values(submitterId: number, unitIds: Map<string, number>, v: StoredRecord, batchId: string): unknown[] {
+  private values(submitterId: number, unitIds: Map<string, number>, v: StoredRecord, batchId: string, claimPeriodOf: Map<string, string>): unknown[] {
     const r = v.record;
     return [
       submitterId,
@@ -243,6 +316,7 @@ export class SettlementIntakeService {
       r.visitDate,
       r.settlementDate,
       settlementPeriod(r),
+      claimPeriodOf.get(settlementPeriod(r)),
       ...AMOUNT_FIELDS.map((f) => fenText(r.amounts[f])),
       r.diagnosisCode,
       r.clinicalPathway ? 1 : 0,
