@@ -92,7 +92,7 @@ export class ClaimCycle1763800700000 implements MigrationInterface {
         UNIQUE KEY uq_declaration_period (community_id, period),
         KEY ix_declaration_county (county_id, fund_year, state),
         CONSTRAINT ck_declaration_state CHECK (state IN ('DECLARED','REVIEWED','APPROVED','DISBURSED')),
-        CONSTRAINT ck_declaration_sums CHECK (accepted = claimed - rejected AND approved = accepted - deducted AND funded + unfunded = approved AND deposit + advance_offset + cash = funded),
+        CONSTRAINT ck_declaration_sums CHECK (accepted = claimed - rejected AND approved = accepted - deducted AND deposit + advance_offset + cash = funded AND (funded + unfunded = approved OR (state IN ('DECLARED','REVIEWED') AND funded = 0 AND unfunded = 0))),
         CONSTRAINT fk_declaration_community FOREIGN KEY (community_id) REFERENCES medical_community (id)
       ) ${TABLE_OPTIONS}`);
     await q.query('ALTER TABLE member_claim ADD CONSTRAINT fk_member_claim_declaration FOREIGN KEY (declaration_id) REFERENCES claim_declaration (id)');

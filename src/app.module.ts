@@ -4,6 +4,7 @@ import { RequestContextMiddleware } from './common/request-context.middleware';
 import { CoreModule } from './core.module';
 import { AccessModule } from './modules/access/access.module';
 import { CalendarModule } from './modules/calendar/calendar.module';
+import { ClaimsModule } from './modules/claims/claims.module';
 import { IntakeModule } from './modules/intake/intake.module';
 import { FundYearModule } from './modules/fund-year/fund-year.module';
 import { HealthModule } from './modules/health/health.module';
@@ -13,7 +14,7 @@ import { RegistryModule } from './modules/registry/registry.module';
 @Module({})
 export class AppModule implements NestModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: AppModule, imports: [CoreModule.forRoot(config), AccessModule, HealthModule, RegistryModule, FundYearModule, CalendarModule, IntakeModule] };
+    return { module: AppModule, imports: [CoreModule.forRoot(config), AccessModule, HealthModule, RegistryModule, FundYearModule, CalendarModule, IntakeModule, ClaimsModule] };
   }
 
   configure(consumer: MiddlewareConsumer): void {

@@ -4,14 +4,24 @@ import { IsoDate, shanghaiToday } from '../domain/working-days';
 
 /**
  * Today's business date (Asia/Shanghai), the one date every deadline and "not in the future"
- * check compares with. Outside production it can be fixed with BUSINESS_DATE, so that a
- * month's cycle and its deadlines can be replayed on any day.
+ * check compares with. Outside production it can be fixed (BUSINESS_DATE, or `fix` from a
+ * test), so that a month's cycle and its deadlines can be replayed on any day.
  */
 @Injectable()
 export class BusinessClock {
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  private fixed: IsoDate | null;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    this.fixed = config.businessDate;
+  }
 
   today(): IsoDate {
-    return this.config.businessDate ?? shanghaiToday();
+    return this.fixed ?? shanghaiToday();
+  }
+
+  /** Sets (or with null, releases) the business date; never in production. */
+  fix(date: IsoDate | null): void {
+    if (this.config.env === 'production') throw new Error('the business date cannot be fixed in production');
+    this.fixed = date;
   }
 }

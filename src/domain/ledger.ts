@@ -89,3 +89,35 @@ export function applyTransfers(balances: ReadonlyMap<string, AccountTotals>, tra
   }
   return next;
 }
+
+/** Accounts of the monthly cycle (SPEC §4), per community or member unit. */
+export const CYCLE_ACCOUNTS = {
+  /** Approved and funded, awaiting the bureau's disbursement. */
+  bureauPayable: (communityCode: string) => `BUREAU_PAYABLE:${communityCode}`,
+  /** 质量保证金 withheld from the community's funding, released at year end. */
+  qualityDeposit: (communityCode: string) => `QUALITY_DEPOSIT:${communityCode}`,
+  /** 按季度预拨: advanced to the lead unit, not yet offset against approved months. */
+  leadAdvance: (communityCode: string) => `LEAD_ADVANCE:${communityCode}`,
+  /** Received by the lead unit for its members, not yet passed down. */
+  communityHeld: (communityCode: string) => `COMMUNITY_HELD:${communityCode}`,
+  /** Funds that reached a member unit (a township's include its villages' until passed down). */
+  memberFunds: (institutionCode: string) => `MEMBER_FUNDS:${institutionCode}`,
+  /** 县外异地 settlements paid by the bureau directly out of the package. */
+  outOfCounty: (communityCode: string) => `OUT_OF_COUNTY:${communityCode}`,
+} as const;
+
+/**
+ * What approving a declaration posts: the deposit withheld and the cash payable leave the
+ * package, and the part covered by the quarterly advance moves from the advance to the lead's
+ * held funds.
+ */
+export function declarationApprovalTransfers(prefix: string, communityCode: string, f: { deposit: Money; advanceOffset: Money; cash: Money }, period: string): TransferSpec[] {
+  const out: TransferSpec[] = [];
+  const add = (leg: string, debit: string, credit: string, amount: Money, memo: string) => {
+    if (amount.isPositive()) out.push({ id: `${prefix}.${leg}`, debit, credit, amount, memo });
+  };
+  add('deposit', communityPackageAccount(communityCode), CYCLE_ACCOUNTS.qualityDeposit(communityCode), f.deposit, `${period} 质量保证金`);
+  add('payable', communityPackageAccount(communityCode), CYCLE_ACCOUNTS.bureauPayable(communityCode), f.cash, `${period} 审核拨付额`);
+  add('advance-offset', CYCLE_ACCOUNTS.leadAdvance(communityCode), CYCLE_ACCOUNTS.communityHeld(communityCode), f.advanceOffset, `${period} 冲抵预拨`);
+  return out;
+}

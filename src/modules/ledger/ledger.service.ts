@@ -95,6 +95,12 @@ export class LedgerService {
     return { posted, alreadyPosted: transfers.length - posted };
   }
 
+  /** One account's balance (credits − debits) as the caller's transaction sees it; zero before first use. */
+  async balanceOf(manager: EntityManager, countyId: number, fundYear: number, code: string): Promise<Money> {
+    const [row]: { balance: string }[] = await manager.query('SELECT credits_total - debits_total AS balance FROM ledger_account WHERE county_id = ? AND fund_year = ? AND code = ?', [countyId, fundYear, code]);
+    return row ? Money.of(row.balance) : Money.ZERO;
+  }
+
   /** Transfers of one reference, oldest first, as specs (for reversals). */
   async transfersOf(manager: EntityManager, ref: LedgerReference): Promise<TransferSpec[]> {
     const rows: { id: string; debit: string; credit: string; amount: string; memo: string }[] = await manager.query(

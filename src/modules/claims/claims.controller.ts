@@ -1,0 +1,277 @@
+import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { Scope } from '../../domain/access-policy';
+import { isPeriod } from '../../domain/claim-cycle';
+import { InputValidationError } from '../../common/api-error';
+import { Idempotent } from '../../common/idempotency.interceptor';
+import { currentCaller } from '../../common/request-context';
+import { VersionedDto } from '../registry/dto/registry.dto';
+import { scopeWhere } from '../access/scope-sql';
+import { Access, ANY_ROLE } from '../access/access.decorators';
+import { ClaimCycleService } from './claim-cycle.service';
+import { CommunityFundingService } from './community-funding.service';
+import { CycleViewsService } from './cycle-views.service';
+import {
+  ClaimQuery,
+  DeclarationQuery,
+  DeductionsDto,
+  DisbursementDto,
+  HoldDto,
+  LiftHoldDto,
+  PassDownQuery,
+  PaymentDto,
+  PeriodDto,
+  QuarterlyAdvanceDto,
+  RecordQuery,
+  ReturnDto,
+  ReviewRecordsDto,
+} from './dto/claims.dto';
+import { PassDownService } from './pass-down.service';
+
+const BUREAU = ['BUREAU_CLERK', 'BUREAU_APPROVER'] as const;
+const READERS = ['BUREAU_CLERK', 'BUREAU_APPROVER', 'LEAD_FINANCE', 'MEMBER_CLERK', 'PRIVATE_CLERK', 'VILLAGE_CLERK', 'AUDITOR', 'APPROVER'] as const;
+
+/** A scope's institution condition as positional SQL, for raw list queries. */
+function scopeSql(scope: Scope, alias: string): { sql: string; params: unknown[] } {
+  const [sql, named] = scopeWhere(scope, alias);
+  const params: unknown[] = [];
+  return { sql: sql.replace(/:(\w+)/g, (_, name: string) => (params.push(named[name]), '?')), params };
+}
+
+function periodParam(period: string): string {
+  if (!isPeriod(period)) throw new InputValidationError([{ field: 'period', rule: 'period', message: 'period must be YYYY-MM' }]);
+  return period;
+}
+
+@ApiTags('claims')
+@ApiBearerAuth()
+@Controller('member-claims')
+export class MemberClaimController {
+  constructor(private readonly cycle: ClaimCycleService) {}
+
+  @Get()
+  @Access({ roles: READERS })
+  @ApiOperation({ summary: 'Member claims visible to the caller (its own, its township’s, its community’s or its county’s)' })
+  list(@Query() q: ClaimQuery) {
+    return this.cycle.listClaims(scopeSql(currentCaller().scope, 'i'), q.period, q.state);
+  }
+
+  @Get(':id')
+  @Access({ roles: READERS, target: { kind: 'memberClaim', param: 'id' } })
+  get(@Param('id', ParseIntPipe) id: number) {
+    return this.cycle.getClaim(id);
+  }
+
+  @Get(':id/records')
+  @Access({ roles: READERS, target: { kind: 'memberClaim', param: 'id' } })
+  @ApiOperation({ summary: 'The claim’s settlement records (insured ids masked) with pre-review and deduction outcomes' })
+  records(@Param('id', ParseIntPipe) id: number, @Query() q: RecordQuery) {
+    return this.cycle.claimRecords(id, q.reviewStatus, q.page, q.pageSize);
+  }
+
+  @Post(':id/submit')
+  @HttpCode(200)
+  @Access({ roles: ['MEMBER_CLERK'], target: { kind: 'memberClaim', param: 'id' } })
+  @ApiOperation({ summary: 'Submit the period’s claim to the lead unit (after the cut-off it is recorded as late)' })
+  submit(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
+    return this.cycle.submitClaim(currentCaller(), id, dto.version);
+  }
+
+  @Post(':id/review')
+  @HttpCode(200)
+  @Access({ roles: ['LEAD_FINANCE'], target: { kind: 'memberClaim', param: 'id' } })
+  @ApiOperation({ summary: 'Pre-review (初审): accept or reject records with a reason code' })
+  review(@Param('id', ParseIntPipe) id: number, @Body() dto: ReviewRecordsDto) {
+    return this.cycle.reviewRecords(id, dto.decisions);
+  }
+
+  @Post(':id/complete-review')
+  @HttpCode(200)
+  @Access({ roles: ['LEAD_FINANCE'], target: { kind: 'memberClaim', param: 'id' } })
+  @ApiOperation({ summary: 'End pre-review: records not rejected are accepted' })
+  completeReview(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
+    return this.cycle.completeReview(currentCaller(), id, dto.version);
+  }
+
+  @Post(':id/reopen-review')
+  @HttpCode(200)
+  @Access({ roles: ['LEAD_FINANCE'], target: { kind: 'memberClaim', param: 'id' } })
+  reopenReview(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
+    return this.cycle.reopenReview(id, dto.version);
+  }
+}
+
+@ApiTags('claims')
+@ApiBearerAuth()
+@Controller('communities/:communityCode')
+export class CommunityCycleController {
+  constructor(
+    private readonly cycle: ClaimCycleService,
+    private readonly funding: CommunityFundingService,
+    private readonly views: CycleViewsService,
+  ) {}
+
+  @Post('declarations')
+  @Idempotent()
+  @Access({ roles: ['LEAD_FINANCE'], target: { kind: 'community', param: 'communityCode' } })
+  @ApiOperation({ summary: 'Declare a period to the bureau (申报, by the 5th or the next working day); open member claims roll over' })
+  async declare(@Param('communityCode') code: string, @Body() dto: PeriodDto) {
+    const community = await this.funding.community(code);
+    return this.cycle.declare(currentCaller(), community, dto.period);
+  }
+
+  @Get('periods/:period/summary')
+  @Access({ roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'LEAD_FINANCE', 'AUDITOR', 'APPROVER'], target: { kind: 'community', param: 'communityCode' } })
+  @ApiOperation({ summary: 'A period’s claimed, accepted, deducted, approved, disbursed, passed-down and outstanding amounts, reconciled with the ledger' })
+  async summary(@Param('communityCode') code: string, @Param('period') period: string) {
+    return this.views.periodSummary(await this.funding.community(code), periodParam(period));
+  }
+
+  @Post('holds')
+  @Idempotent()
+  @Access({ roles: BUREAU, target: { kind: 'community', param: 'communityCode' } })
+  @ApiOperation({ summary: 'Suspend disbursements to the community (暂缓拨付) until lifted' })
+  async placeHold(@Param('communityCode') code: string, @Body() dto: HoldDto) {
+    return this.funding.placeHold(await this.funding.community(code), currentCaller(), dto.reason);
+  }
+
+  @Get('holds')
+  @Access({ roles: READERS, target: { kind: 'community', param: 'communityCode' } })
+  async holds(@Param('communityCode') code: string) {
+    return this.funding.holds((await this.funding.community(code)).id);
+  }
+
+  @Post('quarterly-advances')
+  @Idempotent()
+  @Access({ roles: BUREAU, target: { kind: 'community', param: 'communityCode' } })
+  @ApiOperation({ summary: 'Record the quarterly advance (按季度预拨) of quarterlyAdvanceRate × M/4; once per quarter' })
+  async advance(@Param('communityCode') code: string, @Body() dto: QuarterlyAdvanceDto) {
+    return this.funding.advanceQuarter(currentCaller(), await this.funding.community(code), dto.fundYear, dto.quarter, dto.paidOn);
+  }
+
+  @Post('out-of-county-settlements')
+  @Idempotent()
+  @Access({ roles: BUREAU, target: { kind: 'community', param: 'communityCode' } })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiOperation({ summary: 'Import a month of out-of-county settlements (县外) paid by the bureau; they count against M' })
+  async outOfCounty(@Param('communityCode') code: string, @Req() req: FastifyRequest) {
+    const body = req.body as Record<string, unknown> | null;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InputValidationError([{ field: '', rule: 'object', message: 'the body must be {"period": "YYYY-MM", "records": [...]}' }]);
+    const { period, records, ...rest } = body;
+    const unknown = Object.keys(rest);
+    if (unknown.length) throw new InputValidationError(unknown.map((field) => ({ field, rule: 'unknownField', message: `property ${field} should not exist` })));
+    if (!Array.isArray(records)) throw new InputValidationError([{ field: 'records', rule: 'isArray', message: 'records must be an array' }]);
+    if (records.length > 50_000) throw new InputValidationError([{ field: 'records', rule: 'arrayMaxSize', message: 'at most 50000 records per request' }]);
+    return this.funding.importOutOfCounty(currentCaller(), await this.funding.community(code), String(period ?? ''), records);
+  }
+}
+
+@ApiTags('claims')
+@ApiBearerAuth()
+@Controller('declarations')
+export class DeclarationController {
+  constructor(private readonly cycle: ClaimCycleService) {}
+
+  @Get()
+  @Access({ roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'LEAD_FINANCE', 'AUDITOR', 'APPROVER'] })
+  list(@Query() q: DeclarationQuery) {
+    const { scope } = currentCaller();
+    return this.cycle.listDeclarations(scope.countyId, scope.kind === 'county' ? null : (scope.communityId ?? -1), q.period, q.state);
+  }
+
+  @Get(':id')
+  @Access({ roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'LEAD_FINANCE', 'AUDITOR', 'APPROVER'], target: { kind: 'declaration', param: 'id' } })
+  get(@Param('id', ParseIntPipe) id: number) {
+    return this.cycle.getDeclaration(id);
+  }
+
+  @Post(':id/deductions')
+  @HttpCode(200)
+  @Access({ roles: ['BUREAU_CLERK'], target: { kind: 'declaration', param: 'id' } })
+  @ApiOperation({ summary: 'Deduct (拒付) accepted records with a reason code, or withdraw a deduction (reason null)' })
+  deduct(@Param('id', ParseIntPipe) id: number, @Body() dto: DeductionsDto) {
+    return this.cycle.deduct(id, dto.deductions);
+  }
+
+  @Post(':id/complete-review')
+  @HttpCode(200)
+  @Access({ roles: ['BUREAU_CLERK'], target: { kind: 'declaration', param: 'id' } })
+  @ApiOperation({ summary: 'Finish the bureau’s review and pass it to an approver' })
+  completeReview(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
+    return this.cycle.transitionDeclaration(currentCaller(), id, 'completeReview', dto.version);
+  }
+
+  @Post(':id/return')
+  @HttpCode(200)
+  @Access({ roles: ['BUREAU_APPROVER'], target: { kind: 'declaration', param: 'id' } })
+  returnForReview(@Param('id', ParseIntPipe) id: number, @Body() dto: ReturnDto) {
+    return this.cycle.transitionDeclaration(currentCaller(), id, 'return', dto.version, dto.note);
+  }
+
+  @Post(':id/approve')
+  @HttpCode(200)
+  @Access({ roles: ['BUREAU_APPROVER'], target: { kind: 'declaration', param: 'id' } })
+  @ApiOperation({ summary: 'Approve (maker-checker: not the reviewing clerk); funds up to what is left of M, withholds the deposit, posts to the ledger' })
+  approve(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
+    return this.cycle.transitionDeclaration(currentCaller(), id, 'approve', dto.version);
+  }
+
+  @Post(':id/disbursement')
+  @HttpCode(200)
+  @Access({ roles: BUREAU, target: { kind: 'declaration', param: 'id' } })
+  @ApiOperation({ summary: 'Record the disbursement to the lead unit (拨付), dated; refused under a hold; the pass-downs fall due' })
+  disburse(@Param('id', ParseIntPipe) id: number, @Body() dto: DisbursementDto) {
+    return this.cycle.disburse(currentCaller(), id, dto.version, dto.disbursedOn, dto.reference);
+  }
+}
+
+@ApiTags('claims')
+@ApiBearerAuth()
+@Controller()
+export class PassDownController {
+  constructor(
+    private readonly passDowns: PassDownService,
+    private readonly funding: CommunityFundingService,
+    private readonly views: CycleViewsService,
+  ) {}
+
+  @Get('pass-downs')
+  @Access({ roles: READERS })
+  @ApiOperation({ summary: 'Pass-downs the caller pays or receives (all of them for the lead unit and the bureau)' })
+  list(@Query() q: PassDownQuery) {
+    const caller = currentCaller();
+    const payer = scopeSql(caller.scope, 'pr');
+    const payee = scopeSql(caller.scope, 'pe');
+    return this.passDowns.list({ sql: `(${payer.sql}) OR (${payee.sql})`, params: [...payer.params, ...payee.params] }, q);
+  }
+
+  @Get('pass-downs/:id')
+  @Access({ roles: READERS, target: { kind: 'passDown', param: 'id' } })
+  get(@Param('id', ParseIntPipe) id: number) {
+    return this.passDowns.get(id);
+  }
+
+  @Post('pass-downs/:id/payment')
+  @HttpCode(200)
+  @Access({ roles: ['LEAD_FINANCE', 'MEMBER_CLERK'], target: { kind: 'passDownPayer', param: 'id' } })
+  @ApiOperation({ summary: 'The payer records the pass-down as paid, dated (5 working days after receipt; late is recorded)' })
+  pay(@Param('id', ParseIntPipe) id: number, @Body() dto: PaymentDto) {
+    return this.passDowns.pay(currentCaller(), id, dto.version, dto.paidOn);
+  }
+
+  @Post('holds/:id/lift')
+  @HttpCode(200)
+  @Access({ roles: BUREAU, target: { kind: 'hold', param: 'id' } })
+  @ApiOperation({ summary: 'Lift a disbursement hold' })
+  lift(@Param('id', ParseIntPipe) id: number, @Body() dto: LiftHoldDto) {
+    return this.funding.liftHold(id, currentCaller(), dto.version, dto.note);
+  }
+
+  @Get('inbox')
+  @Access({ roles: ANY_ROLE })
+  @ApiOperation({ summary: 'What waits for the caller’s institution: claims to submit or review, periods to declare, declarations to review, approve or pay, pass-downs due, with deadlines and overdue flags' })
+  inbox() {
+    return this.views.inbox(currentCaller());
+  }
+}

@@ -1,0 +1,191 @@
+import { BusinessClock } from '../../src/common/business-clock';
+import { Money } from '../../src/domain/money';
+import { approvedAllocation, CommunityFixture, createCommunityFixture } from '../support/registry-fixtures';
+import { ApiClient, RunningApi, startApi } from '../support/test-app';
+
+const sum = (xs: string[]) => Money.sum(xs.map((x) => Money.of(x))).toString();
+
+/** A settlement record of October 2026 whose fund pays `fundPaid` (self pays the rest of 1000.00). */
+function record(id: string, unitCode: string, fundPaid: string, day = '15') {
+  const total = Money.of('1000.00');
+  return {
+    externalId: id,
+    unitCode,
+    insuredId: `5329271990010${id.replace(/\D/g, '').padStart(5, '0')}`,
+    visitType: 'OUTPATIENT',
+    visitDate: `2026-10-${day}`,
+    settlementDate: `2026-10-${day}`,
+    totalCost: total.toString(),
+    coveredCost: total.toString(),
+    fundPaid,
+    criticalIllnessPaid: '0.00',
+    medicalAidPaid: '0.00',
+    selfPaid: total.minus(Money.of(fundPaid)).toString(),
+  };
+}
+
+describe('one month of the claim cycle over HTTP, each step by its own user (SPEC §4)', () => {
+  let api: RunningApi;
+  let f: CommunityFixture;
+  let clock: BusinessClock;
+  let t1: ApiClient; // township 1 clerk, also acting for its village clinics V1 and V2
+  let t2: ApiClient;
+  let leadClerk: ApiClient;
+  let lead: ApiClient; // lead unit finance office
+  let bureauClerk: ApiClient;
+  let bureauApprover: ApiClient;
+  let v1: string;
+  let v2: string;
+
+  beforeAll(async () => {
+    api = await startApi();
+    clock = api.app.get(BusinessClock);
+    clock.fix('2026-10-31');
+    f = await createCommunityFixture(api, 2);
+    v1 = `${f.county}-VC-1`;
+    v2 = `${f.county}-VC-2`;
+    for (const v of [v1, v2]) await f.admin.must('POST', '/api/v1/institutions', { code: v, name: `村卫生室 ${v}`, type: 'VILLAGE_CLINIC', countyCode: f.county, communityCode: f.community, parentCode: f.townships[0] });
+    await approvedAllocation(f, 2026);
+    t1 = await f.as(['MEMBER_CLERK'], f.townships[0]);
+    t2 = await f.as(['MEMBER_CLERK'], f.townships[1]);
+    leadClerk = await f.as(['MEMBER_CLERK'], f.lead);
+    lead = await f.as(['LEAD_FINANCE'], f.lead);
+    bureauClerk = await f.as(['BUREAU_CLERK'], f.bureau);
+    bureauApprover = await f.as(['BUREAU_APPROVER'], f.bureau);
+  });
+  afterAll(() => api.close());
+
+  it('runs submission, pre-review, declaration, deduction, approval, disbursement and both pass-downs, reconciling to the fen', async () => {
+    // 1. Members submit records settled in October, the township including its two village clinics.
+    const t1Records = [record('T1-1', f.townships[0], '300.00'), record('T1-2', f.townships[0], '120.55'), record('T1-3', v1, '80.10'), record('T1-4', v1, '45.00'), record('T1-5', v2, '66.66'), record('T1-6', v2, '33.34')];
+    const t2Records = [record('T2-1', f.townships[1], '200.00'), record('T2-2', f.townships[1], '99.99')];
+    const leadRecords = [record('L-1', f.lead, '800.00'), record('L-2', f.lead, '700.01')];
+    for (const [client, records] of [[t1, t1Records], [t2, t2Records], [leadClerk, leadRecords]] as const) {
+      const stored = await client.post('/api/v1/settlement-records', { records });
+      expect(stored.status).toBe(201);
+    }
+    const claimOf = async (client: ApiClient) => (await client.must('GET', '/api/v1/member-claims?period=2026-10'))[0];
+    const t1Claim = await claimOf(t1);
+    expect(t1Claim).toMatchObject({ institutionCode: f.townships[0], state: 'OPEN', records: 6, claimed: '645.65', cutoff: '2026-11-03' });
+    // A township sees its own claim only.
+    expect((await t2.must('GET', '/api/v1/member-claims?period=2026-10')).map((c: { institutionCode: string }) => c.institutionCode)).toEqual([f.townships[1]]);
+
+    for (const client of [t1, t2, leadClerk]) {
+      const claim = await claimOf(client);
+      const submitted = await client.must('POST', `/api/v1/member-claims/${claim.id}/submit`, { version: claim.version });
+      expect(submitted).toMatchObject({ state: 'SUBMITTED', late: false, submittedOn: '2026-10-31' });
+    }
+    // Submitted claims are closed: a record settled in October that arrives now goes into November.
+    clock.fix('2026-11-02');
+    const late = await t2.post('/api/v1/settlement-records', { records: [record('T2-LATE', f.townships[1], '10.00', '30')] });
+    expect(late.status).toBe(201);
+    expect((await t2.must('GET', '/api/v1/member-claims?period=2026-11'))[0]).toMatchObject({ state: 'OPEN', records: 1, claimed: '10.00' });
+
+    // 2. The lead unit pre-reviews: two records rejected with reason codes, the rest accepted.
+    const claims = await lead.must('GET', '/api/v1/member-claims?period=2026-10&state=SUBMITTED');
+    expect(claims).toHaveLength(3);
+    const recordsOf = async (claimId: number) => (await lead.must('GET', `/api/v1/member-claims/${claimId}/records`)).records as { id: string; externalId: string; insuredMasked: string }[];
+    const t1Rows = await recordsOf(t1Claim.id);
+    const t2Claim = claims.find((c: { institutionCode: string }) => c.institutionCode === f.townships[1]);
+    const t2Rows = await recordsOf(t2Claim.id);
+    expect(t1Rows[0].insuredMasked).toMatch(/\*/);
+    const idOf = (rows: { id: string; externalId: string }[], externalId: string) => rows.find((r) => r.externalId === externalId)!.id;
+    const missingReason = await lead.post(`/api/v1/member-claims/${t1Claim.id}/review`, { decisions: [{ recordId: idOf(t1Rows, 'T1-4'), decision: 'REJECT' }] });
+    expect(missingReason.status).toBe(400);
+    expect(missingReason.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'decisions.0.reason' })]));
+    await lead.must('POST', `/api/v1/member-claims/${t1Claim.id}/review`, { decisions: [{ recordId: idOf(t1Rows, 'T1-4'), decision: 'REJECT', reason: 'OUT_OF_CATALOGUE' }] });
+    await lead.must('POST', `/api/v1/member-claims/${t2Claim.id}/review`, { decisions: [{ recordId: idOf(t2Rows, 'T2-2'), decision: 'REJECT', reason: 'OTHER', note: '结算单据缺失' }] });
+    // Declaring before pre-review is complete is refused and names the claims.
+    clock.fix('2026-11-04');
+    const early = await lead.post(`/api/v1/communities/${f.community}/declarations`, { period: '2026-10' });
+    expect(early.status).toBe(409);
+    expect(early.body.code).toBe('CLAIMS_UNDER_REVIEW');
+    for (const c of await lead.must('GET', '/api/v1/member-claims?period=2026-10&state=SUBMITTED')) {
+      expect(await lead.must('POST', `/api/v1/member-claims/${c.id}/complete-review`, { version: c.version })).toMatchObject({ state: 'REVIEWED', pending: '0.00' });
+    }
+
+    // 3. The lead unit declares by the 5th.
+    const declared = await lead.must('POST', `/api/v1/communities/${f.community}/declarations`, { period: '2026-10' });
+    const claimed = sum([...t1Records, ...t2Records, ...leadRecords].map((r) => r.fundPaid));
+    const rejected = sum(['45.00', '99.99']);
+    expect(declared).toMatchObject({ state: 'DECLARED', deadline: '2026-11-05', late: false, records: 10, claimed, rejected, accepted: Money.of(claimed).minus(Money.of(rejected)).toString() });
+
+    // 4. The bureau clerk deducts one of V2's records; an approver (not the clerk) approves.
+    const t1Rows2 = await recordsOf(t1Claim.id);
+    const deducted = await bureauClerk.must('POST', `/api/v1/declarations/${declared.id}/deductions`, { deductions: [{ recordId: idOf(t1Rows2, 'T1-6'), reason: 'OVER_STANDARD' }] });
+    expect(deducted).toMatchObject({ deducted: '33.34', approved: Money.of(declared.accepted).minus(Money.of('33.34')).toString() });
+    const rejectedDeduction = await bureauClerk.post(`/api/v1/declarations/${declared.id}/deductions`, { deductions: [{ recordId: idOf(t1Rows2, 'T1-4'), reason: 'OVER_STANDARD' }] });
+    expect(rejectedDeduction.status).toBe(422);
+    const reviewed = await bureauClerk.must('POST', `/api/v1/declarations/${declared.id}/complete-review`, { version: deducted.version });
+    expect((await bureauClerk.post(`/api/v1/declarations/${declared.id}/approve`, { version: reviewed.version })).status).toBe(403);
+    const approved = await bureauApprover.must('POST', `/api/v1/declarations/${declared.id}/approve`, { version: reviewed.version });
+    const approvedAmount = Money.of(declared.accepted).minus(Money.of('33.34')).toString();
+    expect(approved).toMatchObject({ state: 'APPROVED', approved: approvedAmount, funded: approvedAmount, unfunded: '0.00', deposit: '0.00', cash: approvedAmount, paymentDue: '2026-12-03' });
+
+    // 5. The bureau records the disbursement, dated.
+    clock.fix('2026-11-20');
+    const disbursed = await bureauClerk.must('POST', `/api/v1/declarations/${declared.id}/disbursement`, { version: approved.version, disbursedOn: '2026-11-20', reference: 'BK-2026-11-0042' });
+    expect(disbursed).toMatchObject({ state: 'DISBURSED', disbursedOn: '2026-11-20', paymentLate: false });
+
+    // 6. The lead passes each member's approved amount down within 5 working days (Fri 20 Nov → Fri 27 Nov).
+    const passDowns = await lead.must('GET', `/api/v1/pass-downs?declarationId=${declared.id}`);
+    const amountTo = (code: string) => passDowns.find((p: { payeeCode: string }) => p.payeeCode === code);
+    expect(amountTo(f.townships[0])).toMatchObject({ level: 'MEMBER', amount: sum(['300.00', '120.55', '80.10', '66.66']), state: 'DUE', deadline: '2026-11-27', receivedOn: '2026-11-20' });
+    expect(amountTo(f.townships[1])).toMatchObject({ amount: '200.00', state: 'DUE', deadline: '2026-11-27' });
+    expect(amountTo(f.lead)).toMatchObject({ amount: '1500.01', state: 'PAID' }); // the lead unit's own share
+    expect(sum(passDowns.map((p: { amount: string }) => p.amount))).toBe(approvedAmount);
+    // A township cannot record the lead's payment.
+    const t1Down = amountTo(f.townships[0]);
+    expect([403, 404]).toContain((await t1.post(`/api/v1/pass-downs/${t1Down.id}/payment`, { version: t1Down.version, paidOn: '2026-11-20' })).status);
+    clock.fix('2026-11-24');
+    for (const code of f.townships) {
+      const p = amountTo(code);
+      expect(await lead.must('POST', `/api/v1/pass-downs/${p.id}/payment`, { version: p.version, paidOn: '2026-11-24' })).toMatchObject({ state: 'PAID', late: false });
+    }
+
+    // 7. The township passes its villages' amounts down within 5 working days of receipt (Tue 24 Nov → Tue 1 Dec).
+    const villageDowns = await t1.must('GET', '/api/v1/pass-downs?state=DUE');
+    expect(villageDowns.map((p: { payeeCode: string; amount: string; deadline: string }) => [p.payeeCode, p.amount, p.deadline])).toEqual([
+      [v1, '80.10', '2026-12-01'],
+      [v2, '66.66', '2026-12-01'],
+    ]);
+    const toV1 = villageDowns[0];
+    clock.fix('2026-11-25');
+    await t1.must('POST', `/api/v1/pass-downs/${toV1.id}/payment`, { version: toV1.version, paidOn: '2026-11-25' });
+    clock.fix('2026-12-02');
+    const inbox = await t1.must('GET', '/api/v1/inbox');
+    expect(inbox.items.filter((i: { kind: string }) => i.kind === 'passDownDue')).toEqual([expect.objectContaining({ institutionCode: v2, amount: '66.66', deadline: '2026-12-01', overdue: true })]);
+    const toV2 = villageDowns[1];
+    expect(await t1.must('POST', `/api/v1/pass-downs/${toV2.id}/payment`, { version: toV2.version, paidOn: '2026-12-02' })).toMatchObject({ state: 'PAID', late: true });
+
+    // Every amount reconciles with the ledger.
+    const summary = await lead.must('GET', `/api/v1/communities/${f.community}/periods/2026-10/summary`);
+    expect(summary).toMatchObject({
+      claimed,
+      rejected,
+      deducted: '33.34',
+      approved: approvedAmount,
+      funded: approvedAmount,
+      disbursed: approvedAmount,
+      passedDownToMembers: approvedAmount,
+      passedDownToVillages: '146.76',
+      outstanding: { atBureau: '0.00', atLeadUnit: '0.00', atTownships: '0.00' },
+      reconciled: true,
+    });
+    const ledger = await bureauClerk.must('GET', `/api/v1/counties/${f.county}/ledger/2026/accounts`);
+    expect(ledger.reconciled).toBe(true);
+    const balance = (code: string) => ledger.accounts.find((a: { code: string }) => a.code === code)?.balance;
+    expect(balance(`MEMBER_FUNDS:${v1}`)).toBe('80.10');
+    expect(balance(`MEMBER_FUNDS:${v2}`)).toBe('66.66');
+    expect(balance(`MEMBER_FUNDS:${f.townships[0]}`)).toBe('420.55');
+    expect(balance(`MEMBER_FUNDS:${f.townships[1]}`)).toBe('200.00');
+    expect(balance(`MEMBER_FUNDS:${f.lead}`)).toBe('1500.01');
+    expect(balance(`COMMUNITY_HELD:${f.community}`)).toBe('0.00');
+    expect(balance(`BUREAU_PAYABLE:${f.community}`)).toBe('0.00');
+    // Every step left an audit entry.
+    const audit = await api.dataSource.query("SELECT action FROM audit_log WHERE action LIKE 'memberClaim.%' OR action LIKE 'declaration.%' OR action LIKE 'passDown.%'");
+    expect(new Set(audit.map((a: { action: string }) => a.action))).toEqual(
+      new Set(['memberClaim.submit', 'memberClaim.reviewRecords', 'memberClaim.completeReview', 'declaration.declare', 'declaration.deduct', 'declaration.completeReview', 'declaration.approve', 'declaration.disburse', 'passDown.pay']),
+    );
+  });
+});
