@@ -44,7 +44,27 @@ describe('who may do what', () => {
     const records = `externalId,unitCode,insuredId,visitType,visitDate,settlementDate,totalCost,coveredCost,fundPaid,criticalIllnessPaid,medicalAidPaid,selfPaid\nM-1,${a.townships[0]},532927199001011234,OUTPATIENT,2026-10-08,2026-10-08,10.00,10.00,5.00,0,0,5.00\nM-2,${a.townships[0]},532927199001011235,OUTPATIENT,2026-10-08,2026-10-08,10.00,10.00,5.00,0,0,5.00`;
     const upload = await clerkA.upload('/api/v1/settlement-records/upload', records, 'm.csv');
     expect(upload.status).toBe(202);
+    // Claim-cycle records of county A, stored directly: this test is about who may reach them.
+    const [ids] = await api.dataSource.query(
+      `SELECT (SELECT id FROM institution WHERE code = ?) AS township, (SELECT id FROM institution WHERE code = ?) AS lead, (SELECT id FROM medical_community WHERE code = ?) AS community, (SELECT id FROM county WHERE code = ?) AS county`,
+      [a.townships[0], a.lead, a.community, a.county],
+    );
+    const claim = await api.dataSource.query("INSERT INTO member_claim (institution_id, community_id, county_id, period, state, cutoff) VALUES (?, ?, ?, '2026-09', 'OPEN', '2026-10-03')", [ids.township, ids.community, ids.county]);
+    const declaration = await api.dataSource.query(
+      "INSERT INTO claim_declaration (community_id, county_id, fund_year, period, state, deadline, deadline_confirmed, declared_on, declared_by, late, record_count, payment_due, payment_due_confirmed) VALUES (?, ?, 2026, '2026-09', 'DECLARED', '2026-10-09', 1, '2026-10-08', 'x', 0, 0, '2026-11-06', 1)",
+      [ids.community, ids.county],
+    );
+    const passDown = await api.dataSource.query(
+      "INSERT INTO pass_down (declaration_id, level, payer_id, payee_id, received_on, deadline, deadline_confirmed, state) VALUES (?, 'MEMBER', ?, ?, '2026-10-20', '2026-10-27', 1, 'DUE')",
+      [declaration.insertId, ids.lead, ids.township],
+    );
+    const hold = await api.dataSource.query("INSERT INTO disbursement_hold (community_id, state, reason, placed_by) VALUES (?, 'ACTIVE', 'x', 'x')", [ids.community]);
     Object.assign(samples, {
+      '/api/v1/member-claims/:id': { id: String(claim.insertId) },
+      '/api/v1/declarations/:id': { id: String(declaration.insertId) },
+      '/api/v1/pass-downs/:id': { id: String(passDown.insertId) },
+      '/api/v1/holds/:id': { id: String(hold.insertId) },
+      '/api/v1/communities/:communityCode': { communityCode: a.community, period: '2026-09' },
       '/api/v1/settlement-records/uploads/:id': { id: upload.body.id },
       '/api/v1/institutions/imports/:id': { id: queued.body.id },
       '/api/v1/institutions/:code': { code: a.townships[0] },
