@@ -189,3 +189,75 @@ describe('one month of the claim cycle over HTTP, each step by its own user (SPE
     );
   });
 });
+
+describe('the package cap, out-of-county settlements, the quality deposit and disbursement holds (SPEC §4)', () => {
+  let api: RunningApi;
+  let f: CommunityFixture;
+  let clock: BusinessClock;
+
+  beforeAll(async () => {
+    api = await startApi();
+    clock = api.app.get(BusinessClock);
+    clock.fix('2026-10-31');
+    f = await createCommunityFixture(api, 1);
+  });
+  afterAll(() => api.close());
+
+  it('funds no more than M in total, records the rest as unfunded, withholds the deposit and waits for a hold to be lifted', async () => {
+    // F = 10 000.00, A = 1 500.00, B = 8 500.00 → M = 6 502.50 + 722.50 = 7 225.00.
+    const allocation = await approvedAllocation(f, 2026, { insuredCount: '100', perCapitaStandard: '100.00', interest: '0.00', criticalIllnessPremiumPerPerson: '0.00', familyDoctorFee: '0.00', policyAdjustmentExpenditure: '0.00' });
+    expect(allocation.figures.communityPackage).toBe('7225.00');
+    const clerk = await f.as(['BUREAU_CLERK'], f.bureau);
+    const approver = await f.as(['BUREAU_APPROVER'], f.bureau);
+    const lead = await f.as(['LEAD_FINANCE'], f.lead);
+    const township = await f.as(['MEMBER_CLERK'], f.townships[0]);
+    const params = await clerk.must('GET', `/api/v1/counties/${f.county}/policy-parameters/2026`);
+    await clerk.must('PUT', `/api/v1/counties/${f.county}/policy-parameters/2026`, { version: params.version, qualityDepositRate: '0.05' });
+    expect((await clerk.post(`/api/v1/communities/${f.community}/quarterly-advances`, { fundYear: 2026, quarter: 4, paidOn: '2026-10-09' })).body.code).toBe('ADVANCE_MODE_OFF');
+
+    // Out-of-county settlements count against M.
+    const ooc = (id: string, fundPaid: string) => ({ externalId: id, hospitalName: '昆明医科大学第一附属医院', insuredId: `53292719800101${id.slice(-4)}`, settlementDate: '2026-10-12', totalCost: '5000.00', fundPaid });
+    const bad = await clerk.post(`/api/v1/communities/${f.community}/out-of-county-settlements`, { period: '2026-10', records: [ooc('OC-0001', '3000.00'), ooc('OC-0002', '5000.01')] });
+    expect(bad.status).toBe(422);
+    expect(bad.body.details).toEqual([expect.objectContaining({ row: 2, field: 'fundPaid', rule: 'notAboveTotal' })]);
+    const batch = { period: '2026-10', records: [ooc('OC-0001', '3000.00'), ooc('OC-0002', '3800.00')] };
+    expect(await clerk.must('POST', `/api/v1/communities/${f.community}/out-of-county-settlements`, batch)).toMatchObject({ stored: 2, total: '6800.00', funded: '6800.00', unfunded: '0.00' });
+    expect(await clerk.must('POST', `/api/v1/communities/${f.community}/out-of-county-settlements`, batch)).toMatchObject({ stored: 0, duplicates: 2 });
+
+    // A month approved at 600.00 finds only 425.00 left of M.
+    await township.must('POST', '/api/v1/settlement-records', { records: [record('C-1', f.townships[0], '350.00'), record('C-2', f.townships[0], '250.00')] });
+    const claim = (await township.must('GET', '/api/v1/member-claims?period=2026-10'))[0];
+    await township.must('POST', `/api/v1/member-claims/${claim.id}/submit`, { version: claim.version });
+    const submitted = await lead.must('GET', `/api/v1/member-claims/${claim.id}`);
+    await lead.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, { version: submitted.version });
+    clock.fix('2026-11-06');
+    const declared = await lead.must('POST', `/api/v1/communities/${f.community}/declarations`, { period: '2026-10' });
+    expect(declared).toMatchObject({ deadline: '2026-11-05', late: true });
+    const reviewed = await clerk.must('POST', `/api/v1/declarations/${declared.id}/complete-review`, { version: declared.version });
+    const approved = await approver.must('POST', `/api/v1/declarations/${declared.id}/approve`, { version: reviewed.version });
+    expect(approved).toMatchObject({ approved: '600.00', funded: '425.00', unfunded: '175.00', deposit: '21.25', cash: '403.75' });
+    // Approving again changes nothing.
+    expect(await approver.must('POST', `/api/v1/declarations/${declared.id}/approve`, { version: reviewed.version })).toMatchObject({ version: approved.version, funded: '425.00' });
+
+    // A hold suspends the disbursement until lifted.
+    const hold = await clerk.must('POST', `/api/v1/communities/${f.community}/holds`, { reason: '评审整改逾期未完成' });
+    const held = await clerk.post(`/api/v1/declarations/${declared.id}/disbursement`, { version: approved.version, disbursedOn: '2026-11-06', reference: 'BK-1' });
+    expect(held.status).toBe(409);
+    expect(held.body.code).toBe('DISBURSEMENT_HELD');
+    await approver.must('POST', `/api/v1/holds/${hold.id}/lift`, { version: hold.version, note: '已整改' });
+    const disbursed = await clerk.must('POST', `/api/v1/declarations/${declared.id}/disbursement`, { version: approved.version, disbursedOn: '2026-11-06', reference: 'BK-1' });
+    expect(disbursed.state).toBe('DISBURSED');
+    const passDowns = await lead.must('GET', `/api/v1/pass-downs?declarationId=${declared.id}`);
+    expect(passDowns.map((p: { payeeCode: string; amount: string }) => [p.payeeCode, p.amount])).toEqual([[f.townships[0], '403.75']]);
+
+    const ledger = await clerk.must('GET', `/api/v1/counties/${f.county}/ledger/2026/accounts`);
+    const balance = (code: string) => ledger.accounts.find((a: { code: string }) => a.code === code)?.balance;
+    expect(ledger.reconciled).toBe(true);
+    expect(balance(`COMMUNITY_PACKAGE:${f.community}`)).toBe('0.00');
+    expect(balance(`OUT_OF_COUNTY:${f.community}`)).toBe('6800.00');
+    expect(balance(`QUALITY_DEPOSIT:${f.community}`)).toBe('21.25');
+    expect(balance(`COMMUNITY_HELD:${f.community}`)).toBe('403.75');
+    const summary = await lead.must('GET', `/api/v1/communities/${f.community}/periods/2026-10/summary`);
+    expect(summary).toMatchObject({ funded: '425.00', unfunded: '175.00', deposit: '21.25', disbursed: '403.75', outstanding: { atBureau: '0.00', atLeadUnit: '403.75' }, outOfCounty: { records: 2, funded: '6800.00' }, reconciled: true });
+  });
+});
