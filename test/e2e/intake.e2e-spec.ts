@@ -25,7 +25,7 @@ describe('settlement-record intake over HTTP (SPEC §4)', () => {
   });
 
   beforeAll(async () => {
-    api = await startApi();
+    api = await startApi({ BUSINESS_DATE: '2026-10-31' }); // the records are settled in October 2026
     f = await createCommunityFixture(api, 2);
     village = `${f.county}-VC-1`;
     await f.admin.must('POST', '/api/v1/institutions', { code: village, name: '村卫生室', type: 'VILLAGE_CLINIC', countyCode: f.county, communityCode: f.community, parentCode: f.townships[0] });

@@ -26,7 +26,7 @@ describe('bulk loading of settlement records', () => {
     }));
 
   beforeAll(async () => {
-    api = await startApi();
+    api = await startApi({ BUSINESS_DATE: '2026-10-31' }); // the records are settled in October 2026
     f = await createCommunityFixture(api, 1);
     [{ v: original }] = await api.dataSource.query('SELECT @@GLOBAL.local_infile AS v');
   });

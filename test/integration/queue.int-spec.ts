@@ -80,8 +80,8 @@ describe('large settlement-record uploads run on the worker', () => {
   const line = (f: CommunityFixture, n: number, self = '5.00') => `U-${n},${f.townships[0]},53292719900101${1000 + n},OUTPATIENT,2026-10-08,2026-10-08,10.00,10.00,5.00,0,0,${self}`;
 
   beforeAll(async () => {
-    api = await startApi({ INTAKE_SYNC_MAX_ROWS: '3' });
-    worker = await startWorker();
+    api = await startApi({ INTAKE_SYNC_MAX_ROWS: '3', BUSINESS_DATE: '2026-10-31' }); // the records are settled in October 2026
+    worker = await startWorker({ BUSINESS_DATE: '2026-10-31' });
     f = await createCommunityFixture(api, 1);
   });
   afterAll(async () => {
