@@ -190,6 +190,31 @@ describe('one month of the claim cycle over HTTP, each step by its own user (SPE
   });
 });
 
+describe('closed claim periods (SPEC §4 step 1, §11)', () => {
+  let api: RunningApi;
+  let f: CommunityFixture;
+
+  beforeAll(async () => {
+    api = await startApi({ BUSINESS_DATE: '2027-01-04' });
+    f = await createCommunityFixture(api, 1);
+  });
+  afterAll(() => api.close());
+
+  it('refuses a record that would roll out of its fund year, naming row and field, and stores nothing', async () => {
+    const clerk = await f.as(['MEMBER_CLERK'], f.townships[0]);
+    const december = { ...record('D-1', f.townships[0], '10.00'), visitDate: '2026-12-20', settlementDate: '2026-12-20' };
+    const january = { ...record('J-1', f.townships[0], '10.00'), visitDate: '2027-01-02', settlementDate: '2027-01-02' };
+    const refused = await clerk.post('/api/v1/settlement-records', { records: [january, december] });
+    expect(refused.status).toBe(422);
+    expect(refused.body.details).toEqual([expect.objectContaining({ row: 2, field: 'settlementDate', rule: 'periodClosed' })]);
+    const [{ n }] = await api.dataSource.query('SELECT COUNT(*) AS n FROM settlement_record r JOIN institution i ON i.id = r.submitter_id WHERE i.code = ?', [f.townships[0]]);
+    expect(Number(n)).toBe(0);
+    // The January record alone goes into January.
+    expect((await clerk.post('/api/v1/settlement-records', { records: [january] })).status).toBe(201);
+    expect((await clerk.must('GET', '/api/v1/member-claims'))[0]).toMatchObject({ period: '2027-01', records: 1 });
+  });
+});
+
 describe('the package cap, out-of-county settlements, the quality deposit and disbursement holds (SPEC §4)', () => {
   let api: RunningApi;
   let f: CommunityFixture;
