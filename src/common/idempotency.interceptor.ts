@@ -15,6 +15,9 @@ const IDEMPOTENT = Symbol('IDEMPOTENT');
 export const Idempotent = (): MethodDecorator => SetMetadata(IDEMPOTENT, true);
 
 const KEY_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
+const MAX_CLAIM_ATTEMPTS = 3;
+
+type PriorRequest = { request_hash: string; status_code: number | null; response: string | null };
 
 /**
  * Records each keyed request before running it, so that a retry (same caller, key and body)
@@ -41,14 +44,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const actor = currentContext().actor;
     const route = `${request.method} ${request.routeOptions.url ?? request.url}`;
     const hash = createHash('sha256').update(route).update('\u0000').update(JSON.stringify(request.body ?? null)).digest('hex');
-    try {
-      await this.dataSource.query('INSERT INTO idempotency_key (actor, idem_key, route, request_hash) VALUES (?, ?, ?, ?)', [actor, key, route, hash]);
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-      const [prior]: { request_hash: string; status_code: number | null; response: string | null }[] = await this.dataSource.query(
-        'SELECT request_hash, status_code, response FROM idempotency_key WHERE actor = ? AND idem_key = ?',
-        [actor, key],
-      );
+    const prior = await this.claim(actor, key, route, hash);
+    if (prior) {
       if (prior.request_hash !== hash) {
         throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'conflict', 'this Idempotency-Key was used for a different request', [{ field: 'Idempotency-Key', rule: 'sameRequest', message: key }]);
       }
@@ -66,6 +63,25 @@ export class IdempotencyInterceptor implements NestInterceptor {
       // A refused or failed request may be corrected and sent again under the same key.
       await this.dataSource.query('DELETE FROM idempotency_key WHERE actor = ? AND idem_key = ?', [actor, key]);
       throw err;
+    }
+  }
+
+  /**
+   * Records the key for this request, or returns the request that holds it. A holder that
+   * failed releases its key, possibly between our insert and our read: then we try again, and
+   * after a few such turns answer as if it were still in progress (the client retries).
+   */
+  private async claim(actor: string, key: string, route: string, hash: string): Promise<PriorRequest | null> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.dataSource.query('INSERT INTO idempotency_key (actor, idem_key, route, request_hash) VALUES (?, ?, ?, ?)', [actor, key, route, hash]);
+        return null;
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+      }
+      const [prior]: PriorRequest[] = await this.dataSource.query('SELECT request_hash, status_code, response FROM idempotency_key WHERE actor = ? AND idem_key = ?', [actor, key]);
+      if (prior) return prior;
+      if (attempt === MAX_CLAIM_ATTEMPTS) return { request_hash: hash, status_code: null, response: null };
     }
   }
 }

@@ -15,17 +15,29 @@ export interface Table {
 
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 
-function badFile(message: string): DomainError {
-  return new DomainError('FILE_UNREADABLE', 'unprocessable', message, [{ field: 'file', rule: 'format', message }]);
+function badFile(message: string, rule = 'format'): DomainError {
+  return new DomainError('FILE_UNREADABLE', 'unprocessable', message, [{ field: 'file', rule, message }]);
+}
+
+/** A file named `.csv` must hold CSV text and one named `.xlsx` a workbook; no other type is taken. */
+function checkName(name: string, kind: 'csv' | 'xlsx'): void {
+  const extension = /\.([^./\\]+)$/.exec(name)?.[1].toLowerCase();
+  if (extension === undefined || extension === kind) return;
+  if (extension === 'csv') throw badFile(`${name} is named as CSV but holds a ZIP archive or workbook`, 'matchesName');
+  if (extension === 'xlsx') throw badFile(`${name} is named as XLSX but is not a workbook`, 'matchesName');
+  throw badFile(`${name}: only .csv and .xlsx files are taken`, 'matchesName');
 }
 
 /**
- * Reads a CSV (UTF-8, optional BOM) or XLSX upload, judged by its content rather than its
- * name, so a file that is not what it claims is refused. Only the first worksheet is read.
+ * Reads a CSV (UTF-8, optional BOM) or XLSX upload, judged by its content; a file whose name
+ * (when given) says another type is refused, as is content that is neither. Only the first
+ * worksheet is read.
  */
-export async function readTable(content: Buffer): Promise<Table> {
+export async function readTable(content: Buffer, name?: string): Promise<Table> {
   if (content.length === 0) throw badFile('the file is empty');
-  if (content.subarray(0, 4).equals(ZIP_MAGIC)) return readXlsx(content);
+  const isZip = content.subarray(0, 4).equals(ZIP_MAGIC);
+  if (name !== undefined) checkName(name, isZip ? 'xlsx' : 'csv');
+  if (isZip) return readXlsx(content);
   const text = content.toString('utf8');
   if (text.includes('\uFFFD') || text.includes('\u0000')) throw badFile('the file is neither XLSX nor UTF-8 CSV text');
   let records: string[][];

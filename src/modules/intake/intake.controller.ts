@@ -69,7 +69,7 @@ export class IntakeController {
   async upload(@Req() req: FastifyRequest, @Query() q: ImportQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<IntakeOutcome | UploadView> {
     const file = req.isMultipart() ? await req.file() : undefined;
     if (!file) throw new DomainError('FILE_REQUIRED', 'unprocessable', 'send the file as multipart/form-data in a field named "file"', [{ field: 'file', rule: 'required', message: 'no file' }]);
-    const result = await this.uploads.submit(currentCaller(), await file.toBuffer(), q.onError);
+    const result = await this.uploads.submit(currentCaller(), await file.toBuffer(), q.onError, file.filename);
     if ('queued' in result) {
       void reply.status(202).header('location', `/api/v1/settlement-records/uploads/${result.queued.id}`);
       return result.queued;

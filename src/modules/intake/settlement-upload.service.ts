@@ -53,8 +53,9 @@ export class SettlementUploadService {
     private readonly jobs: JobProducer,
   ) {}
 
-  async submit(caller: Caller, content: Buffer, onError: 'reject' | 'skip'): Promise<{ outcome: IntakeOutcome } | { queued: UploadView }> {
-    const table = await readTable(content);
+  /** `filename`: the name the file was sent under; it must agree with the content. */
+  async submit(caller: Caller, content: Buffer, onError: 'reject' | 'skip', filename?: string): Promise<{ outcome: IntakeOutcome } | { queued: UploadView }> {
+    const table = await readTable(content, filename);
     const records = recordsOf(table);
     if (records.length <= this.config.intake.syncMaxRows) {
       return { outcome: await this.intake.ingest(caller, records, sourceOf(content), onError, (i) => table.rows[i].row) };
