@@ -6,6 +6,7 @@ import { APP_CONFIG, AppConfig } from './config/app-config';
 import { buildDataSourceOptions } from './database/data-source';
 import { BusinessClock } from './common/business-clock';
 import { FastFailRedis } from './common/fast-fail-redis';
+import { InsuredIdHasher } from './common/record-hashing';
 import { requestIdOf } from './common/request-context';
 import { AuditModule } from './modules/audit/audit.module';
 import { QueueModule } from './queue/queue.module';
@@ -39,8 +40,8 @@ export class CoreModule {
         QueueModule,
         AuditModule,
       ],
-      providers: [{ provide: APP_CONFIG, useValue: config }, FastFailRedis, BusinessClock],
-      exports: [APP_CONFIG, FastFailRedis, BusinessClock],
+      providers: [{ provide: APP_CONFIG, useValue: config }, FastFailRedis, BusinessClock, InsuredIdHasher],
+      exports: [APP_CONFIG, FastFailRedis, BusinessClock, InsuredIdHasher],
     };
   }
 }

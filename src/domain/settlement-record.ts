@@ -1,3 +1,4 @@
+import { periodOf } from './claim-cycle';
 import { ErrorDetail } from './domain-error';
 
 /**
@@ -192,5 +193,5 @@ export function maskInsuredId(id: string): string {
 
 /** The claim period a settlement belongs to ('YYYY-MM' of its settlement date). */
 export function settlementPeriod(record: Pick<SettlementRecord, 'settlementDate'>): string {
-  return record.settlementDate.slice(0, 7);
+  return periodOf(record.settlementDate);
 }

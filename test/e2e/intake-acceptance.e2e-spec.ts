@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { createCommunityFixture, CommunityFixture } from '../support/registry-fixtures';
+import { outpatientRecord } from '../support/settlement-records';
 import { ApiClient, http, HttpResult, RunningApi, startApi, uniqueCode } from '../support/test-app';
 
 type Detail = { row?: number; field: string; rule: string; message: string };
@@ -40,24 +41,10 @@ describe('settlement-record intake acceptance (SPEC §4, §11)', () => {
     return { settlement_record: Number(row.settlement_record), intake_batch: Number(row.intake_batch), intake_upload: Number(row.intake_upload) };
   };
 
-  const record = (id: string, over: Record<string, unknown> = {}) => ({
-    externalId: id,
-    unitCode: village,
-    insuredId: '532927199001011234',
-    visitType: 'OUTPATIENT',
-    visitDate: '2026-10-08',
-    settlementDate: '2026-10-08',
-    totalCost: '120.50',
-    coveredCost: '100.00',
-    fundPaid: '60.00',
-    criticalIllnessPaid: '0.00',
-    medicalAidPaid: '10.00',
-    selfPaid: '50.50',
-    ...over,
-  });
+  const record = (id: string, over: Record<string, unknown> = {}) => outpatientRecord(id, village, over);
 
   beforeAll(async () => {
-    api = await startApi();
+    api = await startApi({ BUSINESS_DATE: '2026-10-31' }); // the records are settled in October 2026
     f = await createCommunityFixture(api, 2);
     village = `${f.county}-VC-1`;
     otherVillage = `${f.county}-VC-2`;

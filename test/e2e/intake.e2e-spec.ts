@@ -1,3 +1,4 @@
+import { outpatientRecord } from '../support/settlement-records';
 import { createCommunityFixture, CommunityFixture } from '../support/registry-fixtures';
 import { ApiClient, RunningApi, startApi } from '../support/test-app';
 
@@ -8,21 +9,7 @@ describe('settlement-record intake over HTTP (SPEC §4)', () => {
   let village: string;
   const count = async () => Number((await api.dataSource.query('SELECT COUNT(*) AS n FROM settlement_record r JOIN institution i ON i.id = r.submitter_id WHERE i.code = ?', [f.townships[0]]))[0].n);
 
-  const record = (n: number, over: Record<string, unknown> = {}) => ({
-    externalId: `HIS-${n}`,
-    unitCode: n % 2 ? village : f.townships[0],
-    insuredId: `53292719900101${String(1000 + n)}`,
-    visitType: 'OUTPATIENT',
-    visitDate: '2026-10-08',
-    settlementDate: '2026-10-08',
-    totalCost: '120.50',
-    coveredCost: '100.00',
-    fundPaid: '60.00',
-    criticalIllnessPaid: '0.00',
-    medicalAidPaid: '10.00',
-    selfPaid: '50.50',
-    ...over,
-  });
+  const record = (n: number, over: Record<string, unknown> = {}) => outpatientRecord(`HIS-${n}`, n % 2 ? village : f.townships[0], { insuredId: `53292719900101${String(1000 + n)}`, ...over });
 
   beforeAll(async () => {
     api = await startApi({ BUSINESS_DATE: '2026-10-31' }); // the records are settled in October 2026

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { assertMakerChecker } from '../../domain/access-policy';
 import {
+  deadlineStatus,
   DECLARATION_LIFECYCLE,
   DeclarationAction,
   DeclarationState,
@@ -19,6 +20,7 @@ import { DomainError, ErrorDetail } from '../../domain/domain-error';
 import { communityPackageAccount, CYCLE_ACCOUNTS, declarationApprovalTransfers } from '../../domain/ledger';
 import { Money } from '../../domain/money';
 import { PolicyParameters } from '../../domain/policy-parameters';
+import { memberCutoffDate } from '../../domain/working-days';
 import { BusinessClock } from '../../common/business-clock';
 import { Caller } from '../../common/caller';
 import { notFound, staleVersion } from '../../common/record-errors';
@@ -27,7 +29,9 @@ import { AuditService } from '../audit/audit.service';
 import { CalendarService } from '../calendar/calendar.service';
 import { PolicyParametersService } from '../fund-year/policy-parameters.service';
 import { LedgerService } from '../ledger/ledger.service';
+import { CommunityFundingService } from './community-funding.service';
 import { PassDownService } from './pass-down.service';
+import { ClaimTotals, RECORD_TOTALS_SQL, totals, TotalsRow } from './record-totals';
 
 type ClaimRow = { id: number; institution_id: number; institution_code: string; community_id: number | null; county_id: number; period: string; state: MemberClaimState; version: number; cutoff: string; submitted_on: string | null; submitted_by: string | null; late: number; reviewed_by: string | null; declaration_id: number | null };
 type DeclarationRow = {
@@ -65,16 +69,6 @@ type DeclarationRow = {
   disbursement_ref: string | null;
   payment_late: number;
 };
-
-export interface ClaimTotals {
-  records: number;
-  claimed: string;
-  pending: string;
-  accepted: string;
-  rejected: string;
-  deducted: string;
-  approved: string;
-}
 
 export interface MemberClaimView extends ClaimTotals {
   id: number;
@@ -142,37 +136,14 @@ export interface Deduction {
   note?: string;
 }
 
-const TOTALS_SQL = `COUNT(r.id) AS records, COALESCE(SUM(r.fund_paid), 0) AS claimed,
-  COALESCE(SUM(CASE WHEN r.review_status = 'PENDING' THEN r.fund_paid END), 0) AS pending,
-  COALESCE(SUM(CASE WHEN r.review_status = 'ACCEPTED' THEN r.fund_paid END), 0) AS accepted,
-  COALESCE(SUM(CASE WHEN r.review_status = 'REJECTED' THEN r.fund_paid END), 0) AS rejected,
-  COALESCE(SUM(CASE WHEN r.review_status = 'ACCEPTED' AND r.deduction_reason IS NOT NULL THEN r.fund_paid END), 0) AS deducted`;
-
-type TotalsRow = { records: number | string; claimed: string; pending: string; accepted: string; rejected: string; deducted: string };
-
-function totals(row: TotalsRow | undefined): ClaimTotals {
-  const m = (v: string | undefined) => Money.of(v ?? '0');
-  const accepted = m(row?.accepted);
-  const deducted = m(row?.deducted);
-  return {
-    records: Number(row?.records ?? 0),
-    claimed: m(row?.claimed).toString(),
-    pending: m(row?.pending).toString(),
-    accepted: accepted.toString(),
-    rejected: m(row?.rejected).toString(),
-    deducted: deducted.toString(),
-    approved: accepted.minus(deducted).toString(),
-  };
-}
-
 function reasonError(field: string, reason: unknown): ErrorDetail | null {
   if (typeof reason === 'string' && (REVIEW_REASON_CODES as readonly string[]).includes(reason)) return null;
   return { field, rule: 'reasonCode', message: `reason must be one of ${REVIEW_REASON_CODES.join(', ')}` };
 }
 
-const CLAIM_SELECT = `SELECT c.id, c.institution_id, i.code AS institution_code, c.community_id, c.county_id, c.period, c.state, c.version,
-  DATE_FORMAT(c.cutoff, '%Y-%m-%d') AS cutoff, DATE_FORMAT(c.submitted_on, '%Y-%m-%d') AS submitted_on, c.submitted_by, c.late, c.reviewed_by, c.declaration_id
-  FROM member_claim c JOIN institution i ON i.id = c.institution_id`;
+const CLAIM_COLUMNS = `c.id, c.institution_id, i.code AS institution_code, c.community_id, c.county_id, c.period, c.state, c.version,
+  DATE_FORMAT(c.cutoff, '%Y-%m-%d') AS cutoff, DATE_FORMAT(c.submitted_on, '%Y-%m-%d') AS submitted_on, c.submitted_by, c.late, c.reviewed_by, c.declaration_id`;
+const CLAIM_SELECT = `SELECT ${CLAIM_COLUMNS} FROM member_claim c JOIN institution i ON i.id = c.institution_id`;
 
 const DECLARATION_SELECT = `SELECT d.*, m.code AS community_code, DATE_FORMAT(d.deadline, '%Y-%m-%d') AS deadline, DATE_FORMAT(d.declared_on, '%Y-%m-%d') AS declared_on,
   DATE_FORMAT(d.payment_due, '%Y-%m-%d') AS payment_due, DATE_FORMAT(d.disbursed_on, '%Y-%m-%d') AS disbursed_on
@@ -194,6 +165,7 @@ export class ClaimCycleService {
     private readonly calendar: CalendarService,
     private readonly clock: BusinessClock,
     private readonly passDowns: PassDownService,
+    private readonly funding: CommunityFundingService,
   ) {}
 
   // ------------------------------------------------------------ member claims
@@ -203,11 +175,14 @@ export class ClaimCycleService {
   }
 
   async listClaims(where: { sql: string; params: unknown[] }, period?: string, state?: string): Promise<MemberClaimView[]> {
-    const rows: ClaimRow[] = await this.dataSource.query(
-      `${CLAIM_SELECT} WHERE ${where.sql} ${period ? 'AND c.period = ?' : ''} ${state ? 'AND c.state = ?' : ''} ORDER BY c.period DESC, i.code LIMIT 500`,
+    // One query for the claims and their record totals.
+    const rows: (ClaimRow & TotalsRow)[] = await this.dataSource.query(
+      `SELECT ${CLAIM_COLUMNS}, ${RECORD_TOTALS_SQL} FROM member_claim c JOIN institution i ON i.id = c.institution_id
+         LEFT JOIN settlement_record r ON r.submitter_id = c.institution_id AND r.claim_period = c.period
+        WHERE ${where.sql} ${period ? 'AND c.period = ?' : ''} ${state ? 'AND c.state = ?' : ''} GROUP BY c.id ORDER BY c.period DESC, i.code LIMIT 500`,
       [...where.params, ...(period ? [period] : []), ...(state ? [state] : [])],
     );
-    return Promise.all(rows.map((r) => this.claimView(this.dataSource.manager, r)));
+    return rows.map((r) => this.claimViewOf(r, r));
   }
 
   /** A claim's records, masked, with their review outcome, a page at a time. */
@@ -230,7 +205,7 @@ export class ClaimCycleService {
       const [{ n }]: { n: number }[] = await manager.query('SELECT COUNT(*) AS n FROM settlement_record WHERE submitter_id = ? AND claim_period = ?', [row.institution_id, row.period]);
       if (Number(n) === 0) throw new DomainError('CLAIM_EMPTY', 'unprocessable', `claim ${id} holds no settlement records`, [{ field: 'id', rule: 'hasRecords', message: String(id) }]);
       const today = this.clock.today();
-      return { submitted_on: today, submitted_by: caller.name, late: today > row.cutoff ? 1 : 0 };
+      return { submitted_on: today, submitted_by: caller.name, late: deadlineStatus(row.cutoff, today, today).late ? 1 : 0 };
     });
   }
 
@@ -318,7 +293,11 @@ export class ClaimCycleService {
   }
 
   private async claimView(manager: EntityManager, row: ClaimRow): Promise<MemberClaimView> {
-    const [t]: TotalsRow[] = await manager.query(`SELECT ${TOTALS_SQL} FROM settlement_record r WHERE r.submitter_id = ? AND r.claim_period = ?`, [row.institution_id, row.period]);
+    const [t]: TotalsRow[] = await manager.query(`SELECT ${RECORD_TOTALS_SQL} FROM settlement_record r WHERE r.submitter_id = ? AND r.claim_period = ?`, [row.institution_id, row.period]);
+    return this.claimViewOf(row, t);
+  }
+
+  private claimViewOf(row: ClaimRow, t: TotalsRow): MemberClaimView {
     return {
       id: Number(row.id),
       institutionCode: row.institution_code,
@@ -366,7 +345,7 @@ export class ClaimCycleService {
       if (reviewed.length === 0) throw new DomainError('NOTHING_TO_DECLARE', 'unprocessable', `no pre-reviewed member claim for ${period}`, [{ field: 'period', rule: 'hasReviewedClaims', message: period }]);
       const params = await this.params(manager, community.countyId, fundYearOf(period));
       const cycle = await this.calendar.cycleDeadlines(period, params);
-      const [t]: TotalsRow[] = await manager.query(`SELECT ${TOTALS_SQL} FROM settlement_record r JOIN member_claim c ON c.institution_id = r.submitter_id AND c.period = r.claim_period WHERE c.id IN (${reviewed.map(() => '?').join(', ')})`, reviewed.map((c) => c.id));
+      const [t]: TotalsRow[] = await manager.query(`SELECT ${RECORD_TOTALS_SQL} FROM settlement_record r JOIN member_claim c ON c.institution_id = r.submitter_id AND c.period = r.claim_period WHERE c.id IN (${reviewed.map(() => '?').join(', ')})`, reviewed.map((c) => c.id));
       const sums = totals(t);
       const result = await manager.query(
         `INSERT INTO claim_declaration (community_id, county_id, fund_year, period, state, deadline, deadline_confirmed, declared_on, declared_by, late, record_count, claimed, rejected, accepted, approved, funded, payment_due, payment_due_confirmed)
@@ -380,7 +359,7 @@ export class ClaimCycleService {
           cycle.declaration.calendarConfirmed ? 1 : 0,
           today,
           caller.name,
-          today > cycle.declaration.deadline ? 1 : 0,
+          deadlineStatus(cycle.declaration.deadline, today, today).late ? 1 : 0,
           sums.records,
           sums.claimed,
           sums.rejected,
@@ -397,9 +376,10 @@ export class ClaimCycleService {
       }
       // Records of claims nobody submitted move on to the next period, never lost (December's stay for year end).
       const rolled: string[] = [];
-      for (const c of claims.filter((x) => x.state === 'OPEN')) {
-        const target = nextPeriod(period);
-        if (fundYearOf(target) !== fundYearOf(period)) continue;
+      const target = nextPeriod(period);
+      const targetCutoff = memberCutoffDate(target, Number(params.memberCutoffDay));
+      const openClaims = fundYearOf(target) === fundYearOf(period) ? claims.filter((x) => x.state === 'OPEN') : [];
+      for (const c of openClaims) {
         MEMBER_CLAIM_LIFECYCLE.apply(c.state, 'rollOver');
         await manager.query("UPDATE member_claim SET state = 'ROLLED_OVER', version = version + 1 WHERE id = ?", [c.id]);
         await manager.query("INSERT IGNORE INTO member_claim (institution_id, community_id, county_id, period, state, cutoff) VALUES (?, ?, ?, ?, 'OPEN', ?)", [
@@ -407,7 +387,7 @@ export class ClaimCycleService {
           c.community_id,
           c.county_id,
           target,
-          (await this.calendar.cycleDeadlines(target, params)).memberCutoff,
+          targetCutoff,
         ]);
         await manager.query('UPDATE settlement_record SET claim_period = ? WHERE submitter_id = ? AND claim_period = ?', [target, c.institution_id, period]);
         rolled.push(c.institution_code);
@@ -519,8 +499,7 @@ export class ClaimCycleService {
       if (row.state === 'DISBURSED' && row.disbursed_on === disbursedOn && row.disbursement_ref === reference) return this.declarationView(manager, row);
       DECLARATION_LIFECYCLE.apply(row.state, 'disburse');
       if (row.version !== version) throw staleVersion(row.version);
-      const [hold]: { id: number; reason: string }[] = await manager.query("SELECT id, reason FROM disbursement_hold WHERE community_id = ? AND state = 'ACTIVE' LIMIT 1", [row.community_id]);
-      if (hold) throw new DomainError('DISBURSEMENT_HELD', 'conflict', `disbursements to ${row.community_code} are on hold (hold ${hold.id}: ${hold.reason}) until the hold is lifted`, [{ field: 'communityCode', rule: 'noActiveHold', message: `hold ${hold.id}` }]);
+      await this.funding.assertNotHeld(manager, { id: row.community_id, code: row.community_code });
       const today = this.clock.today();
       if (disbursedOn > today) throw new DomainError('VALIDATION_FAILED', 'unprocessable', `the disbursement date ${disbursedOn} is in the future`, [{ field: 'disbursedOn', rule: 'notFuture', message: disbursedOn }]);
       if (disbursedOn < row.declared_on) throw new DomainError('VALIDATION_FAILED', 'unprocessable', `the disbursement date ${disbursedOn} is before the declaration (${row.declared_on})`, [{ field: 'disbursedOn', rule: 'afterDeclaration', message: disbursedOn }]);
@@ -533,7 +512,7 @@ export class ClaimCycleService {
         disbursedOn,
         caller.name,
         reference,
-        disbursedOn > row.payment_due ? 1 : 0,
+        deadlineStatus(row.payment_due, disbursedOn, today).late ? 1 : 0,
         id,
       ]);
       const after = await this.declarationView(manager, await this.declarationRow(manager, id, false));
@@ -545,16 +524,18 @@ export class ClaimCycleService {
 
   /** Approved amount per submitting member of a declaration, in code order. */
   async memberApproved(manager: EntityManager, declarationId: number): Promise<{ institutionId: number; code: string; approved: Money }[]> {
-    const rows: { institution_id: number; code: string; accepted: string; deducted: string }[] = await manager.query(
-      `SELECT c.institution_id, i.code,
-              COALESCE(SUM(CASE WHEN r.review_status = 'ACCEPTED' THEN r.fund_paid END), 0) AS accepted,
-              COALESCE(SUM(CASE WHEN r.review_status = 'ACCEPTED' AND r.deduction_reason IS NOT NULL THEN r.fund_paid END), 0) AS deducted
+    return (await this.memberTotals(manager, declarationId)).map((m) => ({ institutionId: m.institution_id, code: m.institution_code, approved: Money.of(totals(m).approved) }));
+  }
+
+  /** Each declared member claim's record totals, in code order. */
+  private memberTotals(manager: EntityManager, declarationId: number): Promise<(TotalsRow & { institution_id: number; institution_code: string; claim_id: number })[]> {
+    return manager.query(
+      `SELECT c.institution_id, i.code AS institution_code, c.id AS claim_id, ${RECORD_TOTALS_SQL}
          FROM member_claim c JOIN institution i ON i.id = c.institution_id
          LEFT JOIN settlement_record r ON r.submitter_id = c.institution_id AND r.claim_period = c.period
-        WHERE c.declaration_id = ? GROUP BY c.institution_id, i.code ORDER BY i.code`,
+        WHERE c.declaration_id = ? GROUP BY c.institution_id, i.code, c.id ORDER BY i.code`,
       [declarationId],
     );
-    return rows.map((r) => ({ institutionId: r.institution_id, code: r.code, approved: Money.of(r.accepted).minus(Money.of(r.deducted)) }));
   }
 
   async getDeclaration(id: number): Promise<DeclarationView> {
@@ -570,12 +551,12 @@ export class ClaimCycleService {
   }
 
   private async refreshDeducted(manager: EntityManager, id: number): Promise<void> {
-    const [t]: { deducted: string }[] = await manager.query(
-      `SELECT COALESCE(SUM(r.fund_paid), 0) AS deducted FROM settlement_record r JOIN member_claim c ON c.institution_id = r.submitter_id AND c.period = r.claim_period
-        WHERE c.declaration_id = ? AND r.review_status = 'ACCEPTED' AND r.deduction_reason IS NOT NULL`,
+    const [row]: TotalsRow[] = await manager.query(
+      `SELECT ${RECORD_TOTALS_SQL} FROM settlement_record r JOIN member_claim c ON c.institution_id = r.submitter_id AND c.period = r.claim_period WHERE c.declaration_id = ?`,
       [id],
     );
-    await manager.query('UPDATE claim_declaration SET deducted = ?, approved = accepted - ?, funded = 0, unfunded = 0, deposit = 0, advance_offset = 0, cash = 0 WHERE id = ?', [t.deducted, t.deducted, id]);
+    const { deducted } = totals(row);
+    await manager.query('UPDATE claim_declaration SET deducted = ?, approved = accepted - ?, funded = 0, unfunded = 0, deposit = 0, advance_offset = 0, cash = 0 WHERE id = ?', [deducted, deducted, id]);
   }
 
   private async declarationRow(manager: EntityManager, id: number, lock: boolean): Promise<DeclarationRow> {
@@ -585,13 +566,7 @@ export class ClaimCycleService {
   }
 
   private async declarationView(manager: EntityManager, row: DeclarationRow): Promise<DeclarationView> {
-    const members: (TotalsRow & { institution_code: string; claim_id: number })[] = await manager.query(
-      `SELECT i.code AS institution_code, c.id AS claim_id, ${TOTALS_SQL}
-         FROM member_claim c JOIN institution i ON i.id = c.institution_id
-         LEFT JOIN settlement_record r ON r.submitter_id = c.institution_id AND r.claim_period = c.period
-        WHERE c.declaration_id = ? GROUP BY i.code, c.id ORDER BY i.code`,
-      [row.id],
-    );
+    const members = await this.memberTotals(manager, row.id);
     const today = this.clock.today();
     return {
       id: Number(row.id),
@@ -621,7 +596,7 @@ export class ClaimCycleService {
       approvedBy: row.approved_by,
       paymentDue: row.payment_due,
       paymentDueConfirmed: row.payment_due_confirmed === 1,
-      paymentOverdue: row.disbursed_on === null && today > row.payment_due,
+      paymentOverdue: deadlineStatus(row.payment_due, row.disbursed_on, today).overdue,
       disbursedOn: row.disbursed_on,
       disbursedBy: row.disbursed_by,
       disbursementRef: row.disbursement_ref,

@@ -1,14 +1,14 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHash, createHmac } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { HOLD_LIFECYCLE, HoldState, isPeriod, quarterlyAdvanceAmount } from '../../domain/claim-cycle';
+import { fundYearOf, HOLD_LIFECYCLE, HoldState, isPeriod, periodOf, quarterlyAdvanceAmount, quarterOf } from '../../domain/claim-cycle';
 import { DomainError, ErrorDetail } from '../../domain/domain-error';
 import { communityPackageAccount, CYCLE_ACCOUNTS } from '../../domain/ledger';
 import { Dec, Money } from '../../domain/money';
-import { isValidDate, maskInsuredId } from '../../domain/settlement-record';
+import { checkOutOfCountySettlement, OutOfCountySettlement } from '../../domain/out-of-county';
+import { maskInsuredId } from '../../domain/settlement-record';
 import { BusinessClock } from '../../common/business-clock';
+import { contentHash, InsuredIdHasher } from '../../common/record-hashing';
 import { Caller } from '../../common/caller';
 import { notFound, staleVersion } from '../../common/record-errors';
 import { inTransaction } from '../../database/transaction';
@@ -16,6 +16,7 @@ import { AuditService } from '../audit/audit.service';
 import { AllocationService } from '../fund-year/allocation.service';
 import { PolicyParametersService } from '../fund-year/policy-parameters.service';
 import { LedgerService } from '../ledger/ledger.service';
+import { CountyService } from '../registry/county.service';
 
 export interface CommunityRef {
   id: number;
@@ -35,18 +36,6 @@ export interface HoldView {
   liftedAt: string | null;
   liftNote: string | null;
 }
-
-export interface OutOfCountyRecordInput {
-  externalId: string;
-  hospitalName: string;
-  insuredId: string;
-  settlementDate: string;
-  totalCost: string;
-  fundPaid: string;
-  referralNo?: string | null;
-}
-
-const OUT_OF_COUNTY_FIELDS = ['externalId', 'hospitalName', 'insuredId', 'settlementDate', 'totalCost', 'fundPaid', 'referralNo'];
 
 export interface OutOfCountyImportOutcome {
   importId: number | null;
@@ -69,7 +58,8 @@ type HoldRow = { id: number; community_code: string; state: HoldState; version: 
 export class CommunityFundingService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly insuredIds: InsuredIdHasher,
+    private readonly counties: CountyService,
     private readonly audit: AuditService,
     private readonly ledger: LedgerService,
     private readonly allocations: AllocationService,
@@ -77,10 +67,10 @@ export class CommunityFundingService {
     private readonly clock: BusinessClock,
   ) {}
 
+  /** The community a route names, as the claim cycle refers to it. */
   async community(code: string): Promise<CommunityRef> {
-    const [row]: { id: number; code: string; county_id: number }[] = await this.dataSource.query('SELECT id, code, county_id FROM medical_community WHERE code = ?', [code]);
-    if (!row) throw notFound('medical community', code);
-    return { id: row.id, code: row.code, countyId: row.county_id };
+    const community = await this.counties.getCommunity(code);
+    return { id: community.id, code: community.code, countyId: community.countyId };
   }
 
   // ------------------------------------------------------------ holds
@@ -108,6 +98,12 @@ export class CommunityFundingService {
       await this.audit.record(manager, { action: 'hold.lift', entityType: 'disbursementHold', entityId: String(id), before: before as unknown as Record<string, unknown>, after: after as unknown as Record<string, unknown> });
       return after;
     });
+  }
+
+  /** Refuses money going to a community under an active hold (暂缓拨付). */
+  async assertNotHeld(manager: EntityManager, community: { id: number; code: string }): Promise<void> {
+    const [hold]: { id: number; reason: string }[] = await manager.query("SELECT id, reason FROM disbursement_hold WHERE community_id = ? AND state = 'ACTIVE' LIMIT 1", [community.id]);
+    if (hold) throw new DomainError('DISBURSEMENT_HELD', 'conflict', `disbursements to ${community.code} are on hold (hold ${hold.id}: ${hold.reason}) until the hold is lifted`, [{ field: 'communityCode', rule: 'noActiveHold', message: `hold ${hold.id}` }]);
   }
 
   async holds(communityId: number): Promise<HoldView[]> {
@@ -151,11 +147,10 @@ export class CommunityFundingService {
       if (new Dec(params.quarterlyAdvanceRate).isZero()) {
         throw new DomainError('ADVANCE_MODE_OFF', 'conflict', `quarterly advance is off for ${fundYear} (quarterlyAdvanceRate is 0); the bureau turns it on in the policy parameters`, [{ field: 'fundYear', rule: 'advanceModeOn', message: String(fundYear) }]);
       }
-      if (paidOn > this.clock.today() || Number(paidOn.slice(0, 4)) !== fundYear || Math.ceil(Number(paidOn.slice(5, 7)) / 3) !== quarter) {
+      if (paidOn > this.clock.today() || fundYearOf(periodOf(paidOn)) !== fundYear || quarterOf(periodOf(paidOn)) !== quarter) {
         throw new DomainError('VALIDATION_FAILED', 'unprocessable', `the advance for Q${quarter} ${fundYear} is paid within that quarter and not in the future`, [{ field: 'paidOn', rule: 'inQuarter', message: paidOn }]);
       }
-      const [hold] = await manager.query("SELECT id FROM disbursement_hold WHERE community_id = ? AND state = 'ACTIVE'", [community.id]);
-      if (hold) throw new DomainError('DISBURSEMENT_HELD', 'conflict', `disbursements to ${community.code} are on hold (hold ${hold.id})`, [{ field: 'communityCode', rule: 'noActiveHold', message: `hold ${hold.id}` }]);
+      await this.assertNotHeld(manager, community);
       const allocation = await this.allocations.inForce(manager, community.countyId, fundYear);
       const share = allocation?.communities.find((c) => c.communityCode === community.code);
       if (!share) throw new DomainError('NO_PACKAGE', 'unprocessable', `no approved package for ${community.code} in ${fundYear}`, [{ field: 'fundYear', rule: 'allocationApproved', message: String(fundYear) }]);
@@ -194,36 +189,18 @@ export class CommunityFundingService {
   async importOutOfCounty(caller: Caller, community: CommunityRef, period: string, records: unknown[]): Promise<OutOfCountyImportOutcome> {
     const today = this.clock.today();
     const errors: ErrorDetail[] = [];
-    const checked: (OutOfCountyRecordInput & { row: number; hash: string })[] = [];
+    const checked: (OutOfCountySettlement & { row: number; hash: string })[] = [];
     const seen = new Set<string>();
     if (!isPeriod(period)) errors.push({ field: 'period', rule: 'period', message: 'period must be YYYY-MM' });
     records.forEach((raw, i) => {
       const row = i + 1;
-      const bad = (field: string, rule: string, message: string) => errors.push({ row, field, rule, message });
-      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return bad('', 'object', 'each record must be an object');
-      const r = raw as Record<string, unknown>;
-      const unknown = Object.keys(r).filter((k) => !OUT_OF_COUNTY_FIELDS.includes(k));
-      if (unknown.length) return unknown.forEach((k) => bad(k, 'unknownField', `${k} is not an out-of-county settlement field`));
-      const before = errors.length;
-      for (const f of ['externalId', 'hospitalName', 'insuredId'] as const) {
-        if (typeof r[f] !== 'string' || !(r[f] as string).trim() || (r[f] as string).length > (f === 'hospitalName' ? 200 : 64)) bad(f, 'required', `${f} must be a non-empty string`);
-      }
-      for (const f of ['totalCost', 'fundPaid'] as const) {
-        if (typeof r[f] !== 'string' || !Money.isValid(r[f] as string) || Money.of(r[f] as string).isNegative()) bad(f, 'amount', `${f} must be a non-negative amount in yuan, as a string with at most two decimals`);
-      }
-      if (typeof r.settlementDate !== 'string' || !isValidDate(r.settlementDate)) bad('settlementDate', 'date', 'settlementDate must be a valid YYYY-MM-DD date');
-      else if (r.settlementDate > today) bad('settlementDate', 'notFuture', `settlementDate ${r.settlementDate} is in the future`);
-      else if (isPeriod(period) && r.settlementDate.slice(0, 7) !== period) bad('settlementDate', 'inPeriod', `settlementDate ${r.settlementDate} is not in ${period}`);
-      if (r.referralNo !== undefined && r.referralNo !== null && typeof r.referralNo !== 'string') bad('referralNo', 'string', 'referralNo must be a string');
-      if (errors.length > before) return;
-      if (Money.of(r.fundPaid as string).gt(Money.of(r.totalCost as string))) return bad('fundPaid', 'notAboveTotal', 'fundPaid cannot exceed totalCost');
-      const input = r as unknown as OutOfCountyRecordInput;
-      if (seen.has(input.externalId)) return bad('externalId', 'uniqueInBatch', `externalId ${input.externalId} appears twice`);
-      seen.add(input.externalId);
-      const hash = createHash('sha256')
-        .update([input.hospitalName, this.insuredHash(input.insuredId), input.settlementDate, Money.of(input.totalCost).toString(), Money.of(input.fundPaid).toString(), input.referralNo ?? ''].join('\u001f'))
-        .digest('hex');
-      checked.push({ ...input, row, hash });
+      const result = checkOutOfCountySettlement(raw, { today, period: isPeriod(period) ? period : null });
+      if ('errors' in result) return errors.push(...result.errors.map((e) => ({ ...e, row })));
+      const r = result.record;
+      if (seen.has(r.externalId)) return errors.push({ row, field: 'externalId', rule: 'uniqueInBatch', message: `externalId ${r.externalId} appears twice` });
+      seen.add(r.externalId);
+      const hash = contentHash([r.hospitalName, this.insuredIds.hash(r.insuredId), r.settlementDate, r.totalCost.toString(), r.fundPaid.toString(), r.referralNo]);
+      checked.push({ ...r, row, hash });
     });
     if (records.length === 0) errors.push({ field: 'records', rule: 'notEmpty', message: 'records must be a non-empty array' });
     if (errors.length) throw new DomainError('BATCH_REJECTED', 'unprocessable', `${new Set(errors.map((e) => e.row)).size} problem row(s); nothing was imported`, errors);
@@ -240,7 +217,7 @@ export class CommunityFundingService {
         throw new DomainError('BATCH_REJECTED', 'unprocessable', `${conflicts.length} record(s) were imported before with other content; nothing was imported`, conflicts.map((c) => ({ row: c.row, field: 'externalId', rule: 'conflict', message: `externalId ${c.externalId} was imported with other content` })));
       }
       const fresh = checked.filter((c) => !known.has(c.externalId));
-      const total = Money.sum(fresh.map((c) => Money.of(c.fundPaid)));
+      const total = Money.sum(fresh.map((c) => c.fundPaid));
       if (fresh.length === 0) return { importId: null, received: records.length, stored: 0, duplicates: checked.length, total: '0.00', funded: '0.00', unfunded: '0.00' };
       const fundYear = Number(period.slice(0, 4));
       const balance = await this.ledger.balanceOf(manager, community.countyId, fundYear, communityPackageAccount(community.code));
@@ -259,7 +236,7 @@ export class CommunityFundingService {
       const importId = Number(result.insertId);
       await manager.query(
         `INSERT INTO out_of_county_settlement (community_id, import_id, external_id, period, hospital_name, insured_hash, insured_masked, settlement_date, total_cost, fund_paid, referral_no, content_hash) VALUES ${fresh.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-        fresh.flatMap((c) => [community.id, importId, c.externalId, period, c.hospitalName, this.insuredHash(c.insuredId), maskInsuredId(c.insuredId), c.settlementDate, Money.of(c.totalCost).toString(), Money.of(c.fundPaid).toString(), c.referralNo ?? null, c.hash]),
+        fresh.flatMap((c) => [community.id, importId, c.externalId, period, c.hospitalName, this.insuredIds.hash(c.insuredId), maskInsuredId(c.insuredId), c.settlementDate, c.totalCost.toString(), c.fundPaid.toString(), c.referralNo, c.hash]),
       );
       if (funded.isPositive()) {
         await this.ledger.post(manager, community.countyId, fundYear, [{ id: `out-of-county.${importId}`, debit: communityPackageAccount(community.code), credit: CYCLE_ACCOUNTS.outOfCounty(community.code), amount: funded, memo: `${period} 县外异地结算` }], {
@@ -273,7 +250,4 @@ export class CommunityFundingService {
     });
   }
 
-  private insuredHash(insuredId: string): string {
-    return createHmac('sha256', this.config.insuredIdHashKey).update(insuredId).digest('hex');
-  }
 }

@@ -14,6 +14,7 @@ import { AuditService } from '../audit/audit.service';
 import { CalendarService } from '../calendar/calendar.service';
 import { PolicyParametersService } from '../fund-year/policy-parameters.service';
 import { LedgerService } from '../ledger/ledger.service';
+import { RECORD_TOTALS_SQL, totals, TotalsRow } from './record-totals';
 
 type PassDownRow = {
   id: number;
@@ -160,12 +161,13 @@ export class PassDownService {
   }
 
   private async createVillagePassDowns(manager: EntityManager, upstream: PassDownRow, receivedOn: string): Promise<void> {
-    const units: { unit_id: number; code: string; approved: string }[] = await manager.query(
-      `SELECT r.unit_id, i.code, SUM(CASE WHEN r.deduction_reason IS NULL THEN r.fund_paid ELSE 0 END) AS approved
+    const rows: (TotalsRow & { unit_id: number; code: string })[] = await manager.query(
+      `SELECT r.unit_id, i.code, ${RECORD_TOTALS_SQL}
          FROM settlement_record r JOIN institution i ON i.id = r.unit_id JOIN member_claim c ON c.institution_id = r.submitter_id AND c.period = r.claim_period
         WHERE c.declaration_id = ? AND r.submitter_id = ? AND r.review_status = 'ACCEPTED' GROUP BY r.unit_id, i.code`,
       [upstream.declaration_id, upstream.payee_id],
     );
+    const units = rows.map((u) => ({ unit_id: u.unit_id, code: u.code, approved: totals(u).approved }));
     if (!units.some((u) => u.unit_id !== upstream.payee_id)) return;
     const params = await this.parameters.current(manager, { id: upstream.county_id, code: '' }, upstream.fund_year);
     const workingDays = Number(params.values.passDownWorkingDays);

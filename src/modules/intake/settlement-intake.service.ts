@@ -1,15 +1,14 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHash, createHmac } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { DataSource, EntityManager } from 'typeorm';
-import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { DomainError, ErrorDetail } from '../../domain/domain-error';
 import { CLAIMING_TYPES } from '../../domain/institution-registry';
 import { AMOUNT_FIELDS, checkSettlementRecord, maskInsuredId, SETTLEMENT_RECORD_FIELDS, SettlementRecord, SettlementRecordInput, settlementPeriod } from '../../domain/settlement-record';
 import { claimPeriodFor, ClaimPeriodAssignment } from '../../domain/claim-cycle';
 import { memberCutoffDate } from '../../domain/working-days';
 import { BusinessClock } from '../../common/business-clock';
+import { contentHash, InsuredIdHasher } from '../../common/record-hashing';
 import { Caller } from '../../common/caller';
 import { currentContext } from '../../common/request-context';
 import { inTransaction } from '../../database/transaction';
@@ -80,10 +79,10 @@ export class SettlementIntakeService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly audit: AuditService,
     private readonly clock: BusinessClock,
     private readonly parameters: PolicyParametersService,
+    private readonly insuredIds: InsuredIdHasher,
   ) {}
 
   /** `rowOf(i)`: the row number reported for record i (1-based array index, or the file line). */
@@ -113,7 +112,7 @@ export class SettlementIntakeService {
         errors.push(...checked.errors.map((e) => ({ ...e, row })));
         return;
       }
-      const insuredHash = this.insuredHash(checked.record.insuredId);
+      const insuredHash = this.insuredIds.hash(checked.record.insuredId);
       const contentHash = this.contentHash(checked.record, insuredHash);
       const earlier = seen.get(checked.record.externalId);
       if (earlier) {
@@ -126,9 +125,9 @@ export class SettlementIntakeService {
     });
 
     // Each record goes into the claim period its settlement month rolls to (SPEC §4 step 1).
-    const periods = await this.claimPeriods(this.dataSource.manager, caller, valid.map((v) => v.record.settlementDate.slice(0, 7)), today, false);
+    const { assignments: periods } = await this.claimPeriods(this.dataSource.manager, caller, valid.map((v) => settlementPeriod(v.record)), today, false);
     for (let i = valid.length - 1; i >= 0; i--) {
-      const assigned = periods.get(valid[i].record.settlementDate.slice(0, 7))!;
+      const assigned = periods.get(settlementPeriod(valid[i].record))!;
       if ('closed' in assigned) {
         errors.push({ row: valid[i].row, field: 'settlementDate', rule: 'periodClosed', message: assigned.message });
         valid.splice(i, 1);
@@ -181,7 +180,7 @@ export class SettlementIntakeService {
     try {
       return await inTransaction(this.dataSource, async (manager) => {
         // Decided again under lock: a claim submitted or a period declared meanwhile changes where records go.
-        const locked = await this.claimPeriods(manager, caller, [...periods.keys()], today, true);
+        const { assignments: locked, cutoffDays } = await this.claimPeriods(manager, caller, [...periods.keys()], today, true);
         const claimPeriodOf = new Map<string, string>();
         for (const [month, assigned] of periods) {
           const now = locked.get(month)!;
@@ -190,7 +189,8 @@ export class SettlementIntakeService {
           }
           claimPeriodOf.set(month, now.period);
         }
-        await this.openClaims(manager, caller, [...new Set(claimPeriodOf.values())]);
+        // Claim periods stay in their settlement year, so the cut-off days read above cover them.
+        await this.openClaims(manager, caller, [...new Set(claimPeriodOf.values())], cutoffDays);
         const result = await manager.query(
           'INSERT INTO intake_batch (submitter_id, source, on_error, received, stored, duplicates, rejected, submitted_by, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
           [caller.institution.id, source, onError, received, records.length, duplicates, rejected, caller.name, currentContext().requestId],
@@ -240,32 +240,34 @@ export class SettlementIntakeService {
    * transaction, shares the community row (declaring takes it exclusively) and locks the
    * unit's claims, so that submitting or declaring waits for the batch, or the batch for them.
    */
-  private async claimPeriods(manager: EntityManager, caller: Caller, months: string[], today: string, lock: boolean): Promise<Map<string, ClaimPeriodAssignment>> {
+  private async claimPeriods(
+    manager: EntityManager,
+    caller: Caller,
+    months: string[],
+    today: string,
+    lock: boolean,
+  ): Promise<{ assignments: Map<string, ClaimPeriodAssignment>; cutoffDays: Map<number, number> }> {
     const out = new Map<string, ClaimPeriodAssignment>();
+    const cutoffDays = new Map<number, number>();
     const distinct = [...new Set(months)].sort();
-    if (distinct.length === 0) return out;
+    if (distinct.length === 0) return { assignments: out, cutoffDays };
     const communityId = caller.institution.communityId;
     if (lock && communityId !== null) await manager.query('SELECT id FROM medical_community WHERE id = ? LOCK IN SHARE MODE', [communityId]);
     const claims: { period: string; state: string }[] = await manager.query(`SELECT period, state FROM member_claim WHERE institution_id = ? AND period >= ?${lock ? ' FOR UPDATE' : ''}`, [caller.institution.id, distinct[0]]);
     const declared: { period: string }[] = communityId === null ? [] : await manager.query('SELECT period FROM claim_declaration WHERE community_id = ? AND period >= ?', [communityId, distinct[0]]);
     const closed = new Set([...claims.filter((c) => c.state !== 'OPEN').map((c) => c.period), ...declared.map((d) => d.period)]);
-    const cutoffDays = new Map<number, number>();
     for (const year of new Set(distinct.map((m) => Number(m.slice(0, 4))))) {
       const params = await this.parameters.current(manager, { id: caller.institution.countyId, code: '' }, year);
       cutoffDays.set(year, Number(params.values.memberCutoffDay));
     }
     for (const month of distinct) out.set(month, claimPeriodFor(`${month}-01`, today, cutoffDays.get(Number(month.slice(0, 4)))!, (p) => closed.has(p)));
-    return out;
+    return { assignments: out, cutoffDays };
   }
 
   /** Opens the unit's claim for each period records now go into (a no-op where it exists). */
-  private async openClaims(manager: EntityManager, caller: Caller, periods: string[]): Promise<void> {
+  private async openClaims(manager: EntityManager, caller: Caller, periods: string[], cutoffDays: Map<number, number>): Promise<void> {
     if (periods.length === 0) return;
-    const rows: unknown[][] = [];
-    for (const period of periods) {
-      const params = await this.parameters.current(manager, { id: caller.institution.countyId, code: '' }, Number(period.slice(0, 4)));
-      rows.push([caller.institution.id, caller.institution.communityId, caller.institution.countyId, period, memberCutoffDate(period, Number(params.values.memberCutoffDay))]);
-    }
+    const rows = periods.map((p) => [caller.institution.id, caller.institution.communityId, caller.institution.countyId, p, memberCutoffDate(p, cutoffDays.get(Number(p.slice(0, 4)))!)]);
     await manager.query(`INSERT IGNORE INTO member_claim (institution_id, community_id, county_id, period, state, cutoff) VALUES ${rows.map(() => "(?, ?, ?, ?, 'OPEN', ?)").join(', ')}`, rows.flat());
   }
 
@@ -291,14 +293,10 @@ export class SettlementIntakeService {
     return out;
   }
 
-  private insuredHash(insuredId: string): string {
-    return createHmac('sha256', this.config.insuredIdHashKey).update(insuredId).digest('hex');
-  }
-
   /** Everything a record says, canonically; the insured id only through its keyed hash. */
   private contentHash(r: SettlementRecord, insuredHash: string): string {
     const parts = [r.unitCode, insuredHash, r.insuredTownshipCode, r.visitType, r.admissionDate, r.dischargeDate, r.visitDate, r.settlementDate, ...AMOUNT_FIELDS.map((f) => r.amounts[f].toString()), r.diagnosisCode, String(r.clinicalPathway), r.referralNo];
-    return createHash('sha256').update(parts.map((p) => p ?? '\u0000').join('\u001f')).digest('hex');
+    return contentHash(parts);
   }
 
   private values(submitterId: number, unitIds: Map<string, number>, v: StoredRecord, batchId: string, claimPeriodOf: Map<string, string>): unknown[] {

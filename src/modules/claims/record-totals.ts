@@ -1,0 +1,40 @@
+import { Money } from '../../domain/money';
+
+/**
+ * A set of settlement records' amounts by review outcome, as one SQL aggregate over alias `r`:
+ * claimed, pending, accepted (初审通过), rejected, deducted (拒付, of the accepted) — and the
+ * approved amount derived from them (accepted less deducted).
+ */
+export const RECORD_TOTALS_SQL = `COUNT(r.id) AS records, COALESCE(SUM(r.fund_paid), 0) AS claimed,
+  COALESCE(SUM(CASE WHEN r.review_status = 'PENDING' THEN r.fund_paid END), 0) AS pending,
+  COALESCE(SUM(CASE WHEN r.review_status = 'ACCEPTED' THEN r.fund_paid END), 0) AS accepted,
+  COALESCE(SUM(CASE WHEN r.review_status = 'REJECTED' THEN r.fund_paid END), 0) AS rejected,
+  COALESCE(SUM(CASE WHEN r.review_status = 'ACCEPTED' AND r.deduction_reason IS NOT NULL THEN r.fund_paid END), 0) AS deducted`;
+
+export type TotalsRow = { records: number | string; claimed: string; pending: string; accepted: string; rejected: string; deducted: string };
+
+export interface ClaimTotals {
+  records: number;
+  claimed: string;
+  pending: string;
+  accepted: string;
+  rejected: string;
+  deducted: string;
+  approved: string;
+}
+
+export function totals(row: TotalsRow | undefined): ClaimTotals {
+  const m = (v: string | undefined) => Money.of(v ?? '0');
+  const accepted = m(row?.accepted);
+  const deducted = m(row?.deducted);
+  return {
+    records: Number(row?.records ?? 0),
+    claimed: m(row?.claimed).toString(),
+    pending: m(row?.pending).toString(),
+    accepted: accepted.toString(),
+    rejected: m(row?.rejected).toString(),
+    deducted: deducted.toString(),
+    approved: accepted.minus(deducted).toString(),
+  };
+}
+
