@@ -53,18 +53,31 @@ function tsvField(value: unknown): string {
   return String(value).replace(/[\\\t\n\r\0]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\0': '\\0' })[c]!);
 }
 
-function loadRows(connection: LoadDataConnection, rows: unknown[][]): Promise<{ affectedRows: number; warningStatus: number }> {
+/** Rows per piece of the streamed load: the next piece is built while the server stores the last. */
+const LOAD_PIECE = 2000;
+
+/**
+ * Streams rows to `LOAD DATA LOCAL INFILE`, building each piece of text only when the previous
+ * one has gone to the server, so that building rows (hashing included) overlaps with storing them.
+ */
+function loadRows(connection: LoadDataConnection, count: number, rowAt: (i: number) => unknown[]): Promise<{ affectedRows: number; warningStatus: number }> {
   const sql =
     "LOAD DATA LOCAL INFILE 'settlement-records.tsv' INTO TABLE settlement_record CHARACTER SET utf8mb4 " +
     "FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' " +
     `(${COLUMNS})`;
-  const text = rows.map((r) => r.map(tsvField).join('\t')).join('\n') + '\n';
-  return new Promise((resolve, reject) =>
-    connection.query({ sql, infileStreamFactory: () => Readable.from([Buffer.from(text, 'utf8')]) }, (err, result) => (err ? reject(err) : resolve(result))),
-  );
+  async function* pieces(): AsyncGenerator<Buffer> {
+    for (let start = 0; start < count; start += LOAD_PIECE) {
+      let text = '';
+      for (let i = start; i < Math.min(count, start + LOAD_PIECE); i++) text += rowAt(i).map(tsvField).join('\t') + '\n';
+      yield Buffer.from(text, 'utf8');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  return new Promise((resolve, reject) => connection.query({ sql, infileStreamFactory: () => Readable.from(pieces()) }, (err, result) => (err ? reject(err) : resolve(result))));
 }
 
-type StoredRecord = { record: SettlementRecord; contentHash: string; insuredHash: string };
+/** A checked record; its hashes are computed when first needed (mostly while it streams to the database). */
+type StoredRecord = { record: SettlementRecord; insuredHash?: string; contentHash?: string };
 
 
 /**
@@ -94,7 +107,7 @@ export class SettlementIntakeService {
     const today = this.clock.today();
     const errors: ErrorDetail[] = [...extraErrors];
     const valid: (StoredRecord & { row: number })[] = [];
-    const seen = new Map<string, { row: number; contentHash: string }>();
+    const seen = new Map<string, StoredRecord & { row: number }>();
     let duplicates = 0;
     inputs.forEach((input, i) => {
       const row = rowOf(i);
@@ -112,16 +125,15 @@ export class SettlementIntakeService {
         errors.push(...checked.errors.map((e) => ({ ...e, row })));
         return;
       }
-      const insuredHash = this.insuredIds.hash(checked.record.insuredId);
-      const contentHash = this.contentHash(checked.record, insuredHash);
+      const current: StoredRecord & { row: number } = { row, record: checked.record };
       const earlier = seen.get(checked.record.externalId);
       if (earlier) {
-        if (earlier.contentHash === contentHash) duplicates++;
+        if (this.hashed(earlier).contentHash === this.hashed(current).contentHash) duplicates++;
         else errors.push({ row, field: 'externalId', rule: 'uniqueInBatch', message: `externalId ${checked.record.externalId} already appears with other content on row ${earlier.row}` });
         return;
       }
-      seen.set(checked.record.externalId, { row, contentHash });
-      valid.push({ row, record: checked.record, contentHash, insuredHash });
+      seen.set(checked.record.externalId, current);
+      valid.push(current);
     });
 
     // Each record goes into the claim period its settlement month rolls to (SPEC §4 step 1).
@@ -146,7 +158,7 @@ export class SettlementIntakeService {
     const fresh = valid.filter((v) => {
       const previous = stored.get(v.record.externalId);
       if (previous === undefined) return true;
-      if (previous === v.contentHash) duplicates++;
+      if (previous === this.hashed(v).contentHash) duplicates++;
       else errors.push({ row: v.row, field: 'externalId', rule: 'conflict', message: `externalId ${v.record.externalId} was already stored with other content` });
       return false;
     });
@@ -197,7 +209,7 @@ export class SettlementIntakeService {
         );
         const id = String(result.insertId);
         // A taken (submitter, external id) fails the load and rolls the batch back.
-        await this.insertRecords(manager, records.map((v) => this.values(caller.institution.id, unitIds, v, id, claimPeriodOf)));
+        await this.insertRecords(manager, records.length, (i) => this.values(caller.institution.id, unitIds, records[i], id, claimPeriodOf));
         await this.audit.record(manager, { action: 'settlement.intake', entityType: 'intakeBatch', entityId: id, before: null, after: { source, received, stored: records.length, duplicates, rejected } });
         return id;
       });
@@ -214,22 +226,22 @@ export class SettlementIntakeService {
    * local_infile off). LOCAL loads turn row errors into warnings, so any warning or missing
    * row fails the batch instead of being accepted.
    */
-  private async insertRecords(manager: EntityManager, rows: unknown[][]): Promise<void> {
+  private async insertRecords(manager: EntityManager, count: number, rowAt: (i: number) => unknown[]): Promise<void> {
     const connection = (manager.queryRunner as unknown as { databaseConnection?: LoadDataConnection } | undefined)?.databaseConnection;
     if (this.loadDataAllowed !== false && connection) {
-      const loaded = await loadRows(connection, rows).catch((err: unknown) => {
+      const loaded = await loadRows(connection, count, rowAt).catch((err: unknown) => {
         if (!isLocalInfileRefused(err)) throw err;
         this.loadDataAllowed = false;
         return null;
       });
       if (loaded) {
         this.loadDataAllowed = true;
-        if (loaded.affectedRows !== rows.length || loaded.warningStatus > 0) throw new RowsNotLoaded();
+        if (loaded.affectedRows !== count || loaded.warningStatus > 0) throw new RowsNotLoaded();
         return;
       }
     }
-    for (let start = 0; start < rows.length; start += CHUNK) {
-      const chunk = rows.slice(start, start + CHUNK);
+    for (let start = 0; start < count; start += CHUNK) {
+      const chunk = Array.from({ length: Math.min(CHUNK, count - start) }, (_, k) => rowAt(start + k));
       await manager.query(`INSERT INTO settlement_record (${COLUMNS}) VALUES ${chunk.map(() => PLACEHOLDERS).join(', ')}`, chunk.flat());
     }
   }
@@ -299,13 +311,23 @@ export class SettlementIntakeService {
     return contentHash(parts);
   }
 
+  /** The record's keyed insured-id hash and content hash, computed once. */
+  private hashed(v: StoredRecord): { insuredHash: string; contentHash: string } {
+    if (v.insuredHash === undefined || v.contentHash === undefined) {
+      v.insuredHash = this.insuredIds.hash(v.record.insuredId);
+      v.contentHash = this.contentHash(v.record, v.insuredHash);
+    }
+    return { insuredHash: v.insuredHash, contentHash: v.contentHash };
+  }
+
   private values(submitterId: number, unitIds: Map<string, number>, v: StoredRecord, batchId: string, claimPeriodOf: Map<string, string>): unknown[] {
     const r = v.record;
+    const { insuredHash, contentHash } = this.hashed(v);
     return [
       submitterId,
       r.externalId,
       unitIds.get(r.unitCode),
-      v.insuredHash,
+      insuredHash,
       maskInsuredId(r.insuredId),
       r.insuredTownshipCode,
       r.visitType,
@@ -319,7 +341,7 @@ export class SettlementIntakeService {
       r.diagnosisCode,
       r.clinicalPathway ? 1 : 0,
       r.referralNo,
-      v.contentHash,
+      contentHash,
       batchId,
     ];
   }
