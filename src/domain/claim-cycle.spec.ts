@@ -5,6 +5,7 @@ import {
   deadlineStatus,
   fundApprovedClaims,
   MEMBER_CLAIM_LIFECYCLE,
+  mayReviewClaim,
   nextPeriod,
   privateMonthlyPayment,
   quarterlyAdvanceAmount,
@@ -60,6 +61,17 @@ describe('life cycles', () => {
     expect(refusal(() => DECLARATION_LIFECYCLE.apply('DECLARED', 'approve')).code).toBe('ILLEGAL_TRANSITION');
     expect(refusal(() => DECLARATION_LIFECYCLE.apply('APPROVED', 'return')).code).toBe('ILLEGAL_TRANSITION');
     expect(DECLARATION_LIFECYCLE.apply('APPROVED', 'disburse')).toBe('DISBURSED');
+  });
+});
+
+describe('who pre-reviews a claim', () => {
+  it('is the lead unit of the claim’s community, or the bureau for a private institution', () => {
+    expect(mayReviewClaim({ type: 'LEAD_HOSPITAL', communityId: 7 }, { communityId: 7 })).toBe(true);
+    expect(mayReviewClaim({ type: 'LEAD_HOSPITAL', communityId: 8 }, { communityId: 7 })).toBe(false);
+    expect(mayReviewClaim({ type: 'BUREAU', communityId: null }, { communityId: 7 })).toBe(false);
+    expect(mayReviewClaim({ type: 'BUREAU', communityId: null }, { communityId: null })).toBe(true);
+    expect(mayReviewClaim({ type: 'LEAD_HOSPITAL', communityId: 7 }, { communityId: null })).toBe(false);
+    expect(MEMBER_CLAIM_LIFECYCLE.apply('REVIEWED', 'settle')).toBe('SETTLED');
   });
 });
 

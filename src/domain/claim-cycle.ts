@@ -17,9 +17,9 @@ import { IsoDate, memberCutoffDate } from './working-days';
  * declared. A claim still open when the lead unit declares the period rolls over: its records
  * move to the next period.
  */
-export const MEMBER_CLAIM_STATES = ['OPEN', 'SUBMITTED', 'REVIEWED', 'DECLARED', 'ROLLED_OVER'] as const;
+export const MEMBER_CLAIM_STATES = ['OPEN', 'SUBMITTED', 'REVIEWED', 'DECLARED', 'ROLLED_OVER', 'SETTLED'] as const;
 export type MemberClaimState = (typeof MEMBER_CLAIM_STATES)[number];
-export type MemberClaimAction = 'submit' | 'completeReview' | 'reopenReview' | 'declare' | 'rollOver';
+export type MemberClaimAction = 'submit' | 'completeReview' | 'reopenReview' | 'declare' | 'rollOver' | 'settle';
 export const MEMBER_CLAIM_LIFECYCLE = defineStateMachine<MemberClaimState, MemberClaimAction>({
   name: 'member claim',
   transitions: [
@@ -28,8 +28,15 @@ export const MEMBER_CLAIM_LIFECYCLE = defineStateMachine<MemberClaimState, Membe
     { from: 'REVIEWED', action: 'reopenReview', to: 'SUBMITTED' },
     { from: 'REVIEWED', action: 'declare', to: 'DECLARED' },
     { from: 'OPEN', action: 'rollOver', to: 'ROLLED_OVER' },
+    // A private institution claims to the bureau directly (总额控制结算): reviewed by the bureau, then settled.
+    { from: 'REVIEWED', action: 'settle', to: 'SETTLED' },
   ],
 });
+
+/** A private institution's monthly payment: approved by the bureau (maker-checker), then paid, dated. */
+export const PRIVATE_PAYMENT_STATES = ['APPROVED', 'PAID'] as const;
+export type PrivatePaymentState = (typeof PRIVATE_PAYMENT_STATES)[number];
+export const PRIVATE_PAYMENT_LIFECYCLE = defineStateMachine<PrivatePaymentState, 'pay'>({ name: 'private payment', transitions: [{ from: 'APPROVED', action: 'pay', to: 'PAID' }] });
 
 /**
  * The lead unit's declaration of a period to the bureau. The bureau clerk reviews it (deducts
@@ -247,4 +254,12 @@ export function privateMonthlyPayment(input: PrivatePaymentInput): PrivatePaymen
   const funded = fundable.gt(input.fundedBefore) ? fundable.minus(input.fundedBefore) : Money.ZERO;
   const deposit = Money.roundHalfUp(funded.times(new Dec(input.depositRate)));
   return { cumulativeCap, funded, deposit, cash: funded.minus(deposit), unfundedToDate: input.approvedToDate.minus(fundable) };
+}
+
+/**
+ * Who pre-reviews a claim: the lead unit for its community's members (初审), the bureau for a
+ * private institution, which claims to it directly.
+ */
+export function mayReviewClaim(reviewer: { type: string; communityId: number | null }, claim: { communityId: number | null }): boolean {
+  return claim.communityId === null ? reviewer.type === 'BUREAU' : reviewer.type === 'LEAD_HOSPITAL' && reviewer.communityId === claim.communityId;
 }

@@ -106,6 +106,16 @@ export const CYCLE_ACCOUNTS = {
   outOfCounty: (communityCode: string) => `OUT_OF_COUNTY:${communityCode}`,
 } as const;
 
+/** Accounts of a private designated institution's total-control settlement (SPEC §4). */
+export const PRIVATE_ACCOUNTS = {
+  /** Approved monthly payment awaiting the bureau's transfer. */
+  payable: (institutionCode: string) => `PRIVATE_PAYABLE:${institutionCode}`,
+  /** 质量保证金 withheld from the institution's payments. */
+  deposit: (institutionCode: string) => `PRIVATE_DEPOSIT:${institutionCode}`,
+  /** Paid to the institution. */
+  paid: (institutionCode: string) => `PRIVATE_PAID:${institutionCode}`,
+} as const;
+
 /**
  * What approving a declaration posts: the deposit withheld and the cash payable leave the
  * package, and the part covered by the quarterly advance moves from the advance to the lead's

@@ -59,11 +59,16 @@ describe('who may do what', () => {
       [declaration.insertId, ids.lead, ids.township],
     );
     const hold = await api.dataSource.query("INSERT INTO disbursement_hold (community_id, state, reason, placed_by) VALUES (?, 'ACTIVE', 'x', 'x')", [ids.community]);
+    const privatePayment = await api.dataSource.query(
+      "INSERT INTO private_payment (claim_id, institution_id, county_id, fund_year, period, state, annual_budget, approved, approved_to_date, cumulative_cap, funded, deposit, cash, unfunded_to_date, approved_by) VALUES (?, ?, ?, 2026, '2026-09', 'APPROVED', 0, 0, 0, 0, 0, 0, 0, 0, 'x')",
+      [claim.insertId, ids.township, ids.county],
+    );
     Object.assign(samples, {
       '/api/v1/member-claims/:id': { id: String(claim.insertId) },
       '/api/v1/declarations/:id': { id: String(declaration.insertId) },
       '/api/v1/pass-downs/:id': { id: String(passDown.insertId) },
       '/api/v1/holds/:id': { id: String(hold.insertId) },
+      '/api/v1/private-payments/:id': { id: String(privatePayment.insertId) },
       '/api/v1/communities/:communityCode': { communityCode: a.community, period: '2026-09' },
       '/api/v1/settlement-records/uploads/:id': { id: upload.body.id },
       '/api/v1/institutions/imports/:id': { id: queued.body.id },

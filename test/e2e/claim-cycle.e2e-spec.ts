@@ -286,3 +286,68 @@ describe('the package cap, out-of-county settlements, the quality deposit and di
     expect(summary).toMatchObject({ funded: '425.00', unfunded: '175.00', deposit: '21.25', disbursed: '403.75', outstanding: { atBureau: '0.00', atLeadUnit: '403.75' }, outOfCounty: { records: 2, funded: '6800.00' }, reconciled: true });
   });
 });
+
+describe('private designated institutions: total-control monthly payments (SPEC §4, 总额控制结算)', () => {
+  let api: RunningApi;
+  let f: CommunityFixture;
+  let clock: BusinessClock;
+
+  beforeAll(async () => {
+    api = await startApi();
+    clock = api.app.get(BusinessClock);
+    clock.fix('2026-10-31');
+    f = await createCommunityFixture(api, 1);
+  });
+  afterAll(() => api.close());
+
+  it('pays approved claims up to budget × months / 12 less the 5% deposit, from the private pool, month after month', async () => {
+    // Private pool = B × 15% = 1 275.00.
+    await approvedAllocation(f, 2026, { insuredCount: '100', perCapitaStandard: '100.00', interest: '0.00', criticalIllnessPremiumPerPerson: '0.00', familyDoctorFee: '0.00', policyAdjustmentExpenditure: '0.00' });
+    const p1 = `${f.county}-PRV-1`;
+    const p2 = `${f.county}-PRV-2`;
+    for (const code of [p1, p2]) await f.admin.must('POST', '/api/v1/institutions', { code, name: `民营医院 ${code}`, type: 'PRIVATE_DESIGNATED', countyCode: f.county });
+    const clerk = await f.as(['BUREAU_CLERK'], f.bureau);
+    const approver = await f.as(['BUREAU_APPROVER'], f.bureau);
+    const lead = await f.as(['LEAD_FINANCE'], f.lead);
+    const hospital = await f.as(['PRIVATE_CLERK'], p1);
+
+    const over = await clerk.call('PUT', `/api/v1/counties/${f.county}/private-budgets/2026`, { budgets: [{ institutionCode: p1, amount: '1200.00' }, { institutionCode: p2, amount: '100.00' }] });
+    expect(over.status).toBe(422);
+    expect(over.body.code).toBe('PRIVATE_POOL_EXCEEDED');
+    expect(await clerk.must('PUT', `/api/v1/counties/${f.county}/private-budgets/2026`, { budgets: [{ institutionCode: p1, amount: '1200.00' }, { institutionCode: p2, amount: '75.00' }] })).toMatchObject({ privatePool: '1275.00', total: '1275.00' });
+
+    const settleMonth = async (records: Record<string, unknown>[], reviewOn: string) => {
+      await hospital.must('POST', '/api/v1/settlement-records', { records });
+      const claim = (await hospital.must('GET', '/api/v1/member-claims?state=OPEN'))[0];
+      await hospital.must('POST', `/api/v1/member-claims/${claim.id}/submit`, { version: claim.version });
+      clock.fix(reviewOn);
+      // The bureau reviews a private institution's claim, not a lead unit.
+      expect((await lead.post(`/api/v1/member-claims/${claim.id}/complete-review`, { version: claim.version + 1 })).status).toBe(403);
+      const reviewed = await clerk.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, { version: claim.version + 1 });
+      expect((await clerk.post(`/api/v1/member-claims/${claim.id}/private-payment`, { version: reviewed.version })).status).toBe(403);
+      return approver.must('POST', `/api/v1/member-claims/${claim.id}/private-payment`, { version: reviewed.version });
+    };
+
+    // October: 1 100.00 approved, cap 1 200 × 10 / 12 = 1 000.00.
+    const october = await settleMonth([record('P-1', p1, '600.00'), record('P-2', p1, '500.00')], '2026-11-04');
+    expect(october).toMatchObject({ period: '2026-10', approved: '1100.00', cumulativeCap: '1000.00', funded: '1000.00', deposit: '50.00', cash: '950.00', unfundedToDate: '100.00', state: 'APPROVED' });
+    expect(await approver.must('POST', `/api/v1/member-claims/${october.claimId}/private-payment`, { version: 1 })).toMatchObject({ id: october.id, funded: '1000.00' });
+    clock.fix('2026-11-06');
+    expect(await clerk.must('POST', `/api/v1/private-payments/${october.id}/payment`, { version: october.version, paidOn: '2026-11-06' })).toMatchObject({ state: 'PAID', paidOn: '2026-11-06' });
+
+    // November: 50.00 more; the cap rises to 1 100.00, so 100.00 is funded and 50.00 stays unfunded.
+    clock.fix('2026-11-30');
+    const november = await settleMonth([{ ...record('P-3', p1, '50.00'), visitDate: '2026-11-20', settlementDate: '2026-11-20' }], '2026-12-02');
+    expect(november).toMatchObject({ period: '2026-11', approvedToDate: '1150.00', cumulativeCap: '1100.00', funded: '100.00', deposit: '5.00', cash: '95.00', unfundedToDate: '50.00' });
+
+    const ledger = await clerk.must('GET', `/api/v1/counties/${f.county}/ledger/2026/accounts`);
+    const balance = (code: string) => ledger.accounts.find((a: { code: string }) => a.code === code)?.balance;
+    expect(ledger.reconciled).toBe(true);
+    expect(balance('PRIVATE_POOL')).toBe('175.00');
+    expect(balance(`PRIVATE_DEPOSIT:${p1}`)).toBe('55.00');
+    expect(balance(`PRIVATE_PAID:${p1}`)).toBe('950.00');
+    expect(balance(`PRIVATE_PAYABLE:${p1}`)).toBe('95.00');
+    expect((await clerk.must('GET', '/api/v1/inbox')).items).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'privatePaymentDue', id: november.id, amount: '95.00' })]));
+    expect((await hospital.must('GET', '/api/v1/private-payments')).map((p: { period: string }) => p.period)).toEqual(['2026-11', '2026-10']);
+  });
+});

@@ -10,6 +10,7 @@ import {
   fundApprovedClaims,
   fundYearOf,
   MEMBER_CLAIM_LIFECYCLE,
+  mayReviewClaim,
   MemberClaimAction,
   MemberClaimState,
   nextPeriod,
@@ -210,9 +211,10 @@ export class ClaimCycleService {
   }
 
   /** The lead unit accepts or rejects records of a submitted claim with a reason code (初审). */
-  async reviewRecords(id: number, decisions: RecordDecision[]): Promise<MemberClaimView> {
+  async reviewRecords(caller: Caller, id: number, decisions: RecordDecision[]): Promise<MemberClaimView> {
     return inTransaction(this.dataSource, async (manager) => {
       const row = await this.claimRow(manager, id, true);
+      assertReviewer(caller, row);
       if (row.state !== 'SUBMITTED') {
         throw new DomainError('CLAIM_NOT_UNDER_REVIEW', 'conflict', `claim ${id} is ${row.state}: records are reviewed while it is SUBMITTED`, [{ field: 'state', rule: 'transition', message: row.state }]);
       }
@@ -258,13 +260,17 @@ export class ClaimCycleService {
   /** Ends pre-review: records not rejected are accepted. */
   completeReview(caller: Caller, id: number, version: number): Promise<MemberClaimView> {
     return this.transitionClaim(id, version, 'completeReview', async (manager, row) => {
+      assertReviewer(caller, row);
       await manager.query("UPDATE settlement_record SET review_status = 'ACCEPTED' WHERE submitter_id = ? AND claim_period = ? AND review_status = 'PENDING'", [row.institution_id, row.period]);
       return { reviewed_by: caller.name };
     });
   }
 
-  reopenReview(id: number, version: number): Promise<MemberClaimView> {
-    return this.transitionClaim(id, version, 'reopenReview', async () => ({ reviewed_by: null }));
+  reopenReview(caller: Caller, id: number, version: number): Promise<MemberClaimView> {
+    return this.transitionClaim(id, version, 'reopenReview', async (_manager, row) => {
+      assertReviewer(caller, row);
+      return { reviewed_by: null };
+    });
   }
 
   private async transitionClaim(
@@ -611,6 +617,13 @@ export class ClaimCycleService {
 
   private async params(manager: EntityManager, countyId: number, fundYear: number): Promise<PolicyParameters> {
     return (await this.parameters.current(manager, { id: countyId, code: '' }, fundYear)).values;
+  }
+}
+
+function assertReviewer(caller: Caller, row: ClaimRow): void {
+  if (!mayReviewClaim(caller.institution, { communityId: row.community_id })) {
+    const who = row.community_id === null ? 'the bureau' : 'the lead unit of its community';
+    throw new DomainError('NOT_THE_REVIEWER', 'forbidden', `claim ${row.id} of ${row.institution_code} is reviewed by ${who}`, [{ field: 'id', rule: 'reviewer', message: who }]);
   }
 }
 

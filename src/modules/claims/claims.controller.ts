@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Scope } from '../../domain/access-policy';
@@ -22,12 +22,16 @@ import {
   PassDownQuery,
   PaymentDto,
   PeriodDto,
+  PrivateBudgetsDto,
+  PrivatePaymentQuery,
   QuarterlyAdvanceDto,
   RecordQuery,
   ReturnDto,
   ReviewRecordsDto,
 } from './dto/claims.dto';
 import { PassDownService } from './pass-down.service';
+import { PrivateSettlementService } from './private-settlement.service';
+import { CountyService } from '../registry/county.service';
 
 const BUREAU = ['BUREAU_CLERK', 'BUREAU_APPROVER'] as const;
 const READERS = ['BUREAU_CLERK', 'BUREAU_APPROVER', 'LEAD_FINANCE', 'MEMBER_CLERK', 'PRIVATE_CLERK', 'VILLAGE_CLERK', 'AUDITOR', 'APPROVER'] as const;
@@ -72,23 +76,23 @@ export class MemberClaimController {
 
   @Post(':id/submit')
   @HttpCode(200)
-  @Access({ roles: ['MEMBER_CLERK'], target: { kind: 'memberClaim', param: 'id' } })
-  @ApiOperation({ summary: 'Submit the period’s claim to the lead unit (after the cut-off it is recorded as late)' })
+  @Access({ roles: ['MEMBER_CLERK', 'PRIVATE_CLERK'], target: { kind: 'memberClaim', param: 'id' } })
+  @ApiOperation({ summary: 'Submit the period’s claim to the lead unit, or a private institution’s to the bureau (after the cut-off it is recorded as late)' })
   submit(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
     return this.cycle.submitClaim(currentCaller(), id, dto.version);
   }
 
   @Post(':id/review')
   @HttpCode(200)
-  @Access({ roles: ['LEAD_FINANCE'], target: { kind: 'memberClaim', param: 'id' } })
-  @ApiOperation({ summary: 'Pre-review (初审): accept or reject records with a reason code' })
+  @Access({ roles: ['LEAD_FINANCE', 'BUREAU_CLERK'], target: { kind: 'memberClaim', param: 'id' } })
+  @ApiOperation({ summary: 'Pre-review (初审): accept or reject records with a reason code (the lead unit; the bureau for a private institution)' })
   review(@Param('id', ParseIntPipe) id: number, @Body() dto: ReviewRecordsDto) {
-    return this.cycle.reviewRecords(id, dto.decisions);
+    return this.cycle.reviewRecords(currentCaller(), id, dto.decisions);
   }
 
   @Post(':id/complete-review')
   @HttpCode(200)
-  @Access({ roles: ['LEAD_FINANCE'], target: { kind: 'memberClaim', param: 'id' } })
+  @Access({ roles: ['LEAD_FINANCE', 'BUREAU_CLERK'], target: { kind: 'memberClaim', param: 'id' } })
   @ApiOperation({ summary: 'End pre-review: records not rejected are accepted' })
   completeReview(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
     return this.cycle.completeReview(currentCaller(), id, dto.version);
@@ -96,9 +100,9 @@ export class MemberClaimController {
 
   @Post(':id/reopen-review')
   @HttpCode(200)
-  @Access({ roles: ['LEAD_FINANCE'], target: { kind: 'memberClaim', param: 'id' } })
+  @Access({ roles: ['LEAD_FINANCE', 'BUREAU_CLERK'], target: { kind: 'memberClaim', param: 'id' } })
   reopenReview(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
-    return this.cycle.reopenReview(id, dto.version);
+    return this.cycle.reopenReview(currentCaller(), id, dto.version);
   }
 }
 
@@ -273,5 +277,58 @@ export class PassDownController {
   @ApiOperation({ summary: 'What waits for the caller’s institution: claims to submit or review, periods to declare, declarations to review, approve or pay, pass-downs due, with deadlines and overdue flags' })
   inbox() {
     return this.views.inbox(currentCaller());
+  }
+}
+
+@ApiTags('claims')
+@ApiBearerAuth()
+@Controller()
+export class PrivateSettlementController {
+  constructor(
+    private readonly settlement: PrivateSettlementService,
+    private readonly counties: CountyService,
+  ) {}
+
+  @Put('counties/:countyCode/private-budgets/:fundYear')
+  @Access({ roles: BUREAU, target: { kind: 'county', param: 'countyCode' } })
+  @ApiOperation({ summary: 'Set private designated institutions’ annual budgets (总额控制) for a year; together within the private pool' })
+  async setBudgets(@Param('countyCode') countyCode: string, @Param('fundYear', ParseIntPipe) fundYear: number, @Body() dto: PrivateBudgetsDto) {
+    const county = await this.counties.getCounty(countyCode);
+    return this.settlement.setBudgets(currentCaller(), county, fundYear, dto.budgets);
+  }
+
+  @Get('counties/:countyCode/private-budgets/:fundYear')
+  @Access({ roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'AUDITOR', 'APPROVER'], target: { kind: 'county', param: 'countyCode' } })
+  async budgets(@Param('countyCode') countyCode: string, @Param('fundYear', ParseIntPipe) fundYear: number) {
+    const county = await this.counties.getCounty(countyCode);
+    return this.settlement.budgets(this.counties.manager, county, fundYear);
+  }
+
+  @Post('member-claims/:id/private-payment')
+  @HttpCode(200)
+  @Access({ roles: ['BUREAU_APPROVER'], target: { kind: 'memberClaim', param: 'id' } })
+  @ApiOperation({ summary: 'Settle a reviewed private institution’s claim: approved claims up to budget × months / 12, less the deposit (maker-checker)' })
+  approve(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
+    return this.settlement.approve(currentCaller(), id, dto.version);
+  }
+
+  @Get('private-payments')
+  @Access({ roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'PRIVATE_CLERK', 'AUDITOR', 'APPROVER'] })
+  list(@Query() q: PrivatePaymentQuery) {
+    return this.settlement.list(scopeSql(currentCaller().scope, 'i'), q.fundYear);
+  }
+
+  @Get('private-payments/:id')
+  @Access({ roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'PRIVATE_CLERK', 'AUDITOR', 'APPROVER'], target: { kind: 'privatePayment', param: 'id' } })
+  get(@Param('id', ParseIntPipe) id: number) {
+    return this.settlement.get(id);
+  }
+
+  @Post('private-payments/:id/payment')
+  @HttpCode(200)
+  @Access({ roles: BUREAU, target: { kind: 'privatePayment', param: 'id' } })
+  @ApiOperation({ summary: 'Record the payment to the private institution, dated' })
+  pay(@Param('id', ParseIntPipe) id: number, @Body() dto: PaymentDto) {
+    return this.settlement.pay(currentCaller(), id, dto.version, dto.paidOn);
   }
 }

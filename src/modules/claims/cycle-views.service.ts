@@ -9,10 +9,21 @@ import { CalendarService } from '../calendar/calendar.service';
 import { PolicyParametersService } from '../fund-year/policy-parameters.service';
 import { ClaimCycleService, DeclarationView, MemberClaimView } from './claim-cycle.service';
 import { PassDownService, PassDownView } from './pass-down.service';
+import { PrivateSettlementService } from './private-settlement.service';
 import { CommunityRef } from './community-funding.service';
 
 export interface InboxItem {
-  kind: 'claimToSubmit' | 'claimToReview' | 'periodToDeclare' | 'declarationToReview' | 'declarationToApprove' | 'disbursementDue' | 'passDownDue' | 'passDownExpected';
+  kind:
+    | 'claimToSubmit'
+    | 'claimToReview'
+    | 'periodToDeclare'
+    | 'declarationToReview'
+    | 'declarationToApprove'
+    | 'disbursementDue'
+    | 'passDownDue'
+    | 'passDownExpected'
+    | 'privateClaimToSettle'
+    | 'privatePaymentDue';
   id: number | null;
   period: string;
   institutionCode: string;
@@ -59,6 +70,7 @@ export class CycleViewsService {
     private readonly parameters: PolicyParametersService,
     private readonly calendar: CalendarService,
     private readonly clock: BusinessClock,
+    private readonly privateSettlement: PrivateSettlementService,
   ) {}
 
   async inbox(caller: Caller): Promise<{ institutionCode: string; today: string; items: InboxItem[]; overdue: number }> {
@@ -74,6 +86,13 @@ export class CycleViewsService {
         if (d.state === 'DECLARED') items.push(declarationItem('declarationToReview', d, d.paymentDue, d.paymentOverdue));
         if (d.state === 'REVIEWED') items.push(declarationItem('declarationToApprove', d, d.paymentDue, d.paymentOverdue));
         if (d.state === 'APPROVED') items.push(declarationItem('disbursementDue', d, d.paymentDue, d.paymentOverdue));
+      }
+      // Private institutions claim to the bureau directly.
+      for (const c of await this.cycle.listClaims({ sql: 'c.county_id = ? AND c.community_id IS NULL AND c.state IN (?, ?)', params: [inst.countyId, 'SUBMITTED', 'REVIEWED'] })) {
+        items.push(claimItem(c.state === 'SUBMITTED' ? 'claimToReview' : 'privateClaimToSettle', c, null, false));
+      }
+      for (const p of await this.privateSettlement.list({ sql: 'p.county_id = ? AND p.state = ?', params: [inst.countyId, 'APPROVED'] })) {
+        items.push({ kind: 'privatePaymentDue', id: p.id, period: p.period, institutionCode: p.institutionCode, amount: p.cash, deadline: null, overdue: false, link: `/api/v1/private-payments/${p.id}` });
       }
     }
     if (inst.type === 'LEAD_HOSPITAL' && inst.communityId !== null) {

@@ -122,3 +122,21 @@ export class QuarterlyAdvanceDto {
   @ApiProperty({ example: '2026-10-09' }) @Matches(DATE, { message: 'paidOn must be YYYY-MM-DD' })
   paidOn!: string;
 }
+
+export class PrivateBudgetDto {
+  @ApiProperty({ example: 'WS-PRV-01' }) @IsString() @MinLength(1) @MaxLength(32)
+  institutionCode!: string;
+
+  @ApiProperty({ example: '1200000.00', description: 'annual budget in yuan, as text' }) @IsString() @Matches(/^\d{1,16}(\.\d{1,2})?$/, { message: 'amount must be a non-negative amount in yuan with at most two decimals' })
+  amount!: string;
+}
+
+export class PrivateBudgetsDto {
+  @ApiProperty({ type: [PrivateBudgetDto] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000) @ValidateNested({ each: true }) @Type(() => PrivateBudgetDto)
+  budgets!: PrivateBudgetDto[];
+}
+
+export class PrivatePaymentQuery {
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(2000) @Max(2100)
+  fundYear?: number;
+}
