@@ -3,6 +3,9 @@ import { Money } from '../../src/domain/money';
 import { approvedAllocation, CommunityFixture, createCommunityFixture } from '../support/registry-fixtures';
 import { ApiClient, RunningApi, startApi } from '../support/test-app';
 
+/** F = 10 000.00, A = 1 500.00, B = 8 500.00 → M = 6 502.50 + 722.50 = 7 225.00; private pool 1 275.00. */
+const SMALL_COUNTY = { insuredCount: '100', perCapitaStandard: '100.00', interest: '0.00', criticalIllnessPremiumPerPerson: '0.00', familyDoctorFee: '0.00', policyAdjustmentExpenditure: '0.00' };
+
 const sum = (xs: string[]) => Money.sum(xs.map((x) => Money.of(x))).toString();
 
 /** A settlement record of October 2026 whose fund pays `fundPaid` (self pays the rest of 1000.00). */
@@ -229,8 +232,7 @@ describe('the package cap, out-of-county settlements, the quality deposit and di
   afterAll(() => api.close());
 
   it('funds no more than M in total, records the rest as unfunded, withholds the deposit and waits for a hold to be lifted', async () => {
-    // F = 10 000.00, A = 1 500.00, B = 8 500.00 → M = 6 502.50 + 722.50 = 7 225.00.
-    const allocation = await approvedAllocation(f, 2026, { insuredCount: '100', perCapitaStandard: '100.00', interest: '0.00', criticalIllnessPremiumPerPerson: '0.00', familyDoctorFee: '0.00', policyAdjustmentExpenditure: '0.00' });
+    const allocation = await approvedAllocation(f, 2026, SMALL_COUNTY);
     expect(allocation.figures.communityPackage).toBe('7225.00');
     const clerk = await f.as(['BUREAU_CLERK'], f.bureau);
     const approver = await f.as(['BUREAU_APPROVER'], f.bureau);
@@ -301,8 +303,7 @@ describe('private designated institutions: total-control monthly payments (SPEC 
   afterAll(() => api.close());
 
   it('pays approved claims up to budget × months / 12 less the 5% deposit, from the private pool, month after month', async () => {
-    // Private pool = B × 15% = 1 275.00.
-    await approvedAllocation(f, 2026, { insuredCount: '100', perCapitaStandard: '100.00', interest: '0.00', criticalIllnessPremiumPerPerson: '0.00', familyDoctorFee: '0.00', policyAdjustmentExpenditure: '0.00' });
+    await approvedAllocation(f, 2026, SMALL_COUNTY);
     const p1 = `${f.county}-PRV-1`;
     const p2 = `${f.county}-PRV-2`;
     for (const code of [p1, p2]) await f.admin.must('POST', '/api/v1/institutions', { code, name: `民营医院 ${code}`, type: 'PRIVATE_DESIGNATED', countyCode: f.county });

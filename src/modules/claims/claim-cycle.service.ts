@@ -32,7 +32,7 @@ import { PolicyParametersService } from '../fund-year/policy-parameters.service'
 import { LedgerService } from '../ledger/ledger.service';
 import { CommunityFundingService } from './community-funding.service';
 import { PassDownService } from './pass-down.service';
-import { ClaimTotals, RECORD_TOTALS_SQL, totals, TotalsRow } from './record-totals';
+import { claimTotals, ClaimTotals, RECORD_TOTALS_SQL, totals, TotalsRow } from './record-totals';
 
 type ClaimRow = { id: number; institution_id: number; institution_code: string; community_id: number | null; county_id: number; period: string; state: MemberClaimState; version: number; cutoff: string; submitted_on: string | null; submitted_by: string | null; late: number; reviewed_by: string | null; declaration_id: number | null };
 type DeclarationRow = {
@@ -183,7 +183,7 @@ export class ClaimCycleService {
         WHERE ${where.sql} ${period ? 'AND c.period = ?' : ''} ${state ? 'AND c.state = ?' : ''} GROUP BY c.id ORDER BY c.period DESC, i.code LIMIT 500`,
       [...where.params, ...(period ? [period] : []), ...(state ? [state] : [])],
     );
-    return rows.map((r) => this.claimViewOf(r, r));
+    return rows.map((r) => this.claimViewOf(r, totals(r)));
   }
 
   /** A claim's records, masked, with their review outcome, a page at a time. */
@@ -299,11 +299,10 @@ export class ClaimCycleService {
   }
 
   private async claimView(manager: EntityManager, row: ClaimRow): Promise<MemberClaimView> {
-    const [t]: TotalsRow[] = await manager.query(`SELECT ${RECORD_TOTALS_SQL} FROM settlement_record r WHERE r.submitter_id = ? AND r.claim_period = ?`, [row.institution_id, row.period]);
-    return this.claimViewOf(row, t);
+    return this.claimViewOf(row, await claimTotals(manager, row.institution_id, row.period));
   }
 
-  private claimViewOf(row: ClaimRow, t: TotalsRow): MemberClaimView {
+  private claimViewOf(row: ClaimRow, t: ClaimTotals): MemberClaimView {
     return {
       id: Number(row.id),
       institutionCode: row.institution_code,
@@ -316,7 +315,7 @@ export class ClaimCycleService {
       late: row.late === 1,
       reviewedBy: row.reviewed_by,
       declarationId: row.declaration_id === null ? null : Number(row.declaration_id),
-      ...totals(t),
+      ...t,
       allowedActions: MEMBER_CLAIM_LIFECYCLE.allowedActions(row.state),
     };
   }

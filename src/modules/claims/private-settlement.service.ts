@@ -14,7 +14,7 @@ import { AuditService } from '../audit/audit.service';
 import { AllocationService } from '../fund-year/allocation.service';
 import { PolicyParametersService } from '../fund-year/policy-parameters.service';
 import { LedgerService } from '../ledger/ledger.service';
-import { RECORD_TOTALS_SQL, totals, TotalsRow } from './record-totals';
+import { claimTotals } from './record-totals';
 
 export interface PrivateBudgetView {
   institutionCode: string;
@@ -107,7 +107,6 @@ export class PrivateSettlementService {
         if (!inst) errors.push({ field: `budgets.${i}.institutionCode`, rule: 'exists', message: `${b.institutionCode} is not an institution of county ${county.code}` });
         else if (inst.type !== 'PRIVATE_DESIGNATED') errors.push({ field: `budgets.${i}.institutionCode`, rule: 'privateInstitution', message: `${b.institutionCode} is not a private designated institution` });
         if (codes.indexOf(b.institutionCode) !== i) errors.push({ field: `budgets.${i}.institutionCode`, rule: 'unique', message: `${b.institutionCode} appears twice` });
-        if (!Money.isValid(b.amount) || Money.of(b.amount).isNegative()) errors.push({ field: `budgets.${i}.amount`, rule: 'amount', message: 'amount must be a non-negative amount in yuan with at most two decimals' });
       });
       if (errors.length) throw new DomainError('VALIDATION_FAILED', 'unprocessable', errors.map((e) => e.message).join('; '), errors);
       const allocation = await this.allocations.inForce(manager, county.id, fundYear);
@@ -166,9 +165,8 @@ export class PrivateSettlementService {
       if (later) throw new DomainError('PERIOD_OUT_OF_ORDER', 'conflict', `${later.period} is already settled: ${claim.period} cannot be settled after a later period`, [{ field: 'id', rule: 'periodOrder', message: later.period }]);
       const [budget]: { amount: string }[] = await manager.query('SELECT amount FROM private_budget WHERE institution_id = ? AND fund_year = ?', [claim.institution_id, fundYear]);
       if (!budget) throw new DomainError('NO_PRIVATE_BUDGET', 'unprocessable', `${claim.code} has no budget for ${fundYear}; the bureau sets it first`, [{ field: 'id', rule: 'budgetSet', message: claim.code }]);
-      const [t]: TotalsRow[] = await manager.query(`SELECT ${RECORD_TOTALS_SQL} FROM settlement_record r WHERE r.submitter_id = ? AND r.claim_period = ?`, [claim.institution_id, claim.period]);
-      const approved = Money.of(totals(t).approved);
-      const [before]: { approved: string; funded: string } [] = await manager.query(
+      const approved = Money.of((await claimTotals(manager, claim.institution_id, claim.period)).approved);
+      const [before]: { approved: string; funded: string }[] = await manager.query(
         'SELECT COALESCE(SUM(approved), 0) AS approved, COALESCE(SUM(funded), 0) AS funded FROM private_payment WHERE institution_id = ? AND fund_year = ?',
         [claim.institution_id, fundYear],
       );

@@ -1,3 +1,4 @@
+import { EntityManager } from 'typeorm';
 import { Money } from '../../domain/money';
 
 /**
@@ -38,3 +39,9 @@ export function totals(row: TotalsRow | undefined): ClaimTotals {
   };
 }
 
+
+/** The totals of one unit's claim for a period. */
+export async function claimTotals(manager: EntityManager, institutionId: number, period: string): Promise<ClaimTotals> {
+  const [row]: TotalsRow[] = await manager.query(`SELECT ${RECORD_TOTALS_SQL} FROM settlement_record r WHERE r.submitter_id = ? AND r.claim_period = ?`, [institutionId, period]);
+  return totals(row);
+}
