@@ -352,3 +352,49 @@ describe('private designated institutions: total-control monthly payments (SPEC 
     expect((await hospital.must('GET', '/api/v1/private-payments')).map((p: { period: string }) => p.period)).toEqual(['2026-11', '2026-10']);
   });
 });
+
+describe('the quarterly advance mode (按季度预拨, SPEC §4)', () => {
+  let api: RunningApi;
+  let f: CommunityFixture;
+  let clock: BusinessClock;
+
+  beforeAll(async () => {
+    api = await startApi();
+    clock = api.app.get(BusinessClock);
+    clock.fix('2026-10-31');
+    f = await createCommunityFixture(api, 1);
+  });
+  afterAll(() => api.close());
+
+  it('advances a share of M/4 once per quarter and offsets approved months against it before drawing cash', async () => {
+    await approvedAllocation(f, 2026, SMALL_COUNTY);
+    const clerk = await f.as(['BUREAU_CLERK'], f.bureau);
+    const approver = await f.as(['BUREAU_APPROVER'], f.bureau);
+    const lead = await f.as(['LEAD_FINANCE'], f.lead);
+    const township = await f.as(['MEMBER_CLERK'], f.townships[0]);
+    const params = await clerk.must('GET', `/api/v1/counties/${f.county}/policy-parameters/2026`);
+    await clerk.must('PUT', `/api/v1/counties/${f.county}/policy-parameters/2026`, { version: params.version, quarterlyAdvanceRate: '0.4' });
+    const advance = await clerk.must('POST', `/api/v1/communities/${f.community}/quarterly-advances`, { fundYear: 2026, quarter: 4, paidOn: '2026-10-09' });
+    expect(advance).toMatchObject({ amount: '722.50', rate: '0.4' }); // 7 225.00 / 4 × 0.4
+    expect(await clerk.must('POST', `/api/v1/communities/${f.community}/quarterly-advances`, { fundYear: 2026, quarter: 4, paidOn: '2026-10-09' })).toMatchObject({ id: advance.id, amount: '722.50' });
+
+    await township.must('POST', '/api/v1/settlement-records', { records: [record('A-1', f.townships[0], '600.00'), record('A-2', f.townships[0], '400.00')] });
+    const claim = (await township.must('GET', '/api/v1/member-claims?period=2026-10'))[0];
+    const submitted = await township.must('POST', `/api/v1/member-claims/${claim.id}/submit`, { version: claim.version });
+    await lead.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, { version: submitted.version });
+    clock.fix('2026-11-04');
+    const declared = await lead.must('POST', `/api/v1/communities/${f.community}/declarations`, { period: '2026-10' });
+    const reviewed = await clerk.must('POST', `/api/v1/declarations/${declared.id}/complete-review`, { version: declared.version });
+    const approved = await approver.must('POST', `/api/v1/declarations/${declared.id}/approve`, { version: reviewed.version });
+    expect(approved).toMatchObject({ approved: '1000.00', funded: '1000.00', advanceOffset: '722.50', cash: '277.50', unfunded: '0.00' });
+    await clerk.must('POST', `/api/v1/declarations/${declared.id}/disbursement`, { version: approved.version, disbursedOn: '2026-11-04', reference: 'BK-2' });
+    expect((await lead.must('GET', `/api/v1/pass-downs?declarationId=${declared.id}`)).map((p: { amount: string }) => p.amount)).toEqual(['1000.00']);
+
+    const ledger = await clerk.must('GET', `/api/v1/counties/${f.county}/ledger/2026/accounts`);
+    const balance = (code: string) => ledger.accounts.find((a: { code: string }) => a.code === code)?.balance;
+    expect(balance(`LEAD_ADVANCE:${f.community}`)).toBe('0.00');
+    expect(balance(`COMMUNITY_HELD:${f.community}`)).toBe('1000.00');
+    expect(balance(`COMMUNITY_PACKAGE:${f.community}`)).toBe('6225.00');
+    expect((await lead.must('GET', `/api/v1/communities/${f.community}/periods/2026-10/summary`)).reconciled).toBe(true);
+  });
+});
