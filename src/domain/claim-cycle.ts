@@ -96,6 +96,11 @@ export function nextPeriod(period: string): string {
   return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
 }
 
+export function previousPeriod(period: string): string {
+  const [y, m] = period.split('-').map(Number);
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+}
+
 export function periodOf(date: IsoDate): string {
   return date.slice(0, 7);
 }
@@ -112,6 +117,16 @@ export function monthOf(period: string): number {
 export function quarterOf(period: string): number {
   return Math.ceil(monthOf(period) / 3);
 }
+
+/** First and last day of a quarter of a fund year. */
+export function quarterDates(fundYear: number, quarter: number): { first: IsoDate; last: IsoDate } {
+  const first = `${fundYear}-${String((quarter - 1) * 3 + 1).padStart(2, '0')}-01`;
+  const last = new Date(Date.UTC(fundYear, quarter * 3, 0)).toISOString().slice(0, 10);
+  return { first, last };
+}
+
+/** Declarations whose approved claims the bureau has funded (SPEC §4 steps 4–5). */
+export const FUNDED_DECLARATION_STATES: readonly DeclarationState[] = ['APPROVED', 'DISBURSED'];
 
 export type ClaimPeriodAssignment = { period: string; rolledOver: boolean } | { closed: true; message: string };
 

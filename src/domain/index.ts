@@ -15,3 +15,8 @@ export * from './ledger';
 export * from './institution-registry';
 export * from './access-policy';
 export * from './audit-chain';
+export * from './fund-monitoring';
+export * from './year-end-settlement';
+export * from './cycle-schedule';
+export * from './performance-assessment';
+export * from './fund-analysis';

@@ -20,8 +20,22 @@ export const ACCOUNTS = {
 /** 医共体打包资金 of one community. */
 export const communityPackageAccount = (communityCode: string) => `COMMUNITY_PACKAGE:${communityCode}`;
 
+/** Year-end accounts (SPEC §7). */
+export const YEAR_END_ACCOUNTS = {
+  /** Passes every year-end movement of a community; zero once the year is posted. */
+  clearing: (communityCode: string) => `YEAR_END_CLEARING:${communityCode}`,
+  /** What the community owes a unit after the year end (paid with the next pass-down). */
+  due: (institutionCode: string) => `YEAR_END_DUE:${institutionCode}`,
+  /** What a unit owes after the year end, offset against next year: runs negative by design. */
+  receivable: (institutionCode: string) => `YEAR_END_RECEIVABLE:${institutionCode}`,
+} as const;
+
+/**
+ * Only two kinds of account run negative: the fund sources (money flows in from outside) and a
+ * unit's year-end receivable (what it owes, offset against next year; SPEC §7).
+ */
 export function mayGoNegative(account: string): boolean {
-  return account === ACCOUNTS.fundSource;
+  return account === ACCOUNTS.fundSource || account.startsWith(YEAR_END_ACCOUNTS.receivable(''));
 }
 
 export interface TransferSpec {

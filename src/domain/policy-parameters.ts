@@ -25,6 +25,12 @@ export interface PolicyParameters {
   burnWarning: string;
   burnAlarm: string;
   paymentCapacityWarningMonths: string; // 可支付月数
+  surplusPrimaryWeight: string; // 结余留用: primary units' consumption weighted ×1.5 in the default proposal
+  attributeOutOfCountyToLead: string; // 1: out-of-county spending counts as the lead unit's consumption at year end; 0: shared through O
+  reapportionFloorShortfall: string; // 1: an overspent year moves primary units' shares to the others until the floor is met; 0: report the violation
+  privateSurplusRewardRate: string; // private institution within budget: share of the unspent budget paid as a reward
+  privateOverspendShareRate: string; // private institution over budget: share of the overspend the bureau bears …
+  privateOverspendLimitRate: string; // … within this share of the budget
 }
 
 export type PolicyParameterName = keyof PolicyParameters;
@@ -48,13 +54,19 @@ export function defaultPolicyParameters(fundYear: number): PolicyParameters {
     burnWarning: '1.10',
     burnAlarm: '1.20',
     paymentCapacityWarningMonths: '3',
+    surplusPrimaryWeight: '1.5',
+    attributeOutOfCountyToLead: '0',
+    reapportionFloorShortfall: '0',
+    privateSurplusRewardRate: '0.5',
+    privateOverspendShareRate: '0.5',
+    privateOverspendLimitRate: '0.10',
   };
 }
 
-const RATES: PolicyParameterName[] = ['adjustmentReserveRate', 'communityBaseShareRate', 'increasePoolRate', 'privatePoolRate', 'primaryFloorRate', 'qualityDepositRate', 'privateQualityDepositRate', 'quarterlyAdvanceRate'];
+const RATES: PolicyParameterName[] = ['adjustmentReserveRate', 'communityBaseShareRate', 'increasePoolRate', 'privatePoolRate', 'primaryFloorRate', 'qualityDepositRate', 'privateQualityDepositRate', 'quarterlyAdvanceRate', 'privateSurplusRewardRate', 'privateOverspendShareRate', 'privateOverspendLimitRate'];
 const DAYS: PolicyParameterName[] = ['memberCutoffDay', 'declarationDay'];
 const COUNTS: PolicyParameterName[] = ['passDownWorkingDays', 'bureauPaymentWorkingDays'];
-const RATIOS: PolicyParameterName[] = ['burnWatch', 'burnWarning', 'burnAlarm', 'paymentCapacityWarningMonths'];
+const RATIOS: PolicyParameterName[] = ['burnWatch', 'burnWarning', 'burnAlarm', 'paymentCapacityWarningMonths', 'surplusPrimaryWeight'];
 export const POLICY_PARAMETER_NAMES = Object.keys(defaultPolicyParameters(2021)) as PolicyParameterName[];
 
 function decimal(value: string): Dec | null {
@@ -76,6 +88,8 @@ export function validatePolicyParameters(p: PolicyParameters): PolicyParameters 
     if (DAYS.includes(name) && (!v.isInteger() || v.lt(1) || v.gt(28))) errors.push({ field: name, rule: 'dayOfMonth', message: `${name} must be a day from 1 to 28` });
     if (COUNTS.includes(name) && (!v.isInteger() || v.lt(1) || v.gt(60))) errors.push({ field: name, rule: 'workingDays', message: `${name} must be 1 to 60 working days` });
     if (RATIOS.includes(name) && v.isZero()) errors.push({ field: name, rule: 'positive', message: `${name} must be positive` });
+    if (name === 'surplusPrimaryWeight' && v.lt(1)) errors.push({ field: name, rule: 'atLeastOne', message: 'the surplus proposal must tilt towards primary institutions: weight at least 1' });
+    if ((name === 'attributeOutOfCountyToLead' || name === 'reapportionFloorShortfall') && !v.eq(0) && !v.eq(1)) errors.push({ field: name, rule: 'zeroOrOne', message: `${name} is 1 (the lead unit's) or 0 (shared)` });
   }
   if (errors.length === 0) {
     const shares = value('communityBaseShareRate')!.plus(value('increasePoolRate')!).plus(value('privatePoolRate')!);
