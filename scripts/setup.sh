@@ -27,7 +27,7 @@ fi
 bash scripts/ensure-services.sh
 
 # Compiled JavaScript for the API, the worker and the migration CLI.
-if [ ! -f dist/src/main.js ] || [ -n "$(find src migrations tsconfig.json tsconfig.build.json -newer dist/src/main.js -print -quit 2>/dev/null)" ]; then
+if [ ! -f dist/src/main.js ] || [ -n "$(find src migrations bench tsconfig.json tsconfig.build.json -newer dist/src/main.js -print -quit 2>/dev/null)" ]; then
   say "compiling"
   rm -rf dist
   npx tsc -p tsconfig.build.json

@@ -7,6 +7,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
+import { mountQueueDashboard } from './queue/queue-dashboard';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { HttpExceptionFilter } from './common/http-exception.filter';
@@ -54,6 +55,7 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
       .build(),
   );
   SwaggerModule.setup(config.http.swaggerPath, app, document, { jsonDocumentUrl: `${config.http.swaggerPath}/openapi.json` });
+  await mountQueueDashboard(app);
   await app.init();
   await assertSchemaCurrent(app);
   REGISTERED_ROUTES.set(app, routes);

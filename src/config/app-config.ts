@@ -57,6 +57,30 @@ class Environment {
   @IsInt() @Min(1) @Max(64)
   WORKER_CONCURRENCY: number = 4;
 
+  /** How long a worker holds a job before another worker may take it up (after a crash or kill). */
+  @IsInt() @Min(1000) @Max(600_000)
+  QUEUE_LOCK_MS: number = 30_000;
+
+  /** How often a worker looks for jobs whose worker stopped. */
+  @IsInt() @Min(500) @Max(600_000)
+  QUEUE_STALLED_CHECK_MS: number = 30_000;
+
+  /** How often the worker enqueues outbox rows that Redis does not hold. */
+  @IsInt() @Min(200) @Max(3_600_000)
+  OUTBOX_SWEEP_MS: number = 10_000;
+
+  /** Creates the cycle schedules (BullMQ job schedulers) when the worker starts. */
+  @IsBoolean()
+  SCHEDULES_ENABLED: boolean = true;
+
+  /** Overrides of cycle schedules: "cycle=cron;cycle=off" (six-field cron, Asia/Shanghai). */
+  @Matches(/^([a-z-]+=[^;=]+)?(;[a-z-]+=[^;=]+)*$/, { message: 'CYCLE_SCHEDULES must be "cycle=cron;cycle=off"' })
+  CYCLE_SCHEDULES: string = '';
+
+  /** Pause between year-end transfers while posting, to spare the ledger at busy hours. */
+  @IsInt() @Min(0) @Max(10_000)
+  YEAR_END_POSTING_THROTTLE_MS: number = 0;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 
@@ -98,18 +122,29 @@ class Environment {
 const NUMERIC = new Set([
   'PORT', 'BODY_LIMIT_BYTES', 'DB_PORT', 'DB_POOL_SIZE', 'REDIS_PORT', 'REDIS_DB', 'WORKER_CONCURRENCY', 'IMPORT_SYNC_MAX_ROWS',
   'ACCESS_TOKEN_TTL_SECONDS', 'REFRESH_TOKEN_TTL_SECONDS', 'INTAKE_SYNC_MAX_ROWS', 'RATE_LIMIT_PER_MINUTE', 'LOGIN_RATE_LIMIT_PER_MINUTE',
+  'QUEUE_LOCK_MS', 'QUEUE_STALLED_CHECK_MS', 'OUTBOX_SWEEP_MS', 'YEAR_END_POSTING_THROTTLE_MS',
 ]);
 /** Used only outside production, so that the demo and tests run without set-up; production must set its own. */
 const DEVELOPMENT_JWT_SECRET = 'development-only-secret-never-use-in-production';
 const DEVELOPMENT_INSURED_ID_KEY = 'development-only-insured-id-key-never-use-in-production';
-const BOOLEAN = new Set(['LOG_PRETTY']);
+const BOOLEAN = new Set(['LOG_PRETTY', 'SCHEDULES_ENABLED']);
 
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
   http: { host: string; port: number; publicUrl: string; bodyLimitBytes: number; corsOrigins: string[]; swaggerPath: string };
   db: { host: string; port: number; user: string; password: string; name: string; poolSize: number };
   redis: { host: string; port: number; password?: string; db: number };
-  queue: { prefix: string; concurrency: number };
+  queue: {
+    prefix: string;
+    concurrency: number;
+    lockMs: number;
+    stalledCheckMs: number;
+    outboxSweepMs: number;
+    schedulesEnabled: boolean;
+    /** Cycle name → six-field cron pattern or "off". */
+    scheduleOverrides: Record<string, string>;
+    yearEndPostingThrottleMs: number;
+  };
   log: { level: string; pretty: boolean };
   registry: { importSyncMaxRows: number };
   intake: { syncMaxRows: number };
@@ -155,7 +190,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     db: { host: e.DB_HOST, port: e.DB_PORT, user: e.DB_USER, password: e.DB_PASSWORD, name: e.DB_NAME, poolSize: e.DB_POOL_SIZE },
     redis: { host: e.REDIS_HOST, port: e.REDIS_PORT, password: e.REDIS_PASSWORD || undefined, db: e.REDIS_DB },
-    queue: { prefix: e.QUEUE_PREFIX, concurrency: e.WORKER_CONCURRENCY },
+    queue: {
+      prefix: e.QUEUE_PREFIX,
+      concurrency: e.WORKER_CONCURRENCY,
+      lockMs: e.QUEUE_LOCK_MS,
+      stalledCheckMs: e.QUEUE_STALLED_CHECK_MS,
+      outboxSweepMs: e.OUTBOX_SWEEP_MS,
+      schedulesEnabled: e.SCHEDULES_ENABLED,
+      scheduleOverrides: Object.fromEntries(e.CYCLE_SCHEDULES.split(';').filter(Boolean).map((pair) => pair.split('=').map((s) => s.trim()) as [string, string])),
+      yearEndPostingThrottleMs: e.YEAR_END_POSTING_THROTTLE_MS,
+    },
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
     registry: { importSyncMaxRows: e.IMPORT_SYNC_MAX_ROWS },
     intake: { syncMaxRows: e.INTAKE_SYNC_MAX_ROWS },

@@ -3,7 +3,9 @@ import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type { Job } from 'bullmq';
 import { runInContext } from '../common/request-context';
 import { JOB_HANDLER } from './job-handler.decorator';
+import { JobRunsService } from './job-runs.service';
 import { JOB_NAMES, JobName, JobPayloads } from './jobs';
+import { OutboxService } from './outbox.service';
 
 type Handler = (payload: JobPayloads[JobName], job: Job) => Promise<unknown>;
 
@@ -19,6 +21,8 @@ export class JobDispatcher implements OnModuleInit {
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
+    private readonly runs: JobRunsService,
+    private readonly outbox: OutboxService,
   ) {}
 
   onModuleInit(): void {
@@ -47,11 +51,25 @@ export class JobDispatcher implements OnModuleInit {
     return [...this.handlers.keys()];
   }
 
-  dispatch(job: Job): Promise<unknown> {
+  /** Runs a job's handler, recording the run; a finished job completes its outbox row. */
+  async dispatch(job: Job): Promise<unknown> {
     const handler = this.handlers.get(job.name as JobName);
     if (!handler) throw new Error(`no handler for job ${job.name}`);
     // Request ids are at most 64 characters; the tail of a job id is its distinctive part.
     const requestId = `job:${job.id}`.slice(-64);
-    return runInContext({ requestId, actor: 'system:worker', actorInstitution: null }, () => handler(job.data, job));
+    const runId = await this.runs.start(job);
+    try {
+      const result = await runInContext({ requestId, actor: 'system:worker', actorInstitution: null }, () => handler(job.data, job));
+      await this.runs.finish(runId, 'DONE', result);
+      await this.outbox.complete(job.id!);
+      return result;
+    } catch (err) {
+      await this.runs.finish(runId, 'FAILED', null, err instanceof Error ? err.message : String(err)).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  markStalled(jobId: string): Promise<void> {
+    return this.runs.markStalled(jobId);
   }
 }

@@ -1,4 +1,5 @@
 import type { JobsOptions } from 'bullmq';
+import type { CycleName } from '../domain/cycle-schedule';
 
 /**
  * Every queue, job name, payload type and job option of the service, in one place.
@@ -7,6 +8,8 @@ import type { JobsOptions } from 'bullmq';
 export const QUEUES = {
   registry: 'registry',
   intake: 'intake',
+  cycles: 'cycles',
+  notify: 'notify',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -15,6 +18,14 @@ export interface JobPayloads {
   'registry.import-institutions': { importId: string };
   /** Checks and stores a settlement-record file too large to take within the request. */
   'intake.process-upload': { uploadId: string };
+  /** A schedule fired: works out the cycle's period from the business date and queues one run per scope. */
+  'cycle.tick': { cycle: CycleName };
+  /** One cycle for one period and scope (a county or community code); its result is kept in MySQL. */
+  'cycle.run': { cycle: CycleName; period: string; scope: string };
+  /** Delivers a notification to its institution's webhook, retried with backoff. */
+  'notify.webhook': { notificationId: number };
+  /** Posts an approved year-end settlement to the ledger, transfer by transfer, resumable. */
+  'yearend.post': { settlementId: number };
 }
 export type JobName = keyof JobPayloads;
 
@@ -37,6 +48,26 @@ export const JOBS: { [K in JobName]: JobDefinition<K> } = {
     queue: QUEUES.intake,
     jobId: (p) => `intake.process-upload.${p.uploadId}`,
     options: { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, ...KEEP },
+  },
+  'cycle.tick': {
+    queue: QUEUES.cycles,
+    jobId: (p) => `cycle.tick.${p.cycle}`,
+    options: { attempts: 5, backoff: { type: 'exponential', delay: 5000 }, ...KEEP },
+  },
+  'cycle.run': {
+    queue: QUEUES.cycles,
+    jobId: (p) => `cycle.run.${p.cycle}.${p.period}.${p.scope}`,
+    options: { attempts: 8, backoff: { type: 'exponential', delay: 5000 }, ...KEEP },
+  },
+  'notify.webhook': {
+    queue: QUEUES.notify,
+    jobId: (p) => `notify.webhook.${p.notificationId}`,
+    options: { attempts: 10, backoff: { type: 'exponential', delay: 5000 }, ...KEEP },
+  },
+  'yearend.post': {
+    queue: QUEUES.cycles,
+    jobId: (p) => `yearend.post.${p.settlementId}`,
+    options: { attempts: 8, backoff: { type: 'exponential', delay: 5000 }, ...KEEP },
   },
 };
 

@@ -19,9 +19,12 @@ export abstract class QueueProcessor extends WorkerHost implements OnApplication
     super();
   }
 
-  // The worker exists once every module has initialised.
+  // The worker exists once every module has initialised; it is created with `autorun: false`
+  // so that the configured lock and stalled-job check apply from its first job.
   onApplicationBootstrap(): void {
     this.worker.concurrency = this.config.queue.concurrency;
+    Object.assign(this.worker.opts, { lockDuration: this.config.queue.lockMs, lockRenewTime: Math.floor(this.config.queue.lockMs / 2), stalledInterval: this.config.queue.stalledCheckMs });
+    this.worker.run().catch((err: unknown) => this.logger.error(`worker stopped: ${err instanceof Error ? err.message : String(err)}`));
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -37,6 +40,12 @@ export abstract class QueueProcessor extends WorkerHost implements OnApplication
     const attempts = job?.opts.attempts ?? 1;
     const final = !job || job.attemptsMade >= attempts;
     this.logger[final ? 'error' : 'warn'](`job ${job?.name} ${job?.id} failed (attempt ${job?.attemptsMade}/${attempts}${final ? ', giving up' : ', will retry'}): ${error.message}`);
+  }
+
+  @OnWorkerEvent('stalled')
+  onStalled(jobId: string): void {
+    this.logger.warn(`job ${jobId} stalled (its worker stopped); it runs again`);
+    void this.dispatcher.markStalled(jobId).catch(() => undefined);
   }
 
   @OnWorkerEvent('completed')

@@ -2,6 +2,8 @@ import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { JobProducer } from './job-producer';
+import { JobRunsService } from './job-runs.service';
+import { OutboxService } from './outbox.service';
 import { QUEUES } from './jobs';
 
 /** BullMQ connection and queues, shared by the API (producer) and the worker (consumer). */
@@ -17,7 +19,7 @@ import { QUEUES } from './jobs';
     }),
     BullModule.registerQueue(...Object.values(QUEUES).map((name) => ({ name }))),
   ],
-  providers: [JobProducer],
-  exports: [BullModule, JobProducer],
+  providers: [JobProducer, OutboxService, JobRunsService],
+  exports: [BullModule, JobProducer, OutboxService, JobRunsService],
 })
 export class QueueModule {}

@@ -1,20 +1,26 @@
 import { Processor } from '@nestjs/bullmq';
-import { Inject } from '@nestjs/common';
+import { Inject, Type } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { JobDispatcher } from './job-dispatcher';
-import { QUEUES } from './jobs';
+import { QueueName, QUEUES } from './jobs';
 import { QueueProcessor } from './queue-processor.base';
 
-@Processor(QUEUES.registry)
-export class RegistryQueueProcessor extends QueueProcessor {
-  constructor(dispatcher: JobDispatcher, @Inject(APP_CONFIG) config: AppConfig) {
-    super(dispatcher, config);
+/**
+ * The consumer of one queue. Workers are created with `autorun: false` and started by the base
+ * class once the configured lock and stalled-job check are set.
+ */
+function consumerOf(queue: QueueName, name: string): Type<QueueProcessor> {
+  @Processor(queue, { autorun: false })
+  class Consumer extends QueueProcessor {
+    constructor(dispatcher: JobDispatcher, @Inject(APP_CONFIG) config: AppConfig) {
+      super(dispatcher, config);
+    }
   }
+  Object.defineProperty(Consumer, 'name', { value: name });
+  return Consumer;
 }
 
-@Processor(QUEUES.intake)
-export class IntakeQueueProcessor extends QueueProcessor {
-  constructor(dispatcher: JobDispatcher, @Inject(APP_CONFIG) config: AppConfig) {
-    super(dispatcher, config);
-  }
-}
+export const RegistryQueueProcessor = consumerOf(QUEUES.registry, 'RegistryQueueProcessor');
+export const IntakeQueueProcessor = consumerOf(QUEUES.intake, 'IntakeQueueProcessor');
+export const CyclesQueueProcessor = consumerOf(QUEUES.cycles, 'CyclesQueueProcessor');
+export const NotifyQueueProcessor = consumerOf(QUEUES.notify, 'NotifyQueueProcessor');

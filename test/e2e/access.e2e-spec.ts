@@ -63,16 +63,25 @@ describe('who may do what', () => {
       "INSERT INTO private_payment (claim_id, institution_id, county_id, fund_year, period, state, annual_budget, approved, approved_to_date, cumulative_cap, funded, deposit, cash, unfunded_to_date, approved_by) VALUES (?, ?, ?, 2026, '2026-09', 'APPROVED', 0, 0, 0, 0, 0, 0, 0, 0, 'x')",
       [claim.insertId, ids.township, ids.county],
     );
+    const analysis = await api.dataSource.query("INSERT INTO fund_analysis (community_id, county_id, fund_year, quarter, state, content) VALUES (?, ?, 2026, 3, 'DRAFT', '{}')", [ids.community, ids.county]);
+    const notification = await api.dataSource.query("INSERT INTO notification (institution_id, kind, severity, dedup_key, subject_type, subject_id, message) VALUES (?, 'PASS_DOWN_OVERDUE', 'WARNING', ?, 'passDown', '1', 'x')", [ids.township, `access.${a.county}`]);
+    const yearEnd = await api.dataSource.query("INSERT INTO year_end_settlement (county_id, fund_year, state, options, summary, drafted_by, drafted_at) VALUES (?, 2025, 'DRAFT', '{}', ?, 'x', CURRENT_TIMESTAMP(3))", [
+      ids.county,
+      JSON.stringify({ options: {}, communities: [], privateInstitutions: { count: 0, balanceDue: '0.00' }, pendingDeclarations: [], records: 0, transfers: [] }),
+    ]);
     Object.assign(samples, {
+      '/api/v1/fund-analyses/:id': { id: String(analysis.insertId) },
       '/api/v1/member-claims/:id': { id: String(claim.insertId) },
       '/api/v1/declarations/:id': { id: String(declaration.insertId) },
       '/api/v1/pass-downs/:id': { id: String(passDown.insertId) },
       '/api/v1/holds/:id': { id: String(hold.insertId) },
       '/api/v1/private-payments/:id': { id: String(privatePayment.insertId) },
-      '/api/v1/communities/:communityCode': { communityCode: a.community, period: '2026-09' },
+      '/api/v1/notifications/:id': { id: String(notification.insertId) },
+      '/api/v1/year-end-settlements/:id': { id: String(yearEnd.insertId) },
+      '/api/v1/communities/:communityCode': { communityCode: a.community, period: '2026-09', fundYear: '2026' },
       '/api/v1/settlement-records/uploads/:id': { id: upload.body.id },
       '/api/v1/institutions/imports/:id': { id: queued.body.id },
-      '/api/v1/institutions/:code': { code: a.townships[0] },
+      '/api/v1/institutions/:code': { code: a.townships[0], fundYear: '2025' },
       '/api/v1/counties/:countyCode': { countyCode: a.county, fundYear: '2021', period: '2021-03' },
       '/api/v1/counties/:code': { code: a.county },
       '/api/v1/communities/:code': { code: a.community },

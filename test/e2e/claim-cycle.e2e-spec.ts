@@ -1,10 +1,8 @@
 import { BusinessClock } from '../../src/common/business-clock';
 import { Money } from '../../src/domain/money';
-import { approvedAllocation, CommunityFixture, createCommunityFixture } from '../support/registry-fixtures';
+import { approvedAllocation, CommunityFixture, createCommunityFixture, SMALL_COUNTY } from '../support/registry-fixtures';
 import { ApiClient, RunningApi, startApi } from '../support/test-app';
 
-/** F = 10 000.00, A = 1 500.00, B = 8 500.00 → M = 6 502.50 + 722.50 = 7 225.00; private pool 1 275.00. */
-const SMALL_COUNTY = { insuredCount: '100', perCapitaStandard: '100.00', interest: '0.00', criticalIllnessPremiumPerPerson: '0.00', familyDoctorFee: '0.00', policyAdjustmentExpenditure: '0.00' };
 
 const sum = (xs: string[]) => Money.sum(xs.map((x) => Money.of(x))).toString();
 
@@ -218,183 +216,167 @@ describe('closed claim periods (SPEC §4 step 1, §11)', () => {
   });
 });
 
-describe('the package cap, out-of-county settlements, the quality deposit and disbursement holds (SPEC §4)', () => {
+describe('the package, private institutions and the quarterly advance (SPEC §4), one API', () => {
   let api: RunningApi;
-  let f: CommunityFixture;
   let clock: BusinessClock;
 
   beforeAll(async () => {
     api = await startApi();
     clock = api.app.get(BusinessClock);
-    clock.fix('2026-10-31');
-    f = await createCommunityFixture(api, 1);
   });
   afterAll(() => api.close());
 
-  it('funds no more than M in total, records the rest as unfunded, withholds the deposit and waits for a hold to be lifted', async () => {
-    const allocation = await approvedAllocation(f, 2026, SMALL_COUNTY);
-    expect(allocation.figures.communityPackage).toBe('7225.00');
-    const clerk = await f.as(['BUREAU_CLERK'], f.bureau);
-    const approver = await f.as(['BUREAU_APPROVER'], f.bureau);
-    const lead = await f.as(['LEAD_FINANCE'], f.lead);
-    const township = await f.as(['MEMBER_CLERK'], f.townships[0]);
-    const params = await clerk.must('GET', `/api/v1/counties/${f.county}/policy-parameters/2026`);
-    await clerk.must('PUT', `/api/v1/counties/${f.county}/policy-parameters/2026`, { version: params.version, qualityDepositRate: '0.05' });
-    expect((await clerk.post(`/api/v1/communities/${f.community}/quarterly-advances`, { fundYear: 2026, quarter: 4, paidOn: '2026-10-09' })).body.code).toBe('ADVANCE_MODE_OFF');
-
-    // Out-of-county settlements count against M.
-    const ooc = (id: string, fundPaid: string) => ({ externalId: id, hospitalName: '昆明医科大学第一附属医院', insuredId: `53292719800101${id.slice(-4)}`, settlementDate: '2026-10-12', totalCost: '5000.00', fundPaid });
-    const bad = await clerk.post(`/api/v1/communities/${f.community}/out-of-county-settlements`, { period: '2026-10', records: [ooc('OC-0001', '3000.00'), ooc('OC-0002', '5000.01')] });
-    expect(bad.status).toBe(422);
-    expect(bad.body.details).toEqual([expect.objectContaining({ row: 2, field: 'fundPaid', rule: 'notAboveTotal' })]);
-    const batch = { period: '2026-10', records: [ooc('OC-0001', '3000.00'), ooc('OC-0002', '3800.00')] };
-    expect(await clerk.must('POST', `/api/v1/communities/${f.community}/out-of-county-settlements`, batch)).toMatchObject({ stored: 2, total: '6800.00', funded: '6800.00', unfunded: '0.00' });
-    expect(await clerk.must('POST', `/api/v1/communities/${f.community}/out-of-county-settlements`, batch)).toMatchObject({ stored: 0, duplicates: 2 });
-
-    // A month approved at 600.00 finds only 425.00 left of M.
-    await township.must('POST', '/api/v1/settlement-records', { records: [record('C-1', f.townships[0], '350.00'), record('C-2', f.townships[0], '250.00')] });
-    const claim = (await township.must('GET', '/api/v1/member-claims?period=2026-10'))[0];
-    await township.must('POST', `/api/v1/member-claims/${claim.id}/submit`, { version: claim.version });
-    const submitted = await lead.must('GET', `/api/v1/member-claims/${claim.id}`);
-    await lead.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, { version: submitted.version });
-    clock.fix('2026-11-06');
-    const declared = await lead.must('POST', `/api/v1/communities/${f.community}/declarations`, { period: '2026-10' });
-    expect(declared).toMatchObject({ deadline: '2026-11-05', late: true });
-    const reviewed = await clerk.must('POST', `/api/v1/declarations/${declared.id}/complete-review`, { version: declared.version });
-    const approved = await approver.must('POST', `/api/v1/declarations/${declared.id}/approve`, { version: reviewed.version });
-    expect(approved).toMatchObject({ approved: '600.00', funded: '425.00', unfunded: '175.00', deposit: '21.25', cash: '403.75' });
-    // Approving again changes nothing.
-    expect(await approver.must('POST', `/api/v1/declarations/${declared.id}/approve`, { version: reviewed.version })).toMatchObject({ version: approved.version, funded: '425.00' });
-
-    // A hold suspends the disbursement until lifted.
-    const hold = await clerk.must('POST', `/api/v1/communities/${f.community}/holds`, { reason: '评审整改逾期未完成' });
-    const held = await clerk.post(`/api/v1/declarations/${declared.id}/disbursement`, { version: approved.version, disbursedOn: '2026-11-06', reference: 'BK-1' });
-    expect(held.status).toBe(409);
-    expect(held.body.code).toBe('DISBURSEMENT_HELD');
-    await approver.must('POST', `/api/v1/holds/${hold.id}/lift`, { version: hold.version, note: '已整改' });
-    const disbursed = await clerk.must('POST', `/api/v1/declarations/${declared.id}/disbursement`, { version: approved.version, disbursedOn: '2026-11-06', reference: 'BK-1' });
-    expect(disbursed.state).toBe('DISBURSED');
-    const passDowns = await lead.must('GET', `/api/v1/pass-downs?declarationId=${declared.id}`);
-    expect(passDowns.map((p: { payeeCode: string; amount: string }) => [p.payeeCode, p.amount])).toEqual([[f.townships[0], '403.75']]);
-
-    const ledger = await clerk.must('GET', `/api/v1/counties/${f.county}/ledger/2026/accounts`);
-    const balance = (code: string) => ledger.accounts.find((a: { code: string }) => a.code === code)?.balance;
-    expect(ledger.reconciled).toBe(true);
-    expect(balance(`COMMUNITY_PACKAGE:${f.community}`)).toBe('0.00');
-    expect(balance(`OUT_OF_COUNTY:${f.community}`)).toBe('6800.00');
-    expect(balance(`QUALITY_DEPOSIT:${f.community}`)).toBe('21.25');
-    expect(balance(`COMMUNITY_HELD:${f.community}`)).toBe('403.75');
-    const summary = await lead.must('GET', `/api/v1/communities/${f.community}/periods/2026-10/summary`);
-    expect(summary).toMatchObject({ funded: '425.00', unfunded: '175.00', deposit: '21.25', disbursed: '403.75', outstanding: { atBureau: '0.00', atLeadUnit: '403.75' }, outOfCounty: { records: 2, funded: '6800.00' }, reconciled: true });
-  });
-});
-
-describe('private designated institutions: total-control monthly payments (SPEC §4, 总额控制结算)', () => {
-  let api: RunningApi;
-  let f: CommunityFixture;
-  let clock: BusinessClock;
-
-  beforeAll(async () => {
-    api = await startApi();
-    clock = api.app.get(BusinessClock);
+  /** A fresh county with one township, the business date at the end of October 2026. */
+  async function community(): Promise<CommunityFixture> {
     clock.fix('2026-10-31');
-    f = await createCommunityFixture(api, 1);
+    return createCommunityFixture(api, 1);
+  }
+
+  describe('the package cap, out-of-county settlements, the quality deposit and disbursement holds (SPEC §4)', () => {
+    it('funds no more than M in total, records the rest as unfunded, withholds the deposit and waits for a hold to be lifted', async () => {
+      const f = await community();
+      const allocation = await approvedAllocation(f, 2026, SMALL_COUNTY);
+      expect(allocation.figures.communityPackage).toBe('7225.00');
+      const clerk = await f.as(['BUREAU_CLERK'], f.bureau);
+      const approver = await f.as(['BUREAU_APPROVER'], f.bureau);
+      const lead = await f.as(['LEAD_FINANCE'], f.lead);
+      const township = await f.as(['MEMBER_CLERK'], f.townships[0]);
+      const params = await clerk.must('GET', `/api/v1/counties/${f.county}/policy-parameters/2026`);
+      await clerk.must('PUT', `/api/v1/counties/${f.county}/policy-parameters/2026`, { version: params.version, qualityDepositRate: '0.05' });
+      expect((await clerk.post(`/api/v1/communities/${f.community}/quarterly-advances`, { fundYear: 2026, quarter: 4, paidOn: '2026-10-09' })).body.code).toBe('ADVANCE_MODE_OFF');
+
+      // Out-of-county settlements count against M.
+      const ooc = (id: string, fundPaid: string) => ({ externalId: id, hospitalName: '昆明医科大学第一附属医院', insuredId: `53292719800101${id.slice(-4)}`, settlementDate: '2026-10-12', totalCost: '5000.00', fundPaid });
+      const bad = await clerk.post(`/api/v1/communities/${f.community}/out-of-county-settlements`, { period: '2026-10', records: [ooc('OC-0001', '3000.00'), ooc('OC-0002', '5000.01')] });
+      expect(bad.status).toBe(422);
+      expect(bad.body.details).toEqual([expect.objectContaining({ row: 2, field: 'fundPaid', rule: 'notAboveTotal' })]);
+      const batch = { period: '2026-10', records: [ooc('OC-0001', '3000.00'), ooc('OC-0002', '3800.00')] };
+      expect(await clerk.must('POST', `/api/v1/communities/${f.community}/out-of-county-settlements`, batch)).toMatchObject({ stored: 2, total: '6800.00', funded: '6800.00', unfunded: '0.00' });
+      expect(await clerk.must('POST', `/api/v1/communities/${f.community}/out-of-county-settlements`, batch)).toMatchObject({ stored: 0, duplicates: 2 });
+
+      // A month approved at 600.00 finds only 425.00 left of M.
+      await township.must('POST', '/api/v1/settlement-records', { records: [record('C-1', f.townships[0], '350.00'), record('C-2', f.townships[0], '250.00')] });
+      const claim = (await township.must('GET', '/api/v1/member-claims?period=2026-10'))[0];
+      await township.must('POST', `/api/v1/member-claims/${claim.id}/submit`, { version: claim.version });
+      const submitted = await lead.must('GET', `/api/v1/member-claims/${claim.id}`);
+      await lead.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, { version: submitted.version });
+      clock.fix('2026-11-06');
+      const declared = await lead.must('POST', `/api/v1/communities/${f.community}/declarations`, { period: '2026-10' });
+      expect(declared).toMatchObject({ deadline: '2026-11-05', late: true });
+      const reviewed = await clerk.must('POST', `/api/v1/declarations/${declared.id}/complete-review`, { version: declared.version });
+      const approved = await approver.must('POST', `/api/v1/declarations/${declared.id}/approve`, { version: reviewed.version });
+      expect(approved).toMatchObject({ approved: '600.00', funded: '425.00', unfunded: '175.00', deposit: '21.25', cash: '403.75' });
+      // Approving again changes nothing.
+      expect(await approver.must('POST', `/api/v1/declarations/${declared.id}/approve`, { version: reviewed.version })).toMatchObject({ version: approved.version, funded: '425.00' });
+
+      // A hold suspends the disbursement until lifted.
+      const hold = await clerk.must('POST', `/api/v1/communities/${f.community}/holds`, { reason: '评审整改逾期未完成' });
+      const held = await clerk.post(`/api/v1/declarations/${declared.id}/disbursement`, { version: approved.version, disbursedOn: '2026-11-06', reference: 'BK-1' });
+      expect(held.status).toBe(409);
+      expect(held.body.code).toBe('DISBURSEMENT_HELD');
+      await approver.must('POST', `/api/v1/holds/${hold.id}/lift`, { version: hold.version, note: '已整改' });
+      const disbursed = await clerk.must('POST', `/api/v1/declarations/${declared.id}/disbursement`, { version: approved.version, disbursedOn: '2026-11-06', reference: 'BK-1' });
+      expect(disbursed.state).toBe('DISBURSED');
+      const passDowns = await lead.must('GET', `/api/v1/pass-downs?declarationId=${declared.id}`);
+      expect(passDowns.map((p: { payeeCode: string; amount: string }) => [p.payeeCode, p.amount])).toEqual([[f.townships[0], '403.75']]);
+
+      const ledger = await clerk.must('GET', `/api/v1/counties/${f.county}/ledger/2026/accounts`);
+      const balance = (code: string) => ledger.accounts.find((a: { code: string }) => a.code === code)?.balance;
+      expect(ledger.reconciled).toBe(true);
+      expect(balance(`COMMUNITY_PACKAGE:${f.community}`)).toBe('0.00');
+      expect(balance(`OUT_OF_COUNTY:${f.community}`)).toBe('6800.00');
+      expect(balance(`QUALITY_DEPOSIT:${f.community}`)).toBe('21.25');
+      expect(balance(`COMMUNITY_HELD:${f.community}`)).toBe('403.75');
+      const summary = await lead.must('GET', `/api/v1/communities/${f.community}/periods/2026-10/summary`);
+      expect(summary).toMatchObject({ funded: '425.00', unfunded: '175.00', deposit: '21.25', disbursed: '403.75', outstanding: { atBureau: '0.00', atLeadUnit: '403.75' }, outOfCounty: { records: 2, funded: '6800.00' }, reconciled: true });
+    });
   });
-  afterAll(() => api.close());
 
-  it('pays approved claims up to budget × months / 12 less the 5% deposit, from the private pool, month after month', async () => {
-    await approvedAllocation(f, 2026, SMALL_COUNTY);
-    const p1 = `${f.county}-PRV-1`;
-    const p2 = `${f.county}-PRV-2`;
-    for (const code of [p1, p2]) await f.admin.must('POST', '/api/v1/institutions', { code, name: `民营医院 ${code}`, type: 'PRIVATE_DESIGNATED', countyCode: f.county });
-    const clerk = await f.as(['BUREAU_CLERK'], f.bureau);
-    const approver = await f.as(['BUREAU_APPROVER'], f.bureau);
-    const lead = await f.as(['LEAD_FINANCE'], f.lead);
-    const hospital = await f.as(['PRIVATE_CLERK'], p1);
+  describe('private designated institutions: total-control monthly payments (SPEC §4, 总额控制结算)', () => {
+    it('pays approved claims up to budget × months / 12 less the 5% deposit, from the private pool, month after month', async () => {
+      const f = await community();
+      await approvedAllocation(f, 2026, SMALL_COUNTY);
+      const p1 = `${f.county}-PRV-1`;
+      const p2 = `${f.county}-PRV-2`;
+      for (const code of [p1, p2]) await f.admin.must('POST', '/api/v1/institutions', { code, name: `民营医院 ${code}`, type: 'PRIVATE_DESIGNATED', countyCode: f.county });
+      const clerk = await f.as(['BUREAU_CLERK'], f.bureau);
+      const approver = await f.as(['BUREAU_APPROVER'], f.bureau);
+      const lead = await f.as(['LEAD_FINANCE'], f.lead);
+      const hospital = await f.as(['PRIVATE_CLERK'], p1);
 
-    const over = await clerk.call('PUT', `/api/v1/counties/${f.county}/private-budgets/2026`, { budgets: [{ institutionCode: p1, amount: '1200.00' }, { institutionCode: p2, amount: '100.00' }] });
-    expect(over.status).toBe(422);
-    expect(over.body.code).toBe('PRIVATE_POOL_EXCEEDED');
-    expect(await clerk.must('PUT', `/api/v1/counties/${f.county}/private-budgets/2026`, { budgets: [{ institutionCode: p1, amount: '1200.00' }, { institutionCode: p2, amount: '75.00' }] })).toMatchObject({ privatePool: '1275.00', total: '1275.00' });
+      const over = await clerk.call('PUT', `/api/v1/counties/${f.county}/private-budgets/2026`, { budgets: [{ institutionCode: p1, amount: '1200.00' }, { institutionCode: p2, amount: '100.00' }] });
+      expect(over.status).toBe(422);
+      expect(over.body.code).toBe('PRIVATE_POOL_EXCEEDED');
+      expect(await clerk.must('PUT', `/api/v1/counties/${f.county}/private-budgets/2026`, { budgets: [{ institutionCode: p1, amount: '1200.00' }, { institutionCode: p2, amount: '75.00' }] })).toMatchObject({ privatePool: '1275.00', total: '1275.00' });
 
-    const settleMonth = async (records: Record<string, unknown>[], reviewOn: string) => {
-      await hospital.must('POST', '/api/v1/settlement-records', { records });
-      const claim = (await hospital.must('GET', '/api/v1/member-claims?state=OPEN'))[0];
-      await hospital.must('POST', `/api/v1/member-claims/${claim.id}/submit`, { version: claim.version });
-      clock.fix(reviewOn);
-      // The bureau reviews a private institution's claim, not a lead unit.
-      expect((await lead.post(`/api/v1/member-claims/${claim.id}/complete-review`, { version: claim.version + 1 })).status).toBe(403);
-      const reviewed = await clerk.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, { version: claim.version + 1 });
-      expect((await clerk.post(`/api/v1/member-claims/${claim.id}/private-payment`, { version: reviewed.version })).status).toBe(403);
-      return approver.must('POST', `/api/v1/member-claims/${claim.id}/private-payment`, { version: reviewed.version });
-    };
+      const settleMonth = async (records: Record<string, unknown>[], reviewOn: string) => {
+        await hospital.must('POST', '/api/v1/settlement-records', { records });
+        const claim = (await hospital.must('GET', '/api/v1/member-claims?state=OPEN'))[0];
+        await hospital.must('POST', `/api/v1/member-claims/${claim.id}/submit`, { version: claim.version });
+        clock.fix(reviewOn);
+        // The bureau reviews a private institution's claim, not a lead unit.
+        expect((await lead.post(`/api/v1/member-claims/${claim.id}/complete-review`, { version: claim.version + 1 })).status).toBe(403);
+        const reviewed = await clerk.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, { version: claim.version + 1 });
+        expect((await clerk.post(`/api/v1/member-claims/${claim.id}/private-payment`, { version: reviewed.version })).status).toBe(403);
+        return approver.must('POST', `/api/v1/member-claims/${claim.id}/private-payment`, { version: reviewed.version });
+      };
 
-    // October: 1 100.00 approved, cap 1 200 × 10 / 12 = 1 000.00.
-    const october = await settleMonth([record('P-1', p1, '600.00'), record('P-2', p1, '500.00')], '2026-11-04');
-    expect(october).toMatchObject({ period: '2026-10', approved: '1100.00', cumulativeCap: '1000.00', funded: '1000.00', deposit: '50.00', cash: '950.00', unfundedToDate: '100.00', state: 'APPROVED' });
-    expect(await approver.must('POST', `/api/v1/member-claims/${october.claimId}/private-payment`, { version: 1 })).toMatchObject({ id: october.id, funded: '1000.00' });
-    clock.fix('2026-11-06');
-    expect(await clerk.must('POST', `/api/v1/private-payments/${october.id}/payment`, { version: october.version, paidOn: '2026-11-06' })).toMatchObject({ state: 'PAID', paidOn: '2026-11-06' });
+      // October: 1 100.00 approved, cap 1 200 × 10 / 12 = 1 000.00.
+      const october = await settleMonth([record('P-1', p1, '600.00'), record('P-2', p1, '500.00')], '2026-11-04');
+      expect(october).toMatchObject({ period: '2026-10', approved: '1100.00', cumulativeCap: '1000.00', funded: '1000.00', deposit: '50.00', cash: '950.00', unfundedToDate: '100.00', state: 'APPROVED' });
+      expect(await approver.must('POST', `/api/v1/member-claims/${october.claimId}/private-payment`, { version: 1 })).toMatchObject({ id: october.id, funded: '1000.00' });
+      clock.fix('2026-11-06');
+      expect(await clerk.must('POST', `/api/v1/private-payments/${october.id}/payment`, { version: october.version, paidOn: '2026-11-06' })).toMatchObject({ state: 'PAID', paidOn: '2026-11-06' });
 
-    // November: 50.00 more; the cap rises to 1 100.00, so 100.00 is funded and 50.00 stays unfunded.
-    clock.fix('2026-11-30');
-    const november = await settleMonth([{ ...record('P-3', p1, '50.00'), visitDate: '2026-11-20', settlementDate: '2026-11-20' }], '2026-12-02');
-    expect(november).toMatchObject({ period: '2026-11', approvedToDate: '1150.00', cumulativeCap: '1100.00', funded: '100.00', deposit: '5.00', cash: '95.00', unfundedToDate: '50.00' });
+      // November: 50.00 more; the cap rises to 1 100.00, so 100.00 is funded and 50.00 stays unfunded.
+      clock.fix('2026-11-30');
+      const november = await settleMonth([{ ...record('P-3', p1, '50.00'), visitDate: '2026-11-20', settlementDate: '2026-11-20' }], '2026-12-02');
+      expect(november).toMatchObject({ period: '2026-11', approvedToDate: '1150.00', cumulativeCap: '1100.00', funded: '100.00', deposit: '5.00', cash: '95.00', unfundedToDate: '50.00' });
 
-    const ledger = await clerk.must('GET', `/api/v1/counties/${f.county}/ledger/2026/accounts`);
-    const balance = (code: string) => ledger.accounts.find((a: { code: string }) => a.code === code)?.balance;
-    expect(ledger.reconciled).toBe(true);
-    expect(balance('PRIVATE_POOL')).toBe('175.00');
-    expect(balance(`PRIVATE_DEPOSIT:${p1}`)).toBe('55.00');
-    expect(balance(`PRIVATE_PAID:${p1}`)).toBe('950.00');
-    expect(balance(`PRIVATE_PAYABLE:${p1}`)).toBe('95.00');
-    expect((await clerk.must('GET', '/api/v1/inbox')).items).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'privatePaymentDue', id: november.id, amount: '95.00' })]));
-    expect((await hospital.must('GET', '/api/v1/private-payments')).map((p: { period: string }) => p.period)).toEqual(['2026-11', '2026-10']);
+      const ledger = await clerk.must('GET', `/api/v1/counties/${f.county}/ledger/2026/accounts`);
+      const balance = (code: string) => ledger.accounts.find((a: { code: string }) => a.code === code)?.balance;
+      expect(ledger.reconciled).toBe(true);
+      expect(balance('PRIVATE_POOL')).toBe('175.00');
+      expect(balance(`PRIVATE_DEPOSIT:${p1}`)).toBe('55.00');
+      expect(balance(`PRIVATE_PAID:${p1}`)).toBe('950.00');
+      expect(balance(`PRIVATE_PAYABLE:${p1}`)).toBe('95.00');
+      expect((await clerk.must('GET', '/api/v1/inbox')).items).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'privatePaymentDue', id: november.id, amount: '95.00' })]));
+      expect((await hospital.must('GET', '/api/v1/private-payments')).map((p: { period: string }) => p.period)).toEqual(['2026-11', '2026-10']);
+    });
   });
-});
 
-describe('the quarterly advance mode (按季度预拨, SPEC §4)', () => {
-  let api: RunningApi;
-  let f: CommunityFixture;
-  let clock: BusinessClock;
+  describe('the quarterly advance mode (按季度预拨, SPEC §4)', () => {
+    it('advances a share of M/4 once per quarter and offsets approved months against it before drawing cash', async () => {
+      const f = await community();
+      await approvedAllocation(f, 2026, SMALL_COUNTY);
+      const clerk = await f.as(['BUREAU_CLERK'], f.bureau);
+      const approver = await f.as(['BUREAU_APPROVER'], f.bureau);
+      const lead = await f.as(['LEAD_FINANCE'], f.lead);
+      const township = await f.as(['MEMBER_CLERK'], f.townships[0]);
+      const params = await clerk.must('GET', `/api/v1/counties/${f.county}/policy-parameters/2026`);
+      await clerk.must('PUT', `/api/v1/counties/${f.county}/policy-parameters/2026`, { version: params.version, quarterlyAdvanceRate: '0.4' });
+      const advance = await clerk.must('POST', `/api/v1/communities/${f.community}/quarterly-advances`, { fundYear: 2026, quarter: 4, paidOn: '2026-10-09' });
+      expect(advance).toMatchObject({ amount: '722.50', rate: '0.4' }); // 7 225.00 / 4 × 0.4
+      expect(await clerk.must('POST', `/api/v1/communities/${f.community}/quarterly-advances`, { fundYear: 2026, quarter: 4, paidOn: '2026-10-09' })).toMatchObject({ id: advance.id, amount: '722.50' });
 
-  beforeAll(async () => {
-    api = await startApi();
-    clock = api.app.get(BusinessClock);
-    clock.fix('2026-10-31');
-    f = await createCommunityFixture(api, 1);
-  });
-  afterAll(() => api.close());
+      await township.must('POST', '/api/v1/settlement-records', { records: [record('A-1', f.townships[0], '600.00'), record('A-2', f.townships[0], '400.00')] });
+      const claim = (await township.must('GET', '/api/v1/member-claims?period=2026-10'))[0];
+      const submitted = await township.must('POST', `/api/v1/member-claims/${claim.id}/submit`, { version: claim.version });
+      await lead.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, { version: submitted.version });
+      clock.fix('2026-11-04');
+      const declared = await lead.must('POST', `/api/v1/communities/${f.community}/declarations`, { period: '2026-10' });
+      const reviewed = await clerk.must('POST', `/api/v1/declarations/${declared.id}/complete-review`, { version: declared.version });
+      const approved = await approver.must('POST', `/api/v1/declarations/${declared.id}/approve`, { version: reviewed.version });
+      expect(approved).toMatchObject({ approved: '1000.00', funded: '1000.00', advanceOffset: '722.50', cash: '277.50', unfunded: '0.00' });
+      await clerk.must('POST', `/api/v1/declarations/${declared.id}/disbursement`, { version: approved.version, disbursedOn: '2026-11-04', reference: 'BK-2' });
+      expect((await lead.must('GET', `/api/v1/pass-downs?declarationId=${declared.id}`)).map((p: { amount: string }) => p.amount)).toEqual(['1000.00']);
 
-  it('advances a share of M/4 once per quarter and offsets approved months against it before drawing cash', async () => {
-    await approvedAllocation(f, 2026, SMALL_COUNTY);
-    const clerk = await f.as(['BUREAU_CLERK'], f.bureau);
-    const approver = await f.as(['BUREAU_APPROVER'], f.bureau);
-    const lead = await f.as(['LEAD_FINANCE'], f.lead);
-    const township = await f.as(['MEMBER_CLERK'], f.townships[0]);
-    const params = await clerk.must('GET', `/api/v1/counties/${f.county}/policy-parameters/2026`);
-    await clerk.must('PUT', `/api/v1/counties/${f.county}/policy-parameters/2026`, { version: params.version, quarterlyAdvanceRate: '0.4' });
-    const advance = await clerk.must('POST', `/api/v1/communities/${f.community}/quarterly-advances`, { fundYear: 2026, quarter: 4, paidOn: '2026-10-09' });
-    expect(advance).toMatchObject({ amount: '722.50', rate: '0.4' }); // 7 225.00 / 4 × 0.4
-    expect(await clerk.must('POST', `/api/v1/communities/${f.community}/quarterly-advances`, { fundYear: 2026, quarter: 4, paidOn: '2026-10-09' })).toMatchObject({ id: advance.id, amount: '722.50' });
-
-    await township.must('POST', '/api/v1/settlement-records', { records: [record('A-1', f.townships[0], '600.00'), record('A-2', f.townships[0], '400.00')] });
-    const claim = (await township.must('GET', '/api/v1/member-claims?period=2026-10'))[0];
-    const submitted = await township.must('POST', `/api/v1/member-claims/${claim.id}/submit`, { version: claim.version });
-    await lead.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, { version: submitted.version });
-    clock.fix('2026-11-04');
-    const declared = await lead.must('POST', `/api/v1/communities/${f.community}/declarations`, { period: '2026-10' });
-    const reviewed = await clerk.must('POST', `/api/v1/declarations/${declared.id}/complete-review`, { version: declared.version });
-    const approved = await approver.must('POST', `/api/v1/declarations/${declared.id}/approve`, { version: reviewed.version });
-    expect(approved).toMatchObject({ approved: '1000.00', funded: '1000.00', advanceOffset: '722.50', cash: '277.50', unfunded: '0.00' });
-    await clerk.must('POST', `/api/v1/declarations/${declared.id}/disbursement`, { version: approved.version, disbursedOn: '2026-11-04', reference: 'BK-2' });
-    expect((await lead.must('GET', `/api/v1/pass-downs?declarationId=${declared.id}`)).map((p: { amount: string }) => p.amount)).toEqual(['1000.00']);
-
-    const ledger = await clerk.must('GET', `/api/v1/counties/${f.county}/ledger/2026/accounts`);
-    const balance = (code: string) => ledger.accounts.find((a: { code: string }) => a.code === code)?.balance;
-    expect(balance(`LEAD_ADVANCE:${f.community}`)).toBe('0.00');
-    expect(balance(`COMMUNITY_HELD:${f.community}`)).toBe('1000.00');
-    expect(balance(`COMMUNITY_PACKAGE:${f.community}`)).toBe('6225.00');
-    expect((await lead.must('GET', `/api/v1/communities/${f.community}/periods/2026-10/summary`)).reconciled).toBe(true);
+      const ledger = await clerk.must('GET', `/api/v1/counties/${f.county}/ledger/2026/accounts`);
+      const balance = (code: string) => ledger.accounts.find((a: { code: string }) => a.code === code)?.balance;
+      expect(balance(`LEAD_ADVANCE:${f.community}`)).toBe('0.00');
+      expect(balance(`COMMUNITY_HELD:${f.community}`)).toBe('1000.00');
+      expect(balance(`COMMUNITY_PACKAGE:${f.community}`)).toBe('6225.00');
+      expect((await lead.must('GET', `/api/v1/communities/${f.community}/periods/2026-10/summary`)).reconciled).toBe(true);
+    });
   });
 });

@@ -1,18 +1,7 @@
-import ExcelJS from 'exceljs';
 import { Money } from '../../src/domain/money';
 import { approvedAllocation, createCommunityFixture, CommunityFixture, WORKED_EXAMPLE_INPUTS } from '../support/registry-fixtures';
 import { ApiClient, http, RunningApi, startApi } from '../support/test-app';
-
-async function xlsxRows(client: ApiClient, path: string): Promise<unknown[][]> {
-  const res = await fetch(client.baseUrl + path, { headers: { authorization: `Bearer ${client.token}` } });
-  if (res.status !== 200) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  expect(res.headers.get('content-type')).toContain('spreadsheetml');
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as ExcelJS.Buffer);
-  const rows: unknown[][] = [];
-  wb.worksheets[0].eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
-  return rows;
-}
+import { xlsxRows } from '../support/xlsx';
 
 const cellYuan = (value: unknown) => Money.roundHalfUp(Money.of(String(value ?? 0).includes('.') || /^\d+$/.test(String(value)) ? String(value) : '0').toDecimal()).toString();
 

@@ -11,5 +11,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.DB_NAME = `cbm_test_${run}`;
   process.env.QUEUE_PREFIX = `cbm-test-${run}`;
   process.env.LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? 'silent';
+  // Workers started by tests do not create the cycle schedules unless a test asks for them.
+  process.env.SCHEDULES_ENABLED = 'false';
   await migrateUp(loadConfig().db);
 }

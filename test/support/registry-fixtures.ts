@@ -52,6 +52,12 @@ export async function createCommunityFixture(api: RunningApi, townships = 2): Pr
   return { county, community, bureau, lead, townships: codes, admin, as };
 }
 
+/** F = 10 000.00, A = 1 500.00, B = 8 500.00 → M = 6 502.50 + 722.50 = 7 225.00; private pool 1 275.00. */
+export const SMALL_COUNTY = { insuredCount: '100', perCapitaStandard: '100.00', interest: '0.00', criticalIllnessPremiumPerPerson: '0.00', familyDoctorFee: '0.00', policyAdjustmentExpenditure: '0.00' };
+
+/** F = 15 000 000, A = 2 250 000, B = 12 500 000 → base 9 562 500 + R 437 500 = M 10 000 000.00 (SPEC §7's package); private pool 1 875 000. */
+export const TEN_MILLION_PACKAGE = { insuredCount: '20000', perCapitaStandard: '750.00', interest: '0.00', criticalIllnessPremiumPerPerson: '0.00', familyDoctorFee: '250000.00', policyAdjustmentExpenditure: '625000.00' };
+
 /** SPEC §3's public worked example. */
 export const WORKED_EXAMPLE_INPUTS = {
   insuredCount: '312457',

@@ -58,6 +58,14 @@ export class ScopeResolver {
         const [row] = await this.dataSource.query('SELECT m.id, m.county_id FROM disbursement_hold h JOIN medical_community m ON m.id = h.community_id WHERE h.id = ?', [Number(value) || 0]);
         return row ? communityInScope(scope, { id: row.id, countyId: row.county_id }) : null;
       }
+      case 'fundAnalysis': {
+        const [row] = await this.dataSource.query('SELECT m.id, m.county_id FROM fund_analysis a JOIN medical_community m ON m.id = a.community_id WHERE a.id = ?', [Number(value) || 0]);
+        return row ? communityInScope(scope, { id: row.id, countyId: row.county_id }) : null;
+      }
+      case 'yearEndSettlement': {
+        const [row] = await this.dataSource.query('SELECT county_id FROM year_end_settlement WHERE id = ?', [Number(value) || 0]);
+        return row ? countyInScope(scope, row.county_id) : null;
+      }
       case 'privatePayment':
         return this.institution('SELECT i.id, i.county_id, i.community_id, i.parent_id FROM private_payment p JOIN institution i ON i.id = p.institution_id WHERE p.id = ?', value, scope);
       case 'passDownPayer':

@@ -8,9 +8,10 @@ import {
   DeclarationAction,
   DeclarationState,
   fundApprovedClaims,
+  FUNDED_DECLARATION_STATES,
   fundYearOf,
-  MEMBER_CLAIM_LIFECYCLE,
   mayReviewClaim,
+  MEMBER_CLAIM_LIFECYCLE,
   MemberClaimAction,
   MemberClaimState,
   nextPeriod,
@@ -26,6 +27,7 @@ import { BusinessClock } from '../../common/business-clock';
 import { Caller } from '../../common/caller';
 import { notFound, staleVersion } from '../../common/record-errors';
 import { inTransaction } from '../../database/transaction';
+import { OutboxService } from '../../queue/outbox.service';
 import { AuditService } from '../audit/audit.service';
 import { CalendarService } from '../calendar/calendar.service';
 import { PolicyParametersService } from '../fund-year/policy-parameters.service';
@@ -86,7 +88,20 @@ export interface MemberClaimView extends ClaimTotals {
   allowedActions: MemberClaimAction[];
 }
 
-export interface DeclarationView {
+/** A period's money from claimed to funded, as a declaration and the period summary show it. */
+export interface DeclarationFigures {
+  claimed: string;
+  rejected: string;
+  accepted: string;
+  deducted: string;
+  approved: string;
+  funded: string;
+  unfunded: string;
+  deposit: string;
+  advanceOffset: string;
+}
+
+export interface DeclarationView extends DeclarationFigures {
   id: number;
   communityCode: string;
   fundYear: number;
@@ -99,15 +114,6 @@ export interface DeclarationView {
   declaredBy: string;
   late: boolean;
   records: number;
-  claimed: string;
-  rejected: string;
-  accepted: string;
-  deducted: string;
-  approved: string;
-  funded: string;
-  unfunded: string;
-  deposit: string;
-  advanceOffset: string;
   cash: string;
   reviewedBy: string | null;
   returnNote: string | null;
@@ -167,6 +173,7 @@ export class ClaimCycleService {
     private readonly clock: BusinessClock,
     private readonly passDowns: PassDownService,
     private readonly funding: CommunityFundingService,
+    private readonly outbox: OutboxService,
   ) {}
 
   // ------------------------------------------------------------ member claims
@@ -451,9 +458,10 @@ export class ClaimCycleService {
 
   /** Bureau clerk finishes the review (passes it to an approver); an approver returns or approves it. */
   async transitionDeclaration(caller: Caller, id: number, action: 'completeReview' | 'return' | 'approve', version: number, note?: string): Promise<DeclarationView> {
-    return inTransaction(this.dataSource, async (manager) => {
+    const jobs: string[] = [];
+    const view = await inTransaction(this.dataSource, async (manager) => {
       const row = await this.declarationRow(manager, id, true);
-      if (action === 'approve' && (row.state === 'APPROVED' || row.state === 'DISBURSED')) return this.declarationView(manager, row);
+      if (action === 'approve' && FUNDED_DECLARATION_STATES.includes(row.state)) return this.declarationView(manager, row);
       const next = DECLARATION_LIFECYCLE.apply(row.state, action);
       if (row.version !== version) throw staleVersion(row.version);
       const before = await this.declarationView(manager, row);
@@ -466,12 +474,16 @@ export class ClaimCycleService {
       if (action === 'approve') {
         assertMakerChecker(row.reviewed_by ?? '', caller.name);
         Object.assign(changes, await this.approve(manager, row), { approved_by: caller.name, approved_at: new Date() });
+        // Monitoring follows every approval (SPEC §6); committed with it, run once Redis has it.
+        jobs.push(await this.outbox.add(manager, 'cycle.run', { cycle: 'monitoring', period: row.period, scope: row.community_code }));
       }
       await manager.query(`UPDATE claim_declaration SET ${Object.keys(changes).map((k) => `${k} = ?`).join(', ')}, version = version + 1 WHERE id = ?`, [...Object.values(changes), id]);
       const after = await this.declarationView(manager, await this.declarationRow(manager, id, false));
       await this.audit.record(manager, { action: `declaration.${action}`, entityType: 'declaration', entityId: String(id), before: declarationSnapshot(before), after: declarationSnapshot(after) });
       return after;
     });
+    void this.outbox.relay(jobs).catch(() => undefined);
+    return view;
   }
 
   /**

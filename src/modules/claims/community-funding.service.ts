@@ -13,7 +13,7 @@ import { Caller } from '../../common/caller';
 import { notFound, staleVersion } from '../../common/record-errors';
 import { inTransaction } from '../../database/transaction';
 import { AuditService } from '../audit/audit.service';
-import { AllocationService } from '../fund-year/allocation.service';
+import { AllocationService, packageOf } from '../fund-year/allocation.service';
 import { PolicyParametersService } from '../fund-year/policy-parameters.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { CountyService } from '../registry/county.service';
@@ -138,7 +138,8 @@ export class CommunityFundingService {
    * Advances a configured share of M/4 to the lead unit at a quarter's start, in the quarterly
    * mode only; once per quarter (a repeat answers the recorded advance). Held communities get none.
    */
-  async advanceQuarter(caller: Caller, community: CommunityRef, fundYear: number, quarter: number, paidOn: string) {
+  /** `recordedBy`: the person, or the schedule, that records the advance. */
+  async advanceQuarter(recordedBy: Pick<Caller, 'name'>, community: CommunityRef, fundYear: number, quarter: number, paidOn: string) {
     return inTransaction(this.dataSource, async (manager) => {
       await manager.query('SELECT id FROM medical_community WHERE id = ? FOR UPDATE', [community.id]);
       const [existing] = await manager.query('SELECT id, amount, rate, DATE_FORMAT(paid_on, "%Y-%m-%d") AS paid_on FROM quarterly_advance WHERE community_id = ? AND fund_year = ? AND quarter = ?', [community.id, fundYear, quarter]);
@@ -152,10 +153,10 @@ export class CommunityFundingService {
       }
       await this.assertNotHeld(manager, community);
       const allocation = await this.allocations.inForce(manager, community.countyId, fundYear);
-      const share = allocation?.communities.find((c) => c.communityCode === community.code);
-      if (!share) throw new DomainError('NO_PACKAGE', 'unprocessable', `no approved package for ${community.code} in ${fundYear}`, [{ field: 'fundYear', rule: 'allocationApproved', message: String(fundYear) }]);
+      const communityPackage = packageOf(allocation, community.code);
+      if (!communityPackage) throw new DomainError('NO_PACKAGE', 'unprocessable', `no approved package for ${community.code} in ${fundYear}`, [{ field: 'fundYear', rule: 'allocationApproved', message: String(fundYear) }]);
       const balance = await this.ledger.balanceOf(manager, community.countyId, fundYear, communityPackageAccount(community.code));
-      const amount = quarterlyAdvanceAmount(Money.of(share.package), params.quarterlyAdvanceRate, balance);
+      const amount = quarterlyAdvanceAmount(communityPackage, params.quarterlyAdvanceRate, balance);
       const result = await manager.query('INSERT INTO quarterly_advance (community_id, county_id, fund_year, quarter, rate, amount, paid_on, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
         community.id,
         community.countyId,
@@ -164,7 +165,7 @@ export class CommunityFundingService {
         params.quarterlyAdvanceRate,
         amount.toString(),
         paidOn,
-        caller.name,
+        recordedBy.name,
       ]);
       const id = Number(result.insertId);
       if (amount.isPositive()) {

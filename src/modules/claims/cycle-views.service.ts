@@ -7,7 +7,7 @@ import { BusinessClock } from '../../common/business-clock';
 import { Caller } from '../../common/caller';
 import { CalendarService } from '../calendar/calendar.service';
 import { PolicyParametersService } from '../fund-year/policy-parameters.service';
-import { ClaimCycleService, DeclarationView, MemberClaimView } from './claim-cycle.service';
+import { ClaimCycleService, DeclarationFigures, DeclarationView, MemberClaimView } from './claim-cycle.service';
 import { PassDownService, PassDownView } from './pass-down.service';
 import { PrivateSettlementService } from './private-settlement.service';
 import { CommunityRef } from './community-funding.service';
@@ -33,21 +33,12 @@ export interface InboxItem {
   link: string;
 }
 
-export interface PeriodSummary {
+export interface PeriodSummary extends DeclarationFigures {
   communityCode: string;
   period: string;
   /** Member claims of the period by state (records and amount claimed). */
   claims: { state: string; count: number; records: number; claimed: string }[];
   declaration: { id: number; state: string; late: boolean; paymentLate: boolean; paymentOverdue: boolean } | null;
-  claimed: string;
-  rejected: string;
-  accepted: string;
-  deducted: string;
-  approved: string;
-  funded: string;
-  unfunded: string;
-  deposit: string;
-  advanceOffset: string;
   disbursed: string;
   passedDownToMembers: string;
   passedDownToVillages: string;

@@ -1,5 +1,12 @@
 import { EntityManager } from 'typeorm';
+import { FUNDED_DECLARATION_STATES } from '../../domain/claim-cycle';
 import { Money } from '../../domain/money';
+
+/** A record (alias `r`) that counts as approved: accepted in pre-review (初审) and not deducted (拒付). */
+export const APPROVED_RECORD_SQL = "r.review_status = 'ACCEPTED' AND r.deduction_reason IS NULL";
+
+/** The declaration states whose claims the bureau funded, as an SQL list. */
+export const FUNDED_DECLARATION_SQL = `(${FUNDED_DECLARATION_STATES.map((s) => `'${s}'`).join(', ')})`;
 
 /**
  * A set of settlement records' amounts by review outcome, as one SQL aggregate over alias `r`:

@@ -43,6 +43,12 @@ export interface AllocationView {
 type ShareRow = { community_id: number; code: string; name: string; enrolled_population: string; package: string };
 
 /** The allocation document: computed by policy, persisted with its life cycle, posted to the ledger on approval. */
+/** M of one community in an allocation; null when there is no allocation or it gives the community none. */
+export function packageOf(allocation: AllocationView | null, communityCode: string): Money | null {
+  const share = allocation?.communities.find((c) => c.communityCode === communityCode);
+  return share ? Money.of(share.package) : null;
+}
+
 @Injectable()
 export class AllocationService {
   constructor(

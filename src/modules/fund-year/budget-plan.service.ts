@@ -11,7 +11,7 @@ import { DOCUMENT_LIFECYCLE, DocumentAction, DocumentState } from '../../domain/
 import { Caller } from '../../common/caller';
 import { AuditService } from '../audit/audit.service';
 import { notFound, outOfScope, staleVersion } from '../../common/record-errors';
-import { AllocationService } from './allocation.service';
+import { AllocationService, packageOf } from './allocation.service';
 import { CreateBudgetPlanDto } from './dto/fund-year.dto';
 
 export interface BudgetPlanView {
@@ -75,10 +75,10 @@ export class BudgetPlanService {
       if (!communityInScope(caller.scope, { id: community.id, countyId: community.county_id })) throw outOfScope('communityCode', `community ${dto.communityCode}`);
       const allocation = await this.allocations.inForce(manager, community.county_id, dto.fundYear);
       if (!allocation) throw new DomainError('NO_APPROVED_ALLOCATION', 'unprocessable', `there is no approved allocation for ${dto.fundYear} yet: the plan divides its package M`, [{ field: 'fundYear', rule: 'allocationApproved', message: String(dto.fundYear) }]);
-      const share = allocation.communities.find((c) => c.communityCode === community.code);
-      if (!share) throw new DomainError('NO_PACKAGE', 'unprocessable', `allocation ${allocation.id} gives community ${community.code} no package`);
+      const communityPackage = packageOf(allocation, community.code);
+      if (!communityPackage) throw new DomainError('NO_PACKAGE', 'unprocessable', `allocation ${allocation.id} gives community ${community.code} no package`);
       const lines = await this.resolveLines(manager, community.id, dto);
-      const check = checkCommunityBudgetPlan(lines, Money.of(share.package), allocation.parameters.primaryFloorRate, await this.lastYearPrimary(manager, community.id, dto.fundYear));
+      const check = checkCommunityBudgetPlan(lines, communityPackage, allocation.parameters.primaryFloorRate, await this.lastYearPrimary(manager, community.id, dto.fundYear));
 
       const [latest]: { id: number; document_version: number; state: DocumentState }[] = await manager.query(
         'SELECT id, document_version, state FROM community_budget_plan WHERE community_id = ? AND fund_year = ? ORDER BY document_version DESC LIMIT 1',
@@ -90,7 +90,7 @@ export class BudgetPlanService {
       const result = await manager.query(
         `INSERT INTO community_budget_plan (community_id, fund_year, document_version, supersedes_id, allocation_id, state, community_package, primary_total, floor_rate, floor_required, warnings, created_by)
          VALUES (?, ?, ?, ?, ?, 'DRAFT', ?, ?, ?, ?, ?, ?)`,
-        [community.id, dto.fundYear, (latest?.document_version ?? 0) + 1, latest?.id ?? null, allocation.id, share.package, check.primaryTotal.toString(), check.floor.floorRate, check.floor.required.toString(), JSON.stringify(check.warnings), caller.name],
+        [community.id, dto.fundYear, (latest?.document_version ?? 0) + 1, latest?.id ?? null, allocation.id, communityPackage.toString(), check.primaryTotal.toString(), check.floor.floorRate, check.floor.required.toString(), JSON.stringify(check.warnings), caller.name],
       );
       const id = Number(result.insertId);
       let lineNo = 0;

@@ -14,18 +14,10 @@ import { BudgetPlanService, BudgetPlanView } from './budget-plan.service';
 import { AllocationInputsDto, AllocationQuery, BudgetPlanQuery, CreateAllocationDto, CreateBudgetPlanDto, PolicyParametersDto, TransitionDto, UpdateAllocationDto } from './dto/fund-year.dto';
 import { PolicyParametersService, PolicyParametersView } from './policy-parameters.service';
 import { allocationWorkbook, budgetPlanWorkbook } from './publication.xlsx';
+import { sendXlsx, XLSX } from '../../common/xlsx-reply';
+import { fundYearParam } from '../../common/route-params';
 
 const BUREAU = ['BUREAU_CLERK', 'BUREAU_APPROVER'] as const;
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-function sendXlsx(reply: FastifyReply, filename: string, content: Buffer): FastifyReply {
-  return reply.header('content-type', XLSX).header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`).send(content);
-}
-
-function yearParam(year: number): number {
-  if (year < 2000 || year > 2100) throw new DomainError('VALIDATION_FAILED', 'unprocessable', 'fund year must be 2000-2100', [{ field: 'fundYear', rule: 'range', message: String(year) }]);
-  return year;
-}
 
 @ApiTags('fund year')
 @ApiBearerAuth()
@@ -43,7 +35,7 @@ export class CountyFundYearController {
   @ApiOperation({ summary: 'Rates and thresholds for a fund year (saved, carried from last year, or defaults)' })
   async getParameters(@Param('countyCode') countyCode: string, @Param('fundYear', ParseIntPipe) fundYear: number): Promise<PolicyParametersView> {
     const county = await this.counties.getCounty(countyCode);
-    return this.parameters.current(this.counties.manager, county, yearParam(fundYear));
+    return this.parameters.current(this.counties.manager, county, fundYearParam(fundYear));
   }
 
   @Put('policy-parameters/:fundYear')
@@ -53,7 +45,7 @@ export class CountyFundYearController {
     const county = await this.counties.getCounty(countyCode);
     const { version, ...given } = dto;
     const changes = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as Partial<PolicyParameters>;
-    return this.parameters.save(county, yearParam(fundYear), version, changes);
+    return this.parameters.save(county, fundYearParam(fundYear), version, changes);
   }
 
   @Get('periods/:period/deadlines')
@@ -62,7 +54,7 @@ export class CountyFundYearController {
   async deadlines(@Param('countyCode') countyCode: string, @Param('period') period: string) {
     const county = await this.counties.getCounty(countyCode);
     const fundYear = /^\d{4}-\d{2}$/.test(period) ? Number(period.slice(0, 4)) : 0;
-    const params = await this.parameters.current(this.counties.manager, county, yearParam(fundYear));
+    const params = await this.parameters.current(this.counties.manager, county, fundYearParam(fundYear));
     return { countyCode, period, parametersVersion: params.version, ...(await this.calendar.cycleDeadlines(period, params.values)) };
   }
 
@@ -71,7 +63,7 @@ export class CountyFundYearController {
   @ApiOperation({ summary: 'Account balances derived from the transfers, with a reconciliation flag' })
   async accounts(@Param('countyCode') countyCode: string, @Param('fundYear', ParseIntPipe) fundYear: number) {
     const county = await this.counties.getCounty(countyCode);
-    return this.ledger.balances(county.id, yearParam(fundYear));
+    return this.ledger.balances(county.id, fundYearParam(fundYear));
   }
 
   @Get('ledger/:fundYear/transfers')
@@ -79,7 +71,7 @@ export class CountyFundYearController {
   @ApiOperation({ summary: 'Every transfer of the year, oldest first' })
   async transfers(@Param('countyCode') countyCode: string, @Param('fundYear', ParseIntPipe) fundYear: number) {
     const county = await this.counties.getCounty(countyCode);
-    return this.ledger.transfers(county.id, yearParam(fundYear));
+    return this.ledger.transfers(county.id, fundYearParam(fundYear));
   }
 }
 
@@ -177,7 +169,7 @@ export class PublicationController {
   @Get('allocations/:countyCode/:fundYear')
   @ApiOperation({ summary: 'Published allocation figures (公示), readable without signing in' })
   async published(@Param('countyCode') countyCode: string, @Param('fundYear', ParseIntPipe) fundYear: number) {
-    const a = await this.allocations.published(countyCode, yearParam(fundYear));
+    const a = await this.allocations.published(countyCode, fundYearParam(fundYear));
     if (!a) throw new DomainError('NOT_PUBLISHED', 'not_found', `no published allocation for ${countyCode} ${fundYear}`);
     return { countyCode: a.countyCode, fundYear: a.fundYear, documentVersion: a.documentVersion, publishedAt: a.publishedAt, figures: a.figures, communities: a.communities.map(({ communityCode, communityName, package: pkg }) => ({ communityCode, communityName, package: pkg })) };
   }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../../domain/domain-error';
-import { assertValidTransfer, mayGoNegative, sameTransfer, TransferSpec } from '../../domain/ledger';
+import { AccountTotals, assertValidTransfer, mayGoNegative, sameTransfer, TransferSpec } from '../../domain/ledger';
 import { Money } from '../../domain/money';
 import { currentContext } from '../../common/request-context';
 
@@ -66,8 +66,10 @@ export class LedgerService {
     );
     const idOf = new Map(accounts.map((a) => [a.code, a.id]));
     const codeOf = new Map(accounts.map((a) => [a.id, a.code]));
+    // A locking read: it sees transfers committed while this transaction waited for the account
+    // locks (a plain read would see the snapshot taken before), so a concurrent retry is a no-op.
     const existing: { id: string; debit_account_id: number; credit_account_id: number; amount: string }[] = await manager.query(
-      `SELECT id, debit_account_id, credit_account_id, amount FROM ledger_transfer WHERE id IN (${transfers.map(() => '?').join(', ')})`,
+      `SELECT id, debit_account_id, credit_account_id, amount FROM ledger_transfer WHERE id IN (${transfers.map(() => '?').join(', ')}) FOR UPDATE`,
       transfers.map((t) => t.id),
     );
     const known = new Map(existing.map((e) => [e.id, e]));
@@ -110,6 +112,12 @@ export class LedgerService {
       [ref.type, ref.id],
     );
     return rows.map((r) => ({ id: r.id, debit: r.debit, credit: r.credit, amount: Money.of(r.amount), memo: r.memo }));
+  }
+
+  /** Every account's running totals, as the caller's transaction sees them (to check transfers before posting). */
+  async accountTotals(manager: EntityManager, countyId: number, fundYear: number): Promise<Map<string, AccountTotals>> {
+    const rows: { code: string; debits_total: string; credits_total: string }[] = await manager.query('SELECT code, debits_total, credits_total FROM ledger_account WHERE county_id = ? AND fund_year = ?', [countyId, fundYear]);
+    return new Map(rows.map((r) => [r.code, { debits: Money.of(r.debits_total), credits: Money.of(r.credits_total) }]));
   }
 
   /** Balances derived from the transfers themselves, checked against the running totals. */

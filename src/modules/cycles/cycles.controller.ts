@@ -1,0 +1,205 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { currentCaller } from '../../common/request-context';
+import { sendXlsx } from '../../common/xlsx-reply';
+import { CYCLES, CycleName, cycleSchedules } from '../../domain/cycle-schedule';
+import { JobRunsService } from '../../queue/job-runs.service';
+import { OutboxService } from '../../queue/outbox.service';
+import { Access } from '../access/access.decorators';
+import { VersionedDto } from '../registry/dto/registry.dto';
+import { CountyService } from '../registry/county.service';
+import { CycleRunnerService } from './cycle-runner.service';
+import { SCHEDULE_TIMEZONE } from './cycle-scheduler';
+import { CycleResultQuery, JobRunQuery, NotificationQuery, TriggerCycleDto, WebhookDto } from './dto/cycles.dto';
+import { NotificationService } from './notification.service';
+import { YearEndService } from './year-end.service';
+import { yearEndWorkbook } from './year-end.xlsx';
+import { DomainError } from '../../domain/domain-error';
+
+const BUREAU = ['BUREAU_CLERK', 'BUREAU_APPROVER'] as const;
+const CYCLE_READERS = ['BUREAU_CLERK', 'BUREAU_APPROVER', 'LEAD_FINANCE', 'AUDITOR'] as const;
+const EVERYONE = ['ADMIN', 'BUREAU_CLERK', 'BUREAU_APPROVER', 'LEAD_FINANCE', 'MEMBER_CLERK', 'PRIVATE_CLERK', 'VILLAGE_CLERK', 'AUDITOR', 'APPROVER'] as const;
+
+@ApiTags('cycles')
+@ApiBearerAuth()
+@Controller('cycles')
+export class CyclesController {
+  constructor(
+    private readonly runner: CycleRunnerService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  @Access({ roles: [...CYCLE_READERS, 'ADMIN'] })
+  @ApiOperation({ summary: 'The cycles, the period each works on, and their schedules (Asia/Shanghai)' })
+  list() {
+    return cycleSchedules(this.config.queue.scheduleOverrides, this.config.queue.schedulesEnabled).map(({ cycle, pattern }) => ({ cycle, scope: CYCLES[cycle].scope, period: CYCLES[cycle].period, schedule: pattern, timezone: SCHEDULE_TIMEZONE }));
+  }
+
+  @Post('runs')
+  @HttpCode(202)
+  @Access({ roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'LEAD_FINANCE'] })
+  @ApiOperation({ summary: 'Run a cycle for a period now (the bureau for its county or one community, the lead unit for its community); the same runs as the schedule’s, once each' })
+  trigger(@Body() dto: TriggerCycleDto) {
+    return this.runner.trigger(currentCaller(), dto.cycle as CycleName, dto.period, dto.communityCode);
+  }
+
+  @Get('results')
+  @Access({ roles: CYCLE_READERS })
+  @ApiOperation({ summary: 'Kept results of cycle runs (monitoring readings, deadline-watch counts, drafts) in the caller’s county or community' })
+  results(@Query() q: CycleResultQuery) {
+    return this.runner.results(currentCaller(), q.cycle as CycleName | undefined, q.period);
+  }
+}
+
+@ApiTags('cycles')
+@ApiBearerAuth()
+@Controller()
+export class JobRunsController {
+  constructor(
+    private readonly runs: JobRunsService,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  @Get('job-runs')
+  @Access({ roles: ['ADMIN', 'BUREAU_CLERK', 'BUREAU_APPROVER', 'AUDITOR'] })
+  @ApiOperation({ summary: 'Job runs: started, finished, outcome and counts (newest first)' })
+  list(@Query() q: JobRunQuery) {
+    return this.runs.list(q);
+  }
+
+  @Get('outbox')
+  @Access({ roles: ['ADMIN', 'AUDITOR'] })
+  @ApiOperation({ summary: 'Committed work whose job has not finished yet (waiting for Redis or a worker)' })
+  pending() {
+    return this.outbox.pending();
+  }
+}
+
+@ApiTags('notifications')
+@ApiBearerAuth()
+@Controller('notifications')
+export class NotificationsController {
+  constructor(private readonly notifications: NotificationService) {}
+
+  @Get()
+  @Access({ roles: EVERYONE })
+  @ApiOperation({ summary: 'The caller’s institution’s notifications, newest first, with the unread count' })
+  list(@Query() q: NotificationQuery) {
+    return this.notifications.list(currentCaller().institution.id, q);
+  }
+
+  @Post('read-all')
+  @HttpCode(200)
+  @Access({ roles: EVERYONE })
+  markAllRead() {
+    const caller = currentCaller();
+    return this.notifications.markAllRead(caller.institution.id, caller.name);
+  }
+
+  @Post(':id/read')
+  @HttpCode(200)
+  @Access({ roles: EVERYONE })
+  @ApiOperation({ summary: 'Mark one of the institution’s notifications read (again: no change)' })
+  markRead(@Param('id', ParseIntPipe) id: number) {
+    const caller = currentCaller();
+    return this.notifications.markRead(caller.institution.id, id, caller.name);
+  }
+
+  @Get('webhook')
+  @Access({ roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'LEAD_FINANCE', 'MEMBER_CLERK', 'PRIVATE_CLERK', 'ADMIN'] })
+  async webhook() {
+    return (await this.notifications.webhook(currentCaller().institution.id)) ?? { url: null, enabled: false };
+  }
+
+  @Put('webhook')
+  @Access({ roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'LEAD_FINANCE', 'MEMBER_CLERK', 'PRIVATE_CLERK', 'ADMIN'] })
+  @ApiOperation({ summary: 'Set the institution’s webhook: each new notification is POSTed there, signed (X-Capitation-Signature: sha256=HMAC of the body), retried with backoff. The signing secret is shown once.' })
+  setWebhook(@Body() dto: WebhookDto) {
+    const caller = currentCaller();
+    return this.notifications.setWebhook(caller.institution.id, caller.name, dto);
+  }
+}
+
+@ApiTags('year-end')
+@ApiBearerAuth()
+@Controller()
+export class YearEndController {
+  constructor(
+    private readonly yearEnd: YearEndService,
+    private readonly counties: CountyService,
+  ) {}
+
+  @Get('counties/:countyCode/year-end-settlements/:fundYear')
+  @Access({ roles: [...BUREAU, 'AUDITOR', 'APPROVER'], target: { kind: 'county', param: 'countyCode' } })
+  @ApiOperation({ summary: 'The county’s year-end settlement for a fund year (drafted by the year-end cycle)' })
+  async forYear(@Param('countyCode') countyCode: string, @Param('fundYear', ParseIntPipe) fundYear: number) {
+    const county = await this.counties.getCounty(countyCode);
+    const found = await this.yearEnd.find(county.id, fundYear);
+    if (!found) throw new DomainError('YEAR_END_SETTLEMENT_NOT_FOUND', 'not_found', `no year-end settlement of ${countyCode} for ${fundYear} yet: run the year-end cycle`);
+    return found;
+  }
+
+  @Get('year-end-settlements/:id')
+  @Access({ roles: [...BUREAU, 'AUDITOR', 'APPROVER'], target: { kind: 'yearEndSettlement', param: 'id' } })
+  get(@Param('id', ParseIntPipe) id: number) {
+    return this.yearEnd.get(id);
+  }
+
+  @Get('year-end-settlements/:id/export.xlsx')
+  @Access({ roles: [...BUREAU, 'AUDITOR', 'APPROVER'], target: { kind: 'yearEndSettlement', param: 'id' } })
+  @ApiOperation({ summary: '年终清算表: per community its summary and unit statements; private institutions' })
+  async export(@Param('id', ParseIntPipe) id: number, @Res() reply: FastifyReply): Promise<void> {
+    const y = await this.yearEnd.get(id);
+    sendXlsx(reply, `${y.countyCode}-${y.fundYear}-年终清算-${y.state}.xlsx`, await yearEndWorkbook(y));
+  }
+
+  @Post('year-end-settlements/:id/approve')
+  @HttpCode(200)
+  @Access({ roles: ['BUREAU_APPROVER'], target: { kind: 'yearEndSettlement', param: 'id' } })
+  @ApiOperation({ summary: 'Approve the draft (not by the person who drafted it); refused while declarations of the year are pending or the ledger moved since the draft' })
+  approve(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
+    return this.yearEnd.approve(currentCaller(), id, dto.version);
+  }
+
+  @Post('year-end-settlements/:id/post')
+  @HttpCode(202)
+  @Access({ roles: [...BUREAU], target: { kind: 'yearEndSettlement', param: 'id' } })
+  @ApiOperation({ summary: 'Post the approved settlement to the ledger (a job; resumable, each transfer once)' })
+  post(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
+    return this.yearEnd.requestPosting(currentCaller(), id, dto.version);
+  }
+
+  @Post('year-end-settlements/:id/redraft')
+  @HttpCode(200)
+  @Access({ roles: [...BUREAU], target: { kind: 'yearEndSettlement', param: 'id' } })
+  @ApiOperation({ summary: 'Draft again from the current records and ledger (a draft only; corrections before approval)' })
+  redraft(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
+    return this.yearEnd.redraft(currentCaller(), id, dto.version);
+  }
+
+  @Get('institutions/:code/year-end-statement/:fundYear')
+  @Access({ roles: [...BUREAU, 'AUDITOR', 'APPROVER', 'LEAD_FINANCE', 'MEMBER_CLERK', 'VILLAGE_CLERK', 'PRIVATE_CLERK'], target: { kind: 'institution', param: 'code' } })
+  @ApiOperation({ summary: 'One unit’s year-end statement (a township or village clinic, a county hospital, a private institution): what it consumed, its share, what it was paid and what is due' })
+  async unitStatement(@Param('code') code: string, @Param('fundYear', ParseIntPipe) fundYear: number) {
+    return this.yearEnd.statementOf(code, fundYear);
+  }
+
+  @Get('communities/:communityCode/year-end-statements/:fundYear')
+  @Access({ roles: [...BUREAU, 'AUDITOR', 'APPROVER', 'LEAD_FINANCE'], target: { kind: 'community', param: 'communityCode' } })
+  @ApiOperation({ summary: 'The community’s part of the year-end settlement: its summary and its units’ statements' })
+  async communityStatements(@Param('communityCode') communityCode: string, @Param('fundYear', ParseIntPipe) fundYear: number) {
+    const community = await this.counties.getCommunity(communityCode);
+    const y = await this.yearEnd.find(community.countyId, fundYear);
+    if (!y) throw new DomainError('YEAR_END_SETTLEMENT_NOT_FOUND', 'not_found', `no year-end settlement for ${fundYear} yet`);
+    return {
+      id: y.id,
+      state: y.state,
+      fundYear: y.fundYear,
+      community: y.summary.communities.find((c) => c.communityCode === communityCode) ?? null,
+      statements: y.statements.filter((s) => s.communityCode === communityCode),
+    };
+  }
+}

@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { AssessmentModule } from '../assessment/assessment.module';
+import { CalendarModule } from '../calendar/calendar.module';
+import { ClaimsModule } from '../claims/claims.module';
+import { FundYearModule } from '../fund-year/fund-year.module';
+import { RegistryModule } from '../registry/registry.module';
+import { CycleRunnerService } from './cycle-runner.service';
+import { CyclesController, JobRunsController, NotificationsController, YearEndController } from './cycles.controller';
+import { DeadlineWatchService } from './deadline-watch.service';
+import { MonitoringService } from './monitoring.service';
+import { NotificationService } from './notification.service';
+import { YearEndService } from './year-end.service';
+
+/**
+ * The scheduled cycles (SPEC §6, §7): period opening, the deadline watch and its notifications,
+ * monitoring, fund analyses, quarterly advances and the year-end settlement; their triggers,
+ * results and job runs.
+ */
+@Module({
+  imports: [ClaimsModule, FundYearModule, CalendarModule, RegistryModule, AssessmentModule],
+  controllers: [CyclesController, JobRunsController, NotificationsController, YearEndController],
+  providers: [CycleRunnerService, DeadlineWatchService, MonitoringService, NotificationService, YearEndService],
+  exports: [CycleRunnerService, NotificationService, YearEndService],
+})
+export class CyclesModule {}

@@ -1,0 +1,221 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { isIP } from 'node:net';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { DomainError } from '../../domain/domain-error';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHmac, randomBytes } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { inTransaction } from '../../database/transaction';
+import { notFound, staleVersion } from '../../common/record-errors';
+import { AuditService } from '../audit/audit.service';
+import { JobHandler } from '../../queue/job-handler.decorator';
+import { OutboxService } from '../../queue/outbox.service';
+
+export type Severity = 'INFO' | 'WATCH' | 'WARNING' | 'ALARM';
+
+export interface NewNotification {
+  institutionId: number;
+  kind: string;
+  severity: Severity;
+  /** One notification per key, ever: the deadline watch and monitoring may run any number of times. */
+  dedupKey: string;
+  subjectType: string;
+  subjectId: string;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export interface NotificationView {
+  id: number;
+  kind: string;
+  severity: Severity;
+  subjectType: string;
+  subjectId: string;
+  message: string;
+  details: Record<string, unknown> | null;
+  createdAt: Date;
+  readAt: Date | null;
+  readBy: string | null;
+  deliveredAt: Date | null;
+}
+
+export interface WebhookView {
+  url: string;
+  enabled: boolean;
+  version: number;
+  updatedBy: string;
+  updatedAt: Date;
+}
+
+const DELIVERY_TIMEOUT_MS = 5000;
+
+/**
+ * Notifications per institution (overdue items, monitoring warnings): listed, marked as read,
+ * and optionally pushed to the institution's webhook, signed and retried with backoff.
+ */
+@Injectable()
+export class NotificationService {
+  private readonly logger = new Logger(NotificationService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly outbox: OutboxService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * Creates the notification unless its key exists; inside the caller's transaction. Returns
+   * the outbox job id of its webhook delivery, if the institution has one.
+   */
+  async notify(manager: EntityManager, n: NewNotification): Promise<{ created: boolean; deliveryJob: string | null }> {
+    const result = await manager.query(
+      'INSERT IGNORE INTO notification (institution_id, kind, severity, dedup_key, subject_type, subject_id, message, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      [n.institutionId, n.kind, n.severity, n.dedupKey.slice(0, 200), n.subjectType, n.subjectId, n.message.slice(0, 1000), n.details ? JSON.stringify(n.details) : null],
+    );
+    if (Number(result.affectedRows) !== 1) return { created: false, deliveryJob: null };
+    const [hook] = await manager.query('SELECT enabled FROM notification_webhook WHERE institution_id = ?', [n.institutionId]);
+    if (!hook || !Number(hook.enabled)) return { created: true, deliveryJob: null };
+    return { created: true, deliveryJob: await this.outbox.add(manager, 'notify.webhook', { notificationId: Number(result.insertId) }) };
+  }
+
+  async list(institutionId: number, filter: { unread?: boolean; kind?: string; limit: number }): Promise<{ unread: number; items: NotificationView[] }> {
+    const where = ['institution_id = ?'];
+    const params: unknown[] = [institutionId];
+    if (filter.unread) where.push('read_at IS NULL');
+    if (filter.kind) {
+      where.push('kind = ?');
+      params.push(filter.kind);
+    }
+    const rows: Row[] = await this.dataSource.query(`SELECT * FROM notification WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`, [...params, filter.limit]);
+    const [{ unread }] = await this.dataSource.query('SELECT COUNT(*) AS unread FROM notification WHERE institution_id = ? AND read_at IS NULL', [institutionId]);
+    return { unread: Number(unread), items: rows.map(view) };
+  }
+
+  /** Marks one of the institution's notifications read; reading it again changes nothing. */
+  async markRead(institutionId: number, id: number, reader: string): Promise<NotificationView> {
+    await this.dataSource.query('UPDATE notification SET read_at = CURRENT_TIMESTAMP(3), read_by = ? WHERE id = ? AND institution_id = ? AND read_at IS NULL', [reader, id, institutionId]);
+    const [row]: Row[] = await this.dataSource.query('SELECT * FROM notification WHERE id = ? AND institution_id = ?', [id, institutionId]);
+    if (!row) throw notFound('notification', String(id));
+    return view(row);
+  }
+
+  async markAllRead(institutionId: number, reader: string): Promise<{ marked: number }> {
+    const result = await this.dataSource.query('UPDATE notification SET read_at = CURRENT_TIMESTAMP(3), read_by = ? WHERE institution_id = ? AND read_at IS NULL', [reader, institutionId]);
+    return { marked: Number(result.affectedRows) };
+  }
+
+  async webhook(institutionId: number): Promise<WebhookView | null> {
+    const [row] = await this.dataSource.query('SELECT * FROM notification_webhook WHERE institution_id = ?', [institutionId]);
+    return row ? { url: row.url, enabled: Boolean(Number(row.enabled)), version: Number(row.version), updatedBy: row.updated_by, updatedAt: row.updated_at } : null;
+  }
+
+  /**
+   * Sets the institution's webhook. A new secret is issued when the webhook is first set or on
+   * request, and shown only in this answer: deliveries are signed with it (HMAC-SHA256).
+   */
+  async setWebhook(institutionId: number, by: string, input: { url: string; enabled: boolean; version?: number; rotateSecret?: boolean }): Promise<WebhookView & { secret?: string }> {
+    if (this.config.env === 'production' && isHostLocal(new URL(input.url).hostname)) {
+      throw new DomainError('WEBHOOK_URL_NOT_ALLOWED', 'unprocessable', `webhooks cannot point at the service's own host or a link-local address (${new URL(input.url).hostname})`, [
+        { field: 'url', rule: 'notLocalHost', message: input.url },
+      ]);
+    }
+    return inTransaction(this.dataSource, async (manager) => {
+      const [current] = await manager.query('SELECT * FROM notification_webhook WHERE institution_id = ? FOR UPDATE', [institutionId]);
+      let secret: string | undefined;
+      if (!current) {
+        secret = randomBytes(32).toString('hex');
+        await manager.query('INSERT INTO notification_webhook (institution_id, url, secret, enabled, updated_by) VALUES (?, ?, ?, ?, ?)', [institutionId, input.url, secret, input.enabled ? 1 : 0, by]);
+      } else {
+        if (input.version === undefined || Number(current.version) !== input.version) throw staleVersion(Number(current.version));
+        if (input.rotateSecret) secret = randomBytes(32).toString('hex');
+        await manager.query('UPDATE notification_webhook SET url = ?, enabled = ?, secret = COALESCE(?, secret), updated_by = ?, version = version + 1 WHERE institution_id = ?', [input.url, input.enabled ? 1 : 0, secret ?? null, by, institutionId]);
+      }
+      await this.audit.record(manager, {
+        action: current ? 'webhook.update' : 'webhook.create',
+        entityType: 'notificationWebhook',
+        entityId: String(institutionId),
+        before: current ? { url: current.url, enabled: Boolean(Number(current.enabled)) } : null,
+        after: { url: input.url, enabled: input.enabled, secretRotated: Boolean(secret) },
+      });
+      const [row] = await manager.query('SELECT * FROM notification_webhook WHERE institution_id = ?', [institutionId]);
+      return { url: row.url, enabled: Boolean(Number(row.enabled)), version: Number(row.version), updatedBy: row.updated_by, updatedAt: row.updated_at, ...(secret ? { secret } : {}) };
+    });
+  }
+
+  /** Delivers one notification to its webhook; a failure throws so that the queue retries it. */
+  @JobHandler('notify.webhook')
+  async deliver({ notificationId }: { notificationId: number }): Promise<{ delivered: boolean; status?: number }> {
+    const [row] = await this.dataSource.query(
+      'SELECT n.*, w.url, w.secret, w.enabled, i.code AS institution_code FROM notification n JOIN institution i ON i.id = n.institution_id LEFT JOIN notification_webhook w ON w.institution_id = n.institution_id WHERE n.id = ?',
+      [notificationId],
+    );
+    if (!row || row.delivered_at || !row.url || !Number(row.enabled)) return { delivered: false };
+    const body = JSON.stringify({ id: Number(row.id), institutionCode: row.institution_code, ...publicFields(view(row)) });
+    const signature = createHmac('sha256', row.secret).update(body).digest('hex');
+    try {
+      const res = await fetch(row.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-capitation-event': row.kind, 'x-capitation-delivery': String(row.id), 'x-capitation-signature': `sha256=${signature}` },
+        body,
+        signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+      });
+      if (!res.ok) throw new Error(`the webhook answered ${res.status}`);
+      await this.dataSource.query('UPDATE notification SET delivered_at = CURRENT_TIMESTAMP(3), delivery_attempts = delivery_attempts + 1, delivery_error = NULL WHERE id = ?', [notificationId]);
+      return { delivered: true, status: res.status };
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      await this.dataSource.query('UPDATE notification SET delivery_attempts = delivery_attempts + 1, delivery_error = ? WHERE id = ?', [message.slice(0, 500), notificationId]);
+      this.logger.warn(`notification ${notificationId}: webhook delivery failed (${message}); retried with backoff`);
+      throw err;
+    }
+  }
+}
+
+/**
+ * Loopback and link-local hosts (the service's own machine, cloud metadata endpoints): never a
+ * webhook target in production. Hospital networks' private addresses are allowed, since a
+ * township's HIS usually lives on one.
+ */
+export function isHostLocal(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (isIP(host) === 4) return host.startsWith('127.') || host.startsWith('169.254.') || host === '0.0.0.0';
+  if (isIP(host) === 6) return host === '::1' || host === '::' || host.startsWith('fe80:') || host.startsWith('::ffff:127.') || host.startsWith('::ffff:169.254.');
+  return false;
+}
+
+/** A notification row as MySQL returns it. */
+interface Row {
+  id: number;
+  kind: string;
+  severity: Severity;
+  subject_type: string;
+  subject_id: string;
+  message: string;
+  details: string | null;
+  created_at: Date;
+  read_at: Date | null;
+  read_by: string | null;
+  delivered_at: Date | null;
+}
+
+function view(r: Row): NotificationView {
+  return {
+    id: Number(r.id),
+    kind: r.kind,
+    severity: r.severity,
+    subjectType: r.subject_type,
+    subjectId: r.subject_id,
+    message: r.message,
+    details: r.details ? JSON.parse(r.details) : null,
+    createdAt: r.created_at,
+    readAt: r.read_at ?? null,
+    readBy: r.read_by ?? null,
+    deliveredAt: r.delivered_at ?? null,
+  };
+}
+
+function publicFields(v: NotificationView) {
+  return { kind: v.kind, severity: v.severity, subjectType: v.subjectType, subjectId: v.subjectId, message: v.message, details: v.details, createdAt: v.createdAt };
+}
