@@ -12,10 +12,13 @@ const common = {
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testEnvironment: 'node',
+  setupFiles: ['<rootDir>/test/support/property-test-limits.ts'],
 };
 
 module.exports = {
   testTimeout: 30000,
+  // The usual output, and a progress log that scripts/test.sh reads if the run overruns its time limit.
+  reporters: ['default', '<rootDir>/test/support/progress-reporter.js'],
   // One fresh database per run, shared by the integration and e2e levels.
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',

@@ -10,8 +10,18 @@ mkdir -p .run
 echo "== lint";       npx eslint "src/**/*.ts" "test/**/*.ts" "migrations/**/*.ts" "bench/**/*.ts"
 echo "== type-check"; npx tsc -p tsconfig.json --noEmit
 echo "== tests (unit, integration, e2e)"
+# The tests take about 3 minutes on 2 cores; a run that hangs is stopped at this limit and
+# named, instead of holding the machine (or CI) until an outer limit kills it silently.
+limit="${TEST_TIME_LIMIT_SECONDS:-1200}"
+rm -f .run/jest-results.json
 status=0
-npx jest --ci --json --outputFile=.run/jest-results.json "$@" || status=$?
+timeout --kill-after=30 "$limit" npx jest --ci --json --outputFile=.run/jest-results.json "$@" || status=$?
+if [ "$status" = 124 ] || [ "$status" = 137 ]; then
+  echo "tests stopped: still running after ${limit} s (TEST_TIME_LIMIT_SECONDS). Test files started and not finished:"
+  if [ -f .run/jest-progress.log ]; then
+    awk '$2 == "start" { open[$3] = $1 } $2 == "end" { delete open[$3] } END { for (f in open) print "  " f " (started " open[f] ")" }' .run/jest-progress.log
+  fi
+fi
 
 # One plain summary line, whatever the runner printed above.
 if [ -f .run/jest-results.json ]; then

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { assertQuarterEnded, buildFundAnalysis, FUND_ANALYSIS_LIFECYCLE, FundAnalysisInputs, PeriodFlows, quarterPeriods } from './fund-analysis';
 import { InstitutionType } from './institution-registry';
-import { Money } from './money';
+import { Dec, Money } from './money';
 import { CareUnit, OutOfCountyGroup, RecordGroup } from './performance-assessment';
 import { refusal } from './refusal.spec-helper';
 import { VisitType } from './settlement-record';
@@ -110,6 +110,10 @@ describe('quarterly fund analysis (SPEC §6, 基金运行分析)', () => {
     const none = buildFundAnalysis(inputs({ previousYearFlows: null })).yearOnYear;
     expect(none.available).toBe(false);
     expect(none.items.every((i) => i.previous === null && i.change === null && i.changeRate === null)).toBe(true);
+    // A change of one fen on 499 999.99 shows as a rate of 0.0000, the change itself as 0.01.
+    const lead = (fundPaid: string): PeriodFlows => ({ groups: [g(LEAD, 'OUTPATIENT', 1, fundPaid)], outOfCounty: [] });
+    const tiny = buildFundAnalysis(inputs({ quarterFlows: lead('500000.00'), previousYearFlows: lead('499999.99') })).yearOnYear;
+    expect(tiny.items.find((i) => i.item === 'inCountyFund')).toMatchObject({ change: '0.01', changeRate: '0.0000' });
   });
 
   it('knows each quarter’s months and refuses a quarter that has not ended', () => {
@@ -151,7 +155,11 @@ describe('fund analysis properties', () => {
         expect(p.outsideTownshipAdmissions).toBeLessThanOrEqual(p.inCounty.admissions);
         expect(a.fundFlow.byUnit.map((u) => u.unitCode)).toEqual([...new Set(flows.groups.map((x) => x.unit.code))].sort());
         for (const i of a.yearOnYear.items) {
-          if (i.change !== null && i.changeRate !== null) expect(Math.sign(Number(i.changeRate))).toBe(Math.sign(Number(i.change)));
+          if (i.changeRate === null) continue;
+          // The change over last year's figure, to four places: a change too small to show reads 0.0000.
+          const exact = new Dec(i.change!).dividedBy(i.previous!);
+          expect(new Dec(i.changeRate).minus(exact).abs().lte('0.00005')).toBe(true);
+          expect([0, Math.sign(Number(i.change))]).toContain(Math.sign(Number(i.changeRate)));
         }
       }),
     );
