@@ -6,6 +6,7 @@ import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { BusinessClock } from '../../src/common/business-clock';
 import { CycleRunnerService } from '../../src/modules/cycles/cycle-runner.service';
+import { NotificationService } from '../../src/modules/cycles/notification.service';
 import { approveOctober, eventually, paidRecord } from '../support/claim-month';
 import { approvedAllocation, CommunityFixture, createCommunityFixture, SMALL_COUNTY } from '../support/registry-fixtures';
 import { TcpProxy } from '../support/tcp-proxy';
@@ -240,3 +241,32 @@ describe('the outbox: work committed while Redis is down runs once Redis is back
   });
 });
 
+
+describe('webhook targets in production', () => {
+  it('refuses the service’s own host when the webhook is set, and sends nothing once its name points there', async () => {
+    const secret = 'production-test-secret-of-forty-characters';
+    const api = await startApi({ NODE_ENV: 'production', JWT_SECRET: secret, INSURED_ID_HASH_KEY: secret, QUEUE_PREFIX: `cbm-prod-${process.pid}` });
+    try {
+      const f = await createCommunityFixture(api, 1);
+      const lead = await f.as(['LEAD_FINANCE'], f.lead);
+      for (const url of ['http://127.0.0.1:9/hook', 'http://localhost:9/hook', 'http://169.254.169.254/latest', 'http://[::1]:9/hook']) {
+        const refused = await lead.call('PUT', '/api/v1/notifications/webhook', { url });
+        expect([url, refused.status, refused.body.details]).toEqual([url, 422, [expect.objectContaining({ field: 'url', rule: 'notLocalHost' })]]);
+      }
+      expect(await lead.must('GET', '/api/v1/notifications/webhook')).toEqual({ url: null, enabled: false });
+      await lead.must('PUT', '/api/v1/notifications/webhook', { url: 'http://10.20.1.5/hook' }); // a hospital network's address
+
+      // The target is re-pointed at the service's own host after it was accepted: the delivery is not sent.
+      const [institution] = await api.dataSource.query('SELECT id FROM institution WHERE code = ?', [f.lead]);
+      await api.dataSource.query("UPDATE notification_webhook SET url = 'http://localhost.:9/hook' WHERE institution_id = ?", [institution.id]);
+      const notifications = api.app.get(NotificationService);
+      await api.dataSource.transaction((m) => notifications.notify(m, { institutionId: institution.id, kind: 'TEST', severity: 'INFO', dedupKey: `test:${f.lead}`, subjectType: 'institution', subjectId: f.lead, message: 'test' }));
+      const [n] = await api.dataSource.query('SELECT id FROM notification WHERE institution_id = ?', [institution.id]);
+      expect(await notifications.deliver({ notificationId: Number(n.id) })).toEqual({ delivered: false });
+      const [row] = await api.dataSource.query('SELECT delivered_at, delivery_attempts, delivery_error FROM notification WHERE id = ?', [n.id]);
+      expect(row).toEqual({ delivered_at: null, delivery_attempts: 1, delivery_error: 'not sent: localhost. is a loopback or link-local address' });
+    } finally {
+      await api.close();
+    }
+  });
+});

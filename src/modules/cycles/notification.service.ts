@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { DomainError } from '../../domain/domain-error';
@@ -115,10 +116,14 @@ export class NotificationService {
    * request, and shown only in this answer: deliveries are signed with it (HMAC-SHA256).
    */
   async setWebhook(institutionId: number, by: string, input: { url: string; enabled: boolean; version?: number; rotateSecret?: boolean }): Promise<WebhookView & { secret?: string }> {
-    if (this.config.env === 'production' && isHostLocal(new URL(input.url).hostname)) {
-      throw new DomainError('WEBHOOK_URL_NOT_ALLOWED', 'unprocessable', `webhooks cannot point at the service's own host or a link-local address (${new URL(input.url).hostname})`, [
-        { field: 'url', rule: 'notLocalHost', message: input.url },
-      ]);
+    if (this.config.env === 'production') {
+      // A name that does not resolve from here is let through: it is checked again at each delivery.
+      const local = await localAddressOf(new URL(input.url).hostname).catch(() => null);
+      if (local !== null) {
+        throw new DomainError('WEBHOOK_URL_NOT_ALLOWED', 'unprocessable', `webhooks cannot point at the service's own host or a link-local address (${new URL(input.url).hostname} is ${local})`, [
+          { field: 'url', rule: 'notLocalHost', message: input.url },
+        ]);
+      }
     }
     return inTransaction(this.dataSource, async (manager) => {
       const [current] = await manager.query('SELECT * FROM notification_webhook WHERE institution_id = ? FOR UPDATE', [institutionId]);
@@ -151,6 +156,17 @@ export class NotificationService {
       [notificationId],
     );
     if (!row || row.delivered_at || !row.url || !Number(row.enabled)) return { delivered: false };
+    if (this.config.env === 'production') {
+      // Checked at delivery too: the name may have been pointed at a local address since it was set.
+      const host = new URL(row.url).hostname;
+      const local = await localAddressOf(host).catch(() => null);
+      if (local !== null) {
+        const refusal = `not sent: ${host}${local === host ? '' : ` (${local})`} is a loopback or link-local address`;
+        await this.dataSource.query('UPDATE notification SET delivery_attempts = delivery_attempts + 1, delivery_error = ? WHERE id = ?', [refusal, notificationId]);
+        this.logger.warn(`notification ${notificationId}: webhook ${refusal}`);
+        return { delivered: false };
+      }
+    }
     const body = JSON.stringify({ id: Number(row.id), institutionCode: row.institution_code, ...publicFields(view(row)) });
     const signature = createHmac('sha256', row.secret).update(body).digest('hex');
     try {
@@ -178,11 +194,27 @@ export class NotificationService {
  * township's HIS usually lives on one.
  */
 export function isHostLocal(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  // `localhost.` is the fully qualified form of `localhost`.
+  const host = hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
   if (host === 'localhost' || host.endsWith('.localhost')) return true;
   if (isIP(host) === 4) return host.startsWith('127.') || host.startsWith('169.254.') || host === '0.0.0.0';
   if (isIP(host) === 6) return host === '::1' || host === '::' || host.startsWith('fe80:') || host.startsWith('::ffff:127.') || host.startsWith('::ffff:169.254.');
   return false;
+}
+
+export type AddressLookup = (hostname: string) => Promise<{ address: string }[]>;
+
+/**
+ * The loopback or link-local address a webhook host is, or resolves to (any of its addresses),
+ * else null. A failed lookup rejects. The address is resolved again by the HTTP client when it
+ * connects, so a name re-pointed in between (DNS rebinding) is not caught here: deployments that
+ * need that closed send webhooks through an egress proxy.
+ */
+export async function localAddressOf(hostname: string, lookup: AddressLookup = (h) => dnsLookup(h, { all: true })): Promise<string | null> {
+  if (isHostLocal(hostname)) return hostname;
+  const host = hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  if (isIP(host)) return null;
+  return (await lookup(host)).find((a) => isHostLocal(a.address))?.address ?? null;
 }
 
 /** A notification row as MySQL returns it. */
