@@ -25,10 +25,6 @@ export const CYCLES = {
 export type CycleName = keyof typeof CYCLES;
 export const CYCLE_NAMES = Object.keys(CYCLES) as CycleName[];
 
-export function isCycleName(value: unknown): value is CycleName {
-  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(CYCLES, value);
-}
-
 const quarterPeriod = (period: string) => `${fundYearOf(period)}-Q${quarterOf(period)}`;
 
 /** The period a cycle's schedule works on when it fires on `today`. */

@@ -1,4 +1,5 @@
 import { DomainError } from './domain-error';
+import { periodOf, quarterDates } from './claim-cycle';
 import { BurnThresholds, readBurn } from './fund-monitoring';
 import { compareCodes } from './largest-remainder';
 import { InstitutionType, isPrimaryInstitution } from './institution-registry';
@@ -38,11 +39,8 @@ export interface QuarterPeriods {
 }
 
 export function quarterPeriods(fundYear: number, quarter: number): QuarterPeriods {
-  const first = (quarter - 1) * 3 + 1;
-  const last = first + 2;
-  const pad = (m: number) => String(m).padStart(2, '0');
-  const lastDay = new Date(Date.UTC(fundYear, last, 0)).getUTCDate();
-  return { from: `${fundYear}-${pad(first)}`, to: `${fundYear}-${pad(last)}`, lastDay: `${fundYear}-${pad(last)}-${pad(lastDay)}` };
+  const { first, last } = quarterDates(fundYear, quarter);
+  return { from: periodOf(first), to: periodOf(last), lastDay: last };
 }
 
 /** An analysis is drafted once its quarter is over: refused (422) for a quarter still running or to come. */

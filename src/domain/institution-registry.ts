@@ -27,8 +27,10 @@ export function isInstitutionType(value: unknown): value is InstitutionType {
 }
 
 /** Primary institutions (基层医疗机构): townships and villages; the primary-care floor counts their funds. */
+export const PRIMARY_TYPES: readonly InstitutionType[] = ['TOWNSHIP_CENTER', 'VILLAGE_CLINIC'];
+
 export function isPrimaryInstitution(type: InstitutionType): boolean {
-  return type === 'TOWNSHIP_CENTER' || type === 'VILLAGE_CLINIC';
+  return PRIMARY_TYPES.includes(type);
 }
 
 export function isCommunityMember(type: InstitutionType): boolean {

@@ -1,14 +1,11 @@
 import fc from 'fast-check';
 import { allocateFundYear, splitPackageBetweenCommunities } from './fund-year-allocation';
-import { ACCOUNTS, AccountTotals, allocationTransfers, applyTransfers, reversalTransfers, TransferSpec } from './ledger';
+import { ACCOUNTS, AccountTotals, allocationTransfers, applyTransfers, balanceIn, reversalTransfers, TransferSpec } from './ledger';
 import { Money } from './money';
 import { defaultPolicyParameters } from './policy-parameters';
 
 const sum = (balances: Map<string, AccountTotals>, side: keyof AccountTotals) => Money.sum([...balances.values()].map((b) => b[side]));
-const balance = (balances: Map<string, AccountTotals>, account: string) => {
-  const b = balances.get(account);
-  return b ? b.credits.minus(b.debits) : Money.ZERO;
-};
+const balance = balanceIn;
 
 const allocationCase = fc.record({
   n: fc.bigInt({ min: 1000n, max: 1_000_000n }),

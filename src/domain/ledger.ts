@@ -87,6 +87,12 @@ export interface AccountTotals {
   credits: Money;
 }
 
+/** An account's balance (credits less debits); zero for an account with no postings. */
+export function balanceIn(totals: ReadonlyMap<string, AccountTotals>, account: string): Money {
+  const t = totals.get(account);
+  return t ? t.credits.minus(t.debits) : Money.ZERO;
+}
+
 /** Applies transfers to balances in order; refuses any that would leave a protected account negative. */
 export function applyTransfers(balances: ReadonlyMap<string, AccountTotals>, transfers: readonly TransferSpec[]): Map<string, AccountTotals> {
   const next = new Map(balances);
@@ -144,4 +150,13 @@ export function declarationApprovalTransfers(prefix: string, communityCode: stri
   add('payable', communityPackageAccount(communityCode), CYCLE_ACCOUNTS.bureauPayable(communityCode), f.cash, `${period} 审核拨付额`);
   add('advance-offset', CYCLE_ACCOUNTS.leadAdvance(communityCode), CYCLE_ACCOUNTS.communityHeld(communityCode), f.advanceOffset, `${period} 冲抵预拨`);
   return out;
+}
+
+/** What a community's package, quarterly advance and quality deposit hold: the balances its year end closes. */
+export function communityClosingBalances(totals: ReadonlyMap<string, AccountTotals>, communityCode: string): { package: Money; leadAdvance: Money; qualityDeposit: Money } {
+  return {
+    package: balanceIn(totals, communityPackageAccount(communityCode)),
+    leadAdvance: balanceIn(totals, CYCLE_ACCOUNTS.leadAdvance(communityCode)),
+    qualityDeposit: balanceIn(totals, CYCLE_ACCOUNTS.qualityDeposit(communityCode)),
+  };
 }

@@ -36,6 +36,8 @@ export interface OverspendApportionment {
   primaryShareOfPackage: Dec; // exact; primaryAfterShares ÷ M
   /** An unmet floor here is a violation: an overspent year has no surplus to top it up from. */
   floor: PrimaryFloorCheck;
+  /** Overspend moved from primary units' shares to the others' to meet the floor (with `reapportionFloorShortfall`). */
+  floorReapportioned: Money;
 }
 
 /**
@@ -43,7 +45,7 @@ export interface OverspendApportionment {
  * consumption share (按各单位基金消耗占比), O_i = O × E_i / Σ E_j, largest remainder in code
  * order. E_out is shared through O by default; as an option it counts as the lead unit's.
  */
-export function apportionOverspend(inputs: YearEndInputs & { attributeOutOfCountyToLead?: string }): OverspendApportionment {
+export function apportionOverspend(inputs: YearEndInputs & { attributeOutOfCountyToLead?: string; reapportionFloorShortfall?: boolean }): OverspendApportionment {
   const { members, totalExpenditure } = checkYearEnd(inputs);
   const lead = inputs.attributeOutOfCountyToLead;
   if (lead !== undefined) {
@@ -63,15 +65,26 @@ export function apportionOverspend(inputs: YearEndInputs & { attributeOutOfCount
     ]);
   }
   const parts = overspend.isPositive() ? splitInCodeOrder(overspend, members, (m) => basis(m).toDecimal()).map((s) => s.amount) : members.map(() => Money.ZERO);
-  const shares = members.map((m, i) => ({
-    code: m.code,
-    primary: m.primary,
-    approvedConsumption: m.approvedConsumption,
-    consumptionBasis: basis(m),
-    overspendShare: parts[i],
-    fundsAfterShare: m.approvedConsumption.minus(parts[i]),
-  }));
-  return { totalExpenditure, overspend, shares, ...primaryPosition(inputs, shares) };
+  const withShare = (s: { code: string; primary: boolean; approvedConsumption: Money; consumptionBasis: Money }, overspendShare: Money): OverspendShare => ({ ...s, overspendShare, fundsAfterShare: s.approvedConsumption.minus(overspendShare) });
+  let shares = members.map((m, i) => withShare({ code: m.code, primary: m.primary, approvedConsumption: m.approvedConsumption, consumptionBasis: basis(m) }, parts[i]));
+  let position = primaryPosition(inputs, shares);
+  let floorReapportioned = Money.ZERO;
+  if (inputs.reapportionFloorShortfall && !position.floor.met) {
+    // The option: primary units' shares move to the others' (by consumption) until the floor is met.
+    const bearing = shares.filter((x) => x.primary && x.overspendShare.isPositive());
+    const takers = shares.filter((x) => !x.primary && x.consumptionBasis.isPositive());
+    const bearable = Money.sum(bearing.map((x) => x.overspendShare));
+    const moved = position.floor.shortfall.lt(bearable) ? position.floor.shortfall : bearable;
+    if (moved.isPositive() && takers.length > 0) {
+      const change = new Map<string, Money>();
+      for (const { part, amount } of splitInCodeOrder(moved, bearing, (x) => x.overspendShare.toDecimal())) change.set(part.code, amount.negated());
+      for (const { part, amount } of splitInCodeOrder(moved, takers, (x) => x.consumptionBasis.toDecimal())) change.set(part.code, amount);
+      shares = shares.map((s) => withShare(s, s.overspendShare.plus(change.get(s.code) ?? Money.ZERO)));
+      position = primaryPosition(inputs, shares);
+      floorReapportioned = moved;
+    }
+  }
+  return { totalExpenditure, overspend, shares, ...position, floorReapportioned };
 }
 
 /** Seed for the surplus proposal's primary weighting (SPEC §7 default ×1.5). */

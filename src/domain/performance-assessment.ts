@@ -89,8 +89,10 @@ export function defaultAssessmentScheme(): AssessmentScheme {
   };
 }
 
-const WEIGHT_TEXT = /^\d{1,3}(\.\d{1,2})?$/;
-const RATE_TEXT = /^\d(\.\d{1,4})?$/;
+/** Points as text: 0 to 100 with at most two decimals. */
+export const WEIGHT_TEXT = /^\d{1,3}(\.\d{1,2})?$/;
+/** A share as text: 0 to 1 with at most four decimals. */
+export const RATE_TEXT = /^\d(\.\d{1,4})?$/;
 
 /** Checks every weight and target; weights must sum to exactly 100. Returns the canonical form. */
 export function validateAssessmentScheme(scheme: AssessmentScheme): AssessmentScheme {

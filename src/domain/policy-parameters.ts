@@ -1,6 +1,7 @@
 import { DomainError, ErrorDetail } from './domain-error';
 import { DEFAULT_ALLOCATION_RATES } from './fund-year-allocation';
 import { Dec } from './money';
+import { DEFAULT_SURPLUS_PRIMARY_WEIGHT } from './overspend-apportionment';
 import { defaultPrimaryFloorRate } from './primary-floor';
 import { formatRate } from './rate';
 
@@ -54,7 +55,7 @@ export function defaultPolicyParameters(fundYear: number): PolicyParameters {
     burnWarning: '1.10',
     burnAlarm: '1.20',
     paymentCapacityWarningMonths: '3',
-    surplusPrimaryWeight: '1.5',
+    surplusPrimaryWeight: DEFAULT_SURPLUS_PRIMARY_WEIGHT.toString(),
     attributeOutOfCountyToLead: '0',
     reapportionFloorShortfall: '0',
     privateSurplusRewardRate: '0.5',

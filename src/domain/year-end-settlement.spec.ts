@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { splitInCodeOrder } from './largest-remainder';
-import { AccountTotals, applyTransfers, CYCLE_ACCOUNTS, communityPackageAccount, YEAR_END_ACCOUNTS } from './ledger';
+import { AccountTotals, applyTransfers, balanceIn, communityPackageAccount, CYCLE_ACCOUNTS, YEAR_END_ACCOUNTS } from './ledger';
 import { Dec, Money } from './money';
 import { refusal } from './refusal.spec-helper';
 import { communityYearEndTransfers, depositReleaseRate, settleCommunityYear, settlePrivateYear, unitFunding, UnitYear } from './year-end-settlement';
@@ -24,10 +24,7 @@ const example = {
 };
 
 const cents = (m: Money) => m.toCents();
-const balanceOf = (b: Map<string, AccountTotals>, account: string) => {
-  const t = b.get(account);
-  return t ? t.credits.minus(t.debits) : Money.ZERO;
-};
+const balanceOf = balanceIn;
 
 describe('settleCommunityYear (SPEC §7)', () => {
   it('reproduces the worked example: shares, primary after shares, balance due', () => {

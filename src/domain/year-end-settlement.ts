@@ -3,7 +3,7 @@ import { compareCodes, splitInCodeOrder } from './largest-remainder';
 import { ACCOUNTS, CYCLE_ACCOUNTS, communityPackageAccount, PRIVATE_ACCOUNTS, TransferSpec, YEAR_END_ACCOUNTS } from './ledger';
 import { Dec, Money } from './money';
 import { apportionOverspend, proposeSurplusDistribution } from './overspend-apportionment';
-import { PrimaryFloorCheck, primaryFloorShortfall } from './primary-floor';
+import { PrimaryFloorCheck } from './primary-floor';
 import { Rate, toRate } from './rate';
 import { defineStateMachine } from './state-machine';
 
@@ -147,27 +147,10 @@ export function settleCommunityYear(inputs: CommunityYearInputs): CommunityYearE
   let outcome: { totalExpenditure: Money; primaryAfterShares: Money; primaryShareOfPackage: Dec; floor: PrimaryFloorCheck; overspend: Money; surplus: Money };
   let floorReapportioned = Money.ZERO;
   if (overspent) {
-    const a = apportionOverspend({ ...base, attributeOutOfCountyToLead: inputs.attributeOutOfCountyToLead });
+    const a = apportionOverspend({ ...base, attributeOutOfCountyToLead: inputs.attributeOutOfCountyToLead, reapportionFloorShortfall: inputs.reapportionFloorShortfall });
     for (const s of a.shares) shares.set(s.code, { overspendShare: s.overspendShare, surplusShare: Money.ZERO, floorTopUp: Money.ZERO });
     outcome = { ...a, surplus: Money.ZERO };
-    if (inputs.reapportionFloorShortfall && !a.floor.met) {
-      const bearing = a.shares.filter((x) => x.primary && x.overspendShare.isPositive());
-      const takers = a.shares.filter((x) => !x.primary && x.consumptionBasis.isPositive());
-      const bearable = Money.sum(bearing.map((x) => x.overspendShare));
-      const moved = a.floor.shortfall.lt(bearable) ? a.floor.shortfall : bearable;
-      if (moved.isPositive() && takers.length > 0) {
-        for (const { part, amount } of splitInCodeOrder(moved, bearing, (x) => x.overspendShare.toDecimal())) shares.get(part.code)!.overspendShare = part.overspendShare.minus(amount);
-        for (const { part, amount } of splitInCodeOrder(moved, takers, (x) => x.consumptionBasis.toDecimal())) shares.get(part.code)!.overspendShare = part.overspendShare.plus(amount);
-        const primaryAfterShares = Money.sum(members.filter((m) => m.primary).map((m) => m.approvedConsumption.minus(shares.get(m.code)!.overspendShare)));
-        outcome = {
-          ...outcome,
-          primaryAfterShares,
-          primaryShareOfPackage: primaryAfterShares.toDecimal().dividedBy(inputs.communityPackage.toDecimal()),
-          floor: primaryFloorShortfall(inputs.communityPackage, primaryAfterShares, inputs.primaryFloorRate),
-        };
-        floorReapportioned = moved;
-      }
-    }
+    floorReapportioned = a.floorReapportioned;
   } else {
     const d = proposeSurplusDistribution({ ...base, primaryWeight: inputs.surplusPrimaryWeight });
     for (const s of d.shares) shares.set(s.code, { overspendShare: Money.ZERO, surplusShare: s.surplusShare, floorTopUp: s.floorTopUp });
@@ -282,7 +265,7 @@ export function settlePrivateYear(p: PrivateYearInputs): UnitStatement {
     overspendShare = over.minus(Money.roundHalfUp(shareable.times(shareRate)));
   }
   const paidSoFar = p.funded.minus(p.depositWithheld);
-  const balanceDue = p.approvedConsumption.minus(overspendShare).plus(surplusShare).minus(p.depositWithheld).plus(p.depositWithheld).minus(paidSoFar);
+  const balanceDue = p.approvedConsumption.minus(overspendShare).plus(surplusShare).minus(paidSoFar); // the deposit withheld is released in full
   return { code: p.code, primary: false, approvedConsumption: p.approvedConsumption, overspendShare, surplusShare, floorTopUp: Money.ZERO, depositWithheld: p.depositWithheld, depositRelease: p.depositWithheld, paidSoFar, balanceDue };
 }
 

@@ -10,17 +10,12 @@ import { AssessmentSchemeDto, DraftFundAnalysisDto, EnteredValuesDto, FundAnalys
 import { FundAnalysisService, FundAnalysisView } from './fund-analysis.service';
 import { fundAnalysisWorkbook } from './fund-analysis.xlsx';
 import { Assessment, AssessmentSchemeView, EnteredValuesView, PerformanceAssessmentService } from './performance-assessment.service';
-import { fundYearParam } from '../../common/route-params';
+import { fieldsGiven, FundYearPipe } from '../../common/route-params';
 import { sendXlsx, XLSX } from '../../common/xlsx-reply';
 
 const BUREAU = ['BUREAU_CLERK', 'BUREAU_APPROVER'] as const;
 /** The bureau, the lead unit (of its own community only, by scope) and auditors. */
 const READERS = [...BUREAU, 'LEAD_FINANCE', 'AUDITOR'] as const;
-
-/** Only the fields the body names: a field left out keeps its saved value. */
-function given<T extends object>(dto: T): Partial<T> {
-  return Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
 
 @ApiTags('assessment')
 @ApiBearerAuth()
@@ -34,23 +29,23 @@ export class CommunityAssessmentController {
   @Get('assessments/:fundYear')
   @Access({ roles: READERS, target: { kind: 'community', param: 'communityCode' } })
   @ApiOperation({ summary: 'Performance assessment (绩效考核, SPEC §8) computed live: seven indicators with year-on-year change, points and the weighted score' })
-  async assessment(@Param('communityCode') code: string, @Param('fundYear', ParseIntPipe) fundYear: number): Promise<Assessment> {
-    return this.assessments.assessByCode(code, fundYearParam(fundYear));
+  async assessment(@Param('communityCode') code: string, @Param('fundYear', FundYearPipe) fundYear: number): Promise<Assessment> {
+    return this.assessments.assessByCode(code, fundYear);
   }
 
   @Get('assessments/:fundYear/entered-values')
   @Access({ roles: READERS, target: { kind: 'community', param: 'communityCode' } })
   @ApiOperation({ summary: 'Values the bureau entered for the year (prefecture average compensation ratio, admission counts)' })
-  async enteredValues(@Param('communityCode') code: string, @Param('fundYear', ParseIntPipe) fundYear: number): Promise<EnteredValuesView> {
-    return this.assessments.enteredValues(code, fundYearParam(fundYear));
+  async enteredValues(@Param('communityCode') code: string, @Param('fundYear', FundYearPipe) fundYear: number): Promise<EnteredValuesView> {
+    return this.assessments.enteredValues(code, fundYear);
   }
 
   @Put('assessments/:fundYear/entered-values')
   @Access({ roles: BUREAU, target: { kind: 'community', param: 'communityCode' } })
   @ApiOperation({ summary: 'Enter or correct values the records cannot give (bureau); `version` must be current; null clears a value' })
-  async saveEnteredValues(@Param('communityCode') code: string, @Param('fundYear', ParseIntPipe) fundYear: number, @Body() dto: EnteredValuesDto): Promise<EnteredValuesView> {
+  async saveEnteredValues(@Param('communityCode') code: string, @Param('fundYear', FundYearPipe) fundYear: number, @Body() dto: EnteredValuesDto): Promise<EnteredValuesView> {
     const { version, ...values } = dto;
-    return this.assessments.saveEnteredValues(code, fundYearParam(fundYear), version, given(values) as Partial<EnteredValues>);
+    return this.assessments.saveEnteredValues(code, fundYear, version, fieldsGiven(values) as Partial<EnteredValues>);
   }
 
   @Post('fund-analyses')
@@ -82,16 +77,16 @@ export class CountyAssessmentController {
   @Get('assessment-weights/:fundYear')
   @Access({ roles: READERS, target: { kind: 'county', param: 'countyCode' } })
   @ApiOperation({ summary: 'Indicator weights and targets of the performance assessment for a year (saved, carried from an earlier year, or defaults)' })
-  async scheme(@Param('countyCode') countyCode: string, @Param('fundYear', ParseIntPipe) fundYear: number): Promise<AssessmentSchemeView> {
-    return this.assessments.scheme(await this.counties.getCounty(countyCode), fundYearParam(fundYear));
+  async scheme(@Param('countyCode') countyCode: string, @Param('fundYear', FundYearPipe) fundYear: number): Promise<AssessmentSchemeView> {
+    return this.assessments.scheme(await this.counties.getCounty(countyCode), fundYear);
   }
 
   @Put('assessment-weights/:fundYear')
   @Access({ roles: BUREAU, target: { kind: 'county', param: 'countyCode' } })
   @ApiOperation({ summary: 'Save a new version of the weights (summing to 100) and targets (bureau); `version` must be current' })
-  async saveScheme(@Param('countyCode') countyCode: string, @Param('fundYear', ParseIntPipe) fundYear: number, @Body() dto: AssessmentSchemeDto): Promise<AssessmentSchemeView> {
+  async saveScheme(@Param('countyCode') countyCode: string, @Param('fundYear', FundYearPipe) fundYear: number, @Body() dto: AssessmentSchemeDto): Promise<AssessmentSchemeView> {
     const county = await this.counties.getCounty(countyCode);
-    return this.assessments.saveScheme(county, fundYearParam(fundYear), dto.version, { weights: dto.weights && given(dto.weights), targets: dto.targets && given(dto.targets) });
+    return this.assessments.saveScheme(county, fundYear, dto.version, { weights: dto.weights && fieldsGiven(dto.weights), targets: dto.targets && fieldsGiven(dto.targets) });
   }
 }
 
@@ -113,7 +108,7 @@ export class FundAnalysisController {
   @ApiOperation({ summary: 'Edit the commentary (summary, risks, measures) while the analysis is a draft; `version` must be current' })
   edit(@Param('id', ParseIntPipe) id: number, @Body() dto: FundAnalysisNarrativeDto): Promise<FundAnalysisView> {
     const { version, ...changes } = dto;
-    return this.analyses.edit(id, version, given(changes));
+    return this.analyses.edit(id, version, fieldsGiven(changes));
   }
 
   @Post(':id/submit')

@@ -109,35 +109,39 @@ export class FundAnalysisService {
    */
   async draft(communityId: number, fundYear: number, quarter: number): Promise<{ id: number; created: boolean }> {
     assertQuarterEnded(fundYear, quarter, this.clock.today());
-    return inTransaction(this.dataSource, async (manager) => {
-      const community = await this.figures.community(manager, { id: communityId });
-      await manager.query('SELECT id FROM medical_community WHERE id = ? FOR UPDATE', [community.id]);
-      const [existing]: AnalysisRow[] = await manager.query(`${SELECT_ANALYSIS} WHERE a.community_id = ? AND a.fund_year = ? AND a.quarter = ? FOR UPDATE`, [community.id, fundYear, quarter]);
-      if (existing && !FUND_ANALYSIS_LIFECYCLE.can(existing.state, 'refresh')) return { id: Number(existing.id), created: false };
-      const content = JSON.stringify(await this.content(manager, community, fundYear, quarter));
-      if (!existing) {
-        const result = await manager.query("INSERT INTO fund_analysis (community_id, county_id, fund_year, quarter, state, content) VALUES (?, ?, ?, ?, 'DRAFT', ?)", [community.id, community.countyId, fundYear, quarter, content]);
-        const id = Number(result.insertId);
-        await this.audit.record(manager, {
-          action: 'fundAnalysis.draft',
-          entityType: 'fundAnalysis',
-          entityId: String(id),
-          before: null,
-          after: { communityCode: community.code, fundYear, quarter, ...auditSnapshot({ state: 'DRAFT', version: 1, content, summary: null, risks: null, measures: null }) },
-        });
-        return { id, created: true };
-      }
-      if (existing.content === content) return { id: Number(existing.id), created: false };
-      await manager.query('UPDATE fund_analysis SET content = ?, version = version + 1, refreshed_at = CURRENT_TIMESTAMP(3) WHERE id = ?', [content, existing.id]);
+    return inTransaction(this.dataSource, (manager) => this.draftWithin(manager, communityId, fundYear, quarter));
+  }
+
+  /** The same, inside the caller's transaction (the fund-analysis cycle, with its result). */
+  async draftWithin(manager: EntityManager, communityId: number, fundYear: number, quarter: number): Promise<{ id: number; created: boolean }> {
+    assertQuarterEnded(fundYear, quarter, this.clock.today());
+    const community = await this.figures.community(manager, { id: communityId });
+    await manager.query('SELECT id FROM medical_community WHERE id = ? FOR UPDATE', [community.id]);
+    const [existing]: AnalysisRow[] = await manager.query(`${SELECT_ANALYSIS} WHERE a.community_id = ? AND a.fund_year = ? AND a.quarter = ? FOR UPDATE`, [community.id, fundYear, quarter]);
+    if (existing && !FUND_ANALYSIS_LIFECYCLE.can(existing.state, 'refresh')) return { id: Number(existing.id), created: false };
+    const content = JSON.stringify(await this.content(manager, community, fundYear, quarter));
+    if (!existing) {
+      const result = await manager.query("INSERT INTO fund_analysis (community_id, county_id, fund_year, quarter, state, content) VALUES (?, ?, ?, ?, 'DRAFT', ?)", [community.id, community.countyId, fundYear, quarter, content]);
+      const id = Number(result.insertId);
       await this.audit.record(manager, {
-        action: 'fundAnalysis.refresh',
+        action: 'fundAnalysis.draft',
         entityType: 'fundAnalysis',
-        entityId: String(existing.id),
-        before: auditSnapshot(existing),
-        after: auditSnapshot({ ...existing, version: existing.version + 1, content }),
+        entityId: String(id),
+        before: null,
+        after: { communityCode: community.code, fundYear, quarter, ...auditSnapshot({ state: 'DRAFT', version: 1, content, summary: null, risks: null, measures: null }) },
       });
-      return { id: Number(existing.id), created: false };
+      return { id, created: true };
+    }
+    if (existing.content === content) return { id: Number(existing.id), created: false };
+    await manager.query('UPDATE fund_analysis SET content = ?, version = version + 1, refreshed_at = CURRENT_TIMESTAMP(3) WHERE id = ?', [content, existing.id]);
+    await this.audit.record(manager, {
+      action: 'fundAnalysis.refresh',
+      entityType: 'fundAnalysis',
+      entityId: String(existing.id),
+      before: auditSnapshot(existing),
+      after: auditSnapshot({ ...existing, version: existing.version + 1, content }),
     });
+    return { id: Number(existing.id), created: false };
   }
 
   /** Drafts (or refreshes) on demand for the community a route names, answering the document. */

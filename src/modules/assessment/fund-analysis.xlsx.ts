@@ -1,15 +1,14 @@
 import ExcelJS from 'exceljs';
-import { Dec } from '../../domain/money';
+import { cellNumber, YUAN } from '../../common/xlsx-reply';
 import { FlowCount } from '../../domain/fund-analysis';
 import { FundAnalysisView } from './fund-analysis.service';
 
-const YUAN = '#,##0.00';
 const PERCENT = '0.00%';
 const STATE_LABEL: Record<string, string> = { DRAFT: '草稿', SUBMITTED: '已提交' };
 const LEVEL_LABEL: Record<string, string> = { NORMAL: '正常', WATCH: '关注', WARNING: '预警', ALARM: '警报' };
 
-/** A decimal text as a spreadsheet number: amounts below 10^13 yuan with two decimals survive a double exactly. */
-const num = (decimal: string | null): number | string => (decimal === null ? '—' : Number(new Dec(decimal).toString()));
+/** A decimal text as a spreadsheet number, or a dash where there is none. */
+const num = (decimal: string | null): number | string => (decimal === null ? '—' : cellNumber(decimal));
 
 function heading(ws: ExcelJS.Worksheet, text: string): void {
   ws.addRow([]);

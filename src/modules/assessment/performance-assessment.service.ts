@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Dec } from '../../domain/money';
+import { formatRate } from '../../domain/rate';
 import {
   AssessmentScheme,
   AssessmentTargets,
@@ -96,10 +97,7 @@ function schemeOf(row: SchemeRow): AssessmentScheme {
 }
 
 /** A stored DECIMAL(5,4) share as the bureau typed it: "0.9000" → "0.90". */
-function trimShare(text: string): string {
-  const d = new Dec(text);
-  return d.toFixed(Math.max(2, d.decimalPlaces()));
-}
+const trimShare = (text: string): string => formatRate(new Dec(text));
 
 function figuresView(f: YearFigures): FiguresView {
   return Object.fromEntries(Object.entries(f).map(([k, v]) => [k, v === null || typeof v === 'number' ? v : v.toString()])) as FiguresView;

@@ -137,47 +137,50 @@ export class CommunityFundingService {
   /**
    * Advances a configured share of M/4 to the lead unit at a quarter's start, in the quarterly
    * mode only; once per quarter (a repeat answers the recorded advance). Held communities get none.
+   * `recordedBy`: the person, or the schedule, that records the advance.
    */
-  /** `recordedBy`: the person, or the schedule, that records the advance. */
   async advanceQuarter(recordedBy: Pick<Caller, 'name'>, community: CommunityRef, fundYear: number, quarter: number, paidOn: string) {
-    return inTransaction(this.dataSource, async (manager) => {
-      await manager.query('SELECT id FROM medical_community WHERE id = ? FOR UPDATE', [community.id]);
-      const [existing] = await manager.query('SELECT id, amount, rate, DATE_FORMAT(paid_on, "%Y-%m-%d") AS paid_on FROM quarterly_advance WHERE community_id = ? AND fund_year = ? AND quarter = ?', [community.id, fundYear, quarter]);
-      if (existing) return { id: Number(existing.id), communityCode: community.code, fundYear, quarter, rate: existing.rate, amount: Money.of(existing.amount).toString(), paidOn: existing.paid_on };
-      const params = (await this.parameters.current(manager, { id: community.countyId, code: '' }, fundYear)).values;
-      if (new Dec(params.quarterlyAdvanceRate).isZero()) {
-        throw new DomainError('ADVANCE_MODE_OFF', 'conflict', `quarterly advance is off for ${fundYear} (quarterlyAdvanceRate is 0); the bureau turns it on in the policy parameters`, [{ field: 'fundYear', rule: 'advanceModeOn', message: String(fundYear) }]);
-      }
-      if (paidOn > this.clock.today() || fundYearOf(periodOf(paidOn)) !== fundYear || quarterOf(periodOf(paidOn)) !== quarter) {
-        throw new DomainError('VALIDATION_FAILED', 'unprocessable', `the advance for Q${quarter} ${fundYear} is paid within that quarter and not in the future`, [{ field: 'paidOn', rule: 'inQuarter', message: paidOn }]);
-      }
-      await this.assertNotHeld(manager, community);
-      const allocation = await this.allocations.inForce(manager, community.countyId, fundYear);
-      const communityPackage = packageOf(allocation, community.code);
-      if (!communityPackage) throw new DomainError('NO_PACKAGE', 'unprocessable', `no approved package for ${community.code} in ${fundYear}`, [{ field: 'fundYear', rule: 'allocationApproved', message: String(fundYear) }]);
-      const balance = await this.ledger.balanceOf(manager, community.countyId, fundYear, communityPackageAccount(community.code));
-      const amount = quarterlyAdvanceAmount(communityPackage, params.quarterlyAdvanceRate, balance);
-      const result = await manager.query('INSERT INTO quarterly_advance (community_id, county_id, fund_year, quarter, rate, amount, paid_on, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
-        community.id,
-        community.countyId,
-        fundYear,
-        quarter,
-        params.quarterlyAdvanceRate,
-        amount.toString(),
-        paidOn,
-        recordedBy.name,
-      ]);
-      const id = Number(result.insertId);
-      if (amount.isPositive()) {
-        await this.ledger.post(manager, community.countyId, fundYear, [{ id: `advance.${community.code}.${fundYear}.Q${quarter}`, debit: communityPackageAccount(community.code), credit: CYCLE_ACCOUNTS.leadAdvance(community.code), amount, memo: `${fundYear} Q${quarter} 按季度预拨` }], {
-          type: 'quarterlyAdvance',
-          id: String(id),
-        });
-      }
-      const view = { id, communityCode: community.code, fundYear, quarter, rate: params.quarterlyAdvanceRate, amount: amount.toString(), paidOn };
-      await this.audit.record(manager, { action: 'quarterlyAdvance.pay', entityType: 'quarterlyAdvance', entityId: String(id), before: null, after: view });
-      return view;
-    });
+    return inTransaction(this.dataSource, (manager) => this.advanceQuarterWithin(manager, recordedBy, community, fundYear, quarter, paidOn));
+  }
+
+  /** The same, inside the caller's transaction (the quarterly-advance cycle, with its result). */
+  async advanceQuarterWithin(manager: EntityManager, recordedBy: Pick<Caller, 'name'>, community: CommunityRef, fundYear: number, quarter: number, paidOn: string) {
+    await manager.query('SELECT id FROM medical_community WHERE id = ? FOR UPDATE', [community.id]);
+    const [existing] = await manager.query('SELECT id, amount, rate, DATE_FORMAT(paid_on, "%Y-%m-%d") AS paid_on FROM quarterly_advance WHERE community_id = ? AND fund_year = ? AND quarter = ?', [community.id, fundYear, quarter]);
+    if (existing) return { id: Number(existing.id), communityCode: community.code, fundYear, quarter, rate: existing.rate, amount: Money.of(existing.amount).toString(), paidOn: existing.paid_on };
+    const params = (await this.parameters.current(manager, { id: community.countyId, code: '' }, fundYear)).values;
+    if (new Dec(params.quarterlyAdvanceRate).isZero()) {
+      throw new DomainError('ADVANCE_MODE_OFF', 'conflict', `quarterly advance is off for ${fundYear} (quarterlyAdvanceRate is 0); the bureau turns it on in the policy parameters`, [{ field: 'fundYear', rule: 'advanceModeOn', message: String(fundYear) }]);
+    }
+    if (paidOn > this.clock.today() || fundYearOf(periodOf(paidOn)) !== fundYear || quarterOf(periodOf(paidOn)) !== quarter) {
+      throw new DomainError('VALIDATION_FAILED', 'unprocessable', `the advance for Q${quarter} ${fundYear} is paid within that quarter and not in the future`, [{ field: 'paidOn', rule: 'inQuarter', message: paidOn }]);
+    }
+    await this.assertNotHeld(manager, community);
+    const allocation = await this.allocations.inForce(manager, community.countyId, fundYear);
+    const communityPackage = packageOf(allocation, community.code);
+    if (!communityPackage) throw new DomainError('NO_PACKAGE', 'unprocessable', `no approved package for ${community.code} in ${fundYear}`, [{ field: 'fundYear', rule: 'allocationApproved', message: String(fundYear) }]);
+    const balance = await this.ledger.balanceOf(manager, community.countyId, fundYear, communityPackageAccount(community.code));
+    const amount = quarterlyAdvanceAmount(communityPackage, params.quarterlyAdvanceRate, balance);
+    const result = await manager.query('INSERT INTO quarterly_advance (community_id, county_id, fund_year, quarter, rate, amount, paid_on, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
+      community.id,
+      community.countyId,
+      fundYear,
+      quarter,
+      params.quarterlyAdvanceRate,
+      amount.toString(),
+      paidOn,
+      recordedBy.name,
+    ]);
+    const id = Number(result.insertId);
+    if (amount.isPositive()) {
+      await this.ledger.post(manager, community.countyId, fundYear, [{ id: `advance.${community.code}.${fundYear}.Q${quarter}`, debit: communityPackageAccount(community.code), credit: CYCLE_ACCOUNTS.leadAdvance(community.code), amount, memo: `${fundYear} Q${quarter} 按季度预拨` }], {
+        type: 'quarterlyAdvance',
+        id: String(id),
+      });
+    }
+    const view = { id, communityCode: community.code, fundYear, quarter, rate: params.quarterlyAdvanceRate, amount: amount.toString(), paidOn };
+    await this.audit.record(manager, { action: 'quarterlyAdvance.pay', entityType: 'quarterlyAdvance', entityId: String(id), before: null, after: view });
+    return view;
   }
 
   // ------------------------------------------------------------ out-of-county settlements

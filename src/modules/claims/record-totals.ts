@@ -5,8 +5,13 @@ import { Money } from '../../domain/money';
 /** A record (alias `r`) that counts as approved: accepted in pre-review (初审) and not deducted (拒付). */
 export const APPROVED_RECORD_SQL = "r.review_status = 'ACCEPTED' AND r.deduction_reason IS NULL";
 
+/** Constant words (states, institution types) as an SQL list: `('A', 'B')`. */
+export function sqlList(words: readonly string[]): string {
+  return `(${words.map((w) => `'${w}'`).join(', ')})`;
+}
+
 /** The declaration states whose claims the bureau funded, as an SQL list. */
-export const FUNDED_DECLARATION_SQL = `(${FUNDED_DECLARATION_STATES.map((s) => `'${s}'`).join(', ')})`;
+export const FUNDED_DECLARATION_SQL = sqlList(FUNDED_DECLARATION_STATES);
 
 /**
  * A set of settlement records' amounts by review outcome, as one SQL aggregate over alias `r`:

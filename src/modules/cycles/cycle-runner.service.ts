@@ -10,13 +10,15 @@ import { memberCutoffDate } from '../../domain/working-days';
 import { quarterDates } from '../../domain/claim-cycle';
 import { assertPeriodReached, checkCyclePeriod, CycleName, CYCLES, cyclePeriodParts, scheduledPeriod } from '../../domain/cycle-schedule';
 import { DomainError } from '../../domain/domain-error';
-import { Dec } from '../../domain/money';
+import { CLAIMING_TYPES } from '../../domain/institution-registry';
 import { JobHandler } from '../../queue/job-handler.decorator';
 import { JOBS } from '../../queue/jobs';
 import { OutboxService } from '../../queue/outbox.service';
 import { FundAnalysisService } from '../assessment/fund-analysis.service';
 import { CommunityFundingService } from '../claims/community-funding.service';
 import { PolicyParametersService } from '../fund-year/policy-parameters.service';
+import { CountyService } from '../registry/county.service';
+import { sqlList } from '../claims/record-totals';
 import { DeadlineWatchService } from './deadline-watch.service';
 import { MonitoringService } from './monitoring.service';
 import { YearEndService } from './year-end.service';
@@ -56,6 +58,7 @@ export class CycleRunnerService {
     private readonly funding: CommunityFundingService,
     private readonly fundAnalysis: FundAnalysisService,
     private readonly parameters: PolicyParametersService,
+    private readonly counties: CountyService,
   ) {}
 
   /** A schedule fired: one run per scope for the period the cycle works on today. */
@@ -74,7 +77,7 @@ export class CycleRunnerService {
     checkCyclePeriod(cycle, period);
     assertPeriodReached(cycle, period, this.clock.today());
     const county = caller.institution.countyId;
-    const community = caller.institution.type === 'LEAD_HOSPITAL' ? caller.institution.communityId : null;
+    const community = caller.scope.kind === 'community' ? caller.scope.communityId : null;
     if (communityCode !== undefined && CYCLES[cycle].scope === 'county') {
       throw new DomainError('VALIDATION_FAILED', 'unprocessable', `the ${cycle} cycle runs for a whole county`, [{ field: 'communityCode', rule: 'countyCycle', message: communityCode }]);
     }
@@ -90,7 +93,7 @@ export class CycleRunnerService {
     const deliveryJobs: string[] = [];
     const outcome = await inTransaction(this.dataSource, async (manager) => {
       try {
-        await manager.query("INSERT INTO cycle_result (cycle, period, scope, result, job_id) VALUES (?, ?, ?, '{}', ?)", [cycle, period, scope, job?.id ?? `cycle.run.${cycle}.${period}.${scope}`]);
+        await manager.query("INSERT INTO cycle_result (cycle, period, scope, result, job_id) VALUES (?, ?, ?, '{}', ?)", [cycle, period, scope, job?.id ?? JOBS['cycle.run'].jobId(payload)]);
       } catch (err) {
         if (isDuplicateKey(err)) return { alreadyDone: true };
         throw err;
@@ -141,7 +144,7 @@ export class CycleRunnerService {
       case 'monitoring':
         return this.monitoring.run(manager, period, { id: target.communityId!, code: target.communityCode!, countyId: target.countyId });
       case 'fund-analysis': {
-        const draft = await this.fundAnalysis.draft(target.communityId!, fundYear, quarter!);
+        const draft = await this.fundAnalysis.draftWithin(manager, target.communityId!, fundYear, quarter!);
         return { result: { communityCode: target.communityCode, fundYear, quarter, fundAnalysisId: draft.id, created: draft.created }, deliveryJobs: [] };
       }
       case 'quarterly-advance':
@@ -160,7 +163,7 @@ export class CycleRunnerService {
     const result = await manager.query(
       `INSERT IGNORE INTO member_claim (institution_id, community_id, county_id, period, state, cutoff)
        SELECT id, community_id, county_id, ?, 'OPEN', ? FROM institution
-        WHERE county_id = ? AND active = 1 AND type IN ('LEAD_HOSPITAL','COUNTY_HOSPITAL','TOWNSHIP_CENTER','PRIVATE_DESIGNATED')
+        WHERE county_id = ? AND active = 1 AND type IN ${sqlList(CLAIMING_TYPES)}
           AND (community_id IS NOT NULL OR type = 'PRIVATE_DESIGNATED')`,
       [period, cutoff, target.countyId],
     );
@@ -169,14 +172,16 @@ export class CycleRunnerService {
 
   /** The quarter's advance when the county advances quarterly; nothing (and said so) otherwise. */
   private async advance(manager: EntityManager, target: Scope, fundYear: number, quarter: number): Promise<Record<string, unknown>> {
-    const params = (await this.parameters.current(manager, { id: target.countyId, code: target.countyCode }, fundYear)).values;
-    if (new Dec(params.quarterlyAdvanceRate).isZero()) return { communityCode: target.communityCode, fundYear, quarter, skipped: 'quarterly advance is off (quarterlyAdvanceRate 0)' };
     const today = this.clock.today();
-    const { first, last } = quarterDates(fundYear, quarter);
-    if (today < first) return { communityCode: target.communityCode, fundYear, quarter, skipped: `the quarter starts on ${first}` };
-    const paidOn = today <= last ? today : last;
-    const view = await this.funding.advanceQuarter({ name: 'system:schedule' }, { id: target.communityId!, code: target.communityCode!, countyId: target.countyId }, fundYear, quarter, paidOn);
-    return { ...view, communityCode: target.communityCode };
+    const { last } = quarterDates(fundYear, quarter);
+    const community = { id: target.communityId!, code: target.communityCode!, countyId: target.countyId };
+    try {
+      const view = await this.funding.advanceQuarterWithin(manager, { name: 'system:schedule' }, community, fundYear, quarter, today <= last ? today : last);
+      return { ...view, communityCode: target.communityCode };
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'ADVANCE_MODE_OFF') return { communityCode: target.communityCode, fundYear, quarter, skipped: 'quarterly advance is off (quarterlyAdvanceRate 0)' };
+      throw err;
+    }
   }
 
   private async queueRuns(cycle: CycleName, period: string, scopes: Scope[], requestedBy: string | null): Promise<CycleRunRef[]> {
@@ -226,12 +231,10 @@ export class CycleRunnerService {
 
   private async scopeOf(manager: EntityManager, cycle: CycleName, code: string): Promise<Scope> {
     if (CYCLES[cycle].scope === 'county') {
-      const [c] = await manager.query('SELECT id, code FROM county WHERE code = ?', [code]);
-      if (!c) throw new DomainError('NOT_FOUND', 'not_found', `county ${code} does not exist`);
-      return { countyId: Number(c.id), countyCode: c.code, communityId: null, communityCode: null };
+      const c = await this.counties.getCounty(code, manager);
+      return { countyId: c.id, countyCode: c.code, communityId: null, communityCode: null };
     }
-    const [m] = await manager.query('SELECT m.id, m.code, c.id AS county_id, c.code AS county_code FROM medical_community m JOIN county c ON c.id = m.county_id WHERE m.code = ?', [code]);
-    if (!m) throw new DomainError('NOT_FOUND', 'not_found', `community ${code} does not exist`);
-    return { countyId: Number(m.county_id), countyCode: m.county_code, communityId: Number(m.id), communityCode: m.code };
+    const m = await this.counties.getCommunity(code, manager);
+    return { countyId: m.countyId, countyCode: m.county.code, communityId: m.id, communityCode: m.code };
   }
 }

@@ -7,7 +7,7 @@ import { sendXlsx } from '../../common/xlsx-reply';
 import { CYCLES, CycleName, cycleSchedules } from '../../domain/cycle-schedule';
 import { JobRunsService } from '../../queue/job-runs.service';
 import { OutboxService } from '../../queue/outbox.service';
-import { Access } from '../access/access.decorators';
+import { Access, ANY_ROLE } from '../access/access.decorators';
 import { VersionedDto } from '../registry/dto/registry.dto';
 import { CountyService } from '../registry/county.service';
 import { CycleRunnerService } from './cycle-runner.service';
@@ -20,7 +20,6 @@ import { DomainError } from '../../domain/domain-error';
 
 const BUREAU = ['BUREAU_CLERK', 'BUREAU_APPROVER'] as const;
 const CYCLE_READERS = ['BUREAU_CLERK', 'BUREAU_APPROVER', 'LEAD_FINANCE', 'AUDITOR'] as const;
-const EVERYONE = ['ADMIN', 'BUREAU_CLERK', 'BUREAU_APPROVER', 'LEAD_FINANCE', 'MEMBER_CLERK', 'PRIVATE_CLERK', 'VILLAGE_CLERK', 'AUDITOR', 'APPROVER'] as const;
 
 @ApiTags('cycles')
 @ApiBearerAuth()
@@ -85,7 +84,7 @@ export class NotificationsController {
   constructor(private readonly notifications: NotificationService) {}
 
   @Get()
-  @Access({ roles: EVERYONE })
+  @Access({ roles: ANY_ROLE })
   @ApiOperation({ summary: 'The caller’s institution’s notifications, newest first, with the unread count' })
   list(@Query() q: NotificationQuery) {
     return this.notifications.list(currentCaller().institution.id, q);
@@ -93,7 +92,7 @@ export class NotificationsController {
 
   @Post('read-all')
   @HttpCode(200)
-  @Access({ roles: EVERYONE })
+  @Access({ roles: ANY_ROLE })
   markAllRead() {
     const caller = currentCaller();
     return this.notifications.markAllRead(caller.institution.id, caller.name);
@@ -101,7 +100,7 @@ export class NotificationsController {
 
   @Post(':id/read')
   @HttpCode(200)
-  @Access({ roles: EVERYONE })
+  @Access({ roles: ANY_ROLE })
   @ApiOperation({ summary: 'Mark one of the institution’s notifications read (again: no change)' })
   markRead(@Param('id', ParseIntPipe) id: number) {
     const caller = currentCaller();

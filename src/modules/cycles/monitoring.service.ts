@@ -5,7 +5,8 @@ import { paymentCapacity, readBurn } from '../../domain/fund-monitoring';
 import { Money } from '../../domain/money';
 import { AllocationService, packageOf } from '../fund-year/allocation.service';
 import { PolicyParametersService } from '../fund-year/policy-parameters.service';
-import { APPROVED_RECORD_SQL, FUNDED_DECLARATION_SQL } from '../claims/record-totals';
+import { PRIMARY_TYPES } from '../../domain/institution-registry';
+import { APPROVED_RECORD_SQL, FUNDED_DECLARATION_SQL, sqlList } from '../claims/record-totals';
 import { NotificationService } from './notification.service';
 
 /**
@@ -38,7 +39,7 @@ export class MonitoringService {
          JOIN settlement_record r ON r.submitter_id = c.institution_id AND r.claim_period = c.period
          JOIN institution u ON u.id = r.unit_id
         WHERE d.community_id = ? AND d.period BETWEEN ? AND ? AND d.state IN ${FUNDED_DECLARATION_SQL}
-          AND ${APPROVED_RECORD_SQL} AND u.type IN ('TOWNSHIP_CENTER', 'VILLAGE_CLINIC')`,
+          AND ${APPROVED_RECORD_SQL} AND u.type IN ${sqlList(PRIMARY_TYPES)}`,
       [community.id, first, period],
     );
     const outOfCounty = await sum('SELECT COALESCE(SUM(total), 0) AS s FROM out_of_county_import WHERE community_id = ? AND period BETWEEN ? AND ?', [community.id, first, period]);
@@ -109,6 +110,6 @@ export class MonitoringService {
 }
 
 /** Amounts as their exact text, for results kept as JSON. */
-export function stringify<T extends object>(value: T): Record<string, unknown> {
+function stringify<T extends object>(value: T): Record<string, unknown> {
   return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
 }

@@ -108,7 +108,7 @@ export class NotificationService {
 
   async webhook(institutionId: number): Promise<WebhookView | null> {
     const [row] = await this.dataSource.query('SELECT * FROM notification_webhook WHERE institution_id = ?', [institutionId]);
-    return row ? { url: row.url, enabled: Boolean(Number(row.enabled)), version: Number(row.version), updatedBy: row.updated_by, updatedAt: row.updated_at } : null;
+    return row ? webhookView(row) : null;
   }
 
   /**
@@ -144,7 +144,7 @@ export class NotificationService {
         after: { url: input.url, enabled: input.enabled, secretRotated: Boolean(secret) },
       });
       const [row] = await manager.query('SELECT * FROM notification_webhook WHERE institution_id = ?', [institutionId]);
-      return { url: row.url, enabled: Boolean(Number(row.enabled)), version: Number(row.version), updatedBy: row.updated_by, updatedAt: row.updated_at, ...(secret ? { secret } : {}) };
+      return { ...webhookView(row), ...(secret ? { secret } : {}) };
     });
   }
 
@@ -215,6 +215,10 @@ export async function localAddressOf(hostname: string, lookup: AddressLookup = (
   const host = hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '');
   if (isIP(host)) return null;
   return (await lookup(host)).find((a) => isHostLocal(a.address))?.address ?? null;
+}
+
+function webhookView(row: { url: string; enabled: number | string; version: number | string; updated_by: string; updated_at: Date }): WebhookView {
+  return { url: row.url, enabled: Boolean(Number(row.enabled)), version: Number(row.version), updatedBy: row.updated_by, updatedAt: row.updated_at };
 }
 
 /** A notification row as MySQL returns it. */

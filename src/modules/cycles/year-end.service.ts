@@ -7,9 +7,9 @@ import { notFound, staleVersion } from '../../common/record-errors';
 import { inTransaction } from '../../database/transaction';
 import { assertMakerChecker } from '../../domain/access-policy';
 import { DomainError } from '../../domain/domain-error';
-import { isPrimaryInstitution, InstitutionType } from '../../domain/institution-registry';
+import { CLAIMING_TYPES, COMMUNITY_MEMBER_TYPES, isPrimaryInstitution, InstitutionType } from '../../domain/institution-registry';
 import { compareCodes } from '../../domain/largest-remainder';
-import { applyTransfers, CYCLE_ACCOUNTS, communityPackageAccount, PRIVATE_ACCOUNTS, TransferSpec } from '../../domain/ledger';
+import { applyTransfers, balanceIn, communityClosingBalances, PRIVATE_ACCOUNTS, TransferSpec } from '../../domain/ledger';
 import { Money } from '../../domain/money';
 import { communityYearEndTransfers, CommunityYearEnd, unitFunding, YEAR_END_LIFECYCLE, YearEndState, depositReleaseRate, privateYearEndTransfers, settleCommunityYear, settlePrivateYear, UnitStatement } from '../../domain/year-end-settlement';
 import { JobHandler } from '../../queue/job-handler.decorator';
@@ -19,7 +19,7 @@ import { PerformanceAssessmentService } from '../assessment/performance-assessme
 import { AllocationService, packageOf } from '../fund-year/allocation.service';
 import { PolicyParametersService } from '../fund-year/policy-parameters.service';
 import { LedgerService } from '../ledger/ledger.service';
-import { APPROVED_RECORD_SQL, FUNDED_DECLARATION_SQL } from '../claims/record-totals';
+import { APPROVED_RECORD_SQL, FUNDED_DECLARATION_SQL, sqlList } from '../claims/record-totals';
 
 export interface StatementView {
   institutionCode: string;
@@ -168,7 +168,7 @@ export class YearEndService {
     const params = parameterSet.values;
     const toLead = params.attributeOutOfCountyToLead === '1';
     const units: UnitRow[] = await manager.query(
-      "SELECT id, code, name, type, community_id FROM institution WHERE county_id = ? AND (community_id IS NOT NULL OR type = 'PRIVATE_DESIGNATED') AND type IN ('LEAD_HOSPITAL','COUNTY_HOSPITAL','TOWNSHIP_CENTER','VILLAGE_CLINIC','PRIVATE_DESIGNATED')",
+      `SELECT id, code, name, type, community_id FROM institution WHERE county_id = ? AND (community_id IS NOT NULL OR type = 'PRIVATE_DESIGNATED') AND type IN ${sqlList([...COMMUNITY_MEMBER_TYPES, 'PRIVATE_DESIGNATED'])}`,
       [county.id],
     );
     const unitById = new Map(units.map((u) => [Number(u.id), u]));
@@ -188,7 +188,7 @@ export class YearEndService {
     // One pass over the year's records: approved amounts per unit, submitter and claim period.
     // The submitters are listed (not a subquery) so that the (submitter, claim period) index
     // narrows the scan to the fund year, however many years the table holds.
-    const submitters = units.filter((u) => u.type !== 'VILLAGE_CLINIC').map((u) => Number(u.id));
+    const submitters = units.filter((u) => CLAIMING_TYPES.includes(u.type)).map((u) => Number(u.id));
     const aggregate: { unit_id: number; submitter_id: number; claim_period: string; records: string; approved: string }[] = submitters.length
       ? await manager.query(
           `SELECT r.unit_id, r.submitter_id, r.claim_period, COUNT(*) AS records,
@@ -237,10 +237,6 @@ export class YearEndService {
       [county.id, fundYear],
     );
     const ledgerBefore = await this.ledger.accountTotals(manager, county.id, fundYear);
-    const balance = (code: string) => {
-      const t = ledgerBefore.get(code);
-      return t ? t.credits.minus(t.debits) : Money.ZERO;
-    };
 
     const statements: { unit: UnitRow; kind: 'MEMBER' | 'PRIVATE'; s: UnitStatement }[] = [];
     const communities: CommunitySummary[] = [];
@@ -270,11 +266,7 @@ export class YearEndService {
           return { code: m.code, primary: isPrimaryInstitution(m.type), approvedConsumption: u?.approved ?? Money.ZERO, depositWithheld: u?.deposit ?? Money.ZERO, paidSoFar: u?.paid ?? Money.ZERO };
         }),
       });
-      const closing = {
-        package: balance(communityPackageAccount(community.code)),
-        leadAdvance: balance(CYCLE_ACCOUNTS.leadAdvance(community.code)),
-        qualityDeposit: balance(CYCLE_ACCOUNTS.qualityDeposit(community.code)),
-      };
+      const closing = communityClosingBalances(ledgerBefore, community.code);
       const outOfCountyUnfunded = Money.of(ooc?.unfunded ?? '0');
       transfers.push(...communityYearEndTransfers(prefix, year, { ...closing, outOfCountyUnfunded }));
       for (const s of year.statements) statements.push({ unit: members.find((m) => m.code === s.code)!, kind: 'MEMBER', s });
@@ -294,7 +286,7 @@ export class YearEndService {
         score,
         depositWithheld: year.depositWithheld.toString(),
         depositReleased: year.depositReleased.toString(),
-        closingBalances: { package: closing.package.toString(), leadAdvance: closing.leadAdvance.toString(), qualityDeposit: closing.qualityDeposit.toString() },
+        closingBalances: asText(closing),
       });
     }
 
@@ -443,18 +435,14 @@ export class YearEndService {
 
   private async assertLedgerUnchanged(manager: EntityManager, row: Row, summary: YearEndSummary): Promise<void> {
     const totals = await this.ledger.accountTotals(manager, row.county_id, row.fund_year);
-    const balance = (code: string) => {
-      const t = totals.get(code);
-      return (t ? t.credits.minus(t.debits) : Money.ZERO).toString();
-    };
     for (const c of summary.communities) {
-      const now = { package: balance(communityPackageAccount(c.communityCode)), leadAdvance: balance(CYCLE_ACCOUNTS.leadAdvance(c.communityCode)), qualityDeposit: balance(CYCLE_ACCOUNTS.qualityDeposit(c.communityCode)) };
+      const now = asText(communityClosingBalances(totals, c.communityCode));
       if (JSON.stringify(now) !== JSON.stringify(c.closingBalances)) {
         throw new DomainError('YEAR_END_LEDGER_CHANGED', 'conflict', `the ledger of ${c.communityCode} changed since the draft (${JSON.stringify(c.closingBalances)} → ${JSON.stringify(now)}); draft again before approving`);
       }
     }
     for (const t of summary.transfers.filter((x) => x.debit.startsWith(PRIVATE_ACCOUNTS.deposit('')))) {
-      if (Money.of(balance(t.debit)).lt(Money.of(t.amount as unknown as string))) throw new DomainError('YEAR_END_LEDGER_CHANGED', 'conflict', `${t.debit} changed since the draft; draft again before approving`);
+      if (balanceIn(totals, t.debit).lt(Money.of(t.amount as unknown as string))) throw new DomainError('YEAR_END_LEDGER_CHANGED', 'conflict', `${t.debit} changed since the draft; draft again before approving`);
     }
   }
 
@@ -505,6 +493,8 @@ export class YearEndService {
     };
   }
 }
+
+const asText = (b: { package: Money; leadAdvance: Money; qualityDeposit: Money }) => ({ package: b.package.toString(), leadAdvance: b.leadAdvance.toString(), qualityDeposit: b.qualityDeposit.toString() });
 
 /** A settlement row (with its county's code) as MySQL returns it. */
 interface Row {

@@ -1,8 +1,8 @@
 import ExcelJS from 'exceljs';
+import { cellNumber, YUAN } from '../../common/xlsx-reply';
 import { Dec } from '../../domain/money';
 import { YearEndView } from './year-end.service';
 
-const YUAN = '#,##0.00';
 const STATE_LABEL: Record<string, string> = { DRAFT: '草稿', APPROVED: '已审批', POSTED: '已记账' };
 const COLUMNS = [
   ['单位编码', 16],
@@ -17,8 +17,6 @@ const COLUMNS = [
   ['已拨付', 16],
   ['应补（+）/应退（−）', 18],
 ] as const;
-
-const cellNumber = (decimal: string) => Number(new Dec(decimal).toString());
 
 /** 年终清算表: one sheet per community with its summary and unit statements, one for private institutions. */
 export async function yearEndWorkbook(y: YearEndView): Promise<Buffer> {

@@ -15,7 +15,7 @@ import { AllocationInputsDto, AllocationQuery, BudgetPlanQuery, CreateAllocation
 import { PolicyParametersService, PolicyParametersView } from './policy-parameters.service';
 import { allocationWorkbook, budgetPlanWorkbook } from './publication.xlsx';
 import { sendXlsx, XLSX } from '../../common/xlsx-reply';
-import { fundYearParam } from '../../common/route-params';
+import { fieldsGiven, FundYearPipe, fundYearParam } from '../../common/route-params';
 
 const BUREAU = ['BUREAU_CLERK', 'BUREAU_APPROVER'] as const;
 
@@ -33,19 +33,19 @@ export class CountyFundYearController {
   @Get('policy-parameters/:fundYear')
   @Access({ roles: ANY_ROLE, target: { kind: 'county', param: 'countyCode' } })
   @ApiOperation({ summary: 'Rates and thresholds for a fund year (saved, carried from last year, or defaults)' })
-  async getParameters(@Param('countyCode') countyCode: string, @Param('fundYear', ParseIntPipe) fundYear: number): Promise<PolicyParametersView> {
+  async getParameters(@Param('countyCode') countyCode: string, @Param('fundYear', FundYearPipe) fundYear: number): Promise<PolicyParametersView> {
     const county = await this.counties.getCounty(countyCode);
-    return this.parameters.current(this.counties.manager, county, fundYearParam(fundYear));
+    return this.parameters.current(this.counties.manager, county, fundYear);
   }
 
   @Put('policy-parameters/:fundYear')
   @Access({ roles: BUREAU, target: { kind: 'county', param: 'countyCode' } })
   @ApiOperation({ summary: 'Save a new version of the year’s parameters (bureau only); `version` must be current' })
-  async saveParameters(@Param('countyCode') countyCode: string, @Param('fundYear', ParseIntPipe) fundYear: number, @Body() dto: PolicyParametersDto): Promise<PolicyParametersView> {
+  async saveParameters(@Param('countyCode') countyCode: string, @Param('fundYear', FundYearPipe) fundYear: number, @Body() dto: PolicyParametersDto): Promise<PolicyParametersView> {
     const county = await this.counties.getCounty(countyCode);
-    const { version, ...given } = dto;
-    const changes = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as Partial<PolicyParameters>;
-    return this.parameters.save(county, fundYearParam(fundYear), version, changes);
+    const { version, ...values } = dto;
+    const changes = fieldsGiven(values) as Partial<PolicyParameters>;
+    return this.parameters.save(county, fundYear, version, changes);
   }
 
   @Get('periods/:period/deadlines')
@@ -61,17 +61,17 @@ export class CountyFundYearController {
   @Get('ledger/:fundYear/accounts')
   @Access({ roles: [...BUREAU, 'AUDITOR'], target: { kind: 'county', param: 'countyCode' } })
   @ApiOperation({ summary: 'Account balances derived from the transfers, with a reconciliation flag' })
-  async accounts(@Param('countyCode') countyCode: string, @Param('fundYear', ParseIntPipe) fundYear: number) {
+  async accounts(@Param('countyCode') countyCode: string, @Param('fundYear', FundYearPipe) fundYear: number) {
     const county = await this.counties.getCounty(countyCode);
-    return this.ledger.balances(county.id, fundYearParam(fundYear));
+    return this.ledger.balances(county.id, fundYear);
   }
 
   @Get('ledger/:fundYear/transfers')
   @Access({ roles: [...BUREAU, 'AUDITOR'], target: { kind: 'county', param: 'countyCode' } })
   @ApiOperation({ summary: 'Every transfer of the year, oldest first' })
-  async transfers(@Param('countyCode') countyCode: string, @Param('fundYear', ParseIntPipe) fundYear: number) {
+  async transfers(@Param('countyCode') countyCode: string, @Param('fundYear', FundYearPipe) fundYear: number) {
     const county = await this.counties.getCounty(countyCode);
-    return this.ledger.transfers(county.id, fundYearParam(fundYear));
+    return this.ledger.transfers(county.id, fundYear);
   }
 }
 
@@ -168,8 +168,8 @@ export class PublicationController {
   @Public()
   @Get('allocations/:countyCode/:fundYear')
   @ApiOperation({ summary: 'Published allocation figures (公示), readable without signing in' })
-  async published(@Param('countyCode') countyCode: string, @Param('fundYear', ParseIntPipe) fundYear: number) {
-    const a = await this.allocations.published(countyCode, fundYearParam(fundYear));
+  async published(@Param('countyCode') countyCode: string, @Param('fundYear', FundYearPipe) fundYear: number) {
+    const a = await this.allocations.published(countyCode, fundYear);
     if (!a) throw new DomainError('NOT_PUBLISHED', 'not_found', `no published allocation for ${countyCode} ${fundYear}`);
     return { countyCode: a.countyCode, fundYear: a.fundYear, documentVersion: a.documentVersion, publishedAt: a.publishedAt, figures: a.figures, communities: a.communities.map(({ communityCode, communityName, package: pkg }) => ({ communityCode, communityName, package: pkg })) };
   }

@@ -1,20 +1,12 @@
 import ExcelJS from 'exceljs';
+import { cellNumber, YUAN } from '../../common/xlsx-reply';
 import { Dec, Money } from '../../domain/money';
 import { AllocationView } from './allocation.service';
 import { BudgetPlanView } from './budget-plan.service';
 
-const YUAN = '#,##0.00';
 const WAN = '#,##0.000000';
 const STATE_LABEL: Record<string, string> = { DRAFT: '草稿', SUBMITTED: '已提交', APPROVED: '已审批', PUBLISHED: '已公示', SUPERSEDED: '已更正' };
 const CATEGORY_LABEL: Record<string, string> = { OUT_OF_COUNTY: '县外异地', OUTPATIENT: '门诊', INPATIENT: '住院', CHRONIC_SPECIAL: '慢特病门诊' };
-
-/**
- * Spreadsheet cells hold IEEE doubles; an amount below 10^13 yuan with two decimals survives
- * that exactly in its shortest form, and the printed format fixes two decimals (元) or six (万元).
- */
-function cellNumber(decimal: string): number {
-  return Number(new Dec(decimal).toString());
-}
 
 function sheet(workbook: ExcelJS.Workbook, name: string, title: string, subtitle: string): ExcelJS.Worksheet {
   const ws = workbook.addWorksheet(name, { pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });

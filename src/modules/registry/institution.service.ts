@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager, In } from 'typeorm';
 import { Scope } from '../../domain/access-policy';
 import { DomainError, ErrorDetail } from '../../domain/domain-error';
-import { checkInstitutionPlacement, InstitutionType, ParentRef } from '../../domain/institution-registry';
+import { checkInstitutionPlacement, InstitutionType, ParentRef, PRIMARY_TYPES } from '../../domain/institution-registry';
 import { Page } from '../../common/pagination';
 import { AuditService } from '../audit/audit.service';
 import { County } from './county.entity';
@@ -68,7 +68,7 @@ export class InstitutionService {
     if (query.parentCode) qb.andWhere('parent.code = :parentCode', { parentCode: query.parentCode });
     if (query.active !== undefined) qb.andWhere('i.active = :active', { active: query.active });
     if (query.primary !== undefined) {
-      qb.andWhere(`i.type ${query.primary ? 'IN' : 'NOT IN'} (:...primaryTypes)`, { primaryTypes: ['TOWNSHIP_CENTER', 'VILLAGE_CLINIC'] });
+      qb.andWhere(`i.type ${query.primary ? 'IN' : 'NOT IN'} (:...primaryTypes)`, { primaryTypes: PRIMARY_TYPES });
     }
     if (query.q) {
       const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

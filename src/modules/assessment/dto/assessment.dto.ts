@@ -1,30 +1,29 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { RATE_TEXT, WEIGHT_TEXT } from '../../../domain/performance-assessment';
 import { VersionedDto } from '../../registry/dto/registry.dto';
 
-const WEIGHT = /^\d{1,3}(\.\d{1,2})?$/;
 const WEIGHT_MESSAGE = '$property must be points from 0 to 100 as text with at most two decimals, e.g. "20.00"';
-const SHARE = /^\d(\.\d{1,4})?$/;
 const SHARE_MESSAGE = '$property must be a share from 0 to 1 as text with at most four decimals, e.g. "0.90"';
 const MAX_COUNT = 999_999_999;
 const NARRATIVE_LENGTH = 5000;
 
 /** Points per indicator; the seven together must sum to exactly 100 (checked after merging with the saved ones). */
 export class AssessmentWeightsDto {
-  @ApiPropertyOptional({ example: '20.00', description: '县域内住院率' }) @IsOptional() @IsString() @Matches(WEIGHT, { message: WEIGHT_MESSAGE }) inCountyInpatientRate?: string;
-  @ApiPropertyOptional({ example: '15.00', description: '县外住院人次' }) @IsOptional() @IsString() @Matches(WEIGHT, { message: WEIGHT_MESSAGE }) outOfCountyInpatientCount?: string;
-  @ApiPropertyOptional({ example: '10.00', description: '乡镇外住院人次' }) @IsOptional() @IsString() @Matches(WEIGHT, { message: WEIGHT_MESSAGE }) outsideTownshipInpatientCount?: string;
-  @ApiPropertyOptional({ example: '15.00', description: '住院实际补偿比' }) @IsOptional() @IsString() @Matches(WEIGHT, { message: WEIGHT_MESSAGE }) inpatientCompensationRatio?: string;
-  @ApiPropertyOptional({ example: '10.00', description: '临床路径执行率' }) @IsOptional() @IsString() @Matches(WEIGHT, { message: WEIGHT_MESSAGE }) clinicalPathwayRate?: string;
-  @ApiPropertyOptional({ example: '10.00', description: '县外转诊率' }) @IsOptional() @IsString() @Matches(WEIGHT, { message: WEIGHT_MESSAGE }) outOfCountyReferralRate?: string;
-  @ApiPropertyOptional({ example: '20.00', description: '基层医疗机构基金占比' }) @IsOptional() @IsString() @Matches(WEIGHT, { message: WEIGHT_MESSAGE }) primaryShare?: string;
+  @ApiPropertyOptional({ example: '20.00', description: '县域内住院率' }) @IsOptional() @IsString() @Matches(WEIGHT_TEXT, { message: WEIGHT_MESSAGE }) inCountyInpatientRate?: string;
+  @ApiPropertyOptional({ example: '15.00', description: '县外住院人次' }) @IsOptional() @IsString() @Matches(WEIGHT_TEXT, { message: WEIGHT_MESSAGE }) outOfCountyInpatientCount?: string;
+  @ApiPropertyOptional({ example: '10.00', description: '乡镇外住院人次' }) @IsOptional() @IsString() @Matches(WEIGHT_TEXT, { message: WEIGHT_MESSAGE }) outsideTownshipInpatientCount?: string;
+  @ApiPropertyOptional({ example: '15.00', description: '住院实际补偿比' }) @IsOptional() @IsString() @Matches(WEIGHT_TEXT, { message: WEIGHT_MESSAGE }) inpatientCompensationRatio?: string;
+  @ApiPropertyOptional({ example: '10.00', description: '临床路径执行率' }) @IsOptional() @IsString() @Matches(WEIGHT_TEXT, { message: WEIGHT_MESSAGE }) clinicalPathwayRate?: string;
+  @ApiPropertyOptional({ example: '10.00', description: '县外转诊率' }) @IsOptional() @IsString() @Matches(WEIGHT_TEXT, { message: WEIGHT_MESSAGE }) outOfCountyReferralRate?: string;
+  @ApiPropertyOptional({ example: '20.00', description: '基层医疗机构基金占比' }) @IsOptional() @IsString() @Matches(WEIGHT_TEXT, { message: WEIGHT_MESSAGE }) primaryShare?: string;
 }
 
 export class AssessmentTargetsDto {
-  @ApiPropertyOptional({ example: '0.90', description: 'SPEC §8: at least 90%' }) @IsOptional() @IsString() @Matches(SHARE, { message: SHARE_MESSAGE }) inCountyInpatientRate?: string;
-  @ApiPropertyOptional({ example: '0.50' }) @IsOptional() @IsString() @Matches(SHARE, { message: SHARE_MESSAGE }) clinicalPathwayRate?: string;
-  @ApiPropertyOptional({ example: '1.00' }) @IsOptional() @IsString() @Matches(SHARE, { message: SHARE_MESSAGE }) outOfCountyReferralRate?: string;
+  @ApiPropertyOptional({ example: '0.90', description: 'SPEC §8: at least 90%' }) @IsOptional() @IsString() @Matches(RATE_TEXT, { message: SHARE_MESSAGE }) inCountyInpatientRate?: string;
+  @ApiPropertyOptional({ example: '0.50' }) @IsOptional() @IsString() @Matches(RATE_TEXT, { message: SHARE_MESSAGE }) clinicalPathwayRate?: string;
+  @ApiPropertyOptional({ example: '1.00' }) @IsOptional() @IsString() @Matches(RATE_TEXT, { message: SHARE_MESSAGE }) outOfCountyReferralRate?: string;
 }
 
 export class AssessmentSchemeDto {
@@ -46,7 +45,7 @@ export class EnteredValuesDto {
   @ApiPropertyOptional({ example: '0.6500', nullable: true, description: '州平均住院实际补偿比: the target of the compensation ratio' })
   @IsOptional()
   @IsString()
-  @Matches(SHARE, { message: SHARE_MESSAGE })
+  @Matches(RATE_TEXT, { message: SHARE_MESSAGE })
   prefectureCompensationRatio?: string | null;
 
   @ApiPropertyOptional({ example: 1200, nullable: true, description: 'in-county admissions, replacing the count of inpatient records' }) @IsOptional() @IsInt() @Min(0) @Max(MAX_COUNT)

@@ -2,9 +2,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min } from 'class-validator';
 import { CYCLE_NAMES } from '../../../domain/cycle-schedule';
+import { INSTITUTION_CODE_PATTERN } from '../../../domain/institution-registry';
 import { JOB_NAMES } from '../../../queue/jobs';
+import { toBool } from '../../registry/dto/registry.dto';
 
-const CODE = /^[A-Z0-9][A-Z0-9-]{1,31}$/;
 
 export class TriggerCycleDto {
   @ApiProperty({ enum: CYCLE_NAMES }) @IsIn(CYCLE_NAMES, { message: `cycle must be one of ${CYCLE_NAMES.join(', ')}` })
@@ -17,7 +18,7 @@ export class TriggerCycleDto {
 
   @ApiPropertyOptional({ description: 'one community (community cycles); by default every community the caller may act for' })
   @IsOptional()
-  @Matches(CODE, { message: 'communityCode must be an institution-style code' })
+  @Matches(INSTITUTION_CODE_PATTERN, { message: 'communityCode must be an institution-style code' })
   communityCode?: string;
 }
 
@@ -44,7 +45,7 @@ export class JobRunQuery {
 }
 
 export class NotificationQuery {
-  @ApiPropertyOptional({ description: 'only unread ones' }) @IsOptional() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean()
+  @ApiPropertyOptional({ description: 'only unread ones' }) @IsOptional() @Transform(toBool) @IsBoolean()
   unread?: boolean;
 
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(40)

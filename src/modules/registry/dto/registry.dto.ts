@@ -6,7 +6,8 @@ import { PageQuery } from '../../../common/pagination';
 
 const CODE_MESSAGE = '$property must be 2-32 upper-case letters, digits or hyphens, starting with a letter or digit';
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+/** Query-string booleans: "true"/"false" to true/false; anything else is left for @IsBoolean to refuse. */
+export const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 export class CreateCountyDto {
   @ApiProperty({ example: 'WS' }) @IsString() @Matches(INSTITUTION_CODE_PATTERN, { message: CODE_MESSAGE })
