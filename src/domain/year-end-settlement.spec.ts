@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { splitPassDown } from './claim-cycle';
 import { splitInCodeOrder } from './largest-remainder';
 import { AccountTotals, applyTransfers, balanceIn, communityPackageAccount, CYCLE_ACCOUNTS, YEAR_END_ACCOUNTS } from './ledger';
 import { Dec, Money } from './money';
@@ -95,6 +96,20 @@ describe('unitFunding', () => {
       ['A', '200.00', '6.67', '126.67'],
       ['B', '200.00', '3.33', '163.33'],
     ]);
+  });
+  it('splits the funded cash as the pass-downs do: between the members that claimed, then within a township', () => {
+    // 0.01 over lead L, township T and T's village V at 1.00 each. Split flat over the units, the
+    // fen would go to L (a tie, code order); the pass-downs give it to T (2.00 of 3.00), and T keeps it (a tie with V).
+    const units = [
+      { code: 'L', approved: Money.of('1.00') },
+      { code: 'T', approved: Money.of('1.00') },
+      { code: 'V', approved: Money.of('1.00'), submitter: 'T' },
+    ];
+    const f = unitFunding([{ id: 1, approved: Money.of('3.00'), deposit: Money.ZERO, funded: Money.of('0.01'), units }]);
+    expect([...f].map(([code, u]) => `${code}=${u.paid}`)).toEqual(['L=0.00', 'T=0.01', 'V=0.00']);
+    const member = splitPassDown(Money.of('0.01'), [{ code: 'L', approved: Money.of('1.00') }, { code: 'T', approved: Money.of('2.00') }]);
+    const township = splitPassDown(member.find((m) => m.code === 'T')!.amount, units.slice(1));
+    expect([...member.filter((m) => m.code === 'L'), ...township].map((p) => `${p.code}=${p.amount}`)).toEqual(['L=0.00', 'T=0.01', 'V=0.00']);
   });
   it('refuses records that do not add up to the declaration', () => {
     expect(refusal(() => unitFunding([{ id: 7, approved: Money.of('1.00'), deposit: Money.ZERO, funded: Money.ZERO, units: [{ code: 'A', approved: Money.of('2.00') }] }])).code).toBe('YEAR_END_LEDGER_MISMATCH');

@@ -2,6 +2,7 @@ import { DomainError } from './domain-error';
 import { compareCodes, splitInCodeOrder } from './largest-remainder';
 import { ACCOUNTS, CYCLE_ACCOUNTS, communityPackageAccount, PRIVATE_ACCOUNTS, TransferSpec, YEAR_END_ACCOUNTS } from './ledger';
 import { Dec, Money } from './money';
+import { splitPassDown } from './claim-cycle';
 import { apportionOverspend, proposeSurplusDistribution } from './overspend-apportionment';
 import { PrimaryFloorCheck } from './primary-floor';
 import { Rate, toRate } from './rate';
@@ -98,7 +99,8 @@ export interface FundedDeclaration {
   approved: Money;
   deposit: Money;
   funded: Money; // deposit included
-  units: readonly { code: string; approved: Money }[];
+  /** `submitter`: the member that claimed the unit's records (a township for its villages); the unit itself if left out. */
+  units: readonly { code: string; approved: Money; submitter?: string }[];
 }
 
 export interface UnitFunding {
@@ -108,9 +110,13 @@ export interface UnitFunding {
 }
 
 /**
- * Each unit's part of the year's funding: every declaration's deposit and funded cash split over
- * its units by approved amount (largest remainder, code order). The units' approved amounts
- * must add up to the declaration's, or the records and the declaration disagree.
+ * Each unit's part of the year's funding. A declaration's funded cash (funded − deposit) is
+ * split the way the pass-downs split it (SPEC §4 step 6): between the members that claimed, by
+ * approved amount, then each township's part between itself and its villages, so a unit's
+ * "paid so far" is what reached it, to the fen. The deposit, which is never passed down, is
+ * split over the units by approved amount. Largest remainder in code order throughout. The
+ * units' approved amounts must add up to the declaration's, or the records and the
+ * declaration disagree.
  */
 export function unitFunding(declarations: readonly FundedDeclaration[]): Map<string, UnitFunding> {
   const out = new Map<string, UnitFunding>();
@@ -122,10 +128,14 @@ export function unitFunding(declarations: readonly FundedDeclaration[]): Map<str
   for (const d of declarations) {
     const total = Money.sum(d.units.map((u) => u.approved));
     if (!total.eq(d.approved)) throw mismatch(`declaration ${d.id}: its records add up to ${total} approved, the declaration says ${d.approved}`);
-    const split = (amount: Money) => (amount.isPositive() ? splitInCodeOrder(amount, d.units, (u) => u.approved.toDecimal()) : []);
     for (const u of d.units) add(u.code, 'approved', u.approved);
-    for (const { part, amount } of split(d.deposit)) add(part.code, 'deposit', amount);
-    for (const { part, amount } of split(d.funded.minus(d.deposit))) add(part.code, 'paid', amount);
+    if (d.deposit.isPositive()) for (const { part, amount } of splitInCodeOrder(d.deposit, d.units, (u) => u.approved.toDecimal())) add(part.code, 'deposit', amount);
+    const bySubmitter = new Map<string, { code: string; approved: Money }[]>();
+    for (const u of d.units) bySubmitter.set(u.submitter ?? u.code, [...(bySubmitter.get(u.submitter ?? u.code) ?? []), u]);
+    const members = [...bySubmitter].map(([code, units]) => ({ code, approved: Money.sum(units.map((u) => u.approved)) }));
+    for (const member of splitPassDown(d.funded.minus(d.deposit), members)) {
+      for (const unit of splitPassDown(member.amount, bySubmitter.get(member.code)!)) add(unit.code, 'paid', unit.amount);
+    }
   }
   return out;
 }

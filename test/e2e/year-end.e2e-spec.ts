@@ -63,6 +63,18 @@ describe('year-end settlement through the API (SPEC §7)', () => {
       [await f.as(['MEMBER_CLERK'], townB), [paidRecord('B-1', townB, '1000000.00')]],
     ]);
     expect(declaration).toMatchObject({ approved: '9800000.00', funded: '8800000.00', unfunded: '1000000.00' });
+    // The bureau pays; the lead passes township A its part, and A's village pass-down is created.
+    clock.fix('2026-11-20');
+    await (await f.as(['BUREAU_CLERK'], f.bureau)).must('POST', `/api/v1/declarations/${declaration.id}/disbursement`, { version: declaration.version, disbursedOn: '2026-11-20', reference: 'BK-YE-1' });
+    const lead = await f.as(['LEAD_FINANCE'], f.lead);
+    const toTownA = (await lead.must('GET', `/api/v1/pass-downs?declarationId=${declaration.id}`)).find((p: { payeeCode: string }) => p.payeeCode === townA);
+    await lead.must('POST', `/api/v1/pass-downs/${toTownA.id}/payment`, { version: toTownA.version, paidOn: '2026-11-20' });
+    const passDowns: { level: string; payerCode: string; payeeCode: string; amount: string }[] = await lead.must('GET', `/api/v1/pass-downs?declarationId=${declaration.id}`);
+    // What reached a unit: its pass-downs in, less what it passes on to its villages.
+    const reached = (code: string) => {
+      const total = (ps: typeof passDowns) => Money.sum(ps.map((p) => Money.of(p.amount)));
+      return total(passDowns.filter((p) => p.payeeCode === code)).minus(total(passDowns.filter((p) => p.level === 'VILLAGE' && p.payerCode === code))).toString();
+    };
 
     const maker = await f.as(['BUREAU_APPROVER'], f.bureau);
     const drafted = await draftYear(f, maker);
@@ -81,6 +93,8 @@ describe('year-end settlement through the API (SPEC §7)', () => {
       [tcm, '1800000.00', '183673.47', '1616326.53', '0.00'],
       [villageA1, '300000.00', '30612.24', '269387.75', '0.01'],
     ]);
+    // Each unit's "paid so far" is what its pass-downs brought it, to the fen.
+    expect(drafted.statements.map((s: any) => [s.institutionCode, s.paidSoFar])).toEqual(drafted.statements.map((s: any) => [s.institutionCode, reached(s.institutionCode)]));
 
     // The spreadsheet carries the same figures.
     const rows = await xlsxRows(maker, `/api/v1/year-end-settlements/${drafted.id}/export.xlsx`, f.community);

@@ -200,7 +200,7 @@ export class YearEndService {
         )
       : [];
     let records = 0;
-    const byDeclaration = new Map<number, Map<number, Money>>();
+    const byDeclaration = new Map<number, Map<number, { approved: Money; submitterId: number }>>();
     const privateApproved = new Map<number, Money>();
     for (const a of aggregate) {
       records += Number(a.records);
@@ -208,23 +208,24 @@ export class YearEndService {
       const amount = Money.of(a.approved);
       const declarationId = declarationOf.get(key);
       if (declarationId !== undefined) {
-        const perUnit = byDeclaration.get(declarationId) ?? new Map<number, Money>();
-        perUnit.set(Number(a.unit_id), (perUnit.get(Number(a.unit_id)) ?? Money.ZERO).plus(amount));
+        const perUnit = byDeclaration.get(declarationId) ?? new Map<number, { approved: Money; submitterId: number }>();
+        perUnit.set(Number(a.unit_id), { approved: (perUnit.get(Number(a.unit_id))?.approved ?? Money.ZERO).plus(amount), submitterId: Number(a.submitter_id) });
         byDeclaration.set(declarationId, perUnit);
       } else if (privateClaim.has(key)) {
         privateApproved.set(Number(a.unit_id), (privateApproved.get(Number(a.unit_id)) ?? Money.ZERO).plus(amount));
       }
     }
 
-    // Each declaration's deposit and funded cash, split over its units by approved amount.
+    // Each declaration's deposit and funded cash, split over its units as the pass-downs split it.
     const declarations = new Map(claims.map((c) => [Number(c.declaration_id), c]));
+    const codeOf = (unitId: number) => unitById.get(unitId)?.code ?? String(unitId);
     const perUnit = unitFunding(
       [...declarations].map(([id, d]) => ({
         id,
         approved: Money.of(d.approved),
         deposit: Money.of(d.deposit),
         funded: Money.of(d.funded),
-        units: [...(byDeclaration.get(id) ?? new Map<number, Money>())].map(([unitId, approved]) => ({ code: unitById.get(unitId)?.code ?? String(unitId), approved })),
+        units: [...(byDeclaration.get(id) ?? new Map<number, { approved: Money; submitterId: number }>())].map(([unitId, u]) => ({ code: codeOf(unitId), approved: u.approved, submitter: codeOf(u.submitterId) })),
       })),
     );
 
