@@ -156,6 +156,15 @@ describe('year-end settlement through the API (SPEC §7)', () => {
     const township = await f.as(['MEMBER_CLERK'], f.townships[0]);
     expect((await township.must('GET', `/api/v1/institutions/${f.townships[0]}/year-end-statement/2026`)).statement).toMatchObject({ surplusShare: '600000.00', floorTopUp: '900000.00', balanceDue: '1500000.00' });
     expect((await township.get(`/api/v1/institutions/${f.lead}/year-end-statement/2026`)).status).toBe(404);
+    // A year outside 2000-2100 is refused naming the field, on every year-end route.
+    for (const [client, path] of [
+      [township, `/api/v1/institutions/${f.townships[0]}/year-end-statement/1999`],
+      [lead, `/api/v1/communities/${f.community}/year-end-statements/2101`],
+      [await f.as(['BUREAU_CLERK'], f.bureau), `/api/v1/counties/${f.county}/year-end-settlements/1999`],
+    ] as const) {
+      const refused = await client.get(path);
+      expect([path, refused.status, refused.body.details]).toEqual([path, 422, [expect.objectContaining({ field: 'fundYear', rule: 'range' })]]);
+    }
   });
 
   it('releases the quality deposit by the performance score and settles private institutions within their budgets', async () => {

@@ -32,6 +32,7 @@ import {
 import { PassDownService } from './pass-down.service';
 import { PrivateSettlementService } from './private-settlement.service';
 import { CountyService } from '../registry/county.service';
+import { FundYearPipe } from '../../common/route-params';
 
 const BUREAU = ['BUREAU_CLERK', 'BUREAU_APPROVER'] as const;
 const READERS = ['BUREAU_CLERK', 'BUREAU_APPROVER', 'LEAD_FINANCE', 'MEMBER_CLERK', 'PRIVATE_CLERK', 'VILLAGE_CLERK', 'AUDITOR', 'APPROVER'] as const;
@@ -292,14 +293,14 @@ export class PrivateSettlementController {
   @Put('counties/:countyCode/private-budgets/:fundYear')
   @Access({ roles: BUREAU, target: { kind: 'county', param: 'countyCode' } })
   @ApiOperation({ summary: 'Set private designated institutions’ annual budgets (总额控制) for a year; together within the private pool' })
-  async setBudgets(@Param('countyCode') countyCode: string, @Param('fundYear', ParseIntPipe) fundYear: number, @Body() dto: PrivateBudgetsDto) {
+  async setBudgets(@Param('countyCode') countyCode: string, @Param('fundYear', FundYearPipe) fundYear: number, @Body() dto: PrivateBudgetsDto) {
     const county = await this.counties.getCounty(countyCode);
     return this.settlement.setBudgets(currentCaller(), county, fundYear, dto.budgets);
   }
 
   @Get('counties/:countyCode/private-budgets/:fundYear')
   @Access({ roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'AUDITOR', 'APPROVER'], target: { kind: 'county', param: 'countyCode' } })
-  async budgets(@Param('countyCode') countyCode: string, @Param('fundYear', ParseIntPipe) fundYear: number) {
+  async budgets(@Param('countyCode') countyCode: string, @Param('fundYear', FundYearPipe) fundYear: number) {
     const county = await this.counties.getCounty(countyCode);
     return this.settlement.budgets(this.counties.manager, county, fundYear);
   }

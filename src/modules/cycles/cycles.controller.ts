@@ -17,6 +17,7 @@ import { NotificationService } from './notification.service';
 import { YearEndService } from './year-end.service';
 import { yearEndWorkbook } from './year-end.xlsx';
 import { DomainError } from '../../domain/domain-error';
+import { FundYearPipe } from '../../common/route-params';
 
 const BUREAU = ['BUREAU_CLERK', 'BUREAU_APPROVER'] as const;
 const CYCLE_READERS = ['BUREAU_CLERK', 'BUREAU_APPROVER', 'LEAD_FINANCE', 'AUDITOR'] as const;
@@ -134,7 +135,7 @@ export class YearEndController {
   @Get('counties/:countyCode/year-end-settlements/:fundYear')
   @Access({ roles: [...BUREAU, 'AUDITOR', 'APPROVER'], target: { kind: 'county', param: 'countyCode' } })
   @ApiOperation({ summary: 'The county’s year-end settlement for a fund year (drafted by the year-end cycle)' })
-  async forYear(@Param('countyCode') countyCode: string, @Param('fundYear', ParseIntPipe) fundYear: number) {
+  async forYear(@Param('countyCode') countyCode: string, @Param('fundYear', FundYearPipe) fundYear: number) {
     const county = await this.counties.getCounty(countyCode);
     const found = await this.yearEnd.find(county.id, fundYear);
     if (!found) throw new DomainError('YEAR_END_SETTLEMENT_NOT_FOUND', 'not_found', `no year-end settlement of ${countyCode} for ${fundYear} yet: run the year-end cycle`);
@@ -182,14 +183,14 @@ export class YearEndController {
   @Get('institutions/:code/year-end-statement/:fundYear')
   @Access({ roles: [...BUREAU, 'AUDITOR', 'APPROVER', 'LEAD_FINANCE', 'MEMBER_CLERK', 'VILLAGE_CLERK', 'PRIVATE_CLERK'], target: { kind: 'institution', param: 'code' } })
   @ApiOperation({ summary: 'One unit’s year-end statement (a township or village clinic, a county hospital, a private institution): what it consumed, its share, what it was paid and what is due' })
-  async unitStatement(@Param('code') code: string, @Param('fundYear', ParseIntPipe) fundYear: number) {
+  async unitStatement(@Param('code') code: string, @Param('fundYear', FundYearPipe) fundYear: number) {
     return this.yearEnd.statementOf(code, fundYear);
   }
 
   @Get('communities/:communityCode/year-end-statements/:fundYear')
   @Access({ roles: [...BUREAU, 'AUDITOR', 'APPROVER', 'LEAD_FINANCE'], target: { kind: 'community', param: 'communityCode' } })
   @ApiOperation({ summary: 'The community’s part of the year-end settlement: its summary and its units’ statements' })
-  async communityStatements(@Param('communityCode') communityCode: string, @Param('fundYear', ParseIntPipe) fundYear: number) {
+  async communityStatements(@Param('communityCode') communityCode: string, @Param('fundYear', FundYearPipe) fundYear: number) {
     const community = await this.counties.getCommunity(communityCode);
     const y = await this.yearEnd.find(community.countyId, fundYear);
     if (!y) throw new DomainError('YEAR_END_SETTLEMENT_NOT_FOUND', 'not_found', `no year-end settlement for ${fundYear} yet`);
