@@ -21,7 +21,7 @@ export interface JobPayloads {
   /** A schedule fired: works out the cycle's period from the business date and queues one run per scope. */
   'cycle.tick': { cycle: CycleName };
   /** One cycle for one period and scope (a county or community code); its result is kept in MySQL. */
-  'cycle.run': { cycle: CycleName; period: string; scope: string };
+  'cycle.run': { cycle: CycleName; period: string; scope: string; requestedBy?: string; refresh?: boolean };
   /** Delivers a notification to its institution's webhook, retried with backoff. */
   'notify.webhook': { notificationId: number };
   /** Posts an approved year-end settlement to the ledger, transfer by transfer, resumable. */

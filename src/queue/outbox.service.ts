@@ -35,6 +35,15 @@ export class OutboxService {
     return jobId;
   }
 
+  /**
+   * Adds a job for work that must run again even if it ran before (a reading refreshed by new
+   * data): under the base job id the first time, then `.rerun1`, `.rerun2`, …
+   */
+  async addAgain<K extends JobName>(manager: EntityManager, name: K, payload: JobPayloads[K]): Promise<string> {
+    const past = await this.history(manager, JOBS[name].jobId(payload));
+    return this.add(manager, name, payload, past.jobs);
+  }
+
   /** Enqueues the given jobs now (after commit), waiting briefly; what fails stays for the sweeper. */
   async relay(jobIds: readonly string[]): Promise<void> {
     if (jobIds.length === 0) return;

@@ -113,7 +113,36 @@ describe('scheduled cycles: deadline watch, notifications, monitoring (SPEC §4,
     expect((await lead.must('GET', '/api/v1/cycles/results?cycle=monitoring')).map((r: { scope: string }) => r.scope)).toEqual([f.community]);
   });
 
+  it('refreshes a reading kept before the approval: monitoring follows an approval that comes after the month’s scheduled run', async () => {
+    const f = await createCommunityFixture(api, 1);
+    await approvedAllocation(f, 2026, SMALL_COUNTY);
+    clock.fix('2026-10-31');
+    const t = await f.as(['MEMBER_CLERK'], f.townships[0]);
+    await t.must('POST', '/api/v1/settlement-records', { records: [paidRecord('T-1', f.townships[0], '900.00')] });
+    const [claim] = await t.must('GET', '/api/v1/member-claims?period=2026-10');
+    await t.must('POST', `/api/v1/member-claims/${claim.id}/submit`, { version: claim.version });
+    const lead = await f.as(['LEAD_FINANCE'], f.lead);
+    await lead.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, { version: (await lead.must('GET', `/api/v1/member-claims/${claim.id}`)).version });
+    clock.fix('2026-11-04');
+    const declared = await lead.must('POST', `/api/v1/communities/${f.community}/declarations`, { period: '2026-10' });
+    const reviewed = await (await f.as(['BUREAU_CLERK'], f.bureau)).must('POST', `/api/v1/declarations/${declared.id}/complete-review`, { version: declared.version });
+    // The month's monitoring runs (as the schedule does on 25 November) before the bureau approves.
+    clock.fix('2026-11-25');
+    await lead.must('POST', '/api/v1/cycles/runs', { cycle: 'monitoring', period: '2026-10' });
+    expect(await resultOf(api, 'monitoring', '2026-10', f.community)).toMatchObject({ memberApproved: '0.00' });
+    clock.fix('2026-12-01');
+    await (await f.as(['BUREAU_APPROVER'], f.bureau)).must('POST', `/api/v1/declarations/${reviewed.id}/approve`, { version: reviewed.version });
+    const refreshed = await eventually(async () => {
+      const r = await resultOf(api, 'monitoring', '2026-10', f.community);
+      return r.memberApproved === '900.00' ? r : undefined;
+    }, 'the refreshed reading');
+    expect(refreshed).toMatchObject({ primaryApproved: '900.00' });
+    const rows = await api.dataSource.query("SELECT job_id FROM cycle_result WHERE cycle = 'monitoring' AND period = '2026-10' AND scope = ?", [f.community]);
+    expect(rows).toEqual([{ job_id: `cycle.run.monitoring.2026-10.${f.community}.rerun1` }]);
+  });
+
   it('opens a period for every claiming unit, refuses bad periods naming the rule, and pays the quarterly advance only once the mode is on', async () => {
+    clock.fix('2026-11-04');
     const f = await createCommunityFixture(api, 2);
     await approvedAllocation(f, 2026, SMALL_COUNTY);
     const bureau = await f.as(['BUREAU_CLERK'], f.bureau);

@@ -474,8 +474,9 @@ export class ClaimCycleService {
       if (action === 'approve') {
         assertMakerChecker(row.reviewed_by ?? '', caller.name);
         Object.assign(changes, await this.approve(manager, row), { approved_by: caller.name, approved_at: new Date() });
-        // Monitoring follows every approval (SPEC §6); committed with it, run once Redis has it.
-        jobs.push(await this.outbox.add(manager, 'cycle.run', { cycle: 'monitoring', period: row.period, scope: row.community_code }));
+        // Monitoring follows every approval (SPEC §6), refreshing a reading the schedule may have
+        // kept for the period already; committed with the approval, run once Redis has it.
+        jobs.push(await this.outbox.addAgain(manager, 'cycle.run', { cycle: 'monitoring', period: row.period, scope: row.community_code, refresh: true }));
       }
       await manager.query(`UPDATE claim_declaration SET ${Object.keys(changes).map((k) => `${k} = ?`).join(', ')}, version = version + 1 WHERE id = ?`, [...Object.values(changes), id]);
       const after = await this.declarationView(manager, await this.declarationRow(manager, id, false));

@@ -12,7 +12,7 @@ import { assertPeriodReached, checkCyclePeriod, CycleName, CYCLES, cyclePeriodPa
 import { DomainError } from '../../domain/domain-error';
 import { CLAIMING_TYPES } from '../../domain/institution-registry';
 import { JobHandler } from '../../queue/job-handler.decorator';
-import { JOBS } from '../../queue/jobs';
+import { JobPayloads, JOBS } from '../../queue/jobs';
 import { OutboxService } from '../../queue/outbox.service';
 import { FundAnalysisService } from '../assessment/fund-analysis.service';
 import { CommunityFundingService } from '../claims/community-funding.service';
@@ -86,27 +86,35 @@ export class CycleRunnerService {
     return this.queueRuns(cycle, period, scopes, caller.name);
   }
 
-  /** Runs one cycle for one period and scope, once. */
+  /**
+   * Runs one cycle for one period and scope, once. A `refresh` run (monitoring after an
+   * approval) recomputes a kept result and replaces it, one run at a time.
+   */
   @JobHandler('cycle.run')
-  async run(payload: { cycle: CycleName; period: string; scope: string; requestedBy?: string }, job?: Job): Promise<Record<string, unknown>> {
+  async run(payload: JobPayloads['cycle.run'], job?: Job): Promise<Record<string, unknown>> {
     const { cycle, period, scope } = payload;
+    const jobId = job?.id ?? JOBS['cycle.run'].jobId(payload);
     const deliveryJobs: string[] = [];
     const outcome = await inTransaction(this.dataSource, async (manager) => {
+      let kept = false;
       try {
-        await manager.query("INSERT INTO cycle_result (cycle, period, scope, result, job_id) VALUES (?, ?, ?, '{}', ?)", [cycle, period, scope, job?.id ?? JOBS['cycle.run'].jobId(payload)]);
+        await manager.query("INSERT INTO cycle_result (cycle, period, scope, result, job_id) VALUES (?, ?, ?, '{}', ?)", [cycle, period, scope, jobId]);
       } catch (err) {
-        if (isDuplicateKey(err)) return { alreadyDone: true };
-        throw err;
+        if (!isDuplicateKey(err)) throw err;
+        if (!payload.refresh) return { alreadyDone: true };
+        await manager.query('SELECT id FROM cycle_result WHERE cycle = ? AND period = ? AND scope = ? FOR UPDATE', [cycle, period, scope]);
+        kept = true;
       }
       const target = await this.scopeOf(manager, cycle, scope);
       const { result, deliveryJobs: jobs } = await this.perform(manager, cycle, period, target, payload.requestedBy ?? 'system:schedule');
       deliveryJobs.push(...jobs);
       if ('skipped' in result) {
-        // Nothing was done (the mode is off, no package yet): the key stays free for a later run.
-        await manager.query('DELETE FROM cycle_result WHERE cycle = ? AND period = ? AND scope = ?', [cycle, period, scope]);
+        // Nothing was done (the mode is off, no package yet): the key stays free for a later run,
+        // and a result kept before stays as it was.
+        if (!kept) await manager.query('DELETE FROM cycle_result WHERE cycle = ? AND period = ? AND scope = ?', [cycle, period, scope]);
         return result;
       }
-      await manager.query('UPDATE cycle_result SET result = ? WHERE cycle = ? AND period = ? AND scope = ?', [JSON.stringify(result), cycle, period, scope]);
+      await manager.query('UPDATE cycle_result SET result = ?, job_id = ? WHERE cycle = ? AND period = ? AND scope = ?', [JSON.stringify(result), jobId, cycle, period, scope]);
       return result;
     });
     await this.outbox.relay(deliveryJobs);
