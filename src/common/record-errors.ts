@@ -3,7 +3,7 @@ import { DomainError } from '../domain/domain-error';
 /** The refusals every module raises about records, in one shape each. */
 
 export function notFound(what: string, code: string): DomainError {
-  return new DomainError(`${what.toUpperCase().replace(/ /g, '_')}_NOT_FOUND`, 'not_found', `${what} ${code} does not exist`);
+  return new DomainError(`${what.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_NOT_FOUND`, 'not_found', `${what} ${code} does not exist`);
 }
 
 /** Optimistic locking: the change was based on a version that is no longer current. */
