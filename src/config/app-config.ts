@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
+import { CYCLE_NAMES } from '../domain/cycle-schedule';
 
 /** Raw environment, validated once at start-up. Every variable is documented in config/example.env. */
 class Environment {
@@ -177,6 +178,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (e.NODE_ENV === 'production' && e[secret].length < 32) throw new ConfigError(`invalid configuration: ${secret}: must be set to at least 32 characters in production`);
   }
   if (e.NODE_ENV === 'production' && e.BUSINESS_DATE) throw new ConfigError('invalid configuration: BUSINESS_DATE: the business date cannot be fixed in production');
+  const scheduleOverrides: Record<string, string> = Object.fromEntries(e.CYCLE_SCHEDULES.split(';').filter(Boolean).map((pair) => pair.split('=').map((s) => s.trim()) as [string, string]));
+  const unknownCycles = Object.keys(scheduleOverrides).filter((name) => !(CYCLE_NAMES as readonly string[]).includes(name));
+  if (unknownCycles.length) throw new ConfigError(`invalid configuration: CYCLE_SCHEDULES: no cycle named ${unknownCycles.join(', ')} (the cycles are ${CYCLE_NAMES.join(', ')})`);
   const publicUrl = e.PUBLIC_URL || `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`;
   return {
     env: e.NODE_ENV as AppConfig['env'],
@@ -197,7 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       stalledCheckMs: e.QUEUE_STALLED_CHECK_MS,
       outboxSweepMs: e.OUTBOX_SWEEP_MS,
       schedulesEnabled: e.SCHEDULES_ENABLED,
-      scheduleOverrides: Object.fromEntries(e.CYCLE_SCHEDULES.split(';').filter(Boolean).map((pair) => pair.split('=').map((s) => s.trim()) as [string, string])),
+      scheduleOverrides,
       yearEndPostingThrottleMs: e.YEAR_END_POSTING_THROTTLE_MS,
     },
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
