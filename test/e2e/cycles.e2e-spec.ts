@@ -7,7 +7,7 @@ import { AddressInfo } from 'node:net';
 import { BusinessClock } from '../../src/common/business-clock';
 import { CycleRunnerService } from '../../src/modules/cycles/cycle-runner.service';
 import { NotificationService } from '../../src/modules/cycles/notification.service';
-import { approveOctober, eventually, paidRecord } from '../support/claim-month';
+import { approveOctober, eventually, paidRecord, reviewOctober } from '../support/claim-month';
 import { approvedAllocation, CommunityFixture, createCommunityFixture, SMALL_COUNTY } from '../support/registry-fixtures';
 import { TcpProxy } from '../support/tcp-proxy';
 import { RunningApi, startApi, startWorker } from '../support/test-app';
@@ -116,16 +116,8 @@ describe('scheduled cycles: deadline watch, notifications, monitoring (SPEC §4,
   it('refreshes a reading kept before the approval: monitoring follows an approval that comes after the month’s scheduled run', async () => {
     const f = await createCommunityFixture(api, 1);
     await approvedAllocation(f, 2026, SMALL_COUNTY);
-    clock.fix('2026-10-31');
-    const t = await f.as(['MEMBER_CLERK'], f.townships[0]);
-    await t.must('POST', '/api/v1/settlement-records', { records: [paidRecord('T-1', f.townships[0], '900.00')] });
-    const [claim] = await t.must('GET', '/api/v1/member-claims?period=2026-10');
-    await t.must('POST', `/api/v1/member-claims/${claim.id}/submit`, { version: claim.version });
+    const reviewed = await reviewOctober(f, clock, [[await f.as(['MEMBER_CLERK'], f.townships[0]), [paidRecord('T-1', f.townships[0], '900.00')]]]);
     const lead = await f.as(['LEAD_FINANCE'], f.lead);
-    await lead.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, { version: (await lead.must('GET', `/api/v1/member-claims/${claim.id}`)).version });
-    clock.fix('2026-11-04');
-    const declared = await lead.must('POST', `/api/v1/communities/${f.community}/declarations`, { period: '2026-10' });
-    const reviewed = await (await f.as(['BUREAU_CLERK'], f.bureau)).must('POST', `/api/v1/declarations/${declared.id}/complete-review`, { version: declared.version });
     // The month's monitoring runs (as the schedule does on 25 November) before the bureau approves.
     clock.fix('2026-11-25');
     await lead.must('POST', '/api/v1/cycles/runs', { cycle: 'monitoring', period: '2026-10' });
@@ -211,17 +203,7 @@ describe('the outbox: work committed while Redis is down runs once Redis is back
       const clock = api.app.get(BusinessClock);
       const f: CommunityFixture = await createCommunityFixture(api, 1);
       await approvedAllocation(f, 2026, SMALL_COUNTY);
-      clock.fix('2026-10-31');
-      const t = await f.as(['MEMBER_CLERK'], f.townships[0]);
-      await t.must('POST', '/api/v1/settlement-records', { records: [paidRecord('T-1', f.townships[0], '500.00')] });
-      const [claim] = await t.must('GET', '/api/v1/member-claims?period=2026-10');
-      await t.must('POST', `/api/v1/member-claims/${claim.id}/submit`, { version: claim.version });
-      const lead = await f.as(['LEAD_FINANCE'], f.lead);
-      const submitted = await lead.must('GET', `/api/v1/member-claims/${claim.id}`);
-      await lead.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, { version: submitted.version });
-      clock.fix('2026-11-04');
-      const declared = await lead.must('POST', `/api/v1/communities/${f.community}/declarations`, { period: '2026-10' });
-      const reviewed = await (await f.as(['BUREAU_CLERK'], f.bureau)).must('POST', `/api/v1/declarations/${declared.id}/complete-review`, { version: declared.version });
+      const reviewed = await reviewOctober(f, clock, [[await f.as(['MEMBER_CLERK'], f.townships[0]), [paidRecord('T-1', f.townships[0], '500.00')]]]);
       const approver = await f.as(['BUREAU_APPROVER'], f.bureau);
 
       await proxy.stop(); // Redis goes away

@@ -10,11 +10,11 @@ export function paidRecord(externalId: string, unitCode: string, amount: string)
 }
 
 /**
- * Runs October 2026 through the monthly cycle with every record accepted: each clerk submits
- * its records and its claim, the lead unit pre-reviews and declares on 4 November, the bureau
- * clerk reviews and an approver approves. Returns the approved declaration.
+ * Runs October 2026 through the monthly cycle up to the bureau's approval, every record
+ * accepted: each clerk submits its records and its claim, the lead unit pre-reviews and
+ * declares on 4 November, the bureau clerk reviews. Returns the reviewed declaration.
  */
-export async function approveOctober(f: CommunityFixture, clock: BusinessClock, submissions: [ApiClient, Record<string, unknown>[]][]): Promise<any> {
+export async function reviewOctober(f: CommunityFixture, clock: BusinessClock, submissions: [ApiClient, Record<string, unknown>[]][]): Promise<any> {
   clock.fix('2026-10-31');
   for (const [client, records] of submissions) {
     await client.must('POST', '/api/v1/settlement-records', { records });
@@ -27,7 +27,12 @@ export async function approveOctober(f: CommunityFixture, clock: BusinessClock, 
   }
   clock.fix('2026-11-04');
   const declared = await lead.must('POST', `/api/v1/communities/${f.community}/declarations`, { period: '2026-10' });
-  const reviewed = await (await f.as(['BUREAU_CLERK'], f.bureau)).must('POST', `/api/v1/declarations/${declared.id}/complete-review`, { version: declared.version });
+  return (await f.as(['BUREAU_CLERK'], f.bureau)).must('POST', `/api/v1/declarations/${declared.id}/complete-review`, { version: declared.version });
+}
+
+/** October 2026 as `reviewOctober` runs it, then approved by a bureau approver. Returns the approved declaration. */
+export async function approveOctober(f: CommunityFixture, clock: BusinessClock, submissions: [ApiClient, Record<string, unknown>[]][]): Promise<any> {
+  const reviewed = await reviewOctober(f, clock, submissions);
   return (await f.as(['BUREAU_APPROVER'], f.bureau)).must('POST', `/api/v1/declarations/${reviewed.id}/approve`, { version: reviewed.version });
 }
 
