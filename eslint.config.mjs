@@ -12,7 +12,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // Yuan never passes through binary floating point.
       'no-restricted-globals': ['error', { name: 'parseFloat', message: 'Money is parsed with Money.of / decimal.js, never parseFloat.' }],
-      'no-restricted-properties': ['error', { object: 'Number', property: 'parseFloat', message: 'Money is parsed with Money.of / decimal.js.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Number', property: 'parseFloat', message: 'Money is parsed with Money.of / decimal.js.' },
+      ],
     },
   },
   {

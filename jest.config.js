@@ -7,7 +7,10 @@ const esmOnly = ['content-disposition'];
 const common = {
   transform: {
     '^.+\\.ts$': tsJest,
-    [`/node_modules/(${esmOnly.join('|')})/.+\\.js$`]: ['ts-jest', { diagnostics: false, tsconfig: { allowJs: true, module: 'commonjs', isolatedModules: true } }],
+    [`/node_modules/(${esmOnly.join('|')})/.+\\.js$`]: [
+      'ts-jest',
+      { diagnostics: false, tsconfig: { allowJs: true, module: 'commonjs', isolatedModules: true } },
+    ],
   },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'json'],

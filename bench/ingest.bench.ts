@@ -21,7 +21,16 @@ const BATCH = Number(process.env.BATCH ?? 20_000);
 const PORT = Number(process.env.BENCH_PORT ?? 3917);
 const DB_NAME = 'cbm_bench_ingest';
 
-const env = { ...process.env, DB_NAME, QUEUE_PREFIX: 'cbm-bench', LOG_LEVEL: 'warn', PORT: String(PORT), BODY_LIMIT_BYTES: String(256 * 1024 * 1024), RATE_LIMIT_PER_MINUTE: '100000', BUSINESS_DATE: '2026-10-31' };
+const env = {
+  ...process.env,
+  DB_NAME,
+  QUEUE_PREFIX: 'cbm-bench',
+  LOG_LEVEL: 'warn',
+  PORT: String(PORT),
+  BODY_LIMIT_BYTES: String(256 * 1024 * 1024),
+  RATE_LIMIT_PER_MINUTE: '100000',
+  BUSINESS_DATE: '2026-10-31',
+};
 // The generated records are settled in October 2026, claimed in that period (business date fixed to its last day).
 const config = loadConfig(env);
 
@@ -75,45 +84,89 @@ async function main(): Promise<void> {
   await seedDemo(seedApp);
   await seedApp.close();
 
-  const conn = await mysql2.createConnection({ host: config.db.host, port: config.db.port, user: config.db.user, password: config.db.password, database: DB_NAME });
-  const [unitRows] = await conn.query("SELECT id, code FROM institution WHERE code = 'WS-TC-01' OR parent_id = (SELECT id FROM institution WHERE code = 'WS-TC-01') ORDER BY code");
+  const conn = await mysql2.createConnection({
+    host: config.db.host,
+    port: config.db.port,
+    user: config.db.user,
+    password: config.db.password,
+    database: DB_NAME,
+  });
+  const [unitRows] = await conn.query(
+    "SELECT id, code FROM institution WHERE code = 'WS-TC-01' OR parent_id = (SELECT id FROM institution WHERE code = 'WS-TC-01') ORDER BY code",
+  );
   const units = unitRows as { id: number; code: string }[];
   const records = generate(units.map((u) => u.code));
 
   // Baseline: the same rows through raw multi-row INSERTs (values prepared before timing).
   const submitterId = units.find((u) => u.code === 'WS-TC-01')!.id;
   const unitId = new Map(units.map((u) => [u.code, u.id]));
-  const [batch] = await conn.query("INSERT INTO intake_batch (submitter_id, source, on_error, received, stored, duplicates, rejected, submitted_by) VALUES (?, 'json', 'reject', ?, ?, 0, 0, 'bench')", [submitterId, RECORDS, RECORDS]);
+  const [batch] = await conn.query(
+    "INSERT INTO intake_batch (submitter_id, source, on_error, received, stored, duplicates, rejected, submitted_by) VALUES (?, 'json', 'reject', ?, ?, 0, 0, 'bench')",
+    [submitterId, RECORDS, RECORDS],
+  );
   const batchId = (batch as { insertId: number }).insertId;
   const rows = records.map((r) => {
     const insuredHash = createHmac('sha256', config.insuredIdHashKey).update(r.insuredId).digest('hex');
     return [
-      submitterId, r.externalId, unitId.get(r.unitCode), insuredHash, `${r.insuredId.slice(0, 3)}*************${r.insuredId.slice(-2)}`, null, r.visitType,
-      r.admissionDate ?? null, r.dischargeDate ?? null, r.visitDate ?? null, r.settlementDate, r.settlementDate.slice(0, 7), r.settlementDate.slice(0, 7),
-      r.totalCost, r.coveredCost, r.fundPaid, r.criticalIllnessPaid, r.medicalAidPaid, r.selfPaid, r.diagnosisCode, 0, null,
-      createHash('sha256').update(r.externalId).digest('hex'), batchId,
+      submitterId,
+      r.externalId,
+      unitId.get(r.unitCode),
+      insuredHash,
+      `${r.insuredId.slice(0, 3)}*************${r.insuredId.slice(-2)}`,
+      null,
+      r.visitType,
+      r.admissionDate ?? null,
+      r.dischargeDate ?? null,
+      r.visitDate ?? null,
+      r.settlementDate,
+      r.settlementDate.slice(0, 7),
+      r.settlementDate.slice(0, 7),
+      r.totalCost,
+      r.coveredCost,
+      r.fundPaid,
+      r.criticalIllnessPaid,
+      r.medicalAidPaid,
+      r.selfPaid,
+      r.diagnosisCode,
+      0,
+      null,
+      createHash('sha256').update(r.externalId).digest('hex'),
+      batchId,
     ];
   });
-  const columns = 'submitter_id, external_id, unit_id, insured_hash, insured_masked, insured_township_code, visit_type, admission_date, discharge_date, visit_date, settlement_date, period, claim_period, total_cost, covered_cost, fund_paid, critical_illness_paid, medical_aid_paid, self_paid, diagnosis_code, clinical_pathway, referral_no, content_hash, batch_id';
+  const columns =
+    'submitter_id, external_id, unit_id, insured_hash, insured_masked, insured_township_code, visit_type, admission_date, discharge_date, visit_date, settlement_date, period, claim_period, total_cost, covered_cost, fund_paid, critical_illness_paid, medical_aid_paid, self_paid, diagnosis_code, clinical_pathway, referral_no, content_hash, batch_id';
   let started = performance.now();
-  for (let i = 0; i < rows.length; i += 1000) await conn.query(`INSERT INTO settlement_record (${columns}) VALUES ?`, [rows.slice(i, i + 1000)]);
+  for (let i = 0; i < rows.length; i += 1000)
+    await conn.query(`INSERT INTO settlement_record (${columns}) VALUES ?`, [rows.slice(i, i + 1000)]);
   const rawSeconds = (performance.now() - started) / 1000;
   await conn.query('DELETE FROM settlement_record');
   await conn.query('DELETE FROM intake_batch');
 
   // The product path: HTTP bulk endpoint of the API running as its own process.
   const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
-  const api = spawn(process.execPath, [...profile, path.join(__dirname, '..', 'src', 'main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const api = spawn(process.execPath, [...profile, path.join(__dirname, '..', 'src', 'main.js')], {
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   try {
     await waitReady();
-    const login = await fetch(`http://127.0.0.1:${PORT}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'ws.tc01.clerk', password: DEMO_PASSWORD }) });
+    const login = await fetch(`http://127.0.0.1:${PORT}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'ws.tc01.clerk', password: DEMO_PASSWORD }),
+    });
     const { accessToken } = (await login.json()) as { accessToken: string };
     const bodies = [];
     for (let i = 0; i < records.length; i += BATCH) bodies.push(JSON.stringify({ records: records.slice(i, i + BATCH) }));
     started = performance.now();
     let stored = 0;
     for (const body of bodies) {
-      const res = await fetch(`http://127.0.0.1:${PORT}/api/v1/settlement-records`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` }, body });
+      const res = await fetch(`http://127.0.0.1:${PORT}/api/v1/settlement-records`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+        body,
+      });
       const outcome = (await res.json()) as { stored: number; message?: string };
       if (res.status !== 201) throw new Error(`HTTP ${res.status}: ${JSON.stringify(outcome).slice(0, 300)}`);
       stored += outcome.stored;
@@ -125,7 +178,9 @@ async function main(): Promise<void> {
     const rawRate = RECORDS / rawSeconds;
     const httpRate = RECORDS / httpSeconds;
     console.log(`raw mysql2 multi-row INSERT : ${rawRate.toFixed(0)} records/s (${rawSeconds.toFixed(2)} s)`);
-    console.log(`HTTP bulk endpoint          : ${httpRate.toFixed(0)} records/s (${httpSeconds.toFixed(2)} s, checks, duplicate detection, hashing, audit included)`);
+    console.log(
+      `HTTP bulk endpoint          : ${httpRate.toFixed(0)} records/s (${httpSeconds.toFixed(2)} s, checks, duplicate detection, hashing, audit included)`,
+    );
     console.log(`ratio HTTP / raw            : ${(httpRate / rawRate).toFixed(2)} (goal >= 0.50)`);
   } finally {
     api.kill('SIGTERM');

@@ -52,7 +52,9 @@ const PERIODS = Array.from({ length: 12 }, (_, m) => `${FUND_YEAR}-${String(m + 
  * claim period), so that both run the same plan and the difference is the settlement's own
  * work: review and deduction conditions, splits, apportionment, the ledger check, the writes.
  */
-const baselineSql = (submitters: number) => `SELECT r.unit_id, r.submitter_id, r.claim_period, SUM(r.fund_paid) AS fund_paid FROM settlement_record r
+const baselineSql = (
+  submitters: number,
+) => `SELECT r.unit_id, r.submitter_id, r.claim_period, SUM(r.fund_paid) AS fund_paid FROM settlement_record r
   WHERE r.submitter_id IN (${Array.from({ length: submitters }, () => '?').join(', ')}) AND r.claim_period BETWEEN '${FUND_YEAR}-01' AND '${FUND_YEAR}-12'
   GROUP BY r.unit_id, r.submitter_id, r.claim_period`;
 
@@ -66,7 +68,14 @@ const EXTRA_INSTITUTIONS: InstitutionRow[] = [
     ['WS-VC-03-06', '大仓镇新东卫生室', 'WS-TC-03'],
     ['WS-VC-06-05', '马鞍山乡文华卫生室', 'WS-TC-06'],
     ['WS-VC-09-06', '牛街乡鼠街卫生室', 'WS-TC-09'],
-  ].map(([code, name, parentCode]): InstitutionRow => ({ code, name, type: 'VILLAGE_CLINIC', countyCode: 'WS', communityCode: 'WS-MC', parentCode })),
+  ].map(([code, name, parentCode]): InstitutionRow => ({
+    code,
+    name,
+    type: 'VILLAGE_CLINIC',
+    countyCode: 'WS',
+    communityCode: 'WS-MC',
+    parentCode,
+  })),
 ];
 
 type VisitType = 'OUTPATIENT' | 'INPATIENT' | 'CHRONIC_SPECIAL' | 'MATERNITY';
@@ -95,7 +104,12 @@ const PROFILES: Record<'LEAD_HOSPITAL' | 'COUNTY_HOSPITAL' | 'TOWNSHIP_CENTER' |
   VILLAGE_CLINIC: [{ type: 'OUTPATIENT', share: 1, min: 1_500, max: 9_000, rate: 0.6 }],
 };
 /** Each unit's share of the records, by type (the lead unit takes what rounding leaves). */
-const RECORD_SHARE: Record<keyof typeof PROFILES, number> = { LEAD_HOSPITAL: 0.2, COUNTY_HOSPITAL: 0.04, TOWNSHIP_CENTER: 0.034, VILLAGE_CLINIC: 0.0055 };
+const RECORD_SHARE: Record<keyof typeof PROFILES, number> = {
+  LEAD_HOSPITAL: 0.2,
+  COUNTY_HOSPITAL: 0.04,
+  TOWNSHIP_CENTER: 0.034,
+  VILLAGE_CLINIC: 0.0055,
+};
 const DIAGNOSES: Record<VisitType, string[]> = {
   OUTPATIENT: ['J06.9', 'K29.7', 'M54.5', 'J20.9', 'I10', 'E11.9', 'K52.9', 'L30.9'],
   INPATIENT: ['J18.9', 'I63.9', 'K35.8', 'I25.1', 'N20.0', 'S72.0', 'J44.1'],
@@ -126,7 +140,8 @@ const hex16 = (n: number) => n.toString(16).padStart(16, '0');
 
 /** ISO dates from 1 December of the year before (admissions may start there) to 31 December. */
 const DATES: string[] = [];
-for (let t = Date.UTC(FUND_YEAR - 1, 11, 1); t <= Date.UTC(FUND_YEAR, 11, 31); t += 86_400_000) DATES.push(new Date(t).toISOString().slice(0, 10));
+for (let t = Date.UTC(FUND_YEAR - 1, 11, 1); t <= Date.UTC(FUND_YEAR, 11, 31); t += 86_400_000)
+  DATES.push(new Date(t).toISOString().slice(0, 10));
 const dateIndex = (period: string, day: number) => DATES.indexOf(`${period}-01`) + day - 1;
 const daysIn = (period: string) => new Date(Date.UTC(Number(period.slice(0, 4)), Number(period.slice(5, 7)), 0)).getUTCDate();
 
@@ -149,7 +164,16 @@ const LOAD_COLUMNS =
  * One month's records as tab-separated text, unit by unit (each submitter's records together, so
  * that the indexes fill in order), in pieces of `piece` rows.
  */
-function* monthText(period: string, units: Unit[], counts: Map<number, number>, batchOf: Map<number, number>, totals: Totals, next: () => number, sequence: { n: number }, piece = 5000): Generator<Buffer> {
+function* monthText(
+  period: string,
+  units: Unit[],
+  counts: Map<number, number>,
+  batchOf: Map<number, number>,
+  totals: Totals,
+  next: () => number,
+  sequence: { n: number },
+  piece = 5000,
+): Generator<Buffer> {
   const days = daysIn(period);
   const perSubmitter = new Map<number, number>();
   let text = '';
@@ -220,15 +244,35 @@ function median(values: number[]): number {
 }
 
 async function callerFor(ds: DataSource, username: string, roles: Role[], institutionCode: string): Promise<Caller> {
-  const [inst]: { id: number; code: string; type: InstitutionType; county_id: number; community_id: number | null }[] = await ds.query('SELECT id, code, type, county_id, community_id FROM institution WHERE code = ?', [institutionCode]);
+  const [inst]: { id: number; code: string; type: InstitutionType; county_id: number; community_id: number | null }[] = await ds.query(
+    'SELECT id, code, type, county_id, community_id FROM institution WHERE code = ?',
+    [institutionCode],
+  );
   const [user]: { id: number }[] = await ds.query('SELECT id FROM app_user WHERE username = ?', [username]);
-  const institution = { id: Number(inst.id), code: inst.code, type: inst.type, countyId: Number(inst.county_id), communityId: inst.community_id === null ? null : Number(inst.community_id) };
-  return { kind: 'user', name: username, userId: user ? Number(user.id) : null, sessionId: null, roles, institution, scope: scopeOf(institution, roles) };
+  const institution = {
+    id: Number(inst.id),
+    code: inst.code,
+    type: inst.type,
+    countyId: Number(inst.county_id),
+    communityId: inst.community_id === null ? null : Number(inst.community_id),
+  };
+  return {
+    kind: 'user',
+    name: username,
+    userId: user ? Number(user.id) : null,
+    sessionId: null,
+    roles,
+    institution,
+    scope: scopeOf(institution, roles),
+  };
 }
 
 /** Runs `fn` as `caller` would run it in a request: the audit trail records the caller. */
 function as<T>(caller: Caller, fn: () => Promise<T>): Promise<T> {
-  return runInContext({ requestId: `bench-yearend-${Date.now()}`, actor: caller.name, actorInstitution: caller.institution.code, caller }, fn);
+  return runInContext(
+    { requestId: `bench-yearend-${Date.now()}`, actor: caller.name, actorInstitution: caller.institution.code, caller },
+    fn,
+  );
 }
 
 async function main(): Promise<void> {
@@ -237,7 +281,13 @@ async function main(): Promise<void> {
   await dropDatabase(config.db, DB_NAME);
   await migrateUp(config.db, DB_NAME);
   const app: INestApplicationContext = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error'] });
-  const conn = await mysql2.createConnection({ host: config.db.host, port: config.db.port, user: config.db.user, password: config.db.password, database: DB_NAME });
+  const conn = await mysql2.createConnection({
+    host: config.db.host,
+    port: config.db.port,
+    user: config.db.user,
+    password: config.db.password,
+    database: DB_NAME,
+  });
   try {
     await seedDemo(app);
     const ds = app.get(DataSource);
@@ -246,16 +296,26 @@ async function main(): Promise<void> {
     if (outcome.rejected) throw new Error(`institutions refused: ${JSON.stringify(outcome.errors)}`);
 
     const [county]: { id: number; code: string }[] = await ds.query("SELECT id, code FROM county WHERE code = 'WS'");
-    const [community]: { id: number; code: string; county_id: number }[] = await ds.query("SELECT id, code, county_id FROM medical_community WHERE code = 'WS-MC'");
+    const [community]: { id: number; code: string; county_id: number }[] = await ds.query(
+      "SELECT id, code, county_id FROM medical_community WHERE code = 'WS-MC'",
+    );
     const rows: { id: number; code: string; type: Unit['type']; parent_id: number | null }[] = await ds.query(
       "SELECT id, code, type, parent_id FROM institution WHERE community_id = ? AND active = 1 AND type IN ('LEAD_HOSPITAL','COUNTY_HOSPITAL','TOWNSHIP_CENTER','VILLAGE_CLINIC') ORDER BY code",
       [community.id],
     );
-    const units: Unit[] = rows.map((r) => ({ id: Number(r.id), code: r.code, type: r.type, parentId: r.parent_id === null ? null : Number(r.parent_id), submitterId: r.type === 'VILLAGE_CLINIC' ? Number(r.parent_id) : Number(r.id) }));
+    const units: Unit[] = rows.map((r) => ({
+      id: Number(r.id),
+      code: r.code,
+      type: r.type,
+      parentId: r.parent_id === null ? null : Number(r.parent_id),
+      submitterId: r.type === 'VILLAGE_CLINIC' ? Number(r.parent_id) : Number(r.id),
+    }));
     // Each submitter's records together, the submitter's own first, then its village clinics.
     units.sort((a, b) => a.submitterId - b.submitterId || (a.id === a.submitterId ? -1 : b.id === b.submitterId ? 1 : a.id - b.id));
     const submitters = [...new Set(units.map((u) => u.submitterId))];
-    console.log(`community ${community.code}: ${units.length} member units, ${submitters.length} submitting units (lead, county hospitals, townships for their villages)`);
+    console.log(
+      `community ${community.code}: ${units.length} member units, ${submitters.length} submitting units (lead, county hospitals, townships for their villages)`,
+    );
 
     // ---------------------------------------------------------------- records, LOAD DATA LOCAL
     const next = random(20260101);
@@ -270,7 +330,10 @@ async function main(): Promise<void> {
       const batchOf = new Map<number, number>();
       for (const s of submitters) {
         const stored = units.filter((u) => u.submitterId === s).reduce((sum, u) => sum + counts.get(u.id)!, 0);
-        const [batch] = await conn.query("INSERT INTO intake_batch (submitter_id, source, on_error, received, stored, duplicates, rejected, submitted_by) VALUES (?, 'json', 'reject', ?, ?, 0, 0, 'bench')", [s, stored, stored]);
+        const [batch] = await conn.query(
+          "INSERT INTO intake_batch (submitter_id, source, on_error, received, stored, duplicates, rejected, submitted_by) VALUES (?, 'json', 'reject', ?, ?, 0, 0, 'bench')",
+          [s, stored, stored],
+        );
         batchOf.set(s, (batch as { insertId: number }).insertId);
       }
       const started = performance.now();
@@ -280,16 +343,21 @@ async function main(): Promise<void> {
       });
       loadSeconds += (performance.now() - started) / 1000;
       const { affectedRows, warningStatus } = result as { affectedRows: number; warningStatus: number };
-      if (affectedRows !== monthRecords || warningStatus > 0) throw new Error(`${period}: loaded ${affectedRows} of ${monthRecords} rows with ${warningStatus} warnings`);
+      if (affectedRows !== monthRecords || warningStatus > 0)
+        throw new Error(`${period}: loaded ${affectedRows} of ${monthRecords} rows with ${warningStatus} warnings`);
     }
-    console.log(`loaded ${totals.records} records in ${loadSeconds.toFixed(1)} s: ${(totals.records / loadSeconds).toFixed(0)} records/s (LOAD DATA LOCAL INFILE, generation included); ${totals.rejected} rejected, ${totals.deducted} deducted`);
+    console.log(
+      `loaded ${totals.records} records in ${loadSeconds.toFixed(1)} s: ${(totals.records / loadSeconds).toFixed(0)} records/s (LOAD DATA LOCAL INFILE, generation included); ${totals.rejected} rejected, ${totals.deducted} deducted`,
+    );
     // A table filled over a year has its index statistics recalculated many times; after one bulk load they may still
     // describe the empty table (the background recalculation is asynchronous), so they are brought up to date here.
     const analyzeStart = performance.now();
     await conn.query('ANALYZE TABLE settlement_record');
     console.log(`ANALYZE TABLE settlement_record: ${((performance.now() - analyzeStart) / 1000).toFixed(1)} s`);
     const approvedTotal = Money.of(fen(totals.approvedFen));
-    console.log(`approved ${approvedTotal} yuan, of which primary units ${fen(totals.primaryApprovedFen)} (${((100 * totals.primaryApprovedFen) / totals.approvedFen).toFixed(1)} %)`);
+    console.log(
+      `approved ${approvedTotal} yuan, of which primary units ${fen(totals.primaryApprovedFen)} (${((100 * totals.primaryApprovedFen) / totals.approvedFen).toFixed(1)} %)`,
+    );
 
     // ---------------------------------------------------------------- allocation sized for the overspend
     const bureauClerk = await callerFor(ds, 'ws.bureau.clerk', ['BUREAU_CLERK'], 'WS-YBJ');
@@ -313,7 +381,9 @@ async function main(): Promise<void> {
       return as(bureauApprover, () => allocations.transition(bureauApprover, view.id, 'approve', submitted.version));
     });
     const packageM = Money.of(allocation.figures.communityPackage);
-    console.log(`allocation ${allocation.id} ${allocation.state}: N ${insured}, M ${packageM} yuan; approved ÷ M = ${approvedTotal.toDecimal().div(packageM.toDecimal()).toFixed(3)}`);
+    console.log(
+      `allocation ${allocation.id} ${allocation.state}: N ${insured}, M ${packageM} yuan; approved ÷ M = ${approvedTotal.toDecimal().div(packageM.toDecimal()).toFixed(3)}`,
+    );
 
     // ---------------------------------------------------------------- twelve months through the claim cycle
     const cycle = app.get(ClaimCycleService);
@@ -324,24 +394,25 @@ async function main(): Promise<void> {
       const following = nextPeriod(period);
       const cutoff = memberCutoffDate(period, 3);
       for (const s of submitters) {
-        await ds.query("INSERT INTO member_claim (institution_id, community_id, county_id, period, state, cutoff, submitted_on, submitted_by, reviewed_by) VALUES (?, ?, ?, ?, 'REVIEWED', ?, ?, 'bench', ?)", [
-          s,
-          community.id,
-          county.id,
-          period,
-          cutoff,
-          `${following}-02`,
-          leadFinance.name,
-        ]);
+        await ds.query(
+          "INSERT INTO member_claim (institution_id, community_id, county_id, period, state, cutoff, submitted_on, submitted_by, reviewed_by) VALUES (?, ?, ?, ?, 'REVIEWED', ?, ?, 'bench', ?)",
+          [s, community.id, county.id, period, cutoff, `${following}-02`, leadFinance.name],
+        );
       }
       clock.fix(`${following}-04`);
       const t0 = performance.now();
-      const declared = await as(leadFinance, () => cycle.declare(leadFinance, { id: Number(community.id), code: community.code, countyId: Number(county.id) }, period));
+      const declared = await as(leadFinance, () =>
+        cycle.declare(leadFinance, { id: Number(community.id), code: community.code, countyId: Number(county.id) }, period),
+      );
       const t1 = performance.now();
-      const reviewed = await as(bureauClerk, () => cycle.transitionDeclaration(bureauClerk, declared.id, 'completeReview', declared.version));
+      const reviewed = await as(bureauClerk, () =>
+        cycle.transitionDeclaration(bureauClerk, declared.id, 'completeReview', declared.version),
+      );
       const t2 = performance.now();
       clock.fix(`${following}-10`);
-      const approved = await as(bureauApprover, () => cycle.transitionDeclaration(bureauApprover, reviewed.id, 'approve', reviewed.version));
+      const approved = await as(bureauApprover, () =>
+        cycle.transitionDeclaration(bureauApprover, reviewed.id, 'approve', reviewed.version),
+      );
       const t3 = performance.now();
       funded = funded.plus(Money.of(approved.funded));
       unfunded = unfunded.plus(Money.of(approved.unfunded));
@@ -352,14 +423,18 @@ async function main(): Promise<void> {
     }
     const cycleSeconds = (performance.now() - cycleStart) / 1000;
     console.log(`12 declarations declared, reviewed and approved in ${cycleSeconds.toFixed(1)} s: funded ${funded}, unfunded ${unfunded}`);
-    if (!funded.plus(unfunded).eq(approvedTotal)) throw new Error(`declarations approved ${funded.plus(unfunded)}, the generator approved ${approvedTotal}`);
+    if (!funded.plus(unfunded).eq(approvedTotal))
+      throw new Error(`declarations approved ${funded.plus(unfunded)}, the generator approved ${approvedTotal}`);
 
     // ---------------------------------------------------------------- timed: baseline vs year-end draft
     clock.fix(`${FUND_YEAR + 1}-01-20`);
     const yearEnd = app.get(YearEndService);
     const system: Caller = { ...bureauApprover, name: 'bench' };
     const claimingUnits: number[] = (
-      await ds.query("SELECT id FROM institution WHERE county_id = ? AND type IN ('LEAD_HOSPITAL','COUNTY_HOSPITAL','TOWNSHIP_CENTER','PRIVATE_DESIGNATED') AND (community_id IS NOT NULL OR type = 'PRIVATE_DESIGNATED')", [county.id])
+      await ds.query(
+        "SELECT id FROM institution WHERE county_id = ? AND type IN ('LEAD_HOSPITAL','COUNTY_HOSPITAL','TOWNSHIP_CENTER','PRIVATE_DESIGNATED') AND (community_id IS NOT NULL OR type = 'PRIVATE_DESIGNATED')",
+        [county.id],
+      )
     ).map((r: { id: number }) => Number(r.id));
     const baseline = async (): Promise<number> => {
       const started = performance.now();
@@ -373,7 +448,9 @@ async function main(): Promise<void> {
     let draftRecords = 0;
     const draft = async (redraft: boolean): Promise<number> => {
       const started = performance.now();
-      const result = await as(system, () => inTransaction(ds, (manager) => yearEnd.draft(manager, { id: Number(county.id), code: county.code }, FUND_YEAR, 'bench', redraft)));
+      const result = await as(system, () =>
+        inTransaction(ds, (manager) => yearEnd.draft(manager, { id: Number(county.id), code: county.code }, FUND_YEAR, 'bench', redraft)),
+      );
       const seconds = (performance.now() - started) / 1000;
       draftId = result.id;
       draftRecords = result.records;
@@ -387,15 +464,24 @@ async function main(): Promise<void> {
     for (let round = 1; round <= ROUNDS; round++) {
       base.push(await baseline());
       ye.push(await draft(true));
-      console.log(`round ${round}: baseline ${base[round - 1].toFixed(2)} s, year-end draft ${ye[round - 1].toFixed(2)} s, ratio ${(ye[round - 1] / base[round - 1]).toFixed(2)}`);
+      console.log(
+        `round ${round}: baseline ${base[round - 1].toFixed(2)} s, year-end draft ${ye[round - 1].toFixed(2)} s, ratio ${(ye[round - 1] / base[round - 1]).toFixed(2)}`,
+      );
     }
 
-    const [row]: { summary: string; revision: number }[] = await ds.query('SELECT summary, revision FROM year_end_settlement WHERE id = ?', [draftId]);
+    const [row]: { summary: string; revision: number }[] = await ds.query(
+      'SELECT summary, revision FROM year_end_settlement WHERE id = ?',
+      [draftId],
+    );
     const summary: YearEndSummary = JSON.parse(row.summary);
     const c = summary.communities[0];
-    const [{ statements, consumption }]: { statements: number; consumption: string }[] = await ds.query("SELECT COUNT(*) AS statements, SUM(approved_consumption) AS consumption FROM year_end_statement WHERE settlement_id = ? AND kind = 'MEMBER'", [draftId]);
+    const [{ statements, consumption }]: { statements: number; consumption: string }[] = await ds.query(
+      "SELECT COUNT(*) AS statements, SUM(approved_consumption) AS consumption FROM year_end_statement WHERE settlement_id = ? AND kind = 'MEMBER'",
+      [draftId],
+    );
     if (draftRecords !== totals.records) throw new Error(`the draft counted ${draftRecords} records, ${totals.records} were loaded`);
-    if (!Money.of(consumption).eq(approvedTotal)) throw new Error(`statements hold ${consumption} approved, the generator approved ${approvedTotal}`);
+    if (!Money.of(consumption).eq(approvedTotal))
+      throw new Error(`statements hold ${consumption} approved, the generator approved ${approvedTotal}`);
     console.log(
       `draft ${draftId} revision ${row.revision}: ${draftRecords} records, ${statements} member statements, M ${c.communityPackage}, expenditure ${c.totalExpenditure}, overspend ${c.overspend}, ` +
         `primary after shares ${c.primaryAfterShares} (${c.primaryShareOfPackage} of M, floor ${c.floor.met ? 'met' : 'not met'}), ${summary.transfers.length} year-end transfers`,
@@ -404,7 +490,9 @@ async function main(): Promise<void> {
     const my = median(ye);
     const ratios = base.map((b, i) => ye[i] / b);
     console.log(`median baseline ${mb.toFixed(2)} s, median year-end draft ${my.toFixed(2)} s`);
-    console.log(`ratio year-end / baseline: median of medians ${(my / mb).toFixed(2)}, worst round ${Math.max(...ratios).toFixed(2)} (goal <= 2.0)`);
+    console.log(
+      `ratio year-end / baseline: median of medians ${(my / mb).toFixed(2)}, worst round ${Math.max(...ratios).toFixed(2)} (goal <= 2.0)`,
+    );
     console.log(`wall time ${((performance.now() - wallStart) / 1000).toFixed(0)} s`);
   } finally {
     await conn.end();
@@ -412,7 +500,13 @@ async function main(): Promise<void> {
   }
   if (!process.env.KEEP_DB) await dropDatabase(config.db, DB_NAME);
   // The monitoring jobs the approvals enqueued (no worker runs under this prefix).
-  const redis = new Redis({ host: config.redis.host, port: config.redis.port, password: config.redis.password, db: config.redis.db, lazyConnect: true });
+  const redis = new Redis({
+    host: config.redis.host,
+    port: config.redis.port,
+    password: config.redis.password,
+    db: config.redis.db,
+    lazyConnect: true,
+  });
   try {
     await redis.connect();
     const keys: string[] = [];

@@ -57,7 +57,9 @@ export class AccessAndAuditChain1763800200000 implements MigrationInterface {
       ) ${TABLE_OPTIONS}`);
 
     // Registry uploads belong to the county of whoever submitted them.
-    await q.query('ALTER TABLE registry_import ADD COLUMN county_id INT UNSIGNED NULL, ADD CONSTRAINT fk_registry_import_county FOREIGN KEY (county_id) REFERENCES county (id)');
+    await q.query(
+      'ALTER TABLE registry_import ADD COLUMN county_id INT UNSIGNED NULL, ADD CONSTRAINT fk_registry_import_county FOREIGN KEY (county_id) REFERENCES county (id)',
+    );
 
     await q.query('ALTER TABLE audit_log ADD COLUMN prev_hash CHAR(64) NULL, ADD COLUMN hash CHAR(64) NULL');
     await q.query(`
@@ -72,9 +74,13 @@ export class AccessAndAuditChain1763800200000 implements MigrationInterface {
     await q.query('INSERT INTO audit_chain_head (id, last_id, last_hash) VALUES (1, 0, ?)', [GENESIS]);
     const existing: { id: string }[] = await q.query('SELECT id FROM audit_log ORDER BY id');
     if (existing.length) {
-      throw new Error('audit_log must be empty when the hash chain is introduced: it holds entries from a pre-release build; recreate that database');
+      throw new Error(
+        'audit_log must be empty when the hash chain is introduced: it holds entries from a pre-release build; recreate that database',
+      );
     }
-    await q.query('ALTER TABLE audit_log MODIFY prev_hash CHAR(64) NOT NULL, MODIFY hash CHAR(64) NOT NULL, ADD UNIQUE KEY uq_audit_hash (hash)');
+    await q.query(
+      'ALTER TABLE audit_log MODIFY prev_hash CHAR(64) NOT NULL, MODIFY hash CHAR(64) NOT NULL, ADD UNIQUE KEY uq_audit_hash (hash)',
+    );
     await q.query(`
       CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log FOR EACH ROW
         SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'audit_log is append-only: UPDATE refused'`);

@@ -95,7 +95,9 @@ export class ClaimCycle1763800700000 implements MigrationInterface {
         CONSTRAINT ck_declaration_sums CHECK (accepted = claimed - rejected AND approved = accepted - deducted AND deposit + advance_offset + cash = funded AND (funded + unfunded = approved OR (state IN ('DECLARED','REVIEWED') AND funded = 0 AND unfunded = 0))),
         CONSTRAINT fk_declaration_community FOREIGN KEY (community_id) REFERENCES medical_community (id)
       ) ${TABLE_OPTIONS}`);
-    await q.query('ALTER TABLE member_claim ADD CONSTRAINT fk_member_claim_declaration FOREIGN KEY (declaration_id) REFERENCES claim_declaration (id)');
+    await q.query(
+      'ALTER TABLE member_claim ADD CONSTRAINT fk_member_claim_declaration FOREIGN KEY (declaration_id) REFERENCES claim_declaration (id)',
+    );
     await q.query(`
       CREATE TABLE pass_down (
         id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,

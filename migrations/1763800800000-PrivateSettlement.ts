@@ -13,7 +13,9 @@ export class PrivateSettlement1763800800000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query('ALTER TABLE member_claim DROP CONSTRAINT ck_member_claim_state');
-    await q.query("ALTER TABLE member_claim ADD CONSTRAINT ck_member_claim_state CHECK (state IN ('OPEN','SUBMITTED','REVIEWED','DECLARED','ROLLED_OVER','SETTLED'))");
+    await q.query(
+      "ALTER TABLE member_claim ADD CONSTRAINT ck_member_claim_state CHECK (state IN ('OPEN','SUBMITTED','REVIEWED','DECLARED','ROLLED_OVER','SETTLED'))",
+    );
     await q.query(`
       CREATE TABLE private_budget (
         id INT UNSIGNED NOT NULL AUTO_INCREMENT,
@@ -65,6 +67,8 @@ export class PrivateSettlement1763800800000 implements MigrationInterface {
     await q.query('DROP TABLE private_payment');
     await q.query('DROP TABLE private_budget');
     await q.query('ALTER TABLE member_claim DROP CONSTRAINT ck_member_claim_state');
-    await q.query("ALTER TABLE member_claim ADD CONSTRAINT ck_member_claim_state CHECK (state IN ('OPEN','SUBMITTED','REVIEWED','DECLARED','ROLLED_OVER'))");
+    await q.query(
+      "ALTER TABLE member_claim ADD CONSTRAINT ck_member_claim_state CHECK (state IN ('OPEN','SUBMITTED','REVIEWED','DECLARED','ROLLED_OVER'))",
+    );
   }
 }

@@ -141,6 +141,15 @@ export class CyclesAndYearEnd1763800900000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['year_end_statement', 'year_end_settlement', 'notification_webhook', 'notification', 'cycle_result', 'job_run', 'outbox']) await q.query(`DROP TABLE ${table}`);
+    for (const table of [
+      'year_end_statement',
+      'year_end_settlement',
+      'notification_webhook',
+      'notification',
+      'cycle_result',
+      'job_run',
+      'outbox',
+    ])
+      await q.query(`DROP TABLE ${table}`);
   }
 }

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 mkdir -p .run
 
+echo "== format"; npx prettier --check --log-level warn "src/**/*.ts" "test/**/*.ts" "migrations/**/*.ts" "bench/**/*.ts"
 echo "== lint";       npx eslint "src/**/*.ts" "test/**/*.ts" "migrations/**/*.ts" "bench/**/*.ts"
 echo "== type-check"; npx tsc -p tsconfig.json --noEmit
 echo "== tests (unit, integration, e2e)"

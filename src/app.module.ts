@@ -16,7 +16,21 @@ import { RegistryModule } from './modules/registry/registry.module';
 @Module({})
 export class AppModule implements NestModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: AppModule, imports: [CoreModule.forRoot(config), AccessModule, HealthModule, RegistryModule, FundYearModule, CalendarModule, IntakeModule, ClaimsModule, AssessmentModule, CyclesModule] };
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot(config),
+        AccessModule,
+        HealthModule,
+        RegistryModule,
+        FundYearModule,
+        CalendarModule,
+        IntakeModule,
+        ClaimsModule,
+        AssessmentModule,
+        CyclesModule,
+      ],
+    };
   }
 
   configure(consumer: MiddlewareConsumer): void {

@@ -28,7 +28,10 @@ export class CoreModule {
             customAttributeKeys: { reqId: 'requestId' },
             autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health/') },
             // Credentials never reach the logs; personal identifiers are never logged in the first place.
-            redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]'], censor: '[redacted]' },
+            redact: {
+              paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]'],
+              censor: '[redacted]',
+            },
             serializers: {
               req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
               res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),

@@ -34,7 +34,13 @@ export class HttpExceptionFilter implements ExceptionFilter {
   toBody(exception: unknown): ApiErrorBody {
     const requestId = currentContext().requestId;
     if (exception instanceof DomainError) {
-      return { statusCode: STATUS_OF_KIND[exception.kind], code: exception.code, message: exception.message, details: exception.details, requestId };
+      return {
+        statusCode: STATUS_OF_KIND[exception.kind],
+        code: exception.code,
+        message: exception.message,
+        details: exception.details,
+        requestId,
+      };
     }
     if (exception instanceof InputValidationError) {
       return { statusCode: 400, code: 'VALIDATION_FAILED', message: exception.message, details: exception.details, requestId };
@@ -48,15 +54,40 @@ export class HttpExceptionFilter implements ExceptionFilter {
       return { statusCode: status, code, message, details, requestId };
     }
     if (isRetryableLockError(exception)) {
-      return { statusCode: 409, code: 'CONCURRENT_UPDATE', message: 'another change to the same records was in progress; retry the request', details: [{ field: '', rule: 'retry', message: 'lock conflict' }], requestId };
+      return {
+        statusCode: 409,
+        code: 'CONCURRENT_UPDATE',
+        message: 'another change to the same records was in progress; retry the request',
+        details: [{ field: '', rule: 'retry', message: 'lock conflict' }],
+        requestId,
+      };
     }
     // Fastify's own errors (body too large, malformed JSON, bad content type) carry statusCode and code.
     const fastifyError = exception as { statusCode?: unknown; code?: unknown; message?: unknown };
     if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
       const status = fastifyError.statusCode;
-      const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : status === 400 ? 'MALFORMED_REQUEST' : (CODE_OF_STATUS[status] ?? `HTTP_${status}`);
-      return { statusCode: status, code, message: String(fastifyError.message ?? 'bad request'), details: [{ field: '', rule: String(fastifyError.code ?? code), message: String(fastifyError.message ?? '') }], requestId };
+      const code =
+        status === 413
+          ? 'PAYLOAD_TOO_LARGE'
+          : status === 415
+            ? 'UNSUPPORTED_MEDIA_TYPE'
+            : status === 400
+              ? 'MALFORMED_REQUEST'
+              : (CODE_OF_STATUS[status] ?? `HTTP_${status}`);
+      return {
+        statusCode: status,
+        code,
+        message: String(fastifyError.message ?? 'bad request'),
+        details: [{ field: '', rule: String(fastifyError.code ?? code), message: String(fastifyError.message ?? '') }],
+        requestId,
+      };
     }
-    return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, code: 'INTERNAL_ERROR', message: 'internal error; quote the request id to the operators', details: [], requestId };
+    return {
+      statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
+      code: 'INTERNAL_ERROR',
+      message: 'internal error; quote the request id to the operators',
+      details: [],
+      requestId,
+    };
   }
 }

@@ -39,25 +39,44 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   private async run(context: ExecutionContext, request: FastifyRequest, key: string, next: CallHandler): Promise<unknown> {
-    if (!KEY_PATTERN.test(key)) throw new DomainError('IDEMPOTENCY_KEY_INVALID', 'unprocessable', 'Idempotency-Key must be 8-128 letters, digits or . _ : -', [{ field: 'Idempotency-Key', rule: 'format', message: key }]);
+    if (!KEY_PATTERN.test(key))
+      throw new DomainError('IDEMPOTENCY_KEY_INVALID', 'unprocessable', 'Idempotency-Key must be 8-128 letters, digits or . _ : -', [
+        { field: 'Idempotency-Key', rule: 'format', message: key },
+      ]);
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const actor = currentContext().actor;
     const route = `${request.method} ${request.routeOptions.url ?? request.url}`;
-    const hash = createHash('sha256').update(route).update('\u0000').update(JSON.stringify(request.body ?? null)).digest('hex');
+    const hash = createHash('sha256')
+      .update(route)
+      .update('\u0000')
+      .update(JSON.stringify(request.body ?? null))
+      .digest('hex');
     const prior = await this.claim(actor, key, route, hash);
     if (prior) {
       if (prior.request_hash !== hash) {
-        throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'conflict', 'this Idempotency-Key was used for a different request', [{ field: 'Idempotency-Key', rule: 'sameRequest', message: key }]);
+        throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'conflict', 'this Idempotency-Key was used for a different request', [
+          { field: 'Idempotency-Key', rule: 'sameRequest', message: key },
+        ]);
       }
       if (prior.status_code === null) {
-        throw new DomainError('IDEMPOTENT_REQUEST_IN_PROGRESS', 'conflict', 'the first request with this Idempotency-Key is still being processed; retry shortly', [{ field: 'Idempotency-Key', rule: 'inProgress', message: key }]);
+        throw new DomainError(
+          'IDEMPOTENT_REQUEST_IN_PROGRESS',
+          'conflict',
+          'the first request with this Idempotency-Key is still being processed; retry shortly',
+          [{ field: 'Idempotency-Key', rule: 'inProgress', message: key }],
+        );
       }
       void reply.status(prior.status_code).header('idempotent-replayed', 'true');
       return prior.response === null ? undefined : JSON.parse(prior.response);
     }
     try {
       const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
-      await this.dataSource.query('UPDATE idempotency_key SET status_code = ?, response = ? WHERE actor = ? AND idem_key = ?', [reply.statusCode, JSON.stringify(body ?? null), actor, key]);
+      await this.dataSource.query('UPDATE idempotency_key SET status_code = ?, response = ? WHERE actor = ? AND idem_key = ?', [
+        reply.statusCode,
+        JSON.stringify(body ?? null),
+        actor,
+        key,
+      ]);
       return body;
     } catch (err) {
       // A refused or failed request may be corrected and sent again under the same key.
@@ -74,12 +93,20 @@ export class IdempotencyInterceptor implements NestInterceptor {
   private async claim(actor: string, key: string, route: string, hash: string): Promise<PriorRequest | null> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.dataSource.query('INSERT INTO idempotency_key (actor, idem_key, route, request_hash) VALUES (?, ?, ?, ?)', [actor, key, route, hash]);
+        await this.dataSource.query('INSERT INTO idempotency_key (actor, idem_key, route, request_hash) VALUES (?, ?, ?, ?)', [
+          actor,
+          key,
+          route,
+          hash,
+        ]);
         return null;
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
       }
-      const [prior]: PriorRequest[] = await this.dataSource.query('SELECT request_hash, status_code, response FROM idempotency_key WHERE actor = ? AND idem_key = ?', [actor, key]);
+      const [prior]: PriorRequest[] = await this.dataSource.query(
+        'SELECT request_hash, status_code, response FROM idempotency_key WHERE actor = ? AND idem_key = ?',
+        [actor, key],
+      );
       if (prior) return prior;
       if (attempt === MAX_CLAIM_ATTEMPTS) return { request_hash: hash, status_code: null, response: null };
     }

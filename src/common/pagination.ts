@@ -6,11 +6,16 @@ const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /
 
 export class PageQuery {
   @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   page: number = 1;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
-  @Transform(toInt) @IsInt() @Min(1) @Max(500)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(500)
   pageSize: number = 50;
 }
 

@@ -15,7 +15,9 @@ export function staleVersion(current: number): DomainError {
 
 /** A record named in the body lies outside what the caller's institution may act on. */
 export function outOfScope(field: string, what: string): DomainError {
-  return new DomainError('OUT_OF_SCOPE', 'forbidden', `${what} is outside what you may act on`, [{ field, rule: 'scope', message: `${what} is outside your scope` }]);
+  return new DomainError('OUT_OF_SCOPE', 'forbidden', `${what} is outside what you may act on`, [
+    { field, rule: 'scope', message: `${what} is outside your scope` },
+  ]);
 }
 
 /** MySQL/MariaDB duplicate-key error (a concurrent insert of the same business key). */

@@ -7,7 +7,9 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
  * (duplicate) or as changed (conflict). Absent values hash differently from empty text.
  */
 export function contentHash(parts: readonly (string | null)[]): string {
-  return createHash('sha256').update(parts.map((p) => p ?? '\u0000').join('\u001f')).digest('hex');
+  return createHash('sha256')
+    .update(parts.map((p) => p ?? '\u0000').join('\u001f'))
+    .digest('hex');
 }
 
 /** Insured persons' ids are never stored in clear (SPEC §4): only this keyed hash and a mask. */

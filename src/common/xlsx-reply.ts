@@ -16,5 +16,8 @@ export function cellNumber(decimal: string): number {
 
 /** Sends a workbook as a download with its (Chinese) file name. */
 export function sendXlsx(reply: FastifyReply, filename: string, content: Buffer): FastifyReply {
-  return reply.header('content-type', XLSX).header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`).send(content);
+  return reply
+    .header('content-type', XLSX)
+    .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`)
+    .send(content);
 }

@@ -25,7 +25,10 @@ describe('loadConfig', () => {
     }
   });
   it('refuses a schedule override for a cycle that does not exist, naming it', () => {
-    expect(loadConfig({ CYCLE_SCHEDULES: 'monitoring=0 0 6 * * *;year-end=off' }).queue.scheduleOverrides).toEqual({ monitoring: '0 0 6 * * *', 'year-end': 'off' });
+    expect(loadConfig({ CYCLE_SCHEDULES: 'monitoring=0 0 6 * * *;year-end=off' }).queue.scheduleOverrides).toEqual({
+      monitoring: '0 0 6 * * *',
+      'year-end': 'off',
+    });
     expect(() => loadConfig({ CYCLE_SCHEDULES: 'monitor=off' })).toThrow('CYCLE_SCHEDULES: no cycle named monitor');
   });
 });

@@ -10,25 +10,33 @@ class Environment {
   @IsString()
   HOST: string = '0.0.0.0';
 
-  @IsInt() @Min(1) @Max(65535)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   PORT: number = 3000;
 
   @IsString()
   PUBLIC_URL: string = '';
 
-  @IsInt() @Min(1024) @Max(256 * 1024 * 1024)
+  @IsInt()
+  @Min(1024)
+  @Max(256 * 1024 * 1024)
   BODY_LIMIT_BYTES: number = 32 * 1024 * 1024;
 
   @IsString()
   CORS_ORIGINS: string = '';
 
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   DB_HOST: string = '127.0.0.1';
 
-  @IsInt() @Min(1) @Max(65535)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   DB_PORT: number = 3306;
 
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   DB_USER: string = 'root';
 
   @IsString()
@@ -37,37 +45,52 @@ class Environment {
   @Matches(/^[A-Za-z0-9_]{1,64}$/, { message: 'DB_NAME must be 1-64 letters, digits or underscores' })
   DB_NAME: string = 'capitation';
 
-  @IsInt() @Min(1) @Max(200)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   DB_POOL_SIZE: number = 10;
 
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   REDIS_HOST: string = '127.0.0.1';
 
-  @IsInt() @Min(1) @Max(65535)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   REDIS_PORT: number = 6379;
 
   @IsString()
   REDIS_PASSWORD: string = '';
 
-  @IsInt() @Min(0) @Max(15)
+  @IsInt()
+  @Min(0)
+  @Max(15)
   REDIS_DB: number = 0;
 
   @Matches(/^[A-Za-z0-9_:-]{1,40}$/, { message: 'QUEUE_PREFIX must be 1-40 letters, digits, _ : -' })
   QUEUE_PREFIX: string = 'cbm';
 
-  @IsInt() @Min(1) @Max(64)
+  @IsInt()
+  @Min(1)
+  @Max(64)
   WORKER_CONCURRENCY: number = 4;
 
   /** How long a worker holds a job before another worker may take it up (after a crash or kill). */
-  @IsInt() @Min(1000) @Max(600_000)
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
   QUEUE_LOCK_MS: number = 30_000;
 
   /** How often a worker looks for jobs whose worker stopped. */
-  @IsInt() @Min(500) @Max(600_000)
+  @IsInt()
+  @Min(500)
+  @Max(600_000)
   QUEUE_STALLED_CHECK_MS: number = 30_000;
 
   /** How often the worker enqueues outbox rows that Redis does not hold. */
-  @IsInt() @Min(200) @Max(3_600_000)
+  @IsInt()
+  @Min(200)
+  @Max(3_600_000)
   OUTBOX_SWEEP_MS: number = 10_000;
 
   /** Creates the cycle schedules (BullMQ job schedulers) when the worker starts. */
@@ -79,7 +102,9 @@ class Environment {
   CYCLE_SCHEDULES: string = '';
 
   /** Pause between year-end transfers while posting, to spare the ledger at busy hours. */
-  @IsInt() @Min(0) @Max(10_000)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
   YEAR_END_POSTING_THROTTLE_MS: number = 0;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -88,10 +113,14 @@ class Environment {
   @IsBoolean()
   LOG_PRETTY: boolean = false;
 
-  @IsInt() @Min(1) @Max(1_000_000)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
   IMPORT_SYNC_MAX_ROWS: number = 5000;
 
-  @IsInt() @Min(1) @Max(1_000_000)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
   INTAKE_SYNC_MAX_ROWS: number = 5000;
 
   @IsString()
@@ -100,19 +129,28 @@ class Environment {
   @IsString()
   INSURED_ID_HASH_KEY: string = '';
 
-  @IsInt() @Min(60) @Max(24 * 3600)
+  @IsInt()
+  @Min(60)
+  @Max(24 * 3600)
   ACCESS_TOKEN_TTL_SECONDS: number = 900;
 
-  @IsInt() @Min(300) @Max(90 * 24 * 3600)
+  @IsInt()
+  @Min(300)
+  @Max(90 * 24 * 3600)
   REFRESH_TOKEN_TTL_SECONDS: number = 7 * 24 * 3600;
 
-  @IsInt() @Min(1) @Max(1_000_000)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
   RATE_LIMIT_PER_MINUTE: number = 600;
 
-  @IsInt() @Min(1) @Max(10_000)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
   LOGIN_RATE_LIMIT_PER_MINUTE: number = 20;
 
-  @Matches(/^[a-z0-9/-]{1,64}$/, { message: 'SWAGGER_PATH must be a URL path segment' }) @MaxLength(64)
+  @Matches(/^[a-z0-9/-]{1,64}$/, { message: 'SWAGGER_PATH must be a URL path segment' })
+  @MaxLength(64)
   SWAGGER_PATH: string = 'docs';
 
   /** Fixes the business date (Asia/Shanghai) for demos and tests of deadlines; refused in production. */
@@ -121,9 +159,23 @@ class Environment {
 }
 
 const NUMERIC = new Set([
-  'PORT', 'BODY_LIMIT_BYTES', 'DB_PORT', 'DB_POOL_SIZE', 'REDIS_PORT', 'REDIS_DB', 'WORKER_CONCURRENCY', 'IMPORT_SYNC_MAX_ROWS',
-  'ACCESS_TOKEN_TTL_SECONDS', 'REFRESH_TOKEN_TTL_SECONDS', 'INTAKE_SYNC_MAX_ROWS', 'RATE_LIMIT_PER_MINUTE', 'LOGIN_RATE_LIMIT_PER_MINUTE',
-  'QUEUE_LOCK_MS', 'QUEUE_STALLED_CHECK_MS', 'OUTBOX_SWEEP_MS', 'YEAR_END_POSTING_THROTTLE_MS',
+  'PORT',
+  'BODY_LIMIT_BYTES',
+  'DB_PORT',
+  'DB_POOL_SIZE',
+  'REDIS_PORT',
+  'REDIS_DB',
+  'WORKER_CONCURRENCY',
+  'IMPORT_SYNC_MAX_ROWS',
+  'ACCESS_TOKEN_TTL_SECONDS',
+  'REFRESH_TOKEN_TTL_SECONDS',
+  'INTAKE_SYNC_MAX_ROWS',
+  'RATE_LIMIT_PER_MINUTE',
+  'LOGIN_RATE_LIMIT_PER_MINUTE',
+  'QUEUE_LOCK_MS',
+  'QUEUE_STALLED_CHECK_MS',
+  'OUTBOX_SWEEP_MS',
+  'YEAR_END_POSTING_THROTTLE_MS',
 ]);
 /** Used only outside production, so that the demo and tests run without set-up; production must set its own. */
 const DEVELOPMENT_JWT_SECRET = 'development-only-secret-never-use-in-production';
@@ -149,7 +201,13 @@ export interface AppConfig {
   log: { level: string; pretty: boolean };
   registry: { importSyncMaxRows: number };
   intake: { syncMaxRows: number };
-  auth: { jwtSecret: string; accessTtlSeconds: number; refreshTtlSeconds: number; rateLimitPerMinute: number; loginRateLimitPerMinute: number };
+  auth: {
+    jwtSecret: string;
+    accessTtlSeconds: number;
+    refreshTtlSeconds: number;
+    rateLimitPerMinute: number;
+    loginRateLimitPerMinute: number;
+  };
   /** Keys the hash of insured persons' ids (HMAC-SHA256); must never change once records exist. */
   insuredIdHashKey: string;
   /** A fixed business date (tests and demos), or null for today in Asia/Shanghai. */
@@ -175,12 +233,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`invalid configuration: ${lines.join(' | ')}`);
   }
   for (const secret of ['JWT_SECRET', 'INSURED_ID_HASH_KEY'] as const) {
-    if (e.NODE_ENV === 'production' && e[secret].length < 32) throw new ConfigError(`invalid configuration: ${secret}: must be set to at least 32 characters in production`);
+    if (e.NODE_ENV === 'production' && e[secret].length < 32)
+      throw new ConfigError(`invalid configuration: ${secret}: must be set to at least 32 characters in production`);
   }
-  if (e.NODE_ENV === 'production' && e.BUSINESS_DATE) throw new ConfigError('invalid configuration: BUSINESS_DATE: the business date cannot be fixed in production');
-  const scheduleOverrides: Record<string, string> = Object.fromEntries(e.CYCLE_SCHEDULES.split(';').filter(Boolean).map((pair) => pair.split('=').map((s) => s.trim()) as [string, string]));
+  if (e.NODE_ENV === 'production' && e.BUSINESS_DATE)
+    throw new ConfigError('invalid configuration: BUSINESS_DATE: the business date cannot be fixed in production');
+  const scheduleOverrides: Record<string, string> = Object.fromEntries(
+    e.CYCLE_SCHEDULES.split(';')
+      .filter(Boolean)
+      .map((pair) => pair.split('=').map((s) => s.trim()) as [string, string]),
+  );
   const unknownCycles = Object.keys(scheduleOverrides).filter((name) => !(CYCLE_NAMES as readonly string[]).includes(name));
-  if (unknownCycles.length) throw new ConfigError(`invalid configuration: CYCLE_SCHEDULES: no cycle named ${unknownCycles.join(', ')} (the cycles are ${CYCLE_NAMES.join(', ')})`);
+  if (unknownCycles.length)
+    throw new ConfigError(
+      `invalid configuration: CYCLE_SCHEDULES: no cycle named ${unknownCycles.join(', ')} (the cycles are ${CYCLE_NAMES.join(', ')})`,
+    );
   const publicUrl = e.PUBLIC_URL || `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`;
   return {
     env: e.NODE_ENV as AppConfig['env'],
@@ -189,7 +256,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       port: e.PORT,
       publicUrl,
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
-      corsOrigins: e.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+      corsOrigins: e.CORS_ORIGINS.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
       swaggerPath: e.SWAGGER_PATH,
     },
     db: { host: e.DB_HOST, port: e.DB_PORT, user: e.DB_USER, password: e.DB_PASSWORD, name: e.DB_NAME, poolSize: e.DB_POOL_SIZE },

@@ -54,4 +54,3 @@ export function buildDataSourceOptions(db: AppConfig['db'], overrides: Partial<{
     logging: ['warn', 'migration'],
   };
 }
-

@@ -27,7 +27,14 @@ export const DEMO_INSTITUTIONS: InstitutionRow[] = [
   { code: 'WS-RMYY', name: '巍山县人民医院', type: 'LEAD_HOSPITAL', countyCode: county, communityCode: mc, parentCode: null },
   { code: 'WS-ZYY', name: '巍山县中医医院', type: 'COUNTY_HOSPITAL', countyCode: county, communityCode: mc, parentCode: null },
   ...TOWNSHIPS.flatMap(([township, villages], t): InstitutionRow[] => [
-    { code: `WS-TC-${pad(t + 1)}`, name: `${township}卫生院`, type: 'TOWNSHIP_CENTER', countyCode: county, communityCode: mc, parentCode: null },
+    {
+      code: `WS-TC-${pad(t + 1)}`,
+      name: `${township}卫生院`,
+      type: 'TOWNSHIP_CENTER',
+      countyCode: county,
+      communityCode: mc,
+      parentCode: null,
+    },
     ...villages.map((village, v): InstitutionRow => ({
       code: `WS-VC-${pad(t + 1)}-${pad(v + 1)}`,
       name: `${township}${village}村卫生室`,
@@ -40,7 +47,14 @@ export const DEMO_INSTITUTIONS: InstitutionRow[] = [
   { code: 'WS-MY-01', name: '巍山仁和医院', type: 'PRIVATE_DESIGNATED', countyCode: county, communityCode: null, parentCode: null },
   { code: 'WS-MY-02', name: '巍山康复医院', type: 'PRIVATE_DESIGNATED', countyCode: county, communityCode: null, parentCode: null },
   { code: 'WS-CZJ', name: '巍山县财政局', type: 'FINANCE_BUREAU', countyCode: county, communityCode: null, parentCode: null },
-  { code: 'DL-YBJ', name: '大理白族自治州医疗保障局', type: 'PREFECTURE_BUREAU', countyCode: county, communityCode: null, parentCode: null },
+  {
+    code: 'DL-YBJ',
+    name: '大理白族自治州医疗保障局',
+    type: 'PREFECTURE_BUREAU',
+    countyCode: county,
+    communityCode: null,
+    parentCode: null,
+  },
   { code: 'WS-WJJ', name: '巍山县卫生健康局', type: 'HEALTH_BUREAU', countyCode: county, communityCode: null, parentCode: null },
   { code: 'WS-ZF', name: '巍山县人民政府', type: 'COUNTY_GOVERNMENT', countyCode: county, communityCode: null, parentCode: null },
   { code: 'WS-PSWYH', name: '巍山县医共体评审委员会', type: 'REVIEW_COMMITTEE', countyCode: county, communityCode: null, parentCode: null },

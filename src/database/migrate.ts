@@ -26,7 +26,8 @@ async function main(): Promise<void> {
       console.log(`reverted ${steps} migration(s)`);
     } else if (command === 'show') {
       const executed = new Set((await ds.query('SELECT name FROM schema_migrations').catch(() => [])).map((r: { name: string }) => r.name));
-      for (const m of ds.migrations) console.log(`${executed.has(m.name ?? m.constructor.name) ? '[x]' : '[ ]'} ${m.name ?? m.constructor.name}`);
+      for (const m of ds.migrations)
+        console.log(`${executed.has(m.name ?? m.constructor.name) ? '[x]' : '[ ]'} ${m.name ?? m.constructor.name}`);
     } else {
       throw new Error(`unknown command "${command}" (expected up, down or show)`);
     }

@@ -18,7 +18,9 @@ export async function seedDemo(app: INestApplicationContext, log: (line: string)
   await app.get(CountyService).createCounty(DEMO_COUNTY);
   await app.get(CountyService).createCommunity(DEMO_COMMUNITY);
   const outcome = await app.get(InstitutionService).import(DEMO_INSTITUTIONS, 'reject');
-  log(`demo county ${DEMO_COUNTY.code}: ${DEMO_INSTITUTIONS.length} institutions (${outcome.created} created, ${outcome.unchanged} already present)`);
+  log(
+    `demo county ${DEMO_COUNTY.code}: ${DEMO_INSTITUTIONS.length} institutions (${outcome.created} created, ${outcome.unchanged} already present)`,
+  );
   const existing = new Set((await app.get(DataSource).query('SELECT username FROM app_user')).map((r: { username: string }) => r.username));
   const missing = DEMO_USERS.filter((u) => !existing.has(u.username));
   for (const user of missing) await app.get(UserService).create(null, { ...user, password: DEMO_PASSWORD });

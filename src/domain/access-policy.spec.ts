@@ -7,13 +7,28 @@ const township = { id: 3, type: 'TOWNSHIP_CENTER' as const, countyId: 10, commun
 const village = { id: 4, type: 'VILLAGE_CLINIC' as const, countyId: 10, communityId: 100, parentId: 3 };
 const otherVillage = { id: 5, type: 'VILLAGE_CLINIC' as const, countyId: 10, communityId: 100, parentId: 6 };
 const foreign = { id: 7, type: 'TOWNSHIP_CENTER' as const, countyId: 11, communityId: 101, parentId: null };
-const target = (i: { id: number; countyId: number; communityId: number | null; parentId?: number | null }) => ({ ...i, parentId: i.parentId ?? null });
+const target = (i: { id: number; countyId: number; communityId: number | null; parentId?: number | null }) => ({
+  ...i,
+  parentId: i.parentId ?? null,
+});
 
 describe('access policy', () => {
   it('gives the bureau its county, the lead its community, a township itself and its villages', () => {
-    expect([village, otherVillage, foreign].map((t) => institutionInScope(scopeOf(bureau, ['BUREAU_CLERK']), target(t)))).toEqual([true, true, false]);
-    expect([village, otherVillage, foreign].map((t) => institutionInScope(scopeOf(lead, ['LEAD_FINANCE']), target(t)))).toEqual([true, true, false]);
-    expect([township, village, otherVillage].map((t) => institutionInScope(scopeOf(township, ['MEMBER_CLERK']), target(t)))).toEqual([true, true, false]);
+    expect([village, otherVillage, foreign].map((t) => institutionInScope(scopeOf(bureau, ['BUREAU_CLERK']), target(t)))).toEqual([
+      true,
+      true,
+      false,
+    ]);
+    expect([village, otherVillage, foreign].map((t) => institutionInScope(scopeOf(lead, ['LEAD_FINANCE']), target(t)))).toEqual([
+      true,
+      true,
+      false,
+    ]);
+    expect([township, village, otherVillage].map((t) => institutionInScope(scopeOf(township, ['MEMBER_CLERK']), target(t)))).toEqual([
+      true,
+      true,
+      false,
+    ]);
     expect([village, township].map((t) => institutionInScope(scopeOf(village, ['VILLAGE_CLERK']), target(t)))).toEqual([true, false]);
   });
 

@@ -19,7 +19,13 @@ export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }
 
-const APPROVING_BODIES: InstitutionType[] = ['FINANCE_BUREAU', 'PREFECTURE_BUREAU', 'HEALTH_BUREAU', 'COUNTY_GOVERNMENT', 'REVIEW_COMMITTEE'];
+const APPROVING_BODIES: InstitutionType[] = [
+  'FINANCE_BUREAU',
+  'PREFECTURE_BUREAU',
+  'HEALTH_BUREAU',
+  'COUNTY_GOVERNMENT',
+  'REVIEW_COMMITTEE',
+];
 
 /** Which institution types may hold each role. */
 export const ROLE_HOLDERS: Record<Role, readonly InstitutionType[]> = {
@@ -105,8 +111,11 @@ export function communityInScope(scope: Scope, community: { id: number; countyId
  */
 export function assertMakerChecker(recordedBy: string, approvingUser: string): void {
   if (recordedBy === approvingUser) {
-    throw new DomainError('MAKER_CHECKER_VIOLATION', 'forbidden', `${approvingUser} recorded this decision and cannot also approve it; another approver must`, [
-      { field: '', rule: 'makerChecker', message: 'recorder and approver must be different people' },
-    ]);
+    throw new DomainError(
+      'MAKER_CHECKER_VIOLATION',
+      'forbidden',
+      `${approvingUser} recorded this decision and cannot also approve it; another approver must`,
+      [{ field: '', rule: 'makerChecker', message: 'recorder and approver must be different people' }],
+    );
   }
 }

@@ -36,12 +36,17 @@ describe('audit hash chain', () => {
 
   it('names the first altered entry, whichever field was changed', () => {
     fc.assert(
-      fc.property(fc.array(body, { minLength: 1, maxLength: 20 }), fc.nat(), fc.constantFrom('actor', 'action', 'changes', 'entityId', 'outcome', 'occurredAt'), (bodies, at, field) => {
-        const entries = chain(bodies);
-        const i = at % entries.length;
-        const tampered = entries.map((e, j) => (j === i ? { ...e, [field]: `${(e as unknown as Record<string, unknown>)[field]}x` } : e));
-        expect(findFirstChainBreak(tampered).break).toEqual({ id: String(i + 1), reason: 'hashMismatch' });
-      }),
+      fc.property(
+        fc.array(body, { minLength: 1, maxLength: 20 }),
+        fc.nat(),
+        fc.constantFrom('actor', 'action', 'changes', 'entityId', 'outcome', 'occurredAt'),
+        (bodies, at, field) => {
+          const entries = chain(bodies);
+          const i = at % entries.length;
+          const tampered = entries.map((e, j) => (j === i ? { ...e, [field]: `${(e as unknown as Record<string, unknown>)[field]}x` } : e));
+          expect(findFirstChainBreak(tampered).break).toEqual({ id: String(i + 1), reason: 'hashMismatch' });
+        },
+      ),
     );
   });
 

@@ -23,7 +23,19 @@ export interface AuditChainFields {
  * length-prefixed so that no two different entries serialise alike.
  */
 export function auditEntryHash(e: AuditChainFields): string {
-  const parts = [e.prevHash, e.id, e.occurredAt, e.actor, e.actorInstitution ?? '\u0000', e.action, e.entityType, e.entityId, e.changes, e.requestId ?? '\u0000', e.outcome];
+  const parts = [
+    e.prevHash,
+    e.id,
+    e.occurredAt,
+    e.actor,
+    e.actorInstitution ?? '\u0000',
+    e.action,
+    e.entityType,
+    e.entityId,
+    e.changes,
+    e.requestId ?? '\u0000',
+    e.outcome,
+  ];
   const h = createHash('sha256');
   for (const p of parts) {
     const bytes = Buffer.from(p, 'utf8');
@@ -42,7 +54,10 @@ export interface ChainBreak {
  * Walks entries in id order from `prevHash` and names the first entry whose stored hashes do
  * not match a recomputation; `null` when the chain is intact.
  */
-export function findFirstChainBreak(entries: Iterable<AuditChainFields & { hash: string }>, prevHash = AUDIT_GENESIS_HASH): { break: ChainBreak | null; lastHash: string; count: number } {
+export function findFirstChainBreak(
+  entries: Iterable<AuditChainFields & { hash: string }>,
+  prevHash = AUDIT_GENESIS_HASH,
+): { break: ChainBreak | null; lastHash: string; count: number } {
   let count = 0;
   for (const e of entries) {
     if (e.prevHash !== prevHash) return { break: { id: e.id, reason: 'prevHashMismatch' }, lastHash: prevHash, count };

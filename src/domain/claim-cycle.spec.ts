@@ -77,32 +77,65 @@ describe('who pre-reviews a claim', () => {
 
 describe('funding under the package cap (超支不补)', () => {
   it('funds an approved month in full while the package lasts', () => {
-    const f = fundApprovedClaims({ approved: yuan('1000.00'), packageBalance: yuan('5000.00'), advanceBalance: Money.ZERO, depositRate: '0' });
-    expect(f).toEqual({ funded: yuan('1000.00'), unfunded: Money.ZERO, deposit: Money.ZERO, advanceOffset: Money.ZERO, cash: yuan('1000.00') });
+    const f = fundApprovedClaims({
+      approved: yuan('1000.00'),
+      packageBalance: yuan('5000.00'),
+      advanceBalance: Money.ZERO,
+      depositRate: '0',
+    });
+    expect(f).toEqual({
+      funded: yuan('1000.00'),
+      unfunded: Money.ZERO,
+      deposit: Money.ZERO,
+      advanceOffset: Money.ZERO,
+      cash: yuan('1000.00'),
+    });
   });
 
   it('funds only what is left of M and records the rest as unfunded', () => {
-    const f = fundApprovedClaims({ approved: yuan('1000.00'), packageBalance: yuan('600.00'), advanceBalance: Money.ZERO, depositRate: '0' });
+    const f = fundApprovedClaims({
+      approved: yuan('1000.00'),
+      packageBalance: yuan('600.00'),
+      advanceBalance: Money.ZERO,
+      depositRate: '0',
+    });
     expect([f.funded, f.unfunded, f.cash].map(String)).toEqual(['600.00', '400.00', '600.00']);
   });
 
   it('withholds the quality deposit half up and uses the quarterly advance before drawing cash', () => {
-    const f = fundApprovedClaims({ approved: yuan('1000.05'), packageBalance: yuan('5000.00'), advanceBalance: yuan('300.00'), depositRate: '0.05' });
-    expect([f.funded, f.deposit, f.advanceOffset, f.cash, f.unfunded].map(String)).toEqual(['1000.05', '50.00', '300.00', '650.05', '0.00']);
+    const f = fundApprovedClaims({
+      approved: yuan('1000.05'),
+      packageBalance: yuan('5000.00'),
+      advanceBalance: yuan('300.00'),
+      depositRate: '0.05',
+    });
+    expect([f.funded, f.deposit, f.advanceOffset, f.cash, f.unfunded].map(String)).toEqual([
+      '1000.05',
+      '50.00',
+      '300.00',
+      '650.05',
+      '0.00',
+    ]);
   });
 
   it('never draws more than the package holds, whatever the month, advance and deposit rate', () => {
     fc.assert(
-      fc.property(cents, cents, cents, fc.constantFrom('0', '0.05', '0.1', '0.333'), (approved, packageBalance, advanceBalance, depositRate) => {
-        const f = fundApprovedClaims({ approved, packageBalance, advanceBalance, depositRate });
-        expect(f.deposit.plus(f.cash).lte(packageBalance)).toBe(true);
-        expect(f.advanceOffset.lte(advanceBalance)).toBe(true);
-        expect(f.funded.plus(f.unfunded).eq(approved)).toBe(true);
-        expect(f.deposit.plus(f.advanceOffset).plus(f.cash).eq(f.funded)).toBe(true);
-        for (const x of [f.funded, f.unfunded, f.deposit, f.advanceOffset, f.cash]) expect(x.isNegative()).toBe(false);
-        // Only the cap leaves anything unfunded.
-        if (approved.lte(packageBalance)) expect(f.unfunded.isZero()).toBe(true);
-      }),
+      fc.property(
+        cents,
+        cents,
+        cents,
+        fc.constantFrom('0', '0.05', '0.1', '0.333'),
+        (approved, packageBalance, advanceBalance, depositRate) => {
+          const f = fundApprovedClaims({ approved, packageBalance, advanceBalance, depositRate });
+          expect(f.deposit.plus(f.cash).lte(packageBalance)).toBe(true);
+          expect(f.advanceOffset.lte(advanceBalance)).toBe(true);
+          expect(f.funded.plus(f.unfunded).eq(approved)).toBe(true);
+          expect(f.deposit.plus(f.advanceOffset).plus(f.cash).eq(f.funded)).toBe(true);
+          for (const x of [f.funded, f.unfunded, f.deposit, f.advanceOffset, f.cash]) expect(x.isNegative()).toBe(false);
+          // Only the cap leaves anything unfunded.
+          if (approved.lte(packageBalance)) expect(f.unfunded.isZero()).toBe(true);
+        },
+      ),
     );
   });
 
@@ -147,34 +180,72 @@ describe('pass-down split', () => {
 
   it('always sums exactly to what was received (property)', () => {
     fc.assert(
-      fc.property(cents, fc.uniqueArray(fc.tuple(fc.stringMatching(/^[A-Z]{1,4}$/), cents), { selector: (t) => t[0], minLength: 1, maxLength: 20 }), (received, members) => {
-        const parts = splitPassDown(
-          received,
-          members.map(([code, approved]) => ({ code, approved })),
-        );
-        const total = Money.sum(parts.map((p) => p.amount));
-        if (members.every(([, a]) => a.isZero())) expect(total.isZero()).toBe(true);
-        else expect(total.eq(received)).toBe(true);
-        for (const p of parts) expect(p.amount.isNegative()).toBe(false);
-      }),
+      fc.property(
+        cents,
+        fc.uniqueArray(fc.tuple(fc.stringMatching(/^[A-Z]{1,4}$/), cents), { selector: (t) => t[0], minLength: 1, maxLength: 20 }),
+        (received, members) => {
+          const parts = splitPassDown(
+            received,
+            members.map(([code, approved]) => ({ code, approved })),
+          );
+          const total = Money.sum(parts.map((p) => p.amount));
+          if (members.every(([, a]) => a.isZero())) expect(total.isZero()).toBe(true);
+          else expect(total.eq(received)).toBe(true);
+          for (const p of parts) expect(p.amount.isNegative()).toBe(false);
+        },
+      ),
     );
   });
 });
 
 describe('private institutions: total-control monthly payment (总额控制结算)', () => {
   it('pays approved claims up to budget × months / 12, less the deposit', () => {
-    const p = privateMonthlyPayment({ annualBudget: yuan('1200000.00'), monthsElapsed: 3, approvedToDate: yuan('350000.00'), fundedBefore: yuan('200000.00'), depositRate: '0.05' });
-    expect([p.cumulativeCap, p.funded, p.deposit, p.cash, p.unfundedToDate].map(String)).toEqual(['300000.00', '100000.00', '5000.00', '95000.00', '50000.00']);
+    const p = privateMonthlyPayment({
+      annualBudget: yuan('1200000.00'),
+      monthsElapsed: 3,
+      approvedToDate: yuan('350000.00'),
+      fundedBefore: yuan('200000.00'),
+      depositRate: '0.05',
+    });
+    expect([p.cumulativeCap, p.funded, p.deposit, p.cash, p.unfundedToDate].map(String)).toEqual([
+      '300000.00',
+      '100000.00',
+      '5000.00',
+      '95000.00',
+      '50000.00',
+    ]);
   });
 
   it('pays nothing beyond the cumulative cap, and catches up when the cap rises', () => {
-    const capped = privateMonthlyPayment({ annualBudget: yuan('1200000.00'), monthsElapsed: 1, approvedToDate: yuan('150000.00'), fundedBefore: Money.ZERO, depositRate: '0' });
+    const capped = privateMonthlyPayment({
+      annualBudget: yuan('1200000.00'),
+      monthsElapsed: 1,
+      approvedToDate: yuan('150000.00'),
+      fundedBefore: Money.ZERO,
+      depositRate: '0',
+    });
     expect(capped.funded.toString()).toBe('100000.00');
-    const next = privateMonthlyPayment({ annualBudget: yuan('1200000.00'), monthsElapsed: 2, approvedToDate: yuan('150000.00'), fundedBefore: capped.funded, depositRate: '0' });
+    const next = privateMonthlyPayment({
+      annualBudget: yuan('1200000.00'),
+      monthsElapsed: 2,
+      approvedToDate: yuan('150000.00'),
+      fundedBefore: capped.funded,
+      depositRate: '0',
+    });
     expect([next.funded, next.unfundedToDate].map(String)).toEqual(['50000.00', '0.00']);
   });
 
   it('refuses a month outside 1–12', () => {
-    expect(refusal(() => privateMonthlyPayment({ annualBudget: yuan('1.00'), monthsElapsed: 13, approvedToDate: Money.ZERO, fundedBefore: Money.ZERO, depositRate: '0' })).code).toBe('PRIVATE_PAYMENT_MONTH');
+    expect(
+      refusal(() =>
+        privateMonthlyPayment({
+          annualBudget: yuan('1.00'),
+          monthsElapsed: 13,
+          approvedToDate: Money.ZERO,
+          fundedBefore: Money.ZERO,
+          depositRate: '0',
+        }),
+      ).code,
+    ).toBe('PRIVATE_PAYMENT_MONTH');
   });
 });

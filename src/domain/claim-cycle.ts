@@ -36,7 +36,10 @@ export const MEMBER_CLAIM_LIFECYCLE = defineStateMachine<MemberClaimState, Membe
 /** A private institution's monthly payment: approved by the bureau (maker-checker), then paid, dated. */
 export const PRIVATE_PAYMENT_STATES = ['APPROVED', 'PAID'] as const;
 export type PrivatePaymentState = (typeof PRIVATE_PAYMENT_STATES)[number];
-export const PRIVATE_PAYMENT_LIFECYCLE = defineStateMachine<PrivatePaymentState, 'pay'>({ name: 'private payment', transitions: [{ from: 'APPROVED', action: 'pay', to: 'PAID' }] });
+export const PRIVATE_PAYMENT_LIFECYCLE = defineStateMachine<PrivatePaymentState, 'pay'>({
+  name: 'private payment',
+  transitions: [{ from: 'APPROVED', action: 'pay', to: 'PAID' }],
+});
 
 /**
  * The lead unit's declaration of a period to the bureau. The bureau clerk reviews it (deducts
@@ -59,12 +62,18 @@ export const DECLARATION_LIFECYCLE = defineStateMachine<DeclarationState, Declar
 /** Money owed down the chain (lead → member, township → village): due until the payer records payment. */
 export const PASS_DOWN_STATES = ['DUE', 'PAID'] as const;
 export type PassDownState = (typeof PASS_DOWN_STATES)[number];
-export const PASS_DOWN_LIFECYCLE = defineStateMachine<PassDownState, 'pay'>({ name: 'pass-down', transitions: [{ from: 'DUE', action: 'pay', to: 'PAID' }] });
+export const PASS_DOWN_LIFECYCLE = defineStateMachine<PassDownState, 'pay'>({
+  name: 'pass-down',
+  transitions: [{ from: 'DUE', action: 'pay', to: 'PAID' }],
+});
 
 /** A disbursement hold (暂缓拨付, SPEC §9.2) on a community, in force until lifted. */
 export const HOLD_STATES = ['ACTIVE', 'LIFTED'] as const;
 export type HoldState = (typeof HOLD_STATES)[number];
-export const HOLD_LIFECYCLE = defineStateMachine<HoldState, 'lift'>({ name: 'disbursement hold', transitions: [{ from: 'ACTIVE', action: 'lift', to: 'LIFTED' }] });
+export const HOLD_LIFECYCLE = defineStateMachine<HoldState, 'lift'>({
+  name: 'disbursement hold',
+  transitions: [{ from: 'ACTIVE', action: 'lift', to: 'LIFTED' }],
+});
 
 /** What the lead unit decides on each record in pre-review. */
 export const RECORD_REVIEW_STATES = ['PENDING', 'ACCEPTED', 'REJECTED'] as const;
@@ -137,13 +146,21 @@ export type ClaimPeriodAssignment = { period: string; rolledOver: boolean } | { 
  * settlements only, so a record that would roll past December is refused as a closed period
  * (it is settled at year end instead).
  */
-export function claimPeriodFor(settlementDate: IsoDate, today: IsoDate, cutoffDay: number, isClosed: (period: string) => boolean): ClaimPeriodAssignment {
+export function claimPeriodFor(
+  settlementDate: IsoDate,
+  today: IsoDate,
+  cutoffDay: number,
+  isClosed: (period: string) => boolean,
+): ClaimPeriodAssignment {
   const settled = periodOf(settlementDate);
   let period = settled;
   while (today > memberCutoffDate(period, cutoffDay) || isClosed(period)) {
     const next = nextPeriod(period);
     if (fundYearOf(next) !== fundYearOf(settled)) {
-      return { closed: true, message: `settled in ${settled}: every ${fundYearOf(settled)} claim period is closed (the December cut-off was ${memberCutoffDate(`${fundYearOf(settled)}-12`, cutoffDay)}); it is settled at year end` };
+      return {
+        closed: true,
+        message: `settled in ${settled}: every ${fundYearOf(settled)} claim period is closed (the December cut-off was ${memberCutoffDate(`${fundYearOf(settled)}-12`, cutoffDay)}); it is settled at year end`,
+      };
     }
     period = next;
   }
@@ -190,9 +207,14 @@ export interface Funding {
 export function fundApprovedClaims(input: FundingInput): Funding {
   const rate = new Dec(input.depositRate);
   if (input.approved.isNegative() || input.packageBalance.isNegative() || input.advanceBalance.isNegative()) {
-    throw new DomainError('FUNDING_NEGATIVE_INPUT', 'unprocessable', 'approved amount, package balance and advance balance cannot be negative');
+    throw new DomainError(
+      'FUNDING_NEGATIVE_INPUT',
+      'unprocessable',
+      'approved amount, package balance and advance balance cannot be negative',
+    );
   }
-  if (rate.isNegative() || rate.gt(1)) throw new DomainError('FUNDING_RATE', 'unprocessable', `deposit rate ${input.depositRate} is not between 0 and 1`);
+  if (rate.isNegative() || rate.gt(1))
+    throw new DomainError('FUNDING_RATE', 'unprocessable', `deposit rate ${input.depositRate} is not between 0 and 1`);
   const ceiling = input.packageBalance.plus(input.advanceBalance);
   let funded = input.approved.lt(ceiling) ? input.approved : ceiling;
   for (;;) {
@@ -276,5 +298,7 @@ export function privateMonthlyPayment(input: PrivatePaymentInput): PrivatePaymen
  * private institution, which claims to it directly.
  */
 export function mayReviewClaim(reviewer: { type: string; communityId: number | null }, claim: { communityId: number | null }): boolean {
-  return claim.communityId === null ? reviewer.type === 'BUREAU' : reviewer.type === 'LEAD_HOSPITAL' && reviewer.communityId === claim.communityId;
+  return claim.communityId === null
+    ? reviewer.type === 'BUREAU'
+    : reviewer.type === 'LEAD_HOSPITAL' && reviewer.communityId === claim.communityId;
 }

@@ -34,7 +34,10 @@ describe('assertPeriodReached and cycleSchedules', () => {
     expect(() => assertPeriodReached('period-open', '2026-12', '2026-12-01')).not.toThrow();
     expect(refusal(() => assertPeriodReached('period-open', '2026-12', '2026-11-30')).code).toBe('PERIOD_NOT_REACHED');
     expect(() => assertPeriodReached('quarterly-advance', '2026-Q4', '2026-10-01')).not.toThrow();
-    expect(refusal(() => assertPeriodReached('fund-analysis', '2026-Q3', '2026-09-30')).details[0]).toMatchObject({ field: 'period', rule: 'reached' });
+    expect(refusal(() => assertPeriodReached('fund-analysis', '2026-Q3', '2026-09-30')).details[0]).toMatchObject({
+      field: 'period',
+      rule: 'reached',
+    });
     expect(() => assertPeriodReached('fund-analysis', '2026-Q3', '2026-10-01')).not.toThrow();
   });
   it('takes overrides and switches schedules off', () => {

@@ -56,9 +56,18 @@ const PATTERNS = {
 /** Checks a period given for a cycle (month, date, quarter or year, as the cycle works on). */
 export function checkCyclePeriod(cycle: CycleName, period: string): string {
   const kind = CYCLES[cycle].period;
-  const ok = PATTERNS[kind].re.test(period) && (kind !== 'month' || isPeriod(period)) && (kind !== 'date' || !Number.isNaN(Date.parse(`${period}T00:00:00Z`)) && new Date(`${period}T00:00:00Z`).toISOString().startsWith(period));
+  const ok =
+    PATTERNS[kind].re.test(period) &&
+    (kind !== 'month' || isPeriod(period)) &&
+    (kind !== 'date' ||
+      (!Number.isNaN(Date.parse(`${period}T00:00:00Z`)) && new Date(`${period}T00:00:00Z`).toISOString().startsWith(period)));
   if (!ok) {
-    throw new DomainError('VALIDATION_FAILED', 'unprocessable', `the ${cycle} cycle works on a ${kind} such as ${PATTERNS[kind].example}, not "${period}"`, [{ field: 'period', rule: `${kind}Period`, message: period }]);
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      'unprocessable',
+      `the ${cycle} cycle works on a ${kind} such as ${PATTERNS[kind].example}, not "${period}"`,
+      [{ field: 'period', rule: `${kind}Period`, message: period }],
+    );
   }
   return period;
 }
@@ -79,17 +88,30 @@ export function cyclePeriodParts(period: string): { fundYear: number; quarter: n
 export function assertPeriodReached(cycle: CycleName, period: string, today: IsoDate): void {
   const { fundYear, quarter } = cyclePeriodParts(period);
   const kind = CYCLES[cycle].period;
-  const start = kind === 'date' ? period : kind === 'month' ? `${period}-01` : kind === 'quarter' ? quarterDates(fundYear, quarter!).first : `${fundYear}-01-01`;
+  const start =
+    kind === 'date'
+      ? period
+      : kind === 'month'
+        ? `${period}-01`
+        : kind === 'quarter'
+          ? quarterDates(fundYear, quarter!).first
+          : `${fundYear}-01-01`;
   const notYet = cycle === 'fund-analysis' ? today <= quarterDates(fundYear, quarter!).last : start > today;
   if (notYet) {
-    throw new DomainError('PERIOD_NOT_REACHED', 'unprocessable', `${cycle} for ${period} cannot run before ${cycle === 'fund-analysis' ? 'the quarter has ended' : 'the period has begun'} (today is ${today})`, [
-      { field: 'period', rule: 'reached', message: period },
-    ]);
+    throw new DomainError(
+      'PERIOD_NOT_REACHED',
+      'unprocessable',
+      `${cycle} for ${period} cannot run before ${cycle === 'fund-analysis' ? 'the quarter has ended' : 'the period has begun'} (today is ${today})`,
+      [{ field: 'period', rule: 'reached', message: period }],
+    );
   }
 }
 
 /** The schedule of each cycle: its default pattern, or the configured override; null when off. */
-export function cycleSchedules(overrides: Readonly<Record<string, string>>, enabled = true): { cycle: CycleName; pattern: string | null }[] {
+export function cycleSchedules(
+  overrides: Readonly<Record<string, string>>,
+  enabled = true,
+): { cycle: CycleName; pattern: string | null }[] {
   return CYCLE_NAMES.map((cycle) => {
     const pattern = overrides[cycle] ?? CYCLES[cycle].schedule;
     return { cycle, pattern: enabled && pattern !== 'off' ? pattern : null };

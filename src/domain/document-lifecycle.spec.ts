@@ -13,7 +13,9 @@ describe('document life cycle (SPEC §3)', () => {
 
   it('refuses every other move with ILLEGAL_TRANSITION naming what is allowed', () => {
     expect(() => DOCUMENT_LIFECYCLE.apply('DRAFT', 'approve')).toThrow('document in state DRAFT cannot approve; allowed: submit');
-    expect(() => DOCUMENT_LIFECYCLE.apply('PUBLISHED', 'return')).toThrow(expect.objectContaining({ code: 'ILLEGAL_TRANSITION', kind: 'conflict' }));
+    expect(() => DOCUMENT_LIFECYCLE.apply('PUBLISHED', 'return')).toThrow(
+      expect.objectContaining({ code: 'ILLEGAL_TRANSITION', kind: 'conflict' }),
+    );
     expect(() => DOCUMENT_LIFECYCLE.apply('SUPERSEDED', 'publish')).toThrow('no action is allowed');
   });
 

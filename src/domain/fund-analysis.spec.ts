@@ -1,17 +1,35 @@
 import fc from 'fast-check';
-import { assertQuarterEnded, buildFundAnalysis, FUND_ANALYSIS_LIFECYCLE, FundAnalysisInputs, PeriodFlows, quarterPeriods } from './fund-analysis';
+import {
+  assertQuarterEnded,
+  buildFundAnalysis,
+  FUND_ANALYSIS_LIFECYCLE,
+  FundAnalysisInputs,
+  PeriodFlows,
+  quarterPeriods,
+} from './fund-analysis';
 import { InstitutionType } from './institution-registry';
 import { Dec, Money } from './money';
 import { CareUnit, OutOfCountyGroup, RecordGroup } from './performance-assessment';
 import { refusal } from './refusal.spec-helper';
 import { VisitType } from './settlement-record';
 
-const unit = (code: string, type: InstitutionType, parentCode: string | null = null): CareUnit => ({ code, name: `${code} 名称`, type, parentCode });
+const unit = (code: string, type: InstitutionType, parentCode: string | null = null): CareUnit => ({
+  code,
+  name: `${code} 名称`,
+  type,
+  parentCode,
+});
 const LEAD = unit('L', 'LEAD_HOSPITAL');
 const TCM = unit('H2', 'COUNTY_HOSPITAL');
 const T1 = unit('T1', 'TOWNSHIP_CENTER');
 const V1 = unit('V1', 'VILLAGE_CLINIC', 'T1');
-const g = (u: CareUnit, visitType: VisitType, records: number, fundPaid: string, insuredTownshipCode: string | null = null): RecordGroup => ({
+const g = (
+  u: CareUnit,
+  visitType: VisitType,
+  records: number,
+  fundPaid: string,
+  insuredTownshipCode: string | null = null,
+): RecordGroup => ({
   unit: u,
   visitType,
   insuredTownshipCode,
@@ -20,7 +38,12 @@ const g = (u: CareUnit, visitType: VisitType, records: number, fundPaid: string,
   fundPaid: Money.of(fundPaid),
   totalCost: Money.of(fundPaid).plus(Money.of('10.00')),
 });
-const ooc = (referred: boolean, settlements: number, fundPaid: string): OutOfCountyGroup => ({ referred, settlements, fundPaid: Money.of(fundPaid), totalCost: Money.of(fundPaid) });
+const ooc = (referred: boolean, settlements: number, fundPaid: string): OutOfCountyGroup => ({
+  referred,
+  settlements,
+  fundPaid: Money.of(fundPaid),
+  totalCost: Money.of(fundPaid),
+});
 
 const QUARTER: PeriodFlows = {
   groups: [
@@ -38,7 +61,10 @@ const inputs = (over: Partial<FundAnalysisInputs> = {}): FundAnalysisInputs => (
   fundYear: 2026,
   quarter: 2,
   quarterFlows: QUARTER,
-  previousYearFlows: { groups: [g(T1, 'OUTPATIENT', 8, '240.00'), g(LEAD, 'INPATIENT', 4, '10000.00')], outOfCounty: [ooc(false, 1, '1000.00')] },
+  previousYearFlows: {
+    groups: [g(T1, 'OUTPATIENT', 8, '240.00'), g(LEAD, 'INPATIENT', 4, '10000.00')],
+    outOfCounty: [ooc(false, 1, '1000.00')],
+  },
   yearToDateFlows: { groups: [...QUARTER.groups, g(LEAD, 'INPATIENT', 100, '80000.00')], outOfCounty: QUARTER.outOfCounty },
   communityPackage: Money.of('120000.00'),
   thresholds: { watch: '1.05', warning: '1.10', alarm: '1.20' },
@@ -67,14 +93,30 @@ describe('quarterly fund analysis (SPEC §6, 基金运行分析)', () => {
       { unitCode: 'T1', unitName: 'T1 名称', unitType: 'TOWNSHIP_CENTER', primary: true, visits: 12, admissions: 1, approved: '2000.00' },
       { unitCode: 'V1', unitName: 'V1 名称', unitType: 'VILLAGE_CLINIC', primary: true, visits: 5, admissions: 0, approved: '100.00' },
     ]);
-    expect(f.byCategory.map((c) => `${c.category}=${c.amount}@${c.share}`)).toEqual(['OUTPATIENT=800.00@0.0500', 'INPATIENT=7500.00@0.4688', 'CHRONIC_SPECIAL=200.00@0.0125', 'MATERNITY=0.00@0.0000', 'OUT_OF_COUNTY=7500.00@0.4688']);
-    expect(f).toMatchObject({ inCounty: '8500.00', outOfCounty: '7500.00', total: '16000.00', outOfCountyShare: '0.4688', primary: '2100.00' });
+    expect(f.byCategory.map((c) => `${c.category}=${c.amount}@${c.share}`)).toEqual([
+      'OUTPATIENT=800.00@0.0500',
+      'INPATIENT=7500.00@0.4688',
+      'CHRONIC_SPECIAL=200.00@0.0125',
+      'MATERNITY=0.00@0.0000',
+      'OUT_OF_COUNTY=7500.00@0.4688',
+    ]);
+    expect(f).toMatchObject({
+      inCounty: '8500.00',
+      outOfCounty: '7500.00',
+      total: '16000.00',
+      outOfCountyShare: '0.4688',
+      primary: '2100.00',
+    });
   });
 
   it('reads the burn ratio at the quarter’s end with the county’s thresholds and floor', () => {
     const r = buildFundAnalysis(inputs()).risk;
     // Year to date 88 500 + 7 500 = 96 000 against M × 6 ÷ 12 = 60 000.
-    expect(r).toMatchObject({ elapsedMonths: 6, communityPackage: '120000.00', yearToDate: { memberApproved: '88500.00', primaryApproved: '2100.00', outOfCounty: '7500.00' } });
+    expect(r).toMatchObject({
+      elapsedMonths: 6,
+      communityPackage: '120000.00',
+      yearToDate: { memberApproved: '88500.00', primaryApproved: '2100.00', outOfCounty: '7500.00' },
+    });
     expect(r.burn).toEqual({
       expenditure: '96000.00',
       budgetToDate: '60000.00',
@@ -88,8 +130,14 @@ describe('quarterly fund analysis (SPEC §6, 基金运行分析)', () => {
       primaryBelowFloor: true,
     });
     expect(r.alerts).toHaveLength(2);
-    expect(buildFundAnalysis(inputs({ thresholds: { watch: '1.70', warning: '1.80', alarm: '1.90' }, primaryFloorRate: '0.03' })).risk).toMatchObject({ burn: { level: 'NORMAL', primaryBelowFloor: false }, alerts: [] });
-    expect(buildFundAnalysis(inputs({ communityPackage: null })).risk).toMatchObject({ burn: null, communityPackage: null, alerts: [expect.stringContaining('no approved package')] });
+    expect(
+      buildFundAnalysis(inputs({ thresholds: { watch: '1.70', warning: '1.80', alarm: '1.90' }, primaryFloorRate: '0.03' })).risk,
+    ).toMatchObject({ burn: { level: 'NORMAL', primaryBelowFloor: false }, alerts: [] });
+    expect(buildFundAnalysis(inputs({ communityPackage: null })).risk).toMatchObject({
+      burn: null,
+      communityPackage: null,
+      alerts: [expect.stringContaining('no approved package')],
+    });
   });
 
   it('compares with the same quarter of the previous year', () => {
@@ -120,7 +168,11 @@ describe('quarterly fund analysis (SPEC §6, 基金运行分析)', () => {
     expect(quarterPeriods(2026, 1)).toEqual({ from: '2026-01', to: '2026-03', lastDay: '2026-03-31' });
     expect(quarterPeriods(2024, 4)).toEqual({ from: '2024-10', to: '2024-12', lastDay: '2024-12-31' });
     expect(assertQuarterEnded(2026, 3, '2026-10-01').lastDay).toBe('2026-09-30');
-    expect(refusal(() => assertQuarterEnded(2026, 3, '2026-09-30'))).toMatchObject({ code: 'QUARTER_NOT_ENDED', kind: 'unprocessable', details: [{ field: 'quarter', rule: 'quarterEnded' }] });
+    expect(refusal(() => assertQuarterEnded(2026, 3, '2026-09-30'))).toMatchObject({
+      code: 'QUARTER_NOT_ENDED',
+      kind: 'unprocessable',
+      details: [{ field: 'quarter', rule: 'quarterEnded' }],
+    });
     expect(refusal(() => assertQuarterEnded(2026, 5, '2027-01-01')).details[0]).toMatchObject({ field: 'quarter', rule: 'quarter' });
   });
 
@@ -128,7 +180,10 @@ describe('quarterly fund analysis (SPEC §6, 基金运行分析)', () => {
     expect(FUND_ANALYSIS_LIFECYCLE.apply('DRAFT', 'refresh')).toBe('DRAFT');
     expect(FUND_ANALYSIS_LIFECYCLE.apply('DRAFT', 'submit')).toBe('SUBMITTED');
     for (const action of ['refresh', 'edit', 'submit'] as const) {
-      expect(refusal(() => FUND_ANALYSIS_LIFECYCLE.apply('SUBMITTED', action))).toMatchObject({ code: 'ILLEGAL_TRANSITION', kind: 'conflict' });
+      expect(refusal(() => FUND_ANALYSIS_LIFECYCLE.apply('SUBMITTED', action))).toMatchObject({
+        code: 'ILLEGAL_TRANSITION',
+        kind: 'conflict',
+      });
     }
   });
 });
@@ -136,9 +191,17 @@ describe('quarterly fund analysis (SPEC §6, 基金运行分析)', () => {
 describe('fund analysis properties', () => {
   const units = [LEAD, TCM, T1, V1];
   const groupArb = fc
-    .record({ u: fc.constantFrom(...units), visit: fc.constantFrom<VisitType>('OUTPATIENT', 'INPATIENT', 'CHRONIC_SPECIAL', 'MATERNITY'), township: fc.constantFrom(null, 'T1', 'T2'), records: fc.integer({ min: 1, max: 99 }), fen: fc.integer({ min: 0, max: 50_000_000 }) })
+    .record({
+      u: fc.constantFrom(...units),
+      visit: fc.constantFrom<VisitType>('OUTPATIENT', 'INPATIENT', 'CHRONIC_SPECIAL', 'MATERNITY'),
+      township: fc.constantFrom(null, 'T1', 'T2'),
+      records: fc.integer({ min: 1, max: 99 }),
+      fen: fc.integer({ min: 0, max: 50_000_000 }),
+    })
     .map((x) => g(x.u, x.visit, x.records, (x.fen / 100).toFixed(2), x.township));
-  const oocArb = fc.record({ referred: fc.boolean(), n: fc.integer({ min: 1, max: 9 }), fen: fc.integer({ min: 0, max: 50_000_000 }) }).map((x) => ooc(x.referred, x.n, (x.fen / 100).toFixed(2)));
+  const oocArb = fc
+    .record({ referred: fc.boolean(), n: fc.integer({ min: 1, max: 9 }), fen: fc.integer({ min: 0, max: 50_000_000 }) })
+    .map((x) => ooc(x.referred, x.n, (x.fen / 100).toFixed(2)));
   const flowsArb = fc.record({ groups: fc.array(groupArb, { maxLength: 25 }), outOfCounty: fc.array(oocArb, { maxLength: 5 }) });
 
   it('conserves money and counts: units sum to in-county, categories to the total, levels to in-county', () => {
@@ -150,7 +213,10 @@ describe('fund analysis properties', () => {
         expect(sum(a.fundFlow.byCategory.map((c) => c.amount)).toString()).toBe(a.fundFlow.total);
         expect(Money.of(a.fundFlow.inCounty).plus(Money.of(a.fundFlow.outOfCounty)).toString()).toBe(a.fundFlow.total);
         const p = a.patientFlow;
-        expect(p.inCounty).toEqual({ visits: p.inTownship.visits! + p.countyHospitals.visits!, admissions: p.inTownship.admissions + p.countyHospitals.admissions });
+        expect(p.inCounty).toEqual({
+          visits: p.inTownship.visits! + p.countyHospitals.visits!,
+          admissions: p.inTownship.admissions + p.countyHospitals.admissions,
+        });
         expect(p.inCounty.visits! + p.inCounty.admissions).toBe(flows.groups.reduce((s, x) => s + x.records, 0));
         expect(p.outsideTownshipAdmissions).toBeLessThanOrEqual(p.inCounty.admissions);
         expect(a.fundFlow.byUnit.map((u) => u.unitCode)).toEqual([...new Set(flows.groups.map((x) => x.unit.code))].sort());

@@ -46,13 +46,18 @@ export function quarterPeriods(fundYear: number, quarter: number): QuarterPeriod
 /** An analysis is drafted once its quarter is over: refused (422) for a quarter still running or to come. */
 export function assertQuarterEnded(fundYear: number, quarter: number, today: IsoDate): QuarterPeriods {
   if (!Number.isInteger(quarter) || quarter < 1 || quarter > 4) {
-    throw new DomainError('VALIDATION_FAILED', 'unprocessable', `quarter must be 1 to 4, not ${quarter}`, [{ field: 'quarter', rule: 'quarter', message: String(quarter) }]);
+    throw new DomainError('VALIDATION_FAILED', 'unprocessable', `quarter must be 1 to 4, not ${quarter}`, [
+      { field: 'quarter', rule: 'quarter', message: String(quarter) },
+    ]);
   }
   const periods = quarterPeriods(fundYear, quarter);
   if (today <= periods.lastDay) {
-    throw new DomainError('QUARTER_NOT_ENDED', 'unprocessable', `Q${quarter} ${fundYear} ends on ${periods.lastDay}; its fund analysis is drafted after the quarter ends`, [
-      { field: 'quarter', rule: 'quarterEnded', message: `Q${quarter} ${fundYear} has not ended (today is ${today})` },
-    ]);
+    throw new DomainError(
+      'QUARTER_NOT_ENDED',
+      'unprocessable',
+      `Q${quarter} ${fundYear} ends on ${periods.lastDay}; its fund analysis is drafted after the quarter ends`,
+      [{ field: 'quarter', rule: 'quarterEnded', message: `Q${quarter} ${fundYear} has not ended (today is ${today})` }],
+    );
   }
   return periods;
 }
@@ -87,7 +92,13 @@ export interface PatientFlow {
 }
 
 export type FundCategory = VisitType | 'OUT_OF_COUNTY';
-export const FUND_CATEGORY_LABELS: Record<FundCategory, string> = { OUTPATIENT: '门诊', INPATIENT: '住院', CHRONIC_SPECIAL: '慢特病门诊', MATERNITY: '生育', OUT_OF_COUNTY: '县外异地' };
+export const FUND_CATEGORY_LABELS: Record<FundCategory, string> = {
+  OUTPATIENT: '门诊',
+  INPATIENT: '住院',
+  CHRONIC_SPECIAL: '慢特病门诊',
+  MATERNITY: '生育',
+  OUT_OF_COUNTY: '县外异地',
+};
 
 export interface UnitFundFlow {
   unitCode: string;
@@ -193,7 +204,13 @@ function totalsOf(flows: PeriodFlows): Totals {
     outOfCountyAdmissions: 0,
     outsideTownshipAdmissions: 0,
     byUnit: new Map(),
-    byCategory: { OUTPATIENT: Money.ZERO, INPATIENT: Money.ZERO, CHRONIC_SPECIAL: Money.ZERO, MATERNITY: Money.ZERO, OUT_OF_COUNTY: Money.ZERO },
+    byCategory: {
+      OUTPATIENT: Money.ZERO,
+      INPATIENT: Money.ZERO,
+      CHRONIC_SPECIAL: Money.ZERO,
+      MATERNITY: Money.ZERO,
+      OUT_OF_COUNTY: Money.ZERO,
+    },
     inCounty: Money.ZERO,
     outOfCounty: Money.ZERO,
     primary: Money.ZERO,
@@ -205,7 +222,16 @@ function totalsOf(flows: PeriodFlows): Totals {
     if (inpatient) level.admissions += g.records;
     else level.visits += g.records;
     if (inpatient && isOutsideTownship(g.insuredTownshipCode, g.unit)) t.outsideTownshipAdmissions += g.records;
-    const unit = t.byUnit.get(g.unit.code) ?? { unitCode: g.unit.code, unitName: g.unit.name, unitType: g.unit.type, primary, visits: 0, admissions: 0, approved: '', amount: Money.ZERO };
+    const unit = t.byUnit.get(g.unit.code) ?? {
+      unitCode: g.unit.code,
+      unitName: g.unit.name,
+      unitType: g.unit.type,
+      primary,
+      visits: 0,
+      admissions: 0,
+      approved: '',
+      amount: Money.ZERO,
+    };
     if (inpatient) unit.admissions += g.records;
     else unit.visits += g.records;
     unit.amount = unit.amount.plus(g.fundPaid);
@@ -223,10 +249,14 @@ function totalsOf(flows: PeriodFlows): Totals {
 }
 
 const PLACES = 4;
-const share = (part: Dec | number, whole: Dec | number): string | null => (new Dec(whole).isZero() ? null : new Dec(part).dividedBy(whole).toFixed(PLACES));
+const share = (part: Dec | number, whole: Dec | number): string | null =>
+  new Dec(whole).isZero() ? null : new Dec(part).dividedBy(whole).toFixed(PLACES);
 
 function patientFlowOf(t: Totals): PatientFlow {
-  const inCounty = { visits: t.inTownship.visits + t.countyHospitals.visits, admissions: t.inTownship.admissions + t.countyHospitals.admissions };
+  const inCounty = {
+    visits: t.inTownship.visits + t.countyHospitals.visits,
+    admissions: t.inTownship.admissions + t.countyHospitals.admissions,
+  };
   return {
     inTownship: { ...t.inTownship },
     countyHospitals: { ...t.countyHospitals },
@@ -241,8 +271,15 @@ function fundFlowOf(t: Totals): FundFlow {
   const total = t.inCounty.plus(t.outOfCounty);
   const categories: FundCategory[] = [...VISIT_TYPES, 'OUT_OF_COUNTY'];
   return {
-    byUnit: [...t.byUnit.values()].sort((a, b) => compareCodes(a.unitCode, b.unitCode)).map(({ amount, ...u }) => ({ ...u, approved: amount.toString() })),
-    byCategory: categories.map((category) => ({ category, label: FUND_CATEGORY_LABELS[category], amount: t.byCategory[category].toString(), share: share(t.byCategory[category].toDecimal(), total.toDecimal()) })),
+    byUnit: [...t.byUnit.values()]
+      .sort((a, b) => compareCodes(a.unitCode, b.unitCode))
+      .map(({ amount, ...u }) => ({ ...u, approved: amount.toString() })),
+    byCategory: categories.map((category) => ({
+      category,
+      label: FUND_CATEGORY_LABELS[category],
+      amount: t.byCategory[category].toString(),
+      share: share(t.byCategory[category].toDecimal(), total.toDecimal()),
+    })),
     inCounty: t.inCounty.toString(),
     outOfCounty: t.outOfCounty.toString(),
     total: total.toString(),
@@ -254,14 +291,35 @@ function fundFlowOf(t: Totals): FundFlow {
 function riskOf(inputs: FundAnalysisInputs): FundRisk {
   const ytd = totalsOf(inputs.yearToDateFlows);
   const elapsedMonths = inputs.quarter * 3;
-  const yearToDate = { memberApproved: ytd.inCounty.toString(), primaryApproved: ytd.primary.toString(), outOfCounty: ytd.outOfCounty.toString() };
+  const yearToDate = {
+    memberApproved: ytd.inCounty.toString(),
+    primaryApproved: ytd.primary.toString(),
+    outOfCounty: ytd.outOfCounty.toString(),
+  };
   const m = inputs.communityPackage;
   if (m === null || !m.isPositive()) {
-    return { elapsedMonths, communityPackage: m?.toString() ?? null, yearToDate, burn: null, alerts: [`no approved package M for ${inputs.fundYear}: the burn ratio cannot be read`] };
+    return {
+      elapsedMonths,
+      communityPackage: m?.toString() ?? null,
+      yearToDate,
+      burn: null,
+      alerts: [`no approved package M for ${inputs.fundYear}: the burn ratio cannot be read`],
+    };
   }
-  const r = readBurn({ communityPackage: m, elapsedMonths, memberApproved: ytd.inCounty, primaryApproved: ytd.primary, outOfCounty: ytd.outOfCounty, thresholds: inputs.thresholds, primaryFloorRate: inputs.primaryFloorRate });
+  const r = readBurn({
+    communityPackage: m,
+    elapsedMonths,
+    memberApproved: ytd.inCounty,
+    primaryApproved: ytd.primary,
+    outOfCounty: ytd.outOfCounty,
+    thresholds: inputs.thresholds,
+    primaryFloorRate: inputs.primaryFloorRate,
+  });
   const alerts: string[] = [];
-  if (r.level !== 'NORMAL') alerts.push(`burn ratio ${r.burnRatio} is at ${r.level} level; projected year-end expenditure ${r.projectedExpenditure}, overspend ${r.projectedOverspend}`);
+  if (r.level !== 'NORMAL')
+    alerts.push(
+      `burn ratio ${r.burnRatio} is at ${r.level} level; projected year-end expenditure ${r.projectedExpenditure}, overspend ${r.projectedOverspend}`,
+    );
   if (r.primaryBelowFloor) alerts.push(`projected primary share ${r.projectedPrimaryShare} is below the floor ${r.primaryFloorRate}`);
   return {
     elapsedMonths,

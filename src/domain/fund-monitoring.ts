@@ -51,11 +51,13 @@ const RATIO_PLACES = 4;
 export function readBurn(inputs: BurnInputs): BurnReading {
   checkMonths(inputs.elapsedMonths);
   const errors: ErrorDetail[] = [];
-  if (!inputs.communityPackage.isPositive()) errors.push({ field: 'communityPackage', rule: 'positive', message: `M must be positive, not ${inputs.communityPackage}` });
+  if (!inputs.communityPackage.isPositive())
+    errors.push({ field: 'communityPackage', rule: 'positive', message: `M must be positive, not ${inputs.communityPackage}` });
   for (const field of ['memberApproved', 'primaryApproved', 'outOfCounty'] as const) {
     if (inputs[field].isNegative()) errors.push({ field, rule: 'nonNegative', message: `${field} cannot be negative (${inputs[field]})` });
   }
-  if (inputs.primaryApproved.gt(inputs.memberApproved)) errors.push({ field: 'primaryApproved', rule: 'withinMembers', message: 'primary approved cannot exceed member approved' });
+  if (inputs.primaryApproved.gt(inputs.memberApproved))
+    errors.push({ field: 'primaryApproved', rule: 'withinMembers', message: 'primary approved cannot exceed member approved' });
   if (errors.length) throw new DomainError('MONITORING_INPUT_INVALID', 'unprocessable', errors.map((e) => e.message).join('; '), errors);
   const watch = toRate(inputs.thresholds.watch, 'burnWatch', '100');
   const warning = toRate(inputs.thresholds.warning, 'burnWarning', '100');
@@ -110,7 +112,9 @@ export interface PaymentCapacity {
 export function paymentCapacity(inputs: PaymentCapacityInputs): PaymentCapacity {
   checkMonths(inputs.elapsedMonths);
   if (inputs.expenditureToDate.isNegative()) {
-    throw new DomainError('MONITORING_INPUT_INVALID', 'unprocessable', 'expenditure cannot be negative', [{ field: 'expenditureToDate', rule: 'nonNegative', message: inputs.expenditureToDate.toString() }]);
+    throw new DomainError('MONITORING_INPUT_INVALID', 'unprocessable', 'expenditure cannot be negative', [
+      { field: 'expenditureToDate', rule: 'nonNegative', message: inputs.expenditureToDate.toString() },
+    ]);
   }
   const threshold = toRate(inputs.warningMonths, 'paymentCapacityWarningMonths', '1000');
   const average = inputs.expenditureToDate.toDecimal().dividedBy(inputs.elapsedMonths);
@@ -122,6 +126,8 @@ export function paymentCapacity(inputs: PaymentCapacityInputs): PaymentCapacity 
 
 function checkMonths(elapsedMonths: number): void {
   if (!Number.isInteger(elapsedMonths) || elapsedMonths < 1 || elapsedMonths > 12) {
-    throw new DomainError('MONITORING_INPUT_INVALID', 'unprocessable', `elapsed months must be 1 to 12, not ${elapsedMonths}`, [{ field: 'elapsedMonths', rule: 'monthOfYear', message: String(elapsedMonths) }]);
+    throw new DomainError('MONITORING_INPUT_INVALID', 'unprocessable', `elapsed months must be 1 to 12, not ${elapsedMonths}`, [
+      { field: 'elapsedMonths', rule: 'monthOfYear', message: String(elapsedMonths) },
+    ]);
   }
 }

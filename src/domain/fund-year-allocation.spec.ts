@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { DomainError } from './domain-error';
-import { allocateFundYear, AllocationRates, DEFAULT_ALLOCATION_RATES, FundYearAllocation, FundYearInputs, splitPackageBetweenCommunities } from './fund-year-allocation';
+import {
+  allocateFundYear,
+  AllocationRates,
+  DEFAULT_ALLOCATION_RATES,
+  FundYearAllocation,
+  FundYearInputs,
+  splitPackageBetweenCommunities,
+} from './fund-year-allocation';
 import { Dec, Money } from './money';
 import { defaultPolicyParameters } from './policy-parameters';
 import { refusal } from './refusal.spec-helper';
@@ -38,7 +45,18 @@ describe('allocateFundYear (SPEC §3)', () => {
 
   it('rounds A half up: 0.15 × F ending in .5 fen goes up', () => {
     // F = 0.10 → A = 0.015 → 0.02 (half up), so B = 0.08.
-    const a = allocateFundYear({ ...example, insuredCount: 1n, perCapitaStandard: Money.of('0.10'), interest: Money.ZERO, criticalIllnessPremiumPerPerson: Money.ZERO, familyDoctorFee: Money.ZERO, policyAdjustmentExpenditure: Money.ZERO }, rates);
+    const a = allocateFundYear(
+      {
+        ...example,
+        insuredCount: 1n,
+        perCapitaStandard: Money.of('0.10'),
+        interest: Money.ZERO,
+        criticalIllnessPremiumPerPerson: Money.ZERO,
+        familyDoctorFee: Money.ZERO,
+        policyAdjustmentExpenditure: Money.ZERO,
+      },
+      rates,
+    );
     expect(a.adjustmentReserve.toString()).toBe('0.02');
     expect(a.netBase.toString()).toBe('0.08');
   });
@@ -55,7 +73,11 @@ describe('allocateFundYear (SPEC §3)', () => {
 
   it('refuses a negative R, and accepts R = 0 at exactly the increase pool', () => {
     const e = refusal(() => allocateFundYear({ ...example, policyAdjustmentExpenditure: Money.of('16857947.26') }, rates));
-    expect(e).toMatchObject({ code: 'COMMUNITY_INCREASE_NEGATIVE', kind: 'unprocessable', details: [expect.objectContaining({ field: 'policyAdjustmentExpenditure' })] });
+    expect(e).toMatchObject({
+      code: 'COMMUNITY_INCREASE_NEGATIVE',
+      kind: 'unprocessable',
+      details: [expect.objectContaining({ field: 'policyAdjustmentExpenditure' })],
+    });
     expect(e.details[0].message).toContain('at most 16857947.25');
     const edge = allocateFundYear({ ...example, policyAdjustmentExpenditure: Money.of('16857947.25') }, rates);
     expect(edge.communityIncrease.toString()).toBe('0.00');
@@ -63,14 +85,23 @@ describe('allocateFundYear (SPEC §3)', () => {
   });
 
   it('refuses shares of B that do not sum to 1, and rates outside 0..1 or written as percentages', () => {
-    expect(refusal(() => allocateFundYear(example, { ...rates, privatePoolRate: new Dec('0.149') }))).toMatchObject({ code: 'ALLOCATION_RATES_INVALID' });
-    expect(refusal(() => allocateFundYear(example, { ...rates, communityBaseShareRate: '76.5' }))).toMatchObject({ code: 'RATE_INVALID', details: [expect.objectContaining({ field: 'communityBaseShareRate' })] });
+    expect(refusal(() => allocateFundYear(example, { ...rates, privatePoolRate: new Dec('0.149') }))).toMatchObject({
+      code: 'ALLOCATION_RATES_INVALID',
+    });
+    expect(refusal(() => allocateFundYear(example, { ...rates, communityBaseShareRate: '76.5' }))).toMatchObject({
+      code: 'RATE_INVALID',
+      details: [expect.objectContaining({ field: 'communityBaseShareRate' })],
+    });
     expect(refusal(() => allocateFundYear(example, { ...rates, adjustmentReserveRate: '1e-1' })).code).toBe('RATE_INVALID');
     expect(refusal(() => allocateFundYear(example, { ...rates, adjustmentReserveRate: new Dec('-0.01') })).code).toBe('RATE_INVALID');
   });
 
   it('refuses a bad insured count and negative amounts, naming each field', () => {
-    for (const n of ['-1', '1.5', 'abc', '']) expect(refusal(() => allocateFundYear({ ...example, insuredCount: n }, rates))).toMatchObject({ code: 'ALLOCATION_INPUT_INVALID', details: [expect.objectContaining({ field: 'insuredCount' })] });
+    for (const n of ['-1', '1.5', 'abc', ''])
+      expect(refusal(() => allocateFundYear({ ...example, insuredCount: n }, rates))).toMatchObject({
+        code: 'ALLOCATION_INPUT_INVALID',
+        details: [expect.objectContaining({ field: 'insuredCount' })],
+      });
     expect(refusal(() => allocateFundYear({ ...example, insuredCount: -5n }, rates)).code).toBe('ALLOCATION_INPUT_INVALID');
     const e = refusal(() => allocateFundYear({ ...example, interest: Money.of('-0.01'), familyDoctorFee: Money.of('-1') }, rates));
     expect(e.details.map((d) => d.field)).toEqual(['interest', 'familyDoctorFee']);
@@ -121,7 +152,10 @@ describe('allocateFundYear (SPEC §3)', () => {
             // The only refusals: B ≤ 0, or else R < 0 (P above the increase pool, give or take the fen of the split).
             if (!(e instanceof DomainError)) return false;
             if (B.lte(0)) return e.code === 'NET_BASE_NOT_POSITIVE';
-            return e.code === 'COMMUNITY_INCREASE_NEGATIVE' && inputs.policyAdjustmentExpenditure.toDecimal().gt(B.times(r.increasePoolRate).minus('0.01'));
+            return (
+              e.code === 'COMMUNITY_INCREASE_NEGATIVE' &&
+              inputs.policyAdjustmentExpenditure.toDecimal().gt(B.times(r.increasePoolRate).minus('0.01'))
+            );
           }
           if (B.lte(0)) return false;
           const within = (part: Money, rate: Dec) => part.toDecimal().minus(a.netBase.times(rate)).abs().lt('0.01');
@@ -139,7 +173,14 @@ describe('allocateFundYear (SPEC §3)', () => {
             !a.communityIncrease.isNegative() &&
             a.communityPackage.eq(a.communityBaseShare.plus(a.communityIncrease)) &&
             // Money is conserved: F = A + C + Dfd + P + M + private pool.
-            Money.sum([a.adjustmentReserve, a.criticalIllnessFund, inputs.familyDoctorFee, inputs.policyAdjustmentExpenditure, a.communityPackage, a.privatePool]).eq(a.raisedTotal)
+            Money.sum([
+              a.adjustmentReserve,
+              a.criticalIllnessFund,
+              inputs.familyDoctorFee,
+              inputs.policyAdjustmentExpenditure,
+              a.communityPackage,
+              a.privatePool,
+            ]).eq(a.raisedTotal)
           );
         },
       ),
@@ -169,17 +210,33 @@ describe('splitPackageBetweenCommunities', () => {
   });
 
   it('refuses bad or all-zero populations and duplicate codes', () => {
-    expect(refusal(() => splitPackageBetweenCommunities(Money.of('1'), [{ code: 'A', enrolledPopulation: '-3' }])).details[0].field).toBe('communities.0.enrolledPopulation');
-    expect(refusal(() => splitPackageBetweenCommunities(Money.of('1'), [{ code: 'A', enrolledPopulation: 0n }])).code).toBe('ENROLLED_POPULATION_INVALID');
+    expect(refusal(() => splitPackageBetweenCommunities(Money.of('1'), [{ code: 'A', enrolledPopulation: '-3' }])).details[0].field).toBe(
+      'communities.0.enrolledPopulation',
+    );
+    expect(refusal(() => splitPackageBetweenCommunities(Money.of('1'), [{ code: 'A', enrolledPopulation: 0n }])).code).toBe(
+      'ENROLLED_POPULATION_INVALID',
+    );
     expect(refusal(() => splitPackageBetweenCommunities(Money.of('1'), [])).code).toBe('SPLIT_WITHOUT_PARTS');
-    expect(refusal(() => splitPackageBetweenCommunities(Money.of('1'), [{ code: 'A', enrolledPopulation: 1n }, { code: 'A', enrolledPopulation: 2n }])).code).toBe('SPLIT_DUPLICATE_CODE');
+    expect(
+      refusal(() =>
+        splitPackageBetweenCommunities(Money.of('1'), [
+          { code: 'A', enrolledPopulation: 1n },
+          { code: 'A', enrolledPopulation: 2n },
+        ]),
+      ).code,
+    ).toBe('SPLIT_DUPLICATE_CODE');
   });
 
   it('always sums to M', () => {
     fc.assert(
       fc.property(
         fc.bigInt({ min: 0n, max: 10n ** 13n }),
-        fc.uniqueArray(fc.record({ code: fc.stringMatching(/^[A-Z]{2,4}$/), enrolledPopulation: fc.bigInt({ min: 0n, max: 2_000_000n }) }), { minLength: 1, maxLength: 6, selector: (c) => c.code }).filter((cs) => cs.some((c) => c.enrolledPopulation > 0n)),
+        fc
+          .uniqueArray(
+            fc.record({ code: fc.stringMatching(/^[A-Z]{2,4}$/), enrolledPopulation: fc.bigInt({ min: 0n, max: 2_000_000n }) }),
+            { minLength: 1, maxLength: 6, selector: (c) => c.code },
+          )
+          .filter((cs) => cs.some((c) => c.enrolledPopulation > 0n)),
         (cents, communities) => {
           const parts = splitPackageBetweenCommunities(Money.fromCents(cents), communities);
           expect(Money.sum(parts.map((p) => p.package)).toCents()).toBe(cents);

@@ -44,7 +44,13 @@ export interface FundYearAllocation {
   privatePool: Money; // B × 15% by default
 }
 
-const MONEY_INPUTS = ['perCapitaStandard', 'interest', 'criticalIllnessPremiumPerPerson', 'familyDoctorFee', 'policyAdjustmentExpenditure'] as const;
+const MONEY_INPUTS = [
+  'perCapitaStandard',
+  'interest',
+  'criticalIllnessPremiumPerPerson',
+  'familyDoctorFee',
+  'policyAdjustmentExpenditure',
+] as const;
 
 /**
  * SPEC §3: F = N×S + I; A = F × reserve rate; C = N × c; B = F − A − Dfd − C (> 0); the three
@@ -53,8 +59,13 @@ const MONEY_INPUTS = ['perCapitaStandard', 'interest', 'criticalIllnessPremiumPe
  */
 export function allocateFundYear(inputs: FundYearInputs, rates: AllocationRates): FundYearAllocation {
   const n = insuredCount(inputs.insuredCount);
-  const negative: ErrorDetail[] = MONEY_INPUTS.filter((f) => inputs[f].isNegative()).map((f) => ({ field: f, rule: 'nonNegative', message: `${f} cannot be negative (${inputs[f]})` }));
-  if (negative.length) throw new DomainError('ALLOCATION_INPUT_INVALID', 'unprocessable', negative.map((d) => d.message).join('; '), negative);
+  const negative: ErrorDetail[] = MONEY_INPUTS.filter((f) => inputs[f].isNegative()).map((f) => ({
+    field: f,
+    rule: 'nonNegative',
+    message: `${f} cannot be negative (${inputs[f]})`,
+  }));
+  if (negative.length)
+    throw new DomainError('ALLOCATION_INPUT_INVALID', 'unprocessable', negative.map((d) => d.message).join('; '), negative);
   const r = allocationRates(rates);
 
   const raisedTotal = Money.roundHalfUp(inputs.perCapitaStandard.times(n).plus(inputs.interest.toDecimal()));
@@ -68,14 +79,24 @@ export function allocateFundYear(inputs: FundYearInputs, rates: AllocationRates)
       { field: 'criticalIllnessPremiumPerPerson', rule: 'netBasePositive', message: formula },
     ]);
   }
-  const [communityBaseShare, increasePool, privatePool] = splitByLargestRemainder(netBase, [r.communityBaseShareRate, r.increasePoolRate, r.privatePoolRate]);
+  const [communityBaseShare, increasePool, privatePool] = splitByLargestRemainder(netBase, [
+    r.communityBaseShareRate,
+    r.increasePoolRate,
+    r.privatePoolRate,
+  ]);
   const communityIncrease = increasePool.minus(inputs.policyAdjustmentExpenditure);
   if (communityIncrease.isNegative()) {
     throw new DomainError(
       'COMMUNITY_INCREASE_NEGATIVE',
       'unprocessable',
       `policy adjustment expenditure P = ${inputs.policyAdjustmentExpenditure} exceeds the increase pool ${increasePool}: R would be ${communityIncrease}`,
-      [{ field: 'policyAdjustmentExpenditure', rule: 'notAboveIncreasePool', message: `R = increase pool − P = ${increasePool} − ${inputs.policyAdjustmentExpenditure} < 0; P may be at most ${increasePool}` }],
+      [
+        {
+          field: 'policyAdjustmentExpenditure',
+          rule: 'notAboveIncreasePool',
+          message: `R = increase pool − P = ${increasePool} − ${inputs.policyAdjustmentExpenditure} < 0; P may be at most ${increasePool}`,
+        },
+      ],
     );
   }
   return {
@@ -122,20 +143,32 @@ function insuredCount(value: bigint | string): string {
 }
 
 /** Several communities in one county share M by enrolled population, largest remainder in code order. */
-export function splitPackageBetweenCommunities(communityPackage: Money, communities: readonly { code: string; enrolledPopulation: bigint | string }[]): { code: string; package: Money }[] {
+export function splitPackageBetweenCommunities(
+  communityPackage: Money,
+  communities: readonly { code: string; enrolledPopulation: bigint | string }[],
+): { code: string; package: Money }[] {
   const populations = communities.map((c, i) => {
     const text = typeof c.enrolledPopulation === 'bigint' ? c.enrolledPopulation.toString() : c.enrolledPopulation;
     if (!/^\d{1,12}$/.test(text)) {
-      throw new DomainError('ENROLLED_POPULATION_INVALID', 'unprocessable', `${c.code}: enrolled population must be a whole number, not "${text}"`, [
-        { field: `communities.${i}.enrolledPopulation`, rule: 'nonNegativeInteger', message: text },
-      ]);
+      throw new DomainError(
+        'ENROLLED_POPULATION_INVALID',
+        'unprocessable',
+        `${c.code}: enrolled population must be a whole number, not "${text}"`,
+        [{ field: `communities.${i}.enrolledPopulation`, rule: 'nonNegativeInteger', message: text }],
+      );
     }
     return { code: c.code, population: new Dec(text) };
   });
   if (populations.length > 0 && populations.every((p) => p.population.isZero())) {
-    throw new DomainError('ENROLLED_POPULATION_INVALID', 'unprocessable', 'M is split by enrolled population, and every community has none', [
-      { field: 'communities', rule: 'somePopulation', message: 'at least one community must have enrolled people' },
-    ]);
+    throw new DomainError(
+      'ENROLLED_POPULATION_INVALID',
+      'unprocessable',
+      'M is split by enrolled population, and every community has none',
+      [{ field: 'communities', rule: 'somePopulation', message: 'at least one community must have enrolled people' }],
+    );
   }
-  return splitInCodeOrder(communityPackage, populations, (p) => p.population).map(({ part, amount }) => ({ code: part.code, package: amount }));
+  return splitInCodeOrder(communityPackage, populations, (p) => p.population).map(({ part, amount }) => ({
+    code: part.code,
+    package: amount,
+  }));
 }

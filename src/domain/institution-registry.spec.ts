@@ -4,7 +4,16 @@ const community = { code: 'WS-MC', countyCode: 'WS', active: true };
 const township = { code: 'WS-TC-01', countyCode: 'WS', active: true, type: 'TOWNSHIP_CENTER' as const, communityCode: 'WS-MC' };
 
 function placement(p: Partial<InstitutionPlacement>): InstitutionPlacement {
-  return { type: 'VILLAGE_CLINIC', countyCode: 'WS', community, communityCodeGiven: 'WS-MC', parent: township, parentCodeGiven: 'WS-TC-01', otherLeadOfCommunity: null, ...p };
+  return {
+    type: 'VILLAGE_CLINIC',
+    countyCode: 'WS',
+    community,
+    communityCodeGiven: 'WS-MC',
+    parent: township,
+    parentCodeGiven: 'WS-TC-01',
+    otherLeadOfCommunity: null,
+    ...p,
+  };
 }
 
 const rules = (p: Partial<InstitutionPlacement>) => checkInstitutionPlacement(placement(p)).map((e) => `${e.field}:${e.rule}`);
@@ -34,13 +43,19 @@ describe('institution placement (SPEC §1)', () => {
   });
 
   it('requires community members to be in a community of their county, and others not', () => {
-    expect(rules({ type: 'COUNTY_HOSPITAL', parent: null, parentCodeGiven: null, community: null, communityCodeGiven: null })).toEqual(['communityCode:requiredForCommunityMember']);
-    expect(rules({ type: 'COUNTY_HOSPITAL', parent: null, parentCodeGiven: null, community: { ...community, countyCode: 'XX' } })).toEqual(['communityCode:sameCounty']);
+    expect(rules({ type: 'COUNTY_HOSPITAL', parent: null, parentCodeGiven: null, community: null, communityCodeGiven: null })).toEqual([
+      'communityCode:requiredForCommunityMember',
+    ]);
+    expect(rules({ type: 'COUNTY_HOSPITAL', parent: null, parentCodeGiven: null, community: { ...community, countyCode: 'XX' } })).toEqual([
+      'communityCode:sameCounty',
+    ]);
     expect(rules({ type: 'PRIVATE_DESIGNATED', parent: null, parentCodeGiven: null })).toEqual(['communityCode:notAllowedForType']);
     expect(rules({ type: 'BUREAU', parent: null, parentCodeGiven: null, community: null, communityCodeGiven: null })).toEqual([]);
   });
 
   it('allows one active lead hospital per community', () => {
-    expect(rules({ type: 'LEAD_HOSPITAL', parent: null, parentCodeGiven: null, otherLeadOfCommunity: 'WS-LEAD' })).toEqual(['type:oneLeadPerCommunity']);
+    expect(rules({ type: 'LEAD_HOSPITAL', parent: null, parentCodeGiven: null, otherLeadOfCommunity: 'WS-LEAD' })).toEqual([
+      'type:oneLeadPerCommunity',
+    ]);
   });
 });

@@ -80,30 +80,54 @@ export function checkInstitutionPlacement(p: InstitutionPlacement): ErrorDetail[
     } else if (!p.community.active) {
       errors.push({ field: 'communityCode', rule: 'active', message: `medical community ${p.community.code} is deactivated` });
     } else if (p.community.countyCode !== p.countyCode) {
-      errors.push({ field: 'communityCode', rule: 'sameCounty', message: `medical community ${p.community.code} belongs to county ${p.community.countyCode}, not ${p.countyCode}` });
+      errors.push({
+        field: 'communityCode',
+        rule: 'sameCounty',
+        message: `medical community ${p.community.code} belongs to county ${p.community.countyCode}, not ${p.countyCode}`,
+      });
     }
   } else if (p.communityCodeGiven !== null) {
     errors.push({ field: 'communityCode', rule: 'notAllowedForType', message: `${p.type} is not a medical community member` });
   }
 
   if (p.type === 'LEAD_HOSPITAL' && p.otherLeadOfCommunity) {
-    errors.push({ field: 'type', rule: 'oneLeadPerCommunity', message: `community ${p.communityCodeGiven} already has lead hospital ${p.otherLeadOfCommunity}` });
+    errors.push({
+      field: 'type',
+      rule: 'oneLeadPerCommunity',
+      message: `community ${p.communityCodeGiven} already has lead hospital ${p.otherLeadOfCommunity}`,
+    });
   }
 
   if (p.type === 'VILLAGE_CLINIC') {
     if (p.parentCodeGiven === null) {
-      errors.push({ field: 'parentCode', rule: 'requiredForVillageClinic', message: 'a village clinic must name its township health centre' });
+      errors.push({
+        field: 'parentCode',
+        rule: 'requiredForVillageClinic',
+        message: 'a village clinic must name its township health centre',
+      });
     } else if (!p.parent) {
       errors.push({ field: 'parentCode', rule: 'exists', message: `institution ${p.parentCodeGiven} does not exist` });
     } else if (p.parent.type !== 'TOWNSHIP_CENTER') {
-      errors.push({ field: 'parentCode', rule: 'parentMustBeTownship', message: `parent ${p.parent.code} is a ${p.parent.type}, not a TOWNSHIP_CENTER` });
+      errors.push({
+        field: 'parentCode',
+        rule: 'parentMustBeTownship',
+        message: `parent ${p.parent.code} is a ${p.parent.type}, not a TOWNSHIP_CENTER`,
+      });
     } else if (!p.parent.active) {
       errors.push({ field: 'parentCode', rule: 'active', message: `township ${p.parent.code} is deactivated` });
     } else if (p.parent.countyCode !== p.countyCode || (p.communityCodeGiven !== null && p.parent.communityCode !== p.communityCodeGiven)) {
-      errors.push({ field: 'parentCode', rule: 'sameCommunity', message: `township ${p.parent.code} is not in the same county and community` });
+      errors.push({
+        field: 'parentCode',
+        rule: 'sameCommunity',
+        message: `township ${p.parent.code} is not in the same county and community`,
+      });
     }
   } else if (p.parentCodeGiven !== null) {
-    errors.push({ field: 'parentCode', rule: 'onlyVillageClinicHasParent', message: `only a VILLAGE_CLINIC has a parent institution, not a ${p.type}` });
+    errors.push({
+      field: 'parentCode',
+      rule: 'onlyVillageClinicHasParent',
+      message: `only a VILLAGE_CLINIC has a parent institution, not a ${p.type}`,
+    });
   }
   return errors;
 }

@@ -21,7 +21,11 @@ describe('splitByLargestRemainder (SPEC §2)', () => {
   });
 
   it('splits exactly by decimal weights such as the shares of the net base', () => {
-    expect(texts(splitByLargestRemainder(Money.of('198328791.21'), ws('0.765', '0.085', '0.15')))).toEqual(['151721525.28', '16857947.25', '29749318.68']);
+    expect(texts(splitByLargestRemainder(Money.of('198328791.21'), ws('0.765', '0.085', '0.15')))).toEqual([
+      '151721525.28',
+      '16857947.25',
+      '29749318.68',
+    ]);
   });
 
   it('splits negative totals as the mirror image of the positive split', () => {
@@ -53,7 +57,10 @@ describe('splitByLargestRemainder (SPEC §2)', () => {
   it('always sums exactly, stays strictly within a fen of the exact share, and never goes negative', () => {
     fc.assert(
       fc.property(fc.bigInt({ min: 0n, max: 10n ** 15n }), weightsArb, (totalCents, weights) => {
-        const parts = splitByLargestRemainder(Money.fromCents(totalCents), weights.map((w) => new Dec(w))).map((p) => p.toCents());
+        const parts = splitByLargestRemainder(
+          Money.fromCents(totalCents),
+          weights.map((w) => new Dec(w)),
+        ).map((p) => p.toCents());
         const sum = BigInt(weights.reduce((a, b) => a + b, 0));
         // |part − total × w / Σw| < 1 fen, in integers: |part × Σw − total × w| < Σw.
         const off = parts.map((p, i) => p * sum - totalCents * BigInt(weights[i]));
@@ -71,7 +78,10 @@ describe('splitByLargestRemainder (SPEC §2)', () => {
   it('hands out at most one spare fen per part, largest remainders first, ties to the earlier part', () => {
     fc.assert(
       fc.property(fc.bigInt({ min: 0n, max: 10n ** 9n }), weightsArb, (totalCents, weights) => {
-        const parts = splitByLargestRemainder(Money.fromCents(totalCents), weights.map((w) => new Dec(w)));
+        const parts = splitByLargestRemainder(
+          Money.fromCents(totalCents),
+          weights.map((w) => new Dec(w)),
+        );
         const sum = BigInt(weights.reduce((a, b) => a + b, 0));
         const rem = weights.map((w) => (totalCents * BigInt(w)) % sum);
         const bumped = parts.map((p, i) => p.toCents() - (totalCents * BigInt(weights[i])) / sum);
@@ -104,8 +114,14 @@ describe('splitByLargestRemainder (SPEC §2)', () => {
     fc.assert(
       fc.property(fc.bigInt({ min: 0n, max: 10n ** 12n }), weightsArb, fc.integer({ min: 1, max: 10_000 }), (totalCents, weights, f) => {
         const factor = new Dec(f).dividedBy(1000);
-        const a = splitByLargestRemainder(Money.fromCents(totalCents), weights.map((w) => new Dec(w)));
-        const b = splitByLargestRemainder(Money.fromCents(totalCents), weights.map((w) => new Dec(w).times(factor)));
+        const a = splitByLargestRemainder(
+          Money.fromCents(totalCents),
+          weights.map((w) => new Dec(w)),
+        );
+        const b = splitByLargestRemainder(
+          Money.fromCents(totalCents),
+          weights.map((w) => new Dec(w).times(factor)),
+        );
         expect(texts(b)).toEqual(texts(a));
       }),
       { numRuns: 1000 },
@@ -125,13 +141,21 @@ describe('splitInCodeOrder', () => {
   });
 
   it('refuses a code given twice', () => {
-    expect(() => splitInCodeOrder(Money.of('1'), [{ code: 'A' }, { code: 'A' }], () => new Dec(1))).toThrow(expect.objectContaining({ code: 'SPLIT_DUPLICATE_CODE' }));
+    expect(() => splitInCodeOrder(Money.of('1'), [{ code: 'A' }, { code: 'A' }], () => new Dec(1))).toThrow(
+      expect.objectContaining({ code: 'SPLIT_DUPLICATE_CODE' }),
+    );
   });
 
   it('does not depend on the input order', () => {
     fc.assert(
       fc.property(
-        fc.uniqueArray(fc.record({ code: fc.stringMatching(/^[A-Z0-9]{2,6}$/), w: fc.integer({ min: 0, max: 1000 }) }), { minLength: 1, maxLength: 12, selector: (p) => p.code }).filter((ps) => ps.some((p) => p.w > 0)),
+        fc
+          .uniqueArray(fc.record({ code: fc.stringMatching(/^[A-Z0-9]{2,6}$/), w: fc.integer({ min: 0, max: 1000 }) }), {
+            minLength: 1,
+            maxLength: 12,
+            selector: (p) => p.code,
+          })
+          .filter((ps) => ps.some((p) => p.w > 0)),
         fc.bigInt({ min: 0n, max: 10n ** 10n }),
         fc.nat(),
         (parts, cents, seed) => {

@@ -27,7 +27,10 @@ function transfersFor(c: AllocationCase, id: string): TransferSpec[] {
     policyAdjustmentExpenditure: Money.fromCents(c.p),
   };
   const a = allocateFundYear(inputs, defaultPolicyParameters(2021));
-  const communities = splitPackageBetweenCommunities(a.communityPackage, c.populations.map((p, i) => ({ code: `MC${i}`, enrolledPopulation: p })));
+  const communities = splitPackageBetweenCommunities(
+    a.communityPackage,
+    c.populations.map((p, i) => ({ code: `MC${i}`, enrolledPopulation: p })),
+  );
   return allocationTransfers(id, a, inputs.familyDoctorFee, inputs.policyAdjustmentExpenditure, communities);
 }
 
@@ -37,7 +40,8 @@ describe('ledger', () => {
       fc.property(allocationCase, (c) => {
         const balances = applyTransfers(new Map(), transfersFor(c, 'alloc.1'));
         expect(balance(balances, ACCOUNTS.fundPool).isZero()).toBe(true);
-        for (const [account, b] of balances) if (account !== ACCOUNTS.fundSource) expect(b.credits.minus(b.debits).isNegative()).toBe(false);
+        for (const [account, b] of balances)
+          if (account !== ACCOUNTS.fundSource) expect(b.credits.minus(b.debits).isNegative()).toBe(false);
       }),
       { numRuns: 1000 },
     );
@@ -59,8 +63,8 @@ describe('ledger', () => {
   });
 
   it('refuses to take a protected account below zero', () => {
-    expect(() => applyTransfers(new Map(), [{ id: 't', debit: ACCOUNTS.fundPool, credit: ACCOUNTS.privatePool, amount: Money.of('0.01'), memo: '' }])).toThrow(
-      expect.objectContaining({ code: 'ACCOUNT_WOULD_GO_NEGATIVE' }),
-    );
+    expect(() =>
+      applyTransfers(new Map(), [{ id: 't', debit: ACCOUNTS.fundPool, credit: ACCOUNTS.privatePool, amount: Money.of('0.01'), memo: '' }]),
+    ).toThrow(expect.objectContaining({ code: 'ACCOUNT_WOULD_GO_NEGATIVE' }));
   });
 });

@@ -48,12 +48,21 @@ export interface TransferSpec {
 }
 
 export function assertValidTransfer(t: TransferSpec): void {
-  if (!t.amount.isPositive()) throw new DomainError('TRANSFER_AMOUNT_NOT_POSITIVE', 'unprocessable', `transfer ${t.id}: the amount must be positive, not ${t.amount}`);
-  if (t.debit === t.credit) throw new DomainError('TRANSFER_SAME_ACCOUNT', 'unprocessable', `transfer ${t.id} debits and credits the same account ${t.debit}`);
+  if (!t.amount.isPositive())
+    throw new DomainError(
+      'TRANSFER_AMOUNT_NOT_POSITIVE',
+      'unprocessable',
+      `transfer ${t.id}: the amount must be positive, not ${t.amount}`,
+    );
+  if (t.debit === t.credit)
+    throw new DomainError('TRANSFER_SAME_ACCOUNT', 'unprocessable', `transfer ${t.id} debits and credits the same account ${t.debit}`);
 }
 
 /** Same id, same content: a retry. Same id, other content: a conflict. */
-export function sameTransfer(a: Pick<TransferSpec, 'debit' | 'credit' | 'amount'>, b: Pick<TransferSpec, 'debit' | 'credit' | 'amount'>): boolean {
+export function sameTransfer(
+  a: Pick<TransferSpec, 'debit' | 'credit' | 'amount'>,
+  b: Pick<TransferSpec, 'debit' | 'credit' | 'amount'>,
+): boolean {
   return a.debit === b.debit && a.credit === b.credit && a.amount.eq(b.amount);
 }
 
@@ -62,7 +71,13 @@ export function sameTransfer(a: Pick<TransferSpec, 'debit' | 'credit' | 'amount'
  * sources, then leaves the pool for the reserve, the critical-illness fund, family doctors,
  * policy adjustment, each community's package and the private pool, leaving the pool at zero.
  */
-export function allocationTransfers(prefix: string, a: FundYearAllocation, familyDoctorFee: Money, policyAdjustment: Money, communities: readonly { code: string; package: Money }[]): TransferSpec[] {
+export function allocationTransfers(
+  prefix: string,
+  a: FundYearAllocation,
+  familyDoctorFee: Money,
+  policyAdjustment: Money,
+  communities: readonly { code: string; package: Money }[],
+): TransferSpec[] {
   const out: TransferSpec[] = [];
   const add = (leg: string, debit: string, credit: string, amount: Money, memo: string) => {
     if (amount.isPositive()) out.push({ id: `${prefix}.${leg}`, debit, credit, amount, memo });
@@ -72,14 +87,17 @@ export function allocationTransfers(prefix: string, a: FundYearAllocation, famil
   add('critical-illness', ACCOUNTS.fundPool, ACCOUNTS.criticalIllness, a.criticalIllnessFund, '大病保险基金 C');
   add('family-doctor', ACCOUNTS.fundPool, ACCOUNTS.familyDoctor, familyDoctorFee, '家庭医生签约服务费');
   add('policy-adjustment', ACCOUNTS.fundPool, ACCOUNTS.policyAdjustment, policyAdjustment, '政策调整支出 P');
-  for (const c of communities) add(`community.${c.code}`, ACCOUNTS.fundPool, communityPackageAccount(c.code), c.package, `医共体打包资金 M ${c.code}`);
+  for (const c of communities)
+    add(`community.${c.code}`, ACCOUNTS.fundPool, communityPackageAccount(c.code), c.package, `医共体打包资金 M ${c.code}`);
   add('private', ACCOUNTS.fundPool, ACCOUNTS.privatePool, a.privatePool, '民营定点医疗机构资金');
   return out;
 }
 
 /** Undoes transfers (a correction), newest first so that no account dips below zero on the way. */
 export function reversalTransfers(prefix: string, transfers: readonly TransferSpec[]): TransferSpec[] {
-  return [...transfers].reverse().map((t) => ({ id: `${prefix}.${t.id}`, debit: t.credit, credit: t.debit, amount: t.amount, memo: `冲销 ${t.memo}` }));
+  return [...transfers]
+    .reverse()
+    .map((t) => ({ id: `${prefix}.${t.id}`, debit: t.credit, credit: t.debit, amount: t.amount, memo: `冲销 ${t.memo}` }));
 }
 
 export interface AccountTotals {
@@ -94,7 +112,10 @@ export function balanceIn(totals: ReadonlyMap<string, AccountTotals>, account: s
 }
 
 /** Applies transfers to balances in order; refuses any that would leave a protected account negative. */
-export function applyTransfers(balances: ReadonlyMap<string, AccountTotals>, transfers: readonly TransferSpec[]): Map<string, AccountTotals> {
+export function applyTransfers(
+  balances: ReadonlyMap<string, AccountTotals>,
+  transfers: readonly TransferSpec[],
+): Map<string, AccountTotals> {
   const next = new Map(balances);
   for (const t of transfers) {
     assertValidTransfer(t);
@@ -141,19 +162,33 @@ export const PRIVATE_ACCOUNTS = {
  * package, and the part covered by the quarterly advance moves from the advance to the lead's
  * held funds.
  */
-export function declarationApprovalTransfers(prefix: string, communityCode: string, f: { deposit: Money; advanceOffset: Money; cash: Money }, period: string): TransferSpec[] {
+export function declarationApprovalTransfers(
+  prefix: string,
+  communityCode: string,
+  f: { deposit: Money; advanceOffset: Money; cash: Money },
+  period: string,
+): TransferSpec[] {
   const out: TransferSpec[] = [];
   const add = (leg: string, debit: string, credit: string, amount: Money, memo: string) => {
     if (amount.isPositive()) out.push({ id: `${prefix}.${leg}`, debit, credit, amount, memo });
   };
   add('deposit', communityPackageAccount(communityCode), CYCLE_ACCOUNTS.qualityDeposit(communityCode), f.deposit, `${period} 质量保证金`);
   add('payable', communityPackageAccount(communityCode), CYCLE_ACCOUNTS.bureauPayable(communityCode), f.cash, `${period} 审核拨付额`);
-  add('advance-offset', CYCLE_ACCOUNTS.leadAdvance(communityCode), CYCLE_ACCOUNTS.communityHeld(communityCode), f.advanceOffset, `${period} 冲抵预拨`);
+  add(
+    'advance-offset',
+    CYCLE_ACCOUNTS.leadAdvance(communityCode),
+    CYCLE_ACCOUNTS.communityHeld(communityCode),
+    f.advanceOffset,
+    `${period} 冲抵预拨`,
+  );
   return out;
 }
 
 /** What a community's package, quarterly advance and quality deposit hold: the balances its year end closes. */
-export function communityClosingBalances(totals: ReadonlyMap<string, AccountTotals>, communityCode: string): { package: Money; leadAdvance: Money; qualityDeposit: Money } {
+export function communityClosingBalances(
+  totals: ReadonlyMap<string, AccountTotals>,
+  communityCode: string,
+): { package: Money; leadAdvance: Money; qualityDeposit: Money } {
   return {
     package: balanceIn(totals, communityPackageAccount(communityCode)),
     leadAdvance: balanceIn(totals, CYCLE_ACCOUNTS.leadAdvance(communityCode)),

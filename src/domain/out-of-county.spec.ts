@@ -1,6 +1,13 @@
 import { checkOutOfCountySettlement } from './out-of-county';
 
-const good = { externalId: 'OC-1', hospitalName: '昆明医科大学第一附属医院', insuredId: '532927198001010001', settlementDate: '2026-10-12', totalCost: '5000.00', fundPaid: '3000.00' };
+const good = {
+  externalId: 'OC-1',
+  hospitalName: '昆明医科大学第一附属医院',
+  insuredId: '532927198001010001',
+  settlementDate: '2026-10-12',
+  totalCost: '5000.00',
+  fundPaid: '3000.00',
+};
 const ctx = { today: '2026-10-31', period: '2026-10' };
 const rules = (raw: unknown, c: { today: string; period: string | null } = ctx) => {
   const r = checkOutOfCountySettlement(raw, c);

@@ -6,7 +6,15 @@ import { isValidDate } from './settlement-record';
  * Out-of-county settlements (县外异地就医, SPEC §4 step 7): paid by the bureau directly and
  * imported monthly; they count against the community's package M.
  */
-export const OUT_OF_COUNTY_FIELDS = ['externalId', 'hospitalName', 'insuredId', 'settlementDate', 'totalCost', 'fundPaid', 'referralNo'] as const;
+export const OUT_OF_COUNTY_FIELDS = [
+  'externalId',
+  'hospitalName',
+  'insuredId',
+  'settlementDate',
+  'totalCost',
+  'fundPaid',
+  'referralNo',
+] as const;
 
 export interface OutOfCountySettlement {
   externalId: string;
@@ -21,7 +29,10 @@ export interface OutOfCountySettlement {
 const MAX_LENGTH = { externalId: 64, hospitalName: 200, insuredId: 64 } as const;
 
 /** Every rule for one imported record, or every broken rule with its field. `period`: the import's month, when valid. */
-export function checkOutOfCountySettlement(raw: unknown, ctx: { today: string; period: string | null }): { record: OutOfCountySettlement } | { errors: ErrorDetail[] } {
+export function checkOutOfCountySettlement(
+  raw: unknown,
+  ctx: { today: string; period: string | null },
+): { record: OutOfCountySettlement } | { errors: ErrorDetail[] } {
   const errors: ErrorDetail[] = [];
   const bad = (field: string, rule: string, message: string) => errors.push({ field, rule, message });
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
@@ -40,13 +51,16 @@ export function checkOutOfCountySettlement(raw: unknown, ctx: { today: string; p
   }
   for (const f of ['totalCost', 'fundPaid'] as const) {
     const v = r[f];
-    if (typeof v !== 'string' || !Money.isValid(v) || Money.of(v).isNegative()) bad(f, 'amount', `${f} must be a non-negative amount in yuan, as a string with at most two decimals`);
+    if (typeof v !== 'string' || !Money.isValid(v) || Money.of(v).isNegative())
+      bad(f, 'amount', `${f} must be a non-negative amount in yuan, as a string with at most two decimals`);
   }
   const date = r.settlementDate;
   if (typeof date !== 'string' || !isValidDate(date)) bad('settlementDate', 'date', 'settlementDate must be a valid YYYY-MM-DD date');
   else if (date > ctx.today) bad('settlementDate', 'notFuture', `settlementDate ${date} is in the future`);
-  else if (ctx.period !== null && date.slice(0, 7) !== ctx.period) bad('settlementDate', 'inPeriod', `settlementDate ${date} is not in ${ctx.period}`);
-  if (r.referralNo !== undefined && r.referralNo !== null && typeof r.referralNo !== 'string') bad('referralNo', 'string', 'referralNo must be a string');
+  else if (ctx.period !== null && date.slice(0, 7) !== ctx.period)
+    bad('settlementDate', 'inPeriod', `settlementDate ${date} is not in ${ctx.period}`);
+  if (r.referralNo !== undefined && r.referralNo !== null && typeof r.referralNo !== 'string')
+    bad('referralNo', 'string', 'referralNo must be a string');
   if (errors.length) return { errors };
   const record: OutOfCountySettlement = {
     externalId: r.externalId as string,

@@ -45,28 +45,44 @@ export interface OverspendApportionment {
  * consumption share (按各单位基金消耗占比), O_i = O × E_i / Σ E_j, largest remainder in code
  * order. E_out is shared through O by default; as an option it counts as the lead unit's.
  */
-export function apportionOverspend(inputs: YearEndInputs & { attributeOutOfCountyToLead?: string; reapportionFloorShortfall?: boolean }): OverspendApportionment {
+export function apportionOverspend(
+  inputs: YearEndInputs & { attributeOutOfCountyToLead?: string; reapportionFloorShortfall?: boolean },
+): OverspendApportionment {
   const { members, totalExpenditure } = checkYearEnd(inputs);
   const lead = inputs.attributeOutOfCountyToLead;
   if (lead !== undefined) {
     const unit = members.find((m) => m.code === lead);
     if (!unit || unit.primary) {
-      throw new DomainError('YEAR_END_INPUT_INVALID', 'unprocessable', `out-of-county spending can only be attributed to the lead unit among the members, not ${lead}`, [
-        { field: 'attributeOutOfCountyToLead', rule: 'leadMember', message: lead },
-      ]);
+      throw new DomainError(
+        'YEAR_END_INPUT_INVALID',
+        'unprocessable',
+        `out-of-county spending can only be attributed to the lead unit among the members, not ${lead}`,
+        [{ field: 'attributeOutOfCountyToLead', rule: 'leadMember', message: lead }],
+      );
     }
   }
-  const basis = (m: MemberConsumption) => (m.code === lead ? m.approvedConsumption.plus(inputs.outOfCountyExpenditure) : m.approvedConsumption);
+  const basis = (m: MemberConsumption) =>
+    m.code === lead ? m.approvedConsumption.plus(inputs.outOfCountyExpenditure) : m.approvedConsumption;
   const over = totalExpenditure.minus(inputs.communityPackage);
   const overspend = over.isPositive() ? over : Money.ZERO;
   if (overspend.isPositive() && members.every((m) => basis(m).isZero())) {
-    throw new DomainError('YEAR_END_INPUT_INVALID', 'unprocessable', `the overspend ${overspend} cannot be apportioned: no member unit has consumption to share it by`, [
-      { field: 'members', rule: 'someConsumption', message: 'all member consumption is zero' },
-    ]);
+    throw new DomainError(
+      'YEAR_END_INPUT_INVALID',
+      'unprocessable',
+      `the overspend ${overspend} cannot be apportioned: no member unit has consumption to share it by`,
+      [{ field: 'members', rule: 'someConsumption', message: 'all member consumption is zero' }],
+    );
   }
-  const parts = overspend.isPositive() ? splitInCodeOrder(overspend, members, (m) => basis(m).toDecimal()).map((s) => s.amount) : members.map(() => Money.ZERO);
-  const withShare = (s: { code: string; primary: boolean; approvedConsumption: Money; consumptionBasis: Money }, overspendShare: Money): OverspendShare => ({ ...s, overspendShare, fundsAfterShare: s.approvedConsumption.minus(overspendShare) });
-  let shares = members.map((m, i) => withShare({ code: m.code, primary: m.primary, approvedConsumption: m.approvedConsumption, consumptionBasis: basis(m) }, parts[i]));
+  const parts = overspend.isPositive()
+    ? splitInCodeOrder(overspend, members, (m) => basis(m).toDecimal()).map((s) => s.amount)
+    : members.map(() => Money.ZERO);
+  const withShare = (
+    s: { code: string; primary: boolean; approvedConsumption: Money; consumptionBasis: Money },
+    overspendShare: Money,
+  ): OverspendShare => ({ ...s, overspendShare, fundsAfterShare: s.approvedConsumption.minus(overspendShare) });
+  let shares = members.map((m, i) =>
+    withShare({ code: m.code, primary: m.primary, approvedConsumption: m.approvedConsumption, consumptionBasis: basis(m) }, parts[i]),
+  );
   let position = primaryPosition(inputs, shares);
   let floorReapportioned = Money.ZERO;
   if (inputs.reapportionFloorShortfall && !position.floor.met) {
@@ -77,7 +93,8 @@ export function apportionOverspend(inputs: YearEndInputs & { attributeOutOfCount
     const moved = position.floor.shortfall.lt(bearable) ? position.floor.shortfall : bearable;
     if (moved.isPositive() && takers.length > 0) {
       const change = new Map<string, Money>();
-      for (const { part, amount } of splitInCodeOrder(moved, bearing, (x) => x.overspendShare.toDecimal())) change.set(part.code, amount.negated());
+      for (const { part, amount } of splitInCodeOrder(moved, bearing, (x) => x.overspendShare.toDecimal()))
+        change.set(part.code, amount.negated());
       for (const { part, amount } of splitInCodeOrder(moved, takers, (x) => x.consumptionBasis.toDecimal())) change.set(part.code, amount);
       shares = shares.map((s) => withShare(s, s.overspendShare.plus(change.get(s.code) ?? Money.ZERO)));
       position = primaryPosition(inputs, shares);
@@ -121,15 +138,23 @@ export function proposeSurplusDistribution(inputs: YearEndInputs & { primaryWeig
   const { members, totalExpenditure } = checkYearEnd(inputs);
   const weight = toRate(inputs.primaryWeight ?? DEFAULT_SURPLUS_PRIMARY_WEIGHT, 'primaryWeight', '100');
   if (weight.lt(1)) {
-    throw new DomainError('RATE_INVALID', 'unprocessable', `primaryWeight ${weight.toString()} would tilt the surplus away from primary institutions`, [{ field: 'primaryWeight', rule: 'atLeastOne', message: weight.toString() }]);
+    throw new DomainError(
+      'RATE_INVALID',
+      'unprocessable',
+      `primaryWeight ${weight.toString()} would tilt the surplus away from primary institutions`,
+      [{ field: 'primaryWeight', rule: 'atLeastOne', message: weight.toString() }],
+    );
   }
   const left = inputs.communityPackage.minus(totalExpenditure);
   const surplus = left.isPositive() ? left : Money.ZERO;
   const weighted = (m: MemberConsumption) => m.approvedConsumption.toDecimal().times(m.primary ? weight : 1);
   if (surplus.isPositive() && members.every((m) => weighted(m).isZero())) {
-    throw new DomainError('YEAR_END_INPUT_INVALID', 'unprocessable', `the surplus ${surplus} cannot be proposed by consumption share: no member unit has consumption`, [
-      { field: 'members', rule: 'someConsumption', message: 'all member consumption is zero' },
-    ]);
+    throw new DomainError(
+      'YEAR_END_INPUT_INVALID',
+      'unprocessable',
+      `the surplus ${surplus} cannot be proposed by consumption share: no member unit has consumption`,
+      [{ field: 'members', rule: 'someConsumption', message: 'all member consumption is zero' }],
+    );
   }
   const proposal = surplus.isPositive() ? splitInCodeOrder(surplus, members, weighted).map((s) => s.amount) : members.map(() => Money.ZERO);
   const topUp = floorTopUp(inputs, members, proposal);
@@ -148,7 +173,9 @@ export function proposeSurplusDistribution(inputs: YearEndInputs & { primaryWeig
 function floorTopUp(inputs: YearEndInputs, members: readonly MemberConsumption[], proposal: readonly Money[]): Money[] {
   const primaryFunds = Money.sum(members.map((m, i) => (m.primary ? m.approvedConsumption.plus(proposal[i]) : Money.ZERO)));
   const { shortfall } = primaryFloorShortfall(inputs.communityPackage, primaryFunds, inputs.primaryFloorRate);
-  const donors = members.map((m, i) => ({ code: m.code, share: proposal[i] })).filter((d, i) => !members[i].primary && d.share.isPositive());
+  const donors = members
+    .map((m, i) => ({ code: m.code, share: proposal[i] }))
+    .filter((d, i) => !members[i].primary && d.share.isPositive());
   const takers = members.filter((m) => m.primary);
   const available = Money.sum(donors.map((d) => d.share));
   const moved = shortfall.lt(available) ? shortfall : available;
@@ -156,7 +183,8 @@ function floorTopUp(inputs: YearEndInputs, members: readonly MemberConsumption[]
   if (moved.isPositive() && takers.length > 0) {
     for (const { part, amount } of splitInCodeOrder(moved, donors, (d) => d.share.toDecimal())) topUp.set(part.code, amount.negated());
     const byConsumption = takers.some((t) => t.approvedConsumption.isPositive());
-    for (const { part, amount } of splitInCodeOrder(moved, takers, (t) => (byConsumption ? t.approvedConsumption.toDecimal() : new Dec(1)))) topUp.set(part.code, amount);
+    for (const { part, amount } of splitInCodeOrder(moved, takers, (t) => (byConsumption ? t.approvedConsumption.toDecimal() : new Dec(1))))
+      topUp.set(part.code, amount);
   }
   return members.map((m) => topUp.get(m.code) ?? Money.ZERO);
 }
@@ -173,12 +201,23 @@ function primaryPosition(inputs: YearEndInputs, shares: readonly { primary: bool
 /** Checks the year-end inputs; returns the members in code order and E. */
 function checkYearEnd(inputs: YearEndInputs): { members: MemberConsumption[]; totalExpenditure: Money } {
   const errors: ErrorDetail[] = [];
-  if (!inputs.communityPackage.isPositive()) errors.push({ field: 'communityPackage', rule: 'positive', message: `M must be positive, not ${inputs.communityPackage}` });
-  if (inputs.outOfCountyExpenditure.isNegative()) errors.push({ field: 'outOfCountyExpenditure', rule: 'nonNegative', message: `out-of-county expenditure cannot be negative (${inputs.outOfCountyExpenditure})` });
+  if (!inputs.communityPackage.isPositive())
+    errors.push({ field: 'communityPackage', rule: 'positive', message: `M must be positive, not ${inputs.communityPackage}` });
+  if (inputs.outOfCountyExpenditure.isNegative())
+    errors.push({
+      field: 'outOfCountyExpenditure',
+      rule: 'nonNegative',
+      message: `out-of-county expenditure cannot be negative (${inputs.outOfCountyExpenditure})`,
+    });
   if (inputs.members.length === 0) errors.push({ field: 'members', rule: 'notEmpty', message: 'a community has at least one member unit' });
   const seen = new Set<string>();
   inputs.members.forEach((m, i) => {
-    if (m.approvedConsumption.isNegative()) errors.push({ field: `members.${i}.approvedConsumption`, rule: 'nonNegative', message: `${m.code}: consumption cannot be negative (${m.approvedConsumption})` });
+    if (m.approvedConsumption.isNegative())
+      errors.push({
+        field: `members.${i}.approvedConsumption`,
+        rule: 'nonNegative',
+        message: `${m.code}: consumption cannot be negative (${m.approvedConsumption})`,
+      });
     if (seen.has(m.code)) errors.push({ field: `members.${i}.code`, rule: 'unique', message: `${m.code} is listed twice` });
     seen.add(m.code);
   });

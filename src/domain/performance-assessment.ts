@@ -62,7 +62,11 @@ export interface AssessmentTargets {
   clinicalPathwayRate: string;
   outOfCountyReferralRate: string;
 }
-export const TARGET_NAMES = ['inCountyInpatientRate', 'clinicalPathwayRate', 'outOfCountyReferralRate'] as const satisfies readonly (keyof AssessmentTargets)[];
+export const TARGET_NAMES = [
+  'inCountyInpatientRate',
+  'clinicalPathwayRate',
+  'outOfCountyReferralRate',
+] as const satisfies readonly (keyof AssessmentTargets)[];
 
 export interface AssessmentScheme {
   weights: AssessmentWeights;
@@ -102,7 +106,11 @@ export function validateAssessmentScheme(scheme: AssessmentScheme): AssessmentSc
   for (const name of INDICATORS) {
     const text = scheme.weights[name];
     if (typeof text !== 'string' || !WEIGHT_TEXT.test(text) || new Dec(text).gt(100)) {
-      errors.push({ field: `weights.${name}`, rule: 'weight', message: `weights.${name} must be points from 0 to 100 with at most two decimals, as text ("20.00")` });
+      errors.push({
+        field: `weights.${name}`,
+        rule: 'weight',
+        message: `weights.${name} must be points from 0 to 100 with at most two decimals, as text ("20.00")`,
+      });
       continue;
     }
     weights[name] = new Dec(text).toFixed(2);
@@ -110,12 +118,17 @@ export function validateAssessmentScheme(scheme: AssessmentScheme): AssessmentSc
   }
   const unknown = Object.keys(scheme.weights).filter((k) => !(INDICATORS as readonly string[]).includes(k));
   for (const k of unknown) errors.push({ field: `weights.${k}`, rule: 'unknownIndicator', message: `${k} is not an indicator` });
-  if (errors.length === 0 && !sum.eq(100)) errors.push({ field: 'weights', rule: 'sumTo100', message: `the weights must sum to 100, not ${sum.toFixed(2)}` });
+  if (errors.length === 0 && !sum.eq(100))
+    errors.push({ field: 'weights', rule: 'sumTo100', message: `the weights must sum to 100, not ${sum.toFixed(2)}` });
   const targets = {} as AssessmentTargets;
   for (const name of TARGET_NAMES) {
     const text = scheme.targets[name];
     if (typeof text !== 'string' || !RATE_TEXT.test(text) || new Dec(text).gt(1)) {
-      errors.push({ field: `targets.${name}`, rule: 'rate', message: `targets.${name} must be a share from 0 to 1 with at most four decimals ("0.90")` });
+      errors.push({
+        field: `targets.${name}`,
+        rule: 'rate',
+        message: `targets.${name} must be a share from 0 to 1 with at most four decimals ("0.90")`,
+      });
       continue;
     }
     targets[name] = formatShare(new Dec(text));
@@ -189,7 +202,11 @@ export interface YearFigures {
   communityPackage: Money | null;
 }
 
-export function recordedFigures(groups: readonly RecordGroup[], outOfCounty: readonly OutOfCountyGroup[], communityPackage: Money | null): YearFigures {
+export function recordedFigures(
+  groups: readonly RecordGroup[],
+  outOfCounty: readonly OutOfCountyGroup[],
+  communityPackage: Money | null,
+): YearFigures {
   const f: YearFigures = {
     inpatientRecords: 0,
     inCountyInpatients: 0,
@@ -231,19 +248,34 @@ export interface EnteredValues {
   outOfCountyInpatientCount: number | null;
   outsideTownshipInpatientCount: number | null;
 }
-export const ENTERED_VALUE_NAMES = ['prefectureCompensationRatio', 'inCountyInpatientCount', 'outOfCountyInpatientCount', 'outsideTownshipInpatientCount'] as const satisfies readonly (keyof EnteredValues)[];
-export const NO_ENTERED_VALUES: EnteredValues = { prefectureCompensationRatio: null, inCountyInpatientCount: null, outOfCountyInpatientCount: null, outsideTownshipInpatientCount: null };
+export const ENTERED_VALUE_NAMES = [
+  'prefectureCompensationRatio',
+  'inCountyInpatientCount',
+  'outOfCountyInpatientCount',
+  'outsideTownshipInpatientCount',
+] as const satisfies readonly (keyof EnteredValues)[];
+export const NO_ENTERED_VALUES: EnteredValues = {
+  prefectureCompensationRatio: null,
+  inCountyInpatientCount: null,
+  outOfCountyInpatientCount: null,
+  outsideTownshipInpatientCount: null,
+};
 const MAX_COUNT = 1_000_000_000;
 
 export function validateEnteredValues(v: EnteredValues): EnteredValues {
   const errors: ErrorDetail[] = [];
   const ratio = v.prefectureCompensationRatio;
   if (ratio !== null && (typeof ratio !== 'string' || !RATE_TEXT.test(ratio) || new Dec(ratio).gt(1))) {
-    errors.push({ field: 'prefectureCompensationRatio', rule: 'rate', message: 'prefectureCompensationRatio must be a share from 0 to 1 with at most four decimals ("0.6500")' });
+    errors.push({
+      field: 'prefectureCompensationRatio',
+      rule: 'rate',
+      message: 'prefectureCompensationRatio must be a share from 0 to 1 with at most four decimals ("0.6500")',
+    });
   }
   for (const name of ['inCountyInpatientCount', 'outOfCountyInpatientCount', 'outsideTownshipInpatientCount'] as const) {
     const n = v[name];
-    if (n !== null && (!Number.isInteger(n) || n < 0 || n >= MAX_COUNT)) errors.push({ field: name, rule: 'count', message: `${name} must be a whole number of admissions from 0` });
+    if (n !== null && (!Number.isInteger(n) || n < 0 || n >= MAX_COUNT))
+      errors.push({ field: name, rule: 'count', message: `${name} must be a whole number of admissions from 0` });
   }
   if (errors.length) throw new DomainError('ENTERED_VALUES_INVALID', 'unprocessable', errors.map((e) => e.message).join('; '), errors);
   return { ...v, prefectureCompensationRatio: ratio === null ? null : formatShare(new Dec(ratio)) };
@@ -330,7 +362,9 @@ export function assessPerformance(inputs: PerformanceInputs): PerformanceResult 
   const scheme = validateAssessmentScheme(inputs.scheme);
   const entered = validateEnteredValues(inputs.current.entered);
   const now = indicatorValues(effectiveFigures(inputs.current.recorded, entered));
-  const before = inputs.previous ? indicatorValues(effectiveFigures(inputs.previous.recorded, validateEnteredValues(inputs.previous.entered))) : null;
+  const before = inputs.previous
+    ? indicatorValues(effectiveFigures(inputs.previous.recorded, validateEnteredValues(inputs.previous.entered)))
+    : null;
   const targets: Record<IndicatorName, Dec | null> = {
     inCountyInpatientRate: new Dec(scheme.targets.inCountyInpatientRate),
     outOfCountyInpatientCount: before?.outOfCountyInpatientCount ?? null,

@@ -5,14 +5,27 @@ import { carryForwardParameters, defaultPolicyParameters, validatePolicyParamete
 
 describe('policy parameters', () => {
   it('seeds a new parameter set from the SPEC defaults, as exact decimal text', () => {
-    expect(defaultPolicyParameters(2020)).toMatchObject({ adjustmentReserveRate: '0.15', communityBaseShareRate: '0.765', increasePoolRate: '0.085', privatePoolRate: '0.15', primaryFloorRate: '0.20' });
+    expect(defaultPolicyParameters(2020)).toMatchObject({
+      adjustmentReserveRate: '0.15',
+      communityBaseShareRate: '0.765',
+      increasePoolRate: '0.085',
+      privatePoolRate: '0.15',
+      primaryFloorRate: '0.20',
+    });
     expect(defaultPolicyParameters(2021).primaryFloorRate).toBe('0.25');
     expect(validatePolicyParameters(defaultPolicyParameters(2026))).toEqual(defaultPolicyParameters(2026));
   });
 
   it('is accepted as allocation rates directly', () => {
     const a = allocateFundYear(
-      { insuredCount: '312457', perCapitaStandard: Money.of('830'), interest: Money.of('1234567.89'), criticalIllnessPremiumPerPerson: Money.of('65'), familyDoctorFee: Money.of('2849300'), policyAdjustmentExpenditure: Money.of('1500000') },
+      {
+        insuredCount: '312457',
+        perCapitaStandard: Money.of('830'),
+        interest: Money.of('1234567.89'),
+        criticalIllnessPremiumPerPerson: Money.of('65'),
+        familyDoctorFee: Money.of('2849300'),
+        policyAdjustmentExpenditure: Money.of('1500000'),
+      },
       defaultPolicyParameters(2026),
     );
     expect(a.communityPackage.toString()).toBe('167079472.53');

@@ -64,7 +64,19 @@ export function defaultPolicyParameters(fundYear: number): PolicyParameters {
   };
 }
 
-const RATES: PolicyParameterName[] = ['adjustmentReserveRate', 'communityBaseShareRate', 'increasePoolRate', 'privatePoolRate', 'primaryFloorRate', 'qualityDepositRate', 'privateQualityDepositRate', 'quarterlyAdvanceRate', 'privateSurplusRewardRate', 'privateOverspendShareRate', 'privateOverspendLimitRate'];
+const RATES: PolicyParameterName[] = [
+  'adjustmentReserveRate',
+  'communityBaseShareRate',
+  'increasePoolRate',
+  'privatePoolRate',
+  'primaryFloorRate',
+  'qualityDepositRate',
+  'privateQualityDepositRate',
+  'quarterlyAdvanceRate',
+  'privateSurplusRewardRate',
+  'privateOverspendShareRate',
+  'privateOverspendLimitRate',
+];
 const DAYS: PolicyParameterName[] = ['memberCutoffDay', 'declarationDay'];
 const COUNTS: PolicyParameterName[] = ['passDownWorkingDays', 'bureauPaymentWorkingDays'];
 const RATIOS: PolicyParameterName[] = ['burnWatch', 'burnWarning', 'burnAlarm', 'paymentCapacityWarningMonths', 'surplusPrimaryWeight'];
@@ -86,20 +98,37 @@ export function validatePolicyParameters(p: PolicyParameters): PolicyParameters 
       continue;
     }
     if (RATES.includes(name) && v.gt(1)) errors.push({ field: name, rule: 'rate', message: `${name} is a rate between 0 and 1` });
-    if (DAYS.includes(name) && (!v.isInteger() || v.lt(1) || v.gt(28))) errors.push({ field: name, rule: 'dayOfMonth', message: `${name} must be a day from 1 to 28` });
-    if (COUNTS.includes(name) && (!v.isInteger() || v.lt(1) || v.gt(60))) errors.push({ field: name, rule: 'workingDays', message: `${name} must be 1 to 60 working days` });
+    if (DAYS.includes(name) && (!v.isInteger() || v.lt(1) || v.gt(28)))
+      errors.push({ field: name, rule: 'dayOfMonth', message: `${name} must be a day from 1 to 28` });
+    if (COUNTS.includes(name) && (!v.isInteger() || v.lt(1) || v.gt(60)))
+      errors.push({ field: name, rule: 'workingDays', message: `${name} must be 1 to 60 working days` });
     if (RATIOS.includes(name) && v.isZero()) errors.push({ field: name, rule: 'positive', message: `${name} must be positive` });
-    if (name === 'surplusPrimaryWeight' && v.lt(1)) errors.push({ field: name, rule: 'atLeastOne', message: 'the surplus proposal must tilt towards primary institutions: weight at least 1' });
-    if ((name === 'attributeOutOfCountyToLead' || name === 'reapportionFloorShortfall') && !v.eq(0) && !v.eq(1)) errors.push({ field: name, rule: 'zeroOrOne', message: `${name} is 1 (the lead unit's) or 0 (shared)` });
+    if (name === 'surplusPrimaryWeight' && v.lt(1))
+      errors.push({
+        field: name,
+        rule: 'atLeastOne',
+        message: 'the surplus proposal must tilt towards primary institutions: weight at least 1',
+      });
+    if ((name === 'attributeOutOfCountyToLead' || name === 'reapportionFloorShortfall') && !v.eq(0) && !v.eq(1))
+      errors.push({ field: name, rule: 'zeroOrOne', message: `${name} is 1 (the lead unit's) or 0 (shared)` });
   }
   if (errors.length === 0) {
     const shares = value('communityBaseShareRate')!.plus(value('increasePoolRate')!).plus(value('privatePoolRate')!);
-    if (!shares.eq(1)) errors.push({ field: 'communityBaseShareRate', rule: 'sharesSumToOne', message: `the three shares of the net base must sum to 1, not ${shares.toString()}` });
+    if (!shares.eq(1))
+      errors.push({
+        field: 'communityBaseShareRate',
+        rule: 'sharesSumToOne',
+        message: `the three shares of the net base must sum to 1, not ${shares.toString()}`,
+      });
     if (!(value('burnWatch')!.lt(value('burnWarning')!) && value('burnWarning')!.lt(value('burnAlarm')!))) {
       errors.push({ field: 'burnWarning', rule: 'ascending', message: 'burn thresholds must rise: watch < warning < alarm' });
     }
     if (value('memberCutoffDay')!.gt(value('declarationDay')!)) {
-      errors.push({ field: 'memberCutoffDay', rule: 'beforeDeclaration', message: 'the member cut-off cannot fall after the declaration day' });
+      errors.push({
+        field: 'memberCutoffDay',
+        rule: 'beforeDeclaration',
+        message: 'the member cut-off cannot fall after the declaration day',
+      });
     }
   }
   if (errors.length) throw new DomainError('POLICY_PARAMETERS_INVALID', 'unprocessable', errors.map((e) => e.message).join('; '), errors);

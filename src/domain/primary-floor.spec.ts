@@ -24,7 +24,11 @@ describe('defaultPrimaryFloorRate (seed 002)', () => {
 
 describe('primaryFloorShortfall', () => {
   it('requires floor × M rounded half up, and reports the shortfall', () => {
-    expect(primaryFloorShortfall(Money.of('0.02'), Money.ZERO, '0.25')).toMatchObject({ required: Money.of('0.01'), shortfall: Money.of('0.01'), met: false });
+    expect(primaryFloorShortfall(Money.of('0.02'), Money.ZERO, '0.25')).toMatchObject({
+      required: Money.of('0.01'),
+      shortfall: Money.of('0.01'),
+      met: false,
+    });
     const r = primaryFloorShortfall(Money.of('167079472.53'), Money.of('41769868.13'), new Dec('0.25'));
     expect([r.required.toString(), r.shortfall.toString(), r.met, r.floorRate]).toEqual(['41769868.13', '0.00', true, '0.25']);
     expect(primaryFloorShortfall(Money.of('167079472.53'), Money.of('41769868.12'), '0.25').shortfall.toString()).toBe('0.01');
@@ -36,12 +40,17 @@ describe('primaryFloorShortfall', () => {
 
   it('never reports a negative shortfall, and is met exactly when planned ≥ required', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 0n, max: 10n ** 14n }), fc.bigInt({ min: 0n, max: 10n ** 14n }), fc.integer({ min: 0, max: 1000 }), (m, p, permille) => {
-        const r = primaryFloorShortfall(Money.fromCents(m), Money.fromCents(p), new Dec(permille).dividedBy(1000));
-        expect(r.shortfall.isNegative()).toBe(false);
-        expect(r.met).toBe(Money.fromCents(p).gte(r.required));
-        expect(r.met ? r.shortfall.isZero() : r.shortfall.eq(r.required.minus(Money.fromCents(p)))).toBe(true);
-      }),
+      fc.property(
+        fc.bigInt({ min: 0n, max: 10n ** 14n }),
+        fc.bigInt({ min: 0n, max: 10n ** 14n }),
+        fc.integer({ min: 0, max: 1000 }),
+        (m, p, permille) => {
+          const r = primaryFloorShortfall(Money.fromCents(m), Money.fromCents(p), new Dec(permille).dividedBy(1000));
+          expect(r.shortfall.isNegative()).toBe(false);
+          expect(r.met).toBe(Money.fromCents(p).gte(r.required));
+          expect(r.met ? r.shortfall.isZero() : r.shortfall.eq(r.required.minus(Money.fromCents(p)))).toBe(true);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -55,12 +64,18 @@ describe('checkCommunityBudgetPlan (SPEC §3.1)', () => {
     const e = refusal(() => checkCommunityBudgetPlan(plan('2499999.99'), M, '0.25', null));
     expect(e).toMatchObject({ code: 'PRIMARY_FLOOR_NOT_MET', kind: 'unprocessable' });
     expect(e.message).toContain('requires 2500000.00, short by 0.01');
-    expect(e.details).toEqual([{ field: 'lines', rule: 'primaryFloor', message: 'floor 0.25, required 2500000.00, planned 2499999.99, shortfall 0.01' }]);
+    expect(e.details).toEqual([
+      { field: 'lines', rule: 'primaryFloor', message: 'floor 0.25, required 2500000.00, planned 2499999.99, shortfall 0.01' },
+    ]);
   });
 
   it('accepts a 2021 plan at exactly 25% and a 2020 plan at 20%; 20% fails in 2021', () => {
     expect(checkCommunityBudgetPlan(plan('2500000.00'), M, floor2021, null).floor).toMatchObject({ met: true, floorRate: '0.25' });
-    expect(checkCommunityBudgetPlan(plan('2000000.00'), M, floor2020, null).floor).toMatchObject({ met: true, floorRate: '0.20', required: Money.of('2000000.00') });
+    expect(checkCommunityBudgetPlan(plan('2000000.00'), M, floor2020, null).floor).toMatchObject({
+      met: true,
+      floorRate: '0.20',
+      required: Money.of('2000000.00'),
+    });
     expect(refusal(() => checkCommunityBudgetPlan(plan('2000000.00'), M, floor2021, null)).message).toContain('short by 500000.00');
   });
 
@@ -73,7 +88,10 @@ describe('checkCommunityBudgetPlan (SPEC §3.1)', () => {
   it('requires the plan to total M exactly, either way', () => {
     const lines = plan('3000000.00');
     const under = [...lines.slice(0, 1), { ...lines[1], amount: lines[1].amount.minus(Money.of('0.01')) }, lines[2]];
-    expect(refusal(() => checkCommunityBudgetPlan(under, M, floor2021, null))).toMatchObject({ code: 'PLAN_TOTAL_MISMATCH', message: expect.stringContaining('short by 0.01') });
+    expect(refusal(() => checkCommunityBudgetPlan(under, M, floor2021, null))).toMatchObject({
+      code: 'PLAN_TOTAL_MISMATCH',
+      message: expect.stringContaining('short by 0.01'),
+    });
     const over = [...lines, { category: 'CHRONIC_SPECIAL' as const, institutionCode: 'WS-TC-01', primary: true, amount: Money.of('0.01') }];
     expect(refusal(() => checkCommunityBudgetPlan(over, M, floor2021, null)).message).toContain('over by 0.01');
   });
@@ -93,8 +111,16 @@ describe('checkCommunityBudgetPlan (SPEC §3.1)', () => {
       { category: 'CHRONIC_SPECIAL', institutionCode: 'WS-LEAD', primary: false, amount: Money.of('400000.00') },
     ];
     const check = checkCommunityBudgetPlan(lines, M, floor2021, null);
-    expect(Object.fromEntries(Object.entries(check.byCategory).map(([k, v]) => [k, v.toString()]))).toEqual({ OUT_OF_COUNTY: '1000000.00', OUTPATIENT: '600000.00', INPATIENT: '8000000.00', CHRONIC_SPECIAL: '400000.00' });
-    expect(check.byUnit.map((u) => `${u.institutionCode}:${u.primary}:${u.amount}`)).toEqual(['WS-LEAD:false:6400000.00', 'WS-TC-01:true:2600000.00']);
+    expect(Object.fromEntries(Object.entries(check.byCategory).map(([k, v]) => [k, v.toString()]))).toEqual({
+      OUT_OF_COUNTY: '1000000.00',
+      OUTPATIENT: '600000.00',
+      INPATIENT: '8000000.00',
+      CHRONIC_SPECIAL: '400000.00',
+    });
+    expect(check.byUnit.map((u) => `${u.institutionCode}:${u.primary}:${u.amount}`)).toEqual([
+      'WS-LEAD:false:6400000.00',
+      'WS-TC-01:true:2600000.00',
+    ]);
     expect(check.primaryTotal.toString()).toBe('2600000.00');
   });
 
@@ -112,20 +138,30 @@ describe('checkCommunityBudgetPlan (SPEC §3.1)', () => {
       ),
     );
     expect(e.code).toBe('PLAN_INVALID');
-    expect(e.details.map((d) => d.field)).toEqual(['lines.0.institutionCode', 'lines.1.amount', 'lines.1.institutionCode', 'lines.2.category']);
+    expect(e.details.map((d) => d.field)).toEqual([
+      'lines.0.institutionCode',
+      'lines.1.amount',
+      'lines.1.institutionCode',
+      'lines.2.category',
+    ]);
   });
 
   it('accepts any plan that totals M with primary at or above the floor, and refuses any below', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 0n, max: 10n ** 12n }), fc.integer({ min: 0, max: 10_000 }), fc.boolean(), (mCents, basisPoints, y2020) => {
-        const m = Money.fromCents(mCents);
-        const primary = Money.roundHalfUp(m.times(new Dec(basisPoints).dividedBy(10_000)));
-        const rate = defaultPrimaryFloorRate(y2020 ? 2020 : 2022);
-        const required = Money.roundHalfUp(m.times(rate));
-        const run = () => checkCommunityBudgetPlan(plan(primary.toString(), m), m, rate, null);
-        if (primary.gte(required)) expect(run().floor.met).toBe(true);
-        else expect(refusal(run).details[0].message).toContain(`shortfall ${required.minus(primary)}`);
-      }),
+      fc.property(
+        fc.bigInt({ min: 0n, max: 10n ** 12n }),
+        fc.integer({ min: 0, max: 10_000 }),
+        fc.boolean(),
+        (mCents, basisPoints, y2020) => {
+          const m = Money.fromCents(mCents);
+          const primary = Money.roundHalfUp(m.times(new Dec(basisPoints).dividedBy(10_000)));
+          const rate = defaultPrimaryFloorRate(y2020 ? 2020 : 2022);
+          const required = Money.roundHalfUp(m.times(rate));
+          const run = () => checkCommunityBudgetPlan(plan(primary.toString(), m), m, rate, null);
+          if (primary.gte(required)) expect(run().floor.met).toBe(true);
+          else expect(refusal(run).details[0].message).toContain(`shortfall ${required.minus(primary)}`);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -9,7 +9,10 @@ import { formatRate, Rate, toRate } from './rate';
  * the one stored for the county and year.
  */
 export function defaultPrimaryFloorRate(fundYear: number): Dec {
-  if (!Number.isInteger(fundYear)) throw new DomainError('FUND_YEAR_INVALID', 'unprocessable', `fund year ${fundYear} is not a year`, [{ field: 'fundYear', rule: 'integer', message: String(fundYear) }]);
+  if (!Number.isInteger(fundYear))
+    throw new DomainError('FUND_YEAR_INVALID', 'unprocessable', `fund year ${fundYear} is not a year`, [
+      { field: 'fundYear', rule: 'integer', message: String(fundYear) },
+    ]);
   return new Dec(fundYear <= 2020 ? '0.20' : '0.25');
 }
 
@@ -25,7 +28,12 @@ export function primaryFloorShortfall(communityPackage: Money, plannedPrimary: M
   const rate = toRate(floorRate, 'primaryFloorRate');
   const required = Money.roundHalfUp(communityPackage.times(rate));
   const gap = required.minus(plannedPrimary);
-  return { floorRate: typeof floorRate === 'string' ? floorRate : formatRate(rate), required, shortfall: gap.isPositive() ? gap : Money.ZERO, met: !gap.isPositive() };
+  return {
+    floorRate: typeof floorRate === 'string' ? floorRate : formatRate(rate),
+    required,
+    shortfall: gap.isPositive() ? gap : Money.ZERO,
+    met: !gap.isPositive(),
+  };
 }
 
 /** Plan categories of SPEC §3.1: 县外异地, 门诊, 住院, 慢特病门诊. */
@@ -61,14 +69,22 @@ export interface PlanCheck {
  * or the plan is refused naming floor, required amount and shortfall; primary funds below
  * last year's actual are a warning only (原则上高于上年水平).
  */
-export function checkCommunityBudgetPlan(lines: readonly PlanLine[], communityPackage: Money, floorRate: Rate, lastYearPrimaryActual: Money | null): PlanCheck {
+export function checkCommunityBudgetPlan(
+  lines: readonly PlanLine[],
+  communityPackage: Money,
+  floorRate: Rate,
+  lastYearPrimaryActual: Money | null,
+): PlanCheck {
   checkLines(lines);
   const total = Money.sum(lines.map((l) => l.amount));
   if (!total.eq(communityPackage)) {
     const diff = communityPackage.minus(total);
-    throw new DomainError('PLAN_TOTAL_MISMATCH', 'unprocessable', `the plan totals ${total} but the community package M is ${communityPackage} (${diff.isNegative() ? 'over' : 'short'} by ${diff.isNegative() ? diff.negated() : diff})`, [
-      { field: 'lines', rule: 'sumEqualsPackage', message: `lines sum to ${total}, M is ${communityPackage}` },
-    ]);
+    throw new DomainError(
+      'PLAN_TOTAL_MISMATCH',
+      'unprocessable',
+      `the plan totals ${total} but the community package M is ${communityPackage} (${diff.isNegative() ? 'over' : 'short'} by ${diff.isNegative() ? diff.negated() : diff})`,
+      [{ field: 'lines', rule: 'sumEqualsPackage', message: `lines sum to ${total}, M is ${communityPackage}` }],
+    );
   }
   const primaryTotal = Money.sum(lines.filter((l) => l.primary).map((l) => l.amount));
   const floor = primaryFloorShortfall(communityPackage, primaryTotal, floorRate);
@@ -77,12 +93,21 @@ export function checkCommunityBudgetPlan(lines: readonly PlanLine[], communityPa
       'PRIMARY_FLOOR_NOT_MET',
       'unprocessable',
       `primary institutions are planned ${primaryTotal}; the floor of ${floor.floorRate} × M requires ${floor.required}, short by ${floor.shortfall}`,
-      [{ field: 'lines', rule: 'primaryFloor', message: `floor ${floor.floorRate}, required ${floor.required}, planned ${primaryTotal}, shortfall ${floor.shortfall}` }],
+      [
+        {
+          field: 'lines',
+          rule: 'primaryFloor',
+          message: `floor ${floor.floorRate}, required ${floor.required}, planned ${primaryTotal}, shortfall ${floor.shortfall}`,
+        },
+      ],
     );
   }
   const warnings: PlanWarning[] = [];
   if (lastYearPrimaryActual && primaryTotal.lt(lastYearPrimaryActual)) {
-    warnings.push({ code: 'PRIMARY_BELOW_LAST_YEAR', message: `planned primary funds ${primaryTotal} are below last year's actual ${lastYearPrimaryActual}` });
+    warnings.push({
+      code: 'PRIMARY_BELOW_LAST_YEAR',
+      message: `planned primary funds ${primaryTotal} are below last year's actual ${lastYearPrimaryActual}`,
+    });
   }
   return { total, primaryTotal, byCategory: totalsByCategory(lines), byUnit: totalsByUnit(lines), floor, warnings };
 }
@@ -90,16 +115,33 @@ export function checkCommunityBudgetPlan(lines: readonly PlanLine[], communityPa
 function checkLines(lines: readonly PlanLine[]): void {
   const errors: ErrorDetail[] = [];
   lines.forEach((l, i) => {
-    if (!(PLAN_CATEGORIES as readonly string[]).includes(l.category)) errors.push({ field: `lines.${i}.category`, rule: 'planCategory', message: `${l.category} is not one of ${PLAN_CATEGORIES.join(', ')}` });
-    if (l.amount.isNegative()) errors.push({ field: `lines.${i}.amount`, rule: 'nonNegative', message: `a planned amount cannot be negative (${l.amount})` });
-    if (l.category === 'OUT_OF_COUNTY' && (l.primary || l.institutionCode !== null)) errors.push({ field: `lines.${i}.institutionCode`, rule: 'noUnitForOutOfCounty', message: 'out-of-county funds are not planned for a member unit' });
-    if (l.category !== 'OUT_OF_COUNTY' && !l.institutionCode) errors.push({ field: `lines.${i}.institutionCode`, rule: 'required', message: `${l.category} funds are planned for a member unit` });
+    if (!(PLAN_CATEGORIES as readonly string[]).includes(l.category))
+      errors.push({
+        field: `lines.${i}.category`,
+        rule: 'planCategory',
+        message: `${l.category} is not one of ${PLAN_CATEGORIES.join(', ')}`,
+      });
+    if (l.amount.isNegative())
+      errors.push({ field: `lines.${i}.amount`, rule: 'nonNegative', message: `a planned amount cannot be negative (${l.amount})` });
+    if (l.category === 'OUT_OF_COUNTY' && (l.primary || l.institutionCode !== null))
+      errors.push({
+        field: `lines.${i}.institutionCode`,
+        rule: 'noUnitForOutOfCounty',
+        message: 'out-of-county funds are not planned for a member unit',
+      });
+    if (l.category !== 'OUT_OF_COUNTY' && !l.institutionCode)
+      errors.push({ field: `lines.${i}.institutionCode`, rule: 'required', message: `${l.category} funds are planned for a member unit` });
   });
   const primaryOf = new Map<string, boolean>();
   lines.forEach((l, i) => {
     if (!l.institutionCode) return;
     const seen = primaryOf.get(l.institutionCode);
-    if (seen !== undefined && seen !== l.primary) errors.push({ field: `lines.${i}.primary`, rule: 'consistentUnit', message: `${l.institutionCode} is marked primary on one line and not on another` });
+    if (seen !== undefined && seen !== l.primary)
+      errors.push({
+        field: `lines.${i}.primary`,
+        rule: 'consistentUnit',
+        message: `${l.institutionCode} is marked primary on one line and not on another`,
+      });
     primaryOf.set(l.institutionCode, l.primary);
   });
   if (errors.length) throw new DomainError('PLAN_INVALID', 'unprocessable', errors.map((e) => e.message).join('; '), errors);

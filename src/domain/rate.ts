@@ -11,7 +11,8 @@ const RATE_TEXT = /^\d+(\.\d+)?$/;
  * percentage typed as "76.5" fails the range check instead of slipping through.
  */
 export function toRate(value: Rate, field: string, max = '1'): Dec {
-  const bad = (message: string) => new DomainError('RATE_INVALID', 'unprocessable', `${field}: ${message}`, [{ field, rule: 'rate', message }]);
+  const bad = (message: string) =>
+    new DomainError('RATE_INVALID', 'unprocessable', `${field}: ${message}`, [{ field, rule: 'rate', message }]);
   let rate: Dec;
   if (typeof value === 'string') {
     if (!RATE_TEXT.test(value)) throw bad(`"${value}" is not a decimal share such as 0.765`);

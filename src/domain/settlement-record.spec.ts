@@ -25,7 +25,14 @@ const rules = (input: SettlementRecordInput) => {
 describe('settlement record checks (SPEC §4)', () => {
   it('accepts a consistent record and converts amounts to fen', () => {
     const r = checkSettlementRecord(good, ctx);
-    expect('record' in r && r.record.amounts).toEqual({ totalCost: 12050n, coveredCost: 10000n, fundPaid: 6000n, criticalIllnessPaid: 0n, medicalAidPaid: 1000n, selfPaid: 5050n });
+    expect('record' in r && r.record.amounts).toEqual({
+      totalCost: 12050n,
+      coveredCost: 10000n,
+      fundPaid: 6000n,
+      criticalIllnessPaid: 0n,
+      medicalAidPaid: 1000n,
+      selfPaid: 5050n,
+    });
   });
 
   it('names every broken rule with its field', () => {
@@ -35,8 +42,14 @@ describe('settlement record checks (SPEC §4)', () => {
     expect(rules({ ...good, totalCost: '-1', fundPaid: '1.001' })).toEqual(['totalCost:amount', 'fundPaid:amount']);
     expect(rules({ ...good, unitCode: 'WS-TC-02' })).toEqual(['unitCode:submitterOrVillage']);
     expect(rules({ ...good, visitDate: '2026-02-30' })).toEqual(['visitDate:date']);
-    expect(rules({ ...good, settlementDate: '2026-11-23', visitDate: '2026-11-23' })).toEqual(['visitDate:notInFuture', 'settlementDate:notInFuture']);
-    expect(rules({ ...good, visitType: 'INPATIENT' })).toEqual(['admissionDate:requiredForInpatient', 'dischargeDate:requiredForInpatient']);
+    expect(rules({ ...good, settlementDate: '2026-11-23', visitDate: '2026-11-23' })).toEqual([
+      'visitDate:notInFuture',
+      'settlementDate:notInFuture',
+    ]);
+    expect(rules({ ...good, visitType: 'INPATIENT' })).toEqual([
+      'admissionDate:requiredForInpatient',
+      'dischargeDate:requiredForInpatient',
+    ]);
     expect(rules({ ...good, visitType: 'DENTAL' })).toEqual(['visitType:isIn']);
     expect(rules({ ...good, diagnosisCode: 'flu' })).toEqual(['diagnosisCode:icd10']);
     expect(rules({ ...good, fundPaid: 60 })).toEqual(['fundPaid:amountAsText']);
@@ -44,7 +57,14 @@ describe('settlement record checks (SPEC §4)', () => {
   });
 
   it('checks inpatient dates in order', () => {
-    const inpatient = { ...good, visitType: 'INPATIENT', visitDate: undefined, admissionDate: '2026-10-01', dischargeDate: '2026-10-07', settlementDate: '2026-10-07' };
+    const inpatient = {
+      ...good,
+      visitType: 'INPATIENT',
+      visitDate: undefined,
+      admissionDate: '2026-10-01',
+      dischargeDate: '2026-10-07',
+      settlementDate: '2026-10-07',
+    };
     expect(rules(inpatient)).toEqual([]);
     expect(rules({ ...inpatient, dischargeDate: '2026-09-30' })).toEqual(['dischargeDate:afterAdmission']);
     expect(rules({ ...inpatient, settlementDate: '2026-10-06' })).toEqual(['settlementDate:afterCare']);

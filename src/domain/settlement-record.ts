@@ -35,8 +35,19 @@ export interface SettlementRecordInput {
 }
 
 export const SETTLEMENT_RECORD_FIELDS = [
-  'externalId', 'unitCode', 'insuredId', 'insuredTownshipCode', 'visitType', 'admissionDate', 'dischargeDate', 'visitDate', 'settlementDate',
-  ...AMOUNT_FIELDS, 'diagnosisCode', 'clinicalPathway', 'referralNo',
+  'externalId',
+  'unitCode',
+  'insuredId',
+  'insuredTownshipCode',
+  'visitType',
+  'admissionDate',
+  'dischargeDate',
+  'visitDate',
+  'settlementDate',
+  ...AMOUNT_FIELDS,
+  'diagnosisCode',
+  'clinicalPathway',
+  'referralNo',
 ] as const;
 
 /** A record that passed every check, in canonical form. */
@@ -84,13 +95,23 @@ export function isValidDate(text: string): boolean {
   return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d && y >= 1990;
 }
 
-const text = (v: unknown): string | null => (v === undefined || v === null ? null : typeof v === 'string' ? v.trim() : typeof v === 'number' || typeof v === 'boolean' ? String(v) : null);
+const text = (v: unknown): string | null =>
+  v === undefined || v === null
+    ? null
+    : typeof v === 'string'
+      ? v.trim()
+      : typeof v === 'number' || typeof v === 'boolean'
+        ? String(v)
+        : null;
 
 /**
  * Every rule of SPEC §4 for one record. Returns the canonical record, or every broken rule
  * with the field it concerns (never just the first).
  */
-export function checkSettlementRecord(input: SettlementRecordInput, ctx: RecordContext): { record: SettlementRecord } | { errors: ErrorDetail[] } {
+export function checkSettlementRecord(
+  input: SettlementRecordInput,
+  ctx: RecordContext,
+): { record: SettlementRecord } | { errors: ErrorDetail[] } {
   const errors: ErrorDetail[] = [];
   const fail = (field: string, rule: string, message: string) => errors.push({ field, rule, message });
   const required = (field: keyof SettlementRecordInput): string | null => {
@@ -113,16 +134,20 @@ export function checkSettlementRecord(input: SettlementRecordInput, ctx: RecordC
   };
 
   const externalId = required('externalId');
-  if (externalId !== null && !EXTERNAL_ID.test(externalId)) fail('externalId', 'format', 'externalId must be 1-64 printable ASCII characters');
+  if (externalId !== null && !EXTERNAL_ID.test(externalId))
+    fail('externalId', 'format', 'externalId must be 1-64 printable ASCII characters');
   const unitCode = required('unitCode');
-  if (unitCode !== null && !ctx.allowedUnits.has(unitCode)) fail('unitCode', 'submitterOrVillage', `unit ${unitCode} is neither the submitter nor one of its village clinics`);
+  if (unitCode !== null && !ctx.allowedUnits.has(unitCode))
+    fail('unitCode', 'submitterOrVillage', `unit ${unitCode} is neither the submitter nor one of its village clinics`);
   const insuredId = required('insuredId');
   if (insuredId !== null && !/^[0-9A-Za-z]{6,32}$/.test(insuredId)) fail('insuredId', 'format', 'insuredId must be 6-32 letters or digits');
   const insuredTownshipCode = optional('insuredTownshipCode');
-  if (insuredTownshipCode !== null && !CODE.test(insuredTownshipCode)) fail('insuredTownshipCode', 'format', 'insuredTownshipCode must be an institution code');
+  if (insuredTownshipCode !== null && !CODE.test(insuredTownshipCode))
+    fail('insuredTownshipCode', 'format', 'insuredTownshipCode must be an institution code');
 
   const visitTypeText = required('visitType');
-  const visitType = visitTypeText !== null && (VISIT_TYPES as readonly string[]).includes(visitTypeText) ? (visitTypeText as VisitType) : null;
+  const visitType =
+    visitTypeText !== null && (VISIT_TYPES as readonly string[]).includes(visitTypeText) ? (visitTypeText as VisitType) : null;
   if (visitTypeText !== null && visitType === null) fail('visitType', 'isIn', `visitType must be one of ${VISIT_TYPES.join(', ')}`);
 
   const admissionDate = date('admissionDate', optional('admissionDate'));
@@ -130,13 +155,18 @@ export function checkSettlementRecord(input: SettlementRecordInput, ctx: RecordC
   const visitDate = date('visitDate', optional('visitDate'));
   const settlementDate = date('settlementDate', required('settlementDate'));
   if (visitType === 'INPATIENT') {
-    if (!optional('admissionDate')) fail('admissionDate', 'requiredForInpatient', 'an inpatient record needs admissionDate and dischargeDate');
-    if (!optional('dischargeDate')) fail('dischargeDate', 'requiredForInpatient', 'an inpatient record needs admissionDate and dischargeDate');
-    if (admissionDate && dischargeDate && dischargeDate < admissionDate) fail('dischargeDate', 'afterAdmission', 'dischargeDate is before admissionDate');
-    if (dischargeDate && settlementDate && settlementDate < dischargeDate) fail('settlementDate', 'afterCare', 'settlementDate is before dischargeDate');
+    if (!optional('admissionDate'))
+      fail('admissionDate', 'requiredForInpatient', 'an inpatient record needs admissionDate and dischargeDate');
+    if (!optional('dischargeDate'))
+      fail('dischargeDate', 'requiredForInpatient', 'an inpatient record needs admissionDate and dischargeDate');
+    if (admissionDate && dischargeDate && dischargeDate < admissionDate)
+      fail('dischargeDate', 'afterAdmission', 'dischargeDate is before admissionDate');
+    if (dischargeDate && settlementDate && settlementDate < dischargeDate)
+      fail('settlementDate', 'afterCare', 'settlementDate is before dischargeDate');
   } else if (visitType !== null) {
     if (!optional('visitDate')) fail('visitDate', 'requiredForVisit', `a ${visitType} record needs visitDate`);
-    if (visitDate && settlementDate && settlementDate < visitDate) fail('settlementDate', 'afterCare', 'settlementDate is before visitDate');
+    if (visitDate && settlementDate && settlementDate < visitDate)
+      fail('settlementDate', 'afterCare', 'settlementDate is before visitDate');
   }
 
   const amounts = {} as Record<AmountField, bigint>;
@@ -154,15 +184,18 @@ export function checkSettlementRecord(input: SettlementRecordInput, ctx: RecordC
   }
   if (AMOUNT_FIELDS.every((f) => amounts[f] !== undefined)) {
     const parts = amounts.fundPaid + amounts.criticalIllnessPaid + amounts.medicalAidPaid + amounts.selfPaid;
-    if (parts !== amounts.totalCost) fail('totalCost', 'paymentsSumToTotal', 'fundPaid + criticalIllnessPaid + medicalAidPaid + selfPaid must equal totalCost');
+    if (parts !== amounts.totalCost)
+      fail('totalCost', 'paymentsSumToTotal', 'fundPaid + criticalIllnessPaid + medicalAidPaid + selfPaid must equal totalCost');
     if (amounts.fundPaid > amounts.coveredCost) fail('fundPaid', 'notAboveCovered', 'fundPaid exceeds coveredCost');
     if (amounts.coveredCost > amounts.totalCost) fail('coveredCost', 'notAboveTotal', 'coveredCost exceeds totalCost');
   }
 
   const diagnosisCode = optional('diagnosisCode');
-  if (diagnosisCode !== null && !ICD10.test(diagnosisCode)) fail('diagnosisCode', 'icd10', `diagnosisCode "${diagnosisCode}" is not an ICD-10 code such as J18.9`);
+  if (diagnosisCode !== null && !ICD10.test(diagnosisCode))
+    fail('diagnosisCode', 'icd10', `diagnosisCode "${diagnosisCode}" is not an ICD-10 code such as J18.9`);
   const pathway = optional('clinicalPathway');
-  if (pathway !== null && !['true', 'false', '1', '0'].includes(pathway)) fail('clinicalPathway', 'boolean', 'clinicalPathway must be true or false');
+  if (pathway !== null && !['true', 'false', '1', '0'].includes(pathway))
+    fail('clinicalPathway', 'boolean', 'clinicalPathway must be true or false');
   const referralNo = optional('referralNo');
   if (referralNo !== null && referralNo.length > 64) fail('referralNo', 'maxLength', 'referralNo is at most 64 characters');
 

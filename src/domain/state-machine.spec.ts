@@ -30,7 +30,12 @@ describe('defineStateMachine', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(DomainError);
-    expect(error).toMatchObject({ code: 'ILLEGAL_TRANSITION', kind: 'conflict', message: 'signal in state RED cannot slow; allowed: go', details: [{ field: 'state', rule: 'transition', message: 'RED → slow is not allowed' }] });
+    expect(error).toMatchObject({
+      code: 'ILLEGAL_TRANSITION',
+      kind: 'conflict',
+      message: 'signal in state RED cannot slow; allowed: go',
+      details: [{ field: 'state', rule: 'transition', message: 'RED → slow is not allowed' }],
+    });
   });
 
   it('says so when a state is final', () => {
@@ -39,7 +44,14 @@ describe('defineStateMachine', () => {
   });
 
   it('refuses a table that lists a state and action twice, and cannot be changed afterwards', () => {
-    expect(() => defineStateMachine({ transitions: [{ from: 'A', action: 'x', to: 'B' }, { from: 'A', action: 'x', to: 'C' }] })).toThrow('lists A --x--> twice');
+    expect(() =>
+      defineStateMachine({
+        transitions: [
+          { from: 'A', action: 'x', to: 'B' },
+          { from: 'A', action: 'x', to: 'C' },
+        ],
+      }),
+    ).toThrow('lists A --x--> twice');
     const table = [{ from: 'A' as const, action: 'x' as const, to: 'B' as const }];
     const m = defineStateMachine({ transitions: table });
     table[0].to = 'A' as never;

@@ -21,7 +21,10 @@ export interface StateMachine<S extends string, A extends string> {
  * Builds a state machine from its transition table. A table that lists the same state and
  * action twice is a programming error and fails at start-up, not at the first request.
  */
-export function defineStateMachine<S extends string, A extends string>(definition: { name?: string; transitions: readonly Transition<S, A>[] }): StateMachine<S, A> {
+export function defineStateMachine<S extends string, A extends string>(definition: {
+  name?: string;
+  transitions: readonly Transition<S, A>[];
+}): StateMachine<S, A> {
   const name = definition.name ?? 'document';
   const transitions = Object.freeze(definition.transitions.map((t) => Object.freeze({ ...t })));
   const next = new Map<string, S>();
@@ -40,9 +43,12 @@ export function defineStateMachine<S extends string, A extends string>(definitio
       const to = next.get(`${state}\u0000${action}`);
       if (to === undefined) {
         const allowed = allowedActions(state);
-        throw new DomainError('ILLEGAL_TRANSITION', 'conflict', `${name} in state ${state} cannot ${action}${allowed.length ? `; allowed: ${allowed.join(', ')}` : '; no action is allowed'}`, [
-          { field: 'state', rule: 'transition', message: `${state} → ${action} is not allowed` },
-        ]);
+        throw new DomainError(
+          'ILLEGAL_TRANSITION',
+          'conflict',
+          `${name} in state ${state} cannot ${action}${allowed.length ? `; allowed: ${allowed.join(', ')}` : '; no action is allowed'}`,
+          [{ field: 'state', rule: 'transition', message: `${state} → ${action} is not allowed` }],
+        );
       }
       return to;
     },

@@ -34,14 +34,41 @@ describe('default calendar data', () => {
 
   // The State Council notice for 2026 (国办发明电〔2025〕7号).
   it('holds the official 2026 schedule', () => {
-    expect(cal.schedules['2026'].makeUpWorkingDays).toEqual(['2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10']);
+    expect(cal.schedules['2026'].makeUpWorkingDays).toEqual([
+      '2026-01-04',
+      '2026-02-14',
+      '2026-02-28',
+      '2026-05-09',
+      '2026-09-20',
+      '2026-10-10',
+    ]);
     const off = cal.schedules['2026'].holidays;
-    for (const d of ['2026-01-01', '2026-02-15', '2026-02-23', '2026-04-06', '2026-05-05', '2026-06-19', '2026-09-25', '2026-10-01', '2026-10-07']) expect(off).toContain(d);
+    for (const d of [
+      '2026-01-01',
+      '2026-02-15',
+      '2026-02-23',
+      '2026-04-06',
+      '2026-05-05',
+      '2026-06-19',
+      '2026-09-25',
+      '2026-10-01',
+      '2026-10-07',
+    ])
+      expect(off).toContain(d);
     expect(off).toHaveLength(33);
   });
 
   it('holds the official 2024 and 2025 make-up days', () => {
-    expect(cal.schedules['2024'].makeUpWorkingDays).toEqual(['2024-02-04', '2024-02-18', '2024-04-07', '2024-04-28', '2024-05-11', '2024-09-14', '2024-09-29', '2024-10-12']);
+    expect(cal.schedules['2024'].makeUpWorkingDays).toEqual([
+      '2024-02-04',
+      '2024-02-18',
+      '2024-04-07',
+      '2024-04-28',
+      '2024-05-11',
+      '2024-09-14',
+      '2024-09-29',
+      '2024-10-12',
+    ]);
     expect(cal.schedules['2025'].makeUpWorkingDays).toEqual(['2025-01-26', '2025-02-08', '2025-04-27', '2025-09-28', '2025-10-11']);
   });
 
@@ -51,8 +78,14 @@ describe('default calendar data', () => {
     expect(cal.schedules['2018'].makeUpWorkingDays).not.toContain('2018-12-29');
     expect(isWorkingDay('2018-12-29', cal)).toBe(true);
     expect(isWorkingDay('2018-12-31', cal)).toBe(false);
-    const s = schedulesFromChineseDays({ holidays: { '2030-12-31': "New Year's Day,元旦,1", '2031-01-01': "New Year's Day,元旦,1", '2030-12-30': 'Other,其他,1' }, workdays: {} });
-    expect(s).toEqual({ '2030': { holidays: ['2030-12-30'], makeUpWorkingDays: [] }, '2031': { holidays: ['2030-12-31', '2031-01-01'], makeUpWorkingDays: [] } });
+    const s = schedulesFromChineseDays({
+      holidays: { '2030-12-31': "New Year's Day,元旦,1", '2031-01-01': "New Year's Day,元旦,1", '2030-12-30': 'Other,其他,1' },
+      workdays: {},
+    });
+    expect(s).toEqual({
+      '2030': { holidays: ['2030-12-30'], makeUpWorkingDays: [] },
+      '2031': { holidays: ['2030-12-31', '2031-01-01'], makeUpWorkingDays: [] },
+    });
   });
 });
 
@@ -74,11 +107,15 @@ describe('isWorkingDay', () => {
   it('finds the next working day on or after a date', () => {
     expect(nextWorkingDay('2026-10-05', cal)).toEqual({ deadline: '2026-10-08', calendarConfirmed: true });
     expect(nextWorkingDay('2026-10-09', cal)).toEqual({ deadline: '2026-10-09', calendarConfirmed: true });
-    expect(nextWorkingDay('2027-10-02', withYearSchedule(empty, 2026, cal.schedules['2026']))).toEqual({ deadline: '2027-10-04', calendarConfirmed: false });
+    expect(nextWorkingDay('2027-10-02', withYearSchedule(empty, 2026, cal.schedules['2026']))).toEqual({
+      deadline: '2027-10-04',
+      calendarConfirmed: false,
+    });
   });
 
   it('refuses impossible dates, naming the field', () => {
-    for (const bad of ['2026-02-29', '2026-13-01', '2026-1-05', '20261005', '', '1899-12-31']) expect(refusal(() => isWorkingDay(bad, cal))).toMatchObject({ code: 'DATE_INVALID', details: [{ field: 'date' }] });
+    for (const bad of ['2026-02-29', '2026-13-01', '2026-1-05', '20261005', '', '1899-12-31'])
+      expect(refusal(() => isWorkingDay(bad, cal))).toMatchObject({ code: 'DATE_INVALID', details: [{ field: 'date' }] });
     expect(isWorkingDay('2024-02-29', cal)).toBe(true);
   });
 
@@ -159,12 +196,16 @@ describe('addWorkingDays and passDownDeadline (SPEC §4 step 6)', () => {
 
   it('is confirmed exactly when every day counted over is covered by a schedule', () => {
     fc.assert(
-      fc.property(fc.integer({ min: dayNumber('2026-10-01'), max: dayNumber('2027-02-28') }).map(toIsoDate), fc.integer({ min: 1, max: 25 }), (from, n) => {
-        const r = addWorkingDays(from, n, cal);
-        let all = true;
-        for (let d = dayNumber(from) + 1; d <= dayNumber(r.deadline); d++) all &&= isCalendarConfirmed(toIsoDate(d), cal);
-        return r.calendarConfirmed === all;
-      }),
+      fc.property(
+        fc.integer({ min: dayNumber('2026-10-01'), max: dayNumber('2027-02-28') }).map(toIsoDate),
+        fc.integer({ min: 1, max: 25 }),
+        (from, n) => {
+          const r = addWorkingDays(from, n, cal);
+          let all = true;
+          for (let d = dayNumber(from) + 1; d <= dayNumber(r.deadline); d++) all &&= isCalendarConfirmed(toIsoDate(d), cal);
+          return r.calendarConfirmed === all;
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -201,12 +242,19 @@ describe('monthly deadlines (SPEC §4)', () => {
       declaration: { deadline: '2026-10-08', calendarConfirmed: true },
       bureauPayment: { deadline: '2026-11-04', calendarConfirmed: true },
     });
-    expect(monthlyCycleDeadlines('2026-11', cal, { memberCutoffDay: 3, declarationDay: 5, bureauPaymentWorkingDays: 20 }).bureauPayment.calendarConfirmed).toBe(confirmedYears(cal).includes(2027));
+    expect(
+      monthlyCycleDeadlines('2026-11', cal, { memberCutoffDay: 3, declarationDay: 5, bureauPaymentWorkingDays: 20 }).bureauPayment
+        .calendarConfirmed,
+    ).toBe(confirmedYears(cal).includes(2027));
   });
 
   it('refuses bad periods and days', () => {
-    for (const p of ['2026-13', '2026-9', '2026/09', '2026-00']) expect(refusal(() => memberCutoffDate(p))).toMatchObject({ code: 'PERIOD_INVALID', details: [{ field: 'period' }] });
-    expect(refusal(() => declarationDeadline('2026-09', cal, 31))).toMatchObject({ code: 'DAY_OF_MONTH_INVALID', details: [{ field: 'declarationDay' }] });
+    for (const p of ['2026-13', '2026-9', '2026/09', '2026-00'])
+      expect(refusal(() => memberCutoffDate(p))).toMatchObject({ code: 'PERIOD_INVALID', details: [{ field: 'period' }] });
+    expect(refusal(() => declarationDeadline('2026-09', cal, 31))).toMatchObject({
+      code: 'DAY_OF_MONTH_INVALID',
+      details: [{ field: 'declarationDay' }],
+    });
     expect(refusal(() => memberCutoffDate('2026-09', 0)).details[0].field).toBe('memberCutoffDay');
   });
 
@@ -220,7 +268,8 @@ describe('monthly deadlines (SPEC §4)', () => {
           const { deadline } = declarationDeadline(period, cal, day);
           let skippedOnlyDaysOff = true;
           for (let d = nominal; d < dayNumber(deadline); d++) skippedOnlyDaysOff &&= !isWorkingDay(toIsoDate(d), cal);
-          if (!isWorkingDay(deadline, cal) || dayNumber(deadline) < nominal || !skippedOnlyDaysOff) throw new Error(`${period} day ${day}: ${deadline}`);
+          if (!isWorkingDay(deadline, cal) || dayNumber(deadline) < nominal || !skippedOnlyDaysOff)
+            throw new Error(`${period} day ${day}: ${deadline}`);
           longest = Math.max(longest, dayNumber(deadline) - nominal);
         }
       }
@@ -247,7 +296,10 @@ describe('loading a year (withYearSchedule)', () => {
   });
 
   it('corrects a loaded year by replacing it', () => {
-    const corrected = withYearSchedule(cal, 2026, { ...cal.schedules['2026'], makeUpWorkingDays: cal.schedules['2026'].makeUpWorkingDays.filter((d) => d !== '2026-10-10') });
+    const corrected = withYearSchedule(cal, 2026, {
+      ...cal.schedules['2026'],
+      makeUpWorkingDays: cal.schedules['2026'].makeUpWorkingDays.filter((d) => d !== '2026-10-10'),
+    });
     expect(passDownDeadline('2026-09-30', corrected).deadline).toBe('2026-10-14');
     expect(passDownDeadline('2026-09-30', cal).deadline).toBe('2026-10-13');
   });
@@ -259,13 +311,27 @@ describe('loading a year (withYearSchedule)', () => {
   });
 
   it('refuses a schedule with bad dates, dates outside its notice, weekday make-up days or contradictions', () => {
-    const e = refusal(() => withYearSchedule(empty, 2027, { holidays: ['2027-02-30', '2028-01-01', '2026-12-24', '2026-12-31'], makeUpWorkingDays: ['2027-09-27', '2027-10-02'] }));
+    const e = refusal(() =>
+      withYearSchedule(empty, 2027, {
+        holidays: ['2027-02-30', '2028-01-01', '2026-12-24', '2026-12-31'],
+        makeUpWorkingDays: ['2027-09-27', '2027-10-02'],
+      }),
+    );
     expect(e.code).toBe('CALENDAR_SCHEDULE_INVALID');
-    expect(e.details.map((d) => `${d.field}:${d.rule}`)).toEqual(['holidays.0:isoDate', 'holidays.1:inNoticeYear', 'holidays.2:inNoticeYear', 'makeUpWorkingDays.0:weekend']);
-    expect(refusal(() => withYearSchedule(empty, 2027, { holidays: ['2027-10-02'], makeUpWorkingDays: ['2027-10-02'] })).details[0].rule).toBe('notAlsoHoliday');
+    expect(e.details.map((d) => `${d.field}:${d.rule}`)).toEqual([
+      'holidays.0:isoDate',
+      'holidays.1:inNoticeYear',
+      'holidays.2:inNoticeYear',
+      'makeUpWorkingDays.0:weekend',
+    ]);
+    expect(
+      refusal(() => withYearSchedule(empty, 2027, { holidays: ['2027-10-02'], makeUpWorkingDays: ['2027-10-02'] })).details[0].rule,
+    ).toBe('notAlsoHoliday');
     expect(refusal(() => withYearSchedule(empty, 2027.5, schedule2027)).details[0].field).toBe('year');
     const withDecember = withYearSchedule(empty, 2026, { holidays: ['2026-12-26'], makeUpWorkingDays: [] });
-    expect(refusal(() => withYearSchedule(withDecember, 2027, { holidays: [], makeUpWorkingDays: ['2026-12-26'] })).code).toBe('CALENDAR_SCHEDULE_CONFLICT');
+    expect(refusal(() => withYearSchedule(withDecember, 2027, { holidays: [], makeUpWorkingDays: ['2026-12-26'] })).code).toBe(
+      'CALENDAR_SCHEDULE_CONFLICT',
+    );
   });
 });
 

@@ -46,7 +46,9 @@ export function dayNumber(date: IsoDate, field = 'date'): number {
   const m = typeof date === 'string' ? ISO_DATE.exec(date) : null;
   const ms = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
   if (!m || Number(m[1]) < 1900 || toIsoDate(ms / DAY_MS) !== date) {
-    throw new DomainError('DATE_INVALID', 'unprocessable', `${field}: "${date}" is not a calendar date written YYYY-MM-DD`, [{ field, rule: 'isoDate', message: String(date) }]);
+    throw new DomainError('DATE_INVALID', 'unprocessable', `${field}: "${date}" is not a calendar date written YYYY-MM-DD`, [
+      { field, rule: 'isoDate', message: String(date) },
+    ]);
   }
   return ms / DAY_MS;
 }
@@ -75,14 +77,21 @@ export function withYearSchedule(calendar: WorkingDayCalendar, year: number, sch
   const schedules = { ...calendar.schedules, [String(year)]: checked };
   const conflicts = conflictingDays(schedules);
   if (conflicts.length) {
-    throw new DomainError('CALENDAR_SCHEDULE_CONFLICT', 'unprocessable', `the ${year} schedule contradicts a neighbouring year on ${conflicts.join(', ')}`, conflicts.map((d) => ({ field: 'schedule', rule: 'agreesWithNeighbours', message: d })));
+    throw new DomainError(
+      'CALENDAR_SCHEDULE_CONFLICT',
+      'unprocessable',
+      `the ${year} schedule contradicts a neighbouring year on ${conflicts.join(', ')}`,
+      conflicts.map((d) => ({ field: 'schedule', rule: 'agreesWithNeighbours', message: d })),
+    );
   }
   return Object.freeze({ schedules: Object.freeze(schedules) });
 }
 
 function checkYearSchedule(year: number, schedule: YearSchedule): YearSchedule {
   if (!Number.isInteger(year) || year < 1900 || year > 9998) {
-    throw new DomainError('CALENDAR_SCHEDULE_INVALID', 'unprocessable', `${year} is not a year`, [{ field: 'year', rule: 'year', message: String(year) }]);
+    throw new DomainError('CALENDAR_SCHEDULE_INVALID', 'unprocessable', `${year} is not a year`, [
+      { field: 'year', rule: 'year', message: String(year) },
+    ]);
   }
   const errors: ErrorDetail[] = [];
   const first = dayNumber(`${year - 1}-12-${NEXT_NOTICE_REACHES_BACK_TO_DECEMBER}`);
@@ -101,15 +110,29 @@ function checkYearSchedule(year: number, schedule: YearSchedule): YearSchedule {
         if (e instanceof DomainError) errors.push(...e.details);
         return false;
       }
-      if (day < first || day > last) errors.push({ field, rule: 'inNoticeYear', message: `${date} is outside the ${year} notice (late December ${year - 1} to the end of ${year})` });
-      else if (name === 'makeUpWorkingDays' && weekday(day) !== 0 && weekday(day) !== 6) errors.push({ field, rule: 'weekend', message: `${date} is a weekday: only a Saturday or Sunday can be a make-up working day` });
+      if (day < first || day > last)
+        errors.push({
+          field,
+          rule: 'inNoticeYear',
+          message: `${date} is outside the ${year} notice (late December ${year - 1} to the end of ${year})`,
+        });
+      else if (name === 'makeUpWorkingDays' && weekday(day) !== 0 && weekday(day) !== 6)
+        errors.push({ field, rule: 'weekend', message: `${date} is a weekday: only a Saturday or Sunday can be a make-up working day` });
       return true;
     });
   };
   const holidays = [...new Set(read(schedule.holidays, 'holidays'))].sort();
   const makeUpWorkingDays = [...new Set(read(schedule.makeUpWorkingDays, 'makeUpWorkingDays'))].sort();
-  for (const d of makeUpWorkingDays) if (holidays.includes(d)) errors.push({ field: 'makeUpWorkingDays', rule: 'notAlsoHoliday', message: `${d} is listed both as a holiday and as a working day` });
-  if (errors.length) throw new DomainError('CALENDAR_SCHEDULE_INVALID', 'unprocessable', `the ${year} schedule is not valid: ${errors.map((e) => e.message).join('; ')}`, errors);
+  for (const d of makeUpWorkingDays)
+    if (holidays.includes(d))
+      errors.push({ field: 'makeUpWorkingDays', rule: 'notAlsoHoliday', message: `${d} is listed both as a holiday and as a working day` });
+  if (errors.length)
+    throw new DomainError(
+      'CALENDAR_SCHEDULE_INVALID',
+      'unprocessable',
+      `the ${year} schedule is not valid: ${errors.map((e) => e.message).join('; ')}`,
+      errors,
+    );
   return Object.freeze({ holidays: Object.freeze(holidays), makeUpWorkingDays: Object.freeze(makeUpWorkingDays) });
 }
 
@@ -171,10 +194,12 @@ export function isCalendarConfirmed(date: IsoDate, calendar: WorkingDayCalendar)
 export function addWorkingDays(from: IsoDate, n: number, calendar: WorkingDayCalendar, field = 'from'): Deadline {
   let day = dayNumber(from, field);
   if (!Number.isInteger(n) || n < 0 || n > MAX_WORKING_DAYS) {
-    throw new DomainError('WORKING_DAYS_INVALID', 'unprocessable', `${n} is not a number of working days from 0 to ${MAX_WORKING_DAYS}`, [{ field: 'workingDays', rule: 'workingDays', message: String(n) }]);
+    throw new DomainError('WORKING_DAYS_INVALID', 'unprocessable', `${n} is not a number of working days from 0 to ${MAX_WORKING_DAYS}`, [
+      { field: 'workingDays', rule: 'workingDays', message: String(n) },
+    ]);
   }
   let calendarConfirmed = true;
-  for (let counted = 0; counted < n; ) {
+  for (let counted = 0; counted < n;) {
     day++;
     calendarConfirmed &&= confirmedOn(day, calendar);
     if (workingOn(day, calendar)) counted++;
@@ -197,7 +222,9 @@ export function nextWorkingDay(date: IsoDate, calendar: WorkingDayCalendar, fiel
 function nextMonthStart(period: string): number {
   const m = typeof period === 'string' ? PERIOD.exec(period) : null;
   if (!m || Number(m[1]) < 1900) {
-    throw new DomainError('PERIOD_INVALID', 'unprocessable', `"${period}" is not a claim period written YYYY-MM`, [{ field: 'period', rule: 'period', message: String(period) }]);
+    throw new DomainError('PERIOD_INVALID', 'unprocessable', `"${period}" is not a claim period written YYYY-MM`, [
+      { field: 'period', rule: 'period', message: String(period) },
+    ]);
   }
   return Date.UTC(Number(m[1]), Number(m[2]), 1) / DAY_MS; // month index m[2] is already the next month
 }
@@ -206,7 +233,9 @@ function dayOfNextMonth(period: string, dayOfMonth: number, field: string): numb
   const start = nextMonthStart(period);
   // 1–28 exists in every month, as the parameter set also requires.
   if (!Number.isInteger(dayOfMonth) || dayOfMonth < 1 || dayOfMonth > 28) {
-    throw new DomainError('DAY_OF_MONTH_INVALID', 'unprocessable', `${field} must be a day from 1 to 28, not ${dayOfMonth}`, [{ field, rule: 'dayOfMonth', message: String(dayOfMonth) }]);
+    throw new DomainError('DAY_OF_MONTH_INVALID', 'unprocessable', `${field} must be a day from 1 to 28, not ${dayOfMonth}`, [
+      { field, rule: 'dayOfMonth', message: String(dayOfMonth) },
+    ]);
   }
   return start + dayOfMonth - 1;
 }
@@ -220,7 +249,12 @@ export function memberCutoffDate(period: string, day = 3): IsoDate {
  * The lead unit declares a period by this day of the next month (每月5日前), moved to the next
  * working day when it is not one (民法典 art. 203) unless the county turned that off.
  */
-export function declarationDeadline(period: string, calendar: WorkingDayCalendar, dayOfMonth = 5, roll: 'nextWorkingDay' | 'none' = 'nextWorkingDay'): Deadline {
+export function declarationDeadline(
+  period: string,
+  calendar: WorkingDayCalendar,
+  dayOfMonth = 5,
+  roll: 'nextWorkingDay' | 'none' = 'nextWorkingDay',
+): Deadline {
   const nominal = toIsoDate(dayOfNextMonth(period, dayOfMonth, 'declarationDay'));
   return roll === 'none' ? { deadline: nominal, calendarConfirmed: true } : nextWorkingDay(nominal, calendar);
 }

@@ -4,7 +4,14 @@ import { splitInCodeOrder } from './largest-remainder';
 import { AccountTotals, applyTransfers, balanceIn, communityPackageAccount, CYCLE_ACCOUNTS, YEAR_END_ACCOUNTS } from './ledger';
 import { Dec, Money } from './money';
 import { refusal } from './refusal.spec-helper';
-import { communityYearEndTransfers, depositReleaseRate, settleCommunityYear, settlePrivateYear, unitFunding, UnitYear } from './year-end-settlement';
+import {
+  communityYearEndTransfers,
+  depositReleaseRate,
+  settleCommunityYear,
+  settlePrivateYear,
+  unitFunding,
+  UnitYear,
+} from './year-end-settlement';
 
 const unit = (code: string, approved: string, primary: boolean, paid = '0', deposit = '0'): UnitYear => ({
   code,
@@ -20,7 +27,13 @@ const example = {
   communityCode: 'WS',
   communityPackage: Money.of('10000000.00'),
   outOfCountyExpenditure: Money.of('1200000.00'),
-  members: [unit('WS-01-LEAD', '5200000.00', false), unit('WS-02-TCM', '1800000.00', false), unit('WS-03-TC-A', '1500000.00', true), unit('WS-04-TC-B', '1000000.00', true), unit('WS-05-VC-A1', '300000.00', true)],
+  members: [
+    unit('WS-01-LEAD', '5200000.00', false),
+    unit('WS-02-TCM', '1800000.00', false),
+    unit('WS-03-TC-A', '1500000.00', true),
+    unit('WS-04-TC-B', '1000000.00', true),
+    unit('WS-05-VC-A1', '300000.00', true),
+  ],
   ...settle,
 };
 
@@ -67,30 +80,66 @@ describe('settleCommunityYear (SPEC §7)', () => {
   it('can move primary units’ overspend shares to the others to meet the floor (the option), or report the violation', () => {
     // With a 26% floor the example's primary funds fall 85 714.28 short.
     const violation = settleCommunityYear({ ...example, primaryFloorRate: '0.26' });
-    expect([violation.floor.met, violation.floor.shortfall.toString(), violation.floorReapportioned.toString()]).toEqual([false, '85714.28', '0.00']);
+    expect([violation.floor.met, violation.floor.shortfall.toString(), violation.floorReapportioned.toString()]).toEqual([
+      false,
+      '85714.28',
+      '0.00',
+    ]);
     const moved = settleCommunityYear({ ...example, primaryFloorRate: '0.26', reapportionFloorShortfall: true });
-    expect([moved.floor.met, moved.primaryAfterShares.toString(), moved.floorReapportioned.toString()]).toEqual([true, '2600000.00', '85714.28']);
+    expect([moved.floor.met, moved.primaryAfterShares.toString(), moved.floorReapportioned.toString()]).toEqual([
+      true,
+      '2600000.00',
+      '85714.28',
+    ]);
     expect(Money.sum(moved.statements.map((s) => s.overspendShare)).toString()).toBe('1000000.00');
     // Moved from the primary units in proportion to their shares, to the others by consumption (5.2 : 1.8).
-    expect(moved.statements.map((s) => s.overspendShare.toString())).toEqual(['594285.72', '205714.28', '107142.86', '71428.57', '21428.57']);
+    expect(moved.statements.map((s) => s.overspendShare.toString())).toEqual([
+      '594285.72',
+      '205714.28',
+      '107142.86',
+      '71428.57',
+      '21428.57',
+    ]);
   });
 
   it('releases the deposit by score, split by what each unit had withheld', () => {
-    const r = settleCommunityYear({ ...example, depositReleaseRate: depositReleaseRate('85'), members: example.members.map((m, i) => ({ ...m, depositWithheld: Money.of(['100.00', '50.00', '0', '25.01', '0'][i]) })) });
+    const r = settleCommunityYear({
+      ...example,
+      depositReleaseRate: depositReleaseRate('85'),
+      members: example.members.map((m, i) => ({ ...m, depositWithheld: Money.of(['100.00', '50.00', '0', '25.01', '0'][i]) })),
+    });
     expect(r.depositWithheld.toString()).toBe('175.01');
     expect(r.depositReleased.toString()).toBe('148.76');
     expect(r.statements.map((s) => s.depositRelease.toString())).toEqual(['85.00', '42.50', '0.00', '21.26', '0.00']);
   });
 
   it('refuses a negative deposit or payment', () => {
-    expect(refusal(() => settleCommunityYear({ ...example, members: [unit('X', '1.00', false, '-1')] })).details[0].field).toBe('members.0.paidSoFar');
+    expect(refusal(() => settleCommunityYear({ ...example, members: [unit('X', '1.00', false, '-1')] })).details[0].field).toBe(
+      'members.0.paidSoFar',
+    );
   });
 });
 
 describe('unitFunding', () => {
   it('splits each declaration’s deposit and funded cash over its units by approved amount', () => {
-    const d = { id: 1, approved: Money.of('300.00'), deposit: Money.of('10.00'), funded: Money.of('200.00'), units: [{ code: 'A', approved: Money.of('200.00') }, { code: 'B', approved: Money.of('100.00') }] };
-    const second = { ...d, id: 2, approved: Money.of('100.00'), deposit: Money.ZERO, funded: Money.of('100.00'), units: [{ code: 'B', approved: Money.of('100.00') }] };
+    const d = {
+      id: 1,
+      approved: Money.of('300.00'),
+      deposit: Money.of('10.00'),
+      funded: Money.of('200.00'),
+      units: [
+        { code: 'A', approved: Money.of('200.00') },
+        { code: 'B', approved: Money.of('100.00') },
+      ],
+    };
+    const second = {
+      ...d,
+      id: 2,
+      approved: Money.of('100.00'),
+      deposit: Money.ZERO,
+      funded: Money.of('100.00'),
+      units: [{ code: 'B', approved: Money.of('100.00') }],
+    };
     const f = unitFunding([d, second]);
     expect([...f].map(([code, u]) => [code, u.approved.toString(), u.deposit.toString(), u.paid.toString()])).toEqual([
       ['A', '200.00', '6.67', '126.67'],
@@ -107,19 +156,47 @@ describe('unitFunding', () => {
     ];
     const f = unitFunding([{ id: 1, approved: Money.of('3.00'), deposit: Money.ZERO, funded: Money.of('0.01'), units }]);
     expect([...f].map(([code, u]) => `${code}=${u.paid}`)).toEqual(['L=0.00', 'T=0.01', 'V=0.00']);
-    const member = splitPassDown(Money.of('0.01'), [{ code: 'L', approved: Money.of('1.00') }, { code: 'T', approved: Money.of('2.00') }]);
+    const member = splitPassDown(Money.of('0.01'), [
+      { code: 'L', approved: Money.of('1.00') },
+      { code: 'T', approved: Money.of('2.00') },
+    ]);
     const township = splitPassDown(member.find((m) => m.code === 'T')!.amount, units.slice(1));
-    expect([...member.filter((m) => m.code === 'L'), ...township].map((p) => `${p.code}=${p.amount}`)).toEqual(['L=0.00', 'T=0.01', 'V=0.00']);
+    expect([...member.filter((m) => m.code === 'L'), ...township].map((p) => `${p.code}=${p.amount}`)).toEqual([
+      'L=0.00',
+      'T=0.01',
+      'V=0.00',
+    ]);
   });
   it('refuses records that do not add up to the declaration', () => {
-    expect(refusal(() => unitFunding([{ id: 7, approved: Money.of('1.00'), deposit: Money.ZERO, funded: Money.ZERO, units: [{ code: 'A', approved: Money.of('2.00') }] }])).code).toBe('YEAR_END_LEDGER_MISMATCH');
+    expect(
+      refusal(() =>
+        unitFunding([
+          {
+            id: 7,
+            approved: Money.of('1.00'),
+            deposit: Money.ZERO,
+            funded: Money.ZERO,
+            units: [{ code: 'A', approved: Money.of('2.00') }],
+          },
+        ]),
+      ).code,
+    ).toBe('YEAR_END_LEDGER_MISMATCH');
   });
 });
 
 describe('communityYearEndTransfers', () => {
   it('refuses to post when the ledger deposit disagrees with the statements', () => {
     const r = settleCommunityYear(example);
-    expect(refusal(() => communityYearEndTransfers('ye', r, { package: Money.ZERO, leadAdvance: Money.ZERO, qualityDeposit: Money.of('1.00'), outOfCountyUnfunded: Money.ZERO })).code).toBe('YEAR_END_LEDGER_MISMATCH');
+    expect(
+      refusal(() =>
+        communityYearEndTransfers('ye', r, {
+          package: Money.ZERO,
+          leadAdvance: Money.ZERO,
+          qualityDeposit: Money.of('1.00'),
+          outOfCountyUnfunded: Money.ZERO,
+        }),
+      ).code,
+    ).toBe('YEAR_END_LEDGER_MISMATCH');
   });
 });
 
@@ -147,7 +224,11 @@ describe('year-end properties', () => {
     fc.assert(
       fc.property(communityYear, (y) => {
         const M = Money.fromCents(BigInt(y.m));
-        const members = y.consumption.map(([c, primary], i) => ({ code: `U${String(i).padStart(2, '0')}`, primary, approvedConsumption: Money.fromCents(BigInt(c)) }));
+        const members = y.consumption.map(([c, primary], i) => ({
+          code: `U${String(i).padStart(2, '0')}`,
+          primary,
+          approvedConsumption: Money.fromCents(BigInt(c)),
+        }));
         const eOut = Money.fromCents(BigInt(y.outOfCounty));
         const outFunded = eOut.lt(M) ? eOut : M;
         const room = M.minus(outFunded);
@@ -155,7 +236,10 @@ describe('year-end properties', () => {
         const fundable = consumed.lt(room) ? consumed : room;
         const funded = Money.roundHalfUp(fundable.times(y.fundedShare).dividedBy(100));
         const deposit = Money.roundHalfUp(funded.times(y.depositPercent).dividedBy(100));
-        const split = (total: Money) => (total.isPositive() ? splitInCodeOrder(total, members, (m) => m.approvedConsumption.toDecimal()).map((s) => s.amount) : members.map(() => Money.ZERO));
+        const split = (total: Money) =>
+          total.isPositive()
+            ? splitInCodeOrder(total, members, (m) => m.approvedConsumption.toDecimal()).map((s) => s.amount)
+            : members.map(() => Money.ZERO);
         const deposits = split(deposit);
         const cash = split(funded.minus(deposit));
         const unspent = room.minus(funded);
@@ -182,7 +266,8 @@ describe('year-end properties', () => {
           expect(exact.minus(s.overspendShare.toDecimal()).abs().lte(new Dec('0.01'))).toBe(true);
         });
         // The option never makes the floor worse, and moves no more than the shortfall.
-        if (!r.floorReapportioned.isZero()) expect(r.floorReapportioned.lte(settleCommunityYear({ ...inputs, reapportionFloorShortfall: false }).floor.shortfall)).toBe(true);
+        if (!r.floorReapportioned.isZero())
+          expect(r.floorReapportioned.lte(settleCommunityYear({ ...inputs, reapportionFloorShortfall: false }).floor.shortfall)).toBe(true);
         expect(Money.sum(r.statements.map((s) => s.surplusShare.plus(s.floorTopUp))).eq(r.surplus)).toBe(true);
 
         // The ledger as the cycle left it; posting must leave clearing at zero.
@@ -191,7 +276,12 @@ describe('year-end properties', () => {
           [CYCLE_ACCOUNTS.leadAdvance('C'), { debits: Money.ZERO, credits: advance }],
           [CYCLE_ACCOUNTS.qualityDeposit('C'), { debits: Money.ZERO, credits: deposit }],
         ]);
-        const transfers = communityYearEndTransfers('ye', r, { package: unspent.minus(advance), leadAdvance: advance, qualityDeposit: deposit, outOfCountyUnfunded: eOut.minus(outFunded) });
+        const transfers = communityYearEndTransfers('ye', r, {
+          package: unspent.minus(advance),
+          leadAdvance: advance,
+          qualityDeposit: deposit,
+          outOfCountyUnfunded: eOut.minus(outFunded),
+        });
         const after = applyTransfers(start, transfers);
         expect(balanceOf(after, YEAR_END_ACCOUNTS.clearing('C')).isZero()).toBe(true);
         expect(balanceOf(after, communityPackageAccount('C')).isZero()).toBe(true);
@@ -210,14 +300,41 @@ describe('year-end properties', () => {
 describe('settlePrivateYear (SPEC §7, private institutions)', () => {
   const rates = { surplusRewardRate: '0.5', overspendShareRate: '0.5', overspendLimitRate: '0.10' };
   it('pays actual plus half the unspent budget when within budget', () => {
-    const s = settlePrivateYear({ code: 'P', annualBudget: Money.of('1200.00'), approvedConsumption: Money.of('1000.00'), funded: Money.of('1000.00'), depositWithheld: Money.of('50.00'), ...rates });
-    expect([s.surplusShare.toString(), s.overspendShare.toString(), s.depositRelease.toString(), s.paidSoFar.toString(), s.balanceDue.toString()]).toEqual(['100.00', '0.00', '50.00', '950.00', '150.00']);
+    const s = settlePrivateYear({
+      code: 'P',
+      annualBudget: Money.of('1200.00'),
+      approvedConsumption: Money.of('1000.00'),
+      funded: Money.of('1000.00'),
+      depositWithheld: Money.of('50.00'),
+      ...rates,
+    });
+    expect([
+      s.surplusShare.toString(),
+      s.overspendShare.toString(),
+      s.depositRelease.toString(),
+      s.paidSoFar.toString(),
+      s.balanceDue.toString(),
+    ]).toEqual(['100.00', '0.00', '50.00', '950.00', '150.00']);
   });
   it('shares half the overspend within 10% of the budget, nothing beyond', () => {
     // Budget 1 000, actual 1 300: overspend 300, shareable 100, bureau pays 50; the institution bears 250.
-    const s = settlePrivateYear({ code: 'P', annualBudget: Money.of('1000.00'), approvedConsumption: Money.of('1300.00'), funded: Money.of('1000.00'), depositWithheld: Money.of('50.00'), ...rates });
+    const s = settlePrivateYear({
+      code: 'P',
+      annualBudget: Money.of('1000.00'),
+      approvedConsumption: Money.of('1300.00'),
+      funded: Money.of('1000.00'),
+      depositWithheld: Money.of('50.00'),
+      ...rates,
+    });
     expect([s.overspendShare.toString(), s.balanceDue.toString()]).toEqual(['250.00', '100.00']);
-    const small = settlePrivateYear({ code: 'P', annualBudget: Money.of('1000.00'), approvedConsumption: Money.of('1040.00'), funded: Money.of('1000.00'), depositWithheld: Money.ZERO, ...rates });
+    const small = settlePrivateYear({
+      code: 'P',
+      annualBudget: Money.of('1000.00'),
+      approvedConsumption: Money.of('1040.00'),
+      funded: Money.of('1000.00'),
+      depositWithheld: Money.ZERO,
+      ...rates,
+    });
     expect([small.overspendShare.toString(), small.balanceDue.toString()]).toEqual(['20.00', '20.00']);
   });
 });

@@ -127,9 +127,11 @@ export function unitFunding(declarations: readonly FundedDeclaration[]): Map<str
   };
   for (const d of declarations) {
     const total = Money.sum(d.units.map((u) => u.approved));
-    if (!total.eq(d.approved)) throw mismatch(`declaration ${d.id}: its records add up to ${total} approved, the declaration says ${d.approved}`);
+    if (!total.eq(d.approved))
+      throw mismatch(`declaration ${d.id}: its records add up to ${total} approved, the declaration says ${d.approved}`);
     for (const u of d.units) add(u.code, 'approved', u.approved);
-    if (d.deposit.isPositive()) for (const { part, amount } of splitInCodeOrder(d.deposit, d.units, (u) => u.approved.toDecimal())) add(part.code, 'deposit', amount);
+    if (d.deposit.isPositive())
+      for (const { part, amount } of splitInCodeOrder(d.deposit, d.units, (u) => u.approved.toDecimal())) add(part.code, 'deposit', amount);
     const bySubmitter = new Map<string, { code: string; approved: Money }[]>();
     for (const u of d.units) bySubmitter.set(u.submitter ?? u.code, [...(bySubmitter.get(u.submitter ?? u.code) ?? []), u]);
     const members = [...bySubmitter].map(([code, units]) => ({ code, approved: Money.sum(units.map((u) => u.approved)) }));
@@ -146,18 +148,36 @@ export function settleCommunityYear(inputs: CommunityYearInputs): CommunityYearE
   members.forEach((m, i) => {
     for (const field of ['depositWithheld', 'paidSoFar'] as const) {
       if (m[field].isNegative()) {
-        throw new DomainError('YEAR_END_INPUT_INVALID', 'unprocessable', `${m.code}: ${field} cannot be negative (${m[field]})`, [{ field: `members.${i}.${field}`, rule: 'nonNegative', message: m[field].toString() }]);
+        throw new DomainError('YEAR_END_INPUT_INVALID', 'unprocessable', `${m.code}: ${field} cannot be negative (${m[field]})`, [
+          { field: `members.${i}.${field}`, rule: 'nonNegative', message: m[field].toString() },
+        ]);
       }
     }
   });
-  const base = { communityPackage: inputs.communityPackage, members, outOfCountyExpenditure: inputs.outOfCountyExpenditure, primaryFloorRate: inputs.primaryFloorRate };
+  const base = {
+    communityPackage: inputs.communityPackage,
+    members,
+    outOfCountyExpenditure: inputs.outOfCountyExpenditure,
+    primaryFloorRate: inputs.primaryFloorRate,
+  };
   const total = Money.sum(members.map((m) => m.approvedConsumption)).plus(inputs.outOfCountyExpenditure);
   const overspent = total.gt(inputs.communityPackage);
   const shares = new Map<string, { overspendShare: Money; surplusShare: Money; floorTopUp: Money }>();
-  let outcome: { totalExpenditure: Money; primaryAfterShares: Money; primaryShareOfPackage: Dec; floor: PrimaryFloorCheck; overspend: Money; surplus: Money };
+  let outcome: {
+    totalExpenditure: Money;
+    primaryAfterShares: Money;
+    primaryShareOfPackage: Dec;
+    floor: PrimaryFloorCheck;
+    overspend: Money;
+    surplus: Money;
+  };
   let floorReapportioned = Money.ZERO;
   if (overspent) {
-    const a = apportionOverspend({ ...base, attributeOutOfCountyToLead: inputs.attributeOutOfCountyToLead, reapportionFloorShortfall: inputs.reapportionFloorShortfall });
+    const a = apportionOverspend({
+      ...base,
+      attributeOutOfCountyToLead: inputs.attributeOutOfCountyToLead,
+      reapportionFloorShortfall: inputs.reapportionFloorShortfall,
+    });
     for (const s of a.shares) shares.set(s.code, { overspendShare: s.overspendShare, surplusShare: Money.ZERO, floorTopUp: Money.ZERO });
     outcome = { ...a, surplus: Money.ZERO };
     floorReapportioned = a.floorReapportioned;
@@ -170,12 +190,29 @@ export function settleCommunityYear(inputs: CommunityYearInputs): CommunityYearE
   const releaseRate = toRate(inputs.depositReleaseRate, 'depositReleaseRate');
   const depositWithheld = Money.sum(members.map((m) => m.depositWithheld));
   const depositReleased = Money.roundHalfUp(depositWithheld.times(releaseRate));
-  const releases = depositReleased.isPositive() ? splitInCodeOrder(depositReleased, members, (m) => m.depositWithheld.toDecimal()).map((s) => s.amount) : members.map(() => Money.ZERO);
+  const releases = depositReleased.isPositive()
+    ? splitInCodeOrder(depositReleased, members, (m) => m.depositWithheld.toDecimal()).map((s) => s.amount)
+    : members.map(() => Money.ZERO);
 
   const statements = members.map((m, i) => {
     const s = shares.get(m.code)!;
-    const balanceDue = m.approvedConsumption.minus(s.overspendShare).plus(s.surplusShare).plus(s.floorTopUp).minus(m.depositWithheld).plus(releases[i]).minus(m.paidSoFar);
-    return { code: m.code, primary: m.primary, approvedConsumption: m.approvedConsumption, ...s, depositWithheld: m.depositWithheld, depositRelease: releases[i], paidSoFar: m.paidSoFar, balanceDue };
+    const balanceDue = m.approvedConsumption
+      .minus(s.overspendShare)
+      .plus(s.surplusShare)
+      .plus(s.floorTopUp)
+      .minus(m.depositWithheld)
+      .plus(releases[i])
+      .minus(m.paidSoFar);
+    return {
+      code: m.code,
+      primary: m.primary,
+      approvedConsumption: m.approvedConsumption,
+      ...s,
+      depositWithheld: m.depositWithheld,
+      depositRelease: releases[i],
+      paidSoFar: m.paidSoFar,
+      balanceDue,
+    };
   });
   return {
     communityCode: inputs.communityCode,
@@ -215,7 +252,9 @@ export function communityYearEndTransfers(prefix: string, year: CommunityYearEnd
   const c = year.communityCode;
   const clearing = YEAR_END_ACCOUNTS.clearing(c);
   if (!balances.qualityDeposit.eq(year.depositWithheld)) {
-    throw mismatch(`community ${c}: the ledger holds ${balances.qualityDeposit} of quality deposit, the statements ${year.depositWithheld}`);
+    throw mismatch(
+      `community ${c}: the ledger holds ${balances.qualityDeposit} of quality deposit, the statements ${year.depositWithheld}`,
+    );
   }
   const out: TransferSpec[] = [];
   const add = (leg: string, debit: string, credit: string, amount: Money, memo: string) => {
@@ -224,9 +263,16 @@ export function communityYearEndTransfers(prefix: string, year: CommunityYearEnd
   add('package', communityPackageAccount(c), clearing, balances.package, '年终清算 包干结余转清算');
   add('advance', CYCLE_ACCOUNTS.leadAdvance(c), clearing, balances.leadAdvance, '年终清算 预拨余额转清算');
   add('deposit-release', CYCLE_ACCOUNTS.qualityDeposit(c), clearing, year.depositReleased, '年终清算 质量保证金返还');
-  add('deposit-retained', CYCLE_ACCOUNTS.qualityDeposit(c), ACCOUNTS.fundPool, year.depositWithheld.minus(year.depositReleased), '年终清算 质量保证金扣留');
+  add(
+    'deposit-retained',
+    CYCLE_ACCOUNTS.qualityDeposit(c),
+    ACCOUNTS.fundPool,
+    year.depositWithheld.minus(year.depositReleased),
+    '年终清算 质量保证金扣留',
+  );
   for (const s of year.statements) {
-    if (s.balanceDue.isNegative()) add(`unit.${s.code}`, YEAR_END_ACCOUNTS.receivable(s.code), clearing, s.balanceDue.negated(), `年终清算 ${s.code} 应退（下年抵扣）`);
+    if (s.balanceDue.isNegative())
+      add(`unit.${s.code}`, YEAR_END_ACCOUNTS.receivable(s.code), clearing, s.balanceDue.negated(), `年终清算 ${s.code} 应退（下年抵扣）`);
   }
   for (const s of year.statements) {
     if (s.balanceDue.isPositive()) add(`unit.${s.code}`, clearing, YEAR_END_ACCOUNTS.due(s.code), s.balanceDue, `年终清算 ${s.code} 应补`);
@@ -235,7 +281,9 @@ export function communityYearEndTransfers(prefix: string, year: CommunityYearEnd
   const outOf = Money.sum(out.filter((t) => t.debit === clearing).map((t) => t.amount));
   const left = into.minus(outOf);
   if (!left.eq(balances.outOfCountyUnfunded)) {
-    throw mismatch(`community ${c}: after the statements ${left} would remain in clearing, but ${balances.outOfCountyUnfunded} of out-of-county spending is unfunded`);
+    throw mismatch(
+      `community ${c}: after the statements ${left} would remain in clearing, but ${balances.outOfCountyUnfunded} of out-of-county spending is unfunded`,
+    );
   }
   add('out-of-county', clearing, CYCLE_ACCOUNTS.outOfCounty(c), left, '年终清算 县外超额结算');
   return out;
@@ -276,7 +324,18 @@ export function settlePrivateYear(p: PrivateYearInputs): UnitStatement {
   }
   const paidSoFar = p.funded.minus(p.depositWithheld);
   const balanceDue = p.approvedConsumption.minus(overspendShare).plus(surplusShare).minus(paidSoFar); // the deposit withheld is released in full
-  return { code: p.code, primary: false, approvedConsumption: p.approvedConsumption, overspendShare, surplusShare, floorTopUp: Money.ZERO, depositWithheld: p.depositWithheld, depositRelease: p.depositWithheld, paidSoFar, balanceDue };
+  return {
+    code: p.code,
+    primary: false,
+    approvedConsumption: p.approvedConsumption,
+    overspendShare,
+    surplusShare,
+    floorTopUp: Money.ZERO,
+    depositWithheld: p.depositWithheld,
+    depositRelease: p.depositWithheld,
+    paidSoFar,
+    balanceDue,
+  };
 }
 
 /** Posts a private institution's year end: the deposit back, the rest from the private pool. */
@@ -284,8 +343,22 @@ export function privateYearEndTransfers(prefix: string, s: UnitStatement): Trans
   const out: TransferSpec[] = [];
   const fromPool = s.balanceDue.minus(s.depositRelease);
   if (fromPool.isNegative()) throw mismatch(`${s.code}: funded beyond its year-end entitlement by ${fromPool.negated()}`);
-  if (s.depositRelease.isPositive()) out.push({ id: `${prefix}.private.${s.code}.deposit`, debit: PRIVATE_ACCOUNTS.deposit(s.code), credit: PRIVATE_ACCOUNTS.payable(s.code), amount: s.depositRelease, memo: '年终清算 质量保证金返还' });
-  if (fromPool.isPositive()) out.push({ id: `${prefix}.private.${s.code}.settle`, debit: ACCOUNTS.privatePool, credit: PRIVATE_ACCOUNTS.payable(s.code), amount: fromPool, memo: '年终清算 总额控制结算' });
+  if (s.depositRelease.isPositive())
+    out.push({
+      id: `${prefix}.private.${s.code}.deposit`,
+      debit: PRIVATE_ACCOUNTS.deposit(s.code),
+      credit: PRIVATE_ACCOUNTS.payable(s.code),
+      amount: s.depositRelease,
+      memo: '年终清算 质量保证金返还',
+    });
+  if (fromPool.isPositive())
+    out.push({
+      id: `${prefix}.private.${s.code}.settle`,
+      debit: ACCOUNTS.privatePool,
+      credit: PRIVATE_ACCOUNTS.payable(s.code),
+      amount: fromPool,
+      memo: '年终清算 总额控制结算',
+    });
   return out;
 }
 

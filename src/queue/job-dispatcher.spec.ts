@@ -71,7 +71,13 @@ class Unrelated {
 async function boot(...providers: (new (...args: never[]) => unknown)[]) {
   const moduleRef = await Test.createTestingModule({
     imports: [DiscoveryModule],
-    providers: [JobDispatcher, CycleWork, ...providers, { provide: JobRunsService, useClass: RecordedRuns }, { provide: OutboxService, useClass: RecordedOutbox }],
+    providers: [
+      JobDispatcher,
+      CycleWork,
+      ...providers,
+      { provide: JobRunsService, useClass: RecordedRuns },
+      { provide: OutboxService, useClass: RecordedOutbox },
+    ],
   }).compile();
   await moduleRef.init();
   return moduleRef;
@@ -103,6 +109,8 @@ describe('JobDispatcher', () => {
   });
 
   it('refuses to start when a job has two handlers', async () => {
-    await expect(boot(ImportWork, SecondImportWork, UploadWork)).rejects.toThrow(/registry.import-institutions has 2 handlers: ImportWork.run, SecondImportWork.again/);
+    await expect(boot(ImportWork, SecondImportWork, UploadWork)).rejects.toThrow(
+      /registry.import-institutions has 2 handlers: ImportWork.run, SecondImportWork.again/,
+    );
   });
 });

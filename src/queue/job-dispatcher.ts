@@ -40,7 +40,9 @@ export class JobDispatcher implements OnModuleInit {
     }
     const problems = [
       ...JOB_NAMES.filter((n) => !found.has(n)).map((n) => `job ${n} has no handler`),
-      ...[...found].filter(([, where]) => where.length > 1).map(([n, where]) => `job ${n} has ${where.length} handlers: ${where.join(', ')}`),
+      ...[...found]
+        .filter(([, where]) => where.length > 1)
+        .map(([n, where]) => `job ${n} has ${where.length} handlers: ${where.join(', ')}`),
       ...[...found.keys()].filter((n) => !JOB_NAMES.includes(n)).map((n) => `handler for undeclared job ${n}`),
     ];
     if (problems.length) throw new JobRegistrationError(`worker job registry is inconsistent: ${problems.join('; ')}`);

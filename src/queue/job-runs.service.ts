@@ -26,17 +26,28 @@ export class JobRunsService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async start(job: Job): Promise<number> {
-    const result = await this.dataSource.query("INSERT INTO job_run (job_id, job_name, queue, attempt, worker, outcome) VALUES (?, ?, ?, ?, ?, 'RUNNING')", [job.id, job.name, job.queueName, job.attemptsMade + 1, this.worker]);
+    const result = await this.dataSource.query(
+      "INSERT INTO job_run (job_id, job_name, queue, attempt, worker, outcome) VALUES (?, ?, ?, ?, ?, 'RUNNING')",
+      [job.id, job.name, job.queueName, job.attemptsMade + 1, this.worker],
+    );
     return Number(result.insertId);
   }
 
   async finish(runId: number, outcome: 'DONE' | 'FAILED', result: unknown, error?: string): Promise<void> {
-    await this.dataSource.query('UPDATE job_run SET outcome = ?, finished_at = CURRENT_TIMESTAMP(3), counts = ?, error = ? WHERE id = ?', [outcome, countsOf(result), error?.slice(0, 1000) ?? null, runId]);
+    await this.dataSource.query('UPDATE job_run SET outcome = ?, finished_at = CURRENT_TIMESTAMP(3), counts = ?, error = ? WHERE id = ?', [
+      outcome,
+      countsOf(result),
+      error?.slice(0, 1000) ?? null,
+      runId,
+    ]);
   }
 
   /** A worker stopped mid-run (killed, crashed): its open runs of the job failed. */
   async markStalled(jobId: string): Promise<void> {
-    await this.dataSource.query("UPDATE job_run SET outcome = 'FAILED', finished_at = CURRENT_TIMESTAMP(3), error = 'the worker stopped during the run; the job was taken up again' WHERE job_id = ? AND outcome = 'RUNNING'", [jobId]);
+    await this.dataSource.query(
+      "UPDATE job_run SET outcome = 'FAILED', finished_at = CURRENT_TIMESTAMP(3), error = 'the worker stopped during the run; the job was taken up again' WHERE job_id = ? AND outcome = 'RUNNING'",
+      [jobId],
+    );
   }
 
   async list(filter: { jobName?: string; jobId?: string; outcome?: string; limit: number }): Promise<JobRunView[]> {
@@ -54,7 +65,10 @@ export class JobRunsService {
       where.push('outcome = ?');
       params.push(filter.outcome);
     }
-    const rows: Record<string, unknown>[] = await this.dataSource.query(`SELECT * FROM job_run ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`, [...params, filter.limit]);
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT * FROM job_run ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
+      [...params, filter.limit],
+    );
     return rows.map((r) => ({
       id: Number(r.id),
       jobId: String(r.job_id),
@@ -74,6 +88,8 @@ export class JobRunsService {
 /** The numbers a handler returned (records, notifications, transfers …), kept small. */
 function countsOf(result: unknown): string | null {
   if (!result || typeof result !== 'object') return null;
-  const counts = Object.fromEntries(Object.entries(result).filter(([, v]) => typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'string' && v.length <= 64)));
+  const counts = Object.fromEntries(
+    Object.entries(result).filter(([, v]) => typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'string' && v.length <= 64)),
+  );
   return Object.keys(counts).length ? JSON.stringify(counts) : null;
 }

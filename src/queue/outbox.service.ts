@@ -47,7 +47,10 @@ export class OutboxService {
   /** Enqueues the given jobs now (after commit), waiting briefly; what fails stays for the sweeper. */
   async relay(jobIds: readonly string[]): Promise<void> {
     if (jobIds.length === 0) return;
-    const rows: OutboxRow[] = await this.dataSource.query(`SELECT id, job_id, job_name, payload FROM outbox WHERE job_id IN (${jobIds.map(() => '?').join(',')}) AND completed_at IS NULL`, [...jobIds]);
+    const rows: OutboxRow[] = await this.dataSource.query(
+      `SELECT id, job_id, job_name, payload FROM outbox WHERE job_id IN (${jobIds.map(() => '?').join(',')}) AND completed_at IS NULL`,
+      [...jobIds],
+    );
     await Promise.all(rows.map((row) => this.enqueue(row, false)));
   }
 
@@ -56,7 +59,10 @@ export class OutboxService {
    * the time, or Redis flushed since). Returns how many were enqueued.
    */
   async sweep(limit = 500): Promise<number> {
-    const rows: OutboxRow[] = await this.dataSource.query('SELECT id, job_id, job_name, payload FROM outbox WHERE completed_at IS NULL AND created_at < CURRENT_TIMESTAMP(3) - INTERVAL 1 SECOND ORDER BY id LIMIT ?', [limit]);
+    const rows: OutboxRow[] = await this.dataSource.query(
+      'SELECT id, job_id, job_name, payload FROM outbox WHERE completed_at IS NULL AND created_at < CURRENT_TIMESTAMP(3) - INTERVAL 1 SECOND ORDER BY id LIMIT ?',
+      [limit],
+    );
     let enqueued = 0;
     for (const row of rows) if (await this.enqueue(row, true)) enqueued++;
     return enqueued;
@@ -64,7 +70,10 @@ export class OutboxService {
 
   /** How many jobs of this work the outbox holds, and whether one of them is still unfinished. */
   async history(manager: EntityManager, baseJobId: string): Promise<{ jobs: number; unfinished: boolean }> {
-    const [row] = await manager.query('SELECT COUNT(*) AS jobs, COALESCE(SUM(completed_at IS NULL), 0) AS unfinished FROM outbox WHERE job_id = ? OR job_id LIKE ?', [baseJobId, `${baseJobId}.rerun%`]);
+    const [row] = await manager.query(
+      'SELECT COUNT(*) AS jobs, COALESCE(SUM(completed_at IS NULL), 0) AS unfinished FROM outbox WHERE job_id = ? OR job_id LIKE ?',
+      [baseJobId, `${baseJobId}.rerun%`],
+    );
     return { jobs: Number(row.jobs), unfinished: Number(row.unfinished) > 0 };
   }
 
@@ -73,9 +82,20 @@ export class OutboxService {
     await this.dataSource.query('UPDATE outbox SET completed_at = CURRENT_TIMESTAMP(3) WHERE job_id = ? AND completed_at IS NULL', [jobId]);
   }
 
-  async pending(): Promise<{ jobId: string; jobName: string; createdAt: Date; enqueuedAt: Date | null; attempts: number; lastError: string | null }[]> {
-    const rows = await this.dataSource.query('SELECT job_id, job_name, created_at, enqueued_at, enqueue_attempts, last_error FROM outbox WHERE completed_at IS NULL ORDER BY id LIMIT 500');
-    return rows.map((r: Record<string, unknown>) => ({ jobId: r.job_id, jobName: r.job_name, createdAt: r.created_at, enqueuedAt: r.enqueued_at, attempts: Number(r.enqueue_attempts), lastError: r.last_error }));
+  async pending(): Promise<
+    { jobId: string; jobName: string; createdAt: Date; enqueuedAt: Date | null; attempts: number; lastError: string | null }[]
+  > {
+    const rows = await this.dataSource.query(
+      'SELECT job_id, job_name, created_at, enqueued_at, enqueue_attempts, last_error FROM outbox WHERE completed_at IS NULL ORDER BY id LIMIT 500',
+    );
+    return rows.map((r: Record<string, unknown>) => ({
+      jobId: r.job_id,
+      jobName: r.job_name,
+      createdAt: r.created_at,
+      enqueuedAt: r.enqueued_at,
+      attempts: Number(r.enqueue_attempts),
+      lastError: r.last_error,
+    }));
   }
 
   /** `sweeping`: the sweeper leaves failed jobs alone; a fresh request (relay) retries them. */
@@ -95,12 +115,17 @@ export class OutboxService {
         return true;
       };
       const added = await withTimeout(work(), RELAY_TIMEOUT_MS);
-      await this.dataSource.query('UPDATE outbox SET enqueued_at = COALESCE(enqueued_at, CURRENT_TIMESTAMP(3)), enqueue_attempts = enqueue_attempts + ?, last_error = NULL WHERE id = ?', [added ? 1 : 0, row.id]);
+      await this.dataSource.query(
+        'UPDATE outbox SET enqueued_at = COALESCE(enqueued_at, CURRENT_TIMESTAMP(3)), enqueue_attempts = enqueue_attempts + ?, last_error = NULL WHERE id = ?',
+        [added ? 1 : 0, row.id],
+      );
       return added;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.logger.warn(`job ${row.job_id} stays in the outbox: ${message}`);
-      await this.dataSource.query('UPDATE outbox SET enqueue_attempts = enqueue_attempts + 1, last_error = ? WHERE id = ?', [message.slice(0, 500), row.id]).catch(() => undefined);
+      await this.dataSource
+        .query('UPDATE outbox SET enqueue_attempts = enqueue_attempts + 1, last_error = ? WHERE id = ?', [message.slice(0, 500), row.id])
+        .catch(() => undefined);
       return false;
     }
   }

@@ -18,9 +18,15 @@ export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 export async function mountQueueDashboard(app: NestFastifyApplication): Promise<void> {
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH);
-  createBullBoard({ queues: Object.values(QUEUES).map((name) => new BullMQAdapter(app.get<Queue>(getQueueToken(name), { strict: false }), { readOnlyMode: false })), serverAdapter });
+  createBullBoard({
+    queues: Object.values(QUEUES).map(
+      (name) => new BullMQAdapter(app.get<Queue>(getQueueToken(name), { strict: false }), { readOnlyMode: false }),
+    ),
+    serverAdapter,
+  });
   const auth = app.get(AuthService, { strict: false });
-  const refuse = (reply: FastifyReply, status: number, code: string, message: string) => reply.code(status).header('content-type', 'application/json').send({ statusCode: status, code, message });
+  const refuse = (reply: FastifyReply, status: number, code: string, message: string) =>
+    reply.code(status).header('content-type', 'application/json').send({ statusCode: status, code, message });
   await app.register(async (scope: FastifyInstance) => {
     scope.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
       const header = req.headers.authorization ?? '';

@@ -23,7 +23,11 @@ export abstract class QueueProcessor extends WorkerHost implements OnApplication
   // so that the configured lock and stalled-job check apply from its first job.
   onApplicationBootstrap(): void {
     this.worker.concurrency = this.config.queue.concurrency;
-    Object.assign(this.worker.opts, { lockDuration: this.config.queue.lockMs, lockRenewTime: Math.floor(this.config.queue.lockMs / 2), stalledInterval: this.config.queue.stalledCheckMs });
+    Object.assign(this.worker.opts, {
+      lockDuration: this.config.queue.lockMs,
+      lockRenewTime: Math.floor(this.config.queue.lockMs / 2),
+      stalledInterval: this.config.queue.stalledCheckMs,
+    });
     this.worker.run().catch((err: unknown) => this.logger.error(`worker stopped: ${err instanceof Error ? err.message : String(err)}`));
   }
 
@@ -39,7 +43,9 @@ export abstract class QueueProcessor extends WorkerHost implements OnApplication
   onFailed(job: Job | undefined, error: Error): void {
     const attempts = job?.opts.attempts ?? 1;
     const final = !job || job.attemptsMade >= attempts;
-    this.logger[final ? 'error' : 'warn'](`job ${job?.name} ${job?.id} failed (attempt ${job?.attemptsMade}/${attempts}${final ? ', giving up' : ', will retry'}): ${error.message}`);
+    this.logger[final ? 'error' : 'warn'](
+      `job ${job?.name} ${job?.id} failed (attempt ${job?.attemptsMade}/${attempts}${final ? ', giving up' : ', will retry'}): ${error.message}`,
+    );
   }
 
   @OnWorkerEvent('stalled')

@@ -13,7 +13,13 @@ import { QUEUES } from './jobs';
     BullModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (cfg: AppConfig) => ({
-        connection: { host: cfg.redis.host, port: cfg.redis.port, password: cfg.redis.password, db: cfg.redis.db, maxRetriesPerRequest: null },
+        connection: {
+          host: cfg.redis.host,
+          port: cfg.redis.port,
+          password: cfg.redis.password,
+          db: cfg.redis.db,
+          maxRetriesPerRequest: null,
+        },
         prefix: cfg.queue.prefix,
       }),
     }),

@@ -24,7 +24,11 @@ describe('who may do what', () => {
     api = await startApi({ IMPORT_SYNC_MAX_ROWS: '1', INTAKE_SYNC_MAX_ROWS: '1' });
     a = await createCommunityFixture(api, 2);
     b = await createCommunityFixture(api, 1);
-    const token = await a.admin.must('POST', '/api/v1/api-tokens', { name: 'HIS', institutionCode: a.townships[0], roles: ['MEMBER_CLERK'] });
+    const token = await a.admin.must('POST', '/api/v1/api-tokens', {
+      name: 'HIS',
+      institutionCode: a.townships[0],
+      roles: ['MEMBER_CLERK'],
+    });
     const csv = `code,name,type,countyCode,communityCode,parentCode\n${a.county}-VQ-1,村1,VILLAGE_CLINIC,${a.county},${a.community},${a.townships[0]}\n${a.county}-VQ-2,村2,VILLAGE_CLINIC,${a.county},${a.community},${a.townships[0]}`;
     const queued = await a.admin.upload('/api/v1/institutions/import', csv, 'q.csv');
     expect(queued.status).toBe(202);
@@ -49,7 +53,10 @@ describe('who may do what', () => {
       `SELECT (SELECT id FROM institution WHERE code = ?) AS township, (SELECT id FROM institution WHERE code = ?) AS lead, (SELECT id FROM medical_community WHERE code = ?) AS community, (SELECT id FROM county WHERE code = ?) AS county`,
       [a.townships[0], a.lead, a.community, a.county],
     );
-    const claim = await api.dataSource.query("INSERT INTO member_claim (institution_id, community_id, county_id, period, state, cutoff) VALUES (?, ?, ?, '2026-09', 'OPEN', '2026-10-03')", [ids.township, ids.community, ids.county]);
+    const claim = await api.dataSource.query(
+      "INSERT INTO member_claim (institution_id, community_id, county_id, period, state, cutoff) VALUES (?, ?, ?, '2026-09', 'OPEN', '2026-10-03')",
+      [ids.township, ids.community, ids.county],
+    );
     const declaration = await api.dataSource.query(
       "INSERT INTO claim_declaration (community_id, county_id, fund_year, period, state, deadline, deadline_confirmed, declared_on, declared_by, late, record_count, payment_due, payment_due_confirmed) VALUES (?, ?, 2026, '2026-09', 'DECLARED', '2026-10-09', 1, '2026-10-08', 'x', 0, 0, '2026-11-06', 1)",
       [ids.community, ids.county],
@@ -58,17 +65,36 @@ describe('who may do what', () => {
       "INSERT INTO pass_down (declaration_id, level, payer_id, payee_id, received_on, deadline, deadline_confirmed, state) VALUES (?, 'MEMBER', ?, ?, '2026-10-20', '2026-10-27', 1, 'DUE')",
       [declaration.insertId, ids.lead, ids.township],
     );
-    const hold = await api.dataSource.query("INSERT INTO disbursement_hold (community_id, state, reason, placed_by) VALUES (?, 'ACTIVE', 'x', 'x')", [ids.community]);
+    const hold = await api.dataSource.query(
+      "INSERT INTO disbursement_hold (community_id, state, reason, placed_by) VALUES (?, 'ACTIVE', 'x', 'x')",
+      [ids.community],
+    );
     const privatePayment = await api.dataSource.query(
       "INSERT INTO private_payment (claim_id, institution_id, county_id, fund_year, period, state, annual_budget, approved, approved_to_date, cumulative_cap, funded, deposit, cash, unfunded_to_date, approved_by) VALUES (?, ?, ?, 2026, '2026-09', 'APPROVED', 0, 0, 0, 0, 0, 0, 0, 0, 'x')",
       [claim.insertId, ids.township, ids.county],
     );
-    const analysis = await api.dataSource.query("INSERT INTO fund_analysis (community_id, county_id, fund_year, quarter, state, content) VALUES (?, ?, 2026, 3, 'DRAFT', '{}')", [ids.community, ids.county]);
-    const notification = await api.dataSource.query("INSERT INTO notification (institution_id, kind, severity, dedup_key, subject_type, subject_id, message) VALUES (?, 'PASS_DOWN_OVERDUE', 'WARNING', ?, 'passDown', '1', 'x')", [ids.township, `access.${a.county}`]);
-    const yearEnd = await api.dataSource.query("INSERT INTO year_end_settlement (county_id, fund_year, state, options, summary, drafted_by, drafted_at) VALUES (?, 2025, 'DRAFT', '{}', ?, 'x', CURRENT_TIMESTAMP(3))", [
-      ids.county,
-      JSON.stringify({ options: {}, communities: [], privateInstitutions: { count: 0, balanceDue: '0.00' }, pendingDeclarations: [], records: 0, transfers: [] }),
-    ]);
+    const analysis = await api.dataSource.query(
+      "INSERT INTO fund_analysis (community_id, county_id, fund_year, quarter, state, content) VALUES (?, ?, 2026, 3, 'DRAFT', '{}')",
+      [ids.community, ids.county],
+    );
+    const notification = await api.dataSource.query(
+      "INSERT INTO notification (institution_id, kind, severity, dedup_key, subject_type, subject_id, message) VALUES (?, 'PASS_DOWN_OVERDUE', 'WARNING', ?, 'passDown', '1', 'x')",
+      [ids.township, `access.${a.county}`],
+    );
+    const yearEnd = await api.dataSource.query(
+      "INSERT INTO year_end_settlement (county_id, fund_year, state, options, summary, drafted_by, drafted_at) VALUES (?, 2025, 'DRAFT', '{}', ?, 'x', CURRENT_TIMESTAMP(3))",
+      [
+        ids.county,
+        JSON.stringify({
+          options: {},
+          communities: [],
+          privateInstitutions: { count: 0, balanceDue: '0.00' },
+          pendingDeclarations: [],
+          records: 0,
+          transfers: [],
+        }),
+      ],
+    );
     Object.assign(samples, {
       '/api/v1/fund-analyses/:id': { id: String(analysis.insertId) },
       '/api/v1/member-claims/:id': { id: String(claim.insertId) },
@@ -114,16 +140,31 @@ describe('who may do what', () => {
   });
 
   it('answers 403 or 404 to another institution on every route that takes an id, changing nothing', async () => {
-    const foreign = [b.admin, await b.as(['BUREAU_CLERK', 'BUREAU_APPROVER', 'AUDITOR'], b.bureau), await b.as(['LEAD_FINANCE'], b.lead), await b.as(['MEMBER_CLERK'], b.townships[0])];
+    const foreign = [
+      b.admin,
+      await b.as(['BUREAU_CLERK', 'BUREAU_APPROVER', 'AUDITOR'], b.bureau),
+      await b.as(['LEAD_FINANCE'], b.lead),
+      await b.as(['MEMBER_CLERK'], b.townships[0]),
+    ];
     // Public routes and routes over data no institution owns (each declares why) are outside the matrix.
-    const publicPaths = new Set(routeAccess(api.app).filter((r) => r.public || r.rule?.shared).map((r) => `${r.method} ${r.path}`));
-    const withId = registeredRoutes(api.app).filter((r) => r.url.startsWith('/api/') && r.url.includes('/:') && !publicPaths.has(`${r.method} ${r.url}`));
+    const publicPaths = new Set(
+      routeAccess(api.app)
+        .filter((r) => r.public || r.rule?.shared)
+        .map((r) => `${r.method} ${r.path}`),
+    );
+    const withId = registeredRoutes(api.app).filter(
+      (r) => r.url.startsWith('/api/') && r.url.includes('/:') && !publicPaths.has(`${r.method} ${r.url}`),
+    );
     expect(withId.length).toBeGreaterThanOrEqual(12);
     const before = await fingerprint(api);
     const answers: string[] = [];
     for (const route of withId) {
       for (const client of foreign) {
-        const res = await client.call(route.method, sampleUrl(route.url), route.method === 'GET' ? undefined : { version: 1, name: 'x', password: 'x'.repeat(12) });
+        const res = await client.call(
+          route.method,
+          sampleUrl(route.url),
+          route.method === 'GET' ? undefined : { version: 1, name: 'x', password: 'x'.repeat(12) },
+        );
         answers.push(`${route.method} ${route.url} as ${client.username}: ${[403, 404].includes(res.status) ? 'refused' : res.status}`);
       }
     }
@@ -133,7 +174,9 @@ describe('who may do what', () => {
 
   it('refuses a township clerk every bureau and lead-unit action with 403', async () => {
     const clerk = await a.as(['MEMBER_CLERK'], a.townships[0]);
-    const bureauOnly = routeAccess(api.app).filter((r) => !r.public && r.rule && r.rule.roles !== 'any' && !r.rule.roles.includes('MEMBER_CLERK'));
+    const bureauOnly = routeAccess(api.app).filter(
+      (r) => !r.public && r.rule && r.rule.roles !== 'any' && !r.rule.roles.includes('MEMBER_CLERK'),
+    );
     expect(bureauOnly.length).toBeGreaterThan(10);
     const before = await fingerprint(api);
     const answers: string[] = [];
@@ -147,7 +190,14 @@ describe('who may do what', () => {
   });
 
   it('limits reads to the caller’s scope: a township sees itself and its villages only', async () => {
-    await a.admin.must('POST', '/api/v1/institutions', { code: `${a.county}-VC-S1`, name: '村', type: 'VILLAGE_CLINIC', countyCode: a.county, communityCode: a.community, parentCode: a.townships[0] });
+    await a.admin.must('POST', '/api/v1/institutions', {
+      code: `${a.county}-VC-S1`,
+      name: '村',
+      type: 'VILLAGE_CLINIC',
+      countyCode: a.county,
+      communityCode: a.community,
+      parentCode: a.townships[0],
+    });
     const clerk = await a.as(['MEMBER_CLERK'], a.townships[0]);
     const seen = await clerk.get('/api/v1/institutions?pageSize=500');
     expect(seen.body.items.map((i: { code: string }) => i.code).sort()).toEqual([a.townships[0], `${a.county}-VC-S1`].sort());
@@ -171,7 +221,11 @@ describe('who may do what', () => {
     const login = await http(api.baseUrl, 'POST', '/api/v1/auth/login', { username: user.username, password: 'test-password-0001' });
     expect(login.status).toBe(200);
     const session = new ApiClient(api.baseUrl, login.body.accessToken);
-    expect((await session.get('/api/v1/auth/me')).body).toMatchObject({ name: user.username, roles: ['BUREAU_CLERK'], institutionCode: a.bureau });
+    expect((await session.get('/api/v1/auth/me')).body).toMatchObject({
+      name: user.username,
+      roles: ['BUREAU_CLERK'],
+      institutionCode: a.bureau,
+    });
 
     const refreshed = await http(api.baseUrl, 'POST', '/api/v1/auth/refresh', { refreshToken: login.body.refreshToken });
     expect(refreshed.status).toBe(200);
@@ -188,33 +242,63 @@ describe('who may do what', () => {
     const unknown = await http(api.baseUrl, 'POST', '/api/v1/auth/login', { username: 'nobody.here', password: 'not-the-password' });
     expect([wrong.status, unknown.status]).toEqual([401, 401]);
     expect(wrong.body.message).toBe(unknown.body.message);
-    const [row] = await api.dataSource.query("SELECT outcome FROM audit_log WHERE action = 'auth.login' AND entity_id = ? ORDER BY id DESC LIMIT 1", [a.admin.username]);
+    const [row] = await api.dataSource.query(
+      "SELECT outcome FROM audit_log WHERE action = 'auth.login' AND entity_id = ? ORDER BY id DESC LIMIT 1",
+      [a.admin.username],
+    );
     expect(row.outcome).toBe('DENIED');
     expect((await http(api.baseUrl, 'GET', '/api/v1/institutions')).status).toBe(401);
     expect((await new ApiClient(api.baseUrl, 'not.a.jwt').get('/api/v1/institutions')).status).toBe(401);
   });
 
   it('lets a system use an API token within its institution until it is revoked', async () => {
-    const created = await a.admin.post('/api/v1/api-tokens', { name: 'HIS 上传', institutionCode: a.townships[1], roles: ['MEMBER_CLERK'] });
+    const created = await a.admin.post('/api/v1/api-tokens', {
+      name: 'HIS 上传',
+      institutionCode: a.townships[1],
+      roles: ['MEMBER_CLERK'],
+    });
     expect(created.status).toBe(201);
     expect(created.body.token).toMatch(/^cbm_[A-Za-z0-9]{12}_/);
     const [stored] = await api.dataSource.query('SELECT secret_hash FROM api_token WHERE id = ?', [created.body.id]);
     expect(created.body.token).not.toContain(stored.secret_hash);
     const his = new ApiClient(api.baseUrl, created.body.token);
-    expect((await his.get('/api/v1/auth/me')).body).toMatchObject({ kind: 'token', name: `token:${created.body.id}`, institutionCode: a.townships[1] });
+    expect((await his.get('/api/v1/auth/me')).body).toMatchObject({
+      kind: 'token',
+      name: `token:${created.body.id}`,
+      institutionCode: a.townships[1],
+    });
     expect((await his.get(`/api/v1/institutions/${a.townships[0]}`)).status).toBe(404);
     expect((await a.admin.post(`/api/v1/api-tokens/${created.body.id}/revoke`)).body.revokedAt).not.toBeNull();
     expect((await his.get('/api/v1/auth/me')).status).toBe(401);
   });
 
   it('gives roles only to institutions that can hold them', async () => {
-    const res = await a.admin.post('/api/v1/users', { username: 'tc.approver', displayName: 'x', institutionCode: a.townships[0], roles: ['BUREAU_APPROVER'], password: 'long-enough-pw' });
+    const res = await a.admin.post('/api/v1/users', {
+      username: 'tc.approver',
+      displayName: 'x',
+      institutionCode: a.townships[0],
+      roles: ['BUREAU_APPROVER'],
+      password: 'long-enough-pw',
+    });
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ code: 'ROLE_NOT_FOR_INSTITUTION', details: [{ field: 'roles', rule: 'roleFitsInstitution' }] });
-    const smuggled = await a.admin.post('/api/v1/users', { username: 'tc.clerk2', displayName: 'x', institutionCode: a.townships[0], roles: ['MEMBER_CLERK'], password: 'long-enough-pw', institutionId: 1 });
+    const smuggled = await a.admin.post('/api/v1/users', {
+      username: 'tc.clerk2',
+      displayName: 'x',
+      institutionCode: a.townships[0],
+      roles: ['MEMBER_CLERK'],
+      password: 'long-enough-pw',
+      institutionId: 1,
+    });
     expect(smuggled.status).toBe(400);
     expect(smuggled.body.details).toEqual([expect.objectContaining({ field: 'institutionId', rule: 'unknownField' })]);
-    const foreign = await a.admin.post('/api/v1/users', { username: 'b.clerk', displayName: 'x', institutionCode: b.townships[0], roles: ['MEMBER_CLERK'], password: 'long-enough-pw' });
+    const foreign = await a.admin.post('/api/v1/users', {
+      username: 'b.clerk',
+      displayName: 'x',
+      institutionCode: b.townships[0],
+      roles: ['MEMBER_CLERK'],
+      password: 'long-enough-pw',
+    });
     expect(foreign.status).toBe(403);
   });
 
@@ -253,7 +337,8 @@ describe('rate limits', () => {
 
   it('limits sign-in attempts per address and username', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await http(api.baseUrl, 'POST', '/api/v1/auth/login', { username: 'guess.me', password: `guess-${i}` })).status);
+    for (let i = 0; i < 5; i++)
+      statuses.push((await http(api.baseUrl, 'POST', '/api/v1/auth/login', { username: 'guess.me', password: `guess-${i}` })).status);
     expect(statuses).toEqual([401, 401, 401, 429, 429]);
   });
 });

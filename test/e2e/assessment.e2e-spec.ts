@@ -7,9 +7,15 @@ import { outpatientRecord } from '../support/settlement-records';
 import { ApiClient, RunningApi, startApi } from '../support/test-app';
 import { xlsxRows } from '../support/xlsx';
 
-
 /** An inpatient record discharged and settled on `day` whose fund pays `fundPaid` of `totalCost` (the patient the rest). */
-function inpatient(externalId: string, unitCode: string, day: string, totalCost: string, fundPaid: string, over: Record<string, unknown> = {}) {
+function inpatient(
+  externalId: string,
+  unitCode: string,
+  day: string,
+  totalCost: string,
+  fundPaid: string,
+  over: Record<string, unknown> = {},
+) {
   return {
     externalId,
     unitCode,
@@ -63,7 +69,9 @@ describe('performance assessment and quarterly fund analysis over HTTP (SPEC §8
     }
     for (const claim of await lead.must('GET', `/api/v1/member-claims?period=${period}&state=SUBMITTED`)) {
       const rows: { id: string; externalId: string }[] = (await lead.must('GET', `/api/v1/member-claims/${claim.id}/records`)).records;
-      const decisions = rows.filter((r) => reject.includes(r.externalId)).map((r) => ({ recordId: r.id, decision: 'REJECT', reason: 'OVER_STANDARD' }));
+      const decisions = rows
+        .filter((r) => reject.includes(r.externalId))
+        .map((r) => ({ recordId: r.id, decision: 'REJECT', reason: 'OVER_STANDARD' }));
       if (decisions.length) await lead.must('POST', `/api/v1/member-claims/${claim.id}/review`, { decisions });
       const current = await lead.must('GET', `/api/v1/member-claims/${claim.id}`);
       await lead.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, { version: current.version });
@@ -76,7 +84,14 @@ describe('performance assessment and quarterly fund analysis over HTTP (SPEC §8
     f = await createCommunityFixture(api, 2);
     other = await createCommunityFixture(api, 1);
     village = `${f.county}-VC-1`;
-    await f.admin.must('POST', '/api/v1/institutions', { code: village, name: '村卫生室', type: 'VILLAGE_CLINIC', countyCode: f.county, communityCode: f.community, parentCode: f.townships[0] });
+    await f.admin.must('POST', '/api/v1/institutions', {
+      code: village,
+      name: '村卫生室',
+      type: 'VILLAGE_CLINIC',
+      countyCode: f.county,
+      communityCode: f.community,
+      parentCode: f.townships[0],
+    });
     await approvedAllocation(f, 2025, SMALL_COUNTY);
     await approvedAllocation(f, 2026, SMALL_COUNTY);
     lead = await f.as(['LEAD_FINANCE'], f.lead);
@@ -90,8 +105,13 @@ describe('performance assessment and quarterly fund analysis over HTTP (SPEC §8
 
     // 2025: three admissions at the lead hospital of patients insured in township 1; four out-of-county settlements.
     clock.fix('2025-10-31');
-    await claimAndReview('2025-10', [[leadClerk, ['P-1', 'P-2', 'P-3'].map((id) => inpatient(id, f.lead, '2025-10-15', '800.00', '500.00', { insuredTownshipCode: t1 }))]]);
-    await bureau.must('POST', `/api/v1/communities/${f.community}/out-of-county-settlements`, { period: '2025-10', records: ['O-1', 'O-2', 'O-3', 'O-4'].map((id) => ooc(id, '2025-10-20', '150.00', '100.00')) });
+    await claimAndReview('2025-10', [
+      [leadClerk, ['P-1', 'P-2', 'P-3'].map((id) => inpatient(id, f.lead, '2025-10-15', '800.00', '500.00', { insuredTownshipCode: t1 }))],
+    ]);
+    await bureau.must('POST', `/api/v1/communities/${f.community}/out-of-county-settlements`, {
+      period: '2025-10',
+      records: ['O-1', 'O-2', 'O-3', 'O-4'].map((id) => ooc(id, '2025-10-20', '150.00', '100.00')),
+    });
 
     // 2026: October's records, one rejected in pre-review and one deducted by the bureau.
     clock.fix('2026-10-31');
@@ -123,31 +143,80 @@ describe('performance assessment and quarterly fund analysis over HTTP (SPEC §8
     );
     await bureau.must('POST', `/api/v1/communities/${f.community}/out-of-county-settlements`, {
       period: '2026-10',
-      records: [ooc('O-5', '2026-10-20', '1500.00', '1000.00', 'ZZ-2026-001'), ooc('O-6', '2026-10-21', '800.00', '500.00', 'ZZ-2026-002'), ooc('O-7', '2026-10-22', '400.00', '300.00')],
+      records: [
+        ooc('O-5', '2026-10-20', '1500.00', '1000.00', 'ZZ-2026-001'),
+        ooc('O-6', '2026-10-21', '800.00', '500.00', 'ZZ-2026-002'),
+        ooc('O-7', '2026-10-22', '400.00', '300.00'),
+      ],
     });
     clock.fix('2026-11-04');
     const declared = await lead.must('POST', `/api/v1/communities/${f.community}/declarations`, { period: '2026-10' });
-    const leadClaim = (await lead.must('GET', '/api/v1/member-claims?period=2026-10')).find((c: { institutionCode: string }) => c.institutionCode === f.lead);
-    const l4 = (await lead.must('GET', `/api/v1/member-claims/${leadClaim.id}/records`)).records.find((r: { externalId: string }) => r.externalId === 'L-4');
-    await bureau.must('POST', `/api/v1/declarations/${declared.id}/deductions`, { deductions: [{ recordId: l4.id, reason: 'OVER_STANDARD' }] });
+    const leadClaim = (await lead.must('GET', '/api/v1/member-claims?period=2026-10')).find(
+      (c: { institutionCode: string }) => c.institutionCode === f.lead,
+    );
+    const l4 = (await lead.must('GET', `/api/v1/member-claims/${leadClaim.id}/records`)).records.find(
+      (r: { externalId: string }) => r.externalId === 'L-4',
+    );
+    await bureau.must('POST', `/api/v1/declarations/${declared.id}/deductions`, {
+      deductions: [{ recordId: l4.id, reason: 'OVER_STANDARD' }],
+    });
   });
   afterAll(() => api.close());
 
   it('computes the seven indicators from approved records, with last year beside them and the default weights', async () => {
     const a = await bureau.must('GET', assessmentPath());
     // Approved inpatients: L-1, L-2, L-3, T1-1, T1-2, T2-1 (L-4 deducted, T1-4 rejected); out of county: 3.
-    expect(indicator(a, 'inCountyInpatientRate')).toMatchObject({ value: '0.6667', previous: '0.4286', target: '0.9000', status: 'BELOW_TARGET', weight: '20.00', points: '14.81' });
-    expect(indicator(a, 'outOfCountyInpatientCount')).toMatchObject({ value: '3', previous: '4', change: '-1', status: 'MET', points: '15.00' });
+    expect(indicator(a, 'inCountyInpatientRate')).toMatchObject({
+      value: '0.6667',
+      previous: '0.4286',
+      target: '0.9000',
+      status: 'BELOW_TARGET',
+      weight: '20.00',
+      points: '14.81',
+    });
+    expect(indicator(a, 'outOfCountyInpatientCount')).toMatchObject({
+      value: '3',
+      previous: '4',
+      change: '-1',
+      status: 'MET',
+      points: '15.00',
+    });
     // Outside the insured township: L-1, L-2 (a county hospital) and T1-2 (a township-2 patient in township 1); last year 3.
-    expect(indicator(a, 'outsideTownshipInpatientCount')).toMatchObject({ value: '3', previous: '3', status: 'DID_NOT_FALL', points: '0.00' });
+    expect(indicator(a, 'outsideTownshipInpatientCount')).toMatchObject({
+      value: '3',
+      previous: '3',
+      status: 'DID_NOT_FALL',
+      points: '0.00',
+    });
     // 3 290.00 ÷ 5 000.00, no prefecture average entered yet.
-    expect(indicator(a, 'inpatientCompensationRatio')).toMatchObject({ value: '0.6580', previous: '0.6250', target: null, status: 'NO_TARGET', points: '0.00' });
+    expect(indicator(a, 'inpatientCompensationRatio')).toMatchObject({
+      value: '0.6580',
+      previous: '0.6250',
+      target: null,
+      status: 'NO_TARGET',
+      points: '0.00',
+    });
     expect(indicator(a, 'clinicalPathwayRate')).toMatchObject({ value: '0.5000', status: 'MET', points: '10.00' });
     expect(indicator(a, 'outOfCountyReferralRate')).toMatchObject({ value: '0.6667', previous: '0.0000', points: '6.67' });
     // Primary: 600 + 280 + 60 (village) + 210 + 60 = 1 210.00 of M = 7 225.00 against the 25% floor: 20 × 0.16747… ÷ 0.25 = 13.40.
     expect(indicator(a, 'primaryShare')).toMatchObject({ value: '0.1675', previous: '0.0000', target: '0.2500', points: '13.40' });
-    expect(a).toMatchObject({ communityCode: f.community, fundYear: 2026, score: '59.88', scheme: { version: 0, source: 'default' }, enteredValues: { version: 0 }, primaryFloorRate: '0.25' });
-    expect(a.figures.current).toMatchObject({ inpatientRecords: 6, outOfCountySettlements: 3, outOfCountyReferred: 2, inpatientFundPaid: '3290.00', inpatientTotalCost: '5000.00', primaryApproved: '1210.00', communityPackage: '7225.00' });
+    expect(a).toMatchObject({
+      communityCode: f.community,
+      fundYear: 2026,
+      score: '59.88',
+      scheme: { version: 0, source: 'default' },
+      enteredValues: { version: 0 },
+      primaryFloorRate: '0.25',
+    });
+    expect(a.figures.current).toMatchObject({
+      inpatientRecords: 6,
+      outOfCountySettlements: 3,
+      outOfCountyReferred: 2,
+      inpatientFundPaid: '3290.00',
+      inpatientTotalCost: '5000.00',
+      primaryApproved: '1210.00',
+      communityPackage: '7225.00',
+    });
     // The year-end settlement asks the service directly, inside its own transaction.
     expect((await api.app.get(PerformanceAssessmentService).assess(api.dataSource.manager, communityId, 2026)).score).toBe('59.88');
   });
@@ -155,7 +224,11 @@ describe('performance assessment and quarterly fund analysis over HTTP (SPEC §8
   it('takes values the bureau enters, versioned and audited, refusing bad ones with the field named', async () => {
     const entered = await bureau.call('PUT', enteredPath(), { version: 0, prefectureCompensationRatio: '0.70' });
     expect(entered.status).toBe(200);
-    expect(entered.body).toMatchObject({ version: 1, values: { prefectureCompensationRatio: '0.70', outOfCountyInpatientCount: null }, enteredBy: bureau.username });
+    expect(entered.body).toMatchObject({
+      version: 1,
+      values: { prefectureCompensationRatio: '0.70', outOfCountyInpatientCount: null },
+      enteredBy: bureau.username,
+    });
     let a = await bureau.must('GET', assessmentPath());
     // 15 × 0.658 ÷ 0.70 = 14.10
     expect(indicator(a, 'inpatientCompensationRatio')).toMatchObject({ target: '0.7000', status: 'BELOW_TARGET', points: '14.10' });
@@ -181,16 +254,31 @@ describe('performance assessment and quarterly fund analysis over HTTP (SPEC §8
     a = await lead.must('GET', assessmentPath());
     expect(indicator(a, 'outsideTownshipInpatientCount')).toMatchObject({ value: '2', entered: true, status: 'MET', points: '10.00' });
     expect(a.score).toBe('83.98');
-    expect(await bureau.must('PUT', enteredPath(), { version: 2, outsideTownshipInpatientCount: null })).toMatchObject({ version: 3, values: { outsideTownshipInpatientCount: null } });
+    expect(await bureau.must('PUT', enteredPath(), { version: 2, outsideTownshipInpatientCount: null })).toMatchObject({
+      version: 3,
+      values: { outsideTownshipInpatientCount: null },
+    });
     expect((await auditor.must('GET', assessmentPath())).score).toBe('73.98');
 
-    const audit = await api.dataSource.query("SELECT action FROM audit_log WHERE entity_type = 'assessmentEnteredValues' AND entity_id = ? ORDER BY id", [`${f.community}/2026`]);
-    expect(audit.map((r: { action: string }) => r.action)).toEqual(['assessmentEnteredValues.save', 'assessmentEnteredValues.save', 'assessmentEnteredValues.save']);
+    const audit = await api.dataSource.query(
+      "SELECT action FROM audit_log WHERE entity_type = 'assessmentEnteredValues' AND entity_id = ? ORDER BY id",
+      [`${f.community}/2026`],
+    );
+    expect(audit.map((r: { action: string }) => r.action)).toEqual([
+      'assessmentEnteredValues.save',
+      'assessmentEnteredValues.save',
+      'assessmentEnteredValues.save',
+    ]);
   });
 
   it('lets the bureau set weights that sum to 100, per county and year', async () => {
     const path = `/api/v1/counties/${f.county}/assessment-weights/2026`;
-    expect(await lead.must('GET', path)).toMatchObject({ version: 0, source: 'default', weights: { inCountyInpatientRate: '20.00', primaryShare: '20.00' }, targets: { inCountyInpatientRate: '0.90' } });
+    expect(await lead.must('GET', path)).toMatchObject({
+      version: 0,
+      source: 'default',
+      weights: { inCountyInpatientRate: '20.00', primaryShare: '20.00' },
+      targets: { inCountyInpatientRate: '0.90' },
+    });
     const notHundred = await bureau.call('PUT', path, { version: 0, weights: { primaryShare: '25.00' } });
     expect(notHundred.status).toBe(422);
     expect(notHundred.body).toMatchObject({ code: 'ASSESSMENT_SCHEME_INVALID', details: [{ field: 'weights', rule: 'sumTo100' }] });
@@ -204,19 +292,33 @@ describe('performance assessment and quarterly fund analysis over HTTP (SPEC §8
     expect(badTarget.status).toBe(400);
     expect(badTarget.body.details[0].field).toBe('targets.clinicalPathwayRate');
     expect((await lead.call('PUT', path, { version: 0, weights: { primaryShare: '20.00' } })).status).toBe(403);
-    const [{ n: before }] = await api.dataSource.query('SELECT COUNT(*) AS n FROM assessment_scheme s JOIN county c ON c.id = s.county_id WHERE c.code = ?', [f.county]);
+    const [{ n: before }] = await api.dataSource.query(
+      'SELECT COUNT(*) AS n FROM assessment_scheme s JOIN county c ON c.id = s.county_id WHERE c.code = ?',
+      [f.county],
+    );
     expect(Number(before)).toBe(0);
 
     const saved = await bureau.must('PUT', path, { version: 0, weights: { primaryShare: '25.00', inCountyInpatientRate: '15.00' } });
-    expect(saved).toMatchObject({ version: 1, source: 'saved', weights: { primaryShare: '25.00', inCountyInpatientRate: '15.00', outOfCountyInpatientCount: '15.00' }, changedBy: bureau.username });
+    expect(saved).toMatchObject({
+      version: 1,
+      source: 'saved',
+      weights: { primaryShare: '25.00', inCountyInpatientRate: '15.00', outOfCountyInpatientCount: '15.00' },
+      changedBy: bureau.username,
+    });
     // 15 × 0.6667 ÷ 0.9 = 11.11; 25 × 0.66990 = 16.75: 11.11 + 15 + 0 + 14.10 + 10 + 6.67 + 16.75
     const a = await bureau.must('GET', assessmentPath());
     expect(a).toMatchObject({ score: '73.63', scheme: { version: 1, source: 'saved' } });
     expect(indicator(a, 'primaryShare')).toMatchObject({ weight: '25.00', points: '16.75' });
     expect((await bureau.call('PUT', path, { version: 0, weights: { primaryShare: '25.00' } })).status).toBe(409);
     // A later year starts from this one.
-    expect(await auditor.must('GET', `/api/v1/counties/${f.county}/assessment-weights/2027`)).toMatchObject({ version: 0, source: 'previous-year', weights: { primaryShare: '25.00' } });
-    const [entry] = await api.dataSource.query("SELECT changes FROM audit_log WHERE action = 'assessmentScheme.save' AND entity_id = ?", [`${f.county}/2026`]);
+    expect(await auditor.must('GET', `/api/v1/counties/${f.county}/assessment-weights/2027`)).toMatchObject({
+      version: 0,
+      source: 'previous-year',
+      weights: { primaryShare: '25.00' },
+    });
+    const [entry] = await api.dataSource.query("SELECT changes FROM audit_log WHERE action = 'assessmentScheme.save' AND entity_id = ?", [
+      `${f.county}/2026`,
+    ]);
     expect(entry.changes).toContain('weights.primaryShare');
   });
 
@@ -226,7 +328,13 @@ describe('performance assessment and quarterly fund analysis over HTTP (SPEC §8
     expect((await lead.call('PUT', enteredPath(), { version: 3, prefectureCompensationRatio: '0.5' })).status).toBe(403);
     const foreignLead = await other.as(['LEAD_FINANCE'], other.lead);
     expect((await foreignLead.get(assessmentPath())).status).toBe(404);
-    expect((await (await other.as(['BUREAU_CLERK'], other.bureau)).call('PUT', enteredPath(), { version: 3, prefectureCompensationRatio: '0.5' })).status).toBe(403);
+    expect(
+      (
+        await (
+          await other.as(['BUREAU_CLERK'], other.bureau)
+        ).call('PUT', enteredPath(), { version: 3, prefectureCompensationRatio: '0.5' })
+      ).status,
+    ).toBe(403);
     expect((await bureau.must('GET', enteredPath())).values.prefectureCompensationRatio).toBe('0.70');
   });
 
@@ -235,14 +343,24 @@ describe('performance assessment and quarterly fund analysis over HTTP (SPEC §8
     const early = await lead.post(draftPath, { fundYear: 2026, quarter: 4 });
     expect(early.status).toBe(422);
     expect(early.body).toMatchObject({ code: 'QUARTER_NOT_ENDED', details: [{ field: 'quarter', rule: 'quarterEnded' }] });
-    expect((await lead.post(draftPath, { fundYear: 2026, quarter: 5 })).body.details).toEqual([expect.objectContaining({ field: 'quarter', rule: 'max' })]);
+    expect((await lead.post(draftPath, { fundYear: 2026, quarter: 5 })).body.details).toEqual([
+      expect.objectContaining({ field: 'quarter', rule: 'max' }),
+    ]);
     expect((await township.post(draftPath, { fundYear: 2026, quarter: 4 })).status).toBe(403);
 
     clock.fix('2027-01-05');
     const created = await lead.post(draftPath, { fundYear: 2026, quarter: 4 });
     expect(created.status).toBe(201);
     const doc = created.body;
-    expect(doc).toMatchObject({ communityCode: f.community, fundYear: 2026, quarter: 4, state: 'DRAFT', version: 1, summary: null, allowedActions: ['refresh', 'edit', 'submit'] });
+    expect(doc).toMatchObject({
+      communityCode: f.community,
+      fundYear: 2026,
+      quarter: 4,
+      state: 'DRAFT',
+      version: 1,
+      summary: null,
+      allowedActions: ['refresh', 'edit', 'submit'],
+    });
     const c = doc.content;
     expect(c.periods).toEqual({ from: '2026-10', to: '2026-12' });
     expect(c.patientFlow).toEqual({
@@ -253,11 +371,35 @@ describe('performance assessment and quarterly fund analysis over HTTP (SPEC §8
       inCountyAdmissionRate: '0.6667',
       outsideTownshipAdmissions: 3,
     });
-    expect(c.fundFlow.byUnit.map((u: { unitCode: string; approved: string }) => `${u.unitCode}=${u.approved}`)).toEqual([`${f.lead}=2260.00`, `${f.townships[0]}=880.00`, `${f.townships[1]}=270.00`, `${village}=60.00`]);
-    expect(c.fundFlow).toMatchObject({ inCounty: '3470.00', outOfCounty: '1800.00', total: '5270.00', primary: '1210.00', outOfCountyShare: '0.3416' });
-    expect(c.fundFlow.byCategory.map((k: { category: string; amount: string }) => `${k.category}=${k.amount}`)).toEqual(['OUTPATIENT=180.00', 'INPATIENT=3290.00', 'CHRONIC_SPECIAL=0.00', 'MATERNITY=0.00', 'OUT_OF_COUNTY=1800.00']);
+    expect(c.fundFlow.byUnit.map((u: { unitCode: string; approved: string }) => `${u.unitCode}=${u.approved}`)).toEqual([
+      `${f.lead}=2260.00`,
+      `${f.townships[0]}=880.00`,
+      `${f.townships[1]}=270.00`,
+      `${village}=60.00`,
+    ]);
+    expect(c.fundFlow).toMatchObject({
+      inCounty: '3470.00',
+      outOfCounty: '1800.00',
+      total: '5270.00',
+      primary: '1210.00',
+      outOfCountyShare: '0.3416',
+    });
+    expect(c.fundFlow.byCategory.map((k: { category: string; amount: string }) => `${k.category}=${k.amount}`)).toEqual([
+      'OUTPATIENT=180.00',
+      'INPATIENT=3290.00',
+      'CHRONIC_SPECIAL=0.00',
+      'MATERNITY=0.00',
+      'OUT_OF_COUNTY=1800.00',
+    ]);
     // 5 270.00 spent of M × 12 ÷ 12 = 7 225.00; primary 1 210.00 below the 25% floor.
-    expect(c.risk.burn).toMatchObject({ expenditure: '5270.00', budgetToDate: '7225.00', burnRatio: '0.7294', level: 'NORMAL', primaryShareToDate: '0.1675', primaryBelowFloor: true });
+    expect(c.risk.burn).toMatchObject({
+      expenditure: '5270.00',
+      budgetToDate: '7225.00',
+      burnRatio: '0.7294',
+      level: 'NORMAL',
+      primaryShareToDate: '0.1675',
+      primaryBelowFloor: true,
+    });
     expect(c.risk.alerts).toHaveLength(1);
     const yoy = Object.fromEntries(c.yearOnYear.items.map((i: { item: string }) => [i.item, i]));
     expect(c.yearOnYear).toMatchObject({ previousFundYear: 2025, available: true });
@@ -282,15 +424,32 @@ describe('performance assessment and quarterly fund analysis over HTTP (SPEC §8
     const tooLong = await lead.patch(docPath, { version: 1, summary: 'x'.repeat(5001) });
     expect(tooLong.status).toBe(400);
     expect(tooLong.body.details[0]).toMatchObject({ field: 'summary', rule: 'maxLength' });
-    const edited = await lead.must('PATCH', docPath, { version: 1, summary: '四季度县外住院人次下降，基层占比仍低于底线。', risks: '基层基金占比不足' });
-    expect(edited).toMatchObject({ version: 2, summary: '四季度县外住院人次下降，基层占比仍低于底线。', risks: '基层基金占比不足', measures: null });
+    const edited = await lead.must('PATCH', docPath, {
+      version: 1,
+      summary: '四季度县外住院人次下降，基层占比仍低于底线。',
+      risks: '基层基金占比不足',
+    });
+    expect(edited).toMatchObject({
+      version: 2,
+      summary: '四季度县外住院人次下降，基层占比仍低于底线。',
+      risks: '基层基金占比不足',
+      measures: null,
+    });
     expect((await lead.patch(docPath, { version: 1, measures: '加强转诊管理' })).status).toBe(409);
 
     // A late out-of-county import changes the figures: a re-draft refreshes them and keeps the commentary.
-    await bureau.must('POST', `/api/v1/communities/${f.community}/out-of-county-settlements`, { period: '2026-12', records: [ooc('O-8', '2026-12-03', '300.00', '200.00', 'ZZ-2026-003')] });
+    await bureau.must('POST', `/api/v1/communities/${f.community}/out-of-county-settlements`, {
+      period: '2026-12',
+      records: [ooc('O-8', '2026-12-03', '300.00', '200.00', 'ZZ-2026-003')],
+    });
     expect((await lead.post(draftPath, { fundYear: 2026, quarter: 4 })).status).toBe(200);
     const refreshed = await auditor.must('GET', docPath);
-    expect(refreshed).toMatchObject({ version: 3, summary: edited.summary, risks: edited.risks, content: { patientFlow: { outOfCounty: { admissions: 4 } }, fundFlow: { outOfCounty: '2000.00', total: '5470.00' } } });
+    expect(refreshed).toMatchObject({
+      version: 3,
+      summary: edited.summary,
+      risks: edited.risks,
+      content: { patientFlow: { outOfCounty: { admissions: 4 } }, fundFlow: { outOfCounty: '2000.00', total: '5470.00' } },
+    });
 
     const submitted = await lead.must('POST', `${docPath}/submit`, { version: 3 });
     expect(submitted).toMatchObject({ state: 'SUBMITTED', version: 4, submittedBy: lead.username, allowedActions: [] });
@@ -299,12 +458,30 @@ describe('performance assessment and quarterly fund analysis over HTTP (SPEC §8
     expect(afterSubmit.status).toBe(409);
     expect(afterSubmit.body.code).toBe('ILLEGAL_TRANSITION');
     // Once submitted, new figures change nothing.
-    await bureau.must('POST', `/api/v1/communities/${f.community}/out-of-county-settlements`, { period: '2026-12', records: [ooc('O-9', '2026-12-04', '300.00', '200.00')] });
-    expect(await lead.must('POST', draftPath, { fundYear: 2026, quarter: 4 })).toMatchObject({ id: doc.id, version: 4, state: 'SUBMITTED', content: { fundFlow: { total: '5470.00' } } });
+    await bureau.must('POST', `/api/v1/communities/${f.community}/out-of-county-settlements`, {
+      period: '2026-12',
+      records: [ooc('O-9', '2026-12-04', '300.00', '200.00')],
+    });
+    expect(await lead.must('POST', draftPath, { fundYear: 2026, quarter: 4 })).toMatchObject({
+      id: doc.id,
+      version: 4,
+      state: 'SUBMITTED',
+      content: { fundFlow: { total: '5470.00' } },
+    });
 
-    expect(await auditor.must('GET', draftPath)).toEqual([expect.objectContaining({ id: doc.id, quarter: 4, state: 'SUBMITTED', version: 4 })]);
-    const audit = await api.dataSource.query("SELECT action FROM audit_log WHERE entity_type = 'fundAnalysis' AND entity_id = ? ORDER BY id", [String(doc.id)]);
-    expect(audit.map((r: { action: string }) => r.action)).toEqual(['fundAnalysis.draft', 'fundAnalysis.edit', 'fundAnalysis.refresh', 'fundAnalysis.submit']);
+    expect(await auditor.must('GET', draftPath)).toEqual([
+      expect.objectContaining({ id: doc.id, quarter: 4, state: 'SUBMITTED', version: 4 }),
+    ]);
+    const audit = await api.dataSource.query(
+      "SELECT action FROM audit_log WHERE entity_type = 'fundAnalysis' AND entity_id = ? ORDER BY id",
+      [String(doc.id)],
+    );
+    expect(audit.map((r: { action: string }) => r.action)).toEqual([
+      'fundAnalysis.draft',
+      'fundAnalysis.edit',
+      'fundAnalysis.refresh',
+      'fundAnalysis.submit',
+    ]);
 
     const rows = await xlsxRows(bureau, `${docPath}/export.xlsx`);
     expect(String(rows[0][0])).toContain('2026年第4季度基金运行分析');

@@ -28,24 +28,48 @@ describe('working-day calendar over HTTP (SPEC §5)', () => {
   });
 
   it('lets the bureau load a year’s schedule, which then decides and confirms deadlines', async () => {
-    expect((await clerk.call('PUT', '/api/v1/calendar/years/2031', { version: 0, holidays: ['2031-03-07'], makeUpWorkingDays: [] })).status).toBe(403);
-    const weekday = await bureau.call('PUT', '/api/v1/calendar/years/2031', { version: 0, holidays: ['2031-03-07'], makeUpWorkingDays: ['2031-03-05'] });
+    expect(
+      (await clerk.call('PUT', '/api/v1/calendar/years/2031', { version: 0, holidays: ['2031-03-07'], makeUpWorkingDays: [] })).status,
+    ).toBe(403);
+    const weekday = await bureau.call('PUT', '/api/v1/calendar/years/2031', {
+      version: 0,
+      holidays: ['2031-03-07'],
+      makeUpWorkingDays: ['2031-03-05'],
+    });
     expect(weekday.status).toBe(422);
     expect(weekday.body.details).toEqual([expect.objectContaining({ field: 'makeUpWorkingDays.0', rule: 'weekend' })]);
 
-    const loaded = await bureau.call('PUT', '/api/v1/calendar/years/2031', { version: 0, holidays: ['2031-03-07'], makeUpWorkingDays: ['2031-03-08'], note: '测试通知' });
+    const loaded = await bureau.call('PUT', '/api/v1/calendar/years/2031', {
+      version: 0,
+      holidays: ['2031-03-07'],
+      makeUpWorkingDays: ['2031-03-08'],
+      note: '测试通知',
+    });
     expect(loaded.status).toBe(200);
-    expect(loaded.body).toMatchObject({ year: 2031, source: 'bureau', version: 1, holidays: ['2031-03-07'], makeUpWorkingDays: ['2031-03-08'] });
-    expect((await clerk.get('/api/v1/calendar/deadline?from=2031-03-06&workingDays=1')).body).toEqual({ deadline: '2031-03-08', calendarConfirmed: true });
+    expect(loaded.body).toMatchObject({
+      year: 2031,
+      source: 'bureau',
+      version: 1,
+      holidays: ['2031-03-07'],
+      makeUpWorkingDays: ['2031-03-08'],
+    });
+    expect((await clerk.get('/api/v1/calendar/deadline?from=2031-03-06&workingDays=1')).body).toEqual({
+      deadline: '2031-03-08',
+      calendarConfirmed: true,
+    });
     expect((await bureau.call('PUT', '/api/v1/calendar/years/2031', { version: 0, holidays: [], makeUpWorkingDays: [] })).status).toBe(409);
-    const [audit] = await api.dataSource.query("SELECT actor FROM audit_log WHERE action = 'calendar.load' AND entity_id = '2031' ORDER BY id DESC LIMIT 1");
+    const [audit] = await api.dataSource.query(
+      "SELECT actor FROM audit_log WHERE action = 'calendar.load' AND entity_id = '2031' ORDER BY id DESC LIMIT 1",
+    );
     expect(audit.actor).toBe(bureau.username);
   });
 
   it('refuses impossible dates and day counts', async () => {
     expect((await clerk.get('/api/v1/calendar/deadline?from=2026-02-30&workingDays=5')).status).toBe(422);
     expect((await clerk.get('/api/v1/calendar/deadline?from=2026-02-01&workingDays=-1')).status).toBe(400);
-    expect((await clerk.get('/api/v1/calendar/deadline?from=tomorrow&workingDays=5')).body.details).toEqual([expect.objectContaining({ field: 'from', rule: 'matches' })]);
+    expect((await clerk.get('/api/v1/calendar/deadline?from=tomorrow&workingDays=5')).body.details).toEqual([
+      expect.objectContaining({ field: 'from', rule: 'matches' }),
+    ]);
   });
 });
 

@@ -3,7 +3,6 @@ import { Money } from '../../src/domain/money';
 import { approvedAllocation, CommunityFixture, createCommunityFixture, SMALL_COUNTY } from '../support/registry-fixtures';
 import { ApiClient, RunningApi, startApi } from '../support/test-app';
 
-
 const sum = (xs: string[]) => Money.sum(xs.map((x) => Money.of(x))).toString();
 
 /** A settlement record of October 2026 whose fund pays `fundPaid` (self pays the rest of 1000.00). */
@@ -45,7 +44,15 @@ describe('one month of the claim cycle over HTTP, each step by its own user (SPE
     f = await createCommunityFixture(api, 2);
     v1 = `${f.county}-VC-1`;
     v2 = `${f.county}-VC-2`;
-    for (const v of [v1, v2]) await f.admin.must('POST', '/api/v1/institutions', { code: v, name: `村卫生室 ${v}`, type: 'VILLAGE_CLINIC', countyCode: f.county, communityCode: f.community, parentCode: f.townships[0] });
+    for (const v of [v1, v2])
+      await f.admin.must('POST', '/api/v1/institutions', {
+        code: v,
+        name: `村卫生室 ${v}`,
+        type: 'VILLAGE_CLINIC',
+        countyCode: f.county,
+        communityCode: f.community,
+        parentCode: f.townships[0],
+      });
     await approvedAllocation(f, 2026);
     t1 = await f.as(['MEMBER_CLERK'], f.townships[0]);
     t2 = await f.as(['MEMBER_CLERK'], f.townships[1]);
@@ -58,10 +65,21 @@ describe('one month of the claim cycle over HTTP, each step by its own user (SPE
 
   it('runs submission, pre-review, declaration, deduction, approval, disbursement and both pass-downs, reconciling to the fen', async () => {
     // 1. Members submit records settled in October, the township including its two village clinics.
-    const t1Records = [record('T1-1', f.townships[0], '300.00'), record('T1-2', f.townships[0], '120.55'), record('T1-3', v1, '80.10'), record('T1-4', v1, '45.00'), record('T1-5', v2, '66.66'), record('T1-6', v2, '33.34')];
+    const t1Records = [
+      record('T1-1', f.townships[0], '300.00'),
+      record('T1-2', f.townships[0], '120.55'),
+      record('T1-3', v1, '80.10'),
+      record('T1-4', v1, '45.00'),
+      record('T1-5', v2, '66.66'),
+      record('T1-6', v2, '33.34'),
+    ];
     const t2Records = [record('T2-1', f.townships[1], '200.00'), record('T2-2', f.townships[1], '99.99')];
     const leadRecords = [record('L-1', f.lead, '800.00'), record('L-2', f.lead, '700.01')];
-    for (const [client, records] of [[t1, t1Records], [t2, t2Records], [leadClerk, leadRecords]] as const) {
+    for (const [client, records] of [
+      [t1, t1Records],
+      [t2, t2Records],
+      [leadClerk, leadRecords],
+    ] as const) {
       const stored = await client.post('/api/v1/settlement-records', { records });
       expect(stored.status).toBe(201);
     }
@@ -69,7 +87,9 @@ describe('one month of the claim cycle over HTTP, each step by its own user (SPE
     const t1Claim = await claimOf(t1);
     expect(t1Claim).toMatchObject({ institutionCode: f.townships[0], state: 'OPEN', records: 6, claimed: '645.65', cutoff: '2026-11-03' });
     // A township sees its own claim only.
-    expect((await t2.must('GET', '/api/v1/member-claims?period=2026-10')).map((c: { institutionCode: string }) => c.institutionCode)).toEqual([f.townships[1]]);
+    expect(
+      (await t2.must('GET', '/api/v1/member-claims?period=2026-10')).map((c: { institutionCode: string }) => c.institutionCode),
+    ).toEqual([f.townships[1]]);
 
     for (const client of [t1, t2, leadClerk]) {
       const claim = await claimOf(client);
@@ -80,68 +100,121 @@ describe('one month of the claim cycle over HTTP, each step by its own user (SPE
     clock.fix('2026-11-02');
     const late = await t2.post('/api/v1/settlement-records', { records: [record('T2-LATE', f.townships[1], '10.00', '30')] });
     expect(late.status).toBe(201);
-    expect((await t2.must('GET', '/api/v1/member-claims?period=2026-11'))[0]).toMatchObject({ state: 'OPEN', records: 1, claimed: '10.00' });
+    expect((await t2.must('GET', '/api/v1/member-claims?period=2026-11'))[0]).toMatchObject({
+      state: 'OPEN',
+      records: 1,
+      claimed: '10.00',
+    });
 
     // 2. The lead unit pre-reviews: two records rejected with reason codes, the rest accepted.
     const claims = await lead.must('GET', '/api/v1/member-claims?period=2026-10&state=SUBMITTED');
     expect(claims).toHaveLength(3);
-    const recordsOf = async (claimId: number) => (await lead.must('GET', `/api/v1/member-claims/${claimId}/records`)).records as { id: string; externalId: string; insuredMasked: string }[];
+    const recordsOf = async (claimId: number) =>
+      (await lead.must('GET', `/api/v1/member-claims/${claimId}/records`)).records as {
+        id: string;
+        externalId: string;
+        insuredMasked: string;
+      }[];
     const t1Rows = await recordsOf(t1Claim.id);
     const t2Claim = claims.find((c: { institutionCode: string }) => c.institutionCode === f.townships[1]);
     const t2Rows = await recordsOf(t2Claim.id);
     expect(t1Rows[0].insuredMasked).toMatch(/\*/);
     const idOf = (rows: { id: string; externalId: string }[], externalId: string) => rows.find((r) => r.externalId === externalId)!.id;
-    const missingReason = await lead.post(`/api/v1/member-claims/${t1Claim.id}/review`, { decisions: [{ recordId: idOf(t1Rows, 'T1-4'), decision: 'REJECT' }] });
+    const missingReason = await lead.post(`/api/v1/member-claims/${t1Claim.id}/review`, {
+      decisions: [{ recordId: idOf(t1Rows, 'T1-4'), decision: 'REJECT' }],
+    });
     expect(missingReason.status).toBe(400);
     expect(missingReason.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'decisions.0.reason' })]));
-    await lead.must('POST', `/api/v1/member-claims/${t1Claim.id}/review`, { decisions: [{ recordId: idOf(t1Rows, 'T1-4'), decision: 'REJECT', reason: 'OUT_OF_CATALOGUE' }] });
-    await lead.must('POST', `/api/v1/member-claims/${t2Claim.id}/review`, { decisions: [{ recordId: idOf(t2Rows, 'T2-2'), decision: 'REJECT', reason: 'OTHER', note: '结算单据缺失' }] });
+    await lead.must('POST', `/api/v1/member-claims/${t1Claim.id}/review`, {
+      decisions: [{ recordId: idOf(t1Rows, 'T1-4'), decision: 'REJECT', reason: 'OUT_OF_CATALOGUE' }],
+    });
+    await lead.must('POST', `/api/v1/member-claims/${t2Claim.id}/review`, {
+      decisions: [{ recordId: idOf(t2Rows, 'T2-2'), decision: 'REJECT', reason: 'OTHER', note: '结算单据缺失' }],
+    });
     // Declaring before pre-review is complete is refused and names the claims.
     clock.fix('2026-11-04');
     const early = await lead.post(`/api/v1/communities/${f.community}/declarations`, { period: '2026-10' });
     expect(early.status).toBe(409);
     expect(early.body.code).toBe('CLAIMS_UNDER_REVIEW');
     for (const c of await lead.must('GET', '/api/v1/member-claims?period=2026-10&state=SUBMITTED')) {
-      expect(await lead.must('POST', `/api/v1/member-claims/${c.id}/complete-review`, { version: c.version })).toMatchObject({ state: 'REVIEWED', pending: '0.00' });
+      expect(await lead.must('POST', `/api/v1/member-claims/${c.id}/complete-review`, { version: c.version })).toMatchObject({
+        state: 'REVIEWED',
+        pending: '0.00',
+      });
     }
 
     // 3. The lead unit declares by the 5th.
     const declared = await lead.must('POST', `/api/v1/communities/${f.community}/declarations`, { period: '2026-10' });
     const claimed = sum([...t1Records, ...t2Records, ...leadRecords].map((r) => r.fundPaid));
     const rejected = sum(['45.00', '99.99']);
-    expect(declared).toMatchObject({ state: 'DECLARED', deadline: '2026-11-05', late: false, records: 10, claimed, rejected, accepted: Money.of(claimed).minus(Money.of(rejected)).toString() });
+    expect(declared).toMatchObject({
+      state: 'DECLARED',
+      deadline: '2026-11-05',
+      late: false,
+      records: 10,
+      claimed,
+      rejected,
+      accepted: Money.of(claimed).minus(Money.of(rejected)).toString(),
+    });
 
     // 4. The bureau clerk deducts one of V2's records; an approver (not the clerk) approves.
     const t1Rows2 = await recordsOf(t1Claim.id);
-    const deducted = await bureauClerk.must('POST', `/api/v1/declarations/${declared.id}/deductions`, { deductions: [{ recordId: idOf(t1Rows2, 'T1-6'), reason: 'OVER_STANDARD' }] });
+    const deducted = await bureauClerk.must('POST', `/api/v1/declarations/${declared.id}/deductions`, {
+      deductions: [{ recordId: idOf(t1Rows2, 'T1-6'), reason: 'OVER_STANDARD' }],
+    });
     expect(deducted).toMatchObject({ deducted: '33.34', approved: Money.of(declared.accepted).minus(Money.of('33.34')).toString() });
-    const rejectedDeduction = await bureauClerk.post(`/api/v1/declarations/${declared.id}/deductions`, { deductions: [{ recordId: idOf(t1Rows2, 'T1-4'), reason: 'OVER_STANDARD' }] });
+    const rejectedDeduction = await bureauClerk.post(`/api/v1/declarations/${declared.id}/deductions`, {
+      deductions: [{ recordId: idOf(t1Rows2, 'T1-4'), reason: 'OVER_STANDARD' }],
+    });
     expect(rejectedDeduction.status).toBe(422);
     const reviewed = await bureauClerk.must('POST', `/api/v1/declarations/${declared.id}/complete-review`, { version: deducted.version });
     expect((await bureauClerk.post(`/api/v1/declarations/${declared.id}/approve`, { version: reviewed.version })).status).toBe(403);
     const approved = await bureauApprover.must('POST', `/api/v1/declarations/${declared.id}/approve`, { version: reviewed.version });
     const approvedAmount = Money.of(declared.accepted).minus(Money.of('33.34')).toString();
-    expect(approved).toMatchObject({ state: 'APPROVED', approved: approvedAmount, funded: approvedAmount, unfunded: '0.00', deposit: '0.00', cash: approvedAmount, paymentDue: '2026-12-03' });
+    expect(approved).toMatchObject({
+      state: 'APPROVED',
+      approved: approvedAmount,
+      funded: approvedAmount,
+      unfunded: '0.00',
+      deposit: '0.00',
+      cash: approvedAmount,
+      paymentDue: '2026-12-03',
+    });
 
     // 5. The bureau records the disbursement, dated.
     clock.fix('2026-11-20');
-    const disbursed = await bureauClerk.must('POST', `/api/v1/declarations/${declared.id}/disbursement`, { version: approved.version, disbursedOn: '2026-11-20', reference: 'BK-2026-11-0042' });
+    const disbursed = await bureauClerk.must('POST', `/api/v1/declarations/${declared.id}/disbursement`, {
+      version: approved.version,
+      disbursedOn: '2026-11-20',
+      reference: 'BK-2026-11-0042',
+    });
     expect(disbursed).toMatchObject({ state: 'DISBURSED', disbursedOn: '2026-11-20', paymentLate: false });
 
     // 6. The lead passes each member's approved amount down within 5 working days (Fri 20 Nov → Fri 27 Nov).
     const passDowns = await lead.must('GET', `/api/v1/pass-downs?declarationId=${declared.id}`);
     const amountTo = (code: string) => passDowns.find((p: { payeeCode: string }) => p.payeeCode === code);
-    expect(amountTo(f.townships[0])).toMatchObject({ level: 'MEMBER', amount: sum(['300.00', '120.55', '80.10', '66.66']), state: 'DUE', deadline: '2026-11-27', receivedOn: '2026-11-20' });
+    expect(amountTo(f.townships[0])).toMatchObject({
+      level: 'MEMBER',
+      amount: sum(['300.00', '120.55', '80.10', '66.66']),
+      state: 'DUE',
+      deadline: '2026-11-27',
+      receivedOn: '2026-11-20',
+    });
     expect(amountTo(f.townships[1])).toMatchObject({ amount: '200.00', state: 'DUE', deadline: '2026-11-27' });
     expect(amountTo(f.lead)).toMatchObject({ amount: '1500.01', state: 'PAID' }); // the lead unit's own share
     expect(sum(passDowns.map((p: { amount: string }) => p.amount))).toBe(approvedAmount);
     // A township cannot record the lead's payment.
     const t1Down = amountTo(f.townships[0]);
-    expect([403, 404]).toContain((await t1.post(`/api/v1/pass-downs/${t1Down.id}/payment`, { version: t1Down.version, paidOn: '2026-11-20' })).status);
+    expect([403, 404]).toContain(
+      (await t1.post(`/api/v1/pass-downs/${t1Down.id}/payment`, { version: t1Down.version, paidOn: '2026-11-20' })).status,
+    );
     clock.fix('2026-11-24');
     for (const code of f.townships) {
       const p = amountTo(code);
-      expect(await lead.must('POST', `/api/v1/pass-downs/${p.id}/payment`, { version: p.version, paidOn: '2026-11-24' })).toMatchObject({ state: 'PAID', late: false });
+      expect(await lead.must('POST', `/api/v1/pass-downs/${p.id}/payment`, { version: p.version, paidOn: '2026-11-24' })).toMatchObject({
+        state: 'PAID',
+        late: false,
+      });
     }
 
     // 7. The township passes its villages' amounts down within 5 working days of receipt (Tue 24 Nov → Tue 1 Dec).
@@ -155,9 +228,14 @@ describe('one month of the claim cycle over HTTP, each step by its own user (SPE
     await t1.must('POST', `/api/v1/pass-downs/${toV1.id}/payment`, { version: toV1.version, paidOn: '2026-11-25' });
     clock.fix('2026-12-02');
     const inbox = await t1.must('GET', '/api/v1/inbox');
-    expect(inbox.items.filter((i: { kind: string }) => i.kind === 'passDownDue')).toEqual([expect.objectContaining({ institutionCode: v2, amount: '66.66', deadline: '2026-12-01', overdue: true })]);
+    expect(inbox.items.filter((i: { kind: string }) => i.kind === 'passDownDue')).toEqual([
+      expect.objectContaining({ institutionCode: v2, amount: '66.66', deadline: '2026-12-01', overdue: true }),
+    ]);
     const toV2 = villageDowns[1];
-    expect(await t1.must('POST', `/api/v1/pass-downs/${toV2.id}/payment`, { version: toV2.version, paidOn: '2026-12-02' })).toMatchObject({ state: 'PAID', late: true });
+    expect(await t1.must('POST', `/api/v1/pass-downs/${toV2.id}/payment`, { version: toV2.version, paidOn: '2026-12-02' })).toMatchObject({
+      state: 'PAID',
+      late: true,
+    });
 
     // Every amount reconciles with the ledger.
     const summary = await lead.must('GET', `/api/v1/communities/${f.community}/periods/2026-10/summary`);
@@ -184,9 +262,21 @@ describe('one month of the claim cycle over HTTP, each step by its own user (SPE
     expect(balance(`COMMUNITY_HELD:${f.community}`)).toBe('0.00');
     expect(balance(`BUREAU_PAYABLE:${f.community}`)).toBe('0.00');
     // Every step left an audit entry.
-    const audit = await api.dataSource.query("SELECT action FROM audit_log WHERE action LIKE 'memberClaim.%' OR action LIKE 'declaration.%' OR action LIKE 'passDown.%'");
+    const audit = await api.dataSource.query(
+      "SELECT action FROM audit_log WHERE action LIKE 'memberClaim.%' OR action LIKE 'declaration.%' OR action LIKE 'passDown.%'",
+    );
     expect(new Set(audit.map((a: { action: string }) => a.action))).toEqual(
-      new Set(['memberClaim.submit', 'memberClaim.reviewRecords', 'memberClaim.completeReview', 'declaration.declare', 'declaration.deduct', 'declaration.completeReview', 'declaration.approve', 'declaration.disburse', 'passDown.pay']),
+      new Set([
+        'memberClaim.submit',
+        'memberClaim.reviewRecords',
+        'memberClaim.completeReview',
+        'declaration.declare',
+        'declaration.deduct',
+        'declaration.completeReview',
+        'declaration.approve',
+        'declaration.disburse',
+        'passDown.pay',
+      ]),
     );
   });
 });
@@ -208,7 +298,10 @@ describe('closed claim periods (SPEC §4 step 1, §11)', () => {
     const refused = await clerk.post('/api/v1/settlement-records', { records: [january, december] });
     expect(refused.status).toBe(422);
     expect(refused.body.details).toEqual([expect.objectContaining({ row: 2, field: 'settlementDate', rule: 'periodClosed' })]);
-    const [{ n }] = await api.dataSource.query('SELECT COUNT(*) AS n FROM settlement_record r JOIN institution i ON i.id = r.submitter_id WHERE i.code = ?', [f.townships[0]]);
+    const [{ n }] = await api.dataSource.query(
+      'SELECT COUNT(*) AS n FROM settlement_record r JOIN institution i ON i.id = r.submitter_id WHERE i.code = ?',
+      [f.townships[0]],
+    );
     expect(Number(n)).toBe(0);
     // The January record alone goes into January.
     expect((await clerk.post('/api/v1/settlement-records', { records: [january] })).status).toBe(201);
@@ -242,20 +335,46 @@ describe('the package, private institutions and the quarterly advance (SPEC §4)
       const lead = await f.as(['LEAD_FINANCE'], f.lead);
       const township = await f.as(['MEMBER_CLERK'], f.townships[0]);
       const params = await clerk.must('GET', `/api/v1/counties/${f.county}/policy-parameters/2026`);
-      await clerk.must('PUT', `/api/v1/counties/${f.county}/policy-parameters/2026`, { version: params.version, qualityDepositRate: '0.05' });
-      expect((await clerk.post(`/api/v1/communities/${f.community}/quarterly-advances`, { fundYear: 2026, quarter: 4, paidOn: '2026-10-09' })).body.code).toBe('ADVANCE_MODE_OFF');
+      await clerk.must('PUT', `/api/v1/counties/${f.county}/policy-parameters/2026`, {
+        version: params.version,
+        qualityDepositRate: '0.05',
+      });
+      expect(
+        (await clerk.post(`/api/v1/communities/${f.community}/quarterly-advances`, { fundYear: 2026, quarter: 4, paidOn: '2026-10-09' }))
+          .body.code,
+      ).toBe('ADVANCE_MODE_OFF');
 
       // Out-of-county settlements count against M.
-      const ooc = (id: string, fundPaid: string) => ({ externalId: id, hospitalName: '昆明医科大学第一附属医院', insuredId: `53292719800101${id.slice(-4)}`, settlementDate: '2026-10-12', totalCost: '5000.00', fundPaid });
-      const bad = await clerk.post(`/api/v1/communities/${f.community}/out-of-county-settlements`, { period: '2026-10', records: [ooc('OC-0001', '3000.00'), ooc('OC-0002', '5000.01')] });
+      const ooc = (id: string, fundPaid: string) => ({
+        externalId: id,
+        hospitalName: '昆明医科大学第一附属医院',
+        insuredId: `53292719800101${id.slice(-4)}`,
+        settlementDate: '2026-10-12',
+        totalCost: '5000.00',
+        fundPaid,
+      });
+      const bad = await clerk.post(`/api/v1/communities/${f.community}/out-of-county-settlements`, {
+        period: '2026-10',
+        records: [ooc('OC-0001', '3000.00'), ooc('OC-0002', '5000.01')],
+      });
       expect(bad.status).toBe(422);
       expect(bad.body.details).toEqual([expect.objectContaining({ row: 2, field: 'fundPaid', rule: 'notAboveTotal' })]);
       const batch = { period: '2026-10', records: [ooc('OC-0001', '3000.00'), ooc('OC-0002', '3800.00')] };
-      expect(await clerk.must('POST', `/api/v1/communities/${f.community}/out-of-county-settlements`, batch)).toMatchObject({ stored: 2, total: '6800.00', funded: '6800.00', unfunded: '0.00' });
-      expect(await clerk.must('POST', `/api/v1/communities/${f.community}/out-of-county-settlements`, batch)).toMatchObject({ stored: 0, duplicates: 2 });
+      expect(await clerk.must('POST', `/api/v1/communities/${f.community}/out-of-county-settlements`, batch)).toMatchObject({
+        stored: 2,
+        total: '6800.00',
+        funded: '6800.00',
+        unfunded: '0.00',
+      });
+      expect(await clerk.must('POST', `/api/v1/communities/${f.community}/out-of-county-settlements`, batch)).toMatchObject({
+        stored: 0,
+        duplicates: 2,
+      });
 
       // A month approved at 600.00 finds only 425.00 left of M.
-      await township.must('POST', '/api/v1/settlement-records', { records: [record('C-1', f.townships[0], '350.00'), record('C-2', f.townships[0], '250.00')] });
+      await township.must('POST', '/api/v1/settlement-records', {
+        records: [record('C-1', f.townships[0], '350.00'), record('C-2', f.townships[0], '250.00')],
+      });
       const claim = (await township.must('GET', '/api/v1/member-claims?period=2026-10'))[0];
       await township.must('POST', `/api/v1/member-claims/${claim.id}/submit`, { version: claim.version });
       const submitted = await lead.must('GET', `/api/v1/member-claims/${claim.id}`);
@@ -267,15 +386,26 @@ describe('the package, private institutions and the quarterly advance (SPEC §4)
       const approved = await approver.must('POST', `/api/v1/declarations/${declared.id}/approve`, { version: reviewed.version });
       expect(approved).toMatchObject({ approved: '600.00', funded: '425.00', unfunded: '175.00', deposit: '21.25', cash: '403.75' });
       // Approving again changes nothing.
-      expect(await approver.must('POST', `/api/v1/declarations/${declared.id}/approve`, { version: reviewed.version })).toMatchObject({ version: approved.version, funded: '425.00' });
+      expect(await approver.must('POST', `/api/v1/declarations/${declared.id}/approve`, { version: reviewed.version })).toMatchObject({
+        version: approved.version,
+        funded: '425.00',
+      });
 
       // A hold suspends the disbursement until lifted.
       const hold = await clerk.must('POST', `/api/v1/communities/${f.community}/holds`, { reason: '评审整改逾期未完成' });
-      const held = await clerk.post(`/api/v1/declarations/${declared.id}/disbursement`, { version: approved.version, disbursedOn: '2026-11-06', reference: 'BK-1' });
+      const held = await clerk.post(`/api/v1/declarations/${declared.id}/disbursement`, {
+        version: approved.version,
+        disbursedOn: '2026-11-06',
+        reference: 'BK-1',
+      });
       expect(held.status).toBe(409);
       expect(held.body.code).toBe('DISBURSEMENT_HELD');
       await approver.must('POST', `/api/v1/holds/${hold.id}/lift`, { version: hold.version, note: '已整改' });
-      const disbursed = await clerk.must('POST', `/api/v1/declarations/${declared.id}/disbursement`, { version: approved.version, disbursedOn: '2026-11-06', reference: 'BK-1' });
+      const disbursed = await clerk.must('POST', `/api/v1/declarations/${declared.id}/disbursement`, {
+        version: approved.version,
+        disbursedOn: '2026-11-06',
+        reference: 'BK-1',
+      });
       expect(disbursed.state).toBe('DISBURSED');
       const passDowns = await lead.must('GET', `/api/v1/pass-downs?declarationId=${declared.id}`);
       expect(passDowns.map((p: { payeeCode: string; amount: string }) => [p.payeeCode, p.amount])).toEqual([[f.townships[0], '403.75']]);
@@ -288,7 +418,15 @@ describe('the package, private institutions and the quarterly advance (SPEC §4)
       expect(balance(`QUALITY_DEPOSIT:${f.community}`)).toBe('21.25');
       expect(balance(`COMMUNITY_HELD:${f.community}`)).toBe('403.75');
       const summary = await lead.must('GET', `/api/v1/communities/${f.community}/periods/2026-10/summary`);
-      expect(summary).toMatchObject({ funded: '425.00', unfunded: '175.00', deposit: '21.25', disbursed: '403.75', outstanding: { atBureau: '0.00', atLeadUnit: '403.75' }, outOfCounty: { records: 2, funded: '6800.00' }, reconciled: true });
+      expect(summary).toMatchObject({
+        funded: '425.00',
+        unfunded: '175.00',
+        deposit: '21.25',
+        disbursed: '403.75',
+        outstanding: { atBureau: '0.00', atLeadUnit: '403.75' },
+        outOfCounty: { records: 2, funded: '6800.00' },
+        reconciled: true,
+      });
     });
   });
 
@@ -298,16 +436,34 @@ describe('the package, private institutions and the quarterly advance (SPEC §4)
       await approvedAllocation(f, 2026, SMALL_COUNTY);
       const p1 = `${f.county}-PRV-1`;
       const p2 = `${f.county}-PRV-2`;
-      for (const code of [p1, p2]) await f.admin.must('POST', '/api/v1/institutions', { code, name: `民营医院 ${code}`, type: 'PRIVATE_DESIGNATED', countyCode: f.county });
+      for (const code of [p1, p2])
+        await f.admin.must('POST', '/api/v1/institutions', {
+          code,
+          name: `民营医院 ${code}`,
+          type: 'PRIVATE_DESIGNATED',
+          countyCode: f.county,
+        });
       const clerk = await f.as(['BUREAU_CLERK'], f.bureau);
       const approver = await f.as(['BUREAU_APPROVER'], f.bureau);
       const lead = await f.as(['LEAD_FINANCE'], f.lead);
       const hospital = await f.as(['PRIVATE_CLERK'], p1);
 
-      const over = await clerk.call('PUT', `/api/v1/counties/${f.county}/private-budgets/2026`, { budgets: [{ institutionCode: p1, amount: '1200.00' }, { institutionCode: p2, amount: '100.00' }] });
+      const over = await clerk.call('PUT', `/api/v1/counties/${f.county}/private-budgets/2026`, {
+        budgets: [
+          { institutionCode: p1, amount: '1200.00' },
+          { institutionCode: p2, amount: '100.00' },
+        ],
+      });
       expect(over.status).toBe(422);
       expect(over.body.code).toBe('PRIVATE_POOL_EXCEEDED');
-      expect(await clerk.must('PUT', `/api/v1/counties/${f.county}/private-budgets/2026`, { budgets: [{ institutionCode: p1, amount: '1200.00' }, { institutionCode: p2, amount: '75.00' }] })).toMatchObject({ privatePool: '1275.00', total: '1275.00' });
+      expect(
+        await clerk.must('PUT', `/api/v1/counties/${f.county}/private-budgets/2026`, {
+          budgets: [
+            { institutionCode: p1, amount: '1200.00' },
+            { institutionCode: p2, amount: '75.00' },
+          ],
+        }),
+      ).toMatchObject({ privatePool: '1275.00', total: '1275.00' });
 
       const settleMonth = async (records: Record<string, unknown>[], reviewOn: string) => {
         await hospital.must('POST', '/api/v1/settlement-records', { records });
@@ -323,15 +479,40 @@ describe('the package, private institutions and the quarterly advance (SPEC §4)
 
       // October: 1 100.00 approved, cap 1 200 × 10 / 12 = 1 000.00.
       const october = await settleMonth([record('P-1', p1, '600.00'), record('P-2', p1, '500.00')], '2026-11-04');
-      expect(october).toMatchObject({ period: '2026-10', approved: '1100.00', cumulativeCap: '1000.00', funded: '1000.00', deposit: '50.00', cash: '950.00', unfundedToDate: '100.00', state: 'APPROVED' });
-      expect(await approver.must('POST', `/api/v1/member-claims/${october.claimId}/private-payment`, { version: 1 })).toMatchObject({ id: october.id, funded: '1000.00' });
+      expect(october).toMatchObject({
+        period: '2026-10',
+        approved: '1100.00',
+        cumulativeCap: '1000.00',
+        funded: '1000.00',
+        deposit: '50.00',
+        cash: '950.00',
+        unfundedToDate: '100.00',
+        state: 'APPROVED',
+      });
+      expect(await approver.must('POST', `/api/v1/member-claims/${october.claimId}/private-payment`, { version: 1 })).toMatchObject({
+        id: october.id,
+        funded: '1000.00',
+      });
       clock.fix('2026-11-06');
-      expect(await clerk.must('POST', `/api/v1/private-payments/${october.id}/payment`, { version: october.version, paidOn: '2026-11-06' })).toMatchObject({ state: 'PAID', paidOn: '2026-11-06' });
+      expect(
+        await clerk.must('POST', `/api/v1/private-payments/${october.id}/payment`, { version: october.version, paidOn: '2026-11-06' }),
+      ).toMatchObject({ state: 'PAID', paidOn: '2026-11-06' });
 
       // November: 50.00 more; the cap rises to 1 100.00, so 100.00 is funded and 50.00 stays unfunded.
       clock.fix('2026-11-30');
-      const november = await settleMonth([{ ...record('P-3', p1, '50.00'), visitDate: '2026-11-20', settlementDate: '2026-11-20' }], '2026-12-02');
-      expect(november).toMatchObject({ period: '2026-11', approvedToDate: '1150.00', cumulativeCap: '1100.00', funded: '100.00', deposit: '5.00', cash: '95.00', unfundedToDate: '50.00' });
+      const november = await settleMonth(
+        [{ ...record('P-3', p1, '50.00'), visitDate: '2026-11-20', settlementDate: '2026-11-20' }],
+        '2026-12-02',
+      );
+      expect(november).toMatchObject({
+        period: '2026-11',
+        approvedToDate: '1150.00',
+        cumulativeCap: '1100.00',
+        funded: '100.00',
+        deposit: '5.00',
+        cash: '95.00',
+        unfundedToDate: '50.00',
+      });
 
       const ledger = await clerk.must('GET', `/api/v1/counties/${f.county}/ledger/2026/accounts`);
       const balance = (code: string) => ledger.accounts.find((a: { code: string }) => a.code === code)?.balance;
@@ -340,8 +521,13 @@ describe('the package, private institutions and the quarterly advance (SPEC §4)
       expect(balance(`PRIVATE_DEPOSIT:${p1}`)).toBe('55.00');
       expect(balance(`PRIVATE_PAID:${p1}`)).toBe('950.00');
       expect(balance(`PRIVATE_PAYABLE:${p1}`)).toBe('95.00');
-      expect((await clerk.must('GET', '/api/v1/inbox')).items).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'privatePaymentDue', id: november.id, amount: '95.00' })]));
-      expect((await hospital.must('GET', '/api/v1/private-payments')).map((p: { period: string }) => p.period)).toEqual(['2026-11', '2026-10']);
+      expect((await clerk.must('GET', '/api/v1/inbox')).items).toEqual(
+        expect.arrayContaining([expect.objectContaining({ kind: 'privatePaymentDue', id: november.id, amount: '95.00' })]),
+      );
+      expect((await hospital.must('GET', '/api/v1/private-payments')).map((p: { period: string }) => p.period)).toEqual([
+        '2026-11',
+        '2026-10',
+      ]);
     });
   });
 
@@ -354,12 +540,27 @@ describe('the package, private institutions and the quarterly advance (SPEC §4)
       const lead = await f.as(['LEAD_FINANCE'], f.lead);
       const township = await f.as(['MEMBER_CLERK'], f.townships[0]);
       const params = await clerk.must('GET', `/api/v1/counties/${f.county}/policy-parameters/2026`);
-      await clerk.must('PUT', `/api/v1/counties/${f.county}/policy-parameters/2026`, { version: params.version, quarterlyAdvanceRate: '0.4' });
-      const advance = await clerk.must('POST', `/api/v1/communities/${f.community}/quarterly-advances`, { fundYear: 2026, quarter: 4, paidOn: '2026-10-09' });
+      await clerk.must('PUT', `/api/v1/counties/${f.county}/policy-parameters/2026`, {
+        version: params.version,
+        quarterlyAdvanceRate: '0.4',
+      });
+      const advance = await clerk.must('POST', `/api/v1/communities/${f.community}/quarterly-advances`, {
+        fundYear: 2026,
+        quarter: 4,
+        paidOn: '2026-10-09',
+      });
       expect(advance).toMatchObject({ amount: '722.50', rate: '0.4' }); // 7 225.00 / 4 × 0.4
-      expect(await clerk.must('POST', `/api/v1/communities/${f.community}/quarterly-advances`, { fundYear: 2026, quarter: 4, paidOn: '2026-10-09' })).toMatchObject({ id: advance.id, amount: '722.50' });
+      expect(
+        await clerk.must('POST', `/api/v1/communities/${f.community}/quarterly-advances`, {
+          fundYear: 2026,
+          quarter: 4,
+          paidOn: '2026-10-09',
+        }),
+      ).toMatchObject({ id: advance.id, amount: '722.50' });
 
-      await township.must('POST', '/api/v1/settlement-records', { records: [record('A-1', f.townships[0], '600.00'), record('A-2', f.townships[0], '400.00')] });
+      await township.must('POST', '/api/v1/settlement-records', {
+        records: [record('A-1', f.townships[0], '600.00'), record('A-2', f.townships[0], '400.00')],
+      });
       const claim = (await township.must('GET', '/api/v1/member-claims?period=2026-10'))[0];
       const submitted = await township.must('POST', `/api/v1/member-claims/${claim.id}/submit`, { version: claim.version });
       await lead.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, { version: submitted.version });
@@ -368,8 +569,14 @@ describe('the package, private institutions and the quarterly advance (SPEC §4)
       const reviewed = await clerk.must('POST', `/api/v1/declarations/${declared.id}/complete-review`, { version: declared.version });
       const approved = await approver.must('POST', `/api/v1/declarations/${declared.id}/approve`, { version: reviewed.version });
       expect(approved).toMatchObject({ approved: '1000.00', funded: '1000.00', advanceOffset: '722.50', cash: '277.50', unfunded: '0.00' });
-      await clerk.must('POST', `/api/v1/declarations/${declared.id}/disbursement`, { version: approved.version, disbursedOn: '2026-11-04', reference: 'BK-2' });
-      expect((await lead.must('GET', `/api/v1/pass-downs?declarationId=${declared.id}`)).map((p: { amount: string }) => p.amount)).toEqual(['1000.00']);
+      await clerk.must('POST', `/api/v1/declarations/${declared.id}/disbursement`, {
+        version: approved.version,
+        disbursedOn: '2026-11-04',
+        reference: 'BK-2',
+      });
+      expect((await lead.must('GET', `/api/v1/pass-downs?declarationId=${declared.id}`)).map((p: { amount: string }) => p.amount)).toEqual([
+        '1000.00',
+      ]);
 
       const ledger = await clerk.must('GET', `/api/v1/counties/${f.county}/ledger/2026/accounts`);
       const balance = (code: string) => ledger.accounts.find((a: { code: string }) => a.code === code)?.balance;

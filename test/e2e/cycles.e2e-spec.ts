@@ -17,7 +17,10 @@ const WORKER_ENV = { QUEUE_PREFIX, SCHEDULES_ENABLED: 'false', OUTBOX_SWEEP_MS: 
 
 async function resultOf(api: RunningApi, cycle: string, period: string, scope: string): Promise<any> {
   return eventually(async () => {
-    const [row] = await api.dataSource.query("SELECT result FROM cycle_result WHERE cycle = ? AND period = ? AND scope = ? AND result <> '{}'", [cycle, period, scope]);
+    const [row] = await api.dataSource.query(
+      "SELECT result FROM cycle_result WHERE cycle = ? AND period = ? AND scope = ? AND result <> '{}'",
+      [cycle, period, scope],
+    );
     return row ? JSON.parse(row.result) : undefined;
   }, `${cycle} ${period} ${scope}`);
 }
@@ -52,13 +55,21 @@ describe('scheduled cycles: deadline watch, notifications, monitoring (SPEC §4,
   it('gives a missed pass-down deadline exactly one overdue notification, for the payer, however often the watch runs', async () => {
     const f = await createCommunityFixture(api, 2);
     await approvedAllocation(f, 2026, SMALL_COUNTY);
-    const declaration = await approveOctober(f, clock, [[await f.as(['MEMBER_CLERK'], f.townships[0]), [paidRecord('T-1', f.townships[0], '300.00')]]]);
+    const declaration = await approveOctober(f, clock, [
+      [await f.as(['MEMBER_CLERK'], f.townships[0]), [paidRecord('T-1', f.townships[0], '300.00')]],
+    ]);
     const bureau = await f.as(['BUREAU_CLERK'], f.bureau);
     clock.fix('2026-11-20');
-    await bureau.must('POST', `/api/v1/declarations/${declaration.id}/disbursement`, { version: declaration.version, disbursedOn: '2026-11-20', reference: 'BK-1' });
+    await bureau.must('POST', `/api/v1/declarations/${declaration.id}/disbursement`, {
+      version: declaration.version,
+      disbursedOn: '2026-11-20',
+      reference: 'BK-1',
+    });
     // The lead pays township 1 on time? No: its pass-down (deadline Fri 27 Nov) stays unpaid.
     const lead = await f.as(['LEAD_FINANCE'], f.lead);
-    const webhook = await lead.must('PUT', '/api/v1/notifications/webhook', { url: `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/hook` });
+    const webhook = await lead.must('PUT', '/api/v1/notifications/webhook', {
+      url: `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/hook`,
+    });
     expect(webhook.secret).toMatch(/^[0-9a-f]{64}$/);
 
     // Before the deadline the watch finds nothing; after it, one notification however often it runs.
@@ -75,11 +86,15 @@ describe('scheduled cycles: deadline watch, notifications, monitoring (SPEC §4,
     expect(await resultOf(api, 'deadline-watch', '2026-12-01', f.county)).toMatchObject({ overduePassDowns: 1, notificationsCreated: 0 });
 
     const inbox = await lead.must('GET', '/api/v1/notifications');
-    expect(inbox.items.filter((n: { kind: string }) => n.kind === 'PASS_DOWN_OVERDUE')).toEqual([expect.objectContaining({ subjectType: 'passDown', message: expect.stringContaining('2026-11-27') })]);
+    expect(inbox.items.filter((n: { kind: string }) => n.kind === 'PASS_DOWN_OVERDUE')).toEqual([
+      expect.objectContaining({ subjectType: 'passDown', message: expect.stringContaining('2026-11-27') }),
+    ]);
     expect(inbox.unread).toBe(inbox.items.length);
     // Nobody else was told: not the township, not the bureau.
     expect((await (await f.as(['MEMBER_CLERK'], f.townships[0])).must('GET', '/api/v1/notifications')).items).toEqual([]);
-    expect((await bureau.must('GET', '/api/v1/notifications')).items.filter((n: { kind: string }) => n.kind === 'PASS_DOWN_OVERDUE')).toEqual([]);
+    expect(
+      (await bureau.must('GET', '/api/v1/notifications')).items.filter((n: { kind: string }) => n.kind === 'PASS_DOWN_OVERDUE'),
+    ).toEqual([]);
 
     // Marked read (twice: no change), and delivered to the lead's webhook after one failed attempt, signed.
     const id = inbox.items.find((n: { kind: string }) => n.kind === 'PASS_DOWN_OVERDUE').id;
@@ -87,8 +102,14 @@ describe('scheduled cycles: deadline watch, notifications, monitoring (SPEC §4,
     expect(read.readBy).toBe(lead.username);
     expect((await lead.must('POST', `/api/v1/notifications/${id}/read`)).readAt).toBe(read.readAt);
     expect((await (await f.as(['MEMBER_CLERK'], f.townships[0])).post(`/api/v1/notifications/${id}/read`)).status).toBe(404);
-    const delivered = await eventually(async () => deliveries.find((d, i) => i > 0 && JSON.parse(d.body).id === id), 'the webhook delivery', 30_000);
-    expect(delivered.headers['x-capitation-signature']).toBe(`sha256=${createHmac('sha256', webhook.secret).update(delivered.body).digest('hex')}`);
+    const delivered = await eventually(
+      async () => deliveries.find((d, i) => i > 0 && JSON.parse(d.body).id === id),
+      'the webhook delivery',
+      30_000,
+    );
+    expect(delivered.headers['x-capitation-signature']).toBe(
+      `sha256=${createHmac('sha256', webhook.secret).update(delivered.body).digest('hex')}`,
+    );
     expect(JSON.parse(delivered.body)).toMatchObject({ kind: 'PASS_DOWN_OVERDUE', institutionCode: f.lead });
   }, 60_000);
 
@@ -102,7 +123,16 @@ describe('scheduled cycles: deadline watch, notifications, monitoring (SPEC §4,
     ]);
     expect(declaration.approved).toBe('6900.00');
     const reading = await resultOf(api, 'monitoring', '2026-10', f.community);
-    expect(reading).toMatchObject({ memberApproved: '6900.00', primaryApproved: '900.00', budgetToDate: '6020.83', burnRatio: '1.1460', level: 'WARNING', projectedExpenditure: '8280.00', projectedOverspend: '1055.00', primaryBelowFloor: true });
+    expect(reading).toMatchObject({
+      memberApproved: '6900.00',
+      primaryApproved: '900.00',
+      budgetToDate: '6020.83',
+      burnRatio: '1.1460',
+      level: 'WARNING',
+      projectedExpenditure: '8280.00',
+      projectedOverspend: '1055.00',
+      primaryBelowFloor: true,
+    });
     const lead = await f.as(['LEAD_FINANCE'], f.lead);
     const kinds = (await lead.must('GET', '/api/v1/notifications')).items.map((n: { kind: string }) => n.kind).sort();
     expect(kinds).toEqual(['BURN_WARNING', 'PRIMARY_SHARE_BELOW_FLOOR']);
@@ -110,26 +140,35 @@ describe('scheduled cycles: deadline watch, notifications, monitoring (SPEC §4,
     const again = await lead.must('POST', '/api/v1/cycles/runs', { cycle: 'monitoring', period: '2026-10' });
     expect(again).toEqual([expect.objectContaining({ scope: f.community, result: expect.objectContaining({ burnRatio: '1.1460' }) })]);
     expect((await lead.must('GET', '/api/v1/notifications')).items).toHaveLength(2);
-    expect((await lead.must('GET', '/api/v1/cycles/results?cycle=monitoring')).map((r: { scope: string }) => r.scope)).toEqual([f.community]);
+    expect((await lead.must('GET', '/api/v1/cycles/results?cycle=monitoring')).map((r: { scope: string }) => r.scope)).toEqual([
+      f.community,
+    ]);
   });
 
   it('refreshes a reading kept before the approval: monitoring follows an approval that comes after the month’s scheduled run', async () => {
     const f = await createCommunityFixture(api, 1);
     await approvedAllocation(f, 2026, SMALL_COUNTY);
-    const reviewed = await reviewOctober(f, clock, [[await f.as(['MEMBER_CLERK'], f.townships[0]), [paidRecord('T-1', f.townships[0], '900.00')]]]);
+    const reviewed = await reviewOctober(f, clock, [
+      [await f.as(['MEMBER_CLERK'], f.townships[0]), [paidRecord('T-1', f.townships[0], '900.00')]],
+    ]);
     const lead = await f.as(['LEAD_FINANCE'], f.lead);
     // The month's monitoring runs (as the schedule does on 25 November) before the bureau approves.
     clock.fix('2026-11-25');
     await lead.must('POST', '/api/v1/cycles/runs', { cycle: 'monitoring', period: '2026-10' });
     expect(await resultOf(api, 'monitoring', '2026-10', f.community)).toMatchObject({ memberApproved: '0.00' });
     clock.fix('2026-12-01');
-    await (await f.as(['BUREAU_APPROVER'], f.bureau)).must('POST', `/api/v1/declarations/${reviewed.id}/approve`, { version: reviewed.version });
+    await (
+      await f.as(['BUREAU_APPROVER'], f.bureau)
+    ).must('POST', `/api/v1/declarations/${reviewed.id}/approve`, { version: reviewed.version });
     const refreshed = await eventually(async () => {
       const r = await resultOf(api, 'monitoring', '2026-10', f.community);
       return r.memberApproved === '900.00' ? r : undefined;
     }, 'the refreshed reading');
     expect(refreshed).toMatchObject({ primaryApproved: '900.00' });
-    const rows = await api.dataSource.query("SELECT job_id FROM cycle_result WHERE cycle = 'monitoring' AND period = '2026-10' AND scope = ?", [f.community]);
+    const rows = await api.dataSource.query(
+      "SELECT job_id FROM cycle_result WHERE cycle = 'monitoring' AND period = '2026-10' AND scope = ?",
+      [f.community],
+    );
     expect(rows).toEqual([{ job_id: `cycle.run.monitoring.2026-10.${f.community}.rerun1` }]);
   });
 
@@ -142,7 +181,9 @@ describe('scheduled cycles: deadline watch, notifications, monitoring (SPEC §4,
     expect(bad.status).toBe(422);
     expect(bad.body.details).toEqual([expect.objectContaining({ field: 'period', rule: 'monthPeriod' })]);
     expect((await bureau.post('/api/v1/cycles/runs', { cycle: 'nightly', period: '2026-10' })).status).toBe(400);
-    expect((await bureau.post('/api/v1/cycles/runs', { cycle: 'period-open', period: '2026-12' })).body).toMatchObject({ code: 'PERIOD_NOT_REACHED' });
+    expect((await bureau.post('/api/v1/cycles/runs', { cycle: 'period-open', period: '2026-12' })).body).toMatchObject({
+      code: 'PERIOD_NOT_REACHED',
+    });
     clock.fix('2026-12-01');
     await bureau.must('POST', '/api/v1/cycles/runs', { cycle: 'period-open', period: '2026-12' });
     expect(await resultOf(api, 'period-open', '2026-12', f.county)).toMatchObject({ opened: 3, cutoff: '2027-01-03' });
@@ -151,10 +192,26 @@ describe('scheduled cycles: deadline watch, notifications, monitoring (SPEC §4,
     const tick = await worker.get(CycleRunnerService).tick({ cycle: 'period-open' });
     expect(tick.period).toBe('2026-12');
     expect(tick.runs).toBeGreaterThanOrEqual(1);
-    expect((await api.dataSource.query("SELECT COUNT(*) AS n FROM cycle_result WHERE cycle = 'period-open' AND period = '2026-12' AND scope = ?", [f.county]))[0].n).toBe('1');
-    expect((await api.dataSource.query("SELECT COUNT(*) AS n FROM member_claim c JOIN county k ON k.id = c.county_id WHERE k.code = ? AND c.period = '2026-12'", [f.county]))[0].n).toBe('3');
+    expect(
+      (
+        await api.dataSource.query(
+          "SELECT COUNT(*) AS n FROM cycle_result WHERE cycle = 'period-open' AND period = '2026-12' AND scope = ?",
+          [f.county],
+        )
+      )[0].n,
+    ).toBe('1');
+    expect(
+      (
+        await api.dataSource.query(
+          "SELECT COUNT(*) AS n FROM member_claim c JOIN county k ON k.id = c.county_id WHERE k.code = ? AND c.period = '2026-12'",
+          [f.county],
+        )
+      )[0].n,
+    ).toBe('3');
     // The quarterly fund analysis is drafted once its quarter has ended.
-    expect((await bureau.post('/api/v1/cycles/runs', { cycle: 'fund-analysis', period: '2026-Q4' })).body).toMatchObject({ code: 'PERIOD_NOT_REACHED' });
+    expect((await bureau.post('/api/v1/cycles/runs', { cycle: 'fund-analysis', period: '2026-Q4' })).body).toMatchObject({
+      code: 'PERIOD_NOT_REACHED',
+    });
     await bureau.must('POST', '/api/v1/cycles/runs', { cycle: 'fund-analysis', period: '2026-Q3' });
     const analysis = await resultOf(api, 'fund-analysis', '2026-Q3', f.community);
     expect(analysis).toMatchObject({ fundYear: 2026, quarter: 3, created: true });
@@ -162,22 +219,44 @@ describe('scheduled cycles: deadline watch, notifications, monitoring (SPEC §4,
     // With the mode off the advance is skipped and nothing is kept: once the bureau turns it on, the same run pays it.
     const advanceJob = `cycle.run.quarterly-advance.2026-Q4.${f.community}`;
     await bureau.must('POST', '/api/v1/cycles/runs', { cycle: 'quarterly-advance', period: '2026-Q4' });
-    const skipped = await eventually(async () => (await bureau.must('GET', `/api/v1/job-runs?jobId=${advanceJob}`)).find((r: { outcome: string }) => r.outcome === 'DONE'), 'the skipped advance');
+    const skipped = await eventually(
+      async () => (await bureau.must('GET', `/api/v1/job-runs?jobId=${advanceJob}`)).find((r: { outcome: string }) => r.outcome === 'DONE'),
+      'the skipped advance',
+    );
     expect(skipped.counts).toMatchObject({ skipped: expect.stringContaining('off') });
-    expect((await api.dataSource.query("SELECT COUNT(*) AS n FROM cycle_result WHERE cycle = 'quarterly-advance' AND scope = ?", [f.community]))[0].n).toBe('0');
+    expect(
+      (
+        await api.dataSource.query("SELECT COUNT(*) AS n FROM cycle_result WHERE cycle = 'quarterly-advance' AND scope = ?", [f.community])
+      )[0].n,
+    ).toBe('0');
     const params = await bureau.must('GET', `/api/v1/counties/${f.county}/policy-parameters/2026`);
-    await bureau.must('PUT', `/api/v1/counties/${f.county}/policy-parameters/2026`, { version: params.version, quarterlyAdvanceRate: '0.5' });
+    await bureau.must('PUT', `/api/v1/counties/${f.county}/policy-parameters/2026`, {
+      version: params.version,
+      quarterlyAdvanceRate: '0.5',
+    });
     worker.get(BusinessClock).fix('2026-12-01');
     await bureau.must('POST', '/api/v1/cycles/runs', { cycle: 'quarterly-advance', period: '2026-Q4' });
     // M = 7 225.00: half of M / 4, half up.
-    expect(await resultOf(api, 'quarterly-advance', '2026-Q4', f.community)).toMatchObject({ quarter: 4, amount: '903.13', paidOn: '2026-12-01' });
+    expect(await resultOf(api, 'quarterly-advance', '2026-Q4', f.community)).toMatchObject({
+      quarter: 4,
+      amount: '903.13',
+      paidOn: '2026-12-01',
+    });
     // A lead unit runs its own community's cycles only.
     const other = await createCommunityFixture(api, 1);
     const lead = await f.as(['LEAD_FINANCE'], f.lead);
-    expect((await lead.post('/api/v1/cycles/runs', { cycle: 'monitoring', period: '2026-10', communityCode: other.community })).status).toBe(404);
-    expect((await (await f.as(['MEMBER_CLERK'], f.townships[0])).post('/api/v1/cycles/runs', { cycle: 'monitoring', period: '2026-10' })).status).toBe(403);
+    expect(
+      (await lead.post('/api/v1/cycles/runs', { cycle: 'monitoring', period: '2026-10', communityCode: other.community })).status,
+    ).toBe(404);
+    expect(
+      (await (await f.as(['MEMBER_CLERK'], f.townships[0])).post('/api/v1/cycles/runs', { cycle: 'monitoring', period: '2026-10' })).status,
+    ).toBe(403);
     const cycles = await bureau.must('GET', '/api/v1/cycles');
-    expect(cycles.find((c: { cycle: string }) => c.cycle === 'year-end')).toMatchObject({ scope: 'county', period: 'year', timezone: 'Asia/Shanghai' });
+    expect(cycles.find((c: { cycle: string }) => c.cycle === 'year-end')).toMatchObject({
+      scope: 'county',
+      period: 'year',
+      timezone: 'Asia/Shanghai',
+    });
   });
 
   it('mounts the queue dashboard for administrators only', async () => {
@@ -188,7 +267,12 @@ describe('scheduled cycles: deadline watch, notifications, monitoring (SPEC §4,
     expect((await fetch(url, { headers: { authorization: `Bearer ${clerk.token}` } })).status).toBe(403);
     const res = await fetch(url, { headers: { authorization: `Bearer ${f.admin.token}` } });
     expect(res.status).toBe(200);
-    expect(((await res.json()) as { queues: { name: string }[] }).queues.map((q) => q.name).sort()).toEqual(['cycles', 'intake', 'notify', 'registry']);
+    expect(((await res.json()) as { queues: { name: string }[] }).queues.map((q) => q.name).sort()).toEqual([
+      'cycles',
+      'intake',
+      'notify',
+      'registry',
+    ]);
   });
 });
 
@@ -203,7 +287,9 @@ describe('the outbox: work committed while Redis is down runs once Redis is back
       const clock = api.app.get(BusinessClock);
       const f: CommunityFixture = await createCommunityFixture(api, 1);
       await approvedAllocation(f, 2026, SMALL_COUNTY);
-      const reviewed = await reviewOctober(f, clock, [[await f.as(['MEMBER_CLERK'], f.townships[0]), [paidRecord('T-1', f.townships[0], '500.00')]]]);
+      const reviewed = await reviewOctober(f, clock, [
+        [await f.as(['MEMBER_CLERK'], f.townships[0]), [paidRecord('T-1', f.townships[0], '500.00')]],
+      ]);
       const approver = await f.as(['BUREAU_APPROVER'], f.bureau);
 
       await proxy.stop(); // Redis goes away
@@ -218,8 +304,14 @@ describe('the outbox: work committed while Redis is down runs once Redis is back
       // A worker that reaches Redis enqueues what the outbox holds, and the job runs.
       worker = await startWorker({ QUEUE_PREFIX: prefix, SCHEDULES_ENABLED: 'false', OUTBOX_SWEEP_MS: '300' });
       expect(await resultOf(api, 'monitoring', '2026-10', f.community)).toMatchObject({ memberApproved: '500.00' });
-      await eventually(async () => ((await api.dataSource.query('SELECT completed_at FROM outbox WHERE job_id = ?', [jobId]))[0].completed_at ? true : undefined), 'the outbox row to complete');
-      expect((await api.dataSource.query("SELECT COUNT(*) AS n FROM cycle_result WHERE cycle = 'monitoring' AND scope = ?", [f.community]))[0].n).toBe('1');
+      await eventually(
+        async () =>
+          (await api.dataSource.query('SELECT completed_at FROM outbox WHERE job_id = ?', [jobId]))[0].completed_at ? true : undefined,
+        'the outbox row to complete',
+      );
+      expect(
+        (await api.dataSource.query("SELECT COUNT(*) AS n FROM cycle_result WHERE cycle = 'monitoring' AND scope = ?", [f.community]))[0].n,
+      ).toBe('1');
     } finally {
       await proxy.start();
       if (worker) await worker.close();
@@ -244,7 +336,7 @@ describe('the outbox: work committed while Redis is down runs once Redis is back
       await queue.obliterate({ force: true }); // Redis loses every job of the queue
       expect(await queue.getJob(jobId)).toBeUndefined();
       worker = await startWorker({ QUEUE_PREFIX: prefix, SCHEDULES_ENABLED: 'false', OUTBOX_SWEEP_MS: '300' });
-      expect(await resultOf(api, 'period-open', '2026-11', f.county)).toMatchObject({ opened: 2, cutoff: '2026-12-03' }) // the lead hospital and the township;
+      expect(await resultOf(api, 'period-open', '2026-11', f.county)).toMatchObject({ opened: 2, cutoff: '2026-12-03' }); // the lead hospital and the township;
     } finally {
       if (worker) await worker.close();
       await api.close();
@@ -252,30 +344,56 @@ describe('the outbox: work committed while Redis is down runs once Redis is back
   });
 });
 
-
 describe('webhook targets in production', () => {
   it('refuses the service’s own host when the webhook is set, and sends nothing once its name points there', async () => {
     const secret = 'production-test-secret-of-forty-characters';
-    const api = await startApi({ NODE_ENV: 'production', JWT_SECRET: secret, INSURED_ID_HASH_KEY: secret, QUEUE_PREFIX: `cbm-prod-${process.pid}` });
+    const api = await startApi({
+      NODE_ENV: 'production',
+      JWT_SECRET: secret,
+      INSURED_ID_HASH_KEY: secret,
+      QUEUE_PREFIX: `cbm-prod-${process.pid}`,
+    });
     try {
       const f = await createCommunityFixture(api, 1);
       const lead = await f.as(['LEAD_FINANCE'], f.lead);
       for (const url of ['http://127.0.0.1:9/hook', 'http://localhost:9/hook', 'http://169.254.169.254/latest', 'http://[::1]:9/hook']) {
         const refused = await lead.call('PUT', '/api/v1/notifications/webhook', { url });
-        expect([url, refused.status, refused.body.details]).toEqual([url, 422, [expect.objectContaining({ field: 'url', rule: 'notLocalHost' })]]);
+        expect([url, refused.status, refused.body.details]).toEqual([
+          url,
+          422,
+          [expect.objectContaining({ field: 'url', rule: 'notLocalHost' })],
+        ]);
       }
       expect(await lead.must('GET', '/api/v1/notifications/webhook')).toEqual({ url: null, enabled: false });
       await lead.must('PUT', '/api/v1/notifications/webhook', { url: 'http://10.20.1.5/hook' }); // a hospital network's address
 
       // The target is re-pointed at the service's own host after it was accepted: the delivery is not sent.
       const [institution] = await api.dataSource.query('SELECT id FROM institution WHERE code = ?', [f.lead]);
-      await api.dataSource.query("UPDATE notification_webhook SET url = 'http://localhost.:9/hook' WHERE institution_id = ?", [institution.id]);
+      await api.dataSource.query("UPDATE notification_webhook SET url = 'http://localhost.:9/hook' WHERE institution_id = ?", [
+        institution.id,
+      ]);
       const notifications = api.app.get(NotificationService);
-      await api.dataSource.transaction((m) => notifications.notify(m, { institutionId: institution.id, kind: 'TEST', severity: 'INFO', dedupKey: `test:${f.lead}`, subjectType: 'institution', subjectId: f.lead, message: 'test' }));
+      await api.dataSource.transaction((m) =>
+        notifications.notify(m, {
+          institutionId: institution.id,
+          kind: 'TEST',
+          severity: 'INFO',
+          dedupKey: `test:${f.lead}`,
+          subjectType: 'institution',
+          subjectId: f.lead,
+          message: 'test',
+        }),
+      );
       const [n] = await api.dataSource.query('SELECT id FROM notification WHERE institution_id = ?', [institution.id]);
       expect(await notifications.deliver({ notificationId: Number(n.id) })).toEqual({ delivered: false });
-      const [row] = await api.dataSource.query('SELECT delivered_at, delivery_attempts, delivery_error FROM notification WHERE id = ?', [n.id]);
-      expect(row).toEqual({ delivered_at: null, delivery_attempts: 1, delivery_error: 'not sent: localhost. is a loopback or link-local address' });
+      const [row] = await api.dataSource.query('SELECT delivered_at, delivery_attempts, delivery_error FROM notification WHERE id = ?', [
+        n.id,
+      ]);
+      expect(row).toEqual({
+        delivered_at: null,
+        delivery_attempts: 1,
+        delivery_error: 'not sent: localhost. is a loopback or link-local address',
+      });
     } finally {
       await api.close();
     }

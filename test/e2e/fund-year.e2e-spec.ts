@@ -3,7 +3,8 @@ import { approvedAllocation, createCommunityFixture, CommunityFixture, WORKED_EX
 import { ApiClient, http, RunningApi, startApi } from '../support/test-app';
 import { xlsxRows } from '../support/xlsx';
 
-const cellYuan = (value: unknown) => Money.roundHalfUp(Money.of(String(value ?? 0).includes('.') || /^\d+$/.test(String(value)) ? String(value) : '0').toDecimal()).toString();
+const cellYuan = (value: unknown) =>
+  Money.roundHalfUp(Money.of(String(value ?? 0).includes('.') || /^\d+$/.test(String(value)) ? String(value) : '0').toDecimal()).toString();
 
 describe('fund year over HTTP', () => {
   let api: RunningApi;
@@ -20,7 +21,13 @@ describe('fund year over HTTP', () => {
   afterAll(() => api.close());
 
   const transferCount = async (allocationId: number) =>
-    Number((await api.dataSource.query("SELECT COUNT(*) AS n FROM ledger_transfer WHERE reference_type = 'allocation' AND reference_id = ?", [String(allocationId)]))[0].n);
+    Number(
+      (
+        await api.dataSource.query("SELECT COUNT(*) AS n FROM ledger_transfer WHERE reference_type = 'allocation' AND reference_id = ?", [
+          String(allocationId),
+        ])
+      )[0].n,
+    );
 
   it('reproduces SPEC §3’s worked example exactly, returning every figure by name', async () => {
     const res = await clerk.post('/api/v1/allocations', { countyCode: f.county, fundYear: 2021, ...WORKED_EXAMPLE_INPUTS });
@@ -36,7 +43,11 @@ describe('fund year over HTTP', () => {
       communityPackage: '167079472.53',
       privatePool: '29749318.68',
     });
-    expect(res.body).toMatchObject({ state: 'DRAFT', communities: [{ communityCode: f.community, package: '167079472.53' }], allowedActions: ['submit'] });
+    expect(res.body).toMatchObject({
+      state: 'DRAFT',
+      communities: [{ communityCode: f.community, package: '167079472.53' }],
+      allowedActions: ['submit'],
+    });
   });
 
   it('never lets the person who drafted and submitted an allocation approve it', async () => {
@@ -55,7 +66,11 @@ describe('fund year over HTTP', () => {
     const [list] = (await clerk.get(`/api/v1/allocations?fundYear=2021`)).body;
     const submitted = await clerk.must('POST', `/api/v1/allocations/${list.id}/submit`, { version: list.version });
     const second = await f.as(['BUREAU_APPROVER', 'AUDITOR'], f.bureau);
-    const answers = await Promise.all([approver, second, approver, second, approver, second].map((c) => c.post(`/api/v1/allocations/${list.id}/approve`, { version: submitted.version })));
+    const answers = await Promise.all(
+      [approver, second, approver, second, approver, second].map((c) =>
+        c.post(`/api/v1/allocations/${list.id}/approve`, { version: submitted.version }),
+      ),
+    );
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
     expect(new Set(answers.map((a) => a.body.approvedBy)).size).toBe(1);
     expect(await transferCount(list.id)).toBe(7);
@@ -74,9 +89,19 @@ describe('fund year over HTTP', () => {
 
   it('keeps an approved allocation immutable; a correction is a new version that re-posts the difference', async () => {
     const [current] = (await clerk.get(`/api/v1/allocations?fundYear=2021`)).body;
-    expect((await clerk.patch(`/api/v1/allocations/${current.id}`, { version: current.version, ...WORKED_EXAMPLE_INPUTS })).body.code).toBe('DOCUMENT_NOT_EDITABLE');
-    const correction = await clerk.must('POST', `/api/v1/allocations/${current.id}/corrections`, { ...WORKED_EXAMPLE_INPUTS, policyAdjustmentExpenditure: '2500000.00' });
-    expect(correction).toMatchObject({ state: 'DRAFT', supersedesId: current.id, documentVersion: 2, figures: { communityPackage: '166079472.53' } });
+    expect((await clerk.patch(`/api/v1/allocations/${current.id}`, { version: current.version, ...WORKED_EXAMPLE_INPUTS })).body.code).toBe(
+      'DOCUMENT_NOT_EDITABLE',
+    );
+    const correction = await clerk.must('POST', `/api/v1/allocations/${current.id}/corrections`, {
+      ...WORKED_EXAMPLE_INPUTS,
+      policyAdjustmentExpenditure: '2500000.00',
+    });
+    expect(correction).toMatchObject({
+      state: 'DRAFT',
+      supersedesId: current.id,
+      documentVersion: 2,
+      figures: { communityPackage: '166079472.53' },
+    });
     const submitted = await clerk.must('POST', `/api/v1/allocations/${correction.id}/submit`, { version: correction.version });
     await approver.must('POST', `/api/v1/allocations/${correction.id}/approve`, { version: submitted.version });
     expect((await clerk.get(`/api/v1/allocations/${current.id}`)).body.state).toBe('SUPERSEDED');
@@ -89,13 +114,31 @@ describe('fund year over HTTP', () => {
   });
 
   it('refuses inputs that leave no net base or a negative increase with 422', async () => {
-    const noBase = await clerk.post('/api/v1/allocations', { countyCode: f.county, fundYear: 2030, ...WORKED_EXAMPLE_INPUTS, familyDoctorFee: '300000000.00' });
+    const noBase = await clerk.post('/api/v1/allocations', {
+      countyCode: f.county,
+      fundYear: 2030,
+      ...WORKED_EXAMPLE_INPUTS,
+      familyDoctorFee: '300000000.00',
+    });
     expect(noBase.status).toBe(422);
-    expect(noBase.body).toMatchObject({ code: 'NET_BASE_NOT_POSITIVE', details: expect.arrayContaining([expect.objectContaining({ field: 'familyDoctorFee', rule: 'netBasePositive' })]) });
-    const negative = await clerk.post('/api/v1/allocations', { countyCode: f.county, fundYear: 2030, ...WORKED_EXAMPLE_INPUTS, policyAdjustmentExpenditure: '16857947.26' });
+    expect(noBase.body).toMatchObject({
+      code: 'NET_BASE_NOT_POSITIVE',
+      details: expect.arrayContaining([expect.objectContaining({ field: 'familyDoctorFee', rule: 'netBasePositive' })]),
+    });
+    const negative = await clerk.post('/api/v1/allocations', {
+      countyCode: f.county,
+      fundYear: 2030,
+      ...WORKED_EXAMPLE_INPUTS,
+      policyAdjustmentExpenditure: '16857947.26',
+    });
     expect(negative.status).toBe(422);
     expect(negative.body.code).toBe('COMMUNITY_INCREASE_NEGATIVE');
-    const asNumber = await clerk.post('/api/v1/allocations', { countyCode: f.county, fundYear: 2030, ...WORKED_EXAMPLE_INPUTS, interest: 1234567.89 });
+    const asNumber = await clerk.post('/api/v1/allocations', {
+      countyCode: f.county,
+      fundYear: 2030,
+      ...WORKED_EXAMPLE_INPUTS,
+      interest: 1234567.89,
+    });
     expect(asNumber.status).toBe(400);
     expect(asNumber.body.details).toEqual([expect.objectContaining({ field: 'interest', rule: 'matches' })]);
     expect((await clerk.get('/api/v1/allocations?fundYear=2030')).body).toEqual([]);
@@ -123,13 +166,28 @@ describe('fund year over HTTP', () => {
     it('refuses a 2021 plan one fen below 25% of M, naming floor, required amount and shortfall', async () => {
       const res = await lead.post('/api/v1/budget-plans', plan(2021, required2021.minus(Money.of('0.01'))));
       expect(res.status).toBe(422);
-      expect(res.body).toMatchObject({ code: 'PRIMARY_FLOOR_NOT_MET', details: [{ field: 'lines', rule: 'primaryFloor', message: `floor 0.25, required ${required2021}, planned ${required2021.minus(Money.of('0.01'))}, shortfall 0.01` }] });
+      expect(res.body).toMatchObject({
+        code: 'PRIMARY_FLOOR_NOT_MET',
+        details: [
+          {
+            field: 'lines',
+            rule: 'primaryFloor',
+            message: `floor 0.25, required ${required2021}, planned ${required2021.minus(Money.of('0.01'))}, shortfall 0.01`,
+          },
+        ],
+      });
     });
 
     it('accepts a 2021 plan at exactly 25%, and the bureau approves it', async () => {
       const res = await lead.post('/api/v1/budget-plans', plan(2021, required2021));
       expect(res.status).toBe(201);
-      expect(res.body).toMatchObject({ state: 'DRAFT', total: M.toString(), primaryTotal: required2021.toString(), floor: { rate: '0.25', met: true }, warnings: [] });
+      expect(res.body).toMatchObject({
+        state: 'DRAFT',
+        total: M.toString(),
+        primaryTotal: required2021.toString(),
+        floor: { rate: '0.25', met: true },
+        warnings: [],
+      });
       const submitted = await lead.must('POST', `/api/v1/budget-plans/${res.body.id}/submit`, { version: res.body.version });
       expect((await lead.post(`/api/v1/budget-plans/${res.body.id}/approve`, { version: submitted.version })).status).toBe(403);
       const approved = await approver.must('POST', `/api/v1/budget-plans/${res.body.id}/approve`, { version: submitted.version });
@@ -154,7 +212,10 @@ describe('fund year over HTTP', () => {
       expect((await lead.post('/api/v1/budget-plans', short)).body.code).toBe('PLAN_TOTAL_MISMATCH');
       const foreign = plan(2021, required2021);
       foreign.lines[3].institutionCode = f.bureau;
-      expect((await lead.post('/api/v1/budget-plans', foreign)).body).toMatchObject({ code: 'PLAN_INVALID', details: [{ field: 'lines.3.institutionCode', rule: 'memberOfCommunity' }] });
+      expect((await lead.post('/api/v1/budget-plans', foreign)).body).toMatchObject({
+        code: 'PLAN_INVALID',
+        details: [{ field: 'lines.3.institutionCode', rule: 'memberOfCommunity' }],
+      });
     });
   });
 
@@ -175,14 +236,28 @@ describe('fund year over HTTP', () => {
 
   it('keeps policy parameters per county and year, edited by the bureau only, each change a version', async () => {
     const fresh = await clerk.get(`/api/v1/counties/${f.county}/policy-parameters/2024`);
-    expect(fresh.body).toMatchObject({ version: 0, source: 'default', values: { communityBaseShareRate: '0.765', primaryFloorRate: '0.25' } });
+    expect(fresh.body).toMatchObject({
+      version: 0,
+      source: 'default',
+      values: { communityBaseShareRate: '0.765', primaryFloorRate: '0.25' },
+    });
     const lead = await f.as(['LEAD_FINANCE'], f.lead);
-    expect((await lead.call('PUT', `/api/v1/counties/${f.county}/policy-parameters/2024`, { version: 0, qualityDepositRate: '0.05' })).status).toBe(403);
+    expect(
+      (await lead.call('PUT', `/api/v1/counties/${f.county}/policy-parameters/2024`, { version: 0, qualityDepositRate: '0.05' })).status,
+    ).toBe(403);
     const bad = await clerk.call('PUT', `/api/v1/counties/${f.county}/policy-parameters/2024`, { version: 0, privatePoolRate: '0.20' });
-    expect(bad.body).toMatchObject({ code: 'POLICY_PARAMETERS_INVALID', details: [{ field: 'communityBaseShareRate', rule: 'sharesSumToOne' }] });
-    const saved = await clerk.call('PUT', `/api/v1/counties/${f.county}/policy-parameters/2024`, { version: 0, qualityDepositRate: '0.05' });
+    expect(bad.body).toMatchObject({
+      code: 'POLICY_PARAMETERS_INVALID',
+      details: [{ field: 'communityBaseShareRate', rule: 'sharesSumToOne' }],
+    });
+    const saved = await clerk.call('PUT', `/api/v1/counties/${f.county}/policy-parameters/2024`, {
+      version: 0,
+      qualityDepositRate: '0.05',
+    });
     expect(saved.body).toMatchObject({ version: 1, source: 'saved', values: { qualityDepositRate: '0.05' } });
-    expect((await clerk.call('PUT', `/api/v1/counties/${f.county}/policy-parameters/2024`, { version: 0, qualityDepositRate: '0.06' })).status).toBe(409);
+    expect(
+      (await clerk.call('PUT', `/api/v1/counties/${f.county}/policy-parameters/2024`, { version: 0, qualityDepositRate: '0.06' })).status,
+    ).toBe(409);
     const next = await clerk.get(`/api/v1/counties/${f.county}/policy-parameters/2025`);
     expect(next.body).toMatchObject({ version: 0, source: 'previous-year', values: { qualityDepositRate: '0.05' } });
   });

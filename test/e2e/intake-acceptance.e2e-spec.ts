@@ -20,9 +20,13 @@ async function xlsxOf(rows: Record<string, unknown>[]): Promise<Buffer> {
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
-const csvOf = (rows: Record<string, unknown>[]) => [Object.keys(rows[0]).join(','), ...rows.map((r) => Object.values(r).join(','))].join('\r\n') + '\r\n';
+const csvOf = (rows: Record<string, unknown>[]) =>
+  [Object.keys(rows[0]).join(','), ...rows.map((r) => Object.values(r).join(','))].join('\r\n') + '\r\n';
 
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a1e2b1a50000000049454e44ae426082', 'hex');
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a1e2b1a50000000049454e44ae426082',
+  'hex',
+);
 
 describe('settlement-record intake acceptance (SPEC §4, §11)', () => {
   let api: RunningApi;
@@ -33,12 +37,17 @@ describe('settlement-record intake acceptance (SPEC §4, §11)', () => {
 
   /** Rows this county's units have in the intake tables. */
   const counts = async (): Promise<Record<'settlement_record' | 'intake_batch' | 'intake_upload', number>> => {
-    const ofCounty = (table: string) => `SELECT COUNT(*) FROM ${table} t JOIN institution i ON i.id = t.submitter_id JOIN county c ON c.id = i.county_id WHERE c.code = ?`;
+    const ofCounty = (table: string) =>
+      `SELECT COUNT(*) FROM ${table} t JOIN institution i ON i.id = t.submitter_id JOIN county c ON c.id = i.county_id WHERE c.code = ?`;
     const [row] = await api.dataSource.query(
       `SELECT (${ofCounty('settlement_record')}) AS settlement_record, (${ofCounty('intake_batch')}) AS intake_batch, (${ofCounty('intake_upload')}) AS intake_upload`,
       [f.county, f.county, f.county],
     );
-    return { settlement_record: Number(row.settlement_record), intake_batch: Number(row.intake_batch), intake_upload: Number(row.intake_upload) };
+    return {
+      settlement_record: Number(row.settlement_record),
+      intake_batch: Number(row.intake_batch),
+      intake_upload: Number(row.intake_upload),
+    };
   };
 
   const record = (id: string, over: Record<string, unknown> = {}) => outpatientRecord(id, village, over);
@@ -48,8 +57,22 @@ describe('settlement-record intake acceptance (SPEC §4, §11)', () => {
     f = await createCommunityFixture(api, 2);
     village = `${f.county}-VC-1`;
     otherVillage = `${f.county}-VC-2`;
-    await f.admin.must('POST', '/api/v1/institutions', { code: village, name: '村卫生室 1', type: 'VILLAGE_CLINIC', countyCode: f.county, communityCode: f.community, parentCode: f.townships[0] });
-    await f.admin.must('POST', '/api/v1/institutions', { code: otherVillage, name: '村卫生室 2', type: 'VILLAGE_CLINIC', countyCode: f.county, communityCode: f.community, parentCode: f.townships[1] });
+    await f.admin.must('POST', '/api/v1/institutions', {
+      code: village,
+      name: '村卫生室 1',
+      type: 'VILLAGE_CLINIC',
+      countyCode: f.county,
+      communityCode: f.community,
+      parentCode: f.townships[0],
+    });
+    await f.admin.must('POST', '/api/v1/institutions', {
+      code: otherVillage,
+      name: '村卫生室 2',
+      type: 'VILLAGE_CLINIC',
+      countyCode: f.county,
+      communityCode: f.community,
+      parentCode: f.townships[1],
+    });
     clerk = await f.as(['MEMBER_CLERK'], f.townships[0]);
   });
   afterAll(() => api.close());
@@ -59,7 +82,9 @@ describe('settlement-record intake acceptance (SPEC §4, §11)', () => {
       ['CSV', 'october.csv', 'csv', async (rows: Record<string, unknown>[]) => Buffer.from(csvOf(rows), 'utf8')],
       ['XLSX', 'october.xlsx', 'xlsx', xlsxOf],
     ] as const)('%s', async (_kind, filename, source, build) => {
-      const rows = [1, 2, 3, 4].map((n) => record(`${source.toUpperCase()}-${n}`, n % 2 ? {} : { unitCode: f.townships[0], visitType: 'MATERNITY' }));
+      const rows = [1, 2, 3, 4].map((n) =>
+        record(`${source.toUpperCase()}-${n}`, n % 2 ? {} : { unitCode: f.townships[0], visitType: 'MATERNITY' }),
+      );
       const file = await build(rows);
 
       const first = await clerk.upload('/api/v1/settlement-records/upload', file, filename);
@@ -82,7 +107,9 @@ describe('settlement-record intake acceptance (SPEC §4, §11)', () => {
       const body = { records: [record('IDEM-1'), record('IDEM-2'), record('IDEM-3')] };
       const before = await counts();
 
-      const answers = await Promise.all(Array.from({ length: 50 }, () => clerk.post('/api/v1/settlement-records', body, { 'idempotency-key': key })));
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, () => clerk.post('/api/v1/settlement-records', body, { 'idempotency-key': key })),
+      );
 
       const done = answers.filter((a) => a.status === 201);
       const inProgress = answers.filter((a) => a.status === 409);
@@ -93,10 +120,16 @@ describe('settlement-record intake acceptance (SPEC §4, §11)', () => {
       expect(original.body).toMatchObject({ batchId: expect.any(String), received: 3, stored: 3, duplicates: 0, rejected: 0, errors: [] });
       for (const a of done) expect(a.body).toEqual(original.body);
       for (const a of inProgress) {
-        expect(a.body).toMatchObject({ statusCode: 409, code: 'IDEMPOTENT_REQUEST_IN_PROGRESS', details: [{ field: 'Idempotency-Key', rule: 'inProgress', message: key }] });
+        expect(a.body).toMatchObject({
+          statusCode: 409,
+          code: 'IDEMPOTENT_REQUEST_IN_PROGRESS',
+          details: [{ field: 'Idempotency-Key', rule: 'inProgress', message: key }],
+        });
       }
       expect(await counts()).toEqual({ ...before, settlement_record: before.settlement_record + 3, intake_batch: before.intake_batch + 1 });
-      const stored = await api.dataSource.query("SELECT DISTINCT batch_id FROM settlement_record WHERE external_id IN ('IDEM-1', 'IDEM-2', 'IDEM-3')");
+      const stored = await api.dataSource.query(
+        "SELECT DISTINCT batch_id FROM settlement_record WHERE external_id IN ('IDEM-1', 'IDEM-2', 'IDEM-3')",
+      );
       expect(stored).toEqual([{ batch_id: original.body.batchId }]);
 
       const retry = await clerk.post('/api/v1/settlement-records', body, { 'idempotency-key': key });
@@ -127,7 +160,11 @@ describe('settlement-record intake acceptance (SPEC §4, §11)', () => {
       expect(answers.filter((a) => a.status !== 422 && a.status !== 409).map((a) => [a.status, a.body])).toEqual([]);
       for (const a of answers) {
         if (a.status === 422) expect(named(a.body.details)).toEqual(['2:totalCost:paymentsSumToTotal']);
-        else expect(a.body).toMatchObject({ code: 'IDEMPOTENT_REQUEST_IN_PROGRESS', details: [{ field: 'Idempotency-Key', rule: 'inProgress' }] });
+        else
+          expect(a.body).toMatchObject({
+            code: 'IDEMPOTENT_REQUEST_IN_PROGRESS',
+            details: [{ field: 'Idempotency-Key', rule: 'inProgress' }],
+          });
       }
       expect(answers.some((a) => a.status === 422)).toBe(true);
       expect(await counts()).toEqual(before);
@@ -138,14 +175,62 @@ describe('settlement-record intake acceptance (SPEC §4, §11)', () => {
   describe('bad input answers 4xx naming row, field and rule, and writes nothing', () => {
     const cases: [string, () => unknown, number, string, string[]][] = [
       ['a negative amount', () => [record('BAD-1'), record('BAD-2', { selfPaid: '-50.50' })], 422, 'BATCH_REJECTED', ['2:selfPaid:amount']],
-      ['an amount with three decimals', () => [record('BAD-1'), record('BAD-2', { fundPaid: '60.001' })], 422, 'BATCH_REJECTED', ['2:fundPaid:amount']],
-      ['parts that do not sum to totalCost', () => [record('BAD-1'), record('BAD-2', { medicalAidPaid: '10.01' })], 422, 'BATCH_REJECTED', ['2:totalCost:paymentsSumToTotal']],
-      ['fundPaid above coveredCost', () => [record('BAD-1'), record('BAD-2', { fundPaid: '100.50', selfPaid: '10.00' })], 422, 'BATCH_REJECTED', ['2:fundPaid:notAboveCovered']],
-      ['a settlement date tomorrow in Shanghai', () => [record('BAD-1'), record('BAD-2', { settlementDate: shanghaiTomorrow() })], 422, 'BATCH_REJECTED', ['2:settlementDate:notInFuture']],
-      ['another township’s village clinic', () => [record('BAD-1'), record('BAD-2', { unitCode: otherVillage })], 422, 'BATCH_REJECTED', ['2:unitCode:submitterOrVillage']],
-      ['an unknown record field', () => [record('BAD-1'), record('BAD-2', { paidAt: '2026-10-08' })], 422, 'BATCH_REJECTED', ['2:paidAt:unknownField']],
-      ['an amount as a JSON number', () => [record('BAD-1'), record('BAD-2', { totalCost: 120.5 })], 422, 'BATCH_REJECTED', ['2:totalCost:amountAsText']],
-      ['an impossible date', () => [record('BAD-1'), record('BAD-2', { visitDate: '2026-02-30' })], 422, 'BATCH_REJECTED', ['2:visitDate:date']],
+      [
+        'an amount with three decimals',
+        () => [record('BAD-1'), record('BAD-2', { fundPaid: '60.001' })],
+        422,
+        'BATCH_REJECTED',
+        ['2:fundPaid:amount'],
+      ],
+      [
+        'parts that do not sum to totalCost',
+        () => [record('BAD-1'), record('BAD-2', { medicalAidPaid: '10.01' })],
+        422,
+        'BATCH_REJECTED',
+        ['2:totalCost:paymentsSumToTotal'],
+      ],
+      [
+        'fundPaid above coveredCost',
+        () => [record('BAD-1'), record('BAD-2', { fundPaid: '100.50', selfPaid: '10.00' })],
+        422,
+        'BATCH_REJECTED',
+        ['2:fundPaid:notAboveCovered'],
+      ],
+      [
+        'a settlement date tomorrow in Shanghai',
+        () => [record('BAD-1'), record('BAD-2', { settlementDate: shanghaiTomorrow() })],
+        422,
+        'BATCH_REJECTED',
+        ['2:settlementDate:notInFuture'],
+      ],
+      [
+        'another township’s village clinic',
+        () => [record('BAD-1'), record('BAD-2', { unitCode: otherVillage })],
+        422,
+        'BATCH_REJECTED',
+        ['2:unitCode:submitterOrVillage'],
+      ],
+      [
+        'an unknown record field',
+        () => [record('BAD-1'), record('BAD-2', { paidAt: '2026-10-08' })],
+        422,
+        'BATCH_REJECTED',
+        ['2:paidAt:unknownField'],
+      ],
+      [
+        'an amount as a JSON number',
+        () => [record('BAD-1'), record('BAD-2', { totalCost: 120.5 })],
+        422,
+        'BATCH_REJECTED',
+        ['2:totalCost:amountAsText'],
+      ],
+      [
+        'an impossible date',
+        () => [record('BAD-1'), record('BAD-2', { visitDate: '2026-02-30' })],
+        422,
+        'BATCH_REJECTED',
+        ['2:visitDate:date'],
+      ],
     ];
 
     it.each(cases)('%s', async (_name, records, status, code, details) => {
@@ -185,7 +270,12 @@ describe('settlement-record intake acceptance (SPEC §4, §11)', () => {
       ['a PNG named .xlsx', () => PNG, 'october.xlsx', 'matchesName'],
       ['CSV text named .xlsx', validCsv, 'october.xlsx', 'matchesName'],
       ['a workbook named .csv', () => xlsxOf([record('FILE-1')]), 'october.csv', 'matchesName'],
-      ['a ZIP signature followed by garbage, named .xlsx', () => Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(512, 0x5a)]), 'october.xlsx', 'format'],
+      [
+        'a ZIP signature followed by garbage, named .xlsx',
+        () => Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(512, 0x5a)]),
+        'october.xlsx',
+        'format',
+      ],
       ['an empty file', () => Buffer.alloc(0), 'october.csv', 'format'],
     ];
 

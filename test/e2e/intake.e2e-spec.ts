@@ -7,15 +7,31 @@ describe('settlement-record intake over HTTP (SPEC §4)', () => {
   let f: CommunityFixture;
   let clerk: ApiClient;
   let village: string;
-  const count = async () => Number((await api.dataSource.query('SELECT COUNT(*) AS n FROM settlement_record r JOIN institution i ON i.id = r.submitter_id WHERE i.code = ?', [f.townships[0]]))[0].n);
+  const count = async () =>
+    Number(
+      (
+        await api.dataSource.query(
+          'SELECT COUNT(*) AS n FROM settlement_record r JOIN institution i ON i.id = r.submitter_id WHERE i.code = ?',
+          [f.townships[0]],
+        )
+      )[0].n,
+    );
 
-  const record = (n: number, over: Record<string, unknown> = {}) => outpatientRecord(`HIS-${n}`, n % 2 ? village : f.townships[0], { insuredId: `53292719900101${String(1000 + n)}`, ...over });
+  const record = (n: number, over: Record<string, unknown> = {}) =>
+    outpatientRecord(`HIS-${n}`, n % 2 ? village : f.townships[0], { insuredId: `53292719900101${String(1000 + n)}`, ...over });
 
   beforeAll(async () => {
     api = await startApi({ BUSINESS_DATE: '2026-10-31' }); // the records are settled in October 2026
     f = await createCommunityFixture(api, 2);
     village = `${f.county}-VC-1`;
-    await f.admin.must('POST', '/api/v1/institutions', { code: village, name: '村卫生室', type: 'VILLAGE_CLINIC', countyCode: f.county, communityCode: f.community, parentCode: f.townships[0] });
+    await f.admin.must('POST', '/api/v1/institutions', {
+      code: village,
+      name: '村卫生室',
+      type: 'VILLAGE_CLINIC',
+      countyCode: f.county,
+      communityCode: f.community,
+      parentCode: f.townships[0],
+    });
     clerk = await f.as(['MEMBER_CLERK'], f.townships[0]);
   });
   afterAll(() => api.close());
@@ -32,10 +48,14 @@ describe('settlement-record intake over HTTP (SPEC §4)', () => {
   });
 
   it('keeps insured ids only as a keyed hash and a masked form', async () => {
-    const rows: { insured_hash: string; insured_masked: string }[] = await api.dataSource.query("SELECT insured_hash, insured_masked FROM settlement_record WHERE external_id = 'HIS-1'");
+    const rows: { insured_hash: string; insured_masked: string }[] = await api.dataSource.query(
+      "SELECT insured_hash, insured_masked FROM settlement_record WHERE external_id = 'HIS-1'",
+    );
     expect(rows[0].insured_masked).toBe('532*************01');
     expect(rows[0].insured_hash).toMatch(/^[0-9a-f]{64}$/);
-    const clear = await api.dataSource.query("SELECT COUNT(*) AS n FROM settlement_record WHERE CONCAT_WS('|', insured_hash, insured_masked, external_id, referral_no) LIKE '%532927199001011001%'");
+    const clear = await api.dataSource.query(
+      "SELECT COUNT(*) AS n FROM settlement_record WHERE CONCAT_WS('|', insured_hash, insured_masked, external_id, referral_no) LIKE '%532927199001011001%'",
+    );
     expect(Number(clear[0].n)).toBe(0);
   });
 
@@ -64,8 +84,15 @@ describe('settlement-record intake over HTTP (SPEC §4)', () => {
   });
 
   it('stores the good records only when asked to', async () => {
-    const res = await clerk.post('/api/v1/settlement-records', { onError: 'skip', records: [record(20), record(21, { visitDate: '2099-01-01' })] });
-    expect(res.body).toMatchObject({ stored: 1, rejected: 1, errors: expect.arrayContaining([expect.objectContaining({ row: 2, field: 'visitDate', rule: 'notInFuture' })]) });
+    const res = await clerk.post('/api/v1/settlement-records', {
+      onError: 'skip',
+      records: [record(20), record(21, { visitDate: '2099-01-01' })],
+    });
+    expect(res.body).toMatchObject({
+      stored: 1,
+      rejected: 1,
+      errors: expect.arrayContaining([expect.objectContaining({ row: 2, field: 'visitDate', rule: 'notInFuture' })]),
+    });
   });
 
   it('answers a retried request with the same Idempotency-Key from the first answer', async () => {

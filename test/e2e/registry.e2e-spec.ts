@@ -18,13 +18,29 @@ describe('registry over HTTP', () => {
     const doc = await http(api.baseUrl, 'GET', '/docs/openapi.json');
     expect(doc.status).toBe(200);
     const paths = Object.keys(doc.body.paths);
-    expect(paths).toEqual(expect.arrayContaining(['/api/v1/institutions', '/api/v1/institutions/{code}', '/api/v1/institutions/import', '/api/v1/counties', '/api/v1/communities', '/health/ready']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/api/v1/institutions',
+        '/api/v1/institutions/{code}',
+        '/api/v1/institutions/import',
+        '/api/v1/counties',
+        '/api/v1/communities',
+        '/health/ready',
+      ]),
+    );
     expect((await fetch(`${api.baseUrl}/docs`)).headers.get('content-type')).toContain('text/html');
   });
 
   it('creates, reads, lists, updates with a version and deactivates an institution', async () => {
     const code = `${f.county}-VC-E1`;
-    const created = await post('/api/v1/institutions', { code, name: '东村卫生室', type: 'VILLAGE_CLINIC', countyCode: f.county, communityCode: f.community, parentCode: f.townships[0] });
+    const created = await post('/api/v1/institutions', {
+      code,
+      name: '东村卫生室',
+      type: 'VILLAGE_CLINIC',
+      countyCode: f.county,
+      communityCode: f.community,
+      parentCode: f.townships[0],
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ code, primary: true, parentCode: f.townships[0], version: 1, active: true });
 
@@ -36,7 +52,10 @@ describe('registry over HTTP', () => {
 
     const stale = await patch(`/api/v1/institutions/${code}`, { version: 1, name: '旧版本的修改' });
     expect(stale.status).toBe(409);
-    expect(stale.body).toMatchObject({ code: 'STALE_VERSION', details: [{ field: 'version', rule: 'current', message: 'current version is 2' }] });
+    expect(stale.body).toMatchObject({
+      code: 'STALE_VERSION',
+      details: [{ field: 'version', rule: 'current', message: 'current version is 2' }],
+    });
 
     const blocked = await post(`/api/v1/institutions/${f.townships[1]}/deactivate`, { version: 1 });
     expect(blocked.status).toBe(409);
@@ -72,7 +91,9 @@ describe('registry over HTTP', () => {
     expect(nonPrimary.body.items.map((i: { code: string }) => i.code)).toContain(f.lead);
     const search = await get(`/api/v1/institutions?q=${encodeURIComponent('县人民医院')}&countyCode=${f.county}`);
     expect(search.body.items.map((i: { code: string }) => i.code)).toEqual([f.lead]);
-    expect((await get(`/api/v1/communities?countyCode=${f.county}`)).body.items).toEqual([expect.objectContaining({ code: f.community, countyCode: f.county })]);
+    expect((await get(`/api/v1/communities?countyCode=${f.county}`)).body.items).toEqual([
+      expect.objectContaining({ code: f.community, countyCode: f.county }),
+    ]);
   });
 
   it('answers 404 for an unknown record', async () => {
@@ -85,16 +106,52 @@ describe('registry over HTTP', () => {
     const valid = () => ({ code: `${f.county}-BAD`, name: '坏输入', type: 'PRIVATE_DESIGNATED', countyCode: f.county });
     const cases: [string, () => unknown, number, string, { field: string; rule: string }][] = [
       ['an unknown field', () => ({ ...valid(), status: 'ACTIVE' }), 400, 'VALIDATION_FAILED', { field: 'status', rule: 'unknownField' }],
-      ['a smuggled id', () => ({ ...valid(), institutionId: 1 }), 400, 'VALIDATION_FAILED', { field: 'institutionId', rule: 'unknownField' }],
+      [
+        'a smuggled id',
+        () => ({ ...valid(), institutionId: 1 }),
+        400,
+        'VALIDATION_FAILED',
+        { field: 'institutionId', rule: 'unknownField' },
+      ],
       ['a wrong type', () => ({ ...valid(), name: 12 }), 400, 'VALIDATION_FAILED', { field: 'name', rule: 'isString' }],
       ['an unknown institution type', () => ({ ...valid(), type: 'HOSPITAL' }), 400, 'VALIDATION_FAILED', { field: 'type', rule: 'isIn' }],
-      ['an overlong string', () => ({ ...valid(), name: '长'.repeat(101) }), 400, 'VALIDATION_FAILED', { field: 'name', rule: 'maxLength' }],
+      [
+        'an overlong string',
+        () => ({ ...valid(), name: '长'.repeat(101) }),
+        400,
+        'VALIDATION_FAILED',
+        { field: 'name', rule: 'maxLength' },
+      ],
       ['a malformed code', () => ({ ...valid(), code: 'ws 01' }), 400, 'VALIDATION_FAILED', { field: 'code', rule: 'matches' }],
-      ['an unknown county', () => ({ ...valid(), countyCode: 'NOWHERE' }), 422, 'INSTITUTION_INVALID', { field: 'countyCode', rule: 'exists' }],
-      ['a community on a private hospital', () => ({ ...valid(), communityCode: f.community }), 422, 'INSTITUTION_INVALID', { field: 'communityCode', rule: 'notAllowedForType' }],
-      ['a second lead hospital', () => ({ ...valid(), type: 'LEAD_HOSPITAL', communityCode: f.community }), 422, 'INSTITUTION_INVALID', { field: 'type', rule: 'oneLeadPerCommunity' }],
+      [
+        'an unknown county',
+        () => ({ ...valid(), countyCode: 'NOWHERE' }),
+        422,
+        'INSTITUTION_INVALID',
+        { field: 'countyCode', rule: 'exists' },
+      ],
+      [
+        'a community on a private hospital',
+        () => ({ ...valid(), communityCode: f.community }),
+        422,
+        'INSTITUTION_INVALID',
+        { field: 'communityCode', rule: 'notAllowedForType' },
+      ],
+      [
+        'a second lead hospital',
+        () => ({ ...valid(), type: 'LEAD_HOSPITAL', communityCode: f.community }),
+        422,
+        'INSTITUTION_INVALID',
+        { field: 'type', rule: 'oneLeadPerCommunity' },
+      ],
       ['malformed JSON', () => '{"code": ', 400, 'MALFORMED_JSON', { field: '', rule: 'MALFORMED_JSON' }],
-      ['an oversize body', () => ({ ...valid(), name: 'x'.repeat(70 * 1024) }), 413, 'PAYLOAD_TOO_LARGE', { field: '', rule: 'PAYLOAD_TOO_LARGE' }],
+      [
+        'an oversize body',
+        () => ({ ...valid(), name: 'x'.repeat(70 * 1024) }),
+        413,
+        'PAYLOAD_TOO_LARGE',
+        { field: '', rule: 'PAYLOAD_TOO_LARGE' },
+      ],
     ];
 
     it.each(cases)('%s', async (_name, body, status, code, detail) => {

@@ -12,7 +12,16 @@ const QUEUE_PREFIX = `cbm-kill-${process.pid}`;
 /** The production worker (`node dist/src/worker.js`) as its own process, posting slowly enough to be caught mid-run. */
 async function startWorkerProcess(): Promise<ChildProcess> {
   const child = spawn(process.execPath, [WORKER_JS], {
-    env: { ...process.env, QUEUE_PREFIX, SCHEDULES_ENABLED: 'false', QUEUE_LOCK_MS: '2000', QUEUE_STALLED_CHECK_MS: '500', OUTBOX_SWEEP_MS: '300', YEAR_END_POSTING_THROTTLE_MS: '300', LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      QUEUE_PREFIX,
+      SCHEDULES_ENABLED: 'false',
+      QUEUE_LOCK_MS: '2000',
+      QUEUE_STALLED_CHECK_MS: '500',
+      OUTBOX_SWEEP_MS: '300',
+      YEAR_END_POSTING_THROTTLE_MS: '300',
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -54,7 +63,12 @@ describe('a worker killed in the middle of posting a year end (SIGKILL)', () => 
     await approveOctober(
       f,
       clock,
-      await Promise.all(units.map(async (code, i) => [await f.as(['MEMBER_CLERK'], code), [paidRecord(`R-${i}`, code, '100000.00')]] as [never, Record<string, unknown>[]])),
+      await Promise.all(
+        units.map(
+          async (code, i) =>
+            [await f.as(['MEMBER_CLERK'], code), [paidRecord(`R-${i}`, code, '100000.00')]] as [never, Record<string, unknown>[]],
+        ),
+      ),
     );
     workers.push(await startWorkerProcess());
     const clerk = await f.as(['BUREAU_CLERK'], f.bureau);
@@ -64,10 +78,13 @@ describe('a worker killed in the middle of posting a year end (SIGKILL)', () => 
       return res.status === 200 ? res.body : undefined;
     }, 'the draft');
     expect(draft.totalTransfers).toBe(10); // the package into clearing, then one per unit
-    const approved = await (await f.as(['BUREAU_APPROVER'], f.bureau)).must('POST', `/api/v1/year-end-settlements/${draft.id}/approve`, { version: draft.version });
+    const approved = await (
+      await f.as(['BUREAU_APPROVER'], f.bureau)
+    ).must('POST', `/api/v1/year-end-settlements/${draft.id}/approve`, { version: draft.version });
     await clerk.must('POST', `/api/v1/year-end-settlements/${draft.id}/post`, { version: approved.version });
 
-    const progress = async () => Number((await api.dataSource.query('SELECT posted_transfers FROM year_end_settlement WHERE id = ?', [draft.id]))[0].posted_transfers);
+    const progress = async () =>
+      Number((await api.dataSource.query('SELECT posted_transfers FROM year_end_settlement WHERE id = ?', [draft.id]))[0].posted_transfers);
     await eventually(async () => ((await progress()) >= 2 ? true : undefined), 'posting to begin', 30_000);
     workers[0].kill('SIGKILL');
     await new Promise((resolve) => workers[0].once('exit', resolve));
@@ -78,12 +95,19 @@ describe('a worker killed in the middle of posting a year end (SIGKILL)', () => 
 
     // A new worker takes the stalled job up and finishes it.
     workers.push(await startWorkerProcess());
-    const posted = await eventually(async () => {
-      const y = await clerk.must('GET', `/api/v1/year-end-settlements/${draft.id}`);
-      return y.state === 'POSTED' ? y : undefined;
-    }, 'the posting to complete', 45_000);
+    const posted = await eventually(
+      async () => {
+        const y = await clerk.must('GET', `/api/v1/year-end-settlements/${draft.id}`);
+        return y.state === 'POSTED' ? y : undefined;
+      },
+      'the posting to complete',
+      45_000,
+    );
     expect(posted.postedTransfers).toBe(10);
-    const transfers: { id: string }[] = await api.dataSource.query("SELECT id FROM ledger_transfer WHERE reference_type = 'yearEndSettlement' AND reference_id = ? ORDER BY id", [String(draft.id)]);
+    const transfers: { id: string }[] = await api.dataSource.query(
+      "SELECT id FROM ledger_transfer WHERE reference_type = 'yearEndSettlement' AND reference_id = ? ORDER BY id",
+      [String(draft.id)],
+    );
     expect(transfers.map((t) => t.id).sort()).toEqual(posted.summary.transfers.map((t: { id: string }) => t.id).sort());
     const ledger = await clerk.must('GET', `/api/v1/counties/${f.county}/ledger/2026/accounts`);
     expect(ledger.reconciled).toBe(true);

@@ -8,7 +8,6 @@ import { xlsxRows } from '../support/xlsx';
 import { approvedAllocation, CommunityFixture, createCommunityFixture, TEN_MILLION_PACKAGE } from '../support/registry-fixtures';
 import { ApiClient, RunningApi, startApi, startWorker } from '../support/test-app';
 
-
 /** Its own queues, so that no other test file's worker takes these jobs. */
 const QUEUE_PREFIX = `cbm-ye-${process.pid}`;
 const WORKER_ENV = { QUEUE_PREFIX, SCHEDULES_ENABLED: 'false', OUTBOX_SWEEP_MS: '300' };
@@ -36,7 +35,9 @@ describe('year-end settlement through the API (SPEC §7)', () => {
 
   async function draftYear(f: CommunityFixture, by: ApiClient): Promise<any> {
     const runs = await by.must('POST', '/api/v1/cycles/runs', { cycle: 'year-end', period: '2026' });
-    expect(runs).toEqual([expect.objectContaining({ cycle: 'year-end', period: '2026', scope: f.county, jobId: `cycle.run.year-end.2026.${f.county}` })]);
+    expect(runs).toEqual([
+      expect.objectContaining({ cycle: 'year-end', period: '2026', scope: f.county, jobId: `cycle.run.year-end.2026.${f.county}` }),
+    ]);
     return eventually(async () => {
       const res = await by.get(`/api/v1/counties/${f.county}/year-end-settlements/2026`);
       return res.status === 200 ? res.body : undefined;
@@ -48,8 +49,21 @@ describe('year-end settlement through the API (SPEC §7)', () => {
     const [townA, townB] = f.townships;
     const tcm = `${f.county}-TCM`;
     const villageA1 = `${f.county}-VC-A1`;
-    await f.admin.must('POST', '/api/v1/institutions', { code: tcm, name: '县中医医院', type: 'COUNTY_HOSPITAL', countyCode: f.county, communityCode: f.community });
-    await f.admin.must('POST', '/api/v1/institutions', { code: villageA1, name: '村卫生室 A1', type: 'VILLAGE_CLINIC', countyCode: f.county, communityCode: f.community, parentCode: townA });
+    await f.admin.must('POST', '/api/v1/institutions', {
+      code: tcm,
+      name: '县中医医院',
+      type: 'COUNTY_HOSPITAL',
+      countyCode: f.county,
+      communityCode: f.community,
+    });
+    await f.admin.must('POST', '/api/v1/institutions', {
+      code: villageA1,
+      name: '村卫生室 A1',
+      type: 'VILLAGE_CLINIC',
+      countyCode: f.county,
+      communityCode: f.community,
+      parentCode: townA,
+    });
     const allocation = await approvedAllocation(f, 2026, TEN_MILLION_PACKAGE);
     expect(allocation.figures.communityPackage).toBe('10000000.00');
 
@@ -65,24 +79,49 @@ describe('year-end settlement through the API (SPEC §7)', () => {
     expect(declaration).toMatchObject({ approved: '9800000.00', funded: '8800000.00', unfunded: '1000000.00' });
     // The bureau pays; the lead passes township A its part, and A's village pass-down is created.
     clock.fix('2026-11-20');
-    await (await f.as(['BUREAU_CLERK'], f.bureau)).must('POST', `/api/v1/declarations/${declaration.id}/disbursement`, { version: declaration.version, disbursedOn: '2026-11-20', reference: 'BK-YE-1' });
+    await (
+      await f.as(['BUREAU_CLERK'], f.bureau)
+    ).must('POST', `/api/v1/declarations/${declaration.id}/disbursement`, {
+      version: declaration.version,
+      disbursedOn: '2026-11-20',
+      reference: 'BK-YE-1',
+    });
     const lead = await f.as(['LEAD_FINANCE'], f.lead);
-    const toTownA = (await lead.must('GET', `/api/v1/pass-downs?declarationId=${declaration.id}`)).find((p: { payeeCode: string }) => p.payeeCode === townA);
+    const toTownA = (await lead.must('GET', `/api/v1/pass-downs?declarationId=${declaration.id}`)).find(
+      (p: { payeeCode: string }) => p.payeeCode === townA,
+    );
     await lead.must('POST', `/api/v1/pass-downs/${toTownA.id}/payment`, { version: toTownA.version, paidOn: '2026-11-20' });
-    const passDowns: { level: string; payerCode: string; payeeCode: string; amount: string }[] = await lead.must('GET', `/api/v1/pass-downs?declarationId=${declaration.id}`);
+    const passDowns: { level: string; payerCode: string; payeeCode: string; amount: string }[] = await lead.must(
+      'GET',
+      `/api/v1/pass-downs?declarationId=${declaration.id}`,
+    );
     // What reached a unit: its pass-downs in, less what it passes on to its villages.
     const reached = (code: string) => {
       const total = (ps: typeof passDowns) => Money.sum(ps.map((p) => Money.of(p.amount)));
-      return total(passDowns.filter((p) => p.payeeCode === code)).minus(total(passDowns.filter((p) => p.level === 'VILLAGE' && p.payerCode === code))).toString();
+      return total(passDowns.filter((p) => p.payeeCode === code))
+        .minus(total(passDowns.filter((p) => p.level === 'VILLAGE' && p.payerCode === code)))
+        .toString();
     };
 
     const maker = await f.as(['BUREAU_APPROVER'], f.bureau);
     const drafted = await draftYear(f, maker);
     expect(drafted).toMatchObject({ state: 'DRAFT', draftedBy: maker.username, revision: 1 });
     const runs = await (await f.as(['AUDITOR'], f.bureau)).must('GET', `/api/v1/job-runs?jobId=cycle.run.year-end.2026.${f.county}`);
-    expect(runs).toEqual([expect.objectContaining({ jobName: 'cycle.run', outcome: 'DONE', attempt: 1, counts: expect.objectContaining({ created: true }) })]);
+    expect(runs).toEqual([
+      expect.objectContaining({ jobName: 'cycle.run', outcome: 'DONE', attempt: 1, counts: expect.objectContaining({ created: true }) }),
+    ]);
     expect(drafted.summary.communities).toEqual([
-      expect.objectContaining({ communityCode: f.community, communityPackage: '10000000.00', outOfCountyExpenditure: '1200000.00', totalExpenditure: '11000000.00', overspend: '1000000.00', surplus: '0.00', primaryAfterShares: '2514285.72', primaryShareOfPackage: '0.2514', floorViolation: false }),
+      expect.objectContaining({
+        communityCode: f.community,
+        communityPackage: '10000000.00',
+        outOfCountyExpenditure: '1200000.00',
+        totalExpenditure: '11000000.00',
+        overspend: '1000000.00',
+        surplus: '0.00',
+        primaryAfterShares: '2514285.72',
+        primaryShareOfPackage: '0.2514',
+        floorViolation: false,
+      }),
     ]);
     const line = (s: any) => [s.institutionCode, s.approvedConsumption, s.overspendShare, s.paidSoFar, s.balanceDue];
     // Paid so far: the 8 800 000 funded, split by approved amount; the balance is what the shares leave.
@@ -94,7 +133,9 @@ describe('year-end settlement through the API (SPEC §7)', () => {
       [villageA1, '300000.00', '30612.24', '269387.75', '0.01'],
     ]);
     // Each unit's "paid so far" is what its pass-downs brought it, to the fen.
-    expect(drafted.statements.map((s: any) => [s.institutionCode, s.paidSoFar])).toEqual(drafted.statements.map((s: any) => [s.institutionCode, reached(s.institutionCode)]));
+    expect(drafted.statements.map((s: any) => [s.institutionCode, s.paidSoFar])).toEqual(
+      drafted.statements.map((s: any) => [s.institutionCode, reached(s.institutionCode)]),
+    );
 
     // The spreadsheet carries the same figures.
     const rows = await xlsxRows(maker, `/api/v1/year-end-settlements/${drafted.id}/export.xlsx`, f.community);
@@ -124,7 +165,10 @@ describe('year-end settlement through the API (SPEC §7)', () => {
     expect(balances.get(`YEAR_END_RECEIVABLE:${f.lead}`)).toBe('-0.01');
     expect(balances.get(`YEAR_END_DUE:${villageA1}`)).toBe('0.01');
     expect(balances.get(`COMMUNITY_PACKAGE:${f.community}`)).toBe('0.00');
-    const transfers = await api.dataSource.query("SELECT COUNT(*) AS n FROM ledger_transfer WHERE reference_type = 'yearEndSettlement' AND reference_id = ?", [String(drafted.id)]);
+    const transfers = await api.dataSource.query(
+      "SELECT COUNT(*) AS n FROM ledger_transfer WHERE reference_type = 'yearEndSettlement' AND reference_id = ?",
+      [String(drafted.id)],
+    );
     expect(Number(transfers[0].n)).toBe(posted.totalTransfers);
   });
 
@@ -137,24 +181,46 @@ describe('year-end settlement through the API (SPEC §7)', () => {
     ]);
     const drafted = await draftYear(f, await f.as(['BUREAU_CLERK'], f.bureau));
     // S = 3 000 000; weighted 6 000 000 : 1 500 000 → 2 400 000 / 600 000; primary 1 600 000 is short of 2 500 000 by 900 000.
-    expect(drafted.summary.communities[0]).toMatchObject({ surplus: '3000000.00', overspend: '0.00', primaryAfterShares: '2500000.00', floorViolation: false, floor: expect.objectContaining({ required: '2500000.00', shortfall: '0.00' }) });
+    expect(drafted.summary.communities[0]).toMatchObject({
+      surplus: '3000000.00',
+      overspend: '0.00',
+      primaryAfterShares: '2500000.00',
+      floorViolation: false,
+      floor: expect.objectContaining({ required: '2500000.00', shortfall: '0.00' }),
+    });
     expect(drafted.statements.map((s: any) => [s.institutionCode, s.surplusShare, s.floorTopUp, s.paidSoFar, s.balanceDue])).toEqual([
       [f.lead, '2400000.00', '-900000.00', '6000000.00', '1500000.00'],
       [f.townships[0], '600000.00', '900000.00', '1000000.00', '1500000.00'],
     ]);
-    const approved = await (await f.as(['BUREAU_APPROVER'], f.bureau)).must('POST', `/api/v1/year-end-settlements/${drafted.id}/approve`, { version: drafted.version });
+    const approved = await (
+      await f.as(['BUREAU_APPROVER'], f.bureau)
+    ).must('POST', `/api/v1/year-end-settlements/${drafted.id}/approve`, { version: drafted.version });
     const clerk = await f.as(['BUREAU_CLERK'], f.bureau);
     await clerk.must('POST', `/api/v1/year-end-settlements/${drafted.id}/post`, { version: approved.version });
-    await eventually(async () => ((await clerk.must('GET', `/api/v1/year-end-settlements/${drafted.id}`)).state === 'POSTED' ? true : undefined), 'the posting');
+    await eventually(
+      async () => ((await clerk.must('GET', `/api/v1/year-end-settlements/${drafted.id}`)).state === 'POSTED' ? true : undefined),
+      'the posting',
+    );
     const balances = await accounts(clerk, f.county);
-    expect([balances.get(`YEAR_END_DUE:${f.lead}`), balances.get(`YEAR_END_DUE:${f.townships[0]}`), balances.get(`YEAR_END_CLEARING:${f.community}`), balances.get(`COMMUNITY_PACKAGE:${f.community}`)]).toEqual(['1500000.00', '1500000.00', '0.00', '0.00']);
+    expect([
+      balances.get(`YEAR_END_DUE:${f.lead}`),
+      balances.get(`YEAR_END_DUE:${f.townships[0]}`),
+      balances.get(`YEAR_END_CLEARING:${f.community}`),
+      balances.get(`COMMUNITY_PACKAGE:${f.community}`),
+    ]).toEqual(['1500000.00', '1500000.00', '0.00', '0.00']);
     // The lead unit reads its community's part; a township cannot.
     const lead = await f.as(['LEAD_FINANCE'], f.lead);
     expect((await lead.must('GET', `/api/v1/communities/${f.community}/year-end-statements/2026`)).statements).toHaveLength(2);
-    expect((await (await f.as(['MEMBER_CLERK'], f.townships[0])).get(`/api/v1/communities/${f.community}/year-end-statements/2026`)).status).toBe(403);
+    expect(
+      (await (await f.as(['MEMBER_CLERK'], f.townships[0])).get(`/api/v1/communities/${f.community}/year-end-statements/2026`)).status,
+    ).toBe(403);
     // A township reads its own statement, not the lead's.
     const township = await f.as(['MEMBER_CLERK'], f.townships[0]);
-    expect((await township.must('GET', `/api/v1/institutions/${f.townships[0]}/year-end-statement/2026`)).statement).toMatchObject({ surplusShare: '600000.00', floorTopUp: '900000.00', balanceDue: '1500000.00' });
+    expect((await township.must('GET', `/api/v1/institutions/${f.townships[0]}/year-end-statement/2026`)).statement).toMatchObject({
+      surplusShare: '600000.00',
+      floorTopUp: '900000.00',
+      balanceDue: '1500000.00',
+    });
     expect((await township.get(`/api/v1/institutions/${f.lead}/year-end-statement/2026`)).status).toBe(404);
     // A year outside 2000-2100 is refused naming the field, on every year-end route.
     for (const [client, path] of [
@@ -163,7 +229,11 @@ describe('year-end settlement through the API (SPEC §7)', () => {
       [await f.as(['BUREAU_CLERK'], f.bureau), `/api/v1/counties/${f.county}/year-end-settlements/1999`],
     ] as const) {
       const refused = await client.get(path);
-      expect([path, refused.status, refused.body.details]).toEqual([path, 422, [expect.objectContaining({ field: 'fundYear', rule: 'range' })]]);
+      expect([path, refused.status, refused.body.details]).toEqual([
+        path,
+        422,
+        [expect.objectContaining({ field: 'fundYear', rule: 'range' })],
+      ]);
     }
   });
 
@@ -180,8 +250,15 @@ describe('year-end settlement through the API (SPEC §7)', () => {
     ]);
     // A private hospital: budget 1 200 000; October's 1 100 000 is funded up to 1 200 000 × 10 / 12, less 5%.
     const hospitalCode = `${f.county}-PRV-1`;
-    await f.admin.must('POST', '/api/v1/institutions', { code: hospitalCode, name: '民营医院', type: 'PRIVATE_DESIGNATED', countyCode: f.county });
-    await clerk.must('PUT', `/api/v1/counties/${f.county}/private-budgets/2026`, { budgets: [{ institutionCode: hospitalCode, amount: '1200000.00' }] });
+    await f.admin.must('POST', '/api/v1/institutions', {
+      code: hospitalCode,
+      name: '民营医院',
+      type: 'PRIVATE_DESIGNATED',
+      countyCode: f.county,
+    });
+    await clerk.must('PUT', `/api/v1/counties/${f.county}/private-budgets/2026`, {
+      budgets: [{ institutionCode: hospitalCode, amount: '1200000.00' }],
+    });
     clock.fix('2026-10-31');
     const hospital = await f.as(['PRIVATE_CLERK'], hospitalCode);
     await hospital.must('POST', '/api/v1/settlement-records', { records: [paidRecord('P-1', hospitalCode, '1100000.00')] });
@@ -189,7 +266,11 @@ describe('year-end settlement through the API (SPEC §7)', () => {
     const submitted = await hospital.must('POST', `/api/v1/member-claims/${claim.id}/submit`, { version: claim.version });
     clock.fix('2026-11-04');
     const reviewed = await clerk.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, { version: submitted.version });
-    expect(await approver.must('POST', `/api/v1/member-claims/${claim.id}/private-payment`, { version: reviewed.version })).toMatchObject({ funded: '1000000.00', deposit: '50000.00', cash: '950000.00' });
+    expect(await approver.must('POST', `/api/v1/member-claims/${claim.id}/private-payment`, { version: reviewed.version })).toMatchObject({
+      funded: '1000000.00',
+      deposit: '50000.00',
+      cash: '950000.00',
+    });
 
     const drafted = await draftYear(f, clerk);
     const { score } = await clerk.must('GET', `/api/v1/communities/${f.community}/assessments/2026`);
@@ -202,13 +283,25 @@ describe('year-end settlement through the API (SPEC §7)', () => {
     expect(Money.sum(members.map((s: any) => Money.of(s.depositRelease))).toString()).toBe(released);
     // Within budget: actual 1 100 000 plus half the unspent 100 000; 950 000 was funded in cash, so 200 000 is due.
     expect(drafted.statements.filter((s: any) => s.kind === 'PRIVATE')).toEqual([
-      expect.objectContaining({ institutionCode: hospitalCode, approvedConsumption: '1100000.00', surplusShare: '50000.00', overspendShare: '0.00', depositWithheld: '50000.00', depositRelease: '50000.00', paidSoFar: '950000.00', balanceDue: '200000.00' }),
+      expect.objectContaining({
+        institutionCode: hospitalCode,
+        approvedConsumption: '1100000.00',
+        surplusShare: '50000.00',
+        overspendShare: '0.00',
+        depositWithheld: '50000.00',
+        depositRelease: '50000.00',
+        paidSoFar: '950000.00',
+        balanceDue: '200000.00',
+      }),
     ]);
     expect(drafted.summary.privateInstitutions).toEqual({ count: 1, balanceDue: '200000.00' });
 
     const approved = await approver.must('POST', `/api/v1/year-end-settlements/${drafted.id}/approve`, { version: drafted.version });
     await clerk.must('POST', `/api/v1/year-end-settlements/${drafted.id}/post`, { version: approved.version });
-    await eventually(async () => ((await clerk.must('GET', `/api/v1/year-end-settlements/${drafted.id}`)).state === 'POSTED' ? true : undefined), 'the posting');
+    await eventually(
+      async () => ((await clerk.must('GET', `/api/v1/year-end-settlements/${drafted.id}`)).state === 'POSTED' ? true : undefined),
+      'the posting',
+    );
     const balances = await accounts(clerk, f.county);
     expect(balances.get(`PRIVATE_PAYABLE:${hospitalCode}`)).toBe('1150000.00');
     expect(balances.get(`PRIVATE_DEPOSIT:${hospitalCode}`)).toBe('0.00');
@@ -225,18 +318,30 @@ describe('year-end settlement through the API (SPEC §7)', () => {
       const county = (await api.dataSource.query('SELECT id FROM county WHERE code = ?', [f.county]))[0].id;
       // The same run delivered to both workers at once (at-least-once delivery): one result, one draft.
       const payload = { cycle: 'year-end' as const, period: '2026', scope: f.county, requestedBy: 'clerk' };
-      const results = await Promise.all([worker.get(CycleRunnerService).run(payload), second.get(CycleRunnerService).run(payload), worker.get(CycleRunnerService).run(payload)]);
+      const results = await Promise.all([
+        worker.get(CycleRunnerService).run(payload),
+        second.get(CycleRunnerService).run(payload),
+        worker.get(CycleRunnerService).run(payload),
+      ]);
       expect(results.filter((r) => 'alreadyDone' in r)).toHaveLength(2);
-      expect((await api.dataSource.query("SELECT COUNT(*) AS n FROM cycle_result WHERE cycle = 'year-end' AND scope = ?", [f.county]))[0].n).toBe('1');
+      expect(
+        (await api.dataSource.query("SELECT COUNT(*) AS n FROM cycle_result WHERE cycle = 'year-end' AND scope = ?", [f.county]))[0].n,
+      ).toBe('1');
       expect((await api.dataSource.query('SELECT COUNT(*) AS n FROM year_end_settlement WHERE county_id = ?', [county]))[0].n).toBe('1');
       const [{ id }] = await api.dataSource.query('SELECT id FROM year_end_settlement WHERE county_id = ?', [county]);
       const y = await f.as(['BUREAU_APPROVER'], f.bureau);
       const view = await y.must('GET', `/api/v1/year-end-settlements/${id}`);
       await y.must('POST', `/api/v1/year-end-settlements/${id}/approve`, { version: view.version });
       // Both workers post the same settlement at once: every transfer once.
-      const [a, b] = await Promise.all([worker.get(YearEndService).post({ settlementId: Number(id) }), second.get(YearEndService).post({ settlementId: Number(id) })]);
+      const [a, b] = await Promise.all([
+        worker.get(YearEndService).post({ settlementId: Number(id) }),
+        second.get(YearEndService).post({ settlementId: Number(id) }),
+      ]);
       expect(a.posted + b.posted).toBe(a.transfers);
-      const rows = await api.dataSource.query("SELECT COUNT(*) AS n FROM ledger_transfer WHERE reference_type = 'yearEndSettlement' AND reference_id = ?", [String(id)]);
+      const rows = await api.dataSource.query(
+        "SELECT COUNT(*) AS n FROM ledger_transfer WHERE reference_type = 'yearEndSettlement' AND reference_id = ?",
+        [String(id)],
+      );
       expect(Number(rows[0].n)).toBe(a.transfers);
       expect((await y.must('GET', `/api/v1/year-end-settlements/${id}`)).state).toBe('POSTED');
       // A posted settlement is never drafted again.

@@ -20,7 +20,9 @@ describe('tamper-evident audit trail', () => {
 
   it('refuses UPDATE and DELETE of audit rows through the application’s connection', async () => {
     const [row] = await api.dataSource.query('SELECT MAX(id) AS id FROM audit_log');
-    await expect(api.dataSource.query("UPDATE audit_log SET actor = 'someone-else' WHERE id = ?", [row.id])).rejects.toThrow(/append-only: UPDATE refused/);
+    await expect(api.dataSource.query("UPDATE audit_log SET actor = 'someone-else' WHERE id = ?", [row.id])).rejects.toThrow(
+      /append-only: UPDATE refused/,
+    );
     await expect(api.dataSource.query('DELETE FROM audit_log WHERE id = ?', [row.id])).rejects.toThrow(/append-only: DELETE refused/);
   });
 
@@ -46,7 +48,10 @@ describe('tamper-evident audit trail', () => {
       expect(broken.body).toMatchObject({ intact: false, firstBroken: { id: String(victim.id), reason: 'hashMismatch' } });
 
       // The CLI as operators run it, compiled by scripts/setup.sh.
-      const cli = spawnSync(process.execPath, [path.join(__dirname, '../../dist/src/database/audit-verify.js')], { env: process.env, encoding: 'utf8' });
+      const cli = spawnSync(process.execPath, [path.join(__dirname, '../../dist/src/database/audit-verify.js')], {
+        env: process.env,
+        encoding: 'utf8',
+      });
       expect(cli.status).toBe(2);
       expect(cli.stdout).toContain(`first broken entry: ${victim.id}`);
     } finally {
@@ -58,9 +63,10 @@ describe('tamper-evident audit trail', () => {
   it('lets auditors query entries by entity, actor and time', async () => {
     const auditor = await f.as(['AUDITOR'], f.bureau);
     const res = await auditor.get(`/api/v1/audit?entityType=institution&entityId=${f.lead}`);
-    expect(res.body.items).toEqual([expect.objectContaining({ action: 'institution.create', actor: f.admin.username, outcome: 'SUCCESS' })]);
+    expect(res.body.items).toEqual([
+      expect.objectContaining({ action: 'institution.create', actor: f.admin.username, outcome: 'SUCCESS' }),
+    ]);
     const none = await auditor.get(`/api/v1/audit?entityType=institution&entityId=${f.lead}&from=2999-01-01`);
     expect(none.body.items).toEqual([]);
   });
 });
-

@@ -51,7 +51,9 @@ describe('database', () => {
       const runners = [ds.createQueryRunner(), ds.createQueryRunner(), ds.createQueryRunner()];
       try {
         for (const r of runners) {
-          const [row] = await r.query('SELECT @@SESSION.sql_mode AS mode, @@SESSION.time_zone AS tz, @@SESSION.character_set_connection AS cs');
+          const [row] = await r.query(
+            'SELECT @@SESSION.sql_mode AS mode, @@SESSION.time_zone AS tz, @@SESSION.character_set_connection AS cs',
+          );
           expect(row.mode).toContain('STRICT_ALL_TABLES');
           expect(row.mode).toContain('NO_ZERO_DATE');
           expect(row.tz).toBe('+00:00');

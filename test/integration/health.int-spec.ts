@@ -72,7 +72,11 @@ describe('start-up without its dependencies', () => {
     ['worker.js', 'REDIS_PORT', /^worker: cannot start: Redis not reachable at .*ECONNREFUSED/],
   ])('%s exits 1 with one clear line when %s points nowhere', async (file, variable, message) => {
     const { spawnSync } = await import('node:child_process');
-    const result = spawnSync(process.execPath, [entry(file)], { env: { ...process.env, [variable]: String(await closedPort()), PORT: String(await closedPort()) }, encoding: 'utf8', timeout: 20000 });
+    const result = spawnSync(process.execPath, [entry(file)], {
+      env: { ...process.env, [variable]: String(await closedPort()), PORT: String(await closedPort()) },
+      encoding: 'utf8',
+      timeout: 20000,
+    });
     expect(result.status).toBe(1);
     const lines = result.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);

@@ -36,7 +36,10 @@ describe('bulk loading of settlement records', () => {
     const clerk = await f.as(['MEMBER_CLERK'], f.townships[0]);
     const res = await clerk.post('/api/v1/settlement-records', { records: batch(prefix) });
     expect(res.body).toMatchObject({ stored: 25, errors: [] });
-    const rows: { external_id: string; referral_no: string | null }[] = await api.dataSource.query('SELECT external_id, referral_no FROM settlement_record WHERE external_id LIKE ? ORDER BY id', [`${prefix}-%`]);
+    const rows: { external_id: string; referral_no: string | null }[] = await api.dataSource.query(
+      'SELECT external_id, referral_no FROM settlement_record WHERE external_id LIKE ? ORDER BY id',
+      [`${prefix}-%`],
+    );
     expect(rows).toHaveLength(25);
     expect(rows.find((r) => r.external_id === `${prefix}-3`)!.referral_no).toBe(tricky);
     expect(rows.filter((r) => r.referral_no === null)).toHaveLength(24);

@@ -9,8 +9,15 @@ describe('double-entry ledger on MySQL', () => {
   let ledger: LedgerService;
   let countyId: number;
   const year = 2022;
-  const post = (transfers: TransferSpec[]) => api.dataSource.transaction((m) => ledger.post(m, countyId, year, transfers, { type: 'test', id: 'ledger-spec' }));
-  const t = (id: string, debit: string, credit: string, amount: string): TransferSpec => ({ id, debit, credit, amount: Money.of(amount), memo: 'test' });
+  const post = (transfers: TransferSpec[]) =>
+    api.dataSource.transaction((m) => ledger.post(m, countyId, year, transfers, { type: 'test', id: 'ledger-spec' }));
+  const t = (id: string, debit: string, credit: string, amount: string): TransferSpec => ({
+    id,
+    debit,
+    credit,
+    amount: Money.of(amount),
+    memo: 'test',
+  });
 
   beforeAll(async () => {
     api = await startApi();
@@ -22,20 +29,34 @@ describe('double-entry ledger on MySQL', () => {
   afterAll(() => api.close());
 
   it('posts balanced transfers and derives balances that reconcile', async () => {
-    expect(await post([t('L1', ACCOUNTS.fundSource, ACCOUNTS.fundPool, '1000.00'), t('L2', ACCOUNTS.fundPool, communityPackageAccount('MC'), '600.00')])).toEqual({ posted: 2, alreadyPosted: 0 });
+    expect(
+      await post([
+        t('L1', ACCOUNTS.fundSource, ACCOUNTS.fundPool, '1000.00'),
+        t('L2', ACCOUNTS.fundPool, communityPackageAccount('MC'), '600.00'),
+      ]),
+    ).toEqual({ posted: 2, alreadyPosted: 0 });
     const balances = await ledger.balances(countyId, year);
     expect(balances).toMatchObject({ totalDebits: '1600.00', totalCredits: '1600.00', reconciled: true });
-    expect(balances.accounts.map((a) => `${a.code}=${a.balance}`)).toEqual(['COMMUNITY_PACKAGE:MC=600.00', 'FUND_POOL=400.00', 'FUND_SOURCE=-1000.00']);
+    expect(balances.accounts.map((a) => `${a.code}=${a.balance}`)).toEqual([
+      'COMMUNITY_PACKAGE:MC=600.00',
+      'FUND_POOL=400.00',
+      'FUND_SOURCE=-1000.00',
+    ]);
   });
 
   it('treats a re-posted id with the same content as a no-op, and with other content as a conflict', async () => {
     expect(await post([t('L1', ACCOUNTS.fundSource, ACCOUNTS.fundPool, '1000.00')])).toEqual({ posted: 0, alreadyPosted: 1 });
-    await expect(post([t('L1', ACCOUNTS.fundSource, ACCOUNTS.fundPool, '1000.01')])).rejects.toMatchObject({ code: 'TRANSFER_ID_CONFLICT', kind: 'conflict' });
+    await expect(post([t('L1', ACCOUNTS.fundSource, ACCOUNTS.fundPool, '1000.01')])).rejects.toMatchObject({
+      code: 'TRANSFER_ID_CONFLICT',
+      kind: 'conflict',
+    });
     expect((await ledger.balances(countyId, year)).totalDebits).toBe('1600.00');
   });
 
   it('never lets a protected account go negative, and rolls the whole posting back', async () => {
-    await expect(post([t('L3', ACCOUNTS.fundPool, ACCOUNTS.privatePool, '300.00'), t('L4', ACCOUNTS.fundPool, ACCOUNTS.adjustmentReserve, '100.01')])).rejects.toMatchObject({ code: 'ACCOUNT_WOULD_GO_NEGATIVE' });
+    await expect(
+      post([t('L3', ACCOUNTS.fundPool, ACCOUNTS.privatePool, '300.00'), t('L4', ACCOUNTS.fundPool, ACCOUNTS.adjustmentReserve, '100.01')]),
+    ).rejects.toMatchObject({ code: 'ACCOUNT_WOULD_GO_NEGATIVE' });
     const balances = await ledger.balances(countyId, year);
     expect(balances.accounts.find((a) => a.code === ACCOUNTS.fundPool)?.balance).toBe('400.00');
     expect(balances.accounts.find((a) => a.code === ACCOUNTS.privatePool)?.balance ?? '0.00').toBe('0.00');
@@ -55,6 +76,8 @@ describe('double-entry ledger on MySQL', () => {
     const balances = await ledger.balances(countyId, year);
     expect(balances.accounts.find((a) => a.code === ACCOUNTS.fundPool)?.balance).toBe('0.00');
     expect(balances.reconciled).toBe(true);
-    await expect(post([t('C-over', ACCOUNTS.fundPool, ACCOUNTS.criticalIllness, '0.01')])).rejects.toMatchObject({ code: 'ACCOUNT_WOULD_GO_NEGATIVE' });
+    await expect(post([t('C-over', ACCOUNTS.fundPool, ACCOUNTS.criticalIllness, '0.01')])).rejects.toMatchObject({
+      code: 'ACCOUNT_WOULD_GO_NEGATIVE',
+    });
   });
 });

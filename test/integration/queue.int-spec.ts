@@ -6,7 +6,8 @@ const SYNC_MAX = 20;
 
 function villageCsv(f: CommunityFixture, count: number, tag: string): string {
   const lines = ['code,name,type,countyCode,communityCode,parentCode'];
-  for (let i = 1; i <= count; i++) lines.push(`${f.county}-${tag}-${i},村卫生室${i},VILLAGE_CLINIC,${f.county},${f.community},${f.townships[i % f.townships.length]}`);
+  for (let i = 1; i <= count; i++)
+    lines.push(`${f.county}-${tag}-${i},村卫生室${i},VILLAGE_CLINIC,${f.county},${f.community},${f.townships[i % f.townships.length]}`);
   return lines.join('\n');
 }
 
@@ -76,8 +77,10 @@ describe('large settlement-record uploads run on the worker', () => {
   let api: RunningApi;
   let worker: INestApplicationContext;
   let f: CommunityFixture;
-  const header = 'externalId,unitCode,insuredId,visitType,visitDate,settlementDate,totalCost,coveredCost,fundPaid,criticalIllnessPaid,medicalAidPaid,selfPaid';
-  const line = (f: CommunityFixture, n: number, self = '5.00') => `U-${n},${f.townships[0]},53292719900101${1000 + n},OUTPATIENT,2026-10-08,2026-10-08,10.00,10.00,5.00,0,0,${self}`;
+  const header =
+    'externalId,unitCode,insuredId,visitType,visitDate,settlementDate,totalCost,coveredCost,fundPaid,criticalIllnessPaid,medicalAidPaid,selfPaid';
+  const line = (f: CommunityFixture, n: number, self = '5.00') =>
+    `U-${n},${f.townships[0]},53292719900101${1000 + n},OUTPATIENT,2026-10-08,2026-10-08,10.00,10.00,5.00,0,0,${self}`;
 
   beforeAll(async () => {
     api = await startApi({ INTAKE_SYNC_MAX_ROWS: '3', BUSINESS_DATE: '2026-10-31' }); // the records are settled in October 2026
@@ -115,7 +118,10 @@ describe('large settlement-record uploads run on the worker', () => {
     const res = await clerk.upload('/api/v1/settlement-records/upload', csv, 'bad.csv');
     const done = await waitForUpload(clerk, res.body.id);
     expect(done.status).toBe('REJECTED');
-    expect(done.outcome.errors.map((e: { row: number; field: string; rule: string }) => `${e.row}:${e.field}:${e.rule}`)).toEqual(['3:totalCost:paymentsSumToTotal', '5:selfPaid:amount']);
+    expect(done.outcome.errors.map((e: { row: number; field: string; rule: string }) => `${e.row}:${e.field}:${e.rule}`)).toEqual([
+      '3:totalCost:paymentsSumToTotal',
+      '5:selfPaid:amount',
+    ]);
     const [{ n }] = await api.dataSource.query("SELECT COUNT(*) AS n FROM settlement_record WHERE external_id IN ('U-20','U-22')");
     expect(Number(n)).toBe(0);
   });

@@ -85,7 +85,11 @@ describe('institution registry on MySQL', () => {
 
   it('audits every registry change with before and after, in the same transaction', async () => {
     const code = `${f.county}-PRIV`;
-    const created = await f.admin.post('/api/v1/institutions', { code, name: '民营医院', type: 'PRIVATE_DESIGNATED', countyCode: f.county }, { 'x-request-id': `audit-${code}` });
+    const created = await f.admin.post(
+      '/api/v1/institutions',
+      { code, name: '民营医院', type: 'PRIVATE_DESIGNATED', countyCode: f.county },
+      { 'x-request-id': `audit-${code}` },
+    );
     expect(created.status).toBe(201);
     expect(created.headers.get('x-request-id')).toBe(`audit-${code}`);
     await f.admin.patch(`/api/v1/institutions/${code}`, { version: 1, name: '民营医院（更名）' });

@@ -13,7 +13,10 @@ describe('cycle schedules (BullMQ job schedulers, Asia/Shanghai)', () => {
       const schedulers = await queue.getJobSchedulers();
       expect(schedulers.map((s) => s.key).sort()).toEqual(CYCLE_NAMES.map((c) => `cycle.${c}`).sort());
       expect(schedulers.every((s) => s.tz === 'Asia/Shanghai')).toBe(true);
-      expect(schedulers.find((s) => s.key === 'cycle.year-end')).toMatchObject({ pattern: '0 0 3 10 1 *', template: expect.objectContaining({ data: { cycle: 'year-end' } }) });
+      expect(schedulers.find((s) => s.key === 'cycle.year-end')).toMatchObject({
+        pattern: '0 0 3 10 1 *',
+        template: expect.objectContaining({ data: { cycle: 'year-end' } }),
+      });
       // The next year-end draft is due on 10 January, 03:00 in Shanghai (19:00 UTC the day before).
       expect(new Date(schedulers.find((s) => s.key === 'cycle.year-end')!.next!).toISOString()).toMatch(/-01-09T19:00:00.000Z$/);
     } finally {

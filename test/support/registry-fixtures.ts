@@ -33,7 +33,9 @@ export async function createCommunityFixture(api: RunningApi, townships = 2): Pr
     const known = clients.get(key);
     if (known) return known;
     const username = `${roles.join('-').toLowerCase().replace(/_/g, '')}.${institution.toLowerCase()}`.slice(0, 64);
-    await api.app.get(UserService).create(null, { username, displayName: username, institutionCode: institution, roles, password: TEST_PASSWORD });
+    await api.app
+      .get(UserService)
+      .create(null, { username, displayName: username, institutionCode: institution, roles, password: TEST_PASSWORD });
     const client = await ApiClient.signIn(api.baseUrl, username, TEST_PASSWORD);
     clients.set(key, client);
     return client;
@@ -42,21 +44,47 @@ export async function createCommunityFixture(api: RunningApi, townships = 2): Pr
   const community = `${county}-MC`;
   const lead = `${county}-LEAD`;
   await admin.must('POST', '/api/v1/communities', { code: community, name: `${county} 医共体`, countyCode: county });
-  await admin.must('POST', '/api/v1/institutions', { code: lead, name: '县人民医院', type: 'LEAD_HOSPITAL', countyCode: county, communityCode: community });
+  await admin.must('POST', '/api/v1/institutions', {
+    code: lead,
+    name: '县人民医院',
+    type: 'LEAD_HOSPITAL',
+    countyCode: county,
+    communityCode: community,
+  });
   const codes: string[] = [];
   for (let i = 1; i <= townships; i++) {
     const code = `${county}-TC-${i}`;
-    await admin.must('POST', '/api/v1/institutions', { code, name: `乡镇卫生院 ${i}`, type: 'TOWNSHIP_CENTER', countyCode: county, communityCode: community });
+    await admin.must('POST', '/api/v1/institutions', {
+      code,
+      name: `乡镇卫生院 ${i}`,
+      type: 'TOWNSHIP_CENTER',
+      countyCode: county,
+      communityCode: community,
+    });
     codes.push(code);
   }
   return { county, community, bureau, lead, townships: codes, admin, as };
 }
 
 /** F = 10 000.00, A = 1 500.00, B = 8 500.00 → M = 6 502.50 + 722.50 = 7 225.00; private pool 1 275.00. */
-export const SMALL_COUNTY = { insuredCount: '100', perCapitaStandard: '100.00', interest: '0.00', criticalIllnessPremiumPerPerson: '0.00', familyDoctorFee: '0.00', policyAdjustmentExpenditure: '0.00' };
+export const SMALL_COUNTY = {
+  insuredCount: '100',
+  perCapitaStandard: '100.00',
+  interest: '0.00',
+  criticalIllnessPremiumPerPerson: '0.00',
+  familyDoctorFee: '0.00',
+  policyAdjustmentExpenditure: '0.00',
+};
 
 /** F = 15 000 000, A = 2 250 000, B = 12 500 000 → base 9 562 500 + R 437 500 = M 10 000 000.00 (SPEC §7's package); private pool 1 875 000. */
-export const TEN_MILLION_PACKAGE = { insuredCount: '20000', perCapitaStandard: '750.00', interest: '0.00', criticalIllnessPremiumPerPerson: '0.00', familyDoctorFee: '250000.00', policyAdjustmentExpenditure: '625000.00' };
+export const TEN_MILLION_PACKAGE = {
+  insuredCount: '20000',
+  perCapitaStandard: '750.00',
+  interest: '0.00',
+  criticalIllnessPremiumPerPerson: '0.00',
+  familyDoctorFee: '250000.00',
+  policyAdjustmentExpenditure: '625000.00',
+};
 
 /** SPEC §3's public worked example. */
 export const WORKED_EXAMPLE_INPUTS = {
@@ -69,7 +97,11 @@ export const WORKED_EXAMPLE_INPUTS = {
 };
 
 /** Drafts, submits and approves an allocation for the fixture's county (clerk makes, approver checks). */
-export async function approvedAllocation(f: CommunityFixture, fundYear: number, inputs: Record<string, unknown> = WORKED_EXAMPLE_INPUTS): Promise<any> {
+export async function approvedAllocation(
+  f: CommunityFixture,
+  fundYear: number,
+  inputs: Record<string, unknown> = WORKED_EXAMPLE_INPUTS,
+): Promise<any> {
   const clerk = await f.as(['BUREAU_CLERK'], f.bureau);
   const approver = await f.as(['BUREAU_APPROVER'], f.bureau);
   const draft = await clerk.must('POST', '/api/v1/allocations', { countyCode: f.county, fundYear, ...inputs });

@@ -40,7 +40,13 @@ export interface HttpResult<T = any> {
 }
 
 /** JSON over real HTTP. */
-export async function http<T = any>(baseUrl: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult<T>> {
+export async function http<T = any>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<HttpResult<T>> {
   const init: RequestInit = { method, headers: { ...headers } };
   if (body !== undefined) {
     init.body = typeof body === 'string' ? body : JSON.stringify(body);
@@ -58,7 +64,13 @@ export async function http<T = any>(baseUrl: string, method: string, path: strin
 }
 
 /** Uploads one file as multipart/form-data field `file`. */
-export async function upload<T = any>(baseUrl: string, path: string, content: Buffer | string, filename: string, headers: Record<string, string> = {}): Promise<HttpResult<T>> {
+export async function upload<T = any>(
+  baseUrl: string,
+  path: string,
+  content: Buffer | string,
+  filename: string,
+  headers: Record<string, string> = {},
+): Promise<HttpResult<T>> {
   const form = new FormData();
   form.append('file', new Blob([typeof content === 'string' ? Buffer.from(content, 'utf8') : content]), filename);
   const res = await fetch(baseUrl + path, { method: 'POST', body: form, headers });
@@ -113,7 +125,10 @@ export class ApiClient {
 }
 
 /** Row counts of the tables a refused request must leave untouched. */
-export async function tableCounts(ds: DataSource, tables: string[] = ['county', 'medical_community', 'institution', 'app_user', 'api_token']): Promise<Record<string, number>> {
+export async function tableCounts(
+  ds: DataSource,
+  tables: string[] = ['county', 'medical_community', 'institution', 'app_user', 'api_token'],
+): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const t of tables) out[t] = Number((await ds.query(`SELECT COUNT(*) AS n FROM \`${t}\``))[0].n);
   return out;

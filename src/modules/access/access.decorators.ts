@@ -5,7 +5,24 @@ export const ACCESS_RULE = Symbol('ACCESS_RULE');
 export const PUBLIC_ROUTE = Symbol('PUBLIC_ROUTE');
 
 /** Kinds of record a route parameter can name; each has a scope resolver in ScopeResolver. */
-export type TargetKind = 'institution' | 'county' | 'community' | 'registryImport' | 'user' | 'apiToken' | 'allocation' | 'budgetPlan' | 'intakeUpload' | 'memberClaim' | 'declaration' | 'passDown' | 'passDownPayer' | 'hold' | 'privatePayment' | 'fundAnalysis' | 'yearEndSettlement';
+export type TargetKind =
+  | 'institution'
+  | 'county'
+  | 'community'
+  | 'registryImport'
+  | 'user'
+  | 'apiToken'
+  | 'allocation'
+  | 'budgetPlan'
+  | 'intakeUpload'
+  | 'memberClaim'
+  | 'declaration'
+  | 'passDown'
+  | 'passDownPayer'
+  | 'hold'
+  | 'privatePayment'
+  | 'fundAnalysis'
+  | 'yearEndSettlement';
 
 export interface AccessRule {
   /** Roles allowed to call the route; `any` for every signed-in role. */

@@ -58,14 +58,39 @@ export class AccessGuard implements CanActivate {
         const isRead = request.method === 'GET' || request.method === 'HEAD';
         return isRead
           ? this.deny(action, rule.target.kind, value, 'NOT_FOUND', `${rule.target.kind} ${value} does not exist`, 'not_found')
-          : this.deny(action, rule.target.kind, value, 'OUT_OF_SCOPE', `${rule.target.kind} ${value} is outside what ${caller.institution.code} may act on`);
+          : this.deny(
+              action,
+              rule.target.kind,
+              value,
+              'OUT_OF_SCOPE',
+              `${rule.target.kind} ${value} is outside what ${caller.institution.code} may act on`,
+            );
       }
     }
     return true;
   }
 
-  private async deny(action: string, entityType: string, entityId: string, code: string, message: string, kind: 'forbidden' | 'not_found' = 'forbidden'): Promise<never> {
-    await this.audit.recordStandalone({ action: `denied ${action}`.slice(0, 64), entityType, entityId, before: null, after: { code }, outcome: 'DENIED' });
-    throw new DomainError(code, kind, message, kind === 'not_found' ? [] : [{ field: '', rule: code === 'ROLE_NOT_ALLOWED' ? 'role' : 'scope', message }]);
+  private async deny(
+    action: string,
+    entityType: string,
+    entityId: string,
+    code: string,
+    message: string,
+    kind: 'forbidden' | 'not_found' = 'forbidden',
+  ): Promise<never> {
+    await this.audit.recordStandalone({
+      action: `denied ${action}`.slice(0, 64),
+      entityType,
+      entityId,
+      before: null,
+      after: { code },
+      outcome: 'DENIED',
+    });
+    throw new DomainError(
+      code,
+      kind,
+      message,
+      kind === 'not_found' ? [] : [{ field: '', rule: code === 'ROLE_NOT_ALLOWED' ? 'role' : 'scope', message }],
+    );
   }
 }

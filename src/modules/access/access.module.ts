@@ -15,7 +15,15 @@ import { UserService } from './user.service';
 @Module({
   imports: [DiscoveryModule],
   controllers: [AuthController, UserController, ApiTokenController, AuditController],
-  providers: [AuthService, UserService, ApiTokenService, ScopeResolver, RateLimiter, { provide: APP_GUARD, useClass: AccessGuard }, { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
+  providers: [
+    AuthService,
+    UserService,
+    ApiTokenService,
+    ScopeResolver,
+    RateLimiter,
+    { provide: APP_GUARD, useClass: AccessGuard },
+    { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+  ],
   exports: [UserService],
 })
 export class AccessModule {}

@@ -48,7 +48,14 @@ export class ApiTokenService {
     return this.dataSource.transaction(async (manager) => {
       const institution = await institutionForAssignment(manager, caller, dto.institutionCode);
       assertRolesFit(institution, dto.roles);
-      await manager.insert(ApiToken, { id, name: dto.name, institutionId: institution.id, roles: [...new Set(dto.roles)], secretHash: hashApiTokenSecret(secret), createdBy: caller.name });
+      await manager.insert(ApiToken, {
+        id,
+        name: dto.name,
+        institutionId: institution.id,
+        roles: [...new Set(dto.roles)],
+        secretHash: hashApiTokenSecret(secret),
+        createdBy: caller.name,
+      });
       const v = view(await manager.findOneOrFail(ApiToken, { where: { id }, relations: { institution: true } }));
       await this.audit.record(manager, { action: 'apiToken.create', entityType: 'apiToken', entityId: id, before: null, after: { ...v } });
       return { ...v, token: `${API_TOKEN_PREFIX}${id}_${secret}` };
@@ -56,7 +63,12 @@ export class ApiTokenService {
   }
 
   async list(caller: Caller, q: PageQuery): Promise<Page<ApiTokenView>> {
-    const qb = this.dataSource.manager.createQueryBuilder(ApiToken, 't').innerJoinAndSelect('t.institution', 'i').orderBy('t.created_at', 'DESC').skip((q.page - 1) * q.pageSize).take(q.pageSize);
+    const qb = this.dataSource.manager
+      .createQueryBuilder(ApiToken, 't')
+      .innerJoinAndSelect('t.institution', 'i')
+      .orderBy('t.created_at', 'DESC')
+      .skip((q.page - 1) * q.pageSize)
+      .take(q.pageSize);
     qb.andWhere(...scopeWhere(caller.scope, 'i'));
     const [rows, total] = await qb.getManyAndCount();
     return { items: rows.map(view), page: q.page, pageSize: q.pageSize, total };
@@ -69,7 +81,13 @@ export class ApiTokenService {
       if (token.revokedAt) return view(token);
       await manager.update(ApiToken, { id }, { revokedAt: new Date() });
       const after = view(await manager.findOneOrFail(ApiToken, { where: { id }, relations: { institution: true } }));
-      await this.audit.record(manager, { action: 'apiToken.revoke', entityType: 'apiToken', entityId: id, before: { ...view(token) }, after: { ...after } });
+      await this.audit.record(manager, {
+        action: 'apiToken.revoke',
+        entityType: 'apiToken',
+        entityId: id,
+        before: { ...view(token) },
+        after: { ...after },
+      });
       return after;
     });
   }

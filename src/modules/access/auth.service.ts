@@ -53,17 +53,35 @@ export class AuthService {
   ) {}
 
   async login(username: string, password: string): Promise<TokenPair> {
-    const user = await this.dataSource.getRepository(User).createQueryBuilder('u').addSelect('u.passwordHash').where('u.username = :username', { username }).getOne();
+    const user = await this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.username = :username', { username })
+      .getOne();
     const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
     if (!user || !ok || !user.active) {
-      await this.audit.recordStandalone({ action: 'auth.login', entityType: 'user', entityId: username, before: null, after: null, outcome: 'DENIED' }, { actor: username });
+      await this.audit.recordStandalone(
+        { action: 'auth.login', entityType: 'user', entityId: username, before: null, after: null, outcome: 'DENIED' },
+        { actor: username },
+      );
       throw unauthenticated('unknown username, wrong password, or a deactivated user');
     }
     const sessionId = randomUUID();
     const refreshToken = randomBytes(32).toString('base64url');
     await this.dataSource.transaction(async (manager) => {
-      await manager.insert(AuthSession, { id: sessionId, userId: user.id, refreshHash: sha256(refreshToken), expiresAt: this.refreshExpiry(), revokedAt: null });
-      await this.audit.record(manager, { action: 'auth.login', entityType: 'user', entityId: username, before: null, after: { session: sessionId } }, { actor: username });
+      await manager.insert(AuthSession, {
+        id: sessionId,
+        userId: user.id,
+        refreshHash: sha256(refreshToken),
+        expiresAt: this.refreshExpiry(),
+        revokedAt: null,
+      });
+      await this.audit.record(
+        manager,
+        { action: 'auth.login', entityType: 'user', entityId: username, before: null, after: { session: sessionId } },
+        { actor: username },
+      );
     });
     return this.pair(user.id, sessionId, refreshToken);
   }
@@ -71,9 +89,14 @@ export class AuthService {
   /** Rotates the refresh token: the one presented stops working. */
   async refresh(refreshToken: string): Promise<TokenPair> {
     const session = await this.dataSource.manager.findOne(AuthSession, { where: { refreshHash: sha256(refreshToken) } });
-    if (!session || session.revokedAt || session.expiresAt.getTime() < Date.now()) throw unauthenticated('the refresh token is unknown, expired or revoked; sign in again');
+    if (!session || session.revokedAt || session.expiresAt.getTime() < Date.now())
+      throw unauthenticated('the refresh token is unknown, expired or revoked; sign in again');
     const next = randomBytes(32).toString('base64url');
-    const result = await this.dataSource.manager.update(AuthSession, { id: session.id, refreshHash: session.refreshHash }, { refreshHash: sha256(next), expiresAt: this.refreshExpiry() });
+    const result = await this.dataSource.manager.update(
+      AuthSession,
+      { id: session.id, refreshHash: session.refreshHash },
+      { refreshHash: sha256(next), expiresAt: this.refreshExpiry() },
+    );
     if (result.affected !== 1) throw unauthenticated('the refresh token was already used; sign in again');
     return this.pair(session.userId, session.id, next);
   }
@@ -82,7 +105,13 @@ export class AuthService {
     if (!caller.sessionId) return;
     await this.dataSource.transaction(async (manager) => {
       await manager.update(AuthSession, { id: caller.sessionId! }, { revokedAt: new Date() });
-      await this.audit.record(manager, { action: 'auth.logout', entityType: 'user', entityId: caller.name, before: null, after: { session: caller.sessionId } });
+      await this.audit.record(manager, {
+        action: 'auth.logout',
+        entityType: 'user',
+        entityId: caller.name,
+        before: null,
+        after: { session: caller.sessionId },
+      });
     });
   }
 
@@ -114,7 +143,8 @@ export class AuthService {
         WHERE t.id = ? AND t.revoked_at IS NULL AND i.active = 1`,
       [id],
     );
-    if (!row || !timingSafeEqual(Buffer.from(row.secret_hash), Buffer.from(sha256(secret)))) throw unauthenticated('the API token is unknown or revoked');
+    if (!row || !timingSafeEqual(Buffer.from(row.secret_hash), Buffer.from(sha256(secret))))
+      throw unauthenticated('the API token is unknown or revoked');
     return toCaller('token', row, null);
   }
 

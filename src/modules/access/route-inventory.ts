@@ -12,7 +12,12 @@ export interface RouteAccess {
   rule: AccessRule | null;
 }
 
-const join = (...parts: string[]) => '/' + parts.flatMap((p) => p.split('/')).filter(Boolean).join('/');
+const join = (...parts: string[]) =>
+  '/' +
+  parts
+    .flatMap((p) => p.split('/'))
+    .filter(Boolean)
+    .join('/');
 
 /** Every controller route with the access rule it declares, read from the controllers' metadata. */
 export function routeAccessInventory(app: INestApplicationContext, prefix: string, unprefixed: (path: string) => boolean): RouteAccess[] {
@@ -33,7 +38,12 @@ export function routeAccessInventory(app: INestApplicationContext, prefix: strin
       const method = RequestMethod[reflector.get<RequestMethod>(METHOD_METADATA, handler)];
       const path = join(base, [routePath].flat()[0]);
       const isPublic = Boolean(reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [handler, controllerClass]));
-      out.push({ method, path: unprefixed(path) ? path : join(prefix, path), public: isPublic, rule: reflector.get<AccessRule>(ACCESS_RULE, handler) ?? null });
+      out.push({
+        method,
+        path: unprefixed(path) ? path : join(prefix, path),
+        public: isPublic,
+        rule: reflector.get<AccessRule>(ACCESS_RULE, handler) ?? null,
+      });
     }
   }
   return out;

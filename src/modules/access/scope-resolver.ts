@@ -39,27 +39,46 @@ export class ScopeResolver {
         return row ? communityInScope(scope, { id: row.id, countyId: row.county_id }) : null;
       }
       case 'intakeUpload':
-        return this.institution('SELECT i.id, i.county_id, i.community_id, i.parent_id FROM intake_upload u JOIN institution i ON i.id = u.submitter_id WHERE u.id = ?', value, scope);
+        return this.institution(
+          'SELECT i.id, i.county_id, i.community_id, i.parent_id FROM intake_upload u JOIN institution i ON i.id = u.submitter_id WHERE u.id = ?',
+          value,
+          scope,
+        );
       case 'allocation': {
         const [row] = await this.dataSource.query('SELECT county_id FROM fund_year_allocation WHERE id = ?', [Number(value) || 0]);
         return row ? countyInScope(scope, row.county_id) : null;
       }
       case 'budgetPlan': {
-        const [row] = await this.dataSource.query('SELECT m.id, m.county_id FROM community_budget_plan p JOIN medical_community m ON m.id = p.community_id WHERE p.id = ?', [Number(value) || 0]);
+        const [row] = await this.dataSource.query(
+          'SELECT m.id, m.county_id FROM community_budget_plan p JOIN medical_community m ON m.id = p.community_id WHERE p.id = ?',
+          [Number(value) || 0],
+        );
         return row ? communityInScope(scope, { id: row.id, countyId: row.county_id }) : null;
       }
       case 'memberClaim':
-        return this.institution('SELECT i.id, i.county_id, i.community_id, i.parent_id FROM member_claim c JOIN institution i ON i.id = c.institution_id WHERE c.id = ?', value, scope);
+        return this.institution(
+          'SELECT i.id, i.county_id, i.community_id, i.parent_id FROM member_claim c JOIN institution i ON i.id = c.institution_id WHERE c.id = ?',
+          value,
+          scope,
+        );
       case 'declaration': {
-        const [row] = await this.dataSource.query('SELECT community_id AS id, county_id FROM claim_declaration WHERE id = ?', [Number(value) || 0]);
+        const [row] = await this.dataSource.query('SELECT community_id AS id, county_id FROM claim_declaration WHERE id = ?', [
+          Number(value) || 0,
+        ]);
         return row ? communityInScope(scope, { id: row.id, countyId: row.county_id }) : null;
       }
       case 'hold': {
-        const [row] = await this.dataSource.query('SELECT m.id, m.county_id FROM disbursement_hold h JOIN medical_community m ON m.id = h.community_id WHERE h.id = ?', [Number(value) || 0]);
+        const [row] = await this.dataSource.query(
+          'SELECT m.id, m.county_id FROM disbursement_hold h JOIN medical_community m ON m.id = h.community_id WHERE h.id = ?',
+          [Number(value) || 0],
+        );
         return row ? communityInScope(scope, { id: row.id, countyId: row.county_id }) : null;
       }
       case 'fundAnalysis': {
-        const [row] = await this.dataSource.query('SELECT m.id, m.county_id FROM fund_analysis a JOIN medical_community m ON m.id = a.community_id WHERE a.id = ?', [Number(value) || 0]);
+        const [row] = await this.dataSource.query(
+          'SELECT m.id, m.county_id FROM fund_analysis a JOIN medical_community m ON m.id = a.community_id WHERE a.id = ?',
+          [Number(value) || 0],
+        );
         return row ? communityInScope(scope, { id: row.id, countyId: row.county_id }) : null;
       }
       case 'yearEndSettlement': {
@@ -67,14 +86,30 @@ export class ScopeResolver {
         return row ? countyInScope(scope, row.county_id) : null;
       }
       case 'privatePayment':
-        return this.institution('SELECT i.id, i.county_id, i.community_id, i.parent_id FROM private_payment p JOIN institution i ON i.id = p.institution_id WHERE p.id = ?', value, scope);
+        return this.institution(
+          'SELECT i.id, i.county_id, i.community_id, i.parent_id FROM private_payment p JOIN institution i ON i.id = p.institution_id WHERE p.id = ?',
+          value,
+          scope,
+        );
       case 'passDownPayer':
-        return this.institution('SELECT i.id, i.county_id, i.community_id, i.parent_id FROM pass_down p JOIN institution i ON i.id = p.payer_id WHERE p.id = ?', value, scope);
+        return this.institution(
+          'SELECT i.id, i.county_id, i.community_id, i.parent_id FROM pass_down p JOIN institution i ON i.id = p.payer_id WHERE p.id = ?',
+          value,
+          scope,
+        );
       case 'passDown': {
         // Either end of a pass-down may read it: the payer and the payee.
-        const payer = await this.institution('SELECT i.id, i.county_id, i.community_id, i.parent_id FROM pass_down p JOIN institution i ON i.id = p.payer_id WHERE p.id = ?', value, scope);
+        const payer = await this.institution(
+          'SELECT i.id, i.county_id, i.community_id, i.parent_id FROM pass_down p JOIN institution i ON i.id = p.payer_id WHERE p.id = ?',
+          value,
+          scope,
+        );
         if (payer !== false) return payer;
-        return this.institution('SELECT i.id, i.county_id, i.community_id, i.parent_id FROM pass_down p JOIN institution i ON i.id = p.payee_id WHERE p.id = ?', value, scope);
+        return this.institution(
+          'SELECT i.id, i.county_id, i.community_id, i.parent_id FROM pass_down p JOIN institution i ON i.id = p.payee_id WHERE p.id = ?',
+          value,
+          scope,
+        );
       }
       case 'registryImport': {
         const [row] = await this.dataSource.query('SELECT county_id FROM registry_import WHERE id = ?', [value]);

@@ -23,14 +23,23 @@ export interface UserView {
   version: number;
 }
 
-const view = (u: User): UserView => ({ username: u.username, displayName: u.displayName, institutionCode: u.institution.code, roles: u.roles, active: u.active, version: u.version });
+const view = (u: User): UserView => ({
+  username: u.username,
+  displayName: u.displayName,
+  institutionCode: u.institution.code,
+  roles: u.roles,
+  active: u.active,
+  version: u.version,
+});
 const snapshot = (v: UserView) => ({ ...v }) as Record<string, unknown>;
 
 /** Looks up an institution the caller may act on (any, for provisioning with no caller), for assigning users and tokens to it. */
 export async function institutionForAssignment(manager: EntityManager, caller: Caller | null, code: string): Promise<Institution> {
   const institution = await manager.findOne(Institution, { where: { code } });
   if (!institution || !institution.active) {
-    throw new DomainError('INSTITUTION_INVALID', 'unprocessable', `institution ${code} does not exist or is deactivated`, [{ field: 'institutionCode', rule: 'exists', message: `no active institution ${code}` }]);
+    throw new DomainError('INSTITUTION_INVALID', 'unprocessable', `institution ${code} does not exist or is deactivated`, [
+      { field: 'institutionCode', rule: 'exists', message: `no active institution ${code}` },
+    ]);
   }
   if (caller && !institutionInScope(caller.scope, institution)) throw outOfScope('institutionCode', `institution ${code}`);
   return institution;
@@ -39,7 +48,12 @@ export async function institutionForAssignment(manager: EntityManager, caller: C
 export function assertRolesFit(institution: Institution, roles: Role[]): void {
   const wrong = rolesNotAllowedFor(institution.type, roles);
   if (wrong.length) {
-    throw new DomainError('ROLE_NOT_FOR_INSTITUTION', 'unprocessable', `a ${institution.type} cannot hold ${wrong.join(', ')}`, wrong.map((r) => ({ field: 'roles', rule: 'roleFitsInstitution', message: `${r} is not held at a ${institution.type}` })));
+    throw new DomainError(
+      'ROLE_NOT_FOR_INSTITUTION',
+      'unprocessable',
+      `a ${institution.type} cannot hold ${wrong.join(', ')}`,
+      wrong.map((r) => ({ field: 'roles', rule: 'roleFitsInstitution', message: `${r} is not held at a ${institution.type}` })),
+    );
   }
 }
 
@@ -58,19 +72,41 @@ export class UserService {
       return await this.dataSource.transaction(async (manager) => {
         const institution = await institutionForAssignment(manager, caller, dto.institutionCode);
         assertRolesFit(institution, dto.roles);
-        const saved = await manager.save(manager.create(User, { username: dto.username, displayName: dto.displayName, institutionId: institution.id, roles: [...new Set(dto.roles)], passwordHash }));
+        const saved = await manager.save(
+          manager.create(User, {
+            username: dto.username,
+            displayName: dto.displayName,
+            institutionId: institution.id,
+            roles: [...new Set(dto.roles)],
+            passwordHash,
+          }),
+        );
         const v = view(await this.load(manager, saved.username));
-        await this.audit.record(manager, { action: 'user.create', entityType: 'user', entityId: v.username, before: null, after: snapshot(v) });
+        await this.audit.record(manager, {
+          action: 'user.create',
+          entityType: 'user',
+          entityId: v.username,
+          before: null,
+          after: snapshot(v),
+        });
         return v;
       });
     } catch (err) {
-      if (isDuplicateKey(err)) throw new DomainError('USERNAME_TAKEN', 'conflict', `username ${dto.username} is taken`, [{ field: 'username', rule: 'unique', message: 'taken' }]);
+      if (isDuplicateKey(err))
+        throw new DomainError('USERNAME_TAKEN', 'conflict', `username ${dto.username} is taken`, [
+          { field: 'username', rule: 'unique', message: 'taken' },
+        ]);
       throw err;
     }
   }
 
   async list(caller: Caller, q: UserQuery): Promise<Page<UserView>> {
-    const qb = this.dataSource.manager.createQueryBuilder(User, 'u').innerJoinAndSelect('u.institution', 'i').orderBy('u.username').skip((q.page - 1) * q.pageSize).take(q.pageSize);
+    const qb = this.dataSource.manager
+      .createQueryBuilder(User, 'u')
+      .innerJoinAndSelect('u.institution', 'i')
+      .orderBy('u.username')
+      .skip((q.page - 1) * q.pageSize)
+      .take(q.pageSize);
     qb.andWhere(...scopeWhere(caller.scope, 'i'));
     if (q.institutionCode) qb.andWhere('i.code = :code', { code: q.institutionCode });
     const [rows, total] = await qb.getManyAndCount();
@@ -91,9 +127,18 @@ export class UserService {
         roles: [...new Set(dto.roles ?? current.roles)],
         active: dto.active ?? current.active,
       });
-      if (dto.active === false) await manager.query('UPDATE auth_session SET revoked_at = CURRENT_TIMESTAMP(3) WHERE user_id = ? AND revoked_at IS NULL', [current.id]);
+      if (dto.active === false)
+        await manager.query('UPDATE auth_session SET revoked_at = CURRENT_TIMESTAMP(3) WHERE user_id = ? AND revoked_at IS NULL', [
+          current.id,
+        ]);
       const after = view(await this.load(manager, username));
-      await this.audit.record(manager, { action: 'user.update', entityType: 'user', entityId: username, before: snapshot(before), after: snapshot(after) });
+      await this.audit.record(manager, {
+        action: 'user.update',
+        entityType: 'user',
+        entityId: username,
+        before: snapshot(before),
+        after: snapshot(after),
+      });
       return after;
     });
   }
@@ -104,8 +149,16 @@ export class UserService {
     await this.dataSource.transaction(async (manager) => {
       const current = await this.load(manager, username);
       await manager.update(User, { id: current.id }, { passwordHash });
-      await manager.query('UPDATE auth_session SET revoked_at = CURRENT_TIMESTAMP(3) WHERE user_id = ? AND revoked_at IS NULL', [current.id]);
-      await this.audit.record(manager, { action: 'user.password', entityType: 'user', entityId: username, before: null, after: { password: '[changed]' } });
+      await manager.query('UPDATE auth_session SET revoked_at = CURRENT_TIMESTAMP(3) WHERE user_id = ? AND revoked_at IS NULL', [
+        current.id,
+      ]);
+      await this.audit.record(manager, {
+        action: 'user.password',
+        entityType: 'user',
+        entityId: username,
+        before: null,
+        after: { password: '[changed]' },
+      });
     });
   }
 

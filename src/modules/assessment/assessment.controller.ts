@@ -6,7 +6,13 @@ import { currentCaller } from '../../common/request-context';
 import { VersionedDto } from '../registry/dto/registry.dto';
 import { CountyService } from '../registry/county.service';
 import { Access } from '../access/access.decorators';
-import { AssessmentSchemeDto, DraftFundAnalysisDto, EnteredValuesDto, FundAnalysisNarrativeDto, FundAnalysisQuery } from './dto/assessment.dto';
+import {
+  AssessmentSchemeDto,
+  DraftFundAnalysisDto,
+  EnteredValuesDto,
+  FundAnalysisNarrativeDto,
+  FundAnalysisQuery,
+} from './dto/assessment.dto';
 import { FundAnalysisService, FundAnalysisView } from './fund-analysis.service';
 import { fundAnalysisWorkbook } from './fund-analysis.xlsx';
 import { Assessment, AssessmentSchemeView, EnteredValuesView, PerformanceAssessmentService } from './performance-assessment.service';
@@ -28,7 +34,10 @@ export class CommunityAssessmentController {
 
   @Get('assessments/:fundYear')
   @Access({ roles: READERS, target: { kind: 'community', param: 'communityCode' } })
-  @ApiOperation({ summary: 'Performance assessment (绩效考核, SPEC §8) computed live: seven indicators with year-on-year change, points and the weighted score' })
+  @ApiOperation({
+    summary:
+      'Performance assessment (绩效考核, SPEC §8) computed live: seven indicators with year-on-year change, points and the weighted score',
+  })
   async assessment(@Param('communityCode') code: string, @Param('fundYear', FundYearPipe) fundYear: number): Promise<Assessment> {
     return this.assessments.assessByCode(code, fundYear);
   }
@@ -43,15 +52,25 @@ export class CommunityAssessmentController {
   @Put('assessments/:fundYear/entered-values')
   @Access({ roles: BUREAU, target: { kind: 'community', param: 'communityCode' } })
   @ApiOperation({ summary: 'Enter or correct values the records cannot give (bureau); `version` must be current; null clears a value' })
-  async saveEnteredValues(@Param('communityCode') code: string, @Param('fundYear', FundYearPipe) fundYear: number, @Body() dto: EnteredValuesDto): Promise<EnteredValuesView> {
+  async saveEnteredValues(
+    @Param('communityCode') code: string,
+    @Param('fundYear', FundYearPipe) fundYear: number,
+    @Body() dto: EnteredValuesDto,
+  ): Promise<EnteredValuesView> {
     const { version, ...values } = dto;
     return this.assessments.saveEnteredValues(code, fundYear, version, fieldsGiven(values) as Partial<EnteredValues>);
   }
 
   @Post('fund-analyses')
   @Access({ roles: ['LEAD_FINANCE', ...BUREAU], target: { kind: 'community', param: 'communityCode' } })
-  @ApiOperation({ summary: 'Draft the quarterly fund analysis (基金运行分析) after the quarter ends; a draft is refreshed, a submitted one left as it is' })
-  async draft(@Param('communityCode') code: string, @Body() dto: DraftFundAnalysisDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<FundAnalysisView> {
+  @ApiOperation({
+    summary: 'Draft the quarterly fund analysis (基金运行分析) after the quarter ends; a draft is refreshed, a submitted one left as it is',
+  })
+  async draft(
+    @Param('communityCode') code: string,
+    @Body() dto: DraftFundAnalysisDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<FundAnalysisView> {
     const { view, created } = await this.analyses.draftByCode(code, dto.fundYear, dto.quarter);
     void reply.status(created ? 201 : 200);
     return view;
@@ -76,7 +95,9 @@ export class CountyAssessmentController {
 
   @Get('assessment-weights/:fundYear')
   @Access({ roles: READERS, target: { kind: 'county', param: 'countyCode' } })
-  @ApiOperation({ summary: 'Indicator weights and targets of the performance assessment for a year (saved, carried from an earlier year, or defaults)' })
+  @ApiOperation({
+    summary: 'Indicator weights and targets of the performance assessment for a year (saved, carried from an earlier year, or defaults)',
+  })
   async scheme(@Param('countyCode') countyCode: string, @Param('fundYear', FundYearPipe) fundYear: number): Promise<AssessmentSchemeView> {
     return this.assessments.scheme(await this.counties.getCounty(countyCode), fundYear);
   }
@@ -84,9 +105,16 @@ export class CountyAssessmentController {
   @Put('assessment-weights/:fundYear')
   @Access({ roles: BUREAU, target: { kind: 'county', param: 'countyCode' } })
   @ApiOperation({ summary: 'Save a new version of the weights (summing to 100) and targets (bureau); `version` must be current' })
-  async saveScheme(@Param('countyCode') countyCode: string, @Param('fundYear', FundYearPipe) fundYear: number, @Body() dto: AssessmentSchemeDto): Promise<AssessmentSchemeView> {
+  async saveScheme(
+    @Param('countyCode') countyCode: string,
+    @Param('fundYear', FundYearPipe) fundYear: number,
+    @Body() dto: AssessmentSchemeDto,
+  ): Promise<AssessmentSchemeView> {
     const county = await this.counties.getCounty(countyCode);
-    return this.assessments.saveScheme(county, fundYear, dto.version, { weights: dto.weights && fieldsGiven(dto.weights), targets: dto.targets && fieldsGiven(dto.targets) });
+    return this.assessments.saveScheme(county, fundYear, dto.version, {
+      weights: dto.weights && fieldsGiven(dto.weights),
+      targets: dto.targets && fieldsGiven(dto.targets),
+    });
   }
 }
 

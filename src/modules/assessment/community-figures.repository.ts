@@ -76,18 +76,21 @@ export class CommunityFiguresRepository {
       [communityId, from, to],
     );
     return {
-      groups: groups.map(
-        (g): RecordGroup => ({
-          unit: { code: g.code, name: g.name, type: g.type, parentCode: g.parent_code },
-          visitType: g.visit_type,
-          insuredTownshipCode: g.insured_township_code,
-          clinicalPathway: Number(g.clinical_pathway) === 1,
-          records: Number(g.records),
-          fundPaid: Money.of(g.fund_paid),
-          totalCost: Money.of(g.total_cost),
-        }),
-      ),
-      outOfCounty: outOfCounty.map((o): OutOfCountyGroup => ({ referred: Number(o.referred) === 1, settlements: Number(o.settlements), fundPaid: Money.of(o.fund_paid), totalCost: Money.of(o.total_cost) })),
+      groups: groups.map((g): RecordGroup => ({
+        unit: { code: g.code, name: g.name, type: g.type, parentCode: g.parent_code },
+        visitType: g.visit_type,
+        insuredTownshipCode: g.insured_township_code,
+        clinicalPathway: Number(g.clinical_pathway) === 1,
+        records: Number(g.records),
+        fundPaid: Money.of(g.fund_paid),
+        totalCost: Money.of(g.total_cost),
+      })),
+      outOfCounty: outOfCounty.map((o): OutOfCountyGroup => ({
+        referred: Number(o.referred) === 1,
+        settlements: Number(o.settlements),
+        fundPaid: Money.of(o.fund_paid),
+        totalCost: Money.of(o.total_cost),
+      })),
     };
   }
 

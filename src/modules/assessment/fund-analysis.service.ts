@@ -3,7 +3,15 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../../domain/domain-error';
-import { assertQuarterEnded, buildFundAnalysis, FUND_ANALYSIS_LIFECYCLE, FundAnalysisAction, FundAnalysisContent, FundAnalysisState, quarterPeriods } from '../../domain/fund-analysis';
+import {
+  assertQuarterEnded,
+  buildFundAnalysis,
+  FUND_ANALYSIS_LIFECYCLE,
+  FundAnalysisAction,
+  FundAnalysisContent,
+  FundAnalysisState,
+  quarterPeriods,
+} from '../../domain/fund-analysis';
 import { BusinessClock } from '../../common/business-clock';
 import { Caller } from '../../common/caller';
 import { notFound, staleVersion } from '../../common/record-errors';
@@ -55,7 +63,8 @@ type AnalysisRow = {
   submitted_at: Date | null;
 };
 
-const SELECT_ANALYSIS = 'SELECT a.*, m.code AS community_code, m.name AS community_name FROM fund_analysis a JOIN medical_community m ON m.id = a.community_id';
+const SELECT_ANALYSIS =
+  'SELECT a.*, m.code AS community_code, m.name AS community_name FROM fund_analysis a JOIN medical_community m ON m.id = a.community_id';
 
 function summaryOf(r: AnalysisRow): FundAnalysisSummaryView {
   return {
@@ -86,7 +95,14 @@ function viewOf(r: AnalysisRow): FundAnalysisView {
 
 /** What the audit trail keeps of a document: its state, version, commentary and a digest of the figures. */
 function auditSnapshot(v: { state: FundAnalysisState; version: number; content: string } & FundAnalysisNarrative): Record<string, unknown> {
-  return { state: v.state, version: v.version, summary: v.summary, risks: v.risks, measures: v.measures, figuresDigest: createHash('sha256').update(v.content).digest('hex') };
+  return {
+    state: v.state,
+    version: v.version,
+    summary: v.summary,
+    risks: v.risks,
+    measures: v.measures,
+    figuresDigest: createHash('sha256').update(v.content).digest('hex'),
+  };
 }
 
 /**
@@ -113,27 +129,46 @@ export class FundAnalysisService {
   }
 
   /** The same, inside the caller's transaction (the fund-analysis cycle, with its result). */
-  async draftWithin(manager: EntityManager, communityId: number, fundYear: number, quarter: number): Promise<{ id: number; created: boolean }> {
+  async draftWithin(
+    manager: EntityManager,
+    communityId: number,
+    fundYear: number,
+    quarter: number,
+  ): Promise<{ id: number; created: boolean }> {
     assertQuarterEnded(fundYear, quarter, this.clock.today());
     const community = await this.figures.community(manager, { id: communityId });
     await manager.query('SELECT id FROM medical_community WHERE id = ? FOR UPDATE', [community.id]);
-    const [existing]: AnalysisRow[] = await manager.query(`${SELECT_ANALYSIS} WHERE a.community_id = ? AND a.fund_year = ? AND a.quarter = ? FOR UPDATE`, [community.id, fundYear, quarter]);
+    const [existing]: AnalysisRow[] = await manager.query(
+      `${SELECT_ANALYSIS} WHERE a.community_id = ? AND a.fund_year = ? AND a.quarter = ? FOR UPDATE`,
+      [community.id, fundYear, quarter],
+    );
     if (existing && !FUND_ANALYSIS_LIFECYCLE.can(existing.state, 'refresh')) return { id: Number(existing.id), created: false };
     const content = JSON.stringify(await this.content(manager, community, fundYear, quarter));
     if (!existing) {
-      const result = await manager.query("INSERT INTO fund_analysis (community_id, county_id, fund_year, quarter, state, content) VALUES (?, ?, ?, ?, 'DRAFT', ?)", [community.id, community.countyId, fundYear, quarter, content]);
+      const result = await manager.query(
+        "INSERT INTO fund_analysis (community_id, county_id, fund_year, quarter, state, content) VALUES (?, ?, ?, ?, 'DRAFT', ?)",
+        [community.id, community.countyId, fundYear, quarter, content],
+      );
       const id = Number(result.insertId);
       await this.audit.record(manager, {
         action: 'fundAnalysis.draft',
         entityType: 'fundAnalysis',
         entityId: String(id),
         before: null,
-        after: { communityCode: community.code, fundYear, quarter, ...auditSnapshot({ state: 'DRAFT', version: 1, content, summary: null, risks: null, measures: null }) },
+        after: {
+          communityCode: community.code,
+          fundYear,
+          quarter,
+          ...auditSnapshot({ state: 'DRAFT', version: 1, content, summary: null, risks: null, measures: null }),
+        },
       });
       return { id, created: true };
     }
     if (existing.content === content) return { id: Number(existing.id), created: false };
-    await manager.query('UPDATE fund_analysis SET content = ?, version = version + 1, refreshed_at = CURRENT_TIMESTAMP(3) WHERE id = ?', [content, existing.id]);
+    await manager.query('UPDATE fund_analysis SET content = ?, version = version + 1, refreshed_at = CURRENT_TIMESTAMP(3) WHERE id = ?', [
+      content,
+      existing.id,
+    ]);
     await this.audit.record(manager, {
       action: 'fundAnalysis.refresh',
       entityType: 'fundAnalysis',
@@ -172,8 +207,19 @@ export class FundAnalysisService {
       if (before.version !== version) throw staleVersion(before.version);
       const next: FundAnalysisNarrative = { summary: before.summary, risks: before.risks, measures: before.measures };
       for (const field of ['summary', 'risks', 'measures'] as const) if (changes[field] !== undefined) next[field] = changes[field] || null;
-      await manager.query('UPDATE fund_analysis SET summary = ?, risks = ?, measures = ?, version = version + 1 WHERE id = ?', [next.summary, next.risks, next.measures, id]);
-      await this.audit.record(manager, { action: 'fundAnalysis.edit', entityType: 'fundAnalysis', entityId: String(id), before: auditSnapshot(before), after: auditSnapshot({ ...before, ...next, version: before.version + 1 }) });
+      await manager.query('UPDATE fund_analysis SET summary = ?, risks = ?, measures = ?, version = version + 1 WHERE id = ?', [
+        next.summary,
+        next.risks,
+        next.measures,
+        id,
+      ]);
+      await this.audit.record(manager, {
+        action: 'fundAnalysis.edit',
+        entityType: 'fundAnalysis',
+        entityId: String(id),
+        before: auditSnapshot(before),
+        after: auditSnapshot({ ...before, ...next, version: before.version + 1 }),
+      });
       return viewOf(await this.row(manager, id));
     });
   }
@@ -186,16 +232,35 @@ export class FundAnalysisService {
       const state = FUND_ANALYSIS_LIFECYCLE.apply(before.state, 'submit');
       if (before.version !== version) throw staleVersion(before.version);
       if (!before.summary?.trim()) {
-        throw new DomainError('ANALYSIS_INCOMPLETE', 'unprocessable', 'the lead unit’s summary (分析说明) is required before the analysis is submitted', [{ field: 'summary', rule: 'requiredToSubmit', message: 'summary is empty' }]);
+        throw new DomainError(
+          'ANALYSIS_INCOMPLETE',
+          'unprocessable',
+          'the lead unit’s summary (分析说明) is required before the analysis is submitted',
+          [{ field: 'summary', rule: 'requiredToSubmit', message: 'summary is empty' }],
+        );
       }
-      await manager.query('UPDATE fund_analysis SET state = ?, submitted_by = ?, submitted_at = CURRENT_TIMESTAMP(3), version = version + 1 WHERE id = ?', [state, caller.name, id]);
+      await manager.query(
+        'UPDATE fund_analysis SET state = ?, submitted_by = ?, submitted_at = CURRENT_TIMESTAMP(3), version = version + 1 WHERE id = ?',
+        [state, caller.name, id],
+      );
       const after = await this.row(manager, id);
-      await this.audit.record(manager, { action: 'fundAnalysis.submit', entityType: 'fundAnalysis', entityId: String(id), before: auditSnapshot(before), after: { ...auditSnapshot(after), submittedBy: caller.name } });
+      await this.audit.record(manager, {
+        action: 'fundAnalysis.submit',
+        entityType: 'fundAnalysis',
+        entityId: String(id),
+        before: auditSnapshot(before),
+        after: { ...auditSnapshot(after), submittedBy: caller.name },
+      });
       return viewOf(after);
     });
   }
 
-  private async content(manager: EntityManager, community: AssessedCommunity, fundYear: number, quarter: number): Promise<FundAnalysisContent> {
+  private async content(
+    manager: EntityManager,
+    community: AssessedCommunity,
+    fundYear: number,
+    quarter: number,
+  ): Promise<FundAnalysisContent> {
     const periods = quarterPeriods(fundYear, quarter);
     const previous = quarterPeriods(fundYear - 1, quarter);
     const parameters = await this.figures.policyParameters(manager, community, fundYear);

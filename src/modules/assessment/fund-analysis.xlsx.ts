@@ -29,7 +29,9 @@ export async function fundAnalysisWorkbook(a: FundAnalysisView): Promise<Buffer>
   const c = a.content;
   const wb = new ExcelJS.Workbook();
   wb.creator = 'capitation-budget-manager';
-  const ws = wb.addWorksheet('基金运行分析', { pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
+  const ws = wb.addWorksheet('基金运行分析', {
+    pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+  });
   ws.columns = [{ width: 30 }, { width: 22 }, { width: 16 }, { width: 18 }, { width: 14 }, { width: 14 }];
   ws.addRow([`${a.communityCode} ${a.communityName} ${c.fundYear}年第${c.quarter}季度基金运行分析`]).font = { bold: true, size: 14 };
   ws.addRow([`分析 ${a.id}（第${a.version}版）状态：${STATE_LABEL[a.state] ?? a.state}；结算期 ${c.periods.from} 至 ${c.periods.to}`]);
@@ -46,7 +48,8 @@ export async function fundAnalysisWorkbook(a: FundAnalysisView): Promise<Buffer>
 
   heading(ws, '二、基金流向');
   header(ws, ['成员单位', '类型', '基层机构', '门诊人次', '住院人次', '基金支付（元）']);
-  for (const u of c.fundFlow.byUnit) row(ws, [`${u.unitCode} ${u.unitName}`, u.unitType, u.primary ? '是' : '否', u.visits, u.admissions, num(u.approved)], { 6: YUAN });
+  for (const u of c.fundFlow.byUnit)
+    row(ws, [`${u.unitCode} ${u.unitName}`, u.unitType, u.primary ? '是' : '否', u.visits, u.admissions, num(u.approved)], { 6: YUAN });
   ws.addRow([]);
   header(ws, ['类别', '基金支付（元）', '占比']);
   for (const k of c.fundFlow.byCategory) row(ws, [k.label, num(k.amount), num(k.share)], { 2: YUAN, 3: PERCENT });
@@ -74,11 +77,19 @@ export async function fundAnalysisWorkbook(a: FundAnalysisView): Promise<Buffer>
   header(ws, ['项目', '本期', '上年同期', '增减', '增减率']);
   for (const i of c.yearOnYear.items) {
     const money = i.item.endsWith('Fund');
-    row(ws, [i.label, num(i.current), num(i.previous), num(i.change), num(i.changeRate)], money ? { 2: YUAN, 3: YUAN, 4: YUAN, 5: PERCENT } : { 5: PERCENT });
+    row(
+      ws,
+      [i.label, num(i.current), num(i.previous), num(i.change), num(i.changeRate)],
+      money ? { 2: YUAN, 3: YUAN, 4: YUAN, 5: PERCENT } : { 5: PERCENT },
+    );
   }
 
   heading(ws, '五、分析说明');
-  for (const [label, text] of [['总体情况', a.summary], ['存在的风险和问题', a.risks], ['下一步措施', a.measures]] as const) {
+  for (const [label, text] of [
+    ['总体情况', a.summary],
+    ['存在的风险和问题', a.risks],
+    ['下一步措施', a.measures],
+  ] as const) {
     const r2 = ws.addRow([label, text ?? '']);
     r2.getCell(2).alignment = { wrapText: true, vertical: 'top' };
   }

@@ -91,8 +91,12 @@ const TARGET_COLUMNS: Record<keyof AssessmentTargets, string> = {
 const SCHEME_COLUMNS = [...Object.values(WEIGHT_COLUMNS), ...Object.values(TARGET_COLUMNS)];
 
 function schemeOf(row: SchemeRow): AssessmentScheme {
-  const weights = Object.fromEntries(Object.entries(WEIGHT_COLUMNS).map(([name, column]) => [name, new Dec(String(row[column])).toFixed(2)])) as AssessmentWeights;
-  const targets = Object.fromEntries(Object.entries(TARGET_COLUMNS).map(([name, column]) => [name, trimShare(String(row[column]))])) as unknown as AssessmentTargets;
+  const weights = Object.fromEntries(
+    Object.entries(WEIGHT_COLUMNS).map(([name, column]) => [name, new Dec(String(row[column])).toFixed(2)]),
+  ) as AssessmentWeights;
+  const targets = Object.fromEntries(
+    Object.entries(TARGET_COLUMNS).map(([name, column]) => [name, trimShare(String(row[column]))]),
+  ) as unknown as AssessmentTargets;
   return { weights, targets };
 }
 
@@ -132,7 +136,8 @@ export class PerformanceAssessmentService {
       const flows = await this.figures.flows(manager, community.id, `${y}-01`, `${y}-12`);
       const recorded = recordedFigures(flows.groups, flows.outOfCounty, await this.figures.communityPackage(manager, community, y));
       const entered = await this.enteredOf(manager, community, y);
-      const hasData = flows.groups.length > 0 || flows.outOfCounty.length > 0 || ENTERED_VALUE_NAMES.some((n) => entered.values[n] !== null);
+      const hasData =
+        flows.groups.length > 0 || flows.outOfCounty.length > 0 || ENTERED_VALUE_NAMES.some((n) => entered.values[n] !== null);
       return { recorded, entered: entered.values, version: entered.version, hasData };
     };
     const current = await year(fundYear);
@@ -152,7 +157,11 @@ export class PerformanceAssessmentService {
       scheme: { version: scheme.version, source: scheme.source },
       enteredValues: { version: current.version, values: current.entered },
       primaryFloorRate: parameters.primaryFloorRate,
-      figures: { current: figuresView(current.recorded), previous: previous.hasData ? figuresView(previous.recorded) : null, previousFundYear: fundYear - 1 },
+      figures: {
+        current: figuresView(current.recorded),
+        previous: previous.hasData ? figuresView(previous.recorded) : null,
+        previousFundYear: fundYear - 1,
+      },
     };
   }
 
@@ -167,22 +176,52 @@ export class PerformanceAssessmentService {
       `SELECT fund_year, version, changed_by, created_at, ${SCHEME_COLUMNS.join(', ')} FROM assessment_scheme WHERE county_id = ? AND fund_year <= ? ORDER BY fund_year DESC, version DESC LIMIT 1`,
       [county.id, fundYear],
     );
-    if (!row) return { countyCode: county.code, fundYear, version: 0, source: 'default', ...defaultAssessmentScheme(), changedBy: null, changedAt: null };
+    if (!row)
+      return {
+        countyCode: county.code,
+        fundYear,
+        version: 0,
+        source: 'default',
+        ...defaultAssessmentScheme(),
+        changedBy: null,
+        changedAt: null,
+      };
     // A new year starts from the latest earlier year's scheme.
-    if (Number(row.fund_year) !== fundYear) return { countyCode: county.code, fundYear, version: 0, source: 'previous-year', ...schemeOf(row), changedBy: null, changedAt: null };
-    return { countyCode: county.code, fundYear, version: Number(row.version), source: 'saved', ...schemeOf(row), changedBy: row.changed_by, changedAt: row.created_at.toISOString() };
+    if (Number(row.fund_year) !== fundYear)
+      return { countyCode: county.code, fundYear, version: 0, source: 'previous-year', ...schemeOf(row), changedBy: null, changedAt: null };
+    return {
+      countyCode: county.code,
+      fundYear,
+      version: Number(row.version),
+      source: 'saved',
+      ...schemeOf(row),
+      changedBy: row.changed_by,
+      changedAt: row.created_at.toISOString(),
+    };
   }
 
   /** Saves a new version of the year's weights and targets; `expectedVersion` is the current one (0 before the first save). */
-  async saveScheme(county: { id: number; code: string }, fundYear: number, expectedVersion: number, changes: { weights?: Partial<AssessmentWeights>; targets?: Partial<AssessmentTargets> }): Promise<AssessmentSchemeView> {
+  async saveScheme(
+    county: { id: number; code: string },
+    fundYear: number,
+    expectedVersion: number,
+    changes: { weights?: Partial<AssessmentWeights>; targets?: Partial<AssessmentTargets> },
+  ): Promise<AssessmentSchemeView> {
     return inTransaction(this.dataSource, async (manager) => {
       await manager.query('SELECT id FROM county WHERE id = ? FOR UPDATE', [county.id]);
       const before = await this.schemeOf(manager, county, fundYear);
       if (before.version !== expectedVersion) throw staleVersion(before.version);
-      const scheme = validateAssessmentScheme({ weights: { ...before.weights, ...changes.weights }, targets: { ...before.targets, ...changes.targets } });
-      if (before.source === 'saved' && JSON.stringify(scheme) === JSON.stringify({ weights: before.weights, targets: before.targets })) return before;
+      const scheme = validateAssessmentScheme({
+        weights: { ...before.weights, ...changes.weights },
+        targets: { ...before.targets, ...changes.targets },
+      });
+      if (before.source === 'saved' && JSON.stringify(scheme) === JSON.stringify({ weights: before.weights, targets: before.targets }))
+        return before;
       const version = before.version + 1;
-      const values = [...Object.keys(WEIGHT_COLUMNS).map((n) => scheme.weights[n as IndicatorName]), ...Object.keys(TARGET_COLUMNS).map((n) => scheme.targets[n as keyof AssessmentTargets])];
+      const values = [
+        ...Object.keys(WEIGHT_COLUMNS).map((n) => scheme.weights[n as IndicatorName]),
+        ...Object.keys(TARGET_COLUMNS).map((n) => scheme.targets[n as keyof AssessmentTargets]),
+      ];
       await manager.query(
         `INSERT INTO assessment_scheme (county_id, fund_year, version, changed_by, ${SCHEME_COLUMNS.join(', ')}) VALUES (?, ?, ?, ?, ${SCHEME_COLUMNS.map(() => '?').join(', ')})`,
         [county.id, fundYear, version, currentContext().actor, ...values],
@@ -206,8 +245,12 @@ export class PerformanceAssessmentService {
   }
 
   private async enteredOf(manager: EntityManager, community: AssessedCommunity, fundYear: number): Promise<EnteredValuesView> {
-    const [row]: EnteredRow[] = await manager.query('SELECT * FROM assessment_entered_values WHERE community_id = ? AND fund_year = ? ORDER BY version DESC LIMIT 1', [community.id, fundYear]);
-    if (!row) return { communityCode: community.code, fundYear, version: 0, values: { ...NO_ENTERED_VALUES }, enteredBy: null, enteredAt: null };
+    const [row]: EnteredRow[] = await manager.query(
+      'SELECT * FROM assessment_entered_values WHERE community_id = ? AND fund_year = ? ORDER BY version DESC LIMIT 1',
+      [community.id, fundYear],
+    );
+    if (!row)
+      return { communityCode: community.code, fundYear, version: 0, values: { ...NO_ENTERED_VALUES }, enteredBy: null, enteredAt: null };
     const count = (v: number | null) => (v === null ? null : Number(v));
     return {
       communityCode: community.code,
@@ -225,7 +268,12 @@ export class PerformanceAssessmentService {
   }
 
   /** Saves a new version of the entered values; a field given as null is cleared, one left out is kept. */
-  async saveEnteredValues(communityCode: string, fundYear: number, expectedVersion: number, changes: Partial<EnteredValues>): Promise<EnteredValuesView> {
+  async saveEnteredValues(
+    communityCode: string,
+    fundYear: number,
+    expectedVersion: number,
+    changes: Partial<EnteredValues>,
+  ): Promise<EnteredValuesView> {
     return inTransaction(this.dataSource, async (manager) => {
       const community = await this.figures.community(manager, { code: communityCode });
       await manager.query('SELECT id FROM medical_community WHERE id = ? FOR UPDATE', [community.id]);
@@ -236,7 +284,16 @@ export class PerformanceAssessmentService {
       const version = before.version + 1;
       await manager.query(
         'INSERT INTO assessment_entered_values (community_id, fund_year, version, prefecture_compensation_ratio, in_county_inpatient_count, out_of_county_inpatient_count, outside_township_inpatient_count, entered_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        [community.id, fundYear, version, values.prefectureCompensationRatio, values.inCountyInpatientCount, values.outOfCountyInpatientCount, values.outsideTownshipInpatientCount, currentContext().actor],
+        [
+          community.id,
+          fundYear,
+          version,
+          values.prefectureCompensationRatio,
+          values.inCountyInpatientCount,
+          values.outOfCountyInpatientCount,
+          values.outsideTownshipInpatientCount,
+          currentContext().actor,
+        ],
       );
       await this.audit.record(manager, {
         action: 'assessmentEnteredValues.save',
@@ -251,5 +308,8 @@ export class PerformanceAssessmentService {
 }
 
 function flatScheme(s: AssessmentScheme): Record<string, string> {
-  return { ...Object.fromEntries(Object.entries(s.weights).map(([k, v]) => [`weights.${k}`, v])), ...Object.fromEntries(Object.entries(s.targets).map(([k, v]) => [`targets.${k}`, v])) };
+  return {
+    ...Object.fromEntries(Object.entries(s.weights).map(([k, v]) => [`weights.${k}`, v])),
+    ...Object.fromEntries(Object.entries(s.targets).map(([k, v]) => [`targets.${k}`, v])),
+  };
 }

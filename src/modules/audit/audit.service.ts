@@ -36,7 +36,9 @@ export class AuditService {
    */
   async record(manager: EntityManager, record: AuditRecord, who: { actor?: string } = {}): Promise<void> {
     const ctx = currentContext();
-    const [head]: { last_id: string; last_hash: string }[] = await manager.query('SELECT last_id, last_hash FROM audit_chain_head WHERE id = 1 FOR UPDATE');
+    const [head]: { last_id: string; last_hash: string }[] = await manager.query(
+      'SELECT last_id, last_hash FROM audit_chain_head WHERE id = 1 FOR UPDATE',
+    );
     const occurredAt = new Date();
     const fields: AuditChainFields = {
       id: (BigInt(head.last_id) + 1n).toString(),
@@ -80,7 +82,9 @@ export class AuditService {
       prevHash = result.lastHash;
       afterId = rows[rows.length - 1].id;
     }
-    const [head]: { last_id: string; last_hash: string }[] = await this.dataSource.query('SELECT last_id, last_hash FROM audit_chain_head WHERE id = 1');
+    const [head]: { last_id: string; last_hash: string }[] = await this.dataSource.query(
+      'SELECT last_id, last_hash FROM audit_chain_head WHERE id = 1',
+    );
     const headMatches = head.last_id === afterId && (entries === 0 || head.last_hash === prevHash);
     return { intact: headMatches, entries, firstBroken: null, headMatches };
   }

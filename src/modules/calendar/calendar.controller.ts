@@ -11,26 +11,40 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const NATIONAL = 'the national holiday calendar, the same for every institution';
 
 export class DeadlineQuery {
-  @ApiProperty({ example: '2026-09-30', description: 'the day counting starts after (it does not count itself)' }) @Matches(DATE, { message: '$property must be a date YYYY-MM-DD' })
+  @ApiProperty({ example: '2026-09-30', description: 'the day counting starts after (it does not count itself)' })
+  @Matches(DATE, { message: '$property must be a date YYYY-MM-DD' })
   from!: string;
 
-  @ApiProperty({ example: 5 }) @Type(() => Number) @IsInt() @Min(0) @Max(366)
+  @ApiProperty({ example: 5 })
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(366)
   workingDays!: number;
 }
 
 export class YearScheduleDto {
-  @ApiProperty({ description: 'version the change is based on; 0 when the year was never loaded through the API' }) @IsInt() @Min(0)
+  @ApiProperty({ description: 'version the change is based on; 0 when the year was never loaded through the API' })
+  @IsInt()
+  @Min(0)
   version!: number;
 
   @ApiProperty({ example: ['2027-01-01'], description: 'days off (放假), weekend days inside a holiday span included' })
-  @IsArray() @ArrayMaxSize(120) @Matches(DATE, { each: true, message: 'each holiday must be a date YYYY-MM-DD' })
+  @IsArray()
+  @ArrayMaxSize(120)
+  @Matches(DATE, { each: true, message: 'each holiday must be a date YYYY-MM-DD' })
   holidays!: string[];
 
   @ApiProperty({ example: [], description: 'Saturdays or Sundays worked instead (调休上班)' })
-  @IsArray() @ArrayMaxSize(30) @Matches(DATE, { each: true, message: 'each make-up working day must be a date YYYY-MM-DD' })
+  @IsArray()
+  @ArrayMaxSize(30)
+  @Matches(DATE, { each: true, message: 'each make-up working day must be a date YYYY-MM-DD' })
   makeUpWorkingDays!: string[];
 
-  @ApiPropertyOptional({ example: '国办发明电〔2026〕X号' }) @IsOptional() @IsString() @MaxLength(500)
+  @ApiPropertyOptional({ example: '国办发明电〔2026〕X号' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
   note?: string;
 }
 

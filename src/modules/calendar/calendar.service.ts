@@ -3,7 +3,17 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CALENDAR_DATA_SOURCE, DEFAULT_WORKING_DAY_CALENDAR } from '../../domain/calendar-data';
 import { DomainError } from '../../domain/domain-error';
-import { addWorkingDays, confirmedYears, Deadline, IsoDate, monthlyCycleDeadlines, passDownDeadline, WorkingDayCalendar, withYearSchedule, YearSchedule } from '../../domain/working-days';
+import {
+  addWorkingDays,
+  confirmedYears,
+  Deadline,
+  IsoDate,
+  monthlyCycleDeadlines,
+  passDownDeadline,
+  WorkingDayCalendar,
+  withYearSchedule,
+  YearSchedule,
+} from '../../domain/working-days';
 import { PolicyParameters } from '../../domain/policy-parameters';
 import { staleVersion } from '../../common/record-errors';
 import { currentContext } from '../../common/request-context';
@@ -34,7 +44,9 @@ export class CalendarService {
   ) {}
 
   async calendar(): Promise<WorkingDayCalendar> {
-    const [stamp]: { n: number; v: string | null; t: Date | null }[] = await this.dataSource.query('SELECT COUNT(*) AS n, SUM(version) AS v, MAX(updated_at) AS t FROM calendar_year_schedule');
+    const [stamp]: { n: number; v: string | null; t: Date | null }[] = await this.dataSource.query(
+      'SELECT COUNT(*) AS n, SUM(version) AS v, MAX(updated_at) AS t FROM calendar_year_schedule',
+    );
     const key = `${stamp.n}/${stamp.v}/${stamp.t?.toISOString() ?? ''}`;
     if (this.cached?.stamp === key) return this.cached.calendar;
     let calendar = DEFAULT_WORKING_DAY_CALENDAR;
@@ -48,7 +60,10 @@ export class CalendarService {
   }
 
   /** The dates of one monthly cycle (SPEC §4) under a county's parameters for that fund year. */
-  async cycleDeadlines(period: string, params: PolicyParameters): Promise<ReturnType<typeof monthlyCycleDeadlines> & { passDownWorkingDays: number }> {
+  async cycleDeadlines(
+    period: string,
+    params: PolicyParameters,
+  ): Promise<ReturnType<typeof monthlyCycleDeadlines> & { passDownWorkingDays: number }> {
     const calendar = await this.calendar();
     const cycle = monthlyCycleDeadlines(period, calendar, {
       memberCutoffDay: Number(params.memberCutoffDay),
@@ -70,7 +85,12 @@ export class CalendarService {
   async year(year: number): Promise<YearScheduleView> {
     const calendar = await this.calendar();
     const schedule = calendar.schedules[String(year)];
-    if (!schedule) throw new DomainError('CALENDAR_YEAR_NOT_LOADED', 'not_found', `no official schedule for ${year} is loaded; deadlines in ${year} count weekends only and are marked unconfirmed`);
+    if (!schedule)
+      throw new DomainError(
+        'CALENDAR_YEAR_NOT_LOADED',
+        'not_found',
+        `no official schedule for ${year} is loaded; deadlines in ${year} count weekends only and are marked unconfirmed`,
+      );
     const [row]: Row[] = await this.dataSource.query('SELECT * FROM calendar_year_schedule WHERE notice_year = ?', [year]);
     return { year, ...schedule, source: row ? 'bureau' : CALENDAR_DATA_SOURCE, version: row?.version ?? 0, note: row?.note ?? null };
   }
@@ -89,21 +109,15 @@ export class CalendarService {
       const checked = withYearSchedule(inForce, year, schedule).schedules[String(year)];
       const before = inForce.schedules[String(year)] ?? null;
       if (row) {
-        await manager.query('UPDATE calendar_year_schedule SET holidays = ?, make_up_working_days = ?, note = ?, version = version + 1, loaded_by = ? WHERE notice_year = ?', [
-          JSON.stringify(checked.holidays),
-          JSON.stringify(checked.makeUpWorkingDays),
-          note,
-          currentContext().actor,
-          year,
-        ]);
+        await manager.query(
+          'UPDATE calendar_year_schedule SET holidays = ?, make_up_working_days = ?, note = ?, version = version + 1, loaded_by = ? WHERE notice_year = ?',
+          [JSON.stringify(checked.holidays), JSON.stringify(checked.makeUpWorkingDays), note, currentContext().actor, year],
+        );
       } else {
-        await manager.query('INSERT INTO calendar_year_schedule (notice_year, holidays, make_up_working_days, note, loaded_by) VALUES (?, ?, ?, ?, ?)', [
-          year,
-          JSON.stringify(checked.holidays),
-          JSON.stringify(checked.makeUpWorkingDays),
-          note,
-          currentContext().actor,
-        ]);
+        await manager.query(
+          'INSERT INTO calendar_year_schedule (notice_year, holidays, make_up_working_days, note, loaded_by) VALUES (?, ?, ?, ?, ?)',
+          [year, JSON.stringify(checked.holidays), JSON.stringify(checked.makeUpWorkingDays), note, currentContext().actor],
+        );
       }
       await this.audit.record(manager, {
         action: 'calendar.load',

@@ -36,7 +36,22 @@ import { CommunityFundingService } from './community-funding.service';
 import { PassDownService } from './pass-down.service';
 import { claimTotals, ClaimTotals, RECORD_TOTALS_SQL, totals, TotalsRow } from './record-totals';
 
-type ClaimRow = { id: number; institution_id: number; institution_code: string; community_id: number | null; county_id: number; period: string; state: MemberClaimState; version: number; cutoff: string; submitted_on: string | null; submitted_by: string | null; late: number; reviewed_by: string | null; declaration_id: number | null };
+type ClaimRow = {
+  id: number;
+  institution_id: number;
+  institution_code: string;
+  community_id: number | null;
+  county_id: number;
+  period: string;
+  state: MemberClaimState;
+  version: number;
+  cutoff: string;
+  submitted_on: string | null;
+  submitted_by: string | null;
+  late: number;
+  reviewed_by: string | null;
+  declaration_id: number | null;
+};
 type DeclarationRow = {
   id: number;
   community_id: number;
@@ -125,7 +140,16 @@ export interface DeclarationView extends DeclarationFigures {
   disbursedBy: string | null;
   disbursementRef: string | null;
   paymentLate: boolean;
-  members: { institutionCode: string; claimId: number; records: number; claimed: string; rejected: string; accepted: string; deducted: string; approved: string }[];
+  members: {
+    institutionCode: string;
+    claimId: number;
+    records: number;
+    claimed: string;
+    rejected: string;
+    accepted: string;
+    deducted: string;
+    approved: string;
+  }[];
   allowedActions: DeclarationAction[];
 }
 
@@ -204,14 +228,29 @@ export class ClaimCycleService {
         WHERE r.submitter_id = ? AND r.claim_period = ? ${reviewStatus ? 'AND r.review_status = ?' : ''} ORDER BY r.id LIMIT ? OFFSET ?`,
       [row.institution_id, row.period, ...(reviewStatus ? [reviewStatus] : []), pageSize, (page - 1) * pageSize],
     );
-    return { claimId: id, page, pageSize, records: rows.map((r) => ({ ...r, totalCost: Money.of(r.totalCost as string).toString(), fundPaid: Money.of(r.fundPaid as string).toString() })) };
+    return {
+      claimId: id,
+      page,
+      pageSize,
+      records: rows.map((r) => ({
+        ...r,
+        totalCost: Money.of(r.totalCost as string).toString(),
+        fundPaid: Money.of(r.fundPaid as string).toString(),
+      })),
+    };
   }
 
   /** The member unit submits its claim (SPEC §4 step 1); after the cut-off it is recorded as late. */
   async submitClaim(caller: Caller, id: number, version: number): Promise<MemberClaimView> {
     return this.transitionClaim(id, version, 'submit', async (manager, row) => {
-      const [{ n }]: { n: number }[] = await manager.query('SELECT COUNT(*) AS n FROM settlement_record WHERE submitter_id = ? AND claim_period = ?', [row.institution_id, row.period]);
-      if (Number(n) === 0) throw new DomainError('CLAIM_EMPTY', 'unprocessable', `claim ${id} holds no settlement records`, [{ field: 'id', rule: 'hasRecords', message: String(id) }]);
+      const [{ n }]: { n: number }[] = await manager.query(
+        'SELECT COUNT(*) AS n FROM settlement_record WHERE submitter_id = ? AND claim_period = ?',
+        [row.institution_id, row.period],
+      );
+      if (Number(n) === 0)
+        throw new DomainError('CLAIM_EMPTY', 'unprocessable', `claim ${id} holds no settlement records`, [
+          { field: 'id', rule: 'hasRecords', message: String(id) },
+        ]);
       const today = this.clock.today();
       return { submitted_on: today, submitted_by: caller.name, late: deadlineStatus(row.cutoff, today, today).late ? 1 : 0 };
     });
@@ -223,26 +262,42 @@ export class ClaimCycleService {
       const row = await this.claimRow(manager, id, true);
       assertReviewer(caller, row);
       if (row.state !== 'SUBMITTED') {
-        throw new DomainError('CLAIM_NOT_UNDER_REVIEW', 'conflict', `claim ${id} is ${row.state}: records are reviewed while it is SUBMITTED`, [{ field: 'state', rule: 'transition', message: row.state }]);
+        throw new DomainError(
+          'CLAIM_NOT_UNDER_REVIEW',
+          'conflict',
+          `claim ${id} is ${row.state}: records are reviewed while it is SUBMITTED`,
+          [{ field: 'state', rule: 'transition', message: row.state }],
+        );
       }
       const errors: ErrorDetail[] = [];
       decisions.forEach((d, i) => {
         if (d.decision === 'REJECT') {
           const e = reasonError(`decisions.${i}.reason`, d.reason);
           if (e) errors.push(e);
-          else if (d.reason === 'OTHER' && !d.note?.trim()) errors.push({ field: `decisions.${i}.note`, rule: 'requiredForOther', message: 'a rejection for OTHER needs a note' });
+          else if (d.reason === 'OTHER' && !d.note?.trim())
+            errors.push({ field: `decisions.${i}.note`, rule: 'requiredForOther', message: 'a rejection for OTHER needs a note' });
         }
       });
       const ids = [...new Set(decisions.map((d) => d.recordId))];
       if (ids.length !== decisions.length) errors.push({ field: 'decisions', rule: 'uniqueRecord', message: 'a record appears twice' });
       const found: { id: string }[] = ids.length
-        ? await manager.query(`SELECT CAST(id AS CHAR) AS id FROM settlement_record WHERE submitter_id = ? AND claim_period = ? AND id IN (${ids.map(() => '?').join(', ')})`, [row.institution_id, row.period, ...ids])
+        ? await manager.query(
+            `SELECT CAST(id AS CHAR) AS id FROM settlement_record WHERE submitter_id = ? AND claim_period = ? AND id IN (${ids.map(() => '?').join(', ')})`,
+            [row.institution_id, row.period, ...ids],
+          )
         : [];
       const present = new Set(found.map((f) => f.id));
       decisions.forEach((d, i) => {
-        if (!present.has(d.recordId)) errors.push({ field: `decisions.${i}.recordId`, rule: 'inClaim', message: `record ${d.recordId} is not in claim ${id}` });
+        if (!present.has(d.recordId))
+          errors.push({ field: `decisions.${i}.recordId`, rule: 'inClaim', message: `record ${d.recordId} is not in claim ${id}` });
       });
-      if (errors.length) throw new DomainError('REVIEW_INVALID', 'unprocessable', `${errors.length} problem(s) with the review; nothing was changed`, errors);
+      if (errors.length)
+        throw new DomainError(
+          'REVIEW_INVALID',
+          'unprocessable',
+          `${errors.length} problem(s) with the review; nothing was changed`,
+          errors,
+        );
       for (const d of decisions) {
         await manager.query('UPDATE settlement_record SET review_status = ?, review_reason = ?, review_note = ? WHERE id = ?', [
           d.decision === 'ACCEPT' ? 'ACCEPTED' : 'REJECTED',
@@ -258,7 +313,12 @@ export class ClaimCycleService {
         entityType: 'memberClaim',
         entityId: String(id),
         before: { accepted: before.accepted, rejected: before.rejected, pending: before.pending },
-        after: { accepted: after.accepted, rejected: after.rejected, pending: after.pending, decisions: decisions.map((d) => `${d.recordId}:${d.decision}${d.reason ? `:${d.reason}` : ''}`) },
+        after: {
+          accepted: after.accepted,
+          rejected: after.rejected,
+          pending: after.pending,
+          decisions: decisions.map((d) => `${d.recordId}:${d.decision}${d.reason ? `:${d.reason}` : ''}`),
+        },
       });
       return after;
     });
@@ -268,7 +328,10 @@ export class ClaimCycleService {
   completeReview(caller: Caller, id: number, version: number): Promise<MemberClaimView> {
     return this.transitionClaim(id, version, 'completeReview', async (manager, row) => {
       assertReviewer(caller, row);
-      await manager.query("UPDATE settlement_record SET review_status = 'ACCEPTED' WHERE submitter_id = ? AND claim_period = ? AND review_status = 'PENDING'", [row.institution_id, row.period]);
+      await manager.query(
+        "UPDATE settlement_record SET review_status = 'ACCEPTED' WHERE submitter_id = ? AND claim_period = ? AND review_status = 'PENDING'",
+        [row.institution_id, row.period],
+      );
       return { reviewed_by: caller.name };
     });
   }
@@ -292,9 +355,20 @@ export class ClaimCycleService {
       if (row.version !== version) throw staleVersion(row.version);
       const before = await this.claimView(manager, row);
       const changes = { ...(await effects(manager, row)), state: next };
-      await manager.query(`UPDATE member_claim SET ${Object.keys(changes).map((k) => `${k} = ?`).join(', ')}, version = version + 1 WHERE id = ?`, [...Object.values(changes), id]);
+      await manager.query(
+        `UPDATE member_claim SET ${Object.keys(changes)
+          .map((k) => `${k} = ?`)
+          .join(', ')}, version = version + 1 WHERE id = ?`,
+        [...Object.values(changes), id],
+      );
       const after = await this.claimView(manager, await this.claimRow(manager, id, false));
-      await this.audit.record(manager, { action: `memberClaim.${action}`, entityType: 'memberClaim', entityId: String(id), before: claimSnapshot(before), after: claimSnapshot(after) });
+      await this.audit.record(manager, {
+        action: `memberClaim.${action}`,
+        entityType: 'memberClaim',
+        entityId: String(id),
+        before: claimSnapshot(before),
+        after: claimSnapshot(after),
+      });
       return after;
     });
   }
@@ -337,13 +411,21 @@ export class ClaimCycleService {
   async declare(caller: Caller, community: { id: number; code: string; countyId: number }, period: string): Promise<DeclarationView> {
     return inTransaction(this.dataSource, async (manager) => {
       await manager.query('SELECT id FROM medical_community WHERE id = ? FOR UPDATE', [community.id]);
-      const [existing]: { id: number }[] = await manager.query('SELECT id FROM claim_declaration WHERE community_id = ? AND period = ?', [community.id, period]);
+      const [existing]: { id: number }[] = await manager.query('SELECT id FROM claim_declaration WHERE community_id = ? AND period = ?', [
+        community.id,
+        period,
+      ]);
       if (existing) return this.declarationView(manager, await this.declarationRow(manager, existing.id, false));
       const today = this.clock.today();
       if (today < `${nextPeriod(period)}-01`) {
-        throw new DomainError('PERIOD_NOT_ENDED', 'unprocessable', `${period} has not ended yet: it is declared in the next month`, [{ field: 'period', rule: 'periodEnded', message: period }]);
+        throw new DomainError('PERIOD_NOT_ENDED', 'unprocessable', `${period} has not ended yet: it is declared in the next month`, [
+          { field: 'period', rule: 'periodEnded', message: period },
+        ]);
       }
-      const claims: ClaimRow[] = await manager.query(`${CLAIM_SELECT} WHERE c.community_id = ? AND c.period = ? FOR UPDATE`, [community.id, period]);
+      const claims: ClaimRow[] = await manager.query(`${CLAIM_SELECT} WHERE c.community_id = ? AND c.period = ? FOR UPDATE`, [
+        community.id,
+        period,
+      ]);
       const underReview = claims.filter((c) => c.state === 'SUBMITTED');
       if (underReview.length) {
         throw new DomainError(
@@ -354,10 +436,16 @@ export class ClaimCycleService {
         );
       }
       const reviewed = claims.filter((c) => c.state === 'REVIEWED');
-      if (reviewed.length === 0) throw new DomainError('NOTHING_TO_DECLARE', 'unprocessable', `no pre-reviewed member claim for ${period}`, [{ field: 'period', rule: 'hasReviewedClaims', message: period }]);
+      if (reviewed.length === 0)
+        throw new DomainError('NOTHING_TO_DECLARE', 'unprocessable', `no pre-reviewed member claim for ${period}`, [
+          { field: 'period', rule: 'hasReviewedClaims', message: period },
+        ]);
       const params = await this.params(manager, community.countyId, fundYearOf(period));
       const cycle = await this.calendar.cycleDeadlines(period, params);
-      const [t]: TotalsRow[] = await manager.query(`SELECT ${RECORD_TOTALS_SQL} FROM settlement_record r JOIN member_claim c ON c.institution_id = r.submitter_id AND c.period = r.claim_period WHERE c.id IN (${reviewed.map(() => '?').join(', ')})`, reviewed.map((c) => c.id));
+      const [t]: TotalsRow[] = await manager.query(
+        `SELECT ${RECORD_TOTALS_SQL} FROM settlement_record r JOIN member_claim c ON c.institution_id = r.submitter_id AND c.period = r.claim_period WHERE c.id IN (${reviewed.map(() => '?').join(', ')})`,
+        reviewed.map((c) => c.id),
+      );
       const sums = totals(t);
       const result = await manager.query(
         `INSERT INTO claim_declaration (community_id, county_id, fund_year, period, state, deadline, deadline_confirmed, declared_on, declared_by, late, record_count, claimed, rejected, accepted, approved, funded, payment_due, payment_due_confirmed)
@@ -384,7 +472,10 @@ export class ClaimCycleService {
       const id = Number(result.insertId);
       for (const c of reviewed) {
         MEMBER_CLAIM_LIFECYCLE.apply(c.state, 'declare');
-        await manager.query("UPDATE member_claim SET state = 'DECLARED', declaration_id = ?, version = version + 1 WHERE id = ?", [id, c.id]);
+        await manager.query("UPDATE member_claim SET state = 'DECLARED', declaration_id = ?, version = version + 1 WHERE id = ?", [
+          id,
+          c.id,
+        ]);
       }
       // Records of claims nobody submitted move on to the next period, never lost (December's stay for year end).
       const rolled: string[] = [];
@@ -394,18 +485,25 @@ export class ClaimCycleService {
       for (const c of openClaims) {
         MEMBER_CLAIM_LIFECYCLE.apply(c.state, 'rollOver');
         await manager.query("UPDATE member_claim SET state = 'ROLLED_OVER', version = version + 1 WHERE id = ?", [c.id]);
-        await manager.query("INSERT IGNORE INTO member_claim (institution_id, community_id, county_id, period, state, cutoff) VALUES (?, ?, ?, ?, 'OPEN', ?)", [
-          c.institution_id,
-          c.community_id,
-          c.county_id,
+        await manager.query(
+          "INSERT IGNORE INTO member_claim (institution_id, community_id, county_id, period, state, cutoff) VALUES (?, ?, ?, ?, 'OPEN', ?)",
+          [c.institution_id, c.community_id, c.county_id, target, targetCutoff],
+        );
+        await manager.query('UPDATE settlement_record SET claim_period = ? WHERE submitter_id = ? AND claim_period = ?', [
           target,
-          targetCutoff,
+          c.institution_id,
+          period,
         ]);
-        await manager.query('UPDATE settlement_record SET claim_period = ? WHERE submitter_id = ? AND claim_period = ?', [target, c.institution_id, period]);
         rolled.push(c.institution_code);
       }
       const view = await this.declarationView(manager, await this.declarationRow(manager, id, false));
-      await this.audit.record(manager, { action: 'declaration.declare', entityType: 'declaration', entityId: String(id), before: null, after: { ...declarationSnapshot(view), rolledOver: rolled } });
+      await this.audit.record(manager, {
+        action: 'declaration.declare',
+        entityType: 'declaration',
+        entityId: String(id),
+        before: null,
+        after: { ...declarationSnapshot(view), rolledOver: rolled },
+      });
       return view;
     });
   }
@@ -414,13 +512,20 @@ export class ClaimCycleService {
   async deduct(id: number, deductions: Deduction[]): Promise<DeclarationView> {
     return inTransaction(this.dataSource, async (manager) => {
       const row = await this.declarationRow(manager, id, true);
-      if (row.state !== 'DECLARED') throw new DomainError('DECLARATION_NOT_UNDER_REVIEW', 'conflict', `declaration ${id} is ${row.state}: deductions are made while it is DECLARED`, [{ field: 'state', rule: 'transition', message: row.state }]);
+      if (row.state !== 'DECLARED')
+        throw new DomainError(
+          'DECLARATION_NOT_UNDER_REVIEW',
+          'conflict',
+          `declaration ${id} is ${row.state}: deductions are made while it is DECLARED`,
+          [{ field: 'state', rule: 'transition', message: row.state }],
+        );
       const errors: ErrorDetail[] = [];
       deductions.forEach((d, i) => {
         if (d.reason !== null) {
           const e = reasonError(`deductions.${i}.reason`, d.reason);
           if (e) errors.push(e);
-          else if (d.reason === 'OTHER' && !d.note?.trim()) errors.push({ field: `deductions.${i}.note`, rule: 'requiredForOther', message: 'a deduction for OTHER needs a note' });
+          else if (d.reason === 'OTHER' && !d.note?.trim())
+            errors.push({ field: `deductions.${i}.note`, rule: 'requiredForOther', message: 'a deduction for OTHER needs a note' });
         }
       });
       const ids = [...new Set(deductions.map((d) => d.recordId))];
@@ -435,12 +540,32 @@ export class ClaimCycleService {
       const status = new Map(found.map((f) => [f.id, f.review_status]));
       deductions.forEach((d, i) => {
         const s = status.get(d.recordId);
-        if (s === undefined) errors.push({ field: `deductions.${i}.recordId`, rule: 'inDeclaration', message: `record ${d.recordId} is not in declaration ${id}` });
-        else if (s !== 'ACCEPTED') errors.push({ field: `deductions.${i}.recordId`, rule: 'accepted', message: `record ${d.recordId} was rejected in pre-review; only accepted records are deducted` });
+        if (s === undefined)
+          errors.push({
+            field: `deductions.${i}.recordId`,
+            rule: 'inDeclaration',
+            message: `record ${d.recordId} is not in declaration ${id}`,
+          });
+        else if (s !== 'ACCEPTED')
+          errors.push({
+            field: `deductions.${i}.recordId`,
+            rule: 'accepted',
+            message: `record ${d.recordId} was rejected in pre-review; only accepted records are deducted`,
+          });
       });
-      if (errors.length) throw new DomainError('DEDUCTION_INVALID', 'unprocessable', `${errors.length} problem(s) with the deductions; nothing was changed`, errors);
+      if (errors.length)
+        throw new DomainError(
+          'DEDUCTION_INVALID',
+          'unprocessable',
+          `${errors.length} problem(s) with the deductions; nothing was changed`,
+          errors,
+        );
       for (const d of deductions) {
-        await manager.query('UPDATE settlement_record SET deduction_reason = ?, deduction_note = ? WHERE id = ?', [d.reason, d.reason === null ? null : d.note?.trim() || null, d.recordId]);
+        await manager.query('UPDATE settlement_record SET deduction_reason = ?, deduction_note = ? WHERE id = ?', [
+          d.reason,
+          d.reason === null ? null : d.note?.trim() || null,
+          d.recordId,
+        ]);
       }
       const before = await this.declarationView(manager, row);
       await this.refreshDeducted(manager, id);
@@ -450,14 +575,24 @@ export class ClaimCycleService {
         entityType: 'declaration',
         entityId: String(id),
         before: { deducted: before.deducted, approved: before.approved },
-        after: { deducted: after.deducted, approved: after.approved, deductions: deductions.map((d) => `${d.recordId}:${d.reason ?? 'withdrawn'}`) },
+        after: {
+          deducted: after.deducted,
+          approved: after.approved,
+          deductions: deductions.map((d) => `${d.recordId}:${d.reason ?? 'withdrawn'}`),
+        },
       });
       return after;
     });
   }
 
   /** Bureau clerk finishes the review (passes it to an approver); an approver returns or approves it. */
-  async transitionDeclaration(caller: Caller, id: number, action: 'completeReview' | 'return' | 'approve', version: number, note?: string): Promise<DeclarationView> {
+  async transitionDeclaration(
+    caller: Caller,
+    id: number,
+    action: 'completeReview' | 'return' | 'approve',
+    version: number,
+    note?: string,
+  ): Promise<DeclarationView> {
     const jobs: string[] = [];
     const view = await inTransaction(this.dataSource, async (manager) => {
       const row = await this.declarationRow(manager, id, true);
@@ -468,7 +603,10 @@ export class ClaimCycleService {
       const changes: Record<string, unknown> = { state: next };
       if (action === 'completeReview') Object.assign(changes, { reviewed_by: caller.name, return_note: null });
       if (action === 'return') {
-        if (!note?.trim()) throw new DomainError('NOTE_REQUIRED', 'unprocessable', 'say why the declaration goes back', [{ field: 'note', rule: 'required', message: 'a return needs a note' }]);
+        if (!note?.trim())
+          throw new DomainError('NOTE_REQUIRED', 'unprocessable', 'say why the declaration goes back', [
+            { field: 'note', rule: 'required', message: 'a return needs a note' },
+          ]);
         Object.assign(changes, { return_note: note.trim(), reviewed_by: null });
       }
       if (action === 'approve') {
@@ -476,11 +614,29 @@ export class ClaimCycleService {
         Object.assign(changes, await this.approve(manager, row), { approved_by: caller.name, approved_at: new Date() });
         // Monitoring follows every approval (SPEC §6), refreshing a reading the schedule may have
         // kept for the period already; committed with the approval, run once Redis has it.
-        jobs.push(await this.outbox.addAgain(manager, 'cycle.run', { cycle: 'monitoring', period: row.period, scope: row.community_code, refresh: true }));
+        jobs.push(
+          await this.outbox.addAgain(manager, 'cycle.run', {
+            cycle: 'monitoring',
+            period: row.period,
+            scope: row.community_code,
+            refresh: true,
+          }),
+        );
       }
-      await manager.query(`UPDATE claim_declaration SET ${Object.keys(changes).map((k) => `${k} = ?`).join(', ')}, version = version + 1 WHERE id = ?`, [...Object.values(changes), id]);
+      await manager.query(
+        `UPDATE claim_declaration SET ${Object.keys(changes)
+          .map((k) => `${k} = ?`)
+          .join(', ')}, version = version + 1 WHERE id = ?`,
+        [...Object.values(changes), id],
+      );
       const after = await this.declarationView(manager, await this.declarationRow(manager, id, false));
-      await this.audit.record(manager, { action: `declaration.${action}`, entityType: 'declaration', entityId: String(id), before: declarationSnapshot(before), after: declarationSnapshot(after) });
+      await this.audit.record(manager, {
+        action: `declaration.${action}`,
+        entityType: 'declaration',
+        entityId: String(id),
+        before: declarationSnapshot(before),
+        after: declarationSnapshot(after),
+      });
       return after;
     });
     void this.outbox.relay(jobs).catch(() => undefined);
@@ -503,8 +659,20 @@ export class ClaimCycleService {
       advanceBalance: await this.ledger.balanceOf(manager, row.county_id, row.fund_year, CYCLE_ACCOUNTS.leadAdvance(row.community_code)),
       depositRate: params.qualityDepositRate,
     });
-    await this.ledger.post(manager, row.county_id, row.fund_year, declarationApprovalTransfers(`declaration.${row.id}`, row.community_code, funding, row.period), { type: 'declaration', id: String(row.id) });
-    return { funded: funding.funded.toString(), unfunded: funding.unfunded.toString(), deposit: funding.deposit.toString(), advance_offset: funding.advanceOffset.toString(), cash: funding.cash.toString() };
+    await this.ledger.post(
+      manager,
+      row.county_id,
+      row.fund_year,
+      declarationApprovalTransfers(`declaration.${row.id}`, row.community_code, funding, row.period),
+      { type: 'declaration', id: String(row.id) },
+    );
+    return {
+      funded: funding.funded.toString(),
+      unfunded: funding.unfunded.toString(),
+      deposit: funding.deposit.toString(),
+      advance_offset: funding.advanceOffset.toString(),
+      cash: funding.cash.toString(),
+    };
   }
 
   /**
@@ -514,39 +682,87 @@ export class ClaimCycleService {
   async disburse(caller: Caller, id: number, version: number, disbursedOn: string, reference: string): Promise<DeclarationView> {
     return inTransaction(this.dataSource, async (manager) => {
       const row = await this.declarationRow(manager, id, true);
-      if (row.state === 'DISBURSED' && row.disbursed_on === disbursedOn && row.disbursement_ref === reference) return this.declarationView(manager, row);
+      if (row.state === 'DISBURSED' && row.disbursed_on === disbursedOn && row.disbursement_ref === reference)
+        return this.declarationView(manager, row);
       DECLARATION_LIFECYCLE.apply(row.state, 'disburse');
       if (row.version !== version) throw staleVersion(row.version);
       await this.funding.assertNotHeld(manager, { id: row.community_id, code: row.community_code });
       const today = this.clock.today();
-      if (disbursedOn > today) throw new DomainError('VALIDATION_FAILED', 'unprocessable', `the disbursement date ${disbursedOn} is in the future`, [{ field: 'disbursedOn', rule: 'notFuture', message: disbursedOn }]);
-      if (disbursedOn < row.declared_on) throw new DomainError('VALIDATION_FAILED', 'unprocessable', `the disbursement date ${disbursedOn} is before the declaration (${row.declared_on})`, [{ field: 'disbursedOn', rule: 'afterDeclaration', message: disbursedOn }]);
+      if (disbursedOn > today)
+        throw new DomainError('VALIDATION_FAILED', 'unprocessable', `the disbursement date ${disbursedOn} is in the future`, [
+          { field: 'disbursedOn', rule: 'notFuture', message: disbursedOn },
+        ]);
+      if (disbursedOn < row.declared_on)
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          'unprocessable',
+          `the disbursement date ${disbursedOn} is before the declaration (${row.declared_on})`,
+          [{ field: 'disbursedOn', rule: 'afterDeclaration', message: disbursedOn }],
+        );
       const before = await this.declarationView(manager, row);
       const cash = Money.of(row.cash);
       if (cash.isPositive()) {
-        await this.ledger.post(manager, row.county_id, row.fund_year, [{ id: `declaration.${id}.disbursed`, debit: CYCLE_ACCOUNTS.bureauPayable(row.community_code), credit: CYCLE_ACCOUNTS.communityHeld(row.community_code), amount: cash, memo: `${row.period} 拨付 ${reference}` }], { type: 'declaration', id: String(id) });
+        await this.ledger.post(
+          manager,
+          row.county_id,
+          row.fund_year,
+          [
+            {
+              id: `declaration.${id}.disbursed`,
+              debit: CYCLE_ACCOUNTS.bureauPayable(row.community_code),
+              credit: CYCLE_ACCOUNTS.communityHeld(row.community_code),
+              amount: cash,
+              memo: `${row.period} 拨付 ${reference}`,
+            },
+          ],
+          { type: 'declaration', id: String(id) },
+        );
       }
-      await manager.query("UPDATE claim_declaration SET state = 'DISBURSED', disbursed_on = ?, disbursed_by = ?, disbursement_ref = ?, payment_late = ?, version = version + 1 WHERE id = ?", [
-        disbursedOn,
-        caller.name,
-        reference,
-        deadlineStatus(row.payment_due, disbursedOn, today).late ? 1 : 0,
-        id,
-      ]);
+      await manager.query(
+        "UPDATE claim_declaration SET state = 'DISBURSED', disbursed_on = ?, disbursed_by = ?, disbursement_ref = ?, payment_late = ?, version = version + 1 WHERE id = ?",
+        [disbursedOn, caller.name, reference, deadlineStatus(row.payment_due, disbursedOn, today).late ? 1 : 0, id],
+      );
       const after = await this.declarationView(manager, await this.declarationRow(manager, id, false));
-      await this.passDowns.createMemberPassDowns(manager, { id, countyId: row.county_id, fundYear: row.fund_year, communityId: row.community_id, communityCode: row.community_code, period: row.period, received: Money.of(row.funded).minus(Money.of(row.deposit)), receivedOn: disbursedOn, params: await this.params(manager, row.county_id, row.fund_year) }, this.memberApproved.bind(this));
-      await this.audit.record(manager, { action: 'declaration.disburse', entityType: 'declaration', entityId: String(id), before: declarationSnapshot(before), after: declarationSnapshot(after) });
+      await this.passDowns.createMemberPassDowns(
+        manager,
+        {
+          id,
+          countyId: row.county_id,
+          fundYear: row.fund_year,
+          communityId: row.community_id,
+          communityCode: row.community_code,
+          period: row.period,
+          received: Money.of(row.funded).minus(Money.of(row.deposit)),
+          receivedOn: disbursedOn,
+          params: await this.params(manager, row.county_id, row.fund_year),
+        },
+        this.memberApproved.bind(this),
+      );
+      await this.audit.record(manager, {
+        action: 'declaration.disburse',
+        entityType: 'declaration',
+        entityId: String(id),
+        before: declarationSnapshot(before),
+        after: declarationSnapshot(after),
+      });
       return after;
     });
   }
 
   /** Approved amount per submitting member of a declaration, in code order. */
   async memberApproved(manager: EntityManager, declarationId: number): Promise<{ institutionId: number; code: string; approved: Money }[]> {
-    return (await this.memberTotals(manager, declarationId)).map((m) => ({ institutionId: m.institution_id, code: m.institution_code, approved: Money.of(totals(m).approved) }));
+    return (await this.memberTotals(manager, declarationId)).map((m) => ({
+      institutionId: m.institution_id,
+      code: m.institution_code,
+      approved: Money.of(totals(m).approved),
+    }));
   }
 
   /** Each declared member claim's record totals, in code order. */
-  private memberTotals(manager: EntityManager, declarationId: number): Promise<(TotalsRow & { institution_id: number; institution_code: string; claim_id: number })[]> {
+  private memberTotals(
+    manager: EntityManager,
+    declarationId: number,
+  ): Promise<(TotalsRow & { institution_id: number; institution_code: string; claim_id: number })[]> {
     return manager.query(
       `SELECT c.institution_id, i.code AS institution_code, c.id AS claim_id, ${RECORD_TOTALS_SQL}
          FROM member_claim c JOIN institution i ON i.id = c.institution_id
@@ -574,7 +790,10 @@ export class ClaimCycleService {
       [id],
     );
     const { deducted } = totals(row);
-    await manager.query('UPDATE claim_declaration SET deducted = ?, approved = accepted - ?, funded = 0, unfunded = 0, deposit = 0, advance_offset = 0, cash = 0 WHERE id = ?', [deducted, deducted, id]);
+    await manager.query(
+      'UPDATE claim_declaration SET deducted = ?, approved = accepted - ?, funded = 0, unfunded = 0, deposit = 0, advance_offset = 0, cash = 0 WHERE id = ?',
+      [deducted, deducted, id],
+    );
   }
 
   private async declarationRow(manager: EntityManager, id: number, lock: boolean): Promise<DeclarationRow> {
@@ -621,7 +840,16 @@ export class ClaimCycleService {
       paymentLate: row.payment_late === 1,
       members: members.map((m) => {
         const t = totals(m);
-        return { institutionCode: m.institution_code, claimId: Number(m.claim_id), records: t.records, claimed: t.claimed, rejected: t.rejected, accepted: t.accepted, deducted: t.deducted, approved: t.approved };
+        return {
+          institutionCode: m.institution_code,
+          claimId: Number(m.claim_id),
+          records: t.records,
+          claimed: t.claimed,
+          rejected: t.rejected,
+          accepted: t.accepted,
+          deducted: t.deducted,
+          approved: t.approved,
+        };
       }),
       allowedActions: DECLARATION_LIFECYCLE.allowedActions(row.state),
     };
@@ -635,12 +863,22 @@ export class ClaimCycleService {
 function assertReviewer(caller: Caller, row: ClaimRow): void {
   if (!mayReviewClaim(caller.institution, { communityId: row.community_id })) {
     const who = row.community_id === null ? 'the bureau' : 'the lead unit of its community';
-    throw new DomainError('NOT_THE_REVIEWER', 'forbidden', `claim ${row.id} of ${row.institution_code} is reviewed by ${who}`, [{ field: 'id', rule: 'reviewer', message: who }]);
+    throw new DomainError('NOT_THE_REVIEWER', 'forbidden', `claim ${row.id} of ${row.institution_code} is reviewed by ${who}`, [
+      { field: 'id', rule: 'reviewer', message: who },
+    ]);
   }
 }
 
 function claimSnapshot(v: MemberClaimView): Record<string, unknown> {
-  return { state: v.state, version: v.version, records: v.records, claimed: v.claimed, accepted: v.accepted, rejected: v.rejected, late: v.late };
+  return {
+    state: v.state,
+    version: v.version,
+    records: v.records,
+    claimed: v.claimed,
+    accepted: v.accepted,
+    rejected: v.rejected,
+    late: v.late,
+  };
 }
 
 function declarationSnapshot(v: DeclarationView): Record<string, unknown> {

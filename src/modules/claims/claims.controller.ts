@@ -35,7 +35,16 @@ import { CountyService } from '../registry/county.service';
 import { FundYearPipe } from '../../common/route-params';
 
 const BUREAU = ['BUREAU_CLERK', 'BUREAU_APPROVER'] as const;
-const READERS = ['BUREAU_CLERK', 'BUREAU_APPROVER', 'LEAD_FINANCE', 'MEMBER_CLERK', 'PRIVATE_CLERK', 'VILLAGE_CLERK', 'AUDITOR', 'APPROVER'] as const;
+const READERS = [
+  'BUREAU_CLERK',
+  'BUREAU_APPROVER',
+  'LEAD_FINANCE',
+  'MEMBER_CLERK',
+  'PRIVATE_CLERK',
+  'VILLAGE_CLERK',
+  'AUDITOR',
+  'APPROVER',
+] as const;
 
 /** A scope's institution condition as positional SQL, for raw list queries. */
 function scopeSql(scope: Scope, alias: string): { sql: string; params: unknown[] } {
@@ -78,7 +87,10 @@ export class MemberClaimController {
   @Post(':id/submit')
   @HttpCode(200)
   @Access({ roles: ['MEMBER_CLERK', 'PRIVATE_CLERK'], target: { kind: 'memberClaim', param: 'id' } })
-  @ApiOperation({ summary: 'Submit the period’s claim to the lead unit, or a private institution’s to the bureau (after the cut-off it is recorded as late)' })
+  @ApiOperation({
+    summary:
+      'Submit the period’s claim to the lead unit, or a private institution’s to the bureau (after the cut-off it is recorded as late)',
+  })
   submit(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
     return this.cycle.submitClaim(currentCaller(), id, dto.version);
   }
@@ -86,7 +98,9 @@ export class MemberClaimController {
   @Post(':id/review')
   @HttpCode(200)
   @Access({ roles: ['LEAD_FINANCE', 'BUREAU_CLERK'], target: { kind: 'memberClaim', param: 'id' } })
-  @ApiOperation({ summary: 'Pre-review (初审): accept or reject records with a reason code (the lead unit; the bureau for a private institution)' })
+  @ApiOperation({
+    summary: 'Pre-review (初审): accept or reject records with a reason code (the lead unit; the bureau for a private institution)',
+  })
   review(@Param('id', ParseIntPipe) id: number, @Body() dto: ReviewRecordsDto) {
     return this.cycle.reviewRecords(currentCaller(), id, dto.decisions);
   }
@@ -127,8 +141,13 @@ export class CommunityCycleController {
   }
 
   @Get('periods/:period/summary')
-  @Access({ roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'LEAD_FINANCE', 'AUDITOR', 'APPROVER'], target: { kind: 'community', param: 'communityCode' } })
-  @ApiOperation({ summary: 'A period’s claimed, accepted, deducted, approved, disbursed, passed-down and outstanding amounts, reconciled with the ledger' })
+  @Access({
+    roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'LEAD_FINANCE', 'AUDITOR', 'APPROVER'],
+    target: { kind: 'community', param: 'communityCode' },
+  })
+  @ApiOperation({
+    summary: 'A period’s claimed, accepted, deducted, approved, disbursed, passed-down and outstanding amounts, reconciled with the ledger',
+  })
   async summary(@Param('communityCode') code: string, @Param('period') period: string) {
     return this.views.periodSummary(await this.funding.community(code), periodParam(period));
   }
@@ -162,12 +181,18 @@ export class CommunityCycleController {
   @ApiOperation({ summary: 'Import a month of out-of-county settlements (县外) paid by the bureau; they count against M' })
   async outOfCounty(@Param('communityCode') code: string, @Req() req: FastifyRequest) {
     const body = req.body as Record<string, unknown> | null;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InputValidationError([{ field: '', rule: 'object', message: 'the body must be {"period": "YYYY-MM", "records": [...]}' }]);
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw new InputValidationError([{ field: '', rule: 'object', message: 'the body must be {"period": "YYYY-MM", "records": [...]}' }]);
     const { period, records, ...rest } = body;
     const unknown = Object.keys(rest);
-    if (unknown.length) throw new InputValidationError(unknown.map((field) => ({ field, rule: 'unknownField', message: `property ${field} should not exist` })));
-    if (!Array.isArray(records)) throw new InputValidationError([{ field: 'records', rule: 'isArray', message: 'records must be an array' }]);
-    if (records.length > 50_000) throw new InputValidationError([{ field: 'records', rule: 'arrayMaxSize', message: 'at most 50000 records per request' }]);
+    if (unknown.length)
+      throw new InputValidationError(
+        unknown.map((field) => ({ field, rule: 'unknownField', message: `property ${field} should not exist` })),
+      );
+    if (!Array.isArray(records))
+      throw new InputValidationError([{ field: 'records', rule: 'isArray', message: 'records must be an array' }]);
+    if (records.length > 50_000)
+      throw new InputValidationError([{ field: 'records', rule: 'arrayMaxSize', message: 'at most 50000 records per request' }]);
     return this.funding.importOutOfCounty(currentCaller(), await this.funding.community(code), String(period ?? ''), records);
   }
 }
@@ -186,7 +211,10 @@ export class DeclarationController {
   }
 
   @Get(':id')
-  @Access({ roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'LEAD_FINANCE', 'AUDITOR', 'APPROVER'], target: { kind: 'declaration', param: 'id' } })
+  @Access({
+    roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'LEAD_FINANCE', 'AUDITOR', 'APPROVER'],
+    target: { kind: 'declaration', param: 'id' },
+  })
   get(@Param('id', ParseIntPipe) id: number) {
     return this.cycle.getDeclaration(id);
   }
@@ -217,7 +245,9 @@ export class DeclarationController {
   @Post(':id/approve')
   @HttpCode(200)
   @Access({ roles: ['BUREAU_APPROVER'], target: { kind: 'declaration', param: 'id' } })
-  @ApiOperation({ summary: 'Approve (maker-checker: not the reviewing clerk); funds up to what is left of M, withholds the deposit, posts to the ledger' })
+  @ApiOperation({
+    summary: 'Approve (maker-checker: not the reviewing clerk); funds up to what is left of M, withholds the deposit, posts to the ledger',
+  })
   approve(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
     return this.cycle.transitionDeclaration(currentCaller(), id, 'approve', dto.version);
   }
@@ -275,7 +305,10 @@ export class PassDownController {
 
   @Get('inbox')
   @Access({ roles: ANY_ROLE })
-  @ApiOperation({ summary: 'What waits for the caller’s institution: claims to submit or review, periods to declare, declarations to review, approve or pay, pass-downs due, with deadlines and overdue flags' })
+  @ApiOperation({
+    summary:
+      'What waits for the caller’s institution: claims to submit or review, periods to declare, declarations to review, approve or pay, pass-downs due, with deadlines and overdue flags',
+  })
   inbox() {
     return this.views.inbox(currentCaller());
   }
@@ -293,7 +326,11 @@ export class PrivateSettlementController {
   @Put('counties/:countyCode/private-budgets/:fundYear')
   @Access({ roles: BUREAU, target: { kind: 'county', param: 'countyCode' } })
   @ApiOperation({ summary: 'Set private designated institutions’ annual budgets (总额控制) for a year; together within the private pool' })
-  async setBudgets(@Param('countyCode') countyCode: string, @Param('fundYear', FundYearPipe) fundYear: number, @Body() dto: PrivateBudgetsDto) {
+  async setBudgets(
+    @Param('countyCode') countyCode: string,
+    @Param('fundYear', FundYearPipe) fundYear: number,
+    @Body() dto: PrivateBudgetsDto,
+  ) {
     const county = await this.counties.getCounty(countyCode);
     return this.settlement.setBudgets(currentCaller(), county, fundYear, dto.budgets);
   }
@@ -308,7 +345,9 @@ export class PrivateSettlementController {
   @Post('member-claims/:id/private-payment')
   @HttpCode(200)
   @Access({ roles: ['BUREAU_APPROVER'], target: { kind: 'memberClaim', param: 'id' } })
-  @ApiOperation({ summary: 'Settle a reviewed private institution’s claim: approved claims up to budget × months / 12, less the deposit (maker-checker)' })
+  @ApiOperation({
+    summary: 'Settle a reviewed private institution’s claim: approved claims up to budget × months / 12, less the deposit (maker-checker)',
+  })
   approve(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
     return this.settlement.approve(currentCaller(), id, dto.version);
   }
@@ -320,7 +359,10 @@ export class PrivateSettlementController {
   }
 
   @Get('private-payments/:id')
-  @Access({ roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'PRIVATE_CLERK', 'AUDITOR', 'APPROVER'], target: { kind: 'privatePayment', param: 'id' } })
+  @Access({
+    roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'PRIVATE_CLERK', 'AUDITOR', 'APPROVER'],
+    target: { kind: 'privatePayment', param: 'id' },
+  })
   get(@Param('id', ParseIntPipe) id: number) {
     return this.settlement.get(id);
   }

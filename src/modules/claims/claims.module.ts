@@ -3,7 +3,13 @@ import { CalendarModule } from '../calendar/calendar.module';
 import { FundYearModule } from '../fund-year/fund-year.module';
 import { RegistryModule } from '../registry/registry.module';
 import { ClaimCycleService } from './claim-cycle.service';
-import { CommunityCycleController, DeclarationController, MemberClaimController, PassDownController, PrivateSettlementController } from './claims.controller';
+import {
+  CommunityCycleController,
+  DeclarationController,
+  MemberClaimController,
+  PassDownController,
+  PrivateSettlementController,
+} from './claims.controller';
 import { PrivateSettlementService } from './private-settlement.service';
 import { CommunityFundingService } from './community-funding.service';
 import { CycleViewsService } from './cycle-views.service';

@@ -44,7 +44,15 @@ export interface PeriodSummary extends DeclarationFigures {
   passedDownToVillages: string;
   outstanding: { atBureau: string; atLeadUnit: string; atTownships: string };
   outOfCounty: { records: number; total: string; funded: string; unfunded: string };
-  ledger: { deposit: string; payable: string; advanceOffset: string; disbursed: string; passedDownToMembers: string; passedDownToVillages: string; outOfCounty: string };
+  ledger: {
+    deposit: string;
+    payable: string;
+    advanceOffset: string;
+    disbursed: string;
+    passedDownToMembers: string;
+    passedDownToVillages: string;
+    outOfCounty: string;
+  };
   /** Every figure above that money moved for equals the ledger's transfers to the fen. */
   reconciled: boolean;
 }
@@ -68,9 +76,36 @@ export class CycleViewsService {
     const today = this.clock.today();
     const inst = caller.institution;
     const items: InboxItem[] = [];
-    const claimItem = (kind: InboxItem['kind'], c: MemberClaimView, deadline: string | null, overdue: boolean): InboxItem => ({ kind, id: c.id, period: c.period, institutionCode: c.institutionCode, amount: c.claimed, deadline, overdue, link: `/api/v1/member-claims/${c.id}` });
-    const declarationItem = (kind: InboxItem['kind'], d: DeclarationView, deadline: string | null, overdue: boolean): InboxItem => ({ kind, id: d.id, period: d.period, institutionCode: d.communityCode, amount: d.approved, deadline, overdue, link: `/api/v1/declarations/${d.id}` });
-    const passDownItem = (kind: InboxItem['kind'], p: PassDownView): InboxItem => ({ kind, id: p.id, period: p.period, institutionCode: kind === 'passDownDue' ? p.payeeCode : p.payerCode, amount: p.amount, deadline: p.deadline, overdue: p.overdue, link: `/api/v1/pass-downs/${p.id}` });
+    const claimItem = (kind: InboxItem['kind'], c: MemberClaimView, deadline: string | null, overdue: boolean): InboxItem => ({
+      kind,
+      id: c.id,
+      period: c.period,
+      institutionCode: c.institutionCode,
+      amount: c.claimed,
+      deadline,
+      overdue,
+      link: `/api/v1/member-claims/${c.id}`,
+    });
+    const declarationItem = (kind: InboxItem['kind'], d: DeclarationView, deadline: string | null, overdue: boolean): InboxItem => ({
+      kind,
+      id: d.id,
+      period: d.period,
+      institutionCode: d.communityCode,
+      amount: d.approved,
+      deadline,
+      overdue,
+      link: `/api/v1/declarations/${d.id}`,
+    });
+    const passDownItem = (kind: InboxItem['kind'], p: PassDownView): InboxItem => ({
+      kind,
+      id: p.id,
+      period: p.period,
+      institutionCode: kind === 'passDownDue' ? p.payeeCode : p.payerCode,
+      amount: p.amount,
+      deadline: p.deadline,
+      overdue: p.overdue,
+      link: `/api/v1/pass-downs/${p.id}`,
+    });
 
     if (inst.type === 'BUREAU') {
       for (const d of await this.cycle.listDeclarations(inst.countyId, null)) {
@@ -79,21 +114,47 @@ export class CycleViewsService {
         if (d.state === 'APPROVED') items.push(declarationItem('disbursementDue', d, d.paymentDue, d.paymentOverdue));
       }
       // Private institutions claim to the bureau directly.
-      for (const c of await this.cycle.listClaims({ sql: 'c.county_id = ? AND c.community_id IS NULL AND c.state IN (?, ?)', params: [inst.countyId, 'SUBMITTED', 'REVIEWED'] })) {
+      for (const c of await this.cycle.listClaims({
+        sql: 'c.county_id = ? AND c.community_id IS NULL AND c.state IN (?, ?)',
+        params: [inst.countyId, 'SUBMITTED', 'REVIEWED'],
+      })) {
         items.push(claimItem(c.state === 'SUBMITTED' ? 'claimToReview' : 'privateClaimToSettle', c, null, false));
       }
       for (const p of await this.privateSettlement.list({ sql: 'p.county_id = ? AND p.state = ?', params: [inst.countyId, 'APPROVED'] })) {
-        items.push({ kind: 'privatePaymentDue', id: p.id, period: p.period, institutionCode: p.institutionCode, amount: p.cash, deadline: null, overdue: false, link: `/api/v1/private-payments/${p.id}` });
+        items.push({
+          kind: 'privatePaymentDue',
+          id: p.id,
+          period: p.period,
+          institutionCode: p.institutionCode,
+          amount: p.cash,
+          deadline: null,
+          overdue: false,
+          link: `/api/v1/private-payments/${p.id}`,
+        });
       }
     }
     if (inst.type === 'LEAD_HOSPITAL' && inst.communityId !== null) {
-      const claims = await this.cycle.listClaims({ sql: 'c.community_id = ? AND c.state IN (?, ?)', params: [inst.communityId, 'SUBMITTED', 'REVIEWED'] });
+      const claims = await this.cycle.listClaims({
+        sql: 'c.community_id = ? AND c.state IN (?, ?)',
+        params: [inst.communityId, 'SUBMITTED', 'REVIEWED'],
+      });
       for (const c of claims.filter((x) => x.state === 'SUBMITTED')) items.push(claimItem('claimToReview', c, null, false));
       const declared = new Set((await this.cycle.listDeclarations(inst.countyId, inst.communityId)).map((d) => d.period));
-      for (const period of [...new Set(claims.filter((c) => c.state === 'REVIEWED').map((c) => c.period))].filter((p) => !declared.has(p)).sort()) {
+      for (const period of [...new Set(claims.filter((c) => c.state === 'REVIEWED').map((c) => c.period))]
+        .filter((p) => !declared.has(p))
+        .sort()) {
         const params = (await this.parameters.current(this.dataSource.manager, { id: inst.countyId, code: '' }, fundYearOf(period))).values;
         const deadline = (await this.calendar.cycleDeadlines(period, params)).declaration.deadline;
-        items.push({ kind: 'periodToDeclare', id: null, period, institutionCode: inst.code, amount: null, deadline, overdue: deadlineStatus(deadline, null, today).overdue, link: `/api/v1/communities/{communityCode}/declarations` });
+        items.push({
+          kind: 'periodToDeclare',
+          id: null,
+          period,
+          institutionCode: inst.code,
+          amount: null,
+          deadline,
+          overdue: deadlineStatus(deadline, null, today).overdue,
+          link: `/api/v1/communities/{communityCode}/declarations`,
+        });
       }
     }
     if (inst.type !== 'BUREAU') {
@@ -114,7 +175,10 @@ export class CycleViewsService {
         WHERE c.community_id = ? AND c.period = ? GROUP BY c.state ORDER BY c.state`,
       [community.id, period],
     );
-    const [decl]: { id: number }[] = await db.query('SELECT id FROM claim_declaration WHERE community_id = ? AND period = ?', [community.id, period]);
+    const [decl]: { id: number }[] = await db.query('SELECT id FROM claim_declaration WHERE community_id = ? AND period = ?', [
+      community.id,
+      period,
+    ]);
     const d = decl ? await this.cycle.getDeclaration(Number(decl.id)) : null;
     const passDowns = d ? await this.passDowns.list({ sql: 'p.declaration_id = ?', params: [d.id] }, {}) : [];
     const sum = (ps: PassDownView[]) => Money.sum(ps.map((p) => Money.of(p.amount)));
@@ -129,15 +193,31 @@ export class CycleViewsService {
       [community.id, period],
     );
 
-    const leg = async (sql: string, params: unknown[]) => Money.of(((await db.query(`SELECT COALESCE(SUM(t.amount), 0) AS s FROM ledger_transfer t WHERE ${sql}`, params)) as { s: string }[])[0].s);
+    const leg = async (sql: string, params: unknown[]) =>
+      Money.of(
+        ((await db.query(`SELECT COALESCE(SUM(t.amount), 0) AS s FROM ledger_transfer t WHERE ${sql}`, params)) as { s: string }[])[0].s,
+      );
     const ledger = {
       deposit: d ? await leg('t.id = ?', [`declaration.${d.id}.deposit`]) : Money.ZERO,
       payable: d ? await leg('t.id = ?', [`declaration.${d.id}.payable`]) : Money.ZERO,
       advanceOffset: d ? await leg('t.id = ?', [`declaration.${d.id}.advance-offset`]) : Money.ZERO,
       disbursed: d ? await leg('t.id = ?', [`declaration.${d.id}.disbursed`]) : Money.ZERO,
-      passedDownToMembers: members.length ? await leg(`t.reference_type = 'passDown' AND t.reference_id IN (${members.map(() => '?').join(', ')})`, members.map((p) => String(p.id))) : Money.ZERO,
-      passedDownToVillages: villages.length ? await leg(`t.reference_type = 'passDown' AND t.reference_id IN (${villages.map(() => '?').join(', ')})`, villages.map((p) => String(p.id))) : Money.ZERO,
-      outOfCounty: await leg("t.reference_type = 'outOfCountyImport' AND t.reference_id IN (SELECT CAST(id AS CHAR) FROM out_of_county_import WHERE community_id = ? AND period = ?)", [community.id, period]),
+      passedDownToMembers: members.length
+        ? await leg(
+            `t.reference_type = 'passDown' AND t.reference_id IN (${members.map(() => '?').join(', ')})`,
+            members.map((p) => String(p.id)),
+          )
+        : Money.ZERO,
+      passedDownToVillages: villages.length
+        ? await leg(
+            `t.reference_type = 'passDown' AND t.reference_id IN (${villages.map(() => '?').join(', ')})`,
+            villages.map((p) => String(p.id)),
+          )
+        : Money.ZERO,
+      outOfCounty: await leg(
+        "t.reference_type = 'outOfCountyImport' AND t.reference_id IN (SELECT CAST(id AS CHAR) FROM out_of_county_import WHERE community_id = ? AND period = ?)",
+        [community.id, period],
+      ),
     };
     const m = (v: string | undefined) => Money.of(v ?? ZERO);
     const reconciled =
@@ -152,7 +232,12 @@ export class CycleViewsService {
     return {
       communityCode: community.code,
       period,
-      claims: claims.map((c) => ({ state: c.state, count: Number(c.count), records: Number(c.records), claimed: Money.of(c.claimed).toString() })),
+      claims: claims.map((c) => ({
+        state: c.state,
+        count: Number(c.count),
+        records: Number(c.records),
+        claimed: Money.of(c.claimed).toString(),
+      })),
       declaration: d ? { id: d.id, state: d.state, late: d.late, paymentLate: d.paymentLate, paymentOverdue: d.paymentOverdue } : null,
       claimed: m(d?.claimed).toString(),
       rejected: m(d?.rejected).toString(),
@@ -171,7 +256,12 @@ export class CycleViewsService {
         atLeadUnit: due(members).toString(),
         atTownships: due(villages).toString(),
       },
-      outOfCounty: { records: Number(ooc.records), total: Money.of(ooc.total).toString(), funded: Money.of(ooc.funded).toString(), unfunded: Money.of(ooc.unfunded).toString() },
+      outOfCounty: {
+        records: Number(ooc.records),
+        total: Money.of(ooc.total).toString(),
+        funded: Money.of(ooc.funded).toString(),
+        unfunded: Money.of(ooc.unfunded).toString(),
+      },
       ledger: Object.fromEntries(Object.entries(ledger).map(([k, v]) => [k, v.toString()])) as PeriodSummary['ledger'],
       reconciled: reconciled && townshipHeld.gte(Money.ZERO),
     };

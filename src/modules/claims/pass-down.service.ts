@@ -102,11 +102,22 @@ export class PassDownService {
    * Splits what the lead received between the declaration's members by approved amount. The
    * lead unit's own share needs no transfer between institutions: it is recorded as paid on receipt.
    */
-  async createMemberPassDowns(manager: EntityManager, d: DeclarationFunds, approvedOf: (manager: EntityManager, declarationId: number) => Promise<{ institutionId: number; code: string; approved: Money }[]>): Promise<void> {
+  async createMemberPassDowns(
+    manager: EntityManager,
+    d: DeclarationFunds,
+    approvedOf: (manager: EntityManager, declarationId: number) => Promise<{ institutionId: number; code: string; approved: Money }[]>,
+  ): Promise<void> {
     const members = await approvedOf(manager, d.id);
-    const [lead]: { id: number; code: string }[] = await manager.query("SELECT id, code FROM institution WHERE community_id = ? AND type = 'LEAD_HOSPITAL' AND active = 1 ORDER BY id LIMIT 1", [d.communityId]);
-    if (!lead) throw new DomainError('NO_LEAD_UNIT', 'conflict', `community ${d.communityCode} has no active lead unit to receive the disbursement`);
-    const shares = splitPassDown(d.received, members.map((m) => ({ code: m.code, approved: m.approved })));
+    const [lead]: { id: number; code: string }[] = await manager.query(
+      "SELECT id, code FROM institution WHERE community_id = ? AND type = 'LEAD_HOSPITAL' AND active = 1 ORDER BY id LIMIT 1",
+      [d.communityId],
+    );
+    if (!lead)
+      throw new DomainError('NO_LEAD_UNIT', 'conflict', `community ${d.communityCode} has no active lead unit to receive the disbursement`);
+    const shares = splitPassDown(
+      d.received,
+      members.map((m) => ({ code: m.code, approved: m.approved })),
+    );
     const deadline = await this.calendar.passDownDeadline(d.receivedOn, Number(d.params.passDownWorkingDays));
     for (const share of shares) {
       const member = members.find((m) => m.code === share.code)!;
@@ -114,14 +125,34 @@ export class PassDownService {
       const result = await manager.query(
         `INSERT INTO pass_down (declaration_id, level, payer_id, payee_id, approved, amount, received_on, deadline, deadline_confirmed, state, paid_on, paid_by)
          VALUES (?, 'MEMBER', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [d.id, lead.id, member.institutionId, member.approved.toString(), share.amount.toString(), d.receivedOn, deadline.deadline, deadline.calendarConfirmed ? 1 : 0, own ? 'PAID' : 'DUE', own ? d.receivedOn : null, own ? 'system' : null],
+        [
+          d.id,
+          lead.id,
+          member.institutionId,
+          member.approved.toString(),
+          share.amount.toString(),
+          d.receivedOn,
+          deadline.deadline,
+          deadline.calendarConfirmed ? 1 : 0,
+          own ? 'PAID' : 'DUE',
+          own ? d.receivedOn : null,
+          own ? 'system' : null,
+        ],
       );
       if (own && share.amount.isPositive()) {
         await this.ledger.post(
           manager,
           d.countyId,
           d.fundYear,
-          [{ id: `pass-down.${result.insertId}`, debit: CYCLE_ACCOUNTS.communityHeld(d.communityCode), credit: CYCLE_ACCOUNTS.memberFunds(lead.code), amount: share.amount, memo: `${d.period} 牵头单位本院份额` }],
+          [
+            {
+              id: `pass-down.${result.insertId}`,
+              debit: CYCLE_ACCOUNTS.communityHeld(d.communityCode),
+              credit: CYCLE_ACCOUNTS.memberFunds(lead.code),
+              amount: share.amount,
+              memo: `${d.period} 牵头单位本院份额`,
+            },
+          ],
           { type: 'passDown', id: String(result.insertId) },
         );
       }
@@ -138,24 +169,64 @@ export class PassDownService {
       if (row.state === 'PAID' && row.paid_on === paidOn) return this.view(row);
       PASS_DOWN_LIFECYCLE.apply(row.state, 'pay');
       if (caller.institution.id !== row.payer_id) {
-        throw new DomainError('NOT_THE_PAYER', 'forbidden', `${row.payer_code} pays this pass-down; ${caller.institution.code} cannot record it`, [{ field: 'id', rule: 'payer', message: row.payer_code }]);
+        throw new DomainError(
+          'NOT_THE_PAYER',
+          'forbidden',
+          `${row.payer_code} pays this pass-down; ${caller.institution.code} cannot record it`,
+          [{ field: 'id', rule: 'payer', message: row.payer_code }],
+        );
       }
       if (row.version !== version) throw staleVersion(row.version);
-      if (paidOn > this.clock.today()) throw new DomainError('VALIDATION_FAILED', 'unprocessable', `the payment date ${paidOn} is in the future`, [{ field: 'paidOn', rule: 'notFuture', message: paidOn }]);
-      if (paidOn < row.received_on) throw new DomainError('VALIDATION_FAILED', 'unprocessable', `the payment date ${paidOn} is before the funds were received (${row.received_on})`, [{ field: 'paidOn', rule: 'afterReceipt', message: paidOn }]);
+      if (paidOn > this.clock.today())
+        throw new DomainError('VALIDATION_FAILED', 'unprocessable', `the payment date ${paidOn} is in the future`, [
+          { field: 'paidOn', rule: 'notFuture', message: paidOn },
+        ]);
+      if (paidOn < row.received_on)
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          'unprocessable',
+          `the payment date ${paidOn} is before the funds were received (${row.received_on})`,
+          [{ field: 'paidOn', rule: 'afterReceipt', message: paidOn }],
+        );
       const amount = Money.of(row.amount);
       if (amount.isPositive()) {
-        const debit = row.level === 'MEMBER' ? CYCLE_ACCOUNTS.communityHeld(row.community_code) : CYCLE_ACCOUNTS.memberFunds(row.payer_code);
-        await this.ledger.post(manager, row.county_id, row.fund_year, [{ id: `pass-down.${id}`, debit, credit: CYCLE_ACCOUNTS.memberFunds(row.payee_code), amount, memo: `${row.period} 拨付 ${row.payer_code} → ${row.payee_code}` }], {
-          type: 'passDown',
-          id: String(id),
-        });
+        const debit =
+          row.level === 'MEMBER' ? CYCLE_ACCOUNTS.communityHeld(row.community_code) : CYCLE_ACCOUNTS.memberFunds(row.payer_code);
+        await this.ledger.post(
+          manager,
+          row.county_id,
+          row.fund_year,
+          [
+            {
+              id: `pass-down.${id}`,
+              debit,
+              credit: CYCLE_ACCOUNTS.memberFunds(row.payee_code),
+              amount,
+              memo: `${row.period} 拨付 ${row.payer_code} → ${row.payee_code}`,
+            },
+          ],
+          {
+            type: 'passDown',
+            id: String(id),
+          },
+        );
       }
       const status = deadlineStatus(row.deadline, paidOn, this.clock.today());
-      await manager.query("UPDATE pass_down SET state = 'PAID', paid_on = ?, paid_by = ?, late = ?, version = version + 1 WHERE id = ?", [paidOn, caller.name, status.late ? 1 : 0, id]);
+      await manager.query("UPDATE pass_down SET state = 'PAID', paid_on = ?, paid_by = ?, late = ?, version = version + 1 WHERE id = ?", [
+        paidOn,
+        caller.name,
+        status.late ? 1 : 0,
+        id,
+      ]);
       if (row.level === 'MEMBER') await this.createVillagePassDowns(manager, row, paidOn);
       const after = this.view(await this.row(manager, id, false));
-      await this.audit.record(manager, { action: 'passDown.pay', entityType: 'passDown', entityId: String(id), before: this.view(row) as unknown as Record<string, unknown>, after: after as unknown as Record<string, unknown> });
+      await this.audit.record(manager, {
+        action: 'passDown.pay',
+        entityType: 'passDown',
+        entityId: String(id),
+        before: this.view(row) as unknown as Record<string, unknown>,
+        after: after as unknown as Record<string, unknown>,
+      });
       return after;
     });
   }
@@ -172,14 +243,27 @@ export class PassDownService {
     const params = await this.parameters.current(manager, { id: upstream.county_id, code: '' }, upstream.fund_year);
     const workingDays = Number(params.values.passDownWorkingDays);
     const deadline = await this.calendar.passDownDeadline(receivedOn, workingDays);
-    const shares = splitPassDown(Money.of(upstream.amount), units.map((u) => ({ code: u.code, approved: Money.of(u.approved) })));
+    const shares = splitPassDown(
+      Money.of(upstream.amount),
+      units.map((u) => ({ code: u.code, approved: Money.of(u.approved) })),
+    );
     for (const share of shares) {
       const unit = units.find((u) => u.code === share.code)!;
       if (unit.unit_id === upstream.payee_id) continue;
       await manager.query(
         `INSERT INTO pass_down (declaration_id, level, upstream_id, payer_id, payee_id, approved, amount, received_on, deadline, deadline_confirmed, state)
          VALUES (?, 'VILLAGE', ?, ?, ?, ?, ?, ?, ?, ?, 'DUE')`,
-        [upstream.declaration_id, upstream.id, upstream.payee_id, unit.unit_id, Money.of(unit.approved).toString(), share.amount.toString(), receivedOn, deadline.deadline, deadline.calendarConfirmed ? 1 : 0],
+        [
+          upstream.declaration_id,
+          upstream.id,
+          upstream.payee_id,
+          unit.unit_id,
+          Money.of(unit.approved).toString(),
+          share.amount.toString(),
+          receivedOn,
+          deadline.deadline,
+          deadline.calendarConfirmed ? 1 : 0,
+        ],
       );
     }
   }

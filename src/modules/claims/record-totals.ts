@@ -24,7 +24,14 @@ export const RECORD_TOTALS_SQL = `COUNT(r.id) AS records, COALESCE(SUM(r.fund_pa
   COALESCE(SUM(CASE WHEN r.review_status = 'REJECTED' THEN r.fund_paid END), 0) AS rejected,
   COALESCE(SUM(CASE WHEN r.review_status = 'ACCEPTED' AND r.deduction_reason IS NOT NULL THEN r.fund_paid END), 0) AS deducted`;
 
-export type TotalsRow = { records: number | string; claimed: string; pending: string; accepted: string; rejected: string; deducted: string };
+export type TotalsRow = {
+  records: number | string;
+  claimed: string;
+  pending: string;
+  accepted: string;
+  rejected: string;
+  deducted: string;
+};
 
 export interface ClaimTotals {
   records: number;
@@ -51,9 +58,11 @@ export function totals(row: TotalsRow | undefined): ClaimTotals {
   };
 }
 
-
 /** The totals of one unit's claim for a period. */
 export async function claimTotals(manager: EntityManager, institutionId: number, period: string): Promise<ClaimTotals> {
-  const [row]: TotalsRow[] = await manager.query(`SELECT ${RECORD_TOTALS_SQL} FROM settlement_record r WHERE r.submitter_id = ? AND r.claim_period = ?`, [institutionId, period]);
+  const [row]: TotalsRow[] = await manager.query(
+    `SELECT ${RECORD_TOTALS_SQL} FROM settlement_record r WHERE r.submitter_id = ? AND r.claim_period = ?`,
+    [institutionId, period],
+  );
   return totals(row);
 }

@@ -79,10 +79,17 @@ export class CycleRunnerService {
     const county = caller.institution.countyId;
     const community = caller.scope.kind === 'community' ? caller.scope.communityId : null;
     if (communityCode !== undefined && CYCLES[cycle].scope === 'county') {
-      throw new DomainError('VALIDATION_FAILED', 'unprocessable', `the ${cycle} cycle runs for a whole county`, [{ field: 'communityCode', rule: 'countyCycle', message: communityCode }]);
+      throw new DomainError('VALIDATION_FAILED', 'unprocessable', `the ${cycle} cycle runs for a whole county`, [
+        { field: 'communityCode', rule: 'countyCycle', message: communityCode },
+      ]);
     }
     const scopes = await this.scopes(cycle, county, community, communityCode);
-    if (scopes.length === 0) throw new DomainError('NOT_FOUND', 'not_found', `no ${CYCLES[cycle].scope} to run ${cycle} for${communityCode ? `: ${communityCode}` : ''}`);
+    if (scopes.length === 0)
+      throw new DomainError(
+        'NOT_FOUND',
+        'not_found',
+        `no ${CYCLES[cycle].scope} to run ${cycle} for${communityCode ? `: ${communityCode}` : ''}`,
+      );
     return this.queueRuns(cycle, period, scopes, caller.name);
   }
 
@@ -98,7 +105,12 @@ export class CycleRunnerService {
     const outcome = await inTransaction(this.dataSource, async (manager) => {
       let kept = false;
       try {
-        await manager.query("INSERT INTO cycle_result (cycle, period, scope, result, job_id) VALUES (?, ?, ?, '{}', ?)", [cycle, period, scope, jobId]);
+        await manager.query("INSERT INTO cycle_result (cycle, period, scope, result, job_id) VALUES (?, ?, ?, '{}', ?)", [
+          cycle,
+          period,
+          scope,
+          jobId,
+        ]);
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
         if (!payload.refresh) return { alreadyDone: true };
@@ -114,7 +126,13 @@ export class CycleRunnerService {
         if (!kept) await manager.query('DELETE FROM cycle_result WHERE cycle = ? AND period = ? AND scope = ?', [cycle, period, scope]);
         return result;
       }
-      await manager.query('UPDATE cycle_result SET result = ?, job_id = ? WHERE cycle = ? AND period = ? AND scope = ?', [JSON.stringify(result), jobId, cycle, period, scope]);
+      await manager.query('UPDATE cycle_result SET result = ?, job_id = ? WHERE cycle = ? AND period = ? AND scope = ?', [
+        JSON.stringify(result),
+        jobId,
+        cycle,
+        period,
+        scope,
+      ]);
       return result;
     });
     await this.outbox.relay(deliveryJobs);
@@ -122,10 +140,17 @@ export class CycleRunnerService {
   }
 
   /** Kept results the caller may read: its county's and communities' (a lead unit: its community's and its county's). */
-  async results(caller: Caller, cycle: CycleName | undefined, period: string | undefined): Promise<{ cycle: string; period: string; scope: string; result: unknown; jobId: string; createdAt: Date }[]> {
+  async results(
+    caller: Caller,
+    cycle: CycleName | undefined,
+    period: string | undefined,
+  ): Promise<{ cycle: string; period: string; scope: string; result: unknown; jobId: string; createdAt: Date }[]> {
     const countyId = caller.institution.countyId;
     const own = caller.scope.kind === 'community' ? caller.scope.communityId : null;
-    const codes: { code: string }[] = await this.dataSource.query('SELECT code FROM county WHERE id = ? UNION ALL SELECT code FROM medical_community WHERE county_id = ? AND (? IS NULL OR id = ?)', [countyId, countyId, own, own]);
+    const codes: { code: string }[] = await this.dataSource.query(
+      'SELECT code FROM county WHERE id = ? UNION ALL SELECT code FROM medical_community WHERE county_id = ? AND (? IS NULL OR id = ?)',
+      [countyId, countyId, own, own],
+    );
     const allowed = codes.map((c) => c.code);
     if (allowed.length === 0) return [];
     const where = [`scope IN (${allowed.map(() => '?').join(',')})`];
@@ -138,11 +163,25 @@ export class CycleRunnerService {
       where.push('period = ?');
       params.push(period);
     }
-    const rows: { cycle: string; period: string; scope: string; result: string; job_id: string; created_at: Date }[] = await this.dataSource.query(`SELECT * FROM cycle_result WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT 500`, params);
-    return rows.map((r) => ({ cycle: r.cycle, period: r.period, scope: r.scope, result: JSON.parse(r.result), jobId: r.job_id, createdAt: r.created_at }));
+    const rows: { cycle: string; period: string; scope: string; result: string; job_id: string; created_at: Date }[] =
+      await this.dataSource.query(`SELECT * FROM cycle_result WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT 500`, params);
+    return rows.map((r) => ({
+      cycle: r.cycle,
+      period: r.period,
+      scope: r.scope,
+      result: JSON.parse(r.result),
+      jobId: r.job_id,
+      createdAt: r.created_at,
+    }));
   }
 
-  private async perform(manager: EntityManager, cycle: CycleName, period: string, target: Scope, requestedBy: string): Promise<{ result: Record<string, unknown>; deliveryJobs: string[] }> {
+  private async perform(
+    manager: EntityManager,
+    cycle: CycleName,
+    period: string,
+    target: Scope,
+    requestedBy: string,
+  ): Promise<{ result: Record<string, unknown>; deliveryJobs: string[] }> {
     const { fundYear, quarter } = cyclePeriodParts(period);
     switch (cycle) {
       case 'period-open':
@@ -153,20 +192,35 @@ export class CycleRunnerService {
         return this.monitoring.run(manager, period, { id: target.communityId!, code: target.communityCode!, countyId: target.countyId });
       case 'fund-analysis': {
         const draft = await this.fundAnalysis.draftWithin(manager, target.communityId!, fundYear, quarter!);
-        return { result: { communityCode: target.communityCode, fundYear, quarter, fundAnalysisId: draft.id, created: draft.created }, deliveryJobs: [] };
+        return {
+          result: { communityCode: target.communityCode, fundYear, quarter, fundAnalysisId: draft.id, created: draft.created },
+          deliveryJobs: [],
+        };
       }
       case 'quarterly-advance':
         return { result: await this.advance(manager, target, fundYear, quarter!), deliveryJobs: [] };
       case 'year-end': {
         const draft = await this.yearEnd.draft(manager, { id: target.countyId, code: target.countyCode }, fundYear, requestedBy);
-        return { result: { countyCode: target.countyCode, fundYear, settlementId: draft.id, created: draft.created, state: draft.state, records: draft.records }, deliveryJobs: [] };
+        return {
+          result: {
+            countyCode: target.countyCode,
+            fundYear,
+            settlementId: draft.id,
+            created: draft.created,
+            state: draft.state,
+            records: draft.records,
+          },
+          deliveryJobs: [],
+        };
       }
     }
   }
 
   /** Opens every claiming unit's claim for the month, so that each sees it and its cut-off. */
   private async openPeriod(manager: EntityManager, target: Scope, period: string): Promise<Record<string, unknown>> {
-    const params = (await this.parameters.current(manager, { id: target.countyId, code: target.countyCode }, cyclePeriodParts(period).fundYear)).values;
+    const params = (
+      await this.parameters.current(manager, { id: target.countyId, code: target.countyCode }, cyclePeriodParts(period).fundYear)
+    ).values;
     const cutoff = memberCutoffDate(period, Number(params.memberCutoffDay));
     const result = await manager.query(
       `INSERT IGNORE INTO member_claim (institution_id, community_id, county_id, period, state, cutoff)
@@ -184,10 +238,18 @@ export class CycleRunnerService {
     const { last } = quarterDates(fundYear, quarter);
     const community = { id: target.communityId!, code: target.communityCode!, countyId: target.countyId };
     try {
-      const view = await this.funding.advanceQuarterWithin(manager, { name: 'system:schedule' }, community, fundYear, quarter, today <= last ? today : last);
+      const view = await this.funding.advanceQuarterWithin(
+        manager,
+        { name: 'system:schedule' },
+        community,
+        fundYear,
+        quarter,
+        today <= last ? today : last,
+      );
       return { ...view, communityCode: target.communityCode };
     } catch (err) {
-      if (err instanceof DomainError && err.code === 'ADVANCE_MODE_OFF') return { communityCode: target.communityCode, fundYear, quarter, skipped: 'quarterly advance is off (quarterlyAdvanceRate 0)' };
+      if (err instanceof DomainError && err.code === 'ADVANCE_MODE_OFF')
+        return { communityCode: target.communityCode, fundYear, quarter, skipped: 'quarterly advance is off (quarterlyAdvanceRate 0)' };
       throw err;
     }
   }
@@ -197,7 +259,11 @@ export class CycleRunnerService {
       const out: CycleRunRef[] = [];
       for (const s of scopes) {
         const scope = CYCLES[cycle].scope === 'county' ? s.countyCode : s.communityCode!;
-        const [done] = await manager.query('SELECT result FROM cycle_result WHERE cycle = ? AND period = ? AND scope = ?', [cycle, period, scope]);
+        const [done] = await manager.query('SELECT result FROM cycle_result WHERE cycle = ? AND period = ? AND scope = ?', [
+          cycle,
+          period,
+          scope,
+        ]);
         const payload = { cycle, period, scope, ...(requestedBy ? { requestedBy } : {}) };
         // A run that finished without keeping a result (skipped: the mode was off, no package
         // yet) is asked for again under a new job id; otherwise the same job serves every request.
@@ -222,7 +288,12 @@ export class CycleRunnerService {
     }
     if (CYCLES[cycle].scope === 'county') {
       const rows = await this.dataSource.query(`SELECT c.id, c.code FROM county c WHERE ${where.join(' AND ')} ORDER BY c.code`, params);
-      return rows.map((r: { id: number; code: string }) => ({ countyId: Number(r.id), countyCode: r.code, communityId: null, communityCode: null }));
+      return rows.map((r: { id: number; code: string }) => ({
+        countyId: Number(r.id),
+        countyCode: r.code,
+        communityId: null,
+        communityCode: null,
+      }));
     }
     where.push('m.active = 1');
     if (ownCommunity !== null) {
@@ -233,8 +304,16 @@ export class CycleRunnerService {
       where.push('m.code = ?');
       params.push(communityCode);
     }
-    const rows = await this.dataSource.query(`SELECT c.id AS county_id, c.code AS county_code, m.id, m.code FROM medical_community m JOIN county c ON c.id = m.county_id WHERE ${where.join(' AND ')} ORDER BY m.code`, params);
-    return rows.map((r: { county_id: number; county_code: string; id: number; code: string }) => ({ countyId: Number(r.county_id), countyCode: r.county_code, communityId: Number(r.id), communityCode: r.code }));
+    const rows = await this.dataSource.query(
+      `SELECT c.id AS county_id, c.code AS county_code, m.id, m.code FROM medical_community m JOIN county c ON c.id = m.county_id WHERE ${where.join(' AND ')} ORDER BY m.code`,
+      params,
+    );
+    return rows.map((r: { county_id: number; county_code: string; id: number; code: string }) => ({
+      countyId: Number(r.county_id),
+      countyCode: r.county_code,
+      communityId: Number(r.id),
+      communityCode: r.code,
+    }));
   }
 
   private async scopeOf(manager: EntityManager, cycle: CycleName, code: string): Promise<Scope> {

@@ -43,7 +43,11 @@ export class CycleScheduler implements OnApplicationBootstrap, BeforeApplication
         await this.queue.removeJobScheduler(id);
         continue;
       }
-      await this.queue.upsertJobScheduler(id, { pattern, tz: SCHEDULE_TIMEZONE }, { name: 'cycle.tick', data: { cycle }, opts: JOBS['cycle.tick'].options });
+      await this.queue.upsertJobScheduler(
+        id,
+        { pattern, tz: SCHEDULE_TIMEZONE },
+        { name: 'cycle.tick', data: { cycle }, opts: JOBS['cycle.tick'].options },
+      );
     }
     this.logger.log(`cycle schedules (${SCHEDULE_TIMEZONE}): ${schedules.map((s) => `${s.cycle} ${s.pattern ?? 'off'}`).join('; ')}`);
   }

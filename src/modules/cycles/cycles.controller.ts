@@ -35,20 +35,31 @@ export class CyclesController {
   @Access({ roles: [...CYCLE_READERS, 'ADMIN'] })
   @ApiOperation({ summary: 'The cycles, the period each works on, and their schedules (Asia/Shanghai)' })
   list() {
-    return cycleSchedules(this.config.queue.scheduleOverrides, this.config.queue.schedulesEnabled).map(({ cycle, pattern }) => ({ cycle, scope: CYCLES[cycle].scope, period: CYCLES[cycle].period, schedule: pattern, timezone: SCHEDULE_TIMEZONE }));
+    return cycleSchedules(this.config.queue.scheduleOverrides, this.config.queue.schedulesEnabled).map(({ cycle, pattern }) => ({
+      cycle,
+      scope: CYCLES[cycle].scope,
+      period: CYCLES[cycle].period,
+      schedule: pattern,
+      timezone: SCHEDULE_TIMEZONE,
+    }));
   }
 
   @Post('runs')
   @HttpCode(202)
   @Access({ roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'LEAD_FINANCE'] })
-  @ApiOperation({ summary: 'Run a cycle for a period now (the bureau for its county or one community, the lead unit for its community); the same runs as the schedule’s, once each' })
+  @ApiOperation({
+    summary:
+      'Run a cycle for a period now (the bureau for its county or one community, the lead unit for its community); the same runs as the schedule’s, once each',
+  })
   trigger(@Body() dto: TriggerCycleDto) {
     return this.runner.trigger(currentCaller(), dto.cycle as CycleName, dto.period, dto.communityCode);
   }
 
   @Get('results')
   @Access({ roles: CYCLE_READERS })
-  @ApiOperation({ summary: 'Kept results of cycle runs (monitoring readings, deadline-watch counts, drafts) in the caller’s county or community' })
+  @ApiOperation({
+    summary: 'Kept results of cycle runs (monitoring readings, deadline-watch counts, drafts) in the caller’s county or community',
+  })
   results(@Query() q: CycleResultQuery) {
     return this.runner.results(currentCaller(), q.cycle as CycleName | undefined, q.period);
   }
@@ -116,7 +127,10 @@ export class NotificationsController {
 
   @Put('webhook')
   @Access({ roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'LEAD_FINANCE', 'MEMBER_CLERK', 'PRIVATE_CLERK', 'ADMIN'] })
-  @ApiOperation({ summary: 'Set the institution’s webhook: each new notification is POSTed there, signed (X-Capitation-Signature: sha256=HMAC of the body), retried with backoff. The signing secret is shown once.' })
+  @ApiOperation({
+    summary:
+      'Set the institution’s webhook: each new notification is POSTed there, signed (X-Capitation-Signature: sha256=HMAC of the body), retried with backoff. The signing secret is shown once.',
+  })
   setWebhook(@Body() dto: WebhookDto) {
     const caller = currentCaller();
     return this.notifications.setWebhook(caller.institution.id, caller.name, dto);
@@ -138,7 +152,12 @@ export class YearEndController {
   async forYear(@Param('countyCode') countyCode: string, @Param('fundYear', FundYearPipe) fundYear: number) {
     const county = await this.counties.getCounty(countyCode);
     const found = await this.yearEnd.find(county.id, fundYear);
-    if (!found) throw new DomainError('YEAR_END_SETTLEMENT_NOT_FOUND', 'not_found', `no year-end settlement of ${countyCode} for ${fundYear} yet: run the year-end cycle`);
+    if (!found)
+      throw new DomainError(
+        'YEAR_END_SETTLEMENT_NOT_FOUND',
+        'not_found',
+        `no year-end settlement of ${countyCode} for ${fundYear} yet: run the year-end cycle`,
+      );
     return found;
   }
 
@@ -159,7 +178,10 @@ export class YearEndController {
   @Post('year-end-settlements/:id/approve')
   @HttpCode(200)
   @Access({ roles: ['BUREAU_APPROVER'], target: { kind: 'yearEndSettlement', param: 'id' } })
-  @ApiOperation({ summary: 'Approve the draft (not by the person who drafted it); refused while declarations of the year are pending or the ledger moved since the draft' })
+  @ApiOperation({
+    summary:
+      'Approve the draft (not by the person who drafted it); refused while declarations of the year are pending or the ledger moved since the draft',
+  })
   approve(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
     return this.yearEnd.approve(currentCaller(), id, dto.version);
   }
@@ -181,8 +203,14 @@ export class YearEndController {
   }
 
   @Get('institutions/:code/year-end-statement/:fundYear')
-  @Access({ roles: [...BUREAU, 'AUDITOR', 'APPROVER', 'LEAD_FINANCE', 'MEMBER_CLERK', 'VILLAGE_CLERK', 'PRIVATE_CLERK'], target: { kind: 'institution', param: 'code' } })
-  @ApiOperation({ summary: 'One unit’s year-end statement (a township or village clinic, a county hospital, a private institution): what it consumed, its share, what it was paid and what is due' })
+  @Access({
+    roles: [...BUREAU, 'AUDITOR', 'APPROVER', 'LEAD_FINANCE', 'MEMBER_CLERK', 'VILLAGE_CLERK', 'PRIVATE_CLERK'],
+    target: { kind: 'institution', param: 'code' },
+  })
+  @ApiOperation({
+    summary:
+      'One unit’s year-end statement (a township or village clinic, a county hospital, a private institution): what it consumed, its share, what it was paid and what is due',
+  })
   async unitStatement(@Param('code') code: string, @Param('fundYear', FundYearPipe) fundYear: number) {
     return this.yearEnd.statementOf(code, fundYear);
   }

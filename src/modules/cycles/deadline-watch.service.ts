@@ -24,7 +24,11 @@ export class DeadlineWatchService {
     private readonly calendar: CalendarService,
   ) {}
 
-  async run(manager: EntityManager, today: IsoDate, countyId: number): Promise<{ result: Record<string, number | string>; deliveryJobs: string[] }> {
+  async run(
+    manager: EntityManager,
+    today: IsoDate,
+    countyId: number,
+  ): Promise<{ result: Record<string, number | string>; deliveryJobs: string[] }> {
     const found: NewNotification[] = [];
 
     const claims = await manager.query(
@@ -35,15 +39,34 @@ export class DeadlineWatchService {
       [countyId, today],
     );
     for (const c of claims) {
-      found.push({ institutionId: c.institution_id, kind: 'MEMBER_CLAIM_OVERDUE', severity: 'WARNING', dedupKey: `overdue.member-claim.${c.id}`, subjectType: 'memberClaim', subjectId: String(c.id), message: `${c.code}: the ${c.period} claim was due by ${c.cutoff} and has not been submitted` });
+      found.push({
+        institutionId: c.institution_id,
+        kind: 'MEMBER_CLAIM_OVERDUE',
+        severity: 'WARNING',
+        dedupKey: `overdue.member-claim.${c.id}`,
+        subjectType: 'memberClaim',
+        subjectId: String(c.id),
+        message: `${c.code}: the ${c.period} claim was due by ${c.cutoff} and has not been submitted`,
+      });
     }
 
     const declarations = await this.undeclaredPeriods(manager, countyId, today);
     for (const d of declarations) {
-      found.push({ institutionId: d.leadId, kind: 'DECLARATION_OVERDUE', severity: 'WARNING', dedupKey: `overdue.declaration.${d.communityId}.${d.period}`, subjectType: 'community', subjectId: d.communityCode, message: `${d.communityCode}: the ${d.period} declaration was due by ${d.deadline} and has not been made` });
+      found.push({
+        institutionId: d.leadId,
+        kind: 'DECLARATION_OVERDUE',
+        severity: 'WARNING',
+        dedupKey: `overdue.declaration.${d.communityId}.${d.period}`,
+        subjectType: 'community',
+        subjectId: d.communityCode,
+        message: `${d.communityCode}: the ${d.period} declaration was due by ${d.deadline} and has not been made`,
+      });
     }
 
-    const bureau = await manager.query("SELECT id FROM institution WHERE county_id = ? AND type = 'BUREAU' AND active = 1 ORDER BY id LIMIT 1", [countyId]);
+    const bureau = await manager.query(
+      "SELECT id FROM institution WHERE county_id = ? AND type = 'BUREAU' AND active = 1 ORDER BY id LIMIT 1",
+      [countyId],
+    );
     const payments = bureau.length
       ? await manager.query(
           `SELECT d.id, d.period, DATE_FORMAT(d.payment_due, '%Y-%m-%d') AS due, m.code FROM claim_declaration d JOIN medical_community m ON m.id = d.community_id
@@ -52,7 +75,15 @@ export class DeadlineWatchService {
         )
       : [];
     for (const d of payments) {
-      found.push({ institutionId: bureau[0].id, kind: 'PAYMENT_OVERDUE', severity: 'WARNING', dedupKey: `overdue.payment.${d.id}`, subjectType: 'declaration', subjectId: String(d.id), message: `${d.code} ${d.period}: payment was due by ${d.due} (payment SLA) and has not been disbursed` });
+      found.push({
+        institutionId: bureau[0].id,
+        kind: 'PAYMENT_OVERDUE',
+        severity: 'WARNING',
+        dedupKey: `overdue.payment.${d.id}`,
+        subjectType: 'declaration',
+        subjectId: String(d.id),
+        message: `${d.code} ${d.period}: payment was due by ${d.due} (payment SLA) and has not been disbursed`,
+      });
     }
 
     const passDowns = await manager.query(
@@ -62,7 +93,15 @@ export class DeadlineWatchService {
       [countyId, today],
     );
     for (const p of passDowns) {
-      found.push({ institutionId: p.payer_id, kind: 'PASS_DOWN_OVERDUE', severity: 'WARNING', dedupKey: `overdue.pass-down.${p.id}`, subjectType: 'passDown', subjectId: String(p.id), message: `${p.payer_code}: ${p.amount} for ${p.payee_code} (${p.period}) was due by ${p.deadline} and has not been passed down` });
+      found.push({
+        institutionId: p.payer_id,
+        kind: 'PASS_DOWN_OVERDUE',
+        severity: 'WARNING',
+        dedupKey: `overdue.pass-down.${p.id}`,
+        subjectType: 'passDown',
+        subjectId: String(p.id),
+        message: `${p.payer_code}: ${p.amount} for ${p.payee_code} (${p.period}) was due by ${p.deadline} and has not been passed down`,
+      });
     }
 
     let created = 0;
@@ -72,7 +111,17 @@ export class DeadlineWatchService {
       if (r.created) created++;
       if (r.deliveryJob) deliveryJobs.push(r.deliveryJob);
     }
-    return { result: { date: today, overdueClaims: claims.length, overdueDeclarations: declarations.length, overduePayments: payments.length, overduePassDowns: passDowns.length, notificationsCreated: created }, deliveryJobs };
+    return {
+      result: {
+        date: today,
+        overdueClaims: claims.length,
+        overdueDeclarations: declarations.length,
+        overduePayments: payments.length,
+        overduePassDowns: passDowns.length,
+        notificationsCreated: created,
+      },
+      deliveryJobs,
+    };
   }
 
   /** Periods of the last months whose declaration deadline has passed with no declaration, per community that had claims open. */

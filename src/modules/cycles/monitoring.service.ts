@@ -23,16 +23,24 @@ export class MonitoringService {
     private readonly notifications: NotificationService,
   ) {}
 
-  async run(manager: EntityManager, period: string, community: { id: number; code: string; countyId: number }): Promise<{ result: Record<string, unknown>; deliveryJobs: string[] }> {
+  async run(
+    manager: EntityManager,
+    period: string,
+    community: { id: number; code: string; countyId: number },
+  ): Promise<{ result: Record<string, unknown>; deliveryJobs: string[] }> {
     const fundYear = fundYearOf(period);
     const allocation = await this.allocations.inForce(manager, community.countyId, fundYear);
     const communityPackage = packageOf(allocation, community.code);
-    if (!allocation || !communityPackage) return { result: { communityCode: community.code, period, skipped: `no approved package for ${fundYear}` }, deliveryJobs: [] };
+    if (!allocation || !communityPackage)
+      return { result: { communityCode: community.code, period, skipped: `no approved package for ${fundYear}` }, deliveryJobs: [] };
     const params = (await this.parameters.current(manager, { id: community.countyId, code: '' }, fundYear)).values;
     const first = `${fundYear}-01`;
 
     const sum = async (sql: string, args: unknown[]) => Money.of(String((await manager.query(sql, args))[0].s ?? '0'));
-    const memberApproved = await sum(`SELECT COALESCE(SUM(approved), 0) AS s FROM claim_declaration WHERE community_id = ? AND period BETWEEN ? AND ? AND state IN ${FUNDED_DECLARATION_SQL}`, [community.id, first, period]);
+    const memberApproved = await sum(
+      `SELECT COALESCE(SUM(approved), 0) AS s FROM claim_declaration WHERE community_id = ? AND period BETWEEN ? AND ? AND state IN ${FUNDED_DECLARATION_SQL}`,
+      [community.id, first, period],
+    );
     const primaryApproved = await sum(
       `SELECT COALESCE(SUM(r.fund_paid), 0) AS s
          FROM claim_declaration d JOIN member_claim c ON c.declaration_id = d.id
@@ -42,7 +50,10 @@ export class MonitoringService {
           AND ${APPROVED_RECORD_SQL} AND u.type IN ${sqlList(PRIMARY_TYPES)}`,
       [community.id, first, period],
     );
-    const outOfCounty = await sum('SELECT COALESCE(SUM(total), 0) AS s FROM out_of_county_import WHERE community_id = ? AND period BETWEEN ? AND ?', [community.id, first, period]);
+    const outOfCounty = await sum(
+      'SELECT COALESCE(SUM(total), 0) AS s FROM out_of_county_import WHERE community_id = ? AND period BETWEEN ? AND ?',
+      [community.id, first, period],
+    );
     const burn = readBurn({
       communityPackage,
       elapsedMonths: monthOf(period),
@@ -56,13 +67,29 @@ export class MonitoringService {
     // The county fund: what was raised for the year less what the county has spent so far.
     const countyExpenditure = (
       await Promise.all([
-        sum(`SELECT COALESCE(SUM(approved), 0) AS s FROM claim_declaration WHERE county_id = ? AND period BETWEEN ? AND ? AND state IN ${FUNDED_DECLARATION_SQL}`, [community.countyId, first, period]),
-        sum('SELECT COALESCE(SUM(o.total), 0) AS s FROM out_of_county_import o WHERE o.county_id = ? AND o.period BETWEEN ? AND ?', [community.countyId, first, period]),
-        sum('SELECT COALESCE(SUM(approved), 0) AS s FROM private_payment WHERE county_id = ? AND period BETWEEN ? AND ?', [community.countyId, first, period]),
+        sum(
+          `SELECT COALESCE(SUM(approved), 0) AS s FROM claim_declaration WHERE county_id = ? AND period BETWEEN ? AND ? AND state IN ${FUNDED_DECLARATION_SQL}`,
+          [community.countyId, first, period],
+        ),
+        sum('SELECT COALESCE(SUM(o.total), 0) AS s FROM out_of_county_import o WHERE o.county_id = ? AND o.period BETWEEN ? AND ?', [
+          community.countyId,
+          first,
+          period,
+        ]),
+        sum('SELECT COALESCE(SUM(approved), 0) AS s FROM private_payment WHERE county_id = ? AND period BETWEEN ? AND ?', [
+          community.countyId,
+          first,
+          period,
+        ]),
       ])
     ).reduce((a, b) => a.plus(b), Money.ZERO);
     const raised = Money.of(allocation.figures.raisedTotal);
-    const capacity = paymentCapacity({ fundBalance: raised.minus(countyExpenditure), expenditureToDate: countyExpenditure, elapsedMonths: monthOf(period), warningMonths: params.paymentCapacityWarningMonths });
+    const capacity = paymentCapacity({
+      fundBalance: raised.minus(countyExpenditure),
+      expenditureToDate: countyExpenditure,
+      elapsedMonths: monthOf(period),
+      warningMonths: params.paymentCapacityWarningMonths,
+    });
 
     const result = {
       communityCode: community.code,
@@ -75,22 +102,50 @@ export class MonitoringService {
       paymentCapacity: { fundRaised: raised.toString(), countyExpenditure: countyExpenditure.toString(), ...stringify(capacity) },
     };
 
-    const lead = await this.institution(manager, 'SELECT id FROM institution WHERE community_id = ? AND type = ? AND active = 1 LIMIT 1', [community.id, 'LEAD_HOSPITAL']);
-    const bureau = await this.institution(manager, 'SELECT id FROM institution WHERE county_id = ? AND type = ? AND active = 1 LIMIT 1', [community.countyId, 'BUREAU']);
+    const lead = await this.institution(manager, 'SELECT id FROM institution WHERE community_id = ? AND type = ? AND active = 1 LIMIT 1', [
+      community.id,
+      'LEAD_HOSPITAL',
+    ]);
+    const bureau = await this.institution(manager, 'SELECT id FROM institution WHERE county_id = ? AND type = ? AND active = 1 LIMIT 1', [
+      community.countyId,
+      'BUREAU',
+    ]);
     const jobs: string[] = [];
-    const notify = async (institutionId: number | null, n: Omit<Parameters<NotificationService['notify']>[1], 'institutionId' | 'subjectType' | 'subjectId'>) => {
+    const notify = async (
+      institutionId: number | null,
+      n: Omit<Parameters<NotificationService['notify']>[1], 'institutionId' | 'subjectType' | 'subjectId'>,
+    ) => {
       if (institutionId === null) return;
-      const { deliveryJob } = await this.notifications.notify(manager, { ...n, institutionId, subjectType: 'community', subjectId: community.code, details: result });
+      const { deliveryJob } = await this.notifications.notify(manager, {
+        ...n,
+        institutionId,
+        subjectType: 'community',
+        subjectId: community.code,
+        details: result,
+      });
       if (deliveryJob) jobs.push(deliveryJob);
     };
     if (burn.level !== 'NORMAL') {
       const message = `${community.code} ${period}: burn ratio ${burn.burnRatio} (${burn.level}); projected year-end expenditure ${burn.projectedExpenditure}, overspend ${burn.projectedOverspend}`;
-      for (const [who, id] of [['lead', lead], ['bureau', bureau]] as const) {
-        await notify(id, { kind: `BURN_${burn.level}`, severity: burn.level, dedupKey: `monitoring.burn.${who}.${community.code}.${period}`, message });
+      for (const [who, id] of [
+        ['lead', lead],
+        ['bureau', bureau],
+      ] as const) {
+        await notify(id, {
+          kind: `BURN_${burn.level}`,
+          severity: burn.level,
+          dedupKey: `monitoring.burn.${who}.${community.code}.${period}`,
+          message,
+        });
       }
     }
     if (burn.primaryBelowFloor) {
-      await notify(lead, { kind: 'PRIMARY_SHARE_BELOW_FLOOR', severity: 'WARNING', dedupKey: `monitoring.primary.${community.code}.${period}`, message: `${community.code} ${period}: projected primary share ${burn.projectedPrimaryShare} is below the floor ${burn.primaryFloorRate}` });
+      await notify(lead, {
+        kind: 'PRIMARY_SHARE_BELOW_FLOOR',
+        severity: 'WARNING',
+        dedupKey: `monitoring.primary.${community.code}.${period}`,
+        message: `${community.code} ${period}: projected primary share ${burn.projectedPrimaryShare} is below the floor ${burn.primaryFloorRate}`,
+      });
     }
     if (capacity.warning) {
       await notify(bureau, {

@@ -72,7 +72,16 @@ export class NotificationService {
   async notify(manager: EntityManager, n: NewNotification): Promise<{ created: boolean; deliveryJob: string | null }> {
     const result = await manager.query(
       'INSERT IGNORE INTO notification (institution_id, kind, severity, dedup_key, subject_type, subject_id, message, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      [n.institutionId, n.kind, n.severity, n.dedupKey.slice(0, 200), n.subjectType, n.subjectId, n.message.slice(0, 1000), n.details ? JSON.stringify(n.details) : null],
+      [
+        n.institutionId,
+        n.kind,
+        n.severity,
+        n.dedupKey.slice(0, 200),
+        n.subjectType,
+        n.subjectId,
+        n.message.slice(0, 1000),
+        n.details ? JSON.stringify(n.details) : null,
+      ],
     );
     if (Number(result.affectedRows) !== 1) return { created: false, deliveryJob: null };
     const [hook] = await manager.query('SELECT enabled FROM notification_webhook WHERE institution_id = ?', [n.institutionId]);
@@ -80,7 +89,10 @@ export class NotificationService {
     return { created: true, deliveryJob: await this.outbox.add(manager, 'notify.webhook', { notificationId: Number(result.insertId) }) };
   }
 
-  async list(institutionId: number, filter: { unread?: boolean; kind?: string; limit: number }): Promise<{ unread: number; items: NotificationView[] }> {
+  async list(
+    institutionId: number,
+    filter: { unread?: boolean; kind?: string; limit: number },
+  ): Promise<{ unread: number; items: NotificationView[] }> {
     const where = ['institution_id = ?'];
     const params: unknown[] = [institutionId];
     if (filter.unread) where.push('read_at IS NULL');
@@ -88,21 +100,33 @@ export class NotificationService {
       where.push('kind = ?');
       params.push(filter.kind);
     }
-    const rows: Row[] = await this.dataSource.query(`SELECT * FROM notification WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`, [...params, filter.limit]);
-    const [{ unread }] = await this.dataSource.query('SELECT COUNT(*) AS unread FROM notification WHERE institution_id = ? AND read_at IS NULL', [institutionId]);
+    const rows: Row[] = await this.dataSource.query(`SELECT * FROM notification WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`, [
+      ...params,
+      filter.limit,
+    ]);
+    const [{ unread }] = await this.dataSource.query(
+      'SELECT COUNT(*) AS unread FROM notification WHERE institution_id = ? AND read_at IS NULL',
+      [institutionId],
+    );
     return { unread: Number(unread), items: rows.map(view) };
   }
 
   /** Marks one of the institution's notifications read; reading it again changes nothing. */
   async markRead(institutionId: number, id: number, reader: string): Promise<NotificationView> {
-    await this.dataSource.query('UPDATE notification SET read_at = CURRENT_TIMESTAMP(3), read_by = ? WHERE id = ? AND institution_id = ? AND read_at IS NULL', [reader, id, institutionId]);
+    await this.dataSource.query(
+      'UPDATE notification SET read_at = CURRENT_TIMESTAMP(3), read_by = ? WHERE id = ? AND institution_id = ? AND read_at IS NULL',
+      [reader, id, institutionId],
+    );
     const [row]: Row[] = await this.dataSource.query('SELECT * FROM notification WHERE id = ? AND institution_id = ?', [id, institutionId]);
     if (!row) throw notFound('notification', String(id));
     return view(row);
   }
 
   async markAllRead(institutionId: number, reader: string): Promise<{ marked: number }> {
-    const result = await this.dataSource.query('UPDATE notification SET read_at = CURRENT_TIMESTAMP(3), read_by = ? WHERE institution_id = ? AND read_at IS NULL', [reader, institutionId]);
+    const result = await this.dataSource.query(
+      'UPDATE notification SET read_at = CURRENT_TIMESTAMP(3), read_by = ? WHERE institution_id = ? AND read_at IS NULL',
+      [reader, institutionId],
+    );
     return { marked: Number(result.affectedRows) };
   }
 
@@ -115,14 +139,21 @@ export class NotificationService {
    * Sets the institution's webhook. A new secret is issued when the webhook is first set or on
    * request, and shown only in this answer: deliveries are signed with it (HMAC-SHA256).
    */
-  async setWebhook(institutionId: number, by: string, input: { url: string; enabled: boolean; version?: number; rotateSecret?: boolean }): Promise<WebhookView & { secret?: string }> {
+  async setWebhook(
+    institutionId: number,
+    by: string,
+    input: { url: string; enabled: boolean; version?: number; rotateSecret?: boolean },
+  ): Promise<WebhookView & { secret?: string }> {
     if (this.config.env === 'production') {
       // A name that does not resolve from here is let through: it is checked again at each delivery.
       const local = await localAddressOf(new URL(input.url).hostname).catch(() => null);
       if (local !== null) {
-        throw new DomainError('WEBHOOK_URL_NOT_ALLOWED', 'unprocessable', `webhooks cannot point at the service's own host or a link-local address (${new URL(input.url).hostname} is ${local})`, [
-          { field: 'url', rule: 'notLocalHost', message: input.url },
-        ]);
+        throw new DomainError(
+          'WEBHOOK_URL_NOT_ALLOWED',
+          'unprocessable',
+          `webhooks cannot point at the service's own host or a link-local address (${new URL(input.url).hostname} is ${local})`,
+          [{ field: 'url', rule: 'notLocalHost', message: input.url }],
+        );
       }
     }
     return inTransaction(this.dataSource, async (manager) => {
@@ -130,11 +161,20 @@ export class NotificationService {
       let secret: string | undefined;
       if (!current) {
         secret = randomBytes(32).toString('hex');
-        await manager.query('INSERT INTO notification_webhook (institution_id, url, secret, enabled, updated_by) VALUES (?, ?, ?, ?, ?)', [institutionId, input.url, secret, input.enabled ? 1 : 0, by]);
+        await manager.query('INSERT INTO notification_webhook (institution_id, url, secret, enabled, updated_by) VALUES (?, ?, ?, ?, ?)', [
+          institutionId,
+          input.url,
+          secret,
+          input.enabled ? 1 : 0,
+          by,
+        ]);
       } else {
         if (input.version === undefined || Number(current.version) !== input.version) throw staleVersion(Number(current.version));
         if (input.rotateSecret) secret = randomBytes(32).toString('hex');
-        await manager.query('UPDATE notification_webhook SET url = ?, enabled = ?, secret = COALESCE(?, secret), updated_by = ?, version = version + 1 WHERE institution_id = ?', [input.url, input.enabled ? 1 : 0, secret ?? null, by, institutionId]);
+        await manager.query(
+          'UPDATE notification_webhook SET url = ?, enabled = ?, secret = COALESCE(?, secret), updated_by = ?, version = version + 1 WHERE institution_id = ?',
+          [input.url, input.enabled ? 1 : 0, secret ?? null, by, institutionId],
+        );
       }
       await this.audit.record(manager, {
         action: current ? 'webhook.update' : 'webhook.create',
@@ -162,7 +202,10 @@ export class NotificationService {
       const local = await localAddressOf(host).catch(() => null);
       if (local !== null) {
         const refusal = `not sent: ${host}${local === host ? '' : ` (${local})`} is a loopback or link-local address`;
-        await this.dataSource.query('UPDATE notification SET delivery_attempts = delivery_attempts + 1, delivery_error = ? WHERE id = ?', [refusal, notificationId]);
+        await this.dataSource.query('UPDATE notification SET delivery_attempts = delivery_attempts + 1, delivery_error = ? WHERE id = ?', [
+          refusal,
+          notificationId,
+        ]);
         this.logger.warn(`notification ${notificationId}: webhook ${refusal}`);
         return { delivered: false };
       }
@@ -172,16 +215,27 @@ export class NotificationService {
     try {
       const res = await fetch(row.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-capitation-event': row.kind, 'x-capitation-delivery': String(row.id), 'x-capitation-signature': `sha256=${signature}` },
+        headers: {
+          'content-type': 'application/json',
+          'x-capitation-event': row.kind,
+          'x-capitation-delivery': String(row.id),
+          'x-capitation-signature': `sha256=${signature}`,
+        },
         body,
         signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
       });
       if (!res.ok) throw new Error(`the webhook answered ${res.status}`);
-      await this.dataSource.query('UPDATE notification SET delivered_at = CURRENT_TIMESTAMP(3), delivery_attempts = delivery_attempts + 1, delivery_error = NULL WHERE id = ?', [notificationId]);
+      await this.dataSource.query(
+        'UPDATE notification SET delivered_at = CURRENT_TIMESTAMP(3), delivery_attempts = delivery_attempts + 1, delivery_error = NULL WHERE id = ?',
+        [notificationId],
+      );
       return { delivered: true, status: res.status };
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      await this.dataSource.query('UPDATE notification SET delivery_attempts = delivery_attempts + 1, delivery_error = ? WHERE id = ?', [message.slice(0, 500), notificationId]);
+      await this.dataSource.query('UPDATE notification SET delivery_attempts = delivery_attempts + 1, delivery_error = ? WHERE id = ?', [
+        message.slice(0, 500),
+        notificationId,
+      ]);
       this.logger.warn(`notification ${notificationId}: webhook delivery failed (${message}); retried with backoff`);
       throw err;
     }
@@ -195,10 +249,16 @@ export class NotificationService {
  */
 export function isHostLocal(hostname: string): boolean {
   // `localhost.` is the fully qualified form of `localhost`.
-  const host = hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  const host = hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
   if (host === 'localhost' || host.endsWith('.localhost')) return true;
   if (isIP(host) === 4) return host.startsWith('127.') || host.startsWith('169.254.') || host === '0.0.0.0';
-  if (isIP(host) === 6) return host === '::1' || host === '::' || host.startsWith('fe80:') || host.startsWith('::ffff:127.') || host.startsWith('::ffff:169.254.');
+  if (isIP(host) === 6)
+    return (
+      host === '::1' || host === '::' || host.startsWith('fe80:') || host.startsWith('::ffff:127.') || host.startsWith('::ffff:169.254.')
+    );
   return false;
 }
 
@@ -217,8 +277,20 @@ export async function localAddressOf(hostname: string, lookup: AddressLookup = (
   return (await lookup(host)).find((a) => isHostLocal(a.address))?.address ?? null;
 }
 
-function webhookView(row: { url: string; enabled: number | string; version: number | string; updated_by: string; updated_at: Date }): WebhookView {
-  return { url: row.url, enabled: Boolean(Number(row.enabled)), version: Number(row.version), updatedBy: row.updated_by, updatedAt: row.updated_at };
+function webhookView(row: {
+  url: string;
+  enabled: number | string;
+  version: number | string;
+  updated_by: string;
+  updated_at: Date;
+}): WebhookView {
+  return {
+    url: row.url,
+    enabled: Boolean(Number(row.enabled)),
+    version: Number(row.version),
+    updatedBy: row.updated_by,
+    updatedAt: row.updated_at,
+  };
 }
 
 /** A notification row as MySQL returns it. */
@@ -253,5 +325,13 @@ function view(r: Row): NotificationView {
 }
 
 function publicFields(v: NotificationView) {
-  return { kind: v.kind, severity: v.severity, subjectType: v.subjectType, subjectId: v.subjectId, message: v.message, details: v.details, createdAt: v.createdAt };
+  return {
+    kind: v.kind,
+    severity: v.severity,
+    subjectType: v.subjectType,
+    subjectId: v.subjectId,
+    message: v.message,
+    details: v.details,
+    createdAt: v.createdAt,
+  };
 }

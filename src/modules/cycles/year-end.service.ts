@@ -11,7 +11,18 @@ import { CLAIMING_TYPES, COMMUNITY_MEMBER_TYPES, isPrimaryInstitution, Instituti
 import { compareCodes } from '../../domain/largest-remainder';
 import { applyTransfers, balanceIn, communityClosingBalances, PRIVATE_ACCOUNTS, TransferSpec } from '../../domain/ledger';
 import { Money } from '../../domain/money';
-import { communityYearEndTransfers, CommunityYearEnd, unitFunding, YEAR_END_LIFECYCLE, YearEndState, depositReleaseRate, privateYearEndTransfers, settleCommunityYear, settlePrivateYear, UnitStatement } from '../../domain/year-end-settlement';
+import {
+  communityYearEndTransfers,
+  CommunityYearEnd,
+  unitFunding,
+  YEAR_END_LIFECYCLE,
+  YearEndState,
+  depositReleaseRate,
+  privateYearEndTransfers,
+  settleCommunityYear,
+  settlePrivateYear,
+  UnitStatement,
+} from '../../domain/year-end-settlement';
 import { JobHandler } from '../../queue/job-handler.decorator';
 import { OutboxService } from '../../queue/outbox.service';
 import { AuditService } from '../audit/audit.service';
@@ -78,7 +89,12 @@ interface CommunitySummary {
 }
 
 export interface YearEndSummary {
-  options: { attributeOutOfCountyToLead: boolean; reapportionFloorShortfall: boolean; surplusPrimaryWeight: string; parametersVersion: number };
+  options: {
+    attributeOutOfCountyToLead: boolean;
+    reapportionFloorShortfall: boolean;
+    surplusPrimaryWeight: string;
+    parametersVersion: number;
+  };
   communities: CommunitySummary[];
   privateInstitutions: { count: number; balanceDue: string };
   /** Declarations of the fund year not yet approved: their claims are not in the statements. */
@@ -121,8 +137,17 @@ export class YearEndService {
    * Drafts the settlement, or returns the one that exists: a second trigger of the same cycle
    * changes nothing. `redraft` recomputes an existing draft (never an approved one).
    */
-  async draft(manager: EntityManager, county: { id: number; code: string }, fundYear: number, draftedBy: string, redraft = false): Promise<{ id: number; created: boolean; state: string; records: number }> {
-    const [existing] = await manager.query('SELECT id, state, revision FROM year_end_settlement WHERE county_id = ? AND fund_year = ? FOR UPDATE', [county.id, fundYear]);
+  async draft(
+    manager: EntityManager,
+    county: { id: number; code: string },
+    fundYear: number,
+    draftedBy: string,
+    redraft = false,
+  ): Promise<{ id: number; created: boolean; state: string; records: number }> {
+    const [existing] = await manager.query(
+      'SELECT id, state, revision FROM year_end_settlement WHERE county_id = ? AND fund_year = ? FOR UPDATE',
+      [county.id, fundYear],
+    );
     if (existing && !redraft) return { id: Number(existing.id), created: false, state: existing.state, records: 0 };
     if (existing) YEAR_END_LIFECYCLE.apply(existing.state, 'redraft');
     const { summary, statements } = await this.compute(manager, county, fundYear);
@@ -131,21 +156,36 @@ export class YearEndService {
     if (existing) {
       id = Number(existing.id);
       await manager.query('DELETE FROM year_end_statement WHERE settlement_id = ?', [id]);
-      await manager.query('UPDATE year_end_settlement SET summary = ?, options = ?, drafted_by = ?, drafted_at = CURRENT_TIMESTAMP(3), revision = revision + 1, version = version + 1 WHERE id = ?', [summaryText, JSON.stringify(summary.options), draftedBy, id]);
+      await manager.query(
+        'UPDATE year_end_settlement SET summary = ?, options = ?, drafted_by = ?, drafted_at = CURRENT_TIMESTAMP(3), revision = revision + 1, version = version + 1 WHERE id = ?',
+        [summaryText, JSON.stringify(summary.options), draftedBy, id],
+      );
     } else {
-      const result = await manager.query("INSERT INTO year_end_settlement (county_id, fund_year, state, options, summary, drafted_by, drafted_at) VALUES (?, ?, 'DRAFT', ?, ?, ?, CURRENT_TIMESTAMP(3))", [
-        county.id,
-        fundYear,
-        JSON.stringify(summary.options),
-        summaryText,
-        draftedBy,
-      ]);
+      const result = await manager.query(
+        "INSERT INTO year_end_settlement (county_id, fund_year, state, options, summary, drafted_by, drafted_at) VALUES (?, ?, 'DRAFT', ?, ?, ?, CURRENT_TIMESTAMP(3))",
+        [county.id, fundYear, JSON.stringify(summary.options), summaryText, draftedBy],
+      );
       id = Number(result.insertId);
     }
     if (statements.length) {
       await manager.query(
         `INSERT INTO year_end_statement (settlement_id, institution_id, community_id, kind, approved_consumption, overspend_share, surplus_share, floor_top_up, deposit_withheld, deposit_release, paid_so_far, balance_due) VALUES ${statements.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-        statements.flatMap(({ unit, kind, s }) => [id, unit.id, unit.community_id, kind, ...[s.approvedConsumption, s.overspendShare, s.surplusShare, s.floorTopUp, s.depositWithheld, s.depositRelease, s.paidSoFar, s.balanceDue].map(String)]),
+        statements.flatMap(({ unit, kind, s }) => [
+          id,
+          unit.id,
+          unit.community_id,
+          kind,
+          ...[
+            s.approvedConsumption,
+            s.overspendShare,
+            s.surplusShare,
+            s.floorTopUp,
+            s.depositWithheld,
+            s.depositRelease,
+            s.paidSoFar,
+            s.balanceDue,
+          ].map(String),
+        ]),
       );
     }
     await this.audit.record(manager, {
@@ -153,16 +193,35 @@ export class YearEndService {
       entityType: 'yearEndSettlement',
       entityId: String(id),
       before: null,
-      after: { countyCode: county.code, fundYear, communities: summary.communities.map((c) => ({ code: c.communityCode, overspend: c.overspend, surplus: c.surplus, floorViolation: c.floorViolation })), statements: statements.length },
+      after: {
+        countyCode: county.code,
+        fundYear,
+        communities: summary.communities.map((c) => ({
+          code: c.communityCode,
+          overspend: c.overspend,
+          surplus: c.surplus,
+          floorViolation: c.floorViolation,
+        })),
+        statements: statements.length,
+      },
     });
     return { id, created: !existing, state: 'DRAFT', records: summary.records };
   }
 
   /** Everything the statements need, read in the caller's transaction, checked against the ledger. */
-  private async compute(manager: EntityManager, county: { id: number; code: string }, fundYear: number): Promise<{ summary: YearEndSummary; statements: { unit: UnitRow; kind: 'MEMBER' | 'PRIVATE'; s: UnitStatement }[] }> {
+  private async compute(
+    manager: EntityManager,
+    county: { id: number; code: string },
+    fundYear: number,
+  ): Promise<{ summary: YearEndSummary; statements: { unit: UnitRow; kind: 'MEMBER' | 'PRIVATE'; s: UnitStatement }[] }> {
     const allocation = await this.allocations.inForce(manager, county.id, fundYear);
     if (!allocation) {
-      throw new DomainError('NO_ALLOCATION', 'unprocessable', `${county.code} has no approved allocation for ${fundYear}: there is no package to settle`, [{ field: 'fundYear', rule: 'allocationApproved', message: String(fundYear) }]);
+      throw new DomainError(
+        'NO_ALLOCATION',
+        'unprocessable',
+        `${county.code} has no approved allocation for ${fundYear}: there is no package to settle`,
+        [{ field: 'fundYear', rule: 'allocationApproved', message: String(fundYear) }],
+      );
     }
     const parameterSet = await this.parameters.current(manager, county, fundYear);
     const params = parameterSet.values;
@@ -174,7 +233,15 @@ export class YearEndService {
     const unitById = new Map(units.map((u) => [Number(u.id), u]));
 
     // Approved claims of the year, by declaration: which (submitter, period) each covers.
-    const claims: { institution_id: number; period: string; declaration_id: number; deposit: string; funded: string; approved: string; community_id: number }[] = await manager.query(
+    const claims: {
+      institution_id: number;
+      period: string;
+      declaration_id: number;
+      deposit: string;
+      funded: string;
+      approved: string;
+      community_id: number;
+    }[] = await manager.query(
       `SELECT c.institution_id, c.period, d.id AS declaration_id, d.deposit, d.funded, d.approved, d.community_id
          FROM claim_declaration d JOIN member_claim c ON c.declaration_id = d.id
         WHERE d.county_id = ? AND d.fund_year = ? AND d.state IN ${FUNDED_DECLARATION_SQL}`,
@@ -182,23 +249,27 @@ export class YearEndService {
     );
     const claimKey = (submitter: number, period: string) => `${submitter}|${period}`;
     const declarationOf = new Map(claims.map((c) => [claimKey(Number(c.institution_id), c.period), Number(c.declaration_id)]));
-    const privateSettled: { institution_id: number; period: string }[] = await manager.query("SELECT institution_id, period FROM private_payment WHERE county_id = ? AND fund_year = ?", [county.id, fundYear]);
+    const privateSettled: { institution_id: number; period: string }[] = await manager.query(
+      'SELECT institution_id, period FROM private_payment WHERE county_id = ? AND fund_year = ?',
+      [county.id, fundYear],
+    );
     const privateClaim = new Set(privateSettled.map((p) => claimKey(Number(p.institution_id), p.period)));
 
     // One pass over the year's records: approved amounts per unit, submitter and claim period.
     // The submitters are listed (not a subquery) so that the (submitter, claim period) index
     // narrows the scan to the fund year, however many years the table holds.
     const submitters = units.filter((u) => CLAIMING_TYPES.includes(u.type)).map((u) => Number(u.id));
-    const aggregate: { unit_id: number; submitter_id: number; claim_period: string; records: string; approved: string }[] = submitters.length
-      ? await manager.query(
-          `SELECT r.unit_id, r.submitter_id, r.claim_period, COUNT(*) AS records,
+    const aggregate: { unit_id: number; submitter_id: number; claim_period: string; records: string; approved: string }[] =
+      submitters.length
+        ? await manager.query(
+            `SELECT r.unit_id, r.submitter_id, r.claim_period, COUNT(*) AS records,
                   SUM(CASE WHEN ${APPROVED_RECORD_SQL} THEN r.fund_paid ELSE 0 END) AS approved
              FROM settlement_record r
             WHERE r.submitter_id IN (${submitters.map(() => '?').join(', ')}) AND r.claim_period BETWEEN ? AND ?
             GROUP BY r.unit_id, r.submitter_id, r.claim_period`,
-          [...submitters, `${fundYear}-01`, `${fundYear}-12`],
-        )
-      : [];
+            [...submitters, `${fundYear}-01`, `${fundYear}-12`],
+          )
+        : [];
     let records = 0;
     const byDeclaration = new Map<number, Map<number, { approved: Money; submitterId: number }>>();
     const privateApproved = new Map<number, Money>();
@@ -209,7 +280,10 @@ export class YearEndService {
       const declarationId = declarationOf.get(key);
       if (declarationId !== undefined) {
         const perUnit = byDeclaration.get(declarationId) ?? new Map<number, { approved: Money; submitterId: number }>();
-        perUnit.set(Number(a.unit_id), { approved: (perUnit.get(Number(a.unit_id))?.approved ?? Money.ZERO).plus(amount), submitterId: Number(a.submitter_id) });
+        perUnit.set(Number(a.unit_id), {
+          approved: (perUnit.get(Number(a.unit_id))?.approved ?? Money.ZERO).plus(amount),
+          submitterId: Number(a.submitter_id),
+        });
         byDeclaration.set(declarationId, perUnit);
       } else if (privateClaim.has(key)) {
         privateApproved.set(Number(a.unit_id), (privateApproved.get(Number(a.unit_id)) ?? Money.ZERO).plus(amount));
@@ -225,7 +299,11 @@ export class YearEndService {
         approved: Money.of(d.approved),
         deposit: Money.of(d.deposit),
         funded: Money.of(d.funded),
-        units: [...(byDeclaration.get(id) ?? new Map<number, { approved: Money; submitterId: number }>())].map(([unitId, u]) => ({ code: codeOf(unitId), approved: u.approved, submitter: codeOf(u.submitterId) })),
+        units: [...(byDeclaration.get(id) ?? new Map<number, { approved: Money; submitterId: number }>())].map(([unitId, u]) => ({
+          code: codeOf(unitId),
+          approved: u.approved,
+          submitter: codeOf(u.submitterId),
+        })),
       })),
     );
 
@@ -243,7 +321,10 @@ export class YearEndService {
     const communities: CommunitySummary[] = [];
     const transfers: TransferSpec[] = [];
     const prefix = `yearend.${county.code}.${fundYear}`;
-    const communityIds: { id: number; code: string }[] = await manager.query('SELECT id, code FROM medical_community WHERE county_id = ? ORDER BY code', [county.id]);
+    const communityIds: { id: number; code: string }[] = await manager.query(
+      'SELECT id, code FROM medical_community WHERE county_id = ? ORDER BY code',
+      [county.id],
+    );
     for (const community of communityIds) {
       const communityPackage = packageOf(allocation, community.code);
       if (!communityPackage) continue;
@@ -264,7 +345,13 @@ export class YearEndService {
         depositReleaseRate: depositReleaseRate(score ?? '100'),
         members: members.map((m) => {
           const u = perUnit.get(m.code);
-          return { code: m.code, primary: isPrimaryInstitution(m.type), approvedConsumption: u?.approved ?? Money.ZERO, depositWithheld: u?.deposit ?? Money.ZERO, paidSoFar: u?.paid ?? Money.ZERO };
+          return {
+            code: m.code,
+            primary: isPrimaryInstitution(m.type),
+            approvedConsumption: u?.approved ?? Money.ZERO,
+            depositWithheld: u?.deposit ?? Money.ZERO,
+            paidSoFar: u?.paid ?? Money.ZERO,
+          };
         }),
       });
       const closing = communityClosingBalances(ledgerBefore, community.code);
@@ -281,7 +368,12 @@ export class YearEndService {
         surplus: year.surplus.toString(),
         primaryAfterShares: year.primaryAfterShares.toString(),
         primaryShareOfPackage: year.primaryShareOfPackage,
-        floor: { floorRate: year.floor.floorRate, required: year.floor.required.toString(), shortfall: year.floor.shortfall.toString(), met: year.floor.met },
+        floor: {
+          floorRate: year.floor.floorRate,
+          required: year.floor.required.toString(),
+          shortfall: year.floor.shortfall.toString(),
+          met: year.floor.met,
+        },
         floorViolation: !year.floor.met,
         floorReapportioned: year.floorReapportioned.toString(),
         score,
@@ -292,16 +384,19 @@ export class YearEndService {
     }
 
     // Private institutions under total-control settlement.
-    const privateRows: { institution_id: number; budget: string | null; funded: string | null; deposit: string | null }[] = await manager.query(
-      `SELECT i.id AS institution_id, b.amount AS budget,
+    const privateRows: { institution_id: number; budget: string | null; funded: string | null; deposit: string | null }[] =
+      await manager.query(
+        `SELECT i.id AS institution_id, b.amount AS budget,
               (SELECT SUM(p.funded) FROM private_payment p WHERE p.institution_id = i.id AND p.fund_year = ?) AS funded,
               (SELECT SUM(p.deposit) FROM private_payment p WHERE p.institution_id = i.id AND p.fund_year = ?) AS deposit
          FROM institution i LEFT JOIN private_budget b ON b.institution_id = i.id AND b.fund_year = ?
         WHERE i.county_id = ? AND i.type = 'PRIVATE_DESIGNATED' AND (b.id IS NOT NULL OR EXISTS (SELECT 1 FROM private_payment p WHERE p.institution_id = i.id AND p.fund_year = ?))`,
-      [fundYear, fundYear, fundYear, county.id, fundYear],
-    );
+        [fundYear, fundYear, fundYear, county.id, fundYear],
+      );
     let privateDue = Money.ZERO;
-    for (const p of privateRows.sort((a, b) => compareCodes(unitById.get(Number(a.institution_id))!.code, unitById.get(Number(b.institution_id))!.code))) {
+    for (const p of privateRows.sort((a, b) =>
+      compareCodes(unitById.get(Number(a.institution_id))!.code, unitById.get(Number(b.institution_id))!.code),
+    )) {
       const unit = unitById.get(Number(p.institution_id))!;
       const s = settlePrivateYear({
         code: unit.code,
@@ -322,7 +417,12 @@ export class YearEndService {
     applyTransfers(ledgerBefore, transfers);
     return {
       summary: {
-        options: { attributeOutOfCountyToLead: toLead, reapportionFloorShortfall: params.reapportionFloorShortfall === '1', surplusPrimaryWeight: params.surplusPrimaryWeight, parametersVersion: parameterSet.version },
+        options: {
+          attributeOutOfCountyToLead: toLead,
+          reapportionFloorShortfall: params.reapportionFloorShortfall === '1',
+          surplusPrimaryWeight: params.surplusPrimaryWeight,
+          parametersVersion: parameterSet.version,
+        },
         communities,
         privateInstitutions: { count: privateRows.length, balanceDue: privateDue.toString() },
         pendingDeclarations: pendingDeclarations.map((d) => ({ communityCode: d.code, period: d.period, state: d.state })),
@@ -354,13 +454,31 @@ export class YearEndService {
       assertMakerChecker(row.drafted_by, caller.name);
       const summary: YearEndSummary = JSON.parse(row.summary);
       if (summary.pendingDeclarations.length) {
-        throw new DomainError('DECLARATIONS_PENDING', 'conflict', `${summary.pendingDeclarations.length} declaration(s) of ${row.fund_year} are not yet approved; approve or settle them and draft again`, [
-          { field: 'pendingDeclarations', rule: 'allApproved', message: summary.pendingDeclarations.map((d) => `${d.communityCode} ${d.period}`).join(', ') },
-        ]);
+        throw new DomainError(
+          'DECLARATIONS_PENDING',
+          'conflict',
+          `${summary.pendingDeclarations.length} declaration(s) of ${row.fund_year} are not yet approved; approve or settle them and draft again`,
+          [
+            {
+              field: 'pendingDeclarations',
+              rule: 'allApproved',
+              message: summary.pendingDeclarations.map((d) => `${d.communityCode} ${d.period}`).join(', '),
+            },
+          ],
+        );
       }
       await this.assertLedgerUnchanged(manager, row, summary);
-      await manager.query("UPDATE year_end_settlement SET state = 'APPROVED', approved_by = ?, approved_at = CURRENT_TIMESTAMP(3), version = version + 1 WHERE id = ?", [caller.name, id]);
-      await this.audit.record(manager, { action: 'yearEnd.approve', entityType: 'yearEndSettlement', entityId: String(id), before: { state: row.state }, after: { state: 'APPROVED', approvedBy: caller.name } });
+      await manager.query(
+        "UPDATE year_end_settlement SET state = 'APPROVED', approved_by = ?, approved_at = CURRENT_TIMESTAMP(3), version = version + 1 WHERE id = ?",
+        [caller.name, id],
+      );
+      await this.audit.record(manager, {
+        action: 'yearEnd.approve',
+        entityType: 'yearEndSettlement',
+        entityId: String(id),
+        before: { state: row.state },
+        after: { state: 'APPROVED', approvedBy: caller.name },
+      });
       return this.view(manager, id);
     });
   }
@@ -375,7 +493,13 @@ export class YearEndService {
       if (Number(row.version) !== version) throw staleVersion(Number(row.version));
       await manager.query('UPDATE year_end_settlement SET posting_requested_by = ?, version = version + 1 WHERE id = ?', [caller.name, id]);
       jobId = await this.outbox.add(manager, 'yearend.post', { settlementId: id });
-      await this.audit.record(manager, { action: 'yearEnd.requestPosting', entityType: 'yearEndSettlement', entityId: String(id), before: { state: row.state }, after: { state: row.state, postingRequestedBy: caller.name } });
+      await this.audit.record(manager, {
+        action: 'yearEnd.requestPosting',
+        entityType: 'yearEndSettlement',
+        entityId: String(id),
+        before: { state: row.state },
+        after: { state: row.state, postingRequestedBy: caller.name },
+      });
       return this.view(manager, id);
     });
     if (jobId) await this.outbox.relay([jobId]);
@@ -391,25 +515,46 @@ export class YearEndService {
   async post({ settlementId }: { settlementId: number }): Promise<{ posted: number; alreadyPosted: number; transfers: number }> {
     const row = await this.row(this.dataSource.manager, settlementId, false);
     if (row.state === 'POSTED') return { posted: 0, alreadyPosted: Number(row.posted_transfers), transfers: Number(row.posted_transfers) };
-    if (row.state !== 'APPROVED') throw new DomainError('YEAR_END_NOT_APPROVED', 'conflict', `year-end settlement ${settlementId} is ${row.state}, not approved`);
+    if (row.state !== 'APPROVED')
+      throw new DomainError('YEAR_END_NOT_APPROVED', 'conflict', `year-end settlement ${settlementId} is ${row.state}, not approved`);
     const summary: YearEndSummary = JSON.parse(row.summary);
     const transfers = summary.transfers.map((t) => ({ ...t, amount: Money.of(t.amount as unknown as string) }));
     let posted = 0;
     let alreadyPosted = 0;
     for (let i = 0; i < transfers.length; i++) {
       const outcome = await inTransaction(this.dataSource, async (manager) => {
-        const r = await this.ledger.post(manager, row.county_id, row.fund_year, [transfers[i]], { type: 'yearEndSettlement', id: String(settlementId) });
-        await manager.query('UPDATE year_end_settlement SET posted_transfers = GREATEST(posted_transfers, ?) WHERE id = ?', [i + 1, settlementId]);
+        const r = await this.ledger.post(manager, row.county_id, row.fund_year, [transfers[i]], {
+          type: 'yearEndSettlement',
+          id: String(settlementId),
+        });
+        await manager.query('UPDATE year_end_settlement SET posted_transfers = GREATEST(posted_transfers, ?) WHERE id = ?', [
+          i + 1,
+          settlementId,
+        ]);
         return r;
       });
       posted += outcome.posted;
       alreadyPosted += outcome.alreadyPosted;
-      if (this.config.queue.yearEndPostingThrottleMs > 0) await new Promise((resolve) => setTimeout(resolve, this.config.queue.yearEndPostingThrottleMs));
+      if (this.config.queue.yearEndPostingThrottleMs > 0)
+        await new Promise((resolve) => setTimeout(resolve, this.config.queue.yearEndPostingThrottleMs));
     }
     await inTransaction(this.dataSource, async (manager) => {
-      const result = await manager.query("UPDATE year_end_settlement SET state = 'POSTED', posted_at = CURRENT_TIMESTAMP(3), version = version + 1 WHERE id = ? AND state = 'APPROVED'", [settlementId]);
+      const result = await manager.query(
+        "UPDATE year_end_settlement SET state = 'POSTED', posted_at = CURRENT_TIMESTAMP(3), version = version + 1 WHERE id = ? AND state = 'APPROVED'",
+        [settlementId],
+      );
       if (Number(result.affectedRows) === 1) {
-        await this.audit.record(manager, { action: 'yearEnd.post', entityType: 'yearEndSettlement', entityId: String(settlementId), before: { state: 'APPROVED' }, after: { state: 'POSTED', transfers: transfers.length } }, { actor: `system:${row.posting_requested_by}` });
+        await this.audit.record(
+          manager,
+          {
+            action: 'yearEnd.post',
+            entityType: 'yearEndSettlement',
+            entityId: String(settlementId),
+            before: { state: 'APPROVED' },
+            after: { state: 'POSTED', transfers: transfers.length },
+          },
+          { actor: `system:${row.posting_requested_by}` },
+        );
       }
     });
     this.logger.log(`year-end settlement ${settlementId}: ${posted} transfers posted, ${alreadyPosted} were already posted`);
@@ -421,16 +566,26 @@ export class YearEndService {
   }
 
   async find(countyId: number, fundYear: number): Promise<YearEndView | null> {
-    const [row] = await this.dataSource.query('SELECT id FROM year_end_settlement WHERE county_id = ? AND fund_year = ?', [countyId, fundYear]);
+    const [row] = await this.dataSource.query('SELECT id FROM year_end_settlement WHERE county_id = ? AND fund_year = ?', [
+      countyId,
+      fundYear,
+    ]);
     return row ? this.view(this.dataSource.manager, Number(row.id)) : null;
   }
 
   /** One unit's statement of the fund year, with its settlement's id and state. */
-  async statementOf(institutionCode: string, fundYear: number): Promise<{ settlementId: number; state: YearEndState; fundYear: number; statement: StatementView }> {
-    const [row] = await this.dataSource.query('SELECT s.id FROM year_end_settlement s JOIN institution i ON i.county_id = s.county_id WHERE i.code = ? AND s.fund_year = ?', [institutionCode, fundYear]);
+  async statementOf(
+    institutionCode: string,
+    fundYear: number,
+  ): Promise<{ settlementId: number; state: YearEndState; fundYear: number; statement: StatementView }> {
+    const [row] = await this.dataSource.query(
+      'SELECT s.id FROM year_end_settlement s JOIN institution i ON i.county_id = s.county_id WHERE i.code = ? AND s.fund_year = ?',
+      [institutionCode, fundYear],
+    );
     const y = row ? await this.view(this.dataSource.manager, Number(row.id)) : null;
     const statement = y?.statements.find((s) => s.institutionCode === institutionCode);
-    if (!y || !statement) throw new DomainError('YEAR_END_STATEMENT_NOT_FOUND', 'not_found', `no year-end statement of ${institutionCode} for ${fundYear} yet`);
+    if (!y || !statement)
+      throw new DomainError('YEAR_END_STATEMENT_NOT_FOUND', 'not_found', `no year-end statement of ${institutionCode} for ${fundYear} yet`);
     return { settlementId: y.id, state: y.state as YearEndState, fundYear: y.fundYear, statement };
   }
 
@@ -439,16 +594,24 @@ export class YearEndService {
     for (const c of summary.communities) {
       const now = asText(communityClosingBalances(totals, c.communityCode));
       if (JSON.stringify(now) !== JSON.stringify(c.closingBalances)) {
-        throw new DomainError('YEAR_END_LEDGER_CHANGED', 'conflict', `the ledger of ${c.communityCode} changed since the draft (${JSON.stringify(c.closingBalances)} → ${JSON.stringify(now)}); draft again before approving`);
+        throw new DomainError(
+          'YEAR_END_LEDGER_CHANGED',
+          'conflict',
+          `the ledger of ${c.communityCode} changed since the draft (${JSON.stringify(c.closingBalances)} → ${JSON.stringify(now)}); draft again before approving`,
+        );
       }
     }
     for (const t of summary.transfers.filter((x) => x.debit.startsWith(PRIVATE_ACCOUNTS.deposit('')))) {
-      if (balanceIn(totals, t.debit).lt(Money.of(t.amount as unknown as string))) throw new DomainError('YEAR_END_LEDGER_CHANGED', 'conflict', `${t.debit} changed since the draft; draft again before approving`);
+      if (balanceIn(totals, t.debit).lt(Money.of(t.amount as unknown as string)))
+        throw new DomainError('YEAR_END_LEDGER_CHANGED', 'conflict', `${t.debit} changed since the draft; draft again before approving`);
     }
   }
 
   private async row(manager: EntityManager, id: number, lock: boolean): Promise<Row> {
-    const [row] = await manager.query(`SELECT s.*, c.code AS county_code FROM year_end_settlement s JOIN county c ON c.id = s.county_id WHERE s.id = ?${lock ? ' FOR UPDATE' : ''}`, [id]);
+    const [row] = await manager.query(
+      `SELECT s.*, c.code AS county_code FROM year_end_settlement s JOIN county c ON c.id = s.county_id WHERE s.id = ?${lock ? ' FOR UPDATE' : ''}`,
+      [id],
+    );
     if (!row) throw notFound('year-end settlement', String(id));
     return row;
   }
@@ -495,7 +658,11 @@ export class YearEndService {
   }
 }
 
-const asText = (b: { package: Money; leadAdvance: Money; qualityDeposit: Money }) => ({ package: b.package.toString(), leadAdvance: b.leadAdvance.toString(), qualityDeposit: b.qualityDeposit.toString() });
+const asText = (b: { package: Money; leadAdvance: Money; qualityDeposit: Money }) => ({
+  package: b.package.toString(),
+  leadAdvance: b.leadAdvance.toString(),
+  qualityDeposit: b.qualityDeposit.toString(),
+});
 
 /** A settlement row (with its county's code) as MySQL returns it. */
 interface Row {

@@ -22,14 +22,21 @@ const COLUMNS = [
 export async function yearEndWorkbook(y: YearEndView): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'capitation-budget-manager';
-  const groups = [...y.summary.communities.map((c) => ({ key: c.communityCode, title: `${c.communityCode} 医共体`, community: c })), { key: '民营定点', title: '民营定点医疗机构', community: null }];
+  const groups = [
+    ...y.summary.communities.map((c) => ({ key: c.communityCode, title: `${c.communityCode} 医共体`, community: c })),
+    { key: '民营定点', title: '民营定点医疗机构', community: null },
+  ];
   for (const g of groups) {
     const statements = y.statements.filter((s) => (g.community ? s.communityCode === g.key : s.kind === 'PRIVATE'));
     if (!g.community && statements.length === 0) continue;
-    const ws = wb.addWorksheet(g.key.slice(0, 31), { pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
+    const ws = wb.addWorksheet(g.key.slice(0, 31), {
+      pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+    });
     ws.columns = COLUMNS.map(([, width]) => ({ width }));
     ws.addRow([`${y.countyCode} ${y.fundYear}年度 ${g.title} 年终清算表`]).font = { bold: true, size: 14 };
-    ws.addRow([`清算单 ${y.id}（第${y.revision}稿） 状态：${STATE_LABEL[y.state] ?? y.state}${y.approvedBy ? ` 审批：${y.approvedBy}` : ''}`]);
+    ws.addRow([
+      `清算单 ${y.id}（第${y.revision}稿） 状态：${STATE_LABEL[y.state] ?? y.state}${y.approvedBy ? ` 审批：${y.approvedBy}` : ''}`,
+    ]);
     if (g.community) {
       const c = g.community;
       const lines: [string, string][] = [
@@ -46,7 +53,14 @@ export async function yearEndWorkbook(y: YearEndView): Promise<Buffer> {
         const row = ws.addRow([label, cellNumber(amount)]);
         row.getCell(2).numFmt = YUAN;
       }
-      ws.addRow(['基层占比', `${new Dec(c.primaryShareOfPackage).times(100).toFixed(2)}%`, '', `保底 ${new Dec(c.floor.floorRate).times(100).toFixed(2)}%`, c.floorViolation ? '未达标' : '达标', c.score !== null ? `绩效得分 ${c.score}` : '']);
+      ws.addRow([
+        '基层占比',
+        `${new Dec(c.primaryShareOfPackage).times(100).toFixed(2)}%`,
+        '',
+        `保底 ${new Dec(c.floor.floorRate).times(100).toFixed(2)}%`,
+        c.floorViolation ? '未达标' : '达标',
+        c.score !== null ? `绩效得分 ${c.score}` : '',
+      ]);
     }
     ws.addRow([]);
     ws.addRow(COLUMNS.map(([label]) => label)).font = { bold: true };
@@ -55,7 +69,16 @@ export async function yearEndWorkbook(y: YearEndView): Promise<Buffer> {
         s.institutionCode,
         s.institutionName,
         s.primary ? '是' : '',
-        ...[s.approvedConsumption, s.overspendShare, s.surplusShare, s.floorTopUp, s.depositWithheld, s.depositRelease, s.paidSoFar, s.balanceDue].map(cellNumber),
+        ...[
+          s.approvedConsumption,
+          s.overspendShare,
+          s.surplusShare,
+          s.floorTopUp,
+          s.depositWithheld,
+          s.depositRelease,
+          s.paidSoFar,
+          s.balanceDue,
+        ].map(cellNumber),
       ]);
       for (let i = 4; i <= 11; i++) row.getCell(i).numFmt = YUAN;
     }

@@ -17,7 +17,17 @@ import { Allocation } from './allocation.entity';
 import { AllocationInputsDto, CreateAllocationDto, UpdateAllocationDto } from './dto/fund-year.dto';
 import { PolicyParametersService } from './policy-parameters.service';
 
-const FIGURES = ['raisedTotal', 'adjustmentReserve', 'criticalIllnessFund', 'netBase', 'communityBaseShare', 'increasePool', 'communityIncrease', 'communityPackage', 'privatePool'] as const;
+const FIGURES = [
+  'raisedTotal',
+  'adjustmentReserve',
+  'criticalIllnessFund',
+  'netBase',
+  'communityBaseShare',
+  'increasePool',
+  'communityIncrease',
+  'communityPackage',
+  'privatePool',
+] as const;
 
 export interface AllocationView {
   id: number;
@@ -61,16 +71,25 @@ export class AllocationService {
   async create(caller: Caller, dto: CreateAllocationDto): Promise<{ view: AllocationView; created: boolean }> {
     return inTransaction(this.dataSource, async (manager) => {
       const county = await manager.findOne(County, { where: { code: dto.countyCode } });
-      if (!county || !county.active) throw new DomainError('COUNTY_NOT_FOUND', 'unprocessable', `county ${dto.countyCode} does not exist`, [{ field: 'countyCode', rule: 'exists', message: dto.countyCode }]);
+      if (!county || !county.active)
+        throw new DomainError('COUNTY_NOT_FOUND', 'unprocessable', `county ${dto.countyCode} does not exist`, [
+          { field: 'countyCode', rule: 'exists', message: dto.countyCode },
+        ]);
       if (county.id !== caller.scope.countyId) throw outOfScope('countyCode', `county ${dto.countyCode}`);
       await manager.query('SELECT id FROM county WHERE id = ? FOR UPDATE', [county.id]);
-      const [existing]: { id: number }[] = await manager.query('SELECT id FROM fund_year_allocation WHERE county_id = ? AND fund_year = ? ORDER BY document_version DESC LIMIT 1', [county.id, dto.fundYear]);
+      const [existing]: { id: number }[] = await manager.query(
+        'SELECT id FROM fund_year_allocation WHERE county_id = ? AND fund_year = ? ORDER BY document_version DESC LIMIT 1',
+        [county.id, dto.fundYear],
+      );
       if (existing) {
         const current = await this.view(manager, existing.id);
         if (current.state === 'DRAFT' && sameInputs(current, dto)) return { view: current, created: false };
-        throw new DomainError('ALLOCATION_EXISTS', 'conflict', `county ${dto.countyCode} already has allocation ${existing.id} for ${dto.fundYear}; edit that draft or file a correction`, [
-          { field: 'fundYear', rule: 'oneAllocationPerYear', message: `allocation ${existing.id}` },
-        ]);
+        throw new DomainError(
+          'ALLOCATION_EXISTS',
+          'conflict',
+          `county ${dto.countyCode} already has allocation ${existing.id} for ${dto.fundYear}; edit that draft or file a correction`,
+          [{ field: 'fundYear', rule: 'oneAllocationPerYear', message: `allocation ${existing.id}` }],
+        );
       }
       const id = await this.insert(manager, caller, county, dto.fundYear, dto, 1, null);
       return { view: await this.view(manager, id), created: true };
@@ -81,16 +100,38 @@ export class AllocationService {
   async update(id: number, dto: UpdateAllocationDto): Promise<AllocationView> {
     return inTransaction(this.dataSource, async (manager) => {
       const doc = await this.lock(manager, id);
-      if (doc.state !== 'DRAFT') throw new DomainError('DOCUMENT_NOT_EDITABLE', 'conflict', `allocation ${id} is ${doc.state}; only a draft can change (file a correction instead)`, [{ field: 'state', rule: 'draftOnly', message: doc.state }]);
+      if (doc.state !== 'DRAFT')
+        throw new DomainError(
+          'DOCUMENT_NOT_EDITABLE',
+          'conflict',
+          `allocation ${id} is ${doc.state}; only a draft can change (file a correction instead)`,
+          [{ field: 'state', rule: 'draftOnly', message: doc.state }],
+        );
       if (doc.version !== dto.version) throw staleVersion(doc.version);
       const before = await this.view(manager, id);
       const county = await manager.findOneByOrFail(County, { id: doc.countyId });
       const computed = await this.compute(manager, county, doc.fundYear, dto);
-      await manager.update(Allocation, { id, version: dto.version }, { ...inputColumns(dto), ...computed.figures, parametersVersion: computed.parametersVersion, parameters: computed.parameters, version: doc.version + 1 });
+      await manager.update(
+        Allocation,
+        { id, version: dto.version },
+        {
+          ...inputColumns(dto),
+          ...computed.figures,
+          parametersVersion: computed.parametersVersion,
+          parameters: computed.parameters,
+          version: doc.version + 1,
+        },
+      );
       await manager.query('DELETE FROM allocation_community_share WHERE allocation_id = ?', [id]);
       await this.insertShares(manager, id, computed.shares);
       const after = await this.view(manager, id);
-      await this.audit.record(manager, { action: 'allocation.update', entityType: 'allocation', entityId: String(id), before: auditSnapshot(before), after: auditSnapshot(after) });
+      await this.audit.record(manager, {
+        action: 'allocation.update',
+        entityType: 'allocation',
+        entityId: String(id),
+        before: auditSnapshot(before),
+        after: auditSnapshot(after),
+      });
       return after;
     });
   }
@@ -100,10 +141,21 @@ export class AllocationService {
     return inTransaction(this.dataSource, async (manager) => {
       const doc = await this.lock(manager, id);
       if (doc.state !== 'APPROVED' && doc.state !== 'PUBLISHED') {
-        throw new DomainError('NOT_CORRECTABLE', 'conflict', `allocation ${id} is ${doc.state}; only an approved or published allocation is corrected`, [{ field: 'state', rule: 'approvedOnly', message: doc.state }]);
+        throw new DomainError(
+          'NOT_CORRECTABLE',
+          'conflict',
+          `allocation ${id} is ${doc.state}; only an approved or published allocation is corrected`,
+          [{ field: 'state', rule: 'approvedOnly', message: doc.state }],
+        );
       }
-      const [open]: { id: number }[] = await manager.query("SELECT id FROM fund_year_allocation WHERE supersedes_id = ? AND state IN ('DRAFT','SUBMITTED')", [id]);
-      if (open) throw new DomainError('CORRECTION_OPEN', 'conflict', `correction ${open.id} of allocation ${id} is already in progress`, [{ field: 'id', rule: 'oneOpenCorrection', message: String(open.id) }]);
+      const [open]: { id: number }[] = await manager.query(
+        "SELECT id FROM fund_year_allocation WHERE supersedes_id = ? AND state IN ('DRAFT','SUBMITTED')",
+        [id],
+      );
+      if (open)
+        throw new DomainError('CORRECTION_OPEN', 'conflict', `correction ${open.id} of allocation ${id} is already in progress`, [
+          { field: 'id', rule: 'oneOpenCorrection', message: String(open.id) },
+        ]);
       const county = await manager.findOneByOrFail(County, { id: doc.countyId });
       const newId = await this.insert(manager, caller, county, doc.fundYear, dto, doc.documentVersion + 1, id);
       return this.view(manager, newId);
@@ -136,7 +188,13 @@ export class AllocationService {
       if (action === 'publish') changes.publishedAt = new Date();
       await manager.update(Allocation, { id, version: doc.version }, changes);
       const after = await this.view(manager, id);
-      await this.audit.record(manager, { action: `allocation.${action}`, entityType: 'allocation', entityId: String(id), before: auditSnapshot(before), after: { ...auditSnapshot(after), ...(comment ? { comment } : {}) } });
+      await this.audit.record(manager, {
+        action: `allocation.${action}`,
+        entityType: 'allocation',
+        entityId: String(id),
+        before: auditSnapshot(before),
+        after: { ...auditSnapshot(after), ...(comment ? { comment } : {}) },
+      });
       return after;
     });
   }
@@ -174,19 +232,46 @@ export class AllocationService {
   private async postApproval(manager: EntityManager, doc: Allocation): Promise<void> {
     const shares: ShareRow[] = await this.shareRows(manager, doc.id);
     const figures = Object.fromEntries(FIGURES.map((f) => [f, doc[f]])) as unknown as FundYearAllocation;
-    const transfers = allocationTransfers(`alloc.${doc.id}`, figures, doc.familyDoctorFee, doc.policyAdjustmentExpenditure, shares.map((s) => ({ code: s.code, package: Money.of(s.package) })));
+    const transfers = allocationTransfers(
+      `alloc.${doc.id}`,
+      figures,
+      doc.familyDoctorFee,
+      doc.policyAdjustmentExpenditure,
+      shares.map((s) => ({ code: s.code, package: Money.of(s.package) })),
+    );
     if (doc.supersedesId !== null) {
       // A correction: undo what the superseded version posted, then post the new figures.
       const old = await this.lock(manager, doc.supersedesId);
       const previous = await this.ledger.transfersOf(manager, { type: 'allocation', id: String(old.id) });
-      await this.ledger.post(manager, doc.countyId, doc.fundYear, reversalTransfers(`rev.${doc.id}`, previous), { type: 'allocation', id: String(doc.id) });
-      await manager.update(Allocation, { id: old.id }, { state: DOCUMENT_LIFECYCLE.apply(old.state, 'supersede'), version: old.version + 1 });
-      await this.audit.record(manager, { action: 'allocation.supersede', entityType: 'allocation', entityId: String(old.id), before: { state: old.state }, after: { state: 'SUPERSEDED', supersededBy: doc.id } });
+      await this.ledger.post(manager, doc.countyId, doc.fundYear, reversalTransfers(`rev.${doc.id}`, previous), {
+        type: 'allocation',
+        id: String(doc.id),
+      });
+      await manager.update(
+        Allocation,
+        { id: old.id },
+        { state: DOCUMENT_LIFECYCLE.apply(old.state, 'supersede'), version: old.version + 1 },
+      );
+      await this.audit.record(manager, {
+        action: 'allocation.supersede',
+        entityType: 'allocation',
+        entityId: String(old.id),
+        before: { state: old.state },
+        after: { state: 'SUPERSEDED', supersededBy: doc.id },
+      });
     }
     await this.ledger.post(manager, doc.countyId, doc.fundYear, transfers, { type: 'allocation', id: String(doc.id) });
   }
 
-  private async insert(manager: EntityManager, caller: Caller, county: County, fundYear: number, dto: AllocationInputsDto, documentVersion: number, supersedesId: number | null): Promise<number> {
+  private async insert(
+    manager: EntityManager,
+    caller: Caller,
+    county: County,
+    fundYear: number,
+    dto: AllocationInputsDto,
+    documentVersion: number,
+    supersedesId: number | null,
+  ): Promise<number> {
     const computed = await this.compute(manager, county, fundYear, dto);
     const saved = await manager.save(
       manager.create(Allocation, {
@@ -204,7 +289,13 @@ export class AllocationService {
     );
     await this.insertShares(manager, saved.id, computed.shares);
     const after = await this.view(manager, saved.id);
-    await this.audit.record(manager, { action: supersedesId ? 'allocation.correct' : 'allocation.create', entityType: 'allocation', entityId: String(saved.id), before: null, after: auditSnapshot(after) });
+    await this.audit.record(manager, {
+      action: supersedesId ? 'allocation.correct' : 'allocation.create',
+      entityType: 'allocation',
+      entityId: String(saved.id),
+      before: null,
+      after: auditSnapshot(after),
+    });
     return saved.id;
   }
 
@@ -221,23 +312,58 @@ export class AllocationService {
       },
       params.values,
     );
-    const communities: { id: number; code: string }[] = await manager.query('SELECT id, code FROM medical_community WHERE county_id = ? AND active = 1 ORDER BY code', [county.id]);
-    if (communities.length === 0) throw new DomainError('NO_COMMUNITY', 'unprocessable', `county ${county.code} has no active medical community to receive the package`, [{ field: 'countyCode', rule: 'hasCommunity', message: county.code }]);
-    const given = dto.communities ?? (communities.length === 1 ? [{ communityCode: communities[0].code, enrolledPopulation: dto.insuredCount }] : null);
-    if (!given) throw new DomainError('ENROLMENT_REQUIRED', 'unprocessable', `county ${county.code} has ${communities.length} communities: give each one's enrolled population`, [{ field: 'communities', rule: 'required', message: communities.map((c) => c.code).join(', ') }]);
+    const communities: { id: number; code: string }[] = await manager.query(
+      'SELECT id, code FROM medical_community WHERE county_id = ? AND active = 1 ORDER BY code',
+      [county.id],
+    );
+    if (communities.length === 0)
+      throw new DomainError(
+        'NO_COMMUNITY',
+        'unprocessable',
+        `county ${county.code} has no active medical community to receive the package`,
+        [{ field: 'countyCode', rule: 'hasCommunity', message: county.code }],
+      );
+    const given =
+      dto.communities ?? (communities.length === 1 ? [{ communityCode: communities[0].code, enrolledPopulation: dto.insuredCount }] : null);
+    if (!given)
+      throw new DomainError(
+        'ENROLMENT_REQUIRED',
+        'unprocessable',
+        `county ${county.code} has ${communities.length} communities: give each one's enrolled population`,
+        [{ field: 'communities', rule: 'required', message: communities.map((c) => c.code).join(', ') }],
+      );
     const codes = new Set(communities.map((c) => c.code));
     const givenCodes = given.map((g) => g.communityCode);
     if (givenCodes.length !== codes.size || givenCodes.some((c) => !codes.has(c)) || new Set(givenCodes).size !== givenCodes.length) {
-      throw new DomainError('ENROLMENT_MISMATCH', 'unprocessable', `list every active community of ${county.code} exactly once: ${[...codes].join(', ')}`, [{ field: 'communities', rule: 'everyCommunityOnce', message: [...codes].join(', ') }]);
+      throw new DomainError(
+        'ENROLMENT_MISMATCH',
+        'unprocessable',
+        `list every active community of ${county.code} exactly once: ${[...codes].join(', ')}`,
+        [{ field: 'communities', rule: 'everyCommunityOnce', message: [...codes].join(', ') }],
+      );
     }
-    const split = splitPackageBetweenCommunities(figures.communityPackage, given.map((g) => ({ code: g.communityCode, enrolledPopulation: BigInt(g.enrolledPopulation) })));
-    const shares = split.map((s) => ({ communityId: communities.find((c) => c.code === s.code)!.id, enrolledPopulation: given.find((g) => g.communityCode === s.code)!.enrolledPopulation, package: s.package }));
+    const split = splitPackageBetweenCommunities(
+      figures.communityPackage,
+      given.map((g) => ({ code: g.communityCode, enrolledPopulation: BigInt(g.enrolledPopulation) })),
+    );
+    const shares = split.map((s) => ({
+      communityId: communities.find((c) => c.code === s.code)!.id,
+      enrolledPopulation: given.find((g) => g.communityCode === s.code)!.enrolledPopulation,
+      package: s.package,
+    }));
     return { figures, shares, parametersVersion: params.version, parameters: JSON.stringify(params.values) };
   }
 
-  private async insertShares(manager: EntityManager, allocationId: number, shares: { communityId: number; enrolledPopulation: string; package: Money }[]): Promise<void> {
+  private async insertShares(
+    manager: EntityManager,
+    allocationId: number,
+    shares: { communityId: number; enrolledPopulation: string; package: Money }[],
+  ): Promise<void> {
     for (const s of shares) {
-      await manager.query('INSERT INTO allocation_community_share (allocation_id, community_id, enrolled_population, package) VALUES (?, ?, ?, ?)', [allocationId, s.communityId, s.enrolledPopulation, s.package.toString()]);
+      await manager.query(
+        'INSERT INTO allocation_community_share (allocation_id, community_id, enrolled_population, package) VALUES (?, ?, ?, ?)',
+        [allocationId, s.communityId, s.enrolledPopulation, s.package.toString()],
+      );
     }
   }
 
@@ -276,7 +402,12 @@ export class AllocationService {
         policyAdjustmentExpenditure: doc.policyAdjustmentExpenditure.toString(),
       },
       figures: Object.fromEntries(FIGURES.map((f) => [f, doc[f].toString()])) as AllocationView['figures'],
-      communities: shares.map((s) => ({ communityCode: s.code, communityName: s.name, enrolledPopulation: String(s.enrolled_population), package: Money.of(s.package).toString() })),
+      communities: shares.map((s) => ({
+        communityCode: s.code,
+        communityName: s.name,
+        enrolledPopulation: String(s.enrolled_population),
+        package: Money.of(s.package).toString(),
+      })),
       parametersVersion: doc.parametersVersion,
       parameters: JSON.parse(doc.parameters),
       createdBy: doc.createdBy,
@@ -306,5 +437,11 @@ function sameInputs(view: AllocationView, dto: AllocationInputsDto): boolean {
 }
 
 function auditSnapshot(v: AllocationView): Record<string, unknown> {
-  return { state: v.state, version: v.version, ...v.inputs, ...v.figures, communities: v.communities.map((c) => `${c.communityCode}=${c.package}`).join(',') };
+  return {
+    state: v.state,
+    version: v.version,
+    ...v.inputs,
+    ...v.figures,
+    communities: v.communities.map((c) => `${c.communityCode}=${c.package}`).join(','),
+  };
 }

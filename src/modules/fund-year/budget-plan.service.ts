@@ -70,35 +70,80 @@ export class BudgetPlanService {
   /** Drafts a plan (a new version when one exists); below the primary floor it is refused with 422. */
   async create(caller: Caller, dto: CreateBudgetPlanDto): Promise<BudgetPlanView> {
     return inTransaction(this.dataSource, async (manager) => {
-      const [community]: { id: number; county_id: number; code: string }[] = await manager.query('SELECT id, county_id, code FROM medical_community WHERE code = ? AND active = 1 FOR UPDATE', [dto.communityCode]);
-      if (!community) throw new DomainError('COMMUNITY_NOT_FOUND', 'unprocessable', `medical community ${dto.communityCode} does not exist`, [{ field: 'communityCode', rule: 'exists', message: dto.communityCode }]);
-      if (!communityInScope(caller.scope, { id: community.id, countyId: community.county_id })) throw outOfScope('communityCode', `community ${dto.communityCode}`);
+      const [community]: { id: number; county_id: number; code: string }[] = await manager.query(
+        'SELECT id, county_id, code FROM medical_community WHERE code = ? AND active = 1 FOR UPDATE',
+        [dto.communityCode],
+      );
+      if (!community)
+        throw new DomainError('COMMUNITY_NOT_FOUND', 'unprocessable', `medical community ${dto.communityCode} does not exist`, [
+          { field: 'communityCode', rule: 'exists', message: dto.communityCode },
+        ]);
+      if (!communityInScope(caller.scope, { id: community.id, countyId: community.county_id }))
+        throw outOfScope('communityCode', `community ${dto.communityCode}`);
       const allocation = await this.allocations.inForce(manager, community.county_id, dto.fundYear);
-      if (!allocation) throw new DomainError('NO_APPROVED_ALLOCATION', 'unprocessable', `there is no approved allocation for ${dto.fundYear} yet: the plan divides its package M`, [{ field: 'fundYear', rule: 'allocationApproved', message: String(dto.fundYear) }]);
+      if (!allocation)
+        throw new DomainError(
+          'NO_APPROVED_ALLOCATION',
+          'unprocessable',
+          `there is no approved allocation for ${dto.fundYear} yet: the plan divides its package M`,
+          [{ field: 'fundYear', rule: 'allocationApproved', message: String(dto.fundYear) }],
+        );
       const communityPackage = packageOf(allocation, community.code);
-      if (!communityPackage) throw new DomainError('NO_PACKAGE', 'unprocessable', `allocation ${allocation.id} gives community ${community.code} no package`);
+      if (!communityPackage)
+        throw new DomainError('NO_PACKAGE', 'unprocessable', `allocation ${allocation.id} gives community ${community.code} no package`);
       const lines = await this.resolveLines(manager, community.id, dto);
-      const check = checkCommunityBudgetPlan(lines, communityPackage, allocation.parameters.primaryFloorRate, await this.lastYearPrimary(manager, community.id, dto.fundYear));
+      const check = checkCommunityBudgetPlan(
+        lines,
+        communityPackage,
+        allocation.parameters.primaryFloorRate,
+        await this.lastYearPrimary(manager, community.id, dto.fundYear),
+      );
 
       const [latest]: { id: number; document_version: number; state: DocumentState }[] = await manager.query(
         'SELECT id, document_version, state FROM community_budget_plan WHERE community_id = ? AND fund_year = ? ORDER BY document_version DESC LIMIT 1',
         [community.id, dto.fundYear],
       );
       if (latest && (latest.state === 'DRAFT' || latest.state === 'SUBMITTED')) {
-        throw new DomainError('PLAN_OPEN', 'conflict', `plan ${latest.id} for ${dto.fundYear} is still ${latest.state}: return or approve it first`, [{ field: 'fundYear', rule: 'oneOpenPlan', message: String(latest.id) }]);
+        throw new DomainError(
+          'PLAN_OPEN',
+          'conflict',
+          `plan ${latest.id} for ${dto.fundYear} is still ${latest.state}: return or approve it first`,
+          [{ field: 'fundYear', rule: 'oneOpenPlan', message: String(latest.id) }],
+        );
       }
       const result = await manager.query(
         `INSERT INTO community_budget_plan (community_id, fund_year, document_version, supersedes_id, allocation_id, state, community_package, primary_total, floor_rate, floor_required, warnings, created_by)
          VALUES (?, ?, ?, ?, ?, 'DRAFT', ?, ?, ?, ?, ?, ?)`,
-        [community.id, dto.fundYear, (latest?.document_version ?? 0) + 1, latest?.id ?? null, allocation.id, communityPackage.toString(), check.primaryTotal.toString(), check.floor.floorRate, check.floor.required.toString(), JSON.stringify(check.warnings), caller.name],
+        [
+          community.id,
+          dto.fundYear,
+          (latest?.document_version ?? 0) + 1,
+          latest?.id ?? null,
+          allocation.id,
+          communityPackage.toString(),
+          check.primaryTotal.toString(),
+          check.floor.floorRate,
+          check.floor.required.toString(),
+          JSON.stringify(check.warnings),
+          caller.name,
+        ],
       );
       const id = Number(result.insertId);
       let lineNo = 0;
       for (const line of lines) {
-        await manager.query('INSERT INTO community_budget_plan_line (plan_id, line_no, category, institution_id, amount) VALUES (?, ?, ?, ?, ?)', [id, ++lineNo, line.category, line.institutionId, line.amount.toString()]);
+        await manager.query(
+          'INSERT INTO community_budget_plan_line (plan_id, line_no, category, institution_id, amount) VALUES (?, ?, ?, ?, ?)',
+          [id, ++lineNo, line.category, line.institutionId, line.amount.toString()],
+        );
       }
       const view = await this.view(manager, id);
-      await this.audit.record(manager, { action: 'budgetPlan.create', entityType: 'budgetPlan', entityId: String(id), before: null, after: snapshot(view) });
+      await this.audit.record(manager, {
+        action: 'budgetPlan.create',
+        entityType: 'budgetPlan',
+        entityId: String(id),
+        before: null,
+        after: snapshot(view),
+      });
       return view;
     });
   }
@@ -121,12 +166,21 @@ export class BudgetPlanService {
         assertMakerChecker(row.submitted_by ?? row.created_by, caller.name);
         sets.push('approved_by = ?', 'approved_at = CURRENT_TIMESTAMP(3)');
         params.push(caller.name);
-        if (row.supersedes_id) await manager.query("UPDATE community_budget_plan SET state = 'SUPERSEDED', version = version + 1 WHERE id = ?", [row.supersedes_id]);
+        if (row.supersedes_id)
+          await manager.query("UPDATE community_budget_plan SET state = 'SUPERSEDED', version = version + 1 WHERE id = ?", [
+            row.supersedes_id,
+          ]);
       }
       if (action === 'publish') sets.push('published_at = CURRENT_TIMESTAMP(3)');
       await manager.query(`UPDATE community_budget_plan SET ${sets.join(', ')} WHERE id = ? AND version = ?`, [...params, id, row.version]);
       const after = await this.view(manager, id);
-      await this.audit.record(manager, { action: `budgetPlan.${action}`, entityType: 'budgetPlan', entityId: String(id), before: snapshot(before), after: snapshot(after) });
+      await this.audit.record(manager, {
+        action: `budgetPlan.${action}`,
+        entityType: 'budgetPlan',
+        entityId: String(id),
+        before: snapshot(before),
+        after: snapshot(after),
+      });
       return after;
     });
   }
@@ -145,23 +199,38 @@ export class BudgetPlanService {
     return Promise.all(visible.map((r) => this.view(this.dataSource.manager, r.id)));
   }
 
-  private async resolveLines(manager: EntityManager, communityId: number, dto: CreateBudgetPlanDto): Promise<(PlanLine & { institutionId: number | null })[]> {
+  private async resolveLines(
+    manager: EntityManager,
+    communityId: number,
+    dto: CreateBudgetPlanDto,
+  ): Promise<(PlanLine & { institutionId: number | null })[]> {
     const codes = [...new Set(dto.lines.map((l) => l.institutionCode).filter((c): c is string => !!c))];
     const members: { id: number; code: string; type: InstitutionType; community_id: number | null; active: number }[] = codes.length
-      ? await manager.query(`SELECT id, code, type, community_id, active FROM institution WHERE code IN (${codes.map(() => '?').join(', ')})`, codes)
+      ? await manager.query(
+          `SELECT id, code, type, community_id, active FROM institution WHERE code IN (${codes.map(() => '?').join(', ')})`,
+          codes,
+        )
       : [];
     const byCode = new Map(members.map((m) => [m.code, m]));
     const errors: ErrorDetail[] = [];
     const lines = dto.lines.map((l, i) => {
       const field = `lines.${i}.institutionCode`;
       if (l.category === 'OUT_OF_COUNTY') {
-        if (l.institutionCode) errors.push({ field, rule: 'noUnitForOutOfCounty', message: 'out-of-county funds are not planned for a member unit' });
+        if (l.institutionCode)
+          errors.push({ field, rule: 'noUnitForOutOfCounty', message: 'out-of-county funds are not planned for a member unit' });
         return { category: l.category, institutionCode: null, institutionId: null, primary: false, amount: Money.of(l.amount) };
       }
       const m = l.institutionCode ? byCode.get(l.institutionCode) : undefined;
       if (!l.institutionCode) errors.push({ field, rule: 'required', message: `${l.category} funds are planned for a member unit` });
-      else if (!m || !m.active || m.community_id !== communityId) errors.push({ field, rule: 'memberOfCommunity', message: `${l.institutionCode} is not an active member of this community` });
-      return { category: l.category, institutionCode: l.institutionCode ?? null, institutionId: m?.id ?? null, primary: m ? isPrimaryInstitution(m.type) : false, amount: Money.of(l.amount) };
+      else if (!m || !m.active || m.community_id !== communityId)
+        errors.push({ field, rule: 'memberOfCommunity', message: `${l.institutionCode} is not an active member of this community` });
+      return {
+        category: l.category,
+        institutionCode: l.institutionCode ?? null,
+        institutionId: m?.id ?? null,
+        primary: m ? isPrimaryInstitution(m.type) : false,
+        amount: Money.of(l.amount),
+      };
     });
     if (errors.length) throw new DomainError('PLAN_INVALID', 'unprocessable', errors.map((e) => e.message).join('; '), errors);
     return lines;
@@ -190,10 +259,11 @@ export class BudgetPlanService {
 
   private async view(manager: EntityManager, id: number): Promise<BudgetPlanView> {
     const row = await this.row(manager, id);
-    const lines: { category: PlanCategory; code: string | null; name: string | null; type: InstitutionType | null; amount: string }[] = await manager.query(
-      'SELECT l.category, i.code, i.name, i.type, l.amount FROM community_budget_plan_line l LEFT JOIN institution i ON i.id = l.institution_id WHERE l.plan_id = ? ORDER BY l.line_no',
-      [id],
-    );
+    const lines: { category: PlanCategory; code: string | null; name: string | null; type: InstitutionType | null; amount: string }[] =
+      await manager.query(
+        'SELECT l.category, i.code, i.name, i.type, l.amount FROM community_budget_plan_line l LEFT JOIN institution i ON i.id = l.institution_id WHERE l.plan_id = ? ORDER BY l.line_no',
+        [id],
+      );
     const amounts = lines.map((l) => Money.of(l.amount));
     const total = Money.sum(amounts);
     const byCategory = { OUT_OF_COUNTY: Money.ZERO, OUTPATIENT: Money.ZERO, INPATIENT: Money.ZERO, CHRONIC_SPECIAL: Money.ZERO };
@@ -213,10 +283,20 @@ export class BudgetPlanService {
       total: total.toString(),
       primaryTotal: primary.toString(),
       primaryShare: pkg.isZero() ? '0.0000' : primary.toDecimal().dividedBy(pkg.toDecimal()).toFixed(4),
-      floor: { rate: new Dec(row.floor_rate).toString(), required: Money.of(row.floor_required).toString(), met: primary.gte(Money.of(row.floor_required)) },
+      floor: {
+        rate: new Dec(row.floor_rate).toString(),
+        required: Money.of(row.floor_required).toString(),
+        met: primary.gte(Money.of(row.floor_required)),
+      },
       warnings: JSON.parse(row.warnings),
       byCategory: Object.fromEntries(Object.entries(byCategory).map(([k, v]) => [k, v.toString()])) as Record<PlanCategory, string>,
-      lines: lines.map((l, i) => ({ category: l.category, institutionCode: l.code, institutionName: l.name, primary: l.type ? isPrimaryInstitution(l.type) : false, amount: amounts[i].toString() })),
+      lines: lines.map((l, i) => ({
+        category: l.category,
+        institutionCode: l.code,
+        institutionName: l.name,
+        primary: l.type ? isPrimaryInstitution(l.type) : false,
+        amount: amounts[i].toString(),
+      })),
       createdBy: row.created_by,
       submittedBy: row.submitted_by,
       approvedBy: row.approved_by,
@@ -226,5 +306,11 @@ export class BudgetPlanService {
 }
 
 function snapshot(v: BudgetPlanView): Record<string, unknown> {
-  return { state: v.state, version: v.version, total: v.total, primaryTotal: v.primaryTotal, lines: v.lines.map((l) => `${l.category}:${l.institutionCode ?? '-'}=${l.amount}`).join(',') };
+  return {
+    state: v.state,
+    version: v.version,
+    total: v.total,
+    primaryTotal: v.primaryTotal,
+    lines: v.lines.map((l) => `${l.category}:${l.institutionCode ?? '-'}=${l.amount}`).join(','),
+  };
 }

@@ -11,7 +11,16 @@ import { LedgerService } from '../ledger/ledger.service';
 import { CountyService } from '../registry/county.service';
 import { AllocationService, AllocationView } from './allocation.service';
 import { BudgetPlanService, BudgetPlanView } from './budget-plan.service';
-import { AllocationInputsDto, AllocationQuery, BudgetPlanQuery, CreateAllocationDto, CreateBudgetPlanDto, PolicyParametersDto, TransitionDto, UpdateAllocationDto } from './dto/fund-year.dto';
+import {
+  AllocationInputsDto,
+  AllocationQuery,
+  BudgetPlanQuery,
+  CreateAllocationDto,
+  CreateBudgetPlanDto,
+  PolicyParametersDto,
+  TransitionDto,
+  UpdateAllocationDto,
+} from './dto/fund-year.dto';
 import { PolicyParametersService, PolicyParametersView } from './policy-parameters.service';
 import { allocationWorkbook, budgetPlanWorkbook } from './publication.xlsx';
 import { sendXlsx, XLSX } from '../../common/xlsx-reply';
@@ -33,7 +42,10 @@ export class CountyFundYearController {
   @Get('policy-parameters/:fundYear')
   @Access({ roles: ANY_ROLE, target: { kind: 'county', param: 'countyCode' } })
   @ApiOperation({ summary: 'Rates and thresholds for a fund year (saved, carried from last year, or defaults)' })
-  async getParameters(@Param('countyCode') countyCode: string, @Param('fundYear', FundYearPipe) fundYear: number): Promise<PolicyParametersView> {
+  async getParameters(
+    @Param('countyCode') countyCode: string,
+    @Param('fundYear', FundYearPipe) fundYear: number,
+  ): Promise<PolicyParametersView> {
     const county = await this.counties.getCounty(countyCode);
     return this.parameters.current(this.counties.manager, county, fundYear);
   }
@@ -41,7 +53,11 @@ export class CountyFundYearController {
   @Put('policy-parameters/:fundYear')
   @Access({ roles: BUREAU, target: { kind: 'county', param: 'countyCode' } })
   @ApiOperation({ summary: 'Save a new version of the year’s parameters (bureau only); `version` must be current' })
-  async saveParameters(@Param('countyCode') countyCode: string, @Param('fundYear', FundYearPipe) fundYear: number, @Body() dto: PolicyParametersDto): Promise<PolicyParametersView> {
+  async saveParameters(
+    @Param('countyCode') countyCode: string,
+    @Param('fundYear', FundYearPipe) fundYear: number,
+    @Body() dto: PolicyParametersDto,
+  ): Promise<PolicyParametersView> {
     const county = await this.counties.getCounty(countyCode);
     const { version, ...values } = dto;
     const changes = fieldsGiven(values) as Partial<PolicyParameters>;
@@ -50,7 +66,10 @@ export class CountyFundYearController {
 
   @Get('periods/:period/deadlines')
   @Access({ roles: ANY_ROLE, target: { kind: 'county', param: 'countyCode' } })
-  @ApiOperation({ summary: 'Member cut-off, declaration deadline (每月5日前, moved to the next working day) and bureau payment deadline of a claim period' })
+  @ApiOperation({
+    summary:
+      'Member cut-off, declaration deadline (每月5日前, moved to the next working day) and bureau payment deadline of a claim period',
+  })
   async deadlines(@Param('countyCode') countyCode: string, @Param('period') period: string) {
     const county = await this.counties.getCounty(countyCode);
     const fundYear = /^\d{4}-\d{2}$/.test(period) ? Number(period.slice(0, 4)) : 0;
@@ -171,7 +190,14 @@ export class PublicationController {
   async published(@Param('countyCode') countyCode: string, @Param('fundYear', FundYearPipe) fundYear: number) {
     const a = await this.allocations.published(countyCode, fundYear);
     if (!a) throw new DomainError('NOT_PUBLISHED', 'not_found', `no published allocation for ${countyCode} ${fundYear}`);
-    return { countyCode: a.countyCode, fundYear: a.fundYear, documentVersion: a.documentVersion, publishedAt: a.publishedAt, figures: a.figures, communities: a.communities.map(({ communityCode, communityName, package: pkg }) => ({ communityCode, communityName, package: pkg })) };
+    return {
+      countyCode: a.countyCode,
+      fundYear: a.fundYear,
+      documentVersion: a.documentVersion,
+      publishedAt: a.publishedAt,
+      figures: a.figures,
+      communities: a.communities.map(({ communityCode, communityName, package: pkg }) => ({ communityCode, communityName, package: pkg })),
+    };
   }
 }
 

@@ -2,7 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { inTransaction } from '../../database/transaction';
-import { carryForwardParameters, defaultPolicyParameters, PolicyParameters, validatePolicyParameters } from '../../domain/policy-parameters';
+import {
+  carryForwardParameters,
+  defaultPolicyParameters,
+  PolicyParameters,
+  validatePolicyParameters,
+} from '../../domain/policy-parameters';
 import { staleVersion } from '../../common/record-errors';
 import { currentContext } from '../../common/request-context';
 import { AuditService } from '../audit/audit.service';
@@ -30,7 +35,14 @@ export class PolicyParametersService {
       'SELECT version, `values` FROM policy_parameter_set WHERE county_id = ? AND fund_year = ? ORDER BY version DESC LIMIT 1',
       [county.id, fundYear],
     );
-    if (saved) return { countyCode: county.code, fundYear, version: saved.version, source: 'saved', values: { ...defaultPolicyParameters(fundYear), ...JSON.parse(saved.values) } };
+    if (saved)
+      return {
+        countyCode: county.code,
+        fundYear,
+        version: saved.version,
+        source: 'saved',
+        values: { ...defaultPolicyParameters(fundYear), ...JSON.parse(saved.values) },
+      };
     // A new fund year starts from the previous year's parameters.
     const [previous]: { values: string; fund_year: number }[] = await manager.query(
       'SELECT `values`, fund_year FROM policy_parameter_set WHERE county_id = ? AND fund_year < ? ORDER BY fund_year DESC, version DESC LIMIT 1',
@@ -44,7 +56,12 @@ export class PolicyParametersService {
   }
 
   /** Saves a new version; `expectedVersion` must be the current one (0 for the first save). */
-  async save(county: { id: number; code: string }, fundYear: number, expectedVersion: number, changes: Partial<PolicyParameters>): Promise<PolicyParametersView> {
+  async save(
+    county: { id: number; code: string },
+    fundYear: number,
+    expectedVersion: number,
+    changes: Partial<PolicyParameters>,
+  ): Promise<PolicyParametersView> {
     return inTransaction(this.dataSource, async (manager) => {
       await manager.query('SELECT id FROM county WHERE id = ? FOR UPDATE', [county.id]);
       const before = await this.current(manager, county, fundYear);
@@ -60,9 +77,14 @@ export class PolicyParametersService {
         JSON.stringify(values),
         currentContext().actor,
       ]);
-      await this.audit.record(manager, { action: 'policyParameters.save', entityType: 'policyParameters', entityId: `${county.code}/${fundYear}`, before: { ...before.values, version: before.version }, after: { ...values, version } });
+      await this.audit.record(manager, {
+        action: 'policyParameters.save',
+        entityType: 'policyParameters',
+        entityId: `${county.code}/${fundYear}`,
+        before: { ...before.values, version: before.version },
+        after: { ...values, version },
+      });
       return { countyCode: county.code, fundYear, version, source: 'saved', values };
     });
   }
 }
-

@@ -30,7 +30,13 @@ export async function probe(fn: () => Promise<unknown>, ms: number, what: string
 export async function assertDependenciesReachable(cfg: AppConfig): Promise<void> {
   const mysql = await probe(
     async () => {
-      const conn = await mysql2.createConnection({ host: cfg.db.host, port: cfg.db.port, user: cfg.db.user, password: cfg.db.password, connectTimeout: 3000 });
+      const conn = await mysql2.createConnection({
+        host: cfg.db.host,
+        port: cfg.db.port,
+        user: cfg.db.user,
+        password: cfg.db.password,
+        connectTimeout: 3000,
+      });
       await conn.end();
     },
     4000,
@@ -38,7 +44,16 @@ export async function assertDependenciesReachable(cfg: AppConfig): Promise<void>
   );
   const redis = await probe(
     async () => {
-      const client = new Redis({ host: cfg.redis.host, port: cfg.redis.port, password: cfg.redis.password, db: cfg.redis.db, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: 3000 });
+      const client = new Redis({
+        host: cfg.redis.host,
+        port: cfg.redis.port,
+        password: cfg.redis.password,
+        db: cfg.redis.db,
+        lazyConnect: true,
+        retryStrategy: () => null,
+        maxRetriesPerRequest: 0,
+        connectTimeout: 3000,
+      });
       let firstError: Error | undefined;
       client.on('error', (err: Error) => (firstError ??= err));
       try {

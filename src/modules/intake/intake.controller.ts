@@ -1,5 +1,15 @@
 import { Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiHeader,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/domain-error';
 import { SETTLEMENT_RECORD_FIELDS, SettlementRecordInput } from '../../domain/settlement-record';
@@ -15,10 +25,20 @@ export const MAX_RECORDS_PER_REQUEST = 50_000;
 
 /** The documented body of the bulk endpoint; `checkBatchEnvelope` enforces it (no deep copy of the records). */
 export class SettlementBatchDto {
-  @ApiProperty({ description: `settlement records (fields: ${SETTLEMENT_RECORD_FIELDS.join(', ')}); amounts as strings in yuan`, type: 'array', items: { type: 'object' }, minItems: 1, maxItems: MAX_RECORDS_PER_REQUEST })
+  @ApiProperty({
+    description: `settlement records (fields: ${SETTLEMENT_RECORD_FIELDS.join(', ')}); amounts as strings in yuan`,
+    type: 'array',
+    items: { type: 'object' },
+    minItems: 1,
+    maxItems: MAX_RECORDS_PER_REQUEST,
+  })
   records!: SettlementRecordInput[];
 
-  @ApiPropertyOptional({ enum: ['reject', 'skip'], default: 'reject', description: 'reject: one bad record rejects the batch; skip: store the good ones' })
+  @ApiPropertyOptional({
+    enum: ['reject', 'skip'],
+    default: 'reject',
+    description: 'reject: one bad record rejects the batch; skip: store the good ones',
+  })
   onError?: 'reject' | 'skip';
 }
 
@@ -29,9 +49,13 @@ function checkBatchEnvelope(body: unknown): SettlementBatchDto {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw fail('', 'object', 'the body must be {"records": [...]}');
   const { records, onError, ...rest } = body as Record<string, unknown>;
   const unknown = Object.keys(rest);
-  if (unknown.length) throw new InputValidationError(unknown.map((field) => ({ field, rule: 'unknownField', message: `property ${field} should not exist` })));
+  if (unknown.length)
+    throw new InputValidationError(
+      unknown.map((field) => ({ field, rule: 'unknownField', message: `property ${field} should not exist` })),
+    );
   if (!Array.isArray(records) || records.length === 0) throw fail('records', 'isArray', 'records must be a non-empty array');
-  if (records.length > MAX_RECORDS_PER_REQUEST) throw fail('records', 'arrayMaxSize', `at most ${MAX_RECORDS_PER_REQUEST} records per request`);
+  if (records.length > MAX_RECORDS_PER_REQUEST)
+    throw fail('records', 'arrayMaxSize', `at most ${MAX_RECORDS_PER_REQUEST} records per request`);
   if (onError !== undefined && onError !== 'reject' && onError !== 'skip') throw fail('onError', 'isIn', 'onError must be reject or skip');
   return { records: records as SettlementRecordInput[], onError };
 }
@@ -48,8 +72,14 @@ export class IntakeController {
   @Post()
   @Idempotent()
   @Access({ roles: CLAIMING_ROLES })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'same key and body → the first answer again; same key, other body → 409' })
-  @ApiOperation({ summary: 'Submit settlement records in bulk (tens of thousands per request); re-sent records are reported as duplicates' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'same key and body → the first answer again; same key, other body → 409',
+  })
+  @ApiOperation({
+    summary: 'Submit settlement records in bulk (tens of thousands per request); re-sent records are reported as duplicates',
+  })
   @ApiBody({ type: SettlementBatchDto })
   async submit(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<IntakeOutcome> {
     // The envelope is checked here rather than by the global pipe, which would deep-copy tens
@@ -64,11 +94,21 @@ export class IntakeController {
   @Access({ roles: CLAIMING_ROLES })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
-  @ApiOperation({ summary: 'Submit settlement records as CSV or XLSX (header row = field names); rows are reported by their line number; large files answer 202 and are processed by the worker' })
+  @ApiOperation({
+    summary:
+      'Submit settlement records as CSV or XLSX (header row = field names); rows are reported by their line number; large files answer 202 and are processed by the worker',
+  })
   @ApiAcceptedResponse({ description: 'queued; poll the Location for progress and the per-row report' })
-  async upload(@Req() req: FastifyRequest, @Query() q: ImportQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<IntakeOutcome | UploadView> {
+  async upload(
+    @Req() req: FastifyRequest,
+    @Query() q: ImportQuery,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<IntakeOutcome | UploadView> {
     const file = req.isMultipart() ? await req.file() : undefined;
-    if (!file) throw new DomainError('FILE_REQUIRED', 'unprocessable', 'send the file as multipart/form-data in a field named "file"', [{ field: 'file', rule: 'required', message: 'no file' }]);
+    if (!file)
+      throw new DomainError('FILE_REQUIRED', 'unprocessable', 'send the file as multipart/form-data in a field named "file"', [
+        { field: 'file', rule: 'required', message: 'no file' },
+      ]);
     const result = await this.uploads.submit(currentCaller(), await file.toBuffer(), q.onError, file.filename);
     if ('queued' in result) {
       void reply.status(202).header('location', `/api/v1/settlement-records/uploads/${result.queued.id}`);

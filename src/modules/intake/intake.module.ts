@@ -5,5 +5,10 @@ import { SettlementIntakeService } from './settlement-intake.service';
 import { SettlementUploadService } from './settlement-upload.service';
 
 /** Settlement records submitted by member units for the monthly claim (SPEC §4). */
-@Module({ imports: [FundYearModule], controllers: [IntakeController], providers: [SettlementIntakeService, SettlementUploadService], exports: [SettlementIntakeService, SettlementUploadService] })
+@Module({
+  imports: [FundYearModule],
+  controllers: [IntakeController],
+  providers: [SettlementIntakeService, SettlementUploadService],
+  exports: [SettlementIntakeService, SettlementUploadService],
+})
 export class IntakeModule {}

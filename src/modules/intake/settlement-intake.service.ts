@@ -4,7 +4,15 @@ import { Readable } from 'node:stream';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError, ErrorDetail } from '../../domain/domain-error';
 import { CLAIMING_TYPES } from '../../domain/institution-registry';
-import { AMOUNT_FIELDS, checkSettlementRecord, maskInsuredId, SETTLEMENT_RECORD_FIELDS, SettlementRecord, SettlementRecordInput, settlementPeriod } from '../../domain/settlement-record';
+import {
+  AMOUNT_FIELDS,
+  checkSettlementRecord,
+  maskInsuredId,
+  SETTLEMENT_RECORD_FIELDS,
+  SettlementRecord,
+  SettlementRecordInput,
+  settlementPeriod,
+} from '../../domain/settlement-record';
 import { claimPeriodFor, ClaimPeriodAssignment } from '../../domain/claim-cycle';
 import { memberCutoffDate } from '../../domain/working-days';
 import { BusinessClock } from '../../common/business-clock';
@@ -30,7 +38,9 @@ const CHUNK = 1000;
 const COLUMNS =
   'submitter_id, external_id, unit_id, insured_hash, insured_masked, insured_township_code, visit_type, admission_date, discharge_date, visit_date, settlement_date, period, claim_period, ' +
   'total_cost, covered_cost, fund_paid, critical_illness_paid, medical_aid_paid, self_paid, diagnosis_code, clinical_pathway, referral_no, content_hash, batch_id';
-const PLACEHOLDERS = `(${COLUMNS.split(',').map(() => '?').join(', ')})`;
+const PLACEHOLDERS = `(${COLUMNS.split(',')
+  .map(() => '?')
+  .join(', ')})`;
 
 const fenText = (fen: bigint) => `${fen / 100n}.${String(fen % 100n).padStart(2, '0')}`;
 
@@ -38,7 +48,10 @@ const fenText = (fen: bigint) => `${fen / 100n}.${String(fen % 100n).padStart(2,
 class RowsNotLoaded extends Error {}
 
 type LoadDataConnection = {
-  query(options: { sql: string; infileStreamFactory: () => Readable }, callback: (err: Error | null, result: { affectedRows: number; warningStatus: number }) => void): void;
+  query(
+    options: { sql: string; infileStreamFactory: () => Readable },
+    callback: (err: Error | null, result: { affectedRows: number; warningStatus: number }) => void,
+  ): void;
 };
 
 /** LOAD DATA LOCAL disabled: MySQL 1148 / 3948, MariaDB 4166, client 2068. */
@@ -60,7 +73,11 @@ const LOAD_PIECE = 2000;
  * Streams rows to `LOAD DATA LOCAL INFILE`, building each piece of text only when the previous
  * one has gone to the server, so that building rows (hashing included) overlaps with storing them.
  */
-function loadRows(connection: LoadDataConnection, count: number, rowAt: (i: number) => unknown[]): Promise<{ affectedRows: number; warningStatus: number }> {
+function loadRows(
+  connection: LoadDataConnection,
+  count: number,
+  rowAt: (i: number) => unknown[],
+): Promise<{ affectedRows: number; warningStatus: number }> {
   const sql =
     "LOAD DATA LOCAL INFILE 'settlement-records.tsv' INTO TABLE settlement_record CHARACTER SET utf8mb4 " +
     "FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' " +
@@ -73,12 +90,13 @@ function loadRows(connection: LoadDataConnection, count: number, rowAt: (i: numb
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
-  return new Promise((resolve, reject) => connection.query({ sql, infileStreamFactory: () => Readable.from(pieces()) }, (err, result) => (err ? reject(err) : resolve(result))));
+  return new Promise((resolve, reject) =>
+    connection.query({ sql, infileStreamFactory: () => Readable.from(pieces()) }, (err, result) => (err ? reject(err) : resolve(result))),
+  );
 }
 
 /** A checked record; its hashes are computed when first needed (mostly while it streams to the database). */
 type StoredRecord = { record: SettlementRecord; insuredHash?: string; contentHash?: string };
-
 
 /**
  * Settlement-record intake (SPEC §4): checks every record, recognises re-sent ones by their
@@ -99,9 +117,18 @@ export class SettlementIntakeService {
   ) {}
 
   /** `rowOf(i)`: the row number reported for record i (1-based array index, or the file line). */
-  async ingest(caller: Caller, inputs: readonly SettlementRecordInput[], source: 'json' | 'csv' | 'xlsx', onError: 'reject' | 'skip', rowOf: (i: number) => number = (i) => i + 1, extraErrors: ErrorDetail[] = []): Promise<IntakeOutcome> {
+  async ingest(
+    caller: Caller,
+    inputs: readonly SettlementRecordInput[],
+    source: 'json' | 'csv' | 'xlsx',
+    onError: 'reject' | 'skip',
+    rowOf: (i: number) => number = (i) => i + 1,
+    extraErrors: ErrorDetail[] = [],
+  ): Promise<IntakeOutcome> {
     if (!CLAIMING_TYPES.includes(caller.institution.type)) {
-      throw new DomainError('NOT_A_CLAIMING_UNIT', 'forbidden', `a ${caller.institution.type} does not claim settlement records`, [{ field: '', rule: 'claimingUnit', message: caller.institution.code }]);
+      throw new DomainError('NOT_A_CLAIMING_UNIT', 'forbidden', `a ${caller.institution.type} does not claim settlement records`, [
+        { field: '', rule: 'claimingUnit', message: caller.institution.code },
+      ]);
     }
     const units = await this.unitsOf(caller);
     const today = this.clock.today();
@@ -117,7 +144,9 @@ export class SettlementIntakeService {
       }
       const unknown = Object.keys(input).filter((k) => !(SETTLEMENT_RECORD_FIELDS as readonly string[]).includes(k));
       if (unknown.length) {
-        errors.push(...unknown.map((field) => ({ row, field, rule: 'unknownField', message: `${field} is not a settlement record field` })));
+        errors.push(
+          ...unknown.map((field) => ({ row, field, rule: 'unknownField', message: `${field} is not a settlement record field` })),
+        );
         return;
       }
       const checked = checkSettlementRecord(input, { allowedUnits: units.allowed, today });
@@ -129,7 +158,13 @@ export class SettlementIntakeService {
       const earlier = seen.get(checked.record.externalId);
       if (earlier) {
         if (this.hashed(earlier).contentHash === this.hashed(current).contentHash) duplicates++;
-        else errors.push({ row, field: 'externalId', rule: 'uniqueInBatch', message: `externalId ${checked.record.externalId} already appears with other content on row ${earlier.row}` });
+        else
+          errors.push({
+            row,
+            field: 'externalId',
+            rule: 'uniqueInBatch',
+            message: `externalId ${checked.record.externalId} already appears with other content on row ${earlier.row}`,
+          });
         return;
       }
       seen.set(checked.record.externalId, current);
@@ -137,7 +172,13 @@ export class SettlementIntakeService {
     });
 
     // Each record goes into the claim period its settlement month rolls to (SPEC §4 step 1).
-    const { assignments: periods } = await this.claimPeriods(this.dataSource.manager, caller, valid.map((v) => settlementPeriod(v.record)), today, false);
+    const { assignments: periods } = await this.claimPeriods(
+      this.dataSource.manager,
+      caller,
+      valid.map((v) => settlementPeriod(v.record)),
+      today,
+      false,
+    );
     for (let i = valid.length - 1; i >= 0; i--) {
       const assigned = periods.get(settlementPeriod(valid[i].record))!;
       if ('closed' in assigned) {
@@ -154,18 +195,32 @@ export class SettlementIntakeService {
     }
 
     // Records sent before: identical ones are duplicates, changed ones conflicts.
-    const stored = await this.storedHashes(caller.institution.id, valid.map((v) => v.record.externalId));
+    const stored = await this.storedHashes(
+      caller.institution.id,
+      valid.map((v) => v.record.externalId),
+    );
     const fresh = valid.filter((v) => {
       const previous = stored.get(v.record.externalId);
       if (previous === undefined) return true;
       if (previous === this.hashed(v).contentHash) duplicates++;
-      else errors.push({ row: v.row, field: 'externalId', rule: 'conflict', message: `externalId ${v.record.externalId} was already stored with other content` });
+      else
+        errors.push({
+          row: v.row,
+          field: 'externalId',
+          rule: 'conflict',
+          message: `externalId ${v.record.externalId} was already stored with other content`,
+        });
       return false;
     });
     errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
     const rejected = new Set(errors.map((e) => e.row)).size;
     if (errors.length && onError === 'reject') {
-      throw new DomainError('BATCH_REJECTED', 'unprocessable', `${rejected} of ${inputs.length} record(s) are invalid; nothing was stored`, errors);
+      throw new DomainError(
+        'BATCH_REJECTED',
+        'unprocessable',
+        `${rejected} of ${inputs.length} record(s) are invalid; nothing was stored`,
+        errors,
+      );
     }
     if (fresh.length === 0) return { batchId: null, received: inputs.length, stored: 0, duplicates, rejected, errors };
     const batchId = await this.store(caller, units.ids, fresh, source, onError, inputs.length, duplicates, rejected, false, periods, today);
@@ -197,7 +252,12 @@ export class SettlementIntakeService {
         for (const [month, assigned] of periods) {
           const now = locked.get(month)!;
           if ('closed' in now || 'closed' in assigned || now.period !== assigned.period) {
-            throw new DomainError('CLAIM_PERIOD_CHANGED', 'conflict', `the claim period for records settled in ${month} changed while they were being stored; send the batch again`, [{ field: 'settlementDate', rule: 'retry', message: month }]);
+            throw new DomainError(
+              'CLAIM_PERIOD_CHANGED',
+              'conflict',
+              `the claim period for records settled in ${month} changed while they were being stored; send the batch again`,
+              [{ field: 'settlementDate', rule: 'retry', message: month }],
+            );
           }
           claimPeriodOf.set(month, now.period);
         }
@@ -209,14 +269,27 @@ export class SettlementIntakeService {
         );
         const id = String(result.insertId);
         // A taken (submitter, external id) fails the load and rolls the batch back.
-        await this.insertRecords(manager, records.length, (i) => this.values(caller.institution.id, unitIds, records[i], id, claimPeriodOf));
-        await this.audit.record(manager, { action: 'settlement.intake', entityType: 'intakeBatch', entityId: id, before: null, after: { source, received, stored: records.length, duplicates, rejected } });
+        await this.insertRecords(manager, records.length, (i) =>
+          this.values(caller.institution.id, unitIds, records[i], id, claimPeriodOf),
+        );
+        await this.audit.record(manager, {
+          action: 'settlement.intake',
+          entityType: 'intakeBatch',
+          entityId: id,
+          before: null,
+          after: { source, received, stored: records.length, duplicates, rejected },
+        });
         return id;
       });
     } catch (err) {
       if (!isDuplicateKey(err) && !(err instanceof RowsNotLoaded)) throw err;
       if (optimistic) return null;
-      throw new DomainError('CONCURRENT_INTAKE', 'conflict', 'some of these records were stored by a concurrent request; send the batch again', [{ field: 'records', rule: 'retry', message: 'concurrent intake' }]);
+      throw new DomainError(
+        'CONCURRENT_INTAKE',
+        'conflict',
+        'some of these records were stored by a concurrent request; send the batch again',
+        [{ field: 'records', rule: 'retry', message: 'concurrent intake' }],
+      );
     }
   }
 
@@ -264,31 +337,50 @@ export class SettlementIntakeService {
     const distinct = [...new Set(months)].sort();
     if (distinct.length === 0) return { assignments: out, cutoffDays };
     const communityId = caller.institution.communityId;
-    if (lock && communityId !== null) await manager.query('SELECT id FROM medical_community WHERE id = ? LOCK IN SHARE MODE', [communityId]);
-    const claims: { period: string; state: string }[] = await manager.query(`SELECT period, state FROM member_claim WHERE institution_id = ? AND period >= ?${lock ? ' FOR UPDATE' : ''}`, [caller.institution.id, distinct[0]]);
-    const declared: { period: string }[] = communityId === null ? [] : await manager.query('SELECT period FROM claim_declaration WHERE community_id = ? AND period >= ?', [communityId, distinct[0]]);
+    if (lock && communityId !== null)
+      await manager.query('SELECT id FROM medical_community WHERE id = ? LOCK IN SHARE MODE', [communityId]);
+    const claims: { period: string; state: string }[] = await manager.query(
+      `SELECT period, state FROM member_claim WHERE institution_id = ? AND period >= ?${lock ? ' FOR UPDATE' : ''}`,
+      [caller.institution.id, distinct[0]],
+    );
+    const declared: { period: string }[] =
+      communityId === null
+        ? []
+        : await manager.query('SELECT period FROM claim_declaration WHERE community_id = ? AND period >= ?', [communityId, distinct[0]]);
     const closed = new Set([...claims.filter((c) => c.state !== 'OPEN').map((c) => c.period), ...declared.map((d) => d.period)]);
     for (const year of new Set(distinct.map((m) => Number(m.slice(0, 4))))) {
       const params = await this.parameters.current(manager, { id: caller.institution.countyId, code: '' }, year);
       cutoffDays.set(year, Number(params.values.memberCutoffDay));
     }
-    for (const month of distinct) out.set(month, claimPeriodFor(`${month}-01`, today, cutoffDays.get(Number(month.slice(0, 4)))!, (p) => closed.has(p)));
+    for (const month of distinct)
+      out.set(
+        month,
+        claimPeriodFor(`${month}-01`, today, cutoffDays.get(Number(month.slice(0, 4)))!, (p) => closed.has(p)),
+      );
     return { assignments: out, cutoffDays };
   }
 
   /** Opens the unit's claim for each period records now go into (a no-op where it exists). */
   private async openClaims(manager: EntityManager, caller: Caller, periods: string[], cutoffDays: Map<number, number>): Promise<void> {
     if (periods.length === 0) return;
-    const rows = periods.map((p) => [caller.institution.id, caller.institution.communityId, caller.institution.countyId, p, memberCutoffDate(p, cutoffDays.get(Number(p.slice(0, 4)))!)]);
-    await manager.query(`INSERT IGNORE INTO member_claim (institution_id, community_id, county_id, period, state, cutoff) VALUES ${rows.map(() => "(?, ?, ?, ?, 'OPEN', ?)").join(', ')}`, rows.flat());
+    const rows = periods.map((p) => [
+      caller.institution.id,
+      caller.institution.communityId,
+      caller.institution.countyId,
+      p,
+      memberCutoffDate(p, cutoffDays.get(Number(p.slice(0, 4)))!),
+    ]);
+    await manager.query(
+      `INSERT IGNORE INTO member_claim (institution_id, community_id, county_id, period, state, cutoff) VALUES ${rows.map(() => "(?, ?, ?, ?, 'OPEN', ?)").join(', ')}`,
+      rows.flat(),
+    );
   }
 
   private async unitsOf(caller: Caller): Promise<{ allowed: Set<string>; ids: Map<string, number> }> {
-    const rows: { id: number; code: string }[] = await this.dataSource.query('SELECT id, code FROM institution WHERE (id = ? OR (parent_id = ? AND type = ?)) AND active = 1', [
-      caller.institution.id,
-      caller.institution.id,
-      'VILLAGE_CLINIC',
-    ]);
+    const rows: { id: number; code: string }[] = await this.dataSource.query(
+      'SELECT id, code FROM institution WHERE (id = ? OR (parent_id = ? AND type = ?)) AND active = 1',
+      [caller.institution.id, caller.institution.id, 'VILLAGE_CLINIC'],
+    );
     return { allowed: new Set(rows.map((r) => r.code)), ids: new Map(rows.map((r) => [r.code, r.id])) };
   }
 
@@ -307,7 +399,20 @@ export class SettlementIntakeService {
 
   /** Everything a record says, canonically; the insured id only through its keyed hash. */
   private contentHash(r: SettlementRecord, insuredHash: string): string {
-    const parts = [r.unitCode, insuredHash, r.insuredTownshipCode, r.visitType, r.admissionDate, r.dischargeDate, r.visitDate, r.settlementDate, ...AMOUNT_FIELDS.map((f) => r.amounts[f].toString()), r.diagnosisCode, String(r.clinicalPathway), r.referralNo];
+    const parts = [
+      r.unitCode,
+      insuredHash,
+      r.insuredTownshipCode,
+      r.visitType,
+      r.admissionDate,
+      r.dischargeDate,
+      r.visitDate,
+      r.settlementDate,
+      ...AMOUNT_FIELDS.map((f) => r.amounts[f].toString()),
+      r.diagnosisCode,
+      String(r.clinicalPathway),
+      r.referralNo,
+    ];
     return contentHash(parts);
   }
 
@@ -320,7 +425,13 @@ export class SettlementIntakeService {
     return { insuredHash: v.insuredHash, contentHash: v.contentHash };
   }
 
-  private values(submitterId: number, unitIds: Map<string, number>, v: StoredRecord, batchId: string, claimPeriodOf: Map<string, string>): unknown[] {
+  private values(
+    submitterId: number,
+    unitIds: Map<string, number>,
+    v: StoredRecord,
+    batchId: string,
+    claimPeriodOf: Map<string, string>,
+  ): unknown[] {
     const r = v.record;
     const { insuredHash, contentHash } = this.hashed(v);
     return [

@@ -28,12 +28,28 @@ export interface UploadView {
   finishedAt: string | null;
 }
 
-type UploadRow = { id: string; submitter_id: number; submitted_by: string; status: UploadStatus; on_error: 'reject' | 'skip'; row_count: number; processed_rows: number; outcome: string | null; created_at: Date; finished_at: Date | null };
+type UploadRow = {
+  id: string;
+  submitter_id: number;
+  submitted_by: string;
+  status: UploadStatus;
+  on_error: 'reject' | 'skip';
+  row_count: number;
+  processed_rows: number;
+  outcome: string | null;
+  created_at: Date;
+  finished_at: Date | null;
+};
 
 function recordsOf(table: Table): SettlementRecordInput[] {
   const unknown = table.headers.filter((h) => !(SETTLEMENT_RECORD_FIELDS as readonly string[]).includes(h));
   if (unknown.length) {
-    throw new DomainError('BATCH_REJECTED', 'unprocessable', `unknown columns: ${unknown.join(', ')}`, unknown.map((h) => ({ row: 1, field: h, rule: 'unknownColumn', message: `expected ${SETTLEMENT_RECORD_FIELDS.join(', ')}` })));
+    throw new DomainError(
+      'BATCH_REJECTED',
+      'unprocessable',
+      `unknown columns: ${unknown.join(', ')}`,
+      unknown.map((h) => ({ row: 1, field: h, rule: 'unknownColumn', message: `expected ${SETTLEMENT_RECORD_FIELDS.join(', ')}` })),
+    );
   }
   return table.rows.map((r) => Object.fromEntries(Object.entries(r.values).filter(([, v]) => v !== '')) as SettlementRecordInput);
 }
@@ -54,7 +70,12 @@ export class SettlementUploadService {
   ) {}
 
   /** `filename`: the name the file was sent under; it must agree with the content. */
-  async submit(caller: Caller, content: Buffer, onError: 'reject' | 'skip', filename?: string): Promise<{ outcome: IntakeOutcome } | { queued: UploadView }> {
+  async submit(
+    caller: Caller,
+    content: Buffer,
+    onError: 'reject' | 'skip',
+    filename?: string,
+  ): Promise<{ outcome: IntakeOutcome } | { queued: UploadView }> {
     const table = await readTable(content, filename);
     const records = recordsOf(table);
     if (records.length <= this.config.intake.syncMaxRows) {
@@ -63,14 +84,27 @@ export class SettlementUploadService {
     const id = randomUUID();
     await this.dataSource.query(
       'INSERT INTO intake_upload (id, submitter_id, submitted_by, status, on_error, file_sha256, content, row_count, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [id, caller.institution.id, caller.name, 'QUEUED', onError, createHash('sha256').update(content).digest('hex'), content, records.length, currentContext().requestId],
+      [
+        id,
+        caller.institution.id,
+        caller.name,
+        'QUEUED',
+        onError,
+        createHash('sha256').update(content).digest('hex'),
+        content,
+        records.length,
+        currentContext().requestId,
+      ],
     );
     await this.jobs.enqueue('intake.process-upload', { uploadId: id });
     return { queued: await this.get(id) };
   }
 
   async get(id: string): Promise<UploadView> {
-    const [row]: UploadRow[] = await this.dataSource.query('SELECT id, submitter_id, submitted_by, status, on_error, row_count, processed_rows, outcome, created_at, finished_at FROM intake_upload WHERE id = ?', [id]);
+    const [row]: UploadRow[] = await this.dataSource.query(
+      'SELECT id, submitter_id, submitted_by, status, on_error, row_count, processed_rows, outcome, created_at, finished_at FROM intake_upload WHERE id = ?',
+      [id],
+    );
     if (!row) throw new DomainError('UPLOAD_NOT_FOUND', 'not_found', `upload ${id} does not exist`);
     return {
       id: row.id,
@@ -100,20 +134,28 @@ export class SettlementUploadService {
       status = 'DONE';
     } catch (err) {
       if (!(err instanceof DomainError)) throw err; // infrastructure trouble: BullMQ retries
-      outcome = { batchId: null, received: row.row_count, stored: 0, duplicates: 0, rejected: new Set(err.details.map((d) => d.row)).size, errors: err.details };
+      outcome = {
+        batchId: null,
+        received: row.row_count,
+        stored: 0,
+        duplicates: 0,
+        rejected: new Set(err.details.map((d) => d.row)).size,
+        errors: err.details,
+      };
       status = 'REJECTED';
     }
-    await this.dataSource.query('UPDATE intake_upload SET status = ?, processed_rows = row_count, outcome = ?, finished_at = CURRENT_TIMESTAMP(3) WHERE id = ?', [status, JSON.stringify(outcome), uploadId]);
+    await this.dataSource.query(
+      'UPDATE intake_upload SET status = ?, processed_rows = row_count, outcome = ?, finished_at = CURRENT_TIMESTAMP(3) WHERE id = ?',
+      [status, JSON.stringify(outcome), uploadId],
+    );
     await job?.updateProgress(100);
     return status;
   }
 
   /** The job acts for whoever uploaded the file, within that institution's scope. */
   private async submitterAsCaller(row: UploadRow): Promise<Caller> {
-    const [inst]: { id: number; code: string; type: InstitutionType; county_id: number; community_id: number | null }[] = await this.dataSource.query(
-      'SELECT id, code, type, county_id, community_id FROM institution WHERE id = ?',
-      [row.submitter_id],
-    );
+    const [inst]: { id: number; code: string; type: InstitutionType; county_id: number; community_id: number | null }[] =
+      await this.dataSource.query('SELECT id, code, type, county_id, community_id FROM institution WHERE id = ?', [row.submitter_id]);
     const institution = { id: inst.id, code: inst.code, type: inst.type, countyId: inst.county_id, communityId: inst.community_id };
     return { kind: 'user', name: row.submitted_by, userId: null, sessionId: null, roles: [], institution, scope: scopeOf(institution, []) };
   }

@@ -46,13 +46,22 @@ function isCheckViolation(err: unknown): boolean {
 export class LedgerService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async post(manager: EntityManager, countyId: number, fundYear: number, transfers: readonly TransferSpec[], ref: LedgerReference): Promise<{ posted: number; alreadyPosted: number }> {
+  async post(
+    manager: EntityManager,
+    countyId: number,
+    fundYear: number,
+    transfers: readonly TransferSpec[],
+    ref: LedgerReference,
+  ): Promise<{ posted: number; alreadyPosted: number }> {
     transfers.forEach(assertValidTransfer);
     const codes = [...new Set(transfers.flatMap((t) => [t.debit, t.credit]))].sort();
     if (codes.length === 0) return { posted: 0, alreadyPosted: 0 };
     // Accounts are opened on first use. The existence check takes no locks, so in the steady
     // state a posting only locks existing account rows, always in id order (no deadlock).
-    const present: { code: string }[] = await manager.query(`SELECT code FROM ledger_account WHERE county_id = ? AND fund_year = ? AND code IN (${codes.map(() => '?').join(', ')})`, [countyId, fundYear, ...codes]);
+    const present: { code: string }[] = await manager.query(
+      `SELECT code FROM ledger_account WHERE county_id = ? AND fund_year = ? AND code IN (${codes.map(() => '?').join(', ')})`,
+      [countyId, fundYear, ...codes],
+    );
     const missing = codes.filter((c) => !present.some((p) => p.code === c));
     if (missing.length) {
       await manager.query(
@@ -77,19 +86,49 @@ export class LedgerService {
     for (const t of transfers) {
       const prior = known.get(t.id);
       if (prior) {
-        const same = sameTransfer({ debit: codeOf.get(prior.debit_account_id) ?? '', credit: codeOf.get(prior.credit_account_id) ?? '', amount: Money.of(prior.amount) }, t);
-        if (!same) throw new DomainError('TRANSFER_ID_CONFLICT', 'conflict', `transfer ${t.id} was already posted with other accounts or amount`, [{ field: 'id', rule: 'uniqueContent', message: t.id }]);
+        const same = sameTransfer(
+          {
+            debit: codeOf.get(prior.debit_account_id) ?? '',
+            credit: codeOf.get(prior.credit_account_id) ?? '',
+            amount: Money.of(prior.amount),
+          },
+          t,
+        );
+        if (!same)
+          throw new DomainError('TRANSFER_ID_CONFLICT', 'conflict', `transfer ${t.id} was already posted with other accounts or amount`, [
+            { field: 'id', rule: 'uniqueContent', message: t.id },
+          ]);
         continue;
       }
       try {
         await manager.query(
           'INSERT INTO ledger_transfer (id, county_id, fund_year, debit_account_id, credit_account_id, amount, memo, reference_type, reference_id, posted_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          [t.id, countyId, fundYear, idOf.get(t.debit), idOf.get(t.credit), t.amount.toString(), t.memo, ref.type, ref.id, currentContext().actor],
+          [
+            t.id,
+            countyId,
+            fundYear,
+            idOf.get(t.debit),
+            idOf.get(t.credit),
+            t.amount.toString(),
+            t.memo,
+            ref.type,
+            ref.id,
+            currentContext().actor,
+          ],
         );
-        await manager.query('UPDATE ledger_account SET debits_total = debits_total + ? WHERE id = ?', [t.amount.toString(), idOf.get(t.debit)]);
-        await manager.query('UPDATE ledger_account SET credits_total = credits_total + ? WHERE id = ?', [t.amount.toString(), idOf.get(t.credit)]);
+        await manager.query('UPDATE ledger_account SET debits_total = debits_total + ? WHERE id = ?', [
+          t.amount.toString(),
+          idOf.get(t.debit),
+        ]);
+        await manager.query('UPDATE ledger_account SET credits_total = credits_total + ? WHERE id = ?', [
+          t.amount.toString(),
+          idOf.get(t.credit),
+        ]);
       } catch (err) {
-        if (isCheckViolation(err)) throw new DomainError('ACCOUNT_WOULD_GO_NEGATIVE', 'conflict', `transfer ${t.id} would take ${t.debit} below zero`, [{ field: 'amount', rule: 'accountNotNegative', message: t.debit }]);
+        if (isCheckViolation(err))
+          throw new DomainError('ACCOUNT_WOULD_GO_NEGATIVE', 'conflict', `transfer ${t.id} would take ${t.debit} below zero`, [
+            { field: 'amount', rule: 'accountNotNegative', message: t.debit },
+          ]);
         throw err;
       }
       posted++;
@@ -99,7 +138,10 @@ export class LedgerService {
 
   /** One account's balance (credits − debits) as the caller's transaction sees it; zero before first use. */
   async balanceOf(manager: EntityManager, countyId: number, fundYear: number, code: string): Promise<Money> {
-    const [row]: { balance: string }[] = await manager.query('SELECT credits_total - debits_total AS balance FROM ledger_account WHERE county_id = ? AND fund_year = ? AND code = ?', [countyId, fundYear, code]);
+    const [row]: { balance: string }[] = await manager.query(
+      'SELECT credits_total - debits_total AS balance FROM ledger_account WHERE county_id = ? AND fund_year = ? AND code = ?',
+      [countyId, fundYear, code],
+    );
     return row ? Money.of(row.balance) : Money.ZERO;
   }
 
@@ -116,19 +158,26 @@ export class LedgerService {
 
   /** Every account's running totals, as the caller's transaction sees them (to check transfers before posting). */
   async accountTotals(manager: EntityManager, countyId: number, fundYear: number): Promise<Map<string, AccountTotals>> {
-    const rows: { code: string; debits_total: string; credits_total: string }[] = await manager.query('SELECT code, debits_total, credits_total FROM ledger_account WHERE county_id = ? AND fund_year = ?', [countyId, fundYear]);
+    const rows: { code: string; debits_total: string; credits_total: string }[] = await manager.query(
+      'SELECT code, debits_total, credits_total FROM ledger_account WHERE county_id = ? AND fund_year = ?',
+      [countyId, fundYear],
+    );
     return new Map(rows.map((r) => [r.code, { debits: Money.of(r.debits_total), credits: Money.of(r.credits_total) }]));
   }
 
   /** Balances derived from the transfers themselves, checked against the running totals. */
-  async balances(countyId: number, fundYear: number): Promise<{ accounts: AccountBalance[]; totalDebits: string; totalCredits: string; reconciled: boolean }> {
-    const rows: { code: string; debits_total: string; credits_total: string; debits: string | null; credits: string | null }[] = await this.dataSource.query(
-      `SELECT a.code, a.debits_total, a.credits_total,
+  async balances(
+    countyId: number,
+    fundYear: number,
+  ): Promise<{ accounts: AccountBalance[]; totalDebits: string; totalCredits: string; reconciled: boolean }> {
+    const rows: { code: string; debits_total: string; credits_total: string; debits: string | null; credits: string | null }[] =
+      await this.dataSource.query(
+        `SELECT a.code, a.debits_total, a.credits_total,
               (SELECT SUM(amount) FROM ledger_transfer WHERE debit_account_id = a.id) AS debits,
               (SELECT SUM(amount) FROM ledger_transfer WHERE credit_account_id = a.id) AS credits
          FROM ledger_account a WHERE a.county_id = ? AND a.fund_year = ? ORDER BY a.code`,
-      [countyId, fundYear],
-    );
+        [countyId, fundYear],
+      );
     let reconciled = true;
     const accounts = rows.map((r) => {
       const debits = Money.of(r.debits ?? '0');
@@ -138,11 +187,26 @@ export class LedgerService {
     });
     const totalDebits = Money.sum(accounts.map((a) => Money.of(a.debits)));
     const totalCredits = Money.sum(accounts.map((a) => Money.of(a.credits)));
-    return { accounts, totalDebits: totalDebits.toString(), totalCredits: totalCredits.toString(), reconciled: reconciled && totalDebits.eq(totalCredits) };
+    return {
+      accounts,
+      totalDebits: totalDebits.toString(),
+      totalCredits: totalCredits.toString(),
+      reconciled: reconciled && totalDebits.eq(totalCredits),
+    };
   }
 
   async transfers(countyId: number, fundYear: number, ref?: LedgerReference): Promise<LedgerTransferView[]> {
-    const rows: { id: string; debit: string; credit: string; amount: string; memo: string; reference_type: string; reference_id: string; posted_by: string; posted_at: Date }[] = await this.dataSource.query(
+    const rows: {
+      id: string;
+      debit: string;
+      credit: string;
+      amount: string;
+      memo: string;
+      reference_type: string;
+      reference_id: string;
+      posted_by: string;
+      posted_at: Date;
+    }[] = await this.dataSource.query(
       `SELECT t.id, d.code AS debit, c.code AS credit, t.amount, t.memo, t.reference_type, t.reference_id, t.posted_by, t.posted_at FROM ledger_transfer t
          JOIN ledger_account d ON d.id = t.debit_account_id JOIN ledger_account c ON c.id = t.credit_account_id
         WHERE t.county_id = ? AND t.fund_year = ? ${ref ? 'AND t.reference_type = ? AND t.reference_id = ?' : ''} ORDER BY t.posted_at, t.id`,

@@ -1,11 +1,28 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Page } from '../../common/pagination';
 import { currentCaller } from '../../common/request-context';
 import { Access, ANY_ROLE } from '../access/access.decorators';
 import { CountyService } from './county.service';
-import { CommunityQuery, CountyQuery, CreateCommunityDto, CreateCountyDto, DeactivateDto, UpdateCommunityDto, UpdateCountyDto } from './dto/registry.dto';
+import {
+  CommunityQuery,
+  CountyQuery,
+  CreateCommunityDto,
+  CreateCountyDto,
+  DeactivateDto,
+  UpdateCommunityDto,
+  UpdateCountyDto,
+} from './dto/registry.dto';
 import { communityView, CommunityView, countyView, CountyView } from './registry.views';
 
 @ApiTags('registry')

@@ -29,13 +29,29 @@ export function parseInstitutionTable(table: Table): { rows: InstitutionRow[]; e
   const headerErrors: ErrorDetail[] = [];
   for (const header of table.headers) {
     const field = HEADER_ALIASES[header];
-    if (!field) headerErrors.push({ row: 1, field: header, rule: 'unknownColumn', message: `unknown column "${header}"; expected ${Object.keys(HEADER_ALIASES).join(', ')}` });
+    if (!field)
+      headerErrors.push({
+        row: 1,
+        field: header,
+        rule: 'unknownColumn',
+        message: `unknown column "${header}"; expected ${Object.keys(HEADER_ALIASES).join(', ')}`,
+      });
     else fieldOf.set(header, field);
   }
   const present = new Set(fieldOf.values());
-  for (const field of REQUIRED) if (!present.has(field)) headerErrors.push({ row: 1, field, rule: 'requiredColumn', message: `column ${field} is missing` });
-  if (headerErrors.length) throw new DomainError('IMPORT_REJECTED', 'unprocessable', 'the header row is not an institution table; nothing was imported', headerErrors);
-  if (table.rows.length === 0) throw new DomainError('IMPORT_REJECTED', 'unprocessable', 'the file has no data rows', [{ row: 1, field: 'file', rule: 'notEmpty', message: 'no data rows' }]);
+  for (const field of REQUIRED)
+    if (!present.has(field)) headerErrors.push({ row: 1, field, rule: 'requiredColumn', message: `column ${field} is missing` });
+  if (headerErrors.length)
+    throw new DomainError(
+      'IMPORT_REJECTED',
+      'unprocessable',
+      'the header row is not an institution table; nothing was imported',
+      headerErrors,
+    );
+  if (table.rows.length === 0)
+    throw new DomainError('IMPORT_REJECTED', 'unprocessable', 'the file has no data rows', [
+      { row: 1, field: 'file', rule: 'notEmpty', message: 'no data rows' },
+    ]);
 
   const rows: InstitutionRow[] = [];
   const errors: ErrorDetail[] = [];

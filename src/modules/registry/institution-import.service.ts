@@ -24,7 +24,14 @@ export class RegistryImportView {
 }
 
 function view(r: RegistryImport): RegistryImportView {
-  return { id: r.id, status: r.status, rowCount: r.rowCount, outcome: r.outcome ? (JSON.parse(r.outcome) as ImportOutcome) : null, createdAt: r.createdAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null };
+  return {
+    id: r.id,
+    status: r.status,
+    rowCount: r.rowCount,
+    outcome: r.outcome ? (JSON.parse(r.outcome) as ImportOutcome) : null,
+    createdAt: r.createdAt.toISOString(),
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+  };
 }
 
 /**
@@ -41,7 +48,11 @@ export class InstitutionImportService {
   ) {}
 
   /** `countyId`: the caller's county; every row must belong to it. */
-  async submit(content: Buffer, onError: 'reject' | 'skip', countyId: number): Promise<{ outcome: ImportOutcome } | { queued: RegistryImportView }> {
+  async submit(
+    content: Buffer,
+    onError: 'reject' | 'skip',
+    countyId: number,
+  ): Promise<{ outcome: ImportOutcome } | { queued: RegistryImportView }> {
     const table = await readTable(content);
     if (table.rows.length <= this.config.registry.importSyncMaxRows) {
       const { rows, errors } = parseInstitutionTable(table);

@@ -1,5 +1,16 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/domain-error';
 import { Page } from '../../common/pagination';
@@ -45,12 +56,21 @@ export class InstitutionController {
   @ApiOkResponse({ description: 'counts of created, updated and unchanged institutions, and rows skipped' })
   @ApiAcceptedResponse({ description: 'a large file was queued; poll the Location', type: RegistryImportView })
   @ApiUnprocessableEntityResponse({ description: 'every bad row with its number, field and rule; nothing written' })
-  async import(@Req() req: FastifyRequest, @Query() q: ImportQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<ImportOutcome | RegistryImportView> {
+  async import(
+    @Req() req: FastifyRequest,
+    @Query() q: ImportQuery,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ImportOutcome | RegistryImportView> {
     if (!req.isMultipart()) {
-      throw new DomainError('FILE_REQUIRED', 'unprocessable', 'send the file as multipart/form-data in a field named "file"', [{ field: 'file', rule: 'required', message: 'no file' }]);
+      throw new DomainError('FILE_REQUIRED', 'unprocessable', 'send the file as multipart/form-data in a field named "file"', [
+        { field: 'file', rule: 'required', message: 'no file' },
+      ]);
     }
     const file = await req.file();
-    if (!file) throw new DomainError('FILE_REQUIRED', 'unprocessable', 'no file in the upload', [{ field: 'file', rule: 'required', message: 'no file' }]);
+    if (!file)
+      throw new DomainError('FILE_REQUIRED', 'unprocessable', 'no file in the upload', [
+        { field: 'file', rule: 'required', message: 'no file' },
+      ]);
     const result = await this.imports.submit(await file.toBuffer(), q.onError, currentCaller().scope.countyId);
     if ('outcome' in result) return result.outcome;
     void reply.status(202).header('location', `/api/v1/institutions/imports/${result.queued.id}`);

@@ -141,7 +141,13 @@ export class InstitutionService {
         parentId: row.parentCode ? lookup.institutions.get(row.parentCode)!.id : null,
       });
       const after = await this.get(code, manager);
-      await this.audit.record(manager, { action: 'institution.update', entityType: 'institution', entityId: code, before: institutionSnapshot(before), after: institutionSnapshot(after) });
+      await this.audit.record(manager, {
+        action: 'institution.update',
+        entityType: 'institution',
+        entityId: code,
+        before: institutionSnapshot(before),
+        after: institutionSnapshot(after),
+      });
       return after;
     });
   }
@@ -155,7 +161,13 @@ export class InstitutionService {
       await this.refuseIfActiveChildren(manager, current, 'deactivate');
       await updateVersioned(manager, Institution, current.id, version, current.version, { active: false, deactivatedAt: new Date() });
       const after = await this.get(code, manager);
-      await this.audit.record(manager, { action: 'institution.deactivate', entityType: 'institution', entityId: code, before: institutionSnapshot(before), after: institutionSnapshot(after) });
+      await this.audit.record(manager, {
+        action: 'institution.deactivate',
+        entityType: 'institution',
+        entityId: code,
+        before: institutionSnapshot(before),
+        after: institutionSnapshot(after),
+      });
       return after;
     });
   }
@@ -165,7 +177,12 @@ export class InstitutionService {
    * updated, identical rows are left alone (so re-importing a file changes nothing). With
    * `reject`, one bad row rejects the file and nothing is written.
    */
-  async import(rows: InstitutionRow[], onError: 'reject' | 'skip', shapeErrors: ErrorDetail[] = [], countyId?: number): Promise<ImportOutcome> {
+  async import(
+    rows: InstitutionRow[],
+    onError: 'reject' | 'skip',
+    shapeErrors: ErrorDetail[] = [],
+    countyId?: number,
+  ): Promise<ImportOutcome> {
     return this.dataSource.transaction(async (manager) => {
       const badRows = new Set(shapeErrors.map((e) => e.row));
       const errors = [...shapeErrors];
@@ -191,7 +208,12 @@ export class InstitutionService {
       errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
       const rejected = new Set(errors.map((e) => e.row)).size;
       if (errors.length && onError === 'reject') {
-        throw new DomainError('IMPORT_REJECTED', 'unprocessable', `${rejected} of ${rows.length + new Set(shapeErrors.map((e) => e.row)).size} row(s) are invalid; nothing was imported`, errors);
+        throw new DomainError(
+          'IMPORT_REJECTED',
+          'unprocessable',
+          `${rejected} of ${rows.length + new Set(shapeErrors.map((e) => e.row)).size} row(s) are invalid; nothing was imported`,
+          errors,
+        );
       }
       const outcome: ImportOutcome = { created: 0, updated: 0, unchanged: 0, rejected, errors };
       // Parents before children, so a village can point at a township from the same file.
@@ -214,7 +236,13 @@ export class InstitutionService {
           parentId: row.parentCode ? lookup.institutions.get(row.parentCode)!.id : null,
         });
         const after = await this.get(row.code, manager);
-        await this.audit.record(manager, { action: 'institution.import.update', entityType: 'institution', entityId: row.code, before: institutionSnapshot(before), after: institutionSnapshot(after) });
+        await this.audit.record(manager, {
+          action: 'institution.import.update',
+          entityType: 'institution',
+          entityId: row.code,
+          before: institutionSnapshot(before),
+          after: institutionSnapshot(after),
+        });
         outcome.updated++;
       }
       return outcome;
@@ -224,9 +252,12 @@ export class InstitutionService {
   private async refuseIfActiveChildren(manager: EntityManager, township: Institution, what: string): Promise<void> {
     const children = await manager.count(Institution, { where: { parentId: township.id, active: true } });
     if (children > 0) {
-      throw new DomainError('INSTITUTION_HAS_ACTIVE_CHILDREN', 'conflict', `cannot ${what} ${township.code}: ${children} active village clinic(s) still belong to it`, [
-        { field: 'code', rule: 'noActiveVillageClinics', message: `${children} active village clinic(s) under ${township.code}` },
-      ]);
+      throw new DomainError(
+        'INSTITUTION_HAS_ACTIVE_CHILDREN',
+        'conflict',
+        `cannot ${what} ${township.code}: ${children} active village clinic(s) still belong to it`,
+        [{ field: 'code', rule: 'noActiveVillageClinics', message: `${children} active village clinic(s) under ${township.code}` }],
+      );
     }
   }
 
@@ -244,7 +275,13 @@ export class InstitutionService {
     const saved = await manager.save(entity);
     const withRelations = await manager.findOneOrFail(Institution, { where: { id: saved.id }, relations: FULL_RELATIONS });
     lookup.institutions.set(row.code, withRelations);
-    await this.audit.record(manager, { action: 'institution.create', entityType: 'institution', entityId: row.code, before: null, after: institutionSnapshot(institutionView(withRelations)) });
+    await this.audit.record(manager, {
+      action: 'institution.create',
+      entityType: 'institution',
+      entityId: row.code,
+      before: null,
+      after: institutionSnapshot(institutionView(withRelations)),
+    });
   }
 
   /** Loads the counties, communities, institutions and lead hospitals the rows refer to. */
@@ -258,7 +295,10 @@ export class InstitutionService {
       institutionCodes.length ? manager.find(Institution, { where: { code: In(institutionCodes) }, relations: FULL_RELATIONS }) : [],
     ]);
     const leads = communities.length
-      ? await manager.find(Institution, { where: { communityId: In(communities.map((c) => c.id)), type: 'LEAD_HOSPITAL', active: true }, relations: { community: true } })
+      ? await manager.find(Institution, {
+          where: { communityId: In(communities.map((c) => c.id)), type: 'LEAD_HOSPITAL', active: true },
+          relations: { community: true },
+        })
       : [];
     return {
       counties: new Map(counties.map((c) => [c.code, c])),
@@ -273,14 +313,19 @@ export class InstitutionService {
     const errors: ErrorDetail[] = [];
     const county = lookup.counties.get(row.countyCode);
     if (!county) errors.push({ field: 'countyCode', rule: 'exists', message: `county ${row.countyCode} does not exist` });
-    else if (countyId !== undefined && county.id !== countyId) errors.push({ field: 'countyCode', rule: 'scope', message: `county ${row.countyCode} is outside what you may act on` });
+    else if (countyId !== undefined && county.id !== countyId)
+      errors.push({ field: 'countyCode', rule: 'scope', message: `county ${row.countyCode} is outside what you may act on` });
     else if (!county.active) errors.push({ field: 'countyCode', rule: 'active', message: `county ${row.countyCode} is deactivated` });
     const existing = lookup.institutions.get(row.code);
     if (existing && existing.type !== row.type) {
       errors.push({ field: 'type', rule: 'immutable', message: `institution ${row.code} is a ${existing.type}; its type cannot change` });
     }
     if (existing && existing.county.code !== row.countyCode) {
-      errors.push({ field: 'countyCode', rule: 'immutable', message: `institution ${row.code} belongs to county ${existing.county.code}; its county cannot change` });
+      errors.push({
+        field: 'countyCode',
+        rule: 'immutable',
+        message: `institution ${row.code} belongs to county ${existing.county.code}; its county cannot change`,
+      });
     }
     const community = row.communityCode ? lookup.communities.get(row.communityCode) : null;
     const otherLead = row.communityCode ? this.otherLead(row, lookup, inFile) : null;
@@ -288,7 +333,8 @@ export class InstitutionService {
       checkInstitutionPlacement({
         type: row.type,
         countyCode: row.countyCode,
-        community: community === null ? null : community && { code: community.code, countyCode: community.county.code, active: community.active },
+        community:
+          community === null ? null : community && { code: community.code, countyCode: community.county.code, active: community.active },
         communityCodeGiven: row.communityCode,
         parent: row.parentCode === null ? null : parentRef(row.parentCode, lookup, inFile),
         parentCodeGiven: row.parentCode,
@@ -302,7 +348,8 @@ export class InstitutionService {
     const stored = lookup.leadsByCommunity.get(row.communityCode!);
     if (stored && stored !== row.code) return stored;
     for (const other of inFile.values()) {
-      if (other.code !== row.code && other.type === 'LEAD_HOSPITAL' && other.communityCode === row.communityCode && other.code < row.code) return other.code;
+      if (other.code !== row.code && other.type === 'LEAD_HOSPITAL' && other.communityCode === row.communityCode && other.code < row.code)
+        return other.code;
     }
     return null;
   }
@@ -317,14 +364,28 @@ function parentRef(code: string, lookup: Lookup, inFile: Map<string, Institution
 }
 
 export function toInstitutionRow(dto: CreateInstitutionDto, row?: number): InstitutionRow {
-  return { row, code: dto.code, name: dto.name, type: dto.type, countyCode: dto.countyCode, communityCode: dto.communityCode ?? null, parentCode: dto.parentCode ?? null };
+  return {
+    row,
+    code: dto.code,
+    name: dto.name,
+    type: dto.type,
+    countyCode: dto.countyCode,
+    communityCode: dto.communityCode ?? null,
+    parentCode: dto.parentCode ?? null,
+  };
 }
 
 function sameContent(view: InstitutionView, row: InstitutionRow): boolean {
-  return view.name === row.name && view.type === row.type && view.countyCode === row.countyCode && view.communityCode === row.communityCode && view.parentCode === row.parentCode && view.active;
+  return (
+    view.name === row.name &&
+    view.type === row.type &&
+    view.countyCode === row.countyCode &&
+    view.communityCode === row.communityCode &&
+    view.parentCode === row.parentCode &&
+    view.active
+  );
 }
 
 function unique(values: (string | null)[]): string[] {
   return [...new Set(values.filter((v): v is string => v !== null))];
 }
-

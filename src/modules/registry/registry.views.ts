@@ -39,12 +39,28 @@ export class InstitutionView {
 }
 
 export function countyView(c: County): CountyView {
-  return { code: c.code, name: c.name, regionCode: c.regionCode, active: c.active, version: c.version, createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString() };
+  return {
+    code: c.code,
+    name: c.name,
+    regionCode: c.regionCode,
+    active: c.active,
+    version: c.version,
+    createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
+  };
 }
 
 /** Needs `county` loaded. */
 export function communityView(m: MedicalCommunity): CommunityView {
-  return { code: m.code, name: m.name, countyCode: m.county.code, active: m.active, version: m.version, createdAt: m.createdAt.toISOString(), updatedAt: m.updatedAt.toISOString() };
+  return {
+    code: m.code,
+    name: m.name,
+    countyCode: m.county.code,
+    active: m.active,
+    version: m.version,
+    createdAt: m.createdAt.toISOString(),
+    updatedAt: m.updatedAt.toISOString(),
+  };
 }
 
 /** Needs `county`, `community` and `parent` loaded. */
@@ -66,5 +82,14 @@ export function institutionView(i: Institution): InstitutionView {
 
 /** The audited snapshot of an institution: its business fields, no timestamps. */
 export function institutionSnapshot(v: InstitutionView): Record<string, unknown> {
-  return { code: v.code, name: v.name, type: v.type, countyCode: v.countyCode, communityCode: v.communityCode, parentCode: v.parentCode, active: v.active, version: v.version };
+  return {
+    code: v.code,
+    name: v.name,
+    type: v.type,
+    countyCode: v.countyCode,
+    communityCode: v.communityCode,
+    parentCode: v.parentCode,
+    active: v.active,
+    version: v.version,
+  };
 }

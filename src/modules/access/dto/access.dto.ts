@@ -10,80 +10,136 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 export const PASSWORD_MIN_LENGTH = 10;
 
 export class LoginDto {
-  @ApiProperty({ example: 'ws.bureau.clerk' }) @IsString() @MinLength(1) @MaxLength(64)
+  @ApiProperty({ example: 'ws.bureau.clerk' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
   username!: string;
 
-  @ApiProperty({ example: 'cbm-demo-2026' }) @IsString() @MinLength(1) @MaxLength(200)
+  @ApiProperty({ example: 'cbm-demo-2026' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
   password!: string;
 }
 
 export class RefreshDto {
-  @ApiProperty() @IsString() @MinLength(20) @MaxLength(200)
+  @ApiProperty()
+  @IsString()
+  @MinLength(20)
+  @MaxLength(200)
   refreshToken!: string;
 }
 
 class RolesField {
-  @ApiProperty({ enum: ROLES, isArray: true }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(ROLES.length) @IsIn(ROLES as unknown as string[], { each: true })
+  @ApiProperty({ enum: ROLES, isArray: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(ROLES.length)
+  @IsIn(ROLES as unknown as string[], { each: true })
   roles!: Role[];
 }
 
 export class CreateUserDto extends RolesField {
-  @ApiProperty({ example: 'ws.tc01.clerk' }) @Matches(/^[a-z0-9][a-z0-9._-]{2,63}$/, { message: '$property must be 3-64 lower-case letters, digits, dots, hyphens or underscores' })
+  @ApiProperty({ example: 'ws.tc01.clerk' })
+  @Matches(/^[a-z0-9][a-z0-9._-]{2,63}$/, { message: '$property must be 3-64 lower-case letters, digits, dots, hyphens or underscores' })
   username!: string;
 
-  @ApiProperty({ example: '张会计' }) @Transform(trim) @IsString() @MinLength(1) @MaxLength(100)
+  @ApiProperty({ example: '张会计' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
   displayName!: string;
 
-  @ApiProperty({ example: 'WS-TC-01' }) @Matches(INSTITUTION_CODE_PATTERN, { message: '$property must be an institution code' })
+  @ApiProperty({ example: 'WS-TC-01' })
+  @Matches(INSTITUTION_CODE_PATTERN, { message: '$property must be an institution code' })
   institutionCode!: string;
 
-  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH }) @IsString() @MinLength(PASSWORD_MIN_LENGTH) @MaxLength(200)
+  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH })
+  @IsString()
+  @MinLength(PASSWORD_MIN_LENGTH)
+  @MaxLength(200)
   password!: string;
 }
 
 export class UpdateUserDto extends VersionedDto {
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(100)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
   displayName?: string;
 
   @ApiPropertyOptional({ enum: ROLES, isArray: true })
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(ROLES.length) @IsIn(ROLES as unknown as string[], { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(ROLES.length)
+  @IsIn(ROLES as unknown as string[], { each: true })
   roles?: Role[];
 
-  @ApiPropertyOptional() @IsOptional() @IsBoolean()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
   active?: boolean;
 }
 
 export class SetPasswordDto {
-  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH }) @IsString() @MinLength(PASSWORD_MIN_LENGTH) @MaxLength(200)
+  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH })
+  @IsString()
+  @MinLength(PASSWORD_MIN_LENGTH)
+  @MaxLength(200)
   password!: string;
 }
 
 export class UserQuery extends PageQuery {
-  @ApiPropertyOptional() @IsOptional() @Matches(INSTITUTION_CODE_PATTERN)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(INSTITUTION_CODE_PATTERN)
   institutionCode?: string;
 }
 
 export class CreateApiTokenDto extends RolesField {
-  @ApiProperty({ example: '南诏镇卫生院 HIS 上传' }) @Transform(trim) @IsString() @MinLength(1) @MaxLength(100)
+  @ApiProperty({ example: '南诏镇卫生院 HIS 上传' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
   name!: string;
 
-  @ApiProperty({ example: 'WS-TC-01' }) @Matches(INSTITUTION_CODE_PATTERN, { message: '$property must be an institution code' })
+  @ApiProperty({ example: 'WS-TC-01' })
+  @Matches(INSTITUTION_CODE_PATTERN, { message: '$property must be an institution code' })
   institutionCode!: string;
 }
 
 export class AuditQuery extends PageQuery {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
   entityType?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
   entityId?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
   actor?: string;
 
-  @ApiPropertyOptional({ description: 'ISO-8601 instant, inclusive' }) @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/)
+  @ApiPropertyOptional({ description: 'ISO-8601 instant, inclusive' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/)
   from?: string;
 
-  @ApiPropertyOptional({ description: 'ISO-8601 instant, exclusive' }) @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/)
+  @ApiPropertyOptional({ description: 'ISO-8601 instant, exclusive' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/)
   to?: string;
 }

@@ -1,7 +1,28 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf, ValidateNested } from 'class-validator';
-import { MEMBER_CLAIM_STATES, DECLARATION_STATES, PASS_DOWN_STATES, REVIEW_REASON_CODES, ReviewReasonCode } from '../../../domain/claim-cycle';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import {
+  MEMBER_CLAIM_STATES,
+  DECLARATION_STATES,
+  PASS_DOWN_STATES,
+  REVIEW_REASON_CODES,
+  ReviewReasonCode,
+} from '../../../domain/claim-cycle';
 import { VersionedDto } from '../../registry/dto/registry.dto';
 
 const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -10,133 +31,220 @@ const RECORD_ID = /^[1-9]\d{0,19}$/;
 const MAX_DECISIONS = 10_000;
 
 export class PeriodDto {
-  @ApiProperty({ example: '2026-10', description: 'claim period YYYY-MM' }) @Matches(PERIOD, { message: 'period must be YYYY-MM' })
+  @ApiProperty({ example: '2026-10', description: 'claim period YYYY-MM' })
+  @Matches(PERIOD, { message: 'period must be YYYY-MM' })
   period!: string;
 }
 
 export class ClaimQuery {
-  @ApiPropertyOptional({ example: '2026-10' }) @IsOptional() @Matches(PERIOD, { message: 'period must be YYYY-MM' })
+  @ApiPropertyOptional({ example: '2026-10' })
+  @IsOptional()
+  @Matches(PERIOD, { message: 'period must be YYYY-MM' })
   period?: string;
 
-  @ApiPropertyOptional({ enum: MEMBER_CLAIM_STATES }) @IsOptional() @IsIn(MEMBER_CLAIM_STATES)
+  @ApiPropertyOptional({ enum: MEMBER_CLAIM_STATES })
+  @IsOptional()
+  @IsIn(MEMBER_CLAIM_STATES)
   state?: string;
 }
 
 export class DeclarationQuery {
-  @ApiPropertyOptional({ example: '2026-10' }) @IsOptional() @Matches(PERIOD, { message: 'period must be YYYY-MM' })
+  @ApiPropertyOptional({ example: '2026-10' })
+  @IsOptional()
+  @Matches(PERIOD, { message: 'period must be YYYY-MM' })
   period?: string;
 
-  @ApiPropertyOptional({ enum: DECLARATION_STATES }) @IsOptional() @IsIn(DECLARATION_STATES)
+  @ApiPropertyOptional({ enum: DECLARATION_STATES })
+  @IsOptional()
+  @IsIn(DECLARATION_STATES)
   state?: string;
 }
 
 export class PassDownQuery {
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   declarationId?: number;
 
-  @ApiPropertyOptional({ enum: PASS_DOWN_STATES }) @IsOptional() @IsIn(PASS_DOWN_STATES)
+  @ApiPropertyOptional({ enum: PASS_DOWN_STATES })
+  @IsOptional()
+  @IsIn(PASS_DOWN_STATES)
   state?: string;
 }
 
 export class RecordQuery {
-  @ApiPropertyOptional({ enum: ['PENDING', 'ACCEPTED', 'REJECTED'] }) @IsOptional() @IsIn(['PENDING', 'ACCEPTED', 'REJECTED'])
+  @ApiPropertyOptional({ enum: ['PENDING', 'ACCEPTED', 'REJECTED'] })
+  @IsOptional()
+  @IsIn(['PENDING', 'ACCEPTED', 'REJECTED'])
   reviewStatus?: string;
 
-  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @ApiPropertyOptional({ default: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   page: number = 1;
 
-  @ApiPropertyOptional({ default: 200, maximum: 5000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(5000)
+  @ApiPropertyOptional({ default: 200, maximum: 5000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(5000)
   pageSize: number = 200;
 }
 
 export class RecordDecisionDto {
-  @ApiProperty({ example: '1042', description: 'settlement record id (as listed under the claim)' }) @IsString() @Matches(RECORD_ID, { message: 'recordId must be a record id' })
+  @ApiProperty({ example: '1042', description: 'settlement record id (as listed under the claim)' })
+  @IsString()
+  @Matches(RECORD_ID, { message: 'recordId must be a record id' })
   recordId!: string;
 
-  @ApiProperty({ enum: ['ACCEPT', 'REJECT'] }) @IsIn(['ACCEPT', 'REJECT'])
+  @ApiProperty({ enum: ['ACCEPT', 'REJECT'] })
+  @IsIn(['ACCEPT', 'REJECT'])
   decision!: 'ACCEPT' | 'REJECT';
 
-  @ApiPropertyOptional({ enum: REVIEW_REASON_CODES, description: 'required to reject' }) @ValidateIf((o: RecordDecisionDto) => o.decision === 'REJECT') @IsIn(REVIEW_REASON_CODES)
+  @ApiPropertyOptional({ enum: REVIEW_REASON_CODES, description: 'required to reject' })
+  @ValidateIf((o: RecordDecisionDto) => o.decision === 'REJECT')
+  @IsIn(REVIEW_REASON_CODES)
   reason?: ReviewReasonCode;
 
-  @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @MaxLength(500)
+  @ApiPropertyOptional({ maxLength: 500 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
   note?: string;
 }
 
 export class ReviewRecordsDto {
-  @ApiProperty({ type: [RecordDecisionDto] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_DECISIONS) @ValidateNested({ each: true }) @Type(() => RecordDecisionDto)
+  @ApiProperty({ type: [RecordDecisionDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_DECISIONS)
+  @ValidateNested({ each: true })
+  @Type(() => RecordDecisionDto)
   decisions!: RecordDecisionDto[];
 }
 
 export class DeductionDto {
-  @ApiProperty({ example: '1042' }) @IsString() @Matches(RECORD_ID, { message: 'recordId must be a record id' })
+  @ApiProperty({ example: '1042' })
+  @IsString()
+  @Matches(RECORD_ID, { message: 'recordId must be a record id' })
   recordId!: string;
 
-  @ApiProperty({ enum: REVIEW_REASON_CODES, nullable: true, description: 'null withdraws an earlier deduction' }) @ValidateIf((o: DeductionDto) => o.reason !== null) @IsIn(REVIEW_REASON_CODES)
+  @ApiProperty({ enum: REVIEW_REASON_CODES, nullable: true, description: 'null withdraws an earlier deduction' })
+  @ValidateIf((o: DeductionDto) => o.reason !== null)
+  @IsIn(REVIEW_REASON_CODES)
   reason!: ReviewReasonCode | null;
 
-  @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @MaxLength(500)
+  @ApiPropertyOptional({ maxLength: 500 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
   note?: string;
 }
 
 export class DeductionsDto {
-  @ApiProperty({ type: [DeductionDto] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_DECISIONS) @ValidateNested({ each: true }) @Type(() => DeductionDto)
+  @ApiProperty({ type: [DeductionDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_DECISIONS)
+  @ValidateNested({ each: true })
+  @Type(() => DeductionDto)
   deductions!: DeductionDto[];
 }
 
 export class ReturnDto extends VersionedDto {
-  @ApiProperty({ maxLength: 500, description: 'why the declaration goes back to the clerk' }) @IsString() @MinLength(1) @MaxLength(500)
+  @ApiProperty({ maxLength: 500, description: 'why the declaration goes back to the clerk' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
   note!: string;
 }
 
 export class DisbursementDto extends VersionedDto {
-  @ApiProperty({ example: '2026-11-20', description: 'date the money left the bureau (not in the future)' }) @Matches(DATE, { message: 'disbursedOn must be YYYY-MM-DD' })
+  @ApiProperty({ example: '2026-11-20', description: 'date the money left the bureau (not in the future)' })
+  @Matches(DATE, { message: 'disbursedOn must be YYYY-MM-DD' })
   disbursedOn!: string;
 
-  @ApiProperty({ example: 'BK-2026-11-0042', description: 'payment reference (bank voucher)' }) @IsString() @MinLength(1) @MaxLength(64)
+  @ApiProperty({ example: 'BK-2026-11-0042', description: 'payment reference (bank voucher)' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
   reference!: string;
 }
 
 export class PaymentDto extends VersionedDto {
-  @ApiProperty({ example: '2026-11-24', description: 'date the money was paid down (not in the future)' }) @Matches(DATE, { message: 'paidOn must be YYYY-MM-DD' })
+  @ApiProperty({ example: '2026-11-24', description: 'date the money was paid down (not in the future)' })
+  @Matches(DATE, { message: 'paidOn must be YYYY-MM-DD' })
   paidOn!: string;
 }
 
 export class HoldDto {
-  @ApiProperty({ maxLength: 500, description: 'why funding is suspended (e.g. the review committee’s rectification not done in time)' }) @IsString() @MinLength(1) @MaxLength(500)
+  @ApiProperty({ maxLength: 500, description: 'why funding is suspended (e.g. the review committee’s rectification not done in time)' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
   reason!: string;
 }
 
 export class LiftHoldDto extends VersionedDto {
-  @ApiProperty({ maxLength: 500 }) @IsString() @MinLength(1) @MaxLength(500)
+  @ApiProperty({ maxLength: 500 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
   note!: string;
 }
 
 export class QuarterlyAdvanceDto {
-  @ApiProperty({ example: 2026 }) @IsInt() @Min(2000) @Max(2100)
+  @ApiProperty({ example: 2026 })
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
   fundYear!: number;
 
-  @ApiProperty({ example: 4 }) @IsInt() @Min(1) @Max(4)
+  @ApiProperty({ example: 4 })
+  @IsInt()
+  @Min(1)
+  @Max(4)
   quarter!: number;
 
-  @ApiProperty({ example: '2026-10-09' }) @Matches(DATE, { message: 'paidOn must be YYYY-MM-DD' })
+  @ApiProperty({ example: '2026-10-09' })
+  @Matches(DATE, { message: 'paidOn must be YYYY-MM-DD' })
   paidOn!: string;
 }
 
 export class PrivateBudgetDto {
-  @ApiProperty({ example: 'WS-PRV-01' }) @IsString() @MinLength(1) @MaxLength(32)
+  @ApiProperty({ example: 'WS-PRV-01' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(32)
   institutionCode!: string;
 
-  @ApiProperty({ example: '1200000.00', description: 'annual budget in yuan, as text' }) @IsString() @Matches(/^\d{1,16}(\.\d{1,2})?$/, { message: 'amount must be a non-negative amount in yuan with at most two decimals' })
+  @ApiProperty({ example: '1200000.00', description: 'annual budget in yuan, as text' })
+  @IsString()
+  @Matches(/^\d{1,16}(\.\d{1,2})?$/, { message: 'amount must be a non-negative amount in yuan with at most two decimals' })
   amount!: string;
 }
 
 export class PrivateBudgetsDto {
-  @ApiProperty({ type: [PrivateBudgetDto] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000) @ValidateNested({ each: true }) @Type(() => PrivateBudgetDto)
+  @ApiProperty({ type: [PrivateBudgetDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
+  @Type(() => PrivateBudgetDto)
   budgets!: PrivateBudgetDto[];
 }
 
 export class PrivatePaymentQuery {
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(2000) @Max(2100)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
   fundYear?: number;
 }

@@ -6,12 +6,16 @@ import { INSTITUTION_CODE_PATTERN } from '../../../domain/institution-registry';
 import { JOB_NAMES } from '../../../queue/jobs';
 import { toBool } from '../../registry/dto/registry.dto';
 
-
 export class TriggerCycleDto {
-  @ApiProperty({ enum: CYCLE_NAMES }) @IsIn(CYCLE_NAMES, { message: `cycle must be one of ${CYCLE_NAMES.join(', ')}` })
+  @ApiProperty({ enum: CYCLE_NAMES })
+  @IsIn(CYCLE_NAMES, { message: `cycle must be one of ${CYCLE_NAMES.join(', ')}` })
   cycle!: string;
 
-  @ApiProperty({ description: 'the period the cycle works on: YYYY-MM (period-open, monitoring), YYYY-MM-DD (deadline-watch), YYYY-Qn (fund-analysis, quarterly-advance), YYYY (year-end)', example: '2026-10' })
+  @ApiProperty({
+    description:
+      'the period the cycle works on: YYYY-MM (period-open, monitoring), YYYY-MM-DD (deadline-watch), YYYY-Qn (fund-analysis, quarterly-advance), YYYY (year-end)',
+    example: '2026-10',
+  })
   @IsString()
   @MaxLength(10)
   period!: string;
@@ -23,35 +27,63 @@ export class TriggerCycleDto {
 }
 
 export class CycleResultQuery {
-  @ApiPropertyOptional({ enum: CYCLE_NAMES }) @IsOptional() @IsIn(CYCLE_NAMES)
+  @ApiPropertyOptional({ enum: CYCLE_NAMES })
+  @IsOptional()
+  @IsIn(CYCLE_NAMES)
   cycle?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(10)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(10)
   period?: string;
 }
 
 export class JobRunQuery {
-  @ApiPropertyOptional({ enum: JOB_NAMES }) @IsOptional() @IsIn(JOB_NAMES)
+  @ApiPropertyOptional({ enum: JOB_NAMES })
+  @IsOptional()
+  @IsIn(JOB_NAMES)
   jobName?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   jobId?: string;
 
-  @ApiPropertyOptional({ enum: ['RUNNING', 'DONE', 'FAILED'] }) @IsOptional() @IsIn(['RUNNING', 'DONE', 'FAILED'])
+  @ApiPropertyOptional({ enum: ['RUNNING', 'DONE', 'FAILED'] })
+  @IsOptional()
+  @IsIn(['RUNNING', 'DONE', 'FAILED'])
   outcome?: string;
 
-  @ApiPropertyOptional({ default: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  @ApiPropertyOptional({ default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   limit: number = 100;
 }
 
 export class NotificationQuery {
-  @ApiPropertyOptional({ description: 'only unread ones' }) @IsOptional() @Transform(toBool) @IsBoolean()
+  @ApiPropertyOptional({ description: 'only unread ones' })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
   unread?: boolean;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(40)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
   kind?: string;
 
-  @ApiPropertyOptional({ default: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  @ApiPropertyOptional({ default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
   limit: number = 100;
 }
 
@@ -61,12 +93,19 @@ export class WebhookDto {
   @MaxLength(500)
   url!: string;
 
-  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean()
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @IsBoolean()
   enabled: boolean = true;
 
-  @ApiPropertyOptional({ description: 'current version; required to change an existing webhook' }) @IsOptional() @IsInt() @Min(1)
+  @ApiPropertyOptional({ description: 'current version; required to change an existing webhook' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
   version?: number;
 
-  @ApiPropertyOptional({ description: 'issue a new signing secret' }) @IsOptional() @IsBoolean()
+  @ApiPropertyOptional({ description: 'issue a new signing secret' })
+  @IsOptional()
+  @IsBoolean()
   rotateSecret?: boolean;
 }

@@ -11,65 +11,96 @@ const AMOUNT_MESSAGE = '$property must be a non-negative amount in yuan as a str
 const COUNT = /^[1-9]\d{0,11}$/;
 
 export class CommunityEnrolmentDto {
-  @ApiProperty({ example: 'WS-MC' }) @Matches(INSTITUTION_CODE_PATTERN, { message: '$property must be a community code' })
+  @ApiProperty({ example: 'WS-MC' })
+  @Matches(INSTITUTION_CODE_PATTERN, { message: '$property must be a community code' })
   communityCode!: string;
 
-  @ApiProperty({ example: '312457', description: 'enrolled population, as a string of digits' }) @Matches(COUNT, { message: '$property must be a positive whole number as a string' })
+  @ApiProperty({ example: '312457', description: 'enrolled population, as a string of digits' })
+  @Matches(COUNT, { message: '$property must be a positive whole number as a string' })
   enrolledPopulation!: string;
 }
 
 export class AllocationInputsDto {
-  @ApiProperty({ example: '312457', description: 'N 当年筹资人数' }) @Matches(COUNT, { message: '$property must be a positive whole number as a string' })
+  @ApiProperty({ example: '312457', description: 'N 当年筹资人数' })
+  @Matches(COUNT, { message: '$property must be a positive whole number as a string' })
   insuredCount!: string;
 
-  @ApiProperty({ example: '830.00', description: 'S 筹资标准 (individual + subsidy) per person' }) @Matches(AMOUNT, { message: AMOUNT_MESSAGE })
+  @ApiProperty({ example: '830.00', description: 'S 筹资标准 (individual + subsidy) per person' })
+  @Matches(AMOUNT, { message: AMOUNT_MESSAGE })
   perCapitaStandard!: string;
 
-  @ApiProperty({ example: '1234567.89', description: 'I 利息' }) @Matches(AMOUNT, { message: AMOUNT_MESSAGE })
+  @ApiProperty({ example: '1234567.89', description: 'I 利息' })
+  @Matches(AMOUNT, { message: AMOUNT_MESSAGE })
   interest!: string;
 
-  @ApiProperty({ example: '65.00', description: 'c 个人当年大病医疗保险费 per person' }) @Matches(AMOUNT, { message: AMOUNT_MESSAGE })
+  @ApiProperty({ example: '65.00', description: 'c 个人当年大病医疗保险费 per person' })
+  @Matches(AMOUNT, { message: AMOUNT_MESSAGE })
   criticalIllnessPremiumPerPerson!: string;
 
-  @ApiProperty({ example: '2849300.00', description: 'Dfd 家庭医生签约服务费' }) @Matches(AMOUNT, { message: AMOUNT_MESSAGE })
+  @ApiProperty({ example: '2849300.00', description: 'Dfd 家庭医生签约服务费' })
+  @Matches(AMOUNT, { message: AMOUNT_MESSAGE })
   familyDoctorFee!: string;
 
-  @ApiProperty({ example: '1500000.00', description: 'P 当年因政策调整所需支出的资金' }) @Matches(AMOUNT, { message: AMOUNT_MESSAGE })
+  @ApiProperty({ example: '1500000.00', description: 'P 当年因政策调整所需支出的资金' })
+  @Matches(AMOUNT, { message: AMOUNT_MESSAGE })
   policyAdjustmentExpenditure!: string;
 
   @ApiPropertyOptional({ type: [CommunityEnrolmentDto], description: 'required when the county has more than one medical community' })
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => CommunityEnrolmentDto)
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => CommunityEnrolmentDto)
   communities?: CommunityEnrolmentDto[];
 }
 
 export class CreateAllocationDto extends AllocationInputsDto {
-  @ApiProperty({ example: 'WS' }) @Matches(INSTITUTION_CODE_PATTERN, { message: '$property must be a county code' })
+  @ApiProperty({ example: 'WS' })
+  @Matches(INSTITUTION_CODE_PATTERN, { message: '$property must be a county code' })
   countyCode!: string;
 
-  @ApiProperty({ example: 2021 }) @IsInt() @Min(2000) @Max(2100)
+  @ApiProperty({ example: 2021 })
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
   fundYear!: number;
 }
 
 export class UpdateAllocationDto extends AllocationInputsDto {
-  @ApiProperty() @IsInt() @Min(1)
+  @ApiProperty()
+  @IsInt()
+  @Min(1)
   version!: number;
 }
 
 export class TransitionDto extends VersionedDto {
-  @ApiPropertyOptional({ description: 'a comment kept in the audit trail' }) @IsOptional() @IsString() @Matches(/^[\s\S]{0,500}$/)
+  @ApiPropertyOptional({ description: 'a comment kept in the audit trail' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[\s\S]{0,500}$/)
   comment?: string;
 }
 
 export class AllocationQuery {
-  @ApiPropertyOptional() @IsOptional() @Matches(INSTITUTION_CODE_PATTERN)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(INSTITUTION_CODE_PATTERN)
   countyCode?: string;
 
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(2000) @Max(2100)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
   fundYear?: number;
 }
 
 export class PolicyParametersDto {
-  @ApiProperty({ description: 'current version (0 before the first save of the year)' }) @IsInt() @Min(0)
+  @ApiProperty({ description: 'current version (0 before the first save of the year)' })
+  @IsInt()
+  @Min(0)
   version!: number;
 
   @ApiPropertyOptional({ example: '0.15' }) @IsOptional() @IsString() adjustmentReserveRate?: string;
@@ -83,7 +114,10 @@ export class PolicyParametersDto {
   @ApiPropertyOptional({ example: '20' }) @IsOptional() @IsString() bureauPaymentWorkingDays?: string;
   @ApiPropertyOptional({ example: '0' }) @IsOptional() @IsString() qualityDepositRate?: string;
   @ApiPropertyOptional({ example: '0.05' }) @IsOptional() @IsString() privateQualityDepositRate?: string;
-  @ApiPropertyOptional({ example: '0', description: 'share of M/4 advanced at each quarter start; 0 = monthly mode' }) @IsOptional() @IsString() quarterlyAdvanceRate?: string;
+  @ApiPropertyOptional({ example: '0', description: 'share of M/4 advanced at each quarter start; 0 = monthly mode' })
+  @IsOptional()
+  @IsString()
+  quarterlyAdvanceRate?: string;
   @ApiPropertyOptional({ example: '1.05' }) @IsOptional() @IsString() burnWatch?: string;
   @ApiPropertyOptional({ example: '1.10' }) @IsOptional() @IsString() burnWarning?: string;
   @ApiPropertyOptional({ example: '1.20' }) @IsOptional() @IsString() burnAlarm?: string;
@@ -91,31 +125,51 @@ export class PolicyParametersDto {
 }
 
 export class PlanLineDto {
-  @ApiProperty({ enum: PLAN_CATEGORIES }) @IsIn(PLAN_CATEGORIES as unknown as string[])
+  @ApiProperty({ enum: PLAN_CATEGORIES })
+  @IsIn(PLAN_CATEGORIES as unknown as string[])
   category!: PlanCategory;
 
-  @ApiPropertyOptional({ description: 'member unit; omitted for OUT_OF_COUNTY' }) @IsOptional() @Matches(INSTITUTION_CODE_PATTERN)
+  @ApiPropertyOptional({ description: 'member unit; omitted for OUT_OF_COUNTY' })
+  @IsOptional()
+  @Matches(INSTITUTION_CODE_PATTERN)
   institutionCode?: string;
 
-  @ApiProperty({ example: '1000000.00' }) @Matches(AMOUNT, { message: AMOUNT_MESSAGE })
+  @ApiProperty({ example: '1000000.00' })
+  @Matches(AMOUNT, { message: AMOUNT_MESSAGE })
   amount!: string;
 }
 
 export class CreateBudgetPlanDto {
-  @ApiProperty({ example: 'WS-MC' }) @Matches(INSTITUTION_CODE_PATTERN)
+  @ApiProperty({ example: 'WS-MC' })
+  @Matches(INSTITUTION_CODE_PATTERN)
   communityCode!: string;
 
-  @ApiProperty({ example: 2021 }) @IsInt() @Min(2000) @Max(2100)
+  @ApiProperty({ example: 2021 })
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
   fundYear!: number;
 
-  @ApiProperty({ type: [PlanLineDto] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(2000) @ValidateNested({ each: true }) @Type(() => PlanLineDto)
+  @ApiProperty({ type: [PlanLineDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(2000)
+  @ValidateNested({ each: true })
+  @Type(() => PlanLineDto)
   lines!: PlanLineDto[];
 }
 
 export class BudgetPlanQuery {
-  @ApiPropertyOptional() @IsOptional() @Matches(INSTITUTION_CODE_PATTERN)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(INSTITUTION_CODE_PATTERN)
   communityCode?: string;
 
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(2000) @Max(2100)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
   fundYear?: number;
 }

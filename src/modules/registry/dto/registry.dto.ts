@@ -10,114 +10,191 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 export const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 export class CreateCountyDto {
-  @ApiProperty({ example: 'WS' }) @IsString() @Matches(INSTITUTION_CODE_PATTERN, { message: CODE_MESSAGE })
+  @ApiProperty({ example: 'WS' })
+  @IsString()
+  @Matches(INSTITUTION_CODE_PATTERN, { message: CODE_MESSAGE })
   code!: string;
 
-  @ApiProperty({ example: '巍山县' }) @Transform(trim) @IsString() @MinLength(1) @MaxLength(100)
+  @ApiProperty({ example: '巍山县' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
   name!: string;
 
   @ApiPropertyOptional({ example: '532927', description: '行政区划代码' })
-  @IsOptional() @Matches(/^\d{6}$/, { message: '$property must be six digits' })
+  @IsOptional()
+  @Matches(/^\d{6}$/, { message: '$property must be six digits' })
   regionCode?: string;
 }
 
 /** Every update names the version it was based on; a stale version is refused with 409. */
 export class VersionedDto {
-  @ApiProperty({ description: 'version the change is based on (optimistic locking)' }) @IsInt() @Min(1)
+  @ApiProperty({ description: 'version the change is based on (optimistic locking)' })
+  @IsInt()
+  @Min(1)
   version!: number;
 }
 
 export class UpdateCountyDto extends VersionedDto {
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(100)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
   name?: string;
 
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @ValidateIf((_, v) => v !== null) @Matches(/^\d{6}$/, { message: '$property must be six digits' })
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @Matches(/^\d{6}$/, { message: '$property must be six digits' })
   regionCode?: string | null;
 }
 
 export class CreateCommunityDto {
-  @ApiProperty({ example: 'WS-MC' }) @IsString() @Matches(INSTITUTION_CODE_PATTERN, { message: CODE_MESSAGE })
+  @ApiProperty({ example: 'WS-MC' })
+  @IsString()
+  @Matches(INSTITUTION_CODE_PATTERN, { message: CODE_MESSAGE })
   code!: string;
 
-  @ApiProperty({ example: '巍山县医共体' }) @Transform(trim) @IsString() @MinLength(1) @MaxLength(100)
+  @ApiProperty({ example: '巍山县医共体' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
   name!: string;
 
-  @ApiProperty({ example: 'WS' }) @IsString() @Matches(INSTITUTION_CODE_PATTERN, { message: CODE_MESSAGE })
+  @ApiProperty({ example: 'WS' })
+  @IsString()
+  @Matches(INSTITUTION_CODE_PATTERN, { message: CODE_MESSAGE })
   countyCode!: string;
 }
 
 export class UpdateCommunityDto extends VersionedDto {
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(100)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
   name?: string;
 }
 
 export class CreateInstitutionDto {
   @ApiProperty({ example: 'WS-TC-01', description: 'stable business key, e.g. the 医保定点机构编码' })
-  @IsString() @Matches(INSTITUTION_CODE_PATTERN, { message: CODE_MESSAGE })
+  @IsString()
+  @Matches(INSTITUTION_CODE_PATTERN, { message: CODE_MESSAGE })
   code!: string;
 
-  @ApiProperty({ example: '南诏镇中心卫生院' }) @Transform(trim) @IsString() @MinLength(1) @MaxLength(100)
+  @ApiProperty({ example: '南诏镇中心卫生院' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
   name!: string;
 
-  @ApiProperty({ enum: INSTITUTION_TYPES }) @IsIn(INSTITUTION_TYPES as unknown as string[])
+  @ApiProperty({ enum: INSTITUTION_TYPES })
+  @IsIn(INSTITUTION_TYPES as unknown as string[])
   type!: InstitutionType;
 
-  @ApiProperty({ example: 'WS' }) @IsString() @Matches(INSTITUTION_CODE_PATTERN, { message: CODE_MESSAGE })
+  @ApiProperty({ example: 'WS' })
+  @IsString()
+  @Matches(INSTITUTION_CODE_PATTERN, { message: CODE_MESSAGE })
   countyCode!: string;
 
   @ApiPropertyOptional({ example: 'WS-MC', description: 'required for LEAD_HOSPITAL, COUNTY_HOSPITAL, TOWNSHIP_CENTER, VILLAGE_CLINIC' })
-  @IsOptional() @IsString() @Matches(INSTITUTION_CODE_PATTERN, { message: CODE_MESSAGE })
+  @IsOptional()
+  @IsString()
+  @Matches(INSTITUTION_CODE_PATTERN, { message: CODE_MESSAGE })
   communityCode?: string;
 
   @ApiPropertyOptional({ example: 'WS-TC-01', description: 'the township of a VILLAGE_CLINIC; no other type has a parent' })
-  @IsOptional() @IsString() @Matches(INSTITUTION_CODE_PATTERN, { message: CODE_MESSAGE })
+  @IsOptional()
+  @IsString()
+  @Matches(INSTITUTION_CODE_PATTERN, { message: CODE_MESSAGE })
   parentCode?: string;
 }
 
 /** Code, type and county are fixed for life; name, community and a village's township may change. */
 export class UpdateInstitutionDto extends VersionedDto {
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(100)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
   name?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @Matches(INSTITUTION_CODE_PATTERN, { message: CODE_MESSAGE })
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Matches(INSTITUTION_CODE_PATTERN, { message: CODE_MESSAGE })
   communityCode?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @Matches(INSTITUTION_CODE_PATTERN, { message: CODE_MESSAGE })
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Matches(INSTITUTION_CODE_PATTERN, { message: CODE_MESSAGE })
   parentCode?: string;
 }
 
 export class DeactivateDto extends VersionedDto {}
 
 export class CountyQuery extends PageQuery {
-  @ApiPropertyOptional() @IsOptional() @Transform(toBool) @IsBoolean()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
   active?: boolean;
 }
 
 export class CommunityQuery extends CountyQuery {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(32)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
   countyCode?: string;
 }
 
 export class InstitutionQuery extends CommunityQuery {
-  @ApiPropertyOptional({ enum: INSTITUTION_TYPES }) @IsOptional() @IsIn(INSTITUTION_TYPES as unknown as string[])
+  @ApiPropertyOptional({ enum: INSTITUTION_TYPES })
+  @IsOptional()
+  @IsIn(INSTITUTION_TYPES as unknown as string[])
   type?: InstitutionType;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(32)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
   communityCode?: string;
 
-  @ApiPropertyOptional({ description: 'village clinics of this township' }) @IsOptional() @IsString() @MaxLength(32)
+  @ApiPropertyOptional({ description: 'village clinics of this township' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
   parentCode?: string;
 
   @ApiPropertyOptional({ description: 'townships and village clinics only (true) or none of them (false)' })
-  @IsOptional() @Transform(toBool) @IsBoolean()
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
   primary?: boolean;
 
-  @ApiPropertyOptional({ description: 'code or name contains' }) @IsOptional() @IsString() @MaxLength(100)
+  @ApiPropertyOptional({ description: 'code or name contains' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
   q?: string;
 }
 
 export class ImportQuery {
-  @ApiPropertyOptional({ enum: ['reject', 'skip'], default: 'reject', description: 'reject: any bad row rejects the whole file; skip: store the good rows only' })
-  @IsOptional() @IsIn(['reject', 'skip'])
+  @ApiPropertyOptional({
+    enum: ['reject', 'skip'],
+    default: 'reject',
+    description: 'reject: any bad row rejects the whole file; skip: store the good rows only',
+  })
+  @IsOptional()
+  @IsIn(['reject', 'skip'])
   onError: 'reject' | 'skip' = 'reject';
 }
