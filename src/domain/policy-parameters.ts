@@ -146,3 +146,64 @@ export function carryForwardParameters(previous: Partial<PolicyParameters>, fund
   if (new Dec(carried.primaryFloorRate).lt(defaults.primaryFloorRate)) carried.primaryFloorRate = defaults.primaryFloorRate;
   return carried;
 }
+
+/**
+ * The parameters as the policy code reads them: rates and thresholds as decimals, days as
+ * whole numbers, switches as booleans. Parsed once where the parameters are loaded; nothing
+ * downstream compares strings such as `'1'`.
+ */
+export interface PolicyTerms {
+  adjustmentReserveRate: Dec;
+  communityBaseShareRate: Dec;
+  increasePoolRate: Dec;
+  privatePoolRate: Dec;
+  primaryFloorRate: Dec;
+  memberCutoffDay: number;
+  declarationDay: number;
+  passDownWorkingDays: number;
+  bureauPaymentWorkingDays: number;
+  qualityDepositRate: Dec;
+  privateQualityDepositRate: Dec;
+  quarterlyAdvanceRate: Dec;
+  burnWatch: Dec;
+  burnWarning: Dec;
+  burnAlarm: Dec;
+  paymentCapacityWarningMonths: Dec;
+  surplusPrimaryWeight: Dec;
+  attributeOutOfCountyToLead: boolean;
+  reapportionFloorShortfall: boolean;
+  privateSurplusRewardRate: Dec;
+  privateOverspendShareRate: Dec;
+  privateOverspendLimitRate: Dec;
+}
+
+/** Parses stored (validated) parameters into typed terms. */
+export function policyTerms(p: PolicyParameters): PolicyTerms {
+  const d = (name: PolicyParameterName) => new Dec(p[name]);
+  const n = (name: PolicyParameterName) => Number.parseInt(p[name], 10);
+  const flag = (name: PolicyParameterName) => new Dec(p[name]).eq(1);
+  return {
+    adjustmentReserveRate: d('adjustmentReserveRate'),
+    communityBaseShareRate: d('communityBaseShareRate'),
+    increasePoolRate: d('increasePoolRate'),
+    privatePoolRate: d('privatePoolRate'),
+    primaryFloorRate: d('primaryFloorRate'),
+    memberCutoffDay: n('memberCutoffDay'),
+    declarationDay: n('declarationDay'),
+    passDownWorkingDays: n('passDownWorkingDays'),
+    bureauPaymentWorkingDays: n('bureauPaymentWorkingDays'),
+    qualityDepositRate: d('qualityDepositRate'),
+    privateQualityDepositRate: d('privateQualityDepositRate'),
+    quarterlyAdvanceRate: d('quarterlyAdvanceRate'),
+    burnWatch: d('burnWatch'),
+    burnWarning: d('burnWarning'),
+    burnAlarm: d('burnAlarm'),
+    paymentCapacityWarningMonths: d('paymentCapacityWarningMonths'),
+    surplusPrimaryWeight: d('surplusPrimaryWeight'),
+    attributeOutOfCountyToLead: flag('attributeOutOfCountyToLead'),
+    reapportionFloorShortfall: flag('reapportionFloorShortfall'),
+    privateSurplusRewardRate: d('privateSurplusRewardRate'),
+    privateOverspendShareRate: d('privateOverspendShareRate'),
+    privateOverspendLimitRate: d('privateOverspendLimitRate'),
+  };
+}

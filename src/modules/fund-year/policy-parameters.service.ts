@@ -6,6 +6,8 @@ import {
   carryForwardParameters,
   defaultPolicyParameters,
   PolicyParameters,
+  PolicyTerms,
+  policyTerms,
   validatePolicyParameters,
 } from '../../domain/policy-parameters';
 import { staleVersion } from '../../common/record-errors';
@@ -53,6 +55,11 @@ export class PolicyParametersService {
       return { countyCode: county.code, fundYear, version: 0, source: 'previous-year', values: carried };
     }
     return { countyCode: county.code, fundYear, version: 0, source: 'default', values: defaultPolicyParameters(fundYear) };
+  }
+
+  /** The year's parameters parsed for the policy code (decimals, day counts, switches). */
+  async terms(manager: EntityManager, county: { id: number; code: string }, fundYear: number): Promise<PolicyTerms> {
+    return policyTerms((await this.current(manager, county, fundYear)).values);
   }
 
   /** Saves a new version; `expectedVersion` must be the current one (0 for the first save). */
