@@ -9,6 +9,7 @@ mkdir -p .run
 
 echo "== format"; npx prettier --check --log-level warn "src/**/*.ts" "test/**/*.ts" "migrations/**/*.ts" "bench/**/*.ts"
 echo "== lint";       npx eslint "src/**/*.ts" "test/**/*.ts" "migrations/**/*.ts" "bench/**/*.ts"
+echo "== architecture"; node tools/architecture.mjs --check
 echo "== type-check"; npx tsc -p tsconfig.json --noEmit
 echo "== tests (unit, integration, e2e)"
 # The tests take about 3 minutes on 2 cores; a run that hangs is stopped at this limit and
