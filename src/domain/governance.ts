@@ -1,0 +1,178 @@
+import { DomainError } from './domain-error';
+import { ACCOUNTS, communityPackageAccount, TransferSpec } from './ledger';
+import { Dec, Money } from './money';
+import { Rate, toRate } from './rate';
+import { IsoDate } from './working-days';
+
+/**
+ * The rules the governance chains (SPEC §9, `approval-chain.ts`) decide on when they apply
+ * and when they execute: the adjustment reserve never below zero, a surplus plan that meets
+ * SPEC §7, out-of-county stays matched to approved referrals.
+ */
+
+// ---- 调剂金使用 (基金管理办法 第十六条) ----
+
+export type ReserveUseTarget =
+  /** Raises a community's package M from the day it executes. */
+  | { kind: 'PACKAGE_INCREASE'; communityCode: string }
+  /** Pays a named risk directly (e.g. a major epidemic, 重大疫情), outside any package. */
+  | { kind: 'DIRECT_PAYMENT'; risk: string };
+
+/** Account that receives a direct payment from the reserve for one named use. */
+export const reservePaymentAccount = (useId: string) => `RESERVE_PAYMENT:${useId}`;
+
+/** The reserve never goes below zero: checked when the bureau applies, and again under lock when the use executes. */
+export function checkReserveUse(reserveBalance: Money, amount: Money): void {
+  if (!amount.isPositive())
+    throw new DomainError('RESERVE_USE_AMOUNT_INVALID', 'unprocessable', `a reserve use must be a positive amount, not ${amount}`, [
+      { field: 'amount', rule: 'positive', message: `${amount} is not positive` },
+    ]);
+  if (amount.gt(reserveBalance))
+    throw new DomainError(
+      'RESERVE_INSUFFICIENT',
+      'conflict',
+      `the adjustment reserve holds ${reserveBalance}; ${amount} would take it below zero`,
+      [{ field: 'amount', rule: 'withinReserveBalance', message: `balance ${reserveBalance}, shortfall ${amount.minus(reserveBalance)}` }],
+    );
+}
+
+/** The one transfer executing a reserve use posts: out of the county's reserve, into the package or the named payment. */
+export function reserveUseTransfers(prefix: string, useId: string, amount: Money, target: ReserveUseTarget): TransferSpec[] {
+  const credit = target.kind === 'PACKAGE_INCREASE' ? communityPackageAccount(target.communityCode) : reservePaymentAccount(useId);
+  const memo =
+    target.kind === 'PACKAGE_INCREASE'
+      ? `调剂金使用 ${useId}: package increase for ${target.communityCode}`
+      : `调剂金使用 ${useId}: ${target.risk}`;
+  return [{ id: `${prefix}:reserve-use:${useId}`, debit: ACCOUNTS.adjustmentReserve, credit, amount, memo }];
+}
+
+/** A community's package after the executed increases: M plus every increase, each with why. */
+export function packageWithIncreases(allocated: Money, increases: readonly { amount: Money }[]): Money {
+  return Money.sum([allocated, ...increases.map((i) => i.amount)]);
+}
+
+// ---- 结余资金分配方案 (基金管理办法 第二十三条; SPEC §7, §9.3) ----
+
+export interface SurplusPlanUnit {
+  code: string;
+  primary: boolean;
+  approvedConsumption: Money;
+  /** The default proposal's amount for this unit (surplus share + floor top-up). */
+  proposed: Money;
+  /** The plan's amount. */
+  planned: Money;
+}
+
+export interface SurplusPlanCheck {
+  surplus: Money;
+  planned: Money;
+  primaryPlanned: Money;
+  primaryProposed: Money;
+  /** Primary units' funds after the plan: their consumption plus their planned amounts. */
+  primaryFunds: Money;
+  floorRequired: Money;
+}
+
+/**
+ * A surplus plan must meet SPEC §7: its amounts sum to the surplus exactly, none is negative,
+ * primary units end at or above the floor, and the plan tilts to primary units at least as much
+ * as the default proposal does. One refusal lists every rule broken.
+ */
+export function checkSurplusPlan(input: {
+  surplus: Money;
+  communityPackage: Money;
+  floorRate: Rate;
+  units: readonly SurplusPlanUnit[];
+}): SurplusPlanCheck {
+  const floorRate = toRate(input.floorRate, 'floorRate');
+  const planned = Money.sum(input.units.map((u) => u.planned));
+  const primaryPlanned = Money.sum(input.units.filter((u) => u.primary).map((u) => u.planned));
+  const primaryProposed = Money.sum(input.units.filter((u) => u.primary).map((u) => u.proposed));
+  const primaryFunds = Money.sum(input.units.filter((u) => u.primary).map((u) => u.approvedConsumption.plus(u.planned)));
+  const floorRequired = Money.roundHalfUp(input.communityPackage.times(floorRate));
+  const problems: { field: string; rule: string; message: string }[] = [];
+  input.units.forEach((u, i) => {
+    if (u.planned.isNegative())
+      problems.push({ field: `units[${i}].amount`, rule: 'notNegative', message: `${u.code}: a plan amount cannot be negative` });
+  });
+  if (!planned.eq(input.surplus))
+    problems.push({
+      field: 'units',
+      rule: 'sumsToSurplus',
+      message: `the plan's amounts sum to ${planned}, the surplus is ${input.surplus} (difference ${planned.minus(input.surplus)})`,
+    });
+  if (primaryFunds.lt(floorRequired))
+    problems.push({
+      field: 'units',
+      rule: 'primaryFloor',
+      message: `primary units end with ${primaryFunds}, the floor requires ${floorRequired} (shortfall ${floorRequired.minus(primaryFunds)})`,
+    });
+  if (primaryPlanned.lt(primaryProposed))
+    problems.push({
+      field: 'units',
+      rule: 'tiltToPrimary',
+      message: `the plan gives primary units ${primaryPlanned}, less than the default proposal's ${primaryProposed}`,
+    });
+  if (problems.length) throw new DomainError('SURPLUS_PLAN_INVALID', 'unprocessable', problems.map((p) => p.message).join('; '), problems);
+  return { surplus: input.surplus, planned, primaryPlanned, primaryProposed, primaryFunds, floorRequired };
+}
+
+// ---- 县外转诊 (打包付费办法 §五(四)) ----
+
+export interface ApprovedReferral {
+  id: number;
+  /** Keyed hash of the insured id, as intake stores it. */
+  insuredHash: string;
+  validFrom: IsoDate;
+  validTo: IsoDate;
+}
+
+export interface OutOfCountyStay {
+  id: number;
+  insuredHash: string;
+  admissionDate: IsoDate;
+  fundPaid: Money;
+}
+
+/** 10%: the reduction the settlement system applies to a patient treated out of county without a referral (reported here, not applied). */
+export const UNREFERRED_REDUCTION_RATE = new Dec('0.10');
+
+export interface ReferralMatch {
+  matched: { stayId: number; referralId: number }[];
+  flagged: { stayId: number; fundPaid: Money; reduction: Money }[];
+  flaggedAmount: Money;
+  reductionTotal: Money;
+}
+
+/** Matches each out-of-county stay to an approved referral of the same insured whose window holds the admission; the rest are flagged. */
+export function matchReferrals(
+  stays: readonly OutOfCountyStay[],
+  referrals: readonly ApprovedReferral[],
+  reductionRate: Rate = UNREFERRED_REDUCTION_RATE,
+): ReferralMatch {
+  const rate = toRate(reductionRate, 'reductionRate');
+  const byInsured = new Map<string, ApprovedReferral[]>();
+  for (const r of referrals) byInsured.set(r.insuredHash, [...(byInsured.get(r.insuredHash) ?? []), r]);
+  const matched: ReferralMatch['matched'] = [];
+  const flagged: ReferralMatch['flagged'] = [];
+  for (const stay of stays) {
+    const referral = (byInsured.get(stay.insuredHash) ?? []).find(
+      (r) => r.validFrom <= stay.admissionDate && stay.admissionDate <= r.validTo,
+    );
+    if (referral) matched.push({ stayId: stay.id, referralId: referral.id });
+    else flagged.push({ stayId: stay.id, fundPaid: stay.fundPaid, reduction: Money.roundHalfUp(stay.fundPaid.times(rate)) });
+  }
+  return {
+    matched,
+    flagged,
+    flaggedAmount: Money.sum(flagged.map((f) => f.fundPaid)),
+    reductionTotal: Money.sum(flagged.map((f) => f.reduction)),
+  };
+}
+
+// ---- 评审 rectification (基金管理办法 第二十一条) ----
+
+/** A rectification still open after its deadline puts the community's disbursements on hold (暂缓拨付) until accepted. */
+export function rectificationOverdue(rectificationOpen: boolean, deadline: IsoDate, today: IsoDate): boolean {
+  return rectificationOpen && today > deadline;
+}
