@@ -1,3 +1,4 @@
+import { expenditureToDate } from './consumption';
 import { DomainError, ErrorDetail } from './domain-error';
 import { Dec, Money } from './money';
 import { Rate, toRate } from './rate';
@@ -66,7 +67,7 @@ export function readBurn(inputs: BurnInputs): BurnReading {
 
   const m = inputs.communityPackage.toDecimal();
   const share = new Dec(inputs.elapsedMonths).dividedBy(12);
-  const expenditure = inputs.memberApproved.plus(inputs.outOfCounty);
+  const expenditure = expenditureToDate(inputs);
   const exactBudget = m.times(share);
   const ratio = expenditure.toDecimal().dividedBy(exactBudget);
   const level: BurnLevel = ratio.gte(alarm) ? 'ALARM' : ratio.gte(warning) ? 'WARNING' : ratio.gte(watch) ? 'WATCH' : 'NORMAL';
