@@ -1,4 +1,4 @@
-import { countyExpenditureToDate, expenditureToDate } from './consumption';
+import { countyExpenditureToDate, expenditureToDate, primaryShareToDate, projectedPrimaryShare } from './consumption';
 import { Money } from './money';
 
 describe('expenditure to date (SPEC §13)', () => {
@@ -14,5 +14,17 @@ describe('expenditure to date (SPEC §13)', () => {
         privateApproved: Money.of('0.02'),
       }).toString(),
     ).toBe('600000.02');
+  });
+});
+
+describe('primary share (SPEC §13)', () => {
+  it('to date is primary expenditure ÷ all expenditure to date, zero before any spending', () => {
+    expect(primaryShareToDate(Money.of('2100.00'), Money.of('96000.00')).toFixed(4)).toBe('0.0219');
+    expect(primaryShareToDate(Money.ZERO, Money.ZERO).toFixed(4)).toBe('0.0000');
+  });
+
+  it('projected is primary expenditure × 12 ÷ elapsed months ÷ M', () => {
+    expect(projectedPrimaryShare(Money.of('2100.00'), 6, Money.of('120000.00')).toFixed(4)).toBe('0.0350');
+    expect(projectedPrimaryShare(Money.of('30000.00'), 12, Money.of('120000.00')).toFixed(4)).toBe('0.2500');
   });
 });

@@ -1,4 +1,4 @@
-import { Money } from './money';
+import { Dec, Money } from './money';
 
 /**
  * Spending to date (SPEC §13), one definition for monitoring, the fund analysis, the
@@ -28,4 +28,14 @@ export function expenditureToDate(c: { memberApproved: Money; outOfCounty: Money
 /** The county fund's expenditure to date: its communities', out of county and its private institutions'. */
 export function countyExpenditureToDate(c: { memberApproved: Money; outOfCounty: Money; privateApproved: Money }): Money {
   return expenditureToDate(c).plus(c.privateApproved);
+}
+
+/** Primary share to date: primary units' expenditure to date ÷ all expenditure to date (zero before any spending). */
+export function primaryShareToDate(primaryApproved: Money, expenditure: Money): Dec {
+  return expenditure.isZero() ? new Dec(0) : primaryApproved.toDecimal().dividedBy(expenditure.toDecimal());
+}
+
+/** Projected primary share: primary expenditure projected to year end (× 12 ÷ elapsed months) ÷ M. */
+export function projectedPrimaryShare(primaryApproved: Money, elapsedMonths: number, communityPackage: Money): Dec {
+  return primaryApproved.toDecimal().dividedBy(new Dec(elapsedMonths).dividedBy(12)).dividedBy(communityPackage.toDecimal());
 }

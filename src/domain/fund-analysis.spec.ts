@@ -125,7 +125,7 @@ describe('quarterly fund analysis (SPEC §6, 基金运行分析)', () => {
       level: 'ALARM',
       projectedExpenditure: '192000.00',
       projectedOverspend: '72000.00',
-      primaryShareToDate: '0.0350',
+      primaryShareToDate: '0.0219', // SPEC §13: 2 100 ÷ 96 000 of expenditure to date (was ÷ the 60 000 budget to date)
       projectedPrimaryShare: '0.0350',
       primaryFloorRate: '0.25',
       primaryBelowFloor: true,
