@@ -1,4 +1,12 @@
-import { assertPeriodReached, checkCyclePeriod, cyclePeriodParts, cycleSchedules, scheduledPeriod } from './cycle-schedule';
+import {
+  assertCycleScopeNamed,
+  assertPeriodReached,
+  assertScopesFound,
+  checkCyclePeriod,
+  cyclePeriodParts,
+  cycleSchedules,
+  scheduledPeriod,
+} from './cycle-schedule';
 import { refusal } from './refusal.spec-helper';
 
 describe('scheduledPeriod', () => {
@@ -46,5 +54,33 @@ describe('assertPeriodReached and cycleSchedules', () => {
     expect(s.find((x) => x.cycle === 'deadline-watch')!.pattern).toBe('0 0 2 * * *');
     expect(s.find((x) => x.cycle === 'year-end')!.pattern).toBe('0 0 3 10 1 *');
     expect(cycleSchedules({}, false).every((x) => x.pattern === null)).toBe(true);
+  });
+});
+
+describe('assertCycleScopeNamed', () => {
+  it('lets a community cycle name a community and a county cycle name none', () => {
+    expect(() => assertCycleScopeNamed('monitoring', 'WS-MC')).not.toThrow();
+    expect(() => assertCycleScopeNamed('year-end', undefined)).not.toThrow();
+  });
+
+  it('refuses a community named for a county-wide cycle', () => {
+    const e = refusal(() => assertCycleScopeNamed('year-end', 'WS-MC'));
+    expect(e).toMatchObject({ code: 'VALIDATION_FAILED', kind: 'unprocessable', message: 'the year-end cycle runs for a whole county' });
+    expect(e.details).toEqual([{ field: 'communityCode', rule: 'countyCycle', message: 'WS-MC' }]);
+  });
+});
+
+describe('assertScopesFound', () => {
+  it('passes when there is a scope to run for', () => {
+    expect(() => assertScopesFound('monitoring', 1, undefined)).not.toThrow();
+  });
+
+  it('refuses with not found, naming the community asked for', () => {
+    expect(refusal(() => assertScopesFound('monitoring', 0, 'XX-MC'))).toMatchObject({
+      code: 'NOT_FOUND',
+      kind: 'not_found',
+      message: 'no community to run monitoring for: XX-MC',
+    });
+    expect(refusal(() => assertScopesFound('year-end', 0, undefined)).message).toBe('no county to run year-end for');
   });
 });

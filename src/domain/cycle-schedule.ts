@@ -117,3 +117,22 @@ export function cycleSchedules(
     return { cycle, pattern: enabled && pattern !== 'off' ? pattern : null };
   });
 }
+
+/** A county-wide cycle runs for the whole county: a trigger naming a community is refused. */
+export function assertCycleScopeNamed(cycle: CycleName, communityCode: string | undefined): void {
+  if (communityCode !== undefined && CYCLES[cycle].scope === 'county') {
+    throw new DomainError('VALIDATION_FAILED', 'unprocessable', `the ${cycle} cycle runs for a whole county`, [
+      { field: 'communityCode', rule: 'countyCycle', message: communityCode },
+    ]);
+  }
+}
+
+/** A trigger must find at least one county or community to run the cycle for. */
+export function assertScopesFound(cycle: CycleName, scopes: number, communityCode: string | undefined): void {
+  if (scopes === 0)
+    throw new DomainError(
+      'NOT_FOUND',
+      'not_found',
+      `no ${CYCLES[cycle].scope} to run ${cycle} for${communityCode ? `: ${communityCode}` : ''}`,
+    );
+}

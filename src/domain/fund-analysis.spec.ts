@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {
+  assertAnalysisComplete,
   assertQuarterEnded,
   buildFundAnalysis,
   FUND_ANALYSIS_LIFECYCLE,
@@ -124,7 +125,7 @@ describe('quarterly fund analysis (SPEC §6, 基金运行分析)', () => {
       level: 'ALARM',
       projectedExpenditure: '192000.00',
       projectedOverspend: '72000.00',
-      primaryShareToDate: '0.0350',
+      primaryShareToDate: '0.0219', // SPEC §13: 2 100 ÷ 96 000 of expenditure to date (was ÷ the 60 000 budget to date)
       projectedPrimaryShare: '0.0350',
       primaryFloorRate: '0.25',
       primaryBelowFloor: true,
@@ -229,5 +230,21 @@ describe('fund analysis properties', () => {
         }
       }),
     );
+  });
+});
+
+describe('assertAnalysisComplete', () => {
+  it('lets an analysis with a summary be submitted', () => {
+    expect(() => assertAnalysisComplete({ summary: '运行平稳' })).not.toThrow();
+  });
+
+  it.each([null, '', '   '])('refuses a summary of %p', (summary) => {
+    const e = refusal(() => assertAnalysisComplete({ summary }));
+    expect(e).toMatchObject({
+      code: 'ANALYSIS_INCOMPLETE',
+      kind: 'unprocessable',
+      message: 'the lead unit’s summary (分析说明) is required before the analysis is submitted',
+    });
+    expect(e.details).toEqual([{ field: 'summary', rule: 'requiredToSubmit', message: 'summary is empty' }]);
   });
 });

@@ -64,6 +64,18 @@ export function assertQuarterEnded(fundYear: number, quarter: number, today: Iso
 
 // ---------------------------------------------------------------- the document
 
+/** The lead unit submits an analysis with its commentary: at least the summary (分析说明). */
+export function assertAnalysisComplete(narrative: { summary: string | null }): void {
+  if (!narrative.summary?.trim()) {
+    throw new DomainError(
+      'ANALYSIS_INCOMPLETE',
+      'unprocessable',
+      'the lead unit’s summary (分析说明) is required before the analysis is submitted',
+      [{ field: 'summary', rule: 'requiredToSubmit', message: 'summary is empty' }],
+    );
+  }
+}
+
 /** Approved records and out-of-county settlements of a span of claim periods. */
 export interface PeriodFlows {
   groups: readonly RecordGroup[];

@@ -1,3 +1,4 @@
+import { expenditureToDate, primaryShareToDate, projectedPrimaryShare } from './consumption';
 import { DomainError, ErrorDetail } from './domain-error';
 import { Dec, Money } from './money';
 import { Rate, toRate } from './rate';
@@ -36,7 +37,7 @@ export interface BurnReading {
   level: BurnLevel;
   projectedExpenditure: Money; // expenditure × 12 ÷ elapsed, half up
   projectedOverspend: Money; // projected − M, zero when within M
-  /** Primary approved ÷ budget to date, four decimals. */
+  /** Primary approved ÷ expenditure to date (SPEC §13), four decimals. */
   primaryShareToDate: string;
   /** Projected primary funds (primary × 12 ÷ elapsed) ÷ M, four decimals. */
   projectedPrimaryShare: string;
@@ -66,13 +67,13 @@ export function readBurn(inputs: BurnInputs): BurnReading {
 
   const m = inputs.communityPackage.toDecimal();
   const share = new Dec(inputs.elapsedMonths).dividedBy(12);
-  const expenditure = inputs.memberApproved.plus(inputs.outOfCounty);
+  const expenditure = expenditureToDate(inputs);
   const exactBudget = m.times(share);
   const ratio = expenditure.toDecimal().dividedBy(exactBudget);
   const level: BurnLevel = ratio.gte(alarm) ? 'ALARM' : ratio.gte(warning) ? 'WARNING' : ratio.gte(watch) ? 'WATCH' : 'NORMAL';
   const projectedExpenditure = Money.roundHalfUp(expenditure.toDecimal().dividedBy(share));
   const over = projectedExpenditure.minus(inputs.communityPackage);
-  const projectedPrimaryShare = inputs.primaryApproved.toDecimal().dividedBy(share).dividedBy(m);
+  const projectedPrimary = projectedPrimaryShare(inputs.primaryApproved, inputs.elapsedMonths, inputs.communityPackage);
   return {
     expenditure,
     budgetToDate: Money.roundHalfUp(exactBudget),
@@ -80,10 +81,10 @@ export function readBurn(inputs: BurnInputs): BurnReading {
     level,
     projectedExpenditure,
     projectedOverspend: over.isPositive() ? over : Money.ZERO,
-    primaryShareToDate: inputs.primaryApproved.toDecimal().dividedBy(exactBudget).toFixed(RATIO_PLACES),
-    projectedPrimaryShare: projectedPrimaryShare.toFixed(RATIO_PLACES),
+    primaryShareToDate: primaryShareToDate(inputs.primaryApproved, expenditure).toFixed(RATIO_PLACES),
+    projectedPrimaryShare: projectedPrimary.toFixed(RATIO_PLACES),
     primaryFloorRate: floor.toString(),
-    primaryBelowFloor: projectedPrimaryShare.lt(floor),
+    primaryBelowFloor: projectedPrimary.lt(floor),
   };
 }
 

@@ -2,6 +2,7 @@ import { DomainError, ErrorDetail } from './domain-error';
 import { InstitutionType, isPrimaryInstitution } from './institution-registry';
 import { Dec, Money } from './money';
 import { VisitType } from './settlement-record';
+import { projectedPrimaryShare } from './consumption';
 
 /**
  * Performance assessment of a medical community (绩效考核, SPEC §8, seed 002 §5, §22): seven
@@ -306,7 +307,9 @@ export function indicatorValues(f: YearFigures): Record<IndicatorName, Dec | nul
     // The pathway flag is on the records, so its denominator is the records, whatever count the bureau entered.
     clinicalPathwayRate: ratio(f.clinicalPathwayInpatients, f.inpatientRecords),
     outOfCountyReferralRate: ratio(f.outOfCountyReferred, f.outOfCountySettlements),
-    primaryShare: f.communityPackage === null ? null : ratio(f.primaryApproved.toDecimal(), f.communityPackage.toDecimal()),
+    // The year's primary share of M: the projected primary share (SPEC §13) over all twelve months.
+    primaryShare:
+      f.communityPackage === null || f.communityPackage.isZero() ? null : projectedPrimaryShare(f.primaryApproved, 12, f.communityPackage),
   };
 }
 

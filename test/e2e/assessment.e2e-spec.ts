@@ -397,7 +397,7 @@ describe('performance assessment and quarterly fund analysis over HTTP (SPEC §8
       budgetToDate: '7225.00',
       burnRatio: '0.7294',
       level: 'NORMAL',
-      primaryShareToDate: '0.1675',
+      primaryShareToDate: '0.2296', // SPEC §13: 1 210.00 ÷ 5 270.00 of expenditure to date (was ÷ the 7 225.00 budget to date)
       primaryBelowFloor: true,
     });
     expect(c.risk.alerts).toHaveLength(1);

@@ -2,7 +2,10 @@ import { Module } from '@nestjs/common';
 import { FundYearModule } from '../fund-year/fund-year.module';
 import { RegistryModule } from '../registry/registry.module';
 import { CommunityAssessmentController, CountyAssessmentController, FundAnalysisController } from './assessment.controller';
+import { ConsumptionRepository } from '../claims/consumption.repository';
+import { AssessmentRepository } from './assessment.repository';
 import { CommunityFiguresRepository } from './community-figures.repository';
+import { FundAnalysisRepository } from './fund-analysis.repository';
 import { FundAnalysisService } from './fund-analysis.service';
 import { PerformanceAssessmentService } from './performance-assessment.service';
 
@@ -10,7 +13,15 @@ import { PerformanceAssessmentService } from './performance-assessment.service';
 @Module({
   imports: [FundYearModule, RegistryModule],
   controllers: [CommunityAssessmentController, CountyAssessmentController, FundAnalysisController],
-  providers: [CommunityFiguresRepository, PerformanceAssessmentService, FundAnalysisService],
-  exports: [PerformanceAssessmentService, FundAnalysisService],
+  // The claims module's read-only consumption figures are provided here, beside their readers.
+  providers: [
+    ConsumptionRepository,
+    CommunityFiguresRepository,
+    AssessmentRepository,
+    FundAnalysisRepository,
+    PerformanceAssessmentService,
+    FundAnalysisService,
+  ],
+  exports: [PerformanceAssessmentService, FundAnalysisService, ConsumptionRepository],
 })
 export class AssessmentModule {}

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { DomainError } from '../../domain/domain-error';
 import {
+  assertAnalysisComplete,
   assertQuarterEnded,
   buildFundAnalysis,
   FUND_ANALYSIS_LIFECYCLE,
@@ -18,6 +18,7 @@ import { notFound, staleVersion } from '../../common/record-errors';
 import { inTransaction } from '../../database/transaction';
 import { AuditService } from '../audit/audit.service';
 import { AssessedCommunity, CommunityFiguresRepository } from './community-figures.repository';
+import { AnalysisRow, FundAnalysisRepository } from './fund-analysis.repository';
 
 /** The lead unit's commentary (分析说明) beside the figures. */
 export interface FundAnalysisNarrative {
@@ -44,27 +45,6 @@ export interface FundAnalysisView extends FundAnalysisSummaryView, FundAnalysisN
   allowedActions: FundAnalysisAction[];
   content: FundAnalysisContent;
 }
-
-type AnalysisRow = {
-  id: number | string;
-  community_code: string;
-  community_name: string;
-  fund_year: number;
-  quarter: number;
-  state: FundAnalysisState;
-  version: number;
-  content: string;
-  summary: string | null;
-  risks: string | null;
-  measures: string | null;
-  drafted_at: Date;
-  refreshed_at: Date;
-  submitted_by: string | null;
-  submitted_at: Date | null;
-};
-
-const SELECT_ANALYSIS =
-  'SELECT a.*, m.code AS community_code, m.name AS community_name FROM fund_analysis a JOIN medical_community m ON m.id = a.community_id';
 
 function summaryOf(r: AnalysisRow): FundAnalysisSummaryView {
   return {
@@ -116,6 +96,7 @@ export class FundAnalysisService {
     private readonly figures: CommunityFiguresRepository,
     private readonly audit: AuditService,
     private readonly clock: BusinessClock,
+    private readonly analyses: FundAnalysisRepository,
   ) {}
 
   /**
@@ -137,19 +118,18 @@ export class FundAnalysisService {
   ): Promise<{ id: number; created: boolean }> {
     assertQuarterEnded(fundYear, quarter, this.clock.today());
     const community = await this.figures.community(manager, { id: communityId });
-    await manager.query('SELECT id FROM medical_community WHERE id = ? FOR UPDATE', [community.id]);
-    const [existing]: AnalysisRow[] = await manager.query(
-      `${SELECT_ANALYSIS} WHERE a.community_id = ? AND a.fund_year = ? AND a.quarter = ? FOR UPDATE`,
-      [community.id, fundYear, quarter],
-    );
+    await this.analyses.lockCommunity(manager, community.id);
+    const existing = await this.analyses.ofQuarter(manager, community.id, fundYear, quarter);
     if (existing && !FUND_ANALYSIS_LIFECYCLE.can(existing.state, 'refresh')) return { id: Number(existing.id), created: false };
     const content = JSON.stringify(await this.content(manager, community, fundYear, quarter));
     if (!existing) {
-      const result = await manager.query(
-        "INSERT INTO fund_analysis (community_id, county_id, fund_year, quarter, state, content) VALUES (?, ?, ?, ?, 'DRAFT', ?)",
-        [community.id, community.countyId, fundYear, quarter, content],
-      );
-      const id = Number(result.insertId);
+      const id = await this.analyses.insertDraft(manager, {
+        communityId: community.id,
+        countyId: community.countyId,
+        fundYear,
+        quarter,
+        content,
+      });
       await this.audit.record(manager, {
         action: 'fundAnalysis.draft',
         entityType: 'fundAnalysis',
@@ -165,10 +145,7 @@ export class FundAnalysisService {
       return { id, created: true };
     }
     if (existing.content === content) return { id: Number(existing.id), created: false };
-    await manager.query('UPDATE fund_analysis SET content = ?, version = version + 1, refreshed_at = CURRENT_TIMESTAMP(3) WHERE id = ?', [
-      content,
-      existing.id,
-    ]);
+    await this.analyses.refreshContent(manager, existing.id, content);
     await this.audit.record(manager, {
       action: 'fundAnalysis.refresh',
       entityType: 'fundAnalysis',
@@ -188,11 +165,7 @@ export class FundAnalysisService {
 
   async list(communityCode: string, fundYear?: number): Promise<FundAnalysisSummaryView[]> {
     const community = await this.figures.community(this.dataSource.manager, { code: communityCode });
-    const rows: AnalysisRow[] = await this.dataSource.query(
-      `${SELECT_ANALYSIS} WHERE a.community_id = ?${fundYear === undefined ? '' : ' AND a.fund_year = ?'} ORDER BY a.fund_year DESC, a.quarter DESC`,
-      fundYear === undefined ? [community.id] : [community.id, fundYear],
-    );
-    return rows.map(summaryOf);
+    return (await this.analyses.list(community.id, fundYear)).map(summaryOf);
   }
 
   async get(id: number): Promise<FundAnalysisView> {
@@ -207,12 +180,7 @@ export class FundAnalysisService {
       if (before.version !== version) throw staleVersion(before.version);
       const next: FundAnalysisNarrative = { summary: before.summary, risks: before.risks, measures: before.measures };
       for (const field of ['summary', 'risks', 'measures'] as const) if (changes[field] !== undefined) next[field] = changes[field] || null;
-      await manager.query('UPDATE fund_analysis SET summary = ?, risks = ?, measures = ?, version = version + 1 WHERE id = ?', [
-        next.summary,
-        next.risks,
-        next.measures,
-        id,
-      ]);
+      await this.analyses.saveNarrative(manager, id, next);
       await this.audit.record(manager, {
         action: 'fundAnalysis.edit',
         entityType: 'fundAnalysis',
@@ -231,18 +199,8 @@ export class FundAnalysisService {
       if (before.state === 'SUBMITTED' && before.version === version + 1 && before.submitted_by === caller.name) return viewOf(before);
       const state = FUND_ANALYSIS_LIFECYCLE.apply(before.state, 'submit');
       if (before.version !== version) throw staleVersion(before.version);
-      if (!before.summary?.trim()) {
-        throw new DomainError(
-          'ANALYSIS_INCOMPLETE',
-          'unprocessable',
-          'the lead unit’s summary (分析说明) is required before the analysis is submitted',
-          [{ field: 'summary', rule: 'requiredToSubmit', message: 'summary is empty' }],
-        );
-      }
-      await manager.query(
-        'UPDATE fund_analysis SET state = ?, submitted_by = ?, submitted_at = CURRENT_TIMESTAMP(3), version = version + 1 WHERE id = ?',
-        [state, caller.name, id],
-      );
+      assertAnalysisComplete(before);
+      await this.analyses.markSubmitted(manager, id, state, caller.name);
       const after = await this.row(manager, id);
       await this.audit.record(manager, {
         action: 'fundAnalysis.submit',
@@ -281,7 +239,7 @@ export class FundAnalysisService {
   }
 
   private async row(manager: EntityManager, id: number, lock = false): Promise<AnalysisRow> {
-    const [row]: AnalysisRow[] = await manager.query(`${SELECT_ANALYSIS} WHERE a.id = ?${lock ? ' FOR UPDATE' : ''}`, [id]);
+    const row = await this.analyses.find(manager, id, lock);
     if (!row) throw notFound('fund analysis', String(id));
     return row;
   }

@@ -23,6 +23,7 @@ import { staleVersion } from '../../common/record-errors';
 import { currentContext } from '../../common/request-context';
 import { inTransaction } from '../../database/transaction';
 import { AuditService } from '../audit/audit.service';
+import { AssessmentRepository, EnteredRow, SchemeRow, TARGET_COLUMNS, WEIGHT_COLUMNS } from './assessment.repository';
 import { AssessedCommunity, CommunityFiguresRepository } from './community-figures.repository';
 
 export interface AssessmentSchemeView extends AssessmentScheme {
@@ -63,33 +64,6 @@ export interface Assessment {
   figures: { current: FiguresView; previous: FiguresView | null; previousFundYear: number };
 }
 
-type SchemeRow = Record<string, string | number | Date> & { version: number; changed_by: string; created_at: Date; fund_year: number };
-type EnteredRow = {
-  version: number;
-  prefecture_compensation_ratio: string | null;
-  in_county_inpatient_count: number | null;
-  out_of_county_inpatient_count: number | null;
-  outside_township_inpatient_count: number | null;
-  entered_by: string;
-  created_at: Date;
-};
-
-const WEIGHT_COLUMNS: Record<IndicatorName, string> = {
-  inCountyInpatientRate: 'w_in_county_inpatient_rate',
-  outOfCountyInpatientCount: 'w_out_of_county_inpatient_count',
-  outsideTownshipInpatientCount: 'w_outside_township_inpatient_count',
-  inpatientCompensationRatio: 'w_inpatient_compensation_ratio',
-  clinicalPathwayRate: 'w_clinical_pathway_rate',
-  outOfCountyReferralRate: 'w_out_of_county_referral_rate',
-  primaryShare: 'w_primary_share',
-};
-const TARGET_COLUMNS: Record<keyof AssessmentTargets, string> = {
-  inCountyInpatientRate: 't_in_county_inpatient_rate',
-  clinicalPathwayRate: 't_clinical_pathway_rate',
-  outOfCountyReferralRate: 't_out_of_county_referral_rate',
-};
-const SCHEME_COLUMNS = [...Object.values(WEIGHT_COLUMNS), ...Object.values(TARGET_COLUMNS)];
-
 function schemeOf(row: SchemeRow): AssessmentScheme {
   const weights = Object.fromEntries(
     Object.entries(WEIGHT_COLUMNS).map(([name, column]) => [name, new Dec(String(row[column])).toFixed(2)]),
@@ -117,6 +91,7 @@ export class PerformanceAssessmentService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly figures: CommunityFiguresRepository,
     private readonly audit: AuditService,
+    private readonly assessments: AssessmentRepository,
   ) {}
 
   /** The assessment as it stands, computed live; used by the year-end settlement to release the quality deposit. */
@@ -172,10 +147,7 @@ export class PerformanceAssessmentService {
   }
 
   private async schemeOf(manager: EntityManager, county: { id: number; code: string }, fundYear: number): Promise<AssessmentSchemeView> {
-    const [row]: SchemeRow[] = await manager.query(
-      `SELECT fund_year, version, changed_by, created_at, ${SCHEME_COLUMNS.join(', ')} FROM assessment_scheme WHERE county_id = ? AND fund_year <= ? ORDER BY fund_year DESC, version DESC LIMIT 1`,
-      [county.id, fundYear],
-    );
+    const row = await this.assessments.latestScheme(manager, county.id, fundYear);
     if (!row)
       return {
         countyCode: county.code,
@@ -208,7 +180,7 @@ export class PerformanceAssessmentService {
     changes: { weights?: Partial<AssessmentWeights>; targets?: Partial<AssessmentTargets> },
   ): Promise<AssessmentSchemeView> {
     return inTransaction(this.dataSource, async (manager) => {
-      await manager.query('SELECT id FROM county WHERE id = ? FOR UPDATE', [county.id]);
+      await this.assessments.lockCounty(manager, county.id);
       const before = await this.schemeOf(manager, county, fundYear);
       if (before.version !== expectedVersion) throw staleVersion(before.version);
       const scheme = validateAssessmentScheme({
@@ -222,10 +194,7 @@ export class PerformanceAssessmentService {
         ...Object.keys(WEIGHT_COLUMNS).map((n) => scheme.weights[n as IndicatorName]),
         ...Object.keys(TARGET_COLUMNS).map((n) => scheme.targets[n as keyof AssessmentTargets]),
       ];
-      await manager.query(
-        `INSERT INTO assessment_scheme (county_id, fund_year, version, changed_by, ${SCHEME_COLUMNS.join(', ')}) VALUES (?, ?, ?, ?, ${SCHEME_COLUMNS.map(() => '?').join(', ')})`,
-        [county.id, fundYear, version, currentContext().actor, ...values],
-      );
+      await this.assessments.insertScheme(manager, { countyId: county.id, fundYear, version, changedBy: currentContext().actor, values });
       await this.audit.record(manager, {
         action: 'assessmentScheme.save',
         entityType: 'assessmentScheme',
@@ -245,10 +214,7 @@ export class PerformanceAssessmentService {
   }
 
   private async enteredOf(manager: EntityManager, community: AssessedCommunity, fundYear: number): Promise<EnteredValuesView> {
-    const [row]: EnteredRow[] = await manager.query(
-      'SELECT * FROM assessment_entered_values WHERE community_id = ? AND fund_year = ? ORDER BY version DESC LIMIT 1',
-      [community.id, fundYear],
-    );
+    const row: EnteredRow | undefined = await this.assessments.latestEntered(manager, community.id, fundYear);
     if (!row)
       return { communityCode: community.code, fundYear, version: 0, values: { ...NO_ENTERED_VALUES }, enteredBy: null, enteredAt: null };
     const count = (v: number | null) => (v === null ? null : Number(v));
@@ -276,25 +242,19 @@ export class PerformanceAssessmentService {
   ): Promise<EnteredValuesView> {
     return inTransaction(this.dataSource, async (manager) => {
       const community = await this.figures.community(manager, { code: communityCode });
-      await manager.query('SELECT id FROM medical_community WHERE id = ? FOR UPDATE', [community.id]);
+      await this.assessments.lockCommunity(manager, community.id);
       const before = await this.enteredOf(manager, community, fundYear);
       if (before.version !== expectedVersion) throw staleVersion(before.version);
       const values = validateEnteredValues({ ...before.values, ...changes });
       if (JSON.stringify(values) === JSON.stringify(before.values)) return before;
       const version = before.version + 1;
-      await manager.query(
-        'INSERT INTO assessment_entered_values (community_id, fund_year, version, prefecture_compensation_ratio, in_county_inpatient_count, out_of_county_inpatient_count, outside_township_inpatient_count, entered_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        [
-          community.id,
-          fundYear,
-          version,
-          values.prefectureCompensationRatio,
-          values.inCountyInpatientCount,
-          values.outOfCountyInpatientCount,
-          values.outsideTownshipInpatientCount,
-          currentContext().actor,
-        ],
-      );
+      await this.assessments.insertEntered(manager, {
+        communityId: community.id,
+        fundYear,
+        version,
+        values,
+        enteredBy: currentContext().actor,
+      });
       await this.audit.record(manager, {
         action: 'assessmentEnteredValues.save',
         entityType: 'assessmentEnteredValues',

@@ -4,13 +4,20 @@ import type { Job } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
 import { BusinessClock } from '../../common/business-clock';
 import { Caller } from '../../common/caller';
-import { isDuplicateKey } from '../../common/record-errors';
 import { inTransaction } from '../../database/transaction';
 import { memberCutoffDate } from '../../domain/working-days';
 import { quarterDates } from '../../domain/claim-cycle';
-import { assertPeriodReached, checkCyclePeriod, CycleName, CYCLES, cyclePeriodParts, scheduledPeriod } from '../../domain/cycle-schedule';
+import {
+  assertCycleScopeNamed,
+  assertPeriodReached,
+  assertScopesFound,
+  checkCyclePeriod,
+  CycleName,
+  CYCLES,
+  cyclePeriodParts,
+  scheduledPeriod,
+} from '../../domain/cycle-schedule';
 import { DomainError } from '../../domain/domain-error';
-import { CLAIMING_TYPES } from '../../domain/institution-registry';
 import { JobHandler } from '../../queue/job-handler.decorator';
 import { JobPayloads, JOBS } from '../../queue/jobs';
 import { OutboxService } from '../../queue/outbox.service';
@@ -18,7 +25,7 @@ import { FundAnalysisService } from '../assessment/fund-analysis.service';
 import { CommunityFundingService } from '../claims/community-funding.service';
 import { PolicyParametersService } from '../fund-year/policy-parameters.service';
 import { CountyService } from '../registry/county.service';
-import { sqlList } from '../claims/record-totals';
+import { CycleResultRepository, CycleScope } from './cycle-result.repository';
 import { DeadlineWatchService } from './deadline-watch.service';
 import { MonitoringService } from './monitoring.service';
 import { YearEndService } from './year-end.service';
@@ -32,12 +39,7 @@ export interface CycleRunRef {
   result: Record<string, unknown> | null;
 }
 
-interface Scope {
-  countyId: number;
-  countyCode: string;
-  communityId: number | null;
-  communityCode: string | null;
-}
+type Scope = CycleScope;
 
 /**
  * Runs the scheduled cycles. Each run is keyed by (cycle, period, scope): the worker claims the
@@ -59,6 +61,7 @@ export class CycleRunnerService {
     private readonly fundAnalysis: FundAnalysisService,
     private readonly parameters: PolicyParametersService,
     private readonly counties: CountyService,
+    private readonly cycleResults: CycleResultRepository,
   ) {}
 
   /** A schedule fired: one run per scope for the period the cycle works on today. */
@@ -78,18 +81,9 @@ export class CycleRunnerService {
     assertPeriodReached(cycle, period, this.clock.today());
     const county = caller.institution.countyId;
     const community = caller.scope.kind === 'community' ? caller.scope.communityId : null;
-    if (communityCode !== undefined && CYCLES[cycle].scope === 'county') {
-      throw new DomainError('VALIDATION_FAILED', 'unprocessable', `the ${cycle} cycle runs for a whole county`, [
-        { field: 'communityCode', rule: 'countyCycle', message: communityCode },
-      ]);
-    }
+    assertCycleScopeNamed(cycle, communityCode);
     const scopes = await this.scopes(cycle, county, community, communityCode);
-    if (scopes.length === 0)
-      throw new DomainError(
-        'NOT_FOUND',
-        'not_found',
-        `no ${CYCLES[cycle].scope} to run ${cycle} for${communityCode ? `: ${communityCode}` : ''}`,
-      );
+    assertScopesFound(cycle, scopes.length, communityCode);
     return this.queueRuns(cycle, period, scopes, caller.name);
   }
 
@@ -103,18 +97,11 @@ export class CycleRunnerService {
     const jobId = job?.id ?? JOBS['cycle.run'].jobId(payload);
     const deliveryJobs: string[] = [];
     const outcome = await inTransaction(this.dataSource, async (manager) => {
+      const key = { cycle, period, scope };
       let kept = false;
-      try {
-        await manager.query("INSERT INTO cycle_result (cycle, period, scope, result, job_id) VALUES (?, ?, ?, '{}', ?)", [
-          cycle,
-          period,
-          scope,
-          jobId,
-        ]);
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
+      if (!(await this.cycleResults.claim(manager, key, jobId))) {
         if (!payload.refresh) return { alreadyDone: true };
-        await manager.query('SELECT id FROM cycle_result WHERE cycle = ? AND period = ? AND scope = ? FOR UPDATE', [cycle, period, scope]);
+        await this.cycleResults.lock(manager, key);
         kept = true;
       }
       const target = await this.scopeOf(manager, cycle, scope);
@@ -123,16 +110,10 @@ export class CycleRunnerService {
       if ('skipped' in result) {
         // Nothing was done (the mode is off, no package yet): the key stays free for a later run,
         // and a result kept before stays as it was.
-        if (!kept) await manager.query('DELETE FROM cycle_result WHERE cycle = ? AND period = ? AND scope = ?', [cycle, period, scope]);
+        if (!kept) await this.cycleResults.release(manager, key);
         return result;
       }
-      await manager.query('UPDATE cycle_result SET result = ?, job_id = ? WHERE cycle = ? AND period = ? AND scope = ?', [
-        JSON.stringify(result),
-        jobId,
-        cycle,
-        period,
-        scope,
-      ]);
+      await this.cycleResults.keep(manager, key, result, jobId);
       return result;
     });
     await this.outbox.relay(deliveryJobs);
@@ -147,24 +128,7 @@ export class CycleRunnerService {
   ): Promise<{ cycle: string; period: string; scope: string; result: unknown; jobId: string; createdAt: Date }[]> {
     const countyId = caller.institution.countyId;
     const own = caller.scope.kind === 'community' ? caller.scope.communityId : null;
-    const codes: { code: string }[] = await this.dataSource.query(
-      'SELECT code FROM county WHERE id = ? UNION ALL SELECT code FROM medical_community WHERE county_id = ? AND (? IS NULL OR id = ?)',
-      [countyId, countyId, own, own],
-    );
-    const allowed = codes.map((c) => c.code);
-    if (allowed.length === 0) return [];
-    const where = [`scope IN (${allowed.map(() => '?').join(',')})`];
-    const params: unknown[] = [...allowed];
-    if (cycle) {
-      where.push('cycle = ?');
-      params.push(cycle);
-    }
-    if (period) {
-      where.push('period = ?');
-      params.push(period);
-    }
-    const rows: { cycle: string; period: string; scope: string; result: string; job_id: string; created_at: Date }[] =
-      await this.dataSource.query(`SELECT * FROM cycle_result WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT 500`, params);
+    const rows = await this.cycleResults.results(await this.cycleResults.scopeCodes(countyId, own), cycle, period);
     return rows.map((r) => ({
       cycle: r.cycle,
       period: r.period,
@@ -218,18 +182,10 @@ export class CycleRunnerService {
 
   /** Opens every claiming unit's claim for the month, so that each sees it and its cut-off. */
   private async openPeriod(manager: EntityManager, target: Scope, period: string): Promise<Record<string, unknown>> {
-    const params = (
-      await this.parameters.current(manager, { id: target.countyId, code: target.countyCode }, cyclePeriodParts(period).fundYear)
-    ).values;
-    const cutoff = memberCutoffDate(period, Number(params.memberCutoffDay));
-    const result = await manager.query(
-      `INSERT IGNORE INTO member_claim (institution_id, community_id, county_id, period, state, cutoff)
-       SELECT id, community_id, county_id, ?, 'OPEN', ? FROM institution
-        WHERE county_id = ? AND active = 1 AND type IN ${sqlList(CLAIMING_TYPES)}
-          AND (community_id IS NOT NULL OR type = 'PRIVATE_DESIGNATED')`,
-      [period, cutoff, target.countyId],
-    );
-    return { countyCode: target.countyCode, period, cutoff, opened: Number(result.affectedRows) };
+    const terms = await this.parameters.terms(manager, { id: target.countyId, code: target.countyCode }, cyclePeriodParts(period).fundYear);
+    const cutoff = memberCutoffDate(period, terms.memberCutoffDay);
+    const opened = await this.cycleResults.openMemberClaims(manager, target.countyId, period, cutoff);
+    return { countyCode: target.countyCode, period, cutoff, opened };
   }
 
   /** The quarter's advance when the county advances quarterly; nothing (and said so) otherwise. */
@@ -259,17 +215,14 @@ export class CycleRunnerService {
       const out: CycleRunRef[] = [];
       for (const s of scopes) {
         const scope = CYCLES[cycle].scope === 'county' ? s.countyCode : s.communityCode!;
-        const [done] = await manager.query('SELECT result FROM cycle_result WHERE cycle = ? AND period = ? AND scope = ?', [
-          cycle,
-          period,
-          scope,
-        ]);
+        const done = await this.cycleResults.keptResult(manager, { cycle, period, scope });
         const payload = { cycle, period, scope, ...(requestedBy ? { requestedBy } : {}) };
         // A run that finished without keeping a result (skipped: the mode was off, no package
         // yet) is asked for again under a new job id; otherwise the same job serves every request.
-        const past = done ? { jobs: 0, unfinished: true } : await this.outbox.history(manager, JOBS['cycle.run'].jobId(payload));
+        const past =
+          done !== undefined ? { jobs: 0, unfinished: true } : await this.outbox.history(manager, JOBS['cycle.run'].jobId(payload));
         const jobId = await this.outbox.add(manager, 'cycle.run', payload, past.jobs > 0 && !past.unfinished ? past.jobs : 0);
-        out.push({ cycle, period, scope, jobId, result: done && done.result !== '{}' ? JSON.parse(done.result) : null });
+        out.push({ cycle, period, scope, jobId, result: done !== undefined && done !== '{}' ? JSON.parse(done) : null });
       }
       return out;
     });
@@ -280,40 +233,8 @@ export class CycleRunnerService {
 
   /** The scopes a cycle runs for: every active county or community, or those a caller names. */
   private async scopes(cycle: CycleName, countyId: number | null, ownCommunity: number | null, communityCode?: string): Promise<Scope[]> {
-    const where: string[] = ['c.active = 1'];
-    const params: unknown[] = [];
-    if (countyId !== null) {
-      where.push('c.id = ?');
-      params.push(countyId);
-    }
-    if (CYCLES[cycle].scope === 'county') {
-      const rows = await this.dataSource.query(`SELECT c.id, c.code FROM county c WHERE ${where.join(' AND ')} ORDER BY c.code`, params);
-      return rows.map((r: { id: number; code: string }) => ({
-        countyId: Number(r.id),
-        countyCode: r.code,
-        communityId: null,
-        communityCode: null,
-      }));
-    }
-    where.push('m.active = 1');
-    if (ownCommunity !== null) {
-      where.push('m.id = ?');
-      params.push(ownCommunity);
-    }
-    if (communityCode !== undefined) {
-      where.push('m.code = ?');
-      params.push(communityCode);
-    }
-    const rows = await this.dataSource.query(
-      `SELECT c.id AS county_id, c.code AS county_code, m.id, m.code FROM medical_community m JOIN county c ON c.id = m.county_id WHERE ${where.join(' AND ')} ORDER BY m.code`,
-      params,
-    );
-    return rows.map((r: { county_id: number; county_code: string; id: number; code: string }) => ({
-      countyId: Number(r.county_id),
-      countyCode: r.county_code,
-      communityId: Number(r.id),
-      communityCode: r.code,
-    }));
+    if (CYCLES[cycle].scope === 'county') return this.cycleResults.activeCounties(countyId);
+    return this.cycleResults.activeCommunities({ countyId, communityId: ownCommunity, communityCode });
   }
 
   private async scopeOf(manager: EntityManager, cycle: CycleName, code: string): Promise<Scope> {

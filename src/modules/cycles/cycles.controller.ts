@@ -16,7 +16,7 @@ import { CycleResultQuery, JobRunQuery, NotificationQuery, TriggerCycleDto, Webh
 import { NotificationService } from './notification.service';
 import { YearEndService } from './year-end.service';
 import { yearEndWorkbook } from './year-end.xlsx';
-import { DomainError } from '../../domain/domain-error';
+import { assertYearEndDrafted } from '../../domain/county-year-end';
 import { FundYearPipe } from '../../common/route-params';
 
 const BUREAU = ['BUREAU_CLERK', 'BUREAU_APPROVER'] as const;
@@ -151,14 +151,7 @@ export class YearEndController {
   @ApiOperation({ summary: 'The county’s year-end settlement for a fund year (drafted by the year-end cycle)' })
   async forYear(@Param('countyCode') countyCode: string, @Param('fundYear', FundYearPipe) fundYear: number) {
     const county = await this.counties.getCounty(countyCode);
-    const found = await this.yearEnd.find(county.id, fundYear);
-    if (!found)
-      throw new DomainError(
-        'YEAR_END_SETTLEMENT_NOT_FOUND',
-        'not_found',
-        `no year-end settlement of ${countyCode} for ${fundYear} yet: run the year-end cycle`,
-      );
-    return found;
+    return assertYearEndDrafted(await this.yearEnd.find(county.id, fundYear), fundYear, countyCode);
   }
 
   @Get('year-end-settlements/:id')
@@ -220,8 +213,7 @@ export class YearEndController {
   @ApiOperation({ summary: 'The community’s part of the year-end settlement: its summary and its units’ statements' })
   async communityStatements(@Param('communityCode') communityCode: string, @Param('fundYear', FundYearPipe) fundYear: number) {
     const community = await this.counties.getCommunity(communityCode);
-    const y = await this.yearEnd.find(community.countyId, fundYear);
-    if (!y) throw new DomainError('YEAR_END_SETTLEMENT_NOT_FOUND', 'not_found', `no year-end settlement for ${fundYear} yet`);
+    const y = assertYearEndDrafted(await this.yearEnd.find(community.countyId, fundYear), fundYear);
     return {
       id: y.id,
       state: y.state,

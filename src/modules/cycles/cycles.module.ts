@@ -4,11 +4,15 @@ import { CalendarModule } from '../calendar/calendar.module';
 import { ClaimsModule } from '../claims/claims.module';
 import { FundYearModule } from '../fund-year/fund-year.module';
 import { RegistryModule } from '../registry/registry.module';
+import { CycleResultRepository } from './cycle-result.repository';
 import { CycleRunnerService } from './cycle-runner.service';
 import { CyclesController, JobRunsController, NotificationsController, YearEndController } from './cycles.controller';
+import { DeadlineWatchRepository } from './deadline-watch.repository';
 import { DeadlineWatchService } from './deadline-watch.service';
 import { MonitoringService } from './monitoring.service';
+import { NotificationRepository } from './notification.repository';
 import { NotificationService } from './notification.service';
+import { YearEndRepository } from './year-end.repository';
 import { YearEndService } from './year-end.service';
 
 /**
@@ -19,7 +23,17 @@ import { YearEndService } from './year-end.service';
 @Module({
   imports: [ClaimsModule, FundYearModule, CalendarModule, RegistryModule, AssessmentModule],
   controllers: [CyclesController, JobRunsController, NotificationsController, YearEndController],
-  providers: [CycleRunnerService, DeadlineWatchService, MonitoringService, NotificationService, YearEndService],
+  providers: [
+    CycleResultRepository,
+    DeadlineWatchRepository,
+    NotificationRepository,
+    YearEndRepository,
+    CycleRunnerService,
+    DeadlineWatchService,
+    MonitoringService,
+    NotificationService,
+    YearEndService,
+  ],
   exports: [CycleRunnerService, NotificationService, YearEndService],
 })
 export class CyclesModule {}

@@ -4,6 +4,7 @@ import { fundYearOf, periodOf, previousPeriod } from '../../domain/claim-cycle';
 import { IsoDate } from '../../domain/working-days';
 import { CalendarService } from '../calendar/calendar.service';
 import { PolicyParametersService } from '../fund-year/policy-parameters.service';
+import { DeadlineWatchRepository } from './deadline-watch.repository';
 import { NewNotification, NotificationService } from './notification.service';
 
 /** How many past months the watch looks back for undeclared periods. */
@@ -22,6 +23,7 @@ export class DeadlineWatchService {
     private readonly notifications: NotificationService,
     private readonly parameters: PolicyParametersService,
     private readonly calendar: CalendarService,
+    private readonly overdue: DeadlineWatchRepository,
   ) {}
 
   async run(
@@ -31,13 +33,7 @@ export class DeadlineWatchService {
   ): Promise<{ result: Record<string, number | string>; deliveryJobs: string[] }> {
     const found: NewNotification[] = [];
 
-    const claims = await manager.query(
-      `SELECT c.id, c.institution_id, c.period, DATE_FORMAT(c.cutoff, '%Y-%m-%d') AS cutoff, i.code
-         FROM member_claim c JOIN institution i ON i.id = c.institution_id
-        WHERE c.county_id = ? AND c.state = 'OPEN' AND c.cutoff < ?
-          AND EXISTS (SELECT 1 FROM settlement_record r WHERE r.submitter_id = c.institution_id AND r.claim_period = c.period)`,
-      [countyId, today],
-    );
+    const claims = await this.overdue.overdueClaims(manager, countyId, today);
     for (const c of claims) {
       found.push({
         institutionId: c.institution_id,
@@ -63,20 +59,11 @@ export class DeadlineWatchService {
       });
     }
 
-    const bureau = await manager.query(
-      "SELECT id FROM institution WHERE county_id = ? AND type = 'BUREAU' AND active = 1 ORDER BY id LIMIT 1",
-      [countyId],
-    );
-    const payments = bureau.length
-      ? await manager.query(
-          `SELECT d.id, d.period, DATE_FORMAT(d.payment_due, '%Y-%m-%d') AS due, m.code FROM claim_declaration d JOIN medical_community m ON m.id = d.community_id
-            WHERE d.county_id = ? AND d.state <> 'DISBURSED' AND d.payment_due < ?`,
-          [countyId, today],
-        )
-      : [];
+    const bureau = await this.overdue.bureauOf(manager, countyId);
+    const payments = bureau !== null ? await this.overdue.overduePayments(manager, countyId, today) : [];
     for (const d of payments) {
       found.push({
-        institutionId: bureau[0].id,
+        institutionId: bureau!,
         kind: 'PAYMENT_OVERDUE',
         severity: 'WARNING',
         dedupKey: `overdue.payment.${d.id}`,
@@ -86,12 +73,7 @@ export class DeadlineWatchService {
       });
     }
 
-    const passDowns = await manager.query(
-      `SELECT p.id, p.payer_id, DATE_FORMAT(p.deadline, '%Y-%m-%d') AS deadline, p.amount, payer.code AS payer_code, payee.code AS payee_code, d.period
-         FROM pass_down p JOIN institution payer ON payer.id = p.payer_id JOIN institution payee ON payee.id = p.payee_id JOIN claim_declaration d ON d.id = p.declaration_id
-        WHERE d.county_id = ? AND p.state = 'DUE' AND p.deadline < ?`,
-      [countyId, today],
-    );
+    const passDowns = await this.overdue.overduePassDowns(manager, countyId, today);
     for (const p of passDowns) {
       found.push({
         institutionId: p.payer_id,
@@ -128,14 +110,7 @@ export class DeadlineWatchService {
   private async undeclaredPeriods(manager: EntityManager, countyId: number, today: IsoDate) {
     const periods: string[] = [];
     for (let p = previousPeriod(periodOf(today)); periods.length < DECLARATION_LOOKBACK_MONTHS; p = previousPeriod(p)) periods.push(p);
-    const rows: { community_id: number; code: string; period: string; lead_id: number | null }[] = await manager.query(
-      `SELECT DISTINCT c.community_id, m.code, c.period,
-              (SELECT l.id FROM institution l WHERE l.community_id = c.community_id AND l.type = 'LEAD_HOSPITAL' AND l.active = 1 ORDER BY l.id LIMIT 1) AS lead_id
-         FROM member_claim c JOIN medical_community m ON m.id = c.community_id
-        WHERE c.county_id = ? AND c.period IN (${periods.map(() => '?').join(',')})
-          AND NOT EXISTS (SELECT 1 FROM claim_declaration d WHERE d.community_id = c.community_id AND d.period = c.period)`,
-      [countyId, ...periods],
-    );
+    const rows = await this.overdue.undeclared(manager, countyId, periods);
     const out: { communityId: number; communityCode: string; period: string; deadline: string; leadId: number }[] = [];
     const deadlines = new Map<string, string>(); // one county: one deadline per period
     for (const r of rows) {

@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { fundYearOf, monthOf } from '../../domain/claim-cycle';
 import { paymentCapacity, readBurn } from '../../domain/fund-monitoring';
+import { countyExpenditureToDate } from '../../domain/consumption';
 import { Money } from '../../domain/money';
 import { AllocationService, packageOf } from '../fund-year/allocation.service';
 import { PolicyParametersService } from '../fund-year/policy-parameters.service';
-import { PRIMARY_TYPES } from '../../domain/institution-registry';
-import { APPROVED_RECORD_SQL, FUNDED_DECLARATION_SQL, sqlList } from '../claims/record-totals';
+import { ConsumptionRepository } from '../claims/consumption.repository';
+import { DeadlineWatchRepository } from './deadline-watch.repository';
 import { NotificationService } from './notification.service';
 
 /**
@@ -21,6 +22,8 @@ export class MonitoringService {
     private readonly allocations: AllocationService,
     private readonly parameters: PolicyParametersService,
     private readonly notifications: NotificationService,
+    private readonly consumption: ConsumptionRepository,
+    private readonly recipients: DeadlineWatchRepository,
   ) {}
 
   async run(
@@ -33,62 +36,28 @@ export class MonitoringService {
     const communityPackage = packageOf(allocation, community.code);
     if (!allocation || !communityPackage)
       return { result: { communityCode: community.code, period, skipped: `no approved package for ${fundYear}` }, deliveryJobs: [] };
-    const params = (await this.parameters.current(manager, { id: community.countyId, code: '' }, fundYear)).values;
+    const terms = await this.parameters.terms(manager, { id: community.countyId, code: '' }, fundYear);
     const first = `${fundYear}-01`;
 
-    const sum = async (sql: string, args: unknown[]) => Money.of(String((await manager.query(sql, args))[0].s ?? '0'));
-    const memberApproved = await sum(
-      `SELECT COALESCE(SUM(approved), 0) AS s FROM claim_declaration WHERE community_id = ? AND period BETWEEN ? AND ? AND state IN ${FUNDED_DECLARATION_SQL}`,
-      [community.id, first, period],
-    );
-    const primaryApproved = await sum(
-      `SELECT COALESCE(SUM(r.fund_paid), 0) AS s
-         FROM claim_declaration d JOIN member_claim c ON c.declaration_id = d.id
-         JOIN settlement_record r ON r.submitter_id = c.institution_id AND r.claim_period = c.period
-         JOIN institution u ON u.id = r.unit_id
-        WHERE d.community_id = ? AND d.period BETWEEN ? AND ? AND d.state IN ${FUNDED_DECLARATION_SQL}
-          AND ${APPROVED_RECORD_SQL} AND u.type IN ${sqlList(PRIMARY_TYPES)}`,
-      [community.id, first, period],
-    );
-    const outOfCounty = await sum(
-      'SELECT COALESCE(SUM(total), 0) AS s FROM out_of_county_import WHERE community_id = ? AND period BETWEEN ? AND ?',
-      [community.id, first, period],
-    );
+    const { memberApproved, primaryApproved, outOfCounty } = await this.consumption.communityToDate(manager, community.id, first, period);
     const burn = readBurn({
       communityPackage,
       elapsedMonths: monthOf(period),
       memberApproved,
       primaryApproved,
       outOfCounty,
-      thresholds: { watch: params.burnWatch, warning: params.burnWarning, alarm: params.burnAlarm },
-      primaryFloorRate: params.primaryFloorRate,
+      thresholds: { watch: terms.burnWatch, warning: terms.burnWarning, alarm: terms.burnAlarm },
+      primaryFloorRate: terms.primaryFloorRate,
     });
 
     // The county fund: what was raised for the year less what the county has spent so far.
-    const countyExpenditure = (
-      await Promise.all([
-        sum(
-          `SELECT COALESCE(SUM(approved), 0) AS s FROM claim_declaration WHERE county_id = ? AND period BETWEEN ? AND ? AND state IN ${FUNDED_DECLARATION_SQL}`,
-          [community.countyId, first, period],
-        ),
-        sum('SELECT COALESCE(SUM(o.total), 0) AS s FROM out_of_county_import o WHERE o.county_id = ? AND o.period BETWEEN ? AND ?', [
-          community.countyId,
-          first,
-          period,
-        ]),
-        sum('SELECT COALESCE(SUM(approved), 0) AS s FROM private_payment WHERE county_id = ? AND period BETWEEN ? AND ?', [
-          community.countyId,
-          first,
-          period,
-        ]),
-      ])
-    ).reduce((a, b) => a.plus(b), Money.ZERO);
+    const countyExpenditure = countyExpenditureToDate(await this.consumption.countyToDate(manager, community.countyId, first, period));
     const raised = Money.of(allocation.figures.raisedTotal);
     const capacity = paymentCapacity({
       fundBalance: raised.minus(countyExpenditure),
       expenditureToDate: countyExpenditure,
       elapsedMonths: monthOf(period),
-      warningMonths: params.paymentCapacityWarningMonths,
+      warningMonths: terms.paymentCapacityWarningMonths,
     });
 
     const result = {
@@ -102,14 +71,8 @@ export class MonitoringService {
       paymentCapacity: { fundRaised: raised.toString(), countyExpenditure: countyExpenditure.toString(), ...stringify(capacity) },
     };
 
-    const lead = await this.institution(manager, 'SELECT id FROM institution WHERE community_id = ? AND type = ? AND active = 1 LIMIT 1', [
-      community.id,
-      'LEAD_HOSPITAL',
-    ]);
-    const bureau = await this.institution(manager, 'SELECT id FROM institution WHERE county_id = ? AND type = ? AND active = 1 LIMIT 1', [
-      community.countyId,
-      'BUREAU',
-    ]);
+    const lead = await this.recipients.leadOf(manager, community.id);
+    const bureau = await this.recipients.bureauOf(manager, community.countyId);
     const jobs: string[] = [];
     const notify = async (
       institutionId: number | null,
@@ -156,11 +119,6 @@ export class MonitoringService {
       });
     }
     return { result, deliveryJobs: jobs };
-  }
-
-  private async institution(manager: EntityManager, sql: string, args: unknown[]): Promise<number | null> {
-    const [row] = await manager.query(sql, args);
-    return row ? Number(row.id) : null;
   }
 }
 

@@ -2,29 +2,18 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { DomainError } from '../../domain/domain-error';
+import { assertWebhookTargetAllowed } from '../../domain/webhook-policy';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHmac, randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import { NewNotification, NotificationRepository, NotificationRow, Severity, WebhookRow } from './notification.repository';
 import { inTransaction } from '../../database/transaction';
 import { notFound, staleVersion } from '../../common/record-errors';
 import { AuditService } from '../audit/audit.service';
 import { JobHandler } from '../../queue/job-handler.decorator';
 import { OutboxService } from '../../queue/outbox.service';
 
-export type Severity = 'INFO' | 'WATCH' | 'WARNING' | 'ALARM';
-
-export interface NewNotification {
-  institutionId: number;
-  kind: string;
-  severity: Severity;
-  /** One notification per key, ever: the deadline watch and monitoring may run any number of times. */
-  dedupKey: string;
-  subjectType: string;
-  subjectId: string;
-  message: string;
-  details?: Record<string, unknown>;
-}
+export type { NewNotification, Severity } from './notification.repository';
 
 export interface NotificationView {
   id: number;
@@ -63,6 +52,7 @@ export class NotificationService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
+    private readonly notifications: NotificationRepository,
   ) {}
 
   /**
@@ -70,68 +60,34 @@ export class NotificationService {
    * the outbox job id of its webhook delivery, if the institution has one.
    */
   async notify(manager: EntityManager, n: NewNotification): Promise<{ created: boolean; deliveryJob: string | null }> {
-    const result = await manager.query(
-      'INSERT IGNORE INTO notification (institution_id, kind, severity, dedup_key, subject_type, subject_id, message, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      [
-        n.institutionId,
-        n.kind,
-        n.severity,
-        n.dedupKey.slice(0, 200),
-        n.subjectType,
-        n.subjectId,
-        n.message.slice(0, 1000),
-        n.details ? JSON.stringify(n.details) : null,
-      ],
-    );
-    if (Number(result.affectedRows) !== 1) return { created: false, deliveryJob: null };
-    const [hook] = await manager.query('SELECT enabled FROM notification_webhook WHERE institution_id = ?', [n.institutionId]);
-    if (!hook || !Number(hook.enabled)) return { created: true, deliveryJob: null };
-    return { created: true, deliveryJob: await this.outbox.add(manager, 'notify.webhook', { notificationId: Number(result.insertId) }) };
+    const id = await this.notifications.insertUnlessKeyed(manager, n);
+    if (id === null) return { created: false, deliveryJob: null };
+    if (!(await this.notifications.webhookEnabled(manager, n.institutionId))) return { created: true, deliveryJob: null };
+    return { created: true, deliveryJob: await this.outbox.add(manager, 'notify.webhook', { notificationId: id }) };
   }
 
   async list(
     institutionId: number,
     filter: { unread?: boolean; kind?: string; limit: number },
   ): Promise<{ unread: number; items: NotificationView[] }> {
-    const where = ['institution_id = ?'];
-    const params: unknown[] = [institutionId];
-    if (filter.unread) where.push('read_at IS NULL');
-    if (filter.kind) {
-      where.push('kind = ?');
-      params.push(filter.kind);
-    }
-    const rows: Row[] = await this.dataSource.query(`SELECT * FROM notification WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`, [
-      ...params,
-      filter.limit,
-    ]);
-    const [{ unread }] = await this.dataSource.query(
-      'SELECT COUNT(*) AS unread FROM notification WHERE institution_id = ? AND read_at IS NULL',
-      [institutionId],
-    );
-    return { unread: Number(unread), items: rows.map(view) };
+    const rows = await this.notifications.list(institutionId, filter);
+    return { unread: await this.notifications.unreadCount(institutionId), items: rows.map(view) };
   }
 
   /** Marks one of the institution's notifications read; reading it again changes nothing. */
   async markRead(institutionId: number, id: number, reader: string): Promise<NotificationView> {
-    await this.dataSource.query(
-      'UPDATE notification SET read_at = CURRENT_TIMESTAMP(3), read_by = ? WHERE id = ? AND institution_id = ? AND read_at IS NULL',
-      [reader, id, institutionId],
-    );
-    const [row]: Row[] = await this.dataSource.query('SELECT * FROM notification WHERE id = ? AND institution_id = ?', [id, institutionId]);
+    await this.notifications.markRead(institutionId, id, reader);
+    const row = await this.notifications.findOfInstitution(institutionId, id);
     if (!row) throw notFound('notification', String(id));
     return view(row);
   }
 
   async markAllRead(institutionId: number, reader: string): Promise<{ marked: number }> {
-    const result = await this.dataSource.query(
-      'UPDATE notification SET read_at = CURRENT_TIMESTAMP(3), read_by = ? WHERE institution_id = ? AND read_at IS NULL',
-      [reader, institutionId],
-    );
-    return { marked: Number(result.affectedRows) };
+    return { marked: await this.notifications.markAllRead(institutionId, reader) };
   }
 
   async webhook(institutionId: number): Promise<WebhookView | null> {
-    const [row] = await this.dataSource.query('SELECT * FROM notification_webhook WHERE institution_id = ?', [institutionId]);
+    const row = await this.notifications.webhook(institutionId);
     return row ? webhookView(row) : null;
   }
 
@@ -147,34 +103,23 @@ export class NotificationService {
     if (this.config.env === 'production') {
       // A name that does not resolve from here is let through: it is checked again at each delivery.
       const local = await localAddressOf(new URL(input.url).hostname).catch(() => null);
-      if (local !== null) {
-        throw new DomainError(
-          'WEBHOOK_URL_NOT_ALLOWED',
-          'unprocessable',
-          `webhooks cannot point at the service's own host or a link-local address (${new URL(input.url).hostname} is ${local})`,
-          [{ field: 'url', rule: 'notLocalHost', message: input.url }],
-        );
-      }
+      assertWebhookTargetAllowed(input.url, local);
     }
     return inTransaction(this.dataSource, async (manager) => {
-      const [current] = await manager.query('SELECT * FROM notification_webhook WHERE institution_id = ? FOR UPDATE', [institutionId]);
+      const current = await this.notifications.webhook(institutionId, manager, true);
       let secret: string | undefined;
       if (!current) {
         secret = randomBytes(32).toString('hex');
-        await manager.query('INSERT INTO notification_webhook (institution_id, url, secret, enabled, updated_by) VALUES (?, ?, ?, ?, ?)', [
-          institutionId,
-          input.url,
-          secret,
-          input.enabled ? 1 : 0,
-          by,
-        ]);
+        await this.notifications.insertWebhook(manager, institutionId, { url: input.url, secret, enabled: input.enabled, by });
       } else {
         if (input.version === undefined || Number(current.version) !== input.version) throw staleVersion(Number(current.version));
         if (input.rotateSecret) secret = randomBytes(32).toString('hex');
-        await manager.query(
-          'UPDATE notification_webhook SET url = ?, enabled = ?, secret = COALESCE(?, secret), updated_by = ?, version = version + 1 WHERE institution_id = ?',
-          [input.url, input.enabled ? 1 : 0, secret ?? null, by, institutionId],
-        );
+        await this.notifications.updateWebhook(manager, institutionId, {
+          url: input.url,
+          secret: secret ?? null,
+          enabled: input.enabled,
+          by,
+        });
       }
       await this.audit.record(manager, {
         action: current ? 'webhook.update' : 'webhook.create',
@@ -183,7 +128,7 @@ export class NotificationService {
         before: current ? { url: current.url, enabled: Boolean(Number(current.enabled)) } : null,
         after: { url: input.url, enabled: input.enabled, secretRotated: Boolean(secret) },
       });
-      const [row] = await manager.query('SELECT * FROM notification_webhook WHERE institution_id = ?', [institutionId]);
+      const row = (await this.notifications.webhook(institutionId, manager))!;
       return { ...webhookView(row), ...(secret ? { secret } : {}) };
     });
   }
@@ -191,21 +136,16 @@ export class NotificationService {
   /** Delivers one notification to its webhook; a failure throws so that the queue retries it. */
   @JobHandler('notify.webhook')
   async deliver({ notificationId }: { notificationId: number }): Promise<{ delivered: boolean; status?: number }> {
-    const [row] = await this.dataSource.query(
-      'SELECT n.*, w.url, w.secret, w.enabled, i.code AS institution_code FROM notification n JOIN institution i ON i.id = n.institution_id LEFT JOIN notification_webhook w ON w.institution_id = n.institution_id WHERE n.id = ?',
-      [notificationId],
-    );
-    if (!row || row.delivered_at || !row.url || !Number(row.enabled)) return { delivered: false };
+    const row = await this.notifications.forDelivery(notificationId);
+    if (!row || row.delivered_at || !row.url || !row.secret || !Number(row.enabled)) return { delivered: false };
+    const url = row.url;
     if (this.config.env === 'production') {
       // Checked at delivery too: the name may have been pointed at a local address since it was set.
       const host = new URL(row.url).hostname;
       const local = await localAddressOf(host).catch(() => null);
       if (local !== null) {
         const refusal = `not sent: ${host}${local === host ? '' : ` (${local})`} is a loopback or link-local address`;
-        await this.dataSource.query('UPDATE notification SET delivery_attempts = delivery_attempts + 1, delivery_error = ? WHERE id = ?', [
-          refusal,
-          notificationId,
-        ]);
+        await this.notifications.recordDeliveryFailure(notificationId, refusal);
         this.logger.warn(`notification ${notificationId}: webhook ${refusal}`);
         return { delivered: false };
       }
@@ -213,7 +153,7 @@ export class NotificationService {
     const body = JSON.stringify({ id: Number(row.id), institutionCode: row.institution_code, ...publicFields(view(row)) });
     const signature = createHmac('sha256', row.secret).update(body).digest('hex');
     try {
-      const res = await fetch(row.url, {
+      const res = await fetch(url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -225,17 +165,11 @@ export class NotificationService {
         signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
       });
       if (!res.ok) throw new Error(`the webhook answered ${res.status}`);
-      await this.dataSource.query(
-        'UPDATE notification SET delivered_at = CURRENT_TIMESTAMP(3), delivery_attempts = delivery_attempts + 1, delivery_error = NULL WHERE id = ?',
-        [notificationId],
-      );
+      await this.notifications.recordDelivered(notificationId);
       return { delivered: true, status: res.status };
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      await this.dataSource.query('UPDATE notification SET delivery_attempts = delivery_attempts + 1, delivery_error = ? WHERE id = ?', [
-        message.slice(0, 500),
-        notificationId,
-      ]);
+      await this.notifications.recordDeliveryFailure(notificationId, message.slice(0, 500));
       this.logger.warn(`notification ${notificationId}: webhook delivery failed (${message}); retried with backoff`);
       throw err;
     }
@@ -277,13 +211,7 @@ export async function localAddressOf(hostname: string, lookup: AddressLookup = (
   return (await lookup(host)).find((a) => isHostLocal(a.address))?.address ?? null;
 }
 
-function webhookView(row: {
-  url: string;
-  enabled: number | string;
-  version: number | string;
-  updated_by: string;
-  updated_at: Date;
-}): WebhookView {
+function webhookView(row: WebhookRow): WebhookView {
   return {
     url: row.url,
     enabled: Boolean(Number(row.enabled)),
@@ -293,22 +221,7 @@ function webhookView(row: {
   };
 }
 
-/** A notification row as MySQL returns it. */
-interface Row {
-  id: number;
-  kind: string;
-  severity: Severity;
-  subject_type: string;
-  subject_id: string;
-  message: string;
-  details: string | null;
-  created_at: Date;
-  read_at: Date | null;
-  read_by: string | null;
-  delivered_at: Date | null;
-}
-
-function view(r: Row): NotificationView {
+function view(r: NotificationRow): NotificationView {
   return {
     id: Number(r.id),
     kind: r.kind,

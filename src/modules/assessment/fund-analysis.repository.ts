@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { FundAnalysisState } from '../../domain/fund-analysis';
+
+/** A fund analysis row with its community's code and name, as MySQL returns it. */
+export type AnalysisRow = {
+  id: number | string;
+  community_code: string;
+  community_name: string;
+  fund_year: number;
+  quarter: number;
+  state: FundAnalysisState;
+  version: number;
+  content: string;
+  summary: string | null;
+  risks: string | null;
+  measures: string | null;
+  drafted_at: Date;
+  refreshed_at: Date;
+  submitted_by: string | null;
+  submitted_at: Date | null;
+};
+
+const SELECT_ANALYSIS =
+  'SELECT a.*, m.code AS community_code, m.name AS community_name FROM fund_analysis a JOIN medical_community m ON m.id = a.community_id';
+
+/** The quarterly fund analyses (fund_analysis). */
+@Injectable()
+export class FundAnalysisRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Serialises drafts of one community (the community's row is the lock). */
+  async lockCommunity(manager: EntityManager, communityId: number): Promise<void> {
+    await manager.query('SELECT id FROM medical_community WHERE id = ? FOR UPDATE', [communityId]);
+  }
+
+  async ofQuarter(manager: EntityManager, communityId: number, fundYear: number, quarter: number): Promise<AnalysisRow | undefined> {
+    const [row]: AnalysisRow[] = await manager.query(
+      `${SELECT_ANALYSIS} WHERE a.community_id = ? AND a.fund_year = ? AND a.quarter = ? FOR UPDATE`,
+      [communityId, fundYear, quarter],
+    );
+    return row;
+  }
+
+  async find(manager: EntityManager, id: number, lock = false): Promise<AnalysisRow | undefined> {
+    const [row]: AnalysisRow[] = await manager.query(`${SELECT_ANALYSIS} WHERE a.id = ?${lock ? ' FOR UPDATE' : ''}`, [id]);
+    return row;
+  }
+
+  async list(communityId: number, fundYear?: number): Promise<AnalysisRow[]> {
+    return this.dataSource.query(
+      `${SELECT_ANALYSIS} WHERE a.community_id = ?${fundYear === undefined ? '' : ' AND a.fund_year = ?'} ORDER BY a.fund_year DESC, a.quarter DESC`,
+      fundYear === undefined ? [communityId] : [communityId, fundYear],
+    );
+  }
+
+  async insertDraft(
+    manager: EntityManager,
+    a: { communityId: number; countyId: number; fundYear: number; quarter: number; content: string },
+  ): Promise<number> {
+    const result = await manager.query(
+      "INSERT INTO fund_analysis (community_id, county_id, fund_year, quarter, state, content) VALUES (?, ?, ?, ?, 'DRAFT', ?)",
+      [a.communityId, a.countyId, a.fundYear, a.quarter, a.content],
+    );
+    return Number(result.insertId);
+  }
+
+  async refreshContent(manager: EntityManager, id: number | string, content: string): Promise<void> {
+    await manager.query('UPDATE fund_analysis SET content = ?, version = version + 1, refreshed_at = CURRENT_TIMESTAMP(3) WHERE id = ?', [
+      content,
+      id,
+    ]);
+  }
+
+  async saveNarrative(
+    manager: EntityManager,
+    id: number,
+    n: { summary: string | null; risks: string | null; measures: string | null },
+  ): Promise<void> {
+    await manager.query('UPDATE fund_analysis SET summary = ?, risks = ?, measures = ?, version = version + 1 WHERE id = ?', [
+      n.summary,
+      n.risks,
+      n.measures,
+      id,
+    ]);
+  }
+
+  async markSubmitted(manager: EntityManager, id: number, state: FundAnalysisState, by: string): Promise<void> {
+    await manager.query(
+      'UPDATE fund_analysis SET state = ?, submitted_by = ?, submitted_at = CURRENT_TIMESTAMP(3), version = version + 1 WHERE id = ?',
+      [state, by, id],
+    );
+  }
+}

@@ -1,0 +1,259 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { FUNDED_DECLARATION_STATES } from '../../domain/claim-cycle';
+import { ConsumptionToDate } from '../../domain/consumption';
+import { ClaimRecordFigures, FundedDeclarationFigures, PrivateYearFigures } from '../../domain/county-year-end';
+import { PeriodFlows } from '../../domain/fund-analysis';
+import { InstitutionType, PRIMARY_TYPES } from '../../domain/institution-registry';
+import { Money } from '../../domain/money';
+import { OutOfCountyGroup, RecordGroup } from '../../domain/performance-assessment';
+import { VisitType } from '../../domain/settlement-record';
+
+const list = (words: readonly string[]) => `(${words.map((w) => `'${w}'`).join(', ')})`;
+
+/** Declarations whose claims the bureau approved (and funded), alias `d`. */
+const FUNDED_DECLARATION = `d.state IN ${list(FUNDED_DECLARATION_STATES)}`;
+
+/** A settlement record (alias `r`) accepted in pre-review (初审通过) and not deducted (拒付). */
+const ACCEPTED_NOT_DEDUCTED = "r.review_status = 'ACCEPTED' AND r.deduction_reason IS NULL";
+
+/**
+ * What the claims say about spending (SPEC §13), read only, for monitoring, the fund analysis,
+ * the assessment and the year end. An **approved record** is accepted in pre-review, not
+ * deducted, and in a declaration the bureau approved; **expenditure to date** is the
+ * bureau-approved claims of funded declarations plus the imported out-of-county settlements.
+ * The arithmetic on these figures is in src/domain/consumption.ts.
+ */
+@Injectable()
+export class ConsumptionRepository {
+  /** A community's expenditure over claim periods `from` to `to` ('YYYY-MM', inclusive). */
+  async communityToDate(manager: EntityManager, communityId: number, from: string, to: string): Promise<ConsumptionToDate> {
+    const memberApproved = await sum(
+      manager,
+      `SELECT COALESCE(SUM(d.approved), 0) AS s FROM claim_declaration d WHERE d.community_id = ? AND d.period BETWEEN ? AND ? AND ${FUNDED_DECLARATION}`,
+      [communityId, from, to],
+    );
+    const primaryApproved = await sum(
+      manager,
+      `SELECT COALESCE(SUM(r.fund_paid), 0) AS s
+         FROM claim_declaration d JOIN member_claim c ON c.declaration_id = d.id
+         JOIN settlement_record r ON r.submitter_id = c.institution_id AND r.claim_period = c.period
+         JOIN institution u ON u.id = r.unit_id
+        WHERE d.community_id = ? AND d.period BETWEEN ? AND ? AND ${FUNDED_DECLARATION}
+          AND ${ACCEPTED_NOT_DEDUCTED} AND u.type IN ${list(PRIMARY_TYPES)}`,
+      [communityId, from, to],
+    );
+    const outOfCounty = await sum(
+      manager,
+      'SELECT COALESCE(SUM(total), 0) AS s FROM out_of_county_import WHERE community_id = ? AND period BETWEEN ? AND ?',
+      [communityId, from, to],
+    );
+    return { memberApproved, primaryApproved, outOfCounty };
+  }
+
+  /** The county fund's spending over claim periods `from` to `to`: communities, out of county, private institutions. */
+  async countyToDate(
+    manager: EntityManager,
+    countyId: number,
+    from: string,
+    to: string,
+  ): Promise<{ memberApproved: Money; outOfCounty: Money; privateApproved: Money }> {
+    const [memberApproved, outOfCounty, privateApproved] = await Promise.all([
+      sum(
+        manager,
+        `SELECT COALESCE(SUM(d.approved), 0) AS s FROM claim_declaration d WHERE d.county_id = ? AND d.period BETWEEN ? AND ? AND ${FUNDED_DECLARATION}`,
+        [countyId, from, to],
+      ),
+      sum(manager, 'SELECT COALESCE(SUM(o.total), 0) AS s FROM out_of_county_import o WHERE o.county_id = ? AND o.period BETWEEN ? AND ?', [
+        countyId,
+        from,
+        to,
+      ]),
+      sum(manager, 'SELECT COALESCE(SUM(approved), 0) AS s FROM private_payment WHERE county_id = ? AND period BETWEEN ? AND ?', [
+        countyId,
+        from,
+        to,
+      ]),
+    ]);
+    return { memberApproved, outOfCounty, privateApproved };
+  }
+
+  /**
+   * A community's records over claim periods `from` to `to`, grouped as the fund analysis and the
+   * assessment read them (care unit, visit type, insured township, pathway), and its
+   * out-of-county settlements grouped by referral. The records are those accepted in
+   * pre-review and not deducted, whatever their declaration's state (see the note in
+   * src/domain/consumption.ts: SPEC §13's declaration condition is not applied here yet).
+   */
+  async flows(manager: EntityManager, communityId: number, from: string, to: string): Promise<PeriodFlows> {
+    const groups: GroupRow[] = await manager.query(
+      `SELECT u.code, u.name, u.type, p.code AS parent_code, r.visit_type, r.insured_township_code, r.clinical_pathway,
+              COUNT(*) AS records, SUM(r.fund_paid) AS fund_paid, SUM(r.total_cost) AS total_cost
+         FROM institution u
+         JOIN settlement_record r ON r.unit_id = u.id
+         LEFT JOIN institution p ON p.id = u.parent_id
+        WHERE u.community_id = ? AND r.claim_period BETWEEN ? AND ? AND ${ACCEPTED_NOT_DEDUCTED}
+        GROUP BY u.id, u.code, u.name, u.type, p.code, r.visit_type, r.insured_township_code, r.clinical_pathway`,
+      [communityId, from, to],
+    );
+    const outOfCounty: OutOfCountyRow[] = await manager.query(
+      `SELECT (referral_no IS NOT NULL AND referral_no <> '') AS referred, COUNT(*) AS settlements, SUM(fund_paid) AS fund_paid, SUM(total_cost) AS total_cost
+         FROM out_of_county_settlement WHERE community_id = ? AND period BETWEEN ? AND ?
+        GROUP BY referred`,
+      [communityId, from, to],
+    );
+    return {
+      groups: groups.map((g): RecordGroup => ({
+        unit: { code: g.code, name: g.name, type: g.type, parentCode: g.parent_code },
+        visitType: g.visit_type,
+        insuredTownshipCode: g.insured_township_code,
+        clinicalPathway: Number(g.clinical_pathway) === 1,
+        records: Number(g.records),
+        fundPaid: Money.of(g.fund_paid),
+        totalCost: Money.of(g.total_cost),
+      })),
+      outOfCounty: outOfCounty.map((o): OutOfCountyGroup => ({
+        referred: Number(o.referred) === 1,
+        settlements: Number(o.settlements),
+        fundPaid: Money.of(o.fund_paid),
+        totalCost: Money.of(o.total_cost),
+      })),
+    };
+  }
+
+  // ------------------------------------------------------------ the year end (SPEC §7)
+
+  /** The fund year's funded declarations of a county, with the (submitter, period) claims each covers. */
+  async fundedDeclarations(manager: EntityManager, countyId: number, fundYear: number): Promise<FundedDeclarationFigures[]> {
+    const rows: {
+      institution_id: number;
+      period: string;
+      declaration_id: number;
+      deposit: string;
+      funded: string;
+      approved: string;
+      community_id: number;
+    }[] = await manager.query(
+      `SELECT c.institution_id, c.period, d.id AS declaration_id, d.deposit, d.funded, d.approved, d.community_id
+         FROM claim_declaration d JOIN member_claim c ON c.declaration_id = d.id
+        WHERE d.county_id = ? AND d.fund_year = ? AND ${FUNDED_DECLARATION}`,
+      [countyId, fundYear],
+    );
+    const out = new Map<number, FundedDeclarationFigures>();
+    for (const r of rows) {
+      const id = Number(r.declaration_id);
+      const d = out.get(id) ?? {
+        id,
+        communityId: Number(r.community_id),
+        approved: Money.of(r.approved),
+        deposit: Money.of(r.deposit),
+        funded: Money.of(r.funded),
+        claims: [],
+      };
+      d.claims.push({ submitterId: Number(r.institution_id), period: r.period });
+      out.set(id, d);
+    }
+    return [...out.values()];
+  }
+
+  /** The (submitter, period) claims of private institutions the bureau settled in the fund year. */
+  async privateSettledClaims(
+    manager: EntityManager,
+    countyId: number,
+    fundYear: number,
+  ): Promise<{ submitterId: number; period: string }[]> {
+    const rows: { institution_id: number; period: string }[] = await manager.query(
+      'SELECT institution_id, period FROM private_payment WHERE county_id = ? AND fund_year = ?',
+      [countyId, fundYear],
+    );
+    return rows.map((r) => ({ submitterId: Number(r.institution_id), period: r.period }));
+  }
+
+  /**
+   * One pass over the fund year's records of the given submitters: the records and the amount
+   * accepted and not deducted per care unit, submitter and claim period. The submitters are
+   * listed (not a subquery) so that the (submitter, claim period) index narrows the scan to the
+   * fund year, however many years the table holds. Whether a group's claim is in an approved
+   * declaration is decided by the caller from `fundedDeclarations`.
+   */
+  async recordsByClaim(manager: EntityManager, submitters: number[], fundYear: number): Promise<ClaimRecordFigures[]> {
+    if (submitters.length === 0) return [];
+    const rows: { unit_id: number; submitter_id: number; claim_period: string; records: string; approved: string }[] = await manager.query(
+      `SELECT r.unit_id, r.submitter_id, r.claim_period, COUNT(*) AS records,
+              SUM(CASE WHEN ${ACCEPTED_NOT_DEDUCTED} THEN r.fund_paid ELSE 0 END) AS approved
+         FROM settlement_record r
+        WHERE r.submitter_id IN (${submitters.map(() => '?').join(', ')}) AND r.claim_period BETWEEN ? AND ?
+        GROUP BY r.unit_id, r.submitter_id, r.claim_period`,
+      [...submitters, `${fundYear}-01`, `${fundYear}-12`],
+    );
+    return rows.map((a) => ({
+      unitId: Number(a.unit_id),
+      submitterId: Number(a.submitter_id),
+      claimPeriod: a.claim_period,
+      records: Number(a.records),
+      approved: Money.of(a.approved),
+    }));
+  }
+
+  /** Imported out-of-county spending of the fund year per community, and of it what the county fund did not fund. */
+  async outOfCountyByCommunity(
+    manager: EntityManager,
+    countyId: number,
+    fundYear: number,
+  ): Promise<{ communityId: number; total: Money; unfunded: Money }[]> {
+    const rows: { community_id: number; total: string; unfunded: string }[] = await manager.query(
+      'SELECT community_id, COALESCE(SUM(total), 0) AS total, COALESCE(SUM(unfunded), 0) AS unfunded FROM out_of_county_import WHERE county_id = ? AND period BETWEEN ? AND ? GROUP BY community_id',
+      [countyId, `${fundYear}-01`, `${fundYear}-12`],
+    );
+    return rows.map((o) => ({ communityId: Number(o.community_id), total: Money.of(o.total), unfunded: Money.of(o.unfunded) }));
+  }
+
+  /** Declarations of the fund year the bureau has not approved, by community code and period. */
+  async pendingDeclarations(
+    manager: EntityManager,
+    countyId: number,
+    fundYear: number,
+  ): Promise<{ communityCode: string; period: string; state: string }[]> {
+    const rows: { code: string; period: string; state: string }[] = await manager.query(
+      `SELECT m.code, d.period, d.state FROM claim_declaration d JOIN medical_community m ON m.id = d.community_id WHERE d.county_id = ? AND d.fund_year = ? AND NOT (${FUNDED_DECLARATION}) ORDER BY m.code, d.period`,
+      [countyId, fundYear],
+    );
+    return rows.map((d) => ({ communityCode: d.code, period: d.period, state: d.state }));
+  }
+
+  /** Private institutions with a budget or a payment in the fund year: budget, funded and deposit withheld. */
+  async privateFigures(manager: EntityManager, countyId: number, fundYear: number): Promise<PrivateYearFigures[]> {
+    const rows: { institution_id: number; budget: string | null; funded: string | null; deposit: string | null }[] = await manager.query(
+      `SELECT i.id AS institution_id, b.amount AS budget,
+              (SELECT SUM(p.funded) FROM private_payment p WHERE p.institution_id = i.id AND p.fund_year = ?) AS funded,
+              (SELECT SUM(p.deposit) FROM private_payment p WHERE p.institution_id = i.id AND p.fund_year = ?) AS deposit
+         FROM institution i LEFT JOIN private_budget b ON b.institution_id = i.id AND b.fund_year = ?
+        WHERE i.county_id = ? AND i.type = 'PRIVATE_DESIGNATED' AND (b.id IS NOT NULL OR EXISTS (SELECT 1 FROM private_payment p WHERE p.institution_id = i.id AND p.fund_year = ?))`,
+      [fundYear, fundYear, fundYear, countyId, fundYear],
+    );
+    return rows.map((p) => ({
+      institutionId: Number(p.institution_id),
+      annualBudget: Money.of(p.budget ?? '0'),
+      funded: Money.of(p.funded ?? '0'),
+      depositWithheld: Money.of(p.deposit ?? '0'),
+    }));
+  }
+}
+
+type GroupRow = {
+  code: string;
+  name: string;
+  type: InstitutionType;
+  parent_code: string | null;
+  visit_type: VisitType;
+  insured_township_code: string | null;
+  clinical_pathway: number | string;
+  records: number | string;
+  fund_paid: string;
+  total_cost: string;
+};
+type OutOfCountyRow = { referred: number | string; settlements: number | string; fund_paid: string; total_cost: string };
+
+async function sum(manager: EntityManager, sql: string, args: unknown[]): Promise<Money> {
+  return Money.of(String((await manager.query(sql, args))[0].s ?? '0'));
+}

@@ -1,0 +1,159 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { isDuplicateKey } from '../../common/record-errors';
+import { CLAIMING_TYPES } from '../../domain/institution-registry';
+import { sqlList } from '../claims/record-totals';
+
+/** Where a cycle runs: a county, or one community of it. */
+export interface CycleScope {
+  countyId: number;
+  countyCode: string;
+  communityId: number | null;
+  communityCode: string | null;
+}
+
+export interface CycleResultRow {
+  cycle: string;
+  period: string;
+  scope: string;
+  result: string;
+  job_id: string;
+  created_at: Date;
+}
+
+/**
+ * The kept results of the cycles (cycle_result), keyed by (cycle, period, scope), and the
+ * counties and communities the cycles run for.
+ */
+@Injectable()
+export class CycleResultRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Claims the run's key with an empty result; false when the key is taken. */
+  async claim(manager: EntityManager, key: { cycle: string; period: string; scope: string }, jobId: string): Promise<boolean> {
+    try {
+      await manager.query("INSERT INTO cycle_result (cycle, period, scope, result, job_id) VALUES (?, ?, ?, '{}', ?)", [
+        key.cycle,
+        key.period,
+        key.scope,
+        jobId,
+      ]);
+      return true;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      return false;
+    }
+  }
+
+  async lock(manager: EntityManager, key: { cycle: string; period: string; scope: string }): Promise<void> {
+    await manager.query('SELECT id FROM cycle_result WHERE cycle = ? AND period = ? AND scope = ? FOR UPDATE', [
+      key.cycle,
+      key.period,
+      key.scope,
+    ]);
+  }
+
+  /** Frees the key (a run that did nothing). */
+  async release(manager: EntityManager, key: { cycle: string; period: string; scope: string }): Promise<void> {
+    await manager.query('DELETE FROM cycle_result WHERE cycle = ? AND period = ? AND scope = ?', [key.cycle, key.period, key.scope]);
+  }
+
+  async keep(manager: EntityManager, key: { cycle: string; period: string; scope: string }, result: unknown, jobId: string): Promise<void> {
+    await manager.query('UPDATE cycle_result SET result = ?, job_id = ? WHERE cycle = ? AND period = ? AND scope = ?', [
+      JSON.stringify(result),
+      jobId,
+      key.cycle,
+      key.period,
+      key.scope,
+    ]);
+  }
+
+  /** The kept result's text ('{}' while the run is under way), or undefined when there is none. */
+  async keptResult(manager: EntityManager, key: { cycle: string; period: string; scope: string }): Promise<string | undefined> {
+    const [done] = await manager.query('SELECT result FROM cycle_result WHERE cycle = ? AND period = ? AND scope = ?', [
+      key.cycle,
+      key.period,
+      key.scope,
+    ]);
+    return done?.result;
+  }
+
+  /** Kept results of the given scopes, newest first (at most 500). */
+  async results(scopes: string[], cycle: string | undefined, period: string | undefined): Promise<CycleResultRow[]> {
+    if (scopes.length === 0) return [];
+    const where = [`scope IN (${scopes.map(() => '?').join(',')})`];
+    const params: unknown[] = [...scopes];
+    if (cycle) {
+      where.push('cycle = ?');
+      params.push(cycle);
+    }
+    if (period) {
+      where.push('period = ?');
+      params.push(period);
+    }
+    return this.dataSource.query(`SELECT * FROM cycle_result WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT 500`, params);
+  }
+
+  /** The scope codes of a county: its own and its communities' (only `ownCommunity` when given). */
+  async scopeCodes(countyId: number, ownCommunity: number | null): Promise<string[]> {
+    const codes: { code: string }[] = await this.dataSource.query(
+      'SELECT code FROM county WHERE id = ? UNION ALL SELECT code FROM medical_community WHERE county_id = ? AND (? IS NULL OR id = ?)',
+      [countyId, countyId, ownCommunity, ownCommunity],
+    );
+    return codes.map((c) => c.code);
+  }
+
+  /** Active counties (all, or one). */
+  async activeCounties(countyId: number | null): Promise<CycleScope[]> {
+    const rows: { id: number; code: string }[] = await this.dataSource.query(
+      `SELECT c.id, c.code FROM county c WHERE c.active = 1${countyId !== null ? ' AND c.id = ?' : ''} ORDER BY c.code`,
+      countyId !== null ? [countyId] : [],
+    );
+    return rows.map((r) => ({ countyId: Number(r.id), countyCode: r.code, communityId: null, communityCode: null }));
+  }
+
+  /** Active communities of active counties, narrowed to a county, one community id or one code. */
+  async activeCommunities(filter: { countyId: number | null; communityId: number | null; communityCode?: string }): Promise<CycleScope[]> {
+    const where: string[] = ['c.active = 1'];
+    const params: unknown[] = [];
+    if (filter.countyId !== null) {
+      where.push('c.id = ?');
+      params.push(filter.countyId);
+    }
+    where.push('m.active = 1');
+    if (filter.communityId !== null) {
+      where.push('m.id = ?');
+      params.push(filter.communityId);
+    }
+    if (filter.communityCode !== undefined) {
+      where.push('m.code = ?');
+      params.push(filter.communityCode);
+    }
+    const rows: { county_id: number; county_code: string; id: number; code: string }[] = await this.dataSource.query(
+      `SELECT c.id AS county_id, c.code AS county_code, m.id, m.code FROM medical_community m JOIN county c ON c.id = m.county_id WHERE ${where.join(' AND ')} ORDER BY m.code`,
+      params,
+    );
+    return rows.map((r) => ({
+      countyId: Number(r.county_id),
+      countyCode: r.county_code,
+      communityId: Number(r.id),
+      communityCode: r.code,
+    }));
+  }
+
+  /**
+   * Opens every claiming unit's claim for the month (period-open). member_claim belongs to the
+   * claims module: this statement moves there as its `openClaims` once that module offers it.
+   */
+  async openMemberClaims(manager: EntityManager, countyId: number, period: string, cutoff: string): Promise<number> {
+    const result = await manager.query(
+      `INSERT IGNORE INTO member_claim (institution_id, community_id, county_id, period, state, cutoff)
+       SELECT id, community_id, county_id, ?, 'OPEN', ? FROM institution
+        WHERE county_id = ? AND active = 1 AND type IN ${sqlList(CLAIMING_TYPES)}
+          AND (community_id IS NOT NULL OR type = 'PRIVATE_DESIGNATED')`,
+      [period, cutoff, countyId],
+    );
+    return Number(result.affectedRows);
+  }
+}
