@@ -5,11 +5,7 @@ import { Dec, Money } from './money';
  * assessment and the year end. An approved record is accepted in pre-review (初审通过), not
  * deducted (拒付), and in a declaration the bureau approved; a community's **expenditure to
  * date** is its bureau-approved claims of funded declarations plus its imported out-of-county
- * (县外) settlements.
- *
- * Not yet applied: the fund analysis and the assessment read their record groups by claim
- * period whatever the declaration's state (records accepted and not deducted), because their
- * worked tests count records of declarations the bureau has not approved yet.
+ * (县外) settlements. The fund analysis and the assessment read the same approved records.
  */
 export interface ConsumptionToDate {
   /** Bureau-approved claims of the member units (funded declarations). */

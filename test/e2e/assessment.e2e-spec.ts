@@ -78,6 +78,18 @@ describe('performance assessment and quarterly fund analysis over HTTP (SPEC §8
     }
   }
 
+  /** The bureau clerk completes the review of a declaration and a bureau approver approves it. */
+  async function approveDeclaration(id: number) {
+    const current = await bureau.must('GET', `/api/v1/declarations/${id}`);
+    const reviewed = await bureau.must('POST', `/api/v1/declarations/${id}/complete-review`, { version: current.version });
+    await (await f.as(['BUREAU_APPROVER'], f.bureau)).must('POST', `/api/v1/declarations/${id}/approve`, { version: reviewed.version });
+  }
+
+  async function declareAndApprove(period: string) {
+    const declared = await lead.must('POST', `/api/v1/communities/${f.community}/declarations`, { period });
+    await approveDeclaration(declared.id);
+  }
+
   beforeAll(async () => {
     api = await startApi();
     clock = api.app.get(BusinessClock);
@@ -112,6 +124,9 @@ describe('performance assessment and quarterly fund analysis over HTTP (SPEC §8
       period: '2025-10',
       records: ['O-1', 'O-2', 'O-3', 'O-4'].map((id) => ooc(id, '2025-10-20', '150.00', '100.00')),
     });
+    // The bureau approves October 2025: only records of approved declarations count (SPEC §13).
+    clock.fix('2025-11-04');
+    await declareAndApprove('2025-10');
 
     // 2026: October's records, one rejected in pre-review and one deducted by the bureau.
     clock.fix('2026-10-31');
@@ -160,6 +175,7 @@ describe('performance assessment and quarterly fund analysis over HTTP (SPEC §8
     await bureau.must('POST', `/api/v1/declarations/${declared.id}/deductions`, {
       deductions: [{ recordId: l4.id, reason: 'OVER_STANDARD' }],
     });
+    await approveDeclaration(declared.id);
   });
   afterAll(() => api.close());
 
@@ -500,5 +516,19 @@ describe('performance assessment and quarterly fund analysis over HTTP (SPEC §8
     expect((await foreignLead.get(`${docPath}/export.xlsx`)).status).toBe(404);
     expect((await foreignLead.post(`${docPath}/submit`, { version: 4 })).status).toBe(403);
     expect((await lead.get('/api/v1/fund-analyses/999999999')).status).toBe(404);
+  });
+
+  it('counts only records of declarations the bureau approved (SPEC §13)', async () => {
+    const inCounty = async () => indicator(await bureau.must('GET', assessmentPath()), 'inCountyInpatientRate');
+    const before = await inCounty();
+    clock.fix('2026-11-30');
+    const leadClerk = await f.as(['MEMBER_CLERK'], f.lead);
+    await claimAndReview('2026-11', [[leadClerk, [inpatient('N-1', f.lead, '2026-11-10', '900.00', '600.00')]]]);
+    clock.fix('2026-12-03');
+    const declared = await lead.must('POST', `/api/v1/communities/${f.community}/declarations`, { period: '2026-11' });
+    expect(await inCounty()).toEqual(before);
+    expect(before?.value).toBe('0.5455'); // six in-county admissions of eleven (the quarter's out-of-county ones included)
+    await approveDeclaration(declared.id);
+    expect((await inCounty())?.value).toBe('0.5833'); // seven of twelve once November's declaration is approved
   });
 });

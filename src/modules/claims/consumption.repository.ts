@@ -81,9 +81,8 @@ export class ConsumptionRepository {
   /**
    * A community's records over claim periods `from` to `to`, grouped as the fund analysis and the
    * assessment read them (care unit, visit type, insured township, pathway), and its
-   * out-of-county settlements grouped by referral. The records are those accepted in
-   * pre-review and not deducted, whatever their declaration's state (see the note in
-   * src/domain/consumption.ts: SPEC §13's declaration condition is not applied here yet).
+   * out-of-county settlements grouped by referral. The records are the approved ones of SPEC §13:
+   * accepted in pre-review, not deducted, in a declaration the bureau approved.
    */
   async flows(manager: EntityManager, communityId: number, from: string, to: string): Promise<PeriodFlows> {
     const groups: GroupRow[] = await manager.query(
@@ -91,6 +90,8 @@ export class ConsumptionRepository {
               COUNT(*) AS records, SUM(r.fund_paid) AS fund_paid, SUM(r.total_cost) AS total_cost
          FROM institution u
          JOIN settlement_record r ON r.unit_id = u.id
+         JOIN member_claim c ON c.institution_id = r.submitter_id AND c.period = r.claim_period
+         JOIN claim_declaration d ON d.id = c.declaration_id AND ${FUNDED_DECLARATION}
          LEFT JOIN institution p ON p.id = u.parent_id
         WHERE u.community_id = ? AND r.claim_period BETWEEN ? AND ? AND ${ACCEPTED_NOT_DEDUCTED}
         GROUP BY u.id, u.code, u.name, u.type, p.code, r.visit_type, r.insured_township_code, r.clinical_pathway`,
