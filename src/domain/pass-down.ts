@@ -87,3 +87,8 @@ export function assertPassDownPaymentDate(paidOn: IsoDate, receivedOn: IsoDate, 
       [{ field: 'paidOn', rule: 'afterReceipt', message: paidOn }],
     );
 }
+
+/** What reaches the lead unit for its members: what the package funded less the quality deposit withheld. */
+export function receivedByLead(funded: Money, deposit: Money): Money {
+  return funded.minus(deposit);
+}
