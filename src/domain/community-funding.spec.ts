@@ -29,9 +29,9 @@ describe('quarterly advance and out-of-county funding (SPEC §4)', () => {
   });
 
   it('funds out-of-county settlements up to what is left of M', () => {
-    const f = fundOutOfCounty(Money.of('100.00'), Money.of('60.00'));
-    expect([f.funded.toString(), f.unfunded.toString()]).toEqual(['60.00', '40.00']);
-    const g = fundOutOfCounty(Money.of('10.00'), Money.of('60.00'));
+    const f = fundOutOfCounty([{ fundPaid: Money.of('70.00') }, { fundPaid: Money.of('30.00') }], Money.of('60.00'));
+    expect([f.total.toString(), f.funded.toString(), f.unfunded.toString()]).toEqual(['100.00', '60.00', '40.00']);
+    const g = fundOutOfCounty([{ fundPaid: Money.of('10.00') }], Money.of('60.00'));
     expect([g.funded.toString(), g.unfunded.toString()]).toEqual(['10.00', '0.00']);
   });
 });

@@ -39,8 +39,15 @@ export function requirePackage(communityPackage: Money | null | undefined, commu
   return communityPackage;
 }
 
-/** Out-of-county settlements count against M: funded up to what is left of the package, the rest unfunded. */
-export function fundOutOfCounty(total: Money, packageBalance: Money): { funded: Money; unfunded: Money } {
+/**
+ * Out-of-county settlements count against M: their fund-paid total is funded up to what is left
+ * of the package, the rest unfunded.
+ */
+export function fundOutOfCounty(
+  settlements: readonly { fundPaid: Money }[],
+  packageBalance: Money,
+): { total: Money; funded: Money; unfunded: Money } {
+  const total = Money.sum(settlements.map((s) => s.fundPaid));
   const funded = total.lt(packageBalance) ? total : packageBalance;
-  return { funded, unfunded: total.minus(funded) };
+  return { total, funded, unfunded: total.minus(funded) };
 }

@@ -106,3 +106,8 @@ export function requirePrivateBudget(budget: Money | undefined, institutionCode:
     );
   return budget;
 }
+
+/** Approved claims of the year up to and including this period: what earlier payments approved, and this one. */
+export function approvedToDate(approvedBefore: Money, approvedNow: Money): Money {
+  return approvedBefore.plus(approvedNow);
+}

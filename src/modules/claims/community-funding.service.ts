@@ -243,7 +243,6 @@ export class CommunityFundingService {
         checked.map((c) => c.externalId),
       );
       const fresh = newOutOfCountySettlements(checked, known);
-      const total = Money.sum(fresh.map((c) => c.fundPaid));
       if (fresh.length === 0)
         return {
           importId: null,
@@ -256,7 +255,7 @@ export class CommunityFundingService {
         };
       const fundYear = Number(period.slice(0, 4));
       const balance = await this.ledger.balanceOf(manager, community.countyId, fundYear, communityPackageAccount(community.code));
-      const { funded, unfunded } = fundOutOfCounty(total, balance);
+      const { total, funded, unfunded } = fundOutOfCounty(fresh, balance);
       const importId = await this.outOfCounty.insertImport(manager, {
         communityId: community.id,
         countyId: community.countyId,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { deadlineStatus, fundYearOf } from '../../domain/claim-cycle';
 import { Money } from '../../domain/money';
+import { periodMoney } from '../../domain/period-summary';
 import { BusinessClock } from '../../common/business-clock';
 import { Caller } from '../../common/caller';
 import { CalendarService } from '../calendar/calendar.service';
@@ -174,13 +175,8 @@ export class CycleViewsService {
     const declarationId = await this.declarationRows.idOf(this.declarationRows.manager, community.id, period);
     const d = declarationId !== undefined ? await this.declarations.getDeclaration(declarationId) : null;
     const passDowns = d ? await this.passDowns.list({ declarationId: d.id }) : [];
-    const sum = (ps: PassDownView[]) => Money.sum(ps.map((p) => Money.of(p.amount)));
     const members = passDowns.filter((p) => p.level === 'MEMBER');
     const villages = passDowns.filter((p) => p.level === 'VILLAGE');
-    const paid = (ps: PassDownView[]) => sum(ps.filter((p) => p.state === 'PAID'));
-    const due = (ps: PassDownView[]) => sum(ps.filter((p) => p.state === 'DUE'));
-    const disbursed = d?.state === 'DISBURSED' ? Money.of(d.cash) : Money.ZERO;
-    // Townships still hold their villages' shares until passed down, including shares not yet split (township not yet paid).
     const ooc = await this.outOfCounty.periodTotals(community.id, period);
 
     const transfer = (leg: string) => (d ? this.ledger.sumOfTransfers([`declaration.${d.id}.${leg}`]) : Promise.resolve(Money.ZERO));
@@ -200,15 +196,14 @@ export class CycleViewsService {
       outOfCounty: await this.ledger.sumForReferences('outOfCountyImport', await this.outOfCounty.importIds(community.id, period)),
     };
     const m = (v: string | undefined) => Money.of(v ?? ZERO);
-    const reconciled =
-      ledger.deposit.eq(m(d?.deposit)) &&
-      ledger.payable.eq(m(d?.cash)) &&
-      ledger.advanceOffset.eq(m(d?.advanceOffset)) &&
-      ledger.disbursed.eq(disbursed) &&
-      ledger.passedDownToMembers.eq(paid(members)) &&
-      ledger.passedDownToVillages.eq(paid(villages)) &&
-      ledger.outOfCounty.eq(Money.of(ooc.funded));
-    const townshipHeld = Money.sum(members.filter((p) => p.state === 'PAID').map((p) => Money.of(p.amount))).minus(paid(villages));
+    const money = periodMoney(
+      {
+        declaration: d ? { state: d.state, cash: m(d.cash), deposit: m(d.deposit), advanceOffset: m(d.advanceOffset) } : null,
+        passDowns: passDowns.map((p) => ({ level: p.level, state: p.state, amount: Money.of(p.amount) })),
+        outOfCountyFunded: Money.of(ooc.funded),
+      },
+      ledger,
+    );
     return {
       communityCode: community.code,
       period,
@@ -223,13 +218,13 @@ export class CycleViewsService {
       unfunded: m(d?.unfunded).toString(),
       deposit: m(d?.deposit).toString(),
       advanceOffset: m(d?.advanceOffset).toString(),
-      disbursed: disbursed.toString(),
-      passedDownToMembers: paid(members).toString(),
-      passedDownToVillages: paid(villages).toString(),
+      disbursed: money.disbursed.toString(),
+      passedDownToMembers: money.passedDownToMembers.toString(),
+      passedDownToVillages: money.passedDownToVillages.toString(),
       outstanding: {
-        atBureau: m(d?.cash).minus(disbursed).toString(),
-        atLeadUnit: due(members).toString(),
-        atTownships: due(villages).toString(),
+        atBureau: money.outstanding.atBureau.toString(),
+        atLeadUnit: money.outstanding.atLeadUnit.toString(),
+        atTownships: money.outstanding.atTownships.toString(),
       },
       outOfCounty: {
         records: Number(ooc.records),
@@ -238,7 +233,7 @@ export class CycleViewsService {
         unfunded: Money.of(ooc.unfunded).toString(),
       },
       ledger: Object.fromEntries(Object.entries(ledger).map(([k, v]) => [k, v.toString()])) as PeriodSummary['ledger'],
-      reconciled: reconciled && townshipHeld.gte(Money.ZERO),
+      reconciled: money.reconciled,
     };
   }
 }

@@ -13,6 +13,7 @@ import {
 import { privatePaidPostings, privatePaymentPostings } from '../../domain/claim-postings';
 import { Money } from '../../domain/money';
 import {
+  approvedToDate,
   assertPrivateClaim,
   assertSettledInOrder,
   checkBudgetInstitutions,
@@ -168,11 +169,11 @@ export class PrivateSettlementService {
       const approved = Money.of((await this.records.claimTotals(manager, claim.institution_id, claim.period)).approved);
       const before = await this.settlements.yearToDate(manager, claim.institution_id, fundYear);
       const terms = await this.parameters.terms(manager, { id: claim.county_id, code: '' }, fundYear);
-      const approvedToDate = Money.of(before.approved).plus(approved);
+      const toDate = approvedToDate(Money.of(before.approved), approved);
       const payment = privateMonthlyPayment({
         annualBudget,
         monthsElapsed: monthOf(claim.period),
-        approvedToDate,
+        approvedToDate: toDate,
         fundedBefore: Money.of(before.funded),
         depositRate: terms.privateQualityDepositRate,
       });
@@ -184,7 +185,7 @@ export class PrivateSettlementService {
         period: claim.period,
         annualBudget: annualBudget.toString(),
         approved: approved.toString(),
-        approvedToDate: approvedToDate.toString(),
+        approvedToDate: toDate.toString(),
         cumulativeCap: payment.cumulativeCap.toString(),
         funded: payment.funded.toString(),
         deposit: payment.deposit.toString(),
