@@ -28,7 +28,7 @@ import { nextPeriod, REVIEW_REASON_CODES } from '../src/domain/claim-cycle';
 import { InstitutionType } from '../src/domain/institution-registry';
 import { Money } from '../src/domain/money';
 import { memberCutoffDate } from '../src/domain/working-days';
-import { ClaimCycleService } from '../src/modules/claims/claim-cycle.service';
+import { DeclarationService } from '../src/modules/claims/declaration.service';
 import { YearEndService, YearEndSummary } from '../src/modules/cycles/year-end.service';
 import { AllocationService } from '../src/modules/fund-year/allocation.service';
 import { InstitutionRow, InstitutionService } from '../src/modules/registry/institution.service';
@@ -386,7 +386,7 @@ async function main(): Promise<void> {
     );
 
     // ---------------------------------------------------------------- twelve months through the claim cycle
-    const cycle = app.get(ClaimCycleService);
+    const cycle = app.get(DeclarationService);
     const cycleStart = performance.now();
     let funded = Money.ZERO;
     let unfunded = Money.ZERO;

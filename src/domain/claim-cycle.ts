@@ -183,7 +183,7 @@ export interface FundingInput {
   /** Quarterly advance received and not yet offset. */
   advanceBalance: Money;
   /** Quality deposit (质量保证金) withheld from each disbursement. */
-  depositRate: string;
+  depositRate: Dec | string;
 }
 
 export interface Funding {
@@ -229,7 +229,7 @@ export function fundApprovedClaims(input: FundingInput): Funding {
 }
 
 /** The quarterly advance (按季度预拨): a configured share of M/4, never more than the package has left. */
-export function quarterlyAdvanceAmount(communityPackage: Money, advanceRate: string, packageBalance: Money): Money {
+export function quarterlyAdvanceAmount(communityPackage: Money, advanceRate: Dec | string, packageBalance: Money): Money {
   const due = Money.roundHalfUp(communityPackage.times(new Dec(advanceRate).dividedBy(4)));
   return due.lt(packageBalance) ? due : packageBalance;
 }
@@ -265,7 +265,7 @@ export interface PrivatePaymentInput {
   approvedToDate: Money;
   /** Already funded (paid + deposits) in earlier periods of the year. */
   fundedBefore: Money;
-  depositRate: string;
+  depositRate: Dec | string;
 }
 
 export interface PrivatePayment {
@@ -301,4 +301,17 @@ export function mayReviewClaim(reviewer: { type: string; communityId: number | n
   return claim.communityId === null
     ? reviewer.type === 'BUREAU'
     : reviewer.type === 'LEAD_HOSPITAL' && reviewer.communityId === claim.communityId;
+}
+
+/** What the bureau approves of a set of records: accepted in pre-review (初审通过) less deducted (拒付). */
+export function approvedAmount(accepted: Money, deducted: Money): Money {
+  return accepted.minus(deducted);
+}
+
+/** A payment or disbursement is recorded once made: its date cannot lie in the future. */
+export function assertNotInFuture(field: string, what: string, date: IsoDate, today: IsoDate): void {
+  if (date > today)
+    throw new DomainError('VALIDATION_FAILED', 'unprocessable', `the ${what} date ${date} is in the future`, [
+      { field, rule: 'notFuture', message: date },
+    ]);
 }

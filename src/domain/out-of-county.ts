@@ -1,4 +1,5 @@
-import { ErrorDetail } from './domain-error';
+import { isPeriod } from './claim-cycle';
+import { DomainError, ErrorDetail } from './domain-error';
 import { Money } from './money';
 import { isValidDate } from './settlement-record';
 
@@ -76,4 +77,67 @@ export function checkOutOfCountySettlement(
     return { errors };
   }
   return { record };
+}
+
+/** A checked record with its row in the request and its content hash (re-imports are recognised by it). */
+export type CheckedOutOfCountySettlement = OutOfCountySettlement & { row: number; hash: string };
+
+/**
+ * Checks a month's import: a valid period, at least one record, every record valid and each
+ * externalId once. One bad record rejects the import, listing every problem by row.
+ * `hashOf`: the content hash of a valid record.
+ */
+export function checkOutOfCountyBatch(
+  period: string,
+  records: readonly unknown[],
+  today: string,
+  hashOf: (record: OutOfCountySettlement) => string,
+): CheckedOutOfCountySettlement[] {
+  const errors: ErrorDetail[] = [];
+  const checked: CheckedOutOfCountySettlement[] = [];
+  const seen = new Set<string>();
+  if (!isPeriod(period)) errors.push({ field: 'period', rule: 'period', message: 'period must be YYYY-MM' });
+  records.forEach((raw, i) => {
+    const row = i + 1;
+    const result = checkOutOfCountySettlement(raw, { today, period: isPeriod(period) ? period : null });
+    if ('errors' in result) return errors.push(...result.errors.map((e) => ({ ...e, row })));
+    const r = result.record;
+    if (seen.has(r.externalId))
+      return errors.push({ row, field: 'externalId', rule: 'uniqueInBatch', message: `externalId ${r.externalId} appears twice` });
+    seen.add(r.externalId);
+    checked.push({ ...r, row, hash: hashOf(r) });
+  });
+  if (records.length === 0) errors.push({ field: 'records', rule: 'notEmpty', message: 'records must be a non-empty array' });
+  if (errors.length)
+    throw new DomainError(
+      'BATCH_REJECTED',
+      'unprocessable',
+      `${new Set(errors.map((e) => e.row)).size} problem row(s); nothing was imported`,
+      errors,
+    );
+  return checked;
+}
+
+/**
+ * Records imported before: with the same content they are duplicates (returned apart from the
+ * fresh ones), with other content the import is rejected. `known`: stored content hash by externalId.
+ */
+export function newOutOfCountySettlements(
+  checked: readonly CheckedOutOfCountySettlement[],
+  known: ReadonlyMap<string, string>,
+): CheckedOutOfCountySettlement[] {
+  const conflicts = checked.filter((c) => known.has(c.externalId) && known.get(c.externalId) !== c.hash);
+  if (conflicts.length)
+    throw new DomainError(
+      'BATCH_REJECTED',
+      'unprocessable',
+      `${conflicts.length} record(s) were imported before with other content; nothing was imported`,
+      conflicts.map((c) => ({
+        row: c.row,
+        field: 'externalId',
+        rule: 'conflict',
+        message: `externalId ${c.externalId} was imported with other content`,
+      })),
+    );
+  return checked.filter((c) => !known.has(c.externalId));
 }

@@ -1,17 +1,17 @@
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { Scope } from '../../domain/access-policy';
 import { isPeriod } from '../../domain/claim-cycle';
 import { InputValidationError } from '../../common/api-error';
 import { Idempotent } from '../../common/idempotency.interceptor';
 import { currentCaller } from '../../common/request-context';
 import { VersionedDto } from '../registry/dto/registry.dto';
-import { scopeWhere } from '../access/scope-sql';
 import { Access, ANY_ROLE } from '../access/access.decorators';
-import { ClaimCycleService } from './claim-cycle.service';
 import { CommunityFundingService } from './community-funding.service';
 import { CycleViewsService } from './cycle-views.service';
+import { DeclarationService } from './declaration.service';
+import { DisbursementService } from './disbursement.service';
+import { MemberClaimService } from './member-claim.service';
 import {
   ClaimQuery,
   DeclarationQuery,
@@ -46,13 +46,6 @@ const READERS = [
   'APPROVER',
 ] as const;
 
-/** A scope's institution condition as positional SQL, for raw list queries. */
-function scopeSql(scope: Scope, alias: string): { sql: string; params: unknown[] } {
-  const [sql, named] = scopeWhere(scope, alias);
-  const params: unknown[] = [];
-  return { sql: sql.replace(/:(\w+)/g, (_, name: string) => (params.push(named[name]), '?')), params };
-}
-
 function periodParam(period: string): string {
   if (!isPeriod(period)) throw new InputValidationError([{ field: 'period', rule: 'period', message: 'period must be YYYY-MM' }]);
   return period;
@@ -62,26 +55,26 @@ function periodParam(period: string): string {
 @ApiBearerAuth()
 @Controller('member-claims')
 export class MemberClaimController {
-  constructor(private readonly cycle: ClaimCycleService) {}
+  constructor(private readonly claims: MemberClaimService) {}
 
   @Get()
   @Access({ roles: READERS })
   @ApiOperation({ summary: 'Member claims visible to the caller (its own, its township’s, its community’s or its county’s)' })
   list(@Query() q: ClaimQuery) {
-    return this.cycle.listClaims(scopeSql(currentCaller().scope, 'i'), q.period, q.state);
+    return this.claims.listInScope(currentCaller().scope, q.period, q.state);
   }
 
   @Get(':id')
   @Access({ roles: READERS, target: { kind: 'memberClaim', param: 'id' } })
   get(@Param('id', ParseIntPipe) id: number) {
-    return this.cycle.getClaim(id);
+    return this.claims.getClaim(id);
   }
 
   @Get(':id/records')
   @Access({ roles: READERS, target: { kind: 'memberClaim', param: 'id' } })
   @ApiOperation({ summary: 'The claim’s settlement records (insured ids masked) with pre-review and deduction outcomes' })
   records(@Param('id', ParseIntPipe) id: number, @Query() q: RecordQuery) {
-    return this.cycle.claimRecords(id, q.reviewStatus, q.page, q.pageSize);
+    return this.claims.claimRecords(id, q.reviewStatus, q.page, q.pageSize);
   }
 
   @Post(':id/submit')
@@ -92,7 +85,7 @@ export class MemberClaimController {
       'Submit the period’s claim to the lead unit, or a private institution’s to the bureau (after the cut-off it is recorded as late)',
   })
   submit(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
-    return this.cycle.submitClaim(currentCaller(), id, dto.version);
+    return this.claims.submitClaim(currentCaller(), id, dto.version);
   }
 
   @Post(':id/review')
@@ -102,7 +95,7 @@ export class MemberClaimController {
     summary: 'Pre-review (初审): accept or reject records with a reason code (the lead unit; the bureau for a private institution)',
   })
   review(@Param('id', ParseIntPipe) id: number, @Body() dto: ReviewRecordsDto) {
-    return this.cycle.reviewRecords(currentCaller(), id, dto.decisions);
+    return this.claims.reviewRecords(currentCaller(), id, dto.decisions);
   }
 
   @Post(':id/complete-review')
@@ -110,14 +103,14 @@ export class MemberClaimController {
   @Access({ roles: ['LEAD_FINANCE', 'BUREAU_CLERK'], target: { kind: 'memberClaim', param: 'id' } })
   @ApiOperation({ summary: 'End pre-review: records not rejected are accepted' })
   completeReview(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
-    return this.cycle.completeReview(currentCaller(), id, dto.version);
+    return this.claims.completeReview(currentCaller(), id, dto.version);
   }
 
   @Post(':id/reopen-review')
   @HttpCode(200)
   @Access({ roles: ['LEAD_FINANCE', 'BUREAU_CLERK'], target: { kind: 'memberClaim', param: 'id' } })
   reopenReview(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
-    return this.cycle.reopenReview(currentCaller(), id, dto.version);
+    return this.claims.reopenReview(currentCaller(), id, dto.version);
   }
 }
 
@@ -126,7 +119,7 @@ export class MemberClaimController {
 @Controller('communities/:communityCode')
 export class CommunityCycleController {
   constructor(
-    private readonly cycle: ClaimCycleService,
+    private readonly declarations: DeclarationService,
     private readonly funding: CommunityFundingService,
     private readonly views: CycleViewsService,
   ) {}
@@ -137,7 +130,7 @@ export class CommunityCycleController {
   @ApiOperation({ summary: 'Declare a period to the bureau (申报, by the 5th or the next working day); open member claims roll over' })
   async declare(@Param('communityCode') code: string, @Body() dto: PeriodDto) {
     const community = await this.funding.community(code);
-    return this.cycle.declare(currentCaller(), community, dto.period);
+    return this.declarations.declare(currentCaller(), community, dto.period);
   }
 
   @Get('periods/:period/summary')
@@ -201,13 +194,15 @@ export class CommunityCycleController {
 @ApiBearerAuth()
 @Controller('declarations')
 export class DeclarationController {
-  constructor(private readonly cycle: ClaimCycleService) {}
+  constructor(
+    private readonly declarations: DeclarationService,
+    private readonly disbursements: DisbursementService,
+  ) {}
 
   @Get()
   @Access({ roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'LEAD_FINANCE', 'AUDITOR', 'APPROVER'] })
   list(@Query() q: DeclarationQuery) {
-    const { scope } = currentCaller();
-    return this.cycle.listDeclarations(scope.countyId, scope.kind === 'county' ? null : (scope.communityId ?? -1), q.period, q.state);
+    return this.declarations.listInScope(currentCaller().scope, q.period, q.state);
   }
 
   @Get(':id')
@@ -216,7 +211,7 @@ export class DeclarationController {
     target: { kind: 'declaration', param: 'id' },
   })
   get(@Param('id', ParseIntPipe) id: number) {
-    return this.cycle.getDeclaration(id);
+    return this.declarations.getDeclaration(id);
   }
 
   @Post(':id/deductions')
@@ -224,7 +219,7 @@ export class DeclarationController {
   @Access({ roles: ['BUREAU_CLERK'], target: { kind: 'declaration', param: 'id' } })
   @ApiOperation({ summary: 'Deduct (拒付) accepted records with a reason code, or withdraw a deduction (reason null)' })
   deduct(@Param('id', ParseIntPipe) id: number, @Body() dto: DeductionsDto) {
-    return this.cycle.deduct(id, dto.deductions);
+    return this.declarations.deduct(id, dto.deductions);
   }
 
   @Post(':id/complete-review')
@@ -232,14 +227,14 @@ export class DeclarationController {
   @Access({ roles: ['BUREAU_CLERK'], target: { kind: 'declaration', param: 'id' } })
   @ApiOperation({ summary: 'Finish the bureau’s review and pass it to an approver' })
   completeReview(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
-    return this.cycle.transitionDeclaration(currentCaller(), id, 'completeReview', dto.version);
+    return this.declarations.transitionDeclaration(currentCaller(), id, 'completeReview', dto.version);
   }
 
   @Post(':id/return')
   @HttpCode(200)
   @Access({ roles: ['BUREAU_APPROVER'], target: { kind: 'declaration', param: 'id' } })
   returnForReview(@Param('id', ParseIntPipe) id: number, @Body() dto: ReturnDto) {
-    return this.cycle.transitionDeclaration(currentCaller(), id, 'return', dto.version, dto.note);
+    return this.declarations.transitionDeclaration(currentCaller(), id, 'return', dto.version, dto.note);
   }
 
   @Post(':id/approve')
@@ -249,7 +244,7 @@ export class DeclarationController {
     summary: 'Approve (maker-checker: not the reviewing clerk); funds up to what is left of M, withholds the deposit, posts to the ledger',
   })
   approve(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
-    return this.cycle.transitionDeclaration(currentCaller(), id, 'approve', dto.version);
+    return this.declarations.transitionDeclaration(currentCaller(), id, 'approve', dto.version);
   }
 
   @Post(':id/disbursement')
@@ -257,7 +252,7 @@ export class DeclarationController {
   @Access({ roles: BUREAU, target: { kind: 'declaration', param: 'id' } })
   @ApiOperation({ summary: 'Record the disbursement to the lead unit (拨付), dated; refused under a hold; the pass-downs fall due' })
   disburse(@Param('id', ParseIntPipe) id: number, @Body() dto: DisbursementDto) {
-    return this.cycle.disburse(currentCaller(), id, dto.version, dto.disbursedOn, dto.reference);
+    return this.disbursements.disburse(currentCaller(), id, dto.version, dto.disbursedOn, dto.reference);
   }
 }
 
@@ -275,10 +270,7 @@ export class PassDownController {
   @Access({ roles: READERS })
   @ApiOperation({ summary: 'Pass-downs the caller pays or receives (all of them for the lead unit and the bureau)' })
   list(@Query() q: PassDownQuery) {
-    const caller = currentCaller();
-    const payer = scopeSql(caller.scope, 'pr');
-    const payee = scopeSql(caller.scope, 'pe');
-    return this.passDowns.list({ sql: `(${payer.sql}) OR (${payee.sql})`, params: [...payer.params, ...payee.params] }, q);
+    return this.passDowns.listInScope(currentCaller().scope, q);
   }
 
   @Get('pass-downs/:id')
@@ -355,7 +347,7 @@ export class PrivateSettlementController {
   @Get('private-payments')
   @Access({ roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'PRIVATE_CLERK', 'AUDITOR', 'APPROVER'] })
   list(@Query() q: PrivatePaymentQuery) {
-    return this.settlement.list(scopeSql(currentCaller().scope, 'i'), q.fundYear);
+    return this.settlement.list({ scope: currentCaller().scope, fundYear: q.fundYear });
   }
 
   @Get('private-payments/:id')

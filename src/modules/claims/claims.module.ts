@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { CalendarModule } from '../calendar/calendar.module';
 import { FundYearModule } from '../fund-year/fund-year.module';
 import { RegistryModule } from '../registry/registry.module';
-import { ClaimCycleService } from './claim-cycle.service';
 import {
   CommunityCycleController,
   DeclarationController,
@@ -10,16 +9,59 @@ import {
   PassDownController,
   PrivateSettlementController,
 } from './claims.controller';
-import { PrivateSettlementService } from './private-settlement.service';
 import { CommunityFundingService } from './community-funding.service';
+import { CommunityLockRepository } from './community-lock.repository';
 import { CycleViewsService } from './cycle-views.service';
+import { DeclarationRepository } from './declaration.repository';
+import { DeclarationService } from './declaration.service';
+import { DisbursementHoldRepository } from './disbursement-hold.repository';
+import { DisbursementService } from './disbursement.service';
+import { MemberClaimRepository } from './member-claim.repository';
+import { MemberClaimService } from './member-claim.service';
+import { OutOfCountyRepository } from './out-of-county.repository';
+import { PassDownRepository } from './pass-down.repository';
 import { PassDownService } from './pass-down.service';
+import { PrivateSettlementRepository } from './private-settlement.repository';
+import { PrivateSettlementService } from './private-settlement.service';
+import { QuarterlyAdvanceRepository } from './quarterly-advance.repository';
+import { SettlementRecordRepository } from './settlement-record.repository';
+import { Transactions } from './transactions';
 
 /** The monthly claim cycle (SPEC §4): claims, pre-review, declaration, bureau review and disbursement, pass-downs, holds, advances, out-of-county, private institutions' total-control settlement. */
 @Module({
   imports: [FundYearModule, CalendarModule, RegistryModule],
   controllers: [MemberClaimController, CommunityCycleController, DeclarationController, PassDownController, PrivateSettlementController],
-  providers: [ClaimCycleService, PassDownService, CommunityFundingService, CycleViewsService, PrivateSettlementService],
-  exports: [ClaimCycleService, PassDownService, CommunityFundingService, CycleViewsService],
+  providers: [
+    Transactions,
+    SettlementRecordRepository,
+    MemberClaimRepository,
+    DeclarationRepository,
+    PassDownRepository,
+    DisbursementHoldRepository,
+    QuarterlyAdvanceRepository,
+    OutOfCountyRepository,
+    PrivateSettlementRepository,
+    CommunityLockRepository,
+    MemberClaimService,
+    DeclarationService,
+    DisbursementService,
+    PassDownService,
+    CommunityFundingService,
+    CycleViewsService,
+    PrivateSettlementService,
+  ],
+  exports: [
+    Transactions,
+    SettlementRecordRepository,
+    MemberClaimRepository,
+    DeclarationRepository,
+    CommunityLockRepository,
+    MemberClaimService,
+    DeclarationService,
+    DisbursementService,
+    PassDownService,
+    CommunityFundingService,
+    CycleViewsService,
+  ],
 })
 export class ClaimsModule {}

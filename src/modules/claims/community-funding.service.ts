@@ -1,22 +1,28 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import { fundYearOf, HOLD_LIFECYCLE, HoldState, isPeriod, periodOf, quarterlyAdvanceAmount, quarterOf } from '../../domain/claim-cycle';
-import { DomainError, ErrorDetail } from '../../domain/domain-error';
-import { communityPackageAccount, CYCLE_ACCOUNTS } from '../../domain/ledger';
-import { Dec, Money } from '../../domain/money';
-import { checkOutOfCountySettlement, OutOfCountySettlement } from '../../domain/out-of-county';
+import { EntityManager } from 'typeorm';
+import { HOLD_LIFECYCLE, HoldState, quarterlyAdvanceAmount } from '../../domain/claim-cycle';
+import { outOfCountyPostings, quarterlyAdvancePostings } from '../../domain/claim-postings';
+import { assertAdvanceDue, fundOutOfCounty, requirePackage } from '../../domain/community-funding';
+import { assertNotHeld } from '../../domain/declaration';
+import { communityPackageAccount } from '../../domain/ledger';
+import { Money } from '../../domain/money';
+import { policyTerms } from '../../domain/policy-parameters';
+import { checkOutOfCountyBatch, newOutOfCountySettlements } from '../../domain/out-of-county';
 import { maskInsuredId } from '../../domain/settlement-record';
 import { BusinessClock } from '../../common/business-clock';
 import { contentHash, InsuredIdHasher } from '../../common/record-hashing';
 import { Caller } from '../../common/caller';
 import { notFound, staleVersion } from '../../common/record-errors';
-import { inTransaction } from '../../database/transaction';
 import { AuditService } from '../audit/audit.service';
 import { AllocationService, packageOf } from '../fund-year/allocation.service';
 import { PolicyParametersService } from '../fund-year/policy-parameters.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { CountyService } from '../registry/county.service';
+import { CommunityLockRepository } from './community-lock.repository';
+import { DisbursementHoldRepository } from './disbursement-hold.repository';
+import { OutOfCountyRepository } from './out-of-county.repository';
+import { QuarterlyAdvanceRepository } from './quarterly-advance.repository';
+import { Transactions } from './transactions';
 
 export interface CommunityRef {
   id: number;
@@ -47,19 +53,6 @@ export interface OutOfCountyImportOutcome {
   unfunded: string;
 }
 
-type HoldRow = {
-  id: number;
-  community_code: string;
-  state: HoldState;
-  version: number;
-  reason: string;
-  placed_by: string;
-  placed_at: Date;
-  lifted_by: string | null;
-  lifted_at: Date | null;
-  lift_note: string | null;
-};
-
 /**
  * Money that moves for a community outside the monthly declaration: disbursement holds (SPEC
  * §9.2), the quarterly advance (按季度预拨) and out-of-county settlements (县外) that the bureau
@@ -68,7 +61,11 @@ type HoldRow = {
 @Injectable()
 export class CommunityFundingService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly communities: CommunityLockRepository,
+    private readonly holdRows: DisbursementHoldRepository,
+    private readonly advances: QuarterlyAdvanceRepository,
+    private readonly outOfCounty: OutOfCountyRepository,
     private readonly insuredIds: InsuredIdHasher,
     private readonly counties: CountyService,
     private readonly audit: AuditService,
@@ -87,18 +84,11 @@ export class CommunityFundingService {
   // ------------------------------------------------------------ holds
 
   async placeHold(community: CommunityRef, caller: Caller, reason: string): Promise<HoldView> {
-    return inTransaction(this.dataSource, async (manager) => {
-      await manager.query('SELECT id FROM medical_community WHERE id = ? FOR UPDATE', [community.id]);
-      const [active]: { id: number }[] = await manager.query(
-        "SELECT id FROM disbursement_hold WHERE community_id = ? AND state = 'ACTIVE'",
-        [community.id],
-      );
+    return this.transactions.run(async (manager) => {
+      await this.communities.lock(manager, community.id);
+      const active = await this.holdRows.active(manager, community.id);
       if (active) return this.hold(manager, active.id);
-      const result = await manager.query(
-        "INSERT INTO disbursement_hold (community_id, state, reason, placed_by) VALUES (?, 'ACTIVE', ?, ?)",
-        [community.id, reason, caller.name],
-      );
-      const view = await this.hold(manager, Number(result.insertId));
+      const view = await this.hold(manager, await this.holdRows.insert(manager, community.id, reason, caller.name));
       await this.audit.record(manager, {
         action: 'hold.place',
         entityType: 'disbursementHold',
@@ -111,15 +101,12 @@ export class CommunityFundingService {
   }
 
   async liftHold(id: number, caller: Caller, version: number, note: string): Promise<HoldView> {
-    return inTransaction(this.dataSource, async (manager) => {
+    return this.transactions.run(async (manager) => {
       const before = await this.hold(manager, id, true);
       if (before.state === 'LIFTED' && before.liftNote === note) return before;
       HOLD_LIFECYCLE.apply(before.state, 'lift');
       if (before.version !== version) throw staleVersion(before.version);
-      await manager.query(
-        "UPDATE disbursement_hold SET state = 'LIFTED', lifted_by = ?, lifted_at = CURRENT_TIMESTAMP(3), lift_note = ?, version = version + 1 WHERE id = ?",
-        [caller.name, note, id],
-      );
+      await this.holdRows.lift(manager, id, caller.name, note);
       const after = await this.hold(manager, id);
       await this.audit.record(manager, {
         action: 'hold.lift',
@@ -134,35 +121,20 @@ export class CommunityFundingService {
 
   /** Refuses money going to a community under an active hold (暂缓拨付). */
   async assertNotHeld(manager: EntityManager, community: { id: number; code: string }): Promise<void> {
-    const [hold]: { id: number; reason: string }[] = await manager.query(
-      "SELECT id, reason FROM disbursement_hold WHERE community_id = ? AND state = 'ACTIVE' LIMIT 1",
-      [community.id],
-    );
-    if (hold)
-      throw new DomainError(
-        'DISBURSEMENT_HELD',
-        'conflict',
-        `disbursements to ${community.code} are on hold (hold ${hold.id}: ${hold.reason}) until the hold is lifted`,
-        [{ field: 'communityCode', rule: 'noActiveHold', message: `hold ${hold.id}` }],
-      );
+    assertNotHeld(community.code, await this.holdRows.active(manager, community.id));
   }
 
   async holds(communityId: number): Promise<HoldView[]> {
-    const rows: { id: number }[] = await this.dataSource.query('SELECT id FROM disbursement_hold WHERE community_id = ? ORDER BY id DESC', [
-      communityId,
-    ]);
-    return Promise.all(rows.map((r) => this.hold(this.dataSource.manager, r.id)));
+    const ids = await this.holdRows.idsOf(communityId);
+    return Promise.all(ids.map((id) => this.hold(this.holdRows.manager, id)));
   }
 
   getHold(id: number): Promise<HoldView> {
-    return this.hold(this.dataSource.manager, id);
+    return this.hold(this.holdRows.manager, id);
   }
 
   private async hold(manager: EntityManager, id: number, lock = false): Promise<HoldView> {
-    const [r]: HoldRow[] = await manager.query(
-      `SELECT h.*, m.code AS community_code FROM disbursement_hold h JOIN medical_community m ON m.id = h.community_id WHERE h.id = ?${lock ? ' FOR UPDATE' : ''}`,
-      [id],
-    );
+    const r = await this.holdRows.find(manager, id, lock);
     if (!r) throw notFound('disbursement hold', String(id));
     return {
       id: Number(r.id),
@@ -186,9 +158,7 @@ export class CommunityFundingService {
    * `recordedBy`: the person, or the schedule, that records the advance.
    */
   async advanceQuarter(recordedBy: Pick<Caller, 'name'>, community: CommunityRef, fundYear: number, quarter: number, paidOn: string) {
-    return inTransaction(this.dataSource, (manager) =>
-      this.advanceQuarterWithin(manager, recordedBy, community, fundYear, quarter, paidOn),
-    );
+    return this.transactions.run((manager) => this.advanceQuarterWithin(manager, recordedBy, community, fundYear, quarter, paidOn));
   }
 
   /** The same, inside the caller's transaction (the quarterly-advance cycle, with its result). */
@@ -200,11 +170,8 @@ export class CommunityFundingService {
     quarter: number,
     paidOn: string,
   ) {
-    await manager.query('SELECT id FROM medical_community WHERE id = ? FOR UPDATE', [community.id]);
-    const [existing] = await manager.query(
-      'SELECT id, amount, rate, DATE_FORMAT(paid_on, "%Y-%m-%d") AS paid_on FROM quarterly_advance WHERE community_id = ? AND fund_year = ? AND quarter = ?',
-      [community.id, fundYear, quarter],
-    );
+    await this.communities.lock(manager, community.id);
+    const existing = await this.advances.find(manager, community.id, fundYear, quarter);
     if (existing)
       return {
         id: Number(existing.id),
@@ -215,66 +182,31 @@ export class CommunityFundingService {
         amount: Money.of(existing.amount).toString(),
         paidOn: existing.paid_on,
       };
-    const params = (await this.parameters.current(manager, { id: community.countyId, code: '' }, fundYear)).values;
-    if (new Dec(params.quarterlyAdvanceRate).isZero()) {
-      throw new DomainError(
-        'ADVANCE_MODE_OFF',
-        'conflict',
-        `quarterly advance is off for ${fundYear} (quarterlyAdvanceRate is 0); the bureau turns it on in the policy parameters`,
-        [{ field: 'fundYear', rule: 'advanceModeOn', message: String(fundYear) }],
-      );
-    }
-    if (paidOn > this.clock.today() || fundYearOf(periodOf(paidOn)) !== fundYear || quarterOf(periodOf(paidOn)) !== quarter) {
-      throw new DomainError(
-        'VALIDATION_FAILED',
-        'unprocessable',
-        `the advance for Q${quarter} ${fundYear} is paid within that quarter and not in the future`,
-        [{ field: 'paidOn', rule: 'inQuarter', message: paidOn }],
-      );
-    }
+    const parameters = (await this.parameters.current(manager, { id: community.countyId, code: '' }, fundYear)).values;
+    const terms = policyTerms(parameters);
+    assertAdvanceDue({ fundYear, quarter, paidOn, rate: terms.quarterlyAdvanceRate }, this.clock.today());
     await this.assertNotHeld(manager, community);
     const allocation = await this.allocations.inForce(manager, community.countyId, fundYear);
-    const communityPackage = packageOf(allocation, community.code);
-    if (!communityPackage)
-      throw new DomainError('NO_PACKAGE', 'unprocessable', `no approved package for ${community.code} in ${fundYear}`, [
-        { field: 'fundYear', rule: 'allocationApproved', message: String(fundYear) },
-      ]);
+    const communityPackage = requirePackage(packageOf(allocation, community.code), community.code, fundYear);
     const balance = await this.ledger.balanceOf(manager, community.countyId, fundYear, communityPackageAccount(community.code));
-    const amount = quarterlyAdvanceAmount(communityPackage, params.quarterlyAdvanceRate, balance);
-    const result = await manager.query(
-      'INSERT INTO quarterly_advance (community_id, county_id, fund_year, quarter, rate, amount, paid_on, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      [community.id, community.countyId, fundYear, quarter, params.quarterlyAdvanceRate, amount.toString(), paidOn, recordedBy.name],
-    );
-    const id = Number(result.insertId);
-    if (amount.isPositive()) {
-      await this.ledger.post(
-        manager,
-        community.countyId,
-        fundYear,
-        [
-          {
-            id: `advance.${community.code}.${fundYear}.Q${quarter}`,
-            debit: communityPackageAccount(community.code),
-            credit: CYCLE_ACCOUNTS.leadAdvance(community.code),
-            amount,
-            memo: `${fundYear} Q${quarter} 按季度预拨`,
-          },
-        ],
-        {
-          type: 'quarterlyAdvance',
-          id: String(id),
-        },
-      );
-    }
-    const view = {
-      id,
-      communityCode: community.code,
+    const amount = quarterlyAdvanceAmount(communityPackage, terms.quarterlyAdvanceRate, balance);
+    // Recorded as the bureau wrote it.
+    const rate = parameters.quarterlyAdvanceRate;
+    const id = await this.advances.insert(manager, {
+      communityId: community.id,
+      countyId: community.countyId,
       fundYear,
       quarter,
-      rate: params.quarterlyAdvanceRate,
+      rate,
       amount: amount.toString(),
       paidOn,
-    };
+      recordedBy: recordedBy.name,
+    });
+    await this.ledger.post(manager, community.countyId, fundYear, quarterlyAdvancePostings(community.code, fundYear, quarter, amount), {
+      type: 'quarterlyAdvance',
+      id: String(id),
+    });
+    const view = { id, communityCode: community.code, fundYear, quarter, rate, amount: amount.toString(), paidOn };
     await this.audit.record(manager, {
       action: 'quarterlyAdvance.pay',
       entityType: 'quarterlyAdvance',
@@ -293,61 +225,24 @@ export class CommunityFundingService {
    * unfunded. Re-imported records (same externalId, same content) change nothing.
    */
   async importOutOfCounty(caller: Caller, community: CommunityRef, period: string, records: unknown[]): Promise<OutOfCountyImportOutcome> {
-    const today = this.clock.today();
-    const errors: ErrorDetail[] = [];
-    const checked: (OutOfCountySettlement & { row: number; hash: string })[] = [];
-    const seen = new Set<string>();
-    if (!isPeriod(period)) errors.push({ field: 'period', rule: 'period', message: 'period must be YYYY-MM' });
-    records.forEach((raw, i) => {
-      const row = i + 1;
-      const result = checkOutOfCountySettlement(raw, { today, period: isPeriod(period) ? period : null });
-      if ('errors' in result) return errors.push(...result.errors.map((e) => ({ ...e, row })));
-      const r = result.record;
-      if (seen.has(r.externalId))
-        return errors.push({ row, field: 'externalId', rule: 'uniqueInBatch', message: `externalId ${r.externalId} appears twice` });
-      seen.add(r.externalId);
-      const hash = contentHash([
+    const checked = checkOutOfCountyBatch(period, records, this.clock.today(), (r) =>
+      contentHash([
         r.hospitalName,
         this.insuredIds.hash(r.insuredId),
         r.settlementDate,
         r.totalCost.toString(),
         r.fundPaid.toString(),
         r.referralNo,
-      ]);
-      checked.push({ ...r, row, hash });
-    });
-    if (records.length === 0) errors.push({ field: 'records', rule: 'notEmpty', message: 'records must be a non-empty array' });
-    if (errors.length)
-      throw new DomainError(
-        'BATCH_REJECTED',
-        'unprocessable',
-        `${new Set(errors.map((e) => e.row)).size} problem row(s); nothing was imported`,
-        errors,
+      ]),
+    );
+    return this.transactions.run(async (manager) => {
+      await this.communities.lock(manager, community.id);
+      const known = await this.outOfCounty.storedHashes(
+        manager,
+        community.id,
+        checked.map((c) => c.externalId),
       );
-
-    return inTransaction(this.dataSource, async (manager) => {
-      await manager.query('SELECT id FROM medical_community WHERE id = ? FOR UPDATE', [community.id]);
-      const existing: { external_id: string; content_hash: string }[] = await manager.query(
-        `SELECT external_id, content_hash FROM out_of_county_settlement WHERE community_id = ? AND external_id IN (${checked.map(() => '?').join(', ')})`,
-        [community.id, ...checked.map((c) => c.externalId)],
-      );
-      const known = new Map(existing.map((e) => [e.external_id, e.content_hash]));
-      const conflicts = checked.filter((c) => known.has(c.externalId) && known.get(c.externalId) !== c.hash);
-      if (conflicts.length) {
-        throw new DomainError(
-          'BATCH_REJECTED',
-          'unprocessable',
-          `${conflicts.length} record(s) were imported before with other content; nothing was imported`,
-          conflicts.map((c) => ({
-            row: c.row,
-            field: 'externalId',
-            rule: 'conflict',
-            message: `externalId ${c.externalId} was imported with other content`,
-          })),
-        );
-      }
-      const fresh = checked.filter((c) => !known.has(c.externalId));
-      const total = Money.sum(fresh.map((c) => c.fundPaid));
+      const fresh = newOutOfCountySettlements(checked, known);
       if (fresh.length === 0)
         return {
           importId: null,
@@ -360,50 +255,38 @@ export class CommunityFundingService {
         };
       const fundYear = Number(period.slice(0, 4));
       const balance = await this.ledger.balanceOf(manager, community.countyId, fundYear, communityPackageAccount(community.code));
-      const funded = total.lt(balance) ? total : balance;
-      const unfunded = total.minus(funded);
-      const result = await manager.query(
-        'INSERT INTO out_of_county_import (community_id, county_id, period, record_count, total, funded, unfunded, imported_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        [community.id, community.countyId, period, fresh.length, total.toString(), funded.toString(), unfunded.toString(), caller.name],
+      const { total, funded, unfunded } = fundOutOfCounty(fresh, balance);
+      const importId = await this.outOfCounty.insertImport(manager, {
+        communityId: community.id,
+        countyId: community.countyId,
+        period,
+        records: fresh.length,
+        total: total.toString(),
+        funded: funded.toString(),
+        unfunded: unfunded.toString(),
+        importedBy: caller.name,
+      });
+      await this.outOfCounty.insertSettlements(
+        manager,
+        community.id,
+        importId,
+        period,
+        fresh.map((c) => ({
+          externalId: c.externalId,
+          hospitalName: c.hospitalName,
+          insuredHash: this.insuredIds.hash(c.insuredId),
+          insuredMasked: maskInsuredId(c.insuredId),
+          settlementDate: c.settlementDate,
+          totalCost: c.totalCost.toString(),
+          fundPaid: c.fundPaid.toString(),
+          referralNo: c.referralNo,
+          contentHash: c.hash,
+        })),
       );
-      const importId = Number(result.insertId);
-      await manager.query(
-        `INSERT INTO out_of_county_settlement (community_id, import_id, external_id, period, hospital_name, insured_hash, insured_masked, settlement_date, total_cost, fund_paid, referral_no, content_hash) VALUES ${fresh.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-        fresh.flatMap((c) => [
-          community.id,
-          importId,
-          c.externalId,
-          period,
-          c.hospitalName,
-          this.insuredIds.hash(c.insuredId),
-          maskInsuredId(c.insuredId),
-          c.settlementDate,
-          c.totalCost.toString(),
-          c.fundPaid.toString(),
-          c.referralNo,
-          c.hash,
-        ]),
-      );
-      if (funded.isPositive()) {
-        await this.ledger.post(
-          manager,
-          community.countyId,
-          fundYear,
-          [
-            {
-              id: `out-of-county.${importId}`,
-              debit: communityPackageAccount(community.code),
-              credit: CYCLE_ACCOUNTS.outOfCounty(community.code),
-              amount: funded,
-              memo: `${period} 县外异地结算`,
-            },
-          ],
-          {
-            type: 'outOfCountyImport',
-            id: String(importId),
-          },
-        );
-      }
+      await this.ledger.post(manager, community.countyId, fundYear, outOfCountyPostings(importId, community.code, period, funded), {
+        type: 'outOfCountyImport',
+        id: String(importId),
+      });
       const outcome = {
         importId,
         received: records.length,

@@ -1,28 +1,36 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { assertMakerChecker } from '../../domain/access-policy';
 import {
+  assertNotInFuture,
   fundYearOf,
   MEMBER_CLAIM_LIFECYCLE,
-  MemberClaimState,
   monthOf,
   PRIVATE_PAYMENT_LIFECYCLE,
   PrivatePaymentState,
   privateMonthlyPayment,
 } from '../../domain/claim-cycle';
-import { DomainError, ErrorDetail } from '../../domain/domain-error';
-import { ACCOUNTS, PRIVATE_ACCOUNTS } from '../../domain/ledger';
+import { privatePaidPostings, privatePaymentPostings } from '../../domain/claim-postings';
 import { Money } from '../../domain/money';
+import {
+  approvedToDate,
+  assertPrivateClaim,
+  assertSettledInOrder,
+  checkBudgetInstitutions,
+  checkBudgetsWithinPool,
+  requirePrivateBudget,
+} from '../../domain/private-settlement';
 import { BusinessClock } from '../../common/business-clock';
 import { Caller } from '../../common/caller';
 import { notFound, staleVersion } from '../../common/record-errors';
-import { inTransaction } from '../../database/transaction';
 import { AuditService } from '../audit/audit.service';
 import { AllocationService } from '../fund-year/allocation.service';
 import { PolicyParametersService } from '../fund-year/policy-parameters.service';
 import { LedgerService } from '../ledger/ledger.service';
-import { claimTotals } from './record-totals';
+import { MemberClaimRepository } from './member-claim.repository';
+import { PaymentRow, PrivatePaymentFilter, PrivateSettlementRepository } from './private-settlement.repository';
+import { SettlementRecordRepository } from './settlement-record.repository';
+import { Transactions } from './transactions';
 
 export interface PrivateBudgetView {
   institutionCode: string;
@@ -60,30 +68,6 @@ export interface PrivatePaymentView {
   paidBy: string | null;
 }
 
-type PaymentRow = {
-  id: number;
-  claim_id: number;
-  institution_code: string;
-  county_id: number;
-  fund_year: number;
-  period: string;
-  state: PrivatePaymentState;
-  version: number;
-  annual_budget: string;
-  approved: string;
-  approved_to_date: string;
-  cumulative_cap: string;
-  funded: string;
-  deposit: string;
-  cash: string;
-  unfunded_to_date: string;
-  approved_by: string;
-  paid_on: string | null;
-  paid_by: string | null;
-};
-
-const PAYMENT_SELECT = `SELECT p.*, i.code AS institution_code, DATE_FORMAT(p.paid_on, '%Y-%m-%d') AS paid_on FROM private_payment p JOIN institution i ON i.id = p.institution_id`;
-
 /**
  * Total-control settlement of private designated institutions (民营定点医疗机构总额控制结算,
  * SPEC §4): the bureau gives each an annual budget from the private pool, reviews its monthly
@@ -92,7 +76,10 @@ const PAYMENT_SELECT = `SELECT p.*, i.code AS institution_code, DATE_FORMAT(p.pa
 @Injectable()
 export class PrivateSettlementService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly settlements: PrivateSettlementRepository,
+    private readonly claims: MemberClaimRepository,
+    private readonly records: SettlementRecordRepository,
     private readonly audit: AuditService,
     private readonly ledger: LedgerService,
     private readonly allocations: AllocationService,
@@ -110,61 +97,25 @@ export class PrivateSettlementService {
     fundYear: number,
     budgets: { institutionCode: string; amount: string }[],
   ): Promise<PrivateBudgetsView> {
-    return inTransaction(this.dataSource, async (manager) => {
-      await manager.query('SELECT id FROM county WHERE id = ? FOR UPDATE', [county.id]);
-      const errors: ErrorDetail[] = [];
-      const codes = budgets.map((b) => b.institutionCode);
-      const found: { id: number; code: string; type: string }[] = codes.length
-        ? await manager.query(
-            `SELECT id, code, type FROM institution WHERE county_id = ? AND code IN (${codes.map(() => '?').join(', ')})`,
-            [county.id, ...codes],
-          )
-        : [];
-      budgets.forEach((b, i) => {
-        const inst = found.find((f) => f.code === b.institutionCode);
-        if (!inst)
-          errors.push({
-            field: `budgets.${i}.institutionCode`,
-            rule: 'exists',
-            message: `${b.institutionCode} is not an institution of county ${county.code}`,
-          });
-        else if (inst.type !== 'PRIVATE_DESIGNATED')
-          errors.push({
-            field: `budgets.${i}.institutionCode`,
-            rule: 'privateInstitution',
-            message: `${b.institutionCode} is not a private designated institution`,
-          });
-        if (codes.indexOf(b.institutionCode) !== i)
-          errors.push({ field: `budgets.${i}.institutionCode`, rule: 'unique', message: `${b.institutionCode} appears twice` });
-      });
-      if (errors.length) throw new DomainError('VALIDATION_FAILED', 'unprocessable', errors.map((e) => e.message).join('; '), errors);
+    return this.transactions.run(async (manager) => {
+      await this.settlements.lockCounty(manager, county.id);
+      const found = await this.settlements.institutionsByCode(
+        manager,
+        county.id,
+        budgets.map((b) => b.institutionCode),
+      );
+      checkBudgetInstitutions(county.code, budgets, found);
       const allocation = await this.allocations.inForce(manager, county.id, fundYear);
-      if (!allocation)
-        throw new DomainError(
-          'NO_APPROVED_ALLOCATION',
-          'unprocessable',
-          `there is no approved allocation for ${fundYear}: budgets come from its private pool`,
-          [{ field: 'fundYear', rule: 'allocationApproved', message: String(fundYear) }],
-        );
       const before = await this.budgets(manager, county, fundYear);
-      const next = new Map(before.budgets.map((b) => [b.institutionCode, Money.of(b.amount)]));
-      for (const b of budgets) next.set(b.institutionCode, Money.of(b.amount));
-      const total = Money.sum(next.values());
-      const pool = Money.of(allocation.figures.privatePool);
-      if (total.gt(pool)) {
-        throw new DomainError(
-          'PRIVATE_POOL_EXCEEDED',
-          'unprocessable',
-          `the budgets total ${total} exceeds the private pool ${pool} by ${total.minus(pool)}`,
-          [{ field: 'budgets', rule: 'withinPrivatePool', message: `${total} > ${pool}` }],
-        );
-      }
+      checkBudgetsWithinPool(
+        fundYear,
+        allocation ? allocation.figures.privatePool : null,
+        before.budgets.map((b) => ({ institutionCode: b.institutionCode, amount: Money.of(b.amount) })),
+        budgets,
+      );
       for (const b of budgets) {
         const inst = found.find((f) => f.code === b.institutionCode)!;
-        await manager.query(
-          'INSERT INTO private_budget (county_id, fund_year, institution_id, amount, set_by) VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE amount = VALUES(amount), set_by = VALUES(set_by)',
-          [county.id, fundYear, inst.id, Money.of(b.amount).toString(), caller.name],
-        );
+        await this.settlements.saveBudget(manager, county.id, fundYear, inst.id, Money.of(b.amount).toString(), caller.name);
       }
       const after = await this.budgets(manager, county, fundYear);
       await this.audit.record(manager, {
@@ -179,10 +130,7 @@ export class PrivateSettlementService {
   }
 
   async budgets(manager: EntityManager, county: { id: number; code: string }, fundYear: number): Promise<PrivateBudgetsView> {
-    const rows: { code: string; name: string; amount: string; set_by: string }[] = await manager.query(
-      'SELECT i.code, i.name, b.amount, b.set_by FROM private_budget b JOIN institution i ON i.id = b.institution_id WHERE b.county_id = ? AND b.fund_year = ? ORDER BY i.code',
-      [county.id, fundYear],
-    );
+    const rows = await this.settlements.budgetsOf(manager, county.id, fundYear);
     const allocation = await this.allocations.inForce(manager, county.id, fundYear);
     const budgets = rows.map((r) => ({
       institutionCode: r.code,
@@ -205,109 +153,57 @@ export class PrivateSettlementService {
    * private pool. Periods are settled in order.
    */
   async approve(caller: Caller, claimId: number, version: number): Promise<PrivatePaymentView> {
-    return inTransaction(this.dataSource, async (manager) => {
-      const [claim]: {
-        id: number;
-        institution_id: number;
-        code: string;
-        community_id: number | null;
-        county_id: number;
-        period: string;
-        state: MemberClaimState;
-        version: number;
-        reviewed_by: string | null;
-      }[] = await manager.query(
-        'SELECT c.id, c.institution_id, i.code, c.community_id, c.county_id, c.period, c.state, c.version, c.reviewed_by FROM member_claim c JOIN institution i ON i.id = c.institution_id WHERE c.id = ? FOR UPDATE',
-        [claimId],
-      );
+    return this.transactions.run(async (manager) => {
+      const claim = await this.claims.find(manager, claimId, true);
       if (!claim) throw notFound('member claim', String(claimId));
-      const [existing]: { id: number }[] = await manager.query('SELECT id FROM private_payment WHERE claim_id = ?', [claimId]);
-      if (existing) return this.view(manager, existing.id);
-      if (claim.community_id !== null)
-        throw new DomainError(
-          'NOT_A_PRIVATE_CLAIM',
-          'conflict',
-          `claim ${claimId} belongs to a medical community: it is declared by the lead unit`,
-          [{ field: 'id', rule: 'privateClaim', message: claim.code }],
-        );
+      const existing = await this.settlements.idOfClaim(manager, claimId);
+      if (existing !== undefined) return this.view(manager, existing);
+      assertPrivateClaim({ id: claimId, institutionCode: claim.institution_code, communityId: claim.community_id });
       MEMBER_CLAIM_LIFECYCLE.apply(claim.state, 'settle');
       if (claim.version !== version) throw staleVersion(claim.version);
       assertMakerChecker(claim.reviewed_by ?? '', caller.name);
       const fundYear = fundYearOf(claim.period);
-      const [later]: { period: string }[] = await manager.query(
-        'SELECT period FROM private_payment WHERE institution_id = ? AND fund_year = ? AND period > ? LIMIT 1',
-        [claim.institution_id, fundYear, claim.period],
-      );
-      if (later)
-        throw new DomainError(
-          'PERIOD_OUT_OF_ORDER',
-          'conflict',
-          `${later.period} is already settled: ${claim.period} cannot be settled after a later period`,
-          [{ field: 'id', rule: 'periodOrder', message: later.period }],
-        );
-      const [budget]: { amount: string }[] = await manager.query(
-        'SELECT amount FROM private_budget WHERE institution_id = ? AND fund_year = ?',
-        [claim.institution_id, fundYear],
-      );
-      if (!budget)
-        throw new DomainError(
-          'NO_PRIVATE_BUDGET',
-          'unprocessable',
-          `${claim.code} has no budget for ${fundYear}; the bureau sets it first`,
-          [{ field: 'id', rule: 'budgetSet', message: claim.code }],
-        );
-      const approved = Money.of((await claimTotals(manager, claim.institution_id, claim.period)).approved);
-      const [before]: { approved: string; funded: string }[] = await manager.query(
-        'SELECT COALESCE(SUM(approved), 0) AS approved, COALESCE(SUM(funded), 0) AS funded FROM private_payment WHERE institution_id = ? AND fund_year = ?',
-        [claim.institution_id, fundYear],
-      );
-      const params = (await this.parameters.current(manager, { id: claim.county_id, code: '' }, fundYear)).values;
+      assertSettledInOrder(claim.period, await this.settlements.laterSettled(manager, claim.institution_id, fundYear, claim.period));
+      const stored = await this.settlements.budgetOf(manager, claim.institution_id, fundYear);
+      const annualBudget = requirePrivateBudget(stored === undefined ? undefined : Money.of(stored), claim.institution_code, fundYear);
+      const approved = Money.of((await this.records.claimTotals(manager, claim.institution_id, claim.period)).approved);
+      const before = await this.settlements.yearToDate(manager, claim.institution_id, fundYear);
+      const terms = await this.parameters.terms(manager, { id: claim.county_id, code: '' }, fundYear);
+      const toDate = approvedToDate(Money.of(before.approved), approved);
       const payment = privateMonthlyPayment({
-        annualBudget: Money.of(budget.amount),
+        annualBudget,
         monthsElapsed: monthOf(claim.period),
-        approvedToDate: Money.of(before.approved).plus(approved),
+        approvedToDate: toDate,
         fundedBefore: Money.of(before.funded),
-        depositRate: params.privateQualityDepositRate,
+        depositRate: terms.privateQualityDepositRate,
       });
-      const result = await manager.query(
-        `INSERT INTO private_payment (claim_id, institution_id, county_id, fund_year, period, state, annual_budget, approved, approved_to_date, cumulative_cap, funded, deposit, cash, unfunded_to_date, approved_by)
-         VALUES (?, ?, ?, ?, ?, 'APPROVED', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          claimId,
-          claim.institution_id,
-          claim.county_id,
-          fundYear,
-          claim.period,
-          Money.of(budget.amount).toString(),
-          approved.toString(),
-          Money.of(before.approved).plus(approved).toString(),
-          payment.cumulativeCap.toString(),
-          payment.funded.toString(),
-          payment.deposit.toString(),
-          payment.cash.toString(),
-          payment.unfundedToDate.toString(),
-          caller.name,
-        ],
+      const id = await this.settlements.insert(manager, {
+        claimId,
+        institutionId: claim.institution_id,
+        countyId: claim.county_id,
+        fundYear,
+        period: claim.period,
+        annualBudget: annualBudget.toString(),
+        approved: approved.toString(),
+        approvedToDate: toDate.toString(),
+        cumulativeCap: payment.cumulativeCap.toString(),
+        funded: payment.funded.toString(),
+        deposit: payment.deposit.toString(),
+        cash: payment.cash.toString(),
+        unfundedToDate: payment.unfundedToDate.toString(),
+        approvedBy: caller.name,
+      });
+      await this.ledger.post(
+        manager,
+        claim.county_id,
+        fundYear,
+        privatePaymentPostings(id, claim.institution_code, claim.period, payment),
+        {
+          type: 'privatePayment',
+          id: String(id),
+        },
       );
-      const id = Number(result.insertId);
-      const transfers = [
-        {
-          id: `private-payment.${id}.deposit`,
-          debit: ACCOUNTS.privatePool,
-          credit: PRIVATE_ACCOUNTS.deposit(claim.code),
-          amount: payment.deposit,
-          memo: `${claim.period} ${claim.code} 质量保证金`,
-        },
-        {
-          id: `private-payment.${id}.payable`,
-          debit: ACCOUNTS.privatePool,
-          credit: PRIVATE_ACCOUNTS.payable(claim.code),
-          amount: payment.cash,
-          memo: `${claim.period} ${claim.code} 总额控制月度结算`,
-        },
-      ].filter((x) => x.amount.isPositive());
-      await this.ledger.post(manager, claim.county_id, fundYear, transfers, { type: 'privatePayment', id: String(id) });
-      await manager.query("UPDATE member_claim SET state = 'SETTLED', version = version + 1 WHERE id = ?", [claimId]);
+      await this.claims.markSettled(manager, claimId);
       const view = await this.view(manager, id);
       await this.audit.record(manager, {
         action: 'privatePayment.approve',
@@ -322,42 +218,24 @@ export class PrivateSettlementService {
 
   /** The bureau records the payment to the institution, dated. */
   async pay(caller: Caller, id: number, version: number, paidOn: string): Promise<PrivatePaymentView> {
-    return inTransaction(this.dataSource, async (manager) => {
-      const [row]: PaymentRow[] = await manager.query(`${PAYMENT_SELECT} WHERE p.id = ? FOR UPDATE`, [id]);
+    return this.transactions.run(async (manager) => {
+      const row = await this.settlements.find(manager, id, true);
       if (!row) throw notFound('private payment', String(id));
       if (row.state === 'PAID' && row.paid_on === paidOn) return this.viewOf(row);
       PRIVATE_PAYMENT_LIFECYCLE.apply(row.state, 'pay');
       if (row.version !== version) throw staleVersion(row.version);
-      if (paidOn > this.clock.today())
-        throw new DomainError('VALIDATION_FAILED', 'unprocessable', `the payment date ${paidOn} is in the future`, [
-          { field: 'paidOn', rule: 'notFuture', message: paidOn },
-        ]);
-      const cash = Money.of(row.cash);
-      if (cash.isPositive()) {
-        await this.ledger.post(
-          manager,
-          row.county_id,
-          row.fund_year,
-          [
-            {
-              id: `private-payment.${id}.paid`,
-              debit: PRIVATE_ACCOUNTS.payable(row.institution_code),
-              credit: PRIVATE_ACCOUNTS.paid(row.institution_code),
-              amount: cash,
-              memo: `${row.period} ${row.institution_code} 拨付`,
-            },
-          ],
-          {
-            type: 'privatePayment',
-            id: String(id),
-          },
-        );
-      }
-      await manager.query("UPDATE private_payment SET state = 'PAID', paid_on = ?, paid_by = ?, version = version + 1 WHERE id = ?", [
-        paidOn,
-        caller.name,
-        id,
-      ]);
+      assertNotInFuture('paidOn', 'payment', paidOn, this.clock.today());
+      await this.ledger.post(
+        manager,
+        row.county_id,
+        row.fund_year,
+        privatePaidPostings(id, row.institution_code, row.period, Money.of(row.cash)),
+        {
+          type: 'privatePayment',
+          id: String(id),
+        },
+      );
+      await this.settlements.markPaid(manager, id, paidOn, caller.name);
       const after = await this.view(manager, id);
       await this.audit.record(manager, {
         action: 'privatePayment.pay',
@@ -371,19 +249,16 @@ export class PrivateSettlementService {
   }
 
   get(id: number): Promise<PrivatePaymentView> {
-    return this.view(this.dataSource.manager, id);
+    return this.view(this.settlements.manager, id);
   }
 
-  async list(where: { sql: string; params: unknown[] }, fundYear?: number): Promise<PrivatePaymentView[]> {
-    const rows: PaymentRow[] = await this.dataSource.query(
-      `${PAYMENT_SELECT} WHERE (${where.sql}) ${fundYear ? 'AND p.fund_year = ?' : ''} ORDER BY p.period DESC, i.code LIMIT 1000`,
-      [...where.params, ...(fundYear ? [fundYear] : [])],
-    );
-    return rows.map((r) => this.viewOf(r));
+  /** Payments as a list or an inbox selects them. */
+  async list(filter: PrivatePaymentFilter): Promise<PrivatePaymentView[]> {
+    return (await this.settlements.list(filter)).map((r) => this.viewOf(r));
   }
 
   private async view(manager: EntityManager, id: number): Promise<PrivatePaymentView> {
-    const [row]: PaymentRow[] = await manager.query(`${PAYMENT_SELECT} WHERE p.id = ?`, [id]);
+    const row = await this.settlements.find(manager, id);
     if (!row) throw notFound('private payment', String(id));
     return this.viewOf(row);
   }

@@ -11,8 +11,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError } from '../../domain/domain-error';
 import { SETTLEMENT_RECORD_FIELDS, SettlementRecordInput } from '../../domain/settlement-record';
+import { requireFile } from '../../domain/settlement-intake';
 import { InputValidationError } from '../../common/api-error';
 import { Idempotent } from '../../common/idempotency.interceptor';
 import { currentCaller } from '../../common/request-context';
@@ -104,11 +104,7 @@ export class IntakeController {
     @Query() q: ImportQuery,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<IntakeOutcome | UploadView> {
-    const file = req.isMultipart() ? await req.file() : undefined;
-    if (!file)
-      throw new DomainError('FILE_REQUIRED', 'unprocessable', 'send the file as multipart/form-data in a field named "file"', [
-        { field: 'file', rule: 'required', message: 'no file' },
-      ]);
+    const file = requireFile(req.isMultipart() ? await req.file() : undefined);
     const result = await this.uploads.submit(currentCaller(), await file.toBuffer(), q.onError, file.filename);
     if ('queued' in result) {
       void reply.status(202).header('location', `/api/v1/settlement-records/uploads/${result.queued.id}`);

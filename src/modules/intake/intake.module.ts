@@ -1,14 +1,17 @@
 import { Module } from '@nestjs/common';
+import { ClaimsModule } from '../claims/claims.module';
 import { FundYearModule } from '../fund-year/fund-year.module';
+import { IntakeBatchRepository } from './intake-batch.repository';
+import { IntakeUploadRepository } from './intake-upload.repository';
 import { IntakeController } from './intake.controller';
 import { SettlementIntakeService } from './settlement-intake.service';
 import { SettlementUploadService } from './settlement-upload.service';
 
 /** Settlement records submitted by member units for the monthly claim (SPEC §4). */
 @Module({
-  imports: [FundYearModule],
+  imports: [FundYearModule, ClaimsModule],
   controllers: [IntakeController],
-  providers: [SettlementIntakeService, SettlementUploadService],
+  providers: [IntakeBatchRepository, IntakeUploadRepository, SettlementIntakeService, SettlementUploadService],
   exports: [SettlementIntakeService, SettlementUploadService],
 })
 export class IntakeModule {}

@@ -1,9 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { Readable } from 'node:stream';
-import { DataSource, EntityManager } from 'typeorm';
-import { DomainError, ErrorDetail } from '../../domain/domain-error';
-import { CLAIMING_TYPES } from '../../domain/institution-registry';
+import { EntityManager } from 'typeorm';
+import { ErrorDetail } from '../../domain/domain-error';
 import {
   AMOUNT_FIELDS,
   checkSettlementRecord,
@@ -14,15 +11,21 @@ import {
   settlementPeriod,
 } from '../../domain/settlement-record';
 import { claimPeriodFor, ClaimPeriodAssignment } from '../../domain/claim-cycle';
+import { assertBatchAccepted, assertClaimingUnit, concurrentIntake, confirmClaimPeriods } from '../../domain/settlement-intake';
 import { memberCutoffDate } from '../../domain/working-days';
 import { BusinessClock } from '../../common/business-clock';
 import { contentHash, InsuredIdHasher } from '../../common/record-hashing';
 import { Caller } from '../../common/caller';
 import { currentContext } from '../../common/request-context';
-import { inTransaction } from '../../database/transaction';
-import { AuditService } from '../audit/audit.service';
 import { isDuplicateKey } from '../../common/record-errors';
+import { AuditService } from '../audit/audit.service';
 import { PolicyParametersService } from '../fund-year/policy-parameters.service';
+import { CommunityLockRepository } from '../claims/community-lock.repository';
+import { DeclarationRepository } from '../claims/declaration.repository';
+import { MemberClaimRepository } from '../claims/member-claim.repository';
+import { RowsNotLoaded, SettlementRecordRepository } from '../claims/settlement-record.repository';
+import { Transactions } from '../claims/transactions';
+import { IntakeBatchRepository } from './intake-batch.repository';
 
 export interface IntakeOutcome {
   batchId: string | null;
@@ -34,66 +37,7 @@ export interface IntakeOutcome {
   errors: ErrorDetail[];
 }
 
-const CHUNK = 1000;
-const COLUMNS =
-  'submitter_id, external_id, unit_id, insured_hash, insured_masked, insured_township_code, visit_type, admission_date, discharge_date, visit_date, settlement_date, period, claim_period, ' +
-  'total_cost, covered_cost, fund_paid, critical_illness_paid, medical_aid_paid, self_paid, diagnosis_code, clinical_pathway, referral_no, content_hash, batch_id';
-const PLACEHOLDERS = `(${COLUMNS.split(',')
-  .map(() => '?')
-  .join(', ')})`;
-
 const fenText = (fen: bigint) => `${fen / 100n}.${String(fen % 100n).padStart(2, '0')}`;
-
-/** A load that left rows out or warned: never accepted as stored. */
-class RowsNotLoaded extends Error {}
-
-type LoadDataConnection = {
-  query(
-    options: { sql: string; infileStreamFactory: () => Readable },
-    callback: (err: Error | null, result: { affectedRows: number; warningStatus: number }) => void,
-  ): void;
-};
-
-/** LOAD DATA LOCAL disabled: MySQL 1148 / 3948, MariaDB 4166, client 2068. */
-function isLocalInfileRefused(err: unknown): boolean {
-  const errno = (err as { errno?: number }).errno;
-  return errno === 1148 || errno === 3948 || errno === 4166 || errno === 2068;
-}
-
-/** Tab-separated text as LOAD DATA reads it: \N for NULL, backslash escapes for the separators. */
-function tsvField(value: unknown): string {
-  if (value === null || value === undefined) return '\\N';
-  return String(value).replace(/[\\\t\n\r\0]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\0': '\\0' })[c]!);
-}
-
-/** Rows per piece of the streamed load: the next piece is built while the server stores the last. */
-const LOAD_PIECE = 2000;
-
-/**
- * Streams rows to `LOAD DATA LOCAL INFILE`, building each piece of text only when the previous
- * one has gone to the server, so that building rows (hashing included) overlaps with storing them.
- */
-function loadRows(
-  connection: LoadDataConnection,
-  count: number,
-  rowAt: (i: number) => unknown[],
-): Promise<{ affectedRows: number; warningStatus: number }> {
-  const sql =
-    "LOAD DATA LOCAL INFILE 'settlement-records.tsv' INTO TABLE settlement_record CHARACTER SET utf8mb4 " +
-    "FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' " +
-    `(${COLUMNS})`;
-  async function* pieces(): AsyncGenerator<Buffer> {
-    for (let start = 0; start < count; start += LOAD_PIECE) {
-      let text = '';
-      for (let i = start; i < Math.min(count, start + LOAD_PIECE); i++) text += rowAt(i).map(tsvField).join('\t') + '\n';
-      yield Buffer.from(text, 'utf8');
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  }
-  return new Promise((resolve, reject) =>
-    connection.query({ sql, infileStreamFactory: () => Readable.from(pieces()) }, (err, result) => (err ? reject(err) : resolve(result))),
-  );
-}
 
 /** A checked record; its hashes are computed when first needed (mostly while it streams to the database). */
 type StoredRecord = { record: SettlementRecord; insuredHash?: string; contentHash?: string };
@@ -105,11 +49,13 @@ type StoredRecord = { record: SettlementRecord; insuredHash?: string; contentHas
  */
 @Injectable()
 export class SettlementIntakeService {
-  /** Whether the server accepts LOAD DATA LOCAL INFILE; learned on first use. */
-  private loadDataAllowed: boolean | null = null;
-
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly batches: IntakeBatchRepository,
+    private readonly records: SettlementRecordRepository,
+    private readonly claims: MemberClaimRepository,
+    private readonly declarations: DeclarationRepository,
+    private readonly communities: CommunityLockRepository,
     private readonly audit: AuditService,
     private readonly clock: BusinessClock,
     private readonly parameters: PolicyParametersService,
@@ -125,11 +71,7 @@ export class SettlementIntakeService {
     rowOf: (i: number) => number = (i) => i + 1,
     extraErrors: ErrorDetail[] = [],
   ): Promise<IntakeOutcome> {
-    if (!CLAIMING_TYPES.includes(caller.institution.type)) {
-      throw new DomainError('NOT_A_CLAIMING_UNIT', 'forbidden', `a ${caller.institution.type} does not claim settlement records`, [
-        { field: '', rule: 'claimingUnit', message: caller.institution.code },
-      ]);
-    }
+    assertClaimingUnit(caller.institution);
     const units = await this.unitsOf(caller);
     const today = this.clock.today();
     const errors: ErrorDetail[] = [...extraErrors];
@@ -173,7 +115,7 @@ export class SettlementIntakeService {
 
     // Each record goes into the claim period its settlement month rolls to (SPEC §4 step 1).
     const { assignments: periods } = await this.claimPeriods(
-      this.dataSource.manager,
+      this.claims.manager,
       caller,
       valid.map((v) => settlementPeriod(v.record)),
       today,
@@ -195,7 +137,7 @@ export class SettlementIntakeService {
     }
 
     // Records sent before: identical ones are duplicates, changed ones conflicts.
-    const stored = await this.storedHashes(
+    const stored = await this.records.storedHashes(
       caller.institution.id,
       valid.map((v) => v.record.externalId),
     );
@@ -214,14 +156,7 @@ export class SettlementIntakeService {
     });
     errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
     const rejected = new Set(errors.map((e) => e.row)).size;
-    if (errors.length && onError === 'reject') {
-      throw new DomainError(
-        'BATCH_REJECTED',
-        'unprocessable',
-        `${rejected} of ${inputs.length} record(s) are invalid; nothing was stored`,
-        errors,
-      );
-    }
+    assertBatchAccepted(errors, inputs.length, onError);
     if (fresh.length === 0) return { batchId: null, received: inputs.length, stored: 0, duplicates, rejected, errors };
     const batchId = await this.store(caller, units.ids, fresh, source, onError, inputs.length, duplicates, rejected, false, periods, today);
     return { batchId, received: inputs.length, stored: fresh.length, duplicates, rejected, errors };
@@ -245,31 +180,25 @@ export class SettlementIntakeService {
     today: string,
   ): Promise<string | null> {
     try {
-      return await inTransaction(this.dataSource, async (manager) => {
+      return await this.transactions.run(async (manager) => {
         // Decided again under lock: a claim submitted or a period declared meanwhile changes where records go.
         const { assignments: locked, cutoffDays } = await this.claimPeriods(manager, caller, [...periods.keys()], today, true);
-        const claimPeriodOf = new Map<string, string>();
-        for (const [month, assigned] of periods) {
-          const now = locked.get(month)!;
-          if ('closed' in now || 'closed' in assigned || now.period !== assigned.period) {
-            throw new DomainError(
-              'CLAIM_PERIOD_CHANGED',
-              'conflict',
-              `the claim period for records settled in ${month} changed while they were being stored; send the batch again`,
-              [{ field: 'settlementDate', rule: 'retry', message: month }],
-            );
-          }
-          claimPeriodOf.set(month, now.period);
-        }
+        const claimPeriodOf = confirmClaimPeriods(periods, locked);
         // Claim periods stay in their settlement year, so the cut-off days read above cover them.
         await this.openClaims(manager, caller, [...new Set(claimPeriodOf.values())], cutoffDays);
-        const result = await manager.query(
-          'INSERT INTO intake_batch (submitter_id, source, on_error, received, stored, duplicates, rejected, submitted_by, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          [caller.institution.id, source, onError, received, records.length, duplicates, rejected, caller.name, currentContext().requestId],
-        );
-        const id = String(result.insertId);
+        const id = await this.batches.insert(manager, {
+          submitterId: caller.institution.id,
+          source,
+          onError,
+          received,
+          stored: records.length,
+          duplicates,
+          rejected,
+          submittedBy: caller.name,
+          requestId: currentContext().requestId,
+        });
         // A taken (submitter, external id) fails the load and rolls the batch back.
-        await this.insertRecords(manager, records.length, (i) =>
+        await this.records.bulkLoad(manager, records.length, (i) =>
           this.values(caller.institution.id, unitIds, records[i], id, claimPeriodOf),
         );
         await this.audit.record(manager, {
@@ -284,38 +213,7 @@ export class SettlementIntakeService {
     } catch (err) {
       if (!isDuplicateKey(err) && !(err instanceof RowsNotLoaded)) throw err;
       if (optimistic) return null;
-      throw new DomainError(
-        'CONCURRENT_INTAKE',
-        'conflict',
-        'some of these records were stored by a concurrent request; send the batch again',
-        [{ field: 'records', rule: 'retry', message: 'concurrent intake' }],
-      );
-    }
-  }
-
-  /**
-   * Bulk load: `LOAD DATA LOCAL INFILE` from memory where the server allows it (about twice
-   * as fast as multi-row INSERT here), multi-row INSERT otherwise (MySQL 8 ships with
-   * local_infile off). LOCAL loads turn row errors into warnings, so any warning or missing
-   * row fails the batch instead of being accepted.
-   */
-  private async insertRecords(manager: EntityManager, count: number, rowAt: (i: number) => unknown[]): Promise<void> {
-    const connection = (manager.queryRunner as unknown as { databaseConnection?: LoadDataConnection } | undefined)?.databaseConnection;
-    if (this.loadDataAllowed !== false && connection) {
-      const loaded = await loadRows(connection, count, rowAt).catch((err: unknown) => {
-        if (!isLocalInfileRefused(err)) throw err;
-        this.loadDataAllowed = false;
-        return null;
-      });
-      if (loaded) {
-        this.loadDataAllowed = true;
-        if (loaded.affectedRows !== count || loaded.warningStatus > 0) throw new RowsNotLoaded();
-        return;
-      }
-    }
-    for (let start = 0; start < count; start += CHUNK) {
-      const chunk = Array.from({ length: Math.min(CHUNK, count - start) }, (_, k) => rowAt(start + k));
-      await manager.query(`INSERT INTO settlement_record (${COLUMNS}) VALUES ${chunk.map(() => PLACEHOLDERS).join(', ')}`, chunk.flat());
+      throw concurrentIntake();
     }
   }
 
@@ -337,20 +235,13 @@ export class SettlementIntakeService {
     const distinct = [...new Set(months)].sort();
     if (distinct.length === 0) return { assignments: out, cutoffDays };
     const communityId = caller.institution.communityId;
-    if (lock && communityId !== null)
-      await manager.query('SELECT id FROM medical_community WHERE id = ? LOCK IN SHARE MODE', [communityId]);
-    const claims: { period: string; state: string }[] = await manager.query(
-      `SELECT period, state FROM member_claim WHERE institution_id = ? AND period >= ?${lock ? ' FOR UPDATE' : ''}`,
-      [caller.institution.id, distinct[0]],
-    );
-    const declared: { period: string }[] =
-      communityId === null
-        ? []
-        : await manager.query('SELECT period FROM claim_declaration WHERE community_id = ? AND period >= ?', [communityId, distinct[0]]);
-    const closed = new Set([...claims.filter((c) => c.state !== 'OPEN').map((c) => c.period), ...declared.map((d) => d.period)]);
+    if (lock && communityId !== null) await this.communities.share(manager, communityId);
+    const claims = await this.claims.statesFrom(manager, caller.institution.id, distinct[0], lock);
+    const declared = communityId === null ? [] : await this.declarations.periodsFrom(manager, communityId, distinct[0]);
+    const closed = new Set([...claims.filter((c) => c.state !== 'OPEN').map((c) => c.period), ...declared]);
     for (const year of new Set(distinct.map((m) => Number(m.slice(0, 4))))) {
-      const params = await this.parameters.current(manager, { id: caller.institution.countyId, code: '' }, year);
-      cutoffDays.set(year, Number(params.values.memberCutoffDay));
+      const terms = await this.parameters.terms(manager, { id: caller.institution.countyId, code: '' }, year);
+      cutoffDays.set(year, terms.memberCutoffDay);
     }
     for (const month of distinct)
       out.set(
@@ -362,39 +253,21 @@ export class SettlementIntakeService {
 
   /** Opens the unit's claim for each period records now go into (a no-op where it exists). */
   private async openClaims(manager: EntityManager, caller: Caller, periods: string[], cutoffDays: Map<number, number>): Promise<void> {
-    if (periods.length === 0) return;
-    const rows = periods.map((p) => [
-      caller.institution.id,
-      caller.institution.communityId,
-      caller.institution.countyId,
-      p,
-      memberCutoffDate(p, cutoffDays.get(Number(p.slice(0, 4)))!),
-    ]);
-    await manager.query(
-      `INSERT IGNORE INTO member_claim (institution_id, community_id, county_id, period, state, cutoff) VALUES ${rows.map(() => "(?, ?, ?, ?, 'OPEN', ?)").join(', ')}`,
-      rows.flat(),
-    );
+    const { id, communityId, countyId } = caller.institution;
+    await this.claims.openClaims(manager, {
+      claims: periods.map((period) => ({
+        institutionId: id,
+        communityId,
+        countyId,
+        period,
+        cutoff: memberCutoffDate(period, cutoffDays.get(Number(period.slice(0, 4)))!),
+      })),
+    });
   }
 
   private async unitsOf(caller: Caller): Promise<{ allowed: Set<string>; ids: Map<string, number> }> {
-    const rows: { id: number; code: string }[] = await this.dataSource.query(
-      'SELECT id, code FROM institution WHERE (id = ? OR (parent_id = ? AND type = ?)) AND active = 1',
-      [caller.institution.id, caller.institution.id, 'VILLAGE_CLINIC'],
-    );
+    const rows = await this.batches.unitsOf(caller.institution.id);
     return { allowed: new Set(rows.map((r) => r.code)), ids: new Map(rows.map((r) => [r.code, r.id])) };
-  }
-
-  private async storedHashes(submitterId: number, externalIds: string[]): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
-    for (let start = 0; start < externalIds.length; start += CHUNK) {
-      const chunk = externalIds.slice(start, start + CHUNK);
-      const rows: { external_id: string; content_hash: string }[] = await this.dataSource.query(
-        `SELECT external_id, content_hash FROM settlement_record WHERE submitter_id = ? AND external_id IN (${chunk.map(() => '?').join(', ')})`,
-        [submitterId, ...chunk],
-      );
-      for (const r of rows) out.set(r.external_id, r.content_hash);
-    }
-    return out;
   }
 
   /** Everything a record says, canonically; the insured id only through its keyed hash. */

@@ -1,22 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Job } from 'bullmq';
 import { createHash, randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { scopeOf } from '../../domain/access-policy';
 import { DomainError } from '../../domain/domain-error';
-import { InstitutionType } from '../../domain/institution-registry';
-import { SETTLEMENT_RECORD_FIELDS, SettlementRecordInput } from '../../domain/settlement-record';
+import { SettlementRecordInput } from '../../domain/settlement-record';
+import { assertRecordColumns } from '../../domain/settlement-intake';
 import { Caller } from '../../common/caller';
+import { notFound } from '../../common/record-errors';
 import { currentContext } from '../../common/request-context';
 import { readTable, Table } from '../../common/tabular-file';
 import { JobHandler } from '../../queue/job-handler.decorator';
 import { JobProducer } from '../../queue/job-producer';
 import { JobPayloads } from '../../queue/jobs';
+import { IntakeBatchRepository } from './intake-batch.repository';
+import { IntakeUploadRepository, UploadRow, UploadStatus } from './intake-upload.repository';
 import { IntakeOutcome, SettlementIntakeService } from './settlement-intake.service';
 
-export type UploadStatus = 'QUEUED' | 'RUNNING' | 'DONE' | 'REJECTED';
+export type { UploadStatus } from './intake-upload.repository';
 
 export interface UploadView {
   id: string;
@@ -28,29 +29,8 @@ export interface UploadView {
   finishedAt: string | null;
 }
 
-type UploadRow = {
-  id: string;
-  submitter_id: number;
-  submitted_by: string;
-  status: UploadStatus;
-  on_error: 'reject' | 'skip';
-  row_count: number;
-  processed_rows: number;
-  outcome: string | null;
-  created_at: Date;
-  finished_at: Date | null;
-};
-
 function recordsOf(table: Table): SettlementRecordInput[] {
-  const unknown = table.headers.filter((h) => !(SETTLEMENT_RECORD_FIELDS as readonly string[]).includes(h));
-  if (unknown.length) {
-    throw new DomainError(
-      'BATCH_REJECTED',
-      'unprocessable',
-      `unknown columns: ${unknown.join(', ')}`,
-      unknown.map((h) => ({ row: 1, field: h, rule: 'unknownColumn', message: `expected ${SETTLEMENT_RECORD_FIELDS.join(', ')}` })),
-    );
-  }
+  assertRecordColumns(table.headers);
   return table.rows.map((r) => Object.fromEntries(Object.entries(r.values).filter(([, v]) => v !== '')) as SettlementRecordInput);
 }
 
@@ -63,7 +43,8 @@ const sourceOf = (content: Buffer): 'csv' | 'xlsx' => (content.subarray(0, 2).to
 @Injectable()
 export class SettlementUploadService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly uploads: IntakeUploadRepository,
+    private readonly batches: IntakeBatchRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly intake: SettlementIntakeService,
     private readonly jobs: JobProducer,
@@ -82,30 +63,23 @@ export class SettlementUploadService {
       return { outcome: await this.intake.ingest(caller, records, sourceOf(content), onError, (i) => table.rows[i].row) };
     }
     const id = randomUUID();
-    await this.dataSource.query(
-      'INSERT INTO intake_upload (id, submitter_id, submitted_by, status, on_error, file_sha256, content, row_count, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [
-        id,
-        caller.institution.id,
-        caller.name,
-        'QUEUED',
-        onError,
-        createHash('sha256').update(content).digest('hex'),
-        content,
-        records.length,
-        currentContext().requestId,
-      ],
-    );
+    await this.uploads.insert({
+      id,
+      submitterId: caller.institution.id,
+      submittedBy: caller.name,
+      onError,
+      sha256: createHash('sha256').update(content).digest('hex'),
+      content,
+      rowCount: records.length,
+      requestId: currentContext().requestId,
+    });
     await this.jobs.enqueue('intake.process-upload', { uploadId: id });
     return { queued: await this.get(id) };
   }
 
   async get(id: string): Promise<UploadView> {
-    const [row]: UploadRow[] = await this.dataSource.query(
-      'SELECT id, submitter_id, submitted_by, status, on_error, row_count, processed_rows, outcome, created_at, finished_at FROM intake_upload WHERE id = ?',
-      [id],
-    );
-    if (!row) throw new DomainError('UPLOAD_NOT_FOUND', 'not_found', `upload ${id} does not exist`);
+    const row = await this.uploads.find(id);
+    if (!row) throw notFound('upload', id);
     return {
       id: row.id,
       status: row.status,
@@ -120,10 +94,10 @@ export class SettlementUploadService {
   /** Safe to run twice: a finished upload is left alone, and re-sent records are duplicates anyway. */
   @JobHandler('intake.process-upload')
   async process({ uploadId }: JobPayloads['intake.process-upload'], job?: Job): Promise<UploadStatus> {
-    const [row]: (UploadRow & { content: Buffer })[] = await this.dataSource.query('SELECT * FROM intake_upload WHERE id = ?', [uploadId]);
+    const row = await this.uploads.withContent(uploadId);
     if (!row) throw new Error(`upload ${uploadId} not found`);
     if (row.status === 'DONE' || row.status === 'REJECTED') return row.status;
-    await this.dataSource.query("UPDATE intake_upload SET status = 'RUNNING' WHERE id = ?", [uploadId]);
+    await this.uploads.markRunning(uploadId);
     const caller = await this.submitterAsCaller(row);
     let status: UploadStatus;
     let outcome: IntakeOutcome;
@@ -144,19 +118,14 @@ export class SettlementUploadService {
       };
       status = 'REJECTED';
     }
-    await this.dataSource.query(
-      'UPDATE intake_upload SET status = ?, processed_rows = row_count, outcome = ?, finished_at = CURRENT_TIMESTAMP(3) WHERE id = ?',
-      [status, JSON.stringify(outcome), uploadId],
-    );
+    await this.uploads.finish(uploadId, status, outcome);
     await job?.updateProgress(100);
     return status;
   }
 
   /** The job acts for whoever uploaded the file, within that institution's scope. */
   private async submitterAsCaller(row: UploadRow): Promise<Caller> {
-    const [inst]: { id: number; code: string; type: InstitutionType; county_id: number; community_id: number | null }[] =
-      await this.dataSource.query('SELECT id, code, type, county_id, community_id FROM institution WHERE id = ?', [row.submitter_id]);
-    const institution = { id: inst.id, code: inst.code, type: inst.type, countyId: inst.county_id, communityId: inst.community_id };
+    const institution = (await this.batches.submitter(row.submitter_id))!;
     return { kind: 'user', name: row.submitted_by, userId: null, sessionId: null, roles: [], institution, scope: scopeOf(institution, []) };
   }
 }

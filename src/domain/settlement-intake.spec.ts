@@ -1,0 +1,89 @@
+import {
+  assertBatchAccepted,
+  assertClaimingUnit,
+  assertRecordColumns,
+  confirmClaimPeriods,
+  concurrentIntake,
+  requireFile,
+} from './settlement-intake';
+import { checkOutOfCountyBatch, newOutOfCountySettlements } from './out-of-county';
+import { refusal } from './refusal.spec-helper';
+
+describe('settlement intake (SPEC §4 step 1)', () => {
+  it('takes records from claiming units only', () => {
+    expect(() => assertClaimingUnit({ code: 'T1', type: 'TOWNSHIP_CENTER' })).not.toThrow();
+    expect(refusal(() => assertClaimingUnit({ code: 'V1', type: 'VILLAGE_CLINIC' }))).toMatchObject({
+      code: 'NOT_A_CLAIMING_UNIT',
+      kind: 'forbidden',
+      message: 'a VILLAGE_CLINIC does not claim settlement records',
+      details: [{ field: '', rule: 'claimingUnit', message: 'V1' }],
+    });
+  });
+
+  it('rejects a batch with a bad record unless told to skip', () => {
+    const errors = [
+      { row: 2, field: 'x', rule: 'r', message: 'm' },
+      { row: 2, field: 'y', rule: 'r', message: 'm' },
+    ];
+    expect(() => assertBatchAccepted(errors, 5, 'skip')).not.toThrow();
+    expect(() => assertBatchAccepted([], 5, 'reject')).not.toThrow();
+    expect(refusal(() => assertBatchAccepted(errors, 5, 'reject'))).toMatchObject({
+      code: 'BATCH_REJECTED',
+      message: '1 of 5 record(s) are invalid; nothing was stored',
+      details: errors,
+    });
+  });
+
+  it('stores into the claim periods decided unless they changed meanwhile', () => {
+    const decided = new Map([['2026-09', { period: '2026-09', rolledOver: false }]]);
+    expect(confirmClaimPeriods(decided, decided)).toEqual(new Map([['2026-09', '2026-09']]));
+    expect(refusal(() => confirmClaimPeriods(decided, new Map([['2026-09', { period: '2026-10', rolledOver: true }]])))).toMatchObject({
+      code: 'CLAIM_PERIOD_CHANGED',
+      kind: 'conflict',
+      details: [{ field: 'settlementDate', rule: 'retry', message: '2026-09' }],
+    });
+    expect(concurrentIntake()).toMatchObject({ code: 'CONCURRENT_INTAKE', kind: 'conflict' });
+  });
+
+  it('reads uploaded files with settlement record columns only', () => {
+    expect(() => assertRecordColumns(['externalId', 'unitCode'])).not.toThrow();
+    expect(refusal(() => assertRecordColumns(['externalId', 'colour']))).toMatchObject({
+      code: 'BATCH_REJECTED',
+      message: 'unknown columns: colour',
+      details: [{ row: 1, field: 'colour', rule: 'unknownColumn' }],
+    });
+    expect(requireFile('f')).toBe('f');
+    expect(refusal(() => requireFile(undefined)).code).toBe('FILE_REQUIRED');
+  });
+});
+
+describe('out-of-county imports (SPEC §4 step 7)', () => {
+  const record = (externalId: string, fundPaid = '10.00') => ({
+    externalId,
+    hospitalName: 'H',
+    insuredId: 'I',
+    settlementDate: '2026-09-03',
+    totalCost: '20.00',
+    fundPaid,
+  });
+
+  it('checks every record and rejects the import on any problem, naming rows', () => {
+    const checked = checkOutOfCountyBatch('2026-09', [record('a'), record('b')], '2026-10-01', (r) => `h-${r.externalId}`);
+    expect(checked.map((c) => [c.row, c.hash])).toEqual([
+      [1, 'h-a'],
+      [2, 'h-b'],
+    ]);
+    const e = refusal(() => checkOutOfCountyBatch('2026-9', [record('a'), record('a')], '2026-10-01', () => 'h'));
+    expect(e.code).toBe('BATCH_REJECTED');
+    expect(e.details.map((d) => `${d.row ?? ''}:${d.rule}`)).toEqual([':period', '2:uniqueInBatch']);
+    expect(refusal(() => checkOutOfCountyBatch('2026-09', [], '2026-10-01', () => 'h')).details[0].rule).toBe('notEmpty');
+  });
+
+  it('skips records imported before with the same content and refuses changed ones', () => {
+    const checked = checkOutOfCountyBatch('2026-09', [record('a'), record('b')], '2026-10-01', (r) => `h-${r.externalId}`);
+    expect(newOutOfCountySettlements(checked, new Map([['a', 'h-a']])).map((c) => c.externalId)).toEqual(['b']);
+    expect(refusal(() => newOutOfCountySettlements(checked, new Map([['a', 'other']]))).details).toEqual([
+      { row: 1, field: 'externalId', rule: 'conflict', message: 'externalId a was imported with other content' },
+    ]);
+  });
+});

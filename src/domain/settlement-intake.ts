@@ -1,0 +1,87 @@
+import { ClaimPeriodAssignment } from './claim-cycle';
+import { DomainError, ErrorDetail } from './domain-error';
+import { CLAIMING_TYPES, InstitutionType } from './institution-registry';
+import { SETTLEMENT_RECORD_FIELDS } from './settlement-record';
+
+/**
+ * Intake of settlement records (SPEC §4 step 1): who claims, when a batch is refused as a whole,
+ * and what an uploaded file must hold. Record-level checks live in settlement-record.ts.
+ */
+
+/** Only claiming units (lead and county hospitals, townships, private institutions) submit records. */
+export function assertClaimingUnit(institution: { code: string; type: InstitutionType }): void {
+  if (!CLAIMING_TYPES.includes(institution.type))
+    throw new DomainError('NOT_A_CLAIMING_UNIT', 'forbidden', `a ${institution.type} does not claim settlement records`, [
+      { field: '', rule: 'claimingUnit', message: institution.code },
+    ]);
+}
+
+/**
+ * With onError=reject, one bad record rejects the whole batch and nothing is stored; with skip,
+ * the good records are stored and the bad ones reported. `errors`: sorted by row.
+ */
+export function assertBatchAccepted(errors: readonly ErrorDetail[], received: number, onError: 'reject' | 'skip'): void {
+  if (errors.length && onError === 'reject')
+    throw new DomainError(
+      'BATCH_REJECTED',
+      'unprocessable',
+      `${new Set(errors.map((e) => e.row)).size} of ${received} record(s) are invalid; nothing was stored`,
+      [...errors],
+    );
+}
+
+/**
+ * The claim periods decided before storing must still hold under lock: a claim submitted or a
+ * period declared meanwhile changes where records go, and the batch is sent again. Returns the
+ * claim period of each settlement month.
+ */
+export function confirmClaimPeriods(
+  decided: ReadonlyMap<string, ClaimPeriodAssignment>,
+  locked: ReadonlyMap<string, ClaimPeriodAssignment>,
+): Map<string, string> {
+  const claimPeriodOf = new Map<string, string>();
+  for (const [month, assigned] of decided) {
+    const now = locked.get(month)!;
+    if ('closed' in now || 'closed' in assigned || now.period !== assigned.period) {
+      throw new DomainError(
+        'CLAIM_PERIOD_CHANGED',
+        'conflict',
+        `the claim period for records settled in ${month} changed while they were being stored; send the batch again`,
+        [{ field: 'settlementDate', rule: 'retry', message: month }],
+      );
+    }
+    claimPeriodOf.set(month, now.period);
+  }
+  return claimPeriodOf;
+}
+
+/** A concurrent request stored some of the same records first: the batch is sent again. */
+export function concurrentIntake(): DomainError {
+  return new DomainError(
+    'CONCURRENT_INTAKE',
+    'conflict',
+    'some of these records were stored by a concurrent request; send the batch again',
+    [{ field: 'records', rule: 'retry', message: 'concurrent intake' }],
+  );
+}
+
+/** An uploaded file's header row names settlement record fields only. */
+export function assertRecordColumns(headers: readonly string[]): void {
+  const unknown = headers.filter((h) => !(SETTLEMENT_RECORD_FIELDS as readonly string[]).includes(h));
+  if (unknown.length)
+    throw new DomainError(
+      'BATCH_REJECTED',
+      'unprocessable',
+      `unknown columns: ${unknown.join(', ')}`,
+      unknown.map((h) => ({ row: 1, field: h, rule: 'unknownColumn', message: `expected ${SETTLEMENT_RECORD_FIELDS.join(', ')}` })),
+    );
+}
+
+/** An upload carries its records as a file. */
+export function requireFile<F>(file: F | undefined): F {
+  if (!file)
+    throw new DomainError('FILE_REQUIRED', 'unprocessable', 'send the file as multipart/form-data in a field named "file"', [
+      { field: 'file', rule: 'required', message: 'no file' },
+    ]);
+  return file;
+}

@@ -1,0 +1,167 @@
+import {
+  deadlineStatus,
+  DECLARATION_LIFECYCLE,
+  DeclarationAction,
+  DeclarationState,
+  MEMBER_CLAIM_LIFECYCLE,
+  MemberClaimAction,
+  MemberClaimState,
+} from '../../domain/claim-cycle';
+import { Money } from '../../domain/money';
+import { DeclarationRow } from './declaration.repository';
+import { ClaimRow } from './member-claim.repository';
+import { ClaimTotals } from './settlement-record.repository';
+
+export interface MemberClaimView extends ClaimTotals {
+  id: number;
+  institutionCode: string;
+  period: string;
+  state: MemberClaimState;
+  version: number;
+  cutoff: string;
+  submittedOn: string | null;
+  submittedBy: string | null;
+  late: boolean;
+  reviewedBy: string | null;
+  declarationId: number | null;
+  allowedActions: MemberClaimAction[];
+}
+
+/** A period's money from claimed to funded, as a declaration and the period summary show it. */
+export interface DeclarationFigures {
+  claimed: string;
+  rejected: string;
+  accepted: string;
+  deducted: string;
+  approved: string;
+  funded: string;
+  unfunded: string;
+  deposit: string;
+  advanceOffset: string;
+}
+
+export interface DeclarationMemberView {
+  institutionCode: string;
+  claimId: number;
+  records: number;
+  claimed: string;
+  rejected: string;
+  accepted: string;
+  deducted: string;
+  approved: string;
+}
+
+export interface DeclarationView extends DeclarationFigures {
+  id: number;
+  communityCode: string;
+  fundYear: number;
+  period: string;
+  state: DeclarationState;
+  version: number;
+  deadline: string;
+  deadlineConfirmed: boolean;
+  declaredOn: string;
+  declaredBy: string;
+  late: boolean;
+  records: number;
+  cash: string;
+  reviewedBy: string | null;
+  returnNote: string | null;
+  approvedBy: string | null;
+  paymentDue: string;
+  paymentDueConfirmed: boolean;
+  paymentOverdue: boolean;
+  disbursedOn: string | null;
+  disbursedBy: string | null;
+  disbursementRef: string | null;
+  paymentLate: boolean;
+  members: DeclarationMemberView[];
+  allowedActions: DeclarationAction[];
+}
+
+export function claimView(row: ClaimRow, t: ClaimTotals): MemberClaimView {
+  return {
+    id: Number(row.id),
+    institutionCode: row.institution_code,
+    period: row.period,
+    state: row.state,
+    version: row.version,
+    cutoff: row.cutoff,
+    submittedOn: row.submitted_on,
+    submittedBy: row.submitted_by,
+    late: row.late === 1,
+    reviewedBy: row.reviewed_by,
+    declarationId: row.declaration_id === null ? null : Number(row.declaration_id),
+    ...t,
+    allowedActions: MEMBER_CLAIM_LIFECYCLE.allowedActions(row.state),
+  };
+}
+
+export function declarationView(
+  row: DeclarationRow,
+  members: readonly { institutionCode: string; claimId: number; totals: ClaimTotals }[],
+  today: string,
+): DeclarationView {
+  return {
+    id: Number(row.id),
+    communityCode: row.community_code,
+    fundYear: row.fund_year,
+    period: row.period,
+    state: row.state,
+    version: row.version,
+    deadline: row.deadline,
+    deadlineConfirmed: row.deadline_confirmed === 1,
+    declaredOn: row.declared_on,
+    declaredBy: row.declared_by,
+    late: row.late === 1,
+    records: row.record_count,
+    claimed: Money.of(row.claimed).toString(),
+    rejected: Money.of(row.rejected).toString(),
+    accepted: Money.of(row.accepted).toString(),
+    deducted: Money.of(row.deducted).toString(),
+    approved: Money.of(row.approved).toString(),
+    funded: Money.of(row.funded).toString(),
+    unfunded: Money.of(row.unfunded).toString(),
+    deposit: Money.of(row.deposit).toString(),
+    advanceOffset: Money.of(row.advance_offset).toString(),
+    cash: Money.of(row.cash).toString(),
+    reviewedBy: row.reviewed_by,
+    returnNote: row.return_note,
+    approvedBy: row.approved_by,
+    paymentDue: row.payment_due,
+    paymentDueConfirmed: row.payment_due_confirmed === 1,
+    paymentOverdue: deadlineStatus(row.payment_due, row.disbursed_on, today).overdue,
+    disbursedOn: row.disbursed_on,
+    disbursedBy: row.disbursed_by,
+    disbursementRef: row.disbursement_ref,
+    paymentLate: row.payment_late === 1,
+    members: members.map((m) => ({
+      institutionCode: m.institutionCode,
+      claimId: m.claimId,
+      records: m.totals.records,
+      claimed: m.totals.claimed,
+      rejected: m.totals.rejected,
+      accepted: m.totals.accepted,
+      deducted: m.totals.deducted,
+      approved: m.totals.approved,
+    })),
+    allowedActions: DECLARATION_LIFECYCLE.allowedActions(row.state),
+  };
+}
+
+export function claimSnapshot(v: MemberClaimView): Record<string, unknown> {
+  return {
+    state: v.state,
+    version: v.version,
+    records: v.records,
+    claimed: v.claimed,
+    accepted: v.accepted,
+    rejected: v.rejected,
+    late: v.late,
+  };
+}
+
+export function declarationSnapshot(v: DeclarationView): Record<string, unknown> {
+  const { members: _members, allowedActions: _actions, ...rest } = v;
+  return rest;
+}

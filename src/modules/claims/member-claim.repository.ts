@@ -1,0 +1,212 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Scope } from '../../domain/access-policy';
+import { MemberClaimState } from '../../domain/claim-cycle';
+import { CLAIMING_TYPES } from '../../domain/institution-registry';
+import { Money } from '../../domain/money';
+import { RECORD_TOTALS_SQL, sqlList, totals, TotalsRow, ClaimTotals } from './settlement-record.repository';
+
+export type ClaimRow = {
+  id: number;
+  institution_id: number;
+  institution_code: string;
+  community_id: number | null;
+  county_id: number;
+  period: string;
+  state: MemberClaimState;
+  version: number;
+  cutoff: string;
+  submitted_on: string | null;
+  submitted_by: string | null;
+  late: number;
+  reviewed_by: string | null;
+  declaration_id: number | null;
+};
+
+/** The institution condition of a scope over an institution alias, as positional SQL. */
+export function scopeCondition(scope: Scope, alias: string): { sql: string; params: unknown[] } {
+  switch (scope.kind) {
+    case 'county':
+      return { sql: `${alias}.county_id = ?`, params: [scope.countyId] };
+    case 'community':
+      return { sql: `${alias}.community_id = ?`, params: [scope.communityId] };
+    case 'township':
+      return { sql: `(${alias}.id = ? OR ${alias}.parent_id = ?)`, params: [scope.institutionId, scope.institutionId] };
+    case 'self':
+      return { sql: `${alias}.id = ?`, params: [scope.institutionId] };
+  }
+}
+
+/** Conditions joined with AND, each in parentheses (TRUE when there are none). */
+export function allOf(conditions: readonly { sql: string; params: unknown[] }[]): { sql: string; params: unknown[] } {
+  if (conditions.length === 0) return { sql: 'TRUE', params: [] };
+  return { sql: conditions.map((c) => `(${c.sql})`).join(' AND '), params: conditions.flatMap((c) => c.params) };
+}
+
+/** Which member claims a list shows. */
+export interface ClaimFilter {
+  /** Claims of institutions within the scope. */
+  scope?: Scope;
+  institutionId?: number;
+  communityId?: number;
+  /** Private institutions' claims of a county (they claim to the bureau directly). */
+  privateOfCounty?: number;
+  period?: string;
+  states?: readonly string[];
+}
+
+/** A unit's claim to open for a period (cut-off included). */
+export interface ClaimOpening {
+  institutionId: number;
+  communityId: number | null;
+  countyId: number;
+  period: string;
+  cutoff: string;
+}
+
+const CLAIM_COLUMNS = `c.id, c.institution_id, i.code AS institution_code, c.community_id, c.county_id, c.period, c.state, c.version,
+  DATE_FORMAT(c.cutoff, '%Y-%m-%d') AS cutoff, DATE_FORMAT(c.submitted_on, '%Y-%m-%d') AS submitted_on, c.submitted_by, c.late, c.reviewed_by, c.declaration_id`;
+const CLAIM_SELECT = `SELECT ${CLAIM_COLUMNS} FROM member_claim c JOIN institution i ON i.id = c.institution_id`;
+
+/** Member claims (成员单位申报): one per claiming unit and period. */
+@Injectable()
+export class MemberClaimRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
+
+  async find(manager: EntityManager, id: number, lock: boolean): Promise<ClaimRow | undefined> {
+    const [row]: ClaimRow[] = await manager.query(`${CLAIM_SELECT} WHERE c.id = ?${lock ? ' FOR UPDATE' : ''}`, [id]);
+    return row;
+  }
+
+  /** Claims with their record totals, newest period first (at most 500). */
+  async listWithTotals(filter: ClaimFilter): Promise<(ClaimRow & { totals: ClaimTotals })[]> {
+    const where = allOf([
+      ...(filter.scope ? [scopeCondition(filter.scope, 'i')] : []),
+      ...(filter.institutionId !== undefined ? [{ sql: 'c.institution_id = ?', params: [filter.institutionId] }] : []),
+      ...(filter.communityId !== undefined ? [{ sql: 'c.community_id = ?', params: [filter.communityId] }] : []),
+      ...(filter.privateOfCounty !== undefined
+        ? [{ sql: 'c.county_id = ? AND c.community_id IS NULL', params: [filter.privateOfCounty] }]
+        : []),
+      ...(filter.period ? [{ sql: 'c.period = ?', params: [filter.period] }] : []),
+      ...(filter.states?.length ? [{ sql: `c.state IN (${filter.states.map(() => '?').join(', ')})`, params: [...filter.states] }] : []),
+    ]);
+    const rows: (ClaimRow & TotalsRow)[] = await this.dataSource.query(
+      `SELECT ${CLAIM_COLUMNS}, ${RECORD_TOTALS_SQL} FROM member_claim c JOIN institution i ON i.id = c.institution_id
+         LEFT JOIN settlement_record r ON r.submitter_id = c.institution_id AND r.claim_period = c.period
+        WHERE ${where.sql} GROUP BY c.id ORDER BY c.period DESC, i.code LIMIT 500`,
+      where.params,
+    );
+    return rows.map((r) => ({ ...r, totals: totals(r) }));
+  }
+
+  /** A community's claims for a period, locked (declaring decides on them). */
+  ofCommunityPeriod(manager: EntityManager, communityId: number, period: string): Promise<ClaimRow[]> {
+    return manager.query(`${CLAIM_SELECT} WHERE c.community_id = ? AND c.period = ? FOR UPDATE`, [communityId, period]);
+  }
+
+  /** A unit's claims from a period on (`lock`: for update, while records are stored). */
+  statesFrom(
+    manager: EntityManager,
+    institutionId: number,
+    fromPeriod: string,
+    lock: boolean,
+  ): Promise<{ period: string; state: string }[]> {
+    return manager.query(`SELECT period, state FROM member_claim WHERE institution_id = ? AND period >= ?${lock ? ' FOR UPDATE' : ''}`, [
+      institutionId,
+      fromPeriod,
+    ]);
+  }
+
+  /** Applies a transition's changes and bumps the version. */
+  async update(manager: EntityManager, id: number, changes: Record<string, unknown>): Promise<void> {
+    await manager.query(
+      `UPDATE member_claim SET ${Object.keys(changes)
+        .map((k) => `${k} = ?`)
+        .join(', ')}, version = version + 1 WHERE id = ?`,
+      [...Object.values(changes), id],
+    );
+  }
+
+  async markDeclared(manager: EntityManager, id: number, declarationId: number): Promise<void> {
+    await manager.query("UPDATE member_claim SET state = 'DECLARED', declaration_id = ?, version = version + 1 WHERE id = ?", [
+      declarationId,
+      id,
+    ]);
+  }
+
+  async markRolledOver(manager: EntityManager, id: number): Promise<void> {
+    await manager.query("UPDATE member_claim SET state = 'ROLLED_OVER', version = version + 1 WHERE id = ?", [id]);
+  }
+
+  async markSettled(manager: EntityManager, id: number): Promise<void> {
+    await manager.query("UPDATE member_claim SET state = 'SETTLED', version = version + 1 WHERE id = ?", [id]);
+  }
+
+  /**
+   * Opens claims (OPEN, with their cut-off) where none exists yet: the named units' claims, or
+   * every active claiming unit's of a county for a period (community members and private
+   * institutions). Returns how many were opened.
+   */
+  async openClaims(
+    manager: EntityManager,
+    what: { claims: readonly ClaimOpening[] } | { countyId: number; period: string; cutoff: string },
+  ): Promise<number> {
+    if ('claims' in what) {
+      if (what.claims.length === 0) return 0;
+      const result = await manager.query(
+        `INSERT IGNORE INTO member_claim (institution_id, community_id, county_id, period, state, cutoff) VALUES ${what.claims.map(() => "(?, ?, ?, ?, 'OPEN', ?)").join(', ')}`,
+        what.claims.flatMap((c) => [c.institutionId, c.communityId, c.countyId, c.period, c.cutoff]),
+      );
+      return Number(result.affectedRows);
+    }
+    const result = await manager.query(
+      `INSERT IGNORE INTO member_claim (institution_id, community_id, county_id, period, state, cutoff)
+       SELECT id, community_id, county_id, ?, 'OPEN', ? FROM institution
+        WHERE county_id = ? AND active = 1 AND type IN ${sqlList(CLAIMING_TYPES)}
+          AND (community_id IS NOT NULL OR type = 'PRIVATE_DESIGNATED')`,
+      [what.period, what.cutoff, what.countyId],
+    );
+    return Number(result.affectedRows);
+  }
+
+  /** Each declared member claim's record totals, in code order. */
+  async membersOfDeclaration(
+    manager: EntityManager,
+    declarationId: number,
+  ): Promise<{ institutionId: number; institutionCode: string; claimId: number; totals: ClaimTotals }[]> {
+    const rows: (TotalsRow & { institution_id: number; institution_code: string; claim_id: number })[] = await manager.query(
+      `SELECT c.institution_id, i.code AS institution_code, c.id AS claim_id, ${RECORD_TOTALS_SQL}
+         FROM member_claim c JOIN institution i ON i.id = c.institution_id
+         LEFT JOIN settlement_record r ON r.submitter_id = c.institution_id AND r.claim_period = c.period
+        WHERE c.declaration_id = ? GROUP BY c.institution_id, i.code, c.id ORDER BY i.code`,
+      [declarationId],
+    );
+    return rows.map((m) => ({
+      institutionId: m.institution_id,
+      institutionCode: m.institution_code,
+      claimId: Number(m.claim_id),
+      totals: totals(m),
+    }));
+  }
+
+  /** A community's claims of a period by state: how many, their records and the amount claimed. */
+  async stateSummary(communityId: number, period: string): Promise<{ state: string; count: number; records: number; claimed: string }[]> {
+    const rows: { state: string; count: number; records: number; claimed: string }[] = await this.dataSource.query(
+      `SELECT c.state, COUNT(DISTINCT c.id) AS count, COUNT(r.id) AS records, COALESCE(SUM(r.fund_paid), 0) AS claimed
+         FROM member_claim c LEFT JOIN settlement_record r ON r.submitter_id = c.institution_id AND r.claim_period = c.period
+        WHERE c.community_id = ? AND c.period = ? GROUP BY c.state ORDER BY c.state`,
+      [communityId, period],
+    );
+    return rows.map((c) => ({
+      state: c.state,
+      count: Number(c.count),
+      records: Number(c.records),
+      claimed: Money.of(c.claimed).toString(),
+    }));
+  }
+}

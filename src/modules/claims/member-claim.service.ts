@@ -1,0 +1,151 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Scope } from '../../domain/access-policy';
+import { deadlineStatus, MEMBER_CLAIM_LIFECYCLE, MemberClaimAction } from '../../domain/claim-cycle';
+import {
+  assertClaimHasRecords,
+  assertClaimReviewer,
+  assertClaimUnderReview,
+  decideRecordReview,
+  namedRecords,
+  RecordDecision,
+} from '../../domain/declaration';
+import { BusinessClock } from '../../common/business-clock';
+import { Caller } from '../../common/caller';
+import { notFound, staleVersion } from '../../common/record-errors';
+import { AuditService } from '../audit/audit.service';
+import { claimSnapshot, claimView, MemberClaimView } from './claim.views';
+import { ClaimFilter, ClaimRow, MemberClaimRepository } from './member-claim.repository';
+import { SettlementRecordRepository } from './settlement-record.repository';
+import { Transactions } from './transactions';
+
+export type { RecordDecision } from '../../domain/declaration';
+
+/**
+ * Member claims (SPEC §4 steps 1–2): the member unit submits its period's claim; the lead unit
+ * (the bureau for a private institution) pre-reviews its records (初审). Every transition is audited.
+ */
+@Injectable()
+export class MemberClaimService {
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly claims: MemberClaimRepository,
+    private readonly records: SettlementRecordRepository,
+    private readonly audit: AuditService,
+    private readonly clock: BusinessClock,
+  ) {}
+
+  async getClaim(id: number): Promise<MemberClaimView> {
+    const manager = this.claims.manager;
+    return this.view(manager, await this.row(manager, id, false));
+  }
+
+  /** Claims visible within a scope, or as an inbox selects them. */
+  async listClaims(filter: ClaimFilter): Promise<MemberClaimView[]> {
+    return (await this.claims.listWithTotals(filter)).map((r) => claimView(r, r.totals));
+  }
+
+  /** Claims of institutions within the caller's scope. */
+  listInScope(scope: Scope, period?: string, state?: string): Promise<MemberClaimView[]> {
+    return this.listClaims({ scope, period, states: state ? [state] : undefined });
+  }
+
+  /** A claim's records, masked, with their review outcome, a page at a time. */
+  async claimRecords(id: number, reviewStatus: string | undefined, page: number, pageSize: number) {
+    const row = await this.row(this.claims.manager, id, false);
+    const records = await this.records.pageOfClaim(row.institution_id, row.period, reviewStatus, page, pageSize);
+    return { claimId: id, page, pageSize, records };
+  }
+
+  /** The member unit submits its claim (SPEC §4 step 1); after the cut-off it is recorded as late. */
+  async submitClaim(caller: Caller, id: number, version: number): Promise<MemberClaimView> {
+    return this.transition(id, version, 'submit', async (manager, row) => {
+      assertClaimHasRecords(id, await this.records.countOfClaim(manager, row.institution_id, row.period));
+      const today = this.clock.today();
+      return { submitted_on: today, submitted_by: caller.name, late: deadlineStatus(row.cutoff, today, today).late ? 1 : 0 };
+    });
+  }
+
+  /** The lead unit accepts or rejects records of a submitted claim with a reason code (初审). */
+  async reviewRecords(caller: Caller, id: number, decisions: RecordDecision[]): Promise<MemberClaimView> {
+    return this.transactions.run(async (manager) => {
+      const row = await this.row(manager, id, true);
+      assertClaimReviewer(caller.institution, reviewed(row));
+      assertClaimUnderReview({ id, state: row.state });
+      const inClaim = await this.records.idsInClaim(manager, row.institution_id, row.period, namedRecords(decisions));
+      const outcomes = decideRecordReview(id, decisions, inClaim);
+      await this.records.saveReviewOutcomes(manager, outcomes);
+      const before = await this.view(manager, row);
+      const after = await this.view(manager, await this.row(manager, id, false));
+      await this.audit.record(manager, {
+        action: 'memberClaim.reviewRecords',
+        entityType: 'memberClaim',
+        entityId: String(id),
+        before: { accepted: before.accepted, rejected: before.rejected, pending: before.pending },
+        after: {
+          accepted: after.accepted,
+          rejected: after.rejected,
+          pending: after.pending,
+          decisions: decisions.map((d) => `${d.recordId}:${d.decision}${d.reason ? `:${d.reason}` : ''}`),
+        },
+      });
+      return after;
+    });
+  }
+
+  /** Ends pre-review: records not rejected are accepted. */
+  completeReview(caller: Caller, id: number, version: number): Promise<MemberClaimView> {
+    return this.transition(id, version, 'completeReview', async (manager, row) => {
+      assertClaimReviewer(caller.institution, reviewed(row));
+      await this.records.acceptPending(manager, row.institution_id, row.period);
+      return { reviewed_by: caller.name };
+    });
+  }
+
+  reopenReview(caller: Caller, id: number, version: number): Promise<MemberClaimView> {
+    return this.transition(id, version, 'reopenReview', async (_manager, row) => {
+      assertClaimReviewer(caller.institution, reviewed(row));
+      return { reviewed_by: null };
+    });
+  }
+
+  private async transition(
+    id: number,
+    version: number,
+    action: MemberClaimAction,
+    effects: (manager: EntityManager, row: ClaimRow) => Promise<Record<string, unknown>>,
+  ): Promise<MemberClaimView> {
+    return this.transactions.run(async (manager) => {
+      const row = await this.row(manager, id, true);
+      const next = MEMBER_CLAIM_LIFECYCLE.apply(row.state, action);
+      if (row.version !== version) throw staleVersion(row.version);
+      const before = await this.view(manager, row);
+      const changes = { ...(await effects(manager, row)), state: next };
+      await this.claims.update(manager, id, changes);
+      const after = await this.view(manager, await this.row(manager, id, false));
+      await this.audit.record(manager, {
+        action: `memberClaim.${action}`,
+        entityType: 'memberClaim',
+        entityId: String(id),
+        before: claimSnapshot(before),
+        after: claimSnapshot(after),
+      });
+      return after;
+    });
+  }
+
+  private async row(manager: EntityManager, id: number, lock: boolean): Promise<ClaimRow> {
+    const row = await this.claims.find(manager, id, lock);
+    if (!row) throw notFound('member claim', String(id));
+    return row;
+  }
+
+  private async view(manager: EntityManager, row: ClaimRow): Promise<MemberClaimView> {
+    return claimView(row, await this.records.claimTotals(manager, row.institution_id, row.period));
+  }
+}
+
+/** A claim as the reviewer rule reads it. */
+function reviewed(row: ClaimRow): { id: number; institutionCode: string; communityId: number | null } {
+  return { id: row.id, institutionCode: row.institution_code, communityId: row.community_id };
+}
