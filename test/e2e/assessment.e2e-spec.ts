@@ -527,8 +527,8 @@ describe('performance assessment and quarterly fund analysis over HTTP (SPEC §8
     clock.fix('2026-12-03');
     const declared = await lead.must('POST', `/api/v1/communities/${f.community}/declarations`, { period: '2026-11' });
     expect(await inCounty()).toEqual(before);
-    expect(before?.value).toBe('0.5455'); // six in-county admissions of eleven (the quarter's out-of-county ones included)
+    expect((before as { value?: string } | undefined)?.value).toBe('0.5455'); // six in-county admissions of eleven (the quarter's out-of-county ones included)
     await approveDeclaration(declared.id);
-    expect((await inCounty())?.value).toBe('0.5833'); // seven of twelve once November's declaration is approved
+    expect(((await inCounty()) as { value?: string } | undefined)?.value).toBe('0.5833'); // seven of twelve once November's declaration is approved
   });
 });
