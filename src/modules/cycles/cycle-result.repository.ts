@@ -2,8 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { isDuplicateKey } from '../../common/record-errors';
-import { CLAIMING_TYPES } from '../../domain/institution-registry';
-import { sqlList } from '../claims/record-totals';
 
 /** Where a cycle runs: a county, or one community of it. */
 export interface CycleScope {
@@ -140,20 +138,5 @@ export class CycleResultRepository {
       communityId: Number(r.id),
       communityCode: r.code,
     }));
-  }
-
-  /**
-   * Opens every claiming unit's claim for the month (period-open). member_claim belongs to the
-   * claims module: this statement moves there as its `openClaims` once that module offers it.
-   */
-  async openMemberClaims(manager: EntityManager, countyId: number, period: string, cutoff: string): Promise<number> {
-    const result = await manager.query(
-      `INSERT IGNORE INTO member_claim (institution_id, community_id, county_id, period, state, cutoff)
-       SELECT id, community_id, county_id, ?, 'OPEN', ? FROM institution
-        WHERE county_id = ? AND active = 1 AND type IN ${sqlList(CLAIMING_TYPES)}
-          AND (community_id IS NOT NULL OR type = 'PRIVATE_DESIGNATED')`,
-      [period, cutoff, countyId],
-    );
-    return Number(result.affectedRows);
   }
 }

@@ -22,7 +22,7 @@ import { JobHandler } from '../../queue/job-handler.decorator';
 import { JobPayloads, JOBS } from '../../queue/jobs';
 import { OutboxService } from '../../queue/outbox.service';
 import { FundAnalysisService } from '../assessment/fund-analysis.service';
-import { CommunityFundingService } from '../claims/community-funding.service';
+import { CommunityFundingService, MemberClaimRepository } from '../claims';
 import { PolicyParametersService } from '../fund-year/policy-parameters.service';
 import { CountyService } from '../registry/county.service';
 import { CycleResultRepository, CycleScope } from './cycle-result.repository';
@@ -62,6 +62,7 @@ export class CycleRunnerService {
     private readonly parameters: PolicyParametersService,
     private readonly counties: CountyService,
     private readonly cycleResults: CycleResultRepository,
+    private readonly memberClaims: MemberClaimRepository,
   ) {}
 
   /** A schedule fired: one run per scope for the period the cycle works on today. */
@@ -184,7 +185,7 @@ export class CycleRunnerService {
   private async openPeriod(manager: EntityManager, target: Scope, period: string): Promise<Record<string, unknown>> {
     const terms = await this.parameters.terms(manager, { id: target.countyId, code: target.countyCode }, cyclePeriodParts(period).fundYear);
     const cutoff = memberCutoffDate(period, terms.memberCutoffDay);
-    const opened = await this.cycleResults.openMemberClaims(manager, target.countyId, period, cutoff);
+    const opened = await this.memberClaims.openClaims(manager, { countyId: target.countyId, period, cutoff });
     return { countyCode: target.countyCode, period, cutoff, opened };
   }
 
