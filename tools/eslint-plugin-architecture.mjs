@@ -21,6 +21,34 @@ function importSources(node) {
   return null;
 }
 
+const ENTITY_MANAGER_CALLS = new Set([
+  'find',
+  'findBy',
+  'findOne',
+  'findOneBy',
+  'findOneOrFail',
+  'findAndCount',
+  'count',
+  'exists',
+  'save',
+  'insert',
+  'update',
+  'upsert',
+  'delete',
+  'remove',
+  'increment',
+  'decrement',
+  'getRepository',
+]);
+
+/** `manager`, `em`, `entityManager`, `dataSource`, or anything `.manager`. */
+function isEntityManager(node) {
+  if (node.type === 'Identifier') return /^(manager|em|entityManager|dataSource)$/.test(node.name);
+  if (node.type === 'MemberExpression' && node.property.type === 'Identifier')
+    return node.property.name === 'manager' || node.property.name === 'dataSource';
+  return false;
+}
+
 const sqlOutsideRepository = {
   meta: {
     type: 'problem',
@@ -37,9 +65,19 @@ const sqlOutsideRepository = {
     return {
       CallExpression(node) {
         const callee = node.callee;
+        if (callee.type === 'Identifier' && callee.name === 'updateVersioned') {
+          context.report({ node, messageId: 'sql', data: { name: 'updateVersioned(' } });
+          return;
+        }
         if (callee.type !== 'MemberExpression' || callee.property.type !== 'Identifier') return;
         const name = callee.property.name;
-        if (name === 'query' || name === 'createQueryBuilder') context.report({ node, messageId: 'sql', data: { name: `.${name}(` } });
+        if (name === 'query' || name === 'createQueryBuilder') {
+          context.report({ node, messageId: 'sql', data: { name: `.${name}(` } });
+          return;
+        }
+        // TypeORM's entity manager and data source are data access too.
+        if (ENTITY_MANAGER_CALLS.has(name) && isEntityManager(callee.object))
+          context.report({ node, messageId: 'sql', data: { name: `manager.${name}(` } });
       },
     };
   },

@@ -27,6 +27,7 @@ const expected: Record<string, string[]> = {
   'domain-imports-module.ts.fixture': ['architecture/pure-domain'],
   'module-internals.ts.fixture': ['architecture/module-public-surface'],
   'refusal-in-service.ts.fixture': ['architecture/refusals-in-domain'],
+  'entity-manager-in-service.ts.fixture': ['architecture/sql-in-repositories'],
   'clean.ts.fixture': [],
 };
 
