@@ -5,13 +5,14 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../config/app-config';
+import { AuditRepository } from '../modules/audit/audit.repository';
 import { AuditService } from '../modules/audit/audit.service';
 import { buildDataSourceOptions } from './data-source';
 
 async function main(): Promise<number> {
   const ds = await new DataSource(buildDataSourceOptions(loadConfig().db)).initialize();
   try {
-    const result = await new AuditService(ds).verify();
+    const result = await new AuditService(ds, new AuditRepository(ds)).verify();
     if (result.intact) {
       console.log(`audit chain intact: ${result.entries} entries`);
       return 0;

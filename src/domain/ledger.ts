@@ -58,6 +58,21 @@ export function assertValidTransfer(t: TransferSpec): void {
     throw new DomainError('TRANSFER_SAME_ACCOUNT', 'unprocessable', `transfer ${t.id} debits and credits the same account ${t.debit}`);
 }
 
+/** A transfer id posted again must carry the content it was first posted with (TRANSFER_ID_CONFLICT otherwise). */
+export function assertSameRepost(prior: Pick<TransferSpec, 'debit' | 'credit' | 'amount'>, t: TransferSpec): void {
+  if (!sameTransfer(prior, t))
+    throw new DomainError('TRANSFER_ID_CONFLICT', 'conflict', `transfer ${t.id} was already posted with other accounts or amount`, [
+      { field: 'id', rule: 'uniqueContent', message: t.id },
+    ]);
+}
+
+/** The refusal when a protected account would go below zero (the database's CHECK constraint said so). */
+export function accountWouldGoNegative(t: TransferSpec): DomainError {
+  return new DomainError('ACCOUNT_WOULD_GO_NEGATIVE', 'conflict', `transfer ${t.id} would take ${t.debit} below zero`, [
+    { field: 'amount', rule: 'accountNotNegative', message: t.debit },
+  ]);
+}
+
 /** Same id, same content: a retry. Same id, other content: a conflict. */
 export function sameTransfer(
   a: Pick<TransferSpec, 'debit' | 'credit' | 'amount'>,

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/domain-error';
 import { currentContext } from '../../common/request-context';
 import { AuditService } from '../audit/audit.service';
-import { ACCESS_RULE, AccessRule, PUBLIC_ROUTE } from './access.decorators';
+import { ACCESS_RULE, AccessRule, PUBLIC_ROUTE } from '../../common/access.decorators';
 import { AuthService, unauthenticated } from './auth.service';
 import { RateLimiter } from './rate-limiter';
 import { ScopeResolver } from './scope-resolver';

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { IdempotencyInterceptor } from '../../common/idempotency.interceptor';
-import { AuditController } from '../audit/audit.controller';
 import { AccessGuard } from './access.guard';
 import { ApiTokenService } from './api-token.service';
 import { AuthController } from './auth.controller';
@@ -11,10 +10,10 @@ import { ScopeResolver } from './scope-resolver';
 import { ApiTokenController, UserController } from './user.controller';
 import { UserService } from './user.service';
 
-/** Sign-in, users, API tokens, audit queries, and the guard every route passes through. */
+/** Sign-in, users, API tokens, and the guard every route passes through. */
 @Module({
   imports: [DiscoveryModule],
-  controllers: [AuthController, UserController, ApiTokenController, AuditController],
+  controllers: [AuthController, UserController, ApiTokenController],
   providers: [
     AuthService,
     UserService,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { communityInScope, countyInScope, institutionInScope, Scope } from '../../domain/access-policy';
-import { TargetKind } from './access.decorators';
+import { TargetKind } from '../../common/access.decorators';
 
 type Row = { id: number; county_id: number; community_id: number | null; parent_id: number | null };
 

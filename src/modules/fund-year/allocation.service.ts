@@ -7,7 +7,7 @@ import { DomainError } from '../../domain/domain-error';
 import { allocateFundYear, FundYearAllocation, splitPackageBetweenCommunities } from '../../domain/fund-year-allocation';
 import { allocationTransfers, reversalTransfers } from '../../domain/ledger';
 import { Money } from '../../domain/money';
-import { DOCUMENT_LIFECYCLE, DocumentAction } from '../../domain/state-machine';
+import { DOCUMENT_LIFECYCLE, DocumentAction } from '../../domain/document-lifecycle';
 import { Caller } from '../../common/caller';
 import { AuditService } from '../audit/audit.service';
 import { LedgerService } from '../ledger/ledger.service';

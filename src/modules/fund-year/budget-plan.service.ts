@@ -7,7 +7,7 @@ import { DomainError, ErrorDetail } from '../../domain/domain-error';
 import { isPrimaryInstitution, InstitutionType } from '../../domain/institution-registry';
 import { Dec, Money } from '../../domain/money';
 import { checkCommunityBudgetPlan, PlanCategory, PlanLine, PlanWarning } from '../../domain/primary-floor';
-import { DOCUMENT_LIFECYCLE, DocumentAction, DocumentState } from '../../domain/state-machine';
+import { DOCUMENT_LIFECYCLE, DocumentAction, DocumentState } from '../../domain/document-lifecycle';
 import { Caller } from '../../common/caller';
 import { AuditService } from '../audit/audit.service';
 import { notFound, outOfScope, staleVersion } from '../../common/record-errors';

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { FastFailRedis } from '../../common/fast-fail-redis';
-import { Public } from '../access/access.decorators';
+import { Public } from '../../common/access.decorators';
 import { probe, ProbeResult } from './dependency-probes';
 
 const PROBE_TIMEOUT_MS = 1500;

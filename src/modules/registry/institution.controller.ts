@@ -15,7 +15,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/domain-error';
 import { Page } from '../../common/pagination';
 import { currentCaller } from '../../common/request-context';
-import { Access, ANY_ROLE } from '../access/access.decorators';
+import { Access, ANY_ROLE } from '../../common/access.decorators';
 import { CreateInstitutionDto, DeactivateDto, ImportQuery, InstitutionQuery, UpdateInstitutionDto } from './dto/registry.dto';
 import { InstitutionImportService, RegistryImportView } from './institution-import.service';
 import { ImportOutcome, InstitutionService } from './institution.service';
