@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { IdempotencyInterceptor } from '../../common/idempotency.interceptor';
+import { IdempotencyRepository } from '../../common/idempotency.repository';
 import { AccessGuard } from './access.guard';
 import { ApiTokenService } from './api-token.service';
 import { AuthController } from './auth.controller';
@@ -20,6 +21,7 @@ import { UserService } from './user.service';
     ApiTokenService,
     ScopeResolver,
     RateLimiter,
+    IdempotencyRepository,
     { provide: APP_GUARD, useClass: AccessGuard },
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
   ],
