@@ -20,6 +20,6 @@ import { RegistryImportRepository } from './registry-import.repository';
     InstitutionRepository,
     RegistryImportRepository,
   ],
-  exports: [CountyService, InstitutionService, InstitutionRepository, RegistryImportRepository],
+  exports: [CountyService, InstitutionService, CountyRepository, CommunityRepository, InstitutionRepository, RegistryImportRepository],
 })
 export class RegistryModule {}
