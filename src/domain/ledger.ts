@@ -115,6 +115,30 @@ export function reversalTransfers(prefix: string, transfers: readonly TransferSp
     .map((t) => ({ id: `${prefix}.${t.id}`, debit: t.credit, credit: t.debit, amount: t.amount, memo: `冲销 ${t.memo}` }));
 }
 
+/** What approving an allocation posts: for a correction, first the reversal of what the superseded version posted. */
+export interface AllocationApprovalPostings {
+  reversal: TransferSpec[];
+  transfers: TransferSpec[];
+}
+
+/**
+ * The postings of an allocation's approval (SPEC §3): its own transfers, and when it corrects
+ * an approved version, the reversal of that version's transfers (`supersededTransfers`).
+ */
+export function allocationApprovalPostings(
+  allocationId: number,
+  a: FundYearAllocation,
+  familyDoctorFee: Money,
+  policyAdjustment: Money,
+  communities: readonly { code: string; package: Money }[],
+  supersededTransfers: readonly TransferSpec[] | null,
+): AllocationApprovalPostings {
+  return {
+    reversal: supersededTransfers ? reversalTransfers(`rev.${allocationId}`, supersededTransfers) : [],
+    transfers: allocationTransfers(`alloc.${allocationId}`, a, familyDoctorFee, policyAdjustment, communities),
+  };
+}
+
 export interface AccountTotals {
   debits: Money;
   credits: Money;

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { DomainError } from '../../domain/domain-error';
+import { assertPublished } from '../../domain/fund-year-allocation';
 import { PolicyParameters } from '../../domain/policy-parameters';
 import { DocumentAction } from '../../domain/document-lifecycle';
 import { currentCaller } from '../../common/request-context';
@@ -170,8 +170,7 @@ export class PublicationController {
   @Get('allocations/:countyCode/:fundYear')
   @ApiOperation({ summary: 'Published allocation figures (公示), readable without signing in' })
   async published(@Param('countyCode') countyCode: string, @Param('fundYear', FundYearPipe) fundYear: number) {
-    const a = await this.allocations.published(countyCode, fundYear);
-    if (!a) throw new DomainError('NOT_PUBLISHED', 'not_found', `no published allocation for ${countyCode} ${fundYear}`);
+    const a = assertPublished(await this.allocations.published(countyCode, fundYear), countyCode, fundYear);
     return {
       countyCode: a.countyCode,
       fundYear: a.fundYear,

@@ -53,6 +53,11 @@ export class CountyService {
     return county;
   }
 
+  /** A county by code, in the caller's transaction; null when unknown. */
+  findCounty(code: string, manager: EntityManager = this.counties.manager): Promise<County | null> {
+    return this.counties.findByCode(code, manager);
+  }
+
   /** A county by id (it must exist), in the caller's transaction. */
   countyById(manager: EntityManager, id: number): Promise<County> {
     return this.counties.findById(manager, id);
