@@ -1,3 +1,6 @@
+// src/database holds infrastructure only (data source, migrations runner, transaction helper,
+// versioned update, money transformer, database admin); these files may hold SQL of their own.
+// Every statement on a business table lives in the owning module's *.repository.ts.
 import * as mysql2 from 'mysql2/promise';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';

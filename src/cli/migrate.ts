@@ -1,13 +1,13 @@
 /**
  * Migration CLI over the application's DataSource:
- *   node dist/src/database/migrate.js up          apply pending migrations (creates the database if missing)
- *   node dist/src/database/migrate.js down [n]    revert the last n migrations (default 1)
- *   node dist/src/database/migrate.js show        list applied and pending migrations
+ *   node dist/src/cli/migrate.js up          apply pending migrations (creates the database if missing)
+ *   node dist/src/cli/migrate.js down [n]    revert the last n migrations (default 1)
+ *   node dist/src/cli/migrate.js show        list applied and pending migrations
  */
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../config/app-config';
-import { buildDataSourceOptions } from './data-source';
-import { ensureDatabase, migrateUp } from './database-admin';
+import { buildDataSourceOptions } from '../database/data-source';
+import { ensureDatabase, migrateUp } from '../database/database-admin';
 
 async function main(): Promise<void> {
   const [command = 'up', arg] = process.argv.slice(2);

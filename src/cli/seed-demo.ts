@@ -1,6 +1,6 @@
 /**
  * Loads the demo county (idempotent: running it again changes nothing).
- *   node dist/src/database/seed-demo.js
+ *   node dist/src/cli/seed-demo.js
  */
 import 'reflect-metadata';
 import { INestApplicationContext } from '@nestjs/common';
