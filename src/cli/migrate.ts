@@ -7,7 +7,7 @@
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../config/app-config';
 import { buildDataSourceOptions } from '../database/data-source';
-import { ensureDatabase, migrateUp } from '../database/database-admin';
+import { appliedMigrationNames, ensureDatabase, migrateUp } from '../database/database-admin';
 
 async function main(): Promise<void> {
   const [command = 'up', arg] = process.argv.slice(2);
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
       for (let i = 0; i < steps; i++) await ds.undoLastMigration({ transaction: 'each' });
       console.log(`reverted ${steps} migration(s)`);
     } else if (command === 'show') {
-      const executed = new Set((await ds.query('SELECT name FROM schema_migrations').catch(() => [])).map((r: { name: string }) => r.name));
+      const executed = await appliedMigrationNames(ds);
       for (const m of ds.migrations)
         console.log(`${executed.has(m.name ?? m.constructor.name) ? '[x]' : '[ ]'} ${m.name ?? m.constructor.name}`);
     } else {

@@ -36,3 +36,9 @@ export async function migrateUp(db: AppConfig['db'], name = db.name): Promise<st
     await ds.destroy();
   }
 }
+
+/** Names of the migrations recorded as applied (none when the table does not exist yet). */
+export async function appliedMigrationNames(ds: DataSource): Promise<Set<string>> {
+  const rows: { name: string }[] = await ds.query('SELECT name FROM schema_migrations').catch(() => []);
+  return new Set(rows.map((r) => r.name));
+}
