@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { IdempotencyInterceptor } from '../../common/idempotency.interceptor';
 import { IdempotencyRepository } from '../../common/idempotency.repository';
+import { FundYearModule } from '../fund-year/fund-year.module';
 import { RegistryModule } from '../registry/registry.module';
 import { AccessGuard } from './access.guard';
 import { ApiTokenRepository } from './api-token.repository';
@@ -18,7 +19,7 @@ import { UserService } from './user.service';
 
 /** Sign-in, users, API tokens, and the guard every route passes through. */
 @Module({
-  imports: [DiscoveryModule, RegistryModule],
+  imports: [DiscoveryModule, RegistryModule, FundYearModule],
   controllers: [AuthController, UserController, ApiTokenController],
   providers: [
     AuthService,

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { communityInScope, countyInScope, institutionInScope, Scope, ScopeTarget } from '../../domain/access-policy';
 import { TargetKind } from '../../common/access.decorators';
+import { AllocationRepository } from '../fund-year/allocation.repository';
+import { BudgetPlanRepository } from '../fund-year/budget-plan.repository';
 import { CommunityRepository } from '../registry/community.repository';
 import { CountyRepository } from '../registry/county.repository';
 import { InstitutionRepository } from '../registry/institution.repository';
@@ -29,6 +31,8 @@ export class ScopeResolver {
     private readonly registryImports: RegistryImportRepository,
     private readonly users: UserRepository,
     private readonly tokens: ApiTokenRepository,
+    private readonly allocations: AllocationRepository,
+    private readonly budgetPlans: BudgetPlanRepository,
     private readonly targets: ScopeTargetRepository,
   ) {}
 
@@ -54,9 +58,11 @@ export class ScopeResolver {
       case 'intakeUpload':
         return this.institution(scope, await this.targets.intakeUploadSubmitter(value));
       case 'allocation':
-        return this.county(scope, await this.targets.allocationCounty(id));
-      case 'budgetPlan':
-        return this.community(scope, await this.targets.budgetPlanCommunity(id));
+        return this.county(scope, await this.allocations.countyOf(id));
+      case 'budgetPlan': {
+        const community = await this.budgetPlans.communityOf(id);
+        return community ? communityInScope(scope, community) : null;
+      }
       case 'memberClaim':
         return this.institution(scope, await this.targets.memberClaimInstitution(value));
       case 'declaration':

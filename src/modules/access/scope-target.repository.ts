@@ -8,7 +8,7 @@ type CommunityRow = { id: number; county_id: number };
 /**
  * The owner of a record named in a route, read for the access guard's scope check: the
  * institution or community it belongs to, joined in one read. Null when the record does not exist.
- * (Registry records are read through the registry's repositories.)
+ * (Registry and fund-year records are read through their owners' repositories.)
  */
 @Injectable()
 export class ScopeTargetRepository {
@@ -65,19 +65,8 @@ export class ScopeTargetRepository {
     );
   }
 
-  allocationCounty(id: number): Promise<number | null> {
-    return this.countyOf('SELECT county_id FROM fund_year_allocation WHERE id = ?', id);
-  }
-
   yearEndSettlementCounty(id: number): Promise<number | null> {
     return this.countyOf('SELECT county_id FROM year_end_settlement WHERE id = ?', id);
-  }
-
-  budgetPlanCommunity(id: number): Promise<CommunityRow | null> {
-    return this.communityOf(
-      'SELECT m.id, m.county_id FROM community_budget_plan p JOIN medical_community m ON m.id = p.community_id WHERE p.id = ?',
-      id,
-    );
   }
 
   declarationCommunity(id: number): Promise<CommunityRow | null> {

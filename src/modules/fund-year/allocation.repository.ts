@@ -34,6 +34,12 @@ export class AllocationRepository {
     return row ? row.id : null;
   }
 
+  /** The county an allocation belongs to, or null when it does not exist (for scope checks). */
+  async countyOf(id: number): Promise<number | null> {
+    const [row]: { county_id: number }[] = await this.dataSource.query('SELECT county_id FROM fund_year_allocation WHERE id = ?', [id]);
+    return row ? row.county_id : null;
+  }
+
   /** A draft or submitted correction of the allocation, if one is open. */
   async openCorrectionId(manager: EntityManager, id: number): Promise<number | null> {
     const [row]: { id: number }[] = await manager.query(

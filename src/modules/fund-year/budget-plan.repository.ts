@@ -68,6 +68,15 @@ export class BudgetPlanRepository {
     return row ?? null;
   }
 
+  /** The community (and its county) a plan belongs to, or null when it does not exist (for scope checks). */
+  async communityOf(id: number): Promise<{ id: number; countyId: number } | null> {
+    const [row]: { id: number; county_id: number }[] = await this.dataSource.query(
+      'SELECT m.id, m.county_id FROM community_budget_plan p JOIN medical_community m ON m.id = p.community_id WHERE p.id = ?',
+      [id],
+    );
+    return row ? { id: row.id, countyId: row.county_id } : null;
+  }
+
   lines(manager: EntityManager, planId: number): Promise<PlanLineRow[]> {
     return manager.query(
       'SELECT l.category, i.code, i.name, i.type, l.amount FROM community_budget_plan_line l LEFT JOIN institution i ON i.id = l.institution_id WHERE l.plan_id = ? ORDER BY l.line_no',

@@ -23,6 +23,6 @@ import { PolicyParametersService } from './policy-parameters.service';
     BudgetPlanRepository,
   ],
   // LedgerModule is re-exported for the modules that reached LedgerService through this one.
-  exports: [AllocationService, PolicyParametersService, LedgerModule],
+  exports: [AllocationService, PolicyParametersService, AllocationRepository, BudgetPlanRepository, LedgerModule],
 })
 export class FundYearModule {}
