@@ -13,8 +13,8 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../src/app.module';
 import { loadConfig } from '../src/config/app-config';
 import { dropDatabase, migrateUp } from '../src/database/database-admin';
-import { DEMO_PASSWORD } from '../src/database/demo-county';
-import { seedDemo } from '../src/database/seed-demo';
+import { DEMO_PASSWORD } from '../src/cli/demo-county';
+import { seedDemo } from '../src/cli/seed-demo';
 
 const RECORDS = Number(process.env.RECORDS ?? 200_000);
 const BATCH = Number(process.env.BATCH ?? 20_000);

@@ -21,7 +21,7 @@ import { Caller } from '../src/common/caller';
 import { runInContext } from '../src/common/request-context';
 import { loadConfig } from '../src/config/app-config';
 import { dropDatabase, migrateUp } from '../src/database/database-admin';
-import { seedDemo } from '../src/database/seed-demo';
+import { seedDemo } from '../src/cli/seed-demo';
 import { inTransaction } from '../src/database/transaction';
 import { Role, scopeOf } from '../src/domain/access-policy';
 import { nextPeriod, REVIEW_REASON_CODES } from '../src/domain/claim-cycle';

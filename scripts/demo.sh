@@ -16,8 +16,8 @@ if (exec 3<>"/dev/tcp/127.0.0.1/${PORT}") 2>/dev/null; then
   exit 1
 fi
 
-node dist/src/database/migrate.js up
-node dist/src/database/seed-demo.js
+node dist/src/cli/migrate.js up
+node dist/src/cli/seed-demo.js
 
 node dist/src/worker.js >>.run/worker.log 2>&1 &
 worker_pid=$!

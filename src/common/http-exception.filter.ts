@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { DomainError } from '../domain/domain-error';
-import { isRetryableLockError } from '../database/transaction';
+import { isRetryableLockError } from './record-errors';
 import { ApiErrorBody, InputValidationError, STATUS_OF_KIND } from './api-error';
 import { currentContext } from './request-context';
 

@@ -24,3 +24,10 @@ export function outOfScope(field: string, what: string): DomainError {
 export function isDuplicateKey(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: string }).code === 'ER_DUP_ENTRY';
 }
+
+/** InnoDB deadlock (1213) or lock wait timeout (1205): the transaction was rolled back and may simply run again. */
+export function isRetryableLockError(err: unknown): boolean {
+  const errno =
+    (err as { errno?: number; driverError?: { errno?: number } }).errno ?? (err as { driverError?: { errno?: number } }).driverError?.errno;
+  return errno === 1213 || errno === 1205;
+}

@@ -1,13 +1,9 @@
 import { ArgumentMetadata, Injectable, ParseIntPipe, PipeTransform } from '@nestjs/common';
-import { DomainError } from '../domain/domain-error';
+import { assertFundYear } from '../domain/request-refusals';
 
 /** A fund year named in a request: 2000 to 2100, else 422 naming `fundYear`. */
 export function fundYearParam(year: number): number {
-  if (year < 2000 || year > 2100)
-    throw new DomainError('VALIDATION_FAILED', 'unprocessable', 'fund year must be 2000-2100', [
-      { field: 'fundYear', rule: 'range', message: String(year) },
-    ]);
-  return year;
+  return assertFundYear(year);
 }
 
 /** `@Param('fundYear', FundYearPipe)`: a whole number (else 400, as `ParseIntPipe`) that is a fund year (else 422). */

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import { DomainError } from '../domain/domain-error';
+import { unreadableFile } from '../domain/request-refusals';
 
 /** One data row of an uploaded table; `row` is its line number as a spreadsheet shows it (header = 1). */
 export interface TableRow {
@@ -15,17 +15,13 @@ export interface Table {
 
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 
-function badFile(message: string, rule = 'format'): DomainError {
-  return new DomainError('FILE_UNREADABLE', 'unprocessable', message, [{ field: 'file', rule, message }]);
-}
-
 /** A file named `.csv` must hold CSV text and one named `.xlsx` a workbook; no other type is taken. */
 function checkName(name: string, kind: 'csv' | 'xlsx'): void {
   const extension = /\.([^./\\]+)$/.exec(name)?.[1].toLowerCase();
   if (extension === undefined || extension === kind) return;
-  if (extension === 'csv') throw badFile(`${name} is named as CSV but holds a ZIP archive or workbook`, 'matchesName');
-  if (extension === 'xlsx') throw badFile(`${name} is named as XLSX but is not a workbook`, 'matchesName');
-  throw badFile(`${name}: only .csv and .xlsx files are taken`, 'matchesName');
+  if (extension === 'csv') throw unreadableFile(`${name} is named as CSV but holds a ZIP archive or workbook`, 'matchesName');
+  if (extension === 'xlsx') throw unreadableFile(`${name} is named as XLSX but is not a workbook`, 'matchesName');
+  throw unreadableFile(`${name}: only .csv and .xlsx files are taken`, 'matchesName');
 }
 
 /**
@@ -34,17 +30,17 @@ function checkName(name: string, kind: 'csv' | 'xlsx'): void {
  * worksheet is read.
  */
 export async function readTable(content: Buffer, name?: string): Promise<Table> {
-  if (content.length === 0) throw badFile('the file is empty');
+  if (content.length === 0) throw unreadableFile('the file is empty');
   const isZip = content.subarray(0, 4).equals(ZIP_MAGIC);
   if (name !== undefined) checkName(name, isZip ? 'xlsx' : 'csv');
   if (isZip) return readXlsx(content);
   const text = content.toString('utf8');
-  if (text.includes('\uFFFD') || text.includes('\u0000')) throw badFile('the file is neither XLSX nor UTF-8 CSV text');
+  if (text.includes('\uFFFD') || text.includes('\u0000')) throw unreadableFile('the file is neither XLSX nor UTF-8 CSV text');
   let records: string[][];
   try {
     records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: false, trim: true });
   } catch (err) {
-    throw badFile(`CSV could not be parsed: ${(err as Error).message}`);
+    throw unreadableFile(`CSV could not be parsed: ${(err as Error).message}`);
   }
   return toTable(records);
 }
@@ -54,10 +50,10 @@ async function readXlsx(content: Buffer): Promise<Table> {
   try {
     await workbook.xlsx.load(content as unknown as ExcelJS.Buffer);
   } catch (err) {
-    throw badFile(`XLSX could not be read: ${(err as Error).message}`);
+    throw unreadableFile(`XLSX could not be read: ${(err as Error).message}`);
   }
   const sheet = workbook.worksheets[0];
-  if (!sheet) throw badFile('the workbook has no worksheet');
+  if (!sheet) throw unreadableFile('the workbook has no worksheet');
   const records: string[][] = [];
   const lines: number[] = [];
   sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
@@ -87,7 +83,7 @@ function cellText(value: ExcelJS.CellValue): string {
 }
 
 function toTable(records: string[][], lines?: number[]): Table {
-  if (records.length === 0) throw badFile('the file has no header row');
+  if (records.length === 0) throw unreadableFile('the file has no header row');
   const headers = records[0].map((h) => h.trim());
   const rows = records.slice(1).map((cells, i) => {
     const values: Record<string, string> = {};

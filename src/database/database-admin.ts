@@ -1,3 +1,6 @@
+// src/database holds infrastructure only (data source, migrations runner, transaction helper,
+// versioned update, money transformer, database admin); these files may hold SQL of their own.
+// Every statement on a business table lives in the owning module's *.repository.ts.
 import * as mysql2 from 'mysql2/promise';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
@@ -32,4 +35,10 @@ export async function migrateUp(db: AppConfig['db'], name = db.name): Promise<st
   } finally {
     await ds.destroy();
   }
+}
+
+/** Names of the migrations recorded as applied (none when the table does not exist yet). */
+export async function appliedMigrationNames(ds: DataSource): Promise<Set<string>> {
+  const rows: { name: string }[] = await ds.query('SELECT name FROM schema_migrations').catch(() => []);
+  return new Set(rows.map((r) => r.name));
 }

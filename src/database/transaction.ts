@@ -1,11 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
-
-/** InnoDB deadlock (1213) or lock wait timeout (1205): the transaction was rolled back and may simply run again. */
-export function isRetryableLockError(err: unknown): boolean {
-  const errno =
-    (err as { errno?: number; driverError?: { errno?: number } }).errno ?? (err as { driverError?: { errno?: number } }).driverError?.errno;
-  return errno === 1213 || errno === 1205;
-}
+import { isRetryableLockError } from '../common/record-errors';
 
 /**
  * Runs `work` in a transaction, running it again (up to `attempts` times) when InnoDB chose it

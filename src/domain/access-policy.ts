@@ -119,3 +119,124 @@ export function assertMakerChecker(recordedBy: string, approvingUser: string): v
     );
   }
 }
+
+/** No valid credential: sign in (or refresh) first. */
+export function unauthenticated(message = 'sign in first: send Authorization: Bearer <access token or API token>'): DomainError {
+  return new DomainError('UNAUTHENTICATED', 'unauthenticated', message);
+}
+
+/** A sign-in succeeds only for a known, active user with the right password (the answer does not say which failed). */
+export function signInAllowed(user: { active: boolean } | null, passwordMatches: boolean): boolean {
+  return user !== null && passwordMatches && user.active;
+}
+
+/** A refresh token works while its session is neither revoked nor expired. */
+export function refreshSessionLive(session: { revokedAt: Date | null; expiresAt: Date } | null, now: Date): boolean {
+  return session !== null && !session.revokedAt && session.expiresAt.getTime() >= now.getTime();
+}
+
+/** More than `limit` requests in the current one-minute window is refused until the window ends. */
+export function assertWithinRateLimit(count: number, limit: number, now: Date): void {
+  if (count > limit) {
+    const retryAfter = 60 - Math.floor((now.getTime() / 1000) % 60);
+    throw new DomainError('RATE_LIMITED', 'too_many_requests', `more than ${limit} requests in a minute; retry in ${retryAfter} s`, [
+      { field: '', rule: 'rateLimit', message: `limit ${limit} per minute` },
+    ]);
+  }
+}
+
+/** Why a route refuses a caller: the code, the kind of refusal, and the record it concerns (for the audit entry). */
+export interface RouteDenial {
+  code: 'ROUTE_NOT_OPEN' | 'ROLE_NOT_ALLOWED' | 'NOT_FOUND' | 'OUT_OF_SCOPE';
+  kind: 'forbidden' | 'not_found';
+  message: string;
+  entityType: string;
+  entityId: string;
+}
+
+export interface RouteAccessFacts {
+  /** The route's declared roles; null when it declares no access rule at all. */
+  roles: readonly Role[] | 'any' | null;
+  callerRoles: readonly Role[];
+  callerInstitutionCode: string;
+  /** The record the path names and whether it lies in the caller's scope (null: unknown record, the route answers 404 itself). */
+  target?: { kind: string; value: string; inScope: boolean | null };
+  /** GET and HEAD: an out-of-scope record is answered as not existing rather than forbidden. */
+  isRead: boolean;
+}
+
+/**
+ * Who may call a route: a route with no declared rule is closed to everyone; the caller needs
+ * one of its roles; a record named in the path must lie in the caller's scope. Null: allowed.
+ */
+export function decideRouteAccess(f: RouteAccessFacts): RouteDenial | null {
+  if (f.roles === null)
+    return {
+      code: 'ROUTE_NOT_OPEN',
+      kind: 'forbidden',
+      message: 'this endpoint is not open to any role',
+      entityType: 'route',
+      entityId: '',
+    };
+  if (f.roles !== 'any' && !f.roles.some((r) => f.callerRoles.includes(r)))
+    return {
+      code: 'ROLE_NOT_ALLOWED',
+      kind: 'forbidden',
+      message: `this action needs one of the roles ${f.roles.join(', ')}`,
+      entityType: 'route',
+      entityId: '',
+    };
+  if (f.target && f.target.inScope === false) {
+    const { kind, value } = f.target;
+    return f.isRead
+      ? { code: 'NOT_FOUND', kind: 'not_found', message: `${kind} ${value} does not exist`, entityType: kind, entityId: value }
+      : {
+          code: 'OUT_OF_SCOPE',
+          kind: 'forbidden',
+          message: `${kind} ${value} is outside what ${f.callerInstitutionCode} may act on`,
+          entityType: kind,
+          entityId: value,
+        };
+  }
+  return null;
+}
+
+/** The refusal a route denial answers with. */
+export function routeRefusal(denial: RouteDenial): DomainError {
+  const { code, kind, message } = denial;
+  return new DomainError(
+    code,
+    kind,
+    message,
+    kind === 'not_found' ? [] : [{ field: '', rule: code === 'ROLE_NOT_ALLOWED' ? 'role' : 'scope', message }],
+  );
+}
+
+/** Users and API tokens are assigned to an existing, active institution (INSTITUTION_INVALID otherwise). */
+export function assertAssignableInstitution(code: string, institution: { active: boolean } | null): void {
+  if (!institution || !institution.active) {
+    throw new DomainError('INSTITUTION_INVALID', 'unprocessable', `institution ${code} does not exist or is deactivated`, [
+      { field: 'institutionCode', rule: 'exists', message: `no active institution ${code}` },
+    ]);
+  }
+}
+
+/** Every role given must be one an institution of this type may hold (ROLE_NOT_FOR_INSTITUTION otherwise). */
+export function assertRolesFitInstitution(type: InstitutionType, roles: readonly Role[]): void {
+  const wrong = rolesNotAllowedFor(type, roles);
+  if (wrong.length) {
+    throw new DomainError(
+      'ROLE_NOT_FOR_INSTITUTION',
+      'unprocessable',
+      `a ${type} cannot hold ${wrong.join(', ')}`,
+      wrong.map((r) => ({ field: 'roles', rule: 'roleFitsInstitution', message: `${r} is not held at a ${type}` })),
+    );
+  }
+}
+
+/** A username is unique. */
+export function usernameTaken(username: string): DomainError {
+  return new DomainError('USERNAME_TAKEN', 'conflict', `username ${username} is taken`, [
+    { field: 'username', rule: 'unique', message: 'taken' },
+  ]);
+}

@@ -1,4 +1,4 @@
-import { defineStateMachine } from './state-machine';
+import { defineStateMachine } from './transition-table';
 
 /**
  * Allocation and budget-plan documents (SPEC §3): drafted, submitted, approved by another

@@ -172,3 +172,103 @@ export function splitPackageBetweenCommunities(
     package: amount,
   }));
 }
+
+/** An allocation is drafted for an existing, active county (COUNTY_NOT_FOUND otherwise). */
+export function assertAllocationCounty(countyCode: string, county: { active: boolean } | null): void {
+  if (!county || !county.active)
+    throw new DomainError('COUNTY_NOT_FOUND', 'unprocessable', `county ${countyCode} does not exist`, [
+      { field: 'countyCode', rule: 'exists', message: countyCode },
+    ]);
+}
+
+/**
+ * One allocation per county and fund year: drafting it again is a retry (answered with the
+ * existing draft) only while that draft has the same inputs; otherwise ALLOCATION_EXISTS.
+ */
+export function assertAllocationRetry(
+  countyCode: string,
+  fundYear: number,
+  existing: { id: number; state: string },
+  sameInputs: boolean,
+): void {
+  if (!(existing.state === 'DRAFT' && sameInputs))
+    throw new DomainError(
+      'ALLOCATION_EXISTS',
+      'conflict',
+      `county ${countyCode} already has allocation ${existing.id} for ${fundYear}; edit that draft or file a correction`,
+      [{ field: 'fundYear', rule: 'oneAllocationPerYear', message: `allocation ${existing.id}` }],
+    );
+}
+
+/** Only a draft allocation changes; an approved one is corrected by a new version. */
+export function assertAllocationEditable(id: number, state: string): void {
+  if (state !== 'DRAFT')
+    throw new DomainError(
+      'DOCUMENT_NOT_EDITABLE',
+      'conflict',
+      `allocation ${id} is ${state}; only a draft can change (file a correction instead)`,
+      [{ field: 'state', rule: 'draftOnly', message: state }],
+    );
+}
+
+/** Only an approved or published allocation is corrected, and by one open correction at a time. */
+export function assertAllocationCorrectable(id: number, state: string, openCorrectionId: number | null): void {
+  if (state !== 'APPROVED' && state !== 'PUBLISHED') {
+    throw new DomainError(
+      'NOT_CORRECTABLE',
+      'conflict',
+      `allocation ${id} is ${state}; only an approved or published allocation is corrected`,
+      [{ field: 'state', rule: 'approvedOnly', message: state }],
+    );
+  }
+  if (openCorrectionId !== null)
+    throw new DomainError('CORRECTION_OPEN', 'conflict', `correction ${openCorrectionId} of allocation ${id} is already in progress`, [
+      { field: 'id', rule: 'oneOpenCorrection', message: String(openCorrectionId) },
+    ]);
+}
+
+export interface CommunityEnrolment {
+  communityCode: string;
+  enrolledPopulation: string;
+}
+
+/**
+ * The enrolled population of each active community of the county, which splits the package:
+ * given for every community exactly once, or, with a single community, the whole insured count.
+ */
+export function enrolmentByCommunity(
+  countyCode: string,
+  communities: readonly { code: string }[],
+  given: readonly CommunityEnrolment[] | undefined,
+  insuredCount: string,
+): CommunityEnrolment[] {
+  if (communities.length === 0)
+    throw new DomainError('NO_COMMUNITY', 'unprocessable', `county ${countyCode} has no active medical community to receive the package`, [
+      { field: 'countyCode', rule: 'hasCommunity', message: countyCode },
+    ]);
+  const enrolment = given ?? (communities.length === 1 ? [{ communityCode: communities[0].code, enrolledPopulation: insuredCount }] : null);
+  if (!enrolment)
+    throw new DomainError(
+      'ENROLMENT_REQUIRED',
+      'unprocessable',
+      `county ${countyCode} has ${communities.length} communities: give each one's enrolled population`,
+      [{ field: 'communities', rule: 'required', message: communities.map((c) => c.code).join(', ') }],
+    );
+  const codes = new Set(communities.map((c) => c.code));
+  const givenCodes = enrolment.map((g) => g.communityCode);
+  if (givenCodes.length !== codes.size || givenCodes.some((c) => !codes.has(c)) || new Set(givenCodes).size !== givenCodes.length) {
+    throw new DomainError(
+      'ENROLMENT_MISMATCH',
+      'unprocessable',
+      `list every active community of ${countyCode} exactly once: ${[...codes].join(', ')}`,
+      [{ field: 'communities', rule: 'everyCommunityOnce', message: [...codes].join(', ') }],
+    );
+  }
+  return [...enrolment];
+}
+
+/** The published allocation (公示) of a county and year, or NOT_PUBLISHED (404). */
+export function assertPublished<T>(allocation: T | null, countyCode: string, fundYear: number): T {
+  if (!allocation) throw new DomainError('NOT_PUBLISHED', 'not_found', `no published allocation for ${countyCode} ${fundYear}`);
+  return allocation;
+}

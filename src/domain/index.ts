@@ -9,7 +9,7 @@ export * from './policy-parameters';
 export * from './working-days';
 export * from './calendar-data';
 export * from './overspend-apportionment';
-export { defineStateMachine, type StateMachine, type Transition } from './state-machine';
+export { defineStateMachine, type StateMachine, type Transition } from './transition-table';
 export * from './document-lifecycle';
 export * from './ledger';
 export * from './institution-registry';

@@ -1,4 +1,4 @@
-import { ErrorDetail } from './domain-error';
+import { DomainError, ErrorDetail } from './domain-error';
 
 /** Institution types of SPEC §1. */
 export const INSTITUTION_TYPES = [
@@ -130,4 +130,160 @@ export function checkInstitutionPlacement(p: InstitutionPlacement): ErrorDetail[
     });
   }
   return errors;
+}
+
+/** The registry records (county, medical community, institution) that carry a unique business code. */
+export type RegistryRecordKind = 'county' | 'community' | 'institution';
+
+/**
+ * Creating a record whose code exists already: an identical repeat (a retry) answers the
+ * existing record; other details are `<KIND>_CODE_TAKEN` (409).
+ */
+export function assertIdenticalRepeat(kind: RegistryRecordKind, code: string, identical: boolean): void {
+  if (!identical)
+    throw new DomainError(`${kind.toUpperCase()}_CODE_TAKEN`, 'conflict', `${kind} ${code} already exists with other details`, [
+      { field: 'code', rule: 'unique', message: `${kind} ${code} already exists` },
+    ]);
+}
+
+export function sameCountyDetails(
+  existing: { name: string; regionCode: string | null },
+  given: { name: string; regionCode?: string | null },
+): boolean {
+  return existing.name === given.name && existing.regionCode === (given.regionCode ?? null);
+}
+
+export function sameCommunityDetails(existing: { name: string; countyCode: string }, given: { name: string; countyCode: string }): boolean {
+  return existing.name === given.name && existing.countyCode === given.countyCode;
+}
+
+/** An institution as written to the registry (from the API or a row of an import file). */
+export interface InstitutionContent {
+  code: string;
+  name: string;
+  type: InstitutionType;
+  countyCode: string;
+  communityCode: string | null;
+  parentCode: string | null;
+}
+
+/** Same content as stored (and still active): writing it again changes nothing. */
+export function sameInstitutionContent(stored: InstitutionContent & { active: boolean }, given: InstitutionContent): boolean {
+  return (
+    stored.name === given.name &&
+    stored.type === given.type &&
+    stored.countyCode === given.countyCode &&
+    stored.communityCode === given.communityCode &&
+    stored.parentCode === given.parentCode &&
+    stored.active
+  );
+}
+
+/** A medical community is created in an existing, active county (COMMUNITY_INVALID otherwise). */
+export function assertCountyTakesCommunities(countyCode: string, county: { active: boolean } | null): void {
+  if (!county || !county.active) {
+    throw new DomainError('COMMUNITY_INVALID', 'unprocessable', `county ${countyCode} does not exist or is deactivated`, [
+      {
+        field: 'countyCode',
+        rule: county ? 'active' : 'exists',
+        message: `county ${countyCode} ${county ? 'is deactivated' : 'does not exist'}`,
+      },
+    ]);
+  }
+}
+
+function stillInUse(what: string, code: string, members: string): DomainError {
+  return new DomainError('STILL_IN_USE', 'conflict', `cannot deactivate ${what} ${code}: ${members} still belong to it`, [
+    { field: 'code', rule: 'noActiveMembers', message: `${members} still belong to ${code}` },
+  ]);
+}
+
+/** A county is deactivated only once none of its medical communities is active. */
+export function assertCountyDeactivatable(code: string, activeCommunities: number): void {
+  if (activeCommunities > 0) throw stillInUse('county', code, `${activeCommunities} active medical community(ies)`);
+}
+
+/** A medical community is deactivated only once none of its member institutions is active. */
+export function assertCommunityDeactivatable(code: string, activeMembers: number): void {
+  if (activeMembers > 0) throw stillInUse('medical community', code, `${activeMembers} active member institution(s)`);
+}
+
+/** A township is deactivated or moved only once none of its village clinics is active. */
+export function assertNoActiveVillageClinics(townshipCode: string, change: string, activeClinics: number): void {
+  if (activeClinics > 0) {
+    throw new DomainError(
+      'INSTITUTION_HAS_ACTIVE_CHILDREN',
+      'conflict',
+      `cannot ${change} ${townshipCode}: ${activeClinics} active village clinic(s) still belong to it`,
+      [{ field: 'code', rule: 'noActiveVillageClinics', message: `${activeClinics} active village clinic(s) under ${townshipCode}` }],
+    );
+  }
+}
+
+/** What the rules for one institution row need to know besides its placement. */
+export interface InstitutionRowFacts {
+  row: InstitutionContent;
+  /** The county named by the row, undefined when it does not exist. */
+  county: { id: number; active: boolean } | undefined;
+  /** The only county the caller may register in; undefined for an operator. */
+  callerCountyId?: number;
+  /** The institution stored under the row's code, if any. */
+  existing: { type: InstitutionType; countyCode: string } | undefined;
+  placement: InstitutionPlacement;
+}
+
+/** Every rule one institution row breaks: its county, its immutable type and county, and its placement. */
+export function checkInstitutionRow(f: InstitutionRowFacts): ErrorDetail[] {
+  const { row, county, existing } = f;
+  const errors: ErrorDetail[] = [];
+  if (!county) errors.push({ field: 'countyCode', rule: 'exists', message: `county ${row.countyCode} does not exist` });
+  else if (f.callerCountyId !== undefined && county.id !== f.callerCountyId)
+    errors.push({ field: 'countyCode', rule: 'scope', message: `county ${row.countyCode} is outside what you may act on` });
+  else if (!county.active) errors.push({ field: 'countyCode', rule: 'active', message: `county ${row.countyCode} is deactivated` });
+  if (existing && existing.type !== row.type) {
+    errors.push({ field: 'type', rule: 'immutable', message: `institution ${row.code} is a ${existing.type}; its type cannot change` });
+  }
+  if (existing && existing.countyCode !== row.countyCode) {
+    errors.push({
+      field: 'countyCode',
+      rule: 'immutable',
+      message: `institution ${row.code} belongs to county ${existing.countyCode}; its county cannot change`,
+    });
+  }
+  return errors.concat(checkInstitutionPlacement(f.placement));
+}
+
+/** One institution written through the API must break no rule (INSTITUTION_INVALID, with every broken rule). */
+export function assertInstitutionValid(errors: ErrorDetail[]): void {
+  if (errors.length) throw new DomainError('INSTITUTION_INVALID', 'unprocessable', errors.map((e) => e.message).join('; '), errors);
+}
+
+/**
+ * An import that rejects on error writes nothing when any row is bad (IMPORT_REJECTED with
+ * every bad row); one that skips imports the good rows.
+ */
+export function assertImportAccepted(onError: 'reject' | 'skip', errors: ErrorDetail[], rejectedRows: number, totalRows: number): void {
+  if (errors.length && onError === 'reject') {
+    throw new DomainError(
+      'IMPORT_REJECTED',
+      'unprocessable',
+      `${rejectedRows} of ${totalRows} row(s) are invalid; nothing was imported`,
+      errors,
+    );
+  }
+}
+
+/** An institution table has the known columns, the required ones among them, and at least one data row. */
+export function assertInstitutionTableShape(headerErrors: ErrorDetail[], dataRows: number): void {
+  if (headerErrors.length)
+    throw new DomainError(
+      'IMPORT_REJECTED',
+      'unprocessable',
+      'the header row is not an institution table; nothing was imported',
+      headerErrors,
+    );
+  if (dataRows === 0)
+    throw new DomainError('IMPORT_REJECTED', 'unprocessable', 'the file has no data rows', [
+      { row: 1, field: 'file', rule: 'notEmpty', message: 'no data rows' },
+    ]);
 }

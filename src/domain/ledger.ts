@@ -58,6 +58,21 @@ export function assertValidTransfer(t: TransferSpec): void {
     throw new DomainError('TRANSFER_SAME_ACCOUNT', 'unprocessable', `transfer ${t.id} debits and credits the same account ${t.debit}`);
 }
 
+/** A transfer id posted again must carry the content it was first posted with (TRANSFER_ID_CONFLICT otherwise). */
+export function assertSameRepost(prior: Pick<TransferSpec, 'debit' | 'credit' | 'amount'>, t: TransferSpec): void {
+  if (!sameTransfer(prior, t))
+    throw new DomainError('TRANSFER_ID_CONFLICT', 'conflict', `transfer ${t.id} was already posted with other accounts or amount`, [
+      { field: 'id', rule: 'uniqueContent', message: t.id },
+    ]);
+}
+
+/** The refusal when a protected account would go below zero (the database's CHECK constraint said so). */
+export function accountWouldGoNegative(t: TransferSpec): DomainError {
+  return new DomainError('ACCOUNT_WOULD_GO_NEGATIVE', 'conflict', `transfer ${t.id} would take ${t.debit} below zero`, [
+    { field: 'amount', rule: 'accountNotNegative', message: t.debit },
+  ]);
+}
+
 /** Same id, same content: a retry. Same id, other content: a conflict. */
 export function sameTransfer(
   a: Pick<TransferSpec, 'debit' | 'credit' | 'amount'>,
@@ -98,6 +113,30 @@ export function reversalTransfers(prefix: string, transfers: readonly TransferSp
   return [...transfers]
     .reverse()
     .map((t) => ({ id: `${prefix}.${t.id}`, debit: t.credit, credit: t.debit, amount: t.amount, memo: `冲销 ${t.memo}` }));
+}
+
+/** What approving an allocation posts: for a correction, first the reversal of what the superseded version posted. */
+export interface AllocationApprovalPostings {
+  reversal: TransferSpec[];
+  transfers: TransferSpec[];
+}
+
+/**
+ * The postings of an allocation's approval (SPEC §3): its own transfers, and when it corrects
+ * an approved version, the reversal of that version's transfers (`supersededTransfers`).
+ */
+export function allocationApprovalPostings(
+  allocationId: number,
+  a: FundYearAllocation,
+  familyDoctorFee: Money,
+  policyAdjustment: Money,
+  communities: readonly { code: string; package: Money }[],
+  supersededTransfers: readonly TransferSpec[] | null,
+): AllocationApprovalPostings {
+  return {
+    reversal: supersededTransfers ? reversalTransfers(`rev.${allocationId}`, supersededTransfers) : [],
+    transfers: allocationTransfers(`alloc.${allocationId}`, a, familyDoctorFee, policyAdjustment, communities),
+  };
 }
 
 export interface AccountTotals {

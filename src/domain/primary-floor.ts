@@ -162,3 +162,115 @@ function totalsByUnit(lines: readonly PlanLine[]): PlanCheck['byUnit'] {
   }
   return [...units.values()].sort((a, b) => compareCodes(a.institutionCode, b.institutionCode));
 }
+
+/** A plan is drafted for an existing, active medical community (COMMUNITY_NOT_FOUND otherwise). */
+export function assertPlanCommunity<T>(communityCode: string, community: T | null): T {
+  if (!community)
+    throw new DomainError('COMMUNITY_NOT_FOUND', 'unprocessable', `medical community ${communityCode} does not exist`, [
+      { field: 'communityCode', rule: 'exists', message: communityCode },
+    ]);
+  return community;
+}
+
+/** The plan divides the package M of the approved allocation, so one must be in force and give the community a package. */
+export function assertPlanFunded<A extends { id: number }>(
+  fundYear: number,
+  communityCode: string,
+  allocation: A | null,
+  packageOf: (allocation: A) => Money | null,
+): { allocation: A; communityPackage: Money } {
+  if (!allocation)
+    throw new DomainError(
+      'NO_APPROVED_ALLOCATION',
+      'unprocessable',
+      `there is no approved allocation for ${fundYear} yet: the plan divides its package M`,
+      [{ field: 'fundYear', rule: 'allocationApproved', message: String(fundYear) }],
+    );
+  const communityPackage = packageOf(allocation);
+  if (!communityPackage)
+    throw new DomainError('NO_PACKAGE', 'unprocessable', `allocation ${allocation.id} gives community ${communityCode} no package`);
+  return { allocation, communityPackage };
+}
+
+/** One open plan per community and year: a new version waits until the last one is returned or approved. */
+export function assertNoOpenPlan(fundYear: number, latest: { id: number; state: string } | null): void {
+  if (latest && (latest.state === 'DRAFT' || latest.state === 'SUBMITTED')) {
+    throw new DomainError(
+      'PLAN_OPEN',
+      'conflict',
+      `plan ${latest.id} for ${fundYear} is still ${latest.state}: return or approve it first`,
+      [{ field: 'fundYear', rule: 'oneOpenPlan', message: String(latest.id) }],
+    );
+  }
+}
+
+/** A plan line as requested: a category, the member unit (none for out-of-county), an amount. */
+export interface RequestedPlanLine {
+  category: PlanCategory;
+  institutionCode?: string | null;
+  amount: string;
+}
+
+/** What the plan rules know of a member unit named on a line. */
+export interface PlanMember {
+  id: number;
+  communityId: number | null;
+  active: boolean;
+  /** A township health centre or village clinic. */
+  primary: boolean;
+}
+
+/**
+ * Resolves the plan's lines against the community's members: out-of-county funds name no unit;
+ * every other line names an active member of this community. PLAN_INVALID lists every bad line.
+ */
+export function resolvePlanLines(
+  lines: readonly RequestedPlanLine[],
+  members: ReadonlyMap<string, PlanMember>,
+  communityId: number,
+): (PlanLine & { institutionId: number | null })[] {
+  const errors: ErrorDetail[] = [];
+  const resolved = lines.map((l, i) => {
+    const field = `lines.${i}.institutionCode`;
+    if (l.category === 'OUT_OF_COUNTY') {
+      if (l.institutionCode)
+        errors.push({ field, rule: 'noUnitForOutOfCounty', message: 'out-of-county funds are not planned for a member unit' });
+      return { category: l.category, institutionCode: null, institutionId: null, primary: false, amount: Money.of(l.amount) };
+    }
+    const m = l.institutionCode ? members.get(l.institutionCode) : undefined;
+    if (!l.institutionCode) errors.push({ field, rule: 'required', message: `${l.category} funds are planned for a member unit` });
+    else if (!m || !m.active || m.communityId !== communityId)
+      errors.push({ field, rule: 'memberOfCommunity', message: `${l.institutionCode} is not an active member of this community` });
+    return {
+      category: l.category,
+      institutionCode: l.institutionCode ?? null,
+      institutionId: m?.id ?? null,
+      primary: m ? m.primary : false,
+      amount: Money.of(l.amount),
+    };
+  });
+  if (errors.length) throw new DomainError('PLAN_INVALID', 'unprocessable', errors.map((e) => e.message).join('; '), errors);
+  return resolved;
+}
+
+/** The figures a stored plan shows: totals by category, the primary share of M, and whether the floor is met. */
+export function planFigures(
+  lines: readonly { category: PlanCategory; amount: Money }[],
+  communityPackage: Money,
+  primaryTotal: Money,
+  floorRequired: Money,
+): { total: Money; byCategory: Record<PlanCategory, Money>; primaryShare: string; floorMet: boolean } {
+  const byCategory: Record<PlanCategory, Money> = {
+    OUT_OF_COUNTY: Money.ZERO,
+    OUTPATIENT: Money.ZERO,
+    INPATIENT: Money.ZERO,
+    CHRONIC_SPECIAL: Money.ZERO,
+  };
+  for (const l of lines) byCategory[l.category] = byCategory[l.category].plus(l.amount);
+  return {
+    total: Money.sum(lines.map((l) => l.amount)),
+    byCategory,
+    primaryShare: communityPackage.isZero() ? '0.0000' : primaryTotal.toDecimal().dividedBy(communityPackage.toDecimal()).toFixed(4),
+    floorMet: primaryTotal.gte(floorRequired),
+  };
+}

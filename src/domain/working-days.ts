@@ -148,6 +148,18 @@ export function confirmedYears(calendar: WorkingDayCalendar): number[] {
     .sort((a, b) => a - b);
 }
 
+/** The official schedule of `year`, or CALENDAR_YEAR_NOT_LOADED (404) when none is loaded. */
+export function loadedYearSchedule(calendar: WorkingDayCalendar, year: number): YearSchedule {
+  const schedule = calendar.schedules[String(year)];
+  if (!schedule)
+    throw new DomainError(
+      'CALENDAR_YEAR_NOT_LOADED',
+      'not_found',
+      `no official schedule for ${year} is loaded; deadlines in ${year} count weekends only and are marked unconfirmed`,
+    );
+  return schedule;
+}
+
 // Calendars are frozen values, so a lookup table per calendar can be kept beside it.
 const overrides = new WeakMap<WorkingDayCalendar, Map<IsoDate, boolean>>();
 function overridesOf(calendar: WorkingDayCalendar): Map<IsoDate, boolean> {

@@ -1,6 +1,6 @@
 import { registeredRoutes, routeAccess } from '../../src/app.factory';
-import { seedDemo } from '../../src/database/seed-demo';
-import { DEMO_PASSWORD, DEMO_USERS } from '../../src/database/demo-county';
+import { seedDemo } from '../../src/cli/seed-demo';
+import { DEMO_PASSWORD, DEMO_USERS } from '../../src/cli/demo-county';
 import { Money } from '../../src/domain/money';
 import { approvedAllocation, createCommunityFixture, CommunityFixture } from '../support/registry-fixtures';
 import { ApiClient, http, RunningApi, startApi } from '../support/test-app';

@@ -48,7 +48,7 @@ describe('tamper-evident audit trail', () => {
       expect(broken.body).toMatchObject({ intact: false, firstBroken: { id: String(victim.id), reason: 'hashMismatch' } });
 
       // The CLI as operators run it, compiled by scripts/setup.sh.
-      const cli = spawnSync(process.execPath, [path.join(__dirname, '../../dist/src/database/audit-verify.js')], {
+      const cli = spawnSync(process.execPath, [path.join(__dirname, '../../dist/src/cli/audit-verify.js')], {
         env: process.env,
         encoding: 'utf8',
       });

@@ -1,11 +1,11 @@
 import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { DomainError } from '../../domain/domain-error';
+import { decideRouteAccess, RouteDenial, routeRefusal, unauthenticated } from '../../domain/access-policy';
 import { currentContext } from '../../common/request-context';
 import { AuditService } from '../audit/audit.service';
-import { ACCESS_RULE, AccessRule, PUBLIC_ROUTE } from './access.decorators';
-import { AuthService, unauthenticated } from './auth.service';
+import { ACCESS_RULE, AccessRule, PUBLIC_ROUTE } from '../../common/access.decorators';
+import { AuthService } from './auth.service';
 import { RateLimiter } from './rate-limiter';
 import { ScopeResolver } from './scope-resolver';
 
@@ -44,53 +44,33 @@ export class AccessGuard implements CanActivate {
 
     const rule = this.reflector.get<AccessRule | undefined>(ACCESS_RULE, context.getHandler());
     const action = `${request.method} ${request.routeOptions.url ?? request.url}`;
-    if (!rule) {
-      this.logger.error(`route ${action} declares no @Access rule; refusing everyone`);
-      return this.deny(action, 'route', '', 'ROUTE_NOT_OPEN', 'this endpoint is not open to any role');
-    }
-    if (rule.roles !== 'any' && !rule.roles.some((r) => caller.roles.includes(r))) {
-      return this.deny(action, 'route', '', 'ROLE_NOT_ALLOWED', `this action needs one of the roles ${rule.roles.join(', ')}`);
-    }
-    if (rule.target) {
+    if (!rule) this.logger.error(`route ${action} declares no @Access rule; refusing everyone`);
+    const facts = {
+      roles: rule ? rule.roles : null,
+      callerRoles: caller.roles,
+      callerInstitutionCode: caller.institution.code,
+      isRead: request.method === 'GET' || request.method === 'HEAD',
+    };
+    // The record named in the path is looked up only once the route and role allow the caller.
+    let denial = decideRouteAccess(facts);
+    if (!denial && rule?.target) {
       const value = (request.params as Record<string, string>)[rule.target.param];
       const inScope = value === undefined ? null : await this.scopes.inScope(caller.scope, rule.target.kind, value);
-      if (inScope === false) {
-        const isRead = request.method === 'GET' || request.method === 'HEAD';
-        return isRead
-          ? this.deny(action, rule.target.kind, value, 'NOT_FOUND', `${rule.target.kind} ${value} does not exist`, 'not_found')
-          : this.deny(
-              action,
-              rule.target.kind,
-              value,
-              'OUT_OF_SCOPE',
-              `${rule.target.kind} ${value} is outside what ${caller.institution.code} may act on`,
-            );
-      }
+      denial = decideRouteAccess({ ...facts, target: { kind: rule.target.kind, value, inScope } });
     }
+    if (denial) return this.deny(action, denial);
     return true;
   }
 
-  private async deny(
-    action: string,
-    entityType: string,
-    entityId: string,
-    code: string,
-    message: string,
-    kind: 'forbidden' | 'not_found' = 'forbidden',
-  ): Promise<never> {
+  private async deny(action: string, denial: RouteDenial): Promise<never> {
     await this.audit.recordStandalone({
       action: `denied ${action}`.slice(0, 64),
-      entityType,
-      entityId,
+      entityType: denial.entityType,
+      entityId: denial.entityId,
       before: null,
-      after: { code },
+      after: { code: denial.code },
       outcome: 'DENIED',
     });
-    throw new DomainError(
-      code,
-      kind,
-      message,
-      kind === 'not_found' ? [] : [{ field: '', rule: code === 'ROLE_NOT_ALLOWED' ? 'role' : 'scope', message }],
-    );
+    throw routeRefusal(denial);
   }
 }

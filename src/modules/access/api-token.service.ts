@@ -7,10 +7,11 @@ import { Caller } from '../../common/caller';
 import { Page, PageQuery } from '../../common/pagination';
 import { AuditService } from '../audit/audit.service';
 import { notFound } from '../../common/record-errors';
+import { InstitutionService } from '../registry/institution.service';
 import { ApiToken } from './api-token.entity';
+import { ApiTokenRepository } from './api-token.repository';
 import { API_TOKEN_PREFIX, hashApiTokenSecret } from './auth.service';
 import { CreateApiTokenDto } from './dto/access.dto';
-import { scopeWhere } from './scope-sql';
 import { assertRolesFit, institutionForAssignment } from './user.service';
 
 export interface ApiTokenView {
@@ -39,6 +40,8 @@ const view = (t: ApiToken): ApiTokenView => ({
 export class ApiTokenService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tokens: ApiTokenRepository,
+    private readonly institutions: InstitutionService,
     private readonly audit: AuditService,
   ) {}
 
@@ -46,9 +49,9 @@ export class ApiTokenService {
     const id = [...randomBytes(12)].map((b) => ALPHANUMERIC[b % ALPHANUMERIC.length]).join('');
     const secret = randomBytes(32).toString('base64url');
     return this.dataSource.transaction(async (manager) => {
-      const institution = await institutionForAssignment(manager, caller, dto.institutionCode);
+      const institution = await institutionForAssignment(this.institutions, manager, caller, dto.institutionCode);
       assertRolesFit(institution, dto.roles);
-      await manager.insert(ApiToken, {
+      await this.tokens.insert(manager, {
         id,
         name: dto.name,
         institutionId: institution.id,
@@ -56,31 +59,24 @@ export class ApiTokenService {
         secretHash: hashApiTokenSecret(secret),
         createdBy: caller.name,
       });
-      const v = view(await manager.findOneOrFail(ApiToken, { where: { id }, relations: { institution: true } }));
+      const v = view((await this.tokens.find(manager, id))!);
       await this.audit.record(manager, { action: 'apiToken.create', entityType: 'apiToken', entityId: id, before: null, after: { ...v } });
       return { ...v, token: `${API_TOKEN_PREFIX}${id}_${secret}` };
     });
   }
 
   async list(caller: Caller, q: PageQuery): Promise<Page<ApiTokenView>> {
-    const qb = this.dataSource.manager
-      .createQueryBuilder(ApiToken, 't')
-      .innerJoinAndSelect('t.institution', 'i')
-      .orderBy('t.created_at', 'DESC')
-      .skip((q.page - 1) * q.pageSize)
-      .take(q.pageSize);
-    qb.andWhere(...scopeWhere(caller.scope, 'i'));
-    const [rows, total] = await qb.getManyAndCount();
+    const [rows, total] = await this.tokens.list(caller.scope, q);
     return { items: rows.map(view), page: q.page, pageSize: q.pageSize, total };
   }
 
   async revoke(id: string): Promise<ApiTokenView> {
     return this.dataSource.transaction(async (manager) => {
-      const token = await manager.findOne(ApiToken, { where: { id }, relations: { institution: true } });
+      const token = await this.tokens.find(manager, id);
       if (!token) throw notFound('API token', id);
       if (token.revokedAt) return view(token);
-      await manager.update(ApiToken, { id }, { revokedAt: new Date() });
-      const after = view(await manager.findOneOrFail(ApiToken, { where: { id }, relations: { institution: true } }));
+      await this.tokens.revoke(manager, id);
+      const after = view((await this.tokens.find(manager, id))!);
       await this.audit.record(manager, {
         action: 'apiToken.revoke',
         entityType: 'apiToken',

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Caller } from '../../common/caller';
 import { currentCaller, currentContext } from '../../common/request-context';
-import { Access, ANY_ROLE, Public } from './access.decorators';
+import { Access, ANY_ROLE, Public } from '../../common/access.decorators';
 import { AuthService, TokenPair } from './auth.service';
 import { LoginDto, RefreshDto } from './dto/access.dto';
 import { RateLimiter } from './rate-limiter';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { FastFailRedis } from '../../common/fast-fail-redis';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { DomainError } from '../../domain/domain-error';
+import { assertWithinRateLimit } from '../../domain/access-policy';
 
 /**
  * Fixed one-minute windows counted in Redis, so that every API instance shares the count.
@@ -30,11 +30,6 @@ export class RateLimiter {
       this.logger.warn(`rate limit not applied (Redis unavailable): ${(err as Error).message}`);
       return;
     }
-    if (count > limit) {
-      const retryAfter = 60 - Math.floor((Date.now() / 1000) % 60);
-      throw new DomainError('RATE_LIMITED', 'too_many_requests', `more than ${limit} requests in a minute; retry in ${retryAfter} s`, [
-        { field: '', rule: 'rateLimit', message: `limit ${limit} per minute` },
-      ]);
-    }
+    assertWithinRateLimit(count, limit, new Date());
   }
 }

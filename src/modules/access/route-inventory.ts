@@ -2,7 +2,7 @@ import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { INestApplicationContext } from '@nestjs/common';
-import { ACCESS_RULE, AccessRule, PUBLIC_ROUTE } from './access.decorators';
+import { ACCESS_RULE, AccessRule, PUBLIC_ROUTE } from '../../common/access.decorators';
 
 export interface RouteAccess {
   method: string;

@@ -1,10 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { communityInScope, countyInScope, institutionInScope, Scope } from '../../domain/access-policy';
-import { TargetKind } from './access.decorators';
+import { communityInScope, countyInScope, institutionInScope, Scope, ScopeTarget } from '../../domain/access-policy';
+import { TargetKind } from '../../common/access.decorators';
+import { AllocationRepository } from '../fund-year/allocation.repository';
+import { BudgetPlanRepository } from '../fund-year/budget-plan.repository';
+import { CommunityRepository } from '../registry/community.repository';
+import { CountyRepository } from '../registry/county.repository';
+import { InstitutionRepository } from '../registry/institution.repository';
+import { RegistryImportRepository } from '../registry/registry-import.repository';
+import { ApiTokenRepository } from './api-token.repository';
+import { ScopeTargetRepository } from './scope-target.repository';
+import { PlacementRow, UserRepository } from './user.repository';
 
-type Row = { id: number; county_id: number; community_id: number | null; parent_id: number | null };
+const placement = (row: PlacementRow): ScopeTarget => ({
+  id: row.id,
+  countyId: row.county_id,
+  communityId: row.community_id,
+  parentId: row.parent_id,
+});
 
 /**
  * Answers "may this scope touch the record this route parameter names?" for each kind of
@@ -12,115 +24,82 @@ type Row = { id: number; county_id: number; community_id: number | null; parent_
  */
 @Injectable()
 export class ScopeResolver {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly institutions: InstitutionRepository,
+    private readonly counties: CountyRepository,
+    private readonly communities: CommunityRepository,
+    private readonly registryImports: RegistryImportRepository,
+    private readonly users: UserRepository,
+    private readonly tokens: ApiTokenRepository,
+    private readonly allocations: AllocationRepository,
+    private readonly budgetPlans: BudgetPlanRepository,
+    private readonly targets: ScopeTargetRepository,
+  ) {}
 
   async inScope(scope: Scope, kind: TargetKind, value: string): Promise<boolean | null> {
+    const id = Number(value) || 0;
     switch (kind) {
-      case 'institution':
-        return this.institution('SELECT id, county_id, community_id, parent_id FROM institution WHERE code = ?', value, scope);
+      case 'institution': {
+        const target = await this.institutions.placementByCode(value);
+        return target ? institutionInScope(scope, target) : null;
+      }
       case 'user':
-        return this.institution(
-          'SELECT i.id, i.county_id, i.community_id, i.parent_id FROM app_user u JOIN institution i ON i.id = u.institution_id WHERE u.username = ?',
-          value,
-          scope,
-        );
+        return this.institution(scope, await this.users.placementOf(value));
       case 'apiToken':
-        return this.institution(
-          'SELECT i.id, i.county_id, i.community_id, i.parent_id FROM api_token t JOIN institution i ON i.id = t.institution_id WHERE t.id = ?',
-          value,
-          scope,
-        );
+        return this.institution(scope, await this.tokens.placementOf(value));
       case 'county': {
-        const [row] = await this.dataSource.query('SELECT id FROM county WHERE code = ?', [value]);
-        return row ? countyInScope(scope, row.id) : null;
+        const county = await this.counties.findByCode(value);
+        return county ? countyInScope(scope, county.id) : null;
       }
       case 'community': {
-        const [row] = await this.dataSource.query('SELECT id, county_id FROM medical_community WHERE code = ?', [value]);
-        return row ? communityInScope(scope, { id: row.id, countyId: row.county_id }) : null;
+        const community = await this.communities.findByCode(value);
+        return community ? communityInScope(scope, { id: community.id, countyId: community.countyId }) : null;
       }
       case 'intakeUpload':
-        return this.institution(
-          'SELECT i.id, i.county_id, i.community_id, i.parent_id FROM intake_upload u JOIN institution i ON i.id = u.submitter_id WHERE u.id = ?',
-          value,
-          scope,
-        );
-      case 'allocation': {
-        const [row] = await this.dataSource.query('SELECT county_id FROM fund_year_allocation WHERE id = ?', [Number(value) || 0]);
-        return row ? countyInScope(scope, row.county_id) : null;
-      }
+        return this.institution(scope, await this.targets.intakeUploadSubmitter(value));
+      case 'allocation':
+        return this.county(scope, await this.allocations.countyOf(id));
       case 'budgetPlan': {
-        const [row] = await this.dataSource.query(
-          'SELECT m.id, m.county_id FROM community_budget_plan p JOIN medical_community m ON m.id = p.community_id WHERE p.id = ?',
-          [Number(value) || 0],
-        );
-        return row ? communityInScope(scope, { id: row.id, countyId: row.county_id }) : null;
+        const community = await this.budgetPlans.communityOf(id);
+        return community ? communityInScope(scope, community) : null;
       }
       case 'memberClaim':
-        return this.institution(
-          'SELECT i.id, i.county_id, i.community_id, i.parent_id FROM member_claim c JOIN institution i ON i.id = c.institution_id WHERE c.id = ?',
-          value,
-          scope,
-        );
-      case 'declaration': {
-        const [row] = await this.dataSource.query('SELECT community_id AS id, county_id FROM claim_declaration WHERE id = ?', [
-          Number(value) || 0,
-        ]);
-        return row ? communityInScope(scope, { id: row.id, countyId: row.county_id }) : null;
-      }
-      case 'hold': {
-        const [row] = await this.dataSource.query(
-          'SELECT m.id, m.county_id FROM disbursement_hold h JOIN medical_community m ON m.id = h.community_id WHERE h.id = ?',
-          [Number(value) || 0],
-        );
-        return row ? communityInScope(scope, { id: row.id, countyId: row.county_id }) : null;
-      }
-      case 'fundAnalysis': {
-        const [row] = await this.dataSource.query(
-          'SELECT m.id, m.county_id FROM fund_analysis a JOIN medical_community m ON m.id = a.community_id WHERE a.id = ?',
-          [Number(value) || 0],
-        );
-        return row ? communityInScope(scope, { id: row.id, countyId: row.county_id }) : null;
-      }
-      case 'yearEndSettlement': {
-        const [row] = await this.dataSource.query('SELECT county_id FROM year_end_settlement WHERE id = ?', [Number(value) || 0]);
-        return row ? countyInScope(scope, row.county_id) : null;
-      }
+        return this.institution(scope, await this.targets.memberClaimInstitution(value));
+      case 'declaration':
+        return this.community(scope, await this.targets.declarationCommunity(id));
+      case 'hold':
+        return this.community(scope, await this.targets.holdCommunity(id));
+      case 'fundAnalysis':
+        return this.community(scope, await this.targets.fundAnalysisCommunity(id));
+      case 'yearEndSettlement':
+        return this.county(scope, await this.targets.yearEndSettlementCounty(id));
       case 'privatePayment':
-        return this.institution(
-          'SELECT i.id, i.county_id, i.community_id, i.parent_id FROM private_payment p JOIN institution i ON i.id = p.institution_id WHERE p.id = ?',
-          value,
-          scope,
-        );
+        return this.institution(scope, await this.targets.privatePaymentInstitution(value));
       case 'passDownPayer':
-        return this.institution(
-          'SELECT i.id, i.county_id, i.community_id, i.parent_id FROM pass_down p JOIN institution i ON i.id = p.payer_id WHERE p.id = ?',
-          value,
-          scope,
-        );
+        return this.institution(scope, await this.targets.passDownPayer(value));
       case 'passDown': {
         // Either end of a pass-down may read it: the payer and the payee.
-        const payer = await this.institution(
-          'SELECT i.id, i.county_id, i.community_id, i.parent_id FROM pass_down p JOIN institution i ON i.id = p.payer_id WHERE p.id = ?',
-          value,
-          scope,
-        );
+        const payer = this.institution(scope, await this.targets.passDownPayer(value));
         if (payer !== false) return payer;
-        return this.institution(
-          'SELECT i.id, i.county_id, i.community_id, i.parent_id FROM pass_down p JOIN institution i ON i.id = p.payee_id WHERE p.id = ?',
-          value,
-          scope,
-        );
+        return this.institution(scope, await this.targets.passDownPayee(value));
       }
       case 'registryImport': {
-        const [row] = await this.dataSource.query('SELECT county_id FROM registry_import WHERE id = ?', [value]);
-        return row ? row.county_id !== null && countyInScope(scope, row.county_id) : null;
+        const countyId = await this.registryImports.countyOf(value);
+        if (countyId === undefined) return null;
+        return countyId !== null && countyInScope(scope, countyId);
       }
     }
   }
 
-  private async institution(sql: string, value: string, scope: Scope): Promise<boolean | null> {
-    const [row]: Row[] = await this.dataSource.query(sql, [value]);
-    if (!row) return null;
-    return institutionInScope(scope, { id: row.id, countyId: row.county_id, communityId: row.community_id, parentId: row.parent_id });
+  private institution(scope: Scope, row: PlacementRow | null): boolean | null {
+    return row ? institutionInScope(scope, placement(row)) : null;
+  }
+
+  private county(scope: Scope, countyId: number | null): boolean | null {
+    return countyId === null ? null : countyInScope(scope, countyId);
+  }
+
+  private community(scope: Scope, row: { id: number; county_id: number } | null): boolean | null {
+    return row ? communityInScope(scope, { id: row.id, countyId: row.county_id }) : null;
   }
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nes
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Page, PageQuery } from '../../common/pagination';
 import { currentCaller } from '../../common/request-context';
-import { Access } from './access.decorators';
+import { Access } from '../../common/access.decorators';
 import { ApiTokenService, ApiTokenView } from './api-token.service';
 import { CreateApiTokenDto, CreateUserDto, SetPasswordDto, UpdateUserDto, UserQuery } from './dto/access.dto';
 import { UserService, UserView } from './user.service';

@@ -1,18 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { institutionInScope, Role, rolesNotAllowedFor } from '../../domain/access-policy';
-import { DomainError } from '../../domain/domain-error';
+import {
+  assertAssignableInstitution,
+  assertRolesFitInstitution,
+  institutionInScope,
+  Role,
+  usernameTaken,
+} from '../../domain/access-policy';
 import { Caller } from '../../common/caller';
 import { Page } from '../../common/pagination';
 import { AuditService } from '../audit/audit.service';
 import { Institution } from '../registry/institution.entity';
+import { InstitutionService } from '../registry/institution.service';
 import { isDuplicateKey, notFound, outOfScope } from '../../common/record-errors';
-import { updateVersioned } from '../../database/versioned-update';
+import { AuthSessionRepository } from './auth-session.repository';
 import { CreateUserDto, SetPasswordDto, UpdateUserDto, UserQuery } from './dto/access.dto';
 import { hashPassword } from './password';
 import { User } from './user.entity';
-import { scopeWhere } from './scope-sql';
+import { UserRepository } from './user.repository';
 
 export interface UserView {
   username: string;
@@ -34,27 +40,20 @@ const view = (u: User): UserView => ({
 const snapshot = (v: UserView) => ({ ...v }) as Record<string, unknown>;
 
 /** Looks up an institution the caller may act on (any, for provisioning with no caller), for assigning users and tokens to it. */
-export async function institutionForAssignment(manager: EntityManager, caller: Caller | null, code: string): Promise<Institution> {
-  const institution = await manager.findOne(Institution, { where: { code } });
-  if (!institution || !institution.active) {
-    throw new DomainError('INSTITUTION_INVALID', 'unprocessable', `institution ${code} does not exist or is deactivated`, [
-      { field: 'institutionCode', rule: 'exists', message: `no active institution ${code}` },
-    ]);
-  }
-  if (caller && !institutionInScope(caller.scope, institution)) throw outOfScope('institutionCode', `institution ${code}`);
-  return institution;
+export async function institutionForAssignment(
+  institutions: InstitutionService,
+  manager: EntityManager,
+  caller: Caller | null,
+  code: string,
+): Promise<Institution> {
+  const institution = await institutions.find(manager, code);
+  assertAssignableInstitution(code, institution);
+  if (caller && !institutionInScope(caller.scope, institution!)) throw outOfScope('institutionCode', `institution ${code}`);
+  return institution!;
 }
 
 export function assertRolesFit(institution: Institution, roles: Role[]): void {
-  const wrong = rolesNotAllowedFor(institution.type, roles);
-  if (wrong.length) {
-    throw new DomainError(
-      'ROLE_NOT_FOR_INSTITUTION',
-      'unprocessable',
-      `a ${institution.type} cannot hold ${wrong.join(', ')}`,
-      wrong.map((r) => ({ field: 'roles', rule: 'roleFitsInstitution', message: `${r} is not held at a ${institution.type}` })),
-    );
-  }
+  assertRolesFitInstitution(institution.type, roles);
 }
 
 /** User administration (ADMIN), within the administrator's county. */
@@ -62,6 +61,9 @@ export function assertRolesFit(institution: Institution, roles: Role[]): void {
 export class UserService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly users: UserRepository,
+    private readonly sessions: AuthSessionRepository,
+    private readonly institutions: InstitutionService,
     private readonly audit: AuditService,
   ) {}
 
@@ -70,18 +72,16 @@ export class UserService {
     const passwordHash = await hashPassword(dto.password);
     try {
       return await this.dataSource.transaction(async (manager) => {
-        const institution = await institutionForAssignment(manager, caller, dto.institutionCode);
+        const institution = await institutionForAssignment(this.institutions, manager, caller, dto.institutionCode);
         assertRolesFit(institution, dto.roles);
-        const saved = await manager.save(
-          manager.create(User, {
-            username: dto.username,
-            displayName: dto.displayName,
-            institutionId: institution.id,
-            roles: [...new Set(dto.roles)],
-            passwordHash,
-          }),
-        );
-        const v = view(await this.load(manager, saved.username));
+        await this.users.create(manager, {
+          username: dto.username,
+          displayName: dto.displayName,
+          institutionId: institution.id,
+          roles: [...new Set(dto.roles)],
+          passwordHash,
+        });
+        const v = view(await this.load(manager, dto.username));
         await this.audit.record(manager, {
           action: 'user.create',
           entityType: 'user',
@@ -92,29 +92,23 @@ export class UserService {
         return v;
       });
     } catch (err) {
-      if (isDuplicateKey(err))
-        throw new DomainError('USERNAME_TAKEN', 'conflict', `username ${dto.username} is taken`, [
-          { field: 'username', rule: 'unique', message: 'taken' },
-        ]);
+      if (isDuplicateKey(err)) throw usernameTaken(dto.username);
       throw err;
     }
   }
 
   async list(caller: Caller, q: UserQuery): Promise<Page<UserView>> {
-    const qb = this.dataSource.manager
-      .createQueryBuilder(User, 'u')
-      .innerJoinAndSelect('u.institution', 'i')
-      .orderBy('u.username')
-      .skip((q.page - 1) * q.pageSize)
-      .take(q.pageSize);
-    qb.andWhere(...scopeWhere(caller.scope, 'i'));
-    if (q.institutionCode) qb.andWhere('i.code = :code', { code: q.institutionCode });
-    const [rows, total] = await qb.getManyAndCount();
+    const [rows, total] = await this.users.list(caller.scope, q);
     return { items: rows.map(view), page: q.page, pageSize: q.pageSize, total };
   }
 
   async get(username: string): Promise<UserView> {
-    return view(await this.load(this.dataSource.manager, username));
+    return view(await this.load(this.users.manager, username));
+  }
+
+  /** The usernames of those given that exist already. */
+  existingUsernames(usernames: string[]): Promise<Set<string>> {
+    return this.users.existingUsernames(usernames);
   }
 
   async update(username: string, dto: UpdateUserDto): Promise<UserView> {
@@ -122,15 +116,12 @@ export class UserService {
       const current = await this.load(manager, username);
       const before = view(current);
       if (dto.roles) assertRolesFit(current.institution, dto.roles);
-      await updateVersioned(manager, User, current.id, dto.version, current.version, {
+      await this.users.update(manager, current, dto.version, {
         displayName: dto.displayName ?? current.displayName,
         roles: [...new Set(dto.roles ?? current.roles)],
         active: dto.active ?? current.active,
       });
-      if (dto.active === false)
-        await manager.query('UPDATE auth_session SET revoked_at = CURRENT_TIMESTAMP(3) WHERE user_id = ? AND revoked_at IS NULL', [
-          current.id,
-        ]);
+      if (dto.active === false) await this.sessions.revokeAllOf(manager, current.id);
       const after = view(await this.load(manager, username));
       await this.audit.record(manager, {
         action: 'user.update',
@@ -148,10 +139,8 @@ export class UserService {
     const passwordHash = await hashPassword(dto.password);
     await this.dataSource.transaction(async (manager) => {
       const current = await this.load(manager, username);
-      await manager.update(User, { id: current.id }, { passwordHash });
-      await manager.query('UPDATE auth_session SET revoked_at = CURRENT_TIMESTAMP(3) WHERE user_id = ? AND revoked_at IS NULL', [
-        current.id,
-      ]);
+      await this.users.setPasswordHash(manager, current.id, passwordHash);
+      await this.sessions.revokeAllOf(manager, current.id);
       await this.audit.record(manager, {
         action: 'user.password',
         entityType: 'user',
@@ -163,7 +152,7 @@ export class UserService {
   }
 
   private async load(manager: EntityManager, username: string): Promise<User> {
-    const user = await manager.findOne(User, { where: { username }, relations: { institution: true } });
+    const user = await this.users.findByUsername(manager, username);
     if (!user) throw notFound('user', username);
     return user;
   }

@@ -1,7 +1,9 @@
 import { Global, Module } from '@nestjs/common';
+import { AuditController } from './audit.controller';
+import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
 
-/** The audit writer, shared by every module (API and worker). Its HTTP side is in AccessModule. */
+/** The audit trail: the writer every module shares (API and worker), and its query routes. */
 @Global()
-@Module({ providers: [AuditService], exports: [AuditService] })
+@Module({ controllers: [AuditController], providers: [AuditService, AuditRepository], exports: [AuditService] })
 export class AuditModule {}

@@ -3,8 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditChainFields, auditEntryHash, findFirstChainBreak, ChainBreak } from '../../domain/audit-chain';
 import { currentContext } from '../../common/request-context';
+import { Page } from '../../common/pagination';
 import { AuditEntry, AuditOutcome } from './audit-entry.entity';
 import { diffSnapshots } from './audit-diff';
+import { AuditFilter, AuditRepository } from './audit.repository';
 
 export interface AuditRecord {
   action: string;
@@ -23,12 +25,17 @@ export interface ChainVerification {
   headMatches: boolean;
 }
 
+export type AuditEntryView = Omit<AuditEntry, 'occurredAt'> & { occurredAt: string };
+
 const VERIFY_BATCH = 5000;
 
 /** Appends hash-chained audit entries inside the caller's transaction, so a change and its record commit together. */
 @Injectable()
 export class AuditService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: AuditRepository,
+  ) {}
 
   /**
    * The chain head row is locked until the surrounding transaction ends, which serialises
@@ -36,12 +43,10 @@ export class AuditService {
    */
   async record(manager: EntityManager, record: AuditRecord, who: { actor?: string } = {}): Promise<void> {
     const ctx = currentContext();
-    const [head]: { last_id: string; last_hash: string }[] = await manager.query(
-      'SELECT last_id, last_hash FROM audit_chain_head WHERE id = 1 FOR UPDATE',
-    );
+    const head = await this.repository.lockHead(manager);
     const occurredAt = new Date();
     const fields: AuditChainFields = {
-      id: (BigInt(head.last_id) + 1n).toString(),
+      id: (BigInt(head.lastId) + 1n).toString(),
       occurredAt: occurredAt.toISOString(),
       actor: (who.actor ?? ctx.actor).slice(0, 64),
       actorInstitution: ctx.actorInstitution,
@@ -51,16 +56,26 @@ export class AuditService {
       changes: JSON.stringify(diffSnapshots(record.before, record.after)),
       requestId: ctx.requestId,
       outcome: record.outcome ?? 'SUCCESS',
-      prevHash: head.last_hash,
+      prevHash: head.lastHash,
     };
     const hash = auditEntryHash(fields);
-    await manager.insert(AuditEntry, { ...fields, outcome: record.outcome ?? 'SUCCESS', occurredAt, hash });
-    await manager.query('UPDATE audit_chain_head SET last_id = ?, last_hash = ? WHERE id = 1', [fields.id, hash]);
+    await this.repository.append(manager, fields, occurredAt, hash);
   }
 
   /** For events outside any business transaction: denials and failed sign-ins. */
   async recordStandalone(record: AuditRecord, who: { actor?: string } = {}): Promise<void> {
     await this.dataSource.transaction((manager) => this.record(manager, record, who));
+  }
+
+  /** Entries of a county, newest first. */
+  async list(filter: AuditFilter): Promise<Page<AuditEntryView>> {
+    const [rows, total] = await this.repository.list(filter);
+    return {
+      items: rows.map((r) => ({ ...r, occurredAt: r.occurredAt.toISOString() })),
+      page: filter.page,
+      pageSize: filter.pageSize,
+      total,
+    };
   }
 
   /** Recomputes the whole chain in id order and names the first entry that does not match. */
@@ -69,12 +84,7 @@ export class AuditService {
     let entries = 0;
     let afterId = '0';
     for (;;) {
-      const rows: AuditEntry[] = await this.dataSource.manager
-        .createQueryBuilder(AuditEntry, 'a')
-        .where('a.id > :afterId', { afterId })
-        .orderBy('a.id', 'ASC')
-        .take(VERIFY_BATCH)
-        .getMany();
+      const rows = await this.repository.entriesAfter(afterId, VERIFY_BATCH);
       if (rows.length === 0) break;
       const result = findFirstChainBreak(rows.map(toChainFields), prevHash);
       entries += result.count;
@@ -82,10 +92,8 @@ export class AuditService {
       prevHash = result.lastHash;
       afterId = rows[rows.length - 1].id;
     }
-    const [head]: { last_id: string; last_hash: string }[] = await this.dataSource.query(
-      'SELECT last_id, last_hash FROM audit_chain_head WHERE id = 1',
-    );
-    const headMatches = head.last_id === afterId && (entries === 0 || head.last_hash === prevHash);
+    const head = await this.repository.head();
+    const headMatches = head.lastId === afterId && (entries === 0 || head.lastHash === prevHash);
     return { intact: headMatches, entries, firstBroken: null, headMatches };
   }
 }

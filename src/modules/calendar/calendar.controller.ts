@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags 
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Deadline } from '../../domain/working-days';
-import { Access, ANY_ROLE } from '../access/access.decorators';
+import { Access, ANY_ROLE } from '../../common/access.decorators';
 import { CalendarService, YearScheduleView } from './calendar.service';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -2,23 +2,24 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CALENDAR_DATA_SOURCE, DEFAULT_WORKING_DAY_CALENDAR } from '../../domain/calendar-data';
-import { DomainError } from '../../domain/domain-error';
 import {
   addWorkingDays,
   confirmedYears,
   Deadline,
   IsoDate,
+  loadedYearSchedule,
   monthlyCycleDeadlines,
   passDownDeadline,
   WorkingDayCalendar,
   withYearSchedule,
   YearSchedule,
 } from '../../domain/working-days';
-import { PolicyParameters } from '../../domain/policy-parameters';
+import { PolicyParameters, PolicyTerms, policyTerms } from '../../domain/policy-parameters';
 import { staleVersion } from '../../common/record-errors';
 import { currentContext } from '../../common/request-context';
 import { inTransaction } from '../../database/transaction';
 import { AuditService } from '../audit/audit.service';
+import { CalendarRepository } from './calendar.repository';
 
 export interface YearScheduleView extends YearSchedule {
   year: number;
@@ -27,8 +28,6 @@ export interface YearScheduleView extends YearSchedule {
   version: number;
   note: string | null;
 }
-
-type Row = { notice_year: number; holidays: string; make_up_working_days: string; note: string; version: number; loaded_by: string };
 
 /**
  * The working-day calendar in force: the shipped official schedules, with the years the
@@ -40,17 +39,15 @@ export class CalendarService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: CalendarRepository,
     private readonly audit: AuditService,
   ) {}
 
   async calendar(): Promise<WorkingDayCalendar> {
-    const [stamp]: { n: number; v: string | null; t: Date | null }[] = await this.dataSource.query(
-      'SELECT COUNT(*) AS n, SUM(version) AS v, MAX(updated_at) AS t FROM calendar_year_schedule',
-    );
-    const key = `${stamp.n}/${stamp.v}/${stamp.t?.toISOString() ?? ''}`;
+    const key = await this.repository.stamp();
     if (this.cached?.stamp === key) return this.cached.calendar;
     let calendar = DEFAULT_WORKING_DAY_CALENDAR;
-    for (const row of await this.rows()) calendar = withYearSchedule(calendar, row.notice_year, parse(row));
+    for (const stored of await this.repository.all()) calendar = withYearSchedule(calendar, stored.year, stored.schedule);
     this.cached = { stamp: key, calendar };
     return calendar;
   }
@@ -59,18 +56,19 @@ export class CalendarService {
     return addWorkingDays(from, workingDays, await this.calendar());
   }
 
-  /** The dates of one monthly cycle (SPEC §4) under a county's parameters for that fund year. */
+  /** The dates of one monthly cycle (SPEC §4) under a county's parameters (stored, or already parsed) for that fund year. */
   async cycleDeadlines(
     period: string,
-    params: PolicyParameters,
+    params: PolicyParameters | PolicyTerms,
   ): Promise<ReturnType<typeof monthlyCycleDeadlines> & { passDownWorkingDays: number }> {
+    const terms = typeof params.memberCutoffDay === 'number' ? (params as PolicyTerms) : policyTerms(params as PolicyParameters);
     const calendar = await this.calendar();
     const cycle = monthlyCycleDeadlines(period, calendar, {
-      memberCutoffDay: Number(params.memberCutoffDay),
-      declarationDay: Number(params.declarationDay),
-      bureauPaymentWorkingDays: Number(params.bureauPaymentWorkingDays),
+      memberCutoffDay: terms.memberCutoffDay,
+      declarationDay: terms.declarationDay,
+      bureauPaymentWorkingDays: terms.bureauPaymentWorkingDays,
     });
-    return { ...cycle, passDownWorkingDays: Number(params.passDownWorkingDays) };
+    return { ...cycle, passDownWorkingDays: terms.passDownWorkingDays };
   }
 
   async passDownDeadline(receivedOn: IsoDate, workingDays: number): Promise<Deadline> {
@@ -78,20 +76,13 @@ export class CalendarService {
   }
 
   async years(): Promise<{ year: number; source: string }[]> {
-    const stored = new Map((await this.rows()).map((r) => [r.notice_year, r]));
+    const stored = new Set((await this.repository.all()).map((r) => r.year));
     return confirmedYears(await this.calendar()).map((year) => ({ year, source: stored.has(year) ? 'bureau' : CALENDAR_DATA_SOURCE }));
   }
 
   async year(year: number): Promise<YearScheduleView> {
-    const calendar = await this.calendar();
-    const schedule = calendar.schedules[String(year)];
-    if (!schedule)
-      throw new DomainError(
-        'CALENDAR_YEAR_NOT_LOADED',
-        'not_found',
-        `no official schedule for ${year} is loaded; deadlines in ${year} count weekends only and are marked unconfirmed`,
-      );
-    const [row]: Row[] = await this.dataSource.query('SELECT * FROM calendar_year_schedule WHERE notice_year = ?', [year]);
+    const schedule = loadedYearSchedule(await this.calendar(), year);
+    const row = await this.repository.find(year);
     return { year, ...schedule, source: row ? 'bureau' : CALENDAR_DATA_SOURCE, version: row?.version ?? 0, note: row?.note ?? null };
   }
 
@@ -102,23 +93,14 @@ export class CalendarService {
    */
   async load(year: number, version: number, schedule: YearSchedule, note: string): Promise<YearScheduleView> {
     await inTransaction(this.dataSource, async (manager) => {
-      const [row]: Row[] = await manager.query('SELECT * FROM calendar_year_schedule WHERE notice_year = ? FOR UPDATE', [year]);
+      const row = await this.repository.find(year, manager, true);
       const current = row?.version ?? 0;
       if (current !== version) throw staleVersion(current);
       const inForce = await this.calendar();
       const checked = withYearSchedule(inForce, year, schedule).schedules[String(year)];
       const before = inForce.schedules[String(year)] ?? null;
-      if (row) {
-        await manager.query(
-          'UPDATE calendar_year_schedule SET holidays = ?, make_up_working_days = ?, note = ?, version = version + 1, loaded_by = ? WHERE notice_year = ?',
-          [JSON.stringify(checked.holidays), JSON.stringify(checked.makeUpWorkingDays), note, currentContext().actor, year],
-        );
-      } else {
-        await manager.query(
-          'INSERT INTO calendar_year_schedule (notice_year, holidays, make_up_working_days, note, loaded_by) VALUES (?, ?, ?, ?, ?)',
-          [year, JSON.stringify(checked.holidays), JSON.stringify(checked.makeUpWorkingDays), note, currentContext().actor],
-        );
-      }
+      if (row) await this.repository.update(manager, year, checked, note, currentContext().actor);
+      else await this.repository.insert(manager, year, checked, note, currentContext().actor);
       await this.audit.record(manager, {
         action: 'calendar.load',
         entityType: 'calendarYear',
@@ -130,12 +112,4 @@ export class CalendarService {
     this.cached = null;
     return this.year(year);
   }
-
-  private rows(): Promise<Row[]> {
-    return this.dataSource.query('SELECT * FROM calendar_year_schedule ORDER BY notice_year');
-  }
-}
-
-function parse(row: Row): YearSchedule {
-  return { holidays: JSON.parse(row.holidays), makeUpWorkingDays: JSON.parse(row.make_up_working_days) };
 }

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Money } from '../../domain/money';
-import { DocumentState } from '../../domain/state-machine';
+import { DocumentState } from '../../domain/document-lifecycle';
 import { MONEY_COLUMN } from '../../database/money.transformer';
 
 /** The fund-year allocation document (SPEC §3): inputs, every computed figure, and its life cycle. */

@@ -1,13 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { DomainError } from '../../domain/domain-error';
+import { assertPublished } from '../../domain/fund-year-allocation';
 import { PolicyParameters } from '../../domain/policy-parameters';
-import { DocumentAction } from '../../domain/state-machine';
+import { DocumentAction } from '../../domain/document-lifecycle';
 import { currentCaller } from '../../common/request-context';
-import { Access, ANY_ROLE, Public } from '../access/access.decorators';
+import { Access, ANY_ROLE, Public } from '../../common/access.decorators';
 import { CalendarService } from '../calendar/calendar.service';
-import { LedgerService } from '../ledger/ledger.service';
 import { CountyService } from '../registry/county.service';
 import { AllocationService, AllocationView } from './allocation.service';
 import { BudgetPlanService, BudgetPlanView } from './budget-plan.service';
@@ -35,7 +34,6 @@ export class CountyFundYearController {
   constructor(
     private readonly counties: CountyService,
     private readonly parameters: PolicyParametersService,
-    private readonly ledger: LedgerService,
     private readonly calendar: CalendarService,
   ) {}
 
@@ -75,22 +73,6 @@ export class CountyFundYearController {
     const fundYear = /^\d{4}-\d{2}$/.test(period) ? Number(period.slice(0, 4)) : 0;
     const params = await this.parameters.current(this.counties.manager, county, fundYearParam(fundYear));
     return { countyCode, period, parametersVersion: params.version, ...(await this.calendar.cycleDeadlines(period, params.values)) };
-  }
-
-  @Get('ledger/:fundYear/accounts')
-  @Access({ roles: [...BUREAU, 'AUDITOR'], target: { kind: 'county', param: 'countyCode' } })
-  @ApiOperation({ summary: 'Account balances derived from the transfers, with a reconciliation flag' })
-  async accounts(@Param('countyCode') countyCode: string, @Param('fundYear', FundYearPipe) fundYear: number) {
-    const county = await this.counties.getCounty(countyCode);
-    return this.ledger.balances(county.id, fundYear);
-  }
-
-  @Get('ledger/:fundYear/transfers')
-  @Access({ roles: [...BUREAU, 'AUDITOR'], target: { kind: 'county', param: 'countyCode' } })
-  @ApiOperation({ summary: 'Every transfer of the year, oldest first' })
-  async transfers(@Param('countyCode') countyCode: string, @Param('fundYear', FundYearPipe) fundYear: number) {
-    const county = await this.counties.getCounty(countyCode);
-    return this.ledger.transfers(county.id, fundYear);
   }
 }
 
@@ -188,8 +170,7 @@ export class PublicationController {
   @Get('allocations/:countyCode/:fundYear')
   @ApiOperation({ summary: 'Published allocation figures (公示), readable without signing in' })
   async published(@Param('countyCode') countyCode: string, @Param('fundYear', FundYearPipe) fundYear: number) {
-    const a = await this.allocations.published(countyCode, fundYear);
-    if (!a) throw new DomainError('NOT_PUBLISHED', 'not_found', `no published allocation for ${countyCode} ${fundYear}`);
+    const a = assertPublished(await this.allocations.published(countyCode, fundYear), countyCode, fundYear);
     return {
       countyCode: a.countyCode,
       fundYear: a.fundYear,

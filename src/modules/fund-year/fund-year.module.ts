@@ -1,17 +1,28 @@
 import { Module } from '@nestjs/common';
-import { LedgerService } from '../ledger/ledger.service';
+import { LedgerModule } from '../ledger/ledger.module';
 import { CalendarModule } from '../calendar/calendar.module';
 import { RegistryModule } from '../registry/registry.module';
+import { AllocationRepository } from './allocation.repository';
 import { AllocationService } from './allocation.service';
+import { BudgetPlanRepository } from './budget-plan.repository';
 import { BudgetPlanService } from './budget-plan.service';
 import { AllocationController, BudgetPlanController, CountyFundYearController, PublicationController } from './fund-year.controller';
+import { PolicyParametersRepository } from './policy-parameters.repository';
 import { PolicyParametersService } from './policy-parameters.service';
 
-/** Fund year: policy parameters, the allocation document, the community budget plan, and the ledger they post to. */
+/** Fund year: policy parameters, the allocation document and the community budget plan (they post to the ledger). */
 @Module({
-  imports: [RegistryModule, CalendarModule],
+  imports: [RegistryModule, CalendarModule, LedgerModule],
   controllers: [CountyFundYearController, AllocationController, PublicationController, BudgetPlanController],
-  providers: [PolicyParametersService, AllocationService, BudgetPlanService, LedgerService],
-  exports: [AllocationService, LedgerService, PolicyParametersService],
+  providers: [
+    PolicyParametersService,
+    AllocationService,
+    BudgetPlanService,
+    PolicyParametersRepository,
+    AllocationRepository,
+    BudgetPlanRepository,
+  ],
+  // LedgerModule is re-exported for the modules that reached LedgerService through this one.
+  exports: [AllocationService, PolicyParametersService, AllocationRepository, BudgetPlanRepository, LedgerModule],
 })
 export class FundYearModule {}

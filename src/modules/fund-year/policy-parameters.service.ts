@@ -13,6 +13,8 @@ import {
 import { staleVersion } from '../../common/record-errors';
 import { currentContext } from '../../common/request-context';
 import { AuditService } from '../audit/audit.service';
+import { CountyService } from '../registry/county.service';
+import { PolicyParametersRepository } from './policy-parameters.repository';
 
 export interface PolicyParametersView {
   countyCode: string;
@@ -29,29 +31,25 @@ export interface PolicyParametersView {
 export class PolicyParametersService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sets: PolicyParametersRepository,
+    private readonly counties: CountyService,
     private readonly audit: AuditService,
   ) {}
 
   async current(manager: EntityManager, county: { id: number; code: string }, fundYear: number): Promise<PolicyParametersView> {
-    const [saved]: { version: number; values: string }[] = await manager.query(
-      'SELECT version, `values` FROM policy_parameter_set WHERE county_id = ? AND fund_year = ? ORDER BY version DESC LIMIT 1',
-      [county.id, fundYear],
-    );
+    const saved = await this.sets.latest(manager, county.id, fundYear);
     if (saved)
       return {
         countyCode: county.code,
         fundYear,
         version: saved.version,
         source: 'saved',
-        values: { ...defaultPolicyParameters(fundYear), ...JSON.parse(saved.values) },
+        values: { ...defaultPolicyParameters(fundYear), ...saved.values },
       };
     // A new fund year starts from the previous year's parameters.
-    const [previous]: { values: string; fund_year: number }[] = await manager.query(
-      'SELECT `values`, fund_year FROM policy_parameter_set WHERE county_id = ? AND fund_year < ? ORDER BY fund_year DESC, version DESC LIMIT 1',
-      [county.id, fundYear],
-    );
+    const previous = await this.sets.latestBefore(manager, county.id, fundYear);
     if (previous) {
-      const carried = carryForwardParameters(JSON.parse(previous.values), fundYear);
+      const carried = carryForwardParameters(previous, fundYear);
       return { countyCode: county.code, fundYear, version: 0, source: 'previous-year', values: carried };
     }
     return { countyCode: county.code, fundYear, version: 0, source: 'default', values: defaultPolicyParameters(fundYear) };
@@ -70,20 +68,14 @@ export class PolicyParametersService {
     changes: Partial<PolicyParameters>,
   ): Promise<PolicyParametersView> {
     return inTransaction(this.dataSource, async (manager) => {
-      await manager.query('SELECT id FROM county WHERE id = ? FOR UPDATE', [county.id]);
+      await this.counties.lockCounty(manager, county.id);
       const before = await this.current(manager, county, fundYear);
       if (before.version !== expectedVersion) {
         throw staleVersion(before.version);
       }
       const values = validatePolicyParameters({ ...before.values, ...changes });
       const version = before.version + 1;
-      await manager.query('INSERT INTO policy_parameter_set (county_id, fund_year, version, `values`, changed_by) VALUES (?, ?, ?, ?, ?)', [
-        county.id,
-        fundYear,
-        version,
-        JSON.stringify(values),
-        currentContext().actor,
-      ]);
+      await this.sets.insert(manager, { countyId: county.id, fundYear, version, values, changedBy: currentContext().actor });
       await this.audit.record(manager, {
         action: 'policyParameters.save',
         entityType: 'policyParameters',

@@ -1,11 +1,10 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
-import { DataSource } from 'typeorm';
 import { FastFailRedis } from '../../common/fast-fail-redis';
-import { Public } from '../access/access.decorators';
+import { Public } from '../../common/access.decorators';
 import { probe, ProbeResult } from './dependency-probes';
+import { HealthRepository } from './health.repository';
 
 const PROBE_TIMEOUT_MS = 1500;
 
@@ -14,7 +13,7 @@ const PROBE_TIMEOUT_MS = 1500;
 @Controller('health')
 export class HealthController {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly database: HealthRepository,
     private readonly redis: FastFailRedis,
   ) {}
 
@@ -29,7 +28,7 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ description: 'a dependency is down; `checks` says which' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<{ status: 'ok' | 'down'; checks: Record<string, ProbeResult> }> {
     const [mysql, redis] = await Promise.all([
-      probe(() => this.dataSource.query('SELECT 1'), PROBE_TIMEOUT_MS, 'MySQL'),
+      probe(() => this.database.ping(), PROBE_TIMEOUT_MS, 'MySQL'),
       probe(() => this.redis.client.ping(), PROBE_TIMEOUT_MS, 'Redis'),
     ]);
     const ok = mysql.status === 'up' && redis.status === 'up';

@@ -1,15 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import { DomainError } from '../../domain/domain-error';
-import { AccountTotals, assertValidTransfer, mayGoNegative, sameTransfer, TransferSpec } from '../../domain/ledger';
+import { EntityManager } from 'typeorm';
+import {
+  AccountTotals,
+  accountWouldGoNegative,
+  assertSameRepost,
+  assertValidTransfer,
+  mayGoNegative,
+  TransferSpec,
+} from '../../domain/ledger';
 import { Money } from '../../domain/money';
 import { currentContext } from '../../common/request-context';
+import { isCheckViolation, LedgerReference, LedgerRepository } from './ledger.repository';
 
-export interface LedgerReference {
-  type: string;
-  id: string;
-}
+export type { LedgerReference } from './ledger.repository';
 
 export interface AccountBalance {
   code: string;
@@ -30,12 +33,6 @@ export interface LedgerTransferView {
   postedAt: string;
 }
 
-/** MySQL 3819 / MariaDB 4025: a CHECK constraint refused the row. */
-function isCheckViolation(err: unknown): boolean {
-  const code = (err as { errno?: number }).errno;
-  return code === 3819 || code === 4025;
-}
-
 /**
  * Posts balanced transfers inside the caller's transaction (so a document change and the
  * money it moves commit together). Re-posting a transfer id with the same content is a no-op;
@@ -44,7 +41,7 @@ function isCheckViolation(err: unknown): boolean {
  */
 @Injectable()
 export class LedgerService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly repository: LedgerRepository) {}
 
   async post(
     manager: EntityManager,
@@ -58,27 +55,21 @@ export class LedgerService {
     if (codes.length === 0) return { posted: 0, alreadyPosted: 0 };
     // Accounts are opened on first use. The existence check takes no locks, so in the steady
     // state a posting only locks existing account rows, always in id order (no deadlock).
-    const present: { code: string }[] = await manager.query(
-      `SELECT code FROM ledger_account WHERE county_id = ? AND fund_year = ? AND code IN (${codes.map(() => '?').join(', ')})`,
-      [countyId, fundYear, ...codes],
-    );
-    const missing = codes.filter((c) => !present.some((p) => p.code === c));
+    const present = await this.repository.existingAccountCodes(manager, countyId, fundYear, codes);
+    const missing = codes.filter((c) => !present.includes(c));
     if (missing.length) {
-      await manager.query(
-        `INSERT IGNORE INTO ledger_account (county_id, fund_year, code, may_go_negative) VALUES ${missing.map(() => '(?, ?, ?, ?)').join(', ')}`,
-        missing.flatMap((c) => [countyId, fundYear, c, mayGoNegative(c) ? 1 : 0]),
+      await this.repository.openAccounts(
+        manager,
+        countyId,
+        fundYear,
+        missing.map((code) => ({ code, mayGoNegative: mayGoNegative(code) })),
       );
     }
-    const accounts: { id: number; code: string }[] = await manager.query(
-      `SELECT id, code FROM ledger_account WHERE county_id = ? AND fund_year = ? AND code IN (${codes.map(() => '?').join(', ')}) ORDER BY id FOR UPDATE`,
-      [countyId, fundYear, ...codes],
-    );
+    const accounts = await this.repository.lockAccounts(manager, countyId, fundYear, codes);
     const idOf = new Map(accounts.map((a) => [a.code, a.id]));
     const codeOf = new Map(accounts.map((a) => [a.id, a.code]));
-    // A locking read: it sees transfers committed while this transaction waited for the account
-    // locks (a plain read would see the snapshot taken before), so a concurrent retry is a no-op.
-    const existing: { id: string; debit_account_id: number; credit_account_id: number; amount: string }[] = await manager.query(
-      `SELECT id, debit_account_id, credit_account_id, amount FROM ledger_transfer WHERE id IN (${transfers.map(() => '?').join(', ')}) FOR UPDATE`,
+    const existing = await this.repository.lockTransfers(
+      manager,
       transfers.map((t) => t.id),
     );
     const known = new Map(existing.map((e) => [e.id, e]));
@@ -86,7 +77,7 @@ export class LedgerService {
     for (const t of transfers) {
       const prior = known.get(t.id);
       if (prior) {
-        const same = sameTransfer(
+        assertSameRepost(
           {
             debit: codeOf.get(prior.debit_account_id) ?? '',
             credit: codeOf.get(prior.credit_account_id) ?? '',
@@ -94,41 +85,22 @@ export class LedgerService {
           },
           t,
         );
-        if (!same)
-          throw new DomainError('TRANSFER_ID_CONFLICT', 'conflict', `transfer ${t.id} was already posted with other accounts or amount`, [
-            { field: 'id', rule: 'uniqueContent', message: t.id },
-          ]);
         continue;
       }
       try {
-        await manager.query(
-          'INSERT INTO ledger_transfer (id, county_id, fund_year, debit_account_id, credit_account_id, amount, memo, reference_type, reference_id, posted_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          [
-            t.id,
-            countyId,
-            fundYear,
-            idOf.get(t.debit),
-            idOf.get(t.credit),
-            t.amount.toString(),
-            t.memo,
-            ref.type,
-            ref.id,
-            currentContext().actor,
-          ],
-        );
-        await manager.query('UPDATE ledger_account SET debits_total = debits_total + ? WHERE id = ?', [
-          t.amount.toString(),
-          idOf.get(t.debit),
-        ]);
-        await manager.query('UPDATE ledger_account SET credits_total = credits_total + ? WHERE id = ?', [
-          t.amount.toString(),
-          idOf.get(t.credit),
-        ]);
+        await this.repository.insertTransfer(manager, {
+          id: t.id,
+          countyId,
+          fundYear,
+          debitAccountId: idOf.get(t.debit)!,
+          creditAccountId: idOf.get(t.credit)!,
+          amount: t.amount.toString(),
+          memo: t.memo,
+          ref,
+          postedBy: currentContext().actor,
+        });
       } catch (err) {
-        if (isCheckViolation(err))
-          throw new DomainError('ACCOUNT_WOULD_GO_NEGATIVE', 'conflict', `transfer ${t.id} would take ${t.debit} below zero`, [
-            { field: 'amount', rule: 'accountNotNegative', message: t.debit },
-          ]);
+        if (isCheckViolation(err)) throw accountWouldGoNegative(t);
         throw err;
       }
       posted++;
@@ -138,30 +110,19 @@ export class LedgerService {
 
   /** One account's balance (credits − debits) as the caller's transaction sees it; zero before first use. */
   async balanceOf(manager: EntityManager, countyId: number, fundYear: number, code: string): Promise<Money> {
-    const [row]: { balance: string }[] = await manager.query(
-      'SELECT credits_total - debits_total AS balance FROM ledger_account WHERE county_id = ? AND fund_year = ? AND code = ?',
-      [countyId, fundYear, code],
-    );
-    return row ? Money.of(row.balance) : Money.ZERO;
+    const balance = await this.repository.balanceOf(manager, countyId, fundYear, code);
+    return balance === null ? Money.ZERO : Money.of(balance);
   }
 
   /** Transfers of one reference, oldest first, as specs (for reversals). */
   async transfersOf(manager: EntityManager, ref: LedgerReference): Promise<TransferSpec[]> {
-    const rows: { id: string; debit: string; credit: string; amount: string; memo: string }[] = await manager.query(
-      `SELECT t.id, d.code AS debit, c.code AS credit, t.amount, t.memo FROM ledger_transfer t
-         JOIN ledger_account d ON d.id = t.debit_account_id JOIN ledger_account c ON c.id = t.credit_account_id
-        WHERE t.reference_type = ? AND t.reference_id = ? ORDER BY t.posted_at, t.id`,
-      [ref.type, ref.id],
-    );
+    const rows = await this.repository.transfersOf(manager, ref);
     return rows.map((r) => ({ id: r.id, debit: r.debit, credit: r.credit, amount: Money.of(r.amount), memo: r.memo }));
   }
 
   /** Every account's running totals, as the caller's transaction sees them (to check transfers before posting). */
   async accountTotals(manager: EntityManager, countyId: number, fundYear: number): Promise<Map<string, AccountTotals>> {
-    const rows: { code: string; debits_total: string; credits_total: string }[] = await manager.query(
-      'SELECT code, debits_total, credits_total FROM ledger_account WHERE county_id = ? AND fund_year = ?',
-      [countyId, fundYear],
-    );
+    const rows = await this.repository.accountTotals(manager, countyId, fundYear);
     return new Map(rows.map((r) => [r.code, { debits: Money.of(r.debits_total), credits: Money.of(r.credits_total) }]));
   }
 
@@ -170,14 +131,7 @@ export class LedgerService {
     countyId: number,
     fundYear: number,
   ): Promise<{ accounts: AccountBalance[]; totalDebits: string; totalCredits: string; reconciled: boolean }> {
-    const rows: { code: string; debits_total: string; credits_total: string; debits: string | null; credits: string | null }[] =
-      await this.dataSource.query(
-        `SELECT a.code, a.debits_total, a.credits_total,
-              (SELECT SUM(amount) FROM ledger_transfer WHERE debit_account_id = a.id) AS debits,
-              (SELECT SUM(amount) FROM ledger_transfer WHERE credit_account_id = a.id) AS credits
-         FROM ledger_account a WHERE a.county_id = ? AND a.fund_year = ? ORDER BY a.code`,
-        [countyId, fundYear],
-      );
+    const rows = await this.repository.reconciliation(countyId, fundYear);
     let reconciled = true;
     const accounts = rows.map((r) => {
       const debits = Money.of(r.debits ?? '0');
@@ -196,22 +150,7 @@ export class LedgerService {
   }
 
   async transfers(countyId: number, fundYear: number, ref?: LedgerReference): Promise<LedgerTransferView[]> {
-    const rows: {
-      id: string;
-      debit: string;
-      credit: string;
-      amount: string;
-      memo: string;
-      reference_type: string;
-      reference_id: string;
-      posted_by: string;
-      posted_at: Date;
-    }[] = await this.dataSource.query(
-      `SELECT t.id, d.code AS debit, c.code AS credit, t.amount, t.memo, t.reference_type, t.reference_id, t.posted_by, t.posted_at FROM ledger_transfer t
-         JOIN ledger_account d ON d.id = t.debit_account_id JOIN ledger_account c ON c.id = t.credit_account_id
-        WHERE t.county_id = ? AND t.fund_year = ? ${ref ? 'AND t.reference_type = ? AND t.reference_id = ?' : ''} ORDER BY t.posted_at, t.id`,
-      ref ? [countyId, fundYear, ref.type, ref.id] : [countyId, fundYear],
-    );
+    const rows = await this.repository.transfers(countyId, fundYear, ref);
     return rows.map((r) => ({
       id: r.id,
       debit: r.debit,

@@ -12,7 +12,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { Page } from '../../common/pagination';
 import { currentCaller } from '../../common/request-context';
-import { Access, ANY_ROLE } from '../access/access.decorators';
+import { Access, ANY_ROLE } from '../../common/access.decorators';
 import { CountyService } from './county.service';
 import {
   CommunityQuery,

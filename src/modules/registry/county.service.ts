@@ -1,71 +1,84 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, FindOptionsWhere } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Scope } from '../../domain/access-policy';
-import { DomainError } from '../../domain/domain-error';
+import {
+  assertCommunityDeactivatable,
+  assertCountyDeactivatable,
+  assertCountyTakesCommunities,
+  assertIdenticalRepeat,
+  sameCommunityDetails,
+  sameCountyDetails,
+} from '../../domain/institution-registry';
 import { Page } from '../../common/pagination';
 import { AuditService } from '../audit/audit.service';
+import { CommunityRepository } from './community.repository';
 import { County } from './county.entity';
+import { CountyRepository } from './county.repository';
 import { CommunityQuery, CountyQuery, CreateCommunityDto, CreateCountyDto, UpdateCommunityDto, UpdateCountyDto } from './dto/registry.dto';
-import { Institution } from './institution.entity';
+import { InstitutionRepository } from './institution.repository';
 import { MedicalCommunity } from './medical-community.entity';
 import { communityView, CommunityView, countyView, CountyView } from './registry.views';
 import { isDuplicateKey, notFound, outOfScope } from '../../common/record-errors';
-import { updateVersioned } from '../../database/versioned-update';
 
 const snapshot = (v: CountyView | CommunityView) => {
   const { createdAt: _c, updatedAt: _u, ...rest } = v;
   return rest as Record<string, unknown>;
 };
 
-function codeTaken(what: string, code: string): DomainError {
-  return new DomainError(`${what.toUpperCase()}_CODE_TAKEN`, 'conflict', `${what} ${code} already exists with other details`, [
-    { field: 'code', rule: 'unique', message: `${what} ${code} already exists` },
-  ]);
-}
-
 /** Counties (pooling districts) and their medical communities. */
 @Injectable()
 export class CountyService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly counties: CountyRepository,
+    private readonly communities: CommunityRepository,
+    private readonly institutions: InstitutionRepository,
     private readonly audit: AuditService,
   ) {}
 
+  /** The connection's own manager, for reads outside any transaction. */
   get manager(): EntityManager {
-    return this.dataSource.manager;
+    return this.counties.manager;
   }
 
   async listCounties(q: CountyQuery, scope: Scope): Promise<Page<CountyView>> {
-    const where: FindOptionsWhere<County> = { id: scope.countyId };
-    if (q.active !== undefined) where.active = q.active;
-    const [rows, total] = await this.dataSource.manager.findAndCount(County, {
-      where,
-      order: { code: 'ASC' },
-      skip: (q.page - 1) * q.pageSize,
-      take: q.pageSize,
-    });
+    const [rows, total] = await this.counties.list(scope, q);
     return { items: rows.map(countyView), page: q.page, pageSize: q.pageSize, total };
   }
 
-  async getCounty(code: string, manager: EntityManager = this.dataSource.manager): Promise<County> {
-    const county = await manager.findOne(County, { where: { code } });
+  async getCounty(code: string, manager: EntityManager = this.counties.manager): Promise<County> {
+    const county = await this.counties.findByCode(code, manager);
     if (!county) throw notFound('county', code);
     return county;
+  }
+
+  /** A county by code, in the caller's transaction; null when unknown. */
+  findCounty(code: string, manager: EntityManager = this.counties.manager): Promise<County | null> {
+    return this.counties.findByCode(code, manager);
+  }
+
+  /** A county by id (it must exist), in the caller's transaction. */
+  countyById(manager: EntityManager, id: number): Promise<County> {
+    return this.counties.findById(manager, id);
+  }
+
+  /** Serialises one county's document writes until the caller's transaction ends. */
+  lockCounty(manager: EntityManager, countyId: number): Promise<void> {
+    return this.counties.lock(manager, countyId);
   }
 
   /** Retrying an identical creation answers the existing county. */
   async createCounty(dto: CreateCountyDto): Promise<{ view: CountyView; created: boolean }> {
     return this.dataSource
       .transaction(async (manager) => {
-        const existing = await manager.findOne(County, { where: { code: dto.code } });
+        const existing = await this.counties.findByCode(dto.code, manager);
         if (existing) {
-          if (existing.name === dto.name && existing.regionCode === (dto.regionCode ?? null))
-            return { view: countyView(existing), created: false };
-          throw codeTaken('county', dto.code);
+          assertIdenticalRepeat('county', dto.code, sameCountyDetails(existing, dto));
+          return { view: countyView(existing), created: false };
         }
-        const saved = await manager.save(manager.create(County, { code: dto.code, name: dto.name, regionCode: dto.regionCode ?? null }));
-        const view = countyView(await manager.findOneByOrFail(County, { id: saved.id }));
+        const id = await this.counties.create(manager, { code: dto.code, name: dto.name, regionCode: dto.regionCode ?? null });
+        const view = countyView(await this.counties.findById(manager, id));
         await this.audit.record(manager, {
           action: 'county.create',
           entityType: 'county',
@@ -81,10 +94,10 @@ export class CountyService {
   async updateCounty(code: string, dto: UpdateCountyDto): Promise<CountyView> {
     return this.dataSource.transaction(async (manager) => {
       const current = await this.getCounty(code, manager);
+      const before = countyView(current);
       const changes = { name: dto.name ?? current.name, regionCode: dto.regionCode === undefined ? current.regionCode : dto.regionCode };
-      return this.applyUpdate(manager, County, current, dto.version, changes, 'county.update', 'county', async () =>
-        countyView(await this.getCounty(code, manager)),
-      );
+      await this.counties.update(manager, current, dto.version, changes);
+      return this.audited(manager, 'county.update', 'county', code, before, countyView(await this.getCounty(code, manager)));
     });
   }
 
@@ -92,57 +105,51 @@ export class CountyService {
     return this.dataSource.transaction(async (manager) => {
       const current = await this.getCounty(code, manager);
       if (!current.active) return countyView(current);
-      const members = await manager.count(MedicalCommunity, { where: { countyId: current.id, active: true } });
-      if (members > 0) throw stillInUse('county', code, `${members} active medical community(ies)`);
-      return this.applyUpdate(manager, County, current, version, { active: false }, 'county.deactivate', 'county', async () =>
-        countyView(await this.getCounty(code, manager)),
-      );
+      assertCountyDeactivatable(code, await this.communities.countActiveOfCounty(manager, current.id));
+      const before = countyView(current);
+      await this.counties.update(manager, current, version, { active: false });
+      return this.audited(manager, 'county.deactivate', 'county', code, before, countyView(await this.getCounty(code, manager)));
     });
   }
 
   async listCommunities(q: CommunityQuery, scope: Scope): Promise<Page<CommunityView>> {
-    const where: FindOptionsWhere<MedicalCommunity> =
-      scope.kind === 'county' ? { countyId: scope.countyId } : { id: scope.communityId ?? 0 };
-    if (q.active !== undefined) where.active = q.active;
-    if (q.countyCode) where.county = { code: q.countyCode };
-    const [rows, total] = await this.dataSource.manager.findAndCount(MedicalCommunity, {
-      where,
-      relations: { county: true },
-      order: { code: 'ASC' },
-      skip: (q.page - 1) * q.pageSize,
-      take: q.pageSize,
-    });
+    const [rows, total] = await this.communities.list(scope, q);
     return { items: rows.map(communityView), page: q.page, pageSize: q.pageSize, total };
   }
 
-  async getCommunity(code: string, manager: EntityManager = this.dataSource.manager): Promise<MedicalCommunity> {
-    const community = await manager.findOne(MedicalCommunity, { where: { code }, relations: { county: true } });
+  async getCommunity(code: string, manager: EntityManager = this.counties.manager): Promise<MedicalCommunity> {
+    const community = await this.communities.findByCode(code, manager);
     if (!community) throw notFound('medical community', code);
     return community;
+  }
+
+  /** An active community by code, locked until the caller's transaction ends; null when there is none. */
+  lockActiveCommunity(manager: EntityManager, code: string): Promise<{ id: number; countyId: number; code: string } | null> {
+    return this.communities.lockActiveByCode(manager, code);
+  }
+
+  /** The active communities of a county, by code. */
+  activeCommunitiesOf(manager: EntityManager, countyId: number): Promise<{ id: number; code: string }[]> {
+    return this.communities.activeOfCounty(manager, countyId);
   }
 
   /** `scope`: the caller's; a community can only be created in the caller's own county. */
   async createCommunity(dto: CreateCommunityDto, scope?: Scope): Promise<{ view: CommunityView; created: boolean }> {
     return this.dataSource
       .transaction(async (manager) => {
-        const existing = await manager.findOne(MedicalCommunity, { where: { code: dto.code }, relations: { county: true } });
+        const existing = await this.communities.findByCode(dto.code, manager);
         if (existing) {
-          if (existing.name === dto.name && existing.county.code === dto.countyCode)
-            return { view: communityView(existing), created: false };
-          throw codeTaken('community', dto.code);
+          assertIdenticalRepeat(
+            'community',
+            dto.code,
+            sameCommunityDetails({ name: existing.name, countyCode: existing.county.code }, dto),
+          );
+          return { view: communityView(existing), created: false };
         }
-        const county = await manager.findOne(County, { where: { code: dto.countyCode } });
-        if (!county || !county.active) {
-          throw new DomainError('COMMUNITY_INVALID', 'unprocessable', `county ${dto.countyCode} does not exist or is deactivated`, [
-            {
-              field: 'countyCode',
-              rule: county ? 'active' : 'exists',
-              message: `county ${dto.countyCode} ${county ? 'is deactivated' : 'does not exist'}`,
-            },
-          ]);
-        }
-        if (scope && scope.countyId !== county.id) throw outOfScope('countyCode', `county ${dto.countyCode}`);
-        await manager.save(manager.create(MedicalCommunity, { code: dto.code, name: dto.name, countyId: county.id }));
+        const county = await this.counties.findByCode(dto.countyCode, manager);
+        assertCountyTakesCommunities(dto.countyCode, county);
+        if (scope && scope.countyId !== county!.id) throw outOfScope('countyCode', `county ${dto.countyCode}`);
+        await this.communities.create(manager, { code: dto.code, name: dto.name, countyId: county!.id });
         const view = communityView(await this.getCommunity(dto.code, manager));
         await this.audit.record(manager, {
           action: 'community.create',
@@ -159,16 +166,10 @@ export class CountyService {
   async updateCommunity(code: string, dto: UpdateCommunityDto): Promise<CommunityView> {
     return this.dataSource.transaction(async (manager) => {
       const current = await this.getCommunity(code, manager);
-      return this.applyUpdate(
-        manager,
-        MedicalCommunity,
-        current,
-        dto.version,
-        { name: dto.name ?? current.name },
-        'community.update',
-        'medical_community',
-        async () => communityView(await this.getCommunity(code, manager)),
-      );
+      const before = communityView(current);
+      await this.communities.update(manager, current, dto.version, { name: dto.name ?? current.name });
+      const after = communityView(await this.getCommunity(code, manager));
+      return this.audited(manager, 'community.update', 'medical_community', code, before, after);
     });
   }
 
@@ -176,42 +177,24 @@ export class CountyService {
     return this.dataSource.transaction(async (manager) => {
       const current = await this.getCommunity(code, manager);
       if (!current.active) return communityView(current);
-      const members = await manager.count(Institution, { where: { communityId: current.id, active: true } });
-      if (members > 0) throw stillInUse('medical community', code, `${members} active member institution(s)`);
-      return this.applyUpdate(
-        manager,
-        MedicalCommunity,
-        current,
-        version,
-        { active: false },
-        'community.deactivate',
-        'medical_community',
-        async () => communityView(await this.getCommunity(code, manager)),
-      );
+      assertCommunityDeactivatable(code, await this.institutions.countActiveMembersOf(manager, current.id));
+      const before = communityView(current);
+      await this.communities.update(manager, current, version, { active: false });
+      const after = communityView(await this.getCommunity(code, manager));
+      return this.audited(manager, 'community.deactivate', 'medical_community', code, before, after);
     });
   }
 
-  /** Versioned update plus its audit entry, shared by counties and communities. */
-  private async applyUpdate<E extends County | MedicalCommunity, V extends CountyView | CommunityView>(
+  /** The audit entry of an update, shared by counties and communities. */
+  private async audited<V extends CountyView | CommunityView>(
     manager: EntityManager,
-    entity: new () => E,
-    current: E,
-    version: number,
-    changes: Record<string, unknown>,
     action: string,
     entityType: string,
-    reload: () => Promise<V>,
+    code: string,
+    before: V,
+    after: V,
   ): Promise<V> {
-    const before = current instanceof County ? countyView(current) : communityView(current as MedicalCommunity);
-    await updateVersioned(manager, entity, current.id, version, current.version, changes);
-    const after = await reload();
-    await this.audit.record(manager, { action, entityType, entityId: current.code, before: snapshot(before), after: snapshot(after) });
+    await this.audit.record(manager, { action, entityType, entityId: code, before: snapshot(before), after: snapshot(after) });
     return after;
   }
-}
-
-function stillInUse(what: string, code: string, members: string): DomainError {
-  return new DomainError('STILL_IN_USE', 'conflict', `cannot deactivate ${what} ${code}: ${members} still belong to it`, [
-    { field: 'code', rule: 'noActiveMembers', message: `${members} still belong to ${code}` },
-  ]);
 }

@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { DomainError, ErrorDetail } from '../../domain/domain-error';
+import { ErrorDetail } from '../../domain/domain-error';
+import { assertInstitutionTableShape } from '../../domain/institution-registry';
 import { Table } from '../../common/tabular-file';
 import { flattenValidationErrors } from '../../common/validation';
 import { CreateInstitutionDto } from './dto/registry.dto';
@@ -41,17 +42,7 @@ export function parseInstitutionTable(table: Table): { rows: InstitutionRow[]; e
   const present = new Set(fieldOf.values());
   for (const field of REQUIRED)
     if (!present.has(field)) headerErrors.push({ row: 1, field, rule: 'requiredColumn', message: `column ${field} is missing` });
-  if (headerErrors.length)
-    throw new DomainError(
-      'IMPORT_REJECTED',
-      'unprocessable',
-      'the header row is not an institution table; nothing was imported',
-      headerErrors,
-    );
-  if (table.rows.length === 0)
-    throw new DomainError('IMPORT_REJECTED', 'unprocessable', 'the file has no data rows', [
-      { row: 1, field: 'file', rule: 'notEmpty', message: 'no data rows' },
-    ]);
+  assertInstitutionTableShape(headerErrors, table.rows.length);
 
   const rows: InstitutionRow[] = [];
   const errors: ErrorDetail[] = [];

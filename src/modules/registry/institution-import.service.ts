@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { DomainError } from '../../domain/domain-error';
+import { notFound } from '../../common/record-errors';
 import { currentContext } from '../../common/request-context';
 import { readTable } from '../../common/tabular-file';
 import { JobHandler } from '../../queue/job-handler.decorator';
@@ -13,6 +12,7 @@ import { JobPayloads } from '../../queue/jobs';
 import { parseInstitutionTable } from './institution-import.parser';
 import { ImportOutcome, InstitutionService } from './institution.service';
 import { RegistryImport, RegistryImportStatus } from './registry-import.entity';
+import { RegistryImportRepository } from './registry-import.repository';
 
 export class RegistryImportView {
   @ApiProperty() id!: string;
@@ -41,7 +41,7 @@ function view(r: RegistryImport): RegistryImportView {
 @Injectable()
 export class InstitutionImportService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly imports: RegistryImportRepository,
     private readonly institutions: InstitutionService,
     private readonly jobs: JobProducer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -59,7 +59,7 @@ export class InstitutionImportService {
       return { outcome: await this.institutions.import(rows, onError, errors, countyId) };
     }
     const id = randomUUID();
-    await this.dataSource.manager.insert(RegistryImport, {
+    await this.imports.insert({
       id,
       status: 'QUEUED',
       onError,
@@ -75,19 +75,18 @@ export class InstitutionImportService {
   }
 
   async get(id: string): Promise<RegistryImportView> {
-    const found = await this.dataSource.manager.findOne(RegistryImport, { where: { id } });
-    if (!found) throw new DomainError('IMPORT_NOT_FOUND', 'not_found', `import ${id} does not exist`);
+    const found = await this.imports.find(id);
+    if (!found) throw notFound('import', id);
     return view(found);
   }
 
   /** Safe to run twice: a finished import is left alone, and re-importing the same rows changes nothing. */
   @JobHandler('registry.import-institutions')
   async run({ importId }: JobPayloads['registry.import-institutions']): Promise<RegistryImportStatus> {
-    const repo = this.dataSource.getRepository(RegistryImport);
-    const record = await repo.createQueryBuilder('r').addSelect('r.content').where('r.id = :importId', { importId }).getOne();
+    const record = await this.imports.findWithContent(importId);
     if (!record) throw new Error(`import ${importId} not found`);
     if (record.status === 'DONE' || record.status === 'REJECTED') return record.status;
-    await repo.update({ id: importId }, { status: 'RUNNING' });
+    await this.imports.markRunning(importId);
     let status: RegistryImportStatus;
     let outcome: ImportOutcome;
     try {
@@ -99,7 +98,7 @@ export class InstitutionImportService {
       outcome = { created: 0, updated: 0, unchanged: 0, rejected: new Set(err.details.map((d) => d.row)).size, errors: err.details };
       status = 'REJECTED';
     }
-    await repo.update({ id: importId }, { status, outcome: JSON.stringify(outcome), finishedAt: new Date() });
+    await this.imports.finish(importId, status, JSON.stringify(outcome));
     return status;
   }
 }

@@ -12,10 +12,10 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError } from '../../domain/domain-error';
+import { fileRequired } from '../../domain/request-refusals';
 import { Page } from '../../common/pagination';
 import { currentCaller } from '../../common/request-context';
-import { Access, ANY_ROLE } from '../access/access.decorators';
+import { Access, ANY_ROLE } from '../../common/access.decorators';
 import { CreateInstitutionDto, DeactivateDto, ImportQuery, InstitutionQuery, UpdateInstitutionDto } from './dto/registry.dto';
 import { InstitutionImportService, RegistryImportView } from './institution-import.service';
 import { ImportOutcome, InstitutionService } from './institution.service';
@@ -61,16 +61,9 @@ export class InstitutionController {
     @Query() q: ImportQuery,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ImportOutcome | RegistryImportView> {
-    if (!req.isMultipart()) {
-      throw new DomainError('FILE_REQUIRED', 'unprocessable', 'send the file as multipart/form-data in a field named "file"', [
-        { field: 'file', rule: 'required', message: 'no file' },
-      ]);
-    }
+    if (!req.isMultipart()) throw fileRequired('send the file as multipart/form-data in a field named "file"');
     const file = await req.file();
-    if (!file)
-      throw new DomainError('FILE_REQUIRED', 'unprocessable', 'no file in the upload', [
-        { field: 'file', rule: 'required', message: 'no file' },
-      ]);
+    if (!file) throw fileRequired('no file in the upload');
     const result = await this.imports.submit(await file.toBuffer(), q.onError, currentCaller().scope.countyId);
     if ('outcome' in result) return result.outcome;
     void reply.status(202).header('location', `/api/v1/institutions/imports/${result.queued.id}`);

@@ -1,29 +1,33 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Scope } from '../../domain/access-policy';
-import { DomainError, ErrorDetail } from '../../domain/domain-error';
-import { checkInstitutionPlacement, InstitutionType, ParentRef, PRIMARY_TYPES } from '../../domain/institution-registry';
+import { ErrorDetail } from '../../domain/domain-error';
+import {
+  assertIdenticalRepeat,
+  assertImportAccepted,
+  assertInstitutionValid,
+  assertNoActiveVillageClinics,
+  checkInstitutionRow,
+  InstitutionContent,
+  ParentRef,
+  sameInstitutionContent,
+} from '../../domain/institution-registry';
 import { Page } from '../../common/pagination';
 import { AuditService } from '../audit/audit.service';
+import { CommunityRepository } from './community.repository';
 import { County } from './county.entity';
+import { CountyRepository } from './county.repository';
 import { CreateInstitutionDto, InstitutionQuery, UpdateInstitutionDto } from './dto/registry.dto';
 import { Institution } from './institution.entity';
+import { InstitutionBrief, InstitutionRepository } from './institution.repository';
 import { MedicalCommunity } from './medical-community.entity';
 import { institutionSnapshot, institutionView, InstitutionView } from './registry.views';
 import { isDuplicateKey, notFound, outOfScope } from '../../common/record-errors';
-import { updateVersioned } from '../../database/versioned-update';
-import { scopeWhere } from '../access/scope-sql';
 
 /** One institution to write, from the API or from an import file (`row` = line number in the file). */
-export interface InstitutionRow {
+export interface InstitutionRow extends InstitutionContent {
   row?: number;
-  code: string;
-  name: string;
-  type: InstitutionType;
-  countyCode: string;
-  communityCode: string | null;
-  parentCode: string | null;
 }
 
 export interface ImportOutcome {
@@ -42,46 +46,35 @@ interface Lookup {
   leadsByCommunity: Map<string, string>;
 }
 
-const FULL_RELATIONS = { county: true, community: true, parent: true } as const;
-
 @Injectable()
 export class InstitutionService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly institutions: InstitutionRepository,
+    private readonly counties: CountyRepository,
+    private readonly communities: CommunityRepository,
     private readonly audit: AuditService,
   ) {}
 
   async list(query: InstitutionQuery, scope: Scope): Promise<Page<InstitutionView>> {
-    const qb = this.dataSource
-      .getRepository(Institution)
-      .createQueryBuilder('i')
-      .innerJoinAndSelect('i.county', 'county')
-      .leftJoinAndSelect('i.community', 'community')
-      .leftJoinAndSelect('i.parent', 'parent')
-      .orderBy('i.code', 'ASC')
-      .skip((query.page - 1) * query.pageSize)
-      .take(query.pageSize);
-    qb.andWhere(...scopeWhere(scope, 'i'));
-    if (query.type) qb.andWhere('i.type = :type', { type: query.type });
-    if (query.countyCode) qb.andWhere('county.code = :countyCode', { countyCode: query.countyCode });
-    if (query.communityCode) qb.andWhere('community.code = :communityCode', { communityCode: query.communityCode });
-    if (query.parentCode) qb.andWhere('parent.code = :parentCode', { parentCode: query.parentCode });
-    if (query.active !== undefined) qb.andWhere('i.active = :active', { active: query.active });
-    if (query.primary !== undefined) {
-      qb.andWhere(`i.type ${query.primary ? 'IN' : 'NOT IN'} (:...primaryTypes)`, { primaryTypes: PRIMARY_TYPES });
-    }
-    if (query.q) {
-      const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      qb.andWhere(new Brackets((w) => w.where('i.code LIKE :like', { like }).orWhere('i.name LIKE :like', { like })));
-    }
-    const [rows, total] = await qb.getManyAndCount();
+    const [rows, total] = await this.institutions.list(scope, query);
     return { items: rows.map(institutionView), page: query.page, pageSize: query.pageSize, total };
   }
 
   async get(code: string, manager: EntityManager = this.dataSource.manager): Promise<InstitutionView> {
-    const found = await manager.findOne(Institution, { where: { code }, relations: FULL_RELATIONS });
+    const found = await this.institutions.findByCode(code, manager);
     if (!found) throw notFound('institution', code);
     return institutionView(found);
+  }
+
+  /** An institution by code without its relations, in the caller's transaction; null when unknown. */
+  find(manager: EntityManager, code: string): Promise<Institution | null> {
+    return this.institutions.findPlainByCode(manager, code);
+  }
+
+  /** Type, community and state of the institutions with these codes (unknown codes are left out). */
+  briefs(manager: EntityManager, codes: string[]): Promise<InstitutionBrief[]> {
+    return this.institutions.briefsByCodes(manager, codes);
   }
 
   /**
@@ -99,13 +92,10 @@ export class InstitutionService {
         const existing = lookup.institutions.get(row.code);
         if (existing) {
           const view = institutionView(existing);
-          if (sameContent(view, row)) return { view, created: false };
-          throw new DomainError('INSTITUTION_CODE_TAKEN', 'conflict', `institution ${row.code} already exists with other details`, [
-            { field: 'code', rule: 'unique', message: `institution ${row.code} already exists` },
-          ]);
+          assertIdenticalRepeat('institution', row.code, sameInstitutionContent(view, row));
+          return { view, created: false };
         }
-        const errors = this.check(row, lookup, new Map());
-        if (errors.length) throw new DomainError('INSTITUTION_INVALID', 'unprocessable', errors.map((e) => e.message).join('; '), errors);
+        assertInstitutionValid(this.check(row, lookup, new Map()));
         await this.insert(manager, row, lookup);
         return { view: await this.get(row.code, manager), created: true };
       });
@@ -118,7 +108,7 @@ export class InstitutionService {
 
   async update(code: string, dto: UpdateInstitutionDto): Promise<InstitutionView> {
     return this.dataSource.transaction(async (manager) => {
-      const current = await manager.findOne(Institution, { where: { code }, relations: FULL_RELATIONS });
+      const current = await this.institutions.findByCode(code, manager);
       if (!current) throw notFound('institution', code);
       const before = institutionView(current);
       const row: InstitutionRow = {
@@ -130,12 +120,11 @@ export class InstitutionService {
         parentCode: dto.parentCode ?? before.parentCode,
       };
       const lookup = await this.load(manager, [row]);
-      const errors = this.check(row, lookup, new Map());
-      if (errors.length) throw new DomainError('INSTITUTION_INVALID', 'unprocessable', errors.map((e) => e.message).join('; '), errors);
+      assertInstitutionValid(this.check(row, lookup, new Map()));
       if (row.type === 'TOWNSHIP_CENTER' && row.communityCode !== before.communityCode) {
-        await this.refuseIfActiveChildren(manager, current, 'move to another community');
+        assertNoActiveVillageClinics(code, 'move to another community', await this.institutions.countActiveChildrenOf(manager, current.id));
       }
-      await updateVersioned(manager, Institution, current.id, dto.version, current.version, {
+      await this.institutions.update(manager, current, dto.version, {
         name: row.name,
         communityId: row.communityCode ? lookup.communities.get(row.communityCode)!.id : null,
         parentId: row.parentCode ? lookup.institutions.get(row.parentCode)!.id : null,
@@ -154,12 +143,12 @@ export class InstitutionService {
 
   async deactivate(code: string, version: number): Promise<InstitutionView> {
     return this.dataSource.transaction(async (manager) => {
-      const current = await manager.findOne(Institution, { where: { code }, relations: FULL_RELATIONS });
+      const current = await this.institutions.findByCode(code, manager);
       if (!current) throw notFound('institution', code);
       const before = institutionView(current);
       if (!current.active) return before; // already done: a retried deactivation changes nothing
-      await this.refuseIfActiveChildren(manager, current, 'deactivate');
-      await updateVersioned(manager, Institution, current.id, version, current.version, { active: false, deactivatedAt: new Date() });
+      assertNoActiveVillageClinics(code, 'deactivate', await this.institutions.countActiveChildrenOf(manager, current.id));
+      await this.institutions.update(manager, current, version, { active: false, deactivatedAt: new Date() });
       const after = await this.get(code, manager);
       await this.audit.record(manager, {
         action: 'institution.deactivate',
@@ -207,14 +196,7 @@ export class InstitutionService {
       }
       errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
       const rejected = new Set(errors.map((e) => e.row)).size;
-      if (errors.length && onError === 'reject') {
-        throw new DomainError(
-          'IMPORT_REJECTED',
-          'unprocessable',
-          `${rejected} of ${rows.length + new Set(shapeErrors.map((e) => e.row)).size} row(s) are invalid; nothing was imported`,
-          errors,
-        );
-      }
+      assertImportAccepted(onError, errors, rejected, rows.length + new Set(shapeErrors.map((e) => e.row)).size);
       const outcome: ImportOutcome = { created: 0, updated: 0, unchanged: 0, rejected, errors };
       // Parents before children, so a village can point at a township from the same file.
       const ordered = [...candidates].sort((a, b) => Number(a.type === 'VILLAGE_CLINIC') - Number(b.type === 'VILLAGE_CLINIC'));
@@ -226,11 +208,11 @@ export class InstitutionService {
           continue;
         }
         const before = institutionView(existing);
-        if (sameContent(before, row)) {
+        if (sameInstitutionContent(before, row)) {
           outcome.unchanged++;
           continue;
         }
-        await updateVersioned(manager, Institution, existing.id, existing.version, existing.version, {
+        await this.institutions.update(manager, existing, existing.version, {
           name: row.name,
           communityId: row.communityCode ? lookup.communities.get(row.communityCode)!.id : null,
           parentId: row.parentCode ? lookup.institutions.get(row.parentCode)!.id : null,
@@ -249,31 +231,15 @@ export class InstitutionService {
     });
   }
 
-  private async refuseIfActiveChildren(manager: EntityManager, township: Institution, what: string): Promise<void> {
-    const children = await manager.count(Institution, { where: { parentId: township.id, active: true } });
-    if (children > 0) {
-      throw new DomainError(
-        'INSTITUTION_HAS_ACTIVE_CHILDREN',
-        'conflict',
-        `cannot ${what} ${township.code}: ${children} active village clinic(s) still belong to it`,
-        [{ field: 'code', rule: 'noActiveVillageClinics', message: `${children} active village clinic(s) under ${township.code}` }],
-      );
-    }
-  }
-
   private async insert(manager: EntityManager, row: InstitutionRow, lookup: Lookup): Promise<void> {
-    const entity = manager.create(Institution, {
+    const withRelations = await this.institutions.create(manager, {
       code: row.code,
       name: row.name,
       type: row.type,
       countyId: lookup.counties.get(row.countyCode)!.id,
       communityId: row.communityCode ? lookup.communities.get(row.communityCode)!.id : null,
       parentId: row.parentCode ? lookup.institutions.get(row.parentCode)!.id : null,
-      active: true,
-      version: 1,
     });
-    const saved = await manager.save(entity);
-    const withRelations = await manager.findOneOrFail(Institution, { where: { id: saved.id }, relations: FULL_RELATIONS });
     lookup.institutions.set(row.code, withRelations);
     await this.audit.record(manager, {
       action: 'institution.create',
@@ -290,16 +256,14 @@ export class InstitutionService {
     const communityCodes = unique(rows.map((r) => r.communityCode));
     const institutionCodes = unique(rows.flatMap((r) => [r.code, r.parentCode]));
     const [counties, communities, institutions] = await Promise.all([
-      countyCodes.length ? manager.find(County, { where: { code: In(countyCodes) } }) : [],
-      communityCodes.length ? manager.find(MedicalCommunity, { where: { code: In(communityCodes) }, relations: { county: true } }) : [],
-      institutionCodes.length ? manager.find(Institution, { where: { code: In(institutionCodes) }, relations: FULL_RELATIONS }) : [],
+      this.counties.findByCodes(manager, countyCodes),
+      this.communities.findByCodes(manager, communityCodes),
+      this.institutions.findByCodes(manager, institutionCodes),
     ]);
-    const leads = communities.length
-      ? await manager.find(Institution, {
-          where: { communityId: In(communities.map((c) => c.id)), type: 'LEAD_HOSPITAL', active: true },
-          relations: { community: true },
-        })
-      : [];
+    const leads = await this.institutions.activeLeadsOf(
+      manager,
+      communities.map((c) => c.id),
+    );
     return {
       counties: new Map(counties.map((c) => [c.code, c])),
       communities: new Map(communities.map((c) => [c.code, c])),
@@ -308,29 +272,17 @@ export class InstitutionService {
     };
   }
 
-  /** Applies the placement policy to one row; parents may come from the database or the same file. */
+  /** Applies the registry rules to one row; parents may come from the database or the same file. */
   private check(row: InstitutionRow, lookup: Lookup, inFile: Map<string, InstitutionRow>, countyId?: number): ErrorDetail[] {
-    const errors: ErrorDetail[] = [];
     const county = lookup.counties.get(row.countyCode);
-    if (!county) errors.push({ field: 'countyCode', rule: 'exists', message: `county ${row.countyCode} does not exist` });
-    else if (countyId !== undefined && county.id !== countyId)
-      errors.push({ field: 'countyCode', rule: 'scope', message: `county ${row.countyCode} is outside what you may act on` });
-    else if (!county.active) errors.push({ field: 'countyCode', rule: 'active', message: `county ${row.countyCode} is deactivated` });
     const existing = lookup.institutions.get(row.code);
-    if (existing && existing.type !== row.type) {
-      errors.push({ field: 'type', rule: 'immutable', message: `institution ${row.code} is a ${existing.type}; its type cannot change` });
-    }
-    if (existing && existing.county.code !== row.countyCode) {
-      errors.push({
-        field: 'countyCode',
-        rule: 'immutable',
-        message: `institution ${row.code} belongs to county ${existing.county.code}; its county cannot change`,
-      });
-    }
     const community = row.communityCode ? lookup.communities.get(row.communityCode) : null;
-    const otherLead = row.communityCode ? this.otherLead(row, lookup, inFile) : null;
-    return errors.concat(
-      checkInstitutionPlacement({
+    return checkInstitutionRow({
+      row,
+      county,
+      callerCountyId: countyId,
+      existing: existing && { type: existing.type, countyCode: existing.county.code },
+      placement: {
         type: row.type,
         countyCode: row.countyCode,
         community:
@@ -338,9 +290,9 @@ export class InstitutionService {
         communityCodeGiven: row.communityCode,
         parent: row.parentCode === null ? null : parentRef(row.parentCode, lookup, inFile),
         parentCodeGiven: row.parentCode,
-        otherLeadOfCommunity: otherLead,
-      }),
-    );
+        otherLeadOfCommunity: row.communityCode ? this.otherLead(row, lookup, inFile) : null,
+      },
+    });
   }
 
   private otherLead(row: InstitutionRow, lookup: Lookup, inFile: Map<string, InstitutionRow>): string | null {
@@ -373,17 +325,6 @@ export function toInstitutionRow(dto: CreateInstitutionDto, row?: number): Insti
     communityCode: dto.communityCode ?? null,
     parentCode: dto.parentCode ?? null,
   };
-}
-
-function sameContent(view: InstitutionView, row: InstitutionRow): boolean {
-  return (
-    view.name === row.name &&
-    view.type === row.type &&
-    view.countyCode === row.countyCode &&
-    view.communityCode === row.communityCode &&
-    view.parentCode === row.parentCode &&
-    view.active
-  );
 }
 
 function unique(values: (string | null)[]): string[] {

@@ -1,13 +1,13 @@
 /**
  * Migration CLI over the application's DataSource:
- *   node dist/src/database/migrate.js up          apply pending migrations (creates the database if missing)
- *   node dist/src/database/migrate.js down [n]    revert the last n migrations (default 1)
- *   node dist/src/database/migrate.js show        list applied and pending migrations
+ *   node dist/src/cli/migrate.js up          apply pending migrations (creates the database if missing)
+ *   node dist/src/cli/migrate.js down [n]    revert the last n migrations (default 1)
+ *   node dist/src/cli/migrate.js show        list applied and pending migrations
  */
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../config/app-config';
-import { buildDataSourceOptions } from './data-source';
-import { ensureDatabase, migrateUp } from './database-admin';
+import { buildDataSourceOptions } from '../database/data-source';
+import { appliedMigrationNames, ensureDatabase, migrateUp } from '../database/database-admin';
 
 async function main(): Promise<void> {
   const [command = 'up', arg] = process.argv.slice(2);
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
       for (let i = 0; i < steps; i++) await ds.undoLastMigration({ transaction: 'each' });
       console.log(`reverted ${steps} migration(s)`);
     } else if (command === 'show') {
-      const executed = new Set((await ds.query('SELECT name FROM schema_migrations').catch(() => [])).map((r: { name: string }) => r.name));
+      const executed = await appliedMigrationNames(ds);
       for (const m of ds.migrations)
         console.log(`${executed.has(m.name ?? m.constructor.name) ? '[x]' : '[ ]'} ${m.name ?? m.constructor.name}`);
     } else {

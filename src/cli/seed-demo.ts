@@ -1,6 +1,6 @@
 /**
  * Loads the demo county (idempotent: running it again changes nothing).
- *   node dist/src/database/seed-demo.js
+ *   node dist/src/cli/seed-demo.js
  */
 import 'reflect-metadata';
 import { INestApplicationContext } from '@nestjs/common';
@@ -9,7 +9,6 @@ import { loadConfig } from '../config/app-config';
 import { AppModule } from '../app.module';
 import { CountyService } from '../modules/registry/county.service';
 import { InstitutionService } from '../modules/registry/institution.service';
-import { DataSource } from 'typeorm';
 import { UserService } from '../modules/access/user.service';
 import { DEMO_COMMUNITY, DEMO_COUNTY, DEMO_INSTITUTIONS, DEMO_PASSWORD, DEMO_USERS } from './demo-county';
 
@@ -21,7 +20,7 @@ export async function seedDemo(app: INestApplicationContext, log: (line: string)
   log(
     `demo county ${DEMO_COUNTY.code}: ${DEMO_INSTITUTIONS.length} institutions (${outcome.created} created, ${outcome.unchanged} already present)`,
   );
-  const existing = new Set((await app.get(DataSource).query('SELECT username FROM app_user')).map((r: { username: string }) => r.username));
+  const existing = await app.get(UserService).existingUsernames(DEMO_USERS.map((u) => u.username));
   const missing = DEMO_USERS.filter((u) => !existing.has(u.username));
   for (const user of missing) await app.get(UserService).create(null, { ...user, password: DEMO_PASSWORD });
   log(`demo users: ${DEMO_USERS.length} (${missing.length} created), password "${DEMO_PASSWORD}"`);

@@ -1,17 +1,18 @@
 /**
  * Recomputes the audit hash chain and reports the first altered entry.
- *   node dist/src/database/audit-verify.js      exit 0: intact, 2: broken, 1: could not check
+ *   node dist/src/cli/audit-verify.js      exit 0: intact, 2: broken, 1: could not check
  */
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../config/app-config';
+import { AuditRepository } from '../modules/audit/audit.repository';
 import { AuditService } from '../modules/audit/audit.service';
-import { buildDataSourceOptions } from './data-source';
+import { buildDataSourceOptions } from '../database/data-source';
 
 async function main(): Promise<number> {
   const ds = await new DataSource(buildDataSourceOptions(loadConfig().db)).initialize();
   try {
-    const result = await new AuditService(ds).verify();
+    const result = await new AuditService(ds, new AuditRepository(ds)).verify();
     if (result.intact) {
       console.log(`audit chain intact: ${result.entries} entries`);
       return 0;

@@ -1,0 +1,49 @@
+import { SetMetadata } from '@nestjs/common';
+import { Role } from '../domain/access-policy';
+
+export const ACCESS_RULE = Symbol('ACCESS_RULE');
+export const PUBLIC_ROUTE = Symbol('PUBLIC_ROUTE');
+
+/** Kinds of record a route parameter can name; each has a scope resolver in ScopeResolver. */
+export type TargetKind =
+  | 'institution'
+  | 'county'
+  | 'community'
+  | 'registryImport'
+  | 'user'
+  | 'apiToken'
+  | 'allocation'
+  | 'budgetPlan'
+  | 'intakeUpload'
+  | 'memberClaim'
+  | 'declaration'
+  | 'passDown'
+  | 'passDownPayer'
+  | 'hold'
+  | 'privatePayment'
+  | 'fundAnalysis'
+  | 'yearEndSettlement';
+
+export interface AccessRule {
+  /** Roles allowed to call the route; `any` for every signed-in role. */
+  roles: readonly Role[] | 'any';
+  /** The route parameter naming the record acted on, checked against the caller's scope. */
+  target?: { kind: TargetKind; param: string };
+  /**
+   * Why the path names data that belongs to no institution (e.g. the national holiday
+   * calendar), so no scope applies. Declared, so that reviewers and the authorization
+   * tests can see every such exception.
+   */
+  shared?: string;
+}
+
+/**
+ * Declares who may call a route. A route without `@Access` or `@Public` is refused for
+ * everyone, so a new endpoint is closed until someone decides who may use it.
+ */
+export const Access = (rule: AccessRule): MethodDecorator => SetMetadata(ACCESS_RULE, rule);
+
+/** Reachable without signing in (health, sign-in itself). */
+export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
+
+export const ANY_ROLE = 'any' as const;

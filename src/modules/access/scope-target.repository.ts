@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { PlacementRow } from './user.repository';
+
+type CommunityRow = { id: number; county_id: number };
+
+/**
+ * The owner of a record named in a route, read for the access guard's scope check: the
+ * institution or community it belongs to, joined in one read. Null when the record does not exist.
+ * (Registry and fund-year records are read through their owners' repositories.)
+ */
+@Injectable()
+export class ScopeTargetRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** The institution at `column` of `table` for the row `id` (an institution-owned record). */
+  private async institutionOf(sql: string, id: string | number): Promise<PlacementRow | null> {
+    const [row]: PlacementRow[] = await this.dataSource.query(sql, [id]);
+    return row ?? null;
+  }
+
+  private async communityOf(sql: string, id: number): Promise<CommunityRow | null> {
+    const [row]: CommunityRow[] = await this.dataSource.query(sql, [id]);
+    return row ?? null;
+  }
+
+  private async countyOf(sql: string, id: number): Promise<number | null> {
+    const [row]: { county_id: number }[] = await this.dataSource.query(sql, [id]);
+    return row ? row.county_id : null;
+  }
+
+  intakeUploadSubmitter(id: string): Promise<PlacementRow | null> {
+    return this.institutionOf(
+      'SELECT i.id, i.county_id, i.community_id, i.parent_id FROM intake_upload u JOIN institution i ON i.id = u.submitter_id WHERE u.id = ?',
+      id,
+    );
+  }
+
+  memberClaimInstitution(id: string): Promise<PlacementRow | null> {
+    return this.institutionOf(
+      'SELECT i.id, i.county_id, i.community_id, i.parent_id FROM member_claim c JOIN institution i ON i.id = c.institution_id WHERE c.id = ?',
+      id,
+    );
+  }
+
+  privatePaymentInstitution(id: string): Promise<PlacementRow | null> {
+    return this.institutionOf(
+      'SELECT i.id, i.county_id, i.community_id, i.parent_id FROM private_payment p JOIN institution i ON i.id = p.institution_id WHERE p.id = ?',
+      id,
+    );
+  }
+
+  passDownPayer(id: string): Promise<PlacementRow | null> {
+    return this.institutionOf(
+      'SELECT i.id, i.county_id, i.community_id, i.parent_id FROM pass_down p JOIN institution i ON i.id = p.payer_id WHERE p.id = ?',
+      id,
+    );
+  }
+
+  passDownPayee(id: string): Promise<PlacementRow | null> {
+    return this.institutionOf(
+      'SELECT i.id, i.county_id, i.community_id, i.parent_id FROM pass_down p JOIN institution i ON i.id = p.payee_id WHERE p.id = ?',
+      id,
+    );
+  }
+
+  yearEndSettlementCounty(id: number): Promise<number | null> {
+    return this.countyOf('SELECT county_id FROM year_end_settlement WHERE id = ?', id);
+  }
+
+  declarationCommunity(id: number): Promise<CommunityRow | null> {
+    return this.communityOf('SELECT community_id AS id, county_id FROM claim_declaration WHERE id = ?', id);
+  }
+
+  holdCommunity(id: number): Promise<CommunityRow | null> {
+    return this.communityOf(
+      'SELECT m.id, m.county_id FROM disbursement_hold h JOIN medical_community m ON m.id = h.community_id WHERE h.id = ?',
+      id,
+    );
+  }
+
+  fundAnalysisCommunity(id: number): Promise<CommunityRow | null> {
+    return this.communityOf(
+      'SELECT m.id, m.county_id FROM fund_analysis a JOIN medical_community m ON m.id = a.community_id WHERE a.id = ?',
+      id,
+    );
+  }
+}

@@ -1,0 +1,148 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Brackets, DataSource, EntityManager, In } from 'typeorm';
+import { Scope, ScopeTarget } from '../../domain/access-policy';
+import { InstitutionType, PRIMARY_TYPES } from '../../domain/institution-registry';
+import { updateVersioned } from '../../database/versioned-update';
+import { Institution } from './institution.entity';
+
+export interface InstitutionFilter {
+  type?: InstitutionType;
+  countyCode?: string;
+  communityCode?: string;
+  parentCode?: string;
+  active?: boolean;
+  primary?: boolean;
+  /** Part of the code or name. */
+  q?: string;
+  page: number;
+  pageSize: number;
+}
+
+/** An institution's type, community and state, for rules about who may belong where. */
+export interface InstitutionBrief {
+  id: number;
+  code: string;
+  type: InstitutionType;
+  communityId: number | null;
+  active: boolean;
+}
+
+export interface NewInstitution {
+  code: string;
+  name: string;
+  type: InstitutionType;
+  countyId: number;
+  communityId: number | null;
+  parentId: number | null;
+}
+
+const FULL_RELATIONS = { county: true, community: true, parent: true } as const;
+
+/** The condition limiting the institution alias `i` to what a scope may see. */
+function scopeCondition(scope: Scope): [string, Record<string, number>] {
+  switch (scope.kind) {
+    case 'county':
+      return ['i.county_id = :scopeCounty', { scopeCounty: scope.countyId }];
+    case 'community':
+      return ['i.community_id = :scopeCommunity', { scopeCommunity: scope.communityId }];
+    case 'township':
+      return ['(i.id = :scopeInstitution OR i.parent_id = :scopeInstitution)', { scopeInstitution: scope.institutionId }];
+    case 'self':
+      return ['i.id = :scopeInstitution', { scopeInstitution: scope.institutionId }];
+  }
+}
+
+/** Every statement on institution. */
+@Injectable()
+export class InstitutionRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** The institutions a scope may see, filtered and paginated, with county, community and parent. */
+  list(scope: Scope, f: InstitutionFilter): Promise<[Institution[], number]> {
+    const qb = this.dataSource
+      .getRepository(Institution)
+      .createQueryBuilder('i')
+      .innerJoinAndSelect('i.county', 'county')
+      .leftJoinAndSelect('i.community', 'community')
+      .leftJoinAndSelect('i.parent', 'parent')
+      .orderBy('i.code', 'ASC')
+      .skip((f.page - 1) * f.pageSize)
+      .take(f.pageSize);
+    qb.andWhere(...scopeCondition(scope));
+    if (f.type) qb.andWhere('i.type = :type', { type: f.type });
+    if (f.countyCode) qb.andWhere('county.code = :countyCode', { countyCode: f.countyCode });
+    if (f.communityCode) qb.andWhere('community.code = :communityCode', { communityCode: f.communityCode });
+    if (f.parentCode) qb.andWhere('parent.code = :parentCode', { parentCode: f.parentCode });
+    if (f.active !== undefined) qb.andWhere('i.active = :active', { active: f.active });
+    if (f.primary !== undefined) {
+      qb.andWhere(`i.type ${f.primary ? 'IN' : 'NOT IN'} (:...primaryTypes)`, { primaryTypes: PRIMARY_TYPES });
+    }
+    if (f.q) {
+      const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      qb.andWhere(new Brackets((w) => w.where('i.code LIKE :like', { like }).orWhere('i.name LIKE :like', { like })));
+    }
+    return qb.getManyAndCount();
+  }
+
+  /** With county, community and parent. */
+  findByCode(code: string, manager: EntityManager = this.dataSource.manager): Promise<Institution | null> {
+    return manager.findOne(Institution, { where: { code }, relations: FULL_RELATIONS });
+  }
+
+  /** Without relations. */
+  findPlainByCode(manager: EntityManager, code: string): Promise<Institution | null> {
+    return manager.findOne(Institution, { where: { code } });
+  }
+
+  /** With county, community and parent. */
+  findByCodes(manager: EntityManager, codes: string[]): Promise<Institution[]> {
+    return codes.length ? manager.find(Institution, { where: { code: In(codes) }, relations: FULL_RELATIONS }) : Promise.resolve([]);
+  }
+
+  async briefsByCodes(manager: EntityManager, codes: string[]): Promise<InstitutionBrief[]> {
+    if (codes.length === 0) return [];
+    const rows: { id: number; code: string; type: InstitutionType; community_id: number | null; active: number }[] = await manager.query(
+      `SELECT id, code, type, community_id, active FROM institution WHERE code IN (${codes.map(() => '?').join(', ')})`,
+      codes,
+    );
+    return rows.map((r) => ({ id: r.id, code: r.code, type: r.type, communityId: r.community_id, active: Boolean(r.active) }));
+  }
+
+  /** Where an institution sits, for scope checks; null when the code is unknown. */
+  async placementByCode(code: string): Promise<ScopeTarget | null> {
+    const [row]: { id: number; county_id: number; community_id: number | null; parent_id: number | null }[] = await this.dataSource.query(
+      'SELECT id, county_id, community_id, parent_id FROM institution WHERE code = ?',
+      [code],
+    );
+    return row ? { id: row.id, countyId: row.county_id, communityId: row.community_id, parentId: row.parent_id } : null;
+  }
+
+  /** The active lead hospitals of the communities, with their community. */
+  activeLeadsOf(manager: EntityManager, communityIds: number[]): Promise<Institution[]> {
+    return communityIds.length
+      ? manager.find(Institution, {
+          where: { communityId: In(communityIds), type: 'LEAD_HOSPITAL', active: true },
+          relations: { community: true },
+        })
+      : Promise.resolve([]);
+  }
+
+  countActiveMembersOf(manager: EntityManager, communityId: number): Promise<number> {
+    return manager.count(Institution, { where: { communityId, active: true } });
+  }
+
+  countActiveChildrenOf(manager: EntityManager, parentId: number): Promise<number> {
+    return manager.count(Institution, { where: { parentId, active: true } });
+  }
+
+  /** Inserts the institution and answers it with its relations. */
+  async create(manager: EntityManager, row: NewInstitution): Promise<Institution> {
+    const saved = await manager.save(manager.create(Institution, { ...row, active: true, version: 1 }));
+    return manager.findOneOrFail(Institution, { where: { id: saved.id }, relations: FULL_RELATIONS });
+  }
+
+  update(manager: EntityManager, current: Institution, expectedVersion: number, changes: Partial<Institution>): Promise<void> {
+    return updateVersioned(manager, Institution, current.id, expectedVersion, current.version, changes);
+  }
+}
