@@ -137,4 +137,22 @@ export class LedgerRepository {
       ref ? [countyId, fundYear, ref.type, ref.id] : [countyId, fundYear],
     );
   }
+
+  /** Σ amount of the transfers with these ids. */
+  async sumOfTransfers(ids: readonly string[]): Promise<string> {
+    const [row]: { s: string }[] = await this.dataSource.query(
+      `SELECT COALESCE(SUM(t.amount), 0) AS s FROM ledger_transfer t WHERE t.id IN (${placeholders(ids)})`,
+      [...ids],
+    );
+    return row.s;
+  }
+
+  /** Σ amount of the transfers posted for these references of one type. */
+  async sumForReferences(type: string, referenceIds: readonly string[]): Promise<string> {
+    const [row]: { s: string }[] = await this.dataSource.query(
+      `SELECT COALESCE(SUM(t.amount), 0) AS s FROM ledger_transfer t WHERE t.reference_type = ? AND t.reference_id IN (${placeholders(referenceIds)})`,
+      [type, ...referenceIds],
+    );
+    return row.s;
+  }
 }

@@ -166,21 +166,11 @@ export class LedgerService {
 
   /** The amount of the transfers with these ids together (ids never posted count zero). */
   async sumOfTransfers(ids: readonly string[]): Promise<Money> {
-    if (ids.length === 0) return Money.ZERO;
-    const [row]: { s: string }[] = await this.dataSource.query(
-      `SELECT COALESCE(SUM(t.amount), 0) AS s FROM ledger_transfer t WHERE t.id IN (${ids.map(() => '?').join(', ')})`,
-      [...ids],
-    );
-    return Money.of(row.s);
+    return ids.length === 0 ? Money.ZERO : Money.of(await this.repository.sumOfTransfers(ids));
   }
 
   /** The amount of every transfer posted for these references of one type, together. */
   async sumForReferences(type: string, referenceIds: readonly string[]): Promise<Money> {
-    if (referenceIds.length === 0) return Money.ZERO;
-    const [row]: { s: string }[] = await this.dataSource.query(
-      `SELECT COALESCE(SUM(t.amount), 0) AS s FROM ledger_transfer t WHERE t.reference_type = ? AND t.reference_id IN (${referenceIds.map(() => '?').join(', ')})`,
-      [type, ...referenceIds],
-    );
-    return Money.of(row.s);
+    return referenceIds.length === 0 ? Money.ZERO : Money.of(await this.repository.sumForReferences(type, referenceIds));
   }
 }
