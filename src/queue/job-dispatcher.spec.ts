@@ -144,7 +144,7 @@ describe('JobDispatcher', () => {
       ({ id, name: 'yearend.post', opts: { attempts: 8, backoff: { type: 'exponential', delay: 5000 } }, attemptsMade }) as unknown as Job;
     expect(await dispatcher.fateOf(job('a', 2), new Error('connection lost'))).toEqual({ final: false, next: 'will retry in 10 s' });
     outbox.unfinished.add('b');
-    const stalled = new Error('job stalled more than allowable limit');
+    const stalled = new UnrecoverableError('job stalled more than allowable limit');
     expect(await dispatcher.fateOf(job('b', 1), stalled)).toEqual({
       final: true,
       next: 'failed; the outbox sweeper runs it again in about 60 s',

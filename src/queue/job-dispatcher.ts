@@ -110,9 +110,14 @@ export class JobDispatcher implements OnModuleInit {
   async fateOf(job: Job | undefined, error: Error): Promise<{ final: boolean; next: string }> {
     if (!job) return { final: true, next: 'giving up' };
     const attempts = job.opts.attempts ?? 1;
-    if (error instanceof UnrecoverableError || error.name === 'UnrecoverableError')
+    // BullMQ fails a job stalled too often with an UnrecoverableError too: only ours say "refused".
+    const stalledOut = /(stalled|started) more than allowable limit/.test(error.message);
+    if (
+      !stalledOut &&
+      (error instanceof UnrecoverableError || error.name === 'UnrecoverableError') &&
+      error.message.startsWith('refused: ')
+    )
       return { final: true, next: 'refused: it stops here, with its reason in the outbox, until the work is asked for again' };
-    const stalledOut = /stalled more than allowable limit/.test(error.message);
     if (stalledOut) await this.runs.markStalled(job.id!).catch(() => undefined);
     if (!stalledOut && job.attemptsMade < attempts) {
       const delay = typeof job.opts.backoff === 'object' ? (job.opts.backoff.delay ?? 0) : (job.opts.backoff ?? 0);
