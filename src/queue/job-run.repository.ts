@@ -104,6 +104,22 @@ export class JobRunRepository implements OnModuleDestroy {
     );
   }
 
+  /** Runs still open that started more than `olderThanMs` ago in workers other than `except`. */
+  async openRuns(olderThanMs: number, except: string): Promise<{ id: number; job_id: string; queue: string }[]> {
+    return this.dataSource.query(
+      "SELECT id, job_id, queue FROM job_run WHERE outcome = 'RUNNING' AND worker <> ? AND started_at < CURRENT_TIMESTAMP(3) - INTERVAL ? MICROSECOND ORDER BY id LIMIT 200",
+      [except, olderThanMs * 1000],
+    );
+  }
+
+  /** Closes an open run whose job no live worker holds (its worker died, and the job is gone or waits to start again). */
+  async closeOrphan(id: number): Promise<void> {
+    await this.dataSource.query(
+      "UPDATE job_run SET outcome = 'FAILED', finished_at = CURRENT_TIMESTAMP(3), error = ? WHERE id = ? AND outcome = 'RUNNING'",
+      [`${STOPPED} (or the job is no longer queued)`, id],
+    );
+  }
+
   async list(filter: { jobName?: string; jobId?: string; outcome?: string; limit: number }): Promise<JobRunRow[]> {
     const where: string[] = [];
     const params: unknown[] = [];

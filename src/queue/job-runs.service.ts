@@ -45,6 +45,21 @@ export class JobRunsService {
     return this.runs.markStopped(jobId, this.worker);
   }
 
+  /**
+   * Closes open runs that no live worker is running: the job is not active in Redis (its worker
+   * died and it waits to start again, or Redis lost it, as a scheduled tick lost with the keys
+   * that never runs again). Returns how many were closed.
+   */
+  async closeOrphans(olderThanMs: number, isActive: (queue: string, jobId: string) => Promise<boolean>): Promise<number> {
+    let closed = 0;
+    for (const run of await this.runs.openRuns(olderThanMs, this.worker)) {
+      if (await isActive(run.queue, run.job_id)) continue;
+      await this.runs.closeOrphan(Number(run.id));
+      closed++;
+    }
+    return closed;
+  }
+
   async list(filter: { jobName?: string; jobId?: string; outcome?: string; limit: number }): Promise<JobRunView[]> {
     const rows = await this.runs.list(filter);
     return rows.map((r) => ({

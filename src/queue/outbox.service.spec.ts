@@ -1,5 +1,6 @@
 import type { ModuleRef } from '@nestjs/core';
 import type { AppConfig } from '../config/app-config';
+import type { JobRunsService } from './job-runs.service';
 import type { OutboxRepository, OutboxRow } from './outbox.repository';
 import { OutboxService } from './outbox.service';
 
@@ -41,6 +42,9 @@ class FakeRows {
 class FakeQueue {
   jobs = new Map<string, { state: string; finishedOn?: number; retried: unknown[] }>();
   added: string[] = [];
+  async getFailed() {
+    return [];
+  }
   async getJob(id: string) {
     const job = this.jobs.get(id);
     if (!job) return undefined;
@@ -61,7 +65,8 @@ class FakeQueue {
 
 function service(rows: FakeRows, queue: FakeQueue, redriveAfterMs = 60_000): OutboxService {
   const moduleRef = { get: () => queue } as unknown as ModuleRef;
-  return new OutboxService(rows as unknown as OutboxRepository, moduleRef, { queue: { redriveAfterMs } } as AppConfig);
+  const runs = { closeOrphans: async () => 0 } as unknown as JobRunsService;
+  return new OutboxService(rows as unknown as OutboxRepository, moduleRef, { queue: { redriveAfterMs, lockMs: 2000 } } as AppConfig, runs);
 }
 
 describe('OutboxService: committed work stays alive until its job finishes it', () => {

@@ -4,7 +4,8 @@ import { ModuleRef } from '@nestjs/core';
 import type { Job, Queue } from 'bullmq';
 import { EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { JOBS, JobName, JobPayloads } from './jobs';
+import { JobRunsService } from './job-runs.service';
+import { JOBS, JobName, JobPayloads, QUEUES } from './jobs';
 import { OutboxRepository, OutboxRow, PendingOutboxRow } from './outbox.repository';
 
 /** How long the caller waits for Redis after commit before leaving the job to the sweeper. */
@@ -29,6 +30,7 @@ export class OutboxService {
     private readonly rows: OutboxRepository,
     private readonly moduleRef: ModuleRef,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly runs: JobRunsService,
   ) {}
 
   /**
@@ -77,7 +79,38 @@ export class OutboxService {
       const outcome = await this.enqueue(row, true);
       if (outcome === 'added' || outcome === 'resumed') moved++;
     }
+    moved += await this.resumeFailedWithoutOutbox();
+    // Runs left open by a dead worker whose job will not start again (lost with Redis) are closed.
+    await this.runs.closeOrphans(2 * this.config.queue.lockMs, async (queue, jobId) => {
+      const job = await this.moduleRef.get<Queue>(getQueueToken(queue), { strict: false }).getJob(jobId);
+      return job ? (await job.getState()) === 'active' : false;
+    });
     return moved;
+  }
+
+  /**
+   * Jobs queued without an outbox row (scheduled ticks, large imports and uploads) that failed
+   * for a reason a retry can fix are run again too, once failed for `QUEUE_REDRIVE_AFTER_MS`;
+   * a refusal stays. Returns how many.
+   */
+  private async resumeFailedWithoutOutbox(): Promise<number> {
+    let resumed = 0;
+    for (const name of Object.values(QUEUES)) {
+      const queue = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
+      const failed = await withTimeout(queue.getFailed(0, 99), RELAY_TIMEOUT_MS).catch(() => [] as Job[]);
+      for (const job of failed) {
+        if (!job || job.failedReason?.startsWith('refused: ')) continue;
+        if (Date.now() - (job.finishedOn ?? 0) < this.config.queue.redriveAfterMs) continue;
+        try {
+          await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+          this.logger.warn(`job ${job.name} ${job.id} had failed (${job.failedReason}): it runs again`);
+          resumed++;
+        } catch {
+          // taken up meanwhile (a request or another sweeper)
+        }
+      }
+    }
+    return resumed;
   }
 
   /** How many jobs of this work the outbox holds, and whether one of them is still unfinished. */
