@@ -140,8 +140,7 @@ function start(script: 'worker' | 'main', ready: string, spawned?: (p: Proc) => 
     const seen = (chunk: Buffer) => {
       const text = chunk.toString();
       output.push(text);
-      if (text.includes('had failed before finishing its work'))
-        counters.resumed += (text.match(/had failed before finishing/g) ?? []).length;
+      if (text.includes('had failed')) counters.resumed += (text.match(/had failed/g) ?? []).length;
       if (text.includes('stalled more than allowable limit')) counters.stalledOut++;
       if (text.includes('refused: it stops here')) {
         counters.refused++;
