@@ -25,6 +25,16 @@ if [ "$status" = 124 ] || [ "$status" = 137 ]; then
   fi
 fi
 
+# The CI-sized chaos run (bench/chaos.ts, npm run chaos): 24 worker kills, a few API kills and a
+# Redis loss (only the run's own key prefix) on its own database, then the invariants of SPEC §10.
+# Skipped when the tests were given arguments (a partial run) or with CHAOS=0.
+chaos_status=0
+if [ "$#" = 0 ] && [ "${CHAOS:-1}" != 0 ]; then
+  echo "== chaos (CI size)"
+  timeout --kill-after=30 "${CHAOS_TIME_LIMIT_SECONDS:-600}" node dist/bench/chaos.js || chaos_status=$?
+  [ "$chaos_status" = 124 ] && echo "chaos stopped: still running after ${CHAOS_TIME_LIMIT_SECONDS:-600} s"
+fi
+
 # One plain summary line, whatever the runner printed above.
 if [ -f .run/jest-results.json ]; then
   node -e '
@@ -33,4 +43,8 @@ if [ -f .run/jest-results.json ]; then
     console.log(`${r.numPassedTests} passed, ${failed} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
   '
 fi
+if [ "$#" = 0 ] && [ "${CHAOS:-1}" != 0 ]; then
+  if [ "$chaos_status" = 0 ]; then echo "chaos: passed"; else echo "chaos: FAILED ($chaos_status)"; fi
+fi
+[ "$status" = 0 ] && status=$chaos_status
 exit "$status"

@@ -87,6 +87,24 @@ class Environment {
   @Max(600_000)
   QUEUE_STALLED_CHECK_MS: number = 30_000;
 
+  /** How many times a job may be taken up again after its worker stopped before it is failed (the sweeper resumes it then). */
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  QUEUE_MAX_STALLED_COUNT: number = 20;
+
+  /** How long a job failed for a reason a retry can fix stays failed before the outbox sweeper runs it again. */
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  QUEUE_REDRIVE_AFTER_MS: number = 60_000;
+
+  /** Tests only: every job waits this long before and after its work, so that a kill can land inside a short job. */
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  QUEUE_TEST_JOB_DELAY_MS: number = 0;
+
   /** How often the worker enqueues outbox rows that Redis does not hold. */
   @IsInt()
   @Min(200)
@@ -174,6 +192,9 @@ const NUMERIC = new Set([
   'LOGIN_RATE_LIMIT_PER_MINUTE',
   'QUEUE_LOCK_MS',
   'QUEUE_STALLED_CHECK_MS',
+  'QUEUE_MAX_STALLED_COUNT',
+  'QUEUE_REDRIVE_AFTER_MS',
+  'QUEUE_TEST_JOB_DELAY_MS',
   'OUTBOX_SWEEP_MS',
   'YEAR_END_POSTING_THROTTLE_MS',
 ]);
@@ -192,6 +213,10 @@ export interface AppConfig {
     concurrency: number;
     lockMs: number;
     stalledCheckMs: number;
+    maxStalledCount: number;
+    redriveAfterMs: number;
+    /** Tests only (see QUEUE_TEST_JOB_DELAY_MS). */
+    testJobDelayMs: number;
     outboxSweepMs: number;
     schedulesEnabled: boolean;
     /** Cycle name → six-field cron pattern or "off". */
@@ -268,6 +293,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       concurrency: e.WORKER_CONCURRENCY,
       lockMs: e.QUEUE_LOCK_MS,
       stalledCheckMs: e.QUEUE_STALLED_CHECK_MS,
+      maxStalledCount: e.QUEUE_MAX_STALLED_COUNT,
+      redriveAfterMs: e.QUEUE_REDRIVE_AFTER_MS,
+      testJobDelayMs: e.QUEUE_TEST_JOB_DELAY_MS,
       outboxSweepMs: e.OUTBOX_SWEEP_MS,
       schedulesEnabled: e.SCHEDULES_ENABLED,
       scheduleOverrides,

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
-import type { Job } from 'bullmq';
+import { Job, UnrecoverableError } from 'bullmq';
 import { currentContext } from '../common/request-context';
+import { APP_CONFIG } from '../config/app-config';
+import { DomainError } from '../domain/domain-error';
 import { JobDispatcher } from './job-dispatcher';
 import { JobHandler } from './job-handler.decorator';
 import { JobRunsService } from './job-runs.service';
@@ -12,6 +14,10 @@ import { OutboxService } from './outbox.service';
 /** Records what the dispatcher reports about runs (the table itself is covered by the e2e tests). */
 class RecordedRuns {
   events: string[] = [];
+  async markStalled(): Promise<void> {}
+  exclusively<T>(_jobId: string, work: () => Promise<T>): Promise<T> {
+    return work();
+  }
   async start(job: Job): Promise<number> {
     this.events.push(`start ${job.id}`);
     return this.events.length;
@@ -22,8 +28,16 @@ class RecordedRuns {
 }
 class RecordedOutbox {
   completed: string[] = [];
+  refused: string[] = [];
+  unfinished = new Set<string>();
   async complete(jobId: string): Promise<void> {
     this.completed.push(jobId);
+  }
+  async refuse(jobId: string, reason: string): Promise<void> {
+    this.refused.push(`${jobId} ${reason}`);
+  }
+  async willResume(jobId: string): Promise<boolean> {
+    return this.unfinished.has(jobId);
   }
 }
 
@@ -38,7 +52,10 @@ class CycleWork {
   @JobHandler('notify.webhook')
   async deliver(): Promise<void> {}
   @JobHandler('yearend.post')
-  async post(): Promise<void> {}
+  async post(payload: { settlementId: number }): Promise<void> {
+    if (payload.settlementId < 0) throw new DomainError('YEAR_END_NOT_APPROVED', 'conflict', 'year-end settlement is DRAFT, not approved');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+  }
 }
 
 @Injectable()
@@ -77,6 +94,7 @@ async function boot(...providers: (new (...args: never[]) => unknown)[]) {
       ...providers,
       { provide: JobRunsService, useClass: RecordedRuns },
       { provide: OutboxService, useClass: RecordedOutbox },
+      { provide: APP_CONFIG, useValue: { queue: { testJobDelayMs: 0, redriveAfterMs: 60_000 } } },
     ],
   }).compile();
   await moduleRef.init();
@@ -101,6 +119,46 @@ describe('JobDispatcher', () => {
     await expect(moduleRef.get(JobDispatcher).dispatch({ id: 'r1', name: 'cycle.run', data: {} } as Job)).rejects.toThrow('no package');
     expect((moduleRef.get(JobRunsService) as unknown as RecordedRuns).events).toEqual(['start r1', 'FAILED no package']);
     expect((moduleRef.get(OutboxService) as unknown as RecordedOutbox).completed).toEqual([]);
+    await moduleRef.close();
+  });
+
+  it('stops a job a rule refused: no retry, the reason kept on its outbox row', async () => {
+    const moduleRef = await boot(ImportWork, UploadWork);
+    const dispatcher = moduleRef.get(JobDispatcher);
+    const job = { id: 'y1', name: 'yearend.post', data: { settlementId: -1 }, opts: { attempts: 8 }, attemptsMade: 1 } as unknown as Job;
+    const error = await dispatcher.dispatch(job).catch((err: Error) => err);
+    expect(error).toBeInstanceOf(UnrecoverableError);
+    expect((error as Error).message).toBe('refused: YEAR_END_NOT_APPROVED: year-end settlement is DRAFT, not approved');
+    const outbox = moduleRef.get(OutboxService) as unknown as RecordedOutbox;
+    expect(outbox.refused).toEqual(['y1 YEAR_END_NOT_APPROVED: year-end settlement is DRAFT, not approved']);
+    expect(outbox.completed).toEqual([]);
+    expect((await dispatcher.fateOf(job, error as Error)).next).toMatch(/^refused: it stops here/);
+    await moduleRef.close();
+  });
+
+  it('says what happens to a failed job: a retry, the sweeper, or nothing', async () => {
+    const moduleRef = await boot(ImportWork, UploadWork);
+    const dispatcher = moduleRef.get(JobDispatcher);
+    const outbox = moduleRef.get(OutboxService) as unknown as RecordedOutbox;
+    const job = (id: string, attemptsMade: number) =>
+      ({ id, name: 'yearend.post', opts: { attempts: 8, backoff: { type: 'exponential', delay: 5000 } }, attemptsMade }) as unknown as Job;
+    expect(await dispatcher.fateOf(job('a', 2), new Error('connection lost'))).toEqual({ final: false, next: 'will retry in 10 s' });
+    outbox.unfinished.add('b');
+    const stalled = new UnrecoverableError('job stalled more than allowable limit');
+    expect(await dispatcher.fateOf(job('b', 1), stalled)).toEqual({
+      final: true,
+      next: 'failed; the outbox sweeper runs it again in about 60 s',
+    });
+    expect((await dispatcher.fateOf(job('c', 8), new Error('boom'))).next).toMatch(/^giving up: no outbox row resumes it/);
+    await moduleRef.close();
+  });
+
+  it('never runs one job twice at once in one process: a second arrival waits for the first run', async () => {
+    const moduleRef = await boot(ImportWork, UploadWork);
+    const dispatcher = moduleRef.get(JobDispatcher);
+    const job = { id: 'p1', name: 'yearend.post', data: { settlementId: 1 } } as Job;
+    await Promise.all([dispatcher.dispatch(job), dispatcher.dispatch(job)]);
+    expect((moduleRef.get(JobRunsService) as unknown as RecordedRuns).events).toEqual(['start p1', 'DONE', 'start p1', 'DONE']);
     await moduleRef.close();
   });
 

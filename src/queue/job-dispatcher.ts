@@ -1,7 +1,10 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import type { Job } from 'bullmq';
+import { Job, UnrecoverableError } from 'bullmq';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { runInContext } from '../common/request-context';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { DomainError } from '../domain/domain-error';
 import { JOB_HANDLER } from './job-handler.decorator';
 import { JobRunsService } from './job-runs.service';
 import { JOB_NAMES, JobName, JobPayloads } from './jobs';
@@ -16,6 +19,8 @@ export class JobRegistrationError extends Error {}
 export class JobDispatcher implements OnModuleInit {
   private readonly logger = new Logger(JobDispatcher.name);
   private readonly handlers = new Map<JobName, Handler>();
+  /** Jobs running in this process, by id: a job never runs twice at once here. */
+  private readonly active = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -23,6 +28,7 @@ export class JobDispatcher implements OnModuleInit {
     private readonly reflector: Reflector,
     private readonly runs: JobRunsService,
     private readonly outbox: OutboxService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -53,22 +59,78 @@ export class JobDispatcher implements OnModuleInit {
     return [...this.handlers.keys()];
   }
 
-  /** Runs a job's handler, recording the run; a finished job completes its outbox row. */
+  /**
+   * Runs a job's handler, recording the run; a finished job completes its outbox row. A job
+   * that arrives again while it still runs here (Redis lost its lock, say, after a flush) waits
+   * for that run to end, and a run of it in another worker holds it off too (a MySQL lock). A rule's refusal (`DomainError`) is final: the job is not retried, and
+   * its outbox row keeps the reason.
+   */
   async dispatch(job: Job): Promise<unknown> {
+    const id = job.id!;
+    const running = this.active.get(id);
+    if (running) {
+      this.logger.warn(`job ${job.name} ${id} arrived again while it runs here: it waits for that run to end`);
+      await running.catch(() => undefined);
+    }
+    const run = this.runs.exclusively(id, () => this.execute(job));
+    this.active.set(id, run);
+    try {
+      return await run;
+    } finally {
+      if (this.active.get(id) === run) this.active.delete(id);
+    }
+  }
+
+  private async execute(job: Job): Promise<unknown> {
     const handler = this.handlers.get(job.name as JobName);
     if (!handler) throw new Error(`no handler for job ${job.name}`);
     // Request ids are at most 64 characters; the tail of a job id is its distinctive part.
     const requestId = `job:${job.id}`.slice(-64);
     const runId = await this.runs.start(job);
+    const delay = this.config.queue.testJobDelayMs;
     try {
+      if (delay) await sleep(delay / 2);
       const result = await runInContext({ requestId, actor: 'system:worker', actorInstitution: null }, () => handler(job.data, job));
+      if (delay) await sleep(delay / 2);
       await this.runs.finish(runId, 'DONE', result);
       await this.outbox.complete(job.id!);
       return result;
     } catch (err) {
       await this.runs.finish(runId, 'FAILED', null, err instanceof Error ? err.message : String(err)).catch(() => undefined);
+      if (err instanceof DomainError) {
+        const reason = `${err.code}: ${err.message}`;
+        await this.outbox.refuse(job.id!, reason);
+        throw new UnrecoverableError(`refused: ${reason}`);
+      }
       throw err;
     }
+  }
+
+  /** What happens next to a job that failed, for the log: retried, resumed by the sweeper, or stopped. */
+  async fateOf(job: Job | undefined, error: Error): Promise<{ final: boolean; next: string }> {
+    if (!job) return { final: true, next: 'giving up' };
+    const attempts = job.opts.attempts ?? 1;
+    // BullMQ fails a job stalled too often with an UnrecoverableError too: only ours say "refused".
+    const stalledOut = /(stalled|started) more than allowable limit/.test(error.message);
+    if (
+      !stalledOut &&
+      (error instanceof UnrecoverableError || error.name === 'UnrecoverableError') &&
+      error.message.startsWith('refused: ')
+    )
+      return { final: true, next: 'refused: it stops here, with its reason in the outbox, until the work is asked for again' };
+    if (stalledOut) await this.runs.markStalled(job.id!).catch(() => undefined);
+    if (!stalledOut && job.attemptsMade < attempts) {
+      const delay = typeof job.opts.backoff === 'object' ? (job.opts.backoff.delay ?? 0) : (job.opts.backoff ?? 0);
+      const wait =
+        typeof job.opts.backoff === 'object' && job.opts.backoff.type === 'exponential' ? delay * 2 ** (job.attemptsMade - 1) : delay;
+      return { final: false, next: `will retry in ${Math.round(wait / 1000)} s` };
+    }
+    if (await this.outbox.willResume(job.id!).catch(() => false))
+      return {
+        final: true,
+        next: `failed; the outbox sweeper runs it again in about ${Math.round(this.config.queue.redriveAfterMs / 1000)} s`,
+      };
+    return { final: true, next: 'giving up: no outbox row resumes it; retry it from the queue dashboard' };
   }
 
   markStalled(jobId: string): Promise<void> {

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Job } from 'bullmq';
 import { hostname } from 'node:os';
-import { DataSource } from 'typeorm';
+import { JobRunRepository } from './job-run.repository';
 
 export interface JobRunView {
   id: number;
@@ -18,57 +17,51 @@ export interface JobRunView {
   error: string | null;
 }
 
+/** How long a job waits for a run of the same job in another worker to end before it fails (and is retried). */
+const RUN_LOCK_WAIT_SECONDS = 60;
+
 /** Every attempt of every job: started, finished, outcome and what it counted. */
 @Injectable()
 export class JobRunsService {
   private readonly worker = `${hostname()}:${process.pid}`;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly runs: JobRunRepository) {}
 
-  async start(job: Job): Promise<number> {
-    const result = await this.dataSource.query(
-      "INSERT INTO job_run (job_id, job_name, queue, attempt, worker, outcome) VALUES (?, ?, ?, ?, ?, 'RUNNING')",
-      [job.id, job.name, job.queueName, job.attemptsMade + 1, this.worker],
-    );
-    return Number(result.insertId);
+  /** Runs `work` as the only run of the job anywhere (see JobRunRepository.exclusively). */
+  exclusively<T>(jobId: string, work: () => Promise<T>): Promise<T> {
+    return this.runs.exclusively(jobId, RUN_LOCK_WAIT_SECONDS, work);
   }
 
-  async finish(runId: number, outcome: 'DONE' | 'FAILED', result: unknown, error?: string): Promise<void> {
-    await this.dataSource.query('UPDATE job_run SET outcome = ?, finished_at = CURRENT_TIMESTAMP(3), counts = ?, error = ? WHERE id = ?', [
-      outcome,
-      countsOf(result),
-      error?.slice(0, 1000) ?? null,
-      runId,
-    ]);
+  start(job: Job): Promise<number> {
+    return this.runs.start(job.id!, job.name, job.queueName, job.attemptsMade + 1, this.worker);
+  }
+
+  finish(runId: number, outcome: 'DONE' | 'FAILED', result: unknown, error?: string): Promise<void> {
+    return this.runs.finish(runId, outcome, countsOf(result), error?.slice(0, 1000) ?? null);
   }
 
   /** A worker stopped mid-run (killed, crashed): its open runs of the job failed. */
-  async markStalled(jobId: string): Promise<void> {
-    await this.dataSource.query(
-      "UPDATE job_run SET outcome = 'FAILED', finished_at = CURRENT_TIMESTAMP(3), error = 'the worker stopped during the run; the job was taken up again' WHERE job_id = ? AND outcome = 'RUNNING'",
-      [jobId],
-    );
+  markStalled(jobId: string): Promise<void> {
+    return this.runs.markStopped(jobId, this.worker);
+  }
+
+  /**
+   * Closes open runs that no live worker is running: the job is not active in Redis (its worker
+   * died and it waits to start again, or Redis lost it, as a scheduled tick lost with the keys
+   * that never runs again). Returns how many were closed.
+   */
+  async closeOrphans(olderThanMs: number, isActive: (queue: string, jobId: string) => Promise<boolean>): Promise<number> {
+    let closed = 0;
+    for (const run of await this.runs.openRuns(olderThanMs, this.worker)) {
+      if (await isActive(run.queue, run.job_id)) continue;
+      await this.runs.closeOrphan(Number(run.id));
+      closed++;
+    }
+    return closed;
   }
 
   async list(filter: { jobName?: string; jobId?: string; outcome?: string; limit: number }): Promise<JobRunView[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (filter.jobName) {
-      where.push('job_name = ?');
-      params.push(filter.jobName);
-    }
-    if (filter.jobId) {
-      where.push('job_id = ?');
-      params.push(filter.jobId);
-    }
-    if (filter.outcome) {
-      where.push('outcome = ?');
-      params.push(filter.outcome);
-    }
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `SELECT * FROM job_run ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
-      [...params, filter.limit],
-    );
+    const rows = await this.runs.list(filter);
     return rows.map((r) => ({
       id: Number(r.id),
       jobId: String(r.job_id),
@@ -76,11 +69,11 @@ export class JobRunsService {
       queue: String(r.queue),
       attempt: Number(r.attempt),
       worker: String(r.worker),
-      startedAt: r.started_at as Date,
-      finishedAt: (r.finished_at as Date | null) ?? null,
+      startedAt: r.started_at,
+      finishedAt: r.finished_at ?? null,
       outcome: r.outcome as JobRunView['outcome'],
       counts: r.counts ? (JSON.parse(String(r.counts)) as Record<string, unknown>) : null,
-      error: (r.error as string | null) ?? null,
+      error: r.error ?? null,
     }));
   }
 }

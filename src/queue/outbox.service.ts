@@ -1,27 +1,36 @@
 import { getQueueToken } from '@nestjs/bullmq';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { Queue } from 'bullmq';
-import { DataSource, EntityManager } from 'typeorm';
-import { JOBS, JobName, JobPayloads } from './jobs';
+import type { Job, Queue } from 'bullmq';
+import { EntityManager } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { JobRunsService } from './job-runs.service';
+import { JOBS, JobName, JobPayloads, QUEUES } from './jobs';
+import { OutboxRepository, OutboxRow, PendingOutboxRow } from './outbox.repository';
 
 /** How long the caller waits for Redis after commit before leaving the job to the sweeper. */
 const RELAY_TIMEOUT_MS = 2000;
 
+/** What enqueuing an outbox row did. */
+type Enqueued = 'added' | 'resumed' | 'live' | 'done' | 'waiting';
+
 /**
  * Transactional outbox: work committed in MySQL that must start a job is written here in the
- * same transaction, and enqueued after commit. If Redis is down or loses the job, the sweeper
- * enqueues it again; the deterministic job id makes a second enqueue of a live job a no-op,
- * and a row is complete once its job has finished.
+ * same transaction, and enqueued after commit. A row is complete once its job has finished its
+ * work. Until then the sweeper keeps the work alive: it enqueues a row whose job Redis does not
+ * hold (never enqueued, Redis down at the time, Redis flushed since), and runs again a job that
+ * failed for a reason a retry can fix (a crash, a stall, a lost connection). A job a rule
+ * refused stays failed with its reason until the work is asked for again (`relay`, `redrive`).
  */
 @Injectable()
 export class OutboxService {
   private readonly logger = new Logger(OutboxService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly rows: OutboxRepository,
     private readonly moduleRef: ModuleRef,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly runs: JobRunsService,
   ) {}
 
   /**
@@ -31,7 +40,7 @@ export class OutboxService {
    */
   async add<K extends JobName>(manager: EntityManager, name: K, payload: JobPayloads[K], rerun = 0): Promise<string> {
     const jobId = `${JOBS[name].jobId(payload)}${rerun ? `.rerun${rerun}` : ''}`;
-    await manager.query('INSERT IGNORE INTO outbox (job_id, job_name, payload) VALUES (?, ?, ?)', [jobId, name, JSON.stringify(payload)]);
+    await this.rows.insert(manager, jobId, name, payload);
     return jobId;
   }
 
@@ -44,98 +53,126 @@ export class OutboxService {
     return this.add(manager, name, payload, past.jobs);
   }
 
-  /** Enqueues the given jobs now (after commit), waiting briefly; what fails stays for the sweeper. */
+  /**
+   * Enqueues the given jobs now (after commit), waiting briefly; what fails stays for the
+   * sweeper. A job that failed (for any reason, a refusal too) is run again: this is a fresh request.
+   */
   async relay(jobIds: readonly string[]): Promise<void> {
-    if (jobIds.length === 0) return;
-    const rows: OutboxRow[] = await this.dataSource.query(
-      `SELECT id, job_id, job_name, payload FROM outbox WHERE job_id IN (${jobIds.map(() => '?').join(',')}) AND completed_at IS NULL`,
-      [...jobIds],
-    );
+    const rows = await this.rows.unfinished(jobIds);
     await Promise.all(rows.map((row) => this.enqueue(row, false)));
   }
 
+  /** Asks again for work recorded before (say, posting requested twice): its unfinished jobs are enqueued or run again. */
+  async redrive<K extends JobName>(name: K, payload: JobPayloads[K]): Promise<void> {
+    await this.relay(await this.rows.unfinishedOf(JOBS[name].jobId(payload)));
+  }
+
   /**
-   * Enqueues every unfinished row whose job Redis does not hold (never enqueued, Redis down at
-   * the time, or Redis flushed since). Returns how many were enqueued.
+   * Keeps unfinished work alive: enqueues every unfinished row whose job Redis does not hold, and
+   * runs again a job that failed (not refused) at least `QUEUE_REDRIVE_AFTER_MS` ago. Returns how
+   * many jobs were enqueued or resumed.
    */
   async sweep(limit = 500): Promise<number> {
-    const rows: OutboxRow[] = await this.dataSource.query(
-      'SELECT id, job_id, job_name, payload FROM outbox WHERE completed_at IS NULL AND created_at < CURRENT_TIMESTAMP(3) - INTERVAL 1 SECOND ORDER BY id LIMIT ?',
-      [limit],
-    );
-    let enqueued = 0;
-    for (const row of rows) if (await this.enqueue(row, true)) enqueued++;
-    return enqueued;
+    const rows = await this.rows.sweepable(limit);
+    let moved = 0;
+    for (const row of rows) {
+      const outcome = await this.enqueue(row, true);
+      if (outcome === 'added' || outcome === 'resumed') moved++;
+    }
+    moved += await this.resumeFailedWithoutOutbox();
+    // Runs left open by a dead worker whose job will not start again (lost with Redis) are closed.
+    await this.runs.closeOrphans(2 * this.config.queue.lockMs, async (queue, jobId) => {
+      const job = await this.moduleRef.get<Queue>(getQueueToken(queue), { strict: false }).getJob(jobId);
+      return job ? (await job.getState()) === 'active' : false;
+    });
+    return moved;
+  }
+
+  /**
+   * Jobs queued without an outbox row (scheduled ticks, large imports and uploads) that failed
+   * for a reason a retry can fix are run again too, once failed for `QUEUE_REDRIVE_AFTER_MS`;
+   * a refusal stays. Returns how many.
+   */
+  private async resumeFailedWithoutOutbox(): Promise<number> {
+    let resumed = 0;
+    for (const name of Object.values(QUEUES)) {
+      const queue = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
+      const failed = await withTimeout(queue.getFailed(0, 99), RELAY_TIMEOUT_MS).catch(() => [] as Job[]);
+      for (const job of failed) {
+        if (!job || job.failedReason?.startsWith('refused: ')) continue;
+        if (Date.now() - (job.finishedOn ?? 0) < this.config.queue.redriveAfterMs) continue;
+        try {
+          await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+          this.logger.warn(`job ${job.name} ${job.id} had failed (${job.failedReason}): it runs again`);
+          resumed++;
+        } catch {
+          // taken up meanwhile (a request or another sweeper)
+        }
+      }
+    }
+    return resumed;
   }
 
   /** How many jobs of this work the outbox holds, and whether one of them is still unfinished. */
-  async history(manager: EntityManager, baseJobId: string): Promise<{ jobs: number; unfinished: boolean }> {
-    const [row] = await manager.query(
-      'SELECT COUNT(*) AS jobs, COALESCE(SUM(completed_at IS NULL), 0) AS unfinished FROM outbox WHERE job_id = ? OR job_id LIKE ?',
-      [baseJobId, `${baseJobId}.rerun%`],
-    );
-    return { jobs: Number(row.jobs), unfinished: Number(row.unfinished) > 0 };
+  history(manager: EntityManager, baseJobId: string): Promise<{ jobs: number; unfinished: boolean }> {
+    return this.rows.history(manager, baseJobId);
   }
 
   /** Marks a job's outbox row complete (called when the job has finished its work). */
-  async complete(jobId: string): Promise<void> {
-    await this.dataSource.query('UPDATE outbox SET completed_at = CURRENT_TIMESTAMP(3) WHERE job_id = ? AND completed_at IS NULL', [jobId]);
+  complete(jobId: string): Promise<void> {
+    return this.rows.complete(jobId);
   }
 
-  async pending(): Promise<
-    { jobId: string; jobName: string; createdAt: Date; enqueuedAt: Date | null; attempts: number; lastError: string | null }[]
-  > {
-    const rows = await this.dataSource.query(
-      'SELECT job_id, job_name, created_at, enqueued_at, enqueue_attempts, last_error FROM outbox WHERE completed_at IS NULL ORDER BY id LIMIT 500',
-    );
-    return rows.map((r: Record<string, unknown>) => ({
-      jobId: r.job_id,
-      jobName: r.job_name,
-      createdAt: r.created_at,
-      enqueuedAt: r.enqueued_at,
-      attempts: Number(r.enqueue_attempts),
-      lastError: r.last_error,
-    }));
+  /** A rule refused the job's work: recorded with the reason; the sweeper leaves it until it is asked for again. */
+  refuse(jobId: string, reason: string): Promise<void> {
+    return this.rows.refuse(jobId, reason);
   }
 
-  /** `sweeping`: the sweeper leaves failed jobs alone; a fresh request (relay) retries them. */
-  private async enqueue(row: OutboxRow, sweeping: boolean): Promise<boolean> {
+  /** Whether the sweeper will resume this job's work if it fails for good (it has an unfinished outbox row). */
+  willResume(jobId: string): Promise<boolean> {
+    return this.rows.isUnfinished(jobId);
+  }
+
+  pending(): Promise<PendingOutboxRow[]> {
+    return this.rows.pending();
+  }
+
+  /** `sweeping`: a failed job is run again only once it has been failed for `QUEUE_REDRIVE_AFTER_MS`. */
+  private async enqueue(row: OutboxRow, sweeping: boolean): Promise<Enqueued> {
     const name = row.job_name as JobName;
     const def = JOBS[name];
     const queue = this.moduleRef.get<Queue>(getQueueToken(def.queue), { strict: false });
     try {
-      const work = async () => {
+      const work = async (): Promise<Enqueued> => {
         const existing = await queue.getJob(row.job_id);
-        if (existing) {
-          // A job that gave up (say, before a fix was deployed) is kept under its id: run it again.
-          if (!sweeping && (await existing.isFailed())) await existing.retry();
-          return false;
+        if (!existing) {
+          await queue.add(name, JSON.parse(row.payload), { ...def.options, jobId: row.job_id });
+          return 'added';
         }
-        await queue.add(name, JSON.parse(row.payload), { ...def.options, jobId: row.job_id });
-        return true;
+        return this.revive(existing, sweeping);
       };
-      const added = await withTimeout(work(), RELAY_TIMEOUT_MS);
-      await this.dataSource.query(
-        'UPDATE outbox SET enqueued_at = COALESCE(enqueued_at, CURRENT_TIMESTAMP(3)), enqueue_attempts = enqueue_attempts + ?, last_error = NULL WHERE id = ?',
-        [added ? 1 : 0, row.id],
-      );
-      return added;
+      const outcome = await withTimeout(work(), RELAY_TIMEOUT_MS);
+      if (outcome === 'done') await this.rows.complete(row.job_id);
+      else if (outcome !== 'waiting') await this.rows.enqueued(row.id, outcome === 'added');
+      if (outcome === 'resumed') this.logger.warn(`job ${row.job_id} had failed before finishing its work: it runs again`);
+      return outcome;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.logger.warn(`job ${row.job_id} stays in the outbox: ${message}`);
-      await this.dataSource
-        .query('UPDATE outbox SET enqueue_attempts = enqueue_attempts + 1, last_error = ? WHERE id = ?', [message.slice(0, 500), row.id])
-        .catch(() => undefined);
-      return false;
+      await this.rows.enqueueFailed(row.id, message).catch(() => undefined);
+      return 'waiting';
     }
   }
-}
 
-interface OutboxRow {
-  id: number;
-  job_id: string;
-  job_name: string;
-  payload: string;
+  /** A job Redis still holds: failed ones run again (the sweeper waits a while first), finished ones complete their row. */
+  private async revive(job: Job, sweeping: boolean): Promise<Enqueued> {
+    const state = await job.getState();
+    if (state === 'completed') return 'done';
+    if (state !== 'failed') return 'live';
+    if (sweeping && Date.now() - (job.finishedOn ?? 0) < this.config.queue.redriveAfterMs) return 'waiting';
+    await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    return 'resumed';
+  }
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {

@@ -1,61 +1,56 @@
-import { OnWorkerEvent, WorkerHost } from '@nestjs/bullmq';
 import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import type { Job } from 'bullmq';
+import { Job, Worker } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { JobDispatcher } from './job-dispatcher';
+import { QueueName } from './jobs';
+import { workerOptions } from './worker-options';
 
 /**
- * Base of every queue consumer: hands jobs to their `@JobHandler`, and on shutdown lets the
- * active jobs finish *before* MySQL and Redis connections close (Nest closes those in the
- * later onApplicationShutdown phase, which is where @nestjs/bullmq would close the worker).
+ * The consumer of one queue: a BullMQ Worker constructed with the configured lock, renewal,
+ * stalled-job check and stalled-count limit (see `workerOptions`), handing jobs to their
+ * `@JobHandler`. On shutdown it lets the active jobs finish *before* MySQL and Redis
+ * connections close (Nest closes those in the later onApplicationShutdown phase).
  */
-export abstract class QueueProcessor extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export abstract class QueueProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(this.constructor.name);
+  private consumer: Worker | null = null;
 
   protected constructor(
+    private readonly queue: QueueName,
     private readonly dispatcher: JobDispatcher,
     private readonly config: AppConfig,
-  ) {
-    super();
+  ) {}
+
+  get worker(): Worker {
+    if (!this.consumer) throw new Error(`the ${this.queue} worker has not started`);
+    return this.consumer;
   }
 
-  // The worker exists once every module has initialised; it is created with `autorun: false`
-  // so that the configured lock and stalled-job check apply from its first job.
+  // The worker is created once every module has initialised (the dispatcher knows its handlers).
   onApplicationBootstrap(): void {
-    this.worker.concurrency = this.config.queue.concurrency;
-    Object.assign(this.worker.opts, {
-      lockDuration: this.config.queue.lockMs,
-      lockRenewTime: Math.floor(this.config.queue.lockMs / 2),
-      stalledInterval: this.config.queue.stalledCheckMs,
-    });
-    this.worker.run().catch((err: unknown) => this.logger.error(`worker stopped: ${err instanceof Error ? err.message : String(err)}`));
+    const worker = new Worker(this.queue, (job: Job) => this.dispatcher.dispatch(job), workerOptions(this.config));
+    worker.on('failed', (job, error) => void this.onFailed(job, error));
+    worker.on('stalled', (jobId) => this.onStalled(jobId));
+    worker.on('completed', (job) => this.logger.log(`job ${job.name} ${job.id} completed`));
+    worker.on('error', (err) => this.logger.warn(`worker: ${err.message}`));
+    this.consumer = worker;
+    worker.run().catch((err: unknown) => this.logger.error(`worker stopped: ${err instanceof Error ? err.message : String(err)}`));
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await this.worker.close();
+    await this.consumer?.close();
   }
 
-  process(job: Job): Promise<unknown> {
-    return this.dispatcher.dispatch(job);
-  }
-
-  @OnWorkerEvent('failed')
-  onFailed(job: Job | undefined, error: Error): void {
+  private async onFailed(job: Job | undefined, error: Error): Promise<void> {
+    const fate = await this.dispatcher.fateOf(job, error);
     const attempts = job?.opts.attempts ?? 1;
-    const final = !job || job.attemptsMade >= attempts;
-    this.logger[final ? 'error' : 'warn'](
-      `job ${job?.name} ${job?.id} failed (attempt ${job?.attemptsMade}/${attempts}${final ? ', giving up' : ', will retry'}): ${error.message}`,
+    this.logger[fate.final ? 'error' : 'warn'](
+      `job ${job?.name} ${job?.id} failed (attempt ${job?.attemptsMade}/${attempts}; ${fate.next}): ${error.message}`,
     );
   }
 
-  @OnWorkerEvent('stalled')
-  onStalled(jobId: string): void {
+  private onStalled(jobId: string): void {
     this.logger.warn(`job ${jobId} stalled (its worker stopped); it runs again`);
     void this.dispatcher.markStalled(jobId).catch(() => undefined);
-  }
-
-  @OnWorkerEvent('completed')
-  onCompleted(job: Job): void {
-    this.logger.log(`job ${job.name} ${job.id} completed`);
   }
 }

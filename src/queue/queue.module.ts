@@ -2,7 +2,9 @@ import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { JobProducer } from './job-producer';
+import { JobRunRepository } from './job-run.repository';
 import { JobRunsService } from './job-runs.service';
+import { OutboxRepository } from './outbox.repository';
 import { OutboxService } from './outbox.service';
 import { QUEUES } from './jobs';
 
@@ -25,7 +27,7 @@ import { QUEUES } from './jobs';
     }),
     BullModule.registerQueue(...Object.values(QUEUES).map((name) => ({ name }))),
   ],
-  providers: [JobProducer, OutboxService, JobRunsService],
+  providers: [JobProducer, OutboxRepository, OutboxService, JobRunRepository, JobRunsService],
   exports: [BullModule, JobProducer, OutboxService, JobRunsService],
 })
 export class QueueModule {}

@@ -1,19 +1,15 @@
-import { Processor } from '@nestjs/bullmq';
-import { Inject, Type } from '@nestjs/common';
+import { Inject, Injectable, Type } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { JobDispatcher } from './job-dispatcher';
 import { QueueName, QUEUES } from './jobs';
 import { QueueProcessor } from './queue-processor.base';
 
-/**
- * The consumer of one queue. Workers are created with `autorun: false` and started by the base
- * class once the configured lock and stalled-job check are set.
- */
+/** The consumer of one queue; its Worker is constructed with the configured settings when the application starts. */
 function consumerOf(queue: QueueName, name: string): Type<QueueProcessor> {
-  @Processor(queue, { autorun: false })
+  @Injectable()
   class Consumer extends QueueProcessor {
     constructor(dispatcher: JobDispatcher, @Inject(APP_CONFIG) config: AppConfig) {
-      super(dispatcher, config);
+      super(queue, dispatcher, config);
     }
   }
   Object.defineProperty(Consumer, 'name', { value: name });

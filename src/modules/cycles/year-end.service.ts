@@ -211,9 +211,11 @@ export class YearEndService {
   /** Asks for the approved settlement to be posted; the posting runs as a job (outbox). */
   async requestPosting(caller: Caller, id: number, version: number): Promise<YearEndView> {
     let jobId: string | null = null;
+    let askedBefore = false;
     const view = await inTransaction(this.dataSource, async (manager) => {
       const row = await this.row(manager, id, true);
-      if (row.state === 'POSTED' || (row.state === 'APPROVED' && row.posting_requested_by)) return this.view(manager, id);
+      askedBefore = row.state === 'APPROVED' && Boolean(row.posting_requested_by);
+      if (row.state === 'POSTED' || askedBefore) return this.view(manager, id);
       YEAR_END_LIFECYCLE.apply(row.state, 'post');
       if (Number(row.version) !== version) throw staleVersion(Number(row.version));
       await this.years.markPostingRequested(manager, id, caller.name);
@@ -228,6 +230,7 @@ export class YearEndService {
       return this.view(manager, id);
     });
     if (jobId) await this.outbox.relay([jobId]);
+    else if (askedBefore) await this.outbox.redrive('yearend.post', { settlementId: id });
     return view;
   }
 

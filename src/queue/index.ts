@@ -1,0 +1,11 @@
+export { JobDispatcher } from './job-dispatcher';
+export { JobHandler } from './job-handler.decorator';
+export { JobProducer } from './job-producer';
+export { JobRunsService } from './job-runs.service';
+export type { JobRunView } from './job-runs.service';
+export { JOBS, JOB_NAMES, QUEUES } from './jobs';
+export type { JobName, JobPayloads, QueueName } from './jobs';
+export type { PendingOutboxRow } from './outbox.repository';
+export { OutboxService } from './outbox.service';
+export { QueueModule } from './queue.module';
+export { CyclesQueueProcessor, IntakeQueueProcessor, NotifyQueueProcessor, RegistryQueueProcessor } from './queue.processors';

@@ -1,0 +1,117 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+
+export interface OutboxRow {
+  id: number;
+  job_id: string;
+  job_name: string;
+  payload: string;
+}
+
+export interface PendingOutboxRow {
+  jobId: string;
+  jobName: string;
+  createdAt: Date;
+  enqueuedAt: Date | null;
+  attempts: number;
+  lastError: string | null;
+}
+
+/** A row whose job was refused (a rule said no) carries this prefix in `last_error`; the sweeper leaves it alone. */
+export const REFUSED = 'refused: ';
+
+/** The `outbox` table: committed work that must start a job. */
+@Injectable()
+export class OutboxRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Records a job in the caller's transaction (a second record of the same job id is ignored). */
+  async insert(manager: EntityManager, jobId: string, jobName: string, payload: unknown): Promise<void> {
+    await manager.query('INSERT IGNORE INTO outbox (job_id, job_name, payload) VALUES (?, ?, ?)', [
+      jobId,
+      jobName,
+      JSON.stringify(payload),
+    ]);
+  }
+
+  async unfinished(jobIds: readonly string[]): Promise<OutboxRow[]> {
+    if (jobIds.length === 0) return [];
+    return this.dataSource.query(
+      `SELECT id, job_id, job_name, payload FROM outbox WHERE job_id IN (${jobIds.map(() => '?').join(',')}) AND completed_at IS NULL`,
+      [...jobIds],
+    );
+  }
+
+  /** Unfinished rows of one piece of work: its base job id and its reruns. */
+  async unfinishedOf(baseJobId: string): Promise<string[]> {
+    const rows: { job_id: string }[] = await this.dataSource.query(
+      'SELECT job_id FROM outbox WHERE (job_id = ? OR job_id LIKE ?) AND completed_at IS NULL ORDER BY id',
+      [baseJobId, `${baseJobId}.rerun%`],
+    );
+    return rows.map((r) => r.job_id);
+  }
+
+  /** Unfinished rows older than a second that were not refused, oldest first. */
+  async sweepable(limit: number): Promise<OutboxRow[]> {
+    return this.dataSource.query(
+      `SELECT id, job_id, job_name, payload FROM outbox WHERE completed_at IS NULL AND created_at < CURRENT_TIMESTAMP(3) - INTERVAL 1 SECOND
+          AND (last_error IS NULL OR last_error NOT LIKE '${REFUSED}%') ORDER BY id LIMIT ?`,
+      [limit],
+    );
+  }
+
+  async history(manager: EntityManager, baseJobId: string): Promise<{ jobs: number; unfinished: boolean }> {
+    const [row] = await manager.query(
+      'SELECT COUNT(*) AS jobs, COALESCE(SUM(completed_at IS NULL), 0) AS unfinished FROM outbox WHERE job_id = ? OR job_id LIKE ?',
+      [baseJobId, `${baseJobId}.rerun%`],
+    );
+    return { jobs: Number(row.jobs), unfinished: Number(row.unfinished) > 0 };
+  }
+
+  /** Whether the job has an unfinished row (work the sweeper will resume). */
+  async isUnfinished(jobId: string): Promise<boolean> {
+    const [row] = await this.dataSource.query('SELECT 1 AS x FROM outbox WHERE job_id = ? AND completed_at IS NULL', [jobId]);
+    return Boolean(row);
+  }
+
+  async complete(jobId: string): Promise<void> {
+    await this.dataSource.query('UPDATE outbox SET completed_at = CURRENT_TIMESTAMP(3) WHERE job_id = ? AND completed_at IS NULL', [jobId]);
+  }
+
+  /** The job was refused by a rule: it stays unfinished with the reason, and only a fresh request runs it again. */
+  async refuse(jobId: string, reason: string): Promise<void> {
+    await this.dataSource.query('UPDATE outbox SET last_error = ? WHERE job_id = ? AND completed_at IS NULL', [
+      `${REFUSED}${reason}`.slice(0, 500),
+      jobId,
+    ]);
+  }
+
+  async enqueued(id: number, added: boolean): Promise<void> {
+    await this.dataSource.query(
+      'UPDATE outbox SET enqueued_at = COALESCE(enqueued_at, CURRENT_TIMESTAMP(3)), enqueue_attempts = enqueue_attempts + ?, last_error = NULL WHERE id = ?',
+      [added ? 1 : 0, id],
+    );
+  }
+
+  async enqueueFailed(id: number, message: string): Promise<void> {
+    await this.dataSource.query('UPDATE outbox SET enqueue_attempts = enqueue_attempts + 1, last_error = ? WHERE id = ?', [
+      message.slice(0, 500),
+      id,
+    ]);
+  }
+
+  async pending(): Promise<PendingOutboxRow[]> {
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      'SELECT job_id, job_name, created_at, enqueued_at, enqueue_attempts, last_error FROM outbox WHERE completed_at IS NULL ORDER BY id LIMIT 500',
+    );
+    return rows.map((r) => ({
+      jobId: String(r.job_id),
+      jobName: String(r.job_name),
+      createdAt: r.created_at as Date,
+      enqueuedAt: (r.enqueued_at as Date | null) ?? null,
+      attempts: Number(r.enqueue_attempts),
+      lastError: (r.last_error as string | null) ?? null,
+    }));
+  }
+}
