@@ -39,7 +39,7 @@ import { InstitutionType } from '../src/domain/institution-registry';
 import { memberCutoffDate } from '../src/domain/working-days';
 import { UserService } from '../src/modules/access/user.service';
 import { AuditService } from '../src/modules/audit/audit.service';
-import { ClaimCycleService } from '../src/modules/claims/claim-cycle.service';
+import { DeclarationService } from '../src/modules/claims/declaration.service';
 import { YearEndService, YearEndSummary } from '../src/modules/cycles/year-end.service';
 import { AllocationService } from '../src/modules/fund-year/allocation.service';
 import { LedgerService } from '../src/modules/ledger/ledger.service';
@@ -328,7 +328,7 @@ async function buildCounty(app: INestApplicationContext, index: number): Promise
     );
   }
   const clock = app.get(BusinessClock);
-  const cycle = app.get(ClaimCycleService);
+  const cycle = app.get(DeclarationService);
   clock.fix(`${FUND_YEAR}-11-04`);
   const declared = await as(leadFinance, () =>
     cycle.declare(leadFinance, { id: Number(communityId), code: community, countyId: Number(countyId) }, period),
