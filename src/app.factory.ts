@@ -14,7 +14,7 @@ import { HttpExceptionFilter } from './common/http-exception.filter';
 import { requestIdOf } from './common/request-context';
 import { createValidationPipe } from './common/validation';
 import { WorkerModule } from './worker.module';
-import { RouteAccess, routeAccessInventory } from './modules/access/route-inventory';
+import { AuthService, RouteAccess, routeAccessInventory } from './modules/access';
 
 export const API_PREFIX = 'api/v1';
 const UNPREFIXED = ['health/live', 'health/ready'];
@@ -69,7 +69,8 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
       .build(),
   );
   SwaggerModule.setup(config.http.swaggerPath, app, document, { jsonDocumentUrl: `${config.http.swaggerPath}/openapi.json` });
-  await mountQueueDashboard(app);
+  const auth = app.get(AuthService);
+  await mountQueueDashboard(app, (token) => auth.authenticate(token));
   await app.init();
   await assertSchemaCurrent(app);
   REGISTERED_ROUTES.set(app, routes);

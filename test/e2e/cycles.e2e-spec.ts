@@ -273,6 +273,9 @@ describe('scheduled cycles: deadline watch, notifications, monitoring (SPEC §4,
       'notify',
       'registry',
     ]);
+    // Read-only: nothing is retried or removed outside the audited API.
+    const retry = await fetch(`${url}/cycles/retry/failed`, { method: 'PUT', headers: { authorization: `Bearer ${f.admin.token}` } });
+    expect(retry.status).toBe(405);
   });
 });
 
