@@ -2,15 +2,15 @@ import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/c
 import { AppConfig } from './config/app-config';
 import { RequestContextMiddleware } from './common/request-context.middleware';
 import { CoreModule } from './core.module';
-import { AccessModule } from './modules/access/access.module';
-import { AssessmentModule } from './modules/assessment/assessment.module';
-import { CalendarModule } from './modules/calendar/calendar.module';
-import { ClaimsModule } from './modules/claims/claims.module';
-import { CyclesModule } from './modules/cycles/cycles.module';
-import { IntakeModule } from './modules/intake/intake.module';
-import { FundYearModule } from './modules/fund-year/fund-year.module';
-import { HealthModule } from './modules/health/health.module';
-import { RegistryModule } from './modules/registry/registry.module';
+import { AccessModule } from './modules/access';
+import { AssessmentModule } from './modules/assessment';
+import { CalendarModule } from './modules/calendar';
+import { ClaimsModule } from './modules/claims';
+import { CyclesModule } from './modules/cycles';
+import { IntakeModule } from './modules/intake';
+import { FundYearModule } from './modules/fund-year';
+import { HealthModule } from './modules/health';
+import { RegistryModule } from './modules/registry';
 
 /** The HTTP API composition. */
 @Module({})

@@ -8,7 +8,7 @@ import { BusinessClock } from './common/business-clock';
 import { FastFailRedis } from './common/fast-fail-redis';
 import { InsuredIdHasher } from './common/record-hashing';
 import { requestIdOf } from './common/request-context';
-import { AuditModule } from './modules/audit/audit.module';
+import { AuditModule } from './modules/audit';
 import { QueueModule } from './queue/queue.module';
 
 /** What both the API and the worker need: configuration, logging, MySQL, Redis queues, audit. */

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { createApiApp } from './app.factory';
 import { loadConfig } from './config/app-config';
-import { assertDependenciesReachable } from './modules/health/dependency-probes';
+import { assertDependenciesReachable } from './modules/health';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { createWorkerApp } from './app.factory';
 import { loadConfig } from './config/app-config';
-import { assertDependenciesReachable } from './modules/health/dependency-probes';
+import { assertDependenciesReachable } from './modules/health';
 
 /** The BullMQ worker: no HTTP. SIGTERM lets active jobs finish, then closes queues and connections. */
 async function bootstrap(): Promise<void> {

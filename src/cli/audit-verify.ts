@@ -5,8 +5,8 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../config/app-config';
-import { AuditRepository } from '../modules/audit/audit.repository';
-import { AuditService } from '../modules/audit/audit.service';
+import { AuditRepository } from '../modules/audit';
+import { AuditService } from '../modules/audit';
 import { buildDataSourceOptions } from '../database/data-source';
 
 async function main(): Promise<number> {

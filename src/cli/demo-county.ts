@@ -1,5 +1,5 @@
 import { Role } from '../domain/access-policy';
-import { InstitutionRow } from '../modules/registry/institution.service';
+import { InstitutionRow } from '../modules/registry';
 
 /** A demo county modelled on Weishan (巍山县, seed 002): ten townships, their village clinics, two private hospitals. */
 export const DEMO_COUNTY = { code: 'WS', name: '巍山彝族回族自治县', regionCode: '532927' };

@@ -7,9 +7,9 @@ import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '../config/app-config';
 import { AppModule } from '../app.module';
-import { CountyService } from '../modules/registry/county.service';
-import { InstitutionService } from '../modules/registry/institution.service';
-import { UserService } from '../modules/access/user.service';
+import { CountyService } from '../modules/registry';
+import { InstitutionService } from '../modules/registry';
+import { UserService } from '../modules/access';
 import { DEMO_COMMUNITY, DEMO_COUNTY, DEMO_INSTITUTIONS, DEMO_PASSWORD, DEMO_USERS } from './demo-county';
 
 /** Loads the demo county and its users into the database `app` is connected to. */

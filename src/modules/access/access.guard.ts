@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { decideRouteAccess, RouteDenial, routeRefusal, unauthenticated } from '../../domain/access-policy';
 import { currentContext } from '../../common/request-context';
-import { AuditService } from '../audit/audit.service';
+import { AuditService } from '../audit';
 import { ACCESS_RULE, AccessRule, PUBLIC_ROUTE } from '../../common/access.decorators';
 import { AuthService } from './auth.service';
 import { RateLimiter } from './rate-limiter';

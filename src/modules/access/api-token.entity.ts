@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { Role } from '../../domain/access-policy';
-import { Institution } from '../registry/institution.entity';
+import { Institution } from '../registry';
 import { rolesColumn } from './user.entity';
 
 /** A system's credential (e.g. a township HIS uploading settlement records); only its hash is kept. */

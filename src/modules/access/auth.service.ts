@@ -5,7 +5,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { isRole, refreshSessionLive, Role, scopeOf, signInAllowed, unauthenticated } from '../../domain/access-policy';
-import { AuditService } from '../audit/audit.service';
+import { AuditService } from '../audit';
 import { ApiTokenRepository } from './api-token.repository';
 import { AuthSessionRepository, CallerRow } from './auth-session.repository';
 import { Caller } from '../../common/caller';

@@ -7,3 +7,8 @@ export { routeAccessInventory, type RouteAccess } from './route-inventory';
 export { Access, ANY_ROLE, type AccessRule, Public, type TargetKind } from '../../common/access.decorators';
 // Until the claims queries build their own scope condition.
 export { scopeWhere } from './scope-sql';
+export * from './access.decorators';
+export * from './access.module';
+export * from './auth.service';
+export * from './route-inventory';
+export * from './user.service';

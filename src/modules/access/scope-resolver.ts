@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { communityInScope, countyInScope, institutionInScope, Scope, ScopeTarget } from '../../domain/access-policy';
 import { TargetKind } from '../../common/access.decorators';
-import { AllocationRepository } from '../fund-year/allocation.repository';
-import { BudgetPlanRepository } from '../fund-year/budget-plan.repository';
-import { CommunityRepository } from '../registry/community.repository';
-import { CountyRepository } from '../registry/county.repository';
-import { InstitutionRepository } from '../registry/institution.repository';
-import { RegistryImportRepository } from '../registry/registry-import.repository';
+import { AllocationRepository } from '../fund-year';
+import { BudgetPlanRepository } from '../fund-year';
+import { CommunityRepository } from '../registry';
+import { CountyRepository } from '../registry';
+import { InstitutionRepository } from '../registry';
+import { RegistryImportRepository } from '../registry';
 import { ApiTokenRepository } from './api-token.repository';
 import { ScopeTargetRepository } from './scope-target.repository';
 import { PlacementRow, UserRepository } from './user.repository';

@@ -1,7 +1,7 @@
 import { VersionedRecord } from '../../database/versioned-record.entity';
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { Role } from '../../domain/access-policy';
-import { Institution } from '../registry/institution.entity';
+import { Institution } from '../registry';
 
 const rolesColumn = {
   to: (roles: Role[]) => roles.join(','),

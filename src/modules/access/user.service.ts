@@ -10,9 +10,9 @@ import {
 } from '../../domain/access-policy';
 import { Caller } from '../../common/caller';
 import { Page } from '../../common/pagination';
-import { AuditService } from '../audit/audit.service';
-import { Institution } from '../registry/institution.entity';
-import { InstitutionService } from '../registry/institution.service';
+import { AuditService } from '../audit';
+import { Institution } from '../registry';
+import { InstitutionService } from '../registry';
 import { isDuplicateKey, notFound, outOfScope } from '../../common/record-errors';
 import { AuthSessionRepository } from './auth-session.repository';
 import { CreateUserDto, SetPasswordDto, UpdateUserDto, UserQuery } from './dto/access.dto';

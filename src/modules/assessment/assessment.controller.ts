@@ -3,9 +3,9 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagg
 import type { FastifyReply } from 'fastify';
 import { EnteredValues } from '../../domain/performance-assessment';
 import { currentCaller } from '../../common/request-context';
-import { VersionedDto } from '../registry/dto/registry.dto';
-import { CountyService } from '../registry/county.service';
-import { Access } from '../access/access.decorators';
+import { VersionedDto } from '../registry';
+import { CountyService } from '../registry';
+import { Access } from '../access';
 import {
   AssessmentSchemeDto,
   DraftFundAnalysisDto,

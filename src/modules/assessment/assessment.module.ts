@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
-import { FundYearModule } from '../fund-year/fund-year.module';
-import { RegistryModule } from '../registry/registry.module';
+import { FundYearModule } from '../fund-year';
+import { RegistryModule } from '../registry';
 import { CommunityAssessmentController, CountyAssessmentController, FundAnalysisController } from './assessment.controller';
-import { ConsumptionRepository } from '../claims/consumption.repository';
+import { ConsumptionRepository } from '../claims';
 import { AssessmentRepository } from './assessment.repository';
 import { CommunityFiguresRepository } from './community-figures.repository';
 import { FundAnalysisRepository } from './fund-analysis.repository';

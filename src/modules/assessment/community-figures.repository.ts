@@ -4,9 +4,9 @@ import { PeriodFlows } from '../../domain/fund-analysis';
 import { Money } from '../../domain/money';
 import { PolicyParameters } from '../../domain/policy-parameters';
 import { notFound } from '../../common/record-errors';
-import { AllocationService, packageOf } from '../fund-year/allocation.service';
-import { PolicyParametersService } from '../fund-year/policy-parameters.service';
-import { ConsumptionRepository } from '../claims/consumption.repository';
+import { AllocationService, packageOf } from '../fund-year';
+import { PolicyParametersService } from '../fund-year';
+import { ConsumptionRepository } from '../claims';
 
 /** A medical community as the assessment and the fund analysis refer to it. */
 export interface AssessedCommunity {

@@ -16,7 +16,7 @@ import { BusinessClock } from '../../common/business-clock';
 import { Caller } from '../../common/caller';
 import { notFound, staleVersion } from '../../common/record-errors';
 import { inTransaction } from '../../database/transaction';
-import { AuditService } from '../audit/audit.service';
+import { AuditService } from '../audit';
 import { AssessedCommunity, CommunityFiguresRepository } from './community-figures.repository';
 import { AnalysisRow, FundAnalysisRepository } from './fund-analysis.repository';
 

@@ -6,4 +6,7 @@ export { FundAnalysisService } from './fund-analysis.service';
 export type { FundAnalysisNarrative, FundAnalysisSummaryView, FundAnalysisView } from './fund-analysis.service';
 export type { AssessedCommunity } from './community-figures.repository';
 /** Provided by this module for its readers (the year end, monitoring); the file belongs to the claims module. */
-export { ConsumptionRepository } from '../claims/consumption.repository';
+export { ConsumptionRepository } from '../claims';
+export * from './assessment.module';
+export * from './fund-analysis.service';
+export * from './performance-assessment.service';

@@ -22,7 +22,7 @@ import {
 import { staleVersion } from '../../common/record-errors';
 import { currentContext } from '../../common/request-context';
 import { inTransaction } from '../../database/transaction';
-import { AuditService } from '../audit/audit.service';
+import { AuditService } from '../audit';
 import { AssessmentRepository, EnteredRow, SchemeRow, TARGET_COLUMNS, WEIGHT_COLUMNS } from './assessment.repository';
 import { AssessedCommunity, CommunityFiguresRepository } from './community-figures.repository';
 

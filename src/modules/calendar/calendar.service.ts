@@ -18,7 +18,7 @@ import { PolicyParameters, PolicyTerms, policyTerms } from '../../domain/policy-
 import { staleVersion } from '../../common/record-errors';
 import { currentContext } from '../../common/request-context';
 import { inTransaction } from '../../database/transaction';
-import { AuditService } from '../audit/audit.service';
+import { AuditService } from '../audit';
 import { CalendarRepository } from './calendar.repository';
 
 export interface YearScheduleView extends YearSchedule {

@@ -5,8 +5,8 @@ import { isPeriod } from '../../domain/claim-cycle';
 import { InputValidationError } from '../../common/api-error';
 import { Idempotent } from '../../common/idempotency.interceptor';
 import { currentCaller } from '../../common/request-context';
-import { VersionedDto } from '../registry/dto/registry.dto';
-import { Access, ANY_ROLE } from '../access/access.decorators';
+import { VersionedDto } from '../registry';
+import { Access, ANY_ROLE } from '../access';
 import { CommunityFundingService } from './community-funding.service';
 import { CycleViewsService } from './cycle-views.service';
 import { DeclarationService } from './declaration.service';
@@ -31,7 +31,7 @@ import {
 } from './dto/claims.dto';
 import { PassDownService } from './pass-down.service';
 import { PrivateSettlementService } from './private-settlement.service';
-import { CountyService } from '../registry/county.service';
+import { CountyService } from '../registry';
 import { FundYearPipe } from '../../common/route-params';
 
 const BUREAU = ['BUREAU_CLERK', 'BUREAU_APPROVER'] as const;

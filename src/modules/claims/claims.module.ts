@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { CalendarModule } from '../calendar/calendar.module';
-import { FundYearModule } from '../fund-year/fund-year.module';
-import { RegistryModule } from '../registry/registry.module';
+import { CalendarModule } from '../calendar';
+import { FundYearModule } from '../fund-year';
+import { RegistryModule } from '../registry';
 import {
   CommunityCycleController,
   DeclarationController,

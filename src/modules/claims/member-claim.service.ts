@@ -13,7 +13,7 @@ import {
 import { BusinessClock } from '../../common/business-clock';
 import { Caller } from '../../common/caller';
 import { notFound, staleVersion } from '../../common/record-errors';
-import { AuditService } from '../audit/audit.service';
+import { AuditService } from '../audit';
 import { claimSnapshot, claimView, MemberClaimView } from './claim.views';
 import { ClaimFilter, ClaimRow, MemberClaimRepository } from './member-claim.repository';
 import { SettlementRecordRepository } from './settlement-record.repository';

@@ -8,10 +8,10 @@ import { assertPassDownPayer, assertPassDownPaymentDate, memberPassDowns, villag
 import { BusinessClock } from '../../common/business-clock';
 import { Caller } from '../../common/caller';
 import { notFound, staleVersion } from '../../common/record-errors';
-import { AuditService } from '../audit/audit.service';
-import { CalendarService } from '../calendar/calendar.service';
-import { PolicyParametersService } from '../fund-year/policy-parameters.service';
-import { LedgerService } from '../ledger/ledger.service';
+import { AuditService } from '../audit';
+import { CalendarService } from '../calendar';
+import { PolicyParametersService } from '../fund-year';
+import { LedgerService } from '../ledger';
 import { MemberClaimRepository } from './member-claim.repository';
 import { PassDownFilter, PassDownRepository, PassDownRow } from './pass-down.repository';
 import { SettlementRecordRepository } from './settlement-record.repository';

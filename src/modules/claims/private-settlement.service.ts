@@ -23,10 +23,10 @@ import {
 import { BusinessClock } from '../../common/business-clock';
 import { Caller } from '../../common/caller';
 import { notFound, staleVersion } from '../../common/record-errors';
-import { AuditService } from '../audit/audit.service';
-import { AllocationService } from '../fund-year/allocation.service';
-import { PolicyParametersService } from '../fund-year/policy-parameters.service';
-import { LedgerService } from '../ledger/ledger.service';
+import { AuditService } from '../audit';
+import { AllocationService } from '../fund-year';
+import { PolicyParametersService } from '../fund-year';
+import { LedgerService } from '../ledger';
 import { MemberClaimRepository } from './member-claim.repository';
 import { PaymentRow, PrivatePaymentFilter, PrivateSettlementRepository } from './private-settlement.repository';
 import { SettlementRecordRepository } from './settlement-record.repository';

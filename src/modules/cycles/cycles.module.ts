@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
-import { AssessmentModule } from '../assessment/assessment.module';
-import { CalendarModule } from '../calendar/calendar.module';
-import { ClaimsModule } from '../claims/claims.module';
-import { FundYearModule } from '../fund-year/fund-year.module';
-import { RegistryModule } from '../registry/registry.module';
+import { AssessmentModule } from '../assessment';
+import { CalendarModule } from '../calendar';
+import { ClaimsModule } from '../claims';
+import { FundYearModule } from '../fund-year';
+import { RegistryModule } from '../registry';
 import { CycleResultRepository } from './cycle-result.repository';
 import { CycleRunnerService } from './cycle-runner.service';
 import { CyclesController, JobRunsController, NotificationsController, YearEndController } from './cycles.controller';

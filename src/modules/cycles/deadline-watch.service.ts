@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { fundYearOf, periodOf, previousPeriod } from '../../domain/claim-cycle';
 import { IsoDate } from '../../domain/working-days';
-import { CalendarService } from '../calendar/calendar.service';
-import { PolicyParametersService } from '../fund-year/policy-parameters.service';
+import { CalendarService } from '../calendar';
+import { PolicyParametersService } from '../fund-year';
 import { DeadlineWatchRepository } from './deadline-watch.repository';
 import { NewNotification, NotificationService } from './notification.service';
 

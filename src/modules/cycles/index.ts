@@ -7,3 +7,5 @@ export { NotificationService, isHostLocal, localAddressOf } from './notification
 export type { AddressLookup, NewNotification, NotificationView, Severity, WebhookView } from './notification.service';
 export { YearEndService } from './year-end.service';
 export type { CommunitySummary, StatementView, YearEndSummary, YearEndView } from './year-end.service';
+export * from './cycle-scheduler';
+export * from './cycles.module';

@@ -4,9 +4,9 @@ import { fundYearOf, monthOf } from '../../domain/claim-cycle';
 import { paymentCapacity, readBurn } from '../../domain/fund-monitoring';
 import { countyExpenditureToDate } from '../../domain/consumption';
 import { Money } from '../../domain/money';
-import { AllocationService, packageOf } from '../fund-year/allocation.service';
-import { PolicyParametersService } from '../fund-year/policy-parameters.service';
-import { ConsumptionRepository } from '../claims/consumption.repository';
+import { AllocationService, packageOf } from '../fund-year';
+import { PolicyParametersService } from '../fund-year';
+import { ConsumptionRepository } from '../claims';
 import { DeadlineWatchRepository } from './deadline-watch.repository';
 import { NotificationService } from './notification.service';
 

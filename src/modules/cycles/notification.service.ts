@@ -9,7 +9,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { NewNotification, NotificationRepository, NotificationRow, Severity, WebhookRow } from './notification.repository';
 import { inTransaction } from '../../database/transaction';
 import { notFound, staleVersion } from '../../common/record-errors';
-import { AuditService } from '../audit/audit.service';
+import { AuditService } from '../audit';
 import { JobHandler } from '../../queue/job-handler.decorator';
 import { OutboxService } from '../../queue/outbox.service';
 

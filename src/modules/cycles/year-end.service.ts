@@ -24,12 +24,12 @@ import { policyTerms } from '../../domain/policy-parameters';
 import { YEAR_END_LIFECYCLE, YearEndState } from '../../domain/year-end-settlement';
 import { JobHandler } from '../../queue/job-handler.decorator';
 import { OutboxService } from '../../queue/outbox.service';
-import { AuditService } from '../audit/audit.service';
-import { PerformanceAssessmentService } from '../assessment/performance-assessment.service';
-import { ConsumptionRepository } from '../claims/consumption.repository';
-import { AllocationService } from '../fund-year/allocation.service';
-import { PolicyParametersService } from '../fund-year/policy-parameters.service';
-import { LedgerService } from '../ledger/ledger.service';
+import { AuditService } from '../audit';
+import { PerformanceAssessmentService } from '../assessment';
+import { ConsumptionRepository } from '../claims';
+import { AllocationService } from '../fund-year';
+import { PolicyParametersService } from '../fund-year';
+import { LedgerService } from '../ledger';
 import { YearEndRepository, YearEndRow } from './year-end.repository';
 
 export type { CommunitySummary, YearEndSummary } from '../../domain/county-year-end';

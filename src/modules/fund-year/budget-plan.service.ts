@@ -19,9 +19,9 @@ import {
 } from '../../domain/primary-floor';
 import { DOCUMENT_LIFECYCLE, DocumentAction, DocumentState } from '../../domain/document-lifecycle';
 import { Caller } from '../../common/caller';
-import { AuditService } from '../audit/audit.service';
-import { CountyService } from '../registry/county.service';
-import { InstitutionService } from '../registry/institution.service';
+import { AuditService } from '../audit';
+import { CountyService } from '../registry';
+import { InstitutionService } from '../registry';
 import { notFound, outOfScope, staleVersion } from '../../common/record-errors';
 import { AllocationService, packageOf } from './allocation.service';
 import { BudgetPlanRepository, PlanRow } from './budget-plan.repository';

@@ -6,8 +6,8 @@ import { PolicyParameters } from '../../domain/policy-parameters';
 import { DocumentAction } from '../../domain/document-lifecycle';
 import { currentCaller } from '../../common/request-context';
 import { Access, ANY_ROLE, Public } from '../../common/access.decorators';
-import { CalendarService } from '../calendar/calendar.service';
-import { CountyService } from '../registry/county.service';
+import { CalendarService } from '../calendar';
+import { CountyService } from '../registry';
 import { AllocationService, AllocationView } from './allocation.service';
 import { BudgetPlanService, BudgetPlanView } from './budget-plan.service';
 import {

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { LedgerModule } from '../ledger/ledger.module';
-import { CalendarModule } from '../calendar/calendar.module';
-import { RegistryModule } from '../registry/registry.module';
+import { LedgerModule } from '../ledger';
+import { CalendarModule } from '../calendar';
+import { RegistryModule } from '../registry';
 import { AllocationRepository } from './allocation.repository';
 import { AllocationService } from './allocation.service';
 import { BudgetPlanRepository } from './budget-plan.repository';

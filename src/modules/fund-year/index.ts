@@ -5,3 +5,8 @@ export { AllocationRepository } from './allocation.repository';
 export { BudgetPlanRepository } from './budget-plan.repository';
 export { BudgetPlanService, type BudgetPlanView } from './budget-plan.service';
 export { PolicyParametersService, type PolicyParametersView } from './policy-parameters.service';
+export * from './allocation.repository';
+export * from './allocation.service';
+export * from './budget-plan.repository';
+export * from './fund-year.module';
+export * from './policy-parameters.service';

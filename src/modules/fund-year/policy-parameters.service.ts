@@ -12,8 +12,8 @@ import {
 } from '../../domain/policy-parameters';
 import { staleVersion } from '../../common/record-errors';
 import { currentContext } from '../../common/request-context';
-import { AuditService } from '../audit/audit.service';
-import { CountyService } from '../registry/county.service';
+import { AuditService } from '../audit';
+import { CountyService } from '../registry';
 import { PolicyParametersRepository } from './policy-parameters.repository';
 
 export interface PolicyParametersView {

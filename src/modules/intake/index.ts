@@ -4,3 +4,4 @@ export { SettlementIntakeService, type IntakeOutcome } from './settlement-intake
 export { SettlementUploadService, type UploadView, type UploadStatus } from './settlement-upload.service';
 export { IntakeBatchRepository } from './intake-batch.repository';
 export { IntakeUploadRepository } from './intake-upload.repository';
+export * from './intake.module';

@@ -16,8 +16,8 @@ import { requireFile } from '../../domain/settlement-intake';
 import { InputValidationError } from '../../common/api-error';
 import { Idempotent } from '../../common/idempotency.interceptor';
 import { currentCaller } from '../../common/request-context';
-import { ImportQuery } from '../registry/dto/registry.dto';
-import { Access } from '../access/access.decorators';
+import { ImportQuery } from '../registry';
+import { Access } from '../access';
 import { IntakeOutcome, SettlementIntakeService } from './settlement-intake.service';
 import { SettlementUploadService, UploadView } from './settlement-upload.service';
 

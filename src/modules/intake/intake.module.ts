@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { ClaimsModule } from '../claims/claims.module';
-import { FundYearModule } from '../fund-year/fund-year.module';
+import { ClaimsModule } from '../claims';
+import { FundYearModule } from '../fund-year';
 import { IntakeBatchRepository } from './intake-batch.repository';
 import { IntakeUploadRepository } from './intake-upload.repository';
 import { IntakeController } from './intake.controller';

@@ -18,13 +18,13 @@ import { contentHash, InsuredIdHasher } from '../../common/record-hashing';
 import { Caller } from '../../common/caller';
 import { currentContext } from '../../common/request-context';
 import { isDuplicateKey } from '../../common/record-errors';
-import { AuditService } from '../audit/audit.service';
-import { PolicyParametersService } from '../fund-year/policy-parameters.service';
-import { CommunityLockRepository } from '../claims/community-lock.repository';
-import { DeclarationRepository } from '../claims/declaration.repository';
-import { MemberClaimRepository } from '../claims/member-claim.repository';
-import { RowsNotLoaded, SettlementRecordRepository } from '../claims/settlement-record.repository';
-import { Transactions } from '../claims/transactions';
+import { AuditService } from '../audit';
+import { PolicyParametersService } from '../fund-year';
+import { CommunityLockRepository } from '../claims';
+import { DeclarationRepository } from '../claims';
+import { MemberClaimRepository } from '../claims';
+import { RowsNotLoaded, SettlementRecordRepository } from '../claims';
+import { Transactions } from '../claims';
 import { IntakeBatchRepository } from './intake-batch.repository';
 
 export interface IntakeOutcome {

@@ -2,7 +2,7 @@ import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access } from '../../common/access.decorators';
 import { FundYearPipe } from '../../common/route-params';
-import { CountyService } from '../registry/county.service';
+import { CountyService } from '../registry';
 import { LedgerService } from './ledger.service';
 
 const LEDGER_READERS = ['BUREAU_CLERK', 'BUREAU_APPROVER', 'AUDITOR'] as const;

@@ -11,7 +11,7 @@ import {
   sameCountyDetails,
 } from '../../domain/institution-registry';
 import { Page } from '../../common/pagination';
-import { AuditService } from '../audit/audit.service';
+import { AuditService } from '../audit';
 import { CommunityRepository } from './community.repository';
 import { County } from './county.entity';
 import { CountyRepository } from './county.repository';

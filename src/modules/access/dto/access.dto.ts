@@ -4,7 +4,7 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsStr
 import { Role, ROLES } from '../../../domain/access-policy';
 import { INSTITUTION_CODE_PATTERN } from '../../../domain/institution-registry';
 import { PageQuery } from '../../../common/pagination';
-import { VersionedDto } from '../../registry/dto/registry.dto';
+import { VersionedDto } from '../../registry';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 export const PASSWORD_MIN_LENGTH = 10;

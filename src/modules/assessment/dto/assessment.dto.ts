@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { RATE_TEXT, WEIGHT_TEXT } from '../../../domain/performance-assessment';
-import { VersionedDto } from '../../registry/dto/registry.dto';
+import { VersionedDto } from '../../registry';
 
 const WEIGHT_MESSAGE = '$property must be points from 0 to 100 as text with at most two decimals, e.g. "20.00"';
 const SHARE_MESSAGE = '$property must be a share from 0 to 1 as text with at most four decimals, e.g. "0.90"';

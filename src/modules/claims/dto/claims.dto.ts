@@ -23,7 +23,7 @@ import {
   REVIEW_REASON_CODES,
   ReviewReasonCode,
 } from '../../../domain/claim-cycle';
-import { VersionedDto } from '../../registry/dto/registry.dto';
+import { VersionedDto } from '../../registry';
 
 const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

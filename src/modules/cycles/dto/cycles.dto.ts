@@ -4,7 +4,7 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxL
 import { CYCLE_NAMES } from '../../../domain/cycle-schedule';
 import { INSTITUTION_CODE_PATTERN } from '../../../domain/institution-registry';
 import { JOB_NAMES } from '../../../queue/jobs';
-import { toBool } from '../../registry/dto/registry.dto';
+import { toBool } from '../../registry';
 
 export class TriggerCycleDto {
   @ApiProperty({ enum: CYCLE_NAMES })

@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { INSTITUTION_CODE_PATTERN } from '../../../domain/institution-registry';
 import { PLAN_CATEGORIES, PlanCategory } from '../../../domain/primary-floor';
-import { VersionedDto } from '../../registry/dto/registry.dto';
+import { VersionedDto } from '../../registry';
 
 /** Amounts travel as decimal strings in yuan ("830.00"), never as JSON numbers. */
 export const AMOUNT = /^\d{1,16}(\.\d{1,2})?$/;
