@@ -13,6 +13,7 @@ import { AppConfig } from './config/app-config';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { requestIdOf } from './common/request-context';
 import { createValidationPipe } from './common/validation';
+import { registerBodyParsers } from './common/request-body';
 import { WorkerModule } from './worker.module';
 import { AuthService, RouteAccess, routeAccessInventory } from './modules/access';
 
@@ -34,12 +35,22 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
     abortOnError: false,
+    // Bodies are read by our own parsers (src/common/request-body.ts), not Nest's defaults.
+    bodyParser: false,
   });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
 
-  // JSON and multipart only: any other content type is refused with 415.
-  app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
+  // UTF-8 JSON, bounded in depth and well-formed, and multipart on upload routes: nothing else is read.
+  registerBodyParsers(app.getHttpAdapter().getInstance(), config.http.bodyLimitBytes);
+  // Answers carry data of named people and institutions: no cache keeps them.
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', async (_request, reply, payload) => {
+      if (!reply.getHeader('cache-control')) void reply.header('cache-control', 'no-store');
+      return payload;
+    });
   await app.register(helmet as never, {
     // Swagger UI at /docs needs inline styles and scripts; everything else is JSON.
     contentSecurityPolicy: {
