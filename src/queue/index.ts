@@ -9,3 +9,4 @@ export type { PendingOutboxRow } from './outbox.repository';
 export { OutboxService } from './outbox.service';
 export { QueueModule } from './queue.module';
 export { CyclesQueueProcessor, IntakeQueueProcessor, NotifyQueueProcessor, RegistryQueueProcessor } from './queue.processors';
+export { JobRefusals, type RefusedJob, type RefusalListener } from './job-refusals';

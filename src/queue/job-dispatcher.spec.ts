@@ -6,6 +6,7 @@ import { currentContext } from '../common/request-context';
 import { APP_CONFIG } from '../config/app-config';
 import { DomainError } from '../domain/domain-error';
 import { JobDispatcher } from './job-dispatcher';
+import { JobRefusals } from './job-refusals';
 import { JobHandler } from './job-handler.decorator';
 import { JobRunsService } from './job-runs.service';
 import { JOB_NAMES } from './jobs';
@@ -94,6 +95,7 @@ async function boot(...providers: (new (...args: never[]) => unknown)[]) {
       ...providers,
       { provide: JobRunsService, useClass: RecordedRuns },
       { provide: OutboxService, useClass: RecordedOutbox },
+      JobRefusals,
       { provide: APP_CONFIG, useValue: { queue: { testJobDelayMs: 0, redriveAfterMs: 60_000 } } },
     ],
   }).compile();
@@ -125,6 +127,8 @@ describe('JobDispatcher', () => {
   it('stops a job a rule refused: no retry, the reason kept on its outbox row', async () => {
     const moduleRef = await boot(ImportWork, UploadWork);
     const dispatcher = moduleRef.get(JobDispatcher);
+    const announced: { id: string; name: string; code: string }[] = [];
+    moduleRef.get(JobRefusals).listen(async (j) => void announced.push({ id: j.id, name: j.name, code: j.code }));
     const job = { id: 'y1', name: 'yearend.post', data: { settlementId: -1 }, opts: { attempts: 8 }, attemptsMade: 1 } as unknown as Job;
     const error = await dispatcher.dispatch(job).catch((err: Error) => err);
     expect(error).toBeInstanceOf(UnrecoverableError);
@@ -133,6 +137,7 @@ describe('JobDispatcher', () => {
     expect(outbox.refused).toEqual(['y1 YEAR_END_NOT_APPROVED: year-end settlement is DRAFT, not approved']);
     expect(outbox.completed).toEqual([]);
     expect((await dispatcher.fateOf(job, error as Error)).next).toMatch(/^refused: it stops here/);
+    expect(announced).toEqual([{ id: 'y1', name: 'yearend.post', code: 'YEAR_END_NOT_APPROVED' }]);
     await moduleRef.close();
   });
 

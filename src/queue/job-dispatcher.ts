@@ -6,6 +6,7 @@ import { runInContext } from '../common/request-context';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DomainError } from '../domain/domain-error';
 import { JOB_HANDLER } from './job-handler.decorator';
+import { JobRefusals } from './job-refusals';
 import { JobRunsService } from './job-runs.service';
 import { JOB_NAMES, JobName, JobPayloads } from './jobs';
 import { OutboxService } from './outbox.service';
@@ -28,6 +29,7 @@ export class JobDispatcher implements OnModuleInit {
     private readonly reflector: Reflector,
     private readonly runs: JobRunsService,
     private readonly outbox: OutboxService,
+    private readonly refusals: JobRefusals,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -100,6 +102,7 @@ export class JobDispatcher implements OnModuleInit {
       if (err instanceof DomainError) {
         const reason = `${err.code}: ${err.message}`;
         await this.outbox.refuse(job.id!, reason);
+        await this.refusals.announce({ id: job.id!, name: job.name as JobName, data: job.data, code: err.code, message: err.message });
         throw new UnrecoverableError(`refused: ${reason}`);
       }
       throw err;

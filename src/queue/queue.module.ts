@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { JobProducer } from './job-producer';
+import { JobRefusals } from './job-refusals';
 import { JobRunRepository } from './job-run.repository';
 import { JobRunsService } from './job-runs.service';
 import { OutboxRepository } from './outbox.repository';
@@ -27,7 +28,7 @@ import { QUEUES } from './jobs';
     }),
     BullModule.registerQueue(...Object.values(QUEUES).map((name) => ({ name }))),
   ],
-  providers: [JobProducer, OutboxRepository, OutboxService, JobRunRepository, JobRunsService],
-  exports: [BullModule, JobProducer, OutboxService, JobRunsService],
+  providers: [JobProducer, OutboxRepository, OutboxService, JobRunRepository, JobRunsService, JobRefusals],
+  exports: [BullModule, JobProducer, OutboxService, JobRunsService, JobRefusals],
 })
 export class QueueModule {}

@@ -12,6 +12,8 @@ import { DeadlineWatchService } from './deadline-watch.service';
 import { MonitoringService } from './monitoring.service';
 import { NotificationRepository } from './notification.repository';
 import { NotificationService } from './notification.service';
+import { RefusedWorkNotifier } from './refused-work.notifier';
+import { RefusedWorkRepository } from './refused-work.repository';
 import { YearEndRepository } from './year-end.repository';
 import { YearEndService } from './year-end.service';
 
@@ -27,11 +29,13 @@ import { YearEndService } from './year-end.service';
     CycleResultRepository,
     DeadlineWatchRepository,
     NotificationRepository,
+    RefusedWorkRepository,
     YearEndRepository,
     CycleRunnerService,
     DeadlineWatchService,
     MonitoringService,
     NotificationService,
+    RefusedWorkNotifier,
     YearEndService,
   ],
   exports: [CycleRunnerService, NotificationService, YearEndService],
