@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import sjson from 'secure-json-parse';
-import { assertWellFormedText, jsonDepth, MAX_JSON_DEPTH } from '../domain/input-text';
+import { assertWellFormedText, jsonDepth, MAX_JSON_DEPTH, mayHoldMalformedText } from '../domain/input-text';
 
 /**
  * How request bodies are read, before any route or validation sees them:
@@ -41,7 +41,7 @@ export function registerBodyParsers(fastify: FastifyInstance, bodyLimit: number)
       return done(httpError(400, 'MALFORMED_JSON', `malformed JSON: ${(e as Error).message.slice(0, 120)}`), undefined);
     }
     try {
-      assertWellFormedText(parsed);
+      if (mayHoldMalformedText(text)) assertWellFormedText(parsed);
     } catch (e) {
       return done(e as Error, undefined);
     }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { DomainError } from './domain-error';
-import { assertWellFormedText, jsonDepth, MAX_JSON_DEPTH, textProblem } from './input-text';
+import { assertWellFormedText, jsonDepth, MAX_JSON_DEPTH, mayHoldMalformedText, textProblem } from './input-text';
 
 describe('jsonDepth', () => {
   it('counts objects and arrays, not brackets inside strings', () => {
@@ -51,5 +51,25 @@ describe('well-formed text', () => {
     }
     expect(error?.details).toHaveLength(20);
     expect(error?.message).toBe('100 text value(s) are not well-formed (the first 20 listed)');
+  });
+});
+
+describe('the one-scan prefilter', () => {
+  it('finds escaped controls and lone surrogates, and raw DEL and C1 controls', () => {
+    expect(mayHoldMalformedText(JSON.stringify({ a: 'plain 南诏 😀' }))).toBe(false);
+    expect(mayHoldMalformedText(JSON.stringify({ a: 'a\u0000' }))).toBe(true);
+    expect(mayHoldMalformedText(JSON.stringify({ a: '\ud800' }))).toBe(true);
+    expect(mayHoldMalformedText('{"a":"x\u007fy"}')).toBe(true);
+  });
+
+  it('property: when the prefilter finds nothing, the walk finds nothing either', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), fc.string({ unit: 'binary' }), (v, text) => {
+        for (const value of [v, { text }, [text, v]]) {
+          const json = JSON.stringify(value);
+          if (!mayHoldMalformedText(json)) expect(() => assertWellFormedText(JSON.parse(json))).not.toThrow();
+        }
+      }),
+    );
   });
 });
