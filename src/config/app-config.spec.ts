@@ -16,6 +16,16 @@ describe('loadConfig', () => {
     expect(c.db.password).toBe('s3cret');
   });
 
+  it('keeps the webhook address guard on unless explicitly turned off, and never off in production', () => {
+    expect(loadConfig({}).webhooks.allowLocalTargets).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'development' }).webhooks.allowLocalTargets).toBe(false);
+    expect(loadConfig({ WEBHOOK_ALLOW_LOCAL_TARGETS: 'true' }).webhooks.allowLocalTargets).toBe(true);
+    const secret = 'production-test-secret-of-forty-characters';
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret, INSURED_ID_HASH_KEY: secret, WEBHOOK_ALLOW_LOCAL_TARGETS: 'true' }),
+    ).toThrow(/WEBHOOK_ALLOW_LOCAL_TARGETS/);
+  });
+
   it('names every invalid variable in one error', () => {
     expect(() => loadConfig({ PORT: 'eighty', DB_NAME: 'bad-name;drop', LOG_LEVEL: 'loud' })).toThrow(ConfigError);
     try {

@@ -174,6 +174,13 @@ class Environment {
   /** Fixes the business date (Asia/Shanghai) for demos and tests of deadlines; refused in production. */
   @Matches(/^(|\d{4}-\d{2}-\d{2})$/, { message: 'BUSINESS_DATE must be YYYY-MM-DD' })
   BUSINESS_DATE: string = '';
+
+  /**
+   * Lets webhooks point at the service's own host or a link-local address. Off everywhere by
+   * default (the demo included); the test suite turns it on for its local receivers; refused in production.
+   */
+  @IsBoolean()
+  WEBHOOK_ALLOW_LOCAL_TARGETS: boolean = false;
 }
 
 const NUMERIC = new Set([
@@ -201,7 +208,7 @@ const NUMERIC = new Set([
 /** Used only outside production, so that the demo and tests run without set-up; production must set its own. */
 const DEVELOPMENT_JWT_SECRET = 'development-only-secret-never-use-in-production';
 const DEVELOPMENT_INSURED_ID_KEY = 'development-only-insured-id-key-never-use-in-production';
-const BOOLEAN = new Set(['LOG_PRETTY', 'SCHEDULES_ENABLED']);
+const BOOLEAN = new Set(['LOG_PRETTY', 'SCHEDULES_ENABLED', 'WEBHOOK_ALLOW_LOCAL_TARGETS']);
 
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
@@ -224,6 +231,8 @@ export interface AppConfig {
     yearEndPostingThrottleMs: number;
   };
   log: { level: string; pretty: boolean };
+  /** Whether webhooks may target the service's own host or a link-local address (tests only). */
+  webhooks: { allowLocalTargets: boolean };
   registry: { importSyncMaxRows: number };
   intake: { syncMaxRows: number };
   auth: {
@@ -261,6 +270,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (e.NODE_ENV === 'production' && e[secret].length < 32)
       throw new ConfigError(`invalid configuration: ${secret}: must be set to at least 32 characters in production`);
   }
+  if (e.NODE_ENV === 'production' && e.WEBHOOK_ALLOW_LOCAL_TARGETS)
+    throw new ConfigError('invalid configuration: WEBHOOK_ALLOW_LOCAL_TARGETS: local webhook targets are never allowed in production');
   if (e.NODE_ENV === 'production' && e.BUSINESS_DATE)
     throw new ConfigError('invalid configuration: BUSINESS_DATE: the business date cannot be fixed in production');
   const scheduleOverrides: Record<string, string> = Object.fromEntries(
@@ -302,6 +313,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       yearEndPostingThrottleMs: e.YEAR_END_POSTING_THROTTLE_MS,
     },
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
+    webhooks: { allowLocalTargets: e.WEBHOOK_ALLOW_LOCAL_TARGETS },
     registry: { importSyncMaxRows: e.IMPORT_SYNC_MAX_ROWS },
     intake: { syncMaxRows: e.INTAKE_SYNC_MAX_ROWS },
     auth: {

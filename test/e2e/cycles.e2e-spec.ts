@@ -355,6 +355,7 @@ describe('webhook targets in production', () => {
       JWT_SECRET: secret,
       INSURED_ID_HASH_KEY: secret,
       QUEUE_PREFIX: `cbm-prod-${process.pid}`,
+      WEBHOOK_ALLOW_LOCAL_TARGETS: 'false',
     });
     try {
       const f = await createCommunityFixture(api, 1);

@@ -13,5 +13,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? 'silent';
   // Workers started by tests do not create the cycle schedules unless a test asks for them.
   process.env.SCHEDULES_ENABLED = 'false';
+  // The tests' webhook receivers listen on 127.0.0.1: explicitly allowed here, and only here.
+  process.env.WEBHOOK_ALLOW_LOCAL_TARGETS = 'true';
   await migrateUp(loadConfig().db);
 }

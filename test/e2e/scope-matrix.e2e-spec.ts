@@ -1,0 +1,120 @@
+import { registeredRoutes } from '../../src/app.factory';
+import { createCommunityFixture, CommunityFixture } from '../support/registry-fixtures';
+import { ApiClient, RunningApi, startApi } from '../support/test-app';
+
+/**
+ * The scope matrix beyond another county: a township's own records called by a sibling
+ * township, a village clinic, a private hospital of the same county and another county's lead
+ * unit — every route that names such a record answers 403 or 404 and changes nothing; an
+ * auditor of the county reads them and changes nothing.
+ */
+describe('scope matrix: a township’s records against its neighbours', () => {
+  let api: RunningApi;
+  let a: CommunityFixture;
+  let b: CommunityFixture;
+  const samples: Record<string, Record<string, string>> = {};
+
+  async function fingerprint(): Promise<string> {
+    const tables: { t: string }[] = await api.dataSource.query(
+      "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' AND table_name NOT IN ('audit_log', 'audit_chain_head', 'auth_session', 'migrations') ORDER BY table_name",
+    );
+    const rows: { Table: string; Checksum: string }[] = await api.dataSource.query(
+      `CHECKSUM TABLE ${tables.map((r) => `\`${r.t}\``).join(', ')}`,
+    );
+    return rows.map((r) => `${r.Table}=${r.Checksum}`).join(' ');
+  }
+
+  beforeAll(async () => {
+    api = await startApi({ RATE_LIMIT_PER_MINUTE: '100000' });
+    a = await createCommunityFixture(api, 2);
+    b = await createCommunityFixture(api, 1);
+    await a.admin.must('POST', '/api/v1/institutions', {
+      code: `${a.county}-VC-2`,
+      name: '村卫生室',
+      type: 'VILLAGE_CLINIC',
+      countyCode: a.county,
+      communityCode: a.community,
+      parentCode: a.townships[1],
+    });
+    await a.admin.must('POST', '/api/v1/institutions', {
+      code: `${a.county}-MY`,
+      name: '民营医院',
+      type: 'PRIVATE_DESIGNATED',
+      countyCode: a.county,
+    });
+    const [ids] = await api.dataSource.query(
+      `SELECT (SELECT id FROM institution WHERE code = ?) AS township, (SELECT id FROM institution WHERE code = ?) AS lead,
+              (SELECT id FROM medical_community WHERE code = ?) AS community, (SELECT id FROM county WHERE code = ?) AS county`,
+      [a.townships[0], a.lead, a.community, a.county],
+    );
+    // Records of the first township of county A, stored directly: this test is about who may reach them.
+    const claim = await api.dataSource.query(
+      "INSERT INTO member_claim (institution_id, community_id, county_id, period, state, cutoff) VALUES (?, ?, ?, '2026-09', 'SUBMITTED', '2026-10-03')",
+      [ids.township, ids.community, ids.county],
+    );
+    const declaration = await api.dataSource.query(
+      "INSERT INTO claim_declaration (community_id, county_id, fund_year, period, state, deadline, deadline_confirmed, declared_on, declared_by, late, record_count, payment_due, payment_due_confirmed) VALUES (?, ?, 2026, '2026-09', 'DECLARED', '2026-10-09', 1, '2026-10-08', 'x', 0, 0, '2026-11-06', 1)",
+      [ids.community, ids.county],
+    );
+    const passDown = await api.dataSource.query(
+      "INSERT INTO pass_down (declaration_id, level, payer_id, payee_id, received_on, deadline, deadline_confirmed, state) VALUES (?, 'MEMBER', ?, ?, '2026-10-20', '2026-10-27', 1, 'DUE')",
+      [declaration.insertId, ids.lead, ids.township],
+    );
+    const notification = await api.dataSource.query(
+      "INSERT INTO notification (institution_id, kind, severity, dedup_key, subject_type, subject_id, message) VALUES (?, 'PASS_DOWN_OVERDUE', 'WARNING', ?, 'passDown', '1', 'x')",
+      [ids.township, `matrix.${a.county}`],
+    );
+    Object.assign(samples, {
+      '/api/v1/member-claims/:id': { id: String(claim.insertId) },
+      '/api/v1/pass-downs/:id': { id: String(passDown.insertId) },
+      '/api/v1/notifications/:id': { id: String(notification.insertId) },
+      '/api/v1/institutions/:code': { code: a.townships[0], fundYear: '2025' },
+    });
+  }, 120_000);
+  afterAll(async () => api?.close());
+
+  function ownedRoutes(): { method: string; url: string; path: string }[] {
+    return registeredRoutes(api.app)
+      .map((r) => {
+        const base = Object.keys(samples).find((prefix) => r.url === prefix || r.url.startsWith(`${prefix}/`));
+        if (!base) return null;
+        const path = r.url.replace(/:([A-Za-z]+)/g, (_m, name: string) => encodeURIComponent(samples[base][name] ?? 'x'));
+        return { method: r.method, url: r.url, path };
+      })
+      .filter((r): r is { method: string; url: string; path: string } => r !== null);
+  }
+
+  it('refuses a sibling township, a village clinic, a private hospital and another county every route to them', async () => {
+    const neighbours: ApiClient[] = [
+      await a.as(['MEMBER_CLERK'], a.townships[1]),
+      await a.as(['VILLAGE_CLERK'], `${a.county}-VC-2`),
+      await a.as(['PRIVATE_CLERK'], `${a.county}-MY`),
+      await b.as(['LEAD_FINANCE'], b.lead),
+      await b.as(['AUDITOR'], b.bureau),
+    ];
+    const routes = ownedRoutes();
+    expect(routes.length).toBeGreaterThanOrEqual(12);
+    const before = await fingerprint();
+    const answers: string[] = [];
+    for (const route of routes)
+      for (const client of neighbours) {
+        const res = await client.call(route.method, route.path, route.method === 'GET' ? undefined : { version: 1 });
+        answers.push(`${route.method} ${route.url} as ${client.username}: ${[403, 404].includes(res.status) ? 'refused' : res.status}`);
+      }
+    expect(answers.filter((line) => !line.endsWith('refused'))).toEqual([]);
+    expect(await fingerprint()).toBe(before);
+  });
+
+  it('lets the county’s auditor read them and change none of them', async () => {
+    const auditor = await a.as(['AUDITOR'], a.bureau);
+    const before = await fingerprint();
+    const answers: string[] = [];
+    for (const route of ownedRoutes()) {
+      const res = await auditor.call(route.method, route.path, route.method === 'GET' ? undefined : { version: 1 });
+      const expected = route.method === 'GET' ? res.status < 300 : res.status === 403;
+      answers.push(`${route.method} ${route.url}: ${expected ? 'as documented' : res.status}`);
+    }
+    expect(answers.filter((line) => !line.endsWith('as documented'))).toEqual([]);
+    expect(await fingerprint()).toBe(before);
+  });
+});
