@@ -18,6 +18,7 @@ import {
   WorkflowDefinition,
 } from './approval-chain';
 import { DomainError } from './domain-error';
+import { refusal } from './refusal.spec-helper';
 import { InstitutionType } from './institution-registry';
 import { DEFAULT_WORKING_DAY_CALENDAR } from './calendar-data';
 
@@ -41,16 +42,6 @@ const otherTownship = person('TOWNSHIP_CENTER', ['MEMBER_CLERK'], 9);
 
 function act(definition: WorkflowDefinition, state: ChainState, request: Partial<ChainRequest> & Pick<ChainRequest, 'action' | 'actor'>) {
   return actOnChain(definition, state, { at: '2026-11-02T02:00:00Z', today: '2026-11-02', ...request });
-}
-
-function refusal(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
 }
 
 describe('adjustment reserve use (调剂金, 基金管理办法 第十六条)', () => {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { DomainError } from './domain-error';
+import { refusal } from './refusal.spec-helper';
 import {
   checkReserveUse,
   checkSurplusPlan,
@@ -13,16 +14,6 @@ import { ACCOUNTS, communityPackageAccount } from './ledger';
 import { Money } from './money';
 
 const m = (v: string) => Money.of(v);
-
-function refusal(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('adjustment reserve use', () => {
   it('refuses a use above the balance, naming the balance and the shortfall', () => {

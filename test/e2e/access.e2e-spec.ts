@@ -2,6 +2,7 @@ import { registeredRoutes, routeAccess } from '../../src/app.factory';
 import { seedDemo } from '../../src/cli/seed-demo';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../src/cli/demo-county';
 import { Money } from '../../src/domain/money';
+import { storeClaimSamples } from '../support/claim-samples';
 import { approvedAllocation, createCommunityFixture, CommunityFixture } from '../support/registry-fixtures';
 import { ApiClient, http, RunningApi, startApi } from '../support/test-app';
 
@@ -49,37 +50,19 @@ describe('who may do what', () => {
     const upload = await clerkA.upload('/api/v1/settlement-records/upload', records, 'm.csv');
     expect(upload.status).toBe(202);
     // Claim-cycle records of county A, stored directly: this test is about who may reach them.
-    const [ids] = await api.dataSource.query(
-      `SELECT (SELECT id FROM institution WHERE code = ?) AS township, (SELECT id FROM institution WHERE code = ?) AS lead, (SELECT id FROM medical_community WHERE code = ?) AS community, (SELECT id FROM county WHERE code = ?) AS county`,
-      [a.townships[0], a.lead, a.community, a.county],
-    );
-    const claim = await api.dataSource.query(
-      "INSERT INTO member_claim (institution_id, community_id, county_id, period, state, cutoff) VALUES (?, ?, ?, '2026-09', 'OPEN', '2026-10-03')",
-      [ids.township, ids.community, ids.county],
-    );
-    const declaration = await api.dataSource.query(
-      "INSERT INTO claim_declaration (community_id, county_id, fund_year, period, state, deadline, deadline_confirmed, declared_on, declared_by, late, record_count, payment_due, payment_due_confirmed) VALUES (?, ?, 2026, '2026-09', 'DECLARED', '2026-10-09', 1, '2026-10-08', 'x', 0, 0, '2026-11-06', 1)",
-      [ids.community, ids.county],
-    );
-    const passDown = await api.dataSource.query(
-      "INSERT INTO pass_down (declaration_id, level, payer_id, payee_id, received_on, deadline, deadline_confirmed, state) VALUES (?, 'MEMBER', ?, ?, '2026-10-20', '2026-10-27', 1, 'DUE')",
-      [declaration.insertId, ids.lead, ids.township],
-    );
+    const stored = await storeClaimSamples(api, a);
+    const ids = stored.ids;
     const hold = await api.dataSource.query(
       "INSERT INTO disbursement_hold (community_id, state, reason, placed_by) VALUES (?, 'ACTIVE', 'x', 'x')",
       [ids.community],
     );
     const privatePayment = await api.dataSource.query(
       "INSERT INTO private_payment (claim_id, institution_id, county_id, fund_year, period, state, annual_budget, approved, approved_to_date, cumulative_cap, funded, deposit, cash, unfunded_to_date, approved_by) VALUES (?, ?, ?, 2026, '2026-09', 'APPROVED', 0, 0, 0, 0, 0, 0, 0, 0, 'x')",
-      [claim.insertId, ids.township, ids.county],
+      [stored.claim, ids.township, ids.county],
     );
     const analysis = await api.dataSource.query(
       "INSERT INTO fund_analysis (community_id, county_id, fund_year, quarter, state, content) VALUES (?, ?, 2026, 3, 'DRAFT', '{}')",
       [ids.community, ids.county],
-    );
-    const notification = await api.dataSource.query(
-      "INSERT INTO notification (institution_id, kind, severity, dedup_key, subject_type, subject_id, message) VALUES (?, 'PASS_DOWN_OVERDUE', 'WARNING', ?, 'passDown', '1', 'x')",
-      [ids.township, `access.${a.county}`],
     );
     const yearEnd = await api.dataSource.query(
       "INSERT INTO year_end_settlement (county_id, fund_year, state, options, summary, drafted_by, drafted_at) VALUES (?, 2025, 'DRAFT', '{}', ?, 'x', CURRENT_TIMESTAMP(3))",
@@ -97,12 +80,12 @@ describe('who may do what', () => {
     );
     Object.assign(samples, {
       '/api/v1/fund-analyses/:id': { id: String(analysis.insertId) },
-      '/api/v1/member-claims/:id': { id: String(claim.insertId) },
-      '/api/v1/declarations/:id': { id: String(declaration.insertId) },
-      '/api/v1/pass-downs/:id': { id: String(passDown.insertId) },
+      '/api/v1/member-claims/:id': { id: String(stored.claim) },
+      '/api/v1/declarations/:id': { id: String(stored.declaration) },
+      '/api/v1/pass-downs/:id': { id: String(stored.passDown) },
       '/api/v1/holds/:id': { id: String(hold.insertId) },
       '/api/v1/private-payments/:id': { id: String(privatePayment.insertId) },
-      '/api/v1/notifications/:id': { id: String(notification.insertId) },
+      '/api/v1/notifications/:id': { id: String(stored.notification) },
       '/api/v1/year-end-settlements/:id': { id: String(yearEnd.insertId) },
       '/api/v1/communities/:communityCode': { communityCode: a.community, period: '2026-09', fundYear: '2026' },
       '/api/v1/settlement-records/uploads/:id': { id: upload.body.id },

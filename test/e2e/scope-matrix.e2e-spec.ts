@@ -1,4 +1,5 @@
 import { registeredRoutes } from '../../src/app.factory';
+import { storeClaimSamples } from '../support/claim-samples';
 import { createCommunityFixture, CommunityFixture } from '../support/registry-fixtures';
 import { ApiClient, RunningApi, startApi } from '../support/test-app';
 
@@ -42,32 +43,12 @@ describe('scope matrix: a township’s records against its neighbours', () => {
       type: 'PRIVATE_DESIGNATED',
       countyCode: a.county,
     });
-    const [ids] = await api.dataSource.query(
-      `SELECT (SELECT id FROM institution WHERE code = ?) AS township, (SELECT id FROM institution WHERE code = ?) AS lead,
-              (SELECT id FROM medical_community WHERE code = ?) AS community, (SELECT id FROM county WHERE code = ?) AS county`,
-      [a.townships[0], a.lead, a.community, a.county],
-    );
-    // Records of the first township of county A, stored directly: this test is about who may reach them.
-    const claim = await api.dataSource.query(
-      "INSERT INTO member_claim (institution_id, community_id, county_id, period, state, cutoff) VALUES (?, ?, ?, '2026-09', 'SUBMITTED', '2026-10-03')",
-      [ids.township, ids.community, ids.county],
-    );
-    const declaration = await api.dataSource.query(
-      "INSERT INTO claim_declaration (community_id, county_id, fund_year, period, state, deadline, deadline_confirmed, declared_on, declared_by, late, record_count, payment_due, payment_due_confirmed) VALUES (?, ?, 2026, '2026-09', 'DECLARED', '2026-10-09', 1, '2026-10-08', 'x', 0, 0, '2026-11-06', 1)",
-      [ids.community, ids.county],
-    );
-    const passDown = await api.dataSource.query(
-      "INSERT INTO pass_down (declaration_id, level, payer_id, payee_id, received_on, deadline, deadline_confirmed, state) VALUES (?, 'MEMBER', ?, ?, '2026-10-20', '2026-10-27', 1, 'DUE')",
-      [declaration.insertId, ids.lead, ids.township],
-    );
-    const notification = await api.dataSource.query(
-      "INSERT INTO notification (institution_id, kind, severity, dedup_key, subject_type, subject_id, message) VALUES (?, 'PASS_DOWN_OVERDUE', 'WARNING', ?, 'passDown', '1', 'x')",
-      [ids.township, `matrix.${a.county}`],
-    );
+    // Records of the first township of county A: this test is about who may reach them.
+    const stored = await storeClaimSamples(api, a, 'SUBMITTED');
     Object.assign(samples, {
-      '/api/v1/member-claims/:id': { id: String(claim.insertId) },
-      '/api/v1/pass-downs/:id': { id: String(passDown.insertId) },
-      '/api/v1/notifications/:id': { id: String(notification.insertId) },
+      '/api/v1/member-claims/:id': { id: String(stored.claim) },
+      '/api/v1/pass-downs/:id': { id: String(stored.passDown) },
+      '/api/v1/notifications/:id': { id: String(stored.notification) },
       '/api/v1/institutions/:code': { code: a.townships[0], fundYear: '2025' },
     });
   }, 120_000);
