@@ -35,6 +35,11 @@ export interface AccessRule {
    * tests can see every such exception.
    */
   shared?: string;
+  /**
+   * Why a route that changes state is open to callers whose roles change nothing (AUDITOR):
+   * e.g. signing out ends only the caller's own session. Without it such callers get 403.
+   */
+  openToReadOnly?: string;
 }
 
 /**

@@ -1,5 +1,19 @@
-import { assertMakerChecker, communityInScope, institutionInScope, rolesNotAllowedFor, scopeOf } from './access-policy';
+import {
+  assertMakerChecker,
+  assertNotOwnRoleChange,
+  assertSeparationOfDuties,
+  communityInScope,
+  decideRouteAccess,
+  institutionInScope,
+  MONEY_ROLES,
+  normalizeUsername,
+  Role,
+  ROLES,
+  rolesNotAllowedFor,
+  scopeOf,
+} from './access-policy';
 import { DomainError } from './domain-error';
+import { refusal } from './refusal.spec-helper';
 
 const bureau = { id: 1, type: 'BUREAU' as const, countyId: 10, communityId: null };
 const lead = { id: 2, type: 'LEAD_HOSPITAL' as const, countyId: 10, communityId: 100 };
@@ -46,5 +60,44 @@ describe('access policy', () => {
   it('never lets one person record and approve the same money decision', () => {
     expect(() => assertMakerChecker('clerk', 'clerk')).toThrow(DomainError);
     expect(() => assertMakerChecker('clerk', 'approver')).not.toThrow();
+  });
+
+  it('spells a username one way: trimmed, Unicode NFC, lower case', () => {
+    expect(normalizeUsername('  WS.Admin \t')).toBe('ws.admin');
+    expect(normalizeUsername('Ws.ADMIN')).toBe(normalizeUsername('ws.admin '));
+    // é composed and decomposed (e + U+0301) are one name
+    expect(normalizeUsername('Jos\u0065\u0301')).toBe(normalizeUsername('jos\u00e9'));
+    expect(normalizeUsername(normalizeUsername(' ÉMILE '))).toBe(normalizeUsername(' ÉMILE '));
+  });
+
+  it('never lets ADMIN be held with a role that records, moves or approves money', () => {
+    expect(MONEY_ROLES).toEqual(['BUREAU_CLERK', 'BUREAU_APPROVER', 'LEAD_FINANCE', 'MEMBER_CLERK', 'PRIVATE_CLERK', 'APPROVER']);
+    for (const role of MONEY_ROLES) {
+      const e = refusal(() => assertSeparationOfDuties(['ADMIN', role]));
+      expect(e).toMatchObject({ code: 'SEPARATION_OF_DUTIES', kind: 'unprocessable' });
+      expect(e.details).toEqual([expect.objectContaining({ field: 'roles', rule: 'separationOfDuties' })]);
+    }
+    expect(() => assertSeparationOfDuties(['ADMIN', 'AUDITOR'])).not.toThrow();
+    expect(() => assertSeparationOfDuties(['BUREAU_CLERK', 'BUREAU_APPROVER'])).not.toThrow();
+  });
+
+  it('lets nobody change their own roles', () => {
+    const e = refusal(() => assertNotOwnRoleChange('ws.admin', 'WS.Admin ', ['ADMIN'], ['ADMIN', 'BUREAU_APPROVER']));
+    expect(e).toMatchObject({ code: 'OWN_ROLES', kind: 'forbidden', details: [{ field: 'roles', rule: 'notOwnRoles' }] });
+    expect(() => assertNotOwnRoleChange('ws.admin', 'ws.admin', ['ADMIN'], ['ADMIN', 'ADMIN'])).not.toThrow();
+    expect(() => assertNotOwnRoleChange('ws.admin', 'ws.clerk', ['BUREAU_CLERK'], ['BUREAU_APPROVER'])).not.toThrow();
+  });
+
+  it('refuses callers holding only AUDITOR every route that changes state, except the ones open to them', () => {
+    const facts = (callerRoles: Role[], isRead: boolean, openToReadOnly = false) =>
+      decideRouteAccess({ roles: 'any', callerRoles, callerInstitutionCode: 'X', isRead, openToReadOnly });
+    expect(facts(['AUDITOR'], false)).toMatchObject({ code: 'READ_ONLY_ROLE', kind: 'forbidden' });
+    expect(facts(['AUDITOR'], true)).toBeNull();
+    expect(facts(['AUDITOR'], false, true)).toBeNull();
+    expect(facts(['AUDITOR', 'BUREAU_APPROVER'], false)).toBeNull();
+    expect(facts(['VILLAGE_CLERK'], false)).toBeNull();
+    expect(ROLES.filter((r) => r !== 'AUDITOR').map((r) => facts([r], false))).toEqual(
+      ROLES.filter((r) => r !== 'AUDITOR').map(() => null),
+    );
   });
 });

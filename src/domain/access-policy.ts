@@ -43,6 +43,72 @@ export const ROLE_HOLDERS: Record<Role, readonly InstitutionType[]> = {
 /** Roles that never change anything. */
 export const READ_ONLY_ROLES: readonly Role[] = ['AUDITOR', 'VILLAGE_CLERK'];
 
+/**
+ * Roles refused every route that changes state (SPEC §1: the auditor reads everything and
+ * changes nothing), unless the route is declared open to them (signing out). VILLAGE_CLERK is
+ * read-only by what its routes offer, but it still marks its own institution's notifications
+ * read, so it is not refused here.
+ */
+export const CHANGES_NOTHING_ROLES: readonly Role[] = ['AUDITOR'];
+
+/** True when every role of the caller changes nothing (a caller with no roles at all is not one). */
+export function changesNothing(callerRoles: readonly Role[]): boolean {
+  return callerRoles.length > 0 && callerRoles.every((r) => CHANGES_NOTHING_ROLES.includes(r));
+}
+
+/**
+ * Roles that record, move or approve money: the bureau's clerk and approver, the lead unit's
+ * finance office, the member and private clerks who claim and pass funds down, and the
+ * approving bodies. ADMIN (who decides who holds which role) never holds any of them.
+ */
+export const MONEY_ROLES: readonly Role[] = [
+  'BUREAU_CLERK',
+  'BUREAU_APPROVER',
+  'LEAD_FINANCE',
+  'MEMBER_CLERK',
+  'PRIVATE_CLERK',
+  'APPROVER',
+];
+
+/** Separation of duties: one user (or API token) never holds ADMIN together with a role that moves or approves money. */
+export function assertSeparationOfDuties(roles: readonly Role[]): void {
+  if (!roles.includes('ADMIN')) return;
+  const money = MONEY_ROLES.filter((r) => roles.includes(r));
+  if (money.length) {
+    throw new DomainError(
+      'SEPARATION_OF_DUTIES',
+      'unprocessable',
+      `ADMIN cannot be held together with ${money.join(', ')}: whoever administers users never records or approves money`,
+      money.map((r) => ({ field: 'roles', rule: 'separationOfDuties', message: `ADMIN and ${r} cannot be held by one user` })),
+    );
+  }
+}
+
+/** True when two role lists hold different roles (order and repetition aside). */
+export function rolesDiffer(before: readonly Role[], after: readonly Role[]): boolean {
+  const a = new Set(before);
+  const b = new Set(after);
+  return a.size !== b.size || [...a].some((r) => !b.has(r));
+}
+
+/** Nobody changes their own roles (an administrator granting itself more power). */
+export function assertNotOwnRoleChange(callerName: string, username: string, before: readonly Role[], after: readonly Role[]): void {
+  if (normalizeUsername(callerName) === normalizeUsername(username) && rolesDiffer(before, after)) {
+    throw new DomainError('OWN_ROLES', 'forbidden', `${username} cannot change their own roles; another administrator must`, [
+      { field: 'roles', rule: 'notOwnRoles', message: 'nobody changes their own roles' },
+    ]);
+  }
+}
+
+/**
+ * The one spelling of a username, used to store, look up, throttle and audit it: trimmed,
+ * Unicode NFC, lower case. The database compares usernames ignoring case and trailing
+ * spaces, so every spelling it would match must count as the same name everywhere else too.
+ */
+export function normalizeUsername(raw: string): string {
+  return raw.trim().normalize('NFC').toLowerCase().normalize('NFC');
+}
+
 /** Returns the roles an institution type may not hold. */
 export function rolesNotAllowedFor(type: InstitutionType, roles: readonly Role[]): Role[] {
   return roles.filter((r) => !ROLE_HOLDERS[r].includes(type));
@@ -147,7 +213,7 @@ export function assertWithinRateLimit(count: number, limit: number, now: Date): 
 
 /** Why a route refuses a caller: the code, the kind of refusal, and the record it concerns (for the audit entry). */
 export interface RouteDenial {
-  code: 'ROUTE_NOT_OPEN' | 'ROLE_NOT_ALLOWED' | 'NOT_FOUND' | 'OUT_OF_SCOPE';
+  code: 'ROUTE_NOT_OPEN' | 'ROLE_NOT_ALLOWED' | 'READ_ONLY_ROLE' | 'NOT_FOUND' | 'OUT_OF_SCOPE';
   kind: 'forbidden' | 'not_found';
   message: string;
   entityType: string;
@@ -163,6 +229,8 @@ export interface RouteAccessFacts {
   target?: { kind: string; value: string; inScope: boolean | null };
   /** GET and HEAD: an out-of-scope record is answered as not existing rather than forbidden. */
   isRead: boolean;
+  /** The route declares itself open to roles that change nothing (signing out ends only the caller's own session). */
+  openToReadOnly?: boolean;
 }
 
 /**
@@ -183,6 +251,14 @@ export function decideRouteAccess(f: RouteAccessFacts): RouteDenial | null {
       code: 'ROLE_NOT_ALLOWED',
       kind: 'forbidden',
       message: `this action needs one of the roles ${f.roles.join(', ')}`,
+      entityType: 'route',
+      entityId: '',
+    };
+  if (!f.isRead && !f.openToReadOnly && changesNothing(f.callerRoles))
+    return {
+      code: 'READ_ONLY_ROLE',
+      kind: 'forbidden',
+      message: `a caller holding only ${f.callerRoles.join(', ')} reads and changes nothing`,
       entityType: 'route',
       entityId: '',
     };
@@ -208,7 +284,9 @@ export function routeRefusal(denial: RouteDenial): DomainError {
     code,
     kind,
     message,
-    kind === 'not_found' ? [] : [{ field: '', rule: code === 'ROLE_NOT_ALLOWED' ? 'role' : 'scope', message }],
+    kind === 'not_found'
+      ? []
+      : [{ field: '', rule: code === 'ROLE_NOT_ALLOWED' ? 'role' : code === 'READ_ONLY_ROLE' ? 'readOnly' : 'scope', message }],
   );
 }
 

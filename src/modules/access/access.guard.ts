@@ -50,6 +50,7 @@ export class AccessGuard implements CanActivate {
       callerRoles: caller.roles,
       callerInstitutionCode: caller.institution.code,
       isRead: request.method === 'GET' || request.method === 'HEAD',
+      openToReadOnly: Boolean(rule?.openToReadOnly),
     };
     // The record named in the path is looked up only once the route and role allow the caller.
     let denial = decideRouteAccess(facts);

@@ -21,6 +21,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Sign in; returns a short-lived access token and a refresh token' })
   @ApiUnauthorizedResponse({ description: 'unknown user or wrong password (the answer does not say which)' })
   async login(@Body() dto: LoginDto): Promise<TokenPair> {
+    // dto.username is already in its one spelling (normalizeUsername), so every spelling shares one count.
     await this.limiter.consume(`login:${currentContext().ip}:${dto.username}`, this.limiter.loginLimit);
     return this.auth.login(dto.username, dto.password);
   }
@@ -36,7 +37,7 @@ export class AuthController {
   @Post('logout')
   @HttpCode(204)
   @ApiBearerAuth()
-  @Access({ roles: ANY_ROLE })
+  @Access({ roles: ANY_ROLE, openToReadOnly: 'signing out ends only the caller’s own session' })
   @ApiOperation({ summary: 'End this session: its access and refresh tokens stop working at once' })
   async logout(): Promise<void> {
     await this.auth.logout(currentCaller());

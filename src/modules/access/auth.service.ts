@@ -4,7 +4,7 @@ import * as jwt from 'jsonwebtoken';
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { isRole, refreshSessionLive, Role, scopeOf, signInAllowed, unauthenticated } from '../../domain/access-policy';
+import { isRole, normalizeUsername, refreshSessionLive, Role, scopeOf, signInAllowed, unauthenticated } from '../../domain/access-policy';
 import { AuditService } from '../audit';
 import { ApiTokenRepository } from './api-token.repository';
 import { AuthSessionRepository, CallerRow } from './auth-session.repository';
@@ -42,7 +42,9 @@ export class AuthService {
     private readonly audit: AuditService,
   ) {}
 
-  async login(username: string, password: string): Promise<TokenPair> {
+  /** `username` in any spelling: it is looked up and audited in its one spelling (normalizeUsername). */
+  async login(typed: string, password: string): Promise<TokenPair> {
+    const username = normalizeUsername(typed);
     const user = await this.users.findWithPasswordHash(username);
     const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
     if (!user || !signInAllowed(user, ok)) {

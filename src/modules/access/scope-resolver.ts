@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { communityInScope, countyInScope, institutionInScope, Scope, ScopeTarget } from '../../domain/access-policy';
+import { communityInScope, countyInScope, institutionInScope, normalizeUsername, Scope, ScopeTarget } from '../../domain/access-policy';
 import { TargetKind } from '../../common/access.decorators';
 import { AllocationRepository } from '../fund-year';
 import { BudgetPlanRepository } from '../fund-year';
@@ -44,7 +44,7 @@ export class ScopeResolver {
         return target ? institutionInScope(scope, target) : null;
       }
       case 'user':
-        return this.institution(scope, await this.users.placementOf(value));
+        return this.institution(scope, await this.users.placementOf(normalizeUsername(value)));
       case 'apiToken':
         return this.institution(scope, await this.tokens.placementOf(value));
       case 'county': {

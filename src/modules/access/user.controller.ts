@@ -34,9 +34,12 @@ export class UserController {
 
   @Patch(':username')
   @Access({ roles: ['ADMIN'], target: { kind: 'user', param: 'username' } })
-  @ApiOperation({ summary: 'Change display name, roles or active flag; deactivating ends the user’s sessions' })
+  @ApiOperation({
+    summary:
+      'Change display name, roles or active flag; deactivating ends the user’s sessions. Nobody changes their own roles; ADMIN is never held with a role that moves or approves money',
+  })
   update(@Param('username') username: string, @Body() dto: UpdateUserDto): Promise<UserView> {
-    return this.users.update(username, dto);
+    return this.users.update(currentCaller(), username, dto);
   }
 
   @Post(':username/password')

@@ -3,9 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import {
   assertAssignableInstitution,
+  assertNotOwnRoleChange,
   assertRolesFitInstitution,
+  assertSeparationOfDuties,
   institutionInScope,
+  normalizeUsername,
   Role,
+  rolesDiffer,
   usernameTaken,
 } from '../../domain/access-policy';
 import { Caller } from '../../common/caller';
@@ -52,8 +56,10 @@ export async function institutionForAssignment(
   return institution!;
 }
 
+/** The roles fit the institution, and ADMIN is never held with a role that moves or approves money. */
 export function assertRolesFit(institution: Institution, roles: Role[]): void {
   assertRolesFitInstitution(institution.type, roles);
+  assertSeparationOfDuties(roles);
 }
 
 /** User administration (ADMIN), within the administrator's county. */
@@ -69,19 +75,20 @@ export class UserService {
 
   /** `caller` null: provisioning by an operator (demo data, the user CLI), not limited to a scope. */
   async create(caller: Caller | null, dto: CreateUserDto): Promise<UserView> {
+    const username = normalizeUsername(dto.username);
     const passwordHash = await hashPassword(dto.password);
     try {
       return await this.dataSource.transaction(async (manager) => {
         const institution = await institutionForAssignment(this.institutions, manager, caller, dto.institutionCode);
         assertRolesFit(institution, dto.roles);
         await this.users.create(manager, {
-          username: dto.username,
+          username,
           displayName: dto.displayName,
           institutionId: institution.id,
           roles: [...new Set(dto.roles)],
           passwordHash,
         });
-        const v = view(await this.load(manager, dto.username));
+        const v = view(await this.load(manager, username));
         await this.audit.record(manager, {
           action: 'user.create',
           entityType: 'user',
@@ -89,10 +96,11 @@ export class UserService {
           before: null,
           after: snapshot(v),
         });
+        await this.recordRoleChange(manager, v.username, [], v.roles);
         return v;
       });
     } catch (err) {
-      if (isDuplicateKey(err)) throw usernameTaken(dto.username);
+      if (isDuplicateKey(err)) throw usernameTaken(username);
       throw err;
     }
   }
@@ -106,16 +114,21 @@ export class UserService {
     return view(await this.load(this.users.manager, username));
   }
 
-  /** The usernames of those given that exist already. */
+  /** The usernames of those given that exist already (in their one spelling). */
   existingUsernames(usernames: string[]): Promise<Set<string>> {
-    return this.users.existingUsernames(usernames);
+    return this.users.existingUsernames(usernames.map(normalizeUsername));
   }
 
-  async update(username: string, dto: UpdateUserDto): Promise<UserView> {
+  /** `caller` null: an operator outside HTTP, who is nobody's own user (and so may set any roles that fit). */
+  async update(caller: Caller | null, typed: string, dto: UpdateUserDto): Promise<UserView> {
     return this.dataSource.transaction(async (manager) => {
-      const current = await this.load(manager, username);
+      const current = await this.load(manager, typed);
+      const username = current.username;
       const before = view(current);
-      if (dto.roles) assertRolesFit(current.institution, dto.roles);
+      if (dto.roles) {
+        if (caller) assertNotOwnRoleChange(caller.name, username, current.roles, dto.roles);
+        assertRolesFit(current.institution, dto.roles);
+      }
       await this.users.update(manager, current, dto.version, {
         displayName: dto.displayName ?? current.displayName,
         roles: [...new Set(dto.roles ?? current.roles)],
@@ -130,15 +143,33 @@ export class UserService {
         before: snapshot(before),
         after: snapshot(after),
       });
+      await this.recordRoleChange(manager, username, before.roles, after.roles);
       return after;
     });
   }
 
+  /**
+   * Every change of a user's roles gets its own audit entry, before → after, for the county's
+   * auditors to follow. (Notifying them in-app needs the cycles module's notifications, and
+   * cycles depends on access; see the report of this change.)
+   */
+  private async recordRoleChange(manager: EntityManager, username: string, before: Role[], after: Role[]): Promise<void> {
+    if (!rolesDiffer(before, after)) return;
+    await this.audit.record(manager, {
+      action: 'user.roles',
+      entityType: 'user',
+      entityId: username,
+      before: { roles: before },
+      after: { roles: after },
+    });
+  }
+
   /** Sets a new password and ends every session of that user. */
-  async setPassword(username: string, dto: SetPasswordDto): Promise<void> {
+  async setPassword(typed: string, dto: SetPasswordDto): Promise<void> {
     const passwordHash = await hashPassword(dto.password);
     await this.dataSource.transaction(async (manager) => {
-      const current = await this.load(manager, username);
+      const current = await this.load(manager, typed);
+      const username = current.username;
       await this.users.setPasswordHash(manager, current.id, passwordHash);
       await this.sessions.revokeAllOf(manager, current.id);
       await this.audit.record(manager, {
@@ -151,7 +182,9 @@ export class UserService {
     });
   }
 
-  private async load(manager: EntityManager, username: string): Promise<User> {
+  /** The user of a username in any spelling (looked up in its one spelling). */
+  private async load(manager: EntityManager, typed: string): Promise<User> {
+    const username = normalizeUsername(typed);
     const user = await this.users.findByUsername(manager, username);
     if (!user) throw notFound('user', username);
     return user;

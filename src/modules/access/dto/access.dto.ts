@@ -1,16 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { Role, ROLES } from '../../../domain/access-policy';
+import { normalizeUsername, Role, ROLES } from '../../../domain/access-policy';
 import { INSTITUTION_CODE_PATTERN } from '../../../domain/institution-registry';
 import { PageQuery } from '../../../common/pagination';
 import { VersionedDto } from '../../registry';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+/** Usernames in their one spelling (trimmed, NFC, lower case) before they are checked, stored, looked up or throttled. */
+const username = ({ value }: { value: unknown }) => (typeof value === 'string' ? normalizeUsername(value) : value);
 export const PASSWORD_MIN_LENGTH = 10;
 
 export class LoginDto {
-  @ApiProperty({ example: 'ws.bureau.clerk' })
+  @ApiProperty({ example: 'ws.bureau.clerk', description: 'compared trimmed, Unicode NFC and lower case' })
+  @Transform(username)
   @IsString()
   @MinLength(1)
   @MaxLength(64)
@@ -41,7 +44,8 @@ class RolesField {
 }
 
 export class CreateUserDto extends RolesField {
-  @ApiProperty({ example: 'ws.tc01.clerk' })
+  @ApiProperty({ example: 'ws.tc01.clerk', description: 'stored trimmed, Unicode NFC and lower case' })
+  @Transform(username)
   @Matches(/^[a-z0-9][a-z0-9._-]{2,63}$/, { message: '$property must be 3-64 lower-case letters, digits, dots, hyphens or underscores' })
   username!: string;
 
