@@ -14,6 +14,7 @@ export * from './document-lifecycle';
 export * from './ledger';
 export * from './institution-registry';
 export * from './access-policy';
+export * from './read-visibility';
 export * from './audit-chain';
 export * from './fund-monitoring';
 export * from './year-end-settlement';

@@ -18,6 +18,7 @@ import {
   DeductionsDto,
   DisbursementDto,
   HoldDto,
+  HoldQuery,
   LiftHoldDto,
   PassDownQuery,
   PaymentDto,
@@ -155,8 +156,11 @@ export class CommunityCycleController {
 
   @Get('holds')
   @Access({ roles: READERS, target: { kind: 'community', param: 'communityCode' } })
-  async holds(@Param('communityCode') code: string) {
-    return this.funding.holds((await this.funding.community(code)).id);
+  @ApiOperation({
+    summary: 'The community’s disbursement holds (the bureau, auditors and the lead unit; not member units), optionally by state',
+  })
+  async holds(@Param('communityCode') code: string, @Query() q: HoldQuery) {
+    return this.funding.holds(currentCaller(), await this.funding.community(code), q.state);
   }
 
   @Post('quarterly-advances')

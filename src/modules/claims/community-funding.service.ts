@@ -7,6 +7,7 @@ import { assertNotHeld } from '../../domain/declaration';
 import { communityPackageAccount } from '../../domain/ledger';
 import { Money } from '../../domain/money';
 import { policyTerms } from '../../domain/policy-parameters';
+import { assertHoldsVisible } from '../../domain/read-visibility';
 import { checkOutOfCountyBatch, newOutOfCountySettlements } from '../../domain/out-of-county';
 import { maskInsuredId } from '../../domain/settlement-record';
 import { BusinessClock } from '../../common/business-clock';
@@ -124,8 +125,10 @@ export class CommunityFundingService {
     assertNotHeld(community.code, await this.holdRows.active(manager, community.id));
   }
 
-  async holds(communityId: number): Promise<HoldView[]> {
-    const ids = await this.holdRows.idsOf(communityId);
+  /** A community's holds, newest first (optionally in one state), to those who may read them. */
+  async holds(caller: Caller, community: CommunityRef, state?: HoldState): Promise<HoldView[]> {
+    assertHoldsVisible(caller.scope, community.code);
+    const ids = await this.holdRows.idsOf(community.id, state);
     return Promise.all(ids.map((id) => this.hold(this.holdRows.manager, id)));
   }
 

@@ -42,10 +42,12 @@ export class DisbursementHoldRepository {
     return hold;
   }
 
-  async idsOf(communityId: number): Promise<number[]> {
-    const rows: { id: number }[] = await this.dataSource.query('SELECT id FROM disbursement_hold WHERE community_id = ? ORDER BY id DESC', [
-      communityId,
-    ]);
+  /** A community's holds, newest first, optionally only those in one state. */
+  async idsOf(communityId: number, state?: HoldState): Promise<number[]> {
+    const rows: { id: number }[] = await this.dataSource.query(
+      `SELECT id FROM disbursement_hold WHERE community_id = ? ${state ? 'AND state = ?' : ''} ORDER BY id DESC`,
+      state ? [communityId, state] : [communityId],
+    );
     return rows.map((r) => r.id);
   }
 

@@ -49,11 +49,12 @@ export class AllocationRepository {
     return row ? row.id : null;
   }
 
-  /** The county's allocations, newest fund year and version first. */
-  async idsOfCounty(countyId: number, fundYear?: number): Promise<number[]> {
+  /** The county's allocations in the given states (optionally one fund year's), newest fund year and version first. */
+  async idsOfCounty(countyId: number, states: readonly string[], fundYear?: number): Promise<number[]> {
+    if (!states.length) return [];
     const rows: { id: number }[] = await this.dataSource.query(
-      `SELECT id FROM fund_year_allocation WHERE county_id = ? ${fundYear ? 'AND fund_year = ?' : ''} ORDER BY fund_year DESC, document_version DESC`,
-      fundYear ? [countyId, fundYear] : [countyId],
+      `SELECT id FROM fund_year_allocation WHERE county_id = ? AND state IN (${states.map(() => '?').join(', ')}) ${fundYear ? 'AND fund_year = ?' : ''} ORDER BY fund_year DESC, document_version DESC`,
+      [countyId, ...states, ...(fundYear ? [fundYear] : [])],
     );
     return rows.map((r) => r.id);
   }

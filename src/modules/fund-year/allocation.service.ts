@@ -15,7 +15,8 @@ import {
 } from '../../domain/fund-year-allocation';
 import { allocationApprovalPostings } from '../../domain/ledger';
 import { Money } from '../../domain/money';
-import { DOCUMENT_LIFECYCLE, DocumentAction } from '../../domain/document-lifecycle';
+import { DOCUMENT_LIFECYCLE, DocumentAction, DocumentState } from '../../domain/document-lifecycle';
+import { assertListFilterKnown, documentVisible, visibleAllocationStates } from '../../domain/read-visibility';
 import { Caller } from '../../common/caller';
 import { AuditService } from '../audit';
 import { LedgerService } from '../ledger';
@@ -174,12 +175,21 @@ export class AllocationService {
     });
   }
 
-  async get(id: number): Promise<AllocationView> {
-    return this.view(this.allocations.manager, id);
+  /** One allocation as the caller may read it: a draft or one under review reads as not existing to a member unit. */
+  async get(caller: Caller, id: number): Promise<AllocationView> {
+    const view = await this.view(this.allocations.manager, id);
+    if (!documentVisible(caller.scope, view.state as DocumentState)) throw notFound('allocation', String(id));
+    return view;
   }
 
-  async list(countyId: number, fundYear?: number): Promise<AllocationView[]> {
-    const ids = await this.allocations.idsOfCounty(countyId, fundYear);
+  /** The caller's county's allocations in the states it may read; a filter it cannot apply is refused, never ignored. */
+  async list(caller: Caller, q: { countyCode?: string; fundYear?: number; state?: DocumentState }): Promise<AllocationView[]> {
+    if (q.countyCode !== undefined) {
+      const county = await this.counties.findCounty(q.countyCode);
+      assertListFilterKnown('countyCode', q.countyCode, county !== null && county.id === caller.scope.countyId);
+    }
+    const states = visibleAllocationStates(caller.scope).filter((s) => q.state === undefined || s === q.state);
+    const ids = await this.allocations.idsOfCounty(caller.scope.countyId, states, q.fundYear);
     return Promise.all(ids.map((id) => this.view(this.allocations.manager, id)));
   }
 

@@ -30,6 +30,8 @@ export type PlanRow = {
 /** A stored plan line with its member unit (none for out-of-county funds). */
 export type PlanLineRow = {
   category: PlanCategory;
+  institution_id: number | null;
+  parent_id: number | null;
   code: string | null;
   name: string | null;
   type: InstitutionType | null;
@@ -79,7 +81,7 @@ export class BudgetPlanRepository {
 
   lines(manager: EntityManager, planId: number): Promise<PlanLineRow[]> {
     return manager.query(
-      'SELECT l.category, i.code, i.name, i.type, l.amount FROM community_budget_plan_line l LEFT JOIN institution i ON i.id = l.institution_id WHERE l.plan_id = ? ORDER BY l.line_no',
+      'SELECT l.category, l.institution_id, i.parent_id, i.code, i.name, i.type, l.amount FROM community_budget_plan_line l LEFT JOIN institution i ON i.id = l.institution_id WHERE l.plan_id = ? ORDER BY l.line_no',
       [planId],
     );
   }
@@ -106,16 +108,21 @@ export class BudgetPlanRepository {
     return row ? row.primary_total : null;
   }
 
-  /** Plans of a county (optionally one community's, one year's), newest first, with their community. */
-  listOfCounty(
+  /**
+   * Plans of a county in the given states (optionally one community's, one year's), newest
+   * first: every community's for a county-wide reader, else only `communityId`'s.
+   */
+  async listOfCounty(
     countyId: number,
-    communityCode?: string,
-    fundYear?: number,
-  ): Promise<{ id: number; community_id: number; county_id: number }[]> {
+    filter: { communityId: number | null | 'any'; states: readonly string[]; fundYear?: number },
+  ): Promise<{ id: number }[]> {
+    const { communityId, states, fundYear } = filter;
+    if (!states.length || communityId === null) return [];
     return this.dataSource.query(
-      `SELECT p.id, p.community_id, m.county_id FROM community_budget_plan p JOIN medical_community m ON m.id = p.community_id
-        WHERE m.county_id = ? ${communityCode ? 'AND m.code = ?' : ''} ${fundYear ? 'AND p.fund_year = ?' : ''} ORDER BY p.fund_year DESC, p.document_version DESC`,
-      [countyId, ...(communityCode ? [communityCode] : []), ...(fundYear ? [fundYear] : [])],
+      `SELECT p.id FROM community_budget_plan p JOIN medical_community m ON m.id = p.community_id
+        WHERE m.county_id = ? AND p.state IN (${states.map(() => '?').join(', ')}) ${communityId !== 'any' ? 'AND p.community_id = ?' : ''} ${fundYear ? 'AND p.fund_year = ?' : ''}
+        ORDER BY p.fund_year DESC, p.document_version DESC`,
+      [countyId, ...states, ...(communityId !== 'any' ? [communityId] : []), ...(fundYear ? [fundYear] : [])],
     );
   }
 

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { inTransaction } from '../../database/transaction';
-import { assertMakerChecker, communityInScope } from '../../domain/access-policy';
+import { assertMakerChecker, communityInScope, Scope } from '../../domain/access-policy';
+import { assertListFilterKnown, documentVisible, visiblePlanLines, visiblePlanStates } from '../../domain/read-visibility';
 import { isPrimaryInstitution } from '../../domain/institution-registry';
 import { Dec, Money } from '../../domain/money';
 import {
@@ -21,7 +22,7 @@ import { DOCUMENT_LIFECYCLE, DocumentAction, DocumentState } from '../../domain/
 import { Caller } from '../../common/caller';
 import { AuditService } from '../audit';
 import { CountyService } from '../registry';
-import { InstitutionService } from '../registry';
+import { CommunityRepository, InstitutionService } from '../registry';
 import { notFound, outOfScope, staleVersion } from '../../common/record-errors';
 import { AllocationService, packageOf } from './allocation.service';
 import { BudgetPlanRepository, PlanRow } from './budget-plan.repository';
@@ -58,6 +59,7 @@ export class BudgetPlanService {
     private readonly plans: BudgetPlanRepository,
     private readonly counties: CountyService,
     private readonly institutions: InstitutionService,
+    private readonly communities: CommunityRepository,
     private readonly allocations: AllocationService,
     private readonly audit: AuditService,
   ) {}
@@ -139,14 +141,26 @@ export class BudgetPlanService {
     });
   }
 
-  get(id: number): Promise<BudgetPlanView> {
-    return this.view(this.plans.manager, id);
+  /** One plan as the caller may read it: hidden while in draft or review from member units, who see only their own unit lines. */
+  async get(caller: Caller, id: number): Promise<BudgetPlanView> {
+    const view = await this.view(this.plans.manager, id, caller.scope);
+    if (!documentVisible(caller.scope, view.state)) throw notFound('budget plan', String(id));
+    return view;
   }
 
-  async list(caller: Caller, communityCode?: string, fundYear?: number): Promise<BudgetPlanView[]> {
-    const rows = await this.plans.listOfCounty(caller.scope.countyId, communityCode, fundYear);
-    const visible = rows.filter((r) => communityInScope(caller.scope, { id: r.community_id, countyId: r.county_id }));
-    return Promise.all(visible.map((r) => this.view(this.plans.manager, r.id)));
+  /** The plans the caller may read; a filter it cannot apply is refused, never ignored. */
+  async list(caller: Caller, q: { communityCode?: string; fundYear?: number; state?: DocumentState }): Promise<BudgetPlanView[]> {
+    const { scope } = caller;
+    let communityId: number | null | 'any' = scope.kind === 'county' ? 'any' : scope.communityId;
+    if (q.communityCode !== undefined) {
+      const community = await this.communities.findByCode(q.communityCode);
+      const known = community !== null && communityInScope(scope, { id: community.id, countyId: community.countyId });
+      assertListFilterKnown('communityCode', q.communityCode, known);
+      communityId = community!.id;
+    }
+    const states = visiblePlanStates(scope).filter((s) => q.state === undefined || s === q.state);
+    const rows = await this.plans.listOfCounty(scope.countyId, { communityId, states, fundYear: q.fundYear });
+    return Promise.all(rows.map((r) => this.view(this.plans.manager, r.id, scope)));
   }
 
   private async resolveLines(
@@ -179,7 +193,8 @@ export class BudgetPlanService {
     return row;
   }
 
-  private async view(manager: EntityManager, id: number): Promise<BudgetPlanView> {
+  /** The plan; with a reader, only the unit lines that reader may see (the figures stay the plan's). */
+  private async view(manager: EntityManager, id: number, reader?: Scope): Promise<BudgetPlanView> {
     const row = await this.row(manager, id);
     const lines = await this.plans.lines(manager, id);
     const amounts = lines.map((l) => Money.of(l.amount));
@@ -192,6 +207,17 @@ export class BudgetPlanService {
       primary,
       floorRequired,
     );
+    const shown = lines.map((l, i) => ({
+      institutionId: l.institution_id,
+      parentId: l.parent_id,
+      line: {
+        category: l.category,
+        institutionCode: l.code,
+        institutionName: l.name,
+        primary: l.type ? isPrimaryInstitution(l.type) : false,
+        amount: amounts[i].toString(),
+      },
+    }));
     return {
       id: row.id,
       communityCode: row.community_code,
@@ -208,13 +234,7 @@ export class BudgetPlanService {
       floor: { rate: new Dec(row.floor_rate).toString(), required: floorRequired.toString(), met: floorMet },
       warnings: JSON.parse(row.warnings),
       byCategory: Object.fromEntries(Object.entries(byCategory).map(([k, v]) => [k, v.toString()])) as Record<PlanCategory, string>,
-      lines: lines.map((l, i) => ({
-        category: l.category,
-        institutionCode: l.code,
-        institutionName: l.name,
-        primary: l.type ? isPrimaryInstitution(l.type) : false,
-        amount: amounts[i].toString(),
-      })),
+      lines: (reader ? visiblePlanLines(reader, shown) : shown).map((l) => l.line),
       createdBy: row.created_by,
       submittedBy: row.submitted_by,
       approvedBy: row.approved_by,

@@ -94,13 +94,13 @@ export class AllocationController {
   @Get()
   @Access({ roles: ANY_ROLE })
   list(@Query() q: AllocationQuery): Promise<AllocationView[]> {
-    return this.allocations.list(currentCaller().scope.countyId, q.fundYear);
+    return this.allocations.list(currentCaller(), q);
   }
 
   @Get(':id')
   @Access({ roles: ANY_ROLE, target: { kind: 'allocation', param: 'id' } })
   get(@Param('id', ParseIntPipe) id: number): Promise<AllocationView> {
-    return this.allocations.get(id);
+    return this.allocations.get(currentCaller(), id);
   }
 
   @Patch(':id')
@@ -152,7 +152,7 @@ export class AllocationController {
   @ApiProduces(XLSX)
   @ApiOperation({ summary: 'The allocation as a printable spreadsheet, Chinese headers, 元 and 万元' })
   async export(@Param('id', ParseIntPipe) id: number, @Res() reply: FastifyReply): Promise<void> {
-    const a = await this.allocations.get(id);
+    const a = await this.allocations.get(currentCaller(), id);
     sendXlsx(reply, `${a.countyCode}-${a.fundYear}-医保打包预算分配-v${a.documentVersion}.xlsx`, await allocationWorkbook(a));
   }
 
@@ -198,13 +198,13 @@ export class BudgetPlanController {
   @Get()
   @Access({ roles: ANY_ROLE })
   list(@Query() q: BudgetPlanQuery): Promise<BudgetPlanView[]> {
-    return this.plans.list(currentCaller(), q.communityCode, q.fundYear);
+    return this.plans.list(currentCaller(), q);
   }
 
   @Get(':id')
   @Access({ roles: ANY_ROLE, target: { kind: 'budgetPlan', param: 'id' } })
   get(@Param('id', ParseIntPipe) id: number): Promise<BudgetPlanView> {
-    return this.plans.get(id);
+    return this.plans.get(currentCaller(), id);
   }
 
   @Post(':id/submit')
@@ -239,7 +239,7 @@ export class BudgetPlanController {
   @Access({ roles: ANY_ROLE, target: { kind: 'budgetPlan', param: 'id' } })
   @ApiProduces(XLSX)
   async export(@Param('id', ParseIntPipe) id: number, @Res() reply: FastifyReply): Promise<void> {
-    const p = await this.plans.get(id);
+    const p = await this.plans.get(currentCaller(), id);
     sendXlsx(reply, `${p.communityCode}-${p.fundYear}-基金收支预算-v${p.documentVersion}.xlsx`, await budgetPlanWorkbook(p));
   }
 }

@@ -19,6 +19,8 @@ import {
 import {
   MEMBER_CLAIM_STATES,
   DECLARATION_STATES,
+  HOLD_STATES,
+  HoldState,
   PASS_DOWN_STATES,
   REVIEW_REASON_CODES,
   ReviewReasonCode,
@@ -247,4 +249,11 @@ export class PrivatePaymentQuery {
   @Min(2000)
   @Max(2100)
   fundYear?: number;
+}
+
+export class HoldQuery {
+  @ApiPropertyOptional({ enum: HOLD_STATES })
+  @IsOptional()
+  @IsIn(HOLD_STATES)
+  state?: HoldState;
 }

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { INSTITUTION_CODE_PATTERN } from '../../../domain/institution-registry';
 import { PLAN_CATEGORIES, PlanCategory } from '../../../domain/primary-floor';
+import { DOCUMENT_STATES, DocumentState } from '../../../domain/document-lifecycle';
 import { VersionedDto } from '../../registry';
 
 /** Amounts travel as decimal strings in yuan ("830.00"), never as JSON numbers. */
@@ -95,6 +96,11 @@ export class AllocationQuery {
   @Min(2000)
   @Max(2100)
   fundYear?: number;
+
+  @ApiPropertyOptional({ enum: DOCUMENT_STATES })
+  @IsOptional()
+  @IsIn(DOCUMENT_STATES)
+  state?: DocumentState;
 }
 
 export class PolicyParametersDto {
@@ -172,4 +178,9 @@ export class BudgetPlanQuery {
   @Min(2000)
   @Max(2100)
   fundYear?: number;
+
+  @ApiPropertyOptional({ enum: DOCUMENT_STATES })
+  @IsOptional()
+  @IsIn(DOCUMENT_STATES)
+  state?: DocumentState;
 }
