@@ -7,6 +7,7 @@ import { buildDataSourceOptions } from './database/data-source';
 import { BusinessClock } from './common/business-clock';
 import { FastFailRedis } from './common/fast-fail-redis';
 import { InsuredIdHasher } from './common/record-hashing';
+import { RoleChangeEvents } from './common/role-change-events';
 import { requestIdOf } from './common/request-context';
 import { AuditModule } from './modules/audit';
 import { QueueModule } from './queue/queue.module';
@@ -43,8 +44,8 @@ export class CoreModule {
         QueueModule,
         AuditModule,
       ],
-      providers: [{ provide: APP_CONFIG, useValue: config }, FastFailRedis, BusinessClock, InsuredIdHasher],
-      exports: [APP_CONFIG, FastFailRedis, BusinessClock, InsuredIdHasher],
+      providers: [{ provide: APP_CONFIG, useValue: config }, FastFailRedis, BusinessClock, InsuredIdHasher, RoleChangeEvents],
+      exports: [APP_CONFIG, FastFailRedis, BusinessClock, InsuredIdHasher, RoleChangeEvents],
     };
   }
 }

@@ -137,6 +137,35 @@ describe('hardening: access', () => {
       const update = await auditOf('user.update', clerk.username);
       expect(JSON.parse(update[update.length - 1].changes).roles).toEqual([['BUREAU_CLERK'], ['BUREAU_APPROVER']]);
     });
+
+    it('tells the county’s auditors of every role change, in-app', async () => {
+      const auditor = await f.as(['AUDITOR'], f.bureau);
+      const member = await f.as(['LEAD_FINANCE'], f.lead);
+      const row = await userRow(member.username);
+      const res = await f.admin.patch(`/api/v1/users/${member.username}`, {
+        version: row!.version,
+        roles: ['LEAD_FINANCE', 'MEMBER_CLERK'],
+      });
+      expect(res.status).toBe(200);
+      const seen = await auditor.get('/api/v1/notifications?kind=USER_ROLES_CHANGED');
+      expect(seen.status).toBe(200);
+      const items = (Array.isArray(seen.body) ? seen.body : seen.body.items) as { subjectId: string; message: string }[];
+      expect(
+        items
+          .filter((n) => n.subjectId === member.username)
+          .map((n) => n.message)
+          .sort(),
+      ).toEqual([
+        `roles of ${member.username}: LEAD_FINANCE → LEAD_FINANCE+MEMBER_CLERK (by ${f.admin.username})`,
+        `roles of ${member.username}: — → LEAD_FINANCE`,
+      ]);
+      // Given at creation (by an operator, no caller), then changed by the ADMIN. Another county's auditors hear nothing of it.
+      const other = await createCommunityFixture(api, 1);
+      const foreignAuditor = await other.as(['AUDITOR'], other.bureau);
+      const foreign = await foreignAuditor.get('/api/v1/notifications?kind=USER_ROLES_CHANGED');
+      const foreignItems = (Array.isArray(foreign.body) ? foreign.body : foreign.body.items) as { subjectId: string }[];
+      expect(foreignItems.filter((n) => n.subjectId === member.username)).toEqual([]);
+    });
   });
 
   describe('auditors change nothing', () => {

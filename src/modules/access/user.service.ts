@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { RoleChangeEvents } from '../../common/role-change-events';
 import { DataSource, EntityManager } from 'typeorm';
 import {
   assertAssignableInstitution,
@@ -71,6 +72,7 @@ export class UserService {
     private readonly sessions: AuthSessionRepository,
     private readonly institutions: InstitutionService,
     private readonly audit: AuditService,
+    private readonly roleChanges: RoleChangeEvents,
   ) {}
 
   /** `caller` null: provisioning by an operator (demo data, the user CLI), not limited to a scope. */
@@ -96,7 +98,7 @@ export class UserService {
           before: null,
           after: snapshot(v),
         });
-        await this.recordRoleChange(manager, v.username, [], v.roles);
+        await this.recordRoleChange(manager, v.username, institution.countyId, [], v.roles, caller);
         return v;
       });
     } catch (err) {
@@ -143,17 +145,23 @@ export class UserService {
         before: snapshot(before),
         after: snapshot(after),
       });
-      await this.recordRoleChange(manager, username, before.roles, after.roles);
+      await this.recordRoleChange(manager, username, current.institution.countyId, before.roles, after.roles, caller);
       return after;
     });
   }
 
   /**
-   * Every change of a user's roles gets its own audit entry, before → after, for the county's
-   * auditors to follow. (Notifying them in-app needs the cycles module's notifications, and
-   * cycles depends on access; see the report of this change.)
+   * Every change of a user's roles gets its own audit entry, before → after, and is told to the
+   * county's auditors (through RoleChangeEvents: the notifications belong to another module).
    */
-  private async recordRoleChange(manager: EntityManager, username: string, before: Role[], after: Role[]): Promise<void> {
+  private async recordRoleChange(
+    manager: EntityManager,
+    username: string,
+    countyId: number,
+    before: Role[],
+    after: Role[],
+    caller: Caller | null,
+  ): Promise<void> {
     if (!rolesDiffer(before, after)) return;
     await this.audit.record(manager, {
       action: 'user.roles',
@@ -162,6 +170,7 @@ export class UserService {
       before: { roles: before },
       after: { roles: after },
     });
+    await this.roleChanges.rolesChanged({ manager, username, countyId, before, after, changedBy: caller?.name ?? null });
   }
 
   /** Sets a new password and ends every session of that user. */

@@ -13,7 +13,8 @@ import { MonitoringService } from './monitoring.service';
 import { NotificationRepository } from './notification.repository';
 import { NotificationService } from './notification.service';
 import { RefusedWorkNotifier } from './refused-work.notifier';
-import { RefusedWorkRepository } from './refused-work.repository';
+import { RoleChangeNotifier } from './role-change.notifier';
+import { NoticeRecipientsRepository } from './notice-recipients.repository';
 import { YearEndRepository } from './year-end.repository';
 import { YearEndService } from './year-end.service';
 
@@ -29,13 +30,14 @@ import { YearEndService } from './year-end.service';
     CycleResultRepository,
     DeadlineWatchRepository,
     NotificationRepository,
-    RefusedWorkRepository,
+    NoticeRecipientsRepository,
     YearEndRepository,
     CycleRunnerService,
     DeadlineWatchService,
     MonitoringService,
     NotificationService,
     RefusedWorkNotifier,
+    RoleChangeNotifier,
     YearEndService,
   ],
   exports: [CycleRunnerService, NotificationService, YearEndService],

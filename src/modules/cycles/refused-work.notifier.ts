@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { JobPayloads, JobRefusals, JOBS, RefusedJob } from '../../queue';
 import { NotificationService } from './notification.service';
-import { RefusedWorkRepository } from './refused-work.repository';
+import { NoticeRecipientsRepository } from './notice-recipients.repository';
 
 /**
  * Work a rule refused stops (it is not retried) and is told, once, to those who can act on it:
@@ -15,7 +15,7 @@ export class RefusedWorkNotifier implements OnModuleInit {
 
   constructor(
     private readonly refusals: JobRefusals,
-    private readonly recipients: RefusedWorkRepository,
+    private readonly recipients: NoticeRecipientsRepository,
     private readonly notifications: NotificationService,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}

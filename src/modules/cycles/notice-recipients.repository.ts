@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
-/** Who hears of refused work: read from the documents the jobs work on. */
+/** Who hears of refused work and of role changes: read from the documents the work concerns. */
 @Injectable()
-export class RefusedWorkRepository {
+export class NoticeRecipientsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** The active bureau of the county a year-end settlement belongs to. */
@@ -43,5 +43,15 @@ export class RefusedWorkRepository {
   private async first(sql: string, params: unknown[]): Promise<number | null> {
     const [row]: { id: number | string }[] = await this.dataSource.query(sql, params);
     return row ? Number(row.id) : null;
+  }
+
+  /** The institutions in a county where an active auditor works (roles are stored comma-separated). */
+  async auditorInstitutions(manager: EntityManager, countyId: number): Promise<number[]> {
+    const rows: { id: number | string }[] = await manager.query(
+      `SELECT DISTINCT i.id FROM app_user u JOIN institution i ON i.id = u.institution_id
+        WHERE i.county_id = ? AND u.active = 1 AND FIND_IN_SET('AUDITOR', u.roles) > 0 ORDER BY i.id`,
+      [countyId],
+    );
+    return rows.map((r) => Number(r.id));
   }
 }
