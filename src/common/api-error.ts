@@ -18,6 +18,7 @@ export const STATUS_OF_KIND: Record<DomainErrorKind, HttpStatus> = {
   forbidden: HttpStatus.FORBIDDEN,
   unauthenticated: HttpStatus.UNAUTHORIZED,
   too_many_requests: HttpStatus.TOO_MANY_REQUESTS,
+  too_large: HttpStatus.PAYLOAD_TOO_LARGE,
 };
 
 /** Input that fails shape validation (types, unknown fields, lengths): 400 with field details. */

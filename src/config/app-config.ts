@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
 import { CYCLE_NAMES } from '../domain/cycle-schedule';
+import { TableLimits } from '../domain/uploaded-table';
 
 /** Raw environment, validated once at start-up. Every variable is documented in config/example.env. */
 class Environment {
@@ -141,6 +142,24 @@ class Environment {
   @Max(1_000_000)
   INTAKE_SYNC_MAX_ROWS: number = 5000;
 
+  /** Largest total decompressed size of an uploaded XLSX workbook (413 beyond); checked before it is parsed. */
+  @IsInt()
+  @Min(64 * 1024)
+  @Max(1024 * 1024 * 1024)
+  UPLOAD_MAX_UNCOMPRESSED_BYTES: number = 64 * 1024 * 1024;
+
+  /** Most data rows of an uploaded CSV or XLSX table (422 beyond). */
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  UPLOAD_MAX_ROWS: number = 200_000;
+
+  /** Most columns of an uploaded CSV or XLSX table (422 beyond). */
+  @IsInt()
+  @Min(1)
+  @Max(16_384)
+  UPLOAD_MAX_COLUMNS: number = 64;
+
   @IsString()
   JWT_SECRET: string = '';
 
@@ -195,6 +214,9 @@ const NUMERIC = new Set([
   'ACCESS_TOKEN_TTL_SECONDS',
   'REFRESH_TOKEN_TTL_SECONDS',
   'INTAKE_SYNC_MAX_ROWS',
+  'UPLOAD_MAX_UNCOMPRESSED_BYTES',
+  'UPLOAD_MAX_ROWS',
+  'UPLOAD_MAX_COLUMNS',
   'RATE_LIMIT_PER_MINUTE',
   'LOGIN_RATE_LIMIT_PER_MINUTE',
   'QUEUE_LOCK_MS',
@@ -235,6 +257,8 @@ export interface AppConfig {
   webhooks: { allowLocalTargets: boolean };
   registry: { importSyncMaxRows: number };
   intake: { syncMaxRows: number };
+  /** Limits on reading an uploaded CSV or XLSX table (settlement records, institutions). */
+  uploads: TableLimits;
   auth: {
     jwtSecret: string;
     accessTtlSeconds: number;
@@ -316,6 +340,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     webhooks: { allowLocalTargets: e.WEBHOOK_ALLOW_LOCAL_TARGETS },
     registry: { importSyncMaxRows: e.IMPORT_SYNC_MAX_ROWS },
     intake: { syncMaxRows: e.INTAKE_SYNC_MAX_ROWS },
+    uploads: {
+      maxUncompressedBytes: e.UPLOAD_MAX_UNCOMPRESSED_BYTES,
+      maxRows: e.UPLOAD_MAX_ROWS,
+      maxColumns: e.UPLOAD_MAX_COLUMNS,
+    },
     auth: {
       jwtSecret: e.JWT_SECRET || DEVELOPMENT_JWT_SECRET,
       accessTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,

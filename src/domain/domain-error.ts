@@ -1,8 +1,9 @@
 /**
  * What kind of refusal a policy rule makes; the HTTP layer maps each kind to one status
- * (422, 409, 404, 403, 401, 429) in a single place, so policy code never speaks HTTP.
+ * (422, 409, 404, 403, 401, 429, 413) in a single place, so policy code never speaks HTTP.
  */
-export type DomainErrorKind = 'unprocessable' | 'conflict' | 'not_found' | 'forbidden' | 'unauthenticated' | 'too_many_requests';
+export type DomainErrorKind =
+  'unprocessable' | 'conflict' | 'not_found' | 'forbidden' | 'unauthenticated' | 'too_many_requests' | 'too_large';
 
 export interface ErrorDetail {
   /** Dotted path of the offending input field, or '' when the rule spans the whole request. */

@@ -35,6 +35,15 @@ describe('settlement record checks (SPEC §4)', () => {
     });
   });
 
+  it('takes text only: a number or boolean is not turned into text, an object or array not dropped', () => {
+    expect(rules({ ...good, externalId: 12345 })).toEqual(['externalId:string']);
+    expect(rules({ ...good, externalId: true })).toEqual(['externalId:string']);
+    expect(rules({ ...good, diagnosisCode: { code: 'J06.9' } })).toEqual(['diagnosisCode:string']);
+    expect(rules({ ...good, referralNo: ['R-1'], selfPaid: '50.49' })).toEqual(['referralNo:string', 'totalCost:paymentsSumToTotal']);
+    expect(rules({ ...good, fundPaid: 60 })).toEqual(['fundPaid:amountAsText']);
+    expect(rules({ ...good, clinicalPathway: true })).toEqual([]);
+  });
+
   it('names every broken rule with its field', () => {
     expect(rules({ ...good, selfPaid: '50.49' })).toEqual(['totalCost:paymentsSumToTotal']);
     expect(rules({ ...good, fundPaid: '100.01', selfPaid: '10.49' })).toEqual(['fundPaid:notAboveCovered']);

@@ -95,14 +95,26 @@ export function isValidDate(text: string): boolean {
   return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d && y >= 1990;
 }
 
+/** A field's text; only clinicalPathway may also come as a JSON boolean. Other kinds are refused by `typeProblems`. */
 const text = (v: unknown): string | null =>
-  v === undefined || v === null
-    ? null
-    : typeof v === 'string'
-      ? v.trim()
-      : typeof v === 'number' || typeof v === 'boolean'
-        ? String(v)
-        : null;
+  v === undefined || v === null ? null : typeof v === 'string' ? v.trim() : typeof v === 'boolean' ? String(v) : null;
+
+/**
+ * Every value is text (or absent): a number or boolean is never turned into text, and an object
+ * or array is never dropped. Amounts sent as numbers have their own rule (amountAsText).
+ */
+function typeProblems(input: SettlementRecordInput): ErrorDetail[] {
+  const problems: ErrorDetail[] = [];
+  for (const field of SETTLEMENT_RECORD_FIELDS) {
+    const v = input[field];
+    if (v === undefined || v === null || typeof v === 'string') continue;
+    if (field === 'clinicalPathway' && typeof v === 'boolean') continue;
+    if (typeof v === 'number' && (AMOUNT_FIELDS as readonly string[]).includes(field)) continue;
+    const kind = Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+    problems.push({ field, rule: 'string', message: `${field} must be text, not ${kind}` });
+  }
+  return problems;
+}
 
 /**
  * Every rule of SPEC §4 for one record. Returns the canonical record, or every broken rule
@@ -112,15 +124,17 @@ export function checkSettlementRecord(
   input: SettlementRecordInput,
   ctx: RecordContext,
 ): { record: SettlementRecord } | { errors: ErrorDetail[] } {
-  const errors: ErrorDetail[] = [];
+  // A field of the wrong kind is reported once, as such, and read as absent by the rules below.
+  const errors: ErrorDetail[] = typeProblems(input);
+  const wrongKind = new Set(errors.map((e) => e.field));
   const fail = (field: string, rule: string, message: string) => errors.push({ field, rule, message });
   const required = (field: keyof SettlementRecordInput): string | null => {
-    const v = text(input[field]);
-    if (v === null || v === '') fail(field, 'required', `${field} is required`);
+    const v = wrongKind.has(field) ? null : text(input[field]);
+    if ((v === null || v === '') && !wrongKind.has(field)) fail(field, 'required', `${field} is required`);
     return v === '' ? null : v;
   };
   const optional = (field: keyof SettlementRecordInput): string | null => {
-    const v = text(input[field]);
+    const v = wrongKind.has(field) ? null : text(input[field]);
     return v === null || v === '' ? null : v;
   };
   const date = (field: keyof SettlementRecordInput, value: string | null): string | null => {

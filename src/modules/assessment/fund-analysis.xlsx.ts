@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { cellNumber, YUAN } from '../../common/xlsx-reply';
+import { addExportRow, cellNumber, YUAN } from '../../common/xlsx-reply';
 import { FlowCount } from '../../domain/fund-analysis';
 import { FundAnalysisView } from './fund-analysis.service';
 
@@ -11,16 +11,19 @@ const LEVEL_LABEL: Record<string, string> = { NORMAL: '正常', WATCH: '关注',
 const num = (decimal: string | null): number | string => (decimal === null ? '—' : cellNumber(decimal));
 
 function heading(ws: ExcelJS.Worksheet, text: string): void {
-  ws.addRow([]);
-  ws.addRow([text]).font = { bold: true, size: 12 };
+  addExportRow(ws, []);
+  addExportRow(ws, [text]).font = { bold: true, size: 12 };
 }
 
 function header(ws: ExcelJS.Worksheet, cells: string[]): void {
-  ws.addRow(cells).font = { bold: true };
+  addExportRow(ws, cells).font = { bold: true };
 }
 
 function row(ws: ExcelJS.Worksheet, cells: (string | number | null)[], formats: Record<number, string> = {}): void {
-  const r = ws.addRow(cells.map((c) => c ?? '—'));
+  const r = addExportRow(
+    ws,
+    cells.map((c) => c ?? '—'),
+  );
   for (const [col, fmt] of Object.entries(formats)) r.getCell(Number(col)).numFmt = fmt;
 }
 
@@ -33,8 +36,10 @@ export async function fundAnalysisWorkbook(a: FundAnalysisView): Promise<Buffer>
     pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
   });
   ws.columns = [{ width: 30 }, { width: 22 }, { width: 16 }, { width: 18 }, { width: 14 }, { width: 14 }];
-  ws.addRow([`${a.communityCode} ${a.communityName} ${c.fundYear}年第${c.quarter}季度基金运行分析`]).font = { bold: true, size: 14 };
-  ws.addRow([`分析 ${a.id}（第${a.version}版）状态：${STATE_LABEL[a.state] ?? a.state}；结算期 ${c.periods.from} 至 ${c.periods.to}`]);
+  addExportRow(ws, [`${a.communityCode} ${a.communityName} ${c.fundYear}年第${c.quarter}季度基金运行分析`]).font = { bold: true, size: 14 };
+  addExportRow(ws, [
+    `分析 ${a.id}（第${a.version}版）状态：${STATE_LABEL[a.state] ?? a.state}；结算期 ${c.periods.from} 至 ${c.periods.to}`,
+  ]);
 
   heading(ws, '一、患者流向');
   header(ws, ['就诊层级', '门诊人次', '住院人次']);
@@ -50,7 +55,7 @@ export async function fundAnalysisWorkbook(a: FundAnalysisView): Promise<Buffer>
   header(ws, ['成员单位', '类型', '基层机构', '门诊人次', '住院人次', '基金支付（元）']);
   for (const u of c.fundFlow.byUnit)
     row(ws, [`${u.unitCode} ${u.unitName}`, u.unitType, u.primary ? '是' : '否', u.visits, u.admissions, num(u.approved)], { 6: YUAN });
-  ws.addRow([]);
+  addExportRow(ws, []);
   header(ws, ['类别', '基金支付（元）', '占比']);
   for (const k of c.fundFlow.byCategory) row(ws, [k.label, num(k.amount), num(k.share)], { 2: YUAN, 3: PERCENT });
   row(ws, ['县域内', num(c.fundFlow.inCounty)], { 2: YUAN });
@@ -90,9 +95,9 @@ export async function fundAnalysisWorkbook(a: FundAnalysisView): Promise<Buffer>
     ['存在的风险和问题', a.risks],
     ['下一步措施', a.measures],
   ] as const) {
-    const r2 = ws.addRow([label, text ?? '']);
+    const r2 = addExportRow(ws, [label, text ?? '']);
     r2.getCell(2).alignment = { wrapText: true, vertical: 'top' };
   }
-  if (a.submittedAt) ws.addRow([`提交：${a.submittedBy} ${a.submittedAt}`]);
+  if (a.submittedAt) addExportRow(ws, [`提交：${a.submittedBy} ${a.submittedAt}`]);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { cellNumber, YUAN } from '../../common/xlsx-reply';
+import { addExportRow, cellNumber, YUAN } from '../../common/xlsx-reply';
 import { Dec } from '../../domain/money';
 import { YearEndView } from './year-end.service';
 
@@ -33,8 +33,8 @@ export async function yearEndWorkbook(y: YearEndView): Promise<Buffer> {
       pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
     });
     ws.columns = COLUMNS.map(([, width]) => ({ width }));
-    ws.addRow([`${y.countyCode} ${y.fundYear}年度 ${g.title} 年终清算表`]).font = { bold: true, size: 14 };
-    ws.addRow([
+    addExportRow(ws, [`${y.countyCode} ${y.fundYear}年度 ${g.title} 年终清算表`]).font = { bold: true, size: 14 };
+    addExportRow(ws, [
       `清算单 ${y.id}（第${y.revision}稿） 状态：${STATE_LABEL[y.state] ?? y.state}${y.approvedBy ? ` 审批：${y.approvedBy}` : ''}`,
     ]);
     if (g.community) {
@@ -50,10 +50,10 @@ export async function yearEndWorkbook(y: YearEndView): Promise<Buffer> {
         ['基层保底缺口（违规）', c.floor.shortfall],
       ];
       for (const [label, amount] of lines) {
-        const row = ws.addRow([label, cellNumber(amount)]);
+        const row = addExportRow(ws, [label, cellNumber(amount)]);
         row.getCell(2).numFmt = YUAN;
       }
-      ws.addRow([
+      addExportRow(ws, [
         '基层占比',
         `${new Dec(c.primaryShareOfPackage).times(100).toFixed(2)}%`,
         '',
@@ -62,10 +62,13 @@ export async function yearEndWorkbook(y: YearEndView): Promise<Buffer> {
         c.score !== null ? `绩效得分 ${c.score}` : '',
       ]);
     }
-    ws.addRow([]);
-    ws.addRow(COLUMNS.map(([label]) => label)).font = { bold: true };
+    addExportRow(ws, []);
+    addExportRow(
+      ws,
+      COLUMNS.map(([label]) => label),
+    ).font = { bold: true };
     for (const s of statements) {
-      const row = ws.addRow([
+      const row = addExportRow(ws, [
         s.institutionCode,
         s.institutionName,
         s.primary ? '是' : '',

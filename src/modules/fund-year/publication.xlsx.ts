@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { cellNumber, YUAN } from '../../common/xlsx-reply';
+import { addExportRow, cellNumber, YUAN } from '../../common/xlsx-reply';
 import { Dec, Money } from '../../domain/money';
 import { AllocationView } from './allocation.service';
 import { BudgetPlanView } from './budget-plan.service';
@@ -23,14 +23,14 @@ function sheet(workbook: ExcelJS.Workbook, name: string, title: string, subtitle
   const ws = workbook.addWorksheet(name, {
     pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
   });
-  ws.addRow([title]).font = { bold: true, size: 14 };
-  ws.addRow([subtitle]);
-  ws.addRow([]);
+  addExportRow(ws, [title]).font = { bold: true, size: 14 };
+  addExportRow(ws, [subtitle]);
+  addExportRow(ws, []);
   return ws;
 }
 
 function amountRow(ws: ExcelJS.Worksheet, label: string, amount: string, note = ''): void {
-  const row = ws.addRow([label, cellNumber(amount), cellNumber(Money.of(amount).toWanYuan()), note]);
+  const row = addExportRow(ws, [label, cellNumber(amount), cellNumber(Money.of(amount).toWanYuan()), note]);
   row.getCell(2).numFmt = YUAN;
   row.getCell(3).numFmt = WAN;
 }
@@ -46,7 +46,7 @@ export async function allocationWorkbook(a: AllocationView): Promise<Buffer> {
     `文档 ${a.id}（第${a.documentVersion}版）状态：${STATE_LABEL[a.state] ?? a.state}`,
   );
   ws.columns = [{ width: 34 }, { width: 20 }, { width: 18 }, { width: 30 }];
-  const header = ws.addRow(['项目', '金额（元）', '金额（万元）', '说明']);
+  const header = addExportRow(ws, ['项目', '金额（元）', '金额（万元）', '说明']);
   header.font = { bold: true };
   const f = a.figures;
   amountRow(
@@ -65,10 +65,10 @@ export async function allocationWorkbook(a: AllocationView): Promise<Buffer> {
   amountRow(ws, '医共体预算增加资金 R', f.communityIncrease, '增量资金池 − P');
   amountRow(ws, '医共体预算资金总额 M', f.communityPackage, '基础份额 + R');
   amountRow(ws, '民营定点医疗机构资金', f.privatePool, `B × ${a.parameters.privatePoolRate}`);
-  ws.addRow([]);
-  ws.addRow(['医共体', '打包额度（元）', '打包额度（万元）', '参保人数']).font = { bold: true };
+  addExportRow(ws, []);
+  addExportRow(ws, ['医共体', '打包额度（元）', '打包额度（万元）', '参保人数']).font = { bold: true };
   for (const c of a.communities) {
-    const row = ws.addRow([
+    const row = addExportRow(ws, [
       `${c.communityCode} ${c.communityName}`,
       cellNumber(c.package),
       cellNumber(Money.of(c.package).toWanYuan()),
@@ -91,9 +91,9 @@ export async function budgetPlanWorkbook(p: BudgetPlanView): Promise<Buffer> {
     `预算 ${p.id}（第${p.documentVersion}版）状态：${STATE_LABEL[p.state] ?? p.state}`,
   );
   ws.columns = [{ width: 16 }, { width: 30 }, { width: 12 }, { width: 20 }, { width: 18 }];
-  ws.addRow(['类别', '成员单位', '基层机构', '金额（元）', '金额（万元）']).font = { bold: true };
+  addExportRow(ws, ['类别', '成员单位', '基层机构', '金额（元）', '金额（万元）']).font = { bold: true };
   for (const l of p.lines) {
-    const row = ws.addRow([
+    const row = addExportRow(ws, [
       CATEGORY_LABEL[l.category],
       l.institutionCode ? `${l.institutionCode} ${l.institutionName}` : '—',
       l.primary ? '是' : '否',
@@ -103,12 +103,12 @@ export async function budgetPlanWorkbook(p: BudgetPlanView): Promise<Buffer> {
     row.getCell(4).numFmt = YUAN;
     row.getCell(5).numFmt = WAN;
   }
-  ws.addRow([]);
-  const total = ws.addRow(['合计', '', '', cellNumber(p.total), cellNumber(Money.of(p.total).toWanYuan())]);
+  addExportRow(ws, []);
+  const total = addExportRow(ws, ['合计', '', '', cellNumber(p.total), cellNumber(Money.of(p.total).toWanYuan())]);
   total.font = { bold: true };
   total.getCell(4).numFmt = YUAN;
   total.getCell(5).numFmt = WAN;
-  const primary = ws.addRow([
+  const primary = addExportRow(ws, [
     '其中基层医疗机构',
     `占比 ${new Dec(p.primaryShare).times(100).toFixed(2)}%（不低于 ${p.floor.rate}）`,
     '',
@@ -117,6 +117,6 @@ export async function budgetPlanWorkbook(p: BudgetPlanView): Promise<Buffer> {
   ]);
   primary.getCell(4).numFmt = YUAN;
   primary.getCell(5).numFmt = WAN;
-  for (const w of p.warnings) ws.addRow(['提示', w.message]);
+  for (const w of p.warnings) addExportRow(ws, ['提示', w.message]);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

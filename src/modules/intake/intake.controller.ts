@@ -16,6 +16,7 @@ import { requireFile } from '../../domain/settlement-intake';
 import { InputValidationError } from '../../common/api-error';
 import { Idempotent } from '../../common/idempotency.interceptor';
 import { currentCaller } from '../../common/request-context';
+import { singleUploadedFile } from '../../common/uploaded-file';
 import { ImportQuery } from '../registry';
 import { Access } from '../access';
 import { IntakeOutcome, SettlementIntakeService } from './settlement-intake.service';
@@ -104,8 +105,8 @@ export class IntakeController {
     @Query() q: ImportQuery,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<IntakeOutcome | UploadView> {
-    const file = requireFile(req.isMultipart() ? await req.file() : undefined);
-    const result = await this.uploads.submit(currentCaller(), await file.toBuffer(), q.onError, file.filename);
+    const file = requireFile(await singleUploadedFile(req));
+    const result = await this.uploads.submit(currentCaller(), file.content, q.onError, file.filename);
     if ('queued' in result) {
       void reply.status(202).header('location', `/api/v1/settlement-records/uploads/${result.queued.id}`);
       return result.queued;

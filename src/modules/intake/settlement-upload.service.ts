@@ -57,7 +57,7 @@ export class SettlementUploadService {
     onError: 'reject' | 'skip',
     filename?: string,
   ): Promise<{ outcome: IntakeOutcome } | { queued: UploadView }> {
-    const table = await readTable(content, filename);
+    const table = await readTable(content, filename, this.config.uploads);
     const records = recordsOf(table);
     if (records.length <= this.config.intake.syncMaxRows) {
       return { outcome: await this.intake.ingest(caller, records, sourceOf(content), onError, (i) => table.rows[i].row) };
@@ -102,7 +102,7 @@ export class SettlementUploadService {
     let status: UploadStatus;
     let outcome: IntakeOutcome;
     try {
-      const table = await readTable(row.content);
+      const table = await readTable(row.content, undefined, this.config.uploads);
       await job?.updateProgress(10);
       outcome = await this.intake.ingest(caller, recordsOf(table), sourceOf(row.content), row.on_error, (i) => table.rows[i].row);
       status = 'DONE';

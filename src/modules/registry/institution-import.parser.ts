@@ -37,6 +37,9 @@ export function parseInstitutionTable(table: Table): { rows: InstitutionRow[]; e
         rule: 'unknownColumn',
         message: `unknown column "${header}"; expected ${Object.keys(HEADER_ALIASES).join(', ')}`,
       });
+    else if ([...fieldOf.values()].includes(field))
+      // Two headers naming one field (e.g. code and 机构编码): the last would silently win.
+      headerErrors.push({ row: 1, field: header, rule: 'uniqueColumn', message: `column ${header} repeats field ${field}` });
     else fieldOf.set(header, field);
   }
   const present = new Set(fieldOf.values());

@@ -53,7 +53,7 @@ export class InstitutionImportService {
     onError: 'reject' | 'skip',
     countyId: number,
   ): Promise<{ outcome: ImportOutcome } | { queued: RegistryImportView }> {
-    const table = await readTable(content);
+    const table = await readTable(content, undefined, this.config.uploads);
     if (table.rows.length <= this.config.registry.importSyncMaxRows) {
       const { rows, errors } = parseInstitutionTable(table);
       return { outcome: await this.institutions.import(rows, onError, errors, countyId) };
@@ -90,7 +90,7 @@ export class InstitutionImportService {
     let status: RegistryImportStatus;
     let outcome: ImportOutcome;
     try {
-      const { rows, errors } = parseInstitutionTable(await readTable(record.content));
+      const { rows, errors } = parseInstitutionTable(await readTable(record.content, undefined, this.config.uploads));
       outcome = await this.institutions.import(rows, record.onError, errors, record.countyId ?? undefined);
       status = 'DONE';
     } catch (err) {

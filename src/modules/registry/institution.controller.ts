@@ -14,6 +14,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { fileRequired } from '../../domain/request-refusals';
 import { Page } from '../../common/pagination';
+import { singleUploadedFile } from '../../common/uploaded-file';
 import { currentCaller } from '../../common/request-context';
 import { Access, ANY_ROLE } from '../../common/access.decorators';
 import { CreateInstitutionDto, DeactivateDto, ImportQuery, InstitutionQuery, UpdateInstitutionDto } from './dto/registry.dto';
@@ -62,9 +63,9 @@ export class InstitutionController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ImportOutcome | RegistryImportView> {
     if (!req.isMultipart()) throw fileRequired('send the file as multipart/form-data in a field named "file"');
-    const file = await req.file();
+    const file = await singleUploadedFile(req);
     if (!file) throw fileRequired('no file in the upload');
-    const result = await this.imports.submit(await file.toBuffer(), q.onError, currentCaller().scope.countyId);
+    const result = await this.imports.submit(file.content, q.onError, currentCaller().scope.countyId);
     if ('outcome' in result) return result.outcome;
     void reply.status(202).header('location', `/api/v1/institutions/imports/${result.queued.id}`);
     return result.queued;
