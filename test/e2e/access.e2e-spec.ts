@@ -4,15 +4,9 @@ import { DEMO_PASSWORD, DEMO_USERS } from '../../src/cli/demo-county';
 import { Money } from '../../src/domain/money';
 import { storeClaimSamples } from '../support/claim-samples';
 import { approvedAllocation, createCommunityFixture, CommunityFixture } from '../support/registry-fixtures';
-import { ApiClient, http, RunningApi, startApi } from '../support/test-app';
+import { ApiClient, http, RunningApi, startApi, tableFingerprint } from '../support/test-app';
 
-/** A fingerprint of every business table: a refused request must leave it unchanged. */
-async function fingerprint(api: RunningApi): Promise<string> {
-  const rows: { Table: string; Checksum: string }[] = await api.dataSource.query(
-    'CHECKSUM TABLE county, medical_community, institution, app_user, api_token, registry_import',
-  );
-  return rows.map((r) => `${r.Table}=${r.Checksum}`).join(' ');
-}
+const fingerprint = (api: RunningApi) => tableFingerprint(api.dataSource);
 
 describe('who may do what', () => {
   let api: RunningApi;
@@ -151,6 +145,47 @@ describe('who may do what', () => {
         answers.push(`${route.method} ${route.url} as ${client.username}: ${[403, 404].includes(res.status) ? 'refused' : res.status}`);
       }
     }
+    expect(answers.filter((line) => !line.endsWith('refused'))).toEqual([]);
+    expect(await fingerprint(api)).toBe(before);
+  });
+
+  it('refuses every change through a route that takes an id to a sibling township, a village, a private hospital and an auditor', async () => {
+    await a.admin.must('POST', '/api/v1/institutions', {
+      code: `${a.county}-VC-N1`,
+      name: '村',
+      type: 'VILLAGE_CLINIC',
+      countyCode: a.county,
+      communityCode: a.community,
+      parentCode: a.townships[1],
+    });
+    await a.admin.must('POST', '/api/v1/institutions', {
+      code: `${a.county}-MY-N`,
+      name: '民营',
+      type: 'PRIVATE_DESIGNATED',
+      countyCode: a.county,
+    });
+    const neighbours = [
+      await a.as(['MEMBER_CLERK'], a.townships[1]),
+      await a.as(['VILLAGE_CLERK'], `${a.county}-VC-N1`),
+      await a.as(['PRIVATE_CLERK'], `${a.county}-MY-N`),
+      await a.as(['AUDITOR'], a.bureau),
+    ];
+    const publicPaths = new Set(
+      routeAccess(api.app)
+        .filter((r) => r.public || r.rule?.shared)
+        .map((r) => `${r.method} ${r.path}`),
+    );
+    const writes = registeredRoutes(api.app).filter(
+      (r) => r.url.startsWith('/api/') && r.url.includes('/:') && r.method !== 'GET' && !publicPaths.has(`${r.method} ${r.url}`),
+    );
+    expect(writes.length).toBeGreaterThanOrEqual(30);
+    const before = await fingerprint(api);
+    const answers: string[] = [];
+    for (const route of writes)
+      for (const client of neighbours) {
+        const res = await client.call(route.method, sampleUrl(route.url), { version: 1, name: 'x', password: 'x'.repeat(12) });
+        answers.push(`${route.method} ${route.url} as ${client.username}: ${[403, 404].includes(res.status) ? 'refused' : res.status}`);
+      }
     expect(answers.filter((line) => !line.endsWith('refused'))).toEqual([]);
     expect(await fingerprint(api)).toBe(before);
   });

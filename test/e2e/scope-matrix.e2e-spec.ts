@@ -1,7 +1,7 @@
 import { registeredRoutes } from '../../src/app.factory';
 import { storeClaimSamples } from '../support/claim-samples';
 import { createCommunityFixture, CommunityFixture } from '../support/registry-fixtures';
-import { ApiClient, RunningApi, startApi } from '../support/test-app';
+import { ApiClient, RunningApi, startApi, tableFingerprint } from '../support/test-app';
 
 /**
  * The scope matrix beyond another county: a township's own records called by a sibling
@@ -15,15 +15,7 @@ describe('scope matrix: a township’s records against its neighbours', () => {
   let b: CommunityFixture;
   const samples: Record<string, Record<string, string>> = {};
 
-  async function fingerprint(): Promise<string> {
-    const tables: { t: string }[] = await api.dataSource.query(
-      "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' AND table_name NOT IN ('audit_log', 'audit_chain_head', 'auth_session', 'migrations') ORDER BY table_name",
-    );
-    const rows: { Table: string; Checksum: string }[] = await api.dataSource.query(
-      `CHECKSUM TABLE ${tables.map((r) => `\`${r.t}\``).join(', ')}`,
-    );
-    return rows.map((r) => `${r.Table}=${r.Checksum}`).join(' ');
-  }
+  const fingerprint = () => tableFingerprint(api.dataSource);
 
   beforeAll(async () => {
     api = await startApi({ RATE_LIMIT_PER_MINUTE: '100000' });

@@ -133,3 +133,12 @@ export async function tableCounts(
   for (const t of tables) out[t] = Number((await ds.query(`SELECT COUNT(*) AS n FROM \`${t}\``))[0].n);
   return out;
 }
+
+/** A checksum of every table but the audit log and sign-in sessions: a refused request must leave it unchanged. */
+export async function tableFingerprint(ds: DataSource): Promise<string> {
+  const tables: { t: string }[] = await ds.query(
+    "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' AND table_name NOT IN ('audit_log', 'audit_chain_head', 'auth_session', 'migrations') ORDER BY table_name",
+  );
+  const rows: { Table: string; Checksum: string }[] = await ds.query(`CHECKSUM TABLE ${tables.map((r) => `\`${r.t}\``).join(', ')}`);
+  return rows.map((r) => `${r.Table}=${r.Checksum}`).join(' ');
+}
