@@ -27,3 +27,6 @@ export function createValidationPipe(): ValidationPipe {
     exceptionFactory: (errors) => new InputValidationError(flattenValidationErrors(errors)),
   });
 }
+
+/** The query of a route that takes no parameters: any parameter sent is refused (400 naming it), never ignored. */
+export class NoQuery {}

@@ -108,4 +108,18 @@ describe('hardening: requests a hostile client sends', () => {
     expect(list.status).toBe(200);
     expect(list.headers.get('cache-control')).toBe('no-store');
   });
+
+  it('refuses a query parameter a list does not take, naming it, instead of ignoring it', async () => {
+    for (const path of ['/api/v1/inbox', '/api/v1/calendar/years', '/api/v1/auth/me', '/api/v1/notifications/webhook']) {
+      expect([path, (await f.admin.get(path)).status]).toEqual([path, 200]);
+      const res = await f.admin.get(`${path}?countyCode=NOPE`);
+      expect([path, res.status]).toEqual([path, 400]);
+      expect(res.body.details).toEqual([expect.objectContaining({ field: 'countyCode', rule: 'unknownField' })]);
+    }
+    const lead = await f.as(['LEAD_FINANCE'], f.lead);
+    expect((await lead.get('/api/v1/notifications/webhook')).status).toBe(200);
+    expect((await lead.get('/api/v1/notifications/webhook?x=1')).status).toBe(400);
+    expect((await lead.get('/api/v1/cycles')).status).toBe(200);
+    expect((await lead.get('/api/v1/cycles?communityCode=NOPE')).status).toBe(400);
+  });
 });

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { NoQuery } from '../../common/validation';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Caller } from '../../common/caller';
 import { currentCaller, currentContext } from '../../common/request-context';
@@ -47,7 +48,7 @@ export class AuthController {
   @ApiBearerAuth()
   @Access({ roles: ANY_ROLE })
   @ApiOperation({ summary: 'Who the token belongs to, with institution and roles' })
-  me(): Pick<Caller, 'kind' | 'name' | 'roles'> & { institutionCode: string; institutionType: string } {
+  me(@Query() _query: NoQuery): Pick<Caller, 'kind' | 'name' | 'roles'> & { institutionCode: string; institutionType: string } {
     const c = currentCaller();
     return { kind: c.kind, name: c.name, roles: c.roles, institutionCode: c.institution.code, institutionType: c.institution.type };
   }

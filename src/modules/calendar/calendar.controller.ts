@@ -1,3 +1,4 @@
+import { NoQuery } from '../../common/validation';
 import { Body, Controller, Get, Param, ParseIntPipe, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -64,7 +65,7 @@ export class CalendarController {
   @Get('years')
   @Access({ roles: ANY_ROLE })
   @ApiOperation({ summary: 'Years with an official schedule, and where each comes from' })
-  years(): Promise<{ year: number; source: string }[]> {
+  years(@Query() _query: NoQuery): Promise<{ year: number; source: string }[]> {
     return this.calendar.years();
   }
 

@@ -1,3 +1,4 @@
+import { NoQuery } from '../../common/validation';
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
@@ -305,7 +306,7 @@ export class PassDownController {
     summary:
       'What waits for the caller’s institution: claims to submit or review, periods to declare, declarations to review, approve or pay, pass-downs due, with deadlines and overdue flags',
   })
-  inbox() {
+  inbox(@Query() _query: NoQuery) {
     return this.views.inbox(currentCaller());
   }
 }

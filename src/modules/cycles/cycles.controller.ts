@@ -1,3 +1,4 @@
+import { NoQuery } from '../../common/validation';
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -34,7 +35,7 @@ export class CyclesController {
   @Get()
   @Access({ roles: [...CYCLE_READERS, 'ADMIN'] })
   @ApiOperation({ summary: 'The cycles, the period each works on, and their schedules (Asia/Shanghai)' })
-  list() {
+  list(@Query() _query: NoQuery) {
     return cycleSchedules(this.config.queue.scheduleOverrides, this.config.queue.schedulesEnabled).map(({ cycle, pattern }) => ({
       cycle,
       scope: CYCLES[cycle].scope,
@@ -121,7 +122,7 @@ export class NotificationsController {
 
   @Get('webhook')
   @Access({ roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'LEAD_FINANCE', 'MEMBER_CLERK', 'PRIVATE_CLERK', 'ADMIN'] })
-  async webhook() {
+  async webhook(@Query() _query: NoQuery) {
     return (await this.notifications.webhook(currentCaller().institution.id)) ?? { url: null, enabled: false };
   }
 
