@@ -60,6 +60,9 @@ describe('the one-scan prefilter', () => {
     expect(mayHoldMalformedText(JSON.stringify({ a: 'a\u0000' }))).toBe(true);
     expect(mayHoldMalformedText(JSON.stringify({ a: '\ud800' }))).toBe(true);
     expect(mayHoldMalformedText('{"a":"x\u007fy"}')).toBe(true);
+    // JSON.stringify writes backspace and form feed as short escapes (found by the property below, seed 1419680110).
+    expect(mayHoldMalformedText(JSON.stringify({ a: 'x\by' }))).toBe(true);
+    expect(mayHoldMalformedText(JSON.stringify({ a: 'x\fy' }))).toBe(true);
   });
 
   it('property: when the prefilter finds nothing, the walk finds nothing either', () => {

@@ -40,10 +40,10 @@ export function jsonDepth(text: string, limit = Number.POSITIVE_INFINITY): numbe
 
 /**
  * Whether a JSON text may hold a refused string: JSON carries control characters and lone
- * surrogates only as `\u` escapes (raw ones are not JSON), and DEL and the C1 controls raw or
- * escaped. One scan of the text; when it finds none, the parsed value needs no walk.
+ * surrogates only as escapes (`\u0001`, `\b`, `\f`; raw ones are not JSON), and DEL and the C1
+ * controls raw or escaped. One scan of the text; when it finds none, the parsed value needs no walk.
  */
-const SUSPECT_JSON = /\\u(?:00[01]|007[fF]|008|009|[dD][89a-fA-F])|[\u007f-\u009f]/;
+const SUSPECT_JSON = /\\u(?:00[01]|007[fF]|008|009|[dD][89a-fA-F])|\\[bf]|[\u007f-\u009f]/;
 
 export function mayHoldMalformedText(jsonText: string): boolean {
   return SUSPECT_JSON.test(jsonText);
