@@ -46,6 +46,7 @@ import { LedgerService } from '../src/modules/ledger/ledger.service';
 import { CountyService } from '../src/modules/registry/county.service';
 import { InstitutionRow, InstitutionService } from '../src/modules/registry/institution.service';
 import { QUEUES } from '../src/queue/jobs';
+import { seededRandom } from './seeded-random';
 
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const SEED = num('SEED', Math.floor(Math.random() * 1e9));
@@ -103,18 +104,7 @@ const childEnv: NodeJS.ProcessEnv = {
 };
 const config = loadConfig({ ...childEnv });
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rng = random(SEED);
+const rng = seededRandom(SEED);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
 

@@ -32,6 +32,7 @@ import { DeclarationService } from '../src/modules/claims/declaration.service';
 import { YearEndService, YearEndSummary } from '../src/modules/cycles/year-end.service';
 import { AllocationService } from '../src/modules/fund-year/allocation.service';
 import { InstitutionRow, InstitutionService } from '../src/modules/registry/institution.service';
+import { seededRandom } from './seeded-random';
 
 const RECORDS = Number(process.env.RECORDS ?? 2_040_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
@@ -121,18 +122,6 @@ const REJECT_RATE = 0.03;
 const DEDUCT_RATE = 0.015;
 
 type Unit = { id: number; code: string; type: keyof typeof PROFILES; parentId: number | null; submitterId: number };
-
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so every run generates the same year. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Whole fen as the yuan text the database reads. */
 const fen = (n: number) => `${Math.floor(n / 100)}.${String(n % 100).padStart(2, '0')}`;
@@ -318,7 +307,7 @@ async function main(): Promise<void> {
     );
 
     // ---------------------------------------------------------------- records, LOAD DATA LOCAL
-    const next = random(20260101);
+    const next = seededRandom(20260101);
     const totals: Totals = { records: 0, rejected: 0, deducted: 0, approvedFen: 0, primaryApprovedFen: 0, byUnit: new Map() };
     const sequence = { n: 1 };
     const [lead] = units.filter((u) => u.type === 'LEAD_HOSPITAL');

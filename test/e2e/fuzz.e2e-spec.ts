@@ -2,6 +2,7 @@ import { routeAccess } from '../../src/app.factory';
 import { Role } from '../../src/domain/access-policy';
 import { createCommunityFixture, CommunityFixture } from '../support/registry-fixtures';
 import { ApiClient, RunningApi, startApi } from '../support/test-app';
+import { seededRandom } from '../../bench/seeded-random';
 
 /**
  * A hostile client against every write operation of the OpenAPI document: a bounded, seeded
@@ -17,17 +18,6 @@ const TIME_LIMIT_MS = Number(process.env.FUZZ_TIME_LIMIT_MS ?? 90_000);
 
 /** Tables a refused request may still touch: the audit of refusals, and the sign-in of the fuzzing callers. */
 const MAY_CHANGE = new Set(['audit_log', 'audit_chain_head', 'auth_session', 'migrations']);
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function nested(depth: number): string {
   return '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
@@ -222,7 +212,7 @@ describe('fuzzing every write operation', () => {
   }
 
   it(`answers 4xx, leaks nothing and writes nothing (seed ${SEED})`, async () => {
-    const random = mulberry32(SEED);
+    const random = seededRandom(SEED);
     const doc = (await (await fetch(`${api.baseUrl}/docs/openapi.json`)).json()) as OpenApi;
     const access = routeAccess(api.app);
     const operations: { method: string; path: string; properties: string[]; takesBody: boolean; caller: ApiClient | null }[] = [];
