@@ -1,7 +1,7 @@
 import {
   assertBatchAccepted,
   assertClaimingUnit,
-  assertRecordColumns,
+  recordFieldsOfColumns,
   confirmClaimPeriods,
   concurrentIntake,
   requireFile,
@@ -45,12 +45,24 @@ describe('settlement intake (SPEC §4 step 1)', () => {
     expect(concurrentIntake()).toMatchObject({ code: 'CONCURRENT_INTAKE', kind: 'conflict' });
   });
 
-  it('reads uploaded files with settlement record columns only', () => {
-    expect(() => assertRecordColumns(['externalId', 'unitCode'])).not.toThrow();
-    expect(refusal(() => assertRecordColumns(['externalId', 'colour']))).toMatchObject({
+  it('reads uploaded files with settlement record columns only, by field name or Chinese header', () => {
+    expect(recordFieldsOfColumns(['externalId', 'unitCode'])).toEqual(['externalId', 'unitCode']);
+    expect(recordFieldsOfColumns(['结算流水号', '机构编码', '结算日期', '统筹基金支付', 'selfPaid'])).toEqual([
+      'externalId',
+      'unitCode',
+      'settlementDate',
+      'fundPaid',
+      'selfPaid',
+    ]);
+    expect(refusal(() => recordFieldsOfColumns(['externalId', 'colour']))).toMatchObject({
       code: 'BATCH_REJECTED',
-      message: 'unknown columns: colour',
+      message: 'column headers: colour (unknownColumn)',
       details: [{ row: 1, field: 'colour', rule: 'unknownColumn' }],
+    });
+    // Two columns for one field: the last would silently win.
+    expect(refusal(() => recordFieldsOfColumns(['fundPaid', '统筹基金支付']))).toMatchObject({
+      code: 'BATCH_REJECTED',
+      details: [{ row: 1, field: '统筹基金支付', rule: 'uniqueColumn' }],
     });
     expect(requireFile('f')).toBe('f');
     expect(refusal(() => requireFile(undefined)).code).toBe('FILE_REQUIRED');

@@ -1,7 +1,7 @@
 import { ClaimPeriodAssignment } from './claim-cycle';
 import { DomainError, ErrorDetail } from './domain-error';
 import { CLAIMING_TYPES, InstitutionType } from './institution-registry';
-import { SETTLEMENT_RECORD_FIELDS } from './settlement-record';
+import { SETTLEMENT_RECORD_COLUMN_NAMES, SETTLEMENT_RECORD_FIELDS, SettlementRecordField } from './settlement-record';
 
 /**
  * Intake of settlement records (SPEC §4 step 1): who claims, when a batch is refused as a whole,
@@ -65,16 +65,40 @@ export function concurrentIntake(): DomainError {
   );
 }
 
-/** An uploaded file's header row names settlement record fields only. */
-export function assertRecordColumns(headers: readonly string[]): void {
-  const unknown = headers.filter((h) => !(SETTLEMENT_RECORD_FIELDS as readonly string[]).includes(h));
-  if (unknown.length)
+/**
+ * The field each column of an uploaded file holds: its header is a field name or the field's
+ * Chinese column name. Unknown headers, and two columns naming one field (the last would
+ * silently win), refuse the file.
+ */
+export function recordFieldsOfColumns(headers: readonly string[]): SettlementRecordField[] {
+  const byHeader = new Map<string, SettlementRecordField>();
+  for (const field of SETTLEMENT_RECORD_FIELDS) {
+    byHeader.set(field, field);
+    byHeader.set(SETTLEMENT_RECORD_COLUMN_NAMES[field], field);
+  }
+  const problems: ErrorDetail[] = [];
+  const fields: SettlementRecordField[] = [];
+  headers.forEach((h) => {
+    const field = byHeader.get(h);
+    if (field === undefined)
+      problems.push({
+        row: 1,
+        field: h,
+        rule: 'unknownColumn',
+        message: `expected ${SETTLEMENT_RECORD_FIELDS.map((f) => `${f} (${SETTLEMENT_RECORD_COLUMN_NAMES[f]})`).join(', ')}`,
+      });
+    else if (fields.includes(field))
+      problems.push({ row: 1, field: h, rule: 'uniqueColumn', message: `column ${h} repeats field ${field}` });
+    fields.push(field as SettlementRecordField);
+  });
+  if (problems.length)
     throw new DomainError(
       'BATCH_REJECTED',
       'unprocessable',
-      `unknown columns: ${unknown.join(', ')}`,
-      unknown.map((h) => ({ row: 1, field: h, rule: 'unknownColumn', message: `expected ${SETTLEMENT_RECORD_FIELDS.join(', ')}` })),
+      `column headers: ${problems.map((p) => `${p.field} (${p.rule})`).join(', ')}`,
+      problems,
     );
+  return fields;
 }
 
 /** An upload carries its records as a file. */

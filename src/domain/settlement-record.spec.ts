@@ -23,6 +23,20 @@ const rules = (input: SettlementRecordInput) => {
 };
 
 describe('settlement record checks (SPEC §4)', () => {
+  it('takes visit types and the pathway flag by their Chinese names too', () => {
+    const read = (input: SettlementRecordInput) => {
+      const r = checkSettlementRecord(input, ctx);
+      if (!('record' in r)) throw new Error(JSON.stringify(r.errors));
+      return r.record;
+    };
+    expect(read({ ...good, visitType: '门诊', clinicalPathway: '是' })).toMatchObject({ visitType: 'OUTPATIENT', clinicalPathway: true });
+    expect(read({ ...good, visitType: '门诊慢特病', clinicalPathway: '否' })).toMatchObject({
+      visitType: 'CHRONIC_SPECIAL',
+      clinicalPathway: false,
+    });
+    expect(read({ ...good, visitType: '生育' }).visitType).toBe('MATERNITY');
+  });
+
   it('accepts a consistent record and converts amounts to fen', () => {
     const r = checkSettlementRecord(good, ctx);
     expect('record' in r && r.record.amounts).toEqual({
@@ -60,6 +74,8 @@ describe('settlement record checks (SPEC §4)', () => {
       'dischargeDate:requiredForInpatient',
     ]);
     expect(rules({ ...good, visitType: 'DENTAL' })).toEqual(['visitType:isIn']);
+    expect(rules({ ...good, visitType: '牙科' })).toEqual(['visitType:isIn']);
+    expect(rules({ ...good, clinicalPathway: 'maybe' })).toEqual(['clinicalPathway:boolean']);
     expect(rules({ ...good, diagnosisCode: 'flu' })).toEqual(['diagnosisCode:icd10']);
     expect(rules({ ...good, fundPaid: 60 })).toEqual(['fundPaid:amountAsText']);
     expect(rules({ ...good, externalId: undefined, insuredId: '' })).toEqual(['externalId:required', 'insuredId:required']);

@@ -50,6 +50,41 @@ export const SETTLEMENT_RECORD_FIELDS = [
   'referralNo',
 ] as const;
 
+export type SettlementRecordField = (typeof SETTLEMENT_RECORD_FIELDS)[number];
+
+/**
+ * The Chinese column header of each field, as township HIS exports and finance offices name
+ * them; an uploaded file may use these or the field names (docs/settlement-records.md).
+ */
+export const SETTLEMENT_RECORD_COLUMN_NAMES: Readonly<Record<SettlementRecordField, string>> = {
+  externalId: '结算流水号',
+  unitCode: '机构编码',
+  insuredId: '参保人编号',
+  insuredTownshipCode: '参保人所属乡镇编码',
+  visitType: '就诊类型',
+  admissionDate: '入院日期',
+  dischargeDate: '出院日期',
+  visitDate: '就诊日期',
+  settlementDate: '结算日期',
+  totalCost: '医疗费用总额',
+  coveredCost: '政策范围内费用',
+  fundPaid: '统筹基金支付',
+  criticalIllnessPaid: '大病保险支付',
+  medicalAidPaid: '医疗救助支付',
+  selfPaid: '个人支付',
+  diagnosisCode: '诊断编码',
+  clinicalPathway: '临床路径',
+  referralNo: '转诊单号',
+};
+
+/** The visit types by their Chinese names, accepted as well as the codes. */
+export const VISIT_TYPE_NAMES: Readonly<Record<string, VisitType>> = {
+  门诊: 'OUTPATIENT',
+  住院: 'INPATIENT',
+  门诊慢特病: 'CHRONIC_SPECIAL',
+  生育: 'MATERNITY',
+};
+
 /** A record that passed every check, in canonical form. */
 export interface SettlementRecord {
   externalId: string;
@@ -159,10 +194,12 @@ export function checkSettlementRecord(
   if (insuredTownshipCode !== null && !CODE.test(insuredTownshipCode))
     fail('insuredTownshipCode', 'format', 'insuredTownshipCode must be an institution code');
 
-  const visitTypeText = required('visitType');
+  const visitTypeGiven = required('visitType');
+  const visitTypeText = visitTypeGiven === null ? null : (VISIT_TYPE_NAMES[visitTypeGiven] ?? visitTypeGiven);
   const visitType =
     visitTypeText !== null && (VISIT_TYPES as readonly string[]).includes(visitTypeText) ? (visitTypeText as VisitType) : null;
-  if (visitTypeText !== null && visitType === null) fail('visitType', 'isIn', `visitType must be one of ${VISIT_TYPES.join(', ')}`);
+  if (visitTypeText !== null && visitType === null)
+    fail('visitType', 'isIn', `visitType must be one of ${VISIT_TYPES.join(', ')} (or ${Object.keys(VISIT_TYPE_NAMES).join('、')})`);
 
   const admissionDate = date('admissionDate', optional('admissionDate'));
   const dischargeDate = date('dischargeDate', optional('dischargeDate'));
@@ -208,8 +245,8 @@ export function checkSettlementRecord(
   if (diagnosisCode !== null && !ICD10.test(diagnosisCode))
     fail('diagnosisCode', 'icd10', `diagnosisCode "${diagnosisCode}" is not an ICD-10 code such as J18.9`);
   const pathway = optional('clinicalPathway');
-  if (pathway !== null && !['true', 'false', '1', '0'].includes(pathway))
-    fail('clinicalPathway', 'boolean', 'clinicalPathway must be true or false');
+  if (pathway !== null && !['true', 'false', '1', '0', '是', '否'].includes(pathway))
+    fail('clinicalPathway', 'boolean', 'clinicalPathway must be true or false (是/否)');
   const referralNo = optional('referralNo');
   if (referralNo !== null && referralNo.length > 64) fail('referralNo', 'maxLength', 'referralNo is at most 64 characters');
 
@@ -227,7 +264,7 @@ export function checkSettlementRecord(
       settlementDate: settlementDate!,
       amounts,
       diagnosisCode,
-      clinicalPathway: pathway === 'true' || pathway === '1',
+      clinicalPathway: pathway === 'true' || pathway === '1' || pathway === '是',
       referralNo,
     },
   };

@@ -5,7 +5,7 @@ import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { scopeOf } from '../../domain/access-policy';
 import { DomainError } from '../../domain/domain-error';
 import { SettlementRecordInput } from '../../domain/settlement-record';
-import { assertRecordColumns } from '../../domain/settlement-intake';
+import { recordFieldsOfColumns } from '../../domain/settlement-intake';
 import { Caller } from '../../common/caller';
 import { notFound } from '../../common/record-errors';
 import { currentContext } from '../../common/request-context';
@@ -30,8 +30,12 @@ export interface UploadView {
 }
 
 function recordsOf(table: Table): SettlementRecordInput[] {
-  assertRecordColumns(table.headers);
-  return table.rows.map((r) => Object.fromEntries(Object.entries(r.values).filter(([, v]) => v !== '')) as SettlementRecordInput);
+  const fields = recordFieldsOfColumns(table.headers);
+  const fieldOf = new Map(table.headers.map((h, i) => [h, fields[i]]));
+  return table.rows.map(
+    (r) =>
+      Object.fromEntries(Object.entries(r.values).flatMap(([h, v]) => (v === '' ? [] : [[fieldOf.get(h), v]]))) as SettlementRecordInput,
+  );
 }
 
 const sourceOf = (content: Buffer): 'csv' | 'xlsx' => (content.subarray(0, 2).toString('latin1') === 'PK' ? 'xlsx' : 'csv');
