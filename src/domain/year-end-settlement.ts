@@ -78,7 +78,8 @@ export interface CommunityYearEnd {
 export type YearEndState = 'DRAFT' | 'APPROVED' | 'POSTED';
 
 /** draft → approved (maker-checker) → posted (SPEC §7); a draft may be drafted again until approved. */
-export const YEAR_END_LIFECYCLE = defineStateMachine<YearEndState, 'redraft' | 'approve' | 'post'>({
+export type YearEndAction = 'redraft' | 'approve' | 'post';
+export const YEAR_END_LIFECYCLE = defineStateMachine<YearEndState, YearEndAction>({
   name: 'year-end settlement',
   transitions: [
     { from: 'DRAFT', action: 'redraft', to: 'DRAFT' },

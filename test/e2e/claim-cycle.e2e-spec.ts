@@ -90,6 +90,19 @@ describe('one month of the claim cycle over HTTP, each step by its own user (SPE
     expect(
       (await t2.must('GET', '/api/v1/member-claims?period=2026-10')).map((c: { institutionCode: string }) => c.institutionCode),
     ).toEqual([f.townships[1]]);
+    // Each caller is offered what it may do now: the township submits its own claim; the lead unit,
+    // which reads every claim of its community, is offered nothing on a member's open claim and is refused.
+    expect(t1Claim.allowedActions).toEqual(['submit']);
+    expect((await lead.must('GET', `/api/v1/member-claims/${t1Claim.id}`)).allowedActions).toEqual([]);
+    expect(
+      (await lead.must('GET', '/api/v1/member-claims?period=2026-10&state=OPEN')).map(
+        (c: { allowedActions: string[] }) => c.allowedActions,
+      ),
+    ).toEqual([[], [], []]);
+    expect((await lead.post(`/api/v1/member-claims/${t1Claim.id}/submit`, { version: t1Claim.version })).status).toBe(403);
+    expect((await leadClerk.post(`/api/v1/member-claims/${t1Claim.id}/submit`, { version: t1Claim.version })).body.code).toBe(
+      'NOT_THE_CLAIMANT',
+    );
 
     for (const client of [t1, t2, leadClerk]) {
       const claim = await claimOf(client);
@@ -140,8 +153,18 @@ describe('one month of the claim cycle over HTTP, each step by its own user (SPE
       expect(await lead.must('POST', `/api/v1/member-claims/${c.id}/complete-review`, { version: c.version })).toMatchObject({
         state: 'REVIEWED',
         pending: '0.00',
+        reviewedOn: '2026-11-04',
+        allowedActions: ['reopenReview', 'declare'],
       });
     }
+    // A township's claim is never settled by the bureau (that is for private institutions): not offered, and refused.
+    const reviewedT1 = await bureauApprover.must('GET', `/api/v1/member-claims/${t1Claim.id}`);
+    expect(reviewedT1).toMatchObject({ state: 'REVIEWED', allowedActions: [] });
+    expect((await t1.must('GET', `/api/v1/member-claims/${t1Claim.id}`)).allowedActions).toEqual([]);
+    const settleTownship = await bureauApprover.post(`/api/v1/member-claims/${t1Claim.id}/private-payment`, {
+      version: reviewedT1.version,
+    });
+    expect([settleTownship.status, settleTownship.body.code]).toEqual([409, 'NOT_A_PRIVATE_CLAIM']);
 
     // 3. The lead unit declares by the 5th.
     const declared = await lead.must('POST', `/api/v1/communities/${f.community}/declarations`, { period: '2026-10' });
@@ -167,7 +190,12 @@ describe('one month of the claim cycle over HTTP, each step by its own user (SPE
       deductions: [{ recordId: idOf(t1Rows2, 'T1-4'), reason: 'OVER_STANDARD' }],
     });
     expect(rejectedDeduction.status).toBe(422);
+    expect(deducted.allowedActions).toEqual(['completeReview']);
+    expect((await lead.must('GET', `/api/v1/declarations/${declared.id}`)).allowedActions).toEqual([]);
     const reviewed = await bureauClerk.must('POST', `/api/v1/declarations/${declared.id}/complete-review`, { version: deducted.version });
+    // Maker-checker: the clerk who reviewed it is offered no approval, and is refused one.
+    expect(reviewed.allowedActions).toEqual([]);
+    expect((await bureauApprover.must('GET', `/api/v1/declarations/${declared.id}`)).allowedActions).toEqual(['return', 'approve']);
     expect((await bureauClerk.post(`/api/v1/declarations/${declared.id}/approve`, { version: reviewed.version })).status).toBe(403);
     const approved = await bureauApprover.must('POST', `/api/v1/declarations/${declared.id}/approve`, { version: reviewed.version });
     const approvedAmount = Money.of(declared.accepted).minus(Money.of('33.34')).toString();
@@ -189,6 +217,20 @@ describe('one month of the claim cycle over HTTP, each step by its own user (SPE
       reference: 'BK-2026-11-0042',
     });
     expect(disbursed).toMatchObject({ state: 'DISBURSED', disbursedOn: '2026-11-20', paymentLate: false });
+    // Each claim follows its money: funded by the disbursement; the lead unit's own share needs no transfer.
+    const claimNow = async (client: ApiClient, id: number) => client.must('GET', `/api/v1/member-claims/${id}`);
+    expect(await claimNow(t1, t1Claim.id)).toMatchObject({
+      state: 'FUNDED',
+      submittedOn: '2026-10-31',
+      reviewedOn: '2026-11-04',
+      declaredOn: '2026-11-04',
+      fundedOn: '2026-11-20',
+      passedDownOn: null,
+      paidOn: null,
+      allowedActions: [],
+    });
+    const leadOwnClaim = await claimOf(leadClerk);
+    expect(leadOwnClaim).toMatchObject({ state: 'PASSED_DOWN', fundedOn: '2026-11-20', passedDownOn: '2026-11-20' });
 
     // 6. The lead passes each member's approved amount down within 5 working days (Fri 20 Nov → Fri 27 Nov).
     const passDowns = await lead.must('GET', `/api/v1/pass-downs?declarationId=${declared.id}`);
@@ -205,6 +247,8 @@ describe('one month of the claim cycle over HTTP, each step by its own user (SPE
     expect(sum(passDowns.map((p: { amount: string }) => p.amount))).toBe(approvedAmount);
     // A township cannot record the lead's payment.
     const t1Down = amountTo(f.townships[0]);
+    expect(t1Down.allowedActions).toEqual(['pay']);
+    expect((await t1.must('GET', `/api/v1/pass-downs/${t1Down.id}`)).allowedActions).toEqual([]);
     expect([403, 404]).toContain(
       (await t1.post(`/api/v1/pass-downs/${t1Down.id}/payment`, { version: t1Down.version, paidOn: '2026-11-20' })).status,
     );
@@ -214,8 +258,10 @@ describe('one month of the claim cycle over HTTP, each step by its own user (SPE
       expect(await lead.must('POST', `/api/v1/pass-downs/${p.id}/payment`, { version: p.version, paidOn: '2026-11-24' })).toMatchObject({
         state: 'PAID',
         late: false,
+        allowedActions: [],
       });
     }
+    expect(await claimNow(t1, t1Claim.id)).toMatchObject({ state: 'PASSED_DOWN', fundedOn: '2026-11-20', passedDownOn: '2026-11-24' });
 
     // 7. The township passes its villages' amounts down within 5 working days of receipt (Tue 24 Nov → Tue 1 Dec).
     const villageDowns = await t1.must('GET', '/api/v1/pass-downs?state=DUE');
@@ -275,6 +321,8 @@ describe('one month of the claim cycle over HTTP, each step by its own user (SPE
         'declaration.completeReview',
         'declaration.approve',
         'declaration.disburse',
+        'memberClaim.fund',
+        'memberClaim.passDown',
         'passDown.pay',
       ]),
     );
@@ -473,6 +521,9 @@ describe('the package, private institutions and the quarterly advance (SPEC §4)
         // The bureau reviews a private institution's claim, not a lead unit.
         expect((await lead.post(`/api/v1/member-claims/${claim.id}/complete-review`, { version: claim.version + 1 })).status).toBe(403);
         const reviewed = await clerk.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, { version: claim.version + 1 });
+        // Settling is offered to an approver, never to the clerk who reviewed it.
+        expect(reviewed.allowedActions).toEqual(['reopenReview']);
+        expect((await approver.must('GET', `/api/v1/member-claims/${claim.id}`)).allowedActions).toEqual(['settle']);
         expect((await clerk.post(`/api/v1/member-claims/${claim.id}/private-payment`, { version: reviewed.version })).status).toBe(403);
         return approver.must('POST', `/api/v1/member-claims/${claim.id}/private-payment`, { version: reviewed.version });
       };
@@ -488,6 +539,7 @@ describe('the package, private institutions and the quarterly advance (SPEC §4)
         cash: '950.00',
         unfundedToDate: '100.00',
         state: 'APPROVED',
+        allowedActions: ['pay'],
       });
       expect(await approver.must('POST', `/api/v1/member-claims/${october.claimId}/private-payment`, { version: 1 })).toMatchObject({
         id: october.id,
@@ -496,7 +548,14 @@ describe('the package, private institutions and the quarterly advance (SPEC §4)
       clock.fix('2026-11-06');
       expect(
         await clerk.must('POST', `/api/v1/private-payments/${october.id}/payment`, { version: october.version, paidOn: '2026-11-06' }),
-      ).toMatchObject({ state: 'PAID', paidOn: '2026-11-06' });
+      ).toMatchObject({ state: 'PAID', paidOn: '2026-11-06', allowedActions: [] });
+      // The private institution's claim follows its money: settled, then paid.
+      expect(await hospital.must('GET', `/api/v1/member-claims/${october.claimId}`)).toMatchObject({
+        state: 'PAID',
+        paidOn: '2026-11-06',
+        fundedOn: null,
+        allowedActions: [],
+      });
 
       // November: 50.00 more; the cap rises to 1 100.00, so 100.00 is funded and 50.00 stays unfunded.
       clock.fix('2026-11-30');

@@ -6,6 +6,8 @@ import { FundAnalysisState } from '../../domain/fund-analysis';
 /** A fund analysis row with its community's code and name, as MySQL returns it. */
 export type AnalysisRow = {
   id: number | string;
+  community_id: number;
+  county_id: number;
   community_code: string;
   community_name: string;
   fund_year: number;

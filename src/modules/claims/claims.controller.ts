@@ -63,13 +63,13 @@ export class MemberClaimController {
   @Access({ roles: READERS })
   @ApiOperation({ summary: 'Member claims visible to the caller (its own, its township’s, its community’s or its county’s)' })
   list(@Query() q: ClaimQuery) {
-    return this.claims.listInScope(currentCaller().scope, q.period, q.state);
+    return this.claims.listInScope(currentCaller(), q.period, q.state);
   }
 
   @Get(':id')
   @Access({ roles: READERS, target: { kind: 'memberClaim', param: 'id' } })
   get(@Param('id', ParseIntPipe) id: number) {
-    return this.claims.getClaim(id);
+    return this.claims.getClaim(currentCaller(), id);
   }
 
   @Get(':id/records')
@@ -207,7 +207,7 @@ export class DeclarationController {
   @Get()
   @Access({ roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'LEAD_FINANCE', 'AUDITOR', 'APPROVER'] })
   list(@Query() q: DeclarationQuery) {
-    return this.declarations.listInScope(currentCaller().scope, q.period, q.state);
+    return this.declarations.listInScope(currentCaller(), q.period, q.state);
   }
 
   @Get(':id')
@@ -216,7 +216,7 @@ export class DeclarationController {
     target: { kind: 'declaration', param: 'id' },
   })
   get(@Param('id', ParseIntPipe) id: number) {
-    return this.declarations.getDeclaration(id);
+    return this.declarations.getDeclaration(currentCaller(), id);
   }
 
   @Post(':id/deductions')
@@ -224,7 +224,7 @@ export class DeclarationController {
   @Access({ roles: ['BUREAU_CLERK'], target: { kind: 'declaration', param: 'id' } })
   @ApiOperation({ summary: 'Deduct (拒付) accepted records with a reason code, or withdraw a deduction (reason null)' })
   deduct(@Param('id', ParseIntPipe) id: number, @Body() dto: DeductionsDto) {
-    return this.declarations.deduct(id, dto.deductions);
+    return this.declarations.deduct(currentCaller(), id, dto.deductions);
   }
 
   @Post(':id/complete-review')
@@ -275,13 +275,13 @@ export class PassDownController {
   @Access({ roles: READERS })
   @ApiOperation({ summary: 'Pass-downs the caller pays or receives (all of them for the lead unit and the bureau)' })
   list(@Query() q: PassDownQuery) {
-    return this.passDowns.listInScope(currentCaller().scope, q);
+    return this.passDowns.listInScope(currentCaller(), q);
   }
 
   @Get('pass-downs/:id')
   @Access({ roles: READERS, target: { kind: 'passDown', param: 'id' } })
   get(@Param('id', ParseIntPipe) id: number) {
-    return this.passDowns.get(id);
+    return this.passDowns.get(currentCaller(), id);
   }
 
   @Post('pass-downs/:id/payment')
@@ -352,7 +352,7 @@ export class PrivateSettlementController {
   @Get('private-payments')
   @Access({ roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'PRIVATE_CLERK', 'AUDITOR', 'APPROVER'] })
   list(@Query() q: PrivatePaymentQuery) {
-    return this.settlement.list({ scope: currentCaller().scope, fundYear: q.fundYear });
+    return this.settlement.list({ scope: currentCaller().scope, fundYear: q.fundYear }, currentCaller());
   }
 
   @Get('private-payments/:id')
@@ -361,7 +361,7 @@ export class PrivateSettlementController {
     target: { kind: 'privatePayment', param: 'id' },
   })
   get(@Param('id', ParseIntPipe) id: number) {
-    return this.settlement.get(id);
+    return this.settlement.get(currentCaller(), id);
   }
 
   @Post('private-payments/:id/payment')

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { HOLD_LIFECYCLE, HoldState, quarterlyAdvanceAmount } from '../../domain/claim-cycle';
+import { holdActions } from '../../domain/document-actions';
 import { outOfCountyPostings, quarterlyAdvancePostings } from '../../domain/claim-postings';
 import { assertAdvanceDue, fundOutOfCounty, requirePackage } from '../../domain/community-funding';
 import { assertNotHeld } from '../../domain/declaration';
@@ -42,6 +43,14 @@ export interface HoldView {
   liftedBy: string | null;
   liftedAt: string | null;
   liftNote: string | null;
+  /** What the caller may do now (docs/document-actions.md). */
+  allowedActions: 'lift'[];
+}
+
+/** A hold as the audit trail keeps it (what anyone may do with it is no part of it). */
+function holdSnapshot(v: HoldView): Record<string, unknown> {
+  const { allowedActions: _actions, ...rest } = v;
+  return rest;
 }
 
 export interface OutOfCountyImportOutcome {
@@ -88,14 +97,14 @@ export class CommunityFundingService {
     return this.transactions.run(async (manager) => {
       await this.communities.lock(manager, community.id);
       const active = await this.holdRows.active(manager, community.id);
-      if (active) return this.hold(manager, active.id);
-      const view = await this.hold(manager, await this.holdRows.insert(manager, community.id, reason, caller.name));
+      if (active) return this.hold(manager, active.id, caller);
+      const view = await this.hold(manager, await this.holdRows.insert(manager, community.id, reason, caller.name), caller);
       await this.audit.record(manager, {
         action: 'hold.place',
         entityType: 'disbursementHold',
         entityId: String(view.id),
         before: null,
-        after: view as unknown as Record<string, unknown>,
+        after: holdSnapshot(view),
       });
       return view;
     });
@@ -103,18 +112,18 @@ export class CommunityFundingService {
 
   async liftHold(id: number, caller: Caller, version: number, note: string): Promise<HoldView> {
     return this.transactions.run(async (manager) => {
-      const before = await this.hold(manager, id, true);
+      const before = await this.hold(manager, id, caller, true);
       if (before.state === 'LIFTED' && before.liftNote === note) return before;
       HOLD_LIFECYCLE.apply(before.state, 'lift');
       if (before.version !== version) throw staleVersion(before.version);
       await this.holdRows.lift(manager, id, caller.name, note);
-      const after = await this.hold(manager, id);
+      const after = await this.hold(manager, id, caller);
       await this.audit.record(manager, {
         action: 'hold.lift',
         entityType: 'disbursementHold',
         entityId: String(id),
-        before: before as unknown as Record<string, unknown>,
-        after: after as unknown as Record<string, unknown>,
+        before: holdSnapshot(before),
+        after: holdSnapshot(after),
       });
       return after;
     });
@@ -129,14 +138,14 @@ export class CommunityFundingService {
   async holds(caller: Caller, community: CommunityRef, state?: HoldState): Promise<HoldView[]> {
     assertHoldsVisible(caller.scope, community.code);
     const ids = await this.holdRows.idsOf(community.id, state);
-    return Promise.all(ids.map((id) => this.hold(this.holdRows.manager, id)));
+    return Promise.all(ids.map((id) => this.hold(this.holdRows.manager, id, caller)));
   }
 
-  getHold(id: number): Promise<HoldView> {
-    return this.hold(this.holdRows.manager, id);
+  getHold(reader: Caller, id: number): Promise<HoldView> {
+    return this.hold(this.holdRows.manager, id, reader);
   }
 
-  private async hold(manager: EntityManager, id: number, lock = false): Promise<HoldView> {
+  private async hold(manager: EntityManager, id: number, reader: Caller, lock = false): Promise<HoldView> {
     const r = await this.holdRows.find(manager, id, lock);
     if (!r) throw notFound('disbursement hold', String(id));
     return {
@@ -150,6 +159,7 @@ export class CommunityFundingService {
       liftedBy: r.lifted_by,
       liftedAt: r.lifted_at?.toISOString() ?? null,
       liftNote: r.lift_note,
+      allowedActions: holdActions(reader, { state: r.state, countyId: Number(r.county_id), communityId: Number(r.community_id) }),
     };
   }
 

@@ -173,7 +173,7 @@ export class CycleViewsService {
   async periodSummary(community: CommunityRef, period: string): Promise<PeriodSummary> {
     const claims = await this.claimRows.stateSummary(community.id, period);
     const declarationId = await this.declarationRows.idOf(this.declarationRows.manager, community.id, period);
-    const d = declarationId !== undefined ? await this.declarations.getDeclaration(declarationId) : null;
+    const d = declarationId !== undefined ? await this.declarations.getDeclaration(null, declarationId) : null;
     const passDowns = d ? await this.passDowns.list({ declarationId: d.id }) : [];
     const members = passDowns.filter((p) => p.level === 'MEMBER');
     const villages = passDowns.filter((p) => p.level === 'VILLAGE');

@@ -5,6 +5,8 @@ import { HoldState } from '../../domain/claim-cycle';
 
 export type HoldRow = {
   id: number;
+  community_id: number;
+  county_id: number;
   community_code: string;
   state: HoldState;
   version: number;
@@ -27,7 +29,7 @@ export class DisbursementHoldRepository {
 
   async find(manager: EntityManager, id: number, lock = false): Promise<HoldRow | undefined> {
     const [r]: HoldRow[] = await manager.query(
-      `SELECT h.*, m.code AS community_code FROM disbursement_hold h JOIN medical_community m ON m.id = h.community_id WHERE h.id = ?${lock ? ' FOR UPDATE' : ''}`,
+      `SELECT h.*, m.code AS community_code, m.county_id FROM disbursement_hold h JOIN medical_community m ON m.id = h.community_id WHERE h.id = ?${lock ? ' FOR UPDATE' : ''}`,
       [id],
     );
     return r;

@@ -21,7 +21,12 @@ export type ClaimRow = {
   submitted_by: string | null;
   late: number;
   reviewed_by: string | null;
+  reviewed_on: string | null;
+  declared_on: string | null;
   declaration_id: number | null;
+  funded_on: string | null;
+  passed_down_on: string | null;
+  paid_on: string | null;
 };
 
 /** The institution condition of a scope over an institution alias, as positional SQL. */
@@ -66,7 +71,10 @@ export interface ClaimOpening {
 }
 
 const CLAIM_COLUMNS = `c.id, c.institution_id, i.code AS institution_code, c.community_id, c.county_id, c.period, c.state, c.version,
-  DATE_FORMAT(c.cutoff, '%Y-%m-%d') AS cutoff, DATE_FORMAT(c.submitted_on, '%Y-%m-%d') AS submitted_on, c.submitted_by, c.late, c.reviewed_by, c.declaration_id`;
+  DATE_FORMAT(c.cutoff, '%Y-%m-%d') AS cutoff, DATE_FORMAT(c.submitted_on, '%Y-%m-%d') AS submitted_on, c.submitted_by, c.late, c.reviewed_by,
+  DATE_FORMAT(c.reviewed_on, '%Y-%m-%d') AS reviewed_on, DATE_FORMAT(c.declared_on, '%Y-%m-%d') AS declared_on, c.declaration_id,
+  DATE_FORMAT(c.funded_on, '%Y-%m-%d') AS funded_on, DATE_FORMAT(c.passed_down_on, '%Y-%m-%d') AS passed_down_on,
+  DATE_FORMAT(c.paid_on, '%Y-%m-%d') AS paid_on`;
 const CLAIM_SELECT = `SELECT ${CLAIM_COLUMNS} FROM member_claim c JOIN institution i ON i.id = c.institution_id`;
 
 /** Member claims (成员单位申报): one per claiming unit and period. */
@@ -104,6 +112,20 @@ export class MemberClaimRepository {
     return rows.map((r) => ({ ...r, totals: totals(r) }));
   }
 
+  /** The claims a declaration carries, locked (its disbursement moves them on). */
+  ofDeclaration(manager: EntityManager, declarationId: number): Promise<ClaimRow[]> {
+    return manager.query(`${CLAIM_SELECT} WHERE c.declaration_id = ? ORDER BY i.code FOR UPDATE`, [declarationId]);
+  }
+
+  /** One unit's claim in a declaration, locked (the pass-down to the unit moves it on). */
+  async ofDeclarationMember(manager: EntityManager, declarationId: number, institutionId: number): Promise<ClaimRow | undefined> {
+    const [row]: ClaimRow[] = await manager.query(`${CLAIM_SELECT} WHERE c.declaration_id = ? AND c.institution_id = ? FOR UPDATE`, [
+      declarationId,
+      institutionId,
+    ]);
+    return row;
+  }
+
   /** A community's claims for a period, locked (declaring decides on them). */
   ofCommunityPeriod(manager: EntityManager, communityId: number, period: string): Promise<ClaimRow[]> {
     return manager.query(`${CLAIM_SELECT} WHERE c.community_id = ? AND c.period = ? FOR UPDATE`, [communityId, period]);
@@ -132,11 +154,11 @@ export class MemberClaimRepository {
     );
   }
 
-  async markDeclared(manager: EntityManager, id: number, declarationId: number): Promise<void> {
-    await manager.query("UPDATE member_claim SET state = 'DECLARED', declaration_id = ?, version = version + 1 WHERE id = ?", [
-      declarationId,
-      id,
-    ]);
+  async markDeclared(manager: EntityManager, id: number, declarationId: number, declaredOn: string): Promise<void> {
+    await manager.query(
+      "UPDATE member_claim SET state = 'DECLARED', declaration_id = ?, declared_on = ?, version = version + 1 WHERE id = ?",
+      [declarationId, declaredOn, id],
+    );
   }
 
   async markRolledOver(manager: EntityManager, id: number): Promise<void> {

@@ -152,20 +152,20 @@ export class YearEndController {
   @ApiOperation({ summary: 'The county’s year-end settlement for a fund year (drafted by the year-end cycle)' })
   async forYear(@Param('countyCode') countyCode: string, @Param('fundYear', FundYearPipe) fundYear: number) {
     const county = await this.counties.getCounty(countyCode);
-    return assertYearEndDrafted(await this.yearEnd.find(county.id, fundYear), fundYear, countyCode);
+    return assertYearEndDrafted(await this.yearEnd.find(currentCaller(), county.id, fundYear), fundYear, countyCode);
   }
 
   @Get('year-end-settlements/:id')
   @Access({ roles: [...BUREAU, 'AUDITOR', 'APPROVER'], target: { kind: 'yearEndSettlement', param: 'id' } })
   get(@Param('id', ParseIntPipe) id: number) {
-    return this.yearEnd.get(id);
+    return this.yearEnd.get(currentCaller(), id);
   }
 
   @Get('year-end-settlements/:id/export.xlsx')
   @Access({ roles: [...BUREAU, 'AUDITOR', 'APPROVER'], target: { kind: 'yearEndSettlement', param: 'id' } })
   @ApiOperation({ summary: '年终清算表: per community its summary and unit statements; private institutions' })
   async export(@Param('id', ParseIntPipe) id: number, @Res() reply: FastifyReply): Promise<void> {
-    const y = await this.yearEnd.get(id);
+    const y = await this.yearEnd.get(currentCaller(), id);
     sendXlsx(reply, `${y.countyCode}-${y.fundYear}-年终清算-${y.state}.xlsx`, await yearEndWorkbook(y));
   }
 
@@ -214,7 +214,7 @@ export class YearEndController {
   @ApiOperation({ summary: 'The community’s part of the year-end settlement: its summary and its units’ statements' })
   async communityStatements(@Param('communityCode') communityCode: string, @Param('fundYear', FundYearPipe) fundYear: number) {
     const community = await this.counties.getCommunity(communityCode);
-    const y = assertYearEndDrafted(await this.yearEnd.find(community.countyId, fundYear), fundYear);
+    const y = assertYearEndDrafted(await this.yearEnd.find(currentCaller(), community.countyId, fundYear), fundYear);
     return {
       id: y.id,
       state: y.state,

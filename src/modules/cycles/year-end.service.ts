@@ -21,7 +21,8 @@ import {
 import { CLAIMING_TYPES, isPrimaryInstitution } from '../../domain/institution-registry';
 import { Money } from '../../domain/money';
 import { policyTerms } from '../../domain/policy-parameters';
-import { YEAR_END_LIFECYCLE, YearEndState } from '../../domain/year-end-settlement';
+import { YEAR_END_LIFECYCLE, YearEndAction, YearEndState } from '../../domain/year-end-settlement';
+import { yearEndActions } from '../../domain/document-actions';
 import { JobHandler } from '../../queue/job-handler.decorator';
 import { OutboxService } from '../../queue/outbox.service';
 import { AuditService } from '../audit';
@@ -67,6 +68,8 @@ export interface YearEndView {
   postedAt: Date | null;
   summary: YearEndSummary;
   statements: StatementView[];
+  /** What the caller may do now (docs/document-actions.md). */
+  allowedActions: YearEndAction[];
 }
 
 /**
@@ -181,7 +184,7 @@ export class YearEndService {
       YEAR_END_LIFECYCLE.apply(row.state, 'redraft');
       if (Number(row.version) !== version) throw staleVersion(Number(row.version));
       await this.draft(manager, { id: row.county_id, code: row.county_code }, Number(row.fund_year), caller.name, true);
-      return this.view(manager, id);
+      return this.view(manager, id, caller);
     });
   }
 
@@ -189,7 +192,7 @@ export class YearEndService {
   async approve(caller: Caller, id: number, version: number): Promise<YearEndView> {
     return inTransaction(this.dataSource, async (manager) => {
       const row = await this.row(manager, id, true);
-      if (row.state === 'APPROVED' || row.state === 'POSTED') return this.view(manager, id);
+      if (row.state === 'APPROVED' || row.state === 'POSTED') return this.view(manager, id, caller);
       YEAR_END_LIFECYCLE.apply(row.state, 'approve');
       if (Number(row.version) !== version) throw staleVersion(Number(row.version));
       assertMakerChecker(row.drafted_by, caller.name);
@@ -204,7 +207,7 @@ export class YearEndService {
         before: { state: row.state },
         after: { state: 'APPROVED', approvedBy: caller.name },
       });
-      return this.view(manager, id);
+      return this.view(manager, id, caller);
     });
   }
 
@@ -215,7 +218,7 @@ export class YearEndService {
     const view = await inTransaction(this.dataSource, async (manager) => {
       const row = await this.row(manager, id, true);
       askedBefore = row.state === 'APPROVED' && Boolean(row.posting_requested_by);
-      if (row.state === 'POSTED' || askedBefore) return this.view(manager, id);
+      if (row.state === 'POSTED' || askedBefore) return this.view(manager, id, caller);
       YEAR_END_LIFECYCLE.apply(row.state, 'post');
       if (Number(row.version) !== version) throw staleVersion(Number(row.version));
       await this.years.markPostingRequested(manager, id, caller.name);
@@ -227,7 +230,7 @@ export class YearEndService {
         before: { state: row.state },
         after: { state: row.state, postingRequestedBy: caller.name },
       });
-      return this.view(manager, id);
+      return this.view(manager, id, caller);
     });
     if (jobId) await this.outbox.relay([jobId]);
     else if (askedBefore) await this.outbox.redrive('yearend.post', { settlementId: id });
@@ -280,13 +283,14 @@ export class YearEndService {
     return { posted, alreadyPosted, transfers: transfers.length };
   }
 
-  async get(id: number): Promise<YearEndView> {
-    return this.view(this.dataSource.manager, id);
+  /** The settlement with what `reader` may do with it now (null: the system, offered no actions). */
+  async get(reader: Caller | null, id: number): Promise<YearEndView> {
+    return this.view(this.dataSource.manager, id, reader);
   }
 
-  async find(countyId: number, fundYear: number): Promise<YearEndView | null> {
+  async find(reader: Caller | null, countyId: number, fundYear: number): Promise<YearEndView | null> {
     const id = await this.years.idOfYear(countyId, fundYear);
-    return id !== null ? this.view(this.dataSource.manager, id) : null;
+    return id !== null ? this.view(this.dataSource.manager, id, reader) : null;
   }
 
   /** One unit's statement of the fund year, with its settlement's id and state. */
@@ -295,7 +299,7 @@ export class YearEndService {
     fundYear: number,
   ): Promise<{ settlementId: number; state: YearEndState; fundYear: number; statement: StatementView }> {
     const id = await this.years.idOfInstitutionYear(institutionCode, fundYear);
-    const y = id !== null ? await this.view(this.dataSource.manager, id) : null;
+    const y = id !== null ? await this.view(this.dataSource.manager, id, null) : null;
     const statement = assertStatementDrafted(
       y?.statements.find((s) => s.institutionCode === institutionCode),
       institutionCode,
@@ -310,7 +314,7 @@ export class YearEndService {
     return row;
   }
 
-  private async view(manager: EntityManager, id: number): Promise<YearEndView> {
+  private async view(manager: EntityManager, id: number, reader: Caller | null): Promise<YearEndView> {
     const row = await this.row(manager, id, false);
     const statements = await this.years.statements(manager, id);
     const summary: YearEndSummary = JSON.parse(row.summary);
@@ -329,6 +333,9 @@ export class YearEndService {
       postedTransfers: Number(row.posted_transfers),
       totalTransfers: summary.transfers.length,
       postedAt: row.posted_at ?? null,
+      allowedActions: reader
+        ? yearEndActions(reader, { state: row.state, countyId: Number(row.county_id), draftedBy: row.drafted_by })
+        : [],
       summary,
       statements: statements.map((s) => ({
         institutionCode: s.code,

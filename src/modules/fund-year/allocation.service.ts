@@ -15,6 +15,7 @@ import {
 } from '../../domain/fund-year-allocation';
 import { allocationApprovalPostings } from '../../domain/ledger';
 import { Money } from '../../domain/money';
+import { allocationActions } from '../../domain/document-actions';
 import { DOCUMENT_LIFECYCLE, DocumentAction, DocumentState } from '../../domain/document-lifecycle';
 import { assertListFilterKnown, documentVisible, visibleAllocationStates } from '../../domain/read-visibility';
 import { Caller } from '../../common/caller';
@@ -88,22 +89,22 @@ export class AllocationService {
       await this.counties.lockCounty(manager, county.id);
       const existingId = await this.allocations.latestId(manager, county.id, dto.fundYear);
       if (existingId !== null) {
-        const current = await this.view(manager, existingId);
+        const current = await this.view(manager, existingId, caller);
         assertAllocationRetry(dto.countyCode, dto.fundYear, current, sameInputs(current, dto));
         return { view: current, created: false };
       }
       const id = await this.insert(manager, caller, county, dto.fundYear, dto, 1, null);
-      return { view: await this.view(manager, id), created: true };
+      return { view: await this.view(manager, id, caller), created: true };
     });
   }
 
   /** Changes a draft's inputs; everything is recomputed. */
-  async update(id: number, dto: UpdateAllocationDto): Promise<AllocationView> {
+  async update(caller: Caller, id: number, dto: UpdateAllocationDto): Promise<AllocationView> {
     return inTransaction(this.dataSource, async (manager) => {
       const doc = await this.lock(manager, id);
       assertAllocationEditable(id, doc.state);
       if (doc.version !== dto.version) throw staleVersion(doc.version);
-      const before = await this.view(manager, id);
+      const before = await this.view(manager, id, caller);
       const county = await this.counties.countyById(manager, doc.countyId);
       const computed = await this.compute(manager, county, doc.fundYear, dto);
       await this.allocations.update(manager, id, dto.version, {
@@ -114,7 +115,7 @@ export class AllocationService {
         version: doc.version + 1,
       });
       await this.allocations.replaceShares(manager, id, computed.shares);
-      const after = await this.view(manager, id);
+      const after = await this.view(manager, id, caller);
       await this.audit.record(manager, {
         action: 'allocation.update',
         entityType: 'allocation',
@@ -134,7 +135,7 @@ export class AllocationService {
       assertAllocationCorrectable(id, doc.state, openCorrection);
       const county = await this.counties.countyById(manager, doc.countyId);
       const newId = await this.insert(manager, caller, county, doc.fundYear, dto, doc.documentVersion + 1, id);
-      return this.view(manager, newId);
+      return this.view(manager, newId, caller);
     });
   }
 
@@ -146,7 +147,7 @@ export class AllocationService {
   async transition(caller: Caller, id: number, action: DocumentAction, expectedVersion: number, comment?: string): Promise<AllocationView> {
     return inTransaction(this.dataSource, async (manager) => {
       const doc = await this.lock(manager, id);
-      const before = await this.view(manager, id);
+      const before = await this.view(manager, id, caller);
       if (action === 'approve' && (doc.state === 'APPROVED' || doc.state === 'PUBLISHED')) return before;
       if (action === 'publish' && doc.state === 'PUBLISHED') return before;
       const next = DOCUMENT_LIFECYCLE.apply(doc.state, action);
@@ -163,7 +164,7 @@ export class AllocationService {
       }
       if (action === 'publish') changes.publishedAt = new Date();
       await this.allocations.update(manager, id, doc.version, changes);
-      const after = await this.view(manager, id);
+      const after = await this.view(manager, id, caller);
       await this.audit.record(manager, {
         action: `allocation.${action}`,
         entityType: 'allocation',
@@ -177,7 +178,7 @@ export class AllocationService {
 
   /** One allocation as the caller may read it: a draft or one under review reads as not existing to a member unit. */
   async get(caller: Caller, id: number): Promise<AllocationView> {
-    const view = await this.view(this.allocations.manager, id);
+    const view = await this.view(this.allocations.manager, id, caller);
     if (!documentVisible(caller.scope, view.state as DocumentState)) throw notFound('allocation', String(id));
     return view;
   }
@@ -190,19 +191,19 @@ export class AllocationService {
     }
     const states = visibleAllocationStates(caller.scope).filter((s) => q.state === undefined || s === q.state);
     const ids = await this.allocations.idsOfCounty(caller.scope.countyId, states, q.fundYear);
-    return Promise.all(ids.map((id) => this.view(this.allocations.manager, id)));
+    return Promise.all(ids.map((id) => this.view(this.allocations.manager, id, caller)));
   }
 
   /** The published allocation in force for a county and year (公示), or null. */
   async published(countyCode: string, fundYear: number): Promise<AllocationView | null> {
     const id = await this.allocations.publishedId(countyCode, fundYear);
-    return id === null ? null : this.view(this.allocations.manager, id);
+    return id === null ? null : this.view(this.allocations.manager, id, null);
   }
 
   /** The approved (or published) allocation in force for a county and year, or null. */
   async inForce(manager: EntityManager, countyId: number, fundYear: number): Promise<AllocationView | null> {
     const id = await this.allocations.inForceId(manager, countyId, fundYear);
-    return id === null ? null : this.view(manager, id);
+    return id === null ? null : this.view(manager, id, null);
   }
 
   private async postApproval(manager: EntityManager, doc: Allocation): Promise<void> {
@@ -259,7 +260,7 @@ export class AllocationService {
       createdBy: caller.name,
     });
     await this.allocations.insertShares(manager, id, computed.shares);
-    const after = await this.view(manager, id);
+    const after = await this.view(manager, id, caller);
     await this.audit.record(manager, {
       action: supersedesId ? 'allocation.correct' : 'allocation.create',
       entityType: 'allocation',
@@ -303,7 +304,8 @@ export class AllocationService {
     return doc;
   }
 
-  private async view(manager: EntityManager, id: number): Promise<AllocationView> {
+  /** The allocation with what `reader` may do with it now (null: the system or the public, offered no actions). */
+  private async view(manager: EntityManager, id: number, reader: Caller | null): Promise<AllocationView> {
     const doc = await this.allocations.find(manager, id);
     if (!doc) throw notFound('allocation', String(id));
     const county = await this.counties.countyById(manager, doc.countyId);
@@ -338,7 +340,9 @@ export class AllocationService {
       approvedBy: doc.approvedBy,
       approvedAt: doc.approvedAt?.toISOString() ?? null,
       publishedAt: doc.publishedAt?.toISOString() ?? null,
-      allowedActions: DOCUMENT_LIFECYCLE.allowedActions(doc.state),
+      allowedActions: reader
+        ? allocationActions(reader, { state: doc.state, countyId: doc.countyId, createdBy: doc.createdBy, submittedBy: doc.submittedBy })
+        : [],
     };
   }
 }

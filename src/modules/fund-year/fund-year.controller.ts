@@ -107,7 +107,7 @@ export class AllocationController {
   @Access({ roles: ['BUREAU_CLERK'], target: { kind: 'allocation', param: 'id' } })
   @ApiOperation({ summary: 'Change a draft’s inputs' })
   update(@Param('id', ParseIntPipe) id: number, @Body() dto: UpdateAllocationDto): Promise<AllocationView> {
-    return this.allocations.update(id, dto);
+    return this.allocations.update(currentCaller(), id, dto);
   }
 
   @Post(':id/corrections')
