@@ -42,11 +42,6 @@ export interface PassDownView {
   allowedActions: 'pay'[];
 }
 
-/** A share nobody has to transfer: the lead unit's own, or one with nothing approved (SPEC §4 step 6 passes down approved amounts). */
-function passedOnReceipt(share: { own: boolean; approved: Money }): boolean {
-  return share.own || share.approved.isZero();
-}
-
 /** A pass-down as the audit trail keeps it (what anyone may do with it is no part of it). */
 function passDownSnapshot(v: PassDownView): Record<string, unknown> {
   const { allowedActions: _actions, ...rest } = v;
@@ -111,9 +106,9 @@ export class PassDownService {
         receivedOn: d.receivedOn,
         deadline: deadline.deadline,
         deadlineConfirmed: deadline.calendarConfirmed,
-        paid: passedOnReceipt(share) ? { on: d.receivedOn, by: 'system' } : null,
+        paid: share.paidOnReceipt ? { on: d.receivedOn, by: 'system' } : null,
       });
-      if (passedOnReceipt(share)) await this.claimPassedDown(manager, d.id, share.institutionId, d.receivedOn);
+      if (share.paidOnReceipt) await this.claimPassedDown(manager, d.id, share.institutionId, d.receivedOn);
       if (share.own)
         await this.ledger.post(
           manager,
