@@ -22,7 +22,8 @@ export type TargetKind =
   | 'hold'
   | 'privatePayment'
   | 'fundAnalysis'
-  | 'yearEndSettlement';
+  | 'yearEndSettlement'
+  | 'reserveUse';
 
 export interface AccessRule {
   /** Roles allowed to call the route; `any` for every signed-in role. */

@@ -202,6 +202,8 @@ export function actOnChain(definition: WorkflowDefinition, state: ChainState, re
     }
     case 'withdraw': {
       if (state.status !== 'DRAFT' && state.status !== 'RETURNED' && state.status !== 'IN_REVIEW') return illegal();
+      if (!mayAct(definition.applicant, actor, state.assignedUnitId))
+        refuse('NOT_APPLICANT', 'forbidden', `only the applicant's body may withdraw ${definition.title}`, 'actor', 'applicant');
       if (state.applicantId !== null && state.applicantId !== actor.userId)
         refuse('NOT_APPLICANT', 'forbidden', `only the person who applied may withdraw ${definition.title}`, 'actor', 'applicant');
       return { ...state, status: 'WITHDRAWN', history: [...state.history, entry(null)] };

@@ -73,6 +73,8 @@ export class ScopeResolver {
         return this.community(scope, await this.targets.fundAnalysisCommunity(id));
       case 'yearEndSettlement':
         return this.county(scope, await this.targets.yearEndSettlementCounty(id));
+      case 'reserveUse':
+        return this.county(scope, await this.targets.reserveUseCounty(id));
       case 'privatePayment':
         return this.institution(scope, await this.targets.privatePaymentInstitution(value));
       case 'passDownPayer':

@@ -65,6 +65,10 @@ export class ScopeTargetRepository {
     );
   }
 
+  reserveUseCounty(id: number): Promise<number | null> {
+    return this.countyOf('SELECT county_id FROM reserve_use WHERE id = ?', id);
+  }
+
   yearEndSettlementCounty(id: number): Promise<number | null> {
     return this.countyOf('SELECT county_id FROM year_end_settlement WHERE id = ?', id);
   }
