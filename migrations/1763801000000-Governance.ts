@@ -94,9 +94,43 @@ export class Governance1763801000000 implements MigrationInterface {
         CONSTRAINT ck_community_package_increase_amount CHECK (amount > 0),
         CONSTRAINT fk_community_package_increase_community FOREIGN KEY (community_id) REFERENCES medical_community (id)
       ) ${TABLE_OPTIONS}`);
+    await q.query(`
+      CREATE TABLE dispute (
+        id INT UNSIGNED NOT NULL AUTO_INCREMENT,
+        chain_id INT UNSIGNED NOT NULL,
+        kind VARCHAR(20) NOT NULL,
+        county_id INT UNSIGNED NOT NULL,
+        community_id INT UNSIGNED NOT NULL,
+        filed_by_institution_id INT UNSIGNED NOT NULL,
+        subject_type VARCHAR(32) NOT NULL,
+        subject_ref VARCHAR(200) NOT NULL,
+        description TEXT NOT NULL,
+        attachments TEXT NOT NULL,
+        created_by VARCHAR(64) NOT NULL,
+        findings TEXT NULL,
+        rectifying_unit_id INT UNSIGNED NULL,
+        rectification_deadline DATE NULL,
+        rectification_note TEXT NULL,
+        rectification_evidence TEXT NULL,
+        overdue_on DATE NULL,
+        hold_id BIGINT UNSIGNED NULL,
+        created_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+        PRIMARY KEY (id),
+        UNIQUE KEY uq_dispute_chain (chain_id),
+        KEY ix_dispute_community (community_id),
+        KEY ix_dispute_overdue (county_id, rectification_deadline, overdue_on),
+        CONSTRAINT ck_dispute_kind CHECK (kind IN ('DISPUTE','PERIODIC_REVIEW')),
+        CONSTRAINT fk_dispute_chain FOREIGN KEY (chain_id) REFERENCES governance_chain (id),
+        CONSTRAINT fk_dispute_county FOREIGN KEY (county_id) REFERENCES county (id),
+        CONSTRAINT fk_dispute_community FOREIGN KEY (community_id) REFERENCES medical_community (id),
+        CONSTRAINT fk_dispute_filed_by FOREIGN KEY (filed_by_institution_id) REFERENCES institution (id),
+        CONSTRAINT fk_dispute_rectifying_unit FOREIGN KEY (rectifying_unit_id) REFERENCES institution (id),
+        CONSTRAINT fk_dispute_hold FOREIGN KEY (hold_id) REFERENCES disbursement_hold (id)
+      ) ${TABLE_OPTIONS}`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE dispute');
     await q.query('DROP TABLE community_package_increase');
     await q.query('DROP TABLE reserve_use');
     await q.query('DROP TABLE governance_chain_step');

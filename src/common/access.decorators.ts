@@ -23,7 +23,8 @@ export type TargetKind =
   | 'privatePayment'
   | 'fundAnalysis'
   | 'yearEndSettlement'
-  | 'reserveUse';
+  | 'reserveUse'
+  | 'dispute';
 
 export interface AccessRule {
   /** Roles allowed to call the route; `any` for every signed-in role. */

@@ -85,39 +85,53 @@ export class CommunityFundingService {
   // ------------------------------------------------------------ holds
 
   async placeHold(community: CommunityRef, caller: Caller, reason: string): Promise<HoldView> {
-    return this.transactions.run(async (manager) => {
-      await this.communities.lock(manager, community.id);
-      const active = await this.holdRows.active(manager, community.id);
-      if (active) return this.hold(manager, active.id);
-      const view = await this.hold(manager, await this.holdRows.insert(manager, community.id, reason, caller.name));
-      await this.audit.record(manager, {
-        action: 'hold.place',
-        entityType: 'disbursementHold',
-        entityId: String(view.id),
-        before: null,
-        after: view as unknown as Record<string, unknown>,
-      });
-      return view;
+    return this.transactions.run(async (manager) => (await this.placeHoldIn(manager, community, caller.name, reason)).hold);
+  }
+
+  /**
+   * Places a hold inside the caller's transaction (a governance chain's watch, say): the hold in
+   * force if there is one (`created: false`), else a new one, audited.
+   */
+  async placeHoldIn(
+    manager: EntityManager,
+    community: { id: number; code: string },
+    placedBy: string,
+    reason: string,
+  ): Promise<{ hold: HoldView; created: boolean }> {
+    await this.communities.lock(manager, community.id);
+    const active = await this.holdRows.active(manager, community.id);
+    if (active) return { hold: await this.hold(manager, active.id), created: false };
+    const view = await this.hold(manager, await this.holdRows.insert(manager, community.id, reason, placedBy));
+    await this.audit.record(manager, {
+      action: 'hold.place',
+      entityType: 'disbursementHold',
+      entityId: String(view.id),
+      before: null,
+      after: view as unknown as Record<string, unknown>,
     });
+    return { hold: view, created: true };
   }
 
   async liftHold(id: number, caller: Caller, version: number, note: string): Promise<HoldView> {
-    return this.transactions.run(async (manager) => {
-      const before = await this.hold(manager, id, true);
-      if (before.state === 'LIFTED' && before.liftNote === note) return before;
-      HOLD_LIFECYCLE.apply(before.state, 'lift');
-      if (before.version !== version) throw staleVersion(before.version);
-      await this.holdRows.lift(manager, id, caller.name, note);
-      const after = await this.hold(manager, id);
-      await this.audit.record(manager, {
-        action: 'hold.lift',
-        entityType: 'disbursementHold',
-        entityId: String(id),
-        before: before as unknown as Record<string, unknown>,
-        after: after as unknown as Record<string, unknown>,
-      });
-      return after;
+    return this.transactions.run((manager) => this.liftHoldIn(manager, id, caller.name, note, version));
+  }
+
+  /** Lifts a hold inside the caller's transaction; lifting a lifted hold with the same note is a retry. */
+  async liftHoldIn(manager: EntityManager, id: number, liftedBy: string, note: string, version?: number): Promise<HoldView> {
+    const before = await this.hold(manager, id, true);
+    if (before.state === 'LIFTED' && before.liftNote === note) return before;
+    HOLD_LIFECYCLE.apply(before.state, 'lift');
+    if (version !== undefined && before.version !== version) throw staleVersion(before.version);
+    await this.holdRows.lift(manager, id, liftedBy, note);
+    const after = await this.hold(manager, id);
+    await this.audit.record(manager, {
+      action: 'hold.lift',
+      entityType: 'disbursementHold',
+      entityId: String(id),
+      before: before as unknown as Record<string, unknown>,
+      after: after as unknown as Record<string, unknown>,
     });
+    return after;
   }
 
   /** Refuses money going to a community under an active hold (暂缓拨付). */

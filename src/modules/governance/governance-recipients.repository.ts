@@ -21,4 +21,14 @@ export class GovernanceRecipientsRepository {
     );
     return new Map(rows.map((r) => [r.id, r.code]));
   }
+
+  /** Who hears that a rectification is overdue: the community's lead unit, the county's bureau and its health bureau. */
+  async leadBureauAndHealth(manager: EntityManager, countyId: number, communityId: number): Promise<number[]> {
+    const rows: { id: number }[] = await manager.query(
+      `SELECT id FROM institution WHERE active = 1 AND (
+          (type = 'LEAD_HOSPITAL' AND community_id = ?) OR (county_id = ? AND type IN ('BUREAU', 'HEALTH_BUREAU'))) ORDER BY id`,
+      [communityId, countyId],
+    );
+    return rows.map((r) => r.id);
+  }
 }

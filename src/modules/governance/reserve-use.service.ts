@@ -1,16 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import {
-  actOnChain,
-  allowedChainActions,
-  ChainAction,
-  ChainActorRef,
-  ChainHistoryEntry,
-  ChainStatus,
-  newChain,
-  openStepDeadlines,
-  RESERVE_USE_WORKFLOW,
-} from '../../domain/approval-chain';
+import { actOnChain, allowedChainActions, ChainAction, ChainStatus, newChain, RESERVE_USE_WORKFLOW } from '../../domain/approval-chain';
 import { checkReserveUse, ReserveUseTarget, reserveUseTransfers } from '../../domain/governance';
 import { ACCOUNTS } from '../../domain/ledger';
 import { Money } from '../../domain/money';
@@ -25,24 +15,10 @@ import { NotificationService } from '../cycles';
 import { AllocationService } from '../fund-year';
 import { LedgerService } from '../ledger';
 import { County, CountyService } from '../registry';
+import { actorOf, chainView, ChainView, stepInstitutionTypes } from './chain-view';
 import { GovernanceChainRepository, StoredChain } from './governance-chain.repository';
 import { GovernanceRecipientsRepository } from './governance-recipients.repository';
 import { ReserveUseRepository, ReserveUseRow } from './reserve-use.repository';
-
-export interface ChainStepView {
-  key: string;
-  title: string;
-  stage: number;
-  /** WAITING (a later stage), OPEN (its stage is under review), APPROVED, or RETURNED/REJECTED by its last act. */
-  status: 'WAITING' | 'OPEN' | 'APPROVED' | 'RETURNED' | 'REJECTED';
-  deadline: string | null;
-}
-
-export interface ChainView {
-  status: ChainStatus;
-  steps: ChainStepView[];
-  history: (ChainHistoryEntry & { institutionCode: string | null })[];
-}
 
 export interface ReserveUseView {
   id: number;
@@ -72,14 +48,6 @@ export interface ReserveUseApplication {
   reason: string;
   attachments: { name: string; reference: string }[];
 }
-
-const actorOf = (caller: Caller): ChainActorRef => ({
-  userId: caller.userId ?? 0,
-  username: caller.name,
-  institutionId: caller.institution.id,
-  institutionType: caller.institution.type,
-  roles: caller.roles,
-});
 
 /**
  * The adjustment reserve's uses (调剂金使用, SPEC §9.1): the bureau applies, the finance bureau
@@ -222,7 +190,9 @@ export class ReserveUseService {
   ): Promise<void> {
     const waiting =
       status === 'IN_REVIEW'
-        ? view.chain.steps.filter((s) => s.status === 'OPEN').map((s) => ({ types: stepTypes(s.key), what: s.title }))
+        ? view.chain.steps
+            .filter((s) => s.status === 'OPEN')
+            .map((s) => ({ types: stepInstitutionTypes(RESERVE_USE_WORKFLOW, s.key), what: s.title }))
         : status === 'APPROVED' || status === 'RETURNED' || status === 'REJECTED'
           ? [{ types: ['BUREAU'], what: status }]
           : [];
@@ -244,27 +214,8 @@ export class ReserveUseService {
   private async view(manager: EntityManager, caller: Caller, id: number): Promise<ReserveUseView> {
     const use = await this.row(manager, id);
     const chain = (await this.chains.find(manager, use.chain_id))!;
-    const calendar = await this.calendar.calendar();
-    const deadlines = new Map(openStepDeadlines(RESERVE_USE_WORKFLOW, chain.state, calendar).map((d) => [d.step.key, d.deadline.deadline]));
     const codes = await this.recipients.codesOf(manager, [...new Set(chain.state.history.map((h) => h.institutionId))]);
-    const lastAct = new Map(chain.state.history.filter((h) => h.step).map((h) => [h.step!, h.action]));
-    const steps: ChainStepView[] = RESERVE_USE_WORKFLOW.stages.flatMap((stage, index) =>
-      stage.map((s): ChainStepView => {
-        const approved = index < chain.state.stage || chain.state.approved.includes(s.key) || chain.state.status === 'EXECUTED';
-        const last = lastAct.get(s.key);
-        const status: ChainStepView['status'] =
-          chain.state.status === 'REJECTED' && last === 'reject'
-            ? 'REJECTED'
-            : chain.state.status === 'RETURNED' && last === 'return'
-              ? 'RETURNED'
-              : approved && chain.state.status !== 'DRAFT' && chain.state.status !== 'RETURNED'
-                ? 'APPROVED'
-                : chain.state.status === 'IN_REVIEW' && index === chain.state.stage
-                  ? 'OPEN'
-                  : 'WAITING';
-        return { key: s.key, title: s.title, stage: index, status, deadline: deadlines.get(s.key) ?? null };
-      }),
-    );
+    const chainState = chainView(RESERVE_USE_WORKFLOW, chain.state, await this.calendar.calendar(), codes);
     return {
       id: use.id,
       countyCode: use.county_code,
@@ -280,11 +231,7 @@ export class ReserveUseService {
       executedBy: use.executed_by,
       reserveBalance: (await this.reserveBalance(manager, use.county_id, use.fund_year)).toString(),
       version: chain.version,
-      chain: {
-        status: chain.state.status,
-        steps,
-        history: chain.state.history.map((h) => ({ ...h, institutionCode: codes.get(h.institutionId) ?? null })),
-      },
+      chain: chainState,
       allowedActions: allowedChainActions(RESERVE_USE_WORKFLOW, chain.state, actorOf(caller)),
     };
   }
@@ -309,13 +256,6 @@ function targetOf(use: ReserveUseRow): ReserveUseTarget {
   return use.target_kind === 'PACKAGE_INCREASE'
     ? { kind: 'PACKAGE_INCREASE', communityCode: use.community_code! }
     : { kind: 'DIRECT_PAYMENT', risk: use.risk! };
-}
-
-/** The institution types that act at a step of the reserve-use chain. */
-function stepTypes(key: string): string[] {
-  for (const stage of RESERVE_USE_WORKFLOW.stages)
-    for (const s of stage) if (s.key === key && 'institutionTypes' in s.actor) return [...s.actor.institutionTypes];
-  return [];
 }
 
 function snapshot(v: ReserveUseView): Record<string, unknown> {

@@ -16,6 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CHAIN_STATUSES, ChainStatus } from '../../../domain/approval-chain';
+import { DISPUTE_SUBJECTS, DisputeSubject } from '../../../domain/governance';
 import { PageQuery } from '../../../common/pagination';
 import { VersionedDto } from '../../registry';
 
@@ -113,6 +114,93 @@ export class ReserveUseQuery extends PageQuery {
   @Max(2100)
   fundYear?: number;
 
+  @ApiPropertyOptional({ enum: CHAIN_STATUSES })
+  @IsOptional()
+  @IsIn(CHAIN_STATUSES as unknown as string[])
+  status?: ChainStatus;
+}
+
+const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+export class DisputeFilingDto {
+  @ApiProperty({ enum: DISPUTE_SUBJECTS, description: 'what the dispute is about' })
+  @IsIn(DISPUTE_SUBJECTS as unknown as string[])
+  subjectType!: DisputeSubject;
+
+  @ApiProperty({ example: 'declaration 12, record MJ-202601-0008', description: 'which document or line' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  subjectRef!: string;
+
+  @ApiProperty({ example: '该笔门诊费用符合诊疗规范，不应拒付' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(4000)
+  description!: string;
+
+  @ApiPropertyOptional({ type: [AttachmentDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => AttachmentDto)
+  attachments?: AttachmentDto[];
+}
+
+export class CommentDto extends VersionedDto {
+  @ApiPropertyOptional({ description: 'required to ask for documents, dismiss or reopen' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  comment?: string;
+}
+
+export class OpinionDto extends VersionedDto {
+  @ApiProperty({ example: '经评审，该院存在分解住院问题，应予整改' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(4000)
+  findings!: string;
+
+  @ApiProperty({ example: 'WS-TC-02', description: 'the member unit that must rectify' })
+  @Matches(CODE, { message: 'rectifyingUnitCode must be an institution code' })
+  rectifyingUnitCode!: string;
+
+  @ApiProperty({ example: '2026-03-31', description: 'the rectification deadline (after today)' })
+  @Matches(DATE, { message: 'rectificationDeadline must be a date YYYY-MM-DD' })
+  rectificationDeadline!: string;
+}
+
+export class RectificationDto extends VersionedDto {
+  @ApiProperty({ example: '已完成自查，退回违规费用并修订入院标准' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(4000)
+  note!: string;
+
+  @ApiProperty({ type: [AttachmentDto] })
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => AttachmentDto)
+  evidence!: AttachmentDto[];
+}
+
+export class ReopenDto extends VersionedDto {
+  @ApiProperty({ example: '整改不到位，请补充退款凭证' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  comment!: string;
+
+  @ApiPropertyOptional({ example: '2026-04-30', description: 'a new rectification deadline (after today)' })
+  @IsOptional()
+  @Matches(DATE, { message: 'rectificationDeadline must be a date YYYY-MM-DD' })
+  rectificationDeadline?: string;
+}
+
+export class DisputeQuery extends PageQuery {
   @ApiPropertyOptional({ enum: CHAIN_STATUSES })
   @IsOptional()
   @IsIn(CHAIN_STATUSES as unknown as string[])
