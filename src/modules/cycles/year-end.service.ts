@@ -162,7 +162,7 @@ export class YearEndService {
     return {
       county,
       fundYear,
-      packages: allocation ? new Map(allocation.communities.map((c) => [c.communityCode, Money.of(c.package)])) : null,
+      packages: allocation ? new Map(allocation.communities.map((c) => [c.communityCode, Money.of(c.effectivePackage)])) : null,
       parameterSet: { version: parameterSet.version, surplusPrimaryWeight: parameterSet.values.surplusPrimaryWeight },
       units,
       declarations: await this.consumption.fundedDeclarations(manager, county.id, fundYear),

@@ -16,6 +16,7 @@ import {
 import { allocationApprovalPostings } from '../../domain/ledger';
 import { Money } from '../../domain/money';
 import { allocationActions } from '../../domain/document-actions';
+import { packageWithIncreases } from '../../domain/governance';
 import { DOCUMENT_LIFECYCLE, DocumentAction, DocumentState } from '../../domain/document-lifecycle';
 import { assertListFilterKnown, documentVisible, visibleAllocationStates } from '../../domain/read-visibility';
 import { Caller } from '../../common/caller';
@@ -26,6 +27,7 @@ import { CountyService } from '../registry';
 import { notFound, outOfScope, staleVersion } from '../../common/record-errors';
 import { Allocation } from './allocation.entity';
 import { AllocationRepository } from './allocation.repository';
+import { PackageIncreaseRepository } from './package-increase.repository';
 import { AllocationInputsDto, CreateAllocationDto, UpdateAllocationDto } from './dto/fund-year.dto';
 import { PolicyParametersService } from './policy-parameters.service';
 
@@ -51,7 +53,18 @@ export interface AllocationView {
   version: number;
   inputs: Record<string, string>;
   figures: Record<(typeof FIGURES)[number], string>;
-  communities: { communityCode: string; communityName: string; enrolledPopulation: string; package: string }[];
+  /**
+   * Each community's package: `package` as allocated (and published), the increases an executed
+   * adjustment-reserve use made since (with why), and `effectivePackage`, the M every rule uses.
+   */
+  communities: {
+    communityCode: string;
+    communityName: string;
+    enrolledPopulation: string;
+    package: string;
+    increases: PackageIncreaseView[];
+    effectivePackage: string;
+  }[];
   parametersVersion: number;
   parameters: Record<string, string>;
   createdBy: string;
@@ -62,12 +75,40 @@ export interface AllocationView {
   allowedActions: DocumentAction[];
 }
 
-/** The allocation document: computed by policy, persisted with its life cycle, posted to the ledger on approval. */
-/** M of one community in an allocation; null when there is no allocation or it gives the community none. */
+export interface PackageIncreaseView {
+  amount: string;
+  sourceType: string;
+  sourceId: string;
+  reason: string;
+  effectiveOn: string;
+  createdBy: string;
+}
+
+/** What raises a community's package after its allocation, in the same transaction as the cause. */
+export interface PackageIncrease {
+  communityId: number;
+  fundYear: number;
+  amount: Money;
+  sourceType: string;
+  sourceId: string;
+  reason: string;
+  effectiveOn: string;
+  createdBy: string;
+}
+
+/**
+ * M of one community in an allocation, with the increases made since (an executed reserve use);
+ * null when there is no allocation or it gives the community none.
+ */
 export function packageOf(allocation: AllocationView | null, communityCode: string): Money | null {
   const share = allocation?.communities.find((c) => c.communityCode === communityCode);
-  return share ? Money.of(share.package) : null;
+  return share ? Money.of(share.effectivePackage) : null;
 }
+
+/** Increases apply to the allocation in force (approved or published), not to drafts or superseded versions. */
+const isInForce = (state: string): boolean => state === 'APPROVED' || state === 'PUBLISHED';
+
+/** The allocation document: computed by policy, persisted with its life cycle, posted to the ledger on approval. */
 
 @Injectable()
 export class AllocationService {
@@ -78,7 +119,25 @@ export class AllocationService {
     private readonly parameters: PolicyParametersService,
     private readonly ledger: LedgerService,
     private readonly audit: AuditService,
+    private readonly increases: PackageIncreaseRepository,
   ) {}
+
+  /**
+   * Raises a community's package M for a fund year (an executed adjustment-reserve use), inside
+   * the caller's transaction; once per source, however often it is called.
+   */
+  async increasePackage(manager: EntityManager, increase: PackageIncrease): Promise<{ increased: boolean }> {
+    const increased = await this.increases.insert(manager, { ...increase, amount: increase.amount.toString() });
+    if (increased)
+      await this.audit.record(manager, {
+        action: 'package.increase',
+        entityType: 'community',
+        entityId: String(increase.communityId),
+        before: null,
+        after: { ...increase, amount: increase.amount.toString() } as unknown as Record<string, unknown>,
+      });
+    return { increased };
+  }
 
   async create(caller: Caller, dto: CreateAllocationDto): Promise<{ view: AllocationView; created: boolean }> {
     return inTransaction(this.dataSource, async (manager) => {
@@ -310,6 +369,7 @@ export class AllocationService {
     if (!doc) throw notFound('allocation', String(id));
     const county = await this.counties.countyById(manager, doc.countyId);
     const shares = await this.allocations.shares(manager, id);
+    const increases = isInForce(doc.state) ? await this.increases.ofCounty(manager, doc.countyId, doc.fundYear) : [];
     return {
       id: doc.id,
       countyCode: county.code,
@@ -327,12 +387,27 @@ export class AllocationService {
         policyAdjustmentExpenditure: doc.policyAdjustmentExpenditure.toString(),
       },
       figures: Object.fromEntries(FIGURES.map((f) => [f, doc[f].toString()])) as AllocationView['figures'],
-      communities: shares.map((s) => ({
-        communityCode: s.code,
-        communityName: s.name,
-        enrolledPopulation: String(s.enrolled_population),
-        package: Money.of(s.package).toString(),
-      })),
+      communities: shares.map((s) => {
+        const own = increases.filter((i) => i.community_id === s.community_id);
+        return {
+          communityCode: s.code,
+          communityName: s.name,
+          enrolledPopulation: String(s.enrolled_population),
+          package: Money.of(s.package).toString(),
+          increases: own.map((i) => ({
+            amount: Money.of(i.amount).toString(),
+            sourceType: i.source_type,
+            sourceId: i.source_id,
+            reason: i.reason,
+            effectiveOn: i.effective_on,
+            createdBy: i.created_by,
+          })),
+          effectivePackage: packageWithIncreases(
+            Money.of(s.package),
+            own.map((i) => ({ amount: Money.of(i.amount) })),
+          ).toString(),
+        };
+      }),
       parametersVersion: doc.parametersVersion,
       parameters: JSON.parse(doc.parameters),
       createdBy: doc.createdBy,

@@ -94,6 +94,15 @@ export class LedgerRepository {
     await manager.query('UPDATE ledger_account SET credits_total = credits_total + ? WHERE id = ?', [t.amount, t.creditAccountId]);
   }
 
+  /** The account's balance now, its row locked until the transaction ends (a plain read may see an older snapshot). */
+  async lockedBalanceOf(manager: EntityManager, countyId: number, fundYear: number, code: string): Promise<string | null> {
+    const [row]: { balance: string }[] = await manager.query(
+      'SELECT credits_total - debits_total AS balance FROM ledger_account WHERE county_id = ? AND fund_year = ? AND code = ? FOR UPDATE',
+      [countyId, fundYear, code],
+    );
+    return row ? row.balance : null;
+  }
+
   async balanceOf(manager: EntityManager, countyId: number, fundYear: number, code: string): Promise<string | null> {
     const [row]: { balance: string }[] = await manager.query(
       'SELECT credits_total - debits_total AS balance FROM ledger_account WHERE county_id = ? AND fund_year = ? AND code = ?',

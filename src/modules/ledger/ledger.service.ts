@@ -114,6 +114,15 @@ export class LedgerService {
     return balance === null ? Money.ZERO : Money.of(balance);
   }
 
+  /**
+   * One account's balance now, its row locked until the caller's transaction ends: what a rule
+   * that must not take the account below zero checks before posting (zero before first use).
+   */
+  async lockedBalanceOf(manager: EntityManager, countyId: number, fundYear: number, code: string): Promise<Money> {
+    const balance = await this.repository.lockedBalanceOf(manager, countyId, fundYear, code);
+    return balance === null ? Money.ZERO : Money.of(balance);
+  }
+
   /** Transfers of one reference, oldest first, as specs (for reversals). */
   async transfersOf(manager: EntityManager, ref: LedgerReference): Promise<TransferSpec[]> {
     const rows = await this.repository.transfersOf(manager, ref);
