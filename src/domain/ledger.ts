@@ -28,6 +28,8 @@ export const YEAR_END_ACCOUNTS = {
   due: (institutionCode: string) => `YEAR_END_DUE:${institutionCode}`,
   /** What a unit owes after the year end, offset against next year: runs negative by design. */
   receivable: (institutionCode: string) => `YEAR_END_RECEIVABLE:${institutionCode}`,
+  /** 结余留用: a surplus the year end could not share (no consumption), kept for the community's surplus plan. */
+  retainedSurplus: (communityCode: string) => `YEAR_END_SURPLUS:${communityCode}`,
 } as const;
 
 /**
