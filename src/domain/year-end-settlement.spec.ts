@@ -1,7 +1,17 @@
 import fc from 'fast-check';
 import { splitPassDown } from './claim-cycle';
 import { splitInCodeOrder } from './largest-remainder';
-import { AccountTotals, applyTransfers, balanceIn, communityPackageAccount, CYCLE_ACCOUNTS, YEAR_END_ACCOUNTS } from './ledger';
+import {
+  ACCOUNTS,
+  AccountTotals,
+  applyTransfers,
+  balanceIn,
+  communityPackageAccount,
+  CYCLE_ACCOUNTS,
+  presentAccount,
+  trialBalance,
+  YEAR_END_ACCOUNTS,
+} from './ledger';
 import { Dec, Money } from './money';
 import { refusal } from './refusal.spec-helper';
 import {
@@ -279,6 +289,8 @@ function settlesAndBalances(y: CommunityYear) {
     [communityPackageAccount('C'), { debits: Money.ZERO, credits: unspent.minus(advance) }],
     [CYCLE_ACCOUNTS.leadAdvance('C'), { debits: Money.ZERO, credits: advance }],
     [CYCLE_ACCOUNTS.qualityDeposit('C'), { debits: Money.ZERO, credits: deposit }],
+    // Where that money came from, so that the ledger balances as a whole.
+    [ACCOUNTS.fundSource, { debits: unspent.plus(deposit), credits: Money.ZERO }],
   ]);
   const transfers = communityYearEndTransfers('ye', r, {
     package: unspent.minus(advance),
@@ -290,6 +302,10 @@ function settlesAndBalances(y: CommunityYear) {
   expect(balanceOf(after, YEAR_END_ACCOUNTS.clearing('C')).isZero()).toBe(true);
   expect(balanceOf(after, communityPackageAccount('C')).isZero()).toBe(true);
   expect(balanceOf(after, CYCLE_ACCOUNTS.qualityDeposit('C')).isZero()).toBe(true);
+  // As the finance office reads it: every balance on its account's normal side, 借 total = 贷 total.
+  const presented = [...after].map(([code, totals]) => presentAccount(code, totals));
+  expect(presented.filter((a) => a.balance.side !== '平' && a.balance.side !== a.normalSide).map((a) => a.code)).toEqual([]);
+  expect(trialBalance(presented).balanced).toBe(true);
   for (const s of r.statements) {
     const owed = balanceOf(after, YEAR_END_ACCOUNTS.due(s.code)).plus(balanceOf(after, YEAR_END_ACCOUNTS.receivable(s.code)));
     expect(cents(owed)).toBe(cents(s.balanceDue));
