@@ -165,6 +165,23 @@ describe('year-end settlement through the API (SPEC §7)', () => {
     expect(balances.get(`YEAR_END_RECEIVABLE:${f.lead}`)).toBe('-0.01');
     expect(balances.get(`YEAR_END_DUE:${villageA1}`)).toBe('0.01');
     expect(balances.get(`COMMUNITY_PACKAGE:${f.community}`)).toBe('0.00');
+    // As the finance office reads them: what the lead owes is an asset (应收) on the debit side, what A1 is owed a liability.
+    const presented = (await clerk.must('GET', `/api/v1/counties/${f.county}/ledger/2026/accounts`)).accounts;
+    const shown = (code: string) => presented.find((a: { code: string }) => a.code === code);
+    expect(shown(`YEAR_END_RECEIVABLE:${f.lead}`)).toMatchObject({
+      nature: '资产',
+      normalSide: '借',
+      balanceSide: '借',
+      balanceAmount: '0.01',
+    });
+    expect(shown(`YEAR_END_DUE:${villageA1}`)).toMatchObject({
+      nature: '负债',
+      normalSide: '贷',
+      balanceSide: '贷',
+      balanceAmount: '0.01',
+    });
+    expect(shown(`YEAR_END_CLEARING:${f.community}`)).toMatchObject({ balanceSide: '平', balanceAmount: '0.00' });
+    for (const a of presented) expect([a.normalSide, '平']).toContain(a.balanceSide);
     const transfers = await api.dataSource.query(
       "SELECT COUNT(*) AS n FROM ledger_transfer WHERE reference_type = 'yearEndSettlement' AND reference_id = ?",
       [String(drafted.id)],

@@ -1,12 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import {
+  AccountNature,
   AccountTotals,
   accountWouldGoNegative,
   assertSameRepost,
   assertValidTransfer,
+  BalanceSide,
+  EntrySide,
+  JournalEntry,
+  journalEntry,
   mayGoNegative,
+  presentAccount,
   TransferSpec,
+  trialBalance,
 } from '../../domain/ledger';
 import { Money } from '../../domain/money';
 import { currentContext } from '../../common/request-context';
@@ -18,7 +25,27 @@ export interface AccountBalance {
   code: string;
   debits: string;
   credits: string;
+  /** Signed: credits − debits (the fund sources run negative). */
   balance: string;
+  /** As a finance office reads it (科目余额表): name, nature, normal side, and the balance as amount and side. */
+  name: string;
+  nature: AccountNature;
+  normalSide: EntrySide;
+  balanceSide: BalanceSide;
+  balanceAmount: string;
+}
+
+/** The balances as a trial balance (试算平衡): debit balances together, credit balances together. */
+export interface TrialBalanceView {
+  debitBalances: string;
+  creditBalances: string;
+  balanced: boolean;
+}
+
+/** A transfer as an entry (分录): 摘要, then 借 and 贷 lines of one amount. */
+export interface JournalEntryView {
+  summary: string;
+  lines: { side: EntrySide; account: string; accountName: string; amount: string }[];
 }
 
 export interface LedgerTransferView {
@@ -27,6 +54,7 @@ export interface LedgerTransferView {
   credit: string;
   amount: string;
   memo: string;
+  entry: JournalEntryView;
   referenceType: string;
   referenceId: string;
   postedBy: string;
@@ -139,21 +167,40 @@ export class LedgerService {
   async balances(
     countyId: number,
     fundYear: number,
-  ): Promise<{ accounts: AccountBalance[]; totalDebits: string; totalCredits: string; reconciled: boolean }> {
+  ): Promise<{
+    accounts: AccountBalance[];
+    totalDebits: string;
+    totalCredits: string;
+    trialBalance: TrialBalanceView;
+    reconciled: boolean;
+  }> {
     const rows = await this.repository.reconciliation(countyId, fundYear);
     let reconciled = true;
-    const accounts = rows.map((r) => {
+    const presented = rows.map((r) => {
       const debits = Money.of(r.debits ?? '0');
       const credits = Money.of(r.credits ?? '0');
       if (!debits.eq(Money.of(r.debits_total)) || !credits.eq(Money.of(r.credits_total))) reconciled = false;
-      return { code: r.code, debits: debits.toString(), credits: credits.toString(), balance: credits.minus(debits).toString() };
+      return presentAccount(r.code, { debits, credits });
     });
-    const totalDebits = Money.sum(accounts.map((a) => Money.of(a.debits)));
-    const totalCredits = Money.sum(accounts.map((a) => Money.of(a.credits)));
+    const accounts = presented.map((a) => ({
+      code: a.code,
+      debits: a.debits.toString(),
+      credits: a.credits.toString(),
+      balance: a.credits.minus(a.debits).toString(),
+      name: a.name,
+      nature: a.nature,
+      normalSide: a.normalSide,
+      balanceSide: a.balance.side,
+      balanceAmount: a.balance.amount.toString(),
+    }));
+    const totalDebits = Money.sum(presented.map((a) => a.debits));
+    const totalCredits = Money.sum(presented.map((a) => a.credits));
+    const trial = trialBalance(presented);
     return {
       accounts,
       totalDebits: totalDebits.toString(),
       totalCredits: totalCredits.toString(),
+      trialBalance: { debitBalances: trial.debit.toString(), creditBalances: trial.credit.toString(), balanced: trial.balanced },
       reconciled: reconciled && totalDebits.eq(totalCredits),
     };
   }
@@ -166,6 +213,7 @@ export class LedgerService {
       credit: r.credit,
       amount: Money.of(r.amount).toString(),
       memo: r.memo,
+      entry: entryView(journalEntry({ debit: r.debit, credit: r.credit, amount: Money.of(r.amount), memo: r.memo })),
       referenceType: r.reference_type,
       referenceId: r.reference_id,
       postedBy: r.posted_by,
@@ -182,4 +230,8 @@ export class LedgerService {
   async sumForReferences(type: string, referenceIds: readonly string[]): Promise<Money> {
     return referenceIds.length === 0 ? Money.ZERO : Money.of(await this.repository.sumForReferences(type, referenceIds));
   }
+}
+
+function entryView(e: JournalEntry): JournalEntryView {
+  return { summary: e.summary, lines: e.lines.map((l) => ({ ...l, amount: l.amount.toString() })) };
 }
