@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Page, pageOf, PageWindow } from '../../common/pagination';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
@@ -163,9 +164,10 @@ export class FundAnalysisService {
     return { view: await this.get(id), created };
   }
 
-  async list(communityCode: string, fundYear?: number): Promise<FundAnalysisSummaryView[]> {
+  async list(communityCode: string, q: { fundYear?: number; state?: string } & PageWindow): Promise<Page<FundAnalysisSummaryView>> {
     const community = await this.figures.community(this.dataSource.manager, { code: communityCode });
-    return (await this.analyses.list(community.id, fundYear)).map(summaryOf);
+    const { rows, total } = await this.analyses.list(community.id, { fundYear: q.fundYear, state: q.state }, q);
+    return pageOf(rows.map(summaryOf), total, q);
   }
 
   async get(id: number): Promise<FundAnalysisView> {

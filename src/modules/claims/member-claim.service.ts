@@ -12,6 +12,7 @@ import {
 } from '../../domain/declaration';
 import { BusinessClock } from '../../common/business-clock';
 import { Caller } from '../../common/caller';
+import { Page, pageOf, PageWindow } from '../../common/pagination';
 import { notFound, staleVersion } from '../../common/record-errors';
 import { AuditService } from '../audit';
 import { claimSnapshot, claimView, MemberClaimView } from './claim.views';
@@ -42,19 +43,24 @@ export class MemberClaimService {
 
   /** Claims visible within a scope, or as an inbox selects them. */
   async listClaims(filter: ClaimFilter): Promise<MemberClaimView[]> {
-    return (await this.claims.listWithTotals(filter)).map((r) => claimView(r, r.totals));
+    return (await this.claims.listWithTotals(filter)).rows.map((r) => claimView(r, r.totals));
   }
 
-  /** Claims of institutions within the caller's scope. */
-  listInScope(scope: Scope, period?: string, state?: string): Promise<MemberClaimView[]> {
-    return this.listClaims({ scope, period, states: state ? [state] : undefined });
+  /** Claims of institutions within the caller's scope, a page at a time. */
+  async listInScope(scope: Scope, q: PageWindow & { period?: string; state?: string }): Promise<Page<MemberClaimView>> {
+    const { rows, total } = await this.claims.listWithTotals({ scope, period: q.period, states: q.state ? [q.state] : undefined }, q);
+    return pageOf(
+      rows.map((r) => claimView(r, r.totals)),
+      total,
+      q,
+    );
   }
 
   /** A claim's records, masked, with their review outcome, a page at a time. */
   async claimRecords(id: number, reviewStatus: string | undefined, page: number, pageSize: number) {
     const row = await this.row(this.claims.manager, id, false);
-    const records = await this.records.pageOfClaim(row.institution_id, row.period, reviewStatus, page, pageSize);
-    return { claimId: id, page, pageSize, records };
+    const { rows, total } = await this.records.pageOfClaim(row.institution_id, row.period, reviewStatus, page, pageSize);
+    return pageOf(rows, total, { page, pageSize });
   }
 
   /** The member unit submits its claim (SPEC §4 step 1); after the cut-off it is recorded as late. */

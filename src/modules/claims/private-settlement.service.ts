@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { Page, pageOf, PageWindow } from '../../common/pagination';
 import { assertMakerChecker } from '../../domain/access-policy';
 import {
   assertNotInFuture,
@@ -255,6 +256,16 @@ export class PrivateSettlementService {
   /** Payments as a list or an inbox selects them. */
   async list(filter: PrivatePaymentFilter): Promise<PrivatePaymentView[]> {
     return (await this.settlements.list(filter)).map((r) => this.viewOf(r));
+  }
+
+  /** One page of the payments a list shows. */
+  async page(filter: PrivatePaymentFilter, window: PageWindow): Promise<Page<PrivatePaymentView>> {
+    const { rows, total } = await this.settlements.page(filter, window);
+    return pageOf(
+      rows.map((r) => this.viewOf(r)),
+      total,
+      window,
+    );
   }
 
   private async view(manager: EntityManager, id: number): Promise<PrivatePaymentView> {

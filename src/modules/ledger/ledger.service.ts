@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Page, pageOf, PageWindow } from '../../common/pagination';
 import { EntityManager } from 'typeorm';
 import {
   AccountTotals,
@@ -149,9 +150,14 @@ export class LedgerService {
     };
   }
 
-  async transfers(countyId: number, fundYear: number, ref?: LedgerReference): Promise<LedgerTransferView[]> {
-    const rows = await this.repository.transfers(countyId, fundYear, ref);
-    return rows.map((r) => ({
+  async transfers(
+    countyId: number,
+    fundYear: number,
+    filter: { referenceType?: string; referenceId?: string; account?: string },
+    window: PageWindow,
+  ): Promise<Page<LedgerTransferView>> {
+    const { rows, total } = await this.repository.transfers(countyId, fundYear, filter, window);
+    const items = rows.map((r): LedgerTransferView => ({
       id: r.id,
       debit: r.debit,
       credit: r.credit,
@@ -162,6 +168,7 @@ export class LedgerService {
       postedBy: r.posted_by,
       postedAt: r.posted_at.toISOString(),
     }));
+    return pageOf(items, total, window);
   }
 
   /** The amount of the transfers with these ids together (ids never posted count zero). */
