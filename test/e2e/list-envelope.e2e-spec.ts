@@ -1,7 +1,9 @@
 import { routeAccess } from '../../src/app.factory';
 import { Role } from '../../src/domain/access-policy';
+import { BusinessClock } from '../../src/common/business-clock';
 import { Money } from '../../src/domain/money';
 import { storeClaimSamples } from '../support/claim-samples';
+import { outpatientRecord } from '../support/settlement-records';
 import { approvedAllocation, CommunityFixture, createCommunityFixture } from '../support/registry-fixtures';
 import { ApiClient, http, RunningApi, startApi } from '../support/test-app';
 
@@ -50,12 +52,45 @@ describe('one list envelope for every list route', () => {
     api = await startApi({ IMPORT_SYNC_MAX_ROWS: '1', INTAKE_SYNC_MAX_ROWS: '1' });
     f = await createCommunityFixture(api, 2);
     const stored = await storeClaimSamples(api, f);
-    // A second claim, so that pageSize=1 cuts a page short of the list.
+    const { ids } = stored;
+    const [{ bureauId }] = await api.dataSource.query('SELECT id AS bureauId FROM institution WHERE code = ?', [`${f.county}-YBJ`]);
+    // Second rows that differ in what each filter selects on (and let pageSize=1 cut a page short of its list).
     const second = await api.dataSource.query(
-      "INSERT INTO member_claim (institution_id, community_id, county_id, period, state, cutoff) VALUES (?, ?, ?, '2026-08', 'OPEN', '2026-09-03')",
-      [stored.ids.township, stored.ids.community, stored.ids.county],
+      "INSERT INTO member_claim (institution_id, community_id, county_id, period, state, cutoff, submitted_on, submitted_by) VALUES (?, ?, ?, '2026-08', 'SUBMITTED', '2026-09-03', '2026-09-02', 'x')",
+      [ids.township, ids.community, ids.county],
     );
-    expect(second.affectedRows).toBe(1);
+    const declaration = await api.dataSource.query(
+      "INSERT INTO claim_declaration (community_id, county_id, fund_year, period, state, deadline, deadline_confirmed, declared_on, declared_by, late, record_count, payment_due, payment_due_confirmed) VALUES (?, ?, 2026, '2026-08', 'REVIEWED', '2026-09-07', 1, '2026-09-04', 'x', 0, 0, '2026-10-09', 1)",
+      [ids.community, ids.county],
+    );
+    await api.dataSource.query(
+      "INSERT INTO pass_down (declaration_id, level, payer_id, payee_id, received_on, deadline, deadline_confirmed, state, paid_on, paid_by) VALUES (?, 'MEMBER', ?, ?, '2026-09-20', '2026-09-27', 1, 'PAID', '2026-09-21', 'x')",
+      [declaration.insertId, ids.lead, ids.township],
+    );
+    await api.dataSource.query(
+      "INSERT INTO private_payment (claim_id, institution_id, county_id, fund_year, period, state, annual_budget, approved, approved_to_date, cumulative_cap, funded, deposit, cash, unfunded_to_date, approved_by, paid_on, paid_by) VALUES (?, ?, ?, 2025, '2025-12', 'PAID', 0, 0, 0, 0, 0, 0, 0, 0, 'x', '2026-01-05', 'x')",
+      [second.insertId, ids.township, ids.county],
+    );
+    await api.dataSource.query(
+      `INSERT INTO notification (institution_id, kind, severity, dedup_key, subject_type, subject_id, message, read_at, read_by)
+       VALUES (?, 'FUND_WARNING', 'WARNING', ?, 'community', '1', 'a', NULL, NULL), (?, 'PASS_DOWN_OVERDUE', 'WARNING', ?, 'passDown', '1', 'b', CURRENT_TIMESTAMP(3), 'x')`,
+      [bureauId, `envelope.${f.county}.1`, bureauId, `envelope.${f.county}.2`],
+    );
+    await api.dataSource.query(
+      `INSERT INTO job_run (job_id, job_name, queue, attempt, worker, finished_at, outcome)
+       VALUES (?, 'cycle.run', 'cycles', 1, 'w', CURRENT_TIMESTAMP(3), 'FAILED'), (?, 'cycle.run', 'cycles', 2, 'w', CURRENT_TIMESTAMP(3), 'DONE'), (?, 'notify.webhook', 'cycles', 1, 'w', NULL, 'RUNNING')`,
+      [`envelope.${f.county}`, `envelope.${f.county}`, `envelope.${f.county}.hook`],
+    );
+    await api.dataSource.query(
+      "INSERT INTO cycle_result (cycle, period, scope, result, job_id) VALUES ('monitoring', '2026-09', ?, '{}', 'j1'), ('deadline-watch', '2026-10-01', ?, '{}', 'j2')",
+      [f.community, f.county],
+    );
+    // Two records sent one at a time (each at once, under the one-row limit): they wait for pre-review.
+    api.app.get(BusinessClock).fix('2026-10-31');
+    const township = await f.as(['MEMBER_CLERK'], f.townships[0]);
+    for (const externalId of ['R-1', 'R-2'])
+      await township.must('POST', '/api/v1/settlement-records', { records: [outpatientRecord(externalId, f.townships[0])] });
+    const [october] = await township.items('/api/v1/member-claims?period=2026-10');
     const allocation = await approvedAllocation(f, 2021);
     const lead = await f.as(['LEAD_FINANCE'], f.lead);
     const M = Money.of(allocation.figures.communityPackage);
@@ -69,16 +104,17 @@ describe('one list envelope for every list route', () => {
       ],
     });
     const analysis = await api.dataSource.query(
-      "INSERT INTO fund_analysis (community_id, county_id, fund_year, quarter, state, content) VALUES (?, ?, 2026, 3, 'DRAFT', '{}'), (?, ?, 2026, 2, 'DRAFT', '{}')",
-      [stored.ids.community, stored.ids.county, stored.ids.community, stored.ids.county],
+      "INSERT INTO fund_analysis (community_id, county_id, fund_year, quarter, state, content, submitted_at) VALUES (?, ?, 2026, 3, 'DRAFT', '{}', NULL), (?, ?, 2025, 4, 'SUBMITTED', '{}', CURRENT_TIMESTAMP(3))",
+      [ids.community, ids.county, ids.community, ids.county],
     );
+    values.octoberClaim = String(october.id);
     const hold = await api.dataSource.query(
       "INSERT INTO disbursement_hold (community_id, state, reason, placed_by) VALUES (?, 'LIFTED', 'x', 'x'), (?, 'ACTIVE', 'y', 'x')",
-      [stored.ids.community, stored.ids.community],
+      [ids.community, ids.community],
     );
     const payment = await api.dataSource.query(
       "INSERT INTO private_payment (claim_id, institution_id, county_id, fund_year, period, state, annual_budget, approved, approved_to_date, cumulative_cap, funded, deposit, cash, unfunded_to_date, approved_by) VALUES (?, ?, ?, 2026, '2026-09', 'APPROVED', 0, 0, 0, 0, 0, 0, 0, 0, 'x')",
-      [stored.claim, stored.ids.township, stored.ids.county],
+      [stored.claim, ids.township, ids.county],
     );
     const summary = {
       options: {},
@@ -90,12 +126,12 @@ describe('one list envelope for every list route', () => {
     };
     const yearEnd = await api.dataSource.query(
       "INSERT INTO year_end_settlement (county_id, fund_year, state, options, summary, drafted_by, drafted_at) VALUES (?, 2025, 'DRAFT', '{}', ?, 'x', CURRENT_TIMESTAMP(3))",
-      [stored.ids.county, JSON.stringify(summary)],
+      [ids.county, JSON.stringify(summary)],
     );
     await api.dataSource.query(
       `INSERT INTO year_end_statement (settlement_id, institution_id, community_id, kind, approved_consumption, overspend_share, surplus_share, floor_top_up, deposit_withheld, deposit_release, paid_so_far, balance_due)
        VALUES (?, ?, ?, 'MEMBER', 0, 0, 0, 0, 0, 0, 0, 0), (?, ?, ?, 'MEMBER', 0, 0, 0, 0, 0, 0, 0, 0)`,
-      [yearEnd.insertId, stored.ids.township, stored.ids.community, yearEnd.insertId, stored.ids.lead, stored.ids.community],
+      [yearEnd.insertId, ids.township, ids.community, yearEnd.insertId, ids.lead, ids.community],
     );
     const token = await f.admin.must('POST', '/api/v1/api-tokens', {
       name: 'HIS',
@@ -115,7 +151,14 @@ describe('one list envelope for every list route', () => {
       'v.csv',
     );
 
-    Object.assign(values, { countyCode: f.county, communityCode: f.community, period: '2026-09', username: f.admin.username });
+    Object.assign(values, {
+      countyCode: f.county,
+      communityCode: f.community,
+      period: '2026-09',
+      username: f.admin.username,
+      declarationId: String(declaration.insertId),
+      allocationId: String(allocation.id),
+    });
     Object.assign(byPrefix, {
       '/api/v1/member-claims/{id}': { id: String(stored.claim) },
       '/api/v1/declarations/{id}': { id: String(stored.declaration) },
@@ -247,4 +290,121 @@ describe('one list envelope for every list route', () => {
       ].sort(),
     );
   }, 120_000);
+
+  /**
+   * Each list's declared filters: a value that selects some of the rows, what every selected row must show, and a value
+   * that selects none. `whole`: the sample rows all match, so the filter cannot be seen leaving one out here.
+   */
+  const FILTERS: { path: string; query: string; each: (item: any) => boolean; none: string; whole?: true }[] = [
+    { path: '/api/v1/member-claims', query: 'period=2026-08', each: (c) => c.period === '2026-08', none: 'period=2020-01' },
+    { path: '/api/v1/member-claims', query: 'state=SUBMITTED', each: (c) => c.state === 'SUBMITTED', none: 'state=REVIEWED' },
+    {
+      path: '/api/v1/member-claims/{octoberClaim}/records',
+      query: 'reviewStatus=PENDING',
+      each: (r) => r.reviewStatus === 'PENDING',
+      none: 'reviewStatus=ACCEPTED',
+      whole: true,
+    },
+    { path: '/api/v1/declarations', query: 'period=2026-08', each: (d) => d.period === '2026-08', none: 'period=2020-01' },
+    { path: '/api/v1/declarations', query: 'state=REVIEWED', each: (d) => d.state === 'REVIEWED', none: 'state=APPROVED' },
+    { path: '/api/v1/pass-downs', query: 'state=PAID', each: (p) => p.state === 'PAID', none: 'declarationId=999999999' },
+    {
+      path: '/api/v1/pass-downs',
+      query: 'declarationId={declarationId}',
+      each: (p) => p.declarationId === Number(values.declarationId),
+      none: 'declarationId=999999999',
+    },
+    { path: '/api/v1/private-payments', query: 'fundYear=2025', each: (p) => p.fundYear === 2025, none: 'fundYear=2030' },
+    { path: '/api/v1/private-payments', query: 'state=PAID', each: (p) => p.state === 'PAID', none: 'fundYear=2030&state=PAID' },
+    {
+      path: '/api/v1/communities/{communityCode}/holds',
+      query: 'state=LIFTED',
+      each: (h) => h.state === 'LIFTED',
+      none: 'state=LIFTED&page=2',
+    },
+    { path: '/api/v1/notifications', query: 'unread=true', each: (n) => n.readAt === null, none: 'kind=NO_SUCH_KIND' },
+    {
+      path: '/api/v1/notifications',
+      query: 'kind=PASS_DOWN_OVERDUE',
+      each: (n) => n.kind === 'PASS_DOWN_OVERDUE',
+      none: 'kind=PASS_DOWN_OVERDUE&unread=true',
+    },
+    { path: '/api/v1/cycles/results', query: 'cycle=monitoring', each: (r) => r.cycle === 'monitoring', none: 'cycle=year-end' },
+    { path: '/api/v1/cycles/results', query: 'period=2026-10-01', each: (r) => r.period === '2026-10-01', none: 'period=2020-01' },
+    {
+      path: '/api/v1/job-runs',
+      query: 'jobId=envelope.{countyCode}',
+      each: (r) => r.jobId === `envelope.${f.county}`,
+      none: 'jobId=no-such-job',
+    },
+    {
+      path: '/api/v1/job-runs',
+      query: 'jobName=notify.webhook',
+      each: (r) => r.jobName === 'notify.webhook',
+      none: 'jobName=notify.webhook&outcome=DONE',
+    },
+    {
+      path: '/api/v1/job-runs',
+      query: 'outcome=FAILED',
+      each: (r) => r.outcome === 'FAILED',
+      none: 'jobId=envelope.{countyCode}.hook&outcome=FAILED',
+    },
+    {
+      path: '/api/v1/communities/{communityCode}/fund-analyses',
+      query: 'state=DRAFT',
+      each: (a) => a.state === 'DRAFT',
+      none: 'fundYear=2025&state=DRAFT',
+    },
+    {
+      path: '/api/v1/communities/{communityCode}/fund-analyses',
+      query: 'fundYear=2026',
+      each: (a) => a.fundYear === 2026,
+      none: 'fundYear=2020',
+    },
+    {
+      path: '/api/v1/counties/{countyCode}/ledger/2021/transfers',
+      query: 'account=PRIVATE_POOL',
+      each: (t) => t.debit === 'PRIVATE_POOL' || t.credit === 'PRIVATE_POOL',
+      none: 'account=NO_SUCH_ACCOUNT',
+    },
+    {
+      path: '/api/v1/counties/{countyCode}/ledger/2021/transfers',
+      query: 'referenceType=allocation&referenceId={allocationId}',
+      each: (t) => t.referenceType === 'allocation' && t.referenceId === values.allocationId,
+      none: 'referenceType=declaration',
+      whole: true,
+    },
+    {
+      path: '/api/v1/allocations',
+      query: 'fundYear=2021&state=PUBLISHED',
+      each: (a) => a.fundYear === 2021 && a.state === 'PUBLISHED',
+      none: 'fundYear=2030',
+      whole: true,
+    },
+    {
+      path: '/api/v1/budget-plans',
+      query: 'communityCode={communityCode}&fundYear=2021',
+      each: (p) => p.communityCode === f.community && p.fundYear === 2021,
+      none: 'fundYear=2030',
+      whole: true,
+    },
+  ];
+
+  it('honours each declared filter: every row it answers matches, a value nothing matches answers none', async () => {
+    const bureau = await f.as(['BUREAU_CLERK'], `${f.county}-YBJ`);
+    const fill = (text: string) => text.replace(/\{(\w+)\}/g, (_, name: string) => values[name]);
+    const failures: string[] = [];
+    for (const { path, query, each, none, whole } of FILTERS) {
+      const url = fill(path);
+      const all = await bureau.must('GET', url);
+      const some = await bureau.must('GET', `${url}?${fill(query)}`);
+      if (some.items.length === 0 || !some.items.every(each) || (!whole && some.total >= all.total))
+        failures.push(
+          `${path}?${query}: ${some.items.length} of ${some.total} rows (of ${all.total}), matching: ${some.items.every(each)}`,
+        );
+      const nothing = await bureau.must('GET', `${url}?${fill(none)}`);
+      if (nothing.items.length !== 0) failures.push(`${path}?${none}: ${nothing.items.length} rows`);
+    }
+    expect(failures).toEqual([]);
+  });
 });
