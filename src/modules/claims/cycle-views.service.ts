@@ -86,10 +86,7 @@ export class CycleViewsService {
    * What waits for the caller's institution. Bounded by nature (one institution's open work of a few periods), so it is
    * gathered whole and paged in memory; `overdue` counts over every page.
    */
-  async inbox(
-    caller: Caller,
-    window: PageWindow = { page: 1, pageSize: 500 },
-  ): Promise<Page<InboxItem> & { institutionCode: string; today: string; overdue: number }> {
+  async inbox(caller: Caller, window: PageWindow): Promise<Page<InboxItem> & { institutionCode: string; today: string; overdue: number }> {
     const today = this.clock.today();
     const inst = caller.institution;
     const items: InboxItem[] = [];
