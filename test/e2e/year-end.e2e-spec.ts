@@ -91,8 +91,7 @@ describe('year-end settlement through the API (SPEC §7)', () => {
       (p: { payeeCode: string }) => p.payeeCode === townA,
     );
     await lead.must('POST', `/api/v1/pass-downs/${toTownA.id}/payment`, { version: toTownA.version, paidOn: '2026-11-20' });
-    const passDowns: { level: string; payerCode: string; payeeCode: string; amount: string }[] = await lead.must(
-      'GET',
+    const passDowns: { level: string; payerCode: string; payeeCode: string; amount: string }[] = await lead.items(
       `/api/v1/pass-downs?declarationId=${declaration.id}`,
     );
     // What reached a unit: its pass-downs in, less what it passes on to its villages.
