@@ -107,17 +107,13 @@ export class MemberClaimRepository {
         WHERE ${where.sql} GROUP BY c.id ORDER BY c.period DESC, i.code, c.id ${limit}`,
       [...where.params, ...(window ? [window.pageSize, pageOffset(window)] : [])],
     );
-    const total = window
-      ? Number(
-          (
-            await this.dataSource.query(
-              `SELECT COUNT(*) AS n FROM member_claim c JOIN institution i ON i.id = c.institution_id WHERE ${where.sql}`,
-              where.params,
-            )
-          )[0].n,
-        )
-      : rows.length;
-    return { rows: rows.map((r) => ({ ...r, totals: totals(r) })), total };
+    const claims = rows.map((r) => ({ ...r, totals: totals(r) }));
+    if (!window) return { rows: claims, total: claims.length };
+    const [{ n }]: { n: string | number }[] = await this.dataSource.query(
+      `SELECT COUNT(*) AS n FROM member_claim c JOIN institution i ON i.id = c.institution_id WHERE ${where.sql}`,
+      where.params,
+    );
+    return { rows: claims, total: Number(n) };
   }
 
   /** A community's claims for a period, locked (declaring decides on them). */

@@ -67,7 +67,7 @@ const PASS_DOWN_SELECT = `${PASS_DOWN_COLUMNS} ${PASS_DOWN_FROM}`;
 const PASS_DOWN_ORDER = 'd.period DESC, p.level, pe.code, p.id';
 
 function passDownConditions(filter: PassDownFilter): { sql: string; params: unknown[] } {
-  const where = allOf([
+  return allOf([
     ...(filter.scope
       ? [
           (() => {
@@ -81,7 +81,6 @@ function passDownConditions(filter: PassDownFilter): { sql: string; params: unkn
     ...(filter.declarationId ? [{ sql: 'p.declaration_id = ?', params: [filter.declarationId] }] : []),
     ...(filter.state ? [{ sql: 'p.state = ?', params: [filter.state] }] : []),
   ]);
-  return where;
 }
 
 /** Pass-downs (拨付到成员单位、村卫生室). */
