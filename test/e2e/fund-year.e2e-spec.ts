@@ -63,7 +63,7 @@ describe('fund year over HTTP', () => {
   });
 
   it('posts exactly one set of ledger transfers however many approvals race', async () => {
-    const [list] = (await clerk.get(`/api/v1/allocations?fundYear=2021`)).body;
+    const [list] = (await clerk.get(`/api/v1/allocations?fundYear=2021`)).body.items;
     const submitted = await clerk.must('POST', `/api/v1/allocations/${list.id}/submit`, { version: list.version });
     const second = await f.as(['BUREAU_APPROVER', 'AUDITOR'], f.bureau);
     const answers = await Promise.all(
@@ -78,7 +78,7 @@ describe('fund year over HTTP', () => {
     expect(await transferCount(list.id)).toBe(7);
 
     const ledger = await clerk.get(`/api/v1/counties/${f.county}/ledger/2021/accounts`);
-    const balance = (code: string) => ledger.body.accounts.find((a: { code: string }) => a.code === code)?.balance;
+    const balance = (code: string) => ledger.body.items.find((a: { code: string }) => a.code === code)?.balance;
     expect(ledger.body).toMatchObject({ reconciled: true });
     expect(ledger.body.totalDebits).toBe(ledger.body.totalCredits);
     expect(balance('FUND_POOL')).toBe('0.00');
@@ -156,7 +156,7 @@ describe('fund year over HTTP', () => {
   });
 
   it('keeps an approved allocation immutable; a correction is a new version that re-posts the difference', async () => {
-    const [current] = (await clerk.get(`/api/v1/allocations?fundYear=2021`)).body;
+    const [current] = (await clerk.get(`/api/v1/allocations?fundYear=2021`)).body.items;
     expect((await clerk.patch(`/api/v1/allocations/${current.id}`, { version: current.version, ...WORKED_EXAMPLE_INPUTS })).body.code).toBe(
       'DOCUMENT_NOT_EDITABLE',
     );
@@ -174,7 +174,7 @@ describe('fund year over HTTP', () => {
     await approver.must('POST', `/api/v1/allocations/${correction.id}/approve`, { version: submitted.version });
     expect((await clerk.get(`/api/v1/allocations/${current.id}`)).body.state).toBe('SUPERSEDED');
     const ledger = await clerk.get(`/api/v1/counties/${f.county}/ledger/2021/accounts`);
-    const balance = (code: string) => ledger.body.accounts.find((a: { code: string }) => a.code === code)?.balance;
+    const balance = (code: string) => ledger.body.items.find((a: { code: string }) => a.code === code)?.balance;
     expect(balance(`COMMUNITY_PACKAGE:${f.community}`)).toBe('166079472.53');
     expect(balance('POLICY_ADJUSTMENT')).toBe('2500000.00');
     expect(balance('FUND_POOL')).toBe('0.00');
@@ -209,7 +209,7 @@ describe('fund year over HTTP', () => {
     });
     expect(asNumber.status).toBe(400);
     expect(asNumber.body.details).toEqual([expect.objectContaining({ field: 'interest', rule: 'matches' })]);
-    expect((await clerk.get('/api/v1/allocations?fundYear=2030')).body).toEqual([]);
+    expect((await clerk.get('/api/v1/allocations?fundYear=2030')).body.items).toEqual([]);
   });
 
   describe('community budget plan and the primary-care floor', () => {
@@ -288,7 +288,7 @@ describe('fund year over HTTP', () => {
   });
 
   it('exports the allocation as XLSX whose totals equal the API’s, and publishes it (公示)', async () => {
-    const [current] = (await clerk.get(`/api/v1/allocations?fundYear=2021`)).body;
+    const [current] = (await clerk.get(`/api/v1/allocations?fundYear=2021`)).body.items;
     const rows = await xlsxRows(clerk, `/api/v1/allocations/${current.id}/export.xlsx`);
     const byLabel = (label: string) => rows.find((r) => r[0] === label)!;
     expect(cellYuan(byLabel('医共体预算资金总额 M')[1])).toBe(current.figures.communityPackage);

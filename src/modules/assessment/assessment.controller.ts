@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagg
 import type { FastifyReply } from 'fastify';
 import { EnteredValues } from '../../domain/performance-assessment';
 import { currentCaller } from '../../common/request-context';
+import { ApiPageResponse } from '../../common/pagination';
 import { VersionedDto } from '../registry';
 import { CountyService } from '../registry';
 import { Access } from '../access';
@@ -79,8 +80,9 @@ export class CommunityAssessmentController {
   @Get('fund-analyses')
   @Access({ roles: READERS, target: { kind: 'community', param: 'communityCode' } })
   @ApiOperation({ summary: 'The community’s quarterly fund analyses, latest first' })
+  @ApiPageResponse()
   list(@Param('communityCode') code: string, @Query() q: FundAnalysisQuery) {
-    return this.analyses.list(currentCaller(), code, q.fundYear);
+    return this.analyses.list(currentCaller(), code, q);
   }
 }
 

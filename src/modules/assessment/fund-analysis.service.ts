@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Page, pageOf, PageWindow } from '../../common/pagination';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
@@ -173,9 +174,18 @@ export class FundAnalysisService {
     return { view: await this.get(caller, id), created };
   }
 
-  async list(caller: Caller, communityCode: string, fundYear?: number): Promise<FundAnalysisSummaryView[]> {
+  async list(
+    caller: Caller,
+    communityCode: string,
+    q: { fundYear?: number; state?: string } & PageWindow,
+  ): Promise<Page<FundAnalysisSummaryView>> {
     const community = await this.figures.community(this.dataSource.manager, { code: communityCode });
-    return (await this.analyses.list(community.id, fundYear)).map((r) => summaryOf(r, caller));
+    const { rows, total } = await this.analyses.list(community.id, { fundYear: q.fundYear, state: q.state }, q);
+    return pageOf(
+      rows.map((r) => summaryOf(r, caller)),
+      total,
+      q,
+    );
   }
 
   /** The analysis with what `reader` may do with it now (null: the system, offered no actions). */

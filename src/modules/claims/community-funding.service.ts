@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { Page, pageOf, PageWindow } from '../../common/pagination';
 import { HOLD_LIFECYCLE, HoldState, quarterlyAdvanceAmount } from '../../domain/claim-cycle';
 import { holdActions } from '../../domain/document-actions';
 import { outOfCountyPostings, quarterlyAdvancePostings } from '../../domain/claim-postings';
@@ -158,10 +159,10 @@ export class CommunityFundingService {
   }
 
   /** A community's holds, newest first (optionally in one state), to those who may read them. */
-  async holds(caller: Caller, community: CommunityRef, state?: HoldState): Promise<HoldView[]> {
+  async holds(caller: Caller, community: CommunityRef, q: PageWindow & { state?: HoldState }): Promise<Page<HoldView>> {
     assertHoldsVisible(caller.scope, community.code);
-    const ids = await this.holdRows.idsOf(community.id, state);
-    return Promise.all(ids.map((id) => this.hold(this.holdRows.manager, id, caller)));
+    const { ids, total } = await this.holdRows.idsOf(community.id, q.state, q);
+    return pageOf(await Promise.all(ids.map((id) => this.hold(this.holdRows.manager, id, caller))), total, q);
   }
 
   getHold(reader: Caller, id: number): Promise<HoldView> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { Page, pageOf, PageWindow } from '../../common/pagination';
 import { assertMakerChecker } from '../../domain/access-policy';
 import {
   approvedAmount,
@@ -257,9 +258,11 @@ export class DeclarationService {
   }
 
   /** Declarations the caller's scope sees: the county's, or its community's (none outside a community). */
-  listInScope(caller: Caller, period?: string, state?: string): Promise<DeclarationView[]> {
+  async listInScope(caller: Caller, q: PageWindow & { period?: string; state?: string }): Promise<Page<DeclarationView>> {
     const scope = caller.scope;
-    return this.listDeclarations(scope.countyId, scope.kind === 'county' ? null : (scope.communityId ?? -1), period, state, caller);
+    const communityId = scope.kind === 'county' ? null : (scope.communityId ?? -1);
+    const { rows, total } = await this.declarations.page({ countyId: scope.countyId, communityId, period: q.period, state: q.state }, q);
+    return pageOf(await Promise.all(rows.map((r) => this.view(this.declarations.manager, r, caller))), total, q);
   }
 
   /** Records the deductions' total and what remains approved (accepted less deducted); funding is decided on approval. */

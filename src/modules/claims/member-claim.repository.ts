@@ -5,6 +5,7 @@ import { Scope } from '../../domain/access-policy';
 import { MemberClaimState } from '../../domain/claim-cycle';
 import { CLAIMING_TYPES } from '../../domain/institution-registry';
 import { Money } from '../../domain/money';
+import { PageWindow, pageOffset } from '../../common/pagination';
 import { RECORD_TOTALS_SQL, sqlList, totals, TotalsRow, ClaimTotals } from './settlement-record.repository';
 
 export type ClaimRow = {
@@ -70,6 +71,19 @@ export interface ClaimOpening {
   cutoff: string;
 }
 
+function claimConditions(filter: ClaimFilter): { sql: string; params: unknown[] } {
+  return allOf([
+    ...(filter.scope ? [scopeCondition(filter.scope, 'i')] : []),
+    ...(filter.institutionId !== undefined ? [{ sql: 'c.institution_id = ?', params: [filter.institutionId] }] : []),
+    ...(filter.communityId !== undefined ? [{ sql: 'c.community_id = ?', params: [filter.communityId] }] : []),
+    ...(filter.privateOfCounty !== undefined
+      ? [{ sql: 'c.county_id = ? AND c.community_id IS NULL', params: [filter.privateOfCounty] }]
+      : []),
+    ...(filter.period ? [{ sql: 'c.period = ?', params: [filter.period] }] : []),
+    ...(filter.states?.length ? [{ sql: `c.state IN (${filter.states.map(() => '?').join(', ')})`, params: [...filter.states] }] : []),
+  ]);
+}
+
 const CLAIM_COLUMNS = `c.id, c.institution_id, i.code AS institution_code, c.community_id, c.county_id, c.period, c.state, c.version,
   DATE_FORMAT(c.cutoff, '%Y-%m-%d') AS cutoff, DATE_FORMAT(c.submitted_on, '%Y-%m-%d') AS submitted_on, c.submitted_by, c.late, c.reviewed_by,
   DATE_FORMAT(c.reviewed_on, '%Y-%m-%d') AS reviewed_on, DATE_FORMAT(c.declared_on, '%Y-%m-%d') AS declared_on, c.declaration_id,
@@ -91,25 +105,23 @@ export class MemberClaimRepository {
     return row;
   }
 
-  /** Claims with their record totals, newest period first (at most 500). */
-  async listWithTotals(filter: ClaimFilter): Promise<(ClaimRow & { totals: ClaimTotals })[]> {
-    const where = allOf([
-      ...(filter.scope ? [scopeCondition(filter.scope, 'i')] : []),
-      ...(filter.institutionId !== undefined ? [{ sql: 'c.institution_id = ?', params: [filter.institutionId] }] : []),
-      ...(filter.communityId !== undefined ? [{ sql: 'c.community_id = ?', params: [filter.communityId] }] : []),
-      ...(filter.privateOfCounty !== undefined
-        ? [{ sql: 'c.county_id = ? AND c.community_id IS NULL', params: [filter.privateOfCounty] }]
-        : []),
-      ...(filter.period ? [{ sql: 'c.period = ?', params: [filter.period] }] : []),
-      ...(filter.states?.length ? [{ sql: `c.state IN (${filter.states.map(() => '?').join(', ')})`, params: [...filter.states] }] : []),
-    ]);
+  /** Claims with their record totals, newest period first: one page of them, or (no window) at most 500 for an inbox. */
+  async listWithTotals(filter: ClaimFilter, window?: PageWindow): Promise<{ rows: (ClaimRow & { totals: ClaimTotals })[]; total: number }> {
+    const where = claimConditions(filter);
+    const limit = window ? 'LIMIT ? OFFSET ?' : 'LIMIT 500';
     const rows: (ClaimRow & TotalsRow)[] = await this.dataSource.query(
       `SELECT ${CLAIM_COLUMNS}, ${RECORD_TOTALS_SQL} FROM member_claim c JOIN institution i ON i.id = c.institution_id
          LEFT JOIN settlement_record r ON r.submitter_id = c.institution_id AND r.claim_period = c.period
-        WHERE ${where.sql} GROUP BY c.id ORDER BY c.period DESC, i.code LIMIT 500`,
+        WHERE ${where.sql} GROUP BY c.id ORDER BY c.period DESC, i.code, c.id ${limit}`,
+      [...where.params, ...(window ? [window.pageSize, pageOffset(window)] : [])],
+    );
+    const claims = rows.map((r) => ({ ...r, totals: totals(r) }));
+    if (!window) return { rows: claims, total: claims.length };
+    const [{ n }]: { n: string | number }[] = await this.dataSource.query(
+      `SELECT COUNT(*) AS n FROM member_claim c JOIN institution i ON i.id = c.institution_id WHERE ${where.sql}`,
       where.params,
     );
-    return rows.map((r) => ({ ...r, totals: totals(r) }));
+    return { rows: claims, total: Number(n) };
   }
 
   /** The claims a declaration carries, locked (its disbursement moves them on). */

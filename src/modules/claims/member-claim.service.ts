@@ -12,6 +12,7 @@ import {
 } from '../../domain/declaration';
 import { BusinessClock } from '../../common/business-clock';
 import { Caller } from '../../common/caller';
+import { Page, pageOf, PageWindow } from '../../common/pagination';
 import { notFound, staleVersion } from '../../common/record-errors';
 import { AuditService } from '../audit';
 import { claimSnapshot, claimView, MemberClaimView } from './claim.views';
@@ -43,19 +44,27 @@ export class MemberClaimService {
 
   /** Claims visible within a scope, or as an inbox selects them (null reader: the system, offered no actions). */
   async listClaims(filter: ClaimFilter, reader: Caller | null = null): Promise<MemberClaimView[]> {
-    return (await this.claims.listWithTotals(filter)).map((r) => claimView(r, r.totals, reader));
+    return (await this.claims.listWithTotals(filter)).rows.map((r) => claimView(r, r.totals, reader));
   }
 
-  /** Claims of institutions within the caller's scope. */
-  listInScope(caller: Caller, period?: string, state?: string): Promise<MemberClaimView[]> {
-    return this.listClaims({ scope: caller.scope, period, states: state ? [state] : undefined }, caller);
+  /** Claims of institutions within the caller's scope, a page at a time. */
+  async listInScope(caller: Caller, q: PageWindow & { period?: string; state?: string }): Promise<Page<MemberClaimView>> {
+    const { rows, total } = await this.claims.listWithTotals(
+      { scope: caller.scope, period: q.period, states: q.state ? [q.state] : undefined },
+      q,
+    );
+    return pageOf(
+      rows.map((r) => claimView(r, r.totals, caller)),
+      total,
+      q,
+    );
   }
 
   /** A claim's records, masked, with their review outcome, a page at a time. */
   async claimRecords(id: number, reviewStatus: string | undefined, page: number, pageSize: number) {
     const row = await this.row(this.claims.manager, id, false);
-    const records = await this.records.pageOfClaim(row.institution_id, row.period, reviewStatus, page, pageSize);
-    return { claimId: id, page, pageSize, records };
+    const { rows, total } = await this.records.pageOfClaim(row.institution_id, row.period, reviewStatus, page, pageSize);
+    return pageOf(rows, total, { page, pageSize });
   }
 
   /** The member unit submits its claim (SPEC §4 step 1); after the cut-off it is recorded as late. */

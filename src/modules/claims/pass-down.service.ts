@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { Page, pageOf, PageWindow } from '../../common/pagination';
 import { deadlineStatus, PASS_DOWN_LIFECYCLE, PassDownState } from '../../domain/claim-cycle';
 import { leadOwnSharePostings, passDownPaymentPostings } from '../../domain/claim-postings';
 import { Money } from '../../domain/money';
@@ -207,8 +208,13 @@ export class PassDownService {
   }
 
   /** Pass-downs paid or received within the caller's scope. */
-  listInScope(caller: Caller, filter: { declarationId?: number; state?: string }): Promise<PassDownView[]> {
-    return this.list({ ...filter, scope: caller.scope }, caller);
+  async listInScope(caller: Caller, q: PageWindow & { declarationId?: number; state?: string }): Promise<Page<PassDownView>> {
+    const { rows, total } = await this.passDowns.page({ scope: caller.scope, declarationId: q.declarationId, state: q.state }, q);
+    return pageOf(
+      rows.map((r) => this.view(r, caller)),
+      total,
+      q,
+    );
   }
 
   private async row(manager: EntityManager, id: number, lock: boolean): Promise<PassDownRow> {

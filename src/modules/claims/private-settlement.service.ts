@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { Page, pageOf, PageWindow } from '../../common/pagination';
 import { assertMakerChecker } from '../../domain/access-policy';
 import {
   assertNotInFuture,
@@ -267,6 +268,16 @@ export class PrivateSettlementService {
   /** Payments as a list or an inbox selects them (null reader: the system, offered no actions). */
   async list(filter: PrivatePaymentFilter, reader: Caller | null = null): Promise<PrivatePaymentView[]> {
     return (await this.settlements.list(filter)).map((r) => this.viewOf(r, reader));
+  }
+
+  /** One page of the payments a list shows, with the actions each offers the reader. */
+  async page(filter: PrivatePaymentFilter, window: PageWindow, reader: Caller): Promise<Page<PrivatePaymentView>> {
+    const { rows, total } = await this.settlements.page(filter, window);
+    return pageOf(
+      rows.map((r) => this.viewOf(r, reader)),
+      total,
+      window,
+    );
   }
 
   private async view(manager: EntityManager, id: number, reader: Caller): Promise<PrivatePaymentView> {

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { Caller } from '../../common/caller';
+import { Page, pageOf, PageWindow } from '../../common/pagination';
 import { notFound, staleVersion } from '../../common/record-errors';
 import { inTransaction } from '../../database/transaction';
 import { assertMakerChecker } from '../../domain/access-policy';
@@ -10,6 +11,8 @@ import {
   assertLedgerUnchanged,
   assertNoPendingDeclarations,
   assertStatementDrafted,
+  assertYearEndDrafted,
+  CommunitySummary,
   assertYearEndPostable,
   communitiesReleasingDeposit,
   settleYearEnd,
@@ -31,7 +34,7 @@ import { ConsumptionRepository } from '../claims';
 import { AllocationService } from '../fund-year';
 import { PolicyParametersService } from '../fund-year';
 import { LedgerService } from '../ledger';
-import { YearEndRepository, YearEndRow } from './year-end.repository';
+import { StatementRow, YearEndRepository, YearEndRow } from './year-end.repository';
 
 export type { CommunitySummary, YearEndSummary } from '../../domain/county-year-end';
 
@@ -293,6 +296,27 @@ export class YearEndService {
     return id !== null ? this.view(this.dataSource.manager, id, reader) : null;
   }
 
+  /**
+   * One community's part of the county's settlement: its summary, and a page of its units' statements (paged in SQL).
+   */
+  async communityStatements(
+    community: { id: number; code: string; countyId: number },
+    fundYear: number,
+    window: PageWindow,
+  ): Promise<Page<StatementView> & { settlementId: number; state: string; fundYear: number; community: CommunitySummary | null }> {
+    const id = assertYearEndDrafted(await this.years.idOfYear(community.countyId, fundYear), fundYear);
+    const row = await this.row(this.dataSource.manager, id, false);
+    const summary: YearEndSummary = JSON.parse(row.summary);
+    const { rows, total } = await this.years.statementsOfCommunity(id, community.id, window);
+    return {
+      ...pageOf(rows.map(statementView), total, window),
+      settlementId: Number(row.id),
+      state: row.state,
+      fundYear: Number(row.fund_year),
+      community: summary.communities.find((c) => c.communityCode === community.code) ?? null,
+    };
+  }
+
   /** One unit's statement of the fund year, with its settlement's id and state. */
   async statementOf(
     institutionCode: string,
@@ -337,21 +361,25 @@ export class YearEndService {
         ? yearEndActions(reader, { state: row.state, countyId: Number(row.county_id), draftedBy: row.drafted_by })
         : [],
       summary,
-      statements: statements.map((s) => ({
-        institutionCode: s.code,
-        institutionName: s.name,
-        kind: s.kind,
-        communityCode: s.community_code ?? null,
-        primary: isPrimaryInstitution(s.type),
-        approvedConsumption: Money.of(s.approved_consumption).toString(),
-        overspendShare: Money.of(s.overspend_share).toString(),
-        surplusShare: Money.of(s.surplus_share).toString(),
-        floorTopUp: Money.of(s.floor_top_up).toString(),
-        depositWithheld: Money.of(s.deposit_withheld).toString(),
-        depositRelease: Money.of(s.deposit_release).toString(),
-        paidSoFar: Money.of(s.paid_so_far).toString(),
-        balanceDue: Money.of(s.balance_due).toString(),
-      })),
+      statements: statements.map(statementView),
     };
   }
+}
+
+function statementView(s: StatementRow): StatementView {
+  return {
+    institutionCode: s.code,
+    institutionName: s.name,
+    kind: s.kind,
+    communityCode: s.community_code ?? null,
+    primary: isPrimaryInstitution(s.type),
+    approvedConsumption: Money.of(s.approved_consumption).toString(),
+    overspendShare: Money.of(s.overspend_share).toString(),
+    surplusShare: Money.of(s.surplus_share).toString(),
+    floorTopUp: Money.of(s.floor_top_up).toString(),
+    depositWithheld: Money.of(s.deposit_withheld).toString(),
+    depositRelease: Money.of(s.deposit_release).toString(),
+    paidSoFar: Money.of(s.paid_so_far).toString(),
+    balanceDue: Money.of(s.balance_due).toString(),
+  };
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Page, pageOf, PageWindow } from '../../common/pagination';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { inTransaction } from '../../database/transaction';
@@ -243,14 +244,17 @@ export class AllocationService {
   }
 
   /** The caller's county's allocations in the states it may read; a filter it cannot apply is refused, never ignored. */
-  async list(caller: Caller, q: { countyCode?: string; fundYear?: number; state?: DocumentState }): Promise<AllocationView[]> {
+  async list(
+    caller: Caller,
+    q: { countyCode?: string; fundYear?: number; state?: DocumentState } & PageWindow,
+  ): Promise<Page<AllocationView>> {
     if (q.countyCode !== undefined) {
       const county = await this.counties.findCounty(q.countyCode);
       assertListFilterKnown('countyCode', q.countyCode, county !== null && county.id === caller.scope.countyId);
     }
     const states = visibleAllocationStates(caller.scope).filter((s) => q.state === undefined || s === q.state);
-    const ids = await this.allocations.idsOfCounty(caller.scope.countyId, states, q.fundYear);
-    return Promise.all(ids.map((id) => this.view(this.allocations.manager, id, caller)));
+    const { ids, total } = await this.allocations.idsOfCounty(caller.scope.countyId, states, q.fundYear, q);
+    return pageOf(await Promise.all(ids.map((id) => this.view(this.allocations.manager, id, caller))), total, q);
   }
 
   /** The published allocation in force for a county and year (公示), or null. */

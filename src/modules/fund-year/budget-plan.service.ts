@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Page, pageOf, PageWindow } from '../../common/pagination';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { inTransaction } from '../../database/transaction';
@@ -150,7 +151,10 @@ export class BudgetPlanService {
   }
 
   /** The plans the caller may read; a filter it cannot apply is refused, never ignored. */
-  async list(caller: Caller, q: { communityCode?: string; fundYear?: number; state?: DocumentState }): Promise<BudgetPlanView[]> {
+  async list(
+    caller: Caller,
+    q: { communityCode?: string; fundYear?: number; state?: DocumentState } & PageWindow,
+  ): Promise<Page<BudgetPlanView>> {
     const { scope } = caller;
     let communityId: number | null | 'any' = scope.kind === 'county' ? 'any' : scope.communityId;
     if (q.communityCode !== undefined) {
@@ -160,8 +164,8 @@ export class BudgetPlanService {
       communityId = community!.id;
     }
     const states = visiblePlanStates(scope).filter((s) => q.state === undefined || s === q.state);
-    const rows = await this.plans.listOfCounty(scope.countyId, { communityId, states, fundYear: q.fundYear });
-    return Promise.all(rows.map((r) => this.view(this.plans.manager, r.id, caller)));
+    const { rows, total } = await this.plans.listOfCounty(scope.countyId, { communityId, states, fundYear: q.fundYear }, q);
+    return pageOf(await Promise.all(rows.map((r) => this.view(this.plans.manager, r.id, caller))), total, q);
   }
 
   private async resolveLines(

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Page, pageOf, PageWindow } from '../../common/pagination';
 import { EntityManager } from 'typeorm';
 import {
   AccountNature,
@@ -205,9 +206,14 @@ export class LedgerService {
     };
   }
 
-  async transfers(countyId: number, fundYear: number, ref?: LedgerReference): Promise<LedgerTransferView[]> {
-    const rows = await this.repository.transfers(countyId, fundYear, ref);
-    return rows.map((r) => ({
+  async transfers(
+    countyId: number,
+    fundYear: number,
+    filter: { referenceType?: string; referenceId?: string; account?: string },
+    window: PageWindow,
+  ): Promise<Page<LedgerTransferView>> {
+    const { rows, total } = await this.repository.transfers(countyId, fundYear, filter, window);
+    const items = rows.map((r): LedgerTransferView => ({
       id: r.id,
       debit: r.debit,
       credit: r.credit,
@@ -219,6 +225,17 @@ export class LedgerService {
       postedBy: r.posted_by,
       postedAt: r.posted_at.toISOString(),
     }));
+    return pageOf(items, total, window);
+  }
+
+  /** Every transfer of the year, oldest first (the ledger export), read a page at a time. */
+  async allTransfers(countyId: number, fundYear: number): Promise<LedgerTransferView[]> {
+    const all: LedgerTransferView[] = [];
+    for (let page = 1; ; page++) {
+      const { items, total } = await this.transfers(countyId, fundYear, {}, { page, pageSize: EXPORT_PAGE });
+      all.push(...items);
+      if (items.length < EXPORT_PAGE || all.length >= total) return all;
+    }
   }
 
   /** The amount of the transfers with these ids together (ids never posted count zero). */
@@ -231,6 +248,9 @@ export class LedgerService {
     return referenceIds.length === 0 ? Money.ZERO : Money.of(await this.repository.sumForReferences(type, referenceIds));
   }
 }
+
+/** Transfers read per query by the export. */
+const EXPORT_PAGE = 5000;
 
 function entryView(e: JournalEntry): JournalEntryView {
   return { summary: e.summary, lines: e.lines.map((l) => ({ ...l, amount: l.amount.toString() })) };
