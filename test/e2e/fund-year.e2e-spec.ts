@@ -89,7 +89,7 @@ describe('fund year over HTTP', () => {
 
   it('presents the ledger as a finance office reads it: nature, normal side, 余额方向 and entries, in the API and the spreadsheet', async () => {
     const ledger = await clerk.must('GET', `/api/v1/counties/${f.county}/ledger/2021/accounts`);
-    const account = (code: string) => ledger.accounts.find((a: { code: string }) => a.code === code);
+    const account = (code: string) => ledger.items.find((a: { code: string }) => a.code === code);
     // The fund source keeps its signed balance, and reads as 借 260 573 877.89 on an asset's normal side.
     expect(account('FUND_SOURCE')).toEqual({
       code: 'FUND_SOURCE',
@@ -111,10 +111,10 @@ describe('fund year over HTTP', () => {
     });
     expect(account('FUND_POOL')).toMatchObject({ balanceSide: '平', balanceAmount: '0.00' });
     expect(account('POLICY_ADJUSTMENT')).toMatchObject({ nature: '支出', balanceSide: '贷', balanceAmount: '1500000.00' });
-    for (const a of ledger.accounts) expect([a.normalSide, '平']).toContain(a.balanceSide);
+    for (const a of ledger.items) expect([a.normalSide, '平']).toContain(a.balanceSide);
     expect(ledger.trialBalance).toEqual({ debitBalances: '260573877.89', creditBalances: '260573877.89', balanced: true });
 
-    const transfers = await clerk.must('GET', `/api/v1/counties/${f.county}/ledger/2021/transfers`);
+    const transfers = await clerk.items(`/api/v1/counties/${f.county}/ledger/2021/transfers`);
     expect(transfers[0]).toMatchObject({
       debit: 'FUND_SOURCE',
       credit: 'FUND_POOL',

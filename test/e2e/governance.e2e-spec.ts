@@ -35,7 +35,7 @@ describe('adjustment reserve use (调剂金, SPEC §9.1)', () => {
   async function reserveBalance(client: ApiClient, county: string): Promise<string> {
     const ledger = await client.must('GET', `/api/v1/counties/${county}/ledger/2026/accounts`);
     expect(ledger.reconciled).toBe(true);
-    const items: { code: string; balance: string }[] = ledger.items ?? ledger.accounts;
+    const items: { code: string; balance: string }[] = ledger.items;
     return items.find((a) => a.code === 'ADJUSTMENT_RESERVE')!.balance;
   }
 

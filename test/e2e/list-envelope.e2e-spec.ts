@@ -151,6 +151,19 @@ describe('one list envelope for every list route', () => {
       'v.csv',
     );
 
+    const reserveUse = await (
+      await f.as(['BUREAU_CLERK'], `${f.county}-YBJ`)
+    ).must('POST', `/api/v1/counties/${f.county}/reserve-uses`, {
+      fundYear: 2021,
+      purpose: '重大疫情',
+      amount: '1000.00',
+      target: { kind: 'DIRECT_PAYMENT', risk: '重大疫情救治费用' },
+      reason: '疫情',
+    });
+    const dispute = await (
+      await f.as(['MEMBER_CLERK'], f.townships[0])
+    ).must('POST', '/api/v1/disputes', { subjectType: 'DEDUCTION', subjectRef: 'declaration 1', description: '拒付理由不成立' });
+
     Object.assign(values, {
       countyCode: f.county,
       communityCode: f.community,
@@ -161,6 +174,8 @@ describe('one list envelope for every list route', () => {
     });
     Object.assign(byPrefix, {
       '/api/v1/member-claims/{id}': { id: String(stored.claim) },
+      '/api/v1/reserve-uses/{id}': { id: String(reserveUse.id) },
+      '/api/v1/disputes/{id}': { id: String(dispute.id) },
       '/api/v1/declarations/{id}': { id: String(stored.declaration) },
       '/api/v1/pass-downs/{id}': { id: String(stored.passDown) },
       '/api/v1/private-payments/{id}': { id: String(payment.insertId) },
@@ -267,6 +282,7 @@ describe('one list envelope for every list route', () => {
         '/api/v1/budget-plans',
         '/api/v1/calendar/years',
         '/api/v1/communities',
+        '/api/v1/communities/{communityCode}/disputes',
         '/api/v1/communities/{communityCode}/fund-analyses',
         '/api/v1/communities/{communityCode}/holds',
         '/api/v1/communities/{communityCode}/year-end-statements/{fundYear}',
@@ -274,6 +290,7 @@ describe('one list envelope for every list route', () => {
         '/api/v1/counties/{countyCode}/ledger/{fundYear}/accounts',
         '/api/v1/counties/{countyCode}/ledger/{fundYear}/transfers',
         '/api/v1/counties/{countyCode}/private-budgets/{fundYear}',
+        '/api/v1/counties/{countyCode}/reserve-uses',
         '/api/v1/cycles',
         '/api/v1/cycles/results',
         '/api/v1/declarations',

@@ -165,7 +165,7 @@ describe('year-end settlement through the API (SPEC §7)', () => {
     expect(balances.get(`YEAR_END_DUE:${villageA1}`)).toBe('0.01');
     expect(balances.get(`COMMUNITY_PACKAGE:${f.community}`)).toBe('0.00');
     // As the finance office reads them: what the lead owes is an asset (应收) on the debit side, what A1 is owed a liability.
-    const presented = (await clerk.must('GET', `/api/v1/counties/${f.county}/ledger/2026/accounts`)).accounts;
+    const presented = (await clerk.must('GET', `/api/v1/counties/${f.county}/ledger/2026/accounts`)).items;
     const shown = (code: string) => presented.find((a: { code: string }) => a.code === code);
     expect(shown(`YEAR_END_RECEIVABLE:${f.lead}`)).toMatchObject({
       nature: '资产',

@@ -40,7 +40,7 @@ describe('year-end jobs', () => {
   async function balances(client: ApiClient, f: CommunityFixture): Promise<Map<string, string>> {
     const ledger = await client.must('GET', `/api/v1/counties/${f.county}/ledger/2026/accounts`);
     expect(ledger.reconciled).toBe(true);
-    return new Map(ledger.accounts.map((a: { code: string; balance: string }) => [a.code, a.balance]));
+    return new Map(ledger.items.map((a: { code: string; balance: string }) => [a.code, a.balance]));
   }
 
   it('settles a year with a package and no consumption at the first attempt: the whole package retained as surplus for the surplus plan', async () => {

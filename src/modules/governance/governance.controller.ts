@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Idempotent } from '../../common/idempotency.interceptor';
+import { ApiPageResponse } from '../../common/pagination';
 import { currentCaller } from '../../common/request-context';
 import { Access } from '../access';
 import { CountyService, VersionedDto } from '../registry';
@@ -54,6 +55,7 @@ export class ReserveUseController {
 
   @Get('counties/:countyCode/reserve-uses')
   @Access({ roles: READERS, target: { kind: 'county', param: 'countyCode' } })
+  @ApiPageResponse()
   @ApiOperation({ summary: 'The county’s reserve uses, newest first, by fund year and chain status' })
   async list(@Param('countyCode') countyCode: string, @Query() q: ReserveUseQuery) {
     const county = await this.counties.getCounty(countyCode);
@@ -152,6 +154,7 @@ export class DisputeController {
 
   @Get('communities/:communityCode/disputes')
   @Access({ roles: DISPUTE_READERS, target: { kind: 'community', param: 'communityCode' } })
+  @ApiPageResponse()
   @ApiOperation({ summary: 'The community’s disputes and reviews, newest first (a member unit sees those it filed or must rectify)' })
   async list(@Param('communityCode') code: string, @Query() q: DisputeQuery) {
     return this.disputes.list(currentCaller(), await this.counties.getCommunity(code), q);
