@@ -333,7 +333,7 @@ async function buildCounty(app: INestApplicationContext, index: number): Promise
   const draft = await as(system, () =>
     inTransaction(ds, (manager) => yearEnd.draft(manager, { id: Number(countyId), code }, FUND_YEAR, 'chaos', false)),
   );
-  const view = await yearEnd.get(draft.id);
+  const view = await yearEnd.get(null, draft.id);
   const approved = await as(bureauApprover, () => yearEnd.approve(bureauApprover, view.id, view.version));
   const [row]: { summary: string }[] = await ds.query('SELECT summary FROM year_end_settlement WHERE id = ?', [approved.id]);
   const summary: YearEndSummary = JSON.parse(row.summary);
@@ -615,7 +615,7 @@ async function checkInvariants(
     expected += c.expected.length;
     missing += c.expected.filter((id) => !ids.includes(id)).length;
     extra += ids.length - new Set(ids).size + ids.filter((id) => !c.expected.includes(id)).length;
-    const y = await app.get(YearEndService).get(c.settlementId);
+    const y = await app.get(YearEndService).get(null, c.settlementId);
     check(
       y.state === 'POSTED' && y.postedTransfers === c.expected.length,
       `settlement ${c.settlementId} is ${y.state} with ${y.postedTransfers}/${c.expected.length} transfers`,

@@ -9,6 +9,7 @@ import { ClaimsModule } from './modules/claims';
 import { CyclesModule } from './modules/cycles';
 import { IntakeModule } from './modules/intake';
 import { FundYearModule } from './modules/fund-year';
+import { GovernanceModule } from './modules/governance';
 import { HealthModule } from './modules/health';
 import { RegistryModule } from './modules/registry';
 
@@ -29,6 +30,7 @@ export class AppModule implements NestModule {
         ClaimsModule,
         AssessmentModule,
         CyclesModule,
+        GovernanceModule,
       ],
     };
   }

@@ -8,6 +8,7 @@ import { BusinessClock } from './common/business-clock';
 import { FastFailRedis } from './common/fast-fail-redis';
 import { InsuredIdHasher } from './common/record-hashing';
 import { RoleChangeEvents } from './common/role-change-events';
+import { DeadlineWatchEvents } from './common/deadline-watch-events';
 import { requestIdOf } from './common/request-context';
 import { AuditModule } from './modules/audit';
 import { QueueModule } from './queue/queue.module';
@@ -44,8 +45,15 @@ export class CoreModule {
         QueueModule,
         AuditModule,
       ],
-      providers: [{ provide: APP_CONFIG, useValue: config }, FastFailRedis, BusinessClock, InsuredIdHasher, RoleChangeEvents],
-      exports: [APP_CONFIG, FastFailRedis, BusinessClock, InsuredIdHasher, RoleChangeEvents],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        FastFailRedis,
+        BusinessClock,
+        InsuredIdHasher,
+        RoleChangeEvents,
+        DeadlineWatchEvents,
+      ],
+      exports: [APP_CONFIG, FastFailRedis, BusinessClock, InsuredIdHasher, RoleChangeEvents, DeadlineWatchEvents],
     };
   }
 }

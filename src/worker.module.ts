@@ -9,6 +9,7 @@ import { CyclesQueueProcessor, IntakeQueueProcessor, NotifyQueueProcessor, Regis
 import { CyclesModule } from './modules/cycles';
 import { CycleScheduler } from './modules/cycles';
 import { IntakeModule } from './modules/intake';
+import { GovernanceModule } from './modules/governance';
 
 /** The worker composition: the same services as the API, queue consumers instead of controllers. */
 @Module({})
@@ -16,7 +17,16 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CoreModule.forRoot(config), DiscoveryModule, RegistryModule, IntakeModule, AssessmentModule, CyclesModule],
+      // GovernanceModule: its deadlines (a dispute's rectification) join the daily deadline watch.
+      imports: [
+        CoreModule.forRoot(config),
+        DiscoveryModule,
+        RegistryModule,
+        IntakeModule,
+        AssessmentModule,
+        CyclesModule,
+        GovernanceModule,
+      ],
       providers: [JobDispatcher, RegistryQueueProcessor, IntakeQueueProcessor, CyclesQueueProcessor, NotifyQueueProcessor, CycleScheduler],
     };
   }

@@ -22,7 +22,9 @@ export type TargetKind =
   | 'hold'
   | 'privatePayment'
   | 'fundAnalysis'
-  | 'yearEndSettlement';
+  | 'yearEndSettlement'
+  | 'reserveUse'
+  | 'dispute';
 
 export interface AccessRule {
   /** Roles allowed to call the route; `any` for every signed-in role. */

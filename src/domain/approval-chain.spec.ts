@@ -63,6 +63,17 @@ describe('adjustment reserve use (调剂金, 基金管理办法 第十六条)', 
     ]);
   });
 
+  it('only the applicant body may withdraw, and only its applicant once submitted', () => {
+    const draft = newChain();
+    expect(allowedChainActions(RESERVE_USE_WORKFLOW, draft, bureauClerk)).toEqual(['submit', 'withdraw']);
+    expect(allowedChainActions(RESERVE_USE_WORKFLOW, draft, finance)).toEqual([]);
+    expect(refusal(() => act(RESERVE_USE_WORKFLOW, draft, { action: 'withdraw', actor: finance })).code).toBe('NOT_APPLICANT');
+    const submitted = act(RESERVE_USE_WORKFLOW, draft, { action: 'submit', actor: bureauClerk });
+    const otherClerk = person('BUREAU', ['BUREAU_CLERK'], 1);
+    expect(refusal(() => act(RESERVE_USE_WORKFLOW, submitted, { action: 'withdraw', actor: otherClerk })).code).toBe('NOT_APPLICANT');
+    expect(act(RESERVE_USE_WORKFLOW, submitted, { action: 'withdraw', actor: bureauClerk }).status).toBe('WITHDRAWN');
+  });
+
   it('refuses the wrong body, the wrong step and a step out of order', () => {
     const s = act(RESERVE_USE_WORKFLOW, newChain(), { action: 'submit', actor: bureauClerk });
     expect(refusal(() => act(RESERVE_USE_WORKFLOW, s, { action: 'approve', step: 'financeAgrees', actor: prefecture })).code).toBe(

@@ -25,7 +25,11 @@ export interface ChainStep {
   readonly deadline: { parameter: string; defaultWorkingDays: number };
   /** Where a return (退回) sends the chain: back to the applicant, or to an earlier step of the chain. */
   readonly returnsTo: 'applicant' | string;
+  /** What may be done at this step (all three unless the policy says less: a unit rectifying only records it). */
+  readonly actions?: readonly StepAction[];
 }
+
+export type StepAction = 'approve' | 'return' | 'reject';
 
 export interface WorkflowDefinition {
   readonly kind: string;
@@ -146,21 +150,29 @@ export function openStepDeadlines(
 
 /** The actions this person may take on the chain now (the console builds its buttons from it). */
 export function allowedChainActions(definition: WorkflowDefinition, state: ChainState, who: ChainActorRef): ChainAction[] {
-  const actions: ChainAction[] = [];
+  return [...new Set(allowedStepActions(definition, state, who).map((a) => a.action))];
+}
+
+/** The same, each with the step it acts on (null for submit, withdraw and execute). */
+export function allowedStepActions(
+  definition: WorkflowDefinition,
+  state: ChainState,
+  who: ChainActorRef,
+): { action: ChainAction; step: string | null }[] {
+  const allowed: { action: ChainAction; step: string | null }[] = [];
   for (const action of CHAIN_ACTIONS) {
     const steps =
       action === 'approve' || action === 'return' || action === 'reject' ? openSteps(definition, state).map((s) => s.key) : [undefined];
     for (const step of steps) {
       try {
         actOnChain(definition, state, { action, step, comment: 'check', actor: who, at: '', today: '2000-01-01' });
-        actions.push(action);
-        break;
+        allowed.push({ action, step: step ?? null });
       } catch {
         // not allowed for this step
       }
     }
   }
-  return actions;
+  return allowed;
 }
 
 /**
@@ -202,6 +214,8 @@ export function actOnChain(definition: WorkflowDefinition, state: ChainState, re
     }
     case 'withdraw': {
       if (state.status !== 'DRAFT' && state.status !== 'RETURNED' && state.status !== 'IN_REVIEW') return illegal();
+      if (!mayAct(definition.applicant, actor, state.assignedUnitId))
+        refuse('NOT_APPLICANT', 'forbidden', `only the applicant's body may withdraw ${definition.title}`, 'actor', 'applicant');
       if (state.applicantId !== null && state.applicantId !== actor.userId)
         refuse('NOT_APPLICANT', 'forbidden', `only the person who applied may withdraw ${definition.title}`, 'actor', 'applicant');
       return { ...state, status: 'WITHDRAWN', history: [...state.history, entry(null)] };
@@ -227,6 +241,14 @@ export function actOnChain(definition: WorkflowDefinition, state: ChainState, re
       }
       if (!mayAct(step.actor, actor, state.assignedUnitId))
         refuse('NOT_STEP_ACTOR', 'forbidden', `${step.title}: this step is not yours to act on`, 'step', 'actor');
+      if (step.actions && !step.actions.includes(action))
+        refuse(
+          'ILLEGAL_TRANSITION',
+          'conflict',
+          `${step.title}: a step that can only ${step.actions.join(' or ')}`,
+          'action',
+          'stepActions',
+        );
       if (definition.separationOfDuties) {
         if (state.applicantId === actor.userId)
           refuse('SEPARATION_OF_DUTIES', 'forbidden', 'the applicant cannot review their own application', 'actor', 'separationOfDuties');
@@ -363,6 +385,8 @@ export const DISPUTE_WORKFLOW = defineWorkflow({
         actor: { institutionTypes: ['REVIEW_COMMITTEE'], roles: APPROVER },
         deadline: days('disputeRegisterWorkingDays', 5),
         returnsTo: 'applicant',
+        // Registers, or asks the unit for documents (a return); dismissing is the opinion's.
+        actions: ['approve', 'return'],
       },
     ],
     [
@@ -372,6 +396,8 @@ export const DISPUTE_WORKFLOW = defineWorkflow({
         actor: { institutionTypes: ['REVIEW_COMMITTEE'], roles: APPROVER },
         deadline: days('disputeOpinionWorkingDays', 20),
         returnsTo: 'applicant',
+        // An opinion naming who rectifies, or a dismissal with the findings.
+        actions: ['approve', 'reject'],
       },
     ],
     [
@@ -381,6 +407,7 @@ export const DISPUTE_WORKFLOW = defineWorkflow({
         actor: { assignedUnit: true, roles: ['LEAD_FINANCE', 'MEMBER_CLERK', 'PRIVATE_CLERK'] },
         deadline: days('rectificationWorkingDays', 20),
         returnsTo: 'committeeOpinion',
+        actions: ['approve'],
       },
     ],
     [
@@ -390,6 +417,8 @@ export const DISPUTE_WORKFLOW = defineWorkflow({
         actor: { institutionTypes: ['REVIEW_COMMITTEE'], roles: APPROVER },
         deadline: days('disputeOpinionWorkingDays', 20),
         returnsTo: 'unitRectifies',
+        // Accepts, or reopens the rectification (a return).
+        actions: ['approve', 'return'],
       },
     ],
   ],
@@ -423,4 +452,17 @@ export const WORKFLOWS: Readonly<Record<string, WorkflowDefinition>> = Object.fr
   SURPLUS_PLAN: SURPLUS_PLAN_WORKFLOW,
   DISPUTE: DISPUTE_WORKFLOW,
   REFERRAL: REFERRAL_WORKFLOW,
+});
+
+/**
+ * 定期评审 (基金管理办法 第十七条): the review committee opens a review of a community itself and
+ * issues its opinion; the unit named rectifies; the committee accepts or reopens.
+ */
+export const PERIODIC_REVIEW_WORKFLOW = defineWorkflow({
+  kind: 'PERIODIC_REVIEW',
+  title: 'periodic review',
+  applicant: { institutionTypes: ['REVIEW_COMMITTEE'], roles: APPROVER },
+  stages: DISPUTE_WORKFLOW.stages.slice(1),
+  separationOfDuties: false,
+  execution: 'CLOSE_DISPUTE',
 });

@@ -5,6 +5,8 @@ import {
   deadlineStatus,
   fundApprovedClaims,
   MEMBER_CLAIM_LIFECYCLE,
+  MemberClaimAction,
+  MemberClaimState,
   mayReviewClaim,
   nextPeriod,
   privateMonthlyPayment,
@@ -61,6 +63,18 @@ describe('life cycles', () => {
     expect(refusal(() => DECLARATION_LIFECYCLE.apply('DECLARED', 'approve')).code).toBe('ILLEGAL_TRANSITION');
     expect(refusal(() => DECLARATION_LIFECYCLE.apply('APPROVED', 'return')).code).toBe('ILLEGAL_TRANSITION');
     expect(DECLARATION_LIFECYCLE.apply('APPROVED', 'disburse')).toBe('DISBURSED');
+  });
+
+  it('moves a declared claim on with its money, and a settled private claim to paid, in that order only', () => {
+    const path = (start: MemberClaimState, actions: MemberClaimAction[]) =>
+      actions.reduce((state, action) => MEMBER_CLAIM_LIFECYCLE.apply(state, action), start);
+    expect(path('OPEN', ['submit', 'completeReview', 'declare', 'fund', 'passDown'])).toBe('PASSED_DOWN');
+    expect(path('OPEN', ['submit', 'completeReview', 'settle', 'pay'])).toBe('PAID');
+    expect(refusal(() => MEMBER_CLAIM_LIFECYCLE.apply('DECLARED', 'passDown')).code).toBe('ILLEGAL_TRANSITION');
+    expect(refusal(() => MEMBER_CLAIM_LIFECYCLE.apply('REVIEWED', 'fund')).code).toBe('ILLEGAL_TRANSITION');
+    expect(refusal(() => MEMBER_CLAIM_LIFECYCLE.apply('DECLARED', 'pay')).code).toBe('ILLEGAL_TRANSITION');
+    expect(refusal(() => MEMBER_CLAIM_LIFECYCLE.apply('FUNDED', 'fund')).code).toBe('ILLEGAL_TRANSITION');
+    for (const end of ['PASSED_DOWN', 'PAID', 'ROLLED_OVER'] as const) expect(MEMBER_CLAIM_LIFECYCLE.allowedActions(end)).toEqual([]);
   });
 });
 

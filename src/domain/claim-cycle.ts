@@ -15,11 +15,26 @@ import { IsoDate, memberCutoffDate } from './working-days';
 /**
  * A member unit's claim for one period: open while records arrive, then submitted, pre-reviewed,
  * declared. A claim still open when the lead unit declares the period rolls over: its records
- * move to the next period.
+ * move to the next period. A declared claim then follows its money: FUNDED when the bureau's
+ * disbursement of its declaration is recorded, PASSED_DOWN when the lead unit's pass-down to
+ * the unit is recorded paid (the lead unit's own share, and a share with nothing approved, need
+ * no transfer: they are passed down on receipt). A private institution's claim is SETTLED by
+ * the bureau, then PAID when that payment is recorded.
  */
-export const MEMBER_CLAIM_STATES = ['OPEN', 'SUBMITTED', 'REVIEWED', 'DECLARED', 'ROLLED_OVER', 'SETTLED'] as const;
+export const MEMBER_CLAIM_STATES = [
+  'OPEN',
+  'SUBMITTED',
+  'REVIEWED',
+  'DECLARED',
+  'ROLLED_OVER',
+  'FUNDED',
+  'PASSED_DOWN',
+  'SETTLED',
+  'PAID',
+] as const;
 export type MemberClaimState = (typeof MEMBER_CLAIM_STATES)[number];
-export type MemberClaimAction = 'submit' | 'completeReview' | 'reopenReview' | 'declare' | 'rollOver' | 'settle';
+export type MemberClaimAction =
+  'submit' | 'completeReview' | 'reopenReview' | 'declare' | 'rollOver' | 'fund' | 'passDown' | 'settle' | 'pay';
 export const MEMBER_CLAIM_LIFECYCLE = defineStateMachine<MemberClaimState, MemberClaimAction>({
   name: 'member claim',
   transitions: [
@@ -28,8 +43,13 @@ export const MEMBER_CLAIM_LIFECYCLE = defineStateMachine<MemberClaimState, Membe
     { from: 'REVIEWED', action: 'reopenReview', to: 'SUBMITTED' },
     { from: 'REVIEWED', action: 'declare', to: 'DECLARED' },
     { from: 'OPEN', action: 'rollOver', to: 'ROLLED_OVER' },
-    // A private institution claims to the bureau directly (总额控制结算): reviewed by the bureau, then settled.
+    // 拨付: the bureau's disbursement of the declaration reached the lead unit.
+    { from: 'DECLARED', action: 'fund', to: 'FUNDED' },
+    // The lead unit passed the member's share down (拨付到成员单位).
+    { from: 'FUNDED', action: 'passDown', to: 'PASSED_DOWN' },
+    // A private institution claims to the bureau directly (总额控制结算): reviewed by the bureau, then settled, then paid.
     { from: 'REVIEWED', action: 'settle', to: 'SETTLED' },
+    { from: 'SETTLED', action: 'pay', to: 'PAID' },
   ],
 });
 

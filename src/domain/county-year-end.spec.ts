@@ -55,6 +55,62 @@ describe('settleYearEnd (SPEC §7 年终清算)', () => {
     );
   });
 
+  it('settles a year with a package and no consumption: the whole surplus retained unallocated for the surplus plan, flagged for a decision', () => {
+    const { summary, statements } = settleYearEnd(
+      workedExample({
+        declarations: [],
+        records: [],
+        outOfCounty: [{ communityId: 100, total: m('1200000.00'), unfunded: Money.ZERO }],
+        ledger: new Map<string, AccountTotals>([
+          [communityPackageAccount('WS-MC'), { debits: m('1200000.00'), credits: m('10000000.00') }],
+        ]),
+      }),
+      terms,
+    );
+    const [c] = summary.communities;
+    expect(c).toMatchObject({
+      totalExpenditure: '1200000.00',
+      overspend: '0.00',
+      surplus: '8800000.00',
+      surplusUnallocated: '8800000.00',
+      overspendUnapportioned: '0.00',
+      primaryAfterShares: '0.00',
+      floorViolation: true,
+    });
+    expect(c.decisionNeeded).toBe(
+      'no member unit has approved consumption: the surplus 8800000.00 is retained by the community, unallocated, for the surplus plan to distribute',
+    );
+    expect(statements.map((l) => `${l.unit.code} ${l.s.surplusShare} ${l.s.balanceDue}`)).toEqual([
+      'WS-LEAD 0.00 0.00',
+      'WS-TA 0.00 0.00',
+      'WS-TA-V1 0.00 0.00',
+      'WS-TB 0.00 0.00',
+      'WS-TCM 0.00 0.00',
+    ]);
+    expect(summary.transfers.map((t) => `${t.debit}>${t.credit} ${t.amount}`)).toEqual([
+      'COMMUNITY_PACKAGE:WS-MC>YEAR_END_CLEARING:WS-MC 8800000.00',
+      'YEAR_END_CLEARING:WS-MC>YEAR_END_SURPLUS:WS-MC 8800000.00',
+    ]);
+  });
+
+  it('settles a year where only out-of-county spending overran the package: the overspend reported unapportioned', () => {
+    const { summary, statements } = settleYearEnd(
+      workedExample({
+        declarations: [],
+        records: [],
+        outOfCounty: [{ communityId: 100, total: m('10000100.00'), unfunded: m('100.00') }],
+      }),
+      terms,
+    );
+    const [c] = summary.communities;
+    expect(c).toMatchObject({ overspend: '100.00', overspendUnapportioned: '100.00', surplusUnallocated: '0.00' });
+    expect(c.decisionNeeded).toContain('the overspend 100.00');
+    expect(statements.every((l) => l.s.balanceDue.isZero() && l.s.overspendShare.isZero())).toBe(true);
+    expect(summary.transfers).toEqual([]);
+    // A worked-example year needs no decision.
+    expect(settleYearEnd(workedExample(), terms).summary.communities[0].decisionNeeded).toBeNull();
+  });
+
   it('attributes out-of-county spending to the lead unit when the parameters say so', () => {
     const { statements } = settleYearEnd(workedExample(), { ...terms, attributeOutOfCountyToLead: true });
     const lead = statements.find((l) => l.unit.code === 'WS-LEAD')!;

@@ -98,6 +98,12 @@ export interface CommunitySummary {
   floorViolation: boolean;
   /** Overspend moved from primary units to the others to meet the floor (policy option). */
   floorReapportioned: string;
+  /** No member unit had consumption: the surplus retained for the surplus plan (结余留用, §9.3). */
+  surplusUnallocated: string;
+  /** No member unit had consumption: overspend nobody bears by share, left for the bureau to decide. */
+  overspendUnapportioned: string;
+  /** Why this community's year end needs a decision the policy cannot take for it; null when none. */
+  decisionNeeded: string | null;
   score: string | null;
   depositWithheld: string;
   depositReleased: string;
@@ -270,6 +276,9 @@ export function settleYearEnd(inputs: YearEndInputs, terms: PolicyTerms): YearEn
       },
       floorViolation: !year.floor.met,
       floorReapportioned: year.floorReapportioned.toString(),
+      surplusUnallocated: year.surplusUnallocated.toString(),
+      overspendUnapportioned: year.overspendUnapportioned.toString(),
+      decisionNeeded: decisionNeeded(year),
       score,
       depositWithheld: year.depositWithheld.toString(),
       depositReleased: year.depositReleased.toString(),
@@ -317,6 +326,15 @@ export function settleYearEnd(inputs: YearEndInputs, terms: PolicyTerms): YearEn
     },
     statements,
   };
+}
+
+/** The decision a year end with no consumption to share by leaves to people, in the bureau's words. */
+function decisionNeeded(year: { surplusUnallocated: Money; overspendUnapportioned: Money }): string | null {
+  if (year.surplusUnallocated.isPositive())
+    return `no member unit has approved consumption: the surplus ${year.surplusUnallocated} is retained by the community, unallocated, for the surplus plan to distribute`;
+  if (year.overspendUnapportioned.isPositive())
+    return `no member unit has approved consumption: the overspend ${year.overspendUnapportioned} (out-of-county spending beyond the package) has no consumption share to be apportioned by and stays unfunded for the bureau to decide`;
+  return null;
 }
 
 function scoreOf(inputs: YearEndInputs, communityId: number, communityCode: string): string {

@@ -26,6 +26,23 @@ export function assertClaimHasRecords(claimId: number, records: number): void {
     ]);
 }
 
+/**
+ * A unit submits its own claim (SPEC §1: a user acts within its institution): the lead unit,
+ * whose scope is the whole community, never submits a member's claim for it.
+ */
+export function assertClaimant(
+  caller: { id: number; code: string },
+  claim: { id: number; institutionId: number; institutionCode: string },
+): void {
+  if (caller.id !== claim.institutionId)
+    throw new DomainError(
+      'NOT_THE_CLAIMANT',
+      'forbidden',
+      `claim ${claim.id} is ${claim.institutionCode}'s to submit, not ${caller.code}'s`,
+      [{ field: 'id', rule: 'claimant', message: claim.institutionCode }],
+    );
+}
+
 /** The lead unit pre-reviews its community's claims; the bureau a private institution's. */
 export function assertClaimReviewer(
   reviewer: { type: string; communityId: number | null },

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { DomainError } from './domain-error';
 import { refusal } from './refusal.spec-helper';
 import {
+  checkRectificationOrder,
   checkReserveUse,
   checkSurplusPlan,
   matchReferrals,
@@ -157,5 +158,18 @@ describe('rectification deadline', () => {
     expect(rectificationOverdue(true, '2026-10-13', '2026-10-13')).toBe(false);
     expect(rectificationOverdue(true, '2026-10-13', '2026-10-14')).toBe(true);
     expect(rectificationOverdue(false, '2026-10-13', '2026-10-14')).toBe(false);
+  });
+});
+
+describe("the committee's rectification order", () => {
+  it('names a unit of the community and a deadline after today, or is refused naming each rule', () => {
+    expect(() => checkRectificationOrder({ deadline: '2026-11-30', unitInCommunity: true }, '2026-11-02')).not.toThrow();
+    expect(refusal(() => checkRectificationOrder({ deadline: '2026-11-02', unitInCommunity: false }, '2026-11-02'))).toMatchObject({
+      code: 'OPINION_INVALID',
+      details: [
+        { field: 'rectifyingUnitCode', rule: 'memberOfCommunity' },
+        { field: 'rectificationDeadline', rule: 'afterToday' },
+      ],
+    });
   });
 });

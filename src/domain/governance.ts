@@ -172,6 +172,31 @@ export function matchReferrals(
 
 // ---- 评审 rectification (基金管理办法 第二十一条) ----
 
+/** What a dispute may be about (SPEC §9.2); a periodic review concerns the community's fund use as a whole. */
+export const DISPUTE_SUBJECTS = ['ALLOCATION', 'BUDGET_PLAN_LINE', 'DEDUCTION', 'YEAR_END_STATEMENT', 'FUND_USE'] as const;
+export type DisputeSubject = (typeof DISPUTE_SUBJECTS)[number];
+
+/** Only a member of a community files a dispute with its review committee. */
+export function notAMember(institutionCode: string): DomainError {
+  return new DomainError('NOT_A_COMMUNITY_MEMBER', 'forbidden', `${institutionCode} is not a member of a medical community`, [
+    { field: 'institution', rule: 'communityMember', message: institutionCode },
+  ]);
+}
+
+/** The committee's opinion names a unit of the community and a deadline still ahead. */
+export function checkRectificationOrder(order: { deadline: IsoDate; unitInCommunity: boolean }, today: IsoDate): void {
+  const problems: { field: string; rule: string; message: string }[] = [];
+  if (!order.unitInCommunity)
+    problems.push({
+      field: 'rectifyingUnitCode',
+      rule: 'memberOfCommunity',
+      message: 'the unit that rectifies must be a member of the community',
+    });
+  if (order.deadline <= today)
+    problems.push({ field: 'rectificationDeadline', rule: 'afterToday', message: `the deadline ${order.deadline} must be after ${today}` });
+  if (problems.length) throw new DomainError('OPINION_INVALID', 'unprocessable', problems.map((p) => p.message).join('; '), problems);
+}
+
 /** A rectification still open after its deadline puts the community's disbursements on hold (暂缓拨付) until accepted. */
 export function rectificationOverdue(rectificationOpen: boolean, deadline: IsoDate, today: IsoDate): boolean {
   return rectificationOpen && today > deadline;

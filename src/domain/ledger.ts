@@ -28,6 +28,8 @@ export const YEAR_END_ACCOUNTS = {
   due: (institutionCode: string) => `YEAR_END_DUE:${institutionCode}`,
   /** What a unit owes after the year end, offset against next year: runs negative by design. */
   receivable: (institutionCode: string) => `YEAR_END_RECEIVABLE:${institutionCode}`,
+  /** 结余留用: a surplus the year end could not share (no consumption), kept for the community's surplus plan. */
+  retainedSurplus: (communityCode: string) => `YEAR_END_SURPLUS:${communityCode}`,
 } as const;
 
 /**
@@ -232,5 +234,127 @@ export function communityClosingBalances(
     package: balanceIn(totals, communityPackageAccount(communityCode)),
     leadAdvance: balanceIn(totals, CYCLE_ACCOUNTS.leadAdvance(communityCode)),
     qualityDeposit: balanceIn(totals, CYCLE_ACCOUNTS.qualityDeposit(communityCode)),
+  };
+}
+
+// ---------------------------------------------------------------- as a finance office reads it
+
+/** 借 (debit) or 贷 (credit); a balance may also be 平 (nil). */
+export type EntrySide = '借' | '贷';
+export type BalanceSide = EntrySide | '平';
+
+/**
+ * The nature (会计要素) of an account of this fund. The ledger records where money flows: each
+ * transfer debits the account the money leaves and credits the account it reaches. So the fund
+ * sources (money raised, coming in) carry a debit balance and are the fund's 资产, as are what
+ * units owe after the year end; the pools, packages and reserves that hold the fund are its
+ * 净资产 (基金结余); what is payable, withheld or held for others is 负债; and money that reached
+ * the institutions providing care (or the policy's own spending) is 支出, recorded on the credit
+ * of the account it reached. Each nature has one normal balance side in this ledger.
+ */
+export type AccountNature = '资产' | '负债' | '净资产' | '支出';
+
+export const NORMAL_SIDE: Readonly<Record<AccountNature, EntrySide>> = { 资产: '借', 负债: '贷', 净资产: '贷', 支出: '贷' };
+
+export interface AccountClass {
+  /** The account's name in the finance office's words, with its community or institution code. */
+  name: string;
+  nature: AccountNature;
+  /** The side its balance normally stands on. */
+  normalSide: EntrySide;
+}
+
+/** Account kinds: a code, or a prefix before `:` and the community or institution code. */
+const ACCOUNT_KINDS: Readonly<Record<string, { name: string; nature: AccountNature }>> = {
+  [ACCOUNTS.fundSource]: { name: '筹资来源（筹资到账）', nature: '资产' },
+  [ACCOUNTS.fundPool]: { name: '县级统筹基金（待分配）', nature: '净资产' },
+  [ACCOUNTS.adjustmentReserve]: { name: '调剂金', nature: '净资产' },
+  [ACCOUNTS.criticalIllness]: { name: '大病保险基金', nature: '净资产' },
+  [ACCOUNTS.familyDoctor]: { name: '家庭医生签约服务费', nature: '净资产' },
+  [ACCOUNTS.policyAdjustment]: { name: '当年政策调整支出', nature: '支出' },
+  [ACCOUNTS.privatePool]: { name: '民营定点医疗机构总额', nature: '净资产' },
+  COMMUNITY_PACKAGE: { name: '医共体打包资金', nature: '净资产' },
+  BUREAU_PAYABLE: { name: '应付医共体拨付款', nature: '负债' },
+  QUALITY_DEPOSIT: { name: '质量保证金（暂扣）', nature: '负债' },
+  LEAD_ADVANCE: { name: '按季预拨款（待冲抵）', nature: '负债' },
+  COMMUNITY_HELD: { name: '牵头单位待下拨资金', nature: '负债' },
+  MEMBER_FUNDS: { name: '成员单位已拨付资金', nature: '支出' },
+  OUT_OF_COUNTY: { name: '县外异地就医支出', nature: '支出' },
+  PRIVATE_PAYABLE: { name: '应付民营定点医疗机构款', nature: '负债' },
+  PRIVATE_DEPOSIT: { name: '民营定点医疗机构质量保证金（暂扣）', nature: '负债' },
+  PRIVATE_PAID: { name: '民营定点医疗机构已拨付资金', nature: '支出' },
+  YEAR_END_CLEARING: { name: '年终清算过渡', nature: '净资产' },
+  YEAR_END_DUE: { name: '年终清算应补', nature: '负债' },
+  YEAR_END_RECEIVABLE: { name: '年终清算应退（下年抵扣）', nature: '资产' },
+  YEAR_END_SURPLUS: { name: '结余留用（待结余分配方案）', nature: '净资产' },
+};
+
+/** Every account kind the ledger knows, as its code or prefix (for tests and documentation). */
+export const ACCOUNT_KIND_CODES: readonly string[] = Object.keys(ACCOUNT_KINDS);
+
+/** An account's name, nature and normal side. An account of an unknown kind is named by its code and read as 净资产. */
+export function classifyAccount(code: string): AccountClass {
+  const separator = code.indexOf(':');
+  const kind = ACCOUNT_KINDS[separator < 0 ? code : code.slice(0, separator)];
+  const nature = kind?.nature ?? '净资产';
+  const name = kind ? (separator < 0 ? kind.name : `${kind.name} ${code.slice(separator + 1)}`) : code;
+  return { name, nature, normalSide: NORMAL_SIDE[nature] };
+}
+
+/** A balance as the office writes it: a non-negative amount and its side (余额方向). */
+export interface PresentedBalance {
+  side: BalanceSide;
+  amount: Money;
+}
+
+/** The signed balance (credits − debits) as side and amount: credit above debit 贷, below 借, equal 平. */
+export function presentBalance(signed: Money): PresentedBalance {
+  if (signed.isZero()) return { side: '平', amount: Money.ZERO };
+  return signed.isPositive() ? { side: '贷', amount: signed } : { side: '借', amount: signed.negated() };
+}
+
+/** The signed balance a presented one stands for (its inverse). */
+export function signedBalance(b: PresentedBalance): Money {
+  return b.side === '贷' ? b.amount : b.side === '借' ? b.amount.negated() : Money.ZERO;
+}
+
+/** One line of the accounts view (科目余额表). */
+export interface PresentedAccount extends AccountClass {
+  code: string;
+  debits: Money; // 借方发生额
+  credits: Money; // 贷方发生额
+  balance: PresentedBalance;
+}
+
+export function presentAccount(code: string, totals: AccountTotals): PresentedAccount {
+  return {
+    code,
+    ...classifyAccount(code),
+    debits: totals.debits,
+    credits: totals.credits,
+    balance: presentBalance(totals.credits.minus(totals.debits)),
+  };
+}
+
+/** 试算平衡: the debit balances together equal the credit balances together. */
+export function trialBalance(accounts: readonly Pick<PresentedAccount, 'balance'>[]): { debit: Money; credit: Money; balanced: boolean } {
+  const debit = Money.sum(accounts.filter((a) => a.balance.side === '借').map((a) => a.balance.amount));
+  const credit = Money.sum(accounts.filter((a) => a.balance.side === '贷').map((a) => a.balance.amount));
+  return { debit, credit, balanced: debit.eq(credit) };
+}
+
+/** A transfer as a journal entry (分录): 借 the account the money leaves, 贷 the one it reaches, one amount, 摘要 its memo. */
+export interface JournalEntry {
+  summary: string;
+  lines: { side: EntrySide; account: string; accountName: string; amount: Money }[];
+}
+
+export function journalEntry(t: Pick<TransferSpec, 'debit' | 'credit' | 'amount' | 'memo'>): JournalEntry {
+  return {
+    summary: t.memo,
+    lines: [
+      { side: '借', account: t.debit, accountName: classifyAccount(t.debit).name, amount: t.amount },
+      { side: '贷', account: t.credit, accountName: classifyAccount(t.credit).name, amount: t.amount },
+    ],
   };
 }

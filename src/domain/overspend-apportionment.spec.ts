@@ -110,10 +110,26 @@ describe('apportionOverspend (SPEC §7, 超支不补)', () => {
       'members.1.code',
     ]);
     expect(refusal(() => apportionOverspend({ ...example, members: [] })).details[0].field).toBe('members');
-    expect(
-      refusal(() => apportionOverspend({ ...example, members: [m('A', '0', false)], outOfCountyExpenditure: Money.of('10000000.01') }))
-        .details[0].rule,
-    ).toBe('someConsumption');
+  });
+
+  it('leaves an overspend unapportioned, and says so, when no member unit has consumption to share it by', () => {
+    const r = apportionOverspend({
+      ...example,
+      members: [m('A', '0', false), m('B', '0', true)],
+      outOfCountyExpenditure: Money.of('10000000.01'),
+    });
+    expect(r.overspend.toString()).toBe('0.01');
+    expect(r.overspendUnapportioned.toString()).toBe('0.01');
+    expect(r.shares.map((s) => s.overspendShare.toString())).toEqual(['0.00', '0.00']);
+    // With the option, the lead bears it as its own out-of-county consumption.
+    const lead = apportionOverspend({
+      ...example,
+      members: [m('A', '0', false), m('B', '0', true)],
+      outOfCountyExpenditure: Money.of('10000000.01'),
+      attributeOutOfCountyToLead: 'A',
+    });
+    expect(lead.overspendUnapportioned.isZero()).toBe(true);
+    expect(shareTexts(lead.shares)).toEqual(['A=0.01', 'B=0.00']);
   });
 
   const membersArb = fc
@@ -134,8 +150,11 @@ describe('apportionOverspend (SPEC §7, 超支不补)', () => {
           const eOut = Money.fromCents(outCents);
           const sumE = Money.sum(members.map((x) => x.approvedConsumption));
           const O = sumE.plus(eOut).minus(M);
-          if (O.isPositive() && sumE.isZero()) return; // refused, tested above
           const r = apportionOverspend({ communityPackage: M, members, outOfCountyExpenditure: eOut, primaryFloorRate: '0.25' });
+          if (O.isPositive() && sumE.isZero())
+            // Nothing to share by: the whole overspend reported, no unit bearing any of it.
+            return r.overspendUnapportioned.eq(O) && r.shares.every((s) => s.overspendShare.isZero());
+          if (!r.overspendUnapportioned.isZero()) return false;
           const o = r.overspend.toCents();
           const e = sumE.toCents();
           // |O_i − O × E_i / ΣE| < 1 fen, in integers: |O_i × ΣE − O × E_i| < ΣE.
@@ -232,6 +251,18 @@ describe('proposeSurplusDistribution (SPEC §7, 结余留用)', () => {
     ]);
     expect(r.primaryAfterShares.toString()).toBe('500000.00');
     expect(r.floor).toMatchObject({ met: false, shortfall: Money.of('2000000.00') });
+  });
+
+  it('leaves the whole surplus unallocated, and the floor unmet, when no member unit has consumption to share it by', () => {
+    const r = proposeSurplusDistribution({
+      ...example,
+      members: [m('WS-01-LEAD', '0', false), m('WS-03-TC-A', '0', true)],
+      outOfCountyExpenditure: Money.of('1200000.00'),
+    });
+    expect(r.surplus.toString()).toBe('8800000.00');
+    expect(r.surplusUnallocated.toString()).toBe('8800000.00');
+    expect(r.shares.every((s) => s.surplusShare.isZero() && s.floorTopUp.isZero())).toBe(true);
+    expect(r.floor).toMatchObject({ met: false, shortfall: Money.of('2500000.00') });
   });
 
   it('proposes nothing when there is no surplus', () => {

@@ -38,12 +38,19 @@ export interface OverspendApportionment {
   floor: PrimaryFloorCheck;
   /** Overspend moved from primary units' shares to the others' to meet the floor (with `reapportionFloorShortfall`). */
   floorReapportioned: Money;
+  /**
+   * Overspend no unit can bear by consumption share because no member unit has consumption
+   * (only out-of-county spending): the whole of O, left for the bureau to decide; zero otherwise.
+   */
+  overspendUnapportioned: Money;
 }
 
 /**
  * Overspend (超支不补): O = E − M is not compensated; it is apportioned to member units by
  * consumption share (按各单位基金消耗占比), O_i = O × E_i / Σ E_j, largest remainder in code
  * order. E_out is shared through O by default; as an option it counts as the lead unit's.
+ * When no member unit has consumption (only out-of-county spending overran M), there is no
+ * share to apportion by: O stays unapportioned and is reported, never guessed.
  */
 export function apportionOverspend(
   inputs: YearEndInputs & { attributeOutOfCountyToLead?: string; reapportionFloorShortfall?: boolean },
@@ -65,17 +72,12 @@ export function apportionOverspend(
     m.code === lead ? m.approvedConsumption.plus(inputs.outOfCountyExpenditure) : m.approvedConsumption;
   const over = totalExpenditure.minus(inputs.communityPackage);
   const overspend = over.isPositive() ? over : Money.ZERO;
-  if (overspend.isPositive() && members.every((m) => basis(m).isZero())) {
-    throw new DomainError(
-      'YEAR_END_INPUT_INVALID',
-      'unprocessable',
-      `the overspend ${overspend} cannot be apportioned: no member unit has consumption to share it by`,
-      [{ field: 'members', rule: 'someConsumption', message: 'all member consumption is zero' }],
-    );
-  }
-  const parts = overspend.isPositive()
-    ? splitInCodeOrder(overspend, members, (m) => basis(m).toDecimal()).map((s) => s.amount)
-    : members.map(() => Money.ZERO);
+  // No consumption to share O by: nobody's share, the whole of it reported for a decision.
+  const overspendUnapportioned = overspend.isPositive() && members.every((m) => basis(m).isZero()) ? overspend : Money.ZERO;
+  const parts =
+    overspend.isPositive() && overspendUnapportioned.isZero()
+      ? splitInCodeOrder(overspend, members, (m) => basis(m).toDecimal()).map((s) => s.amount)
+      : members.map(() => Money.ZERO);
   const withShare = (
     s: { code: string; primary: boolean; approvedConsumption: Money; consumptionBasis: Money },
     overspendShare: Money,
@@ -101,7 +103,7 @@ export function apportionOverspend(
       floorReapportioned = moved;
     }
   }
-  return { totalExpenditure, overspend, shares, ...position, floorReapportioned };
+  return { totalExpenditure, overspend, shares, ...position, floorReapportioned, overspendUnapportioned };
 }
 
 /** Seed for the surplus proposal's primary weighting (SPEC §7 default ×1.5). */
@@ -125,6 +127,11 @@ export interface SurplusDistribution {
   primaryShareOfPackage: Dec;
   /** After the top-up; a remaining shortfall is a violation the surplus could not cover. */
   floor: PrimaryFloorCheck;
+  /**
+   * Surplus the proposal cannot share because no member unit has consumption: the whole of S,
+   * retained by the community (结余留用) for the surplus plan to distribute; zero otherwise.
+   */
+  surplusUnallocated: Money;
 }
 
 /**
@@ -132,7 +139,9 @@ export interface SurplusDistribution {
  * weighted (×1.5 by default). If primary funds still fall below the floor, the shortfall is
  * topped up from the surplus first: moved from the other units' surplus shares (in proportion
  * to them) to the primary units (in proportion to their consumption). What the surplus cannot
- * cover stays as the floor's shortfall.
+ * cover stays as the floor's shortfall. When no member unit has consumption, the proposal
+ * has no share to go by: the whole surplus is left unallocated (retained by the community)
+ * for the surplus plan to decide, and the floor's shortfall is reported as it stands.
  */
 export function proposeSurplusDistribution(inputs: YearEndInputs & { primaryWeight?: Rate }): SurplusDistribution {
   const { members, totalExpenditure } = checkYearEnd(inputs);
@@ -148,15 +157,13 @@ export function proposeSurplusDistribution(inputs: YearEndInputs & { primaryWeig
   const left = inputs.communityPackage.minus(totalExpenditure);
   const surplus = left.isPositive() ? left : Money.ZERO;
   const weighted = (m: MemberConsumption) => m.approvedConsumption.toDecimal().times(m.primary ? weight : 1);
-  if (surplus.isPositive() && members.every((m) => weighted(m).isZero())) {
-    throw new DomainError(
-      'YEAR_END_INPUT_INVALID',
-      'unprocessable',
-      `the surplus ${surplus} cannot be proposed by consumption share: no member unit has consumption`,
-      [{ field: 'members', rule: 'someConsumption', message: 'all member consumption is zero' }],
-    );
-  }
-  const proposal = surplus.isPositive() ? splitInCodeOrder(surplus, members, weighted).map((s) => s.amount) : members.map(() => Money.ZERO);
+  // No consumption to share S by: the proposal shares nothing and tops up nothing; the whole
+  // surplus waits, retained, for the surplus plan (§9.3) to say where it goes.
+  const surplusUnallocated = surplus.isPositive() && members.every((m) => weighted(m).isZero()) ? surplus : Money.ZERO;
+  const proposal =
+    surplus.isPositive() && surplusUnallocated.isZero()
+      ? splitInCodeOrder(surplus, members, weighted).map((s) => s.amount)
+      : members.map(() => Money.ZERO);
   const topUp = floorTopUp(inputs, members, proposal);
   const shares = members.map((m, i) => ({
     code: m.code,
@@ -166,7 +173,7 @@ export function proposeSurplusDistribution(inputs: YearEndInputs & { primaryWeig
     floorTopUp: topUp[i],
     fundsAfterShare: m.approvedConsumption.plus(proposal[i]).plus(topUp[i]),
   }));
-  return { totalExpenditure, surplus, shares, ...primaryPosition(inputs, shares) };
+  return { totalExpenditure, surplus, shares, ...primaryPosition(inputs, shares), surplusUnallocated };
 }
 
 /** Per member (code order): what moves from non-primary surplus shares to primary units. */

@@ -16,6 +16,19 @@ describe('pass-downs (SPEC §4 step 6)', () => {
     ]);
   });
 
+  it('records the lead’s own share and a member with nothing approved as paid on receipt: nothing is transferred', () => {
+    const { shares } = memberPassDowns('C1', { id: 1, code: 'L' }, yuan('90.00'), [
+      { institutionId: 1, code: 'L', approved: yuan('50.00') },
+      { institutionId: 2, code: 'T', approved: yuan('40.00') },
+      { institutionId: 3, code: 'U', approved: yuan('0.00') },
+    ]);
+    expect(shares.map((s) => [s.code, s.amount.toString(), s.paidOnReceipt])).toEqual([
+      ['L', '50.00', true],
+      ['T', '40.00', false],
+      ['U', '0.00', true],
+    ]);
+  });
+
   it('needs an active lead unit to receive the disbursement', () => {
     expect(refusal(() => memberPassDowns('C1', undefined, yuan('1.00'), []))).toMatchObject({
       code: 'NO_LEAD_UNIT',

@@ -17,8 +17,14 @@ export interface MemberApproved {
 
 export interface MemberPassDown extends MemberApproved {
   amount: Money;
-  /** The lead unit's own share: no transfer between institutions, recorded as paid on receipt. */
+  /** The lead unit's own share: no transfer between institutions. */
   own: boolean;
+  /**
+   * Recorded as paid on the day the lead unit receives the money: its own share, and a member
+   * with nothing approved, which has nothing passed down to it (SPEC §4 step 6 passes down the
+   * approved amount). The member's claim is passed down that day.
+   */
+  paidOnReceipt: boolean;
 }
 
 /**
@@ -38,7 +44,8 @@ export function memberPassDowns(
     members.map((m) => ({ code: m.code, approved: m.approved })),
   ).map((share) => {
     const member = members.find((m) => m.code === share.code)!;
-    return { ...member, amount: share.amount, own: member.institutionId === lead.id };
+    const own = member.institutionId === lead.id;
+    return { ...member, amount: share.amount, own, paidOnReceipt: own || member.approved.isZero() };
   });
   return { lead, shares };
 }

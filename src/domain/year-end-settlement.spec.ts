@@ -1,7 +1,17 @@
 import fc from 'fast-check';
 import { splitPassDown } from './claim-cycle';
 import { splitInCodeOrder } from './largest-remainder';
-import { AccountTotals, applyTransfers, balanceIn, communityPackageAccount, CYCLE_ACCOUNTS, YEAR_END_ACCOUNTS } from './ledger';
+import {
+  ACCOUNTS,
+  AccountTotals,
+  applyTransfers,
+  balanceIn,
+  communityPackageAccount,
+  CYCLE_ACCOUNTS,
+  presentAccount,
+  trialBalance,
+  YEAR_END_ACCOUNTS,
+} from './ledger';
 import { Dec, Money } from './money';
 import { refusal } from './refusal.spec-helper';
 import {
@@ -205,93 +215,141 @@ describe('communityYearEndTransfers', () => {
  * spending funded up to M, members funded up to what is left, deposits withheld at a rate, part
  * of the package advanced and not yet offset.
  */
-const communityYear = fc
-  .record({
-    m: fc.integer({ min: 100, max: 100_000_000 }),
-    consumption: fc.array(fc.tuple(fc.integer({ min: 0, max: 60_000_000 }), fc.boolean()), { minLength: 1, maxLength: 8 }),
-    outOfCounty: fc.integer({ min: 0, max: 30_000_000 }),
-    fundedShare: fc.integer({ min: 0, max: 100 }),
-    advanceShare: fc.integer({ min: 0, max: 100 }),
-    depositPercent: fc.integer({ min: 0, max: 10 }),
-    score: fc.integer({ min: 0, max: 100 }),
-    floor: fc.constantFrom('0.20', '0.25', '0.40'),
-    reapportion: fc.boolean(),
-  })
-  .filter((y) => y.consumption.some(([c]) => c > 0));
+const communityYear = fc.record({
+  m: fc.integer({ min: 100, max: 100_000_000 }),
+  consumption: fc.array(fc.tuple(fc.integer({ min: 0, max: 60_000_000 }), fc.boolean()), { minLength: 1, maxLength: 8 }),
+  outOfCounty: fc.integer({ min: 0, max: 30_000_000 }),
+  fundedShare: fc.integer({ min: 0, max: 100 }),
+  advanceShare: fc.integer({ min: 0, max: 100 }),
+  depositPercent: fc.integer({ min: 0, max: 10 }),
+  score: fc.integer({ min: 0, max: 100 }),
+  floor: fc.constantFrom('0.20', '0.25', '0.40'),
+  reapportion: fc.boolean(),
+});
+
+type CommunityYear = typeof communityYear extends fc.Arbitrary<infer T> ? T : never;
+
+/** Settles a generated year, posts it against the ledger the cycle left, and checks both. */
+function settlesAndBalances(y: CommunityYear) {
+  const M = Money.fromCents(BigInt(y.m));
+  const members = y.consumption.map(([c, primary], i) => ({
+    code: `U${String(i).padStart(2, '0')}`,
+    primary,
+    approvedConsumption: Money.fromCents(BigInt(c)),
+  }));
+  const eOut = Money.fromCents(BigInt(y.outOfCounty));
+  const outFunded = eOut.lt(M) ? eOut : M;
+  const room = M.minus(outFunded);
+  const consumed = Money.sum(members.map((m) => m.approvedConsumption));
+  const fundable = consumed.lt(room) ? consumed : room;
+  const funded = Money.roundHalfUp(fundable.times(y.fundedShare).dividedBy(100));
+  const deposit = Money.roundHalfUp(funded.times(y.depositPercent).dividedBy(100));
+  const split = (total: Money) =>
+    total.isPositive()
+      ? splitInCodeOrder(total, members, (m) => m.approvedConsumption.toDecimal()).map((s) => s.amount)
+      : members.map(() => Money.ZERO);
+  const deposits = split(deposit);
+  const cash = split(funded.minus(deposit));
+  const unspent = room.minus(funded);
+  const advance = Money.roundHalfUp(unspent.times(y.advanceShare).dividedBy(100));
+  const inputs = {
+    communityCode: 'C',
+    communityPackage: M,
+    outOfCountyExpenditure: eOut,
+    primaryFloorRate: y.floor,
+    surplusPrimaryWeight: '1.5',
+    depositReleaseRate: depositReleaseRate(String(y.score)),
+    reapportionFloorShortfall: y.reapportion,
+    members: members.map((m, i) => ({ ...m, depositWithheld: deposits[i], paidSoFar: cash[i] })),
+  };
+  const r = settleCommunityYear(inputs);
+
+  const shares = r.statements.map((s) => s.overspendShare);
+  expect(Money.sum(shares).plus(r.overspendUnapportioned).eq(r.overspend)).toBe(true);
+  const basis = Money.sum(members.map((m) => m.approvedConsumption)).toDecimal();
+  // Only a year with no consumption to share by leaves anything unshared.
+  if (!basis.isZero()) expect(r.overspendUnapportioned.isZero() && r.surplusUnallocated.isZero()).toBe(true);
+  r.statements.forEach((s) => {
+    expect(s.overspendShare.isNegative()).toBe(false);
+    if (!r.floorReapportioned.isZero() || basis.isZero()) return; // moved on purpose to meet the floor
+    const exact = r.overspend.toDecimal().times(s.approvedConsumption.toDecimal()).dividedBy(basis);
+    expect(exact.minus(s.overspendShare.toDecimal()).abs().lte(new Dec('0.01'))).toBe(true);
+  });
+  // The option never makes the floor worse, and moves no more than the shortfall.
+  if (!r.floorReapportioned.isZero())
+    expect(r.floorReapportioned.lte(settleCommunityYear({ ...inputs, reapportionFloorShortfall: false }).floor.shortfall)).toBe(true);
+  expect(
+    Money.sum(r.statements.map((s) => s.surplusShare.plus(s.floorTopUp)))
+      .plus(r.surplusUnallocated)
+      .eq(r.surplus),
+  ).toBe(true);
+
+  // The ledger as the cycle left it; posting must leave clearing at zero.
+  const start = new Map<string, AccountTotals>([
+    [communityPackageAccount('C'), { debits: Money.ZERO, credits: unspent.minus(advance) }],
+    [CYCLE_ACCOUNTS.leadAdvance('C'), { debits: Money.ZERO, credits: advance }],
+    [CYCLE_ACCOUNTS.qualityDeposit('C'), { debits: Money.ZERO, credits: deposit }],
+    // Where that money came from, so that the ledger balances as a whole.
+    [ACCOUNTS.fundSource, { debits: unspent.plus(deposit), credits: Money.ZERO }],
+  ]);
+  const transfers = communityYearEndTransfers('ye', r, {
+    package: unspent.minus(advance),
+    leadAdvance: advance,
+    qualityDeposit: deposit,
+    outOfCountyUnfunded: eOut.minus(outFunded),
+  });
+  const after = applyTransfers(start, transfers);
+  expect(balanceOf(after, YEAR_END_ACCOUNTS.clearing('C')).isZero()).toBe(true);
+  expect(balanceOf(after, communityPackageAccount('C')).isZero()).toBe(true);
+  expect(balanceOf(after, CYCLE_ACCOUNTS.qualityDeposit('C')).isZero()).toBe(true);
+  // As the finance office reads it: every balance on its account's normal side, 借 total = 贷 total.
+  const presented = [...after].map(([code, totals]) => presentAccount(code, totals));
+  expect(presented.filter((a) => a.balance.side !== '平' && a.balance.side !== a.normalSide).map((a) => a.code)).toEqual([]);
+  expect(trialBalance(presented).balanced).toBe(true);
+  for (const s of r.statements) {
+    const owed = balanceOf(after, YEAR_END_ACCOUNTS.due(s.code)).plus(balanceOf(after, YEAR_END_ACCOUNTS.receivable(s.code)));
+    expect(cents(owed)).toBe(cents(s.balanceDue));
+  }
+  // The surplus nobody could share is retained for the surplus plan; the overspend nobody
+  // could bear leaves that much of the out-of-county spending unfunded, for the bureau.
+  expect(balanceOf(after, YEAR_END_ACCOUNTS.retainedSurplus('C')).eq(r.surplusUnallocated)).toBe(true);
+  expect(balanceOf(after, CYCLE_ACCOUNTS.outOfCounty('C')).eq(eOut.minus(outFunded).minus(r.overspendUnapportioned))).toBe(true);
+  expect(new Set(transfers.map((t) => t.id)).size).toBe(transfers.length);
+  return r;
+}
 
 describe('year-end properties', () => {
   it('overspend shares sum to O exactly, none negative, each within a fen of its exact share; statements balance with the ledger', () => {
     fc.assert(
-      fc.property(communityYear, (y) => {
-        const M = Money.fromCents(BigInt(y.m));
-        const members = y.consumption.map(([c, primary], i) => ({
-          code: `U${String(i).padStart(2, '0')}`,
-          primary,
-          approvedConsumption: Money.fromCents(BigInt(c)),
-        }));
-        const eOut = Money.fromCents(BigInt(y.outOfCounty));
-        const outFunded = eOut.lt(M) ? eOut : M;
-        const room = M.minus(outFunded);
-        const consumed = Money.sum(members.map((m) => m.approvedConsumption));
-        const fundable = consumed.lt(room) ? consumed : room;
-        const funded = Money.roundHalfUp(fundable.times(y.fundedShare).dividedBy(100));
-        const deposit = Money.roundHalfUp(funded.times(y.depositPercent).dividedBy(100));
-        const split = (total: Money) =>
-          total.isPositive()
-            ? splitInCodeOrder(total, members, (m) => m.approvedConsumption.toDecimal()).map((s) => s.amount)
-            : members.map(() => Money.ZERO);
-        const deposits = split(deposit);
-        const cash = split(funded.minus(deposit));
-        const unspent = room.minus(funded);
-        const advance = Money.roundHalfUp(unspent.times(y.advanceShare).dividedBy(100));
-        const inputs = {
-          communityCode: 'C',
-          communityPackage: M,
-          outOfCountyExpenditure: eOut,
-          primaryFloorRate: y.floor,
-          surplusPrimaryWeight: '1.5',
-          depositReleaseRate: depositReleaseRate(String(y.score)),
-          reapportionFloorShortfall: y.reapportion,
-          members: members.map((m, i) => ({ ...m, depositWithheld: deposits[i], paidSoFar: cash[i] })),
-        };
-        const r = settleCommunityYear(inputs);
+      fc.property(
+        communityYear.filter((y) => y.consumption.some(([c]) => c > 0)),
+        (y) => void settlesAndBalances(y),
+      ),
+      { numRuns: 300 },
+    );
+  });
 
-        const shares = r.statements.map((s) => s.overspendShare);
-        expect(Money.sum(shares).eq(r.overspend)).toBe(true);
-        const basis = Money.sum(members.map((m) => m.approvedConsumption)).toDecimal();
-        r.statements.forEach((s) => {
-          expect(s.overspendShare.isNegative()).toBe(false);
-          if (!r.floorReapportioned.isZero()) return; // moved on purpose to meet the floor
-          const exact = r.overspend.toDecimal().times(s.approvedConsumption.toDecimal()).dividedBy(basis);
-          expect(exact.minus(s.overspendShare.toDecimal()).abs().lte(new Dec('0.01'))).toBe(true);
-        });
-        // The option never makes the floor worse, and moves no more than the shortfall.
-        if (!r.floorReapportioned.isZero())
-          expect(r.floorReapportioned.lte(settleCommunityYear({ ...inputs, reapportionFloorShortfall: false }).floor.shortfall)).toBe(true);
-        expect(Money.sum(r.statements.map((s) => s.surplusShare.plus(s.floorTopUp))).eq(r.surplus)).toBe(true);
-
-        // The ledger as the cycle left it; posting must leave clearing at zero.
-        const start = new Map<string, AccountTotals>([
-          [communityPackageAccount('C'), { debits: Money.ZERO, credits: unspent.minus(advance) }],
-          [CYCLE_ACCOUNTS.leadAdvance('C'), { debits: Money.ZERO, credits: advance }],
-          [CYCLE_ACCOUNTS.qualityDeposit('C'), { debits: Money.ZERO, credits: deposit }],
-        ]);
-        const transfers = communityYearEndTransfers('ye', r, {
-          package: unspent.minus(advance),
-          leadAdvance: advance,
-          qualityDeposit: deposit,
-          outOfCountyUnfunded: eOut.minus(outFunded),
-        });
-        const after = applyTransfers(start, transfers);
-        expect(balanceOf(after, YEAR_END_ACCOUNTS.clearing('C')).isZero()).toBe(true);
-        expect(balanceOf(after, communityPackageAccount('C')).isZero()).toBe(true);
-        expect(balanceOf(after, CYCLE_ACCOUNTS.qualityDeposit('C')).isZero()).toBe(true);
-        for (const s of r.statements) {
-          const owed = balanceOf(after, YEAR_END_ACCOUNTS.due(s.code)).plus(balanceOf(after, YEAR_END_ACCOUNTS.receivable(s.code)));
-          expect(cents(owed)).toBe(cents(s.balanceDue));
-        }
-        expect(new Set(transfers.map((t) => t.id)).size).toBe(transfers.length);
-      }),
+  it('a year with a package and no consumption settles: the whole of M − E_out is surplus retained unallocated, or the overspend is reported unapportioned; nobody is owed or owes anything', () => {
+    fc.assert(
+      fc.property(
+        communityYear.map((y) => ({ ...y, consumption: y.consumption.map(([, primary]) => [0, primary] as [number, boolean]) })),
+        (y) => {
+          const r = settlesAndBalances(y);
+          const M = Money.fromCents(BigInt(y.m));
+          const eOut = Money.fromCents(BigInt(y.outOfCounty));
+          expect(r.totalExpenditure.eq(eOut)).toBe(true);
+          if (eOut.lt(M)) {
+            expect(r.surplus.eq(M.minus(eOut)) && r.surplusUnallocated.eq(r.surplus)).toBe(true);
+            expect(r.overspendUnapportioned.isZero()).toBe(true);
+          } else {
+            expect(r.overspend.eq(eOut.minus(M)) && r.overspendUnapportioned.eq(r.overspend)).toBe(true);
+            expect(r.surplusUnallocated.isZero()).toBe(true);
+          }
+          for (const s of r.statements) {
+            expect([s.overspendShare, s.surplusShare, s.floorTopUp, s.balanceDue].every((x) => x.isZero())).toBe(true);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -70,6 +70,9 @@ export interface CommunityYearEnd {
   floor: PrimaryFloorCheck;
   /** Overspend moved from primary to other units to meet the floor (the option), zero otherwise. */
   floorReapportioned: Money;
+  /** No member unit had consumption to share by: surplus retained for the surplus plan, overspend left for the bureau. */
+  surplusUnallocated: Money;
+  overspendUnapportioned: Money;
   depositWithheld: Money;
   depositReleased: Money;
   statements: UnitStatement[]; // code order
@@ -78,7 +81,8 @@ export interface CommunityYearEnd {
 export type YearEndState = 'DRAFT' | 'APPROVED' | 'POSTED';
 
 /** draft → approved (maker-checker) → posted (SPEC §7); a draft may be drafted again until approved. */
-export const YEAR_END_LIFECYCLE = defineStateMachine<YearEndState, 'redraft' | 'approve' | 'post'>({
+export type YearEndAction = 'redraft' | 'approve' | 'post';
+export const YEAR_END_LIFECYCLE = defineStateMachine<YearEndState, YearEndAction>({
   name: 'year-end settlement',
   transitions: [
     { from: 'DRAFT', action: 'redraft', to: 'DRAFT' },
@@ -170,6 +174,8 @@ export function settleCommunityYear(inputs: CommunityYearInputs): CommunityYearE
     floor: PrimaryFloorCheck;
     overspend: Money;
     surplus: Money;
+    surplusUnallocated: Money;
+    overspendUnapportioned: Money;
   };
   let floorReapportioned = Money.ZERO;
   if (overspent) {
@@ -179,12 +185,12 @@ export function settleCommunityYear(inputs: CommunityYearInputs): CommunityYearE
       reapportionFloorShortfall: inputs.reapportionFloorShortfall,
     });
     for (const s of a.shares) shares.set(s.code, { overspendShare: s.overspendShare, surplusShare: Money.ZERO, floorTopUp: Money.ZERO });
-    outcome = { ...a, surplus: Money.ZERO };
+    outcome = { ...a, surplus: Money.ZERO, surplusUnallocated: Money.ZERO };
     floorReapportioned = a.floorReapportioned;
   } else {
     const d = proposeSurplusDistribution({ ...base, primaryWeight: inputs.surplusPrimaryWeight });
     for (const s of d.shares) shares.set(s.code, { overspendShare: Money.ZERO, surplusShare: s.surplusShare, floorTopUp: s.floorTopUp });
-    outcome = { ...d, overspend: Money.ZERO };
+    outcome = { ...d, overspend: Money.ZERO, overspendUnapportioned: Money.ZERO };
   }
 
   const releaseRate = toRate(inputs.depositReleaseRate, 'depositReleaseRate');
@@ -225,6 +231,8 @@ export function settleCommunityYear(inputs: CommunityYearInputs): CommunityYearE
     primaryShareOfPackage: outcome.primaryShareOfPackage.toFixed(4),
     floor: outcome.floor,
     floorReapportioned,
+    surplusUnallocated: outcome.surplusUnallocated,
+    overspendUnapportioned: outcome.overspendUnapportioned,
     depositWithheld,
     depositReleased,
     statements,
@@ -243,10 +251,13 @@ export interface CommunityClosingBalances {
 /**
  * The transfers that post a community's year end. Into the clearing account: what is left of
  * the package, the unused advance, the released deposit, and what units owe. Out of it: what
- * units are owed. The retained deposit returns to the county fund pool. What remains in
- * clearing must be exactly the out-of-county spending the package never funded, which the
- * community bears through the overspend; anything else means the documents and the ledger
- * disagree, and nothing is posted.
+ * units are owed. The retained deposit returns to the county fund pool. A surplus no unit had
+ * consumption to share moves to the community's retained surplus (结余留用), where the surplus
+ * plan takes it from. What remains in clearing must be exactly the out-of-county spending the
+ * package never funded, which the community bears through the overspend, less any overspend
+ * left unapportioned (no consumption to share it by: it stays unfunded, reported for the
+ * bureau's decision); anything else means the documents and the ledger disagree, and nothing
+ * is posted.
  */
 export function communityYearEndTransfers(prefix: string, year: CommunityYearEnd, balances: CommunityClosingBalances): TransferSpec[] {
   const c = year.communityCode;
@@ -277,12 +288,14 @@ export function communityYearEndTransfers(prefix: string, year: CommunityYearEnd
   for (const s of year.statements) {
     if (s.balanceDue.isPositive()) add(`unit.${s.code}`, clearing, YEAR_END_ACCOUNTS.due(s.code), s.balanceDue, `年终清算 ${s.code} 应补`);
   }
+  add('surplus-retained', clearing, YEAR_END_ACCOUNTS.retainedSurplus(c), year.surplusUnallocated, '年终清算 结余留用（待结余分配方案）');
   const into = Money.sum(out.filter((t) => t.credit === clearing).map((t) => t.amount));
   const outOf = Money.sum(out.filter((t) => t.debit === clearing).map((t) => t.amount));
   const left = into.minus(outOf);
-  if (!left.eq(balances.outOfCountyUnfunded)) {
+  const toFund = balances.outOfCountyUnfunded.minus(year.overspendUnapportioned);
+  if (!left.eq(toFund)) {
     throw mismatch(
-      `community ${c}: after the statements ${left} would remain in clearing, but ${balances.outOfCountyUnfunded} of out-of-county spending is unfunded`,
+      `community ${c}: after the statements ${left} would remain in clearing, but ${toFund} of out-of-county spending is unfunded and apportioned`,
     );
   }
   add('out-of-county', clearing, CYCLE_ACCOUNTS.outOfCounty(c), left, '年终清算 县外超额结算');

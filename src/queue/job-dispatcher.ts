@@ -98,14 +98,16 @@ export class JobDispatcher implements OnModuleInit {
       await this.outbox.complete(job.id!);
       return result;
     } catch (err) {
-      await this.runs.finish(runId, 'FAILED', null, err instanceof Error ? err.message : String(err)).catch(() => undefined);
-      if (err instanceof DomainError) {
-        const reason = `${err.code}: ${err.message}`;
-        await this.outbox.refuse(job.id!, reason);
-        await this.refusals.announce({ id: job.id!, name: job.name as JobName, data: job.data, code: err.code, message: err.message });
-        throw new UnrecoverableError(`refused: ${reason}`);
+      // The run keeps its reason; a refusal says so, with its code, so that it reads apart from a failure retried.
+      if (!(err instanceof DomainError)) {
+        await this.runs.finish(runId, 'FAILED', null, err instanceof Error ? err.message : String(err)).catch(() => undefined);
+        throw err;
       }
-      throw err;
+      const reason = `${err.code}: ${err.message}`;
+      await this.runs.finish(runId, 'FAILED', null, `refused: ${reason}`).catch(() => undefined);
+      await this.outbox.refuse(job.id!, reason);
+      await this.refusals.announce({ id: job.id!, name: job.name as JobName, data: job.data, code: err.code, message: err.message });
+      throw new UnrecoverableError(`refused: ${reason}`);
     }
   }
 

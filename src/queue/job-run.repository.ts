@@ -3,6 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createPool, Pool, RowDataPacket } from 'mysql2/promise';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { selectPage } from '../common/page.repository';
+import { PageWindow } from '../common/pagination';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 
 export interface JobRunRow {
@@ -120,7 +122,11 @@ export class JobRunRepository implements OnModuleDestroy {
     );
   }
 
-  async list(filter: { jobName?: string; jobId?: string; outcome?: string; limit: number }): Promise<JobRunRow[]> {
+  /** One page of job runs, newest first. */
+  async list(
+    filter: { jobName?: string; jobId?: string; outcome?: string },
+    window: PageWindow,
+  ): Promise<{ rows: JobRunRow[]; total: number }> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter.jobName) {
@@ -135,9 +141,11 @@ export class JobRunRepository implements OnModuleDestroy {
       where.push('outcome = ?');
       params.push(filter.outcome);
     }
-    return this.dataSource.query(`SELECT * FROM job_run ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`, [
-      ...params,
-      filter.limit,
-    ]);
+    return selectPage(
+      this.dataSource,
+      { select: 'SELECT *', from: `FROM job_run ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`, orderBy: 'id DESC' },
+      params,
+      window,
+    );
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { hostname } from 'node:os';
+import { Page, pageOf, PageWindow } from '../common/pagination';
 import { JobRunRepository } from './job-run.repository';
 
 export interface JobRunView {
@@ -60,9 +61,9 @@ export class JobRunsService {
     return closed;
   }
 
-  async list(filter: { jobName?: string; jobId?: string; outcome?: string; limit: number }): Promise<JobRunView[]> {
-    const rows = await this.runs.list(filter);
-    return rows.map((r) => ({
+  async list(filter: { jobName?: string; jobId?: string; outcome?: string } & PageWindow): Promise<Page<JobRunView>> {
+    const { rows, total } = await this.runs.list(filter, filter);
+    const items = rows.map((r): JobRunView => ({
       id: Number(r.id),
       jobId: String(r.job_id),
       jobName: String(r.job_name),
@@ -75,6 +76,7 @@ export class JobRunsService {
       counts: r.counts ? (JSON.parse(String(r.counts)) as Record<string, unknown>) : null,
       error: r.error ?? null,
     }));
+    return pageOf(items, total, filter);
   }
 }
 

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { selectPage } from '../common/page.repository';
+import { PageWindow } from '../common/pagination';
 
 export interface OutboxRow {
   id: number;
@@ -101,11 +103,19 @@ export class OutboxRepository {
     ]);
   }
 
-  async pending(): Promise<PendingOutboxRow[]> {
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
-      'SELECT job_id, job_name, created_at, enqueued_at, enqueue_attempts, last_error FROM outbox WHERE completed_at IS NULL ORDER BY id LIMIT 500',
+  /** One page of the unfinished rows, oldest first. */
+  async pending(window: PageWindow): Promise<{ rows: PendingOutboxRow[]; total: number }> {
+    const { rows, total } = await selectPage<Record<string, unknown>>(
+      this.dataSource,
+      {
+        select: 'SELECT job_id, job_name, created_at, enqueued_at, enqueue_attempts, last_error',
+        from: 'FROM outbox WHERE completed_at IS NULL',
+        orderBy: 'id',
+      },
+      [],
+      window,
     );
-    return rows.map((r) => ({
+    const pending = rows.map((r) => ({
       jobId: String(r.job_id),
       jobName: String(r.job_name),
       createdAt: r.created_at as Date,
@@ -113,5 +123,6 @@ export class OutboxRepository {
       attempts: Number(r.enqueue_attempts),
       lastError: (r.last_error as string | null) ?? null,
     }));
+    return { rows: pending, total };
   }
 }

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Job, Queue } from 'bullmq';
 import { EntityManager } from 'typeorm';
+import { Page, pageOf, PageWindow } from '../common/pagination';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { JobRunsService } from './job-runs.service';
 import { JOBS, JobName, JobPayloads, QUEUES } from './jobs';
@@ -133,8 +134,9 @@ export class OutboxService {
     return this.rows.isUnfinished(jobId);
   }
 
-  pending(): Promise<PendingOutboxRow[]> {
-    return this.rows.pending();
+  async pending(window: PageWindow): Promise<Page<PendingOutboxRow>> {
+    const { rows, total } = await this.rows.pending(window);
+    return pageOf(rows, total, window);
   }
 
   /** `sweeping`: a failed job is run again only once it has been failed for `QUEUE_REDRIVE_AFTER_MS`. */

@@ -72,7 +72,23 @@ describe('who may do what', () => {
         }),
       ],
     );
+    const reserveUse = await (
+      await a.as(['BUREAU_CLERK'], a.bureau)
+    ).must('POST', `/api/v1/counties/${a.county}/reserve-uses`, {
+      fundYear: 2021,
+      purpose: '重大疫情',
+      amount: '1000.00',
+      target: { kind: 'DIRECT_PAYMENT', risk: '重大疫情救治费用' },
+      reason: '疫情',
+    });
+    const dispute = await clerkA.must('POST', '/api/v1/disputes', {
+      subjectType: 'DEDUCTION',
+      subjectRef: 'declaration 1',
+      description: '拒付理由不成立',
+    });
     Object.assign(samples, {
+      '/api/v1/disputes/:id': { id: String(dispute.id) },
+      '/api/v1/reserve-uses/:id': { id: String(reserveUse.id) },
       '/api/v1/fund-analyses/:id': { id: String(analysis.insertId) },
       '/api/v1/member-claims/:id': { id: String(stored.claim) },
       '/api/v1/declarations/:id': { id: String(stored.declaration) },

@@ -64,11 +64,11 @@ describe('performance assessment and quarterly fund analysis over HTTP (SPEC §8
   async function claimAndReview(period: string, submissions: [ApiClient, Record<string, unknown>[]][], reject: string[] = []) {
     for (const [client, records] of submissions) {
       expect((await client.post('/api/v1/settlement-records', { records })).status).toBe(201);
-      const [claim] = await client.must('GET', `/api/v1/member-claims?period=${period}`);
+      const [claim] = await client.items(`/api/v1/member-claims?period=${period}`);
       await client.must('POST', `/api/v1/member-claims/${claim.id}/submit`, { version: claim.version });
     }
-    for (const claim of await lead.must('GET', `/api/v1/member-claims?period=${period}&state=SUBMITTED`)) {
-      const rows: { id: string; externalId: string }[] = (await lead.must('GET', `/api/v1/member-claims/${claim.id}/records`)).records;
+    for (const claim of await lead.items(`/api/v1/member-claims?period=${period}&state=SUBMITTED`)) {
+      const rows: { id: string; externalId: string }[] = await lead.items(`/api/v1/member-claims/${claim.id}/records?pageSize=500`);
       const decisions = rows
         .filter((r) => reject.includes(r.externalId))
         .map((r) => ({ recordId: r.id, decision: 'REJECT', reason: 'OVER_STANDARD' }));
@@ -166,10 +166,10 @@ describe('performance assessment and quarterly fund analysis over HTTP (SPEC §8
     });
     clock.fix('2026-11-04');
     const declared = await lead.must('POST', `/api/v1/communities/${f.community}/declarations`, { period: '2026-10' });
-    const leadClaim = (await lead.must('GET', '/api/v1/member-claims?period=2026-10')).find(
+    const leadClaim = (await lead.items('/api/v1/member-claims?period=2026-10')).find(
       (c: { institutionCode: string }) => c.institutionCode === f.lead,
     );
-    const l4 = (await lead.must('GET', `/api/v1/member-claims/${leadClaim.id}/records`)).records.find(
+    const l4 = (await lead.items(`/api/v1/member-claims/${leadClaim.id}/records?pageSize=500`)).find(
       (r: { externalId: string }) => r.externalId === 'L-4',
     );
     await bureau.must('POST', `/api/v1/declarations/${declared.id}/deductions`, {
@@ -485,9 +485,7 @@ describe('performance assessment and quarterly fund analysis over HTTP (SPEC §8
       content: { fundFlow: { total: '5470.00' } },
     });
 
-    expect(await auditor.must('GET', draftPath)).toEqual([
-      expect.objectContaining({ id: doc.id, quarter: 4, state: 'SUBMITTED', version: 4 }),
-    ]);
+    expect(await auditor.items(draftPath)).toEqual([expect.objectContaining({ id: doc.id, quarter: 4, state: 'SUBMITTED', version: 4 })]);
     const audit = await api.dataSource.query(
       "SELECT action FROM audit_log WHERE entity_type = 'fundAnalysis' AND entity_id = ? ORDER BY id",
       [String(doc.id)],

@@ -83,13 +83,24 @@ describe('one month of the claim cycle over HTTP, each step by its own user (SPE
       const stored = await client.post('/api/v1/settlement-records', { records });
       expect(stored.status).toBe(201);
     }
-    const claimOf = async (client: ApiClient) => (await client.must('GET', '/api/v1/member-claims?period=2026-10'))[0];
+    const claimOf = async (client: ApiClient) => (await client.items('/api/v1/member-claims?period=2026-10'))[0];
     const t1Claim = await claimOf(t1);
     expect(t1Claim).toMatchObject({ institutionCode: f.townships[0], state: 'OPEN', records: 6, claimed: '645.65', cutoff: '2026-11-03' });
     // A township sees its own claim only.
+    expect((await t2.items('/api/v1/member-claims?period=2026-10')).map((c: { institutionCode: string }) => c.institutionCode)).toEqual([
+      f.townships[1],
+    ]);
+    // Each caller is offered what it may do now: the township submits its own claim; the lead unit,
+    // which reads every claim of its community, is offered nothing on a member's open claim and is refused.
+    expect(t1Claim.allowedActions).toEqual(['submit']);
+    expect((await lead.must('GET', `/api/v1/member-claims/${t1Claim.id}`)).allowedActions).toEqual([]);
     expect(
-      (await t2.must('GET', '/api/v1/member-claims?period=2026-10')).map((c: { institutionCode: string }) => c.institutionCode),
-    ).toEqual([f.townships[1]]);
+      (await lead.items('/api/v1/member-claims?period=2026-10&state=OPEN')).map((c: { allowedActions: string[] }) => c.allowedActions),
+    ).toEqual([[], [], []]);
+    expect((await lead.post(`/api/v1/member-claims/${t1Claim.id}/submit`, { version: t1Claim.version })).status).toBe(403);
+    expect((await leadClerk.post(`/api/v1/member-claims/${t1Claim.id}/submit`, { version: t1Claim.version })).body.code).toBe(
+      'NOT_THE_CLAIMANT',
+    );
 
     for (const client of [t1, t2, leadClerk]) {
       const claim = await claimOf(client);
@@ -100,17 +111,17 @@ describe('one month of the claim cycle over HTTP, each step by its own user (SPE
     clock.fix('2026-11-02');
     const late = await t2.post('/api/v1/settlement-records', { records: [record('T2-LATE', f.townships[1], '10.00', '30')] });
     expect(late.status).toBe(201);
-    expect((await t2.must('GET', '/api/v1/member-claims?period=2026-11'))[0]).toMatchObject({
+    expect((await t2.items('/api/v1/member-claims?period=2026-11'))[0]).toMatchObject({
       state: 'OPEN',
       records: 1,
       claimed: '10.00',
     });
 
     // 2. The lead unit pre-reviews: two records rejected with reason codes, the rest accepted.
-    const claims = await lead.must('GET', '/api/v1/member-claims?period=2026-10&state=SUBMITTED');
+    const claims = await lead.items('/api/v1/member-claims?period=2026-10&state=SUBMITTED');
     expect(claims).toHaveLength(3);
     const recordsOf = async (claimId: number) =>
-      (await lead.must('GET', `/api/v1/member-claims/${claimId}/records`)).records as {
+      (await lead.items(`/api/v1/member-claims/${claimId}/records?pageSize=500`)) as {
         id: string;
         externalId: string;
         insuredMasked: string;
@@ -136,12 +147,22 @@ describe('one month of the claim cycle over HTTP, each step by its own user (SPE
     const early = await lead.post(`/api/v1/communities/${f.community}/declarations`, { period: '2026-10' });
     expect(early.status).toBe(409);
     expect(early.body.code).toBe('CLAIMS_UNDER_REVIEW');
-    for (const c of await lead.must('GET', '/api/v1/member-claims?period=2026-10&state=SUBMITTED')) {
+    for (const c of await lead.items('/api/v1/member-claims?period=2026-10&state=SUBMITTED')) {
       expect(await lead.must('POST', `/api/v1/member-claims/${c.id}/complete-review`, { version: c.version })).toMatchObject({
         state: 'REVIEWED',
         pending: '0.00',
+        reviewedOn: '2026-11-04',
+        allowedActions: ['reopenReview', 'declare'],
       });
     }
+    // A township's claim is never settled by the bureau (that is for private institutions): not offered, and refused.
+    const reviewedT1 = await bureauApprover.must('GET', `/api/v1/member-claims/${t1Claim.id}`);
+    expect(reviewedT1).toMatchObject({ state: 'REVIEWED', allowedActions: [] });
+    expect((await t1.must('GET', `/api/v1/member-claims/${t1Claim.id}`)).allowedActions).toEqual([]);
+    const settleTownship = await bureauApprover.post(`/api/v1/member-claims/${t1Claim.id}/private-payment`, {
+      version: reviewedT1.version,
+    });
+    expect([settleTownship.status, settleTownship.body.code]).toEqual([409, 'NOT_A_PRIVATE_CLAIM']);
 
     // 3. The lead unit declares by the 5th.
     const declared = await lead.must('POST', `/api/v1/communities/${f.community}/declarations`, { period: '2026-10' });
@@ -167,7 +188,12 @@ describe('one month of the claim cycle over HTTP, each step by its own user (SPE
       deductions: [{ recordId: idOf(t1Rows2, 'T1-4'), reason: 'OVER_STANDARD' }],
     });
     expect(rejectedDeduction.status).toBe(422);
+    expect(deducted.allowedActions).toEqual(['completeReview']);
+    expect((await lead.must('GET', `/api/v1/declarations/${declared.id}`)).allowedActions).toEqual([]);
     const reviewed = await bureauClerk.must('POST', `/api/v1/declarations/${declared.id}/complete-review`, { version: deducted.version });
+    // Maker-checker: the clerk who reviewed it is offered no approval, and is refused one.
+    expect(reviewed.allowedActions).toEqual([]);
+    expect((await bureauApprover.must('GET', `/api/v1/declarations/${declared.id}`)).allowedActions).toEqual(['return', 'approve']);
     expect((await bureauClerk.post(`/api/v1/declarations/${declared.id}/approve`, { version: reviewed.version })).status).toBe(403);
     const approved = await bureauApprover.must('POST', `/api/v1/declarations/${declared.id}/approve`, { version: reviewed.version });
     const approvedAmount = Money.of(declared.accepted).minus(Money.of('33.34')).toString();
@@ -189,9 +215,23 @@ describe('one month of the claim cycle over HTTP, each step by its own user (SPE
       reference: 'BK-2026-11-0042',
     });
     expect(disbursed).toMatchObject({ state: 'DISBURSED', disbursedOn: '2026-11-20', paymentLate: false });
+    // Each claim follows its money: funded by the disbursement; the lead unit's own share needs no transfer.
+    const claimNow = async (client: ApiClient, id: number) => client.must('GET', `/api/v1/member-claims/${id}`);
+    expect(await claimNow(t1, t1Claim.id)).toMatchObject({
+      state: 'FUNDED',
+      submittedOn: '2026-10-31',
+      reviewedOn: '2026-11-04',
+      declaredOn: '2026-11-04',
+      fundedOn: '2026-11-20',
+      passedDownOn: null,
+      paidOn: null,
+      allowedActions: [],
+    });
+    const leadOwnClaim = await claimOf(leadClerk);
+    expect(leadOwnClaim).toMatchObject({ state: 'PASSED_DOWN', fundedOn: '2026-11-20', passedDownOn: '2026-11-20' });
 
     // 6. The lead passes each member's approved amount down within 5 working days (Fri 20 Nov → Fri 27 Nov).
-    const passDowns = await lead.must('GET', `/api/v1/pass-downs?declarationId=${declared.id}`);
+    const passDowns = await lead.items(`/api/v1/pass-downs?declarationId=${declared.id}`);
     const amountTo = (code: string) => passDowns.find((p: { payeeCode: string }) => p.payeeCode === code);
     expect(amountTo(f.townships[0])).toMatchObject({
       level: 'MEMBER',
@@ -205,6 +245,8 @@ describe('one month of the claim cycle over HTTP, each step by its own user (SPE
     expect(sum(passDowns.map((p: { amount: string }) => p.amount))).toBe(approvedAmount);
     // A township cannot record the lead's payment.
     const t1Down = amountTo(f.townships[0]);
+    expect(t1Down.allowedActions).toEqual(['pay']);
+    expect((await t1.must('GET', `/api/v1/pass-downs/${t1Down.id}`)).allowedActions).toEqual([]);
     expect([403, 404]).toContain(
       (await t1.post(`/api/v1/pass-downs/${t1Down.id}/payment`, { version: t1Down.version, paidOn: '2026-11-20' })).status,
     );
@@ -214,11 +256,13 @@ describe('one month of the claim cycle over HTTP, each step by its own user (SPE
       expect(await lead.must('POST', `/api/v1/pass-downs/${p.id}/payment`, { version: p.version, paidOn: '2026-11-24' })).toMatchObject({
         state: 'PAID',
         late: false,
+        allowedActions: [],
       });
     }
+    expect(await claimNow(t1, t1Claim.id)).toMatchObject({ state: 'PASSED_DOWN', fundedOn: '2026-11-20', passedDownOn: '2026-11-24' });
 
     // 7. The township passes its villages' amounts down within 5 working days of receipt (Tue 24 Nov → Tue 1 Dec).
-    const villageDowns = await t1.must('GET', '/api/v1/pass-downs?state=DUE');
+    const villageDowns = await t1.items('/api/v1/pass-downs?state=DUE');
     expect(villageDowns.map((p: { payeeCode: string; amount: string; deadline: string }) => [p.payeeCode, p.amount, p.deadline])).toEqual([
       [v1, '80.10', '2026-12-01'],
       [v2, '66.66', '2026-12-01'],
@@ -253,7 +297,7 @@ describe('one month of the claim cycle over HTTP, each step by its own user (SPE
     });
     const ledger = await bureauClerk.must('GET', `/api/v1/counties/${f.county}/ledger/2026/accounts`);
     expect(ledger.reconciled).toBe(true);
-    const balance = (code: string) => ledger.accounts.find((a: { code: string }) => a.code === code)?.balance;
+    const balance = (code: string) => ledger.items.find((a: { code: string }) => a.code === code)?.balance;
     expect(balance(`MEMBER_FUNDS:${v1}`)).toBe('80.10');
     expect(balance(`MEMBER_FUNDS:${v2}`)).toBe('66.66');
     expect(balance(`MEMBER_FUNDS:${f.townships[0]}`)).toBe('420.55');
@@ -275,6 +319,8 @@ describe('one month of the claim cycle over HTTP, each step by its own user (SPE
         'declaration.completeReview',
         'declaration.approve',
         'declaration.disburse',
+        'memberClaim.fund',
+        'memberClaim.passDown',
         'passDown.pay',
       ]),
     );
@@ -305,7 +351,7 @@ describe('closed claim periods (SPEC §4 step 1, §11)', () => {
     expect(Number(n)).toBe(0);
     // The January record alone goes into January.
     expect((await clerk.post('/api/v1/settlement-records', { records: [january] })).status).toBe(201);
-    expect((await clerk.must('GET', '/api/v1/member-claims'))[0]).toMatchObject({ period: '2027-01', records: 1 });
+    expect((await clerk.items('/api/v1/member-claims'))[0]).toMatchObject({ period: '2027-01', records: 1 });
   });
 });
 
@@ -375,7 +421,7 @@ describe('the package, private institutions and the quarterly advance (SPEC §4)
       await township.must('POST', '/api/v1/settlement-records', {
         records: [record('C-1', f.townships[0], '350.00'), record('C-2', f.townships[0], '250.00')],
       });
-      const claim = (await township.must('GET', '/api/v1/member-claims?period=2026-10'))[0];
+      const claim = (await township.items('/api/v1/member-claims?period=2026-10'))[0];
       await township.must('POST', `/api/v1/member-claims/${claim.id}/submit`, { version: claim.version });
       const submitted = await lead.must('GET', `/api/v1/member-claims/${claim.id}`);
       await lead.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, { version: submitted.version });
@@ -407,11 +453,11 @@ describe('the package, private institutions and the quarterly advance (SPEC §4)
         reference: 'BK-1',
       });
       expect(disbursed.state).toBe('DISBURSED');
-      const passDowns = await lead.must('GET', `/api/v1/pass-downs?declarationId=${declared.id}`);
+      const passDowns = await lead.items(`/api/v1/pass-downs?declarationId=${declared.id}`);
       expect(passDowns.map((p: { payeeCode: string; amount: string }) => [p.payeeCode, p.amount])).toEqual([[f.townships[0], '403.75']]);
 
       const ledger = await clerk.must('GET', `/api/v1/counties/${f.county}/ledger/2026/accounts`);
-      const balance = (code: string) => ledger.accounts.find((a: { code: string }) => a.code === code)?.balance;
+      const balance = (code: string) => ledger.items.find((a: { code: string }) => a.code === code)?.balance;
       expect(ledger.reconciled).toBe(true);
       expect(balance(`COMMUNITY_PACKAGE:${f.community}`)).toBe('0.00');
       expect(balance(`OUT_OF_COUNTY:${f.community}`)).toBe('6800.00');
@@ -467,12 +513,15 @@ describe('the package, private institutions and the quarterly advance (SPEC §4)
 
       const settleMonth = async (records: Record<string, unknown>[], reviewOn: string) => {
         await hospital.must('POST', '/api/v1/settlement-records', { records });
-        const claim = (await hospital.must('GET', '/api/v1/member-claims?state=OPEN'))[0];
+        const claim = (await hospital.items('/api/v1/member-claims?state=OPEN'))[0];
         await hospital.must('POST', `/api/v1/member-claims/${claim.id}/submit`, { version: claim.version });
         clock.fix(reviewOn);
         // The bureau reviews a private institution's claim, not a lead unit.
         expect((await lead.post(`/api/v1/member-claims/${claim.id}/complete-review`, { version: claim.version + 1 })).status).toBe(403);
         const reviewed = await clerk.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, { version: claim.version + 1 });
+        // Settling is offered to an approver, never to the clerk who reviewed it.
+        expect(reviewed.allowedActions).toEqual(['reopenReview']);
+        expect((await approver.must('GET', `/api/v1/member-claims/${claim.id}`)).allowedActions).toEqual(['settle']);
         expect((await clerk.post(`/api/v1/member-claims/${claim.id}/private-payment`, { version: reviewed.version })).status).toBe(403);
         return approver.must('POST', `/api/v1/member-claims/${claim.id}/private-payment`, { version: reviewed.version });
       };
@@ -488,6 +537,7 @@ describe('the package, private institutions and the quarterly advance (SPEC §4)
         cash: '950.00',
         unfundedToDate: '100.00',
         state: 'APPROVED',
+        allowedActions: ['pay'],
       });
       expect(await approver.must('POST', `/api/v1/member-claims/${october.claimId}/private-payment`, { version: 1 })).toMatchObject({
         id: october.id,
@@ -496,7 +546,14 @@ describe('the package, private institutions and the quarterly advance (SPEC §4)
       clock.fix('2026-11-06');
       expect(
         await clerk.must('POST', `/api/v1/private-payments/${october.id}/payment`, { version: october.version, paidOn: '2026-11-06' }),
-      ).toMatchObject({ state: 'PAID', paidOn: '2026-11-06' });
+      ).toMatchObject({ state: 'PAID', paidOn: '2026-11-06', allowedActions: [] });
+      // The private institution's claim follows its money: settled, then paid.
+      expect(await hospital.must('GET', `/api/v1/member-claims/${october.claimId}`)).toMatchObject({
+        state: 'PAID',
+        paidOn: '2026-11-06',
+        fundedOn: null,
+        allowedActions: [],
+      });
 
       // November: 50.00 more; the cap rises to 1 100.00, so 100.00 is funded and 50.00 stays unfunded.
       clock.fix('2026-11-30');
@@ -515,7 +572,7 @@ describe('the package, private institutions and the quarterly advance (SPEC §4)
       });
 
       const ledger = await clerk.must('GET', `/api/v1/counties/${f.county}/ledger/2026/accounts`);
-      const balance = (code: string) => ledger.accounts.find((a: { code: string }) => a.code === code)?.balance;
+      const balance = (code: string) => ledger.items.find((a: { code: string }) => a.code === code)?.balance;
       expect(ledger.reconciled).toBe(true);
       expect(balance('PRIVATE_POOL')).toBe('175.00');
       expect(balance(`PRIVATE_DEPOSIT:${p1}`)).toBe('55.00');
@@ -524,10 +581,7 @@ describe('the package, private institutions and the quarterly advance (SPEC §4)
       expect((await clerk.must('GET', '/api/v1/inbox')).items).toEqual(
         expect.arrayContaining([expect.objectContaining({ kind: 'privatePaymentDue', id: november.id, amount: '95.00' })]),
       );
-      expect((await hospital.must('GET', '/api/v1/private-payments')).map((p: { period: string }) => p.period)).toEqual([
-        '2026-11',
-        '2026-10',
-      ]);
+      expect((await hospital.items('/api/v1/private-payments')).map((p: { period: string }) => p.period)).toEqual(['2026-11', '2026-10']);
     });
   });
 
@@ -561,7 +615,7 @@ describe('the package, private institutions and the quarterly advance (SPEC §4)
       await township.must('POST', '/api/v1/settlement-records', {
         records: [record('A-1', f.townships[0], '600.00'), record('A-2', f.townships[0], '400.00')],
       });
-      const claim = (await township.must('GET', '/api/v1/member-claims?period=2026-10'))[0];
+      const claim = (await township.items('/api/v1/member-claims?period=2026-10'))[0];
       const submitted = await township.must('POST', `/api/v1/member-claims/${claim.id}/submit`, { version: claim.version });
       await lead.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, { version: submitted.version });
       clock.fix('2026-11-04');
@@ -574,12 +628,12 @@ describe('the package, private institutions and the quarterly advance (SPEC §4)
         disbursedOn: '2026-11-04',
         reference: 'BK-2',
       });
-      expect((await lead.must('GET', `/api/v1/pass-downs?declarationId=${declared.id}`)).map((p: { amount: string }) => p.amount)).toEqual([
+      expect((await lead.items(`/api/v1/pass-downs?declarationId=${declared.id}`)).map((p: { amount: string }) => p.amount)).toEqual([
         '1000.00',
       ]);
 
       const ledger = await clerk.must('GET', `/api/v1/counties/${f.county}/ledger/2026/accounts`);
-      const balance = (code: string) => ledger.accounts.find((a: { code: string }) => a.code === code)?.balance;
+      const balance = (code: string) => ledger.items.find((a: { code: string }) => a.code === code)?.balance;
       expect(balance(`LEAD_ADVANCE:${f.community}`)).toBe('0.00');
       expect(balance(`COMMUNITY_HELD:${f.community}`)).toBe('1000.00');
       expect(balance(`COMMUNITY_PACKAGE:${f.community}`)).toBe('6225.00');

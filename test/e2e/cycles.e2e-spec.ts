@@ -140,9 +140,7 @@ describe('scheduled cycles: deadline watch, notifications, monitoring (SPEC §4,
     const again = await lead.must('POST', '/api/v1/cycles/runs', { cycle: 'monitoring', period: '2026-10' });
     expect(again).toEqual([expect.objectContaining({ scope: f.community, result: expect.objectContaining({ burnRatio: '1.1460' }) })]);
     expect((await lead.must('GET', '/api/v1/notifications')).items).toHaveLength(2);
-    expect((await lead.must('GET', '/api/v1/cycles/results?cycle=monitoring')).map((r: { scope: string }) => r.scope)).toEqual([
-      f.community,
-    ]);
+    expect((await lead.items('/api/v1/cycles/results?cycle=monitoring')).map((r: { scope: string }) => r.scope)).toEqual([f.community]);
   });
 
   it('refreshes a reading kept before the approval: monitoring follows an approval that comes after the month’s scheduled run', async () => {
@@ -220,7 +218,7 @@ describe('scheduled cycles: deadline watch, notifications, monitoring (SPEC §4,
     const advanceJob = `cycle.run.quarterly-advance.2026-Q4.${f.community}`;
     await bureau.must('POST', '/api/v1/cycles/runs', { cycle: 'quarterly-advance', period: '2026-Q4' });
     const skipped = await eventually(
-      async () => (await bureau.must('GET', `/api/v1/job-runs?jobId=${advanceJob}`)).find((r: { outcome: string }) => r.outcome === 'DONE'),
+      async () => (await bureau.items(`/api/v1/job-runs?jobId=${advanceJob}`)).find((r: { outcome: string }) => r.outcome === 'DONE'),
       'the skipped advance',
     );
     expect(skipped.counts).toMatchObject({ skipped: expect.stringContaining('off') });
@@ -251,7 +249,7 @@ describe('scheduled cycles: deadline watch, notifications, monitoring (SPEC §4,
     expect(
       (await (await f.as(['MEMBER_CLERK'], f.townships[0])).post('/api/v1/cycles/runs', { cycle: 'monitoring', period: '2026-10' })).status,
     ).toBe(403);
-    const cycles = await bureau.must('GET', '/api/v1/cycles');
+    const cycles = await bureau.items('/api/v1/cycles');
     expect(cycles.find((c: { cycle: string }) => c.cycle === 'year-end')).toMatchObject({
       scope: 'county',
       period: 'year',

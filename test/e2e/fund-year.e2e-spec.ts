@@ -63,7 +63,7 @@ describe('fund year over HTTP', () => {
   });
 
   it('posts exactly one set of ledger transfers however many approvals race', async () => {
-    const [list] = (await clerk.get(`/api/v1/allocations?fundYear=2021`)).body;
+    const [list] = (await clerk.get(`/api/v1/allocations?fundYear=2021`)).body.items;
     const submitted = await clerk.must('POST', `/api/v1/allocations/${list.id}/submit`, { version: list.version });
     const second = await f.as(['BUREAU_APPROVER', 'AUDITOR'], f.bureau);
     const answers = await Promise.all(
@@ -78,7 +78,7 @@ describe('fund year over HTTP', () => {
     expect(await transferCount(list.id)).toBe(7);
 
     const ledger = await clerk.get(`/api/v1/counties/${f.county}/ledger/2021/accounts`);
-    const balance = (code: string) => ledger.body.accounts.find((a: { code: string }) => a.code === code)?.balance;
+    const balance = (code: string) => ledger.body.items.find((a: { code: string }) => a.code === code)?.balance;
     expect(ledger.body).toMatchObject({ reconciled: true });
     expect(ledger.body.totalDebits).toBe(ledger.body.totalCredits);
     expect(balance('FUND_POOL')).toBe('0.00');
@@ -87,8 +87,76 @@ describe('fund year over HTTP', () => {
     expect(balance('FUND_SOURCE')).toBe('-260573877.89');
   });
 
+  it('presents the ledger as a finance office reads it: nature, normal side, 余额方向 and entries, in the API and the spreadsheet', async () => {
+    const ledger = await clerk.must('GET', `/api/v1/counties/${f.county}/ledger/2021/accounts`);
+    const account = (code: string) => ledger.items.find((a: { code: string }) => a.code === code);
+    // The fund source keeps its signed balance, and reads as 借 260 573 877.89 on an asset's normal side.
+    expect(account('FUND_SOURCE')).toEqual({
+      code: 'FUND_SOURCE',
+      debits: '260573877.89',
+      credits: '0.00',
+      balance: '-260573877.89',
+      name: '筹资来源（筹资到账）',
+      nature: '资产',
+      normalSide: '借',
+      balanceSide: '借',
+      balanceAmount: '260573877.89',
+    });
+    expect(account(`COMMUNITY_PACKAGE:${f.community}`)).toMatchObject({
+      name: `医共体打包资金 ${f.community}`,
+      nature: '净资产',
+      normalSide: '贷',
+      balanceSide: '贷',
+      balanceAmount: '167079472.53',
+    });
+    expect(account('FUND_POOL')).toMatchObject({ balanceSide: '平', balanceAmount: '0.00' });
+    expect(account('POLICY_ADJUSTMENT')).toMatchObject({ nature: '支出', balanceSide: '贷', balanceAmount: '1500000.00' });
+    for (const a of ledger.items) expect([a.normalSide, '平']).toContain(a.balanceSide);
+    expect(ledger.trialBalance).toEqual({ debitBalances: '260573877.89', creditBalances: '260573877.89', balanced: true });
+
+    const transfers = await clerk.items(`/api/v1/counties/${f.county}/ledger/2021/transfers`);
+    expect(transfers[0]).toMatchObject({
+      debit: 'FUND_SOURCE',
+      credit: 'FUND_POOL',
+      amount: '260573877.89',
+      entry: {
+        summary: '筹资总额 F',
+        lines: [
+          { side: '借', account: 'FUND_SOURCE', accountName: '筹资来源（筹资到账）', amount: '260573877.89' },
+          { side: '贷', account: 'FUND_POOL', accountName: '县级统筹基金（待分配）', amount: '260573877.89' },
+        ],
+      },
+    });
+
+    // (Empty rows are not read: the title, then the header.)
+    const balances = await xlsxRows(clerk, `/api/v1/counties/${f.county}/ledger/2021/export.xlsx`, '科目余额表');
+    expect(balances[1]).toEqual(['科目编码', '科目名称', '性质', '正常余额方向', '借方发生额', '贷方发生额', '余额方向', '余额']);
+    expect(balances.find((r) => r[0] === 'FUND_SOURCE')).toEqual([
+      'FUND_SOURCE',
+      '筹资来源（筹资到账）',
+      '资产',
+      '借',
+      260573877.89,
+      0,
+      '借',
+      260573877.89,
+    ]);
+    expect(balances.find((r) => r[0] === '借方余额合计')?.[1]).toBe(260573877.89);
+    expect(balances.find((r) => r[0] === '贷方余额合计')?.[1]).toBe(260573877.89);
+    expect(balances.find((r) => r[0] === '试算平衡')?.[1]).toBe('平衡');
+    const entries = await xlsxRows(clerk, `/api/v1/counties/${f.county}/ledger/2021/export.xlsx`, '记账分录');
+    expect(entries.slice(2, 4).map((r) => [r[2], r[3], r[4], r[6]])).toEqual([
+      ['筹资总额 F', '借', 'FUND_SOURCE', 260573877.89],
+      ['筹资总额 F', '贷', 'FUND_POOL', 260573877.89],
+    ]);
+    expect(entries.length - 2).toBe(2 * transfers.length);
+    // Read-only, and only for the bureau and auditors of the county.
+    const member = await f.as(['MEMBER_CLERK'], f.lead);
+    expect((await member.get(`/api/v1/counties/${f.county}/ledger/2021/export.xlsx`)).status).toBe(403);
+  });
+
   it('keeps an approved allocation immutable; a correction is a new version that re-posts the difference', async () => {
-    const [current] = (await clerk.get(`/api/v1/allocations?fundYear=2021`)).body;
+    const [current] = (await clerk.get(`/api/v1/allocations?fundYear=2021`)).body.items;
     expect((await clerk.patch(`/api/v1/allocations/${current.id}`, { version: current.version, ...WORKED_EXAMPLE_INPUTS })).body.code).toBe(
       'DOCUMENT_NOT_EDITABLE',
     );
@@ -106,7 +174,7 @@ describe('fund year over HTTP', () => {
     await approver.must('POST', `/api/v1/allocations/${correction.id}/approve`, { version: submitted.version });
     expect((await clerk.get(`/api/v1/allocations/${current.id}`)).body.state).toBe('SUPERSEDED');
     const ledger = await clerk.get(`/api/v1/counties/${f.county}/ledger/2021/accounts`);
-    const balance = (code: string) => ledger.body.accounts.find((a: { code: string }) => a.code === code)?.balance;
+    const balance = (code: string) => ledger.body.items.find((a: { code: string }) => a.code === code)?.balance;
     expect(balance(`COMMUNITY_PACKAGE:${f.community}`)).toBe('166079472.53');
     expect(balance('POLICY_ADJUSTMENT')).toBe('2500000.00');
     expect(balance('FUND_POOL')).toBe('0.00');
@@ -141,7 +209,7 @@ describe('fund year over HTTP', () => {
     });
     expect(asNumber.status).toBe(400);
     expect(asNumber.body.details).toEqual([expect.objectContaining({ field: 'interest', rule: 'matches' })]);
-    expect((await clerk.get('/api/v1/allocations?fundYear=2030')).body).toEqual([]);
+    expect((await clerk.get('/api/v1/allocations?fundYear=2030')).body.items).toEqual([]);
   });
 
   describe('community budget plan and the primary-care floor', () => {
@@ -220,7 +288,7 @@ describe('fund year over HTTP', () => {
   });
 
   it('exports the allocation as XLSX whose totals equal the API’s, and publishes it (公示)', async () => {
-    const [current] = (await clerk.get(`/api/v1/allocations?fundYear=2021`)).body;
+    const [current] = (await clerk.get(`/api/v1/allocations?fundYear=2021`)).body.items;
     const rows = await xlsxRows(clerk, `/api/v1/allocations/${current.id}/export.xlsx`);
     const byLabel = (label: string) => rows.find((r) => r[0] === label)!;
     expect(cellYuan(byLabel('医共体预算资金总额 M')[1])).toBe(current.figures.communityPackage);

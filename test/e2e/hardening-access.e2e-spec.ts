@@ -149,7 +149,7 @@ describe('hardening: access', () => {
       expect(res.status).toBe(200);
       const seen = await auditor.get('/api/v1/notifications?kind=USER_ROLES_CHANGED');
       expect(seen.status).toBe(200);
-      const items = (Array.isArray(seen.body) ? seen.body : seen.body.items) as { subjectId: string; message: string }[];
+      const items = seen.body.items as { subjectId: string; message: string }[];
       expect(
         items
           .filter((n) => n.subjectId === member.username)
@@ -163,7 +163,7 @@ describe('hardening: access', () => {
       const other = await createCommunityFixture(api, 1);
       const foreignAuditor = await other.as(['AUDITOR'], other.bureau);
       const foreign = await foreignAuditor.get('/api/v1/notifications?kind=USER_ROLES_CHANGED');
-      const foreignItems = (Array.isArray(foreign.body) ? foreign.body : foreign.body.items) as { subjectId: string }[];
+      const foreignItems = foreign.body.items as { subjectId: string }[];
       expect(foreignItems.filter((n) => n.subjectId === member.username)).toEqual([]);
     });
   });

@@ -66,7 +66,7 @@ describe('what each institution may read of the fund year and the holds', () => 
       const all = ['2021:APPROVED', '2022:DRAFT', '2023:SUBMITTED'];
       for (const reader of [clerk, approver, auditor, lead]) {
         const res = await reader.get('/api/v1/allocations');
-        expect({ who: reader.username, status: res.status, states: states(res.body) }).toEqual({
+        expect({ who: reader.username, status: res.status, states: states(res.body.items) }).toEqual({
           who: reader.username,
           status: 200,
           states: all,
@@ -74,12 +74,12 @@ describe('what each institution may read of the fund year and the holds', () => 
       }
       for (const member of [township1, township2, villageClerk, privateClerk]) {
         const res = await member.get('/api/v1/allocations');
-        expect({ who: member.username, status: res.status, states: states(res.body) }).toEqual({
+        expect({ who: member.username, status: res.status, states: states(res.body.items) }).toEqual({
           who: member.username,
           status: 200,
           states: ['2021:APPROVED'],
         });
-        expect((await member.get(`/api/v1/allocations?fundYear=2022`)).body).toEqual([]);
+        expect((await member.get(`/api/v1/allocations?fundYear=2022`)).body.items).toEqual([]);
       }
     });
 
@@ -101,7 +101,7 @@ describe('what each institution may read of the fund year and the holds', () => 
       const unknownCounty = await clerk.get('/api/v1/allocations?countyCode=NOPE');
       expect(unknownCounty.status).toBe(422);
       expect(unknownCounty.body.details).toEqual([expect.objectContaining({ field: 'countyCode' })]);
-      expect(states((await clerk.get(`/api/v1/allocations?countyCode=${f.county}`)).body)).toEqual([
+      expect(states((await clerk.get(`/api/v1/allocations?countyCode=${f.county}`)).body.items)).toEqual([
         '2021:APPROVED',
         '2022:DRAFT',
         '2023:SUBMITTED',
@@ -109,8 +109,8 @@ describe('what each institution may read of the fund year and the holds', () => 
       const badState = await clerk.get('/api/v1/allocations?state=NOPE');
       expect(badState.status).toBe(400); // malformed input: the app's VALIDATION_FAILED
       expect(badState.body.details).toEqual([expect.objectContaining({ field: 'state' })]);
-      expect(states((await clerk.get('/api/v1/allocations?state=DRAFT')).body)).toEqual(['2022:DRAFT']);
-      expect((await township1.get('/api/v1/allocations?state=SUBMITTED')).body).toEqual([]);
+      expect(states((await clerk.get('/api/v1/allocations?state=DRAFT')).body.items)).toEqual(['2022:DRAFT']);
+      expect((await township1.get('/api/v1/allocations?state=SUBMITTED')).body.items).toEqual([]);
       const unknownField = await clerk.get('/api/v1/allocations?communityCode=X');
       expect(unknownField.status).toBe(400);
       expect(unknownField.body.details).toEqual([expect.objectContaining({ field: 'communityCode' })]);
@@ -137,14 +137,14 @@ describe('what each institution may read of the fund year and the holds', () => 
 
     it('keeps a plan in draft or under review from member units', async () => {
       for (const member of [township1, township2, villageClerk, privateClerk]) {
-        expect((await member.get('/api/v1/budget-plans')).body).toEqual([]);
+        expect((await member.get('/api/v1/budget-plans')).body.items).toEqual([]);
         expect((await member.get(`/api/v1/budget-plans/${plan.id}`)).status).toBe(404);
         expect((await member.get(`/api/v1/budget-plans/${plan.id}/export.xlsx`)).status).toBe(404);
       }
       const submittedPlan = await lead.must('POST', `/api/v1/budget-plans/${plan.id}/submit`, { version: plan.version });
-      expect((await township1.get('/api/v1/budget-plans')).body).toEqual([]);
+      expect((await township1.get('/api/v1/budget-plans')).body.items).toEqual([]);
       expect((await township1.get(`/api/v1/budget-plans/${plan.id}`)).status).toBe(404);
-      expect((await auditor.get('/api/v1/budget-plans')).body.map((p: any) => p.state)).toEqual(['SUBMITTED']);
+      expect((await auditor.get('/api/v1/budget-plans')).body.items.map((p: any) => p.state)).toEqual(['SUBMITTED']);
       plan = await approver.must('POST', `/api/v1/budget-plans/${plan.id}/approve`, { version: submittedPlan.version });
     });
 
@@ -157,9 +157,9 @@ describe('what each institution may read of the fund year and the holds', () => 
       expect(codes((await township1.get(`/api/v1/budget-plans/${plan.id}`)).body)).toEqual([f.townships[0], village].sort());
       expect(codes((await township2.get(`/api/v1/budget-plans/${plan.id}`)).body)).toEqual([f.townships[1]]);
       expect(codes((await villageClerk.get(`/api/v1/budget-plans/${plan.id}`)).body)).toEqual([village]);
-      const [listed] = (await township2.get('/api/v1/budget-plans')).body;
+      const [listed] = (await township2.get('/api/v1/budget-plans')).body.items;
       expect(codes(listed)).toEqual([f.townships[1]]);
-      expect((await privateClerk.get('/api/v1/budget-plans')).body).toEqual([]);
+      expect((await privateClerk.get('/api/v1/budget-plans')).body.items).toEqual([]);
       expect((await privateClerk.get(`/api/v1/budget-plans/${plan.id}`)).status).toBe(404);
     });
 
@@ -169,12 +169,12 @@ describe('what each institution may read of the fund year and the holds', () => 
         expect(res.status).toBe(422);
         expect(res.body.details).toEqual([expect.objectContaining({ field: 'communityCode' })]);
       }
-      expect((await clerk.get(`/api/v1/budget-plans?communityCode=${f.community}`)).body.map((p: any) => p.id)).toEqual([plan.id]);
+      expect((await clerk.get(`/api/v1/budget-plans?communityCode=${f.community}`)).body.items.map((p: any) => p.id)).toEqual([plan.id]);
       const badState = await clerk.get('/api/v1/budget-plans?state=NOPE');
       expect(badState.status).toBe(400); // malformed input: the app's VALIDATION_FAILED
       expect(badState.body.details).toEqual([expect.objectContaining({ field: 'state' })]);
-      expect((await clerk.get('/api/v1/budget-plans?state=DRAFT')).body).toEqual([]);
-      expect((await clerk.get('/api/v1/budget-plans?state=APPROVED')).body.map((p: any) => p.id)).toEqual([plan.id]);
+      expect((await clerk.get('/api/v1/budget-plans?state=DRAFT')).body.items).toEqual([]);
+      expect((await clerk.get('/api/v1/budget-plans?state=APPROVED')).body.items.map((p: any) => p.id)).toEqual([plan.id]);
       const unknownField = await clerk.get('/api/v1/budget-plans?countyCode=NOPE');
       expect(unknownField.status).toBe(400);
       expect(unknownField.body.details).toEqual([expect.objectContaining({ field: 'countyCode' })]);
@@ -191,7 +191,7 @@ describe('what each institution may read of the fund year and the holds', () => 
     it('shows a community’s holds to the bureau, auditors and the lead unit, not to its member units', async () => {
       for (const reader of [clerk, approver, auditor, lead]) {
         const res = await reader.get(`/api/v1/communities/${f.community}/holds`);
-        expect({ who: reader.username, status: res.status, ids: res.body.map?.((h: any) => h.id) }).toEqual({
+        expect({ who: reader.username, status: res.status, ids: res.body.items?.map((h: any) => h.id) }).toEqual({
           who: reader.username,
           status: 200,
           ids: [hold.id],
@@ -206,8 +206,8 @@ describe('what each institution may read of the fund year and the holds', () => 
     });
 
     it('refuses or honours every list filter, never ignores one', async () => {
-      expect((await lead.get(`/api/v1/communities/${f.community}/holds?state=ACTIVE`)).body.map((h: any) => h.id)).toEqual([hold.id]);
-      expect((await lead.get(`/api/v1/communities/${f.community}/holds?state=LIFTED`)).body).toEqual([]);
+      expect((await lead.get(`/api/v1/communities/${f.community}/holds?state=ACTIVE`)).body.items.map((h: any) => h.id)).toEqual([hold.id]);
+      expect((await lead.get(`/api/v1/communities/${f.community}/holds?state=LIFTED`)).body.items).toEqual([]);
       const badState = await lead.get(`/api/v1/communities/${f.community}/holds?state=NOPE`);
       expect(badState.status).toBe(400); // malformed input: the app's VALIDATION_FAILED
       expect(badState.body.details).toEqual([expect.objectContaining({ field: 'state' })]);

@@ -111,12 +111,12 @@ describe('a worker killed in the middle of posting a year end (SIGKILL)', () => 
     expect(transfers.map((t) => t.id).sort()).toEqual(posted.summary.transfers.map((t: { id: string }) => t.id).sort());
     const ledger = await clerk.must('GET', `/api/v1/counties/${f.county}/ledger/2026/accounts`);
     expect(ledger.reconciled).toBe(true);
-    const balance = (code: string) => ledger.accounts.find((a: { code: string }) => a.code === code)?.balance;
+    const balance = (code: string) => ledger.items.find((a: { code: string }) => a.code === code)?.balance;
     expect(balance(`YEAR_END_CLEARING:${f.community}`)).toBe('0.00');
     for (const s of posted.statements) expect(balance(`YEAR_END_DUE:${s.institutionCode}`)).toBe(s.balanceDue);
 
     // The run the kill interrupted is recorded as failed, the one that finished as done.
-    const runs = await (await f.as(['AUDITOR'], f.bureau)).must('GET', `/api/v1/job-runs?jobId=yearend.post.${draft.id}`);
+    const runs = await (await f.as(['AUDITOR'], f.bureau)).items(`/api/v1/job-runs?jobId=yearend.post.${draft.id}`);
     expect(runs.map((r: { outcome: string }) => r.outcome).sort()).toEqual(['DONE', 'FAILED']);
   }, 120_000);
 });

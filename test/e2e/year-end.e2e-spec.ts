@@ -15,7 +15,7 @@ const WORKER_ENV = { QUEUE_PREFIX, SCHEDULES_ENABLED: 'false', OUTBOX_SWEEP_MS: 
 async function accounts(client: ApiClient, county: string): Promise<Map<string, string>> {
   const ledger = await client.must('GET', `/api/v1/counties/${county}/ledger/2026/accounts`);
   expect(ledger.reconciled).toBe(true);
-  return new Map(ledger.accounts.map((a: { code: string; balance: string }) => [a.code, a.balance]));
+  return new Map(ledger.items.map((a: { code: string; balance: string }) => [a.code, a.balance]));
 }
 
 describe('year-end settlement through the API (SPEC §7)', () => {
@@ -87,12 +87,11 @@ describe('year-end settlement through the API (SPEC §7)', () => {
       reference: 'BK-YE-1',
     });
     const lead = await f.as(['LEAD_FINANCE'], f.lead);
-    const toTownA = (await lead.must('GET', `/api/v1/pass-downs?declarationId=${declaration.id}`)).find(
+    const toTownA = (await lead.items(`/api/v1/pass-downs?declarationId=${declaration.id}`)).find(
       (p: { payeeCode: string }) => p.payeeCode === townA,
     );
     await lead.must('POST', `/api/v1/pass-downs/${toTownA.id}/payment`, { version: toTownA.version, paidOn: '2026-11-20' });
-    const passDowns: { level: string; payerCode: string; payeeCode: string; amount: string }[] = await lead.must(
-      'GET',
+    const passDowns: { level: string; payerCode: string; payeeCode: string; amount: string }[] = await lead.items(
       `/api/v1/pass-downs?declarationId=${declaration.id}`,
     );
     // What reached a unit: its pass-downs in, less what it passes on to its villages.
@@ -106,7 +105,7 @@ describe('year-end settlement through the API (SPEC §7)', () => {
     const maker = await f.as(['BUREAU_APPROVER'], f.bureau);
     const drafted = await draftYear(f, maker);
     expect(drafted).toMatchObject({ state: 'DRAFT', draftedBy: maker.username, revision: 1 });
-    const runs = await (await f.as(['AUDITOR'], f.bureau)).must('GET', `/api/v1/job-runs?jobId=cycle.run.year-end.2026.${f.county}`);
+    const runs = await (await f.as(['AUDITOR'], f.bureau)).items(`/api/v1/job-runs?jobId=cycle.run.year-end.2026.${f.county}`);
     expect(runs).toEqual([
       expect.objectContaining({ jobName: 'cycle.run', outcome: 'DONE', attempt: 1, counts: expect.objectContaining({ created: true }) }),
     ]);
@@ -165,6 +164,23 @@ describe('year-end settlement through the API (SPEC §7)', () => {
     expect(balances.get(`YEAR_END_RECEIVABLE:${f.lead}`)).toBe('-0.01');
     expect(balances.get(`YEAR_END_DUE:${villageA1}`)).toBe('0.01');
     expect(balances.get(`COMMUNITY_PACKAGE:${f.community}`)).toBe('0.00');
+    // As the finance office reads them: what the lead owes is an asset (应收) on the debit side, what A1 is owed a liability.
+    const presented = (await clerk.must('GET', `/api/v1/counties/${f.county}/ledger/2026/accounts`)).items;
+    const shown = (code: string) => presented.find((a: { code: string }) => a.code === code);
+    expect(shown(`YEAR_END_RECEIVABLE:${f.lead}`)).toMatchObject({
+      nature: '资产',
+      normalSide: '借',
+      balanceSide: '借',
+      balanceAmount: '0.01',
+    });
+    expect(shown(`YEAR_END_DUE:${villageA1}`)).toMatchObject({
+      nature: '负债',
+      normalSide: '贷',
+      balanceSide: '贷',
+      balanceAmount: '0.01',
+    });
+    expect(shown(`YEAR_END_CLEARING:${f.community}`)).toMatchObject({ balanceSide: '平', balanceAmount: '0.00' });
+    for (const a of presented) expect([a.normalSide, '平']).toContain(a.balanceSide);
     const transfers = await api.dataSource.query(
       "SELECT COUNT(*) AS n FROM ledger_transfer WHERE reference_type = 'yearEndSettlement' AND reference_id = ?",
       [String(drafted.id)],
@@ -210,7 +226,7 @@ describe('year-end settlement through the API (SPEC §7)', () => {
     ]).toEqual(['1500000.00', '1500000.00', '0.00', '0.00']);
     // The lead unit reads its community's part; a township cannot.
     const lead = await f.as(['LEAD_FINANCE'], f.lead);
-    expect((await lead.must('GET', `/api/v1/communities/${f.community}/year-end-statements/2026`)).statements).toHaveLength(2);
+    expect((await lead.must('GET', `/api/v1/communities/${f.community}/year-end-statements/2026`)).items).toHaveLength(2);
     expect(
       (await (await f.as(['MEMBER_CLERK'], f.townships[0])).get(`/api/v1/communities/${f.community}/year-end-statements/2026`)).status,
     ).toBe(403);
@@ -262,7 +278,7 @@ describe('year-end settlement through the API (SPEC §7)', () => {
     clock.fix('2026-10-31');
     const hospital = await f.as(['PRIVATE_CLERK'], hospitalCode);
     await hospital.must('POST', '/api/v1/settlement-records', { records: [paidRecord('P-1', hospitalCode, '1100000.00')] });
-    const [claim] = await hospital.must('GET', '/api/v1/member-claims?state=OPEN');
+    const [claim] = await hospital.items('/api/v1/member-claims?state=OPEN');
     const submitted = await hospital.must('POST', `/api/v1/member-claims/${claim.id}/submit`, { version: claim.version });
     clock.fix('2026-11-04');
     const reviewed = await clerk.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, { version: submitted.version });

@@ -28,11 +28,11 @@ export async function reviewOctober(
   clock.fix('2026-10-31');
   for (const [client, records] of submissions) {
     await client.must('POST', '/api/v1/settlement-records', { records });
-    const [claim] = await client.must('GET', '/api/v1/member-claims?period=2026-10');
+    const [claim] = await client.items('/api/v1/member-claims?period=2026-10');
     await client.must('POST', `/api/v1/member-claims/${claim.id}/submit`, { version: claim.version });
   }
   const lead = await f.as(['LEAD_FINANCE'], f.lead);
-  for (const c of await lead.must('GET', '/api/v1/member-claims?period=2026-10&state=SUBMITTED')) {
+  for (const c of await lead.items('/api/v1/member-claims?period=2026-10&state=SUBMITTED')) {
     await lead.must('POST', `/api/v1/member-claims/${c.id}/complete-review`, { version: c.version });
   }
   clock.fix('2026-11-04');

@@ -122,6 +122,14 @@ export class ApiClient {
     if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
   }
+
+  /** The items of one page of a list route: the call must succeed and answer the list envelope `{items, page, pageSize, total}`. */
+  async items<T = any>(path: string): Promise<T[]> {
+    const body = await this.must<{ items: T[]; total: number }>('GET', path);
+    if (!Array.isArray(body?.items) || typeof body.total !== 'number')
+      throw new Error(`GET ${path}: not a list envelope: ${JSON.stringify(body).slice(0, 300)}`);
+    return body.items;
+  }
 }
 
 /** Row counts of the tables a refused request must leave untouched. */

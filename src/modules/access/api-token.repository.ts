@@ -29,7 +29,9 @@ export class ApiTokenRepository {
     const qb = this.dataSource.manager
       .createQueryBuilder(ApiToken, 't')
       .innerJoinAndSelect('t.institution', 'i')
-      .orderBy('t.created_at', 'DESC')
+      // Entity property names: with skip/take over a join TypeORM orders its id subquery by them (a column name fails).
+      .orderBy('t.createdAt', 'DESC')
+      .addOrderBy('t.id', 'DESC')
       .skip((q.page - 1) * q.pageSize)
       .take(q.pageSize);
     qb.andWhere(...scopeWhere(scope, 'i'));

@@ -73,6 +73,16 @@ export class ScopeResolver {
         return this.community(scope, await this.targets.fundAnalysisCommunity(id));
       case 'yearEndSettlement':
         return this.county(scope, await this.targets.yearEndSettlementCounty(id));
+      case 'dispute': {
+        // The county's bodies and the lead unit reach every dispute of their community; a member
+        // unit only those it filed or must rectify.
+        const d = await this.targets.disputeParties(id);
+        if (!d) return null;
+        if (scope.kind === 'county' || scope.kind === 'community') return this.community(scope, d.community);
+        return d.parties.some((p) => institutionInScope(scope, placement(p)));
+      }
+      case 'reserveUse':
+        return this.county(scope, await this.targets.reserveUseCounty(id));
       case 'privatePayment':
         return this.institution(scope, await this.targets.privatePaymentInstitution(value));
       case 'passDownPayer':

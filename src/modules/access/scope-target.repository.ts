@@ -65,6 +65,25 @@ export class ScopeTargetRepository {
     );
   }
 
+  /** A dispute's community and its parties: the unit that filed it and the unit named to rectify. */
+  async disputeParties(id: number): Promise<{ community: CommunityRow; parties: PlacementRow[] } | null> {
+    const [row]: (CommunityRow & { filed_by: number; rectifying: number | null })[] = await this.dataSource.query(
+      'SELECT m.id, m.county_id, d.filed_by_institution_id AS filed_by, d.rectifying_unit_id AS rectifying FROM dispute d JOIN medical_community m ON m.id = d.community_id WHERE d.id = ?',
+      [id],
+    );
+    if (!row) return null;
+    const ids = [row.filed_by, ...(row.rectifying === null ? [] : [row.rectifying])];
+    const parties: PlacementRow[] = await this.dataSource.query(
+      `SELECT id, county_id, community_id, parent_id FROM institution WHERE id IN (${ids.map(() => '?').join(', ')})`,
+      ids,
+    );
+    return { community: { id: row.id, county_id: row.county_id }, parties };
+  }
+
+  reserveUseCounty(id: number): Promise<number | null> {
+    return this.countyOf('SELECT county_id FROM reserve_use WHERE id = ?', id);
+  }
+
   yearEndSettlementCounty(id: number): Promise<number | null> {
     return this.countyOf('SELECT county_id FROM year_end_settlement WHERE id = ?', id);
   }

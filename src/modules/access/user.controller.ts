@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Page, PageQuery } from '../../common/pagination';
+import { ApiPageResponse, Page, PageQuery } from '../../common/pagination';
 import { currentCaller } from '../../common/request-context';
 import { Access } from '../../common/access.decorators';
 import { ApiTokenService, ApiTokenView } from './api-token.service';
@@ -22,6 +22,7 @@ export class UserController {
 
   @Get()
   @Access({ roles: ['ADMIN', 'AUDITOR'] })
+  @ApiPageResponse()
   list(@Query() q: UserQuery): Promise<Page<UserView>> {
     return this.users.list(currentCaller(), q);
   }
@@ -66,6 +67,7 @@ export class ApiTokenController {
 
   @Get()
   @Access({ roles: ['ADMIN', 'AUDITOR'] })
+  @ApiPageResponse()
   list(@Query() q: PageQuery): Promise<Page<ApiTokenView>> {
     return this.tokens.list(currentCaller(), q);
   }

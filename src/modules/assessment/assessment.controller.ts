@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagg
 import type { FastifyReply } from 'fastify';
 import { EnteredValues } from '../../domain/performance-assessment';
 import { currentCaller } from '../../common/request-context';
+import { ApiPageResponse } from '../../common/pagination';
 import { VersionedDto } from '../registry';
 import { CountyService } from '../registry';
 import { Access } from '../access';
@@ -71,7 +72,7 @@ export class CommunityAssessmentController {
     @Body() dto: DraftFundAnalysisDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<FundAnalysisView> {
-    const { view, created } = await this.analyses.draftByCode(code, dto.fundYear, dto.quarter);
+    const { view, created } = await this.analyses.draftByCode(currentCaller(), code, dto.fundYear, dto.quarter);
     void reply.status(created ? 201 : 200);
     return view;
   }
@@ -79,8 +80,9 @@ export class CommunityAssessmentController {
   @Get('fund-analyses')
   @Access({ roles: READERS, target: { kind: 'community', param: 'communityCode' } })
   @ApiOperation({ summary: 'The community’s quarterly fund analyses, latest first' })
+  @ApiPageResponse()
   list(@Param('communityCode') code: string, @Query() q: FundAnalysisQuery) {
-    return this.analyses.list(code, q.fundYear);
+    return this.analyses.list(currentCaller(), code, q);
   }
 }
 
@@ -128,7 +130,7 @@ export class FundAnalysisController {
   @Access({ roles: READERS, target: { kind: 'fundAnalysis', param: 'id' } })
   @ApiOperation({ summary: 'A quarterly fund analysis: patient flow, fund flow, risk, year on year and the lead unit’s commentary' })
   get(@Param('id', ParseIntPipe) id: number): Promise<FundAnalysisView> {
-    return this.analyses.get(id);
+    return this.analyses.get(currentCaller(), id);
   }
 
   @Patch(':id')
@@ -136,7 +138,7 @@ export class FundAnalysisController {
   @ApiOperation({ summary: 'Edit the commentary (summary, risks, measures) while the analysis is a draft; `version` must be current' })
   edit(@Param('id', ParseIntPipe) id: number, @Body() dto: FundAnalysisNarrativeDto): Promise<FundAnalysisView> {
     const { version, ...changes } = dto;
-    return this.analyses.edit(id, version, fieldsGiven(changes));
+    return this.analyses.edit(currentCaller(), id, version, fieldsGiven(changes));
   }
 
   @Post(':id/submit')
@@ -152,7 +154,7 @@ export class FundAnalysisController {
   @ApiProduces(XLSX)
   @ApiOperation({ summary: 'The analysis as a spreadsheet (基金运行分析表)' })
   async export(@Param('id', ParseIntPipe) id: number, @Res() reply: FastifyReply): Promise<void> {
-    const a = await this.analyses.get(id);
+    const a = await this.analyses.get(currentCaller(), id);
     const filename = `${a.communityCode}-${a.fundYear}Q${a.quarter}-基金运行分析-v${a.version}.xlsx`;
     sendXlsx(reply, filename, await fundAnalysisWorkbook(a));
   }

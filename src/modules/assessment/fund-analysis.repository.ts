@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { selectPage } from '../../common/page.repository';
+import { PageWindow } from '../../common/pagination';
 import { FundAnalysisState } from '../../domain/fund-analysis';
 
 /** A fund analysis row with its community's code and name, as MySQL returns it. */
 export type AnalysisRow = {
   id: number | string;
+  community_id: number;
+  county_id: number;
   community_code: string;
   community_name: string;
   fund_year: number;
@@ -22,8 +26,9 @@ export type AnalysisRow = {
   submitted_at: Date | null;
 };
 
-const SELECT_ANALYSIS =
-  'SELECT a.*, m.code AS community_code, m.name AS community_name FROM fund_analysis a JOIN medical_community m ON m.id = a.community_id';
+const ANALYSIS_COLUMNS = 'SELECT a.*, m.code AS community_code, m.name AS community_name';
+const ANALYSIS_FROM = 'FROM fund_analysis a JOIN medical_community m ON m.id = a.community_id';
+const SELECT_ANALYSIS = `${ANALYSIS_COLUMNS} ${ANALYSIS_FROM}`;
 
 /** The quarterly fund analyses (fund_analysis). */
 @Injectable()
@@ -48,10 +53,22 @@ export class FundAnalysisRepository {
     return row;
   }
 
-  async list(communityId: number, fundYear?: number): Promise<AnalysisRow[]> {
-    return this.dataSource.query(
-      `${SELECT_ANALYSIS} WHERE a.community_id = ?${fundYear === undefined ? '' : ' AND a.fund_year = ?'} ORDER BY a.fund_year DESC, a.quarter DESC`,
-      fundYear === undefined ? [communityId] : [communityId, fundYear],
+  /** One page of a community's analyses, latest quarter first. */
+  async list(
+    communityId: number,
+    filter: { fundYear?: number; state?: string },
+    window: PageWindow,
+  ): Promise<{ rows: AnalysisRow[]; total: number }> {
+    const { fundYear, state } = filter;
+    return selectPage(
+      this.dataSource,
+      {
+        select: ANALYSIS_COLUMNS,
+        from: `${ANALYSIS_FROM} WHERE a.community_id = ?${fundYear === undefined ? '' : ' AND a.fund_year = ?'}${state === undefined ? '' : ' AND a.state = ?'}`,
+        orderBy: 'a.fund_year DESC, a.quarter DESC, a.id DESC',
+      },
+      [communityId, ...(fundYear === undefined ? [] : [fundYear]), ...(state === undefined ? [] : [state])],
+      window,
     );
   }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Page, pageOf, PageWindow } from '../../common/pagination';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
@@ -12,6 +13,7 @@ import {
   FundAnalysisState,
   quarterPeriods,
 } from '../../domain/fund-analysis';
+import { fundAnalysisActions } from '../../domain/document-actions';
 import { BusinessClock } from '../../common/business-clock';
 import { Caller } from '../../common/caller';
 import { notFound, staleVersion } from '../../common/record-errors';
@@ -38,15 +40,17 @@ export interface FundAnalysisSummaryView {
   refreshedAt: string;
   submittedBy: string | null;
   submittedAt: string | null;
+  /** What the caller may do now (docs/document-actions.md). */
+  allowedActions: FundAnalysisAction[];
 }
 
 export interface FundAnalysisView extends FundAnalysisSummaryView, FundAnalysisNarrative {
   communityName: string;
-  allowedActions: FundAnalysisAction[];
   content: FundAnalysisContent;
 }
 
-function summaryOf(r: AnalysisRow): FundAnalysisSummaryView {
+/** The document's heading as `reader` sees it (null: the system, offered no actions). */
+function summaryOf(r: AnalysisRow, reader: Caller | null): FundAnalysisSummaryView {
   return {
     id: Number(r.id),
     communityCode: r.community_code,
@@ -58,14 +62,16 @@ function summaryOf(r: AnalysisRow): FundAnalysisSummaryView {
     refreshedAt: r.refreshed_at.toISOString(),
     submittedBy: r.submitted_by,
     submittedAt: r.submitted_at?.toISOString() ?? null,
+    allowedActions: reader
+      ? fundAnalysisActions(reader, { state: r.state, countyId: Number(r.county_id), communityId: Number(r.community_id) })
+      : [],
   };
 }
 
-function viewOf(r: AnalysisRow): FundAnalysisView {
+function viewOf(r: AnalysisRow, reader: Caller | null): FundAnalysisView {
   return {
-    ...summaryOf(r),
+    ...summaryOf(r, reader),
     communityName: r.community_name,
-    allowedActions: FUND_ANALYSIS_LIFECYCLE.allowedActions(r.state),
     summary: r.summary,
     risks: r.risks,
     measures: r.measures,
@@ -157,23 +163,38 @@ export class FundAnalysisService {
   }
 
   /** Drafts (or refreshes) on demand for the community a route names, answering the document. */
-  async draftByCode(communityCode: string, fundYear: number, quarter: number): Promise<{ view: FundAnalysisView; created: boolean }> {
+  async draftByCode(
+    caller: Caller,
+    communityCode: string,
+    fundYear: number,
+    quarter: number,
+  ): Promise<{ view: FundAnalysisView; created: boolean }> {
     const community = await this.figures.community(this.dataSource.manager, { code: communityCode });
     const { id, created } = await this.draft(community.id, fundYear, quarter);
-    return { view: await this.get(id), created };
+    return { view: await this.get(caller, id), created };
   }
 
-  async list(communityCode: string, fundYear?: number): Promise<FundAnalysisSummaryView[]> {
+  async list(
+    caller: Caller,
+    communityCode: string,
+    q: { fundYear?: number; state?: string } & PageWindow,
+  ): Promise<Page<FundAnalysisSummaryView>> {
     const community = await this.figures.community(this.dataSource.manager, { code: communityCode });
-    return (await this.analyses.list(community.id, fundYear)).map(summaryOf);
+    const { rows, total } = await this.analyses.list(community.id, { fundYear: q.fundYear, state: q.state }, q);
+    return pageOf(
+      rows.map((r) => summaryOf(r, caller)),
+      total,
+      q,
+    );
   }
 
-  async get(id: number): Promise<FundAnalysisView> {
-    return viewOf(await this.row(this.dataSource.manager, id));
+  /** The analysis with what `reader` may do with it now (null: the system, offered no actions). */
+  async get(reader: Caller | null, id: number): Promise<FundAnalysisView> {
+    return viewOf(await this.row(this.dataSource.manager, id), reader);
   }
 
   /** The lead unit edits its commentary while the document is a draft; a field left out is kept. */
-  async edit(id: number, version: number, changes: Partial<FundAnalysisNarrative>): Promise<FundAnalysisView> {
+  async edit(caller: Caller, id: number, version: number, changes: Partial<FundAnalysisNarrative>): Promise<FundAnalysisView> {
     return inTransaction(this.dataSource, async (manager) => {
       const before = await this.row(manager, id, true);
       FUND_ANALYSIS_LIFECYCLE.apply(before.state, 'edit');
@@ -188,7 +209,7 @@ export class FundAnalysisService {
         before: auditSnapshot(before),
         after: auditSnapshot({ ...before, ...next, version: before.version + 1 }),
       });
-      return viewOf(await this.row(manager, id));
+      return viewOf(await this.row(manager, id), caller);
     });
   }
 
@@ -196,7 +217,8 @@ export class FundAnalysisService {
   async submit(caller: Caller, id: number, version: number): Promise<FundAnalysisView> {
     return inTransaction(this.dataSource, async (manager) => {
       const before = await this.row(manager, id, true);
-      if (before.state === 'SUBMITTED' && before.version === version + 1 && before.submitted_by === caller.name) return viewOf(before);
+      if (before.state === 'SUBMITTED' && before.version === version + 1 && before.submitted_by === caller.name)
+        return viewOf(before, caller);
       const state = FUND_ANALYSIS_LIFECYCLE.apply(before.state, 'submit');
       if (before.version !== version) throw staleVersion(before.version);
       assertAnalysisComplete(before);
@@ -209,7 +231,7 @@ export class FundAnalysisService {
         before: auditSnapshot(before),
         after: { ...auditSnapshot(after), submittedBy: caller.name },
       });
-      return viewOf(after);
+      return viewOf(after, caller);
     });
   }
 

@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Page } from '../../common/pagination';
+import { ApiPageResponse, Page } from '../../common/pagination';
 import { currentCaller } from '../../common/request-context';
 import { Access } from '../../common/access.decorators';
 import { AuditQuery } from './dto/audit.dto';
@@ -17,6 +17,7 @@ export class AuditController {
   @Get()
   @Access({ roles: AUDIT_READERS })
   @ApiOperation({ summary: 'Audit entries of your county, newest first, by entity, actor and time range' })
+  @ApiPageResponse()
   list(@Query() q: AuditQuery): Promise<Page<AuditEntryView>> {
     return this.audit.list({
       countyId: currentCaller().scope.countyId,

@@ -1,4 +1,4 @@
-import { NoQuery } from '../../common/validation';
+import { ApiPageResponse, Page, pageInMemory, PageQuery } from '../../common/pagination';
 import { Body, Controller, Get, Param, ParseIntPipe, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -65,8 +65,10 @@ export class CalendarController {
   @Get('years')
   @Access({ roles: ANY_ROLE })
   @ApiOperation({ summary: 'Years with an official schedule, and where each comes from' })
-  years(@Query() _query: NoQuery): Promise<{ year: number; source: string }[]> {
-    return this.calendar.years();
+  @ApiPageResponse()
+  async years(@Query() q: PageQuery): Promise<Page<{ year: number; source: string }>> {
+    // One row per year with an official schedule: a short list, paged in memory.
+    return pageInMemory(await this.calendar.years(), q);
   }
 
   @Get('years/:year')

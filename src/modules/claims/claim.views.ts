@@ -1,12 +1,5 @@
-import {
-  deadlineStatus,
-  DECLARATION_LIFECYCLE,
-  DeclarationAction,
-  DeclarationState,
-  MEMBER_CLAIM_LIFECYCLE,
-  MemberClaimAction,
-  MemberClaimState,
-} from '../../domain/claim-cycle';
+import { deadlineStatus, DeclarationAction, DeclarationState, MemberClaimAction, MemberClaimState } from '../../domain/claim-cycle';
+import { Actor, declarationActions, memberClaimActions } from '../../domain/document-actions';
 import { Money } from '../../domain/money';
 import { DeclarationRow } from './declaration.repository';
 import { ClaimRow } from './member-claim.repository';
@@ -23,7 +16,16 @@ export interface MemberClaimView extends ClaimTotals {
   submittedBy: string | null;
   late: boolean;
   reviewedBy: string | null;
+  reviewedOn: string | null;
   declarationId: number | null;
+  declaredOn: string | null;
+  /** The bureau's disbursement of the claim's declaration (拨付). */
+  fundedOn: string | null;
+  /** The lead unit's pass-down of the unit's share. */
+  passedDownOn: string | null;
+  /** A private institution's payment. */
+  paidOn: string | null;
+  /** What the caller may do now (docs/document-actions.md). */
   allowedActions: MemberClaimAction[];
 }
 
@@ -76,10 +78,15 @@ export interface DeclarationView extends DeclarationFigures {
   disbursementRef: string | null;
   paymentLate: boolean;
   members: DeclarationMemberView[];
+  /** What the caller may do now (docs/document-actions.md). */
   allowedActions: DeclarationAction[];
 }
 
-export function claimView(row: ClaimRow, t: ClaimTotals): MemberClaimView {
+/**
+ * A claim as `reader` sees it; a null reader is the system itself (a job, an inbox or summary
+ * that shows no actions), to which no action is offered.
+ */
+export function claimView(row: ClaimRow, t: ClaimTotals, reader: Actor | null): MemberClaimView {
   return {
     id: Number(row.id),
     institutionCode: row.institution_code,
@@ -91,9 +98,22 @@ export function claimView(row: ClaimRow, t: ClaimTotals): MemberClaimView {
     submittedBy: row.submitted_by,
     late: row.late === 1,
     reviewedBy: row.reviewed_by,
+    reviewedOn: row.reviewed_on,
     declarationId: row.declaration_id === null ? null : Number(row.declaration_id),
+    declaredOn: row.declared_on,
+    fundedOn: row.funded_on,
+    passedDownOn: row.passed_down_on,
+    paidOn: row.paid_on,
     ...t,
-    allowedActions: MEMBER_CLAIM_LIFECYCLE.allowedActions(row.state),
+    allowedActions: reader
+      ? memberClaimActions(reader, {
+          state: row.state,
+          institutionId: Number(row.institution_id),
+          countyId: Number(row.county_id),
+          communityId: row.community_id === null ? null : Number(row.community_id),
+          reviewedBy: row.reviewed_by,
+        })
+      : [],
   };
 }
 
@@ -101,6 +121,7 @@ export function declarationView(
   row: DeclarationRow,
   members: readonly { institutionCode: string; claimId: number; totals: ClaimTotals }[],
   today: string,
+  reader: Actor | null,
 ): DeclarationView {
   return {
     id: Number(row.id),
@@ -145,7 +166,14 @@ export function declarationView(
       deducted: m.totals.deducted,
       approved: m.totals.approved,
     })),
-    allowedActions: DECLARATION_LIFECYCLE.allowedActions(row.state),
+    allowedActions: reader
+      ? declarationActions(reader, {
+          state: row.state,
+          countyId: Number(row.county_id),
+          communityId: Number(row.community_id),
+          reviewedBy: row.reviewed_by,
+        })
+      : [],
   };
 }
 
@@ -158,6 +186,11 @@ export function claimSnapshot(v: MemberClaimView): Record<string, unknown> {
     accepted: v.accepted,
     rejected: v.rejected,
     late: v.late,
+    reviewedOn: v.reviewedOn,
+    declaredOn: v.declaredOn,
+    fundedOn: v.fundedOn,
+    passedDownOn: v.passedDownOn,
+    paidOn: v.paidOn,
   };
 }
 

@@ -1,4 +1,4 @@
-import { NoQuery } from '../../common/validation';
+import { ApiPageResponse, pageInMemory, PageQuery } from '../../common/pagination';
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
@@ -62,19 +62,21 @@ export class MemberClaimController {
   @Get()
   @Access({ roles: READERS })
   @ApiOperation({ summary: 'Member claims visible to the caller (its own, its township’s, its community’s or its county’s)' })
+  @ApiPageResponse()
   list(@Query() q: ClaimQuery) {
-    return this.claims.listInScope(currentCaller().scope, q.period, q.state);
+    return this.claims.listInScope(currentCaller(), q);
   }
 
   @Get(':id')
   @Access({ roles: READERS, target: { kind: 'memberClaim', param: 'id' } })
   get(@Param('id', ParseIntPipe) id: number) {
-    return this.claims.getClaim(id);
+    return this.claims.getClaim(currentCaller(), id);
   }
 
   @Get(':id/records')
   @Access({ roles: READERS, target: { kind: 'memberClaim', param: 'id' } })
   @ApiOperation({ summary: 'The claim’s settlement records (insured ids masked) with pre-review and deduction outcomes' })
+  @ApiPageResponse()
   records(@Param('id', ParseIntPipe) id: number, @Query() q: RecordQuery) {
     return this.claims.claimRecords(id, q.reviewStatus, q.page, q.pageSize);
   }
@@ -160,8 +162,9 @@ export class CommunityCycleController {
   @ApiOperation({
     summary: 'The community’s disbursement holds (the bureau, auditors and the lead unit; not member units), optionally by state',
   })
+  @ApiPageResponse()
   async holds(@Param('communityCode') code: string, @Query() q: HoldQuery) {
-    return this.funding.holds(currentCaller(), await this.funding.community(code), q.state);
+    return this.funding.holds(currentCaller(), await this.funding.community(code), q);
   }
 
   @Post('quarterly-advances')
@@ -206,8 +209,9 @@ export class DeclarationController {
 
   @Get()
   @Access({ roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'LEAD_FINANCE', 'AUDITOR', 'APPROVER'] })
+  @ApiPageResponse()
   list(@Query() q: DeclarationQuery) {
-    return this.declarations.listInScope(currentCaller().scope, q.period, q.state);
+    return this.declarations.listInScope(currentCaller(), q);
   }
 
   @Get(':id')
@@ -216,7 +220,7 @@ export class DeclarationController {
     target: { kind: 'declaration', param: 'id' },
   })
   get(@Param('id', ParseIntPipe) id: number) {
-    return this.declarations.getDeclaration(id);
+    return this.declarations.getDeclaration(currentCaller(), id);
   }
 
   @Post(':id/deductions')
@@ -224,7 +228,7 @@ export class DeclarationController {
   @Access({ roles: ['BUREAU_CLERK'], target: { kind: 'declaration', param: 'id' } })
   @ApiOperation({ summary: 'Deduct (拒付) accepted records with a reason code, or withdraw a deduction (reason null)' })
   deduct(@Param('id', ParseIntPipe) id: number, @Body() dto: DeductionsDto) {
-    return this.declarations.deduct(id, dto.deductions);
+    return this.declarations.deduct(currentCaller(), id, dto.deductions);
   }
 
   @Post(':id/complete-review')
@@ -274,14 +278,15 @@ export class PassDownController {
   @Get('pass-downs')
   @Access({ roles: READERS })
   @ApiOperation({ summary: 'Pass-downs the caller pays or receives (all of them for the lead unit and the bureau)' })
+  @ApiPageResponse()
   list(@Query() q: PassDownQuery) {
-    return this.passDowns.listInScope(currentCaller().scope, q);
+    return this.passDowns.listInScope(currentCaller(), q);
   }
 
   @Get('pass-downs/:id')
   @Access({ roles: READERS, target: { kind: 'passDown', param: 'id' } })
   get(@Param('id', ParseIntPipe) id: number) {
-    return this.passDowns.get(id);
+    return this.passDowns.get(currentCaller(), id);
   }
 
   @Post('pass-downs/:id/payment')
@@ -306,8 +311,13 @@ export class PassDownController {
     summary:
       'What waits for the caller’s institution: claims to submit or review, periods to declare, declarations to review, approve or pay, pass-downs due, with deadlines and overdue flags',
   })
-  inbox(@Query() _query: NoQuery) {
-    return this.views.inbox(currentCaller());
+  @ApiPageResponse(undefined, {
+    institutionCode: { type: 'string' },
+    today: { type: 'string', description: 'YYYY-MM-DD' },
+    overdue: { type: 'integer', description: 'items past their deadline, over every page' },
+  })
+  inbox(@Query() q: PageQuery) {
+    return this.views.inbox(currentCaller(), q);
   }
 }
 
@@ -334,9 +344,18 @@ export class PrivateSettlementController {
 
   @Get('counties/:countyCode/private-budgets/:fundYear')
   @Access({ roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'AUDITOR', 'APPROVER'], target: { kind: 'county', param: 'countyCode' } })
-  async budgets(@Param('countyCode') countyCode: string, @Param('fundYear', FundYearPipe) fundYear: number) {
+  @ApiOperation({ summary: 'The private institutions’ budgets of a year, with the private pool and what they add up to (budgeted)' })
+  @ApiPageResponse(undefined, {
+    countyCode: { type: 'string' },
+    fundYear: { type: 'integer' },
+    privatePool: { type: 'string', description: 'yuan; null before an allocation is in force' },
+    budgeted: { type: 'string', description: 'yuan, every budget of the year' },
+  })
+  async budgets(@Param('countyCode') countyCode: string, @Param('fundYear', FundYearPipe) fundYear: number, @Query() q: PageQuery) {
     const county = await this.counties.getCounty(countyCode);
-    return this.settlement.budgets(this.counties.manager, county, fundYear);
+    // A county has a handful of private institutions: the year's budgets are loaded whole and paged in memory.
+    const { budgets, total, ...year } = await this.settlement.budgets(this.counties.manager, county, fundYear);
+    return { ...pageInMemory(budgets, q), ...year, budgeted: total };
   }
 
   @Post('member-claims/:id/private-payment')
@@ -351,8 +370,9 @@ export class PrivateSettlementController {
 
   @Get('private-payments')
   @Access({ roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'PRIVATE_CLERK', 'AUDITOR', 'APPROVER'] })
+  @ApiPageResponse()
   list(@Query() q: PrivatePaymentQuery) {
-    return this.settlement.list({ scope: currentCaller().scope, fundYear: q.fundYear });
+    return this.settlement.page({ scope: currentCaller().scope, fundYear: q.fundYear, state: q.state }, q, currentCaller());
   }
 
   @Get('private-payments/:id')
@@ -361,7 +381,7 @@ export class PrivateSettlementController {
     target: { kind: 'privatePayment', param: 'id' },
   })
   get(@Param('id', ParseIntPipe) id: number) {
-    return this.settlement.get(id);
+    return this.settlement.get(currentCaller(), id);
   }
 
   @Post('private-payments/:id/payment')

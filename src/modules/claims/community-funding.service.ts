@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { Page, pageOf, PageWindow } from '../../common/pagination';
 import { HOLD_LIFECYCLE, HoldState, quarterlyAdvanceAmount } from '../../domain/claim-cycle';
+import { holdActions } from '../../domain/document-actions';
 import { outOfCountyPostings, quarterlyAdvancePostings } from '../../domain/claim-postings';
 import { assertAdvanceDue, fundOutOfCounty, requirePackage } from '../../domain/community-funding';
 import { assertNotHeld } from '../../domain/declaration';
@@ -42,6 +44,14 @@ export interface HoldView {
   liftedBy: string | null;
   liftedAt: string | null;
   liftNote: string | null;
+  /** What the caller may do now (docs/document-actions.md). */
+  allowedActions: 'lift'[];
+}
+
+/** A hold as the audit trail keeps it (what anyone may do with it is no part of it). */
+function holdSnapshot(v: HoldView): Record<string, unknown> {
+  const { allowedActions: _actions, ...rest } = v;
+  return rest;
 }
 
 export interface OutOfCountyImportOutcome {
@@ -85,39 +95,62 @@ export class CommunityFundingService {
   // ------------------------------------------------------------ holds
 
   async placeHold(community: CommunityRef, caller: Caller, reason: string): Promise<HoldView> {
-    return this.transactions.run(async (manager) => {
-      await this.communities.lock(manager, community.id);
-      const active = await this.holdRows.active(manager, community.id);
-      if (active) return this.hold(manager, active.id);
-      const view = await this.hold(manager, await this.holdRows.insert(manager, community.id, reason, caller.name));
-      await this.audit.record(manager, {
-        action: 'hold.place',
-        entityType: 'disbursementHold',
-        entityId: String(view.id),
-        before: null,
-        after: view as unknown as Record<string, unknown>,
-      });
-      return view;
+    return this.transactions.run(async (manager) => (await this.placeHoldIn(manager, community, caller.name, reason, caller)).hold);
+  }
+
+  /**
+   * Places a hold inside the caller's transaction (a governance chain's watch, say): the hold in
+   * force if there is one (`created: false`), else a new one, audited. `reader` is who sees the
+   * answer (null for the system: no actions offered).
+   */
+  async placeHoldIn(
+    manager: EntityManager,
+    community: { id: number; code: string },
+    placedBy: string,
+    reason: string,
+    reader: Caller | null = null,
+  ): Promise<{ hold: HoldView; created: boolean }> {
+    await this.communities.lock(manager, community.id);
+    const active = await this.holdRows.active(manager, community.id);
+    if (active) return { hold: await this.hold(manager, active.id, reader), created: false };
+    const view = await this.hold(manager, await this.holdRows.insert(manager, community.id, reason, placedBy), reader);
+    await this.audit.record(manager, {
+      action: 'hold.place',
+      entityType: 'disbursementHold',
+      entityId: String(view.id),
+      before: null,
+      after: holdSnapshot(view),
     });
+    return { hold: view, created: true };
   }
 
   async liftHold(id: number, caller: Caller, version: number, note: string): Promise<HoldView> {
-    return this.transactions.run(async (manager) => {
-      const before = await this.hold(manager, id, true);
-      if (before.state === 'LIFTED' && before.liftNote === note) return before;
-      HOLD_LIFECYCLE.apply(before.state, 'lift');
-      if (before.version !== version) throw staleVersion(before.version);
-      await this.holdRows.lift(manager, id, caller.name, note);
-      const after = await this.hold(manager, id);
-      await this.audit.record(manager, {
-        action: 'hold.lift',
-        entityType: 'disbursementHold',
-        entityId: String(id),
-        before: before as unknown as Record<string, unknown>,
-        after: after as unknown as Record<string, unknown>,
-      });
-      return after;
+    return this.transactions.run((manager) => this.liftHoldIn(manager, id, caller.name, note, version, caller));
+  }
+
+  /** Lifts a hold inside the caller's transaction; lifting a lifted hold with the same note is a retry. */
+  async liftHoldIn(
+    manager: EntityManager,
+    id: number,
+    liftedBy: string,
+    note: string,
+    version?: number,
+    reader: Caller | null = null,
+  ): Promise<HoldView> {
+    const before = await this.hold(manager, id, reader, true);
+    if (before.state === 'LIFTED' && before.liftNote === note) return before;
+    HOLD_LIFECYCLE.apply(before.state, 'lift');
+    if (version !== undefined && before.version !== version) throw staleVersion(before.version);
+    await this.holdRows.lift(manager, id, liftedBy, note);
+    const after = await this.hold(manager, id, reader);
+    await this.audit.record(manager, {
+      action: 'hold.lift',
+      entityType: 'disbursementHold',
+      entityId: String(id),
+      before: holdSnapshot(before),
+      after: holdSnapshot(after),
     });
+    return after;
   }
 
   /** Refuses money going to a community under an active hold (暂缓拨付). */
@@ -126,17 +159,17 @@ export class CommunityFundingService {
   }
 
   /** A community's holds, newest first (optionally in one state), to those who may read them. */
-  async holds(caller: Caller, community: CommunityRef, state?: HoldState): Promise<HoldView[]> {
+  async holds(caller: Caller, community: CommunityRef, q: PageWindow & { state?: HoldState }): Promise<Page<HoldView>> {
     assertHoldsVisible(caller.scope, community.code);
-    const ids = await this.holdRows.idsOf(community.id, state);
-    return Promise.all(ids.map((id) => this.hold(this.holdRows.manager, id)));
+    const { ids, total } = await this.holdRows.idsOf(community.id, q.state, q);
+    return pageOf(await Promise.all(ids.map((id) => this.hold(this.holdRows.manager, id, caller))), total, q);
   }
 
-  getHold(id: number): Promise<HoldView> {
-    return this.hold(this.holdRows.manager, id);
+  getHold(reader: Caller, id: number): Promise<HoldView> {
+    return this.hold(this.holdRows.manager, id, reader);
   }
 
-  private async hold(manager: EntityManager, id: number, lock = false): Promise<HoldView> {
+  private async hold(manager: EntityManager, id: number, reader: Caller | null, lock = false): Promise<HoldView> {
     const r = await this.holdRows.find(manager, id, lock);
     if (!r) throw notFound('disbursement hold', String(id));
     return {
@@ -150,6 +183,9 @@ export class CommunityFundingService {
       liftedBy: r.lifted_by,
       liftedAt: r.lifted_at?.toISOString() ?? null,
       liftNote: r.lift_note,
+      allowedActions: reader
+        ? holdActions(reader, { state: r.state, countyId: Number(r.county_id), communityId: Number(r.community_id) })
+        : [],
     };
   }
 

@@ -4,6 +4,7 @@ import { Money } from '../../domain/money';
 import { periodMoney } from '../../domain/period-summary';
 import { BusinessClock } from '../../common/business-clock';
 import { Caller } from '../../common/caller';
+import { Page, pageInMemory, PageWindow } from '../../common/pagination';
 import { CalendarService } from '../calendar';
 import { PolicyParametersService } from '../fund-year';
 import { LedgerService } from '../ledger';
@@ -81,7 +82,11 @@ export class CycleViewsService {
     private readonly clock: BusinessClock,
   ) {}
 
-  async inbox(caller: Caller): Promise<{ institutionCode: string; today: string; items: InboxItem[]; overdue: number }> {
+  /**
+   * What waits for the caller's institution. Bounded by nature (one institution's open work of a few periods), so it is
+   * gathered whole and paged in memory; `overdue` counts over every page.
+   */
+  async inbox(caller: Caller, window: PageWindow): Promise<Page<InboxItem> & { institutionCode: string; today: string; overdue: number }> {
     const today = this.clock.today();
     const inst = caller.institution;
     const items: InboxItem[] = [];
@@ -167,13 +172,13 @@ export class CycleViewsService {
       const due = await this.passDowns.list({ party: inst.id, state: 'DUE' });
       for (const p of due) items.push(passDownItem(p.payerCode === inst.code ? 'passDownDue' : 'passDownExpected', p));
     }
-    return { institutionCode: inst.code, today, items, overdue: items.filter((i) => i.overdue).length };
+    return { ...pageInMemory(items, window), institutionCode: inst.code, today, overdue: items.filter((i) => i.overdue).length };
   }
 
   async periodSummary(community: CommunityRef, period: string): Promise<PeriodSummary> {
     const claims = await this.claimRows.stateSummary(community.id, period);
     const declarationId = await this.declarationRows.idOf(this.declarationRows.manager, community.id, period);
-    const d = declarationId !== undefined ? await this.declarations.getDeclaration(declarationId) : null;
+    const d = declarationId !== undefined ? await this.declarations.getDeclaration(null, declarationId) : null;
     const passDowns = d ? await this.passDowns.list({ declarationId: d.id }) : [];
     const members = passDowns.filter((p) => p.level === 'MEMBER');
     const villages = passDowns.filter((p) => p.level === 'VILLAGE');

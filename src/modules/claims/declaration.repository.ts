@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { selectPage } from '../../common/page.repository';
+import { PageWindow } from '../../common/pagination';
 import { DeclarationState, FUNDED_DECLARATION_STATES } from '../../domain/claim-cycle';
 import { sqlList } from './settlement-record.repository';
 
@@ -63,9 +65,30 @@ export interface NewDeclaration {
   paymentDueConfirmed: boolean;
 }
 
-const DECLARATION_SELECT = `SELECT d.*, m.code AS community_code, DATE_FORMAT(d.deadline, '%Y-%m-%d') AS deadline, DATE_FORMAT(d.declared_on, '%Y-%m-%d') AS declared_on,
-  DATE_FORMAT(d.payment_due, '%Y-%m-%d') AS payment_due, DATE_FORMAT(d.disbursed_on, '%Y-%m-%d') AS disbursed_on
-  FROM claim_declaration d JOIN medical_community m ON m.id = d.community_id`;
+const DECLARATION_COLUMNS = `SELECT d.*, m.code AS community_code, DATE_FORMAT(d.deadline, '%Y-%m-%d') AS deadline, DATE_FORMAT(d.declared_on, '%Y-%m-%d') AS declared_on,
+  DATE_FORMAT(d.payment_due, '%Y-%m-%d') AS payment_due, DATE_FORMAT(d.disbursed_on, '%Y-%m-%d') AS disbursed_on`;
+const DECLARATION_FROM = 'FROM claim_declaration d JOIN medical_community m ON m.id = d.community_id';
+const DECLARATION_SELECT = `${DECLARATION_COLUMNS} ${DECLARATION_FROM}`;
+
+/** Which declarations a list shows: a county's, one community's when given, by period and state. */
+export interface DeclarationFilter {
+  countyId: number;
+  communityId: number | null;
+  period?: string;
+  state?: string;
+}
+
+function declarationConditions(f: DeclarationFilter): { sql: string; params: unknown[] } {
+  return {
+    sql: `d.county_id = ? ${f.communityId !== null ? 'AND d.community_id = ?' : ''} ${f.period ? 'AND d.period = ?' : ''} ${f.state ? 'AND d.state = ?' : ''}`,
+    params: [
+      f.countyId,
+      ...(f.communityId !== null ? [f.communityId] : []),
+      ...(f.period ? [f.period] : []),
+      ...(f.state ? [f.state] : []),
+    ],
+  };
+}
 
 /** Declarations (申报): one per community and period. */
 @Injectable()
@@ -91,9 +114,18 @@ export class DeclarationRepository {
 
   /** A county's declarations (one community's, when given), newest period first (at most 500). */
   list(countyId: number, communityId: number | null, period?: string, state?: string): Promise<DeclarationRow[]> {
-    return this.dataSource.query(
-      `${DECLARATION_SELECT} WHERE d.county_id = ? ${communityId !== null ? 'AND d.community_id = ?' : ''} ${period ? 'AND d.period = ?' : ''} ${state ? 'AND d.state = ?' : ''} ORDER BY d.period DESC, m.code LIMIT 500`,
-      [countyId, ...(communityId !== null ? [communityId] : []), ...(period ? [period] : []), ...(state ? [state] : [])],
+    const where = declarationConditions({ countyId, communityId, period, state });
+    return this.dataSource.query(`${DECLARATION_SELECT} WHERE ${where.sql} ORDER BY d.period DESC, m.code, d.id LIMIT 500`, where.params);
+  }
+
+  /** One page of a county's (or community's) declarations, newest period first. */
+  page(filter: DeclarationFilter, window: PageWindow): Promise<{ rows: DeclarationRow[]; total: number }> {
+    const where = declarationConditions(filter);
+    return selectPage(
+      this.dataSource,
+      { select: DECLARATION_COLUMNS, from: `${DECLARATION_FROM} WHERE ${where.sql}`, orderBy: 'd.period DESC, m.code, d.id' },
+      where.params,
+      window,
     );
   }
 

@@ -170,11 +170,21 @@ const claim = (id: number, state: ClaimRow['state']): ClaimRow => ({
   submitted_by: null,
   late: 0,
   reviewed_by: null,
+  reviewed_on: null,
+  declared_on: null,
   declaration_id: null,
+  funded_on: null,
+  passed_down_on: null,
+  paid_on: null,
 });
 
 const caller = (name: string) =>
-  ({ name, institution: { id: 1, code: 'B', type: 'BUREAU', countyId: 1, communityId: null } }) as unknown as Caller;
+  ({
+    name,
+    roles: [],
+    scope: { kind: 'county', countyId: 1 },
+    institution: { id: 1, code: 'B', type: 'BUREAU', countyId: 1, communityId: null },
+  }) as unknown as Caller;
 const community = { id: 3, code: 'C1', countyId: 1 };
 
 function setUp(today = '2026-10-05') {
@@ -273,7 +283,7 @@ describe('DeclarationService: the bureau’s review (SPEC §4 step 4)', () => {
     s.declarations.rows.set(7, declarationRow());
     s.records.status.set('11', 'ACCEPTED');
     s.records.declarationTotals = totalsOf('80.00', '12.30');
-    await s.service.deduct(7, [{ recordId: '11', reason: 'OVER_STANDARD' }]);
+    await s.service.deduct(caller('clerk'), 7, [{ recordId: '11', reason: 'OVER_STANDARD' }]);
     expect(s.records.savedDeductions).toEqual([{ recordId: '11', reason: 'OVER_STANDARD', note: null }]);
     expect(s.declarations.deducted).toEqual([{ id: 7, deducted: '12.30', approved: '67.70' }]);
     expect(s.audit.entries.map((e) => e.action)).toEqual(['declaration.deduct']);
@@ -282,9 +292,11 @@ describe('DeclarationService: the bureau’s review (SPEC §4 step 4)', () => {
   it('refuses deductions outside the review and stores none', async () => {
     const s = setUp();
     s.declarations.rows.set(7, declarationRow({ state: 'REVIEWED' }));
-    expect((await refusalOf(s.service.deduct(7, [{ recordId: '11', reason: null }]))).code).toBe('DECLARATION_NOT_UNDER_REVIEW');
+    expect((await refusalOf(s.service.deduct(caller('clerk'), 7, [{ recordId: '11', reason: null }]))).code).toBe(
+      'DECLARATION_NOT_UNDER_REVIEW',
+    );
     s.declarations.rows.set(7, declarationRow());
-    expect((await refusalOf(s.service.deduct(7, [{ recordId: '11', reason: null }]))).code).toBe('DEDUCTION_INVALID');
+    expect((await refusalOf(s.service.deduct(caller('clerk'), 7, [{ recordId: '11', reason: null }]))).code).toBe('DEDUCTION_INVALID');
     expect(s.records.savedDeductions).toEqual([]);
   });
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { assertMakerChecker, Scope } from '../../domain/access-policy';
+import { Page, pageOf, PageWindow } from '../../common/pagination';
+import { assertMakerChecker } from '../../domain/access-policy';
 import {
   approvedAmount,
   deadlineStatus,
@@ -72,7 +73,7 @@ export class DeclarationService {
     return this.transactions.run(async (manager) => {
       await this.communities.lock(manager, community.id);
       const existing = await this.declarations.idOf(manager, community.id, period);
-      if (existing !== undefined) return this.view(manager, await this.row(manager, existing, false));
+      if (existing !== undefined) return this.view(manager, await this.row(manager, existing, false), caller);
       const today = this.clock.today();
       assertPeriodEnded(period, today);
       const claims = await this.claims.ofCommunityPeriod(manager, community.id, period);
@@ -108,7 +109,7 @@ export class DeclarationService {
       });
       for (const c of decision.declared) {
         MEMBER_CLAIM_LIFECYCLE.apply(c.state, 'declare');
-        await this.claims.markDeclared(manager, c.id, id);
+        await this.claims.markDeclared(manager, c.id, id, today);
       }
       // Records of claims nobody submitted move on to the next period, never lost (December's stay for year end).
       const target = decision.rollOverTo;
@@ -123,7 +124,7 @@ export class DeclarationService {
         });
         await this.records.moveToPeriod(manager, c.institution_id, period, target);
       }
-      const view = await this.view(manager, await this.row(manager, id, false));
+      const view = await this.view(manager, await this.row(manager, id, false), caller);
       await this.audit.record(manager, {
         action: 'declaration.declare',
         entityType: 'declaration',
@@ -136,16 +137,16 @@ export class DeclarationService {
   }
 
   /** The bureau deducts (拒付) accepted records with a reason, or withdraws a deduction, while reviewing. */
-  async deduct(id: number, deductions: Deduction[]): Promise<DeclarationView> {
+  async deduct(caller: Caller, id: number, deductions: Deduction[]): Promise<DeclarationView> {
     return this.transactions.run(async (manager) => {
       const row = await this.row(manager, id, true);
       assertDeclarationUnderReview({ id, state: row.state });
       const reviewStatus = await this.records.reviewStatusInDeclaration(manager, id, namedRecords(deductions));
       const outcomes = decideDeductions(id, deductions, reviewStatus);
       await this.records.saveDeductions(manager, outcomes);
-      const before = await this.view(manager, row);
+      const before = await this.view(manager, row, caller);
       await this.refreshDeducted(manager, row);
-      const after = await this.view(manager, await this.row(manager, id, false));
+      const after = await this.view(manager, await this.row(manager, id, false), caller);
       await this.audit.record(manager, {
         action: 'declaration.deduct',
         entityType: 'declaration',
@@ -172,10 +173,10 @@ export class DeclarationService {
     const jobs: string[] = [];
     const view = await this.transactions.run(async (manager) => {
       const row = await this.row(manager, id, true);
-      if (action === 'approve' && FUNDED_DECLARATION_STATES.includes(row.state)) return this.view(manager, row);
+      if (action === 'approve' && FUNDED_DECLARATION_STATES.includes(row.state)) return this.view(manager, row, caller);
       const next = DECLARATION_LIFECYCLE.apply(row.state, action);
       if (row.version !== version) throw staleVersion(row.version);
-      const before = await this.view(manager, row);
+      const before = await this.view(manager, row, caller);
       const changes: Record<string, unknown> = { state: next };
       if (action === 'completeReview') Object.assign(changes, { reviewed_by: caller.name, return_note: null });
       if (action === 'return') Object.assign(changes, { return_note: returnNote(note), reviewed_by: null });
@@ -194,7 +195,7 @@ export class DeclarationService {
         );
       }
       await this.declarations.update(manager, id, changes);
-      const after = await this.view(manager, await this.row(manager, id, false));
+      const after = await this.view(manager, await this.row(manager, id, false), caller);
       await this.audit.record(manager, {
         action: `declaration.${action}`,
         entityType: 'declaration',
@@ -239,19 +240,29 @@ export class DeclarationService {
     };
   }
 
-  async getDeclaration(id: number): Promise<DeclarationView> {
+  /** A declaration with what `reader` may do with it now (null: the system, offered no actions). */
+  async getDeclaration(reader: Caller | null, id: number): Promise<DeclarationView> {
     const manager = this.declarations.manager;
-    return this.view(manager, await this.row(manager, id, false));
+    return this.view(manager, await this.row(manager, id, false), reader);
   }
 
-  async listDeclarations(countyId: number, communityId: number | null, period?: string, state?: string): Promise<DeclarationView[]> {
+  async listDeclarations(
+    countyId: number,
+    communityId: number | null,
+    period?: string,
+    state?: string,
+    reader: Caller | null = null,
+  ): Promise<DeclarationView[]> {
     const rows = await this.declarations.list(countyId, communityId, period, state);
-    return Promise.all(rows.map((r) => this.view(this.declarations.manager, r)));
+    return Promise.all(rows.map((r) => this.view(this.declarations.manager, r, reader)));
   }
 
   /** Declarations the caller's scope sees: the county's, or its community's (none outside a community). */
-  listInScope(scope: Scope, period?: string, state?: string): Promise<DeclarationView[]> {
-    return this.listDeclarations(scope.countyId, scope.kind === 'county' ? null : (scope.communityId ?? -1), period, state);
+  async listInScope(caller: Caller, q: PageWindow & { period?: string; state?: string }): Promise<Page<DeclarationView>> {
+    const scope = caller.scope;
+    const communityId = scope.kind === 'county' ? null : (scope.communityId ?? -1);
+    const { rows, total } = await this.declarations.page({ countyId: scope.countyId, communityId, period: q.period, state: q.state }, q);
+    return pageOf(await Promise.all(rows.map((r) => this.view(this.declarations.manager, r, caller))), total, q);
   }
 
   /** Records the deductions' total and what remains approved (accepted less deducted); funding is decided on approval. */
@@ -268,7 +279,7 @@ export class DeclarationService {
     return row;
   }
 
-  private async view(manager: EntityManager, row: DeclarationRow): Promise<DeclarationView> {
-    return declarationView(row, await this.claims.membersOfDeclaration(manager, row.id), this.clock.today());
+  private async view(manager: EntityManager, row: DeclarationRow, reader: Caller | null): Promise<DeclarationView> {
+    return declarationView(row, await this.claims.membersOfDeclaration(manager, row.id), this.clock.today(), reader);
   }
 }

@@ -1,10 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { selectPage } from '../../common/page.repository';
+import { PageWindow } from '../../common/pagination';
 import { HoldState } from '../../domain/claim-cycle';
 
 export type HoldRow = {
   id: number;
+  community_id: number;
+  county_id: number;
   community_code: string;
   state: HoldState;
   version: number;
@@ -27,7 +31,7 @@ export class DisbursementHoldRepository {
 
   async find(manager: EntityManager, id: number, lock = false): Promise<HoldRow | undefined> {
     const [r]: HoldRow[] = await manager.query(
-      `SELECT h.*, m.code AS community_code FROM disbursement_hold h JOIN medical_community m ON m.id = h.community_id WHERE h.id = ?${lock ? ' FOR UPDATE' : ''}`,
+      `SELECT h.*, m.code AS community_code, m.county_id FROM disbursement_hold h JOIN medical_community m ON m.id = h.community_id WHERE h.id = ?${lock ? ' FOR UPDATE' : ''}`,
       [id],
     );
     return r;
@@ -42,13 +46,15 @@ export class DisbursementHoldRepository {
     return hold;
   }
 
-  /** A community's holds, newest first, optionally only those in one state. */
-  async idsOf(communityId: number, state?: HoldState): Promise<number[]> {
-    const rows: { id: number }[] = await this.dataSource.query(
-      `SELECT id FROM disbursement_hold WHERE community_id = ? ${state ? 'AND state = ?' : ''} ORDER BY id DESC`,
+  /** One page of a community's holds, newest first, optionally only those in one state. */
+  async idsOf(communityId: number, state: HoldState | undefined, window: PageWindow): Promise<{ ids: number[]; total: number }> {
+    const { rows, total } = await selectPage<{ id: number }>(
+      this.dataSource,
+      { select: 'SELECT id', from: `FROM disbursement_hold WHERE community_id = ? ${state ? 'AND state = ?' : ''}`, orderBy: 'id DESC' },
       state ? [communityId, state] : [communityId],
+      window,
     );
-    return rows.map((r) => r.id);
+    return { ids: rows.map((r) => r.id), total };
   }
 
   async insert(manager: EntityManager, communityId: number, reason: string, placedBy: string): Promise<number> {

@@ -15,6 +15,7 @@ import { declarationSnapshot, declarationView, DeclarationView } from './claim.v
 import { DeclarationRepository, DeclarationRow } from './declaration.repository';
 import { DisbursementHoldRepository } from './disbursement-hold.repository';
 import { MemberClaimRepository } from './member-claim.repository';
+import { claimFollowsMoney } from './claim-money';
 import { PassDownService } from './pass-down.service';
 import { Transactions } from './transactions';
 
@@ -41,13 +42,13 @@ export class DisbursementService {
     return this.transactions.run(async (manager) => {
       const row = await this.row(manager, id, true);
       if (row.state === 'DISBURSED' && row.disbursed_on === disbursedOn && row.disbursement_ref === reference)
-        return this.view(manager, row);
+        return this.view(manager, row, caller);
       DECLARATION_LIFECYCLE.apply(row.state, 'disburse');
       if (row.version !== version) throw staleVersion(row.version);
       assertNotHeld(row.community_code, await this.holds.active(manager, row.community_id));
       const today = this.clock.today();
       assertDisbursementDate(disbursedOn, row.declared_on, today);
-      const before = await this.view(manager, row);
+      const before = await this.view(manager, row, caller);
       await this.ledger.post(
         manager,
         row.county_id,
@@ -62,7 +63,11 @@ export class DisbursementService {
         disbursement_ref: reference,
         payment_late: deadlineStatus(row.payment_due, disbursedOn, today).late ? 1 : 0,
       });
-      const after = await this.view(manager, await this.row(manager, id, false));
+      // Every claim the declaration carries is funded with it (拨付).
+      for (const claim of await this.claims.ofDeclaration(manager, id)) {
+        await claimFollowsMoney(manager, this.claims, this.audit, claim, 'fund', disbursedOn);
+      }
+      const after = await this.view(manager, await this.row(manager, id, false), caller);
       const terms = await this.parameters.terms(manager, { id: row.county_id, code: '' }, row.fund_year);
       await this.passDowns.createMemberPassDowns(manager, {
         id,
@@ -92,7 +97,7 @@ export class DisbursementService {
     return row;
   }
 
-  private async view(manager: EntityManager, row: DeclarationRow): Promise<DeclarationView> {
-    return declarationView(row, await this.claims.membersOfDeclaration(manager, row.id), this.clock.today());
+  private async view(manager: EntityManager, row: DeclarationRow, reader: Caller): Promise<DeclarationView> {
+    return declarationView(row, await this.claims.membersOfDeclaration(manager, row.id), this.clock.today(), reader);
   }
 }

@@ -5,6 +5,7 @@ import { Scope } from '../../domain/access-policy';
 import { MemberClaimState } from '../../domain/claim-cycle';
 import { CLAIMING_TYPES } from '../../domain/institution-registry';
 import { Money } from '../../domain/money';
+import { PageWindow, pageOffset } from '../../common/pagination';
 import { RECORD_TOTALS_SQL, sqlList, totals, TotalsRow, ClaimTotals } from './settlement-record.repository';
 
 export type ClaimRow = {
@@ -21,7 +22,12 @@ export type ClaimRow = {
   submitted_by: string | null;
   late: number;
   reviewed_by: string | null;
+  reviewed_on: string | null;
+  declared_on: string | null;
   declaration_id: number | null;
+  funded_on: string | null;
+  passed_down_on: string | null;
+  paid_on: string | null;
 };
 
 /** The institution condition of a scope over an institution alias, as positional SQL. */
@@ -65,8 +71,24 @@ export interface ClaimOpening {
   cutoff: string;
 }
 
+function claimConditions(filter: ClaimFilter): { sql: string; params: unknown[] } {
+  return allOf([
+    ...(filter.scope ? [scopeCondition(filter.scope, 'i')] : []),
+    ...(filter.institutionId !== undefined ? [{ sql: 'c.institution_id = ?', params: [filter.institutionId] }] : []),
+    ...(filter.communityId !== undefined ? [{ sql: 'c.community_id = ?', params: [filter.communityId] }] : []),
+    ...(filter.privateOfCounty !== undefined
+      ? [{ sql: 'c.county_id = ? AND c.community_id IS NULL', params: [filter.privateOfCounty] }]
+      : []),
+    ...(filter.period ? [{ sql: 'c.period = ?', params: [filter.period] }] : []),
+    ...(filter.states?.length ? [{ sql: `c.state IN (${filter.states.map(() => '?').join(', ')})`, params: [...filter.states] }] : []),
+  ]);
+}
+
 const CLAIM_COLUMNS = `c.id, c.institution_id, i.code AS institution_code, c.community_id, c.county_id, c.period, c.state, c.version,
-  DATE_FORMAT(c.cutoff, '%Y-%m-%d') AS cutoff, DATE_FORMAT(c.submitted_on, '%Y-%m-%d') AS submitted_on, c.submitted_by, c.late, c.reviewed_by, c.declaration_id`;
+  DATE_FORMAT(c.cutoff, '%Y-%m-%d') AS cutoff, DATE_FORMAT(c.submitted_on, '%Y-%m-%d') AS submitted_on, c.submitted_by, c.late, c.reviewed_by,
+  DATE_FORMAT(c.reviewed_on, '%Y-%m-%d') AS reviewed_on, DATE_FORMAT(c.declared_on, '%Y-%m-%d') AS declared_on, c.declaration_id,
+  DATE_FORMAT(c.funded_on, '%Y-%m-%d') AS funded_on, DATE_FORMAT(c.passed_down_on, '%Y-%m-%d') AS passed_down_on,
+  DATE_FORMAT(c.paid_on, '%Y-%m-%d') AS paid_on`;
 const CLAIM_SELECT = `SELECT ${CLAIM_COLUMNS} FROM member_claim c JOIN institution i ON i.id = c.institution_id`;
 
 /** Member claims (成员单位申报): one per claiming unit and period. */
@@ -83,25 +105,37 @@ export class MemberClaimRepository {
     return row;
   }
 
-  /** Claims with their record totals, newest period first (at most 500). */
-  async listWithTotals(filter: ClaimFilter): Promise<(ClaimRow & { totals: ClaimTotals })[]> {
-    const where = allOf([
-      ...(filter.scope ? [scopeCondition(filter.scope, 'i')] : []),
-      ...(filter.institutionId !== undefined ? [{ sql: 'c.institution_id = ?', params: [filter.institutionId] }] : []),
-      ...(filter.communityId !== undefined ? [{ sql: 'c.community_id = ?', params: [filter.communityId] }] : []),
-      ...(filter.privateOfCounty !== undefined
-        ? [{ sql: 'c.county_id = ? AND c.community_id IS NULL', params: [filter.privateOfCounty] }]
-        : []),
-      ...(filter.period ? [{ sql: 'c.period = ?', params: [filter.period] }] : []),
-      ...(filter.states?.length ? [{ sql: `c.state IN (${filter.states.map(() => '?').join(', ')})`, params: [...filter.states] }] : []),
-    ]);
+  /** Claims with their record totals, newest period first: one page of them, or (no window) at most 500 for an inbox. */
+  async listWithTotals(filter: ClaimFilter, window?: PageWindow): Promise<{ rows: (ClaimRow & { totals: ClaimTotals })[]; total: number }> {
+    const where = claimConditions(filter);
+    const limit = window ? 'LIMIT ? OFFSET ?' : 'LIMIT 500';
     const rows: (ClaimRow & TotalsRow)[] = await this.dataSource.query(
       `SELECT ${CLAIM_COLUMNS}, ${RECORD_TOTALS_SQL} FROM member_claim c JOIN institution i ON i.id = c.institution_id
          LEFT JOIN settlement_record r ON r.submitter_id = c.institution_id AND r.claim_period = c.period
-        WHERE ${where.sql} GROUP BY c.id ORDER BY c.period DESC, i.code LIMIT 500`,
+        WHERE ${where.sql} GROUP BY c.id ORDER BY c.period DESC, i.code, c.id ${limit}`,
+      [...where.params, ...(window ? [window.pageSize, pageOffset(window)] : [])],
+    );
+    const claims = rows.map((r) => ({ ...r, totals: totals(r) }));
+    if (!window) return { rows: claims, total: claims.length };
+    const [{ n }]: { n: string | number }[] = await this.dataSource.query(
+      `SELECT COUNT(*) AS n FROM member_claim c JOIN institution i ON i.id = c.institution_id WHERE ${where.sql}`,
       where.params,
     );
-    return rows.map((r) => ({ ...r, totals: totals(r) }));
+    return { rows: claims, total: Number(n) };
+  }
+
+  /** The claims a declaration carries, locked (its disbursement moves them on). */
+  ofDeclaration(manager: EntityManager, declarationId: number): Promise<ClaimRow[]> {
+    return manager.query(`${CLAIM_SELECT} WHERE c.declaration_id = ? ORDER BY i.code FOR UPDATE`, [declarationId]);
+  }
+
+  /** One unit's claim in a declaration, locked (the pass-down to the unit moves it on). */
+  async ofDeclarationMember(manager: EntityManager, declarationId: number, institutionId: number): Promise<ClaimRow | undefined> {
+    const [row]: ClaimRow[] = await manager.query(`${CLAIM_SELECT} WHERE c.declaration_id = ? AND c.institution_id = ? FOR UPDATE`, [
+      declarationId,
+      institutionId,
+    ]);
+    return row;
   }
 
   /** A community's claims for a period, locked (declaring decides on them). */
@@ -132,11 +166,11 @@ export class MemberClaimRepository {
     );
   }
 
-  async markDeclared(manager: EntityManager, id: number, declarationId: number): Promise<void> {
-    await manager.query("UPDATE member_claim SET state = 'DECLARED', declaration_id = ?, version = version + 1 WHERE id = ?", [
-      declarationId,
-      id,
-    ]);
+  async markDeclared(manager: EntityManager, id: number, declarationId: number, declaredOn: string): Promise<void> {
+    await manager.query(
+      "UPDATE member_claim SET state = 'DECLARED', declaration_id = ?, declared_on = ?, version = version + 1 WHERE id = ?",
+      [declarationId, declaredOn, id],
+    );
   }
 
   async markRolledOver(manager: EntityManager, id: number): Promise<void> {

@@ -84,12 +84,23 @@ const claimRow = (over: Partial<ClaimRow> = {}): ClaimRow => ({
   submitted_by: null,
   late: 0,
   reviewed_by: null,
+  reviewed_on: null,
+  declared_on: null,
   declaration_id: null,
+  funded_on: null,
+  passed_down_on: null,
+  paid_on: null,
   ...over,
 });
 
-const caller = (type: string, communityId: number | null, name = 'clerk') =>
-  ({ name, institution: { id: 99, code: 'X', type, countyId: 1, communityId } }) as unknown as Caller;
+/** A caller at the claim's own unit (id 20), or at another one. */
+const caller = (type: string, communityId: number | null, name = 'clerk', institutionId = 20) =>
+  ({
+    name,
+    roles: [],
+    scope: { kind: 'county', countyId: 1 },
+    institution: { id: institutionId, code: 'X', type, countyId: 1, communityId },
+  }) as unknown as Caller;
 
 function setUp(row: ClaimRow, records: Omit<StoredRecord, 'submitterId' | 'period'>[] = []) {
   const claims = new FakeClaims();
@@ -135,6 +146,14 @@ describe('MemberClaimService (SPEC §4 steps 1–2)', () => {
     expect(claims.updates).toEqual([{ id: 1, changes: { submitted_on: '2026-10-04', submitted_by: 'Wang', late: 1, state: 'SUBMITTED' } }]);
     expect(view).toMatchObject({ state: 'SUBMITTED', version: 2, late: true, records: 1, claimed: '10.00' });
     expect(audit.entries.map((e) => e.action)).toEqual(['memberClaim.submit']);
+  });
+
+  it('refuses another unit submitting the claim (the lead unit included) and changes nothing', async () => {
+    const { service, claims, audit } = setUp(claimRow(), [record('5')]);
+    const refused = await refusalOf(service.submitClaim(caller('LEAD_HOSPITAL', 3, 'lead', 1), 1, 1));
+    expect([refused.code, refused.kind]).toEqual(['NOT_THE_CLAIMANT', 'forbidden']);
+    expect(claims.updates).toEqual([]);
+    expect(audit.entries).toEqual([]);
   });
 
   it('refuses a stale version', async () => {
@@ -191,7 +210,7 @@ describe('MemberClaimService (SPEC §4 steps 1–2)', () => {
     const { service, claims, records } = setUp(claimRow({ state: 'SUBMITTED' }), [record('5'), { ...record('6'), status: 'REJECTED' }]);
     const view = await service.completeReview(caller('LEAD_HOSPITAL', 3, 'Li'), 1, 1);
     expect(records.records.map((r) => r.status)).toEqual(['ACCEPTED', 'REJECTED']);
-    expect(claims.updates).toEqual([{ id: 1, changes: { reviewed_by: 'Li', state: 'REVIEWED' } }]);
+    expect(claims.updates).toEqual([{ id: 1, changes: { reviewed_by: 'Li', reviewed_on: '2026-10-02', state: 'REVIEWED' } }]);
     expect(view.state).toBe('REVIEWED');
   });
 });

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Scope } from '../../domain/access-policy';
 import { deadlineStatus, MEMBER_CLAIM_LIFECYCLE, MemberClaimAction } from '../../domain/claim-cycle';
 import {
+  assertClaimant,
   assertClaimHasRecords,
   assertClaimReviewer,
   assertClaimUnderReview,
@@ -12,6 +12,7 @@ import {
 } from '../../domain/declaration';
 import { BusinessClock } from '../../common/business-clock';
 import { Caller } from '../../common/caller';
+import { Page, pageOf, PageWindow } from '../../common/pagination';
 import { notFound, staleVersion } from '../../common/record-errors';
 import { AuditService } from '../audit';
 import { claimSnapshot, claimView, MemberClaimView } from './claim.views';
@@ -35,31 +36,41 @@ export class MemberClaimService {
     private readonly clock: BusinessClock,
   ) {}
 
-  async getClaim(id: number): Promise<MemberClaimView> {
+  /** A claim with what `reader` may do with it now. */
+  async getClaim(reader: Caller, id: number): Promise<MemberClaimView> {
     const manager = this.claims.manager;
-    return this.view(manager, await this.row(manager, id, false));
+    return this.view(manager, await this.row(manager, id, false), reader);
   }
 
-  /** Claims visible within a scope, or as an inbox selects them. */
-  async listClaims(filter: ClaimFilter): Promise<MemberClaimView[]> {
-    return (await this.claims.listWithTotals(filter)).map((r) => claimView(r, r.totals));
+  /** Claims visible within a scope, or as an inbox selects them (null reader: the system, offered no actions). */
+  async listClaims(filter: ClaimFilter, reader: Caller | null = null): Promise<MemberClaimView[]> {
+    return (await this.claims.listWithTotals(filter)).rows.map((r) => claimView(r, r.totals, reader));
   }
 
-  /** Claims of institutions within the caller's scope. */
-  listInScope(scope: Scope, period?: string, state?: string): Promise<MemberClaimView[]> {
-    return this.listClaims({ scope, period, states: state ? [state] : undefined });
+  /** Claims of institutions within the caller's scope, a page at a time. */
+  async listInScope(caller: Caller, q: PageWindow & { period?: string; state?: string }): Promise<Page<MemberClaimView>> {
+    const { rows, total } = await this.claims.listWithTotals(
+      { scope: caller.scope, period: q.period, states: q.state ? [q.state] : undefined },
+      q,
+    );
+    return pageOf(
+      rows.map((r) => claimView(r, r.totals, caller)),
+      total,
+      q,
+    );
   }
 
   /** A claim's records, masked, with their review outcome, a page at a time. */
   async claimRecords(id: number, reviewStatus: string | undefined, page: number, pageSize: number) {
     const row = await this.row(this.claims.manager, id, false);
-    const records = await this.records.pageOfClaim(row.institution_id, row.period, reviewStatus, page, pageSize);
-    return { claimId: id, page, pageSize, records };
+    const { rows, total } = await this.records.pageOfClaim(row.institution_id, row.period, reviewStatus, page, pageSize);
+    return pageOf(rows, total, { page, pageSize });
   }
 
   /** The member unit submits its claim (SPEC §4 step 1); after the cut-off it is recorded as late. */
   async submitClaim(caller: Caller, id: number, version: number): Promise<MemberClaimView> {
-    return this.transition(id, version, 'submit', async (manager, row) => {
+    return this.transition(caller, id, version, 'submit', async (manager, row) => {
+      assertClaimant(caller.institution, { id, institutionId: Number(row.institution_id), institutionCode: row.institution_code });
       assertClaimHasRecords(id, await this.records.countOfClaim(manager, row.institution_id, row.period));
       const today = this.clock.today();
       return { submitted_on: today, submitted_by: caller.name, late: deadlineStatus(row.cutoff, today, today).late ? 1 : 0 };
@@ -75,8 +86,8 @@ export class MemberClaimService {
       const inClaim = await this.records.idsInClaim(manager, row.institution_id, row.period, namedRecords(decisions));
       const outcomes = decideRecordReview(id, decisions, inClaim);
       await this.records.saveReviewOutcomes(manager, outcomes);
-      const before = await this.view(manager, row);
-      const after = await this.view(manager, await this.row(manager, id, false));
+      const before = await this.view(manager, row, caller);
+      const after = await this.view(manager, await this.row(manager, id, false), caller);
       await this.audit.record(manager, {
         action: 'memberClaim.reviewRecords',
         entityType: 'memberClaim',
@@ -95,21 +106,22 @@ export class MemberClaimService {
 
   /** Ends pre-review: records not rejected are accepted. */
   completeReview(caller: Caller, id: number, version: number): Promise<MemberClaimView> {
-    return this.transition(id, version, 'completeReview', async (manager, row) => {
+    return this.transition(caller, id, version, 'completeReview', async (manager, row) => {
       assertClaimReviewer(caller.institution, reviewed(row));
       await this.records.acceptPending(manager, row.institution_id, row.period);
-      return { reviewed_by: caller.name };
+      return { reviewed_by: caller.name, reviewed_on: this.clock.today() };
     });
   }
 
   reopenReview(caller: Caller, id: number, version: number): Promise<MemberClaimView> {
-    return this.transition(id, version, 'reopenReview', async (_manager, row) => {
+    return this.transition(caller, id, version, 'reopenReview', async (_manager, row) => {
       assertClaimReviewer(caller.institution, reviewed(row));
-      return { reviewed_by: null };
+      return { reviewed_by: null, reviewed_on: null };
     });
   }
 
   private async transition(
+    caller: Caller,
     id: number,
     version: number,
     action: MemberClaimAction,
@@ -119,10 +131,10 @@ export class MemberClaimService {
       const row = await this.row(manager, id, true);
       const next = MEMBER_CLAIM_LIFECYCLE.apply(row.state, action);
       if (row.version !== version) throw staleVersion(row.version);
-      const before = await this.view(manager, row);
+      const before = await this.view(manager, row, caller);
       const changes = { ...(await effects(manager, row)), state: next };
       await this.claims.update(manager, id, changes);
-      const after = await this.view(manager, await this.row(manager, id, false));
+      const after = await this.view(manager, await this.row(manager, id, false), caller);
       await this.audit.record(manager, {
         action: `memberClaim.${action}`,
         entityType: 'memberClaim',
@@ -140,8 +152,8 @@ export class MemberClaimService {
     return row;
   }
 
-  private async view(manager: EntityManager, row: ClaimRow): Promise<MemberClaimView> {
-    return claimView(row, await this.records.claimTotals(manager, row.institution_id, row.period));
+  private async view(manager: EntityManager, row: ClaimRow, reader: Caller): Promise<MemberClaimView> {
+    return claimView(row, await this.records.claimTotals(manager, row.institution_id, row.period), reader);
   }
 }
 

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { selectPage } from '../../common/page.repository';
+import { PageWindow } from '../../common/pagination';
 import { Scope } from '../../domain/access-policy';
 import { PassDownState } from '../../domain/claim-cycle';
 import { allOf, scopeCondition } from './member-claim.repository';
@@ -56,11 +58,30 @@ export interface NewPassDown {
   paid: { on: string; by: string } | null;
 }
 
-const PASS_DOWN_SELECT = `SELECT p.id, p.declaration_id, p.level, p.upstream_id, p.payer_id, pr.code AS payer_code, p.payee_id, pe.code AS payee_code, p.approved, p.amount,
+const PASS_DOWN_COLUMNS = `SELECT p.id, p.declaration_id, p.level, p.upstream_id, p.payer_id, pr.code AS payer_code, p.payee_id, pe.code AS payee_code, p.approved, p.amount,
   DATE_FORMAT(p.received_on, '%Y-%m-%d') AS received_on, DATE_FORMAT(p.deadline, '%Y-%m-%d') AS deadline, p.deadline_confirmed, p.state, p.version,
-  DATE_FORMAT(p.paid_on, '%Y-%m-%d') AS paid_on, p.paid_by, p.late, m.code AS community_code, d.county_id, d.fund_year, d.period
-  FROM pass_down p JOIN institution pr ON pr.id = p.payer_id JOIN institution pe ON pe.id = p.payee_id
+  DATE_FORMAT(p.paid_on, '%Y-%m-%d') AS paid_on, p.paid_by, p.late, m.code AS community_code, d.county_id, d.fund_year, d.period`;
+const PASS_DOWN_FROM = `FROM pass_down p JOIN institution pr ON pr.id = p.payer_id JOIN institution pe ON pe.id = p.payee_id
   JOIN claim_declaration d ON d.id = p.declaration_id JOIN medical_community m ON m.id = d.community_id`;
+const PASS_DOWN_SELECT = `${PASS_DOWN_COLUMNS} ${PASS_DOWN_FROM}`;
+const PASS_DOWN_ORDER = 'd.period DESC, p.level, pe.code, p.id';
+
+function passDownConditions(filter: PassDownFilter): { sql: string; params: unknown[] } {
+  return allOf([
+    ...(filter.scope
+      ? [
+          (() => {
+            const payer = scopeCondition(filter.scope, 'pr');
+            const payee = scopeCondition(filter.scope, 'pe');
+            return { sql: `(${payer.sql}) OR (${payee.sql})`, params: [...payer.params, ...payee.params] };
+          })(),
+        ]
+      : []),
+    ...(filter.party !== undefined ? [{ sql: 'p.payer_id = ? OR p.payee_id = ?', params: [filter.party, filter.party] }] : []),
+    ...(filter.declarationId ? [{ sql: 'p.declaration_id = ?', params: [filter.declarationId] }] : []),
+    ...(filter.state ? [{ sql: 'p.state = ?', params: [filter.state] }] : []),
+  ]);
+}
 
 /** Pass-downs (拨付到成员单位、村卫生室). */
 @Injectable()
@@ -77,23 +98,18 @@ export class PassDownRepository {
   }
 
   list(filter: PassDownFilter): Promise<PassDownRow[]> {
-    const where = allOf([
-      ...(filter.scope
-        ? [
-            (() => {
-              const payer = scopeCondition(filter.scope, 'pr');
-              const payee = scopeCondition(filter.scope, 'pe');
-              return { sql: `(${payer.sql}) OR (${payee.sql})`, params: [...payer.params, ...payee.params] };
-            })(),
-          ]
-        : []),
-      ...(filter.party !== undefined ? [{ sql: 'p.payer_id = ? OR p.payee_id = ?', params: [filter.party, filter.party] }] : []),
-      ...(filter.declarationId ? [{ sql: 'p.declaration_id = ?', params: [filter.declarationId] }] : []),
-      ...(filter.state ? [{ sql: 'p.state = ?', params: [filter.state] }] : []),
-    ]);
-    return this.dataSource.query(
-      `${PASS_DOWN_SELECT} WHERE ${where.sql} ORDER BY d.period DESC, p.level, pe.code LIMIT 1000`,
+    const where = passDownConditions(filter);
+    return this.dataSource.query(`${PASS_DOWN_SELECT} WHERE ${where.sql} ORDER BY ${PASS_DOWN_ORDER} LIMIT 1000`, where.params);
+  }
+
+  /** One page of pass-downs, newest period first. */
+  page(filter: PassDownFilter, window: PageWindow): Promise<{ rows: PassDownRow[]; total: number }> {
+    const where = passDownConditions(filter);
+    return selectPage(
+      this.dataSource,
+      { select: PASS_DOWN_COLUMNS, from: `${PASS_DOWN_FROM} WHERE ${where.sql}`, orderBy: PASS_DOWN_ORDER },
       where.params,
+      window,
     );
   }
 

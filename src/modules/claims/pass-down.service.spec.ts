@@ -31,6 +31,27 @@ class FakePassDowns {
   }
 }
 
+/** The declared claims of declaration 7, FUNDED, by institution id: what the pass-downs move on. */
+class FakeClaims {
+  states = new Map<number, { state: string; version: number; passedDownOn: string | null }>([
+    [1, { state: 'FUNDED', version: 4, passedDownOn: null }],
+    [2, { state: 'FUNDED', version: 4, passedDownOn: null }],
+  ]);
+  constructor(private readonly members: ReturnType<typeof approved>[]) {}
+  membersOfDeclaration() {
+    return Promise.resolve(this.members);
+  }
+  ofDeclarationMember(_m: unknown, declarationId: number, institutionId: number) {
+    const c = this.states.get(institutionId);
+    return Promise.resolve(declarationId === 7 && c ? { id: 100 + institutionId, state: c.state, version: c.version } : undefined);
+  }
+  update(_m: unknown, id: number, changes: { state: string; passed_down_on: string }) {
+    const c = this.states.get(id - 100)!;
+    Object.assign(c, { state: changes.state, version: c.version + 1, passedDownOn: changes.passed_down_on });
+    return Promise.resolve();
+  }
+}
+
 const approved = (institutionId: number, code: string, amount: string) => ({
   institutionId,
   institutionCode: code,
@@ -67,6 +88,7 @@ const passDown = (over: Partial<PassDownRow> = {}): PassDownRow => ({
 function setUp() {
   const passDowns = new FakePassDowns();
   const members = [approved(1, 'L', '40.00'), approved(2, 'T', '60.00')];
+  const claims = new FakeClaims(members);
   const units = [
     { unitId: 2, code: 'T', approved: Money.of('20.00') },
     { unitId: 3, code: 'V', approved: Money.of('40.00') },
@@ -77,7 +99,7 @@ function setUp() {
   const service = new PassDownService(
     as(new FakeTransactions()),
     as<PassDownRepository>(passDowns),
-    as<MemberClaimRepository>({ membersOfDeclaration: () => Promise.resolve(members) }),
+    as<MemberClaimRepository>(claims),
     as<SettlementRecordRepository>({ approvedByUnit: () => Promise.resolve(units) }),
     as(audit),
     as(ledger),
@@ -85,7 +107,7 @@ function setUp() {
     as(clock),
     as(new FakeParameters()),
   );
-  return { service, passDowns, ledger, audit, clock, units };
+  return { service, passDowns, ledger, audit, clock, units, members, claims };
 }
 
 const funds: DeclarationFunds = {
@@ -101,7 +123,12 @@ const funds: DeclarationFunds = {
 };
 
 const caller = (id: number, code: string) =>
-  ({ name: 'payer', institution: { id, code, type: 'LEAD_HOSPITAL', countyId: 1, communityId: 3 } }) as unknown as Caller;
+  ({
+    name: 'payer',
+    roles: ['LEAD_FINANCE'],
+    scope: { kind: 'community', countyId: 1, communityId: 3 },
+    institution: { id, code, type: 'LEAD_HOSPITAL', countyId: 1, communityId: 3 },
+  }) as unknown as Caller;
 
 const refusalOf = async (p: Promise<unknown>): Promise<DomainError> => {
   try {
@@ -129,6 +156,26 @@ describe('PassDownService (SPEC §4 step 6)', () => {
       [2, '60.00', '2026-10-10+5', null],
     ]);
     expect(s.ledger.legs()).toEqual(['pass-down.501 COMMUNITY_HELD:C1 → MEMBER_FUNDS:L 40.00']);
+    // The lead's own claim is passed down on receipt; the township's waits for its payment.
+    expect(Object.fromEntries(s.claims.states)).toEqual({
+      1: { state: 'PASSED_DOWN', version: 5, passedDownOn: '2026-10-10' },
+      2: { state: 'FUNDED', version: 4, passedDownOn: null },
+    });
+    expect(s.audit.entries.map((e) => [e.action, e.entityId])).toEqual([['memberClaim.passDown', '101']]);
+  });
+
+  it('records a member with nothing approved as passed down on receipt: nothing is left to transfer', async () => {
+    const s = setUp();
+    s.members[1] = approved(2, 'T', '0.00');
+    await s.service.createMemberPassDowns({} as never, funds);
+    expect(s.passDowns.inserted.map((p) => [p.payeeId, p.amount, p.paid])).toEqual([
+      [1, '100.00', { on: '2026-10-10', by: 'system' }],
+      [2, '0.00', { on: '2026-10-10', by: 'system' }],
+    ]);
+    expect([...s.claims.states.values()].map((c) => [c.state, c.passedDownOn])).toEqual([
+      ['PASSED_DOWN', '2026-10-10'],
+      ['PASSED_DOWN', '2026-10-10'],
+    ]);
   });
 
   it('is paid by its payer only, on a day not in the future', async () => {
@@ -149,7 +196,8 @@ describe('PassDownService (SPEC §4 step 6)', () => {
       expect.objectContaining({ level: 'VILLAGE', upstreamId: 9, payerId: 2, payeeId: 3, approved: '40.00', amount: '40.00', paid: null }),
     ]);
     expect(view).toMatchObject({ state: 'PAID', late: true });
-    expect(s.audit.entries.map((e) => e.action)).toEqual(['passDown.pay']);
+    expect(s.claims.states.get(2)).toEqual({ state: 'PASSED_DOWN', version: 5, passedDownOn: '2026-10-19' });
+    expect(s.audit.entries.map((e) => e.action)).toEqual(['memberClaim.passDown', 'passDown.pay']);
   });
 
   it('creates no village pass-downs when only the township provided care', async () => {

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Scope } from '../../domain/access-policy';
+import { Page, pageOf, PageWindow } from '../../common/pagination';
 import { deadlineStatus, PASS_DOWN_LIFECYCLE, PassDownState } from '../../domain/claim-cycle';
 import { leadOwnSharePostings, passDownPaymentPostings } from '../../domain/claim-postings';
 import { Money } from '../../domain/money';
+import { passDownActions } from '../../domain/document-actions';
 import { assertPassDownPayer, assertPassDownPaymentDate, memberPassDowns, villagePassDowns } from '../../domain/pass-down';
 import { BusinessClock } from '../../common/business-clock';
 import { Caller } from '../../common/caller';
@@ -12,6 +13,7 @@ import { AuditService } from '../audit';
 import { CalendarService } from '../calendar';
 import { PolicyParametersService } from '../fund-year';
 import { LedgerService } from '../ledger';
+import { claimFollowsMoney } from './claim-money';
 import { MemberClaimRepository } from './member-claim.repository';
 import { PassDownFilter, PassDownRepository, PassDownRow } from './pass-down.repository';
 import { SettlementRecordRepository } from './settlement-record.repository';
@@ -37,6 +39,14 @@ export interface PassDownView {
   paidBy: string | null;
   late: boolean;
   overdue: boolean;
+  /** What the caller may do now (docs/document-actions.md). */
+  allowedActions: 'pay'[];
+}
+
+/** A pass-down as the audit trail keeps it (what anyone may do with it is no part of it). */
+function passDownSnapshot(v: PassDownView): Record<string, unknown> {
+  const { allowedActions: _actions, ...rest } = v;
+  return rest;
 }
 
 export interface DeclarationFunds {
@@ -73,7 +83,9 @@ export class PassDownService {
 
   /**
    * Splits what the lead received between the declaration's members by approved amount. The
-   * lead unit's own share needs no transfer between institutions: it is recorded as paid on receipt.
+   * lead unit's own share needs no transfer between institutions, and a member with nothing
+   * approved has nothing to receive: both are recorded as paid on receipt, and their claims
+   * as passed down that day.
    */
   async createMemberPassDowns(manager: EntityManager, d: DeclarationFunds): Promise<void> {
     const members = (await this.claims.membersOfDeclaration(manager, d.id)).map((m) => ({
@@ -95,8 +107,9 @@ export class PassDownService {
         receivedOn: d.receivedOn,
         deadline: deadline.deadline,
         deadlineConfirmed: deadline.calendarConfirmed,
-        paid: share.own ? { on: d.receivedOn, by: 'system' } : null,
+        paid: share.paidOnReceipt ? { on: d.receivedOn, by: 'system' } : null,
       });
+      if (share.paidOnReceipt) await this.claimPassedDown(manager, d.id, share.institutionId, d.receivedOn);
       if (share.own)
         await this.ledger.post(
           manager,
@@ -118,7 +131,7 @@ export class PassDownService {
   async pay(caller: Caller, id: number, version: number, paidOn: string): Promise<PassDownView> {
     return this.transactions.run(async (manager) => {
       const row = await this.row(manager, id, true);
-      if (row.state === 'PAID' && row.paid_on === paidOn) return this.view(row);
+      if (row.state === 'PAID' && row.paid_on === paidOn) return this.view(row, caller);
       PASS_DOWN_LIFECYCLE.apply(row.state, 'pay');
       assertPassDownPayer({ id: row.payer_id, code: row.payer_code }, caller.institution);
       if (row.version !== version) throw staleVersion(row.version);
@@ -140,17 +153,26 @@ export class PassDownService {
       );
       const status = deadlineStatus(row.deadline, paidOn, this.clock.today());
       await this.passDowns.markPaid(manager, id, paidOn, caller.name, status.late);
-      if (row.level === 'MEMBER') await this.createVillagePassDowns(manager, row, paidOn);
-      const after = this.view(await this.row(manager, id, false));
+      if (row.level === 'MEMBER') {
+        await this.createVillagePassDowns(manager, row, paidOn);
+        await this.claimPassedDown(manager, row.declaration_id, row.payee_id, paidOn);
+      }
+      const after = this.view(await this.row(manager, id, false), caller);
       await this.audit.record(manager, {
         action: 'passDown.pay',
         entityType: 'passDown',
         entityId: String(id),
-        before: this.view(row) as unknown as Record<string, unknown>,
-        after: after as unknown as Record<string, unknown>,
+        before: passDownSnapshot(this.view(row, null)),
+        after: passDownSnapshot(after),
       });
       return after;
     });
+  }
+
+  /** The member's claim in the declaration follows its money: passed down on the day the pass-down is paid. */
+  private async claimPassedDown(manager: EntityManager, declarationId: number, memberId: number, paidOn: string): Promise<void> {
+    const claim = await this.claims.ofDeclarationMember(manager, declarationId, memberId);
+    if (claim) await claimFollowsMoney(manager, this.claims, this.audit, claim, 'passDown', paidOn);
   }
 
   private async createVillagePassDowns(manager: EntityManager, upstream: PassDownRow, receivedOn: string): Promise<void> {
@@ -176,18 +198,23 @@ export class PassDownService {
     }
   }
 
-  async get(id: number): Promise<PassDownView> {
-    return this.view(await this.row(this.passDowns.manager, id, false));
+  async get(reader: Caller, id: number): Promise<PassDownView> {
+    return this.view(await this.row(this.passDowns.manager, id, false), reader);
   }
 
-  /** Pass-downs as a list or an inbox selects them. */
-  async list(filter: PassDownFilter): Promise<PassDownView[]> {
-    return (await this.passDowns.list(filter)).map((r) => this.view(r));
+  /** Pass-downs as a list or an inbox selects them (null reader: the system, offered no actions). */
+  async list(filter: PassDownFilter, reader: Caller | null = null): Promise<PassDownView[]> {
+    return (await this.passDowns.list(filter)).map((r) => this.view(r, reader));
   }
 
   /** Pass-downs paid or received within the caller's scope. */
-  listInScope(scope: Scope, filter: { declarationId?: number; state?: string }): Promise<PassDownView[]> {
-    return this.list({ ...filter, scope });
+  async listInScope(caller: Caller, q: PageWindow & { declarationId?: number; state?: string }): Promise<Page<PassDownView>> {
+    const { rows, total } = await this.passDowns.page({ scope: caller.scope, declarationId: q.declarationId, state: q.state }, q);
+    return pageOf(
+      rows.map((r) => this.view(r, caller)),
+      total,
+      q,
+    );
   }
 
   private async row(manager: EntityManager, id: number, lock: boolean): Promise<PassDownRow> {
@@ -196,7 +223,7 @@ export class PassDownService {
     return row;
   }
 
-  view(r: PassDownRow): PassDownView {
+  view(r: PassDownRow, reader: Caller | null): PassDownView {
     return {
       id: Number(r.id),
       declarationId: Number(r.declaration_id),
@@ -217,6 +244,7 @@ export class PassDownService {
       paidBy: r.paid_by,
       late: r.late === 1,
       overdue: deadlineStatus(r.deadline, r.paid_on, this.clock.today()).overdue,
+      allowedActions: reader ? passDownActions(reader, { state: r.state, payerId: Number(r.payer_id) }) : [],
     };
   }
 }

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { selectPage } from '../../common/page.repository';
+import { PageWindow } from '../../common/pagination';
 import { Scope } from '../../domain/access-policy';
 import { PrivatePaymentState } from '../../domain/claim-cycle';
 import { allOf, scopeCondition } from './member-claim.repository';
@@ -53,7 +55,19 @@ export interface PrivatePaymentFilter {
   fundYear?: number;
 }
 
-const PAYMENT_SELECT = `SELECT p.*, i.code AS institution_code, DATE_FORMAT(p.paid_on, '%Y-%m-%d') AS paid_on FROM private_payment p JOIN institution i ON i.id = p.institution_id`;
+const PAYMENT_COLUMNS = "SELECT p.*, i.code AS institution_code, DATE_FORMAT(p.paid_on, '%Y-%m-%d') AS paid_on";
+const PAYMENT_FROM = 'FROM private_payment p JOIN institution i ON i.id = p.institution_id';
+const PAYMENT_SELECT = `${PAYMENT_COLUMNS} ${PAYMENT_FROM}`;
+const PAYMENT_ORDER = 'p.period DESC, i.code, p.id';
+
+function paymentConditions(filter: PrivatePaymentFilter): { sql: string; params: unknown[] } {
+  return allOf([
+    ...(filter.scope ? [scopeCondition(filter.scope, 'i')] : []),
+    ...(filter.countyId !== undefined ? [{ sql: 'p.county_id = ?', params: [filter.countyId] }] : []),
+    ...(filter.state ? [{ sql: 'p.state = ?', params: [filter.state] }] : []),
+    ...(filter.fundYear ? [{ sql: 'p.fund_year = ?', params: [filter.fundYear] }] : []),
+  ]);
+}
 
 /** Private institutions' annual budgets (总额控制) and monthly payments. */
 @Injectable()
@@ -180,12 +194,18 @@ export class PrivateSettlementRepository {
   }
 
   list(filter: PrivatePaymentFilter): Promise<PaymentRow[]> {
-    const where = allOf([
-      ...(filter.scope ? [scopeCondition(filter.scope, 'i')] : []),
-      ...(filter.countyId !== undefined ? [{ sql: 'p.county_id = ?', params: [filter.countyId] }] : []),
-      ...(filter.state ? [{ sql: 'p.state = ?', params: [filter.state] }] : []),
-      ...(filter.fundYear ? [{ sql: 'p.fund_year = ?', params: [filter.fundYear] }] : []),
-    ]);
-    return this.dataSource.query(`${PAYMENT_SELECT} WHERE ${where.sql} ORDER BY p.period DESC, i.code LIMIT 1000`, where.params);
+    const where = paymentConditions(filter);
+    return this.dataSource.query(`${PAYMENT_SELECT} WHERE ${where.sql} ORDER BY ${PAYMENT_ORDER} LIMIT 1000`, where.params);
+  }
+
+  /** One page of private payments, newest period first. */
+  page(filter: PrivatePaymentFilter, window: PageWindow): Promise<{ rows: PaymentRow[]; total: number }> {
+    const where = paymentConditions(filter);
+    return selectPage(
+      this.dataSource,
+      { select: PAYMENT_COLUMNS, from: `${PAYMENT_FROM} WHERE ${where.sql}`, orderBy: PAYMENT_ORDER },
+      where.params,
+      window,
+    );
   }
 }

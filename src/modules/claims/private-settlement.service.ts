@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { Page, pageOf, PageWindow } from '../../common/pagination';
 import { assertMakerChecker } from '../../domain/access-policy';
 import {
   assertNotInFuture,
@@ -10,6 +11,7 @@ import {
   PrivatePaymentState,
   privateMonthlyPayment,
 } from '../../domain/claim-cycle';
+import { privatePaymentActions } from '../../domain/document-actions';
 import { privatePaidPostings, privatePaymentPostings } from '../../domain/claim-postings';
 import { Money } from '../../domain/money';
 import {
@@ -27,6 +29,7 @@ import { AuditService } from '../audit';
 import { AllocationService } from '../fund-year';
 import { PolicyParametersService } from '../fund-year';
 import { LedgerService } from '../ledger';
+import { claimFollowsMoney } from './claim-money';
 import { MemberClaimRepository } from './member-claim.repository';
 import { PaymentRow, PrivatePaymentFilter, PrivateSettlementRepository } from './private-settlement.repository';
 import { SettlementRecordRepository } from './settlement-record.repository';
@@ -66,6 +69,14 @@ export interface PrivatePaymentView {
   approvedBy: string;
   paidOn: string | null;
   paidBy: string | null;
+  /** What the caller may do now (docs/document-actions.md). */
+  allowedActions: 'pay'[];
+}
+
+/** A payment as the audit trail keeps it (what anyone may do with it is no part of it). */
+function paymentSnapshot(v: PrivatePaymentView): Record<string, unknown> {
+  const { allowedActions: _actions, ...rest } = v;
+  return rest;
 }
 
 /**
@@ -157,7 +168,7 @@ export class PrivateSettlementService {
       const claim = await this.claims.find(manager, claimId, true);
       if (!claim) throw notFound('member claim', String(claimId));
       const existing = await this.settlements.idOfClaim(manager, claimId);
-      if (existing !== undefined) return this.view(manager, existing);
+      if (existing !== undefined) return this.view(manager, existing, caller);
       assertPrivateClaim({ id: claimId, institutionCode: claim.institution_code, communityId: claim.community_id });
       MEMBER_CLAIM_LIFECYCLE.apply(claim.state, 'settle');
       if (claim.version !== version) throw staleVersion(claim.version);
@@ -204,13 +215,13 @@ export class PrivateSettlementService {
         },
       );
       await this.claims.markSettled(manager, claimId);
-      const view = await this.view(manager, id);
+      const view = await this.view(manager, id, caller);
       await this.audit.record(manager, {
         action: 'privatePayment.approve',
         entityType: 'privatePayment',
         entityId: String(id),
         before: { claimState: claim.state },
-        after: view as unknown as Record<string, unknown>,
+        after: paymentSnapshot(view),
       });
       return view;
     });
@@ -221,7 +232,7 @@ export class PrivateSettlementService {
     return this.transactions.run(async (manager) => {
       const row = await this.settlements.find(manager, id, true);
       if (!row) throw notFound('private payment', String(id));
-      if (row.state === 'PAID' && row.paid_on === paidOn) return this.viewOf(row);
+      if (row.state === 'PAID' && row.paid_on === paidOn) return this.viewOf(row, caller);
       PRIVATE_PAYMENT_LIFECYCLE.apply(row.state, 'pay');
       if (row.version !== version) throw staleVersion(row.version);
       assertNotInFuture('paidOn', 'payment', paidOn, this.clock.today());
@@ -236,34 +247,46 @@ export class PrivateSettlementService {
         },
       );
       await this.settlements.markPaid(manager, id, paidOn, caller.name);
-      const after = await this.view(manager, id);
+      const claim = await this.claims.find(manager, Number(row.claim_id), true);
+      if (claim) await claimFollowsMoney(manager, this.claims, this.audit, claim, 'pay', paidOn);
+      const after = await this.view(manager, id, caller);
       await this.audit.record(manager, {
         action: 'privatePayment.pay',
         entityType: 'privatePayment',
         entityId: String(id),
-        before: this.viewOf(row) as unknown as Record<string, unknown>,
-        after: after as unknown as Record<string, unknown>,
+        before: paymentSnapshot(this.viewOf(row, null)),
+        after: paymentSnapshot(after),
       });
       return after;
     });
   }
 
-  get(id: number): Promise<PrivatePaymentView> {
-    return this.view(this.settlements.manager, id);
+  get(reader: Caller, id: number): Promise<PrivatePaymentView> {
+    return this.view(this.settlements.manager, id, reader);
   }
 
-  /** Payments as a list or an inbox selects them. */
-  async list(filter: PrivatePaymentFilter): Promise<PrivatePaymentView[]> {
-    return (await this.settlements.list(filter)).map((r) => this.viewOf(r));
+  /** Payments as a list or an inbox selects them (null reader: the system, offered no actions). */
+  async list(filter: PrivatePaymentFilter, reader: Caller | null = null): Promise<PrivatePaymentView[]> {
+    return (await this.settlements.list(filter)).map((r) => this.viewOf(r, reader));
   }
 
-  private async view(manager: EntityManager, id: number): Promise<PrivatePaymentView> {
+  /** One page of the payments a list shows, with the actions each offers the reader. */
+  async page(filter: PrivatePaymentFilter, window: PageWindow, reader: Caller): Promise<Page<PrivatePaymentView>> {
+    const { rows, total } = await this.settlements.page(filter, window);
+    return pageOf(
+      rows.map((r) => this.viewOf(r, reader)),
+      total,
+      window,
+    );
+  }
+
+  private async view(manager: EntityManager, id: number, reader: Caller): Promise<PrivatePaymentView> {
     const row = await this.settlements.find(manager, id);
     if (!row) throw notFound('private payment', String(id));
-    return this.viewOf(row);
+    return this.viewOf(row, reader);
   }
 
-  private viewOf(r: PaymentRow): PrivatePaymentView {
+  private viewOf(r: PaymentRow, reader: Caller | null): PrivatePaymentView {
     const m = (v: string) => Money.of(v).toString();
     return {
       id: Number(r.id),
@@ -284,6 +307,7 @@ export class PrivateSettlementService {
       approvedBy: r.approved_by,
       paidOn: r.paid_on,
       paidBy: r.paid_by,
+      allowedActions: reader ? privatePaymentActions(reader, { state: r.state, countyId: Number(r.county_id) }) : [],
     };
   }
 }

@@ -235,20 +235,29 @@ export class SettlementRecordRepository {
     reviewStatus: string | undefined,
     page: number,
     pageSize: number,
-  ): Promise<Record<string, unknown>[]> {
+  ): Promise<{ rows: Record<string, unknown>[]; total: number }> {
+    const status = reviewStatus ? 'AND r.review_status = ?' : '';
+    const params = [institutionId, period, ...(reviewStatus ? [reviewStatus] : [])];
     const rows: Record<string, unknown>[] = await this.dataSource.query(
       `SELECT CAST(r.id AS CHAR) AS id, r.external_id AS externalId, u.code AS unitCode, r.visit_type AS visitType, DATE_FORMAT(r.settlement_date, '%Y-%m-%d') AS settlementDate,
               r.insured_masked AS insuredMasked, r.total_cost AS totalCost, r.fund_paid AS fundPaid, r.review_status AS reviewStatus, r.review_reason AS reviewReason,
               r.review_note AS reviewNote, r.deduction_reason AS deductionReason, r.deduction_note AS deductionNote
          FROM settlement_record r JOIN institution u ON u.id = r.unit_id
-        WHERE r.submitter_id = ? AND r.claim_period = ? ${reviewStatus ? 'AND r.review_status = ?' : ''} ORDER BY r.id LIMIT ? OFFSET ?`,
-      [institutionId, period, ...(reviewStatus ? [reviewStatus] : []), pageSize, (page - 1) * pageSize],
+        WHERE r.submitter_id = ? AND r.claim_period = ? ${status} ORDER BY r.id LIMIT ? OFFSET ?`,
+      [...params, pageSize, (page - 1) * pageSize],
     );
-    return rows.map((r) => ({
-      ...r,
-      totalCost: Money.of(r.totalCost as string).toString(),
-      fundPaid: Money.of(r.fundPaid as string).toString(),
-    }));
+    const [{ n }]: { n: string | number }[] = await this.dataSource.query(
+      `SELECT COUNT(*) AS n FROM settlement_record r WHERE r.submitter_id = ? AND r.claim_period = ? ${status}`,
+      params,
+    );
+    return {
+      rows: rows.map((r) => ({
+        ...r,
+        totalCost: Money.of(r.totalCost as string).toString(),
+        fundPaid: Money.of(r.fundPaid as string).toString(),
+      })),
+      total: Number(n),
+    };
   }
 
   /** Approved amounts of a member's accepted records in a declaration, by the unit that provided care. */

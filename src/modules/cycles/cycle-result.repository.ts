@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { selectPage } from '../../common/page.repository';
+import { PageWindow } from '../../common/pagination';
 import { isDuplicateKey } from '../../common/record-errors';
 
 /** Where a cycle runs: a county, or one community of it. */
@@ -77,9 +79,14 @@ export class CycleResultRepository {
     return done?.result;
   }
 
-  /** Kept results of the given scopes, newest first (at most 500). */
-  async results(scopes: string[], cycle: string | undefined, period: string | undefined): Promise<CycleResultRow[]> {
-    if (scopes.length === 0) return [];
+  /** One page of the kept results of the given scopes, newest first. */
+  async results(
+    scopes: string[],
+    cycle: string | undefined,
+    period: string | undefined,
+    window: PageWindow,
+  ): Promise<{ rows: CycleResultRow[]; total: number }> {
+    if (scopes.length === 0) return { rows: [], total: 0 };
     const where = [`scope IN (${scopes.map(() => '?').join(',')})`];
     const params: unknown[] = [...scopes];
     if (cycle) {
@@ -90,7 +97,12 @@ export class CycleResultRepository {
       where.push('period = ?');
       params.push(period);
     }
-    return this.dataSource.query(`SELECT * FROM cycle_result WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT 500`, params);
+    return selectPage(
+      this.dataSource,
+      { select: 'SELECT *', from: `FROM cycle_result WHERE ${where.join(' AND ')}`, orderBy: 'id DESC' },
+      params,
+      window,
+    );
   }
 
   /** The scope codes of a county: its own and its communities' (only `ownCommunity` when given). */

@@ -4,6 +4,7 @@ import type { Job } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
 import { BusinessClock } from '../../common/business-clock';
 import { Caller } from '../../common/caller';
+import { Page, pageOf, PageWindow } from '../../common/pagination';
 import { inTransaction } from '../../database/transaction';
 import { memberCutoffDate } from '../../domain/working-days';
 import { quarterDates } from '../../domain/claim-cycle';
@@ -126,11 +127,12 @@ export class CycleRunnerService {
     caller: Caller,
     cycle: CycleName | undefined,
     period: string | undefined,
-  ): Promise<{ cycle: string; period: string; scope: string; result: unknown; jobId: string; createdAt: Date }[]> {
+    window: PageWindow,
+  ): Promise<Page<{ cycle: string; period: string; scope: string; result: unknown; jobId: string; createdAt: Date }>> {
     const countyId = caller.institution.countyId;
     const own = caller.scope.kind === 'community' ? caller.scope.communityId : null;
-    const rows = await this.cycleResults.results(await this.cycleResults.scopeCodes(countyId, own), cycle, period);
-    return rows.map((r) => ({
+    const { rows, total } = await this.cycleResults.results(await this.cycleResults.scopeCodes(countyId, own), cycle, period, window);
+    const items = rows.map((r) => ({
       cycle: r.cycle,
       period: r.period,
       scope: r.scope,
@@ -138,6 +140,7 @@ export class CycleRunnerService {
       jobId: r.job_id,
       createdAt: r.created_at,
     }));
+    return pageOf(items, total, window);
   }
 
   private async perform(

@@ -1,4 +1,5 @@
 import { NoQuery } from '../../common/validation';
+import { ApiPageResponse, pageInMemory, PageQuery } from '../../common/pagination';
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -35,14 +36,17 @@ export class CyclesController {
   @Get()
   @Access({ roles: [...CYCLE_READERS, 'ADMIN'] })
   @ApiOperation({ summary: 'The cycles, the period each works on, and their schedules (Asia/Shanghai)' })
-  list(@Query() _query: NoQuery) {
-    return cycleSchedules(this.config.queue.scheduleOverrides, this.config.queue.schedulesEnabled).map(({ cycle, pattern }) => ({
+  @ApiPageResponse()
+  list(@Query() q: PageQuery) {
+    // The cycles are a fixed handful: paged in memory.
+    const cycles = cycleSchedules(this.config.queue.scheduleOverrides, this.config.queue.schedulesEnabled).map(({ cycle, pattern }) => ({
       cycle,
       scope: CYCLES[cycle].scope,
       period: CYCLES[cycle].period,
       schedule: pattern,
       timezone: SCHEDULE_TIMEZONE,
     }));
+    return pageInMemory(cycles, q);
   }
 
   @Post('runs')
@@ -61,8 +65,9 @@ export class CyclesController {
   @ApiOperation({
     summary: 'Kept results of cycle runs (monitoring readings, deadline-watch counts, drafts) in the caller’s county or community',
   })
+  @ApiPageResponse()
   results(@Query() q: CycleResultQuery) {
-    return this.runner.results(currentCaller(), q.cycle as CycleName | undefined, q.period);
+    return this.runner.results(currentCaller(), q.cycle as CycleName | undefined, q.period, q);
   }
 }
 
@@ -78,6 +83,7 @@ export class JobRunsController {
   @Get('job-runs')
   @Access({ roles: ['ADMIN', 'BUREAU_CLERK', 'BUREAU_APPROVER', 'AUDITOR'] })
   @ApiOperation({ summary: 'Job runs: started, finished, outcome and counts (newest first)' })
+  @ApiPageResponse()
   list(@Query() q: JobRunQuery) {
     return this.runs.list(q);
   }
@@ -85,8 +91,9 @@ export class JobRunsController {
   @Get('outbox')
   @Access({ roles: ['ADMIN', 'AUDITOR'] })
   @ApiOperation({ summary: 'Committed work whose job has not finished yet (waiting for Redis or a worker)' })
-  pending() {
-    return this.outbox.pending();
+  @ApiPageResponse()
+  pending(@Query() q: PageQuery) {
+    return this.outbox.pending(q);
   }
 }
 
@@ -99,6 +106,7 @@ export class NotificationsController {
   @Get()
   @Access({ roles: ANY_ROLE })
   @ApiOperation({ summary: 'The caller’s institution’s notifications, newest first, with the unread count' })
+  @ApiPageResponse(undefined, { unread: { type: 'integer', description: 'unread notifications of the institution, every page and kind' } })
   list(@Query() q: NotificationQuery) {
     return this.notifications.list(currentCaller().institution.id, q);
   }
@@ -152,20 +160,20 @@ export class YearEndController {
   @ApiOperation({ summary: 'The county’s year-end settlement for a fund year (drafted by the year-end cycle)' })
   async forYear(@Param('countyCode') countyCode: string, @Param('fundYear', FundYearPipe) fundYear: number) {
     const county = await this.counties.getCounty(countyCode);
-    return assertYearEndDrafted(await this.yearEnd.find(county.id, fundYear), fundYear, countyCode);
+    return assertYearEndDrafted(await this.yearEnd.find(currentCaller(), county.id, fundYear), fundYear, countyCode);
   }
 
   @Get('year-end-settlements/:id')
   @Access({ roles: [...BUREAU, 'AUDITOR', 'APPROVER'], target: { kind: 'yearEndSettlement', param: 'id' } })
   get(@Param('id', ParseIntPipe) id: number) {
-    return this.yearEnd.get(id);
+    return this.yearEnd.get(currentCaller(), id);
   }
 
   @Get('year-end-settlements/:id/export.xlsx')
   @Access({ roles: [...BUREAU, 'AUDITOR', 'APPROVER'], target: { kind: 'yearEndSettlement', param: 'id' } })
   @ApiOperation({ summary: '年终清算表: per community its summary and unit statements; private institutions' })
   async export(@Param('id', ParseIntPipe) id: number, @Res() reply: FastifyReply): Promise<void> {
-    const y = await this.yearEnd.get(id);
+    const y = await this.yearEnd.get(currentCaller(), id);
     sendXlsx(reply, `${y.countyCode}-${y.fundYear}-年终清算-${y.state}.xlsx`, await yearEndWorkbook(y));
   }
 
@@ -212,15 +220,18 @@ export class YearEndController {
   @Get('communities/:communityCode/year-end-statements/:fundYear')
   @Access({ roles: [...BUREAU, 'AUDITOR', 'APPROVER', 'LEAD_FINANCE'], target: { kind: 'community', param: 'communityCode' } })
   @ApiOperation({ summary: 'The community’s part of the year-end settlement: its summary and its units’ statements' })
-  async communityStatements(@Param('communityCode') communityCode: string, @Param('fundYear', FundYearPipe) fundYear: number) {
+  @ApiPageResponse(undefined, {
+    settlementId: { type: 'integer' },
+    state: { type: 'string' },
+    fundYear: { type: 'integer' },
+    community: { type: 'object', description: 'the community’s summary line of the settlement' },
+  })
+  async communityStatements(
+    @Param('communityCode') communityCode: string,
+    @Param('fundYear', FundYearPipe) fundYear: number,
+    @Query() q: PageQuery,
+  ) {
     const community = await this.counties.getCommunity(communityCode);
-    const y = assertYearEndDrafted(await this.yearEnd.find(community.countyId, fundYear), fundYear);
-    return {
-      id: y.id,
-      state: y.state,
-      fundYear: y.fundYear,
-      community: y.summary.communities.find((c) => c.communityCode === communityCode) ?? null,
-      statements: y.statements.filter((s) => s.communityCode === communityCode),
-    };
+    return this.yearEnd.communityStatements({ id: community.id, code: community.code, countyId: community.countyId }, fundYear, q);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { fundYearOf, periodOf, previousPeriod } from '../../domain/claim-cycle';
 import { IsoDate } from '../../domain/working-days';
+import { DeadlineWatchEvents } from '../../common/deadline-watch-events';
 import { CalendarService } from '../calendar';
 import { PolicyParametersService } from '../fund-year';
 import { DeadlineWatchRepository } from './deadline-watch.repository';
@@ -24,6 +25,7 @@ export class DeadlineWatchService {
     private readonly parameters: PolicyParametersService,
     private readonly calendar: CalendarService,
     private readonly overdue: DeadlineWatchRepository,
+    private readonly others: DeadlineWatchEvents,
   ) {}
 
   async run(
@@ -93,6 +95,8 @@ export class DeadlineWatchService {
       if (r.created) created++;
       if (r.deliveryJob) deliveryJobs.push(r.deliveryJob);
     }
+    // Deadlines other modules keep (a dispute's rectification): in this transaction too.
+    const others = await this.others.watch({ manager, countyId, today });
     return {
       result: {
         date: today,
@@ -101,8 +105,9 @@ export class DeadlineWatchService {
         overduePayments: payments.length,
         overduePassDowns: passDowns.length,
         notificationsCreated: created,
+        ...others.counts,
       },
-      deliveryJobs,
+      deliveryJobs: [...deliveryJobs, ...others.deliveryJobs],
     };
   }
 

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { selectPage } from '../../common/page.repository';
+import { PageWindow } from '../../common/pagination';
 
 export type Severity = 'INFO' | 'WATCH' | 'WARNING' | 'ALARM';
 
@@ -72,7 +74,12 @@ export class NotificationRepository {
     return Number(result.affectedRows) === 1 ? Number(result.insertId) : null;
   }
 
-  async list(institutionId: number, filter: { unread?: boolean; kind?: string; limit: number }): Promise<NotificationRow[]> {
+  /** One page of an institution's notifications, newest first. */
+  async list(
+    institutionId: number,
+    filter: { unread?: boolean; kind?: string },
+    window: PageWindow,
+  ): Promise<{ rows: NotificationRow[]; total: number }> {
     const where = ['institution_id = ?'];
     const params: unknown[] = [institutionId];
     if (filter.unread) where.push('read_at IS NULL');
@@ -80,10 +87,12 @@ export class NotificationRepository {
       where.push('kind = ?');
       params.push(filter.kind);
     }
-    return this.dataSource.query(`SELECT * FROM notification WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`, [
-      ...params,
-      filter.limit,
-    ]);
+    return selectPage(
+      this.dataSource,
+      { select: 'SELECT *', from: `FROM notification WHERE ${where.join(' AND ')}`, orderBy: 'id DESC' },
+      params,
+      window,
+    );
   }
 
   async unreadCount(institutionId: number): Promise<number> {

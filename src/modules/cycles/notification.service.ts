@@ -8,6 +8,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { NewNotification, NotificationRepository, NotificationRow, Severity, WebhookRow } from './notification.repository';
 import { inTransaction } from '../../database/transaction';
+import { Page, pageOf, PageWindow } from '../../common/pagination';
 import { notFound, staleVersion } from '../../common/record-errors';
 import { AuditService } from '../audit';
 import { JobHandler } from '../../queue/job-handler.decorator';
@@ -68,10 +69,10 @@ export class NotificationService {
 
   async list(
     institutionId: number,
-    filter: { unread?: boolean; kind?: string; limit: number },
-  ): Promise<{ unread: number; items: NotificationView[] }> {
-    const rows = await this.notifications.list(institutionId, filter);
-    return { unread: await this.notifications.unreadCount(institutionId), items: rows.map(view) };
+    filter: { unread?: boolean; kind?: string } & PageWindow,
+  ): Promise<Page<NotificationView> & { unread: number }> {
+    const { rows, total } = await this.notifications.list(institutionId, filter, filter);
+    return { ...pageOf(rows.map(view), total, filter), unread: await this.notifications.unreadCount(institutionId) };
   }
 
   /** Marks one of the institution's notifications read; reading it again changes nothing. */

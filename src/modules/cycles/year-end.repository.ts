@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { selectPage } from '../../common/page.repository';
+import { PageWindow } from '../../common/pagination';
 import { YearEndStatementLine, YearEndSummary, YearEndUnit } from '../../domain/county-year-end';
 import { COMMUNITY_MEMBER_TYPES, InstitutionType } from '../../domain/institution-registry';
 import { YearEndState } from '../../domain/year-end-settlement';
@@ -25,6 +27,11 @@ export interface YearEndRow {
 }
 
 /** A statement row with its institution. */
+const STATEMENT_COLUMNS = 'SELECT s.*, i.code, i.name, i.type, m.code AS community_code';
+const STATEMENT_FROM =
+  'FROM year_end_statement s JOIN institution i ON i.id = s.institution_id LEFT JOIN medical_community m ON m.id = s.community_id';
+const STATEMENT_ORDER = 's.kind, m.code, i.code, s.id';
+
 export interface StatementRow {
   code: string;
   name: string;
@@ -155,9 +162,16 @@ export class YearEndRepository {
   }
 
   async statements(manager: EntityManager, id: number): Promise<StatementRow[]> {
-    return manager.query(
-      `SELECT s.*, i.code, i.name, i.type, m.code AS community_code FROM year_end_statement s JOIN institution i ON i.id = s.institution_id LEFT JOIN medical_community m ON m.id = s.community_id WHERE s.settlement_id = ? ORDER BY s.kind, m.code, i.code`,
-      [id],
+    return manager.query(`${STATEMENT_COLUMNS} ${STATEMENT_FROM} WHERE s.settlement_id = ? ORDER BY ${STATEMENT_ORDER}`, [id]);
+  }
+
+  /** One page of the statements of one community's units in a settlement. */
+  statementsOfCommunity(settlementId: number, communityId: number, window: PageWindow): Promise<{ rows: StatementRow[]; total: number }> {
+    return selectPage(
+      this.dataSource,
+      { select: STATEMENT_COLUMNS, from: `${STATEMENT_FROM} WHERE s.settlement_id = ? AND s.community_id = ?`, orderBy: STATEMENT_ORDER },
+      [settlementId, communityId],
+      window,
     );
   }
 

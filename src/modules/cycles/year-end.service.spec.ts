@@ -128,7 +128,11 @@ function setUp(over: Partial<YearEndInputs> = {}) {
   const allocations = {
     inForce: async () =>
       inputs.packages && {
-        communities: [...inputs.packages].map(([communityCode, m]) => ({ communityCode, package: m.toString() })),
+        communities: [...inputs.packages].map(([communityCode, m]) => ({
+          communityCode,
+          package: m.toString(),
+          effectivePackage: m.toString(),
+        })),
       },
   };
   const parameters = { current: async () => ({ version: 3, values: defaultPolicyParameters(2026) }) };
@@ -160,7 +164,14 @@ function setUp(over: Partial<YearEndInputs> = {}) {
   return { service, years, audits, posts, jobs, changeLedger };
 }
 
-const caller = (name: string) => ({ name }) as Caller;
+/** A bureau approver of county 1 (the county of the fakes' settlement). */
+const caller = (name: string) =>
+  ({
+    name,
+    roles: ['BUREAU_APPROVER'],
+    institution: { id: 1, code: 'C-YBJ', type: 'BUREAU', countyId: 1, communityId: null },
+    scope: { kind: 'county', countyId: 1 },
+  }) as unknown as Caller;
 
 async function refusalOf(p: Promise<unknown>): Promise<DomainError> {
   try {

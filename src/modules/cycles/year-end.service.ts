@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { Caller } from '../../common/caller';
+import { Page, pageOf, PageWindow } from '../../common/pagination';
 import { notFound, staleVersion } from '../../common/record-errors';
 import { inTransaction } from '../../database/transaction';
 import { assertMakerChecker } from '../../domain/access-policy';
@@ -10,6 +11,8 @@ import {
   assertLedgerUnchanged,
   assertNoPendingDeclarations,
   assertStatementDrafted,
+  assertYearEndDrafted,
+  CommunitySummary,
   assertYearEndPostable,
   communitiesReleasingDeposit,
   settleYearEnd,
@@ -21,7 +24,8 @@ import {
 import { CLAIMING_TYPES, isPrimaryInstitution } from '../../domain/institution-registry';
 import { Money } from '../../domain/money';
 import { policyTerms } from '../../domain/policy-parameters';
-import { YEAR_END_LIFECYCLE, YearEndState } from '../../domain/year-end-settlement';
+import { YEAR_END_LIFECYCLE, YearEndAction, YearEndState } from '../../domain/year-end-settlement';
+import { yearEndActions } from '../../domain/document-actions';
 import { JobHandler } from '../../queue/job-handler.decorator';
 import { OutboxService } from '../../queue/outbox.service';
 import { AuditService } from '../audit';
@@ -30,7 +34,7 @@ import { ConsumptionRepository } from '../claims';
 import { AllocationService } from '../fund-year';
 import { PolicyParametersService } from '../fund-year';
 import { LedgerService } from '../ledger';
-import { YearEndRepository, YearEndRow } from './year-end.repository';
+import { StatementRow, YearEndRepository, YearEndRow } from './year-end.repository';
 
 export type { CommunitySummary, YearEndSummary } from '../../domain/county-year-end';
 
@@ -67,6 +71,8 @@ export interface YearEndView {
   postedAt: Date | null;
   summary: YearEndSummary;
   statements: StatementView[];
+  /** What the caller may do now (docs/document-actions.md). */
+  allowedActions: YearEndAction[];
 }
 
 /**
@@ -159,7 +165,7 @@ export class YearEndService {
     return {
       county,
       fundYear,
-      packages: allocation ? new Map(allocation.communities.map((c) => [c.communityCode, Money.of(c.package)])) : null,
+      packages: allocation ? new Map(allocation.communities.map((c) => [c.communityCode, Money.of(c.effectivePackage)])) : null,
       parameterSet: { version: parameterSet.version, surplusPrimaryWeight: parameterSet.values.surplusPrimaryWeight },
       units,
       declarations: await this.consumption.fundedDeclarations(manager, county.id, fundYear),
@@ -181,7 +187,7 @@ export class YearEndService {
       YEAR_END_LIFECYCLE.apply(row.state, 'redraft');
       if (Number(row.version) !== version) throw staleVersion(Number(row.version));
       await this.draft(manager, { id: row.county_id, code: row.county_code }, Number(row.fund_year), caller.name, true);
-      return this.view(manager, id);
+      return this.view(manager, id, caller);
     });
   }
 
@@ -189,7 +195,7 @@ export class YearEndService {
   async approve(caller: Caller, id: number, version: number): Promise<YearEndView> {
     return inTransaction(this.dataSource, async (manager) => {
       const row = await this.row(manager, id, true);
-      if (row.state === 'APPROVED' || row.state === 'POSTED') return this.view(manager, id);
+      if (row.state === 'APPROVED' || row.state === 'POSTED') return this.view(manager, id, caller);
       YEAR_END_LIFECYCLE.apply(row.state, 'approve');
       if (Number(row.version) !== version) throw staleVersion(Number(row.version));
       assertMakerChecker(row.drafted_by, caller.name);
@@ -204,7 +210,7 @@ export class YearEndService {
         before: { state: row.state },
         after: { state: 'APPROVED', approvedBy: caller.name },
       });
-      return this.view(manager, id);
+      return this.view(manager, id, caller);
     });
   }
 
@@ -215,7 +221,7 @@ export class YearEndService {
     const view = await inTransaction(this.dataSource, async (manager) => {
       const row = await this.row(manager, id, true);
       askedBefore = row.state === 'APPROVED' && Boolean(row.posting_requested_by);
-      if (row.state === 'POSTED' || askedBefore) return this.view(manager, id);
+      if (row.state === 'POSTED' || askedBefore) return this.view(manager, id, caller);
       YEAR_END_LIFECYCLE.apply(row.state, 'post');
       if (Number(row.version) !== version) throw staleVersion(Number(row.version));
       await this.years.markPostingRequested(manager, id, caller.name);
@@ -227,7 +233,7 @@ export class YearEndService {
         before: { state: row.state },
         after: { state: row.state, postingRequestedBy: caller.name },
       });
-      return this.view(manager, id);
+      return this.view(manager, id, caller);
     });
     if (jobId) await this.outbox.relay([jobId]);
     else if (askedBefore) await this.outbox.redrive('yearend.post', { settlementId: id });
@@ -280,13 +286,35 @@ export class YearEndService {
     return { posted, alreadyPosted, transfers: transfers.length };
   }
 
-  async get(id: number): Promise<YearEndView> {
-    return this.view(this.dataSource.manager, id);
+  /** The settlement with what `reader` may do with it now (null: the system, offered no actions). */
+  async get(reader: Caller | null, id: number): Promise<YearEndView> {
+    return this.view(this.dataSource.manager, id, reader);
   }
 
-  async find(countyId: number, fundYear: number): Promise<YearEndView | null> {
+  async find(reader: Caller | null, countyId: number, fundYear: number): Promise<YearEndView | null> {
     const id = await this.years.idOfYear(countyId, fundYear);
-    return id !== null ? this.view(this.dataSource.manager, id) : null;
+    return id !== null ? this.view(this.dataSource.manager, id, reader) : null;
+  }
+
+  /**
+   * One community's part of the county's settlement: its summary, and a page of its units' statements (paged in SQL).
+   */
+  async communityStatements(
+    community: { id: number; code: string; countyId: number },
+    fundYear: number,
+    window: PageWindow,
+  ): Promise<Page<StatementView> & { settlementId: number; state: string; fundYear: number; community: CommunitySummary | null }> {
+    const id = assertYearEndDrafted(await this.years.idOfYear(community.countyId, fundYear), fundYear);
+    const row = await this.row(this.dataSource.manager, id, false);
+    const summary: YearEndSummary = JSON.parse(row.summary);
+    const { rows, total } = await this.years.statementsOfCommunity(id, community.id, window);
+    return {
+      ...pageOf(rows.map(statementView), total, window),
+      settlementId: Number(row.id),
+      state: row.state,
+      fundYear: Number(row.fund_year),
+      community: summary.communities.find((c) => c.communityCode === community.code) ?? null,
+    };
   }
 
   /** One unit's statement of the fund year, with its settlement's id and state. */
@@ -295,7 +323,7 @@ export class YearEndService {
     fundYear: number,
   ): Promise<{ settlementId: number; state: YearEndState; fundYear: number; statement: StatementView }> {
     const id = await this.years.idOfInstitutionYear(institutionCode, fundYear);
-    const y = id !== null ? await this.view(this.dataSource.manager, id) : null;
+    const y = id !== null ? await this.view(this.dataSource.manager, id, null) : null;
     const statement = assertStatementDrafted(
       y?.statements.find((s) => s.institutionCode === institutionCode),
       institutionCode,
@@ -310,7 +338,7 @@ export class YearEndService {
     return row;
   }
 
-  private async view(manager: EntityManager, id: number): Promise<YearEndView> {
+  private async view(manager: EntityManager, id: number, reader: Caller | null): Promise<YearEndView> {
     const row = await this.row(manager, id, false);
     const statements = await this.years.statements(manager, id);
     const summary: YearEndSummary = JSON.parse(row.summary);
@@ -329,22 +357,29 @@ export class YearEndService {
       postedTransfers: Number(row.posted_transfers),
       totalTransfers: summary.transfers.length,
       postedAt: row.posted_at ?? null,
+      allowedActions: reader
+        ? yearEndActions(reader, { state: row.state, countyId: Number(row.county_id), draftedBy: row.drafted_by })
+        : [],
       summary,
-      statements: statements.map((s) => ({
-        institutionCode: s.code,
-        institutionName: s.name,
-        kind: s.kind,
-        communityCode: s.community_code ?? null,
-        primary: isPrimaryInstitution(s.type),
-        approvedConsumption: Money.of(s.approved_consumption).toString(),
-        overspendShare: Money.of(s.overspend_share).toString(),
-        surplusShare: Money.of(s.surplus_share).toString(),
-        floorTopUp: Money.of(s.floor_top_up).toString(),
-        depositWithheld: Money.of(s.deposit_withheld).toString(),
-        depositRelease: Money.of(s.deposit_release).toString(),
-        paidSoFar: Money.of(s.paid_so_far).toString(),
-        balanceDue: Money.of(s.balance_due).toString(),
-      })),
+      statements: statements.map(statementView),
     };
   }
+}
+
+function statementView(s: StatementRow): StatementView {
+  return {
+    institutionCode: s.code,
+    institutionName: s.name,
+    kind: s.kind,
+    communityCode: s.community_code ?? null,
+    primary: isPrimaryInstitution(s.type),
+    approvedConsumption: Money.of(s.approved_consumption).toString(),
+    overspendShare: Money.of(s.overspend_share).toString(),
+    surplusShare: Money.of(s.surplus_share).toString(),
+    floorTopUp: Money.of(s.floor_top_up).toString(),
+    depositWithheld: Money.of(s.deposit_withheld).toString(),
+    depositRelease: Money.of(s.deposit_release).toString(),
+    paidSoFar: Money.of(s.paid_so_far).toString(),
+    balanceDue: Money.of(s.balance_due).toString(),
+  };
 }

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { addExportRow, cellNumber, YUAN } from '../../common/xlsx-reply';
-import { Dec } from '../../domain/money';
+import { Dec, Money } from '../../domain/money';
 import { YearEndView } from './year-end.service';
 
 const STATE_LABEL: Record<string, string> = { DRAFT: '草稿', APPROVED: '已审批', POSTED: '已记账' };
@@ -49,6 +49,10 @@ export async function yearEndWorkbook(y: YearEndView): Promise<Buffer> {
         ['基层保底要求', c.floor.required],
         ['基层保底缺口（违规）', c.floor.shortfall],
       ];
+      // A year with no consumption to share by: what waits for a decision (drafts before these fields have none).
+      if (Money.of(c.surplusUnallocated ?? '0').isPositive()) lines.push(['结余未分配（留用，待结余分配方案）', c.surplusUnallocated]);
+      if (Money.of(c.overspendUnapportioned ?? '0').isPositive())
+        lines.push(['超支未分担（无消耗可分，待医保局决定）', c.overspendUnapportioned]);
       for (const [label, amount] of lines) {
         const row = addExportRow(ws, [label, cellNumber(amount)]);
         row.getCell(2).numFmt = YUAN;
@@ -61,6 +65,7 @@ export async function yearEndWorkbook(y: YearEndView): Promise<Buffer> {
         c.floorViolation ? '未达标' : '达标',
         c.score !== null ? `绩效得分 ${c.score}` : '',
       ]);
+      if (c.decisionNeeded) addExportRow(ws, ['待决定', c.decisionNeeded]);
     }
     addExportRow(ws, []);
     addExportRow(

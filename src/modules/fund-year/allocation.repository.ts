@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { selectPage } from '../../common/page.repository';
+import { PageWindow } from '../../common/pagination';
 import { Money } from '../../domain/money';
 import { Allocation } from './allocation.entity';
 
@@ -49,14 +51,25 @@ export class AllocationRepository {
     return row ? row.id : null;
   }
 
-  /** The county's allocations in the given states (optionally one fund year's), newest fund year and version first. */
-  async idsOfCounty(countyId: number, states: readonly string[], fundYear?: number): Promise<number[]> {
-    if (!states.length) return [];
-    const rows: { id: number }[] = await this.dataSource.query(
-      `SELECT id FROM fund_year_allocation WHERE county_id = ? AND state IN (${states.map(() => '?').join(', ')}) ${fundYear ? 'AND fund_year = ?' : ''} ORDER BY fund_year DESC, document_version DESC`,
+  /** One page of the county's allocations in the given states (optionally one fund year's), newest fund year and version first. */
+  async idsOfCounty(
+    countyId: number,
+    states: readonly string[],
+    fundYear: number | undefined,
+    window: PageWindow,
+  ): Promise<{ ids: number[]; total: number }> {
+    if (!states.length) return { ids: [], total: 0 };
+    const { rows, total } = await selectPage<{ id: number }>(
+      this.dataSource,
+      {
+        select: 'SELECT id',
+        from: `FROM fund_year_allocation WHERE county_id = ? AND state IN (${states.map(() => '?').join(', ')}) ${fundYear ? 'AND fund_year = ?' : ''}`,
+        orderBy: 'fund_year DESC, document_version DESC, id DESC',
+      },
       [countyId, ...states, ...(fundYear ? [fundYear] : [])],
+      window,
     );
-    return rows.map((r) => r.id);
+    return { ids: rows.map((r) => r.id), total };
   }
 
   async publishedId(countyCode: string, fundYear: number): Promise<number | null> {

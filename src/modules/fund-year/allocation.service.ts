@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Page, pageOf, PageWindow } from '../../common/pagination';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { inTransaction } from '../../database/transaction';
@@ -15,6 +16,8 @@ import {
 } from '../../domain/fund-year-allocation';
 import { allocationApprovalPostings } from '../../domain/ledger';
 import { Money } from '../../domain/money';
+import { allocationActions } from '../../domain/document-actions';
+import { packageWithIncreases } from '../../domain/governance';
 import { DOCUMENT_LIFECYCLE, DocumentAction, DocumentState } from '../../domain/document-lifecycle';
 import { assertListFilterKnown, documentVisible, visibleAllocationStates } from '../../domain/read-visibility';
 import { Caller } from '../../common/caller';
@@ -25,6 +28,7 @@ import { CountyService } from '../registry';
 import { notFound, outOfScope, staleVersion } from '../../common/record-errors';
 import { Allocation } from './allocation.entity';
 import { AllocationRepository } from './allocation.repository';
+import { PackageIncreaseRepository } from './package-increase.repository';
 import { AllocationInputsDto, CreateAllocationDto, UpdateAllocationDto } from './dto/fund-year.dto';
 import { PolicyParametersService } from './policy-parameters.service';
 
@@ -50,7 +54,18 @@ export interface AllocationView {
   version: number;
   inputs: Record<string, string>;
   figures: Record<(typeof FIGURES)[number], string>;
-  communities: { communityCode: string; communityName: string; enrolledPopulation: string; package: string }[];
+  /**
+   * Each community's package: `package` as allocated (and published), the increases an executed
+   * adjustment-reserve use made since (with why), and `effectivePackage`, the M every rule uses.
+   */
+  communities: {
+    communityCode: string;
+    communityName: string;
+    enrolledPopulation: string;
+    package: string;
+    increases: PackageIncreaseView[];
+    effectivePackage: string;
+  }[];
   parametersVersion: number;
   parameters: Record<string, string>;
   createdBy: string;
@@ -61,12 +76,40 @@ export interface AllocationView {
   allowedActions: DocumentAction[];
 }
 
-/** The allocation document: computed by policy, persisted with its life cycle, posted to the ledger on approval. */
-/** M of one community in an allocation; null when there is no allocation or it gives the community none. */
+export interface PackageIncreaseView {
+  amount: string;
+  sourceType: string;
+  sourceId: string;
+  reason: string;
+  effectiveOn: string;
+  createdBy: string;
+}
+
+/** What raises a community's package after its allocation, in the same transaction as the cause. */
+export interface PackageIncrease {
+  communityId: number;
+  fundYear: number;
+  amount: Money;
+  sourceType: string;
+  sourceId: string;
+  reason: string;
+  effectiveOn: string;
+  createdBy: string;
+}
+
+/**
+ * M of one community in an allocation, with the increases made since (an executed reserve use);
+ * null when there is no allocation or it gives the community none.
+ */
 export function packageOf(allocation: AllocationView | null, communityCode: string): Money | null {
   const share = allocation?.communities.find((c) => c.communityCode === communityCode);
-  return share ? Money.of(share.package) : null;
+  return share ? Money.of(share.effectivePackage) : null;
 }
+
+/** Increases apply to the allocation in force (approved or published), not to drafts or superseded versions. */
+const isInForce = (state: string): boolean => state === 'APPROVED' || state === 'PUBLISHED';
+
+/** The allocation document: computed by policy, persisted with its life cycle, posted to the ledger on approval. */
 
 @Injectable()
 export class AllocationService {
@@ -77,7 +120,25 @@ export class AllocationService {
     private readonly parameters: PolicyParametersService,
     private readonly ledger: LedgerService,
     private readonly audit: AuditService,
+    private readonly increases: PackageIncreaseRepository,
   ) {}
+
+  /**
+   * Raises a community's package M for a fund year (an executed adjustment-reserve use), inside
+   * the caller's transaction; once per source, however often it is called.
+   */
+  async increasePackage(manager: EntityManager, increase: PackageIncrease): Promise<{ increased: boolean }> {
+    const increased = await this.increases.insert(manager, { ...increase, amount: increase.amount.toString() });
+    if (increased)
+      await this.audit.record(manager, {
+        action: 'package.increase',
+        entityType: 'community',
+        entityId: String(increase.communityId),
+        before: null,
+        after: { ...increase, amount: increase.amount.toString() } as unknown as Record<string, unknown>,
+      });
+    return { increased };
+  }
 
   async create(caller: Caller, dto: CreateAllocationDto): Promise<{ view: AllocationView; created: boolean }> {
     return inTransaction(this.dataSource, async (manager) => {
@@ -88,22 +149,22 @@ export class AllocationService {
       await this.counties.lockCounty(manager, county.id);
       const existingId = await this.allocations.latestId(manager, county.id, dto.fundYear);
       if (existingId !== null) {
-        const current = await this.view(manager, existingId);
+        const current = await this.view(manager, existingId, caller);
         assertAllocationRetry(dto.countyCode, dto.fundYear, current, sameInputs(current, dto));
         return { view: current, created: false };
       }
       const id = await this.insert(manager, caller, county, dto.fundYear, dto, 1, null);
-      return { view: await this.view(manager, id), created: true };
+      return { view: await this.view(manager, id, caller), created: true };
     });
   }
 
   /** Changes a draft's inputs; everything is recomputed. */
-  async update(id: number, dto: UpdateAllocationDto): Promise<AllocationView> {
+  async update(caller: Caller, id: number, dto: UpdateAllocationDto): Promise<AllocationView> {
     return inTransaction(this.dataSource, async (manager) => {
       const doc = await this.lock(manager, id);
       assertAllocationEditable(id, doc.state);
       if (doc.version !== dto.version) throw staleVersion(doc.version);
-      const before = await this.view(manager, id);
+      const before = await this.view(manager, id, caller);
       const county = await this.counties.countyById(manager, doc.countyId);
       const computed = await this.compute(manager, county, doc.fundYear, dto);
       await this.allocations.update(manager, id, dto.version, {
@@ -114,7 +175,7 @@ export class AllocationService {
         version: doc.version + 1,
       });
       await this.allocations.replaceShares(manager, id, computed.shares);
-      const after = await this.view(manager, id);
+      const after = await this.view(manager, id, caller);
       await this.audit.record(manager, {
         action: 'allocation.update',
         entityType: 'allocation',
@@ -134,7 +195,7 @@ export class AllocationService {
       assertAllocationCorrectable(id, doc.state, openCorrection);
       const county = await this.counties.countyById(manager, doc.countyId);
       const newId = await this.insert(manager, caller, county, doc.fundYear, dto, doc.documentVersion + 1, id);
-      return this.view(manager, newId);
+      return this.view(manager, newId, caller);
     });
   }
 
@@ -146,7 +207,7 @@ export class AllocationService {
   async transition(caller: Caller, id: number, action: DocumentAction, expectedVersion: number, comment?: string): Promise<AllocationView> {
     return inTransaction(this.dataSource, async (manager) => {
       const doc = await this.lock(manager, id);
-      const before = await this.view(manager, id);
+      const before = await this.view(manager, id, caller);
       if (action === 'approve' && (doc.state === 'APPROVED' || doc.state === 'PUBLISHED')) return before;
       if (action === 'publish' && doc.state === 'PUBLISHED') return before;
       const next = DOCUMENT_LIFECYCLE.apply(doc.state, action);
@@ -163,7 +224,7 @@ export class AllocationService {
       }
       if (action === 'publish') changes.publishedAt = new Date();
       await this.allocations.update(manager, id, doc.version, changes);
-      const after = await this.view(manager, id);
+      const after = await this.view(manager, id, caller);
       await this.audit.record(manager, {
         action: `allocation.${action}`,
         entityType: 'allocation',
@@ -177,32 +238,35 @@ export class AllocationService {
 
   /** One allocation as the caller may read it: a draft or one under review reads as not existing to a member unit. */
   async get(caller: Caller, id: number): Promise<AllocationView> {
-    const view = await this.view(this.allocations.manager, id);
+    const view = await this.view(this.allocations.manager, id, caller);
     if (!documentVisible(caller.scope, view.state as DocumentState)) throw notFound('allocation', String(id));
     return view;
   }
 
   /** The caller's county's allocations in the states it may read; a filter it cannot apply is refused, never ignored. */
-  async list(caller: Caller, q: { countyCode?: string; fundYear?: number; state?: DocumentState }): Promise<AllocationView[]> {
+  async list(
+    caller: Caller,
+    q: { countyCode?: string; fundYear?: number; state?: DocumentState } & PageWindow,
+  ): Promise<Page<AllocationView>> {
     if (q.countyCode !== undefined) {
       const county = await this.counties.findCounty(q.countyCode);
       assertListFilterKnown('countyCode', q.countyCode, county !== null && county.id === caller.scope.countyId);
     }
     const states = visibleAllocationStates(caller.scope).filter((s) => q.state === undefined || s === q.state);
-    const ids = await this.allocations.idsOfCounty(caller.scope.countyId, states, q.fundYear);
-    return Promise.all(ids.map((id) => this.view(this.allocations.manager, id)));
+    const { ids, total } = await this.allocations.idsOfCounty(caller.scope.countyId, states, q.fundYear, q);
+    return pageOf(await Promise.all(ids.map((id) => this.view(this.allocations.manager, id, caller))), total, q);
   }
 
   /** The published allocation in force for a county and year (公示), or null. */
   async published(countyCode: string, fundYear: number): Promise<AllocationView | null> {
     const id = await this.allocations.publishedId(countyCode, fundYear);
-    return id === null ? null : this.view(this.allocations.manager, id);
+    return id === null ? null : this.view(this.allocations.manager, id, null);
   }
 
   /** The approved (or published) allocation in force for a county and year, or null. */
   async inForce(manager: EntityManager, countyId: number, fundYear: number): Promise<AllocationView | null> {
     const id = await this.allocations.inForceId(manager, countyId, fundYear);
-    return id === null ? null : this.view(manager, id);
+    return id === null ? null : this.view(manager, id, null);
   }
 
   private async postApproval(manager: EntityManager, doc: Allocation): Promise<void> {
@@ -259,7 +323,7 @@ export class AllocationService {
       createdBy: caller.name,
     });
     await this.allocations.insertShares(manager, id, computed.shares);
-    const after = await this.view(manager, id);
+    const after = await this.view(manager, id, caller);
     await this.audit.record(manager, {
       action: supersedesId ? 'allocation.correct' : 'allocation.create',
       entityType: 'allocation',
@@ -303,11 +367,13 @@ export class AllocationService {
     return doc;
   }
 
-  private async view(manager: EntityManager, id: number): Promise<AllocationView> {
+  /** The allocation with what `reader` may do with it now (null: the system or the public, offered no actions). */
+  private async view(manager: EntityManager, id: number, reader: Caller | null): Promise<AllocationView> {
     const doc = await this.allocations.find(manager, id);
     if (!doc) throw notFound('allocation', String(id));
     const county = await this.counties.countyById(manager, doc.countyId);
     const shares = await this.allocations.shares(manager, id);
+    const increases = isInForce(doc.state) ? await this.increases.ofCounty(manager, doc.countyId, doc.fundYear) : [];
     return {
       id: doc.id,
       countyCode: county.code,
@@ -325,12 +391,27 @@ export class AllocationService {
         policyAdjustmentExpenditure: doc.policyAdjustmentExpenditure.toString(),
       },
       figures: Object.fromEntries(FIGURES.map((f) => [f, doc[f].toString()])) as AllocationView['figures'],
-      communities: shares.map((s) => ({
-        communityCode: s.code,
-        communityName: s.name,
-        enrolledPopulation: String(s.enrolled_population),
-        package: Money.of(s.package).toString(),
-      })),
+      communities: shares.map((s) => {
+        const own = increases.filter((i) => i.community_id === s.community_id);
+        return {
+          communityCode: s.code,
+          communityName: s.name,
+          enrolledPopulation: String(s.enrolled_population),
+          package: Money.of(s.package).toString(),
+          increases: own.map((i) => ({
+            amount: Money.of(i.amount).toString(),
+            sourceType: i.source_type,
+            sourceId: i.source_id,
+            reason: i.reason,
+            effectiveOn: i.effective_on,
+            createdBy: i.created_by,
+          })),
+          effectivePackage: packageWithIncreases(
+            Money.of(s.package),
+            own.map((i) => ({ amount: Money.of(i.amount) })),
+          ).toString(),
+        };
+      }),
       parametersVersion: doc.parametersVersion,
       parameters: JSON.parse(doc.parameters),
       createdBy: doc.createdBy,
@@ -338,7 +419,9 @@ export class AllocationService {
       approvedBy: doc.approvedBy,
       approvedAt: doc.approvedAt?.toISOString() ?? null,
       publishedAt: doc.publishedAt?.toISOString() ?? null,
-      allowedActions: DOCUMENT_LIFECYCLE.allowedActions(doc.state),
+      allowedActions: reader
+        ? allocationActions(reader, { state: doc.state, countyId: doc.countyId, createdBy: doc.createdBy, submittedBy: doc.submittedBy })
+        : [],
     };
   }
 }

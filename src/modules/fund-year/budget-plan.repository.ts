@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { selectPage } from '../../common/page.repository';
+import { PageWindow } from '../../common/pagination';
 import { DocumentState } from '../../domain/document-lifecycle';
 import { InstitutionType } from '../../domain/institution-registry';
 import { PlanCategory } from '../../domain/primary-floor';
@@ -109,20 +111,26 @@ export class BudgetPlanRepository {
   }
 
   /**
-   * Plans of a county in the given states (optionally one community's, one year's), newest
+   * One page of the plans of a county in the given states (optionally one community's, one year's), newest
    * first: every community's for a county-wide reader, else only `communityId`'s.
    */
   async listOfCounty(
     countyId: number,
     filter: { communityId: number | null | 'any'; states: readonly string[]; fundYear?: number },
-  ): Promise<{ id: number }[]> {
+    window: PageWindow,
+  ): Promise<{ rows: { id: number }[]; total: number }> {
     const { communityId, states, fundYear } = filter;
-    if (!states.length || communityId === null) return [];
-    return this.dataSource.query(
-      `SELECT p.id FROM community_budget_plan p JOIN medical_community m ON m.id = p.community_id
-        WHERE m.county_id = ? AND p.state IN (${states.map(() => '?').join(', ')}) ${communityId !== 'any' ? 'AND p.community_id = ?' : ''} ${fundYear ? 'AND p.fund_year = ?' : ''}
-        ORDER BY p.fund_year DESC, p.document_version DESC`,
+    if (!states.length || communityId === null) return { rows: [], total: 0 };
+    return selectPage(
+      this.dataSource,
+      {
+        select: 'SELECT p.id',
+        from: `FROM community_budget_plan p JOIN medical_community m ON m.id = p.community_id
+        WHERE m.county_id = ? AND p.state IN (${states.map(() => '?').join(', ')}) ${communityId !== 'any' ? 'AND p.community_id = ?' : ''} ${fundYear ? 'AND p.fund_year = ?' : ''}`,
+        orderBy: 'p.fund_year DESC, p.document_version DESC, m.code, p.id DESC',
+      },
       [countyId, ...states, ...(communityId !== 'any' ? [communityId] : []), ...(fundYear ? [fundYear] : [])],
+      window,
     );
   }
 

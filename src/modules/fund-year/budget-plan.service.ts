@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { Page, pageOf, PageWindow } from '../../common/pagination';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { inTransaction } from '../../database/transaction';
-import { assertMakerChecker, communityInScope, Scope } from '../../domain/access-policy';
+import { assertMakerChecker, communityInScope } from '../../domain/access-policy';
 import { assertListFilterKnown, documentVisible, visiblePlanLines, visiblePlanStates } from '../../domain/read-visibility';
 import { isPrimaryInstitution } from '../../domain/institution-registry';
 import { Dec, Money } from '../../domain/money';
@@ -18,6 +19,7 @@ import {
   PlanWarning,
   resolvePlanLines,
 } from '../../domain/primary-floor';
+import { budgetPlanActions } from '../../domain/document-actions';
 import { DOCUMENT_LIFECYCLE, DocumentAction, DocumentState } from '../../domain/document-lifecycle';
 import { Caller } from '../../common/caller';
 import { AuditService } from '../audit';
@@ -100,7 +102,7 @@ export class BudgetPlanService {
         createdBy: caller.name,
         lines: lines.map((l) => ({ category: l.category, institutionId: l.institutionId, amount: l.amount.toString() })),
       });
-      const view = await this.view(manager, id);
+      const view = await this.view(manager, id, caller);
       await this.audit.record(manager, {
         action: 'budgetPlan.create',
         entityType: 'budgetPlan',
@@ -116,7 +118,7 @@ export class BudgetPlanService {
   async transition(caller: Caller, id: number, action: DocumentAction, expectedVersion: number): Promise<BudgetPlanView> {
     return inTransaction(this.dataSource, async (manager) => {
       const row = await this.row(manager, id, true);
-      const before = await this.view(manager, id);
+      const before = await this.view(manager, id, caller);
       if (action === 'approve' && (row.state === 'APPROVED' || row.state === 'PUBLISHED')) return before;
       const next = DOCUMENT_LIFECYCLE.apply(row.state, action);
       if (row.version !== expectedVersion) throw staleVersion(row.version);
@@ -129,7 +131,7 @@ export class BudgetPlanService {
         approvedBy: action === 'approve' ? caller.name : undefined,
         published: action === 'publish',
       });
-      const after = await this.view(manager, id);
+      const after = await this.view(manager, id, caller);
       await this.audit.record(manager, {
         action: `budgetPlan.${action}`,
         entityType: 'budgetPlan',
@@ -143,13 +145,16 @@ export class BudgetPlanService {
 
   /** One plan as the caller may read it: hidden while in draft or review from member units, who see only their own unit lines. */
   async get(caller: Caller, id: number): Promise<BudgetPlanView> {
-    const view = await this.view(this.plans.manager, id, caller.scope);
+    const view = await this.view(this.plans.manager, id, caller);
     if (!documentVisible(caller.scope, view.state)) throw notFound('budget plan', String(id));
     return view;
   }
 
   /** The plans the caller may read; a filter it cannot apply is refused, never ignored. */
-  async list(caller: Caller, q: { communityCode?: string; fundYear?: number; state?: DocumentState }): Promise<BudgetPlanView[]> {
+  async list(
+    caller: Caller,
+    q: { communityCode?: string; fundYear?: number; state?: DocumentState } & PageWindow,
+  ): Promise<Page<BudgetPlanView>> {
     const { scope } = caller;
     let communityId: number | null | 'any' = scope.kind === 'county' ? 'any' : scope.communityId;
     if (q.communityCode !== undefined) {
@@ -159,8 +164,8 @@ export class BudgetPlanService {
       communityId = community!.id;
     }
     const states = visiblePlanStates(scope).filter((s) => q.state === undefined || s === q.state);
-    const rows = await this.plans.listOfCounty(scope.countyId, { communityId, states, fundYear: q.fundYear });
-    return Promise.all(rows.map((r) => this.view(this.plans.manager, r.id, scope)));
+    const { rows, total } = await this.plans.listOfCounty(scope.countyId, { communityId, states, fundYear: q.fundYear }, q);
+    return pageOf(await Promise.all(rows.map((r) => this.view(this.plans.manager, r.id, caller))), total, q);
   }
 
   private async resolveLines(
@@ -193,8 +198,8 @@ export class BudgetPlanService {
     return row;
   }
 
-  /** The plan; with a reader, only the unit lines that reader may see (the figures stay the plan's). */
-  private async view(manager: EntityManager, id: number, reader?: Scope): Promise<BudgetPlanView> {
+  /** The plan as `reader` sees it: only the unit lines it may see (the figures stay the plan's), and what it may do now. */
+  private async view(manager: EntityManager, id: number, reader: Caller): Promise<BudgetPlanView> {
     const row = await this.row(manager, id);
     const lines = await this.plans.lines(manager, id);
     const amounts = lines.map((l) => Money.of(l.amount));
@@ -234,11 +239,17 @@ export class BudgetPlanService {
       floor: { rate: new Dec(row.floor_rate).toString(), required: floorRequired.toString(), met: floorMet },
       warnings: JSON.parse(row.warnings),
       byCategory: Object.fromEntries(Object.entries(byCategory).map(([k, v]) => [k, v.toString()])) as Record<PlanCategory, string>,
-      lines: (reader ? visiblePlanLines(reader, shown) : shown).map((l) => l.line),
+      lines: visiblePlanLines(reader.scope, shown).map((l) => l.line),
       createdBy: row.created_by,
       submittedBy: row.submitted_by,
       approvedBy: row.approved_by,
-      allowedActions: DOCUMENT_LIFECYCLE.allowedActions(row.state),
+      allowedActions: budgetPlanActions(reader, {
+        state: row.state,
+        countyId: Number(row.county_id),
+        communityId: Number(row.community_id),
+        createdBy: row.created_by,
+        submittedBy: row.submitted_by,
+      }),
     };
   }
 }

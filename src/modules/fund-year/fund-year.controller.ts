@@ -5,6 +5,7 @@ import { assertPublished } from '../../domain/fund-year-allocation';
 import { PolicyParameters } from '../../domain/policy-parameters';
 import { DocumentAction } from '../../domain/document-lifecycle';
 import { currentCaller } from '../../common/request-context';
+import { ApiPageResponse, Page } from '../../common/pagination';
 import { Access, ANY_ROLE, Public } from '../../common/access.decorators';
 import { CalendarService } from '../calendar';
 import { CountyService } from '../registry';
@@ -93,7 +94,8 @@ export class AllocationController {
 
   @Get()
   @Access({ roles: ANY_ROLE })
-  list(@Query() q: AllocationQuery): Promise<AllocationView[]> {
+  @ApiPageResponse()
+  list(@Query() q: AllocationQuery): Promise<Page<AllocationView>> {
     return this.allocations.list(currentCaller(), q);
   }
 
@@ -107,7 +109,7 @@ export class AllocationController {
   @Access({ roles: ['BUREAU_CLERK'], target: { kind: 'allocation', param: 'id' } })
   @ApiOperation({ summary: 'Change a draft’s inputs' })
   update(@Param('id', ParseIntPipe) id: number, @Body() dto: UpdateAllocationDto): Promise<AllocationView> {
-    return this.allocations.update(id, dto);
+    return this.allocations.update(currentCaller(), id, dto);
   }
 
   @Post(':id/corrections')
@@ -197,7 +199,8 @@ export class BudgetPlanController {
 
   @Get()
   @Access({ roles: ANY_ROLE })
-  list(@Query() q: BudgetPlanQuery): Promise<BudgetPlanView[]> {
+  @ApiPageResponse()
+  list(@Query() q: BudgetPlanQuery): Promise<Page<BudgetPlanView>> {
     return this.plans.list(currentCaller(), q);
   }
 

@@ -7,6 +7,7 @@ import { AllocationService } from './allocation.service';
 import { BudgetPlanRepository } from './budget-plan.repository';
 import { BudgetPlanService } from './budget-plan.service';
 import { AllocationController, BudgetPlanController, CountyFundYearController, PublicationController } from './fund-year.controller';
+import { PackageIncreaseRepository } from './package-increase.repository';
 import { PolicyParametersRepository } from './policy-parameters.repository';
 import { PolicyParametersService } from './policy-parameters.service';
 
@@ -21,6 +22,7 @@ import { PolicyParametersService } from './policy-parameters.service';
     PolicyParametersRepository,
     AllocationRepository,
     BudgetPlanRepository,
+    PackageIncreaseRepository,
   ],
   // LedgerModule is re-exported for the modules that reached LedgerService through this one.
   exports: [AllocationService, PolicyParametersService, AllocationRepository, BudgetPlanRepository, LedgerModule],

@@ -1,6 +1,6 @@
 /** The fund year's public surface: policy parameters, the allocation in force, budget plans. */
 export { FundYearModule } from './fund-year.module';
-export { AllocationService, type AllocationView, packageOf } from './allocation.service';
+export { AllocationService, type AllocationView, type PackageIncrease, type PackageIncreaseView, packageOf } from './allocation.service';
 export { AllocationRepository } from './allocation.repository';
 export { BudgetPlanRepository } from './budget-plan.repository';
 export { BudgetPlanService, type BudgetPlanView } from './budget-plan.service';

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { selectPage } from '../../common/page.repository';
+import { PageWindow } from '../../common/pagination';
 
 /** What identifies the postings of one document (an allocation, a declaration, …). */
 export interface LedgerReference {
@@ -94,6 +96,15 @@ export class LedgerRepository {
     await manager.query('UPDATE ledger_account SET credits_total = credits_total + ? WHERE id = ?', [t.amount, t.creditAccountId]);
   }
 
+  /** The account's balance now, its row locked until the transaction ends (a plain read may see an older snapshot). */
+  async lockedBalanceOf(manager: EntityManager, countyId: number, fundYear: number, code: string): Promise<string | null> {
+    const [row]: { balance: string }[] = await manager.query(
+      'SELECT credits_total - debits_total AS balance FROM ledger_account WHERE county_id = ? AND fund_year = ? AND code = ? FOR UPDATE',
+      [countyId, fundYear, code],
+    );
+    return row ? row.balance : null;
+  }
+
   async balanceOf(manager: EntityManager, countyId: number, fundYear: number, code: string): Promise<string | null> {
     const [row]: { balance: string }[] = await manager.query(
       'SELECT credits_total - debits_total AS balance FROM ledger_account WHERE county_id = ? AND fund_year = ? AND code = ?',
@@ -129,12 +140,30 @@ export class LedgerRepository {
     );
   }
 
-  transfers(countyId: number, fundYear: number, ref?: LedgerReference): Promise<TransferListRow[]> {
-    return this.dataSource.query(
-      `SELECT t.id, d.code AS debit, c.code AS credit, t.amount, t.memo, t.reference_type, t.reference_id, t.posted_by, t.posted_at FROM ledger_transfer t
+  /** One page of a county-year's transfers, oldest first, optionally of one reference type (and id) or touching one account. */
+  transfers(
+    countyId: number,
+    fundYear: number,
+    filter: { referenceType?: string; referenceId?: string; account?: string },
+    window: PageWindow,
+  ): Promise<{ rows: TransferListRow[]; total: number }> {
+    const conditions = [
+      ...(filter.referenceType ? [{ sql: 't.reference_type = ?', params: [filter.referenceType] }] : []),
+      ...(filter.referenceId ? [{ sql: 't.reference_id = ?', params: [filter.referenceId] }] : []),
+      ...(filter.account ? [{ sql: '(d.code = ? OR c.code = ?)', params: [filter.account, filter.account] }] : []),
+    ];
+    return selectPage(
+      this.dataSource,
+      {
+        select:
+          'SELECT t.id, d.code AS debit, c.code AS credit, t.amount, t.memo, t.reference_type, t.reference_id, t.posted_by, t.posted_at',
+        from: `FROM ledger_transfer t
          JOIN ledger_account d ON d.id = t.debit_account_id JOIN ledger_account c ON c.id = t.credit_account_id
-        WHERE t.county_id = ? AND t.fund_year = ? ${ref ? 'AND t.reference_type = ? AND t.reference_id = ?' : ''} ORDER BY t.posted_at, t.id`,
-      ref ? [countyId, fundYear, ref.type, ref.id] : [countyId, fundYear],
+        WHERE t.county_id = ? AND t.fund_year = ? ${conditions.map((c) => `AND ${c.sql}`).join(' ')}`,
+        orderBy: 't.posted_at, t.id',
+      },
+      [countyId, fundYear, ...conditions.flatMap((c) => c.params)],
+      window,
     );
   }
 

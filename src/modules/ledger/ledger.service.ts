@@ -1,12 +1,20 @@
 import { Injectable } from '@nestjs/common';
+import { Page, pageOf, PageWindow } from '../../common/pagination';
 import { EntityManager } from 'typeorm';
 import {
+  AccountNature,
   AccountTotals,
   accountWouldGoNegative,
   assertSameRepost,
   assertValidTransfer,
+  BalanceSide,
+  EntrySide,
+  JournalEntry,
+  journalEntry,
   mayGoNegative,
+  presentAccount,
   TransferSpec,
+  trialBalance,
 } from '../../domain/ledger';
 import { Money } from '../../domain/money';
 import { currentContext } from '../../common/request-context';
@@ -18,7 +26,27 @@ export interface AccountBalance {
   code: string;
   debits: string;
   credits: string;
+  /** Signed: credits − debits (the fund sources run negative). */
   balance: string;
+  /** As a finance office reads it (科目余额表): name, nature, normal side, and the balance as amount and side. */
+  name: string;
+  nature: AccountNature;
+  normalSide: EntrySide;
+  balanceSide: BalanceSide;
+  balanceAmount: string;
+}
+
+/** The balances as a trial balance (试算平衡): debit balances together, credit balances together. */
+export interface TrialBalanceView {
+  debitBalances: string;
+  creditBalances: string;
+  balanced: boolean;
+}
+
+/** A transfer as an entry (分录): 摘要, then 借 and 贷 lines of one amount. */
+export interface JournalEntryView {
+  summary: string;
+  lines: { side: EntrySide; account: string; accountName: string; amount: string }[];
 }
 
 export interface LedgerTransferView {
@@ -27,6 +55,7 @@ export interface LedgerTransferView {
   credit: string;
   amount: string;
   memo: string;
+  entry: JournalEntryView;
   referenceType: string;
   referenceId: string;
   postedBy: string;
@@ -114,6 +143,15 @@ export class LedgerService {
     return balance === null ? Money.ZERO : Money.of(balance);
   }
 
+  /**
+   * One account's balance now, its row locked until the caller's transaction ends: what a rule
+   * that must not take the account below zero checks before posting (zero before first use).
+   */
+  async lockedBalanceOf(manager: EntityManager, countyId: number, fundYear: number, code: string): Promise<Money> {
+    const balance = await this.repository.lockedBalanceOf(manager, countyId, fundYear, code);
+    return balance === null ? Money.ZERO : Money.of(balance);
+  }
+
   /** Transfers of one reference, oldest first, as specs (for reversals). */
   async transfersOf(manager: EntityManager, ref: LedgerReference): Promise<TransferSpec[]> {
     const rows = await this.repository.transfersOf(manager, ref);
@@ -130,38 +168,74 @@ export class LedgerService {
   async balances(
     countyId: number,
     fundYear: number,
-  ): Promise<{ accounts: AccountBalance[]; totalDebits: string; totalCredits: string; reconciled: boolean }> {
+  ): Promise<{
+    accounts: AccountBalance[];
+    totalDebits: string;
+    totalCredits: string;
+    trialBalance: TrialBalanceView;
+    reconciled: boolean;
+  }> {
     const rows = await this.repository.reconciliation(countyId, fundYear);
     let reconciled = true;
-    const accounts = rows.map((r) => {
+    const presented = rows.map((r) => {
       const debits = Money.of(r.debits ?? '0');
       const credits = Money.of(r.credits ?? '0');
       if (!debits.eq(Money.of(r.debits_total)) || !credits.eq(Money.of(r.credits_total))) reconciled = false;
-      return { code: r.code, debits: debits.toString(), credits: credits.toString(), balance: credits.minus(debits).toString() };
+      return presentAccount(r.code, { debits, credits });
     });
-    const totalDebits = Money.sum(accounts.map((a) => Money.of(a.debits)));
-    const totalCredits = Money.sum(accounts.map((a) => Money.of(a.credits)));
+    const accounts = presented.map((a) => ({
+      code: a.code,
+      debits: a.debits.toString(),
+      credits: a.credits.toString(),
+      balance: a.credits.minus(a.debits).toString(),
+      name: a.name,
+      nature: a.nature,
+      normalSide: a.normalSide,
+      balanceSide: a.balance.side,
+      balanceAmount: a.balance.amount.toString(),
+    }));
+    const totalDebits = Money.sum(presented.map((a) => a.debits));
+    const totalCredits = Money.sum(presented.map((a) => a.credits));
+    const trial = trialBalance(presented);
     return {
       accounts,
       totalDebits: totalDebits.toString(),
       totalCredits: totalCredits.toString(),
+      trialBalance: { debitBalances: trial.debit.toString(), creditBalances: trial.credit.toString(), balanced: trial.balanced },
       reconciled: reconciled && totalDebits.eq(totalCredits),
     };
   }
 
-  async transfers(countyId: number, fundYear: number, ref?: LedgerReference): Promise<LedgerTransferView[]> {
-    const rows = await this.repository.transfers(countyId, fundYear, ref);
-    return rows.map((r) => ({
+  async transfers(
+    countyId: number,
+    fundYear: number,
+    filter: { referenceType?: string; referenceId?: string; account?: string },
+    window: PageWindow,
+  ): Promise<Page<LedgerTransferView>> {
+    const { rows, total } = await this.repository.transfers(countyId, fundYear, filter, window);
+    const items = rows.map((r): LedgerTransferView => ({
       id: r.id,
       debit: r.debit,
       credit: r.credit,
       amount: Money.of(r.amount).toString(),
       memo: r.memo,
+      entry: entryView(journalEntry({ debit: r.debit, credit: r.credit, amount: Money.of(r.amount), memo: r.memo })),
       referenceType: r.reference_type,
       referenceId: r.reference_id,
       postedBy: r.posted_by,
       postedAt: r.posted_at.toISOString(),
     }));
+    return pageOf(items, total, window);
+  }
+
+  /** Every transfer of the year, oldest first (the ledger export), read a page at a time. */
+  async allTransfers(countyId: number, fundYear: number): Promise<LedgerTransferView[]> {
+    const all: LedgerTransferView[] = [];
+    for (let page = 1; ; page++) {
+      const { items, total } = await this.transfers(countyId, fundYear, {}, { page, pageSize: EXPORT_PAGE });
+      all.push(...items);
+      if (items.length < EXPORT_PAGE || all.length >= total) return all;
+    }
   }
 
   /** The amount of the transfers with these ids together (ids never posted count zero). */
@@ -173,4 +247,11 @@ export class LedgerService {
   async sumForReferences(type: string, referenceIds: readonly string[]): Promise<Money> {
     return referenceIds.length === 0 ? Money.ZERO : Money.of(await this.repository.sumForReferences(type, referenceIds));
   }
+}
+
+/** Transfers read per query by the export. */
+const EXPORT_PAGE = 5000;
+
+function entryView(e: JournalEntry): JournalEntryView {
+  return { summary: e.summary, lines: e.lines.map((l) => ({ ...l, amount: l.amount.toString() })) };
 }

@@ -10,7 +10,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Page } from '../../common/pagination';
+import { ApiPageResponse, Page } from '../../common/pagination';
 import { currentCaller } from '../../common/request-context';
 import { Access, ANY_ROLE } from '../../common/access.decorators';
 import { CountyService } from './county.service';
@@ -45,6 +45,7 @@ export class CountyController {
   @Get()
   @Access({ roles: ANY_ROLE })
   @ApiOperation({ summary: 'List counties (your own)' })
+  @ApiPageResponse(CountyView)
   list(@Query() q: CountyQuery): Promise<Page<CountyView>> {
     return this.counties.listCounties(q, currentCaller().scope);
   }
@@ -95,6 +96,7 @@ export class CommunityController {
   @Get()
   @Access({ roles: ANY_ROLE })
   @ApiOperation({ summary: 'List the medical communities you may see' })
+  @ApiPageResponse(CommunityView)
   list(@Query() q: CommunityQuery): Promise<Page<CommunityView>> {
     return this.counties.listCommunities(q, currentCaller().scope);
   }

@@ -13,7 +13,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { fileRequired } from '../../domain/request-refusals';
-import { Page } from '../../common/pagination';
+import { ApiPageResponse, Page } from '../../common/pagination';
 import { singleUploadedFile } from '../../common/uploaded-file';
 import { currentCaller } from '../../common/request-context';
 import { Access, ANY_ROLE } from '../../common/access.decorators';
@@ -45,6 +45,7 @@ export class InstitutionController {
   @Get()
   @Access({ roles: ANY_ROLE })
   @ApiOperation({ summary: 'List the institutions you may see, filtered and paginated' })
+  @ApiPageResponse(InstitutionView)
   list(@Query() q: InstitutionQuery): Promise<Page<InstitutionView>> {
     return this.institutions.list(q, currentCaller().scope);
   }

@@ -1,8 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { RATE_TEXT, WEIGHT_TEXT } from '../../../domain/performance-assessment';
 import { VersionedDto } from '../../registry';
+import { PageQuery } from '../../../common/pagination';
+import { FUND_ANALYSIS_STATES, FundAnalysisState } from '../../../domain/fund-analysis';
 
 const WEIGHT_MESSAGE = '$property must be points from 0 to 100 as text with at most two decimals, e.g. "20.00"';
 const SHARE_MESSAGE = '$property must be a share from 0 to 1 as text with at most four decimals, e.g. "0.90"';
@@ -144,7 +146,7 @@ export class DraftFundAnalysisDto {
   quarter!: number;
 }
 
-export class FundAnalysisQuery {
+export class FundAnalysisQuery extends PageQuery {
   @ApiPropertyOptional({ example: 2026 })
   @IsOptional()
   @Type(() => Number)
@@ -152,6 +154,11 @@ export class FundAnalysisQuery {
   @Min(2000)
   @Max(2100)
   fundYear?: number;
+
+  @ApiPropertyOptional({ enum: FUND_ANALYSIS_STATES })
+  @IsOptional()
+  @IsIn(FUND_ANALYSIS_STATES)
+  state?: FundAnalysisState;
 }
 
 /** The lead unit's commentary; null or "" clears a field, a field left out is kept. */

@@ -21,11 +21,14 @@ import {
   DECLARATION_STATES,
   HOLD_STATES,
   HoldState,
+  PrivatePaymentState,
   PASS_DOWN_STATES,
+  PRIVATE_PAYMENT_STATES,
   REVIEW_REASON_CODES,
   ReviewReasonCode,
 } from '../../../domain/claim-cycle';
 import { VersionedDto } from '../../registry';
+import { PageQuery } from '../../../common/pagination';
 
 const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -38,7 +41,7 @@ export class PeriodDto {
   period!: string;
 }
 
-export class ClaimQuery {
+export class ClaimQuery extends PageQuery {
   @ApiPropertyOptional({ example: '2026-10' })
   @IsOptional()
   @Matches(PERIOD, { message: 'period must be YYYY-MM' })
@@ -50,7 +53,7 @@ export class ClaimQuery {
   state?: string;
 }
 
-export class DeclarationQuery {
+export class DeclarationQuery extends PageQuery {
   @ApiPropertyOptional({ example: '2026-10' })
   @IsOptional()
   @Matches(PERIOD, { message: 'period must be YYYY-MM' })
@@ -62,7 +65,7 @@ export class DeclarationQuery {
   state?: string;
 }
 
-export class PassDownQuery {
+export class PassDownQuery extends PageQuery {
   @ApiPropertyOptional()
   @IsOptional()
   @Type(() => Number)
@@ -76,26 +79,11 @@ export class PassDownQuery {
   state?: string;
 }
 
-export class RecordQuery {
+export class RecordQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ['PENDING', 'ACCEPTED', 'REJECTED'] })
   @IsOptional()
   @IsIn(['PENDING', 'ACCEPTED', 'REJECTED'])
   reviewStatus?: string;
-
-  @ApiPropertyOptional({ default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  page: number = 1;
-
-  @ApiPropertyOptional({ default: 200, maximum: 5000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(5000)
-  pageSize: number = 200;
 }
 
 export class RecordDecisionDto {
@@ -241,7 +229,7 @@ export class PrivateBudgetsDto {
   budgets!: PrivateBudgetDto[];
 }
 
-export class PrivatePaymentQuery {
+export class PrivatePaymentQuery extends PageQuery {
   @ApiPropertyOptional()
   @IsOptional()
   @Type(() => Number)
@@ -249,9 +237,14 @@ export class PrivatePaymentQuery {
   @Min(2000)
   @Max(2100)
   fundYear?: number;
+
+  @ApiPropertyOptional({ enum: PRIVATE_PAYMENT_STATES })
+  @IsOptional()
+  @IsIn(PRIVATE_PAYMENT_STATES)
+  state?: PrivatePaymentState;
 }
 
-export class HoldQuery {
+export class HoldQuery extends PageQuery {
   @ApiPropertyOptional({ enum: HOLD_STATES })
   @IsOptional()
   @IsIn(HOLD_STATES)

@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, MaxLength, Min } from 'class-validator';
 import { CYCLE_NAMES } from '../../../domain/cycle-schedule';
 import { INSTITUTION_CODE_PATTERN } from '../../../domain/institution-registry';
 import { JOB_NAMES } from '../../../queue/jobs';
+import { PageQuery } from '../../../common/pagination';
 import { toBool } from '../../registry';
 
 export class TriggerCycleDto {
@@ -26,7 +27,7 @@ export class TriggerCycleDto {
   communityCode?: string;
 }
 
-export class CycleResultQuery {
+export class CycleResultQuery extends PageQuery {
   @ApiPropertyOptional({ enum: CYCLE_NAMES })
   @IsOptional()
   @IsIn(CYCLE_NAMES)
@@ -39,7 +40,7 @@ export class CycleResultQuery {
   period?: string;
 }
 
-export class JobRunQuery {
+export class JobRunQuery extends PageQuery {
   @ApiPropertyOptional({ enum: JOB_NAMES })
   @IsOptional()
   @IsIn(JOB_NAMES)
@@ -55,17 +56,9 @@ export class JobRunQuery {
   @IsOptional()
   @IsIn(['RUNNING', 'DONE', 'FAILED'])
   outcome?: string;
-
-  @ApiPropertyOptional({ default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit: number = 100;
 }
 
-export class NotificationQuery {
+export class NotificationQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'only unread ones' })
   @IsOptional()
   @Transform(toBool)
@@ -77,14 +70,6 @@ export class NotificationQuery {
   @IsString()
   @MaxLength(40)
   kind?: string;
-
-  @ApiPropertyOptional({ default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit: number = 100;
 }
 
 export class WebhookDto {

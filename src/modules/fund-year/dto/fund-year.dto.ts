@@ -4,6 +4,7 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString,
 import { INSTITUTION_CODE_PATTERN } from '../../../domain/institution-registry';
 import { PLAN_CATEGORIES, PlanCategory } from '../../../domain/primary-floor';
 import { DOCUMENT_STATES, DocumentState } from '../../../domain/document-lifecycle';
+import { PageQuery } from '../../../common/pagination';
 import { VersionedDto } from '../../registry';
 
 /** Amounts travel as decimal strings in yuan ("830.00"), never as JSON numbers. */
@@ -83,7 +84,7 @@ export class TransitionDto extends VersionedDto {
   comment?: string;
 }
 
-export class AllocationQuery {
+export class AllocationQuery extends PageQuery {
   @ApiPropertyOptional()
   @IsOptional()
   @Matches(INSTITUTION_CODE_PATTERN)
@@ -165,7 +166,7 @@ export class CreateBudgetPlanDto {
   lines!: PlanLineDto[];
 }
 
-export class BudgetPlanQuery {
+export class BudgetPlanQuery extends PageQuery {
   @ApiPropertyOptional()
   @IsOptional()
   @Matches(INSTITUTION_CODE_PATTERN)

@@ -1,0 +1,208 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { CHAIN_STATUSES, ChainStatus } from '../../../domain/approval-chain';
+import { DISPUTE_SUBJECTS, DisputeSubject } from '../../../domain/governance';
+import { PageQuery } from '../../../common/pagination';
+import { VersionedDto } from '../../registry';
+
+const AMOUNT = /^\d{1,16}(\.\d{1,2})?$/;
+const CODE = /^[A-Z0-9][A-Z0-9-]{1,31}$/;
+
+export class AttachmentDto {
+  @ApiProperty({ example: '疫情防控专项说明.pdf' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name!: string;
+
+  @ApiProperty({ example: 'WS-YBJ-2026-017', description: 'where the document is kept (a file number or document-system reference)' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  reference!: string;
+}
+
+export class ReserveUseTargetDto {
+  @ApiProperty({ enum: ['PACKAGE_INCREASE', 'DIRECT_PAYMENT'] })
+  @IsIn(['PACKAGE_INCREASE', 'DIRECT_PAYMENT'])
+  kind!: 'PACKAGE_INCREASE' | 'DIRECT_PAYMENT';
+
+  @ApiPropertyOptional({ example: 'WS-MC', description: 'the community whose package M rises (PACKAGE_INCREASE)' })
+  @ValidateIf((t: ReserveUseTargetDto) => t.kind === 'PACKAGE_INCREASE')
+  @Matches(CODE, { message: 'communityCode must be a community code' })
+  communityCode?: string;
+
+  @ApiPropertyOptional({ example: '重大疫情救治费用', description: 'the named risk paid directly (DIRECT_PAYMENT)' })
+  @ValidateIf((t: ReserveUseTargetDto) => t.kind === 'DIRECT_PAYMENT')
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  risk?: string;
+}
+
+export class ReserveUseApplicationDto {
+  @ApiProperty({ example: 2026 })
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  fundYear!: number;
+
+  @ApiProperty({ example: '医共体打包资金不足，申请调剂金补充' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  purpose!: string;
+
+  @ApiProperty({ example: '3000000.00', description: 'yuan, as text' })
+  @Matches(AMOUNT, { message: 'amount must be a positive amount in yuan with at most two decimals' })
+  amount!: string;
+
+  @ApiProperty({ type: ReserveUseTargetDto })
+  @ValidateNested()
+  @Type(() => ReserveUseTargetDto)
+  target!: ReserveUseTargetDto;
+
+  @ApiProperty({ example: '第三季度住院人次较上年同期增长 18%，基金支出进度超过 110%' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  reason!: string;
+
+  @ApiPropertyOptional({ type: [AttachmentDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => AttachmentDto)
+  attachments?: AttachmentDto[];
+}
+
+/** An approving body's act on its step: approve, or return/reject with a comment saying why. */
+export class StepActionDto extends VersionedDto {
+  @ApiProperty({ example: 'financeAgrees', description: 'the open step acted on (the view lists them)' })
+  @Matches(/^[a-zA-Z]{1,64}$/, { message: 'step must be a step key' })
+  step!: string;
+
+  @ApiPropertyOptional({ description: 'required for a return or a rejection' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  comment?: string;
+}
+
+export class ReserveUseQuery extends PageQuery {
+  @ApiPropertyOptional({ example: 2026 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  fundYear?: number;
+
+  @ApiPropertyOptional({ enum: CHAIN_STATUSES })
+  @IsOptional()
+  @IsIn(CHAIN_STATUSES as unknown as string[])
+  status?: ChainStatus;
+}
+
+const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+export class DisputeFilingDto {
+  @ApiProperty({ enum: DISPUTE_SUBJECTS, description: 'what the dispute is about' })
+  @IsIn(DISPUTE_SUBJECTS as unknown as string[])
+  subjectType!: DisputeSubject;
+
+  @ApiProperty({ example: 'declaration 12, record MJ-202601-0008', description: 'which document or line' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  subjectRef!: string;
+
+  @ApiProperty({ example: '该笔门诊费用符合诊疗规范，不应拒付' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(4000)
+  description!: string;
+
+  @ApiPropertyOptional({ type: [AttachmentDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => AttachmentDto)
+  attachments?: AttachmentDto[];
+}
+
+export class CommentDto extends VersionedDto {
+  @ApiPropertyOptional({ description: 'required to ask for documents, dismiss or reopen' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  comment?: string;
+}
+
+export class OpinionDto extends VersionedDto {
+  @ApiProperty({ example: '经评审，该院存在分解住院问题，应予整改' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(4000)
+  findings!: string;
+
+  @ApiProperty({ example: 'WS-TC-02', description: 'the member unit that must rectify' })
+  @Matches(CODE, { message: 'rectifyingUnitCode must be an institution code' })
+  rectifyingUnitCode!: string;
+
+  @ApiProperty({ example: '2026-03-31', description: 'the rectification deadline (after today)' })
+  @Matches(DATE, { message: 'rectificationDeadline must be a date YYYY-MM-DD' })
+  rectificationDeadline!: string;
+}
+
+export class RectificationDto extends VersionedDto {
+  @ApiProperty({ example: '已完成自查，退回违规费用并修订入院标准' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(4000)
+  note!: string;
+
+  @ApiProperty({ type: [AttachmentDto] })
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => AttachmentDto)
+  evidence!: AttachmentDto[];
+}
+
+export class ReopenDto extends VersionedDto {
+  @ApiProperty({ example: '整改不到位，请补充退款凭证' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  comment!: string;
+
+  @ApiPropertyOptional({ example: '2026-04-30', description: 'a new rectification deadline (after today)' })
+  @IsOptional()
+  @Matches(DATE, { message: 'rectificationDeadline must be a date YYYY-MM-DD' })
+  rectificationDeadline?: string;
+}
+
+export class DisputeQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: CHAIN_STATUSES })
+  @IsOptional()
+  @IsIn(CHAIN_STATUSES as unknown as string[])
+  status?: ChainStatus;
+}

@@ -1,0 +1,289 @@
+import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Idempotent } from '../../common/idempotency.interceptor';
+import { ApiPageResponse } from '../../common/pagination';
+import { currentCaller } from '../../common/request-context';
+import { Access } from '../access';
+import { CountyService, VersionedDto } from '../registry';
+import {
+  CommentDto,
+  DisputeFilingDto,
+  DisputeQuery,
+  OpinionDto,
+  RectificationDto,
+  ReopenDto,
+  ReserveUseApplicationDto,
+  ReserveUseQuery,
+  StepActionDto,
+} from './dto/governance.dto';
+import { DisputeService } from './dispute.service';
+import { ReserveUseService } from './reserve-use.service';
+
+/** Who reads reserve uses: the bureau, the approving bodies and auditors of the county. */
+const READERS = ['BUREAU_CLERK', 'BUREAU_APPROVER', 'APPROVER', 'AUDITOR'] as const;
+
+@ApiTags('governance')
+@ApiBearerAuth()
+@Controller()
+export class ReserveUseController {
+  constructor(
+    private readonly uses: ReserveUseService,
+    private readonly counties: CountyService,
+  ) {}
+
+  @Post('counties/:countyCode/reserve-uses')
+  @Idempotent()
+  @Access({ roles: ['BUREAU_CLERK'], target: { kind: 'county', param: 'countyCode' } })
+  @ApiOperation({
+    summary:
+      'Apply to use the adjustment reserve (调剂金): a package increase for a community or a direct payment for a named risk; refused beyond the reserve balance',
+  })
+  async apply(@Param('countyCode') countyCode: string, @Body() dto: ReserveUseApplicationDto) {
+    const county = await this.counties.getCounty(countyCode);
+    return this.uses.apply(currentCaller(), county, {
+      fundYear: dto.fundYear,
+      purpose: dto.purpose,
+      amount: dto.amount,
+      target:
+        dto.target.kind === 'PACKAGE_INCREASE'
+          ? { kind: 'PACKAGE_INCREASE', communityCode: dto.target.communityCode! }
+          : { kind: 'DIRECT_PAYMENT', risk: dto.target.risk! },
+      reason: dto.reason,
+      attachments: (dto.attachments ?? []).map((a) => ({ name: a.name, reference: a.reference })),
+    });
+  }
+
+  @Get('counties/:countyCode/reserve-uses')
+  @Access({ roles: READERS, target: { kind: 'county', param: 'countyCode' } })
+  @ApiPageResponse()
+  @ApiOperation({ summary: 'The county’s reserve uses, newest first, by fund year and chain status' })
+  async list(@Param('countyCode') countyCode: string, @Query() q: ReserveUseQuery) {
+    const county = await this.counties.getCounty(countyCode);
+    return this.uses.list(currentCaller(), county, q);
+  }
+
+  @Get('reserve-uses/:id')
+  @Access({ roles: READERS, target: { kind: 'reserveUse', param: 'id' } })
+  @ApiOperation({ summary: 'A reserve use with its chain: each step, its deadline, the history, and what the caller may do now' })
+  get(@Param('id', ParseIntPipe) id: number) {
+    return this.uses.get(currentCaller(), id);
+  }
+
+  @Post('reserve-uses/:id/submit')
+  @HttpCode(200)
+  @Access({ roles: ['BUREAU_CLERK'], target: { kind: 'reserveUse', param: 'id' } })
+  @ApiOperation({ summary: 'The applicant sends the application (again, after a return) to the finance bureau' })
+  submit(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
+    return this.uses.act(currentCaller(), id, { action: 'submit', version: dto.version });
+  }
+
+  @Post('reserve-uses/:id/withdraw')
+  @HttpCode(200)
+  @Access({ roles: ['BUREAU_CLERK'], target: { kind: 'reserveUse', param: 'id' } })
+  withdraw(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
+    return this.uses.act(currentCaller(), id, { action: 'withdraw', version: dto.version });
+  }
+
+  @Post('reserve-uses/:id/approve')
+  @HttpCode(200)
+  @Access({ roles: ['APPROVER'], target: { kind: 'reserveUse', param: 'id' } })
+  @ApiOperation({ summary: 'The body of the open step agrees (财政局同意, 州医保局审核)' })
+  approve(@Param('id', ParseIntPipe) id: number, @Body() dto: StepActionDto) {
+    return this.uses.act(currentCaller(), id, { action: 'approve', version: dto.version, step: dto.step, comment: dto.comment });
+  }
+
+  @Post('reserve-uses/:id/return')
+  @HttpCode(200)
+  @Access({ roles: ['APPROVER'], target: { kind: 'reserveUse', param: 'id' } })
+  @ApiOperation({ summary: 'Send the application back to the bureau with a comment (退回)' })
+  returnToApplicant(@Param('id', ParseIntPipe) id: number, @Body() dto: StepActionDto) {
+    return this.uses.act(currentCaller(), id, { action: 'return', version: dto.version, step: dto.step, comment: dto.comment });
+  }
+
+  @Post('reserve-uses/:id/reject')
+  @HttpCode(200)
+  @Access({ roles: ['APPROVER'], target: { kind: 'reserveUse', param: 'id' } })
+  @ApiOperation({ summary: 'Refuse the application with a comment; it ends there' })
+  reject(@Param('id', ParseIntPipe) id: number, @Body() dto: StepActionDto) {
+    return this.uses.act(currentCaller(), id, { action: 'reject', version: dto.version, step: dto.step, comment: dto.comment });
+  }
+
+  @Post('reserve-uses/:id/execute')
+  @HttpCode(200)
+  @Access({ roles: ['BUREAU_CLERK'], target: { kind: 'reserveUse', param: 'id' } })
+  @ApiOperation({
+    summary:
+      'Execute the approved use: the transfer out of the reserve (never below zero, checked again now) and, for a package increase, the community’s new M',
+  })
+  execute(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
+    return this.uses.act(currentCaller(), id, { action: 'execute', version: dto.version });
+  }
+}
+
+/** Who reads disputes: the county's bodies, the lead unit, and the member units involved (the service narrows those). */
+const DISPUTE_READERS = ['BUREAU_CLERK', 'BUREAU_APPROVER', 'APPROVER', 'AUDITOR', 'LEAD_FINANCE', 'MEMBER_CLERK'] as const;
+const MEMBERS = ['MEMBER_CLERK', 'LEAD_FINANCE'] as const;
+
+@ApiTags('governance')
+@ApiBearerAuth()
+@Controller()
+export class DisputeController {
+  constructor(
+    private readonly disputes: DisputeService,
+    private readonly counties: CountyService,
+  ) {}
+
+  @Post('disputes')
+  @Idempotent()
+  @Access({ roles: MEMBERS })
+  @ApiOperation({
+    summary:
+      'A member unit files a dispute (评审申请) with its community’s review committee about an allocation, a plan line, a deduction or a year-end statement',
+  })
+  async file(@Body() dto: DisputeFilingDto) {
+    return this.disputes.file(currentCaller(), filing(dto));
+  }
+
+  @Post('communities/:communityCode/reviews')
+  @Idempotent()
+  @Access({ roles: ['APPROVER'], target: { kind: 'community', param: 'communityCode' } })
+  @ApiOperation({ summary: 'The review committee opens a periodic review (定期评审) of a community' })
+  async openReview(@Param('communityCode') code: string, @Body() dto: DisputeFilingDto) {
+    return this.disputes.openReview(currentCaller(), await this.counties.getCommunity(code), filing(dto));
+  }
+
+  @Get('communities/:communityCode/disputes')
+  @Access({ roles: DISPUTE_READERS, target: { kind: 'community', param: 'communityCode' } })
+  @ApiPageResponse()
+  @ApiOperation({ summary: 'The community’s disputes and reviews, newest first (a member unit sees those it filed or must rectify)' })
+  async list(@Param('communityCode') code: string, @Query() q: DisputeQuery) {
+    return this.disputes.list(currentCaller(), await this.counties.getCommunity(code), q);
+  }
+
+  @Get('disputes/:id')
+  @Access({ roles: DISPUTE_READERS, target: { kind: 'dispute', param: 'id' } })
+  @ApiOperation({ summary: 'A dispute or review with its opinion, rectification, hold and chain' })
+  get(@Param('id', ParseIntPipe) id: number) {
+    return this.disputes.get(currentCaller(), id);
+  }
+
+  @Post('disputes/:id/submit')
+  @HttpCode(200)
+  @Access({ roles: [...MEMBERS, 'APPROVER'], target: { kind: 'dispute', param: 'id' } })
+  @ApiOperation({
+    summary: 'Send the dispute (again, with the documents asked for) to the review committee; the committee starts its own review',
+  })
+  submit(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
+    return this.disputes.act(currentCaller(), id, { action: 'submit', version: dto.version });
+  }
+
+  @Post('disputes/:id/withdraw')
+  @HttpCode(200)
+  @Access({ roles: [...MEMBERS, 'APPROVER'], target: { kind: 'dispute', param: 'id' } })
+  withdraw(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
+    return this.disputes.act(currentCaller(), id, { action: 'withdraw', version: dto.version });
+  }
+
+  @Post('disputes/:id/register')
+  @HttpCode(200)
+  @Access({ roles: ['APPROVER'], target: { kind: 'dispute', param: 'id' } })
+  @ApiOperation({ summary: 'The committee registers the dispute (受理)' })
+  register(@Param('id', ParseIntPipe) id: number, @Body() dto: CommentDto) {
+    return this.disputes.act(currentCaller(), id, {
+      action: 'approve',
+      step: 'committeeRegisters',
+      version: dto.version,
+      comment: dto.comment,
+    });
+  }
+
+  @Post('disputes/:id/request-documents')
+  @HttpCode(200)
+  @Access({ roles: ['APPROVER'], target: { kind: 'dispute', param: 'id' } })
+  @ApiOperation({ summary: 'The committee asks the unit for documents (the comment says which); the unit submits again' })
+  requestDocuments(@Param('id', ParseIntPipe) id: number, @Body() dto: CommentDto) {
+    return this.disputes.act(currentCaller(), id, {
+      action: 'return',
+      step: 'committeeRegisters',
+      version: dto.version,
+      comment: dto.comment,
+    });
+  }
+
+  @Post('disputes/:id/opinion')
+  @HttpCode(200)
+  @Access({ roles: ['APPROVER'], target: { kind: 'dispute', param: 'id' } })
+  @ApiOperation({ summary: 'The committee’s opinion (评审意见): findings, the unit that must rectify, the rectification deadline' })
+  opinion(@Param('id', ParseIntPipe) id: number, @Body() dto: OpinionDto) {
+    return this.disputes.act(currentCaller(), id, {
+      action: 'approve',
+      step: 'committeeOpinion',
+      version: dto.version,
+      opinion: { findings: dto.findings, rectifyingUnitCode: dto.rectifyingUnitCode, rectificationDeadline: dto.rectificationDeadline },
+    });
+  }
+
+  @Post('disputes/:id/dismiss')
+  @HttpCode(200)
+  @Access({ roles: ['APPROVER'], target: { kind: 'dispute', param: 'id' } })
+  @ApiOperation({ summary: 'The committee finds nothing to rectify (the comment gives its findings); the dispute ends' })
+  dismiss(@Param('id', ParseIntPipe) id: number, @Body() dto: CommentDto) {
+    return this.disputes.act(currentCaller(), id, {
+      action: 'reject',
+      step: 'committeeOpinion',
+      version: dto.version,
+      comment: dto.comment,
+    });
+  }
+
+  @Post('disputes/:id/rectification')
+  @HttpCode(200)
+  @Access({ roles: MEMBERS, target: { kind: 'dispute', param: 'id' } })
+  @ApiOperation({ summary: 'The unit named in the opinion records its rectification with evidence (整改)' })
+  rectify(@Param('id', ParseIntPipe) id: number, @Body() dto: RectificationDto) {
+    return this.disputes.act(currentCaller(), id, {
+      action: 'approve',
+      step: 'unitRectifies',
+      version: dto.version,
+      rectification: { note: dto.note, evidence: dto.evidence.map((e) => ({ name: e.name, reference: e.reference })) },
+    });
+  }
+
+  @Post('disputes/:id/accept')
+  @HttpCode(200)
+  @Access({ roles: ['APPROVER'], target: { kind: 'dispute', param: 'id' } })
+  @ApiOperation({
+    summary: 'The committee accepts the rectification (整改验收): the dispute closes and the hold its deadline placed is lifted',
+  })
+  accept(@Param('id', ParseIntPipe) id: number, @Body() dto: CommentDto) {
+    return this.disputes.act(currentCaller(), id, {
+      action: 'approve',
+      step: 'committeeAccepts',
+      version: dto.version,
+      comment: dto.comment,
+    });
+  }
+
+  @Post('disputes/:id/reopen')
+  @HttpCode(200)
+  @Access({ roles: ['APPROVER'], target: { kind: 'dispute', param: 'id' } })
+  @ApiOperation({ summary: 'The committee sends the rectification back (the comment says why), optionally with a new deadline' })
+  reopen(@Param('id', ParseIntPipe) id: number, @Body() dto: ReopenDto) {
+    return this.disputes.act(currentCaller(), id, {
+      action: 'return',
+      step: 'committeeAccepts',
+      version: dto.version,
+      comment: dto.comment,
+      newDeadline: dto.rectificationDeadline,
+    });
+  }
+}
+
+function filing(dto: DisputeFilingDto) {
+  return {
+    subjectType: dto.subjectType,
+    subjectRef: dto.subjectRef,
+    description: dto.description,
+    attachments: (dto.attachments ?? []).map((a) => ({ name: a.name, reference: a.reference })),
+  };
+}

@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { CalendarModule } from '../calendar';
+import { ClaimsModule } from '../claims';
+import { CyclesModule } from '../cycles';
+import { FundYearModule } from '../fund-year';
+import { LedgerModule } from '../ledger';
+import { RegistryModule } from '../registry';
+import { GovernanceChainRepository } from './governance-chain.repository';
+import { GovernanceRecipientsRepository } from './governance-recipients.repository';
+import { DisputeController, ReserveUseController } from './governance.controller';
+import { DisputeRepository } from './dispute.repository';
+import { DisputeService } from './dispute.service';
+import { ReserveUseRepository } from './reserve-use.repository';
+import { ReserveUseService } from './reserve-use.service';
+
+/** Governance chains of SPEC §9 on one approval-chain definition: the adjustment reserve's uses, disputes and periodic reviews. */
+@Module({
+  imports: [RegistryModule, CalendarModule, LedgerModule, FundYearModule, ClaimsModule, CyclesModule],
+  controllers: [ReserveUseController, DisputeController],
+  providers: [
+    ReserveUseService,
+    ReserveUseRepository,
+    DisputeService,
+    DisputeRepository,
+    GovernanceChainRepository,
+    GovernanceRecipientsRepository,
+  ],
+  exports: [ReserveUseService, DisputeService],
+})
+export class GovernanceModule {}
