@@ -322,6 +322,12 @@ describe('one list envelope for every list route', () => {
       none: 'reviewStatus=ACCEPTED',
       whole: true,
     },
+    {
+      path: '/api/v1/member-claims/{octoberClaim}/records',
+      query: 'externalId=R-2',
+      each: (r) => r.externalId === 'R-2',
+      none: 'externalId=R-999',
+    },
     { path: '/api/v1/declarations', query: 'period=2026-08', each: (d) => d.period === '2026-08', none: 'period=2020-01' },
     { path: '/api/v1/declarations', query: 'state=REVIEWED', each: (d) => d.state === 'REVIEWED', none: 'state=APPROVED' },
     { path: '/api/v1/pass-downs', query: 'state=PAID', each: (p) => p.state === 'PAID', none: 'declarationId=999999999' },

@@ -78,7 +78,7 @@ export class MemberClaimController {
   @ApiOperation({ summary: 'The claim’s settlement records (insured ids masked) with pre-review and deduction outcomes' })
   @ApiPageResponse()
   records(@Param('id', ParseIntPipe) id: number, @Query() q: RecordQuery) {
-    return this.claims.claimRecords(id, q.reviewStatus, q.page, q.pageSize);
+    return this.claims.claimRecords(id, { reviewStatus: q.reviewStatus, externalId: q.externalId }, q.page, q.pageSize);
   }
 
   @Post(':id/submit')

@@ -61,9 +61,9 @@ export class MemberClaimService {
   }
 
   /** A claim's records, masked, with their review outcome, a page at a time. */
-  async claimRecords(id: number, reviewStatus: string | undefined, page: number, pageSize: number) {
+  async claimRecords(id: number, filter: { reviewStatus?: string; externalId?: string }, page: number, pageSize: number) {
     const row = await this.row(this.claims.manager, id, false);
-    const { rows, total } = await this.records.pageOfClaim(row.institution_id, row.period, reviewStatus, page, pageSize);
+    const { rows, total } = await this.records.pageOfClaim(row.institution_id, row.period, filter, page, pageSize);
     return pageOf(rows, total, { page, pageSize });
   }
 

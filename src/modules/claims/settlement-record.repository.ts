@@ -232,12 +232,17 @@ export class SettlementRecordRepository {
   async pageOfClaim(
     institutionId: number,
     period: string,
-    reviewStatus: string | undefined,
+    filter: { reviewStatus?: string; externalId?: string },
     page: number,
     pageSize: number,
   ): Promise<{ rows: Record<string, unknown>[]; total: number }> {
-    const status = reviewStatus ? 'AND r.review_status = ?' : '';
-    const params = [institutionId, period, ...(reviewStatus ? [reviewStatus] : [])];
+    const status = `${filter.reviewStatus ? 'AND r.review_status = ?' : ''} ${filter.externalId ? 'AND r.external_id = ?' : ''}`;
+    const params = [
+      institutionId,
+      period,
+      ...(filter.reviewStatus ? [filter.reviewStatus] : []),
+      ...(filter.externalId ? [filter.externalId] : []),
+    ];
     const rows: Record<string, unknown>[] = await this.dataSource.query(
       `SELECT CAST(r.id AS CHAR) AS id, r.external_id AS externalId, u.code AS unitCode, r.visit_type AS visitType, DATE_FORMAT(r.settlement_date, '%Y-%m-%d') AS settlementDate,
               r.insured_masked AS insuredMasked, r.total_cost AS totalCost, r.fund_paid AS fundPaid, r.review_status AS reviewStatus, r.review_reason AS reviewReason,

@@ -84,6 +84,11 @@ export class RecordQuery extends PageQuery {
   @IsOptional()
   @IsIn(['PENDING', 'ACCEPTED', 'REJECTED'])
   reviewStatus?: string;
+
+  @ApiPropertyOptional({ example: 'MJ-202601-0007', description: 'the record the unit numbered so (its settlement number)' })
+  @IsOptional()
+  @Matches(/^[\x21-\x7E]{1,64}$/, { message: 'externalId must be 1-64 printable ASCII characters' })
+  externalId?: string;
 }
 
 export class RecordDecisionDto {
