@@ -1,13 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
-import { INestApplicationContext } from '@nestjs/common';
+import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
-import { mountQueueDashboard } from './queue/queue-dashboard';
+import { mountQueueDashboard, QUEUE_DASHBOARD_PATH } from './queue/queue-dashboard';
+import { registerWebConsole } from './common/web-console';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { HttpExceptionFilter } from './common/http-exception.filter';
@@ -70,7 +71,24 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableCors(config.http.corsOrigins.length ? { origin: config.http.corsOrigins } : { origin: false });
 
-  const document = SwaggerModule.createDocument(
+  SwaggerModule.setup(config.http.swaggerPath, app, openApiDocument(app), { jsonDocumentUrl: `${config.http.swaggerPath}/openapi.json` });
+  await registerWebConsole(app.getHttpAdapter().getInstance(), config.http.webRoot, [
+    `/${API_PREFIX.split('/')[0]}`,
+    '/health',
+    `/${config.http.swaggerPath}`,
+    QUEUE_DASHBOARD_PATH,
+  ]);
+  const auth = app.get(AuthService);
+  await mountQueueDashboard(app, (token) => auth.authenticate(token));
+  await app.init();
+  await assertSchemaCurrent(app);
+  REGISTERED_ROUTES.set(app, routes);
+  return app;
+}
+
+/** The OpenAPI document of every route (also written by `npm run openapi` for the web console's typed client). */
+export function openApiDocument(app: INestApplication): OpenAPIObject {
+  return SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Capitation budget manager (医共体医保打包付费)')
@@ -79,13 +97,6 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
       .addBearerAuth()
       .build(),
   );
-  SwaggerModule.setup(config.http.swaggerPath, app, document, { jsonDocumentUrl: `${config.http.swaggerPath}/openapi.json` });
-  const auth = app.get(AuthService);
-  await mountQueueDashboard(app, (token) => auth.authenticate(token));
-  await app.init();
-  await assertSchemaCurrent(app);
-  REGISTERED_ROUTES.set(app, routes);
-  return app;
 }
 
 export interface RegisteredRoute {
