@@ -21,6 +21,24 @@ import { AuthService, RouteAccess, routeAccessInventory } from './modules/access
 export const API_PREFIX = 'api/v1';
 const UNPREFIXED = ['health/live', 'health/ready'];
 
+/**
+ * The OpenAPI document without a database, Redis or a listening server: Nest's preview mode
+ * builds the module graph without instantiating providers, which is all the document needs.
+ */
+export async function describeApi(config: AppConfig): Promise<OpenAPIObject> {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), new FastifyAdapter(), {
+    preview: true,
+    logger: false,
+    abortOnError: false,
+  });
+  app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED });
+  try {
+    return openApiDocument(app);
+  } finally {
+    await app.close();
+  }
+}
+
 /** Builds the HTTP API exactly as production runs it; tests use the same function. */
 export async function createApiApp(config: AppConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
