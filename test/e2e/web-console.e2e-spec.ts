@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { http, RunningApi, startApi } from '../support/test-app';
+import { describeApi } from '../../src/app.factory';
+import { http, RunningApi, startApi, testConfig } from '../support/test-app';
 
 describe('the web console served by the API', () => {
   let api: RunningApi;
@@ -68,5 +69,14 @@ describe('the web console served by the API', () => {
     const res = await http(api.baseUrl, 'GET', '/api/v1/auth/me');
     expect(res.status).toBe(401);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+  });
+
+  it('describes the API without a server or database exactly as the running API serves its document', async () => {
+    const served = await http(api.baseUrl, 'GET', '/docs/openapi.json');
+    const offline = await describeApi(testConfig({ DB_PORT: '1', REDIS_PORT: '1' }));
+    expect(offline).toEqual(served.body);
+    expect(Object.keys(offline.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/auth/login', '/api/v1/member-claims/{id}/submit', '/api/v1/inbox']),
+    );
   });
 });

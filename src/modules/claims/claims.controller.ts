@@ -1,6 +1,7 @@
 import { NoQuery } from '../../common/validation';
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { InboxResponse, MemberClaimResponse } from './dto/claims.responses';
 import type { FastifyRequest } from 'fastify';
 import { isPeriod } from '../../domain/claim-cycle';
 import { InputValidationError } from '../../common/api-error';
@@ -62,12 +63,14 @@ export class MemberClaimController {
   @Get()
   @Access({ roles: READERS })
   @ApiOperation({ summary: 'Member claims visible to the caller (its own, its township’s, its community’s or its county’s)' })
+  @ApiOkResponse({ type: [MemberClaimResponse] })
   list(@Query() q: ClaimQuery) {
     return this.claims.listInScope(currentCaller().scope, q.period, q.state);
   }
 
   @Get(':id')
   @Access({ roles: READERS, target: { kind: 'memberClaim', param: 'id' } })
+  @ApiOkResponse({ type: MemberClaimResponse })
   get(@Param('id', ParseIntPipe) id: number) {
     return this.claims.getClaim(id);
   }
@@ -86,6 +89,7 @@ export class MemberClaimController {
     summary:
       'Submit the period’s claim to the lead unit, or a private institution’s to the bureau (after the cut-off it is recorded as late)',
   })
+  @ApiOkResponse({ type: MemberClaimResponse })
   submit(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
     return this.claims.submitClaim(currentCaller(), id, dto.version);
   }
@@ -306,6 +310,7 @@ export class PassDownController {
     summary:
       'What waits for the caller’s institution: claims to submit or review, periods to declare, declarations to review, approve or pay, pass-downs due, with deadlines and overdue flags',
   })
+  @ApiOkResponse({ type: InboxResponse })
   inbox(@Query() _query: NoQuery) {
     return this.views.inbox(currentCaller());
   }

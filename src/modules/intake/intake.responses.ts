@@ -1,17 +1,10 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { ErrorDetail } from '../../domain/domain-error';
+import { ApiProperty } from '@nestjs/swagger';
+import { ErrorDetailResponse } from '../../common/api-error.responses';
 import type { UploadStatus } from './intake-upload.repository';
 import type { IntakeOutcome } from './settlement-intake.service';
 import type { UploadView } from './settlement-upload.service';
 
 // Answer bodies as the OpenAPI document (and the web console's typed client) describes them.
-
-export class RecordErrorResponse implements ErrorDetail {
-  @ApiProperty({ example: 'totalCost', description: 'the field, or empty when the rule spans the record' }) field!: string;
-  @ApiProperty({ example: 'decimalString' }) rule!: string;
-  @ApiProperty() message!: string;
-  @ApiPropertyOptional({ description: 'data row of the file (1 = the first row under the header)' }) row?: number;
-}
 
 export class IntakeOutcomeResponse implements IntakeOutcome {
   @ApiProperty({ type: 'string', nullable: true }) batchId!: string | null;
@@ -19,7 +12,7 @@ export class IntakeOutcomeResponse implements IntakeOutcome {
   @ApiProperty() stored!: number;
   @ApiProperty({ description: 'records already stored with identical content' }) duplicates!: number;
   @ApiProperty() rejected!: number;
-  @ApiProperty({ type: [RecordErrorResponse] }) errors!: RecordErrorResponse[];
+  @ApiProperty({ type: [ErrorDetailResponse] }) errors!: ErrorDetailResponse[];
 }
 
 const STATUSES: Record<UploadStatus, true> = { QUEUED: true, RUNNING: true, DONE: true, REJECTED: true };
