@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: lint, type-check, then unit, integration (real MySQL/MariaDB and
-# Redis, a fresh database per run) and e2e (HTTP) tests. Installs what it needs first.
+# Redis, a fresh database per run) and e2e (HTTP) tests, then the console in Chromium.
+# Installs what it needs first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +30,19 @@ if [ "$status" = 124 ] || [ "$status" = 137 ]; then
   fi
 fi
 
+# The console in a real browser: Playwright drives the distribution's Chromium against the built
+# API and console on their own fresh database with the demo county (web/e2e). Skipped when the
+# tests were given arguments (a partial run) or with BROWSER=0.
+browser_status=0
+if [ "$#" = 0 ] && [ "${BROWSER:-1}" != 0 ]; then
+  echo "== browser (Playwright, Chromium)"
+  if bash scripts/ensure-chromium.sh; then
+    (cd web && timeout --kill-after=10 "${BROWSER_TIME_LIMIT_SECONDS:-180}" npx playwright test) || browser_status=$?
+  else
+    browser_status=1
+  fi
+fi
+
 # The CI-sized chaos run (bench/chaos.ts, npm run chaos): 24 worker kills, a few API kills and a
 # Redis loss (only the run's own key prefix) on its own database, then the invariants of SPEC §10.
 # Skipped when the tests were given arguments (a partial run) or with CHAOS=0.
@@ -47,8 +61,12 @@ if [ -f .run/jest-results.json ]; then
     console.log(`${r.numPassedTests} passed, ${failed} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
   '
 fi
+if [ "$#" = 0 ] && [ "${BROWSER:-1}" != 0 ]; then
+  if [ "$browser_status" = 0 ]; then echo "browser: passed"; else echo "browser: FAILED ($browser_status)"; fi
+fi
 if [ "$#" = 0 ] && [ "${CHAOS:-1}" != 0 ]; then
   if [ "$chaos_status" = 0 ]; then echo "chaos: passed"; else echo "chaos: FAILED ($chaos_status)"; fi
 fi
+[ "$status" = 0 ] && status=$browser_status
 [ "$status" = 0 ] && status=$chaos_status
 exit "$status"

@@ -40,7 +40,11 @@ function Screens() {
 function Localised() {
   const { language } = useI18n();
   return (
-    <ConfigProvider locale={language === 'zh' ? zhCN : enUS} theme={{ token: { colorPrimary: '#1d4f91' } }}>
+    <ConfigProvider
+      locale={language === 'zh' ? zhCN : enUS}
+      theme={{ token: { colorPrimary: '#1d4f91' } }}
+      button={{ autoInsertSpace: false }}
+    >
       <AntApp>
         <QueryClientProvider client={queryClient}>
           <SessionProvider>
