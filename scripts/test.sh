@@ -8,14 +8,14 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 mkdir -p .run
 
-echo "== format"; npx prettier --check --log-level warn "src/**/*.ts" "test/**/*.ts" "migrations/**/*.ts" "bench/**/*.ts"
+echo "== format"; npx prettier --check --log-level warn "src/**/*.ts" "test/**/*.ts" "migrations/**/*.ts" "bench/**/*.ts" "web/src/**/*.{ts,tsx}" "web/e2e/**/*.ts" "web/*.ts" "web/scripts/*.mjs"
 echo "== lint";       npx eslint "src/**/*.ts" "test/**/*.ts" "migrations/**/*.ts" "bench/**/*.ts"
 echo "== architecture"; node tools/architecture.mjs --check
 echo "== type-check"; npx tsc -p tsconfig.json --noEmit
 # The console's typed client must follow the API: the committed schema equals a fresh one, and
 # the console type-checks against it.
 echo "== web console (API schema, type-check)"
-(cd web && node scripts/openapi.mjs --check && npx tsc -p tsconfig.json)
+(cd web && node scripts/openapi.mjs --check && npm run --silent typecheck)
 echo "== tests (unit, integration, e2e)"
 # The tests take about 3 minutes on 2 cores; a run that hangs is stopped at this limit and
 # named, instead of holding the machine (or CI) until an outer limit kills it silently.

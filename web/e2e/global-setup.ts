@@ -47,7 +47,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const url = `http://localhost:${port}`;
   const started = Date.now();
   for (;;) {
-    const ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok, () => false);
+    const ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) break;
     if (apiProcess.exitCode !== null) throw new Error(`the API exited during start-up (${apiProcess.exitCode})`);
     if (Date.now() - started > 30_000) throw new Error('the API did not become ready within 30 s');

@@ -12,7 +12,9 @@ export interface Page<T> {
  * Reads a list answer into the envelope. Lists that still answer a bare array are wrapped here,
  * so adapting the console to the API's list shapes happens in this one place.
  */
-export function toPage<T, Extra extends object = object>(answer: T[] | (Partial<Page<T>> & { items: T[] } & Extra)): Page<T> & Partial<Extra> {
+export function toPage<T, Extra extends object = object>(
+  answer: T[] | (Partial<Page<T>> & { items: T[] } & Extra),
+): Page<T> & Partial<Extra> {
   if (Array.isArray(answer)) return { items: answer, page: 1, pageSize: answer.length, total: answer.length } as Page<T> & Partial<Extra>;
   const items = answer.items;
   return { ...answer, items, page: answer.page ?? 1, pageSize: answer.pageSize ?? items.length, total: answer.total ?? items.length };

@@ -17,12 +17,12 @@ type Action = Claim['allowedActions'][number];
 const PERFORMABLE: Partial<Record<Action, (id: number, version: number) => Promise<Claim>>> = {
   submit: (id, version) => call(() => api.POST('/api/v1/member-claims/{id}/submit', { params: { path: { id } }, body: { version } })),
   completeReview: (id, version) =>
-    call(() => api.POST('/api/v1/member-claims/{id}/complete-review', { params: { path: { id } }, body: { version } })).then(
-      () => reload(id),
+    call(() => api.POST('/api/v1/member-claims/{id}/complete-review', { params: { path: { id } }, body: { version } })).then(() =>
+      reload(id),
     ),
   reopenReview: (id, version) =>
-    call(() => api.POST('/api/v1/member-claims/{id}/reopen-review', { params: { path: { id } }, body: { version } })).then(
-      () => reload(id),
+    call(() => api.POST('/api/v1/member-claims/{id}/reopen-review', { params: { path: { id } }, body: { version } })).then(() =>
+      reload(id),
     ),
 };
 
@@ -47,7 +47,7 @@ export default function ClaimPage() {
   if (claim.error || !claim.data) return <Alert type="error" title={(claim.error as Error | null)?.message ?? 'error'} />;
   const c = claim.data;
   const actions = c.allowedActions.filter((a) => PERFORMABLE[a]);
-  const refusal = act.error instanceof ApiCallError ? act.error.body?.message ?? act.error.message : act.error?.message;
+  const refusal = act.error instanceof ApiCallError ? (act.error.body?.message ?? act.error.message) : act.error?.message;
   return (
     <Card
       title={

@@ -23,7 +23,11 @@ export default function InboxPage() {
       <Space size="large" style={{ marginBottom: 16 }}>
         <Statistic title={t('institution')} value={page?.institutionCode ?? '—'} />
         <Statistic title={t('today')} value={page?.today ?? '—'} />
-        <Statistic title={t('overdueCount')} value={page?.overdue ?? 0} styles={{ content: { color: page?.overdue ? '#cf1322' : undefined } }} />
+        <Statistic
+          title={t('overdueCount')}
+          value={page?.overdue ?? 0}
+          styles={{ content: { color: page?.overdue ? '#cf1322' : undefined } }}
+        />
       </Space>
       <Table<Item>
         rowKey={(r) => `${r.kind}:${r.id ?? ''}:${r.period}:${r.institutionCode}`}
