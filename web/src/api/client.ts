@@ -60,8 +60,9 @@ export async function call<T>(request: () => Promise<{ data?: T; error?: unknown
   let result = await request();
   if (result.response.status === 401 && (await refreshSession())) result = await request();
   if (result.response.status === 401) onExpired();
-  if (result.error !== undefined || result.data === undefined) throw new ApiCallError(result.response.status, result.error as ApiError);
-  return result.data;
+  if (!result.response.ok) throw new ApiCallError(result.response.status, result.error as ApiError);
+  // A 204 answer has no body: its callers expect nothing.
+  return result.data as T;
 }
 
 export class ApiCallError extends Error {

@@ -50,7 +50,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const signOut = useCallback(async () => {
-    await api.POST('/api/v1/auth/logout').catch(() => undefined);
+    // Through call(): an access token that expired while the page sat idle is refreshed first, so
+    // the server still ends the session and clears the cookie.
+    await call(() => api.POST('/api/v1/auth/logout')).catch(() => undefined);
     setAccessToken(null);
     queries.clear();
     setState({ status: 'signedOut', expired: false });
