@@ -134,6 +134,12 @@ test('lead finance sees the same claim in its list and on its page without a sub
 test('a session ended on the server sends the user back to sign-in, told that the session expired', async ({ page }) => {
   await signIn(page, 'ws.tcm.clerk');
   await expect(page.getByRole('heading', { name: '待办' })).toBeVisible();
+  // Chinese first, with an English switch.
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { name: 'Inbox' })).toBeVisible();
+  await expect(page.getByRole('menuitem')).toHaveText(['Inbox', 'Member claims', 'Upload settlements']);
+  await page.getByRole('button', { name: '中文' }).click();
+  await expect(page.getByRole('heading', { name: '待办' })).toBeVisible();
   // A password reset by the administrator ends every session of the user (access and refresh tokens).
   const admin = await fetch(`${consoleUrl()}/api/v1/auth/login`, {
     method: 'POST',
