@@ -67,5 +67,18 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const { dropDatabase } = require(resolve(root, 'dist/src/database/database-admin.js'));
     const config = loadConfig(env);
     await dropDatabase(config.db, config.db.name);
+    // The run's queue keys, as the Jest teardown removes its own.
+    const Redis = require(resolve(root, 'node_modules/ioredis')).default;
+    const redis = new Redis({ host: config.redis.host, port: config.redis.port, password: config.redis.password, db: config.redis.db });
+    try {
+      let cursor = '0';
+      do {
+        const [next, keys]: [string, string[]] = await redis.scan(cursor, 'MATCH', `${config.queue.prefix}:*`, 'COUNT', 1000);
+        if (keys.length) await redis.del(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+    } finally {
+      redis.disconnect();
+    }
   };
 }
