@@ -10,6 +10,8 @@ mkdir -p .run
 PORT="${PORT:-3000}"
 export PORT
 base="${PUBLIC_URL:-http://127.0.0.1:${PORT}}"
+# The console's refresh cookie is Secure: over plain HTTP browsers keep it for localhost only.
+console_url="${PUBLIC_URL:-http://localhost:${PORT}}"
 
 if (exec 3<>"/dev/tcp/127.0.0.1/${PORT}") 2>/dev/null; then
   echo "demo: port ${PORT} is already in use; stop what runs there or set PORT=…" >&2
@@ -46,6 +48,7 @@ cat <<TXT
 
   Capitation budget manager is running with the demo county 巍山 (WS).
 
+  Web console          ${console_url}/   (demo users in README.md, password cbm-demo-2026)
   API docs (OpenAPI)   ${base}/docs
   Institutions         ${base}/api/v1/institutions?countyCode=WS
   Readiness            ${base}/health/ready

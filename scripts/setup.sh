@@ -32,3 +32,14 @@ if [ ! -f dist/src/main.js ] || [ -n "$(find src migrations bench tsconfig.json 
   rm -rf dist
   npx tsc -p tsconfig.build.json
 fi
+
+# The web console (web/): its own npm dependencies and a build in web/dist, each redone only when
+# its inputs changed. The API serves web/dist at `/`.
+if [ ! -f web/node_modules/.package-lock.json ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
+  say "installing the web console's npm dependencies"
+  (cd web && npm install --no-audit --no-fund --loglevel=error)
+fi
+if [ ! -f web/dist/index.html ] || [ -n "$(find web/src web/index.html web/vite.config.ts web/tsconfig.json web/package-lock.json -newer web/dist/index.html -print -quit 2>/dev/null)" ]; then
+  say "building the web console"
+  (cd web && npm run --silent build >/dev/null)
+fi

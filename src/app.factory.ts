@@ -1,13 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
-import { INestApplicationContext } from '@nestjs/common';
+import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
-import { mountQueueDashboard } from './queue/queue-dashboard';
+import { mountQueueDashboard, QUEUE_DASHBOARD_PATH } from './queue/queue-dashboard';
+import { registerWebConsole } from './common/web-console';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { HttpExceptionFilter } from './common/http-exception.filter';
@@ -19,6 +20,24 @@ import { AuthService, RouteAccess, routeAccessInventory } from './modules/access
 
 export const API_PREFIX = 'api/v1';
 const UNPREFIXED = ['health/live', 'health/ready'];
+
+/**
+ * The OpenAPI document without a database, Redis or a listening server: Nest's preview mode
+ * builds the module graph without instantiating providers, which is all the document needs.
+ */
+export async function describeApi(config: AppConfig): Promise<OpenAPIObject> {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), new FastifyAdapter(), {
+    preview: true,
+    logger: false,
+    abortOnError: false,
+  });
+  app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED });
+  try {
+    return openApiDocument(app);
+  } finally {
+    await app.close();
+  }
+}
 
 /** Builds the HTTP API exactly as production runs it; tests use the same function. */
 export async function createApiApp(config: AppConfig): Promise<NestFastifyApplication> {
@@ -70,7 +89,24 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableCors(config.http.corsOrigins.length ? { origin: config.http.corsOrigins } : { origin: false });
 
-  const document = SwaggerModule.createDocument(
+  SwaggerModule.setup(config.http.swaggerPath, app, openApiDocument(app), { jsonDocumentUrl: `${config.http.swaggerPath}/openapi.json` });
+  await registerWebConsole(app.getHttpAdapter().getInstance(), config.http.webRoot, [
+    `/${API_PREFIX.split('/')[0]}`,
+    '/health',
+    `/${config.http.swaggerPath}`,
+    QUEUE_DASHBOARD_PATH,
+  ]);
+  const auth = app.get(AuthService);
+  await mountQueueDashboard(app, (token) => auth.authenticate(token));
+  await app.init();
+  await assertSchemaCurrent(app);
+  REGISTERED_ROUTES.set(app, routes);
+  return app;
+}
+
+/** The OpenAPI document of every route (also written by `npm run openapi` for the web console's typed client). */
+export function openApiDocument(app: INestApplication): OpenAPIObject {
+  return SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Capitation budget manager (医共体医保打包付费)')
@@ -79,13 +115,6 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
       .addBearerAuth()
       .build(),
   );
-  SwaggerModule.setup(config.http.swaggerPath, app, document, { jsonDocumentUrl: `${config.http.swaggerPath}/openapi.json` });
-  const auth = app.get(AuthService);
-  await mountQueueDashboard(app, (token) => auth.authenticate(token));
-  await app.init();
-  await assertSchemaCurrent(app);
-  REGISTERED_ROUTES.set(app, routes);
-  return app;
 }
 
 export interface RegisteredRoute {

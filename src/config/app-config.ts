@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
 import { CYCLE_NAMES } from '../domain/cycle-schedule';
@@ -190,6 +191,11 @@ class Environment {
   @MaxLength(64)
   SWAGGER_PATH: string = 'docs';
 
+  /** The built web console (web/dist), served at `/`; relative to the working directory. */
+  @IsString()
+  @MinLength(1)
+  WEB_ROOT: string = 'web/dist';
+
   /** Fixes the business date (Asia/Shanghai) for demos and tests of deadlines; refused in production. */
   @Matches(/^(|\d{4}-\d{2}-\d{2})$/, { message: 'BUSINESS_DATE must be YYYY-MM-DD' })
   BUSINESS_DATE: string = '';
@@ -234,7 +240,15 @@ const BOOLEAN = new Set(['LOG_PRETTY', 'SCHEDULES_ENABLED', 'WEBHOOK_ALLOW_LOCAL
 
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
-  http: { host: string; port: number; publicUrl: string; bodyLimitBytes: number; corsOrigins: string[]; swaggerPath: string };
+  http: {
+    host: string;
+    port: number;
+    publicUrl: string;
+    bodyLimitBytes: number;
+    corsOrigins: string[];
+    swaggerPath: string;
+    webRoot: string;
+  };
   db: { host: string; port: number; user: string; password: string; name: string; poolSize: number };
   redis: { host: string; port: number; password?: string; db: number };
   queue: {
@@ -320,6 +334,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         .map((s) => s.trim())
         .filter(Boolean),
       swaggerPath: e.SWAGGER_PATH,
+      webRoot: resolve(e.WEB_ROOT),
     },
     db: { host: e.DB_HOST, port: e.DB_PORT, user: e.DB_USER, password: e.DB_PASSWORD, name: e.DB_NAME, poolSize: e.DB_POOL_SIZE },
     redis: { host: e.REDIS_HOST, port: e.REDIS_PORT, password: e.REDIS_PASSWORD || undefined, db: e.REDIS_DB },

@@ -1,6 +1,7 @@
 import { ApiPageResponse, pageInMemory, PageQuery } from '../../common/pagination';
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { InboxItemResponse, MemberClaimResponse } from './dto/claims.responses';
 import type { FastifyRequest } from 'fastify';
 import { isPeriod } from '../../domain/claim-cycle';
 import { InputValidationError } from '../../common/api-error';
@@ -62,13 +63,14 @@ export class MemberClaimController {
   @Get()
   @Access({ roles: READERS })
   @ApiOperation({ summary: 'Member claims visible to the caller (its own, its township’s, its community’s or its county’s)' })
-  @ApiPageResponse()
+  @ApiPageResponse(MemberClaimResponse)
   list(@Query() q: ClaimQuery) {
     return this.claims.listInScope(currentCaller(), q);
   }
 
   @Get(':id')
   @Access({ roles: READERS, target: { kind: 'memberClaim', param: 'id' } })
+  @ApiOkResponse({ type: MemberClaimResponse })
   get(@Param('id', ParseIntPipe) id: number) {
     return this.claims.getClaim(currentCaller(), id);
   }
@@ -88,6 +90,7 @@ export class MemberClaimController {
     summary:
       'Submit the period’s claim to the lead unit, or a private institution’s to the bureau (after the cut-off it is recorded as late)',
   })
+  @ApiOkResponse({ type: MemberClaimResponse })
   submit(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
     return this.claims.submitClaim(currentCaller(), id, dto.version);
   }
@@ -311,7 +314,7 @@ export class PassDownController {
     summary:
       'What waits for the caller’s institution: claims to submit or review, periods to declare, declarations to review, approve or pay, pass-downs due, with deadlines and overdue flags',
   })
-  @ApiPageResponse(undefined, {
+  @ApiPageResponse(InboxItemResponse, {
     institutionCode: { type: 'string' },
     today: { type: 'string', description: 'YYYY-MM-DD' },
     overdue: { type: 'integer', description: 'items past their deadline, over every page' },

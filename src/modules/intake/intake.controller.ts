@@ -4,12 +4,17 @@ import {
   ApiBearerAuth,
   ApiBody,
   ApiConsumes,
+  ApiCreatedResponse,
   ApiHeader,
+  ApiOkResponse,
   ApiOperation,
   ApiProperty,
   ApiPropertyOptional,
   ApiTags,
+  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
+import { ApiErrorResponse } from '../../common/api-error.responses';
+import { IntakeOutcomeResponse, UploadResponse } from './intake.responses';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SETTLEMENT_RECORD_FIELDS, SettlementRecordInput } from '../../domain/settlement-record';
 import { requireFile } from '../../domain/settlement-intake';
@@ -99,7 +104,13 @@ export class IntakeController {
     summary:
       'Submit settlement records as CSV or XLSX (header row = field names); rows are reported by their line number; large files answer 202 and are processed by the worker',
   })
-  @ApiAcceptedResponse({ description: 'queued; poll the Location for progress and the per-row report' })
+  @ApiOkResponse({ type: IntakeOutcomeResponse, description: 'nothing new stored (duplicates, or every row refused under onError=skip)' })
+  @ApiCreatedResponse({ type: IntakeOutcomeResponse, description: 'records stored; under onError=skip `errors` names the refused rows' })
+  @ApiAcceptedResponse({ type: UploadResponse, description: 'queued; poll the Location for progress and the per-row report' })
+  @ApiUnprocessableEntityResponse({
+    type: ApiErrorResponse,
+    description: 'refused rows (onError=reject): `details` names row, field and rule',
+  })
   async upload(
     @Req() req: FastifyRequest,
     @Query() q: ImportQuery,
@@ -118,6 +129,7 @@ export class IntakeController {
   @Get('uploads/:id')
   @Access({ roles: [...CLAIMING_ROLES, 'LEAD_FINANCE', 'BUREAU_CLERK', 'AUDITOR'], target: { kind: 'intakeUpload', param: 'id' } })
   @ApiOperation({ summary: 'Progress and per-row report of a queued upload' })
+  @ApiOkResponse({ type: UploadResponse })
   getUpload(@Param('id', new ParseUUIDPipe()) id: string): Promise<UploadView> {
     return this.uploads.get(id);
   }

@@ -24,14 +24,25 @@ export class LoginDto {
   @MinLength(1)
   @MaxLength(200)
   password!: string;
+
+  @ApiPropertyOptional({
+    enum: ['token', 'cookie'],
+    default: 'token',
+    description:
+      'token: the refresh token in the answer (API clients); cookie: the refresh token as an HttpOnly cookie for the refresh route only (browsers)',
+  })
+  @IsOptional()
+  @IsIn(['token', 'cookie'])
+  session?: 'token' | 'cookie';
 }
 
 export class RefreshDto {
-  @ApiProperty()
+  @ApiPropertyOptional({ description: 'required unless the browser sends the refresh cookie' })
+  @IsOptional()
   @IsString()
   @MinLength(20)
   @MaxLength(200)
-  refreshToken!: string;
+  refreshToken?: string;
 }
 
 class RolesField {

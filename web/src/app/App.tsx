@@ -1,0 +1,67 @@
+import { lazy, Suspense } from 'react';
+import { App as AntApp, ConfigProvider, Spin } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom';
+import { I18nProvider, useI18n } from './i18n';
+import { SessionProvider, useSession } from './session';
+import { ConsoleLayout } from './Layout';
+import { SignInPage } from '../pages/SignIn';
+
+// Each screen is its own chunk: the first load carries only sign-in and the layout.
+const InboxPage = lazy(() => import('../pages/Inbox'));
+const ClaimsPage = lazy(() => import('../pages/Claims'));
+const ClaimPage = lazy(() => import('../pages/Claim'));
+const UploadPage = lazy(() => import('../pages/Upload'));
+
+const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false } } });
+
+function Screens() {
+  const { state } = useSession();
+  if (state.status === 'restoring') return <Spin fullscreen />;
+  if (state.status === 'signedOut') return <SignInPage expired={state.expired} />;
+  return (
+    <ConsoleLayout>
+      <Suspense fallback={<Spin />}>
+        <Routes>
+          <Route path="/" element={<Navigate to="/inbox" replace />} />
+          <Route path="/inbox" element={<InboxPage />} />
+          <Route path="/claims" element={<ClaimsPage />} />
+          <Route path="/claims/:id" element={<ClaimPage />} />
+          <Route path="/upload" element={<UploadPage />} />
+          <Route path="*" element={<Navigate to="/inbox" replace />} />
+        </Routes>
+      </Suspense>
+    </ConsoleLayout>
+  );
+}
+
+function Localised() {
+  const { language } = useI18n();
+  return (
+    <ConfigProvider
+      locale={language === 'zh' ? zhCN : enUS}
+      theme={{ token: { colorPrimary: '#1d4f91' } }}
+      button={{ autoInsertSpace: false }}
+    >
+      <AntApp>
+        <QueryClientProvider client={queryClient}>
+          <SessionProvider>
+            <BrowserRouter>
+              <Screens />
+            </BrowserRouter>
+          </SessionProvider>
+        </QueryClientProvider>
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+export function App() {
+  return (
+    <I18nProvider>
+      <Localised />
+    </I18nProvider>
+  );
+}

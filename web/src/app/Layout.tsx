@@ -1,0 +1,68 @@
+import type { ReactNode } from 'react';
+import { Button, Layout, Menu, Space, Tag, Typography } from 'antd';
+import { useLocation, useNavigate } from 'react-router-dom';
+import { useI18n } from './i18n';
+import { useMe, useSession } from './session';
+
+type Role = string;
+
+/** Which menu entries a role sees; the API decides what each call may do, the menu only avoids dead ends. */
+const MENU: { path: string; label: 'inbox' | 'claims' | 'upload'; roles: readonly Role[] | 'any' }[] = [
+  { path: '/inbox', label: 'inbox', roles: 'any' },
+  {
+    path: '/claims',
+    label: 'claims',
+    roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'LEAD_FINANCE', 'MEMBER_CLERK', 'PRIVATE_CLERK', 'VILLAGE_CLERK', 'AUDITOR', 'APPROVER'],
+  },
+  { path: '/upload', label: 'upload', roles: ['MEMBER_CLERK', 'PRIVATE_CLERK'] },
+];
+
+export function menuFor(roles: readonly Role[]) {
+  return MENU.filter((m) => m.roles === 'any' || m.roles.some((r) => roles.includes(r)));
+}
+
+export function ConsoleLayout({ children }: { children: ReactNode }) {
+  const me = useMe();
+  const { signOut } = useSession();
+  const { t, code, language, setLanguage } = useI18n();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const entries = menuFor(me.roles);
+  const selected = entries.find((e) => location.pathname.startsWith(e.path))?.path ?? '/inbox';
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 24, background: '#1d4f91' }}>
+        <Typography.Text strong style={{ color: '#fff', fontSize: 16, whiteSpace: 'nowrap' }}>
+          {t('appName')}
+        </Typography.Text>
+        <nav aria-label="main" style={{ flex: 1, minWidth: 0 }}>
+          <Menu
+            theme="dark"
+            mode="horizontal"
+            style={{ background: 'transparent' }}
+            selectedKeys={[selected]}
+            items={entries.map((e) => ({ key: e.path, label: t(e.label) }))}
+            onClick={({ key }) => navigate(key)}
+          />
+        </nav>
+        <Space>
+          <span style={{ color: '#fff' }} data-testid="who">
+            {me.name} · {me.institutionCode}
+          </span>
+          {me.roles.map((r) => (
+            <Tag key={r}>{code(r)}</Tag>
+          ))}
+          <Button size="small" onClick={() => setLanguage(language === 'zh' ? 'en' : 'zh')}>
+            {t('language')}
+          </Button>
+          <Button size="small" onClick={() => void signOut()}>
+            {t('signOut')}
+          </Button>
+        </Space>
+      </Layout.Header>
+      <Layout.Content style={{ padding: 24 }}>
+        <main>{children}</main>
+      </Layout.Content>
+    </Layout>
+  );
+}

@@ -1,0 +1,213 @@
+import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
+
+export type Language = 'zh' | 'en';
+
+const zh = {
+  appName: '医共体医保打包付费预算管理',
+  signIn: '登录',
+  signOut: '退出登录',
+  username: '用户名',
+  password: '密码',
+  usernameRequired: '请输入用户名',
+  passwordRequired: '请输入密码',
+  sessionExpired: '登录已过期，请重新登录',
+  inbox: '待办',
+  claims: '成员单位申报',
+  upload: '上传结算数据',
+  kind: '事项',
+  period: '期间',
+  institution: '机构',
+  amount: '金额',
+  deadline: '截止日期',
+  status: '状态',
+  overdue: '已逾期',
+  onTime: '未逾期',
+  noDeadline: '无截止日期',
+  open: '查看',
+  today: '业务日期',
+  overdueCount: '逾期事项',
+  empty: '暂无待办',
+  state: '状态',
+  records: '记录数',
+  claimed: '申报金额',
+  pending: '待审金额',
+  accepted: '初审通过',
+  rejected: '初审拒付',
+  deducted: '扣减',
+  approved: '核定金额',
+  cutoff: '报送截止',
+  submittedOn: '提交日期',
+  late: '逾期提交',
+  version: '版本',
+  actions: '操作',
+  back: '返回',
+  claim: '申报单',
+  submit: '提交申报',
+  completeReview: '完成初审',
+  reopenReview: '重新初审',
+  done: '操作成功',
+  dragHere: '将 CSV 或 XLSX 文件拖到此处，或点击选择文件',
+  uploadHint: '首行为字段名；金额为文本（元，两位小数）',
+  skipBadRows: '跳过错误行，保存其余记录',
+  uploadResult: '上传结果',
+  received: '收到',
+  stored: '已保存',
+  duplicates: '重复',
+  rejectedRows: '拒收',
+  rowErrors: '错误行',
+  row: '行',
+  field: '字段',
+  rule: '规则',
+  message: '说明',
+  downloadErrors: '下载错误清单',
+  queued: '文件较大，已排队处理',
+  language: 'English',
+  role: '角色',
+} as const;
+
+type Dictionary = Record<keyof typeof zh, string>;
+
+const en: Dictionary = {
+  appName: 'Capitation budget manager',
+  signIn: 'Sign in',
+  signOut: 'Sign out',
+  username: 'Username',
+  password: 'Password',
+  usernameRequired: 'Enter your username',
+  passwordRequired: 'Enter your password',
+  sessionExpired: 'Your session has expired; sign in again',
+  inbox: 'Inbox',
+  claims: 'Member claims',
+  upload: 'Upload settlements',
+  kind: 'Task',
+  period: 'Period',
+  institution: 'Institution',
+  amount: 'Amount',
+  deadline: 'Deadline',
+  status: 'Status',
+  overdue: 'Overdue',
+  onTime: 'On time',
+  noDeadline: 'No deadline',
+  open: 'Open',
+  today: 'Business date',
+  overdueCount: 'Overdue',
+  empty: 'Nothing waits for you',
+  state: 'State',
+  records: 'Records',
+  claimed: 'Claimed',
+  pending: 'Pending',
+  accepted: 'Accepted',
+  rejected: 'Rejected',
+  deducted: 'Deducted',
+  approved: 'Approved',
+  cutoff: 'Cut-off',
+  submittedOn: 'Submitted on',
+  late: 'Late',
+  version: 'Version',
+  actions: 'Actions',
+  back: 'Back',
+  claim: 'Claim',
+  submit: 'Submit claim',
+  completeReview: 'Complete review',
+  reopenReview: 'Reopen review',
+  done: 'Done',
+  dragHere: 'Drop a CSV or XLSX file here, or click to choose one',
+  uploadHint: 'Header row = field names; amounts as text (yuan, two decimals)',
+  skipBadRows: 'Skip refused rows and store the others',
+  uploadResult: 'Upload result',
+  received: 'Received',
+  stored: 'Stored',
+  duplicates: 'Duplicates',
+  rejectedRows: 'Refused',
+  rowErrors: 'Row errors',
+  row: 'Row',
+  field: 'Field',
+  rule: 'Rule',
+  message: 'Message',
+  downloadErrors: 'Download the errors',
+  queued: 'Large file: queued for processing',
+  language: '中文',
+  role: 'Roles',
+};
+
+/** Names the API's codes (states, inbox kinds, roles) in each language; unknown codes show as sent. */
+const codes: Record<Language, Record<string, string>> = {
+  zh: {
+    OPEN: '待提交',
+    SUBMITTED: '已提交',
+    REVIEWED: '已初审',
+    DECLARED: '已申报',
+    ROLLED_OVER: '已结转',
+    SETTLED: '已结算',
+    claimToSubmit: '提交本期申报',
+    claimToReview: '初审成员申报',
+    periodToDeclare: '向医保局申报',
+    declarationToReview: '审核申报',
+    declarationToApprove: '审批申报',
+    disbursementDue: '拨付',
+    passDownDue: '下拨成员单位',
+    passDownExpected: '待收下拨款',
+    privateClaimToSettle: '民营机构结算',
+    privatePaymentDue: '民营机构付款',
+    ADMIN: '系统管理员',
+    BUREAU_CLERK: '医保局经办',
+    BUREAU_APPROVER: '医保局审核',
+    LEAD_FINANCE: '牵头单位财务',
+    MEMBER_CLERK: '成员单位经办',
+    VILLAGE_CLERK: '村卫生室',
+    PRIVATE_CLERK: '民营医疗机构',
+    APPROVER: '审批单位',
+    AUDITOR: '审计',
+  },
+  en: {
+    OPEN: 'Open',
+    SUBMITTED: 'Submitted',
+    REVIEWED: 'Reviewed',
+    DECLARED: 'Declared',
+    ROLLED_OVER: 'Rolled over',
+    SETTLED: 'Settled',
+    claimToSubmit: 'Submit the claim',
+    claimToReview: 'Review a member claim',
+    periodToDeclare: 'Declare the period',
+    declarationToReview: 'Review a declaration',
+    declarationToApprove: 'Approve a declaration',
+    disbursementDue: 'Disburse',
+    passDownDue: 'Pass down to a member',
+    passDownExpected: 'Pass-down expected',
+    privateClaimToSettle: 'Settle a private claim',
+    privatePaymentDue: 'Pay a private institution',
+    ADMIN: 'Administrator',
+    BUREAU_CLERK: 'Bureau clerk',
+    BUREAU_APPROVER: 'Bureau approver',
+    LEAD_FINANCE: 'Lead finance',
+    MEMBER_CLERK: 'Member clerk',
+    VILLAGE_CLERK: 'Village clerk',
+    PRIVATE_CLERK: 'Private clerk',
+    APPROVER: 'Approver',
+    AUDITOR: 'Auditor',
+  },
+};
+
+interface I18n {
+  language: Language;
+  setLanguage(language: Language): void;
+  t(key: keyof typeof zh): string;
+  code(value: string): string;
+}
+
+const I18nContext = createContext<I18n | null>(null);
+
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const [language, setLanguage] = useState<Language>('zh');
+  const value = useMemo<I18n>(() => {
+    const dictionary: Dictionary = language === 'zh' ? zh : en;
+    return { language, setLanguage, t: (key) => dictionary[key], code: (v) => codes[language][v] ?? v };
+  }, [language]);
+  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+}
+
+export function useI18n(): I18n {
+  const value = useContext(I18nContext);
+  if (!value) throw new Error('useI18n outside I18nProvider');
+  return value;
+}
