@@ -74,14 +74,17 @@ describe('performance assessment and quarterly fund analysis over HTTP (SPEC §8
         .map((r) => ({ recordId: r.id, decision: 'REJECT', reason: 'OVER_STANDARD' }));
       if (decisions.length) await lead.must('POST', `/api/v1/member-claims/${claim.id}/review`, { decisions });
       const current = await lead.must('GET', `/api/v1/member-claims/${claim.id}`);
-      await lead.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, { version: current.version });
+      await lead.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, { version: current.version, acceptPending: true });
     }
   }
 
   /** The bureau clerk completes the review of a declaration and a bureau approver approves it. */
   async function approveDeclaration(id: number) {
     const current = await bureau.must('GET', `/api/v1/declarations/${id}`);
-    const reviewed = await bureau.must('POST', `/api/v1/declarations/${id}/complete-review`, { version: current.version });
+    const reviewed = await bureau.must('POST', `/api/v1/declarations/${id}/complete-review`, {
+      version: current.version,
+      acceptPending: true,
+    });
     await (await f.as(['BUREAU_APPROVER'], f.bureau)).must('POST', `/api/v1/declarations/${id}/approve`, { version: reviewed.version });
   }
 

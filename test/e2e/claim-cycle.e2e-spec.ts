@@ -1,7 +1,7 @@
 import { BusinessClock } from '../../src/common/business-clock';
 import { Money } from '../../src/domain/money';
 import { approvedAllocation, CommunityFixture, createCommunityFixture, SMALL_COUNTY } from '../support/registry-fixtures';
-import { ApiClient, RunningApi, startApi } from '../support/test-app';
+import { ApiClient, RunningApi, startApi, tableFingerprint } from '../support/test-app';
 
 const sum = (xs: string[]) => Money.sum(xs.map((x) => Money.of(x))).toString();
 
@@ -136,11 +136,24 @@ describe('one month of the claim cycle over HTTP, each step by its own user (SPE
     const early = await lead.post(`/api/v1/communities/${f.community}/declarations`, { period: '2026-10' });
     expect(early.status).toBe(409);
     expect(early.body.code).toBe('CLAIMS_UNDER_REVIEW');
+    // Pre-review does not end while records are still PENDING, unless the reviewer accepts them.
     for (const c of await lead.must('GET', '/api/v1/member-claims?period=2026-10&state=SUBMITTED')) {
-      expect(await lead.must('POST', `/api/v1/member-claims/${c.id}/complete-review`, { version: c.version })).toMatchObject({
-        state: 'REVIEWED',
-        pending: '0.00',
-      });
+      const pending = (await lead.must('GET', `/api/v1/member-claims/${c.id}/records?reviewStatus=PENDING`)).records.length;
+      expect(pending).toBeGreaterThan(0);
+      const before = await tableFingerprint(api.dataSource);
+      const refused = await lead.post(`/api/v1/member-claims/${c.id}/complete-review`, { version: c.version });
+      expect([refused.status, refused.body.code, refused.body.details]).toEqual([
+        409,
+        'RECORDS_PENDING',
+        [{ field: 'acceptPending', rule: 'noPendingRecords', message: `${pending} record(s) PENDING` }],
+      ]);
+      expect(refused.body.message).toContain(`${pending} record(s) PENDING`);
+      expect(await tableFingerprint(api.dataSource)).toBe(before);
+      const notBoolean = await lead.post(`/api/v1/member-claims/${c.id}/complete-review`, { version: c.version, acceptPending: 'yes' });
+      expect([notBoolean.status, notBoolean.body.details?.[0]?.field]).toEqual([400, 'acceptPending']);
+      expect(
+        await lead.must('POST', `/api/v1/member-claims/${c.id}/complete-review`, { version: c.version, acceptPending: true }),
+      ).toMatchObject({ state: 'REVIEWED', pending: '0.00', acceptedPending: pending });
     }
 
     // 3. The lead unit declares by the 5th.
@@ -378,7 +391,7 @@ describe('the package, private institutions and the quarterly advance (SPEC §4)
       const claim = (await township.must('GET', '/api/v1/member-claims?period=2026-10'))[0];
       await township.must('POST', `/api/v1/member-claims/${claim.id}/submit`, { version: claim.version });
       const submitted = await lead.must('GET', `/api/v1/member-claims/${claim.id}`);
-      await lead.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, { version: submitted.version });
+      await lead.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, { version: submitted.version, acceptPending: true });
       clock.fix('2026-11-06');
       const declared = await lead.must('POST', `/api/v1/communities/${f.community}/declarations`, { period: '2026-10' });
       expect(declared).toMatchObject({ deadline: '2026-11-05', late: true });
@@ -472,7 +485,10 @@ describe('the package, private institutions and the quarterly advance (SPEC §4)
         clock.fix(reviewOn);
         // The bureau reviews a private institution's claim, not a lead unit.
         expect((await lead.post(`/api/v1/member-claims/${claim.id}/complete-review`, { version: claim.version + 1 })).status).toBe(403);
-        const reviewed = await clerk.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, { version: claim.version + 1 });
+        const reviewed = await clerk.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, {
+          version: claim.version + 1,
+          acceptPending: true,
+        });
         expect((await clerk.post(`/api/v1/member-claims/${claim.id}/private-payment`, { version: reviewed.version })).status).toBe(403);
         return approver.must('POST', `/api/v1/member-claims/${claim.id}/private-payment`, { version: reviewed.version });
       };
@@ -563,7 +579,7 @@ describe('the package, private institutions and the quarterly advance (SPEC §4)
       });
       const claim = (await township.must('GET', '/api/v1/member-claims?period=2026-10'))[0];
       const submitted = await township.must('POST', `/api/v1/member-claims/${claim.id}/submit`, { version: claim.version });
-      await lead.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, { version: submitted.version });
+      await lead.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, { version: submitted.version, acceptPending: true });
       clock.fix('2026-11-04');
       const declared = await lead.must('POST', `/api/v1/communities/${f.community}/declarations`, { period: '2026-10' });
       const reviewed = await clerk.must('POST', `/api/v1/declarations/${declared.id}/complete-review`, { version: declared.version });
