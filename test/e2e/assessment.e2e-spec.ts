@@ -81,10 +81,7 @@ describe('performance assessment and quarterly fund analysis over HTTP (SPEC §8
   /** The bureau clerk completes the review of a declaration and a bureau approver approves it. */
   async function approveDeclaration(id: number) {
     const current = await bureau.must('GET', `/api/v1/declarations/${id}`);
-    const reviewed = await bureau.must('POST', `/api/v1/declarations/${id}/complete-review`, {
-      version: current.version,
-      acceptPending: true,
-    });
+    const reviewed = await bureau.must('POST', `/api/v1/declarations/${id}/complete-review`, { version: current.version });
     await (await f.as(['BUREAU_APPROVER'], f.bureau)).must('POST', `/api/v1/declarations/${id}/approve`, { version: reviewed.version });
   }
 
