@@ -82,6 +82,11 @@ describe('one month of the claim cycle over HTTP, each step by its own user (SPE
     ] as const) {
       const stored = await client.post('/api/v1/settlement-records', { records });
       expect(stored.status).toBe(201);
+      // The answer says which claim (and month) the records landed in.
+      const [claim] = await client.must('GET', '/api/v1/member-claims?period=2026-10');
+      expect(stored.body.claims).toEqual([
+        { period: '2026-10', claimId: claim.id, institutionCode: claim.institutionCode, records: records.length, rolledOver: [] },
+      ]);
     }
     const claimOf = async (client: ApiClient) => (await client.must('GET', '/api/v1/member-claims?period=2026-10'))[0];
     const t1Claim = await claimOf(t1);
@@ -100,11 +105,21 @@ describe('one month of the claim cycle over HTTP, each step by its own user (SPE
     clock.fix('2026-11-02');
     const late = await t2.post('/api/v1/settlement-records', { records: [record('T2-LATE', f.townships[1], '10.00', '30')] });
     expect(late.status).toBe(201);
-    expect((await t2.must('GET', '/api/v1/member-claims?period=2026-11'))[0]).toMatchObject({
+    const november = (await t2.must('GET', '/api/v1/member-claims?period=2026-11'))[0];
+    expect(november).toMatchObject({
       state: 'OPEN',
       records: 1,
       claimed: '10.00',
     });
+    expect(late.body.claims).toEqual([
+      {
+        period: '2026-11',
+        claimId: november.id,
+        institutionCode: f.townships[1],
+        records: 1,
+        rolledOver: [{ settledIn: '2026-10', records: 1 }],
+      },
+    ]);
 
     // 2. The lead unit pre-reviews: two records rejected with reason codes, the rest accepted.
     const claims = await lead.must('GET', '/api/v1/member-claims?period=2026-10&state=SUBMITTED');
