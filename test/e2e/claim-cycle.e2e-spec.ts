@@ -83,7 +83,7 @@ describe('one month of the claim cycle over HTTP, each step by its own user (SPE
       const stored = await client.post('/api/v1/settlement-records', { records });
       expect(stored.status).toBe(201);
       // The answer says which claim (and month) the records landed in.
-      const [claim] = await client.must('GET', '/api/v1/member-claims?period=2026-10');
+      const [claim] = await client.items('/api/v1/member-claims?period=2026-10');
       expect(stored.body.claims).toEqual([
         { period: '2026-10', claimId: claim.id, institutionCode: claim.institutionCode, records: records.length, rolledOver: [] },
       ]);

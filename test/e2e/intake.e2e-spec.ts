@@ -116,7 +116,7 @@ describe('settlement-record intake over HTTP (SPEC §4)', () => {
     expect(res.body.details).toEqual([expect.objectContaining({ row: 3, field: 'visitType', rule: 'isIn' })]);
     const ok = await clerk.upload('/api/v1/settlement-records/upload', [header, line(40), line(41)].join('\n'), 'october.csv');
     expect(ok.body).toMatchObject({ stored: 2 });
-    const [claim] = await clerk.must('GET', '/api/v1/member-claims?period=2026-10');
+    const [claim] = await clerk.items('/api/v1/member-claims?period=2026-10');
     expect(ok.body.claims).toEqual([{ period: '2026-10', claimId: claim.id, institutionCode: f.townships[0], records: 2, rolledOver: [] }]);
   });
 
