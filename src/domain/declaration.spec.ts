@@ -8,6 +8,7 @@ import {
   assertPeriodEnded,
   decideDeclaration,
   decideDeductions,
+  decidePendingAtReviewEnd,
   decideRecordReview,
   returnNote,
 } from './declaration';
@@ -24,6 +25,19 @@ describe('member claims: submission and pre-review (SPEC §4 steps 1–2)', () =
       details: [{ field: 'id', rule: 'hasRecords', message: '7' }],
     });
     expect(() => assertClaimHasRecords(7, 1)).not.toThrow();
+  });
+
+  it('ends pre-review only with every record decided, unless the reviewer accepts the pending ones', () => {
+    expect(refusal(() => decidePendingAtReviewEnd(7, 3, false))).toMatchObject({
+      code: 'RECORDS_PENDING',
+      kind: 'conflict',
+      message:
+        'claim 7 still has 3 record(s) PENDING: accept or reject them, or complete the review with acceptPending: true to accept them',
+      details: [{ field: 'acceptPending', rule: 'noPendingRecords', message: '3 record(s) PENDING' }],
+    });
+    expect(decidePendingAtReviewEnd(7, 3, true)).toEqual({ acceptedPending: 3 });
+    expect(decidePendingAtReviewEnd(7, 0, false)).toEqual({ acceptedPending: 0 });
+    expect(decidePendingAtReviewEnd(7, 0, true)).toEqual({ acceptedPending: 0 });
   });
 
   it('lets the lead unit review its community’s claims and the bureau a private institution’s', () => {

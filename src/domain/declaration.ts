@@ -67,6 +67,21 @@ export function assertClaimUnderReview(claim: { id: number; state: MemberClaimSt
     );
 }
 
+/**
+ * Pre-review ends with every record decided: records still PENDING refuse it, unless the
+ * reviewer says to accept them (`acceptPending`). Returns how many are accepted that way.
+ */
+export function decidePendingAtReviewEnd(claimId: number, pending: number, acceptPending: boolean): { acceptedPending: number } {
+  if (pending > 0 && !acceptPending)
+    throw new DomainError(
+      'RECORDS_PENDING',
+      'conflict',
+      `claim ${claimId} still has ${pending} record(s) PENDING: accept or reject them, or complete the review with acceptPending: true to accept them`,
+      [{ field: 'acceptPending', rule: 'noPendingRecords', message: `${pending} record(s) PENDING` }],
+    );
+  return { acceptedPending: pending };
+}
+
 export interface RecordDecision {
   recordId: string;
   decision: 'ACCEPT' | 'REJECT';

@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import {
   assertBatchAccepted,
   assertClaimingUnit,
+  claimPeriodLandings,
   recordFieldsOfColumns,
   confirmClaimPeriods,
   concurrentIntake,
@@ -43,6 +45,45 @@ describe('settlement intake (SPEC §4 step 1)', () => {
       details: [{ field: 'settlementDate', rule: 'retry', message: '2026-09' }],
     });
     expect(concurrentIntake()).toMatchObject({ code: 'CONCURRENT_INTAKE', kind: 'conflict' });
+  });
+
+  it('tells where a batch landed: each claim period, its records and the months rolled into it', () => {
+    const claimPeriodOf = new Map([
+      ['2026-08', '2026-10'],
+      ['2026-09', '2026-10'],
+      ['2026-10', '2026-10'],
+      ['2026-11', '2026-11'],
+    ]);
+    const months = ['2026-10', '2026-11', '2026-09', '2026-10', '2026-08', '2026-09', '2026-09'];
+    expect(claimPeriodLandings(months, claimPeriodOf)).toEqual([
+      {
+        period: '2026-10',
+        records: 6,
+        rolledOver: [
+          { settledIn: '2026-08', records: 1 },
+          { settledIn: '2026-09', records: 3 },
+        ],
+      },
+      { period: '2026-11', records: 1, rolledOver: [] },
+    ]);
+    expect(claimPeriodLandings([], claimPeriodOf)).toEqual([]);
+  });
+
+  it('accounts for every stored record exactly once across the claim periods', () => {
+    const month = fc.integer({ min: 1, max: 12 }).map((m) => `2026-${String(m).padStart(2, '0')}`);
+    fc.assert(
+      fc.property(fc.array(month, { maxLength: 60 }), fc.integer({ min: 0, max: 3 }), (months, shift) => {
+        const claimPeriodOf = new Map(months.map((m) => [m, `2026-${String(Math.min(12, Number(m.slice(5)) + shift)).padStart(2, '0')}`]));
+        const landings = claimPeriodLandings(months, claimPeriodOf);
+        expect(landings.reduce((n, l) => n + l.records, 0)).toBe(months.length);
+        for (const l of landings) {
+          expect(l.rolledOver.every((r) => r.settledIn < l.period && claimPeriodOf.get(r.settledIn) === l.period)).toBe(true);
+          expect(l.rolledOver.reduce((n, r) => n + r.records, 0)).toBe(
+            months.filter((m) => m !== l.period && claimPeriodOf.get(m) === l.period).length,
+          );
+        }
+      }),
+    );
   });
 
   it('reads uploaded files with settlement record columns only, by field name or Chinese header', () => {

@@ -55,6 +55,34 @@ export function confirmClaimPeriods(
   return claimPeriodOf;
 }
 
+/** Where a batch's records landed: one claim period, with the settlement months that rolled into it. */
+export interface ClaimPeriodLanding {
+  period: string;
+  records: number;
+  /** Records settled in an earlier month whose claim period was closed (cut-off passed, claim submitted or period declared). */
+  rolledOver: { settledIn: string; records: number }[];
+}
+
+/**
+ * The claim periods a batch's records landed in, so the clerk knows which month they belong to:
+ * per claim period (in order) its record count and the earlier settlement months rolled into it.
+ * `settledIn`: the settlement month of each stored record; `claimPeriodOf`: where each month went.
+ */
+export function claimPeriodLandings(settledIn: readonly string[], claimPeriodOf: ReadonlyMap<string, string>): ClaimPeriodLanding[] {
+  const perMonth = new Map<string, number>();
+  for (const month of settledIn) perMonth.set(month, (perMonth.get(month) ?? 0) + 1);
+  const landings = new Map<string, ClaimPeriodLanding>();
+  for (const month of [...perMonth.keys()].sort()) {
+    const period = claimPeriodOf.get(month)!;
+    const landing = landings.get(period) ?? { period, records: 0, rolledOver: [] };
+    const records = perMonth.get(month)!;
+    landing.records += records;
+    if (period !== month) landing.rolledOver.push({ settledIn: month, records });
+    landings.set(period, landing);
+  }
+  return [...landings.values()].sort((a, b) => a.period.localeCompare(b.period));
+}
+
 /** A concurrent request stored some of the same records first: the batch is sent again. */
 export function concurrentIntake(): DomainError {
   return new DomainError(

@@ -74,7 +74,7 @@ describe('performance assessment and quarterly fund analysis over HTTP (SPEC §8
         .map((r) => ({ recordId: r.id, decision: 'REJECT', reason: 'OVER_STANDARD' }));
       if (decisions.length) await lead.must('POST', `/api/v1/member-claims/${claim.id}/review`, { decisions });
       const current = await lead.must('GET', `/api/v1/member-claims/${claim.id}`);
-      await lead.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, { version: current.version });
+      await lead.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, { version: current.version, acceptPending: true });
     }
   }
 

@@ -1,7 +1,7 @@
 import { BusinessClock } from '../../src/common/business-clock';
 import { Money } from '../../src/domain/money';
 import { approvedAllocation, CommunityFixture, createCommunityFixture, SMALL_COUNTY } from '../support/registry-fixtures';
-import { ApiClient, RunningApi, startApi } from '../support/test-app';
+import { ApiClient, RunningApi, startApi, tableFingerprint } from '../support/test-app';
 
 const sum = (xs: string[]) => Money.sum(xs.map((x) => Money.of(x))).toString();
 
@@ -82,6 +82,11 @@ describe('one month of the claim cycle over HTTP, each step by its own user (SPE
     ] as const) {
       const stored = await client.post('/api/v1/settlement-records', { records });
       expect(stored.status).toBe(201);
+      // The answer says which claim (and month) the records landed in.
+      const [claim] = await client.items('/api/v1/member-claims?period=2026-10');
+      expect(stored.body.claims).toEqual([
+        { period: '2026-10', claimId: claim.id, institutionCode: claim.institutionCode, records: records.length, rolledOver: [] },
+      ]);
     }
     const claimOf = async (client: ApiClient) => (await client.items('/api/v1/member-claims?period=2026-10'))[0];
     const t1Claim = await claimOf(t1);
@@ -111,11 +116,21 @@ describe('one month of the claim cycle over HTTP, each step by its own user (SPE
     clock.fix('2026-11-02');
     const late = await t2.post('/api/v1/settlement-records', { records: [record('T2-LATE', f.townships[1], '10.00', '30')] });
     expect(late.status).toBe(201);
-    expect((await t2.items('/api/v1/member-claims?period=2026-11'))[0]).toMatchObject({
+    const november = (await t2.items('/api/v1/member-claims?period=2026-11'))[0];
+    expect(november).toMatchObject({
       state: 'OPEN',
       records: 1,
       claimed: '10.00',
     });
+    expect(late.body.claims).toEqual([
+      {
+        period: '2026-11',
+        claimId: november.id,
+        institutionCode: f.townships[1],
+        records: 1,
+        rolledOver: [{ settledIn: '2026-10', records: 1 }],
+      },
+    ]);
 
     // 2. The lead unit pre-reviews: two records rejected with reason codes, the rest accepted.
     const claims = await lead.items('/api/v1/member-claims?period=2026-10&state=SUBMITTED');
@@ -147,10 +162,27 @@ describe('one month of the claim cycle over HTTP, each step by its own user (SPE
     const early = await lead.post(`/api/v1/communities/${f.community}/declarations`, { period: '2026-10' });
     expect(early.status).toBe(409);
     expect(early.body.code).toBe('CLAIMS_UNDER_REVIEW');
+    // Pre-review does not end while records are still PENDING, unless the reviewer accepts them.
     for (const c of await lead.items('/api/v1/member-claims?period=2026-10&state=SUBMITTED')) {
-      expect(await lead.must('POST', `/api/v1/member-claims/${c.id}/complete-review`, { version: c.version })).toMatchObject({
+      const pending = (await lead.items(`/api/v1/member-claims/${c.id}/records?reviewStatus=PENDING&pageSize=500`)).length;
+      expect(pending).toBeGreaterThan(0);
+      const before = await tableFingerprint(api.dataSource);
+      const refused = await lead.post(`/api/v1/member-claims/${c.id}/complete-review`, { version: c.version });
+      expect([refused.status, refused.body.code, refused.body.details]).toEqual([
+        409,
+        'RECORDS_PENDING',
+        [{ field: 'acceptPending', rule: 'noPendingRecords', message: `${pending} record(s) PENDING` }],
+      ]);
+      expect(refused.body.message).toContain(`${pending} record(s) PENDING`);
+      expect(await tableFingerprint(api.dataSource)).toBe(before);
+      const notBoolean = await lead.post(`/api/v1/member-claims/${c.id}/complete-review`, { version: c.version, acceptPending: 'yes' });
+      expect([notBoolean.status, notBoolean.body.details?.[0]?.field]).toEqual([400, 'acceptPending']);
+      expect(
+        await lead.must('POST', `/api/v1/member-claims/${c.id}/complete-review`, { version: c.version, acceptPending: true }),
+      ).toMatchObject({
         state: 'REVIEWED',
         pending: '0.00',
+        acceptedPending: pending,
         reviewedOn: '2026-11-04',
         allowedActions: ['reopenReview', 'declare'],
       });
@@ -424,7 +456,7 @@ describe('the package, private institutions and the quarterly advance (SPEC §4)
       const claim = (await township.items('/api/v1/member-claims?period=2026-10'))[0];
       await township.must('POST', `/api/v1/member-claims/${claim.id}/submit`, { version: claim.version });
       const submitted = await lead.must('GET', `/api/v1/member-claims/${claim.id}`);
-      await lead.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, { version: submitted.version });
+      await lead.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, { version: submitted.version, acceptPending: true });
       clock.fix('2026-11-06');
       const declared = await lead.must('POST', `/api/v1/communities/${f.community}/declarations`, { period: '2026-10' });
       expect(declared).toMatchObject({ deadline: '2026-11-05', late: true });
@@ -518,7 +550,10 @@ describe('the package, private institutions and the quarterly advance (SPEC §4)
         clock.fix(reviewOn);
         // The bureau reviews a private institution's claim, not a lead unit.
         expect((await lead.post(`/api/v1/member-claims/${claim.id}/complete-review`, { version: claim.version + 1 })).status).toBe(403);
-        const reviewed = await clerk.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, { version: claim.version + 1 });
+        const reviewed = await clerk.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, {
+          version: claim.version + 1,
+          acceptPending: true,
+        });
         // Settling is offered to an approver, never to the clerk who reviewed it.
         expect(reviewed.allowedActions).toEqual(['reopenReview']);
         expect((await approver.must('GET', `/api/v1/member-claims/${claim.id}`)).allowedActions).toEqual(['settle']);
@@ -617,7 +652,7 @@ describe('the package, private institutions and the quarterly advance (SPEC §4)
       });
       const claim = (await township.items('/api/v1/member-claims?period=2026-10'))[0];
       const submitted = await township.must('POST', `/api/v1/member-claims/${claim.id}/submit`, { version: claim.version });
-      await lead.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, { version: submitted.version });
+      await lead.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, { version: submitted.version, acceptPending: true });
       clock.fix('2026-11-04');
       const declared = await lead.must('POST', `/api/v1/communities/${f.community}/declarations`, { period: '2026-10' });
       const reviewed = await clerk.must('POST', `/api/v1/declarations/${declared.id}/complete-review`, { version: declared.version });

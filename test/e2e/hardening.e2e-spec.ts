@@ -1,5 +1,5 @@
 import { createCommunityFixture, CommunityFixture } from '../support/registry-fixtures';
-import { http, RunningApi, startApi, tableCounts } from '../support/test-app';
+import { ApiClient, http, RunningApi, startApi, tableCounts } from '../support/test-app';
 
 /** What a hostile client found, each kept found: bodies, encodings, echoes and headers. */
 describe('hardening: requests a hostile client sends', () => {
@@ -81,6 +81,21 @@ describe('hardening: requests a hostile client sends', () => {
     expect(utf16.status).toBe(415);
     const utf8 = await http(api.baseUrl, 'POST', '/api/v1/auth/login', '{}', { 'content-type': 'application/json; charset=UTF-8' });
     expect(utf8.status).toBe(400);
+  });
+
+  it('signs out with an empty JSON body or {}, while a route that takes a body still refuses an empty one naming it', async () => {
+    for (const body of ['', '{}']) {
+      const session = await ApiClient.signIn(api.baseUrl, f.admin.username, 'test-password-0001');
+      const res = await http(api.baseUrl, 'POST', '/api/v1/auth/logout', body, {
+        authorization: `Bearer ${session.token}`,
+        'content-type': 'application/json',
+      });
+      expect([JSON.stringify(body), res.status]).toEqual([JSON.stringify(body), 204]);
+      expect((await session.get('/api/v1/auth/me')).status).toBe(401);
+    }
+    const empty = await http(api.baseUrl, 'POST', '/api/v1/auth/login', '', { 'content-type': 'application/json' });
+    expect(empty.status).toBe(400);
+    expect(empty.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'username' })]));
   });
 
   it('never echoes a bad value at length: three 1 MB bad fields give a small answer', async () => {

@@ -43,7 +43,7 @@ describe('settlement-record intake over HTTP (SPEC §4)', () => {
     expect(first.body).toMatchObject({ received: 3, stored: 3, duplicates: 0, rejected: 0, errors: [] });
     const again = await clerk.post('/api/v1/settlement-records', batch);
     expect(again.status).toBe(200);
-    expect(again.body).toMatchObject({ batchId: null, stored: 0, duplicates: 3 });
+    expect(again.body).toMatchObject({ batchId: null, stored: 0, duplicates: 3, claims: [] });
     expect(await count()).toBe(3);
   });
 
@@ -116,6 +116,8 @@ describe('settlement-record intake over HTTP (SPEC §4)', () => {
     expect(res.body.details).toEqual([expect.objectContaining({ row: 3, field: 'visitType', rule: 'isIn' })]);
     const ok = await clerk.upload('/api/v1/settlement-records/upload', [header, line(40), line(41)].join('\n'), 'october.csv');
     expect(ok.body).toMatchObject({ stored: 2 });
+    const [claim] = await clerk.items('/api/v1/member-claims?period=2026-10');
+    expect(ok.body.claims).toEqual([{ period: '2026-10', claimId: claim.id, institutionCode: f.townships[0], records: 2, rolledOver: [] }]);
   });
 
   it('takes records only from claiming units', async () => {

@@ -281,7 +281,10 @@ describe('year-end settlement through the API (SPEC §7)', () => {
     const [claim] = await hospital.items('/api/v1/member-claims?state=OPEN');
     const submitted = await hospital.must('POST', `/api/v1/member-claims/${claim.id}/submit`, { version: claim.version });
     clock.fix('2026-11-04');
-    const reviewed = await clerk.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, { version: submitted.version });
+    const reviewed = await clerk.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, {
+      version: submitted.version,
+      acceptPending: true,
+    });
     expect(await approver.must('POST', `/api/v1/member-claims/${claim.id}/private-payment`, { version: reviewed.version })).toMatchObject({
       funded: '1000000.00',
       deposit: '50000.00',

@@ -110,6 +110,11 @@ describe('large settlement-record uploads run on the worker', () => {
     expect(res.headers.get('location')).toBe(`/api/v1/settlement-records/uploads/${res.body.id}`);
     const done = await waitForUpload(clerk, res.body.id);
     expect(done).toMatchObject({ status: 'DONE', rowCount: 10, processedRows: 10, outcome: { stored: 10, errors: [] } });
+    // The status view says where the records went, as the synchronous answer does.
+    const [claim] = await clerk.items('/api/v1/member-claims?period=2026-10');
+    expect(done.outcome.claims).toEqual([
+      { period: '2026-10', claimId: claim.id, institutionCode: f.townships[0], records: 10, rolledOver: [] },
+    ]);
   });
 
   it('reports every bad line of a rejected file and stores none of it', async () => {

@@ -36,12 +36,13 @@ describe('institution registry on MySQL', () => {
       `${f.county}-VC-3,村卫生室三,VILLAGE_CLNIC,${f.county},${f.community},${f.townships[1]}`,
       `${f.county}-VC-4,村卫生室四,VILLAGE_CLINIC,${f.county},${f.community},${f.townships[0]}`,
     ].join('\n');
-    const before = await tableCounts(api.dataSource);
+    const tables = ['county', 'medical_community', 'institution', 'registry_import'];
+    const before = await tableCounts(api.dataSource, tables);
     const res = await f.admin.upload('/api/v1/institutions/import', csv, 'villages.csv');
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('IMPORT_REJECTED');
     expect(res.body.details).toEqual([expect.objectContaining({ row: 4, field: 'type', rule: 'isIn' })]);
-    expect(await tableCounts(api.dataSource)).toEqual(before);
+    expect(await tableCounts(api.dataSource, tables)).toEqual(before);
   });
 
   it('imports a good CSV, and importing it again changes nothing', async () => {
@@ -54,9 +55,23 @@ describe('institution registry on MySQL', () => {
     const first = await f.admin.upload('/api/v1/institutions/import', csv, 'new.csv');
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ created: 2, updated: 0, unchanged: 0, rejected: 0 });
+    // A synchronous import is kept too: its id shows it as a queued one would be shown.
+    expect((await f.admin.get(`/api/v1/institutions/imports/${first.body.id}`)).body).toMatchObject({
+      id: first.body.id,
+      status: 'DONE',
+      rowCount: 2,
+      outcome: { created: 2, updated: 0, unchanged: 0, rejected: 0, errors: [] },
+      finishedAt: expect.any(String),
+    });
     const before = await tableCounts(api.dataSource);
     const again = await f.admin.upload('/api/v1/institutions/import', csv, 'new.csv');
+    expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ created: 0, updated: 0, unchanged: 2 });
+    expect(again.body.id).not.toBe(first.body.id);
+    expect((await f.admin.get(`/api/v1/institutions/imports/${again.body.id}`)).body).toMatchObject({
+      status: 'DONE',
+      outcome: { created: 0, updated: 0, unchanged: 2 },
+    });
     expect(await tableCounts(api.dataSource)).toEqual(before);
     const village = await f.admin.get(`/api/v1/institutions/${f.county}-VC-91`);
     expect(village.body).toMatchObject({ parentCode: `${f.county}-TC-9`, primary: true, version: 1 });

@@ -33,7 +33,7 @@ export async function reviewOctober(
   }
   const lead = await f.as(['LEAD_FINANCE'], f.lead);
   for (const c of await lead.items('/api/v1/member-claims?period=2026-10&state=SUBMITTED')) {
-    await lead.must('POST', `/api/v1/member-claims/${c.id}/complete-review`, { version: c.version });
+    await lead.must('POST', `/api/v1/member-claims/${c.id}/complete-review`, { version: c.version, acceptPending: true });
   }
   clock.fix('2026-11-04');
   const declared = await lead.must('POST', `/api/v1/communities/${f.community}/declarations`, { period: '2026-10' });

@@ -16,6 +16,7 @@ import { DisbursementService } from './disbursement.service';
 import { MemberClaimService } from './member-claim.service';
 import {
   ClaimQuery,
+  CompleteReviewDto,
   DeclarationQuery,
   DeductionsDto,
   DisbursementDto,
@@ -108,9 +109,12 @@ export class MemberClaimController {
   @Post(':id/complete-review')
   @HttpCode(200)
   @Access({ roles: ['LEAD_FINANCE', 'BUREAU_CLERK'], target: { kind: 'memberClaim', param: 'id' } })
-  @ApiOperation({ summary: 'End pre-review: records not rejected are accepted' })
-  completeReview(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
-    return this.claims.completeReview(currentCaller(), id, dto.version);
+  @ApiOperation({
+    summary:
+      'End pre-review: refused (409 naming the count) while records are PENDING, unless acceptPending: true accepts them; the answer says how many were (acceptedPending)',
+  })
+  completeReview(@Param('id', ParseIntPipe) id: number, @Body() dto: CompleteReviewDto) {
+    return this.claims.completeReview(currentCaller(), id, dto.version, dto.acceptPending ?? false);
   }
 
   @Post(':id/reopen-review')

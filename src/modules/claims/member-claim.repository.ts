@@ -156,6 +156,16 @@ export class MemberClaimRepository {
     ]);
   }
 
+  /** The ids of a unit's claims for some periods. */
+  async idsOfPeriods(manager: EntityManager, institutionId: number, periods: readonly string[]): Promise<Map<string, number>> {
+    if (periods.length === 0) return new Map();
+    const rows: { id: number; period: string }[] = await manager.query(
+      `SELECT id, period FROM member_claim WHERE institution_id = ? AND period IN (${periods.map(() => '?').join(', ')})`,
+      [institutionId, ...periods],
+    );
+    return new Map(rows.map((r) => [r.period, Number(r.id)]));
+  }
+
   /** Applies a transition's changes and bumps the version. */
   async update(manager: EntityManager, id: number, changes: Record<string, unknown>): Promise<void> {
     await manager.query(

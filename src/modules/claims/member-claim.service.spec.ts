@@ -51,6 +51,9 @@ class FakeRecords {
       );
     return Promise.resolve();
   }
+  countPending(_m: unknown, institutionId: number, period: string) {
+    return Promise.resolve(this.of(institutionId, period).filter((r) => r.status === 'PENDING').length);
+  }
   acceptPending(_m: unknown, institutionId: number, period: string) {
     for (const r of this.of(institutionId, period)) if (r.status === 'PENDING') r.status = 'ACCEPTED';
     return Promise.resolve();
@@ -206,11 +209,38 @@ describe('MemberClaimService (SPEC §4 steps 1–2)', () => {
     expect(audit.entries).toEqual([]);
   });
 
-  it('completes pre-review by accepting what was not rejected, naming the reviewer', async () => {
+  it('refuses to complete pre-review while records are PENDING, naming the count, and changes nothing', async () => {
+    const { service, claims, records, audit } = setUp(claimRow({ state: 'SUBMITTED' }), [
+      record('5'),
+      record('7'),
+      { ...record('6'), status: 'REJECTED' },
+    ]);
+    const e = await refusalOf(service.completeReview(caller('LEAD_HOSPITAL', 3, 'Li'), 1, 1));
+    expect([e.code, e.kind, e.details]).toEqual([
+      'RECORDS_PENDING',
+      'conflict',
+      [{ field: 'acceptPending', rule: 'noPendingRecords', message: '2 record(s) PENDING' }],
+    ]);
+    expect(records.records.map((r) => r.status)).toEqual(['PENDING', 'PENDING', 'REJECTED']);
+    expect(claims.updates).toEqual([]);
+    expect(audit.entries).toEqual([]);
+  });
+
+  it('completes pre-review accepting the PENDING records when asked, and says how many', async () => {
     const { service, claims, records } = setUp(claimRow({ state: 'SUBMITTED' }), [record('5'), { ...record('6'), status: 'REJECTED' }]);
-    const view = await service.completeReview(caller('LEAD_HOSPITAL', 3, 'Li'), 1, 1);
+    const view = await service.completeReview(caller('LEAD_HOSPITAL', 3, 'Li'), 1, 1, true);
     expect(records.records.map((r) => r.status)).toEqual(['ACCEPTED', 'REJECTED']);
     expect(claims.updates).toEqual([{ id: 1, changes: { reviewed_by: 'Li', reviewed_on: '2026-10-02', state: 'REVIEWED' } }]);
-    expect(view.state).toBe('REVIEWED');
+    expect([view.state, view.acceptedPending]).toEqual(['REVIEWED', 1]);
+  });
+
+  it('completes pre-review with every record decided without being asked, accepting none', async () => {
+    const { service, records } = setUp(claimRow({ state: 'SUBMITTED' }), [
+      { ...record('5'), status: 'ACCEPTED' },
+      { ...record('6'), status: 'REJECTED' },
+    ]);
+    const view = await service.completeReview(caller('LEAD_HOSPITAL', 3, 'Li'), 1, 1);
+    expect(records.records.map((r) => r.status)).toEqual(['ACCEPTED', 'REJECTED']);
+    expect([view.state, view.acceptedPending]).toEqual(['REVIEWED', 0]);
   });
 });

@@ -6,6 +6,7 @@ import {
   assertClaimHasRecords,
   assertClaimReviewer,
   assertClaimUnderReview,
+  decidePendingAtReviewEnd,
   decideRecordReview,
   namedRecords,
   RecordDecision,
@@ -104,13 +105,25 @@ export class MemberClaimService {
     });
   }
 
-  /** Ends pre-review: records not rejected are accepted. */
-  completeReview(caller: Caller, id: number, version: number): Promise<MemberClaimView> {
-    return this.transition(caller, id, version, 'completeReview', async (manager, row) => {
+  /**
+   * Ends pre-review. Records still PENDING refuse it, unless `acceptPending` says to accept
+   * them; the answer says how many were accepted that way.
+   */
+  async completeReview(
+    caller: Caller,
+    id: number,
+    version: number,
+    acceptPending = false,
+  ): Promise<MemberClaimView & { acceptedPending: number }> {
+    let acceptedPending = 0;
+    const view = await this.transition(caller, id, version, 'completeReview', async (manager, row) => {
       assertClaimReviewer(caller.institution, reviewed(row));
-      await this.records.acceptPending(manager, row.institution_id, row.period);
+      const pending = await this.records.countPending(manager, row.institution_id, row.period);
+      ({ acceptedPending } = decidePendingAtReviewEnd(id, pending, acceptPending));
+      if (acceptedPending > 0) await this.records.acceptPending(manager, row.institution_id, row.period);
       return { reviewed_by: caller.name, reviewed_on: this.clock.today() };
     });
+    return { ...view, acceptedPending };
   }
 
   reopenReview(caller: Caller, id: number, version: number): Promise<MemberClaimView> {

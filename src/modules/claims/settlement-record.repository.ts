@@ -169,6 +169,15 @@ export class SettlementRecordRepository {
     return Number(n);
   }
 
+  /** How many of the unit's records of the claim period are still PENDING pre-review. */
+  async countPending(manager: EntityManager, institutionId: number, period: string): Promise<number> {
+    const [{ n }]: { n: number }[] = await manager.query(
+      "SELECT COUNT(*) AS n FROM settlement_record WHERE submitter_id = ? AND claim_period = ? AND review_status = 'PENDING'",
+      [institutionId, period],
+    );
+    return Number(n);
+  }
+
   /** Which of the named records belong to the unit's claim for the period. */
   async idsInClaim(manager: EntityManager, institutionId: number, period: string, ids: readonly string[]): Promise<Set<string>> {
     const found: { id: string }[] = ids.length

@@ -1,10 +1,23 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ErrorDetailResponse } from '../../common/api-error.responses';
 import type { UploadStatus } from './intake-upload.repository';
-import type { IntakeOutcome } from './settlement-intake.service';
+import type { ClaimLanding, IntakeOutcome } from './settlement-intake.service';
 import type { UploadView } from './settlement-upload.service';
 
 // Answer bodies as the OpenAPI document (and the web console's typed client) describes them.
+
+export class RolledOverResponse {
+  @ApiProperty({ example: '2026-10', description: 'the settlement month whose claim period was closed' }) settledIn!: string;
+  @ApiProperty() records!: number;
+}
+
+export class ClaimLandingResponse implements ClaimLanding {
+  @ApiProperty({ example: '2026-11', description: 'the claim period the records went into' }) period!: string;
+  @ApiProperty() claimId!: number;
+  @ApiProperty({ example: 'WS-TC-01' }) institutionCode!: string;
+  @ApiProperty() records!: number;
+  @ApiProperty({ type: [RolledOverResponse] }) rolledOver!: RolledOverResponse[];
+}
 
 export class IntakeOutcomeResponse implements IntakeOutcome {
   @ApiProperty({ type: 'string', nullable: true }) batchId!: string | null;
@@ -13,6 +26,8 @@ export class IntakeOutcomeResponse implements IntakeOutcome {
   @ApiProperty({ description: 'records already stored with identical content' }) duplicates!: number;
   @ApiProperty() rejected!: number;
   @ApiProperty({ type: [ErrorDetailResponse] }) errors!: ErrorDetailResponse[];
+  @ApiProperty({ type: [ClaimLandingResponse], description: 'the claims the stored records landed in, so the clerk knows their month' })
+  claims!: ClaimLandingResponse[];
 }
 
 const STATUSES: Record<UploadStatus, true> = { QUEUED: true, RUNNING: true, DONE: true, REJECTED: true };

@@ -11,7 +11,14 @@ import {
   settlementPeriod,
 } from '../../domain/settlement-record';
 import { claimPeriodFor, ClaimPeriodAssignment } from '../../domain/claim-cycle';
-import { assertBatchAccepted, assertClaimingUnit, concurrentIntake, confirmClaimPeriods } from '../../domain/settlement-intake';
+import {
+  assertBatchAccepted,
+  assertClaimingUnit,
+  claimPeriodLandings,
+  ClaimPeriodLanding,
+  concurrentIntake,
+  confirmClaimPeriods,
+} from '../../domain/settlement-intake';
 import { memberCutoffDate } from '../../domain/working-days';
 import { BusinessClock } from '../../common/business-clock';
 import { contentHash, InsuredIdHasher } from '../../common/record-hashing';
@@ -27,6 +34,12 @@ import { RowsNotLoaded, SettlementRecordRepository } from '../claims';
 import { Transactions } from '../claims';
 import { IntakeBatchRepository } from './intake-batch.repository';
 
+/** A claim the batch's records landed in (SPEC §4 step 1), with the earlier months rolled into it. */
+export interface ClaimLanding extends ClaimPeriodLanding {
+  claimId: number;
+  institutionCode: string;
+}
+
 export interface IntakeOutcome {
   batchId: string | null;
   received: number;
@@ -35,6 +48,8 @@ export interface IntakeOutcome {
   duplicates: number;
   rejected: number;
   errors: ErrorDetail[];
+  /** Where the stored records went: the claim of each claim period, so the clerk knows their month. */
+  claims: ClaimLanding[];
 }
 
 const fenText = (fen: bigint) => `${fen / 100n}.${String(fen % 100n).padStart(2, '0')}`;
@@ -132,8 +147,17 @@ export class SettlementIntakeService {
     // Most batches are new records: try storing them directly, and look up earlier records
     // only when the database says some external ids are already taken.
     if (errors.length === 0 && valid.length > 0) {
-      const batchId = await this.store(caller, units.ids, valid, source, onError, inputs.length, duplicates, 0, true, periods, today);
-      if (batchId !== null) return { batchId, received: inputs.length, stored: valid.length, duplicates, rejected: 0, errors };
+      const landed = await this.store(caller, units.ids, valid, source, onError, inputs.length, duplicates, 0, true, periods, today);
+      if (landed !== null)
+        return {
+          batchId: landed.batchId,
+          received: inputs.length,
+          stored: valid.length,
+          duplicates,
+          rejected: 0,
+          errors,
+          claims: landed.claims,
+        };
     }
 
     // Records sent before: identical ones are duplicates, changed ones conflicts.
@@ -157,14 +181,23 @@ export class SettlementIntakeService {
     errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
     const rejected = new Set(errors.map((e) => e.row)).size;
     assertBatchAccepted(errors, inputs.length, onError);
-    if (fresh.length === 0) return { batchId: null, received: inputs.length, stored: 0, duplicates, rejected, errors };
-    const batchId = await this.store(caller, units.ids, fresh, source, onError, inputs.length, duplicates, rejected, false, periods, today);
-    return { batchId, received: inputs.length, stored: fresh.length, duplicates, rejected, errors };
+    if (fresh.length === 0) return { batchId: null, received: inputs.length, stored: 0, duplicates, rejected, errors, claims: [] };
+    const landed = await this.store(caller, units.ids, fresh, source, onError, inputs.length, duplicates, rejected, false, periods, today);
+    return {
+      batchId: landed!.batchId,
+      received: inputs.length,
+      stored: fresh.length,
+      duplicates,
+      rejected,
+      errors,
+      claims: landed!.claims,
+    };
   }
 
   /**
    * Stores records and their batch in one transaction. `optimistic`: some external ids may
    * already be taken; then nothing is kept and null is returned (the caller sorts them out).
+   * Returns the batch and the claims its records landed in.
    */
   private async store(
     caller: Caller,
@@ -178,7 +211,7 @@ export class SettlementIntakeService {
     optimistic: boolean,
     periods: Map<string, ClaimPeriodAssignment>,
     today: string,
-  ): Promise<string | null> {
+  ): Promise<{ batchId: string; claims: ClaimLanding[] } | null> {
     try {
       return await this.transactions.run(async (manager) => {
         // Decided again under lock: a claim submitted or a period declared meanwhile changes where records go.
@@ -208,7 +241,7 @@ export class SettlementIntakeService {
           before: null,
           after: { source, received, stored: records.length, duplicates, rejected },
         });
-        return id;
+        return { batchId: id, claims: await this.landings(manager, caller, records, claimPeriodOf) };
       });
     } catch (err) {
       if (!isDuplicateKey(err) && !(err instanceof RowsNotLoaded)) throw err;
@@ -249,6 +282,31 @@ export class SettlementIntakeService {
         claimPeriodFor(`${month}-01`, today, cutoffDays.get(Number(month.slice(0, 4)))!, (p) => closed.has(p)),
       );
     return { assignments: out, cutoffDays };
+  }
+
+  /** The unit's claims the stored records landed in, per claim period. */
+  private async landings(
+    manager: EntityManager,
+    caller: Caller,
+    records: StoredRecord[],
+    claimPeriodOf: Map<string, string>,
+  ): Promise<ClaimLanding[]> {
+    const landings = claimPeriodLandings(
+      records.map((v) => settlementPeriod(v.record)),
+      claimPeriodOf,
+    );
+    const ids = await this.claims.idsOfPeriods(
+      manager,
+      caller.institution.id,
+      landings.map((l) => l.period),
+    );
+    return landings.map((l) => ({
+      period: l.period,
+      claimId: ids.get(l.period)!,
+      institutionCode: caller.institution.code,
+      records: l.records,
+      rolledOver: l.rolledOver,
+    }));
   }
 
   /** Opens the unit's claim for each period records now go into (a no-op where it exists). */

@@ -119,6 +119,7 @@ export class SettlementUploadService {
         duplicates: 0,
         rejected: new Set(err.details.map((d) => d.row)).size,
         errors: err.details,
+        claims: [],
       };
       status = 'REJECTED';
     }

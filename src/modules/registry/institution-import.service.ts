@@ -52,16 +52,11 @@ export class InstitutionImportService {
     content: Buffer,
     onError: 'reject' | 'skip',
     countyId: number,
-  ): Promise<{ outcome: ImportOutcome } | { queued: RegistryImportView }> {
+  ): Promise<{ outcome: ImportOutcome & { id: string } } | { queued: RegistryImportView }> {
     const table = await readTable(content, undefined, this.config.uploads);
-    if (table.rows.length <= this.config.registry.importSyncMaxRows) {
-      const { rows, errors } = parseInstitutionTable(table);
-      return { outcome: await this.institutions.import(rows, onError, errors, countyId) };
-    }
-    const id = randomUUID();
-    await this.imports.insert({
-      id,
-      status: 'QUEUED',
+    const record = (status: RegistryImportStatus) => ({
+      id: randomUUID(),
+      status,
       onError,
       fileSha256: createHash('sha256').update(content).digest('hex'),
       content,
@@ -70,6 +65,17 @@ export class InstitutionImportService {
       submittedBy: currentContext().actor,
       requestId: currentContext().requestId,
     });
+    if (table.rows.length <= this.config.registry.importSyncMaxRows) {
+      const { rows, errors } = parseInstitutionTable(table);
+      const outcome = await this.institutions.import(rows, onError, errors, countyId);
+      // Kept like a queued import, so GET /institutions/imports/{id} shows it; a refused file writes nothing.
+      const done = record('DONE');
+      await this.imports.insertFinished(done, JSON.stringify(outcome));
+      return { outcome: { id: done.id, ...outcome } };
+    }
+    const queued = record('QUEUED');
+    const id = queued.id;
+    await this.imports.insert(queued);
     await this.jobs.enqueue('registry.import-institutions', { importId: id });
     return { queued: await this.get(id) };
   }

@@ -55,19 +55,27 @@ export class InstitutionController {
   @ApiOperation({ summary: 'Import institutions from CSV or XLSX (columns code, name, type, countyCode, communityCode, parentCode)' })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
-  @ApiOkResponse({ description: 'counts of created, updated and unchanged institutions, and rows skipped' })
+  @ApiCreatedResponse({
+    description:
+      'the import id (GET /institutions/imports/{id} shows it) and counts of created, updated and unchanged institutions, and rows skipped',
+  })
+  @ApiOkResponse({ description: 'the same, for a file that changed nothing (every row unchanged or skipped)' })
   @ApiAcceptedResponse({ description: 'a large file was queued; poll the Location', type: RegistryImportView })
   @ApiUnprocessableEntityResponse({ description: 'every bad row with its number, field and rule; nothing written' })
   async import(
     @Req() req: FastifyRequest,
     @Query() q: ImportQuery,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<ImportOutcome | RegistryImportView> {
+  ): Promise<(ImportOutcome & { id: string }) | RegistryImportView> {
     if (!req.isMultipart()) throw fileRequired('send the file as multipart/form-data in a field named "file"');
     const file = await singleUploadedFile(req);
     if (!file) throw fileRequired('no file in the upload');
     const result = await this.imports.submit(file.content, q.onError, currentCaller().scope.countyId);
-    if ('outcome' in result) return result.outcome;
+    if ('outcome' in result) {
+      const { created, updated } = result.outcome;
+      void reply.status(created + updated > 0 ? 201 : 200);
+      return result.outcome;
+    }
     void reply.status(202).header('location', `/api/v1/institutions/imports/${result.queued.id}`);
     return result.queued;
   }

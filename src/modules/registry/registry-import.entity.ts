@@ -2,7 +2,7 @@ import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
 export type RegistryImportStatus = 'QUEUED' | 'RUNNING' | 'DONE' | 'REJECTED';
 
-/** A large registry upload waiting for, or processed by, the worker. */
+/** A registry upload: a large one waits for, or is processed by, the worker; a small one is recorded as taken within the request. */
 @Entity('registry_import')
 export class RegistryImport {
   @PrimaryColumn({ type: 'char', length: 36 })

@@ -17,6 +17,11 @@ export class RegistryImportRepository {
     await this.dataSource.manager.insert(RegistryImport, record);
   }
 
+  /** An import taken within the request, recorded as finished. */
+  async insertFinished(record: NewRegistryImport, outcome: string): Promise<void> {
+    await this.dataSource.manager.insert(RegistryImport, { ...record, outcome, finishedAt: new Date() });
+  }
+
   /** Without the file content. */
   find(id: string): Promise<RegistryImport | null> {
     return this.dataSource.manager.findOne(RegistryImport, { where: { id } });

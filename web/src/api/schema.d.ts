@@ -867,7 +867,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** End pre-review: records not rejected are accepted */
+        /** End pre-review: refused (409 naming the count) while records are PENDING, unless acceptPending: true accepts them; the answer says how many were (acceptedPending) */
         post: operations["MemberClaimController_completeReview"];
         delete?: never;
         options?: never;
@@ -2515,6 +2515,26 @@ export interface components {
             /** @description data row of an uploaded file (1 = the first row under the header) */
             row?: number;
         };
+        RolledOverResponse: {
+            /**
+             * @description the settlement month whose claim period was closed
+             * @example 2026-10
+             */
+            settledIn: string;
+            records: number;
+        };
+        ClaimLandingResponse: {
+            /**
+             * @description the claim period the records went into
+             * @example 2026-11
+             */
+            period: string;
+            claimId: number;
+            /** @example WS-TC-01 */
+            institutionCode: string;
+            records: number;
+            rolledOver: components["schemas"]["RolledOverResponse"][];
+        };
         IntakeOutcomeResponse: {
             batchId: string | null;
             received: number;
@@ -2523,6 +2543,8 @@ export interface components {
             duplicates: number;
             rejected: number;
             errors: components["schemas"]["ErrorDetailResponse"][];
+            /** @description the claims the stored records landed in, so the clerk knows their month */
+            claims: components["schemas"]["ClaimLandingResponse"][];
         };
         UploadResponse: {
             /** Format: uuid */
@@ -2658,6 +2680,12 @@ export interface components {
         };
         ReviewRecordsDto: {
             decisions: components["schemas"]["RecordDecisionDto"][];
+        };
+        CompleteReviewDto: {
+            /** @description version the change is based on (optimistic locking) */
+            version: number;
+            /** @description true: accept the records still PENDING; absent or false: pending records refuse the request (409 naming the count) */
+            acceptPending?: boolean;
         };
         PeriodDto: {
             /**
@@ -3670,8 +3698,15 @@ export interface operations {
             };
         };
         responses: {
-            /** @description counts of created, updated and unchanged institutions, and rows skipped */
+            /** @description the same, for a file that changed nothing (every row unchanged or skipped) */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the import id (GET /institutions/imports/{id} shows it) and counts of created, updated and unchanged institutions, and rows skipped */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4626,7 +4661,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["VersionedDto"];
+                "application/json": components["schemas"]["CompleteReviewDto"];
             };
         };
         responses: {

@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -39,6 +40,16 @@ export class PeriodDto {
   @ApiProperty({ example: '2026-10', description: 'claim period YYYY-MM' })
   @Matches(PERIOD, { message: 'period must be YYYY-MM' })
   period!: string;
+}
+
+/** Ends pre-review; records still PENDING are accepted only when the request says so. */
+export class CompleteReviewDto extends VersionedDto {
+  @ApiPropertyOptional({
+    description: 'true: accept the records still PENDING; absent or false: pending records refuse the request (409 naming the count)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  acceptPending?: boolean;
 }
 
 export class ClaimQuery extends PageQuery {

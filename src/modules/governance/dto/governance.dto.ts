@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -35,6 +36,18 @@ export class AttachmentDto {
   @MinLength(1)
   @MaxLength(200)
   reference!: string;
+}
+
+/** Documents named by an application, an opinion or a rectification: at most 20, each checked. */
+function Attachments(options: { optional?: boolean } = {}): PropertyDecorator {
+  return applyDecorators(
+    options.optional ? ApiPropertyOptional({ type: [AttachmentDto] }) : ApiProperty({ type: [AttachmentDto] }),
+    ...(options.optional ? [IsOptional()] : []),
+    IsArray(),
+    ArrayMaxSize(20),
+    ValidateNested({ each: true }),
+    Type(() => AttachmentDto),
+  );
 }
 
 export class ReserveUseTargetDto {
@@ -83,12 +96,7 @@ export class ReserveUseApplicationDto {
   @MaxLength(2000)
   reason!: string;
 
-  @ApiPropertyOptional({ type: [AttachmentDto] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @ValidateNested({ each: true })
-  @Type(() => AttachmentDto)
+  @Attachments({ optional: true })
   attachments?: AttachmentDto[];
 }
 
@@ -139,12 +147,7 @@ export class DisputeFilingDto {
   @MaxLength(4000)
   description!: string;
 
-  @ApiPropertyOptional({ type: [AttachmentDto] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @ValidateNested({ each: true })
-  @Type(() => AttachmentDto)
+  @Attachments({ optional: true })
   attachments?: AttachmentDto[];
 }
 
@@ -179,11 +182,7 @@ export class RectificationDto extends VersionedDto {
   @MaxLength(4000)
   note!: string;
 
-  @ApiProperty({ type: [AttachmentDto] })
-  @IsArray()
-  @ArrayMaxSize(20)
-  @ValidateNested({ each: true })
-  @Type(() => AttachmentDto)
+  @Attachments()
   evidence!: AttachmentDto[];
 }
 
