@@ -24,7 +24,8 @@ export type TargetKind =
   | 'fundAnalysis'
   | 'yearEndSettlement'
   | 'reserveUse'
-  | 'dispute';
+  | 'dispute'
+  | 'referral';
 
 export interface AccessRule {
   /** Roles allowed to call the route; `any` for every signed-in role. */

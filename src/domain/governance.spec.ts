@@ -3,6 +3,8 @@ import { DomainError } from './domain-error';
 import { refusal } from './refusal.spec-helper';
 import {
   checkRectificationOrder,
+  checkReferral,
+  referralReport,
   checkReserveUse,
   checkSurplusPlan,
   matchReferrals,
@@ -171,5 +173,74 @@ describe("the committee's rectification order", () => {
         { field: 'rectificationDeadline', rule: 'afterToday' },
       ],
     });
+  });
+});
+
+describe('referrals: who records them, and the report by month', () => {
+  const lead = { type: 'LEAD_HOSPITAL', communityId: 1 };
+  it('is recorded by the lead unit of the community, for one of its members, over a forward window', () => {
+    expect(() =>
+      checkReferral({ recorder: lead, communityId: 1, fromUnitInCommunity: true, validFrom: '2026-10-01', validTo: '2026-10-31' }),
+    ).not.toThrow();
+    expect(
+      refusal(() =>
+        checkReferral({
+          recorder: { type: 'TOWNSHIP_CENTER', communityId: 1 },
+          communityId: 1,
+          fromUnitInCommunity: false,
+          validFrom: '2026-10-02',
+          validTo: '2026-10-01',
+        }),
+      ),
+    ).toMatchObject({
+      code: 'REFERRAL_INVALID',
+      kind: 'forbidden',
+      details: [{ rule: 'leadUnit' }, { rule: 'memberOfCommunity' }, { rule: 'notBeforeValidFrom' }],
+    });
+  });
+
+  it('counts each month and the year alike: every stay matched or flagged, flagged amounts and reductions adding up', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            insured: fc.integer({ min: 1, max: 4 }),
+            day: fc.integer({ min: 1, max: 90 }),
+            fen: fc.integer({ min: 0, max: 10_000_000 }),
+          }),
+          { maxLength: 30 },
+        ),
+        fc.array(
+          fc.record({
+            insured: fc.integer({ min: 1, max: 4 }),
+            from: fc.integer({ min: 1, max: 90 }),
+            days: fc.integer({ min: 0, max: 40 }),
+          }),
+          { maxLength: 8 },
+        ),
+        (rawStays, rawReferrals) => {
+          const date = (d: number) => new Date(Date.UTC(2026, 0, d)).toISOString().slice(0, 10);
+          const stays = rawStays.map((s, i) => ({
+            id: i + 1,
+            insuredHash: `h${s.insured}`,
+            admissionDate: date(s.day),
+            period: date(s.day).slice(0, 7),
+            fundPaid: Money.fromCents(BigInt(s.fen)),
+          }));
+          const referrals = rawReferrals.map((r, i) => ({
+            id: i + 1,
+            insuredHash: `h${r.insured}`,
+            validFrom: date(r.from),
+            validTo: date(r.from + r.days),
+          }));
+          const { total, months } = referralReport(stays, referrals);
+          expect(total.matched.length + total.flagged.length).toBe(stays.length);
+          expect(months.reduce((n, m) => n + m.settlements, 0)).toBe(stays.length);
+          expect(months.reduce((n, m) => n + m.flagged, 0)).toBe(total.flagged.length);
+          expect(Money.sum(months.map((m) => m.flaggedAmount)).toString()).toBe(total.flaggedAmount.toString());
+          expect(Money.sum(months.map((m) => m.reduction)).toString()).toBe(total.reductionTotal.toString());
+        },
+      ),
+    );
   });
 });

@@ -170,6 +170,63 @@ export function matchReferrals(
   };
 }
 
+/** A referral is recorded by the lead unit of the community, for a member unit of it, over a window that does not run backwards. */
+export function checkReferral(r: {
+  recorder: { type: string; communityId: number | null };
+  communityId: number;
+  fromUnitInCommunity: boolean;
+  validFrom: IsoDate;
+  validTo: IsoDate;
+}): void {
+  const problems: { field: string; rule: string; message: string }[] = [];
+  if (r.recorder.type !== 'LEAD_HOSPITAL' || r.recorder.communityId !== r.communityId)
+    problems.push({ field: 'communityCode', rule: 'leadUnit', message: 'referrals are recorded by the lead unit of the community' });
+  if (!r.fromUnitInCommunity)
+    problems.push({ field: 'fromUnitCode', rule: 'memberOfCommunity', message: 'the referring unit must be a member of the community' });
+  if (r.validTo < r.validFrom)
+    problems.push({
+      field: 'validTo',
+      rule: 'notBeforeValidFrom',
+      message: `the window ends (${r.validTo}) before it starts (${r.validFrom})`,
+    });
+  if (problems.length) {
+    const kind = problems.some((p) => p.rule === 'leadUnit') ? 'forbidden' : 'unprocessable';
+    throw new DomainError('REFERRAL_INVALID', kind, problems.map((p) => p.message).join('; '), problems);
+  }
+}
+
+export interface ReferralReportMonth {
+  period: string;
+  settlements: number;
+  matched: number;
+  flagged: number;
+  flaggedAmount: Money;
+  reduction: Money;
+}
+
+/** The match of a year's (or a month's) stays, by month: how many were referred, and the flagged count, amount and 10% reduction. */
+export function referralReport(
+  stays: readonly (OutOfCountyStay & { period: string })[],
+  referrals: readonly ApprovedReferral[],
+): { total: ReferralMatch; months: ReferralReportMonth[] } {
+  const total = matchReferrals(stays, referrals);
+  const flaggedById = new Map(total.flagged.map((f) => [f.stayId, f]));
+  const periods = [...new Set(stays.map((s) => s.period))].sort();
+  const months = periods.map((period): ReferralReportMonth => {
+    const ofMonth = stays.filter((s) => s.period === period);
+    const flagged = ofMonth.flatMap((s) => (flaggedById.has(s.id) ? [flaggedById.get(s.id)!] : []));
+    return {
+      period,
+      settlements: ofMonth.length,
+      matched: ofMonth.length - flagged.length,
+      flagged: flagged.length,
+      flaggedAmount: Money.sum(flagged.map((f) => f.fundPaid)),
+      reduction: Money.sum(flagged.map((f) => f.reduction)),
+    };
+  });
+  return { total, months };
+}
+
 // ---- 评审 rectification (基金管理办法 第二十一条) ----
 
 /** What a dispute may be about (SPEC §9.2); a periodic review concerns the community's fund use as a whole. */

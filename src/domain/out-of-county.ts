@@ -12,6 +12,7 @@ export const OUT_OF_COUNTY_FIELDS = [
   'hospitalName',
   'insuredId',
   'settlementDate',
+  'admissionDate',
   'totalCost',
   'fundPaid',
   'referralNo',
@@ -22,9 +23,16 @@ export interface OutOfCountySettlement {
   hospitalName: string;
   insuredId: string;
   settlementDate: string;
+  /** An inpatient stay's admission date (a referral's window must hold it); absent for other settlements. */
+  admissionDate: string | null;
   totalCost: Money;
   fundPaid: Money;
   referralNo: string | null;
+}
+
+/** The day a referral's window must hold: the admission of a stay, else the settlement. */
+export function stayDateOf(s: { admissionDate: string | null; settlementDate: string }): string {
+  return s.admissionDate ?? s.settlementDate;
 }
 
 const MAX_LENGTH = { externalId: 64, hospitalName: 200, insuredId: 64 } as const;
@@ -60,6 +68,13 @@ export function checkOutOfCountySettlement(
   else if (date > ctx.today) bad('settlementDate', 'notFuture', `settlementDate ${date} is in the future`);
   else if (ctx.period !== null && date.slice(0, 7) !== ctx.period)
     bad('settlementDate', 'inPeriod', `settlementDate ${date} is not in ${ctx.period}`);
+  const admission = r.admissionDate;
+  if (admission !== undefined && admission !== null) {
+    if (typeof admission !== 'string' || !isValidDate(admission))
+      bad('admissionDate', 'date', 'admissionDate must be a valid YYYY-MM-DD date');
+    else if (typeof date === 'string' && isValidDate(date) && admission > date)
+      bad('admissionDate', 'beforeSettlement', `admissionDate ${admission} is after settlementDate ${date}`);
+  }
   if (r.referralNo !== undefined && r.referralNo !== null && typeof r.referralNo !== 'string')
     bad('referralNo', 'string', 'referralNo must be a string');
   if (errors.length) return { errors };
@@ -68,6 +83,7 @@ export function checkOutOfCountySettlement(
     hospitalName: r.hospitalName as string,
     insuredId: r.insuredId as string,
     settlementDate: date as string,
+    admissionDate: (admission as string | null | undefined) ?? null,
     totalCost: Money.of(r.totalCost as string),
     fundPaid: Money.of(r.fundPaid as string),
     referralNo: (r.referralNo as string | null | undefined) ?? null,

@@ -160,7 +160,7 @@ export interface RecordGroup {
   totalCost: Money;
 }
 
-/** Out-of-county settlements (县外), with or without a referral number. */
+/** Out-of-county settlements (县外), with or without an approved referral holding the stay (县外转诊). */
 export interface OutOfCountyGroup {
   referred: boolean;
   settlements: number;

@@ -164,6 +164,17 @@ describe('performance assessment and quarterly fund analysis over HTTP (SPEC §8
         ooc('O-7', '2026-10-22', '400.00', '300.00'),
       ],
     });
+    // The patient of O-5 and O-6 was referred out for those two days (approved by another person); O-7 was not.
+    const referral = await leadClerk.must('POST', `/api/v1/communities/${f.community}/referrals`, {
+      insuredId: '532927198001010001',
+      fromUnitCode: f.lead,
+      receivingHospital: '昆明医科大学第一附属医院',
+      validFrom: '2026-10-20',
+      validTo: '2026-10-21',
+      reason: '县内无法开展的手术',
+    });
+    const submitted = await leadClerk.must('POST', `/api/v1/referrals/${referral.id}/submit`, { version: referral.version });
+    await lead.must('POST', `/api/v1/referrals/${referral.id}/approve`, { version: submitted.version });
     clock.fix('2026-11-04');
     const declared = await lead.must('POST', `/api/v1/communities/${f.community}/declarations`, { period: '2026-10' });
     const leadClaim = (await lead.items('/api/v1/member-claims?period=2026-10')).find(

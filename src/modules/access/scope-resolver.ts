@@ -81,6 +81,8 @@ export class ScopeResolver {
         if (scope.kind === 'county' || scope.kind === 'community') return this.community(scope, d.community);
         return d.parties.some((p) => institutionInScope(scope, placement(p)));
       }
+      case 'referral':
+        return this.community(scope, await this.targets.referralCommunity(id));
       case 'reserveUse':
         return this.county(scope, await this.targets.reserveUseCounty(id));
       case 'privatePayment':

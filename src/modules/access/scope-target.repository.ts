@@ -80,6 +80,13 @@ export class ScopeTargetRepository {
     return { community: { id: row.id, county_id: row.county_id }, parties };
   }
 
+  referralCommunity(id: number): Promise<CommunityRow | null> {
+    return this.communityOf(
+      'SELECT m.id, m.county_id FROM referral f JOIN medical_community m ON m.id = f.community_id WHERE f.id = ?',
+      id,
+    );
+  }
+
   reserveUseCounty(id: number): Promise<number | null> {
     return this.countyOf('SELECT county_id FROM reserve_use WHERE id = ?', id);
   }

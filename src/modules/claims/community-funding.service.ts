@@ -272,6 +272,8 @@ export class CommunityFundingService {
         r.totalCost.toString(),
         r.fundPaid.toString(),
         r.referralNo,
+        // Only when given, so that records imported before admission dates existed hash as they did.
+        ...(r.admissionDate === null ? [] : [r.admissionDate]),
       ]),
     );
     return this.transactions.run(async (manager) => {
@@ -316,6 +318,7 @@ export class CommunityFundingService {
           insuredHash: this.insuredIds.hash(c.insuredId),
           insuredMasked: maskInsuredId(c.insuredId),
           settlementDate: c.settlementDate,
+          admissionDate: c.admissionDate,
           totalCost: c.totalCost.toString(),
           fundPaid: c.fundPaid.toString(),
           referralNo: c.referralNo,

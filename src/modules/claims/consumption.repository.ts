@@ -98,8 +98,13 @@ export class ConsumptionRepository {
       [communityId, from, to],
     );
     const outOfCounty: OutOfCountyRow[] = await manager.query(
-      `SELECT (referral_no IS NOT NULL AND referral_no <> '') AS referred, COUNT(*) AS settlements, SUM(fund_paid) AS fund_paid, SUM(total_cost) AS total_cost
-         FROM out_of_county_settlement WHERE community_id = ? AND period BETWEEN ? AND ?
+      // Referred: an approved referral of the same insured whose window holds the stay (the rule of
+      // matchReferrals in src/domain/governance.ts, which the referral report applies).
+      `SELECT EXISTS (SELECT 1 FROM referral f JOIN governance_chain g ON g.id = f.chain_id
+                       WHERE f.community_id = s.community_id AND f.insured_hash = s.insured_hash AND g.status = 'APPROVED'
+                         AND COALESCE(s.admission_date, s.settlement_date) BETWEEN f.valid_from AND f.valid_to) AS referred,
+              COUNT(*) AS settlements, SUM(s.fund_paid) AS fund_paid, SUM(s.total_cost) AS total_cost
+         FROM out_of_county_settlement s WHERE s.community_id = ? AND s.period BETWEEN ? AND ?
         GROUP BY referred`,
       [communityId, from, to],
     );

@@ -19,6 +19,7 @@ export interface StoredOutOfCountySettlement {
   insuredHash: string;
   insuredMasked: string;
   settlementDate: string;
+  admissionDate: string | null;
   totalCost: string;
   fundPaid: string;
   referralNo: string | null;
@@ -55,7 +56,7 @@ export class OutOfCountyRepository {
     settlements: readonly StoredOutOfCountySettlement[],
   ): Promise<void> {
     await manager.query(
-      `INSERT INTO out_of_county_settlement (community_id, import_id, external_id, period, hospital_name, insured_hash, insured_masked, settlement_date, total_cost, fund_paid, referral_no, content_hash) VALUES ${settlements.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      `INSERT INTO out_of_county_settlement (community_id, import_id, external_id, period, hospital_name, insured_hash, insured_masked, settlement_date, admission_date, total_cost, fund_paid, referral_no, content_hash) VALUES ${settlements.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
       settlements.flatMap((c) => [
         communityId,
         importId,
@@ -65,6 +66,7 @@ export class OutOfCountyRepository {
         c.insuredHash,
         c.insuredMasked,
         c.settlementDate,
+        c.admissionDate,
         c.totalCost,
         c.fundPaid,
         c.referralNo,

@@ -11,12 +11,16 @@ import {
   DisputeQuery,
   OpinionDto,
   RectificationDto,
+  ReferralDto,
+  ReferralQuery,
+  ReferralReportQuery,
   ReopenDto,
   ReserveUseApplicationDto,
   ReserveUseQuery,
   StepActionDto,
 } from './dto/governance.dto';
 import { DisputeService } from './dispute.service';
+import { ReferralService } from './referral.service';
 import { ReserveUseService } from './reserve-use.service';
 
 /** Who reads reserve uses: the bureau, the approving bodies and auditors of the county. */
@@ -286,4 +290,95 @@ function filing(dto: DisputeFilingDto) {
     description: dto.description,
     attachments: (dto.attachments ?? []).map((a) => ({ name: a.name, reference: a.reference })),
   };
+}
+
+/** The lead unit's finance office and clerks record referrals; the county's bodies and auditors read them. */
+const REFERRAL_READERS = ['LEAD_FINANCE', 'MEMBER_CLERK', 'BUREAU_CLERK', 'BUREAU_APPROVER', 'APPROVER', 'AUDITOR'] as const;
+
+@ApiTags('governance')
+@ApiBearerAuth()
+@Controller()
+export class ReferralController {
+  constructor(
+    private readonly referrals: ReferralService,
+    private readonly counties: CountyService,
+  ) {}
+
+  @Post('communities/:communityCode/referrals')
+  @Idempotent()
+  @Access({ roles: ['LEAD_FINANCE', 'MEMBER_CLERK'], target: { kind: 'community', param: 'communityCode' } })
+  @ApiOperation({
+    summary: 'The lead unit records an out-of-county referral (县外转诊): who, from which unit, to which hospital, valid when',
+  })
+  async record(@Param('communityCode') code: string, @Body() dto: ReferralDto) {
+    return this.referrals.record(currentCaller(), await this.counties.getCommunity(code), {
+      insuredId: dto.insuredId,
+      fromUnitCode: dto.fromUnitCode,
+      receivingHospital: dto.receivingHospital,
+      diagnosisCode: dto.diagnosisCode ?? null,
+      validFrom: dto.validFrom,
+      validTo: dto.validTo,
+      reason: dto.reason,
+    });
+  }
+
+  @Get('communities/:communityCode/referrals')
+  @Access({ roles: REFERRAL_READERS, target: { kind: 'community', param: 'communityCode' } })
+  @ApiPageResponse()
+  @ApiOperation({ summary: 'The community’s referrals, newest first, by chain status (APPROVED: in force)' })
+  async list(@Param('communityCode') code: string, @Query() q: ReferralQuery) {
+    return this.referrals.list(currentCaller(), await this.counties.getCommunity(code), q);
+  }
+
+  @Get('communities/:communityCode/referral-report')
+  @Access({ roles: REFERRAL_READERS, target: { kind: 'community', param: 'communityCode' } })
+  @ApiOperation({
+    summary:
+      'Out-of-county settlements of a year (or month) matched with approved referrals: matched, flagged with amounts, and the 10% reduction the settlement system applied (reported, not applied)',
+  })
+  async report(@Param('communityCode') code: string, @Query() q: ReferralReportQuery) {
+    return this.referrals.report(await this.counties.getCommunity(code), q.fundYear, q.period);
+  }
+
+  @Get('referrals/:id')
+  @Access({ roles: REFERRAL_READERS, target: { kind: 'referral', param: 'id' } })
+  get(@Param('id', ParseIntPipe) id: number) {
+    return this.referrals.get(currentCaller(), id);
+  }
+
+  @Post('referrals/:id/submit')
+  @HttpCode(200)
+  @Access({ roles: ['LEAD_FINANCE', 'MEMBER_CLERK'], target: { kind: 'referral', param: 'id' } })
+  submit(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
+    return this.referrals.act(currentCaller(), id, { action: 'submit', version: dto.version });
+  }
+
+  @Post('referrals/:id/withdraw')
+  @HttpCode(200)
+  @Access({ roles: ['LEAD_FINANCE', 'MEMBER_CLERK'], target: { kind: 'referral', param: 'id' } })
+  withdraw(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
+    return this.referrals.act(currentCaller(), id, { action: 'withdraw', version: dto.version });
+  }
+
+  @Post('referrals/:id/approve')
+  @HttpCode(200)
+  @Access({ roles: ['LEAD_FINANCE'], target: { kind: 'referral', param: 'id' } })
+  @ApiOperation({ summary: 'Another of the lead unit’s finance staff approves the referral (not the one who recorded it)' })
+  approve(@Param('id', ParseIntPipe) id: number, @Body() dto: CommentDto) {
+    return this.referrals.act(currentCaller(), id, { action: 'approve', version: dto.version, comment: dto.comment });
+  }
+
+  @Post('referrals/:id/return')
+  @HttpCode(200)
+  @Access({ roles: ['LEAD_FINANCE'], target: { kind: 'referral', param: 'id' } })
+  returnForChanges(@Param('id', ParseIntPipe) id: number, @Body() dto: CommentDto) {
+    return this.referrals.act(currentCaller(), id, { action: 'return', version: dto.version, comment: dto.comment });
+  }
+
+  @Post('referrals/:id/reject')
+  @HttpCode(200)
+  @Access({ roles: ['LEAD_FINANCE'], target: { kind: 'referral', param: 'id' } })
+  reject(@Param('id', ParseIntPipe) id: number, @Body() dto: CommentDto) {
+    return this.referrals.act(currentCaller(), id, { action: 'reject', version: dto.version, comment: dto.comment });
+  }
 }

@@ -7,7 +7,9 @@ import { LedgerModule } from '../ledger';
 import { RegistryModule } from '../registry';
 import { GovernanceChainRepository } from './governance-chain.repository';
 import { GovernanceRecipientsRepository } from './governance-recipients.repository';
-import { DisputeController, ReserveUseController } from './governance.controller';
+import { DisputeController, ReferralController, ReserveUseController } from './governance.controller';
+import { ReferralRepository } from './referral.repository';
+import { ReferralService } from './referral.service';
 import { DisputeRepository } from './dispute.repository';
 import { DisputeService } from './dispute.service';
 import { ReserveUseRepository } from './reserve-use.repository';
@@ -16,12 +18,14 @@ import { ReserveUseService } from './reserve-use.service';
 /** Governance chains of SPEC §9 on one approval-chain definition: the adjustment reserve's uses, disputes and periodic reviews. */
 @Module({
   imports: [RegistryModule, CalendarModule, LedgerModule, FundYearModule, ClaimsModule, CyclesModule],
-  controllers: [ReserveUseController, DisputeController],
+  controllers: [ReserveUseController, DisputeController, ReferralController],
   providers: [
     ReserveUseService,
     ReserveUseRepository,
     DisputeService,
     DisputeRepository,
+    ReferralService,
+    ReferralRepository,
     GovernanceChainRepository,
     GovernanceRecipientsRepository,
   ],

@@ -205,3 +205,59 @@ export class DisputeQuery extends PageQuery {
   @IsIn(CHAIN_STATUSES as unknown as string[])
   status?: ChainStatus;
 }
+
+export class ReferralDto {
+  @ApiProperty({ example: '532927195512300059', description: 'the insured person (kept only as a keyed hash and a mask)' })
+  @Matches(/^[0-9A-Za-z]{6,32}$/, { message: 'insuredId must be 6-32 letters or digits' })
+  insuredId!: string;
+
+  @ApiProperty({ example: 'WS-RMYY', description: 'the member unit that refers the patient' })
+  @Matches(CODE, { message: 'fromUnitCode must be an institution code' })
+  fromUnitCode!: string;
+
+  @ApiProperty({ example: '昆明医科大学第一附属医院' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  receivingHospital!: string;
+
+  @ApiPropertyOptional({ example: 'C34.9', description: 'ICD-10' })
+  @IsOptional()
+  @Matches(/^[A-Z]\d{2}(\.[0-9A-Z]{1,4})?$/, { message: 'diagnosisCode must be an ICD-10 code such as C34.9' })
+  diagnosisCode?: string;
+
+  @ApiProperty({ example: '2026-10-01' })
+  @Matches(DATE, { message: 'validFrom must be a date YYYY-MM-DD' })
+  validFrom!: string;
+
+  @ApiProperty({ example: '2026-12-31' })
+  @Matches(DATE, { message: 'validTo must be a date YYYY-MM-DD' })
+  validTo!: string;
+
+  @ApiProperty({ example: '县内无法开展的介入治疗' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  reason!: string;
+}
+
+export class ReferralQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: CHAIN_STATUSES })
+  @IsOptional()
+  @IsIn(CHAIN_STATUSES as unknown as string[])
+  status?: ChainStatus;
+}
+
+export class ReferralReportQuery {
+  @ApiProperty({ example: 2026 })
+  @Type(() => Number)
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  fundYear!: number;
+
+  @ApiPropertyOptional({ example: '2026-10', description: 'one month of the year only' })
+  @IsOptional()
+  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'period must be YYYY-MM' })
+  period?: string;
+}
