@@ -431,7 +431,7 @@ export const DISPUTE_WORKFLOW = defineWorkflow({
 export const REFERRAL_WORKFLOW = defineWorkflow({
   kind: 'REFERRAL',
   title: 'out-of-county referral',
-  applicant: { institutionTypes: ['LEAD_HOSPITAL'], roles: ['LEAD_FINANCE', 'MEMBER_CLERK'] },
+  applicant: { institutionTypes: ['LEAD_HOSPITAL'], roles: ['LEAD_FINANCE'] },
   stages: [
     [
       {

@@ -86,7 +86,18 @@ describe('who may do what', () => {
       subjectRef: 'declaration 1',
       description: '拒付理由不成立',
     });
+    const referral = await (
+      await a.as(['LEAD_FINANCE'], a.lead)
+    ).must('POST', `/api/v1/communities/${a.community}/referrals`, {
+      insuredId: '532927198001010001',
+      fromUnitCode: a.lead,
+      receivingHospital: '昆明医科大学第一附属医院',
+      validFrom: '2026-10-01',
+      validTo: '2026-10-31',
+      reason: '转诊',
+    });
     Object.assign(samples, {
+      '/api/v1/referrals/:id': { id: String(referral.id) },
       '/api/v1/disputes/:id': { id: String(dispute.id) },
       '/api/v1/reserve-uses/:id': { id: String(reserveUse.id) },
       '/api/v1/fund-analyses/:id': { id: String(analysis.insertId) },

@@ -165,7 +165,8 @@ describe('performance assessment and quarterly fund analysis over HTTP (SPEC §8
       ],
     });
     // The patient of O-5 and O-6 was referred out for those two days (approved by another person); O-7 was not.
-    const referral = await leadClerk.must('POST', `/api/v1/communities/${f.community}/referrals`, {
+    const referrer = await f.as(['LEAD_FINANCE', 'MEMBER_CLERK'], f.lead);
+    const referral = await referrer.must('POST', `/api/v1/communities/${f.community}/referrals`, {
       insuredId: '532927198001010001',
       fromUnitCode: f.lead,
       receivingHospital: '昆明医科大学第一附属医院',
@@ -173,7 +174,7 @@ describe('performance assessment and quarterly fund analysis over HTTP (SPEC §8
       validTo: '2026-10-21',
       reason: '县内无法开展的手术',
     });
-    const submitted = await leadClerk.must('POST', `/api/v1/referrals/${referral.id}/submit`, { version: referral.version });
+    const submitted = await referrer.must('POST', `/api/v1/referrals/${referral.id}/submit`, { version: referral.version });
     await lead.must('POST', `/api/v1/referrals/${referral.id}/approve`, { version: submitted.version });
     clock.fix('2026-11-04');
     const declared = await lead.must('POST', `/api/v1/communities/${f.community}/declarations`, { period: '2026-10' });

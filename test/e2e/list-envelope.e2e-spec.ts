@@ -26,6 +26,7 @@ const NOT_CALLED: Record<string, string> = {
 /** Query parameters an operation requires, by path. */
 const REQUIRED_QUERY: Record<string, string> = {
   '/api/v1/calendar/deadline': 'from=2026-09-30&workingDays=5',
+  '/api/v1/communities/{communityCode}/referral-report': 'fundYear=2026',
 };
 
 /** The role that reads an operation, preferring the bureau's, then the lead unit's. */
@@ -164,6 +165,17 @@ describe('one list envelope for every list route', () => {
       await f.as(['MEMBER_CLERK'], f.townships[0])
     ).must('POST', '/api/v1/disputes', { subjectType: 'DEDUCTION', subjectRef: 'declaration 1', description: '拒付理由不成立' });
 
+    const referral = await (
+      await f.as(['LEAD_FINANCE'], f.lead)
+    ).must('POST', `/api/v1/communities/${f.community}/referrals`, {
+      insuredId: '532927198001010001',
+      fromUnitCode: f.lead,
+      receivingHospital: '昆明医科大学第一附属医院',
+      validFrom: '2026-10-01',
+      validTo: '2026-10-31',
+      reason: '转诊',
+    });
+
     Object.assign(values, {
       countyCode: f.county,
       communityCode: f.community,
@@ -176,6 +188,7 @@ describe('one list envelope for every list route', () => {
       '/api/v1/member-claims/{id}': { id: String(stored.claim) },
       '/api/v1/reserve-uses/{id}': { id: String(reserveUse.id) },
       '/api/v1/disputes/{id}': { id: String(dispute.id) },
+      '/api/v1/referrals/{id}': { id: String(referral.id) },
       '/api/v1/declarations/{id}': { id: String(stored.declaration) },
       '/api/v1/pass-downs/{id}': { id: String(stored.passDown) },
       '/api/v1/private-payments/{id}': { id: String(payment.insertId) },
@@ -285,6 +298,7 @@ describe('one list envelope for every list route', () => {
         '/api/v1/communities/{communityCode}/disputes',
         '/api/v1/communities/{communityCode}/fund-analyses',
         '/api/v1/communities/{communityCode}/holds',
+        '/api/v1/communities/{communityCode}/referrals',
         '/api/v1/communities/{communityCode}/year-end-statements/{fundYear}',
         '/api/v1/counties',
         '/api/v1/counties/{countyCode}/ledger/{fundYear}/accounts',

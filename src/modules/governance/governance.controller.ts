@@ -292,7 +292,7 @@ function filing(dto: DisputeFilingDto) {
   };
 }
 
-/** The lead unit's finance office and clerks record referrals; the county's bodies and auditors read them. */
+/** The lead unit's finance office records and approves referrals (two people); its clerks, the county's bodies and auditors read them. */
 const REFERRAL_READERS = ['LEAD_FINANCE', 'MEMBER_CLERK', 'BUREAU_CLERK', 'BUREAU_APPROVER', 'APPROVER', 'AUDITOR'] as const;
 
 @ApiTags('governance')
@@ -306,7 +306,7 @@ export class ReferralController {
 
   @Post('communities/:communityCode/referrals')
   @Idempotent()
-  @Access({ roles: ['LEAD_FINANCE', 'MEMBER_CLERK'], target: { kind: 'community', param: 'communityCode' } })
+  @Access({ roles: ['LEAD_FINANCE'], target: { kind: 'community', param: 'communityCode' } })
   @ApiOperation({
     summary: 'The lead unit records an out-of-county referral (县外转诊): who, from which unit, to which hospital, valid when',
   })
@@ -348,14 +348,14 @@ export class ReferralController {
 
   @Post('referrals/:id/submit')
   @HttpCode(200)
-  @Access({ roles: ['LEAD_FINANCE', 'MEMBER_CLERK'], target: { kind: 'referral', param: 'id' } })
+  @Access({ roles: ['LEAD_FINANCE'], target: { kind: 'referral', param: 'id' } })
   submit(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
     return this.referrals.act(currentCaller(), id, { action: 'submit', version: dto.version });
   }
 
   @Post('referrals/:id/withdraw')
   @HttpCode(200)
-  @Access({ roles: ['LEAD_FINANCE', 'MEMBER_CLERK'], target: { kind: 'referral', param: 'id' } })
+  @Access({ roles: ['LEAD_FINANCE'], target: { kind: 'referral', param: 'id' } })
   withdraw(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
     return this.referrals.act(currentCaller(), id, { action: 'withdraw', version: dto.version });
   }
