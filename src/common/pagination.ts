@@ -77,3 +77,13 @@ export function ApiPageResponse(
     }),
   );
 }
+
+/** Every item of a paged list (an export), read 500 at a time. */
+export async function everyItem<T>(read: (window: PageWindow) => Promise<Page<T>>): Promise<T[]> {
+  const all: T[] = [];
+  for (let page = 1; ; page++) {
+    const { items, total } = await read({ page, pageSize: 500 });
+    all.push(...items);
+    if (items.length < 500 || all.length >= total) return all;
+  }
+}

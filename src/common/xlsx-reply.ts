@@ -56,3 +56,23 @@ export function csvField(value: ExportValue): string {
 export function addExportRow(ws: ExcelJS.Worksheet, cells: readonly ExportValue[]): ExcelJS.Row {
   return ws.addRow(cells.map(xlsxCell));
 }
+
+/** A landscape A4 sheet of an export: its title, an empty row, then the bold column labels, with the column widths. */
+export function exportSheet(
+  wb: ExcelJS.Workbook,
+  name: string,
+  title: string,
+  columns: readonly (readonly [string, number])[],
+): ExcelJS.Worksheet {
+  const ws = wb.addWorksheet(name, {
+    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+  });
+  ws.columns = columns.map(([, width]) => ({ width }));
+  addExportRow(ws, [title]).font = { bold: true, size: 14 };
+  addExportRow(ws, []);
+  addExportRow(
+    ws,
+    columns.map(([label]) => label),
+  ).font = { bold: true };
+  return ws;
+}

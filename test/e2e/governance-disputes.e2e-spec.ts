@@ -3,6 +3,7 @@ import { BusinessClock } from '../../src/common/business-clock';
 import { approveOctober, eventually, paidRecord } from '../support/claim-month';
 import { approvedAllocation, createCommunityFixture, SMALL_COUNTY } from '../support/registry-fixtures';
 import { RunningApi, startApi, startWorker } from '../support/test-app';
+import { xlsxRows } from '../support/xlsx';
 
 /** Its own queues, so that no other test file's worker takes these jobs. */
 const QUEUE_PREFIX = `cbm-gd-${process.pid}`;
@@ -153,6 +154,13 @@ describe('review and disputes (评审, SPEC §9.2)', () => {
       reference: 'BK-1',
     });
     expect(disbursed.state).toBe('DISBURSED');
+    // The register (评审登记簿) as the bureau reads it; the uninvolved township's is empty.
+    // (The reopening gave a new deadline, so the overdue mark was cleared for the watch; the hold stays on record.)
+    const rows = await xlsxRows(bureau, `/api/v1/communities/${f.community}/disputes/export.xlsx`);
+    expect(rows.slice(2).map((r) => [r[0], r[1], r[2], r[5], r[8], r[9], r[11], r[12]])).toEqual([
+      [filed.id, '争议', township, '已批准', f.lead, '2026-11-20', undefined, `是（${holdList[0].id}）`],
+    ]);
+    expect((await xlsxRows(other, `/api/v1/communities/${f.community}/disputes/export.xlsx`)).length).toBe(2);
     // The township hears of the outcome.
     const told = (await clerk.must('GET', '/api/v1/notifications?kind=GOVERNANCE_STEP')).items;
     expect(told.map((n: any) => n.message)).toEqual(expect.arrayContaining([expect.stringContaining('APPROVED')]));

@@ -1,5 +1,6 @@
 import { approvedAllocation, createCommunityFixture, SMALL_COUNTY } from '../support/registry-fixtures';
 import { RunningApi, startApi } from '../support/test-app';
+import { xlsxRows } from '../support/xlsx';
 
 describe('out-of-county referrals (县外转诊, SPEC §9.4)', () => {
   let api: RunningApi;
@@ -102,6 +103,14 @@ describe('out-of-county referrals (县外转诊, SPEC §9.4)', () => {
     });
     const list = await approver.must('GET', `/api/v1/communities/${f.community}/referrals?status=APPROVED`);
     expect(list.total).toBe(3);
+    // The register (县外转诊登记簿): four referrals, three approved by the approver, none showing an insured id.
+    const rows = await xlsxRows(approver, `/api/v1/communities/${f.community}/referrals/export.xlsx`);
+    expect(rows.slice(2).map((r) => [r[1], r[8], r[10] ?? ''])).toEqual([
+      ['532*************04', '审核中', ''],
+      ['532*************03', '已批准', approver.username],
+      ['532*************02', '已批准', approver.username],
+      ['532*************01', '已批准', approver.username],
+    ]);
   });
 
   it('refuses a referral recorded by anyone but the community’s lead unit, or with a window that runs backwards', async () => {

@@ -1,5 +1,6 @@
 import { approvedAllocation, CommunityFixture, createCommunityFixture, TEN_MILLION_PACKAGE } from '../support/registry-fixtures';
 import { ApiClient, RunningApi, startApi, tableFingerprint } from '../support/test-app';
+import { xlsxRows } from '../support/xlsx';
 
 /** The county's finance bureau and prefecture bureau, each with an APPROVER, as the demo county has them. */
 async function approvingBodies(f: CommunityFixture): Promise<{ finance: ApiClient; prefecture: ApiClient }> {
@@ -200,5 +201,30 @@ describe('adjustment reserve use (调剂金, SPEC §9.1)', () => {
     expect(await reserveBalance(clerk, f.county)).toBe('750000.00');
     const states = await Promise.all([a, b].map((u) => clerk.must('GET', `/api/v1/reserve-uses/${u.id}`)));
     expect(states.map((s) => s.chain.status).sort()).toEqual(['APPROVED', 'EXECUTED']);
+    // The register (调剂金使用登记簿) shows both, newest first, with amount, target and status.
+    const rows = await xlsxRows(bodies.finance, `/api/v1/counties/${f.county}/reserve-uses/export.xlsx`);
+    expect(rows[0]).toEqual([`${f.county} 调剂金使用登记簿`]);
+    expect(rows[1]).toEqual([
+      '编号',
+      '年度',
+      '用途',
+      '金额（元）',
+      '去向',
+      '申请人',
+      '申请时间',
+      '状态',
+      '当前环节',
+      '最近意见',
+      '执行日期',
+      '执行人',
+    ]);
+    expect(rows.slice(2).map((r) => [r[0], r[3], r[4], r[7]])).toEqual(
+      [b, a].map((u) => [
+        u.id,
+        1500000,
+        `调增打包额度 ${f.community}`,
+        states.find((s) => s.id === u.id)!.chain.status === 'EXECUTED' ? '已执行' : '已批准',
+      ]),
+    );
   });
 });

@@ -1,7 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { NoQuery } from '../../common/validation';
+import { sendXlsx, XLSX } from '../../common/xlsx-reply';
+import { disputeRegister, referralRegister, reserveUseRegister } from './governance.xlsx';
 import { Idempotent } from '../../common/idempotency.interceptor';
-import { ApiPageResponse } from '../../common/pagination';
+import { ApiPageResponse, everyItem } from '../../common/pagination';
 import { currentCaller } from '../../common/request-context';
 import { Access } from '../access';
 import { CountyService, VersionedDto } from '../registry';
@@ -64,6 +68,18 @@ export class ReserveUseController {
   async list(@Param('countyCode') countyCode: string, @Query() q: ReserveUseQuery) {
     const county = await this.counties.getCounty(countyCode);
     return this.uses.list(currentCaller(), county, q);
+  }
+
+  @Get('counties/:countyCode/reserve-uses/export.xlsx')
+  @Access({ roles: READERS, target: { kind: 'county', param: 'countyCode' } })
+  @ApiProduces(XLSX)
+  @ApiOperation({
+    summary: 'The county’s reserve uses as a register (调剂金使用登记簿): amount, target, status, the step waiting, execution',
+  })
+  async exportUses(@Param('countyCode') countyCode: string, @Query() _q: NoQuery, @Res() reply: FastifyReply): Promise<void> {
+    const county = await this.counties.getCounty(countyCode);
+    const uses = await everyItem((w) => this.uses.list(currentCaller(), county, w));
+    sendXlsx(reply, `${county.code}-调剂金使用登记簿.xlsx`, await reserveUseRegister(county.code, uses));
   }
 
   @Get('reserve-uses/:id')
@@ -162,6 +178,16 @@ export class DisputeController {
   @ApiOperation({ summary: 'The community’s disputes and reviews, newest first (a member unit sees those it filed or must rectify)' })
   async list(@Param('communityCode') code: string, @Query() q: DisputeQuery) {
     return this.disputes.list(currentCaller(), await this.counties.getCommunity(code), q);
+  }
+
+  @Get('communities/:communityCode/disputes/export.xlsx')
+  @Access({ roles: DISPUTE_READERS, target: { kind: 'community', param: 'communityCode' } })
+  @ApiProduces(XLSX)
+  @ApiOperation({ summary: 'The community’s disputes and reviews as a register (评审登记簿), as far as the caller may see them' })
+  async exportDisputes(@Param('communityCode') code: string, @Query() _q: NoQuery, @Res() reply: FastifyReply): Promise<void> {
+    const community = await this.counties.getCommunity(code);
+    const disputes = await everyItem((w) => this.disputes.list(currentCaller(), community, w));
+    sendXlsx(reply, `${community.code}-评审登记簿.xlsx`, await disputeRegister(community.code, disputes));
   }
 
   @Get('disputes/:id')
@@ -338,6 +364,16 @@ export class ReferralController {
   })
   async report(@Param('communityCode') code: string, @Query() q: ReferralReportQuery) {
     return this.referrals.report(await this.counties.getCommunity(code), q.fundYear, q.period);
+  }
+
+  @Get('communities/:communityCode/referrals/export.xlsx')
+  @Access({ roles: REFERRAL_READERS, target: { kind: 'community', param: 'communityCode' } })
+  @ApiProduces(XLSX)
+  @ApiOperation({ summary: 'The community’s referrals as a register (县外转诊登记簿)' })
+  async exportReferrals(@Param('communityCode') code: string, @Query() _q: NoQuery, @Res() reply: FastifyReply): Promise<void> {
+    const community = await this.counties.getCommunity(code);
+    const referrals = await everyItem((w) => this.referrals.list(currentCaller(), community, w));
+    sendXlsx(reply, `${community.code}-县外转诊登记簿.xlsx`, await referralRegister(community.code, referrals));
   }
 
   @Get('referrals/:id')

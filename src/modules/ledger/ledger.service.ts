@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Page, pageOf, PageWindow } from '../../common/pagination';
+import { everyItem, Page, pageOf, PageWindow } from '../../common/pagination';
 import { EntityManager } from 'typeorm';
 import {
   AccountNature,
@@ -229,13 +229,8 @@ export class LedgerService {
   }
 
   /** Every transfer of the year, oldest first (the ledger export), read a page at a time. */
-  async allTransfers(countyId: number, fundYear: number): Promise<LedgerTransferView[]> {
-    const all: LedgerTransferView[] = [];
-    for (let page = 1; ; page++) {
-      const { items, total } = await this.transfers(countyId, fundYear, {}, { page, pageSize: EXPORT_PAGE });
-      all.push(...items);
-      if (items.length < EXPORT_PAGE || all.length >= total) return all;
-    }
+  allTransfers(countyId: number, fundYear: number): Promise<LedgerTransferView[]> {
+    return everyItem((w) => this.transfers(countyId, fundYear, {}, w));
   }
 
   /** The amount of the transfers with these ids together (ids never posted count zero). */
@@ -248,9 +243,6 @@ export class LedgerService {
     return referenceIds.length === 0 ? Money.ZERO : Money.of(await this.repository.sumForReferences(type, referenceIds));
   }
 }
-
-/** Transfers read per query by the export. */
-const EXPORT_PAGE = 5000;
 
 function entryView(e: JournalEntry): JournalEntryView {
   return { summary: e.summary, lines: e.lines.map((l) => ({ ...l, amount: l.amount.toString() })) };

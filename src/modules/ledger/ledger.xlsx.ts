@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { addExportRow, cellNumber, YUAN } from '../../common/xlsx-reply';
+import { addExportRow, cellNumber, exportSheet as sheet, YUAN } from '../../common/xlsx-reply';
 import type { AccountBalance, LedgerTransferView, TrialBalanceView } from './ledger.service';
 
 const BALANCE_COLUMNS = [
@@ -23,20 +23,6 @@ const ENTRY_COLUMNS = [
   ['金额', 18],
   ['业务单据', 28],
 ] as const;
-
-function sheet(wb: ExcelJS.Workbook, name: string, title: string, columns: readonly (readonly [string, number])[]): ExcelJS.Worksheet {
-  const ws = wb.addWorksheet(name, {
-    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
-  });
-  ws.columns = columns.map(([, width]) => ({ width }));
-  addExportRow(ws, [title]).font = { bold: true, size: 14 };
-  addExportRow(ws, []);
-  addExportRow(
-    ws,
-    columns.map(([label]) => label),
-  ).font = { bold: true };
-  return ws;
-}
 
 /**
  * The fund-year ledger as a finance office reads it: 科目余额表 (each account's nature, normal

@@ -1689,6 +1689,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/counties/{countyCode}/reserve-uses/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The county’s reserve uses as a register (调剂金使用登记簿): amount, target, status, the step waiting, execution */
+        get: operations["ReserveUseController_exportUses"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reserve-uses/{id}": {
         parameters: {
             query?: never;
@@ -1850,6 +1867,23 @@ export interface paths {
         };
         /** The community’s disputes and reviews, newest first (a member unit sees those it filed or must rectify) */
         get: operations["DisputeController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/communities/{communityCode}/disputes/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The community’s disputes and reviews as a register (评审登记簿), as far as the caller may see them */
+        get: operations["DisputeController_exportDisputes"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2054,6 +2088,23 @@ export interface paths {
         };
         /** Out-of-county settlements of a year (or month) matched with approved referrals: matched, flagged with amounts, and the 10% reduction the settlement system applied (reported, not applied) */
         get: operations["ReferralController_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/communities/{communityCode}/referrals/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The community’s referrals as a register (县外转诊登记簿) */
+        get: operations["ReferralController_exportReferrals"];
         put?: never;
         post?: never;
         delete?: never;
@@ -6188,6 +6239,25 @@ export interface operations {
             };
         };
     };
+    ReserveUseController_exportUses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                countyCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     ReserveUseController_get: {
         parameters: {
             query?: never;
@@ -6418,6 +6488,25 @@ export interface operations {
                         total: number;
                     };
                 };
+            };
+        };
+    };
+    DisputeController_exportDisputes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                communityCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -6709,6 +6798,25 @@ export interface operations {
                 /** @description one month of the year only */
                 period?: string;
             };
+            header?: never;
+            path: {
+                communityCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ReferralController_exportReferrals: {
+        parameters: {
+            query?: never;
             header?: never;
             path: {
                 communityCode: string;
