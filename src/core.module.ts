@@ -9,6 +9,7 @@ import { FastFailRedis } from './common/fast-fail-redis';
 import { InsuredIdHasher } from './common/record-hashing';
 import { RoleChangeEvents } from './common/role-change-events';
 import { DeadlineWatchEvents } from './common/deadline-watch-events';
+import { InboxContributions } from './common/inbox-contributions';
 import { requestIdOf } from './common/request-context';
 import { AuditModule } from './modules/audit';
 import { QueueModule } from './queue/queue.module';
@@ -52,8 +53,9 @@ export class CoreModule {
         InsuredIdHasher,
         RoleChangeEvents,
         DeadlineWatchEvents,
+        InboxContributions,
       ],
-      exports: [APP_CONFIG, FastFailRedis, BusinessClock, InsuredIdHasher, RoleChangeEvents, DeadlineWatchEvents],
+      exports: [APP_CONFIG, FastFailRedis, BusinessClock, InsuredIdHasher, RoleChangeEvents, DeadlineWatchEvents, InboxContributions],
     };
   }
 }

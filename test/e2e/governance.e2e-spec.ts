@@ -87,6 +87,18 @@ describe('adjustment reserve use (调剂金, SPEC §9.1)', () => {
     const notices = await bodies.finance.must('GET', '/api/v1/notifications?kind=GOVERNANCE_STEP');
     expect(notices.items).toEqual([expect.objectContaining({ subjectType: 'reserveUse', subjectId: String(draft.id) })]);
     expect((await bodies.finance.must('GET', `/api/v1/reserve-uses/${draft.id}`)).allowedActions).toEqual(['approve', 'return', 'reject']);
+    // It waits in the finance bureau's inbox, with the step's deadline; in nobody else's.
+    const financeInbox = await bodies.finance.items('/api/v1/inbox');
+    expect(financeInbox).toEqual([
+      expect.objectContaining({
+        kind: 'reserveUseToAct',
+        id: draft.id,
+        amount: '1000000.00',
+        deadline: submitted.chain.steps[0].deadline,
+        link: `/api/v1/reserve-uses/${draft.id}`,
+      }),
+    ]);
+    expect((await bodies.prefecture.items('/api/v1/inbox')).filter((i: { kind: string }) => i.kind === 'reserveUseToAct')).toEqual([]);
     const early = await bodies.prefecture.post(`/api/v1/reserve-uses/${draft.id}/approve`, {
       version: submitted.version,
       step: 'prefectureReviews',
@@ -118,6 +130,10 @@ describe('adjustment reserve use (调剂金, SPEC §9.1)', () => {
     });
     expect(approved.chain.status).toBe('APPROVED');
 
+    // Approved, it waits in the bureau clerk's inbox to be executed.
+    expect((await clerk.items('/api/v1/inbox')).filter((i: { kind: string }) => i.kind === 'reserveUseToAct')).toEqual([
+      expect.objectContaining({ id: draft.id, deadline: null }),
+    ]);
     // Only the bureau executes; an approving body may not.
     const byPrefecture = await bodies.prefecture.post(`/api/v1/reserve-uses/${draft.id}/execute`, { version: approved.version });
     expect(byPrefecture.status).toBe(403);

@@ -4,6 +4,7 @@ import { Money } from '../../domain/money';
 import { periodMoney } from '../../domain/period-summary';
 import { BusinessClock } from '../../common/business-clock';
 import { Caller } from '../../common/caller';
+import { ContributedInboxItem, InboxContributions } from '../../common/inbox-contributions';
 import { Page, pageInMemory, PageWindow } from '../../common/pagination';
 import { CalendarService } from '../calendar';
 import { PolicyParametersService } from '../fund-year';
@@ -29,7 +30,8 @@ export interface InboxItem {
     | 'passDownDue'
     | 'passDownExpected'
     | 'privateClaimToSettle'
-    | 'privatePaymentDue';
+    | 'privatePaymentDue'
+    | ContributedInboxItem['kind'];
   id: number | null;
   period: string;
   institutionCode: string;
@@ -80,6 +82,7 @@ export class CycleViewsService {
     private readonly parameters: PolicyParametersService,
     private readonly calendar: CalendarService,
     private readonly clock: BusinessClock,
+    private readonly contributions: InboxContributions,
   ) {}
 
   /**
@@ -172,6 +175,8 @@ export class CycleViewsService {
       const due = await this.passDowns.list({ party: inst.id, state: 'DUE' });
       for (const p of due) items.push(passDownItem(p.payerCode === inst.code ? 'passDownDue' : 'passDownExpected', p));
     }
+    // What other modules' documents wait for (governance chains).
+    items.push(...(await this.contributions.collect(caller, today)));
     return { ...pageInMemory(items, window), institutionCode: inst.code, today, overdue: items.filter((i) => i.overdue).length };
   }
 

@@ -100,6 +100,47 @@ export class GovernanceChainRepository {
         [chain.id, chain.state.history.length + i + 1, h.action, h.step, h.userId, h.username, h.institutionId, new Date(h.at), h.comment],
       );
   }
+
+  /**
+   * The chains of a county that may wait for someone now (in review, sent back, approved and not
+   * yet executed), with the document each belongs to.
+   */
+  async openInCounty(
+    manager: EntityManager,
+    countyId: number,
+  ): Promise<
+    {
+      chainId: number;
+      kind: string;
+      reserveUseId: number | null;
+      amount: string | null;
+      disputeId: number | null;
+      referralId: number | null;
+    }[]
+  > {
+    const rows: {
+      id: number;
+      kind: string;
+      reserve_id: number | null;
+      amount: string | null;
+      dispute_id: number | null;
+      referral_id: number | null;
+    }[] = await manager.query(
+      `SELECT g.id, g.kind, r.id AS reserve_id, r.amount, d.id AS dispute_id, f.id AS referral_id
+           FROM governance_chain g
+           LEFT JOIN reserve_use r ON r.chain_id = g.id LEFT JOIN dispute d ON d.chain_id = g.id LEFT JOIN referral f ON f.chain_id = g.id
+          WHERE g.county_id = ? AND g.status IN ('IN_REVIEW', 'RETURNED', 'APPROVED') ORDER BY g.id`,
+      [countyId],
+    );
+    return rows.map((r) => ({
+      chainId: r.id,
+      kind: r.kind,
+      reserveUseId: r.reserve_id,
+      amount: r.amount,
+      disputeId: r.dispute_id,
+      referralId: r.referral_id,
+    }));
+  }
 }
 
 function stateColumns(s: ChainState): unknown[] {

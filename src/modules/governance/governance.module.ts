@@ -6,6 +6,7 @@ import { FundYearModule } from '../fund-year';
 import { LedgerModule } from '../ledger';
 import { RegistryModule } from '../registry';
 import { GovernanceChainRepository } from './governance-chain.repository';
+import { GovernanceInbox } from './governance-inbox';
 import { GovernanceRecipientsRepository } from './governance-recipients.repository';
 import { DisputeController, ReferralController, ReserveUseController } from './governance.controller';
 import { ReferralRepository } from './referral.repository';
@@ -28,6 +29,7 @@ import { ReserveUseService } from './reserve-use.service';
     ReferralRepository,
     GovernanceChainRepository,
     GovernanceRecipientsRepository,
+    GovernanceInbox,
   ],
   exports: [ReserveUseService, DisputeService],
 })

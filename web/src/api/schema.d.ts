@@ -2938,7 +2938,7 @@ export interface components {
         };
         InboxItemResponse: {
             /** @enum {string} */
-            kind: "claimToSubmit" | "claimToReview" | "periodToDeclare" | "declarationToReview" | "declarationToApprove" | "disbursementDue" | "passDownDue" | "passDownExpected" | "privateClaimToSettle" | "privatePaymentDue";
+            kind: "claimToSubmit" | "claimToReview" | "periodToDeclare" | "declarationToReview" | "declarationToApprove" | "disbursementDue" | "passDownDue" | "passDownExpected" | "privateClaimToSettle" | "privatePaymentDue" | "reserveUseToAct" | "disputeToAct" | "referralToAct";
             id: number | null;
             /** @example 2026-10 */
             period: string;

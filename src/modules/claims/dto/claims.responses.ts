@@ -65,6 +65,9 @@ const INBOX_KINDS: Record<InboxItem['kind'], true> = {
   passDownExpected: true,
   privateClaimToSettle: true,
   privatePaymentDue: true,
+  reserveUseToAct: true,
+  disputeToAct: true,
+  referralToAct: true,
 };
 
 export class InboxItemResponse implements InboxItem {
