@@ -1,5 +1,7 @@
 import type { ReactNode } from 'react';
-import { Button, Layout, Menu, Space, Tag, Typography } from 'antd';
+import { Badge, Button, Layout, Menu, Space, Tag, Typography } from 'antd';
+import { BellOutlined } from '@ant-design/icons';
+import { useNotifications } from '../lib/notifications';
 import { useLocation, useNavigate } from 'react-router-dom';
 import { useI18n } from './i18n';
 import { useMe, useSession } from './session';
@@ -7,7 +9,11 @@ import { useMe, useSession } from './session';
 type Role = string;
 
 /** Which menu entries a role sees; the API decides what each call may do, the menu only avoids dead ends. */
-const MENU: { path: string; label: 'inbox' | 'claims' | 'upload'; roles: readonly Role[] | 'any' }[] = [
+const MENU: {
+  path: string;
+  label: 'inbox' | 'claims' | 'upload' | 'declarations' | 'passDowns' | 'ledger';
+  roles: readonly Role[] | 'any';
+}[] = [
   { path: '/inbox', label: 'inbox', roles: 'any' },
   {
     path: '/claims',
@@ -15,6 +21,13 @@ const MENU: { path: string; label: 'inbox' | 'claims' | 'upload'; roles: readonl
     roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'LEAD_FINANCE', 'MEMBER_CLERK', 'PRIVATE_CLERK', 'VILLAGE_CLERK', 'AUDITOR', 'APPROVER'],
   },
   { path: '/upload', label: 'upload', roles: ['MEMBER_CLERK', 'PRIVATE_CLERK'] },
+  { path: '/declarations', label: 'declarations', roles: ['LEAD_FINANCE', 'BUREAU_CLERK', 'BUREAU_APPROVER', 'AUDITOR', 'APPROVER'] },
+  {
+    path: '/pass-downs',
+    label: 'passDowns',
+    roles: ['LEAD_FINANCE', 'MEMBER_CLERK', 'VILLAGE_CLERK', 'BUREAU_CLERK', 'BUREAU_APPROVER', 'AUDITOR', 'APPROVER'],
+  },
+  { path: '/ledger', label: 'ledger', roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'AUDITOR'] },
 ];
 
 export function menuFor(roles: readonly Role[]) {
@@ -27,6 +40,7 @@ export function ConsoleLayout({ children }: { children: ReactNode }) {
   const { t, code, language, setLanguage } = useI18n();
   const navigate = useNavigate();
   const location = useLocation();
+  const notifications = useNotifications();
   const entries = menuFor(me.roles);
   const selected = entries.find((e) => location.pathname.startsWith(e.path))?.path ?? '/inbox';
   return (
@@ -52,6 +66,15 @@ export function ConsoleLayout({ children }: { children: ReactNode }) {
           {me.roles.map((r) => (
             <Tag key={r}>{code(r)}</Tag>
           ))}
+          <Badge count={notifications.data?.unread ?? 0} size="small" overflowCount={99}>
+            <Button
+              size="small"
+              icon={<BellOutlined />}
+              aria-label={`${t('notifications')} (${t('unread')} ${notifications.data?.unread ?? 0})`}
+              data-testid="notifications-bell"
+              onClick={() => navigate('/notifications')}
+            />
+          </Badge>
           <Button size="small" onClick={() => setLanguage(language === 'zh' ? 'en' : 'zh')}>
             {t('language')}
           </Button>
