@@ -7,7 +7,7 @@ import { api, call } from '../api/client';
 import type { DeclarationView } from '../api/views';
 import { useI18n } from '../app/i18n';
 import { useMe } from '../app/session';
-import { refusalOf, useInstitution } from '../lib/context';
+import { refusalOf, useInstitution, useToday } from '../lib/context';
 import { formatDate, formatYuan } from '../lib/format';
 import { useList } from '../lib/lists';
 
@@ -18,7 +18,10 @@ export default function DeclarationsPage() {
   const navigate = useNavigate();
   const queries = useQueryClient();
   const institution = useInstitution();
-  const [period, setPeriod] = useState<Dayjs | null>(dayjs().subtract(1, 'month'));
+  const today = useToday();
+  const [chosen, setPeriod] = useState<Dayjs | null>(null);
+  // The month before the API's business date is the one normally declared.
+  const period = chosen ?? (today ? dayjs(today).subtract(1, 'month') : null);
   const list = useList<DeclarationView>(
     ['declarations'],
     async () =>
