@@ -141,3 +141,43 @@ export interface LedgerTransferView {
   postedBy: string;
   postedAt: string;
 }
+
+export type ChainStatus = 'DRAFT' | 'IN_REVIEW' | 'RETURNED' | 'APPROVED' | 'REJECTED' | 'EXECUTED' | 'WITHDRAWN';
+export type ChainAction = 'submit' | 'approve' | 'return' | 'reject' | 'execute' | 'withdraw';
+
+export interface ChainView {
+  status: ChainStatus;
+  steps: {
+    key: string;
+    title: string;
+    stage: number;
+    status: 'WAITING' | 'OPEN' | 'APPROVED' | 'RETURNED' | 'REJECTED';
+    deadline: string | null;
+  }[];
+  history: {
+    action: ChainAction;
+    step: string | null;
+    username: string;
+    institutionCode: string | null;
+    at: string;
+    comment: string | null;
+  }[];
+}
+
+export interface ReserveUseView {
+  id: number;
+  countyCode: string;
+  fundYear: number;
+  purpose: string;
+  amount: string;
+  target: { kind: 'PACKAGE_INCREASE'; communityCode: string } | { kind: 'DIRECT_PAYMENT'; risk: string };
+  reason: string;
+  createdBy: string;
+  createdAt: string;
+  executedOn: string | null;
+  executedBy: string | null;
+  reserveBalance: string;
+  version: number;
+  chain: ChainView;
+  allowedActions: ChainAction[];
+}

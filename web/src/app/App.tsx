@@ -19,6 +19,8 @@ const DeclarationPage = lazy(() => import('../pages/Declaration'));
 const PassDownsPage = lazy(() => import('../pages/PassDowns'));
 const LedgerPage = lazy(() => import('../pages/Ledger'));
 const NotificationsPage = lazy(() => import('../pages/Notifications'));
+const ReserveUsesPage = lazy(() => import('../pages/ReserveUses'));
+const ReserveUsePage = lazy(() => import('../pages/ReserveUse'));
 
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false } } });
 
@@ -40,6 +42,8 @@ function Screens() {
           <Route path="/pass-downs" element={<PassDownsPage />} />
           <Route path="/ledger" element={<LedgerPage />} />
           <Route path="/notifications" element={<NotificationsPage />} />
+          <Route path="/reserve-uses" element={<ReserveUsesPage />} />
+          <Route path="/reserve-uses/:id" element={<ReserveUsePage />} />
           <Route path="*" element={<Navigate to="/inbox" replace />} />
         </Routes>
       </Suspense>

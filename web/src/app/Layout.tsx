@@ -11,7 +11,7 @@ type Role = string;
 /** Which menu entries a role sees; the API decides what each call may do, the menu only avoids dead ends. */
 const MENU: {
   path: string;
-  label: 'inbox' | 'claims' | 'upload' | 'declarations' | 'passDowns' | 'ledger';
+  label: 'inbox' | 'claims' | 'upload' | 'declarations' | 'passDowns' | 'ledger' | 'reserveUses';
   roles: readonly Role[] | 'any';
 }[] = [
   { path: '/inbox', label: 'inbox', roles: 'any' },
@@ -28,6 +28,7 @@ const MENU: {
     roles: ['LEAD_FINANCE', 'MEMBER_CLERK', 'VILLAGE_CLERK', 'BUREAU_CLERK', 'BUREAU_APPROVER', 'AUDITOR', 'APPROVER'],
   },
   { path: '/ledger', label: 'ledger', roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'AUDITOR'] },
+  { path: '/reserve-uses', label: 'reserveUses', roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'APPROVER', 'AUDITOR'] },
 ];
 
 export function menuFor(roles: readonly Role[]) {
@@ -49,16 +50,7 @@ export function ConsoleLayout({ children }: { children: ReactNode }) {
         <Typography.Text strong style={{ color: '#fff', fontSize: 16, whiteSpace: 'nowrap' }}>
           {t('appName')}
         </Typography.Text>
-        <nav aria-label="main" style={{ flex: 1, minWidth: 0 }}>
-          <Menu
-            theme="dark"
-            mode="horizontal"
-            style={{ background: 'transparent' }}
-            selectedKeys={[selected]}
-            items={entries.map((e) => ({ key: e.path, label: t(e.label) }))}
-            onClick={({ key }) => navigate(key)}
-          />
-        </nav>
+        <div style={{ flex: 1 }} />
         <Space>
           <span style={{ color: '#fff' }} data-testid="who">
             {me.name} · {me.institutionCode}
@@ -83,6 +75,17 @@ export function ConsoleLayout({ children }: { children: ReactNode }) {
           </Button>
         </Space>
       </Layout.Header>
+      {/* The menu has its own bar under the header, so every role's entries fit without folding. */}
+      <nav aria-label="main" style={{ background: '#173f75', padding: '0 50px' }}>
+        <Menu
+          theme="dark"
+          mode="horizontal"
+          style={{ background: 'transparent', lineHeight: '44px' }}
+          selectedKeys={[selected]}
+          items={entries.map((e) => ({ key: e.path, label: t(e.label) }))}
+          onClick={({ key }) => navigate(key)}
+        />
+      </nav>
       <Layout.Content style={{ padding: 24 }}>
         <main>{children}</main>
       </Layout.Content>
