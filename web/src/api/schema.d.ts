@@ -2637,6 +2637,40 @@ export interface components {
             /** @description what may be done to the claim now; a console shows only these actions */
             allowedActions: ("submit" | "completeReview" | "reopenReview" | "declare" | "rollOver" | "settle" | "fund" | "passDown" | "pay")[];
         };
+        SettlementRecordResponse: {
+            /** @example 1042 */
+            id: string;
+            externalId: string;
+            /** @example WS-TC-01 */
+            unitCode: string;
+            /** @example OUTPATIENT */
+            visitType: string;
+            /**
+             * Format: date
+             * @example 2026-11-03
+             */
+            settlementDate: string;
+            /** @example 5329**********1234 */
+            insuredMasked: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            totalCost: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            fundPaid: string;
+            /** @enum {string} */
+            reviewStatus: "PENDING" | "ACCEPTED" | "REJECTED";
+            /** @enum {string|null} */
+            reviewReason: "DUPLICATE_SETTLEMENT" | "OUT_OF_CATALOGUE" | "OVER_STANDARD" | "UNREASONABLE_TREATMENT" | "NO_REFERRAL" | "MISSING_DOCUMENTS" | "INELIGIBLE_PATIENT" | "OTHER" | null;
+            reviewNote: string | null;
+            /** @enum {string|null} */
+            deductionReason: "DUPLICATE_SETTLEMENT" | "OUT_OF_CATALOGUE" | "OVER_STANDARD" | "UNREASONABLE_TREATMENT" | "NO_REFERRAL" | "MISSING_DOCUMENTS" | "INELIGIBLE_PATIENT" | "OTHER" | null;
+            deductionNote: string | null;
+        };
         VersionedDto: {
             /** @description version the change is based on (optimistic locking) */
             version: number;
@@ -2665,6 +2699,141 @@ export interface components {
              * @example 2026-10
              */
             period: string;
+        };
+        DeclarationMemberResponse: {
+            /** @example WS-TC-01 */
+            institutionCode: string;
+            claimId: number;
+            records: number;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            claimed: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            rejected: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            accepted: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            deducted: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            approved: string;
+        };
+        DeclarationResponse: {
+            id: number;
+            /** @example WS-MC */
+            communityCode: string;
+            /** @example 2026 */
+            fundYear: number;
+            /** @example 2026-10 */
+            period: string;
+            /** @enum {string} */
+            state: "DECLARED" | "REVIEWED" | "APPROVED" | "DISBURSED";
+            /** @description optimistic version: send it back with every change */
+            version: number;
+            /**
+             * Format: date
+             * @description declaration deadline (the 5th or the next working day)
+             * @example 2026-11-03
+             */
+            deadline: string;
+            /** @description the deadline counts working days of a confirmed calendar year */
+            deadlineConfirmed: boolean;
+            /**
+             * Format: date
+             * @example 2026-11-03
+             */
+            declaredOn: string;
+            declaredBy: string;
+            /** @description declared after the deadline */
+            late: boolean;
+            records: number;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            claimed: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            rejected: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            accepted: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            deducted: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            approved: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            funded: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            unfunded: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            deposit: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            advanceOffset: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            cash: string;
+            reviewedBy: string | null;
+            returnNote: string | null;
+            approvedBy: string | null;
+            /**
+             * Format: date
+             * @description the bureau pays by this day
+             * @example 2026-11-03
+             */
+            paymentDue: string;
+            paymentDueConfirmed: boolean;
+            /** @description approved, not disbursed, past paymentDue */
+            paymentOverdue: boolean;
+            /**
+             * Format: date
+             * @example 2026-11-03
+             */
+            disbursedOn: string | null;
+            disbursedBy: string | null;
+            disbursementRef: string | null;
+            /** @description disbursed after paymentDue */
+            paymentLate: boolean;
+            members: components["schemas"]["DeclarationMemberResponse"][];
+            /** @description what the caller may do now; a console shows only these actions */
+            allowedActions: ("completeReview" | "return" | "approve" | "disburse")[];
         };
         HoldDto: {
             /** @description why funding is suspended (e.g. the review committee’s rectification not done in time) */
@@ -2710,6 +2879,57 @@ export interface components {
              * @example BK-2026-11-0042
              */
             reference: string;
+        };
+        PassDownResponse: {
+            id: number;
+            declarationId: number;
+            /** @example 2026-10 */
+            period: string;
+            /** @example WS-MC */
+            communityCode: string;
+            /** @enum {string} */
+            level: "MEMBER" | "VILLAGE";
+            upstreamId: number | null;
+            /** @example WS-RMYY */
+            payerCode: string;
+            /** @example WS-TC-01 */
+            payeeCode: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            approved: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            amount: string;
+            /**
+             * Format: date
+             * @example 2026-11-03
+             */
+            receivedOn: string;
+            /**
+             * Format: date
+             * @example 2026-11-03
+             */
+            deadline: string;
+            deadlineConfirmed: boolean;
+            /** @enum {string} */
+            state: "DUE" | "PAID";
+            version: number;
+            /**
+             * Format: date
+             * @example 2026-11-03
+             */
+            paidOn: string | null;
+            paidBy: string | null;
+            /** @description paid after the deadline */
+            late: boolean;
+            /** @description due and past the deadline */
+            overdue: boolean;
+            /** @description what the caller may do now */
+            allowedActions: "pay"[];
         };
         PaymentDto: {
             /** @description version the change is based on (optimistic locking) */
@@ -4557,7 +4777,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: Record<string, never>[];
+                        items: components["schemas"]["SettlementRecordResponse"][];
                         page: number;
                         pageSize: number;
                         /** @description rows matching the filters, over every page */
@@ -4611,7 +4831,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MemberClaimResponse"];
+                };
             };
         };
     };
@@ -4680,7 +4902,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeclarationResponse"];
+                };
             };
         };
     };
@@ -4824,7 +5048,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: Record<string, never>[];
+                        items: components["schemas"]["DeclarationResponse"][];
                         page: number;
                         pageSize: number;
                         /** @description rows matching the filters, over every page */
@@ -4849,7 +5073,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeclarationResponse"];
+                };
             };
         };
     };
@@ -4872,7 +5098,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeclarationResponse"];
+                };
             };
         };
     };
@@ -4895,7 +5123,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeclarationResponse"];
+                };
             };
         };
     };
@@ -4918,7 +5148,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeclarationResponse"];
+                };
             };
         };
     };
@@ -4941,7 +5173,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeclarationResponse"];
+                };
             };
         };
     };
@@ -4964,7 +5198,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeclarationResponse"];
+                };
             };
         };
     };
@@ -4989,7 +5225,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: Record<string, never>[];
+                        items: components["schemas"]["PassDownResponse"][];
                         page: number;
                         pageSize: number;
                         /** @description rows matching the filters, over every page */
@@ -5014,7 +5250,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PassDownResponse"];
+                };
             };
         };
     };
@@ -5037,7 +5275,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PassDownResponse"];
+                };
             };
         };
     };

@@ -1,3 +1,12 @@
+import type { Schemas } from './client';
+
+// Described by the OpenAPI document: the generated types.
+export type SettlementRecordView = Schemas['SettlementRecordResponse'];
+export type DeclarationView = Schemas['DeclarationResponse'];
+export type DeclarationMemberView = Schemas['DeclarationMemberResponse'];
+export type DeclarationAction = DeclarationView['allowedActions'][number];
+export type PassDownView = Schemas['PassDownResponse'];
+
 /**
  * Answer bodies of routes whose OpenAPI document describes only their inputs (the list envelope
  * with untyped items). They mirror the API's views field for field; money stays text.
@@ -15,90 +24,6 @@ export const REASON_CODES = [
   'OTHER',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
-
-export interface SettlementRecordView {
-  id: string;
-  externalId: string;
-  unitCode: string;
-  visitType: string;
-  settlementDate: string;
-  insuredMasked: string;
-  totalCost: string;
-  fundPaid: string;
-  reviewStatus: ReviewStatus;
-  reviewReason: ReasonCode | null;
-  reviewNote: string | null;
-  deductionReason: ReasonCode | null;
-  deductionNote: string | null;
-}
-
-export interface DeclarationMemberView {
-  institutionCode: string;
-  claimId: number;
-  records: number;
-  claimed: string;
-  rejected: string;
-  accepted: string;
-  deducted: string;
-  approved: string;
-}
-
-export type DeclarationAction = 'completeReview' | 'return' | 'approve' | 'disburse';
-
-export interface DeclarationView {
-  id: number;
-  communityCode: string;
-  fundYear: number;
-  period: string;
-  state: 'DECLARED' | 'REVIEWED' | 'APPROVED' | 'DISBURSED';
-  version: number;
-  deadline: string;
-  deadlineConfirmed: boolean;
-  declaredOn: string;
-  declaredBy: string;
-  late: boolean;
-  records: number;
-  claimed: string;
-  rejected: string;
-  accepted: string;
-  deducted: string;
-  approved: string;
-  funded: string;
-  unfunded: string;
-  cash: string;
-  reviewedBy: string | null;
-  returnNote: string | null;
-  approvedBy: string | null;
-  paymentDue: string;
-  paymentOverdue: boolean;
-  disbursedOn: string | null;
-  disbursedBy: string | null;
-  disbursementRef: string | null;
-  paymentLate: boolean;
-  members: DeclarationMemberView[];
-  allowedActions: DeclarationAction[];
-}
-
-export interface PassDownView {
-  id: number;
-  declarationId: number;
-  period: string;
-  communityCode: string;
-  level: 'MEMBER' | 'VILLAGE';
-  payerCode: string;
-  payeeCode: string;
-  approved: string;
-  amount: string;
-  receivedOn: string;
-  deadline: string;
-  state: 'DUE' | 'PAID';
-  version: number;
-  paidOn: string | null;
-  paidBy: string | null;
-  late: boolean;
-  overdue: boolean;
-  allowedActions: 'pay'[];
-}
 
 export interface NotificationView {
   id: number;

@@ -10,8 +10,7 @@ import { daysUntil, refusalOf, useToday } from '../lib/context';
 import { formatDate, formatYuan } from '../lib/format';
 import { ClaimRecords } from './Records';
 
-const load = async (id: number) =>
-  (await call(() => api.GET('/api/v1/declarations/{id}', { params: { path: { id } } }))) as unknown as DeclarationView;
+const load = (id: number): Promise<DeclarationView> => call(() => api.GET('/api/v1/declarations/{id}', { params: { path: { id } } }));
 
 type Change =
   | { action: 'completeReview' | 'approve'; version: number }

@@ -22,22 +22,18 @@ export default function DeclarationsPage() {
   const [chosen, setPeriod] = useState<Dayjs | null>(null);
   // The month before the API's business date is the one normally declared.
   const period = chosen ?? (today ? dayjs(today).subtract(1, 'month') : null);
-  const list = useList<DeclarationView>(
-    ['declarations'],
-    async () =>
-      (await call(() => api.GET('/api/v1/declarations', { params: { query: { pageSize: 100 } } }))) as unknown as {
-        items: DeclarationView[];
-      },
+  const list = useList<DeclarationView>(['declarations'], async () =>
+    call(() => api.GET('/api/v1/declarations', { params: { query: { pageSize: 100 } } })),
   );
   const community = institution.data?.communityCode as unknown as string | null | undefined;
   const declare = useMutation({
-    mutationFn: async (p: string) =>
-      (await call(() =>
+    mutationFn: (p: string) =>
+      call(() =>
         api.POST('/api/v1/communities/{communityCode}/declarations', {
           params: { path: { communityCode: community! } },
           body: { period: p },
         }),
-      )) as unknown as DeclarationView,
+      ),
     onSuccess: (d) => {
       void queries.invalidateQueries({ queryKey: ['declarations'] });
       void queries.invalidateQueries({ queryKey: ['inbox'] });

@@ -17,10 +17,8 @@ export default function PassDownsPage() {
   const today = useToday();
   const [paying, setPaying] = useState<PassDownView | null>(null);
   const [paidOn, setPaidOn] = useState<Dayjs | null>(null);
-  const list = useList<PassDownView>(
-    ['pass-downs'],
-    async () =>
-      (await call(() => api.GET('/api/v1/pass-downs', { params: { query: { pageSize: 100 } } }))) as unknown as { items: PassDownView[] },
+  const list = useList<PassDownView>(['pass-downs'], async () =>
+    call(() => api.GET('/api/v1/pass-downs', { params: { query: { pageSize: 100 } } })),
   );
   const pay = useMutation({
     mutationFn: ({ p, date }: { p: PassDownView; date: string }) =>

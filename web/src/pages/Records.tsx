@@ -86,11 +86,11 @@ export function ClaimRecords({ claimId, mode, onDeduct, onChanged }: Props) {
     queryKey: key,
     queryFn: async () =>
       toPage(
-        (await call(() =>
+        await call(() =>
           api.GET('/api/v1/member-claims/{id}/records', {
             params: { path: { id: claimId }, query: { page, pageSize: 20, ...(status ? { reviewStatus: status } : {}) } },
           }),
-        )) as unknown as { items: SettlementRecordView[] },
+        ),
       ),
   });
   const done = () => {
