@@ -85,3 +85,65 @@ test('a reserve use runs its chain across the bureau, the finance bureau and the
   await expect(page.getByTestId('chain-history').locator('.ant-timeline-item')).toHaveCount(executed.chain.history.length);
   await shot(page, 'reserve-use-executed');
 });
+
+async function openDispute(page: Page, id: number): Promise<void> {
+  await page.getByRole('menuitem', { name: '评审与争议' }).click();
+  await page.getByRole('link', { name: `#${id}`, exact: true }).click();
+  await expect(page.getByRole('heading', { name: new RegExp(`#${id}`) })).toBeVisible();
+}
+
+test('a dispute: the township files it, the review committee registers it and names the township to rectify, the township rectifies, the committee accepts', async ({
+  page,
+}) => {
+  await signIn(page, 'ws.tc01.clerk');
+  await page.getByRole('menuitem', { name: '评审与争议' }).click();
+  await page.getByRole('button', { name: '提出争议' }).click();
+  const filing = page.getByRole('dialog', { name: '提出争议' });
+  await filing.getByLabel('涉及单据').fill('2026-10 申报 记录 OCT-1');
+  await filing.getByLabel('情况说明').fill('该笔门诊费用符合诊疗规范，不应扣减');
+  await filing.getByRole('button', { name: '确定' }).click();
+  await expect(page).toHaveURL(/\/disputes\/\d+$/);
+  const id = Number(page.url().split('/').pop());
+  await expect(figure(page, '争议事项')).toHaveText('扣减拒付');
+  await page.getByRole('button', { name: '提交', exact: true }).click();
+  await expect(figure(page, '流程状态')).toHaveText('审批中');
+  await signOut(page);
+
+  await signIn(page, 'ws.review.approver');
+  await openDispute(page, id);
+  await page.getByRole('button', { name: '受理' }).click();
+  await page.getByRole('dialog', { name: '受理' }).getByRole('button', { name: '确定' }).click();
+  await expect(page.getByTestId('chain-history')).toContainText('ws.review.approver');
+  await page.getByRole('button', { name: '出具评审意见' }).click();
+  const opinion = page.getByRole('dialog', { name: '出具评审意见' });
+  await opinion.getByLabel('评审意见').fill('经评审，扣减依据不足，由卫生院补充病历后复核');
+  await opinion.getByLabel('整改单位').fill('WS-TC-01');
+  await opinion.getByLabel('整改期限').fill('2026-12-31');
+  await opinion.getByLabel('整改期限').press('Enter');
+  await opinion.getByRole('button', { name: '确定' }).click();
+  await expect(figure(page, '整改单位')).toHaveText('WS-TC-01');
+  await expect(figure(page, '整改期限')).toHaveText('2026-12-31');
+  await shot(page, 'dispute-opinion');
+  await signOut(page);
+
+  await signIn(page, 'ws.tc01.clerk');
+  await openDispute(page, id);
+  await page.getByRole('button', { name: '提交整改' }).click();
+  const rectifying = page.getByRole('dialog', { name: '提交整改' });
+  await rectifying.getByLabel('整改情况').fill('已补充病历并重新提交');
+  await rectifying.getByLabel('佐证材料').fill('病历首页');
+  await rectifying.getByRole('button', { name: '确定' }).click();
+  await expect(figure(page, '整改情况')).toHaveText('已补充病历并重新提交（病历首页）');
+  await signOut(page);
+
+  await signIn(page, 'ws.review.approver');
+  await openDispute(page, id);
+  await page.getByRole('button', { name: '整改验收通过' }).click();
+  await page.getByRole('dialog', { name: '整改验收通过' }).getByRole('button', { name: '确定' }).click();
+  await expect(page.getByRole('button', { name: '整改验收通过' })).toHaveCount(0);
+  const closed = await (await apiAs('ws.review.approver')).get(`/api/v1/disputes/${id}`);
+  expect(closed.allowedActions).toEqual([]);
+  expect(['APPROVED', 'EXECUTED']).toContain(closed.chain.status);
+  await expect(figure(page, '流程状态')).toHaveText(closed.chain.status === 'APPROVED' ? '已同意' : '已执行');
+  await expect(page.getByTestId('chain-history').locator('.ant-timeline-item')).toHaveCount(closed.chain.history.length);
+});

@@ -106,3 +106,26 @@ export interface ReserveUseView {
   chain: ChainView;
   allowedActions: ChainAction[];
 }
+
+export type DisputeAction =
+  'submit' | 'withdraw' | 'register' | 'requestDocuments' | 'opinion' | 'dismiss' | 'rectification' | 'accept' | 'reopen';
+
+export const DISPUTE_SUBJECTS = ['ALLOCATION', 'BUDGET_PLAN_LINE', 'DEDUCTION', 'YEAR_END_STATEMENT', 'FUND_USE'] as const;
+
+export interface DisputeView {
+  id: number;
+  kind: 'DISPUTE' | 'PERIODIC_REVIEW';
+  communityCode: string;
+  filedBy: string;
+  subject: { type: string; reference: string };
+  description: string;
+  createdBy: string;
+  createdAt: string;
+  opinion: { findings: string; rectifyingUnitCode: string | null; rectificationDeadline: string | null } | null;
+  rectification: { note: string; evidence: { name: string; reference: string }[] } | null;
+  overdueOn: string | null;
+  holdId: number | null;
+  version: number;
+  chain: ChainView;
+  allowedActions: DisputeAction[];
+}

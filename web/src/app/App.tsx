@@ -21,6 +21,8 @@ const LedgerPage = lazy(() => import('../pages/Ledger'));
 const NotificationsPage = lazy(() => import('../pages/Notifications'));
 const ReserveUsesPage = lazy(() => import('../pages/ReserveUses'));
 const ReserveUsePage = lazy(() => import('../pages/ReserveUse'));
+const DisputesPage = lazy(() => import('../pages/Disputes'));
+const DisputePage = lazy(() => import('../pages/Dispute'));
 
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false } } });
 
@@ -44,6 +46,8 @@ function Screens() {
           <Route path="/notifications" element={<NotificationsPage />} />
           <Route path="/reserve-uses" element={<ReserveUsesPage />} />
           <Route path="/reserve-uses/:id" element={<ReserveUsePage />} />
+          <Route path="/disputes" element={<DisputesPage />} />
+          <Route path="/disputes/:id" element={<DisputePage />} />
           <Route path="*" element={<Navigate to="/inbox" replace />} />
         </Routes>
       </Suspense>

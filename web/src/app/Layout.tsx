@@ -11,7 +11,7 @@ type Role = string;
 /** Which menu entries a role sees; the API decides what each call may do, the menu only avoids dead ends. */
 const MENU: {
   path: string;
-  label: 'inbox' | 'claims' | 'upload' | 'declarations' | 'passDowns' | 'ledger' | 'reserveUses';
+  label: 'inbox' | 'claims' | 'upload' | 'declarations' | 'passDowns' | 'ledger' | 'reserveUses' | 'disputes';
   roles: readonly Role[] | 'any';
 }[] = [
   { path: '/inbox', label: 'inbox', roles: 'any' },
@@ -29,6 +29,11 @@ const MENU: {
   },
   { path: '/ledger', label: 'ledger', roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'AUDITOR'] },
   { path: '/reserve-uses', label: 'reserveUses', roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'APPROVER', 'AUDITOR'] },
+  {
+    path: '/disputes',
+    label: 'disputes',
+    roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'APPROVER', 'AUDITOR', 'LEAD_FINANCE', 'MEMBER_CLERK'],
+  },
 ];
 
 export function menuFor(roles: readonly Role[]) {

@@ -71,6 +71,8 @@ export default function ReserveUsesPage() {
         me.roles.includes('BUREAU_CLERK') ? (
           <Button
             type="primary"
+            // The form opens with the API's fund year and the county: both loaded first.
+            disabled={!today || !county}
             onClick={() => {
               apply.reset();
               form.resetFields();
