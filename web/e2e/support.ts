@@ -10,6 +10,7 @@ export async function apiAs(username: string) {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username, password: PASSWORD }),
   }).then((r) => r.json());
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the API's JSON, read field by field
   const send = async (method: string, path: string, body?: unknown): Promise<any> => {
     const res = await fetch(`${consoleUrl()}${path}`, {
       method,
