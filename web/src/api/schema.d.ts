@@ -3087,6 +3087,28 @@ export interface components {
             /** @description one community (community cycles); by default every community the caller may act for */
             communityCode?: string;
         };
+        NotificationResponse: {
+            id: number;
+            /** @example GOVERNANCE_STEP */
+            kind: string;
+            /** @enum {string} */
+            severity: "INFO" | "WATCH" | "WARNING" | "ALARM";
+            /** @example reserveUse */
+            subjectType: string;
+            /** @example 12 */
+            subjectId: string;
+            message: string;
+            details: {
+                [key: string]: unknown;
+            } | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            readAt: string | null;
+            readBy: string | null;
+            /** Format: date-time */
+            deliveredAt: string | null;
+        };
         WebhookDto: {
             /** @example https://his.example.cn/hooks/capitation */
             url: string;
@@ -3200,6 +3222,88 @@ export interface components {
              * @example 2026-04-30
              */
             rectificationDeadline?: string;
+        };
+        AccountBalanceResponse: {
+            /** @example PACKAGE:WS-MC */
+            code: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            debits: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            credits: string;
+            /**
+             * @description signed: credits − debits
+             * @example 1234.50
+             */
+            balance: string;
+            /** @example 医共体打包资金 */
+            name: string;
+            /** @enum {string} */
+            nature: "资产" | "负债" | "净资产" | "支出";
+            /** @enum {string} */
+            normalSide: "借" | "贷";
+            /**
+             * @description 余额方向
+             * @enum {string}
+             */
+            balanceSide: "借" | "贷" | "平";
+            /**
+             * @description the balance as a non-negative amount on balanceSide
+             * @example 1234.50
+             */
+            balanceAmount: string;
+        };
+        TrialBalanceResponse: {
+            /**
+             * @description the debit balances together
+             * @example 1234.50
+             */
+            debitBalances: string;
+            /**
+             * @description the credit balances together
+             * @example 1234.50
+             */
+            creditBalances: string;
+            /** @description 试算平衡: the two are equal */
+            balanced: boolean;
+        };
+        JournalLineResponse: {
+            /** @enum {string} */
+            side: "借" | "贷";
+            account: string;
+            accountName: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            amount: string;
+        };
+        JournalEntryResponse: {
+            /** @description 摘要 */
+            summary: string;
+            lines: components["schemas"]["JournalLineResponse"][];
+        };
+        LedgerTransferResponse: {
+            id: string;
+            debit: string;
+            credit: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            amount: string;
+            memo: string;
+            entry: components["schemas"]["JournalEntryResponse"];
+            referenceType: string;
+            referenceId: string;
+            postedBy: string;
+            /** Format: date-time */
+            postedAt: string;
         };
     };
     responses: never;
@@ -5908,7 +6012,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: Record<string, never>[];
+                        items: components["schemas"]["NotificationResponse"][];
                         page: number;
                         pageSize: number;
                         /** @description rows matching the filters, over every page */
@@ -5952,7 +6056,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["NotificationResponse"];
+                };
             };
         };
     };
@@ -6768,7 +6874,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: Record<string, never>[];
+                        items: components["schemas"]["AccountBalanceResponse"][];
                         page: number;
                         pageSize: number;
                         /** @description rows matching the filters, over every page */
@@ -6777,6 +6883,7 @@ export interface operations {
                         totalDebits: string;
                         /** @description yuan, every account */
                         totalCredits: string;
+                        trialBalance: components["schemas"]["TrialBalanceResponse"];
                         reconciled: boolean;
                     };
                 };
@@ -6811,7 +6918,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: Record<string, never>[];
+                        items: components["schemas"]["LedgerTransferResponse"][];
                         page: number;
                         pageSize: number;
                         /** @description rows matching the filters, over every page */

@@ -6,6 +6,9 @@ export type DeclarationView = Schemas['DeclarationResponse'];
 export type DeclarationMemberView = Schemas['DeclarationMemberResponse'];
 export type DeclarationAction = DeclarationView['allowedActions'][number];
 export type PassDownView = Schemas['PassDownResponse'];
+export type NotificationView = Schemas['NotificationResponse'];
+export type AccountBalanceView = Schemas['AccountBalanceResponse'];
+export type LedgerTransferView = Schemas['LedgerTransferResponse'];
 
 /**
  * Answer bodies of routes whose OpenAPI document describes only their inputs (the list envelope
@@ -24,48 +27,6 @@ export const REASON_CODES = [
   'OTHER',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
-
-export interface NotificationView {
-  id: number;
-  kind: string;
-  severity: string;
-  subjectType: string;
-  subjectId: string;
-  message: string;
-  createdAt: string;
-  readAt: string | null;
-  readBy: string | null;
-}
-
-export interface AccountBalanceView {
-  code: string;
-  debits: string;
-  credits: string;
-  balance: string;
-  name: string;
-  nature: '资产' | '负债' | '净资产' | '支出';
-  normalSide: '借' | '贷';
-  balanceSide: '借' | '贷' | '平';
-  balanceAmount: string;
-}
-
-export interface AccountsExtra {
-  totalDebits: string;
-  totalCredits: string;
-  reconciled: boolean;
-  trialBalance: { debitBalances: string; creditBalances: string; balanced: boolean };
-}
-
-export interface LedgerTransferView {
-  id: string;
-  amount: string;
-  memo: string;
-  entry: { summary: string; lines: { side: '借' | '贷'; account: string; accountName: string; amount: string }[] };
-  referenceType: string;
-  referenceId: string;
-  postedBy: string;
-  postedAt: string;
-}
 
 export type ChainStatus = 'DRAFT' | 'IN_REVIEW' | 'RETURNED' | 'APPROVED' | 'REJECTED' | 'EXECUTED' | 'WITHDRAWN';
 export type ChainAction = 'submit' | 'approve' | 'return' | 'reject' | 'execute' | 'withdraw';

@@ -6,7 +6,7 @@ import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/compon
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { api, call, downloadFile } from '../api/client';
-import type { AccountBalanceView, AccountsExtra, LedgerTransferView } from '../api/views';
+import type { AccountBalanceView, LedgerTransferView } from '../api/views';
 import { useI18n } from '../app/i18n';
 import { refusalOf, useInstitution, useToday } from '../lib/context';
 import { formatDate, formatYuan } from '../lib/format';
@@ -79,23 +79,23 @@ export default function LedgerPage() {
   const accounts = useQuery({
     queryKey: ['ledger-accounts', county, fundYear],
     enabled: ready,
-    queryFn: async () =>
-      (await call(() =>
+    queryFn: () =>
+      call(() =>
         api.GET('/api/v1/counties/{countyCode}/ledger/{fundYear}/accounts', {
           params: { path: { countyCode: county!, fundYear: fundYear! }, query: { pageSize: 100 } },
         }),
-      )) as unknown as { items: AccountBalanceView[] } & AccountsExtra,
+      ),
   });
   const [entriesPage, setEntriesPage] = useState(1);
   const entries = useQuery({
     queryKey: ['ledger-transfers', county, fundYear, entriesPage],
     enabled: ready,
-    queryFn: async () =>
-      (await call(() =>
+    queryFn: () =>
+      call(() =>
         api.GET('/api/v1/counties/{countyCode}/ledger/{fundYear}/transfers', {
           params: { path: { countyCode: county!, fundYear: fundYear! }, query: { page: entriesPage, pageSize: 20 } },
         }),
-      )) as unknown as { items: LedgerTransferView[]; total: number },
+      ),
   });
   const a = accounts.data;
   return (

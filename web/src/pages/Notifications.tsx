@@ -39,7 +39,9 @@ export default function NotificationsPage() {
           {
             title: t('status'),
             dataIndex: 'severity',
-            render: (s: string) => <Tag color={s === 'CRITICAL' ? 'red' : s === 'WARNING' ? 'orange' : 'blue'}>{code(s)}</Tag>,
+            render: (s: string) => (
+              <Tag color={s === 'ALARM' ? 'red' : s === 'WARNING' ? 'orange' : s === 'WATCH' ? 'gold' : 'blue'}>{code(s)}</Tag>
+            ),
           },
           { title: t('message'), dataIndex: 'message' },
           {
