@@ -174,4 +174,11 @@ test('the auditor reads the ledger: balances with nature and 余额方向, the t
   expect((await download).suggestedFilename()).toBe('WS-2026-基金科目余额表.xlsx');
   await page.getByRole('tab', { name: '记账分录' }).click();
   await expect(page.getByRole('tabpanel').locator('tbody tr.ant-table-row').first()).toContainText('借：');
+  // The English switch relabels the new screens too.
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { name: 'Fund ledger' })).toBeVisible();
+  await expect(page.getByRole('tab', { name: 'Account balances' })).toBeVisible();
+  await expect(page.getByRole('menuitem', { name: 'Reserve uses' })).toBeVisible();
+  await page.getByRole('button', { name: '中文' }).click();
+  await expect(page.getByRole('heading', { name: '基金账簿' })).toBeVisible();
 });
