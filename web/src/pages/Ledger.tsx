@@ -34,7 +34,7 @@ function BalanceChart({ accounts }: { accounts: AccountBalanceView[] }) {
         formatter: (p: { dataIndex: number; seriesName: string }) =>
           `${accounts[p.dataIndex].name}（${p.seriesName}）<br/>${accounts[p.dataIndex].balanceSide} ${formatYuan(accounts[p.dataIndex].balanceAmount)}`,
       },
-      legend: { data: [...NATURES] },
+      legend: { data: [...NATURES], top: 0 },
       grid: { left: 160, right: 24, top: 40, bottom: 24 },
       xAxis: { type: 'value' },
       yAxis: { type: 'category', data: names },
