@@ -56,7 +56,7 @@ export function pageInMemory<T>(all: T[], w: PageWindow): Page<T> {
  */
 export function ApiPageResponse(
   model?: ClassType<unknown>,
-  extra: Record<string, { type: string; description?: string }> = {},
+  extra: Record<string, { type: string; description?: string } | { $ref: string }> = {},
 ): MethodDecorator & ClassDecorator {
   const items = model ? { $ref: getSchemaPath(model) } : { type: 'object' };
   return applyDecorators(

@@ -46,7 +46,7 @@ test('a township clerk signs in, sees the inbox, uploads a file with one bad row
   await signIn(page, 'ws.tc01.clerk');
   await expect(page).toHaveURL(/\/inbox$/);
   await expect(page.getByRole('heading', { name: '待办' })).toBeVisible();
-  await expect(page.getByRole('menuitem')).toHaveText(['待办', '成员单位申报', '上传结算数据']);
+  await expect(page.getByRole('menuitem')).toHaveText(['待办', '成员单位申报', '上传结算数据', '下拨', '评审与争议']);
   await shot(page, 'sign-in-done-inbox-empty');
 
   // The session survives a reload through the refresh cookie (the access token lived in memory only).
@@ -138,7 +138,13 @@ test('a session ended on the server sends the user back to sign-in, told that th
   // Chinese first, with an English switch.
   await page.getByRole('button', { name: 'English' }).click();
   await expect(page.getByRole('heading', { name: 'Inbox' })).toBeVisible();
-  await expect(page.getByRole('menuitem')).toHaveText(['Inbox', 'Member claims', 'Upload settlements']);
+  await expect(page.getByRole('menuitem')).toHaveText([
+    'Inbox',
+    'Member claims',
+    'Upload settlements',
+    'Pass-downs',
+    'Reviews and disputes',
+  ]);
   await page.getByRole('button', { name: '中文' }).click();
   await expect(page.getByRole('heading', { name: '待办' })).toBeVisible();
   // A password reset by the administrator ends every session of the user (access and refresh tokens).

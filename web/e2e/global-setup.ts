@@ -1,4 +1,4 @@
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
@@ -19,6 +19,92 @@ function freePort(): Promise<number> {
       server.close(() => ok(port));
     });
   });
+}
+
+/** The day October 2026's claims are seeded on (before the member cut-off of 2026-11-03). */
+const SEEDING_DATE = '2026-10-31';
+
+async function startApi(env: NodeJS.ProcessEnv, port: number): Promise<ChildProcess> {
+  const apiProcess = spawn(process.execPath, ['dist/src/main.js'], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const started = Date.now();
+  for (;;) {
+    const ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ready) return apiProcess;
+    if (apiProcess.exitCode !== null) throw new Error(`the API exited during start-up (${apiProcess.exitCode})`);
+    if (Date.now() - started > 30_000) throw new Error('the API did not become ready within 30 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function stop(apiProcess: ChildProcess): Promise<void> {
+  if (apiProcess.exitCode !== null) return;
+  const exited = new Promise((r) => apiProcess.once('exit', r));
+  apiProcess.kill('SIGTERM');
+  await exited;
+}
+
+/** An October settlement record of the township whose fund pays `fundPaid` of 1000.00. */
+const october = (id: string, fundPaid: string, selfPaid: string) => ({
+  externalId: id,
+  unitCode: 'WS-TC-01',
+  insuredId: `5329271990010${id.replace(/\D/g, '').padStart(5, '0')}`,
+  visitType: 'OUTPATIENT',
+  visitDate: '2026-10-15',
+  settlementDate: '2026-10-15',
+  totalCost: '1000.00',
+  coveredCost: '1000.00',
+  fundPaid,
+  criticalIllnessPaid: '0.00',
+  medicalAidPaid: '0.00',
+  selfPaid,
+});
+
+/**
+ * Through the API: the 2026 allocation drafted by the bureau clerk and approved by the approver
+ * (SPEC §3's worked example), and the township's October claim of three records, submitted.
+ */
+async function seedOctober(base: string): Promise<void> {
+  const as = async (username: string) => {
+    const login = await fetch(`${base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: 'cbm-demo-2026' }),
+    }).then((r) => r.json());
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the API's JSON, read field by field
+    return async (method: string, path: string, body?: unknown): Promise<any> => {
+      const res = await fetch(`${base}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${login.accessToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`seeding: ${method} ${path} → ${res.status} ${text}`);
+      return text ? JSON.parse(text) : null;
+    };
+  };
+  const clerk = await as('ws.bureau.clerk');
+  const approver = await as('ws.bureau.approver');
+  const draft = await clerk('POST', '/api/v1/allocations', {
+    countyCode: 'WS',
+    fundYear: 2026,
+    insuredCount: '312457',
+    perCapitaStandard: '830.00',
+    interest: '1234567.89',
+    criticalIllnessPremiumPerPerson: '65.00',
+    familyDoctorFee: '2849300.00',
+    policyAdjustmentExpenditure: '1500000.00',
+  });
+  const submitted = await clerk('POST', `/api/v1/allocations/${draft.id}/submit`, { version: draft.version });
+  await approver('POST', `/api/v1/allocations/${draft.id}/approve`, { version: submitted.version });
+  const township = await as('ws.tc01.clerk');
+  await township('POST', '/api/v1/settlement-records', {
+    records: [october('OCT-1', '300.00', '700.00'), october('OCT-2', '120.55', '879.45'), october('OCT-3', '80.10', '919.90')],
+  });
+  const claim = (await township('GET', '/api/v1/member-claims?period=2026-10')).items[0];
+  await township('POST', `/api/v1/member-claims/${claim.id}/submit`, { version: claim.version });
 }
 
 /**
@@ -43,25 +129,21 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   };
   execFileSync(process.execPath, ['dist/src/cli/migrate.js', 'up'], { cwd: root, env, stdio: 'ignore' });
   execFileSync(process.execPath, ['dist/src/cli/seed-demo.js'], { cwd: root, env, stdio: 'ignore' });
-  const apiProcess = spawn(process.execPath, ['dist/src/main.js'], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
-  const url = `http://localhost:${port}`;
-  const started = Date.now();
-  for (;;) {
-    const ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) break;
-    if (apiProcess.exitCode !== null) throw new Error(`the API exited during start-up (${apiProcess.exitCode})`);
-    if (Date.now() - started > 30_000) throw new Error('the API did not become ready within 30 s');
-    await new Promise((r) => setTimeout(r, 200));
+  // A month in flight: October 2026 seeded through the API on a day before its cut-off, then the
+  // API serves the tests on the business date.
+  const seeding = await startApi({ ...env, BUSINESS_DATE: SEEDING_DATE }, port);
+  try {
+    await seedOctober(`http://127.0.0.1:${port}`);
+  } finally {
+    await stop(seeding);
   }
+  const apiProcess = await startApi(env, port);
+  const url = `http://localhost:${port}`;
   process.env.CONSOLE_URL = url;
   process.env.CONSOLE_BUSINESS_DATE = BUSINESS_DATE;
 
   return async () => {
-    apiProcess.kill('SIGTERM');
-    await new Promise((r) => apiProcess.once('exit', r));
+    await stop(apiProcess);
     if (process.env.KEEP_TEST_DB) return;
     const { loadConfig } = require(resolve(root, 'dist/src/config/app-config.js'));
     const { dropDatabase } = require(resolve(root, 'dist/src/database/database-admin.js'));

@@ -1,7 +1,13 @@
 import { ApiPageResponse, pageInMemory, PageQuery } from '../../common/pagination';
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { InboxItemResponse, MemberClaimResponse } from './dto/claims.responses';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  DeclarationResponse,
+  InboxItemResponse,
+  MemberClaimResponse,
+  PassDownResponse,
+  SettlementRecordResponse,
+} from './dto/claims.responses';
 import type { FastifyRequest } from 'fastify';
 import { isPeriod } from '../../domain/claim-cycle';
 import { InputValidationError } from '../../common/api-error';
@@ -79,7 +85,7 @@ export class MemberClaimController {
   @Get(':id/records')
   @Access({ roles: READERS, target: { kind: 'memberClaim', param: 'id' } })
   @ApiOperation({ summary: 'The claim’s settlement records (insured ids masked) with pre-review and deduction outcomes' })
-  @ApiPageResponse()
+  @ApiPageResponse(SettlementRecordResponse)
   records(@Param('id', ParseIntPipe) id: number, @Query() q: RecordQuery) {
     return this.claims.claimRecords(id, { reviewStatus: q.reviewStatus, externalId: q.externalId }, q.page, q.pageSize);
   }
@@ -102,6 +108,7 @@ export class MemberClaimController {
   @ApiOperation({
     summary: 'Pre-review (初审): accept or reject records with a reason code (the lead unit; the bureau for a private institution)',
   })
+  @ApiOkResponse({ type: MemberClaimResponse })
   review(@Param('id', ParseIntPipe) id: number, @Body() dto: ReviewRecordsDto) {
     return this.claims.reviewRecords(currentCaller(), id, dto.decisions);
   }
@@ -139,6 +146,7 @@ export class CommunityCycleController {
   @Idempotent()
   @Access({ roles: ['LEAD_FINANCE'], target: { kind: 'community', param: 'communityCode' } })
   @ApiOperation({ summary: 'Declare a period to the bureau (申报, by the 5th or the next working day); open member claims roll over' })
+  @ApiCreatedResponse({ type: DeclarationResponse })
   async declare(@Param('communityCode') code: string, @Body() dto: PeriodDto) {
     const community = await this.funding.community(code);
     return this.declarations.declare(currentCaller(), community, dto.period);
@@ -216,7 +224,7 @@ export class DeclarationController {
 
   @Get()
   @Access({ roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'LEAD_FINANCE', 'AUDITOR', 'APPROVER'] })
-  @ApiPageResponse()
+  @ApiPageResponse(DeclarationResponse)
   list(@Query() q: DeclarationQuery) {
     return this.declarations.listInScope(currentCaller(), q);
   }
@@ -226,6 +234,7 @@ export class DeclarationController {
     roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'LEAD_FINANCE', 'AUDITOR', 'APPROVER'],
     target: { kind: 'declaration', param: 'id' },
   })
+  @ApiOkResponse({ type: DeclarationResponse })
   get(@Param('id', ParseIntPipe) id: number) {
     return this.declarations.getDeclaration(currentCaller(), id);
   }
@@ -234,6 +243,7 @@ export class DeclarationController {
   @HttpCode(200)
   @Access({ roles: ['BUREAU_CLERK'], target: { kind: 'declaration', param: 'id' } })
   @ApiOperation({ summary: 'Deduct (拒付) accepted records with a reason code, or withdraw a deduction (reason null)' })
+  @ApiOkResponse({ type: DeclarationResponse })
   deduct(@Param('id', ParseIntPipe) id: number, @Body() dto: DeductionsDto) {
     return this.declarations.deduct(currentCaller(), id, dto.deductions);
   }
@@ -242,6 +252,7 @@ export class DeclarationController {
   @HttpCode(200)
   @Access({ roles: ['BUREAU_CLERK'], target: { kind: 'declaration', param: 'id' } })
   @ApiOperation({ summary: 'Finish the bureau’s review and pass it to an approver' })
+  @ApiOkResponse({ type: DeclarationResponse })
   completeReview(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
     return this.declarations.transitionDeclaration(currentCaller(), id, 'completeReview', dto.version);
   }
@@ -249,6 +260,7 @@ export class DeclarationController {
   @Post(':id/return')
   @HttpCode(200)
   @Access({ roles: ['BUREAU_APPROVER'], target: { kind: 'declaration', param: 'id' } })
+  @ApiOkResponse({ type: DeclarationResponse })
   returnForReview(@Param('id', ParseIntPipe) id: number, @Body() dto: ReturnDto) {
     return this.declarations.transitionDeclaration(currentCaller(), id, 'return', dto.version, dto.note);
   }
@@ -259,6 +271,7 @@ export class DeclarationController {
   @ApiOperation({
     summary: 'Approve (maker-checker: not the reviewing clerk); funds up to what is left of M, withholds the deposit, posts to the ledger',
   })
+  @ApiOkResponse({ type: DeclarationResponse })
   approve(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
     return this.declarations.transitionDeclaration(currentCaller(), id, 'approve', dto.version);
   }
@@ -267,6 +280,7 @@ export class DeclarationController {
   @HttpCode(200)
   @Access({ roles: BUREAU, target: { kind: 'declaration', param: 'id' } })
   @ApiOperation({ summary: 'Record the disbursement to the lead unit (拨付), dated; refused under a hold; the pass-downs fall due' })
+  @ApiOkResponse({ type: DeclarationResponse })
   disburse(@Param('id', ParseIntPipe) id: number, @Body() dto: DisbursementDto) {
     return this.disbursements.disburse(currentCaller(), id, dto.version, dto.disbursedOn, dto.reference);
   }
@@ -285,13 +299,14 @@ export class PassDownController {
   @Get('pass-downs')
   @Access({ roles: READERS })
   @ApiOperation({ summary: 'Pass-downs the caller pays or receives (all of them for the lead unit and the bureau)' })
-  @ApiPageResponse()
+  @ApiPageResponse(PassDownResponse)
   list(@Query() q: PassDownQuery) {
     return this.passDowns.listInScope(currentCaller(), q);
   }
 
   @Get('pass-downs/:id')
   @Access({ roles: READERS, target: { kind: 'passDown', param: 'id' } })
+  @ApiOkResponse({ type: PassDownResponse })
   get(@Param('id', ParseIntPipe) id: number) {
     return this.passDowns.get(currentCaller(), id);
   }
@@ -300,6 +315,7 @@ export class PassDownController {
   @HttpCode(200)
   @Access({ roles: ['LEAD_FINANCE', 'MEMBER_CLERK'], target: { kind: 'passDownPayer', param: 'id' } })
   @ApiOperation({ summary: 'The payer records the pass-down as paid, dated (5 working days after receipt; late is recorded)' })
+  @ApiOkResponse({ type: PassDownResponse })
   pay(@Param('id', ParseIntPipe) id: number, @Body() dto: PaymentDto) {
     return this.passDowns.pay(currentCaller(), id, dto.version, dto.paidOn);
   }

@@ -1,7 +1,7 @@
 import { NoQuery } from '../../common/validation';
 import { ApiPageResponse, pageInMemory, PageQuery } from '../../common/pagination';
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { currentCaller } from '../../common/request-context';
@@ -16,6 +16,7 @@ import { CycleRunnerService } from './cycle-runner.service';
 import { SCHEDULE_TIMEZONE } from './cycle-scheduler';
 import { CycleResultQuery, JobRunQuery, NotificationQuery, TriggerCycleDto, WebhookDto } from './dto/cycles.dto';
 import { NotificationService } from './notification.service';
+import { NotificationResponse } from './dto/cycles.responses';
 import { YearEndService } from './year-end.service';
 import { yearEndWorkbook } from './year-end.xlsx';
 import { assertYearEndDrafted } from '../../domain/county-year-end';
@@ -106,7 +107,9 @@ export class NotificationsController {
   @Get()
   @Access({ roles: ANY_ROLE })
   @ApiOperation({ summary: 'The caller’s institution’s notifications, newest first, with the unread count' })
-  @ApiPageResponse(undefined, { unread: { type: 'integer', description: 'unread notifications of the institution, every page and kind' } })
+  @ApiPageResponse(NotificationResponse, {
+    unread: { type: 'integer', description: 'unread notifications of the institution, every page and kind' },
+  })
   list(@Query() q: NotificationQuery) {
     return this.notifications.list(currentCaller().institution.id, q);
   }
@@ -123,6 +126,7 @@ export class NotificationsController {
   @HttpCode(200)
   @Access({ roles: ANY_ROLE })
   @ApiOperation({ summary: 'Mark one of the institution’s notifications read (again: no change)' })
+  @ApiOkResponse({ type: NotificationResponse })
   markRead(@Param('id', ParseIntPipe) id: number) {
     const caller = currentCaller();
     return this.notifications.markRead(caller.institution.id, id, caller.name);

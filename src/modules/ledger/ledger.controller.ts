@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { IsOptional, Matches, MaxLength } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { Access } from '../../common/access.decorators';
@@ -10,6 +10,7 @@ import { sendXlsx, XLSX } from '../../common/xlsx-reply';
 import { CountyService } from '../registry';
 import { LedgerService } from './ledger.service';
 import { ledgerWorkbook } from './ledger.xlsx';
+import { AccountBalanceResponse, LedgerTransferResponse, TrialBalanceResponse } from './dto/ledger.responses';
 
 const LEDGER_READERS = ['BUREAU_CLERK', 'BUREAU_APPROVER', 'AUDITOR'] as const;
 
@@ -50,9 +51,11 @@ export class LedgerController {
     description:
       'Each account also as a finance office reads it: name, nature (资产/负债/净资产/支出), normal side (借/贷), and its balance as a non-negative amount with its side (余额方向 借/贷/平); `balance` stays signed (credits − debits).',
   })
-  @ApiPageResponse(undefined, {
+  @ApiExtraModels(TrialBalanceResponse)
+  @ApiPageResponse(AccountBalanceResponse, {
     totalDebits: { type: 'string', description: 'yuan, every account' },
     totalCredits: { type: 'string', description: 'yuan, every account' },
+    trialBalance: { $ref: getSchemaPath(TrialBalanceResponse) },
     reconciled: { type: 'boolean' },
   })
   async accounts(@Param('countyCode') countyCode: string, @Param('fundYear', FundYearPipe) fundYear: number, @Query() q: PageQuery) {
@@ -68,7 +71,7 @@ export class LedgerController {
     summary:
       'The transfers of the year, oldest first, optionally of one document or one account; each also as an entry (分录): a 借 line and a 贷 line of one amount',
   })
-  @ApiPageResponse()
+  @ApiPageResponse(LedgerTransferResponse)
   async transfers(
     @Param('countyCode') countyCode: string,
     @Param('fundYear', FundYearPipe) fundYear: number,

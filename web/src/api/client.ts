@@ -87,3 +87,18 @@ export async function uploadFile(path: string, file: File): Promise<{ status: nu
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }
+
+/** Downloads a file the API sends (an XLSX export) through the same session, saved under `name`. */
+export async function downloadFile(path: string, name: string): Promise<void> {
+  const send = () => fetch(path, { headers: accessToken ? { authorization: `Bearer ${accessToken}` } : {} });
+  let res = await send();
+  if (res.status === 401 && (await refreshSession())) res = await send();
+  if (res.status === 401) onExpired();
+  if (!res.ok) throw new ApiCallError(res.status, (await res.json().catch(() => undefined)) as ApiError | undefined);
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  URL.revokeObjectURL(url);
+}

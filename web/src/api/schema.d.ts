@@ -2842,6 +2842,40 @@ export interface components {
             /** @description what may be done to the claim now; a console shows only these actions */
             allowedActions: ("submit" | "completeReview" | "reopenReview" | "declare" | "rollOver" | "settle" | "fund" | "passDown" | "pay")[];
         };
+        SettlementRecordResponse: {
+            /** @example 1042 */
+            id: string;
+            externalId: string;
+            /** @example WS-TC-01 */
+            unitCode: string;
+            /** @example OUTPATIENT */
+            visitType: string;
+            /**
+             * Format: date
+             * @example 2026-11-03
+             */
+            settlementDate: string;
+            /** @example 5329**********1234 */
+            insuredMasked: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            totalCost: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            fundPaid: string;
+            /** @enum {string} */
+            reviewStatus: "PENDING" | "ACCEPTED" | "REJECTED";
+            /** @enum {string|null} */
+            reviewReason: "DUPLICATE_SETTLEMENT" | "OUT_OF_CATALOGUE" | "OVER_STANDARD" | "UNREASONABLE_TREATMENT" | "NO_REFERRAL" | "MISSING_DOCUMENTS" | "INELIGIBLE_PATIENT" | "OTHER" | null;
+            reviewNote: string | null;
+            /** @enum {string|null} */
+            deductionReason: "DUPLICATE_SETTLEMENT" | "OUT_OF_CATALOGUE" | "OVER_STANDARD" | "UNREASONABLE_TREATMENT" | "NO_REFERRAL" | "MISSING_DOCUMENTS" | "INELIGIBLE_PATIENT" | "OTHER" | null;
+            deductionNote: string | null;
+        };
         VersionedDto: {
             /** @description version the change is based on (optimistic locking) */
             version: number;
@@ -2876,6 +2910,141 @@ export interface components {
              * @example 2026-10
              */
             period: string;
+        };
+        DeclarationMemberResponse: {
+            /** @example WS-TC-01 */
+            institutionCode: string;
+            claimId: number;
+            records: number;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            claimed: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            rejected: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            accepted: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            deducted: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            approved: string;
+        };
+        DeclarationResponse: {
+            id: number;
+            /** @example WS-MC */
+            communityCode: string;
+            /** @example 2026 */
+            fundYear: number;
+            /** @example 2026-10 */
+            period: string;
+            /** @enum {string} */
+            state: "DECLARED" | "REVIEWED" | "APPROVED" | "DISBURSED";
+            /** @description optimistic version: send it back with every change */
+            version: number;
+            /**
+             * Format: date
+             * @description declaration deadline (the 5th or the next working day)
+             * @example 2026-11-03
+             */
+            deadline: string;
+            /** @description the deadline counts working days of a confirmed calendar year */
+            deadlineConfirmed: boolean;
+            /**
+             * Format: date
+             * @example 2026-11-03
+             */
+            declaredOn: string;
+            declaredBy: string;
+            /** @description declared after the deadline */
+            late: boolean;
+            records: number;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            claimed: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            rejected: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            accepted: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            deducted: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            approved: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            funded: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            unfunded: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            deposit: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            advanceOffset: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            cash: string;
+            reviewedBy: string | null;
+            returnNote: string | null;
+            approvedBy: string | null;
+            /**
+             * Format: date
+             * @description the bureau pays by this day
+             * @example 2026-11-03
+             */
+            paymentDue: string;
+            paymentDueConfirmed: boolean;
+            /** @description approved, not disbursed, past paymentDue */
+            paymentOverdue: boolean;
+            /**
+             * Format: date
+             * @example 2026-11-03
+             */
+            disbursedOn: string | null;
+            disbursedBy: string | null;
+            disbursementRef: string | null;
+            /** @description disbursed after paymentDue */
+            paymentLate: boolean;
+            members: components["schemas"]["DeclarationMemberResponse"][];
+            /** @description what the caller may do now; a console shows only these actions */
+            allowedActions: ("completeReview" | "return" | "approve" | "disburse")[];
         };
         HoldDto: {
             /** @description why funding is suspended (e.g. the review committee’s rectification not done in time) */
@@ -2921,6 +3090,57 @@ export interface components {
              * @example BK-2026-11-0042
              */
             reference: string;
+        };
+        PassDownResponse: {
+            id: number;
+            declarationId: number;
+            /** @example 2026-10 */
+            period: string;
+            /** @example WS-MC */
+            communityCode: string;
+            /** @enum {string} */
+            level: "MEMBER" | "VILLAGE";
+            upstreamId: number | null;
+            /** @example WS-RMYY */
+            payerCode: string;
+            /** @example WS-TC-01 */
+            payeeCode: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            approved: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            amount: string;
+            /**
+             * Format: date
+             * @example 2026-11-03
+             */
+            receivedOn: string;
+            /**
+             * Format: date
+             * @example 2026-11-03
+             */
+            deadline: string;
+            deadlineConfirmed: boolean;
+            /** @enum {string} */
+            state: "DUE" | "PAID";
+            version: number;
+            /**
+             * Format: date
+             * @example 2026-11-03
+             */
+            paidOn: string | null;
+            paidBy: string | null;
+            /** @description paid after the deadline */
+            late: boolean;
+            /** @description due and past the deadline */
+            overdue: boolean;
+            /** @description what the caller may do now */
+            allowedActions: "pay"[];
         };
         PaymentDto: {
             /** @description version the change is based on (optimistic locking) */
@@ -3078,6 +3298,28 @@ export interface components {
             /** @description one community (community cycles); by default every community the caller may act for */
             communityCode?: string;
         };
+        NotificationResponse: {
+            id: number;
+            /** @example GOVERNANCE_STEP */
+            kind: string;
+            /** @enum {string} */
+            severity: "INFO" | "WATCH" | "WARNING" | "ALARM";
+            /** @example reserveUse */
+            subjectType: string;
+            /** @example 12 */
+            subjectId: string;
+            message: string;
+            details: {
+                [key: string]: unknown;
+            } | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            readAt: string | null;
+            readBy: string | null;
+            /** Format: date-time */
+            deliveredAt: string | null;
+        };
         WebhookDto: {
             /** @example https://his.example.cn/hooks/capitation */
             url: string;
@@ -3216,6 +3458,88 @@ export interface components {
             validTo: string;
             /** @example 县内无法开展的介入治疗 */
             reason: string;
+        };
+        AccountBalanceResponse: {
+            /** @example PACKAGE:WS-MC */
+            code: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            debits: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            credits: string;
+            /**
+             * @description signed: credits − debits
+             * @example 1234.50
+             */
+            balance: string;
+            /** @example 医共体打包资金 */
+            name: string;
+            /** @enum {string} */
+            nature: "资产" | "负债" | "净资产" | "支出";
+            /** @enum {string} */
+            normalSide: "借" | "贷";
+            /**
+             * @description 余额方向
+             * @enum {string}
+             */
+            balanceSide: "借" | "贷" | "平";
+            /**
+             * @description the balance as a non-negative amount on balanceSide
+             * @example 1234.50
+             */
+            balanceAmount: string;
+        };
+        TrialBalanceResponse: {
+            /**
+             * @description the debit balances together
+             * @example 1234.50
+             */
+            debitBalances: string;
+            /**
+             * @description the credit balances together
+             * @example 1234.50
+             */
+            creditBalances: string;
+            /** @description 试算平衡: the two are equal */
+            balanced: boolean;
+        };
+        JournalLineResponse: {
+            /** @enum {string} */
+            side: "借" | "贷";
+            account: string;
+            accountName: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            amount: string;
+        };
+        JournalEntryResponse: {
+            /** @description 摘要 */
+            summary: string;
+            lines: components["schemas"]["JournalLineResponse"][];
+        };
+        LedgerTransferResponse: {
+            id: string;
+            debit: string;
+            credit: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            amount: string;
+            memo: string;
+            entry: components["schemas"]["JournalEntryResponse"];
+            referenceType: string;
+            referenceId: string;
+            postedBy: string;
+            /** Format: date-time */
+            postedAt: string;
         };
     };
     responses: never;
@@ -4802,7 +5126,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: Record<string, never>[];
+                        items: components["schemas"]["SettlementRecordResponse"][];
                         page: number;
                         pageSize: number;
                         /** @description rows matching the filters, over every page */
@@ -4856,7 +5180,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MemberClaimResponse"];
+                };
             };
         };
     };
@@ -4925,7 +5251,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeclarationResponse"];
+                };
             };
         };
     };
@@ -5069,7 +5397,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: Record<string, never>[];
+                        items: components["schemas"]["DeclarationResponse"][];
                         page: number;
                         pageSize: number;
                         /** @description rows matching the filters, over every page */
@@ -5094,7 +5422,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeclarationResponse"];
+                };
             };
         };
     };
@@ -5117,7 +5447,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeclarationResponse"];
+                };
             };
         };
     };
@@ -5140,7 +5472,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeclarationResponse"];
+                };
             };
         };
     };
@@ -5163,7 +5497,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeclarationResponse"];
+                };
             };
         };
     };
@@ -5186,7 +5522,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeclarationResponse"];
+                };
             };
         };
     };
@@ -5209,7 +5547,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeclarationResponse"];
+                };
             };
         };
     };
@@ -5234,7 +5574,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: Record<string, never>[];
+                        items: components["schemas"]["PassDownResponse"][];
                         page: number;
                         pageSize: number;
                         /** @description rows matching the filters, over every page */
@@ -5259,7 +5599,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PassDownResponse"];
+                };
             };
         };
     };
@@ -5282,7 +5624,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PassDownResponse"];
+                };
             };
         };
     };
@@ -5913,7 +6257,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: Record<string, never>[];
+                        items: components["schemas"]["NotificationResponse"][];
                         page: number;
                         pageSize: number;
                         /** @description rows matching the filters, over every page */
@@ -5957,7 +6301,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["NotificationResponse"];
+                };
             };
         };
     };
@@ -7042,7 +7388,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: Record<string, never>[];
+                        items: components["schemas"]["AccountBalanceResponse"][];
                         page: number;
                         pageSize: number;
                         /** @description rows matching the filters, over every page */
@@ -7051,6 +7397,7 @@ export interface operations {
                         totalDebits: string;
                         /** @description yuan, every account */
                         totalCredits: string;
+                        trialBalance: components["schemas"]["TrialBalanceResponse"];
                         reconciled: boolean;
                     };
                 };
@@ -7085,7 +7432,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: Record<string, never>[];
+                        items: components["schemas"]["LedgerTransferResponse"][];
                         page: number;
                         pageSize: number;
                         /** @description rows matching the filters, over every page */

@@ -14,6 +14,15 @@ const InboxPage = lazy(() => import('../pages/Inbox'));
 const ClaimsPage = lazy(() => import('../pages/Claims'));
 const ClaimPage = lazy(() => import('../pages/Claim'));
 const UploadPage = lazy(() => import('../pages/Upload'));
+const DeclarationsPage = lazy(() => import('../pages/Declarations'));
+const DeclarationPage = lazy(() => import('../pages/Declaration'));
+const PassDownsPage = lazy(() => import('../pages/PassDowns'));
+const LedgerPage = lazy(() => import('../pages/Ledger'));
+const NotificationsPage = lazy(() => import('../pages/Notifications'));
+const ReserveUsesPage = lazy(() => import('../pages/ReserveUses'));
+const ReserveUsePage = lazy(() => import('../pages/ReserveUse'));
+const DisputesPage = lazy(() => import('../pages/Disputes'));
+const DisputePage = lazy(() => import('../pages/Dispute'));
 
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false } } });
 
@@ -30,6 +39,15 @@ function Screens() {
           <Route path="/claims" element={<ClaimsPage />} />
           <Route path="/claims/:id" element={<ClaimPage />} />
           <Route path="/upload" element={<UploadPage />} />
+          <Route path="/declarations" element={<DeclarationsPage />} />
+          <Route path="/declarations/:id" element={<DeclarationPage />} />
+          <Route path="/pass-downs" element={<PassDownsPage />} />
+          <Route path="/ledger" element={<LedgerPage />} />
+          <Route path="/notifications" element={<NotificationsPage />} />
+          <Route path="/reserve-uses" element={<ReserveUsesPage />} />
+          <Route path="/reserve-uses/:id" element={<ReserveUsePage />} />
+          <Route path="/disputes" element={<DisputesPage />} />
+          <Route path="/disputes/:id" element={<DisputePage />} />
           <Route path="*" element={<Navigate to="/inbox" replace />} />
         </Routes>
       </Suspense>

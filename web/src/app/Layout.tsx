@@ -1,5 +1,7 @@
 import type { ReactNode } from 'react';
-import { Button, Layout, Menu, Space, Tag, Typography } from 'antd';
+import { Badge, Button, Layout, Menu, Space, Tag, Typography } from 'antd';
+import { BellOutlined } from '@ant-design/icons';
+import { useNotifications } from '../lib/notifications';
 import { useLocation, useNavigate } from 'react-router-dom';
 import { useI18n } from './i18n';
 import { useMe, useSession } from './session';
@@ -7,7 +9,11 @@ import { useMe, useSession } from './session';
 type Role = string;
 
 /** Which menu entries a role sees; the API decides what each call may do, the menu only avoids dead ends. */
-const MENU: { path: string; label: 'inbox' | 'claims' | 'upload'; roles: readonly Role[] | 'any' }[] = [
+const MENU: {
+  path: string;
+  label: 'inbox' | 'claims' | 'upload' | 'declarations' | 'passDowns' | 'ledger' | 'reserveUses' | 'disputes';
+  roles: readonly Role[] | 'any';
+}[] = [
   { path: '/inbox', label: 'inbox', roles: 'any' },
   {
     path: '/claims',
@@ -15,6 +21,19 @@ const MENU: { path: string; label: 'inbox' | 'claims' | 'upload'; roles: readonl
     roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'LEAD_FINANCE', 'MEMBER_CLERK', 'PRIVATE_CLERK', 'VILLAGE_CLERK', 'AUDITOR', 'APPROVER'],
   },
   { path: '/upload', label: 'upload', roles: ['MEMBER_CLERK', 'PRIVATE_CLERK'] },
+  { path: '/declarations', label: 'declarations', roles: ['LEAD_FINANCE', 'BUREAU_CLERK', 'BUREAU_APPROVER', 'AUDITOR', 'APPROVER'] },
+  {
+    path: '/pass-downs',
+    label: 'passDowns',
+    roles: ['LEAD_FINANCE', 'MEMBER_CLERK', 'VILLAGE_CLERK', 'BUREAU_CLERK', 'BUREAU_APPROVER', 'AUDITOR', 'APPROVER'],
+  },
+  { path: '/ledger', label: 'ledger', roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'AUDITOR'] },
+  { path: '/reserve-uses', label: 'reserveUses', roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'APPROVER', 'AUDITOR'] },
+  {
+    path: '/disputes',
+    label: 'disputes',
+    roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'APPROVER', 'AUDITOR', 'LEAD_FINANCE', 'MEMBER_CLERK'],
+  },
 ];
 
 export function menuFor(roles: readonly Role[]) {
@@ -27,6 +46,7 @@ export function ConsoleLayout({ children }: { children: ReactNode }) {
   const { t, code, language, setLanguage } = useI18n();
   const navigate = useNavigate();
   const location = useLocation();
+  const notifications = useNotifications();
   const entries = menuFor(me.roles);
   const selected = entries.find((e) => location.pathname.startsWith(e.path))?.path ?? '/inbox';
   return (
@@ -35,16 +55,7 @@ export function ConsoleLayout({ children }: { children: ReactNode }) {
         <Typography.Text strong style={{ color: '#fff', fontSize: 16, whiteSpace: 'nowrap' }}>
           {t('appName')}
         </Typography.Text>
-        <nav aria-label="main" style={{ flex: 1, minWidth: 0 }}>
-          <Menu
-            theme="dark"
-            mode="horizontal"
-            style={{ background: 'transparent' }}
-            selectedKeys={[selected]}
-            items={entries.map((e) => ({ key: e.path, label: t(e.label) }))}
-            onClick={({ key }) => navigate(key)}
-          />
-        </nav>
+        <div style={{ flex: 1 }} />
         <Space>
           <span style={{ color: '#fff' }} data-testid="who">
             {me.name} · {me.institutionCode}
@@ -52,6 +63,15 @@ export function ConsoleLayout({ children }: { children: ReactNode }) {
           {me.roles.map((r) => (
             <Tag key={r}>{code(r)}</Tag>
           ))}
+          <Badge count={notifications.data?.unread ?? 0} size="small" overflowCount={99}>
+            <Button
+              size="small"
+              icon={<BellOutlined />}
+              aria-label={`${t('notifications')} (${t('unread')} ${notifications.data?.unread ?? 0})`}
+              data-testid="notifications-bell"
+              onClick={() => navigate('/notifications')}
+            />
+          </Badge>
           <Button size="small" onClick={() => setLanguage(language === 'zh' ? 'en' : 'zh')}>
             {t('language')}
           </Button>
@@ -60,6 +80,17 @@ export function ConsoleLayout({ children }: { children: ReactNode }) {
           </Button>
         </Space>
       </Layout.Header>
+      {/* The menu has its own bar under the header, so every role's entries fit without folding. */}
+      <nav aria-label="main" style={{ background: '#173f75', padding: '0 50px' }}>
+        <Menu
+          theme="dark"
+          mode="horizontal"
+          style={{ background: 'transparent', lineHeight: '44px' }}
+          selectedKeys={[selected]}
+          items={entries.map((e) => ({ key: e.path, label: t(e.label) }))}
+          onClick={({ key }) => navigate(key)}
+        />
+      </nav>
       <Layout.Content style={{ padding: 24 }}>
         <main>{children}</main>
       </Layout.Content>

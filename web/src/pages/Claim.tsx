@@ -5,6 +5,7 @@ import { api, ApiCallError, call, type Schemas } from '../api/client';
 import { useI18n } from '../app/i18n';
 import { formatDate, formatYuan } from '../lib/format';
 import { ClaimStateTag } from './claimState';
+import { ClaimRecords } from './Records';
 
 type Claim = Schemas['MemberClaimResponse'];
 type Action = Claim['allowedActions'][number];
@@ -16,15 +17,24 @@ type Action = Claim['allowedActions'][number];
  */
 const PERFORMABLE: Partial<Record<Action, (id: number, version: number) => Promise<Claim>>> = {
   submit: (id, version) => call(() => api.POST('/api/v1/member-claims/{id}/submit', { params: { path: { id } }, body: { version } })),
-  completeReview: (id, version) =>
-    call(() => api.POST('/api/v1/member-claims/{id}/complete-review', { params: { path: { id } }, body: { version } })).then(() =>
-      reload(id),
-    ),
+  completeReview: (id, version) => completeReview(id, version, false),
   reopenReview: (id, version) =>
     call(() => api.POST('/api/v1/member-claims/{id}/reopen-review', { params: { path: { id } }, body: { version } })).then(() =>
       reload(id),
     ),
 };
+
+/**
+ * Ends pre-review. While records are still pending the API refuses unless the caller says to
+ * accept the rest (`acceptPending: true`), which the page offers after showing the refusal.
+ */
+const completeReview = (id: number, version: number, acceptPending: boolean) =>
+  call(() =>
+    api.POST('/api/v1/member-claims/{id}/complete-review', {
+      params: { path: { id } },
+      body: (acceptPending ? { version, acceptPending: true } : { version }) as { version: number },
+    }),
+  ).then(() => reload(id));
 
 const reload = (id: number) => call(() => api.GET('/api/v1/member-claims/{id}', { params: { path: { id } } }));
 
@@ -35,7 +45,8 @@ export default function ClaimPage() {
   const queries = useQueryClient();
   const claim = useQuery({ queryKey: ['member-claim', id], queryFn: () => reload(id) });
   const act = useMutation({
-    mutationFn: ({ action, version }: { action: Action; version: number }) => PERFORMABLE[action]!(id, version),
+    mutationFn: ({ action, version, acceptPending }: { action: Action; version: number; acceptPending?: boolean }) =>
+      action === 'completeReview' && acceptPending ? completeReview(id, version, true) : PERFORMABLE[action]!(id, version),
     onSuccess: (updated) => {
       queries.setQueryData(['member-claim', id], updated);
       void queries.invalidateQueries({ queryKey: ['member-claims'] });
@@ -57,7 +68,21 @@ export default function ClaimPage() {
       }
       extra={<Link to="/claims">{t('back')}</Link>}
     >
-      {refusal && <Alert type="error" role="alert" title={refusal} style={{ marginBottom: 16 }} />}
+      {refusal && (
+        <Alert
+          type="error"
+          role="alert"
+          title={refusal}
+          style={{ marginBottom: 16 }}
+          action={
+            act.variables?.action === 'completeReview' && !act.variables.acceptPending && c.allowedActions.includes('completeReview') ? (
+              <Button danger size="small" onClick={() => act.mutate({ action: 'completeReview', version: c.version, acceptPending: true })}>
+                {t('acceptRest')}
+              </Button>
+            ) : undefined
+          }
+        />
+      )}
       <Descriptions bordered size="small" column={2}>
         <Descriptions.Item label={t('state')}>
           <ClaimStateTag state={c.state} />
@@ -87,6 +112,12 @@ export default function ClaimPage() {
           </Button>
         ))}
       </Space>
+      <h2 style={{ fontSize: 16, marginTop: 24 }}>{t('records')}</h2>
+      <ClaimRecords
+        claimId={c.id}
+        mode={c.allowedActions.includes('completeReview') ? 'review' : 'read'}
+        onChanged={() => void queries.invalidateQueries({ queryKey: ['member-claim', id] })}
+      />
     </Card>
   );
 }

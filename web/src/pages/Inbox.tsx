@@ -9,9 +9,12 @@ type Item = Schemas['InboxItemResponse'];
 type InboxExtra = { institutionCode: string; today: string; overdue: number };
 
 /** The console route of an inbox item, where the console has a screen for it. */
+/** The console's page of an inbox item's document (the API path it names), where the console has one. */
 function consolePath(item: Item): string | null {
   const claim = /^\/api\/v1\/member-claims\/(\d+)$/.exec(item.link);
-  return claim ? `/claims/${claim[1]}` : null;
+  if (claim) return `/claims/${claim[1]}`;
+  const chain = /^\/api\/v1\/(reserve-uses|disputes)\/(\d+)$/.exec(item.link);
+  return chain ? `/${chain[1]}/${chain[2]}` : null;
 }
 
 export default function InboxPage() {

@@ -1,6 +1,18 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { MEMBER_CLAIM_STATES, MemberClaimAction, MemberClaimState } from '../../../domain/claim-cycle';
-import type { MemberClaimView } from '../claim.views';
+import {
+  DECLARATION_STATES,
+  DeclarationAction,
+  DeclarationState,
+  MEMBER_CLAIM_STATES,
+  MemberClaimAction,
+  MemberClaimState,
+  PASS_DOWN_STATES,
+  PassDownState,
+  REVIEW_REASON_CODES,
+  ReviewReasonCode,
+} from '../../../domain/claim-cycle';
+import type { DeclarationMemberView, DeclarationView, MemberClaimView } from '../claim.views';
+import type { PassDownView } from '../pass-down.service';
 import type { InboxItem } from '../cycle-views.service';
 
 // Answer bodies as the OpenAPI document (and the web console's typed client) describes them.
@@ -79,4 +91,100 @@ export class InboxItemResponse implements InboxItem {
   @ApiProperty({ ...DATE, nullable: true }) deadline!: string | null;
   @ApiProperty() overdue!: boolean;
   @ApiProperty({ example: '/api/v1/member-claims/12', description: 'the API path of the item' }) link!: string;
+}
+
+/** Every action of a declaration (a record, so a new action cannot be left out). */
+const DECLARATION_ACTIONS: Record<DeclarationAction, true> = { completeReview: true, return: true, approve: true, disburse: true };
+
+export class DeclarationMemberResponse implements DeclarationMemberView {
+  @ApiProperty({ example: 'WS-TC-01' }) institutionCode!: string;
+  @ApiProperty() claimId!: number;
+  @ApiProperty() records!: number;
+  @ApiProperty(MONEY) claimed!: string;
+  @ApiProperty(MONEY) rejected!: string;
+  @ApiProperty(MONEY) accepted!: string;
+  @ApiProperty(MONEY) deducted!: string;
+  @ApiProperty(MONEY) approved!: string;
+}
+
+export class DeclarationResponse implements DeclarationView {
+  @ApiProperty() id!: number;
+  @ApiProperty({ example: 'WS-MC' }) communityCode!: string;
+  @ApiProperty({ example: 2026 }) fundYear!: number;
+  @ApiProperty({ example: '2026-10', pattern: '^\\d{4}-\\d{2}$' }) period!: string;
+  @ApiProperty({ enum: DECLARATION_STATES }) state!: DeclarationState;
+  @ApiProperty({ description: 'optimistic version: send it back with every change' }) version!: number;
+  @ApiProperty({ ...DATE, description: 'declaration deadline (the 5th or the next working day)' }) deadline!: string;
+  @ApiProperty({ description: 'the deadline counts working days of a confirmed calendar year' }) deadlineConfirmed!: boolean;
+  @ApiProperty(DATE) declaredOn!: string;
+  @ApiProperty() declaredBy!: string;
+  @ApiProperty({ description: 'declared after the deadline' }) late!: boolean;
+  @ApiProperty() records!: number;
+  @ApiProperty(MONEY) claimed!: string;
+  @ApiProperty(MONEY) rejected!: string;
+  @ApiProperty(MONEY) accepted!: string;
+  @ApiProperty(MONEY) deducted!: string;
+  @ApiProperty(MONEY) approved!: string;
+  @ApiProperty(MONEY) funded!: string;
+  @ApiProperty(MONEY) unfunded!: string;
+  @ApiProperty(MONEY) deposit!: string;
+  @ApiProperty(MONEY) advanceOffset!: string;
+  @ApiProperty(MONEY) cash!: string;
+  @ApiProperty({ type: 'string', nullable: true }) reviewedBy!: string | null;
+  @ApiProperty({ type: 'string', nullable: true }) returnNote!: string | null;
+  @ApiProperty({ type: 'string', nullable: true }) approvedBy!: string | null;
+  @ApiProperty({ ...DATE, description: 'the bureau pays by this day' }) paymentDue!: string;
+  @ApiProperty() paymentDueConfirmed!: boolean;
+  @ApiProperty({ description: 'approved, not disbursed, past paymentDue' }) paymentOverdue!: boolean;
+  @ApiProperty({ ...DATE, nullable: true }) disbursedOn!: string | null;
+  @ApiProperty({ type: 'string', nullable: true }) disbursedBy!: string | null;
+  @ApiProperty({ type: 'string', nullable: true }) disbursementRef!: string | null;
+  @ApiProperty({ description: 'disbursed after paymentDue' }) paymentLate!: boolean;
+  @ApiProperty({ type: [DeclarationMemberResponse] }) members!: DeclarationMemberResponse[];
+  @ApiProperty({
+    enum: Object.keys(DECLARATION_ACTIONS),
+    isArray: true,
+    description: 'what the caller may do now; a console shows only these actions',
+  })
+  allowedActions!: DeclarationAction[];
+}
+
+export class PassDownResponse implements PassDownView {
+  @ApiProperty() id!: number;
+  @ApiProperty() declarationId!: number;
+  @ApiProperty({ example: '2026-10' }) period!: string;
+  @ApiProperty({ example: 'WS-MC' }) communityCode!: string;
+  @ApiProperty({ enum: ['MEMBER', 'VILLAGE'] }) level!: 'MEMBER' | 'VILLAGE';
+  @ApiProperty({ type: 'integer', nullable: true }) upstreamId!: number | null;
+  @ApiProperty({ example: 'WS-RMYY' }) payerCode!: string;
+  @ApiProperty({ example: 'WS-TC-01' }) payeeCode!: string;
+  @ApiProperty(MONEY) approved!: string;
+  @ApiProperty(MONEY) amount!: string;
+  @ApiProperty(DATE) receivedOn!: string;
+  @ApiProperty(DATE) deadline!: string;
+  @ApiProperty() deadlineConfirmed!: boolean;
+  @ApiProperty({ enum: PASS_DOWN_STATES }) state!: PassDownState;
+  @ApiProperty() version!: number;
+  @ApiProperty({ ...DATE, nullable: true }) paidOn!: string | null;
+  @ApiProperty({ type: 'string', nullable: true }) paidBy!: string | null;
+  @ApiProperty({ description: 'paid after the deadline' }) late!: boolean;
+  @ApiProperty({ description: 'due and past the deadline' }) overdue!: boolean;
+  @ApiProperty({ enum: ['pay'], isArray: true, description: 'what the caller may do now' }) allowedActions!: 'pay'[];
+}
+
+/** A settlement record of a claim as the lead unit and the bureau review it (insured id masked). */
+export class SettlementRecordResponse {
+  @ApiProperty({ example: '1042' }) id!: string;
+  @ApiProperty() externalId!: string;
+  @ApiProperty({ example: 'WS-TC-01' }) unitCode!: string;
+  @ApiProperty({ example: 'OUTPATIENT' }) visitType!: string;
+  @ApiProperty(DATE) settlementDate!: string;
+  @ApiProperty({ example: '5329**********1234' }) insuredMasked!: string;
+  @ApiProperty(MONEY) totalCost!: string;
+  @ApiProperty(MONEY) fundPaid!: string;
+  @ApiProperty({ enum: ['PENDING', 'ACCEPTED', 'REJECTED'] }) reviewStatus!: 'PENDING' | 'ACCEPTED' | 'REJECTED';
+  @ApiProperty({ enum: REVIEW_REASON_CODES, nullable: true }) reviewReason!: ReviewReasonCode | null;
+  @ApiProperty({ type: 'string', nullable: true }) reviewNote!: string | null;
+  @ApiProperty({ enum: REVIEW_REASON_CODES, nullable: true }) deductionReason!: ReviewReasonCode | null;
+  @ApiProperty({ type: 'string', nullable: true }) deductionNote!: string | null;
 }
