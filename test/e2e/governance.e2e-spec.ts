@@ -1,4 +1,12 @@
-import { approvedAllocation, CommunityFixture, createCommunityFixture, TEN_MILLION_PACKAGE } from '../support/registry-fixtures';
+import { BusinessClock } from '../../src/common/business-clock';
+import { approveOctober, paidRecord } from '../support/claim-month';
+import {
+  approvedAllocation,
+  CommunityFixture,
+  createCommunityFixture,
+  SMALL_COUNTY,
+  TEN_MILLION_PACKAGE,
+} from '../support/registry-fixtures';
 import { ApiClient, RunningApi, startApi, tableFingerprint } from '../support/test-app';
 import { xlsxRows } from '../support/xlsx';
 
@@ -32,6 +40,11 @@ describe('adjustment reserve use (调剂金, SPEC §9.1)', () => {
   afterAll(async () => {
     await api.close();
   });
+
+  async function packageBalance(client: ApiClient, f: CommunityFixture): Promise<string> {
+    const ledger = await client.must('GET', `/api/v1/counties/${f.county}/ledger/2026/accounts`);
+    return ledger.items.find((a: { code: string }) => a.code === `COMMUNITY_PACKAGE:${f.community}`).balance;
+  }
 
   async function reserveBalance(client: ApiClient, county: string): Promise<string> {
     const ledger = await client.must('GET', `/api/v1/counties/${county}/ledger/2026/accounts`);
@@ -242,5 +255,44 @@ describe('adjustment reserve use (调剂金, SPEC §9.1)', () => {
         states.find((s) => s.id === u.id)!.chain.status === 'EXECUTED' ? '已执行' : '已批准',
       ]),
     );
+  });
+  it('the funding cap (cumulative funding ≤ M) holds against the raised M', async () => {
+    // SMALL_COUNTY: M = 7 225.00, reserve 1 500.00. October asks 8 000.00: 7 225.00 funded, 775.00 unfunded.
+    const f = await createCommunityFixture(api, 1);
+    await approvedAllocation(f, 2026, SMALL_COUNTY);
+    const clock = api.app.get(BusinessClock);
+    const township = await f.as(['MEMBER_CLERK'], f.townships[0]);
+    const october = await approveOctober(f, clock, [[township, [paidRecord('CAP-1', f.townships[0], '8000.00')]]]);
+    expect([october.funded, october.unfunded]).toEqual(['7225.00', '775.00']);
+
+    // The reserve raises M by 1 000.00.
+    const bodies = await approvingBodies(f);
+    const clerk = await f.as(['BUREAU_CLERK'], f.bureau);
+    const use = await approvedUse(f, bodies, clerk, '1000.00');
+    await clerk.must('POST', `/api/v1/reserve-uses/${use.id}/execute`, { version: use.version });
+
+    // November asks 1 500.00: only what is left of the raised M (1 000.00) is funded.
+    clock.fix('2026-11-30');
+    await township.must('POST', '/api/v1/settlement-records', {
+      records: [paidRecord('CAP-2', f.townships[0], '1500.00')].map((r) => ({
+        ...r,
+        visitDate: '2026-11-12',
+        settlementDate: '2026-11-12',
+      })),
+    });
+    const [claim] = await township.items('/api/v1/member-claims?period=2026-11');
+    await township.must('POST', `/api/v1/member-claims/${claim.id}/submit`, { version: claim.version });
+    const lead = await f.as(['LEAD_FINANCE'], f.lead);
+    await lead.must('POST', `/api/v1/member-claims/${claim.id}/complete-review`, { version: claim.version + 1, acceptPending: true });
+    clock.fix('2026-12-02');
+    const declared = await lead.must('POST', `/api/v1/communities/${f.community}/declarations`, { period: '2026-11' });
+    const reviewed = await clerk.must('POST', `/api/v1/declarations/${declared.id}/complete-review`, { version: declared.version });
+    const approved = await (
+      await f.as(['BUREAU_APPROVER'], f.bureau)
+    ).must('POST', `/api/v1/declarations/${declared.id}/approve`, {
+      version: reviewed.version,
+    });
+    expect([approved.approved, approved.funded, approved.unfunded]).toEqual(['1500.00', '1000.00', '500.00']);
+    expect(await packageBalance(clerk, f)).toBe('0.00');
   });
 });
