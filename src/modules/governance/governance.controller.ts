@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { DisputeResponse, ReferralResponse, ReserveUseResponse } from './dto/governance.responses';
 import type { FastifyReply } from 'fastify';
 import { NoQuery } from '../../common/validation';
 import { sendXlsx, XLSX } from '../../common/xlsx-reply';
@@ -46,6 +47,7 @@ export class ReserveUseController {
     summary:
       'Apply to use the adjustment reserve (调剂金): a package increase for a community or a direct payment for a named risk; refused beyond the reserve balance',
   })
+  @ApiCreatedResponse({ type: ReserveUseResponse, description: 'created (200 with the same document when an Idempotency-Key is repeated)' })
   async apply(@Param('countyCode') countyCode: string, @Body() dto: ReserveUseApplicationDto) {
     const county = await this.counties.getCounty(countyCode);
     return this.uses.apply(currentCaller(), county, {
@@ -63,7 +65,7 @@ export class ReserveUseController {
 
   @Get('counties/:countyCode/reserve-uses')
   @Access({ roles: READERS, target: { kind: 'county', param: 'countyCode' } })
-  @ApiPageResponse()
+  @ApiPageResponse(ReserveUseResponse)
   @ApiOperation({ summary: 'The county’s reserve uses, newest first, by fund year and chain status' })
   async list(@Param('countyCode') countyCode: string, @Query() q: ReserveUseQuery) {
     const county = await this.counties.getCounty(countyCode);
@@ -85,6 +87,7 @@ export class ReserveUseController {
   @Get('reserve-uses/:id')
   @Access({ roles: READERS, target: { kind: 'reserveUse', param: 'id' } })
   @ApiOperation({ summary: 'A reserve use with its chain: each step, its deadline, the history, and what the caller may do now' })
+  @ApiOkResponse({ type: ReserveUseResponse })
   get(@Param('id', ParseIntPipe) id: number) {
     return this.uses.get(currentCaller(), id);
   }
@@ -93,6 +96,7 @@ export class ReserveUseController {
   @HttpCode(200)
   @Access({ roles: ['BUREAU_CLERK'], target: { kind: 'reserveUse', param: 'id' } })
   @ApiOperation({ summary: 'The applicant sends the application (again, after a return) to the finance bureau' })
+  @ApiOkResponse({ type: ReserveUseResponse })
   submit(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
     return this.uses.act(currentCaller(), id, { action: 'submit', version: dto.version });
   }
@@ -100,6 +104,7 @@ export class ReserveUseController {
   @Post('reserve-uses/:id/withdraw')
   @HttpCode(200)
   @Access({ roles: ['BUREAU_CLERK'], target: { kind: 'reserveUse', param: 'id' } })
+  @ApiOkResponse({ type: ReserveUseResponse })
   withdraw(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
     return this.uses.act(currentCaller(), id, { action: 'withdraw', version: dto.version });
   }
@@ -108,6 +113,7 @@ export class ReserveUseController {
   @HttpCode(200)
   @Access({ roles: ['APPROVER'], target: { kind: 'reserveUse', param: 'id' } })
   @ApiOperation({ summary: 'The body of the open step agrees (财政局同意, 州医保局审核)' })
+  @ApiOkResponse({ type: ReserveUseResponse })
   approve(@Param('id', ParseIntPipe) id: number, @Body() dto: StepActionDto) {
     return this.uses.act(currentCaller(), id, { action: 'approve', version: dto.version, step: dto.step, comment: dto.comment });
   }
@@ -116,6 +122,7 @@ export class ReserveUseController {
   @HttpCode(200)
   @Access({ roles: ['APPROVER'], target: { kind: 'reserveUse', param: 'id' } })
   @ApiOperation({ summary: 'Send the application back to the bureau with a comment (退回)' })
+  @ApiOkResponse({ type: ReserveUseResponse })
   returnToApplicant(@Param('id', ParseIntPipe) id: number, @Body() dto: StepActionDto) {
     return this.uses.act(currentCaller(), id, { action: 'return', version: dto.version, step: dto.step, comment: dto.comment });
   }
@@ -124,6 +131,7 @@ export class ReserveUseController {
   @HttpCode(200)
   @Access({ roles: ['APPROVER'], target: { kind: 'reserveUse', param: 'id' } })
   @ApiOperation({ summary: 'Refuse the application with a comment; it ends there' })
+  @ApiOkResponse({ type: ReserveUseResponse })
   reject(@Param('id', ParseIntPipe) id: number, @Body() dto: StepActionDto) {
     return this.uses.act(currentCaller(), id, { action: 'reject', version: dto.version, step: dto.step, comment: dto.comment });
   }
@@ -135,6 +143,7 @@ export class ReserveUseController {
     summary:
       'Execute the approved use: the transfer out of the reserve (never below zero, checked again now) and, for a package increase, the community’s new M',
   })
+  @ApiOkResponse({ type: ReserveUseResponse })
   execute(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
     return this.uses.act(currentCaller(), id, { action: 'execute', version: dto.version });
   }
@@ -160,6 +169,7 @@ export class DisputeController {
     summary:
       'A member unit files a dispute (评审申请) with its community’s review committee about an allocation, a plan line, a deduction or a year-end statement',
   })
+  @ApiCreatedResponse({ type: DisputeResponse, description: 'created (200 with the same document when an Idempotency-Key is repeated)' })
   async file(@Body() dto: DisputeFilingDto) {
     return this.disputes.file(currentCaller(), filing(dto));
   }
@@ -168,13 +178,14 @@ export class DisputeController {
   @Idempotent()
   @Access({ roles: ['APPROVER'], target: { kind: 'community', param: 'communityCode' } })
   @ApiOperation({ summary: 'The review committee opens a periodic review (定期评审) of a community' })
+  @ApiCreatedResponse({ type: DisputeResponse, description: 'created (200 with the same document when an Idempotency-Key is repeated)' })
   async openReview(@Param('communityCode') code: string, @Body() dto: DisputeFilingDto) {
     return this.disputes.openReview(currentCaller(), await this.counties.getCommunity(code), filing(dto));
   }
 
   @Get('communities/:communityCode/disputes')
   @Access({ roles: DISPUTE_READERS, target: { kind: 'community', param: 'communityCode' } })
-  @ApiPageResponse()
+  @ApiPageResponse(DisputeResponse)
   @ApiOperation({ summary: 'The community’s disputes and reviews, newest first (a member unit sees those it filed or must rectify)' })
   async list(@Param('communityCode') code: string, @Query() q: DisputeQuery) {
     return this.disputes.list(currentCaller(), await this.counties.getCommunity(code), q);
@@ -193,6 +204,7 @@ export class DisputeController {
   @Get('disputes/:id')
   @Access({ roles: DISPUTE_READERS, target: { kind: 'dispute', param: 'id' } })
   @ApiOperation({ summary: 'A dispute or review with its opinion, rectification, hold and chain' })
+  @ApiOkResponse({ type: DisputeResponse })
   get(@Param('id', ParseIntPipe) id: number) {
     return this.disputes.get(currentCaller(), id);
   }
@@ -203,6 +215,7 @@ export class DisputeController {
   @ApiOperation({
     summary: 'Send the dispute (again, with the documents asked for) to the review committee; the committee starts its own review',
   })
+  @ApiOkResponse({ type: DisputeResponse })
   submit(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
     return this.disputes.act(currentCaller(), id, { action: 'submit', version: dto.version });
   }
@@ -210,6 +223,7 @@ export class DisputeController {
   @Post('disputes/:id/withdraw')
   @HttpCode(200)
   @Access({ roles: [...MEMBERS, 'APPROVER'], target: { kind: 'dispute', param: 'id' } })
+  @ApiOkResponse({ type: DisputeResponse })
   withdraw(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
     return this.disputes.act(currentCaller(), id, { action: 'withdraw', version: dto.version });
   }
@@ -218,6 +232,7 @@ export class DisputeController {
   @HttpCode(200)
   @Access({ roles: ['APPROVER'], target: { kind: 'dispute', param: 'id' } })
   @ApiOperation({ summary: 'The committee registers the dispute (受理)' })
+  @ApiOkResponse({ type: DisputeResponse })
   register(@Param('id', ParseIntPipe) id: number, @Body() dto: CommentDto) {
     return this.disputes.act(currentCaller(), id, {
       action: 'approve',
@@ -231,6 +246,7 @@ export class DisputeController {
   @HttpCode(200)
   @Access({ roles: ['APPROVER'], target: { kind: 'dispute', param: 'id' } })
   @ApiOperation({ summary: 'The committee asks the unit for documents (the comment says which); the unit submits again' })
+  @ApiOkResponse({ type: DisputeResponse })
   requestDocuments(@Param('id', ParseIntPipe) id: number, @Body() dto: CommentDto) {
     return this.disputes.act(currentCaller(), id, {
       action: 'return',
@@ -244,6 +260,7 @@ export class DisputeController {
   @HttpCode(200)
   @Access({ roles: ['APPROVER'], target: { kind: 'dispute', param: 'id' } })
   @ApiOperation({ summary: 'The committee’s opinion (评审意见): findings, the unit that must rectify, the rectification deadline' })
+  @ApiOkResponse({ type: DisputeResponse })
   opinion(@Param('id', ParseIntPipe) id: number, @Body() dto: OpinionDto) {
     return this.disputes.act(currentCaller(), id, {
       action: 'approve',
@@ -257,6 +274,7 @@ export class DisputeController {
   @HttpCode(200)
   @Access({ roles: ['APPROVER'], target: { kind: 'dispute', param: 'id' } })
   @ApiOperation({ summary: 'The committee finds nothing to rectify (the comment gives its findings); the dispute ends' })
+  @ApiOkResponse({ type: DisputeResponse })
   dismiss(@Param('id', ParseIntPipe) id: number, @Body() dto: CommentDto) {
     return this.disputes.act(currentCaller(), id, {
       action: 'reject',
@@ -270,6 +288,7 @@ export class DisputeController {
   @HttpCode(200)
   @Access({ roles: MEMBERS, target: { kind: 'dispute', param: 'id' } })
   @ApiOperation({ summary: 'The unit named in the opinion records its rectification with evidence (整改)' })
+  @ApiOkResponse({ type: DisputeResponse })
   rectify(@Param('id', ParseIntPipe) id: number, @Body() dto: RectificationDto) {
     return this.disputes.act(currentCaller(), id, {
       action: 'approve',
@@ -285,6 +304,7 @@ export class DisputeController {
   @ApiOperation({
     summary: 'The committee accepts the rectification (整改验收): the dispute closes and the hold its deadline placed is lifted',
   })
+  @ApiOkResponse({ type: DisputeResponse })
   accept(@Param('id', ParseIntPipe) id: number, @Body() dto: CommentDto) {
     return this.disputes.act(currentCaller(), id, {
       action: 'approve',
@@ -298,6 +318,7 @@ export class DisputeController {
   @HttpCode(200)
   @Access({ roles: ['APPROVER'], target: { kind: 'dispute', param: 'id' } })
   @ApiOperation({ summary: 'The committee sends the rectification back (the comment says why), optionally with a new deadline' })
+  @ApiOkResponse({ type: DisputeResponse })
   reopen(@Param('id', ParseIntPipe) id: number, @Body() dto: ReopenDto) {
     return this.disputes.act(currentCaller(), id, {
       action: 'return',
@@ -336,6 +357,7 @@ export class ReferralController {
   @ApiOperation({
     summary: 'The lead unit records an out-of-county referral (县外转诊): who, from which unit, to which hospital, valid when',
   })
+  @ApiCreatedResponse({ type: ReferralResponse, description: 'created (200 with the same document when an Idempotency-Key is repeated)' })
   async record(@Param('communityCode') code: string, @Body() dto: ReferralDto) {
     return this.referrals.record(currentCaller(), await this.counties.getCommunity(code), {
       insuredId: dto.insuredId,
@@ -350,7 +372,7 @@ export class ReferralController {
 
   @Get('communities/:communityCode/referrals')
   @Access({ roles: REFERRAL_READERS, target: { kind: 'community', param: 'communityCode' } })
-  @ApiPageResponse()
+  @ApiPageResponse(ReferralResponse)
   @ApiOperation({ summary: 'The community’s referrals, newest first, by chain status (APPROVED: in force)' })
   async list(@Param('communityCode') code: string, @Query() q: ReferralQuery) {
     return this.referrals.list(currentCaller(), await this.counties.getCommunity(code), q);
@@ -378,6 +400,7 @@ export class ReferralController {
 
   @Get('referrals/:id')
   @Access({ roles: REFERRAL_READERS, target: { kind: 'referral', param: 'id' } })
+  @ApiOkResponse({ type: ReferralResponse })
   get(@Param('id', ParseIntPipe) id: number) {
     return this.referrals.get(currentCaller(), id);
   }
@@ -385,6 +408,7 @@ export class ReferralController {
   @Post('referrals/:id/submit')
   @HttpCode(200)
   @Access({ roles: ['LEAD_FINANCE'], target: { kind: 'referral', param: 'id' } })
+  @ApiOkResponse({ type: ReferralResponse })
   submit(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
     return this.referrals.act(currentCaller(), id, { action: 'submit', version: dto.version });
   }
@@ -392,6 +416,7 @@ export class ReferralController {
   @Post('referrals/:id/withdraw')
   @HttpCode(200)
   @Access({ roles: ['LEAD_FINANCE'], target: { kind: 'referral', param: 'id' } })
+  @ApiOkResponse({ type: ReferralResponse })
   withdraw(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
     return this.referrals.act(currentCaller(), id, { action: 'withdraw', version: dto.version });
   }
@@ -400,6 +425,7 @@ export class ReferralController {
   @HttpCode(200)
   @Access({ roles: ['LEAD_FINANCE'], target: { kind: 'referral', param: 'id' } })
   @ApiOperation({ summary: 'Another of the lead unit’s finance staff approves the referral (not the one who recorded it)' })
+  @ApiOkResponse({ type: ReferralResponse })
   approve(@Param('id', ParseIntPipe) id: number, @Body() dto: CommentDto) {
     return this.referrals.act(currentCaller(), id, { action: 'approve', version: dto.version, comment: dto.comment });
   }
@@ -407,6 +433,7 @@ export class ReferralController {
   @Post('referrals/:id/return')
   @HttpCode(200)
   @Access({ roles: ['LEAD_FINANCE'], target: { kind: 'referral', param: 'id' } })
+  @ApiOkResponse({ type: ReferralResponse })
   returnForChanges(@Param('id', ParseIntPipe) id: number, @Body() dto: CommentDto) {
     return this.referrals.act(currentCaller(), id, { action: 'return', version: dto.version, comment: dto.comment });
   }
@@ -414,6 +441,7 @@ export class ReferralController {
   @Post('referrals/:id/reject')
   @HttpCode(200)
   @Access({ roles: ['LEAD_FINANCE'], target: { kind: 'referral', param: 'id' } })
+  @ApiOkResponse({ type: ReferralResponse })
   reject(@Param('id', ParseIntPipe) id: number, @Body() dto: CommentDto) {
     return this.referrals.act(currentCaller(), id, { action: 'reject', version: dto.version, comment: dto.comment });
   }

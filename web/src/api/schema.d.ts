@@ -3368,6 +3368,88 @@ export interface components {
             reason: string;
             attachments?: components["schemas"]["AttachmentDto"][];
         };
+        PackageIncreaseTargetResponse: {
+            /** @enum {string} */
+            kind: "PACKAGE_INCREASE";
+            /** @example WS-MC */
+            communityCode: string;
+        };
+        DirectPaymentTargetResponse: {
+            /** @enum {string} */
+            kind: "DIRECT_PAYMENT";
+            /** @example 重大疫情救治费用 */
+            risk: string;
+        };
+        AttachmentResponse: {
+            name: string;
+            reference: string;
+        };
+        ChainStepResponse: {
+            /** @example financeAgrees */
+            key: string;
+            /** @example 财政局同意 */
+            title: string;
+            stage: number;
+            /** @enum {string} */
+            status: "WAITING" | "OPEN" | "APPROVED" | "RETURNED" | "REJECTED";
+            /**
+             * Format: date
+             * @description while the step is open
+             * @example 2026-11-03
+             */
+            deadline: string | null;
+        };
+        ChainHistoryResponse: {
+            /** @enum {string} */
+            action: "submit" | "approve" | "return" | "reject" | "execute" | "withdraw";
+            step: string | null;
+            userId: number;
+            username: string;
+            institutionId: number;
+            institutionCode: string | null;
+            /** Format: date-time */
+            at: string;
+            comment: string | null;
+        };
+        ChainResponse: {
+            /** @enum {string} */
+            status: "DRAFT" | "IN_REVIEW" | "RETURNED" | "APPROVED" | "REJECTED" | "EXECUTED" | "WITHDRAWN";
+            steps: components["schemas"]["ChainStepResponse"][];
+            history: components["schemas"]["ChainHistoryResponse"][];
+        };
+        ReserveUseResponse: {
+            id: number;
+            /** @example WS */
+            countyCode: string;
+            /** @example 2026 */
+            fundYear: number;
+            purpose: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            amount: string;
+            target: components["schemas"]["PackageIncreaseTargetResponse"] | components["schemas"]["DirectPaymentTargetResponse"];
+            reason: string;
+            attachments: components["schemas"]["AttachmentResponse"][];
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date
+             * @example 2026-11-03
+             */
+            executedOn: string | null;
+            executedBy: string | null;
+            /**
+             * @description the county’s adjustment reserve now (调剂金余额)
+             * @example 1000000.00
+             */
+            reserveBalance: string;
+            version: number;
+            chain: components["schemas"]["ChainResponse"];
+            allowedActions: ("submit" | "approve" | "return" | "reject" | "execute" | "withdraw")[];
+        };
         StepActionDto: {
             /** @description version the change is based on (optimistic locking) */
             version: number;
@@ -3393,6 +3475,48 @@ export interface components {
             /** @example 该笔门诊费用符合诊疗规范，不应拒付 */
             description: string;
             attachments?: components["schemas"]["AttachmentDto"][];
+        };
+        DisputeSubjectResponse: {
+            /** @example DEDUCTION */
+            type: string;
+            reference: string;
+        };
+        OpinionResponse: {
+            findings: string;
+            rectifyingUnitCode: string | null;
+            /**
+             * Format: date
+             * @example 2026-11-03
+             */
+            rectificationDeadline: string | null;
+        };
+        RectificationResponse: {
+            note: string;
+            evidence: components["schemas"]["AttachmentResponse"][];
+        };
+        DisputeResponse: {
+            id: number;
+            /** @enum {string} */
+            kind: "DISPUTE" | "PERIODIC_REVIEW";
+            communityCode: string;
+            filedBy: string;
+            subject: components["schemas"]["DisputeSubjectResponse"];
+            description: string;
+            attachments: components["schemas"]["AttachmentResponse"][];
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            opinion: components["schemas"]["OpinionResponse"] | null;
+            rectification: components["schemas"]["RectificationResponse"] | null;
+            /**
+             * Format: date
+             * @example 2026-11-03
+             */
+            overdueOn: string | null;
+            holdId: number | null;
+            version: number;
+            chain: components["schemas"]["ChainResponse"];
+            allowedActions: ("submit" | "withdraw" | "register" | "requestDocuments" | "opinion" | "dismiss" | "rectification" | "accept" | "reopen")[];
         };
         CommentDto: {
             /** @description version the change is based on (optimistic locking) */
@@ -3458,6 +3582,32 @@ export interface components {
             validTo: string;
             /** @example 县内无法开展的介入治疗 */
             reason: string;
+        };
+        ReferralResponse: {
+            id: number;
+            communityCode: string;
+            fromUnitCode: string;
+            /** @example 532*************04 */
+            insuredMasked: string;
+            receivingHospital: string;
+            diagnosisCode: string | null;
+            /**
+             * Format: date
+             * @example 2026-11-03
+             */
+            validFrom: string;
+            /**
+             * Format: date
+             * @example 2026-11-03
+             */
+            validTo: string;
+            reason: string;
+            recordedBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            version: number;
+            chain: components["schemas"]["ChainResponse"];
+            allowedActions: ("submit" | "approve" | "return" | "reject" | "execute" | "withdraw")[];
         };
         AccountBalanceResponse: {
             /** @example PACKAGE:WS-MC */
@@ -6552,7 +6702,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: Record<string, never>[];
+                        items: components["schemas"]["ReserveUseResponse"][];
                         page: number;
                         pageSize: number;
                         /** @description rows matching the filters, over every page */
@@ -6577,11 +6727,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created (200 with the same document when an Idempotency-Key is repeated) */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReserveUseResponse"];
+                };
             };
         };
     };
@@ -6619,7 +6772,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReserveUseResponse"];
+                };
             };
         };
     };
@@ -6642,7 +6797,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReserveUseResponse"];
+                };
             };
         };
     };
@@ -6665,7 +6822,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReserveUseResponse"];
+                };
             };
         };
     };
@@ -6688,7 +6847,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReserveUseResponse"];
+                };
             };
         };
     };
@@ -6711,7 +6872,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReserveUseResponse"];
+                };
             };
         };
     };
@@ -6734,7 +6897,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReserveUseResponse"];
+                };
             };
         };
     };
@@ -6757,7 +6922,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReserveUseResponse"];
+                };
             };
         };
     };
@@ -6774,11 +6941,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created (200 with the same document when an Idempotency-Key is repeated) */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DisputeResponse"];
+                };
             };
         };
     };
@@ -6797,11 +6967,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created (200 with the same document when an Idempotency-Key is repeated) */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DisputeResponse"];
+                };
             };
         };
     };
@@ -6827,7 +7000,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: Record<string, never>[];
+                        items: components["schemas"]["DisputeResponse"][];
                         page: number;
                         pageSize: number;
                         /** @description rows matching the filters, over every page */
@@ -6871,7 +7044,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DisputeResponse"];
+                };
             };
         };
     };
@@ -6894,7 +7069,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DisputeResponse"];
+                };
             };
         };
     };
@@ -6917,7 +7094,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DisputeResponse"];
+                };
             };
         };
     };
@@ -6940,7 +7119,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DisputeResponse"];
+                };
             };
         };
     };
@@ -6963,7 +7144,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DisputeResponse"];
+                };
             };
         };
     };
@@ -6986,7 +7169,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DisputeResponse"];
+                };
             };
         };
     };
@@ -7009,7 +7194,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DisputeResponse"];
+                };
             };
         };
     };
@@ -7032,7 +7219,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DisputeResponse"];
+                };
             };
         };
     };
@@ -7055,7 +7244,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DisputeResponse"];
+                };
             };
         };
     };
@@ -7078,7 +7269,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DisputeResponse"];
+                };
             };
         };
     };
@@ -7104,7 +7297,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: Record<string, never>[];
+                        items: components["schemas"]["ReferralResponse"][];
                         page: number;
                         pageSize: number;
                         /** @description rows matching the filters, over every page */
@@ -7129,11 +7322,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created (200 with the same document when an Idempotency-Key is repeated) */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReferralResponse"];
+                };
             };
         };
     };
@@ -7194,7 +7390,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReferralResponse"];
+                };
             };
         };
     };
@@ -7217,7 +7415,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReferralResponse"];
+                };
             };
         };
     };
@@ -7240,7 +7440,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReferralResponse"];
+                };
             };
         };
     };
@@ -7263,7 +7465,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReferralResponse"];
+                };
             };
         };
     };
@@ -7286,7 +7490,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReferralResponse"];
+                };
             };
         };
     };
@@ -7309,7 +7515,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReferralResponse"];
+                };
             };
         };
     };

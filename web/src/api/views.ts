@@ -1,6 +1,6 @@
 import type { Schemas } from './client';
 
-// Described by the OpenAPI document: the generated types.
+// Described by the OpenAPI document: the generated types (an API change the console does not follow fails its type-check).
 export type SettlementRecordView = Schemas['SettlementRecordResponse'];
 export type DeclarationView = Schemas['DeclarationResponse'];
 export type DeclarationMemberView = Schemas['DeclarationMemberResponse'];
@@ -10,10 +10,7 @@ export type NotificationView = Schemas['NotificationResponse'];
 export type AccountBalanceView = Schemas['AccountBalanceResponse'];
 export type LedgerTransferView = Schemas['LedgerTransferResponse'];
 
-/**
- * Answer bodies of routes whose OpenAPI document describes only their inputs (the list envelope
- * with untyped items). They mirror the API's views field for field; money stays text.
- */
+/** Input vocabularies the console offers (the API validates them). */
 export type ReviewStatus = 'PENDING' | 'ACCEPTED' | 'REJECTED';
 
 export const REASON_CODES = [
@@ -28,65 +25,12 @@ export const REASON_CODES = [
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
-export type ChainStatus = 'DRAFT' | 'IN_REVIEW' | 'RETURNED' | 'APPROVED' | 'REJECTED' | 'EXECUTED' | 'WITHDRAWN';
-export type ChainAction = 'submit' | 'approve' | 'return' | 'reject' | 'execute' | 'withdraw';
-
-export interface ChainView {
-  status: ChainStatus;
-  steps: {
-    key: string;
-    title: string;
-    stage: number;
-    status: 'WAITING' | 'OPEN' | 'APPROVED' | 'RETURNED' | 'REJECTED';
-    deadline: string | null;
-  }[];
-  history: {
-    action: ChainAction;
-    step: string | null;
-    username: string;
-    institutionCode: string | null;
-    at: string;
-    comment: string | null;
-  }[];
-}
-
-export interface ReserveUseView {
-  id: number;
-  countyCode: string;
-  fundYear: number;
-  purpose: string;
-  amount: string;
-  target: { kind: 'PACKAGE_INCREASE'; communityCode: string } | { kind: 'DIRECT_PAYMENT'; risk: string };
-  reason: string;
-  createdBy: string;
-  createdAt: string;
-  executedOn: string | null;
-  executedBy: string | null;
-  reserveBalance: string;
-  version: number;
-  chain: ChainView;
-  allowedActions: ChainAction[];
-}
-
-export type DisputeAction =
-  'submit' | 'withdraw' | 'register' | 'requestDocuments' | 'opinion' | 'dismiss' | 'rectification' | 'accept' | 'reopen';
+export type ChainView = Schemas['ChainResponse'];
+export type ChainStatus = ChainView['status'];
+export type ReserveUseView = Schemas['ReserveUseResponse'];
+export type ChainAction = ReserveUseView['allowedActions'][number];
+export type DisputeView = Schemas['DisputeResponse'];
+export type DisputeAction = DisputeView['allowedActions'][number];
+export type ReferralView = Schemas['ReferralResponse'];
 
 export const DISPUTE_SUBJECTS = ['ALLOCATION', 'BUDGET_PLAN_LINE', 'DEDUCTION', 'YEAR_END_STATEMENT', 'FUND_USE'] as const;
-
-export interface DisputeView {
-  id: number;
-  kind: 'DISPUTE' | 'PERIODIC_REVIEW';
-  communityCode: string;
-  filedBy: string;
-  subject: { type: string; reference: string };
-  description: string;
-  createdBy: string;
-  createdAt: string;
-  opinion: { findings: string; rectifyingUnitCode: string | null; rectificationDeadline: string | null } | null;
-  rectification: { note: string; evidence: { name: string; reference: string }[] } | null;
-  overdueOn: string | null;
-  holdId: number | null;
-  version: number;
-  chain: ChainView;
-  allowedActions: DisputeAction[];
-}
