@@ -5,6 +5,7 @@ import {
   checkRectificationOrder,
   checkReferral,
   referralReport,
+  staysByReferral,
   checkReserveUse,
   checkSurplusPlan,
   matchReferrals,
@@ -242,5 +243,26 @@ describe('referrals: who records them, and the report by month', () => {
         },
       ),
     );
+  });
+});
+
+describe('out-of-county stays as the assessment counts them', () => {
+  it('groups the stays matched with an approved referral apart from the rest, with their amounts', () => {
+    const stay = (id: number, insuredHash: string, admissionDate: string, fen: bigint) => ({
+      id,
+      insuredHash,
+      admissionDate,
+      fundPaid: Money.fromCents(fen),
+      totalCost: Money.fromCents(fen * 2n),
+    });
+    const groups = staysByReferral(
+      [stay(1, 'a', '2026-10-05', 10000n), stay(2, 'b', '2026-10-05', 5000n), stay(3, 'a', '2026-11-05', 100n)],
+      [{ id: 1, insuredHash: 'a', validFrom: '2026-10-01', validTo: '2026-10-31' }],
+    );
+    expect(groups.map((g) => [g.referred, g.settlements, g.fundPaid.toString(), g.totalCost.toString()])).toEqual([
+      [true, 1, '100.00', '200.00'],
+      [false, 2, '51.00', '102.00'],
+    ]);
+    expect(staysByReferral([], [])).toEqual([]);
   });
 });

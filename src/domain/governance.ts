@@ -227,6 +227,26 @@ export function referralReport(
   return { total, months };
 }
 
+/** Out-of-county stays grouped as the assessment counts them: referred (matched by `matchReferrals`) or not. */
+export function staysByReferral(
+  stays: readonly (OutOfCountyStay & { totalCost: Money })[],
+  referrals: readonly ApprovedReferral[],
+): { referred: boolean; settlements: number; fundPaid: Money; totalCost: Money }[] {
+  const matched = new Set(matchReferrals(stays, referrals).matched.map((m) => m.stayId));
+  return [true, false].flatMap((referred) => {
+    const group = stays.filter((s) => matched.has(s.id) === referred);
+    if (group.length === 0) return [];
+    return [
+      {
+        referred,
+        settlements: group.length,
+        fundPaid: Money.sum(group.map((s) => s.fundPaid)),
+        totalCost: Money.sum(group.map((s) => s.totalCost)),
+      },
+    ];
+  });
+}
+
 // ---- 评审 rectification (基金管理办法 第二十一条) ----
 
 /** What a dispute may be about (SPEC §9.2); a periodic review concerns the community's fund use as a whole. */

@@ -6,7 +6,8 @@ import { ClaimRecordFigures, FundedDeclarationFigures, PrivateYearFigures } from
 import { PeriodFlows } from '../../domain/fund-analysis';
 import { InstitutionType, PRIMARY_TYPES } from '../../domain/institution-registry';
 import { Money } from '../../domain/money';
-import { OutOfCountyGroup, RecordGroup } from '../../domain/performance-assessment';
+import { staysByReferral } from '../../domain/governance';
+import { RecordGroup } from '../../domain/performance-assessment';
 import { VisitType } from '../../domain/settlement-record';
 
 const list = (words: readonly string[]) => `(${words.map((w) => `'${w}'`).join(', ')})`;
@@ -97,16 +98,28 @@ export class ConsumptionRepository {
         GROUP BY u.id, u.code, u.name, u.type, p.code, r.visit_type, r.insured_township_code, r.clinical_pathway`,
       [communityId, from, to],
     );
-    const outOfCounty: OutOfCountyRow[] = await manager.query(
-      // Referred: an approved referral of the same insured whose window holds the stay (the rule of
-      // matchReferrals in src/domain/governance.ts, which the referral report applies).
-      `SELECT EXISTS (SELECT 1 FROM referral f JOIN governance_chain g ON g.id = f.chain_id
-                       WHERE f.community_id = s.community_id AND f.insured_hash = s.insured_hash AND g.status = 'APPROVED'
-                         AND COALESCE(s.admission_date, s.settlement_date) BETWEEN f.valid_from AND f.valid_to) AS referred,
-              COUNT(*) AS settlements, SUM(s.fund_paid) AS fund_paid, SUM(s.total_cost) AS total_cost
-         FROM out_of_county_settlement s WHERE s.community_id = ? AND s.period BETWEEN ? AND ?
-        GROUP BY referred`,
+    const stays: { id: number; insured_hash: string; stay_date: string; fund_paid: string; total_cost: string }[] = await manager.query(
+      `SELECT id, insured_hash, DATE_FORMAT(COALESCE(admission_date, settlement_date), '%Y-%m-%d') AS stay_date, fund_paid, total_cost
+         FROM out_of_county_settlement WHERE community_id = ? AND period BETWEEN ? AND ?`,
       [communityId, from, to],
+    );
+    const referrals: { id: number; insured_hash: string; valid_from: string; valid_to: string }[] = stays.length
+      ? await manager.query(
+          `SELECT f.id, f.insured_hash, DATE_FORMAT(f.valid_from, '%Y-%m-%d') AS valid_from, DATE_FORMAT(f.valid_to, '%Y-%m-%d') AS valid_to
+             FROM referral f JOIN governance_chain g ON g.id = f.chain_id WHERE f.community_id = ? AND g.status = 'APPROVED'`,
+          [communityId],
+        )
+      : [];
+    // Referred: matched with an approved referral by the rule the referral report applies.
+    const outOfCounty = staysByReferral(
+      stays.map((s) => ({
+        id: s.id,
+        insuredHash: s.insured_hash,
+        admissionDate: s.stay_date,
+        fundPaid: Money.of(s.fund_paid),
+        totalCost: Money.of(s.total_cost),
+      })),
+      referrals.map((r) => ({ id: r.id, insuredHash: r.insured_hash, validFrom: r.valid_from, validTo: r.valid_to })),
     );
     return {
       groups: groups.map((g): RecordGroup => ({
@@ -118,12 +131,7 @@ export class ConsumptionRepository {
         fundPaid: Money.of(g.fund_paid),
         totalCost: Money.of(g.total_cost),
       })),
-      outOfCounty: outOfCounty.map((o): OutOfCountyGroup => ({
-        referred: Number(o.referred) === 1,
-        settlements: Number(o.settlements),
-        fundPaid: Money.of(o.fund_paid),
-        totalCost: Money.of(o.total_cost),
-      })),
+      outOfCounty,
     };
   }
 
@@ -258,8 +266,6 @@ type GroupRow = {
   fund_paid: string;
   total_cost: string;
 };
-type OutOfCountyRow = { referred: number | string; settlements: number | string; fund_paid: string; total_cost: string };
-
 async function sum(manager: EntityManager, sql: string, args: unknown[]): Promise<Money> {
   return Money.of(String((await manager.query(sql, args))[0].s ?? '0'));
 }

@@ -107,15 +107,15 @@ export class DisputeRepository {
   }
 
   /**
-   * Rectifications of a county open past their deadline that the watch has not yet acted on,
-   * locked: two watches at once act once.
+   * A county's disputes in review that the watch has not yet found overdue, with the stage their
+   * chain is at, locked: two watches at once act once. Which of them are overdue is policy's call.
    */
-  async overdueRectifications(manager: EntityManager, countyId: number, today: string, stage: number): Promise<DisputeRow[]> {
+  async unwatchedInReview(manager: EntityManager, countyId: number): Promise<(DisputeRow & { stage: number })[]> {
     return manager.query(
-      `${SELECT} JOIN governance_chain g ON g.id = d.chain_id
-        WHERE d.county_id = ? AND g.status = 'IN_REVIEW' AND g.stage = ? AND d.rectification_deadline < ? AND d.overdue_on IS NULL
+      `${SELECT.replace('SELECT d.id,', 'SELECT g.stage, d.id,')} JOIN governance_chain g ON g.id = d.chain_id
+        WHERE d.county_id = ? AND g.status = 'IN_REVIEW' AND d.rectification_deadline IS NOT NULL AND d.overdue_on IS NULL
         ORDER BY d.id FOR UPDATE`,
-      [countyId, stage, today],
+      [countyId],
     );
   }
 

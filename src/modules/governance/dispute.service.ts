@@ -10,7 +10,7 @@ import {
   PERIODIC_REVIEW_WORKFLOW,
   WorkflowDefinition,
 } from '../../domain/approval-chain';
-import { checkRectificationOrder, DisputeSubject, notAMember } from '../../domain/governance';
+import { checkRectificationOrder, DisputeSubject, notAMember, rectificationOverdue } from '../../domain/governance';
 import { BusinessClock } from '../../common/business-clock';
 import { Caller } from '../../common/caller';
 import { DeadlineWatchEvents, DeadlineWatchFindings, DeadlineWatchRun } from '../../common/deadline-watch-events';
@@ -72,10 +72,10 @@ export interface DisputeFiling {
 
 /** The steps of both chains that the routes name. */
 const STEP = { register: 'committeeRegisters', opinion: 'committeeOpinion', rectify: 'unitRectifies', accept: 'committeeAccepts' } as const;
-const RECTIFICATION_STAGE = PERIODIC_REVIEW_WORKFLOW.stages.findIndex((s) => s.some((x) => x.key === STEP.rectify));
 const definitionOf = (kind: DisputeRow['kind']): WorkflowDefinition => (kind === 'DISPUTE' ? DISPUTE_WORKFLOW : PERIODIC_REVIEW_WORKFLOW);
-/** Where a dispute's rectification stage is: periodic reviews start at the opinion, one stage later than disputes. */
-const rectificationStage = (kind: DisputeRow['kind']) => (kind === 'DISPUTE' ? RECTIFICATION_STAGE + 1 : RECTIFICATION_STAGE);
+/** The stage of a chain where the named unit rectifies (read from its definition). */
+const rectificationStage = (kind: DisputeRow['kind']): number =>
+  definitionOf(kind).stages.findIndex((stage) => stage.some((step) => step.key === STEP.rectify));
 
 /**
  * Review and disputes (评审, SPEC §9.2, 基金管理办法 第十七–二十一条): a member unit files a dispute
@@ -202,34 +202,34 @@ export class DisputeService implements OnModuleInit {
   /** The deadline watch's part: holds for rectifications past their deadline, once each, with notices. */
   private async placeHoldsForOverdueRectifications({ manager, countyId, today }: DeadlineWatchRun): Promise<DeadlineWatchFindings> {
     const found: DeadlineWatchFindings = { counts: { overdueRectifications: 0, rectificationHolds: 0 }, deliveryJobs: [] };
-    for (const kind of ['DISPUTE', 'PERIODIC_REVIEW'] as const) {
-      const overdue = (await this.disputes.overdueRectifications(manager, countyId, today, rectificationStage(kind))).filter(
-        (d) => d.kind === kind,
+    const candidates = await this.disputes.unwatchedInReview(manager, countyId);
+    // Overdue: still at the rectification stage of its chain, and the deadline has passed (policy).
+    const overdue = candidates.filter((d) =>
+      rectificationOverdue(d.stage === rectificationStage(d.kind), d.rectification_deadline!, today),
+    );
+    for (const d of overdue) {
+      const reason = `评审 ${d.id}: ${d.rectifying_unit_code} did not rectify by ${d.rectification_deadline}`;
+      const { hold, created } = await this.funding.placeHoldIn(
+        manager,
+        { id: d.community_id, code: d.community_code },
+        'deadline-watch',
+        reason,
       );
-      for (const d of overdue) {
-        const reason = `评审 ${d.id}: ${d.rectifying_unit_code} did not rectify by ${d.rectification_deadline}`;
-        const { hold, created } = await this.funding.placeHoldIn(
-          manager,
-          { id: d.community_id, code: d.community_code },
-          'deadline-watch',
-          reason,
-        );
-        await this.disputes.markOverdue(manager, d.id, today, created ? hold.id : null);
-        found.counts.overdueRectifications++;
-        if (created) found.counts.rectificationHolds++;
-        for (const institutionId of await this.recipients.leadBureauAndHealth(manager, countyId, d.community_id)) {
-          const r = await this.notifications.notify(manager, {
-            institutionId,
-            kind: 'RECTIFICATION_OVERDUE',
-            severity: 'WARNING',
-            dedupKey: `dispute:${d.id}:overdue:${d.rectification_deadline}:${institutionId}`,
-            subjectType: 'dispute',
-            subjectId: String(d.id),
-            message: `${reason}; disbursements to ${d.community_code} are on hold until the rectification is accepted`,
-            details: { holdId: hold.id, deadline: d.rectification_deadline },
-          });
-          if (r.deliveryJob) found.deliveryJobs.push(r.deliveryJob);
-        }
+      await this.disputes.markOverdue(manager, d.id, today, created ? hold.id : null);
+      found.counts.overdueRectifications++;
+      if (created) found.counts.rectificationHolds++;
+      for (const institutionId of await this.recipients.leadBureauAndHealth(manager, countyId, d.community_id)) {
+        const r = await this.notifications.notify(manager, {
+          institutionId,
+          kind: 'RECTIFICATION_OVERDUE',
+          severity: 'WARNING',
+          dedupKey: `dispute:${d.id}:overdue:${d.rectification_deadline}:${institutionId}`,
+          subjectType: 'dispute',
+          subjectId: String(d.id),
+          message: `${reason}; disbursements to ${d.community_code} are on hold until the rectification is accepted`,
+          details: { holdId: hold.id, deadline: d.rectification_deadline },
+        });
+        if (r.deliveryJob) found.deliveryJobs.push(r.deliveryJob);
       }
     }
     return found;
