@@ -53,3 +53,21 @@ export function yuan(s: string): string {
 export function figure(page: Page, label: string) {
   return page.locator('.ant-descriptions-item-label', { hasText: new RegExp(`^${label}$`) }).locator('xpath=following-sibling::td[1]');
 }
+
+/**
+ * Runs axe-core on the page as it stands and fails on any serious or critical violation
+ * (WCAG 2.1 A and AA rules), naming each rule and the first elements it found.
+ */
+export async function checkA11y(page: Page, screen: string): Promise<void> {
+  const { default: AxeBuilder } = await import('@axe-core/playwright');
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const grave = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const described = grave.map(
+    (v) =>
+      `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+        .slice(0, 3)
+        .map((n) => n.target.join(' '))
+        .join('; ')}`,
+  );
+  expect(described, `accessibility of ${screen}`).toEqual([]);
+}

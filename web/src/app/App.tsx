@@ -3,7 +3,8 @@ import { App as AntApp, ConfigProvider, Spin } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom';
+import { BrowserRouter, Navigate, Route, Routes, matchPath, useLocation } from 'react-router-dom';
+import { areas } from './areas';
 import { I18nProvider, useI18n } from './i18n';
 import { SessionProvider, useSession } from './session';
 import { ConsoleLayout } from './Layout';
@@ -24,10 +25,20 @@ const ReserveUsePage = lazy(() => import('../pages/ReserveUse'));
 const DisputesPage = lazy(() => import('../pages/Disputes'));
 const DisputePage = lazy(() => import('../pages/Dispute'));
 
+function usePublicScreen() {
+  const { pathname } = useLocation();
+  return publicScreens.find((s) => matchPath(s.path, pathname))?.element ?? null;
+}
+
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false } } });
+
+/** Screens anyone may open without signing in (the public publication). */
+const publicScreens = areas.flatMap((a) => a.publicScreens ?? []);
 
 function Screens() {
   const { state } = useSession();
+  const publicScreen = usePublicScreen();
+  if (publicScreen) return <Suspense fallback={<Spin />}>{publicScreen}</Suspense>;
   if (state.status === 'restoring') return <Spin fullscreen />;
   if (state.status === 'signedOut') return <SignInPage expired={state.expired} />;
   return (
@@ -48,6 +59,9 @@ function Screens() {
           <Route path="/reserve-uses/:id" element={<ReserveUsePage />} />
           <Route path="/disputes" element={<DisputesPage />} />
           <Route path="/disputes/:id" element={<DisputePage />} />
+          {areas.flatMap((a) => a.screens).map((s) => (
+            <Route key={s.path} path={s.path} element={s.element} />
+          ))}
           <Route path="*" element={<Navigate to="/inbox" replace />} />
         </Routes>
       </Suspense>

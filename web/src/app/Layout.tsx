@@ -4,16 +4,13 @@ import { BellOutlined } from '@ant-design/icons';
 import { useNotifications } from '../lib/notifications';
 import { useLocation, useNavigate } from 'react-router-dom';
 import { useI18n } from './i18n';
+import { areas, type MenuEntry } from './areas';
 import { useMe, useSession } from './session';
 
 type Role = string;
 
 /** Which menu entries a role sees; the API decides what each call may do, the menu only avoids dead ends. */
-const MENU: {
-  path: string;
-  label: 'inbox' | 'claims' | 'upload' | 'declarations' | 'passDowns' | 'ledger' | 'reserveUses' | 'disputes';
-  roles: readonly Role[] | 'any';
-}[] = [
+const MENU: MenuEntry[] = [
   { path: '/inbox', label: 'inbox', roles: 'any' },
   {
     path: '/claims',
@@ -37,7 +34,7 @@ const MENU: {
 ];
 
 export function menuFor(roles: readonly Role[]) {
-  return MENU.filter((m) => m.roles === 'any' || m.roles.some((r) => roles.includes(r)));
+  return [...MENU, ...areas.flatMap((a) => a.menu)].filter((m) => m.roles === 'any' || m.roles.some((r) => roles.includes(r)));
 }
 
 export function ConsoleLayout({ children }: { children: ReactNode }) {

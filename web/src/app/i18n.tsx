@@ -1,8 +1,9 @@
+import { areaStrings } from './strings';
 import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
 
 export type Language = 'zh' | 'en';
 
-const zh = {
+const base = {
   appName: '医共体医保打包付费预算管理',
   signIn: '登录',
   signOut: '退出登录',
@@ -200,9 +201,16 @@ const zh = {
   reopen: '重新整改',
 } as const;
 
+// Each area of the console keeps its own strings (./strings/*.ts); they join the base here.
+const zh = { ...base, ...areaStrings.zh };
+
 type Dictionary = Record<keyof typeof zh, string>;
 
+/** A key of the console's strings. */
+export type I18nKey = keyof typeof zh;
+
 const en: Dictionary = {
+  ...areaStrings.en,
   appName: 'Capitation budget manager',
   signIn: 'Sign in',
   signOut: 'Sign out',
@@ -403,6 +411,7 @@ const en: Dictionary = {
 /** Names the API's codes (states, inbox kinds, roles) in each language; unknown codes show as sent. */
 const codes: Record<Language, Record<string, string>> = {
   zh: {
+    ...areaStrings.codes.zh,
     OPEN: '待提交',
     SUBMITTED: '已提交',
     REVIEWED: '已初审',
@@ -481,6 +490,7 @@ const codes: Record<Language, Record<string, string>> = {
     PERIODIC_REVIEW: '定期评审',
   },
   en: {
+    ...areaStrings.codes.en,
     OPEN: 'Open',
     SUBMITTED: 'Submitted',
     REVIEWED: 'Reviewed',

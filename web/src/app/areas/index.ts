@@ -1,0 +1,9 @@
+import { adminArea } from './admin';
+import { bureauArea } from './bureau';
+import { financeArea } from './finance';
+import type { Area } from './area';
+
+export type { Area, MenuEntry, Screen } from './area';
+
+/** The areas beyond the month's core screens (App.tsx and Layout.tsx hold those). */
+export const areas: Area[] = [financeArea, bureauArea, adminArea];
