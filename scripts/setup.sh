@@ -39,7 +39,7 @@ if [ ! -f web/node_modules/.package-lock.json ] || [ web/package-lock.json -nt w
   say "installing the web console's npm dependencies"
   (cd web && npm install --no-audit --no-fund --loglevel=error)
 fi
-if [ ! -f web/dist/index.html ] || [ -n "$(find web/src web/index.html web/vite.config.ts web/tsconfig.json web/package-lock.json -newer web/dist/index.html -print -quit 2>/dev/null)" ]; then
+if [ ! -f web/dist/index.html ] || [ -n "$(find web/src web/index.html web/vite.config.ts web/scripts web/tsconfig.json web/package-lock.json -newer web/dist/index.html -print -quit 2>/dev/null)" ]; then
   say "building the web console"
   (cd web && npm run --silent build >/dev/null)
 fi

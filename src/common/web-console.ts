@@ -41,6 +41,8 @@ export async function registerWebConsole(fastify: FastifyInstance, webRoot: stri
       immutable: true,
       maxAge: '365d',
       index: false,
+      // The build writes .br and .gz beside each asset (web/scripts/compress.mjs).
+      preCompressed: true,
     });
   const reserved = (url: string) => reservedPrefixes.some((p) => url === p || url.startsWith(`${p}/`) || url.startsWith(`${p}?`));
   fastify.get('/*', async (request, reply) => {

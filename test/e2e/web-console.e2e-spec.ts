@@ -1,6 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { request } from 'node:http';
 import { join } from 'node:path';
+import { brotliCompressSync, brotliDecompressSync } from 'node:zlib';
 import { describeApi } from '../../src/app.factory';
 import { http, RunningApi, startApi, testConfig } from '../support/test-app';
 
@@ -15,6 +17,7 @@ describe('the web console served by the API', () => {
     mkdirSync(join(webRoot, 'assets'));
     writeFileSync(join(webRoot, 'index.html'), indexHtml);
     writeFileSync(join(webRoot, 'assets', 'index-abc.js'), 'console.log("console")');
+    writeFileSync(join(webRoot, 'assets', 'index-abc.js.br'), brotliCompressSync('console.log("console")'));
     api = await startApi({ WEB_ROOT: webRoot });
   });
   afterAll(async () => {
@@ -44,6 +47,27 @@ describe('the web console served by the API', () => {
     expect(res.body).toBe('console.log("console")');
     expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect((await http(api.baseUrl, 'GET', '/assets/missing.js')).status).toBe(404);
+  });
+
+  it('sends the pre-compressed copy the build wrote when the browser accepts it, and the plain file otherwise', async () => {
+    const get = (encoding: string) =>
+      new Promise<{ encoding?: string; vary?: string; body: Buffer }>((ok, fail) => {
+        const url = new URL('/assets/index-abc.js', api.baseUrl);
+        request(url, { headers: { 'accept-encoding': encoding } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => ok({ encoding: res.headers['content-encoding'], vary: res.headers.vary, body: Buffer.concat(chunks) }));
+        })
+          .on('error', fail)
+          .end();
+      });
+    const br = await get('gzip, deflate, br');
+    expect(br.encoding).toBe('br');
+    expect(br.vary).toMatch(/accept-encoding/i);
+    expect(brotliDecompressSync(br.body).toString()).toBe('console.log("console")');
+    const plain = await get('identity');
+    expect(plain.encoding).toBeUndefined();
+    expect(plain.body.toString()).toBe('console.log("console")');
   });
 
   it('leaves the API, health and docs paths to the API: an unknown API path is its JSON 404', async () => {

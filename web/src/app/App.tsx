@@ -7,10 +7,10 @@ import { BrowserRouter, Navigate, Route, Routes, matchPath, useLocation } from '
 import { areas } from './areas';
 import { I18nProvider, useI18n } from './i18n';
 import { SessionProvider, useSession } from './session';
-import { ConsoleLayout } from './Layout';
 import { SignInPage } from '../pages/SignIn';
 
-// Each screen is its own chunk: the first load carries only sign-in and the layout.
+// Each screen is its own chunk, and so is the signed-in frame: the first load carries only sign-in.
+const ConsoleLayout = lazy(() => import('./Layout').then((m) => ({ default: m.ConsoleLayout })));
 const InboxPage = lazy(() => import('../pages/Inbox'));
 const ClaimsPage = lazy(() => import('../pages/Claims'));
 const ClaimPage = lazy(() => import('../pages/Claim'));
@@ -42,30 +42,34 @@ function Screens() {
   if (state.status === 'restoring') return <Spin fullscreen />;
   if (state.status === 'signedOut') return <SignInPage expired={state.expired} />;
   return (
-    <ConsoleLayout>
-      <Suspense fallback={<Spin />}>
-        <Routes>
-          <Route path="/" element={<Navigate to="/inbox" replace />} />
-          <Route path="/inbox" element={<InboxPage />} />
-          <Route path="/claims" element={<ClaimsPage />} />
-          <Route path="/claims/:id" element={<ClaimPage />} />
-          <Route path="/upload" element={<UploadPage />} />
-          <Route path="/declarations" element={<DeclarationsPage />} />
-          <Route path="/declarations/:id" element={<DeclarationPage />} />
-          <Route path="/pass-downs" element={<PassDownsPage />} />
-          <Route path="/ledger" element={<LedgerPage />} />
-          <Route path="/notifications" element={<NotificationsPage />} />
-          <Route path="/reserve-uses" element={<ReserveUsesPage />} />
-          <Route path="/reserve-uses/:id" element={<ReserveUsePage />} />
-          <Route path="/disputes" element={<DisputesPage />} />
-          <Route path="/disputes/:id" element={<DisputePage />} />
-          {areas.flatMap((a) => a.screens).map((s) => (
-            <Route key={s.path} path={s.path} element={s.element} />
-          ))}
-          <Route path="*" element={<Navigate to="/inbox" replace />} />
-        </Routes>
-      </Suspense>
-    </ConsoleLayout>
+    <Suspense fallback={<Spin fullscreen />}>
+      <ConsoleLayout>
+        <Suspense fallback={<Spin />}>
+          <Routes>
+            <Route path="/" element={<Navigate to="/inbox" replace />} />
+            <Route path="/inbox" element={<InboxPage />} />
+            <Route path="/claims" element={<ClaimsPage />} />
+            <Route path="/claims/:id" element={<ClaimPage />} />
+            <Route path="/upload" element={<UploadPage />} />
+            <Route path="/declarations" element={<DeclarationsPage />} />
+            <Route path="/declarations/:id" element={<DeclarationPage />} />
+            <Route path="/pass-downs" element={<PassDownsPage />} />
+            <Route path="/ledger" element={<LedgerPage />} />
+            <Route path="/notifications" element={<NotificationsPage />} />
+            <Route path="/reserve-uses" element={<ReserveUsesPage />} />
+            <Route path="/reserve-uses/:id" element={<ReserveUsePage />} />
+            <Route path="/disputes" element={<DisputesPage />} />
+            <Route path="/disputes/:id" element={<DisputePage />} />
+            {areas
+              .flatMap((a) => a.screens)
+              .map((s) => (
+                <Route key={s.path} path={s.path} element={s.element} />
+              ))}
+            <Route path="*" element={<Navigate to="/inbox" replace />} />
+          </Routes>
+        </Suspense>
+      </ConsoleLayout>
+    </Suspense>
   );
 }
 
