@@ -37,7 +37,7 @@ browser_status=0
 if [ "$#" = 0 ] && [ "${BROWSER:-1}" != 0 ]; then
   echo "== browser (Playwright, Chromium)"
   if bash scripts/ensure-chromium.sh; then
-    (cd web && timeout --kill-after=10 "${BROWSER_TIME_LIMIT_SECONDS:-180}" npx playwright test) || browser_status=$?
+    (cd web && timeout --kill-after=10 "${BROWSER_TIME_LIMIT_SECONDS:-480}" npx playwright test) || browser_status=$?
   else
     browser_status=1
   fi
