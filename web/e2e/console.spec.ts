@@ -1,7 +1,6 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { apiAs, checkA11y, consoleUrl, PASSWORD, shot, signIn } from './support';
 
-const PASSWORD = 'cbm-demo-2026';
-const consoleUrl = () => process.env.CONSOLE_URL!;
 const HEADER =
   'externalId,unitCode,insuredId,visitType,visitDate,settlementDate,totalCost,coveredCost,fundPaid,criticalIllnessPaid,medicalAidPaid,selfPaid';
 const row = (id: string, visitType: string, fundPaid: string, selfPaid: string) =>
@@ -15,27 +14,7 @@ const CSV = [
 ].join('\n');
 
 /** The API's own answer, read with a bearer token of the same user (the figures on screen must equal it). */
-async function apiGet(username: string, path: string): Promise<any> {
-  const login = await fetch(`${consoleUrl()}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD }),
-  }).then((r) => r.json());
-  return fetch(`${consoleUrl()}${path}`, { headers: { authorization: `Bearer ${login.accessToken}` } }).then((r) => r.json());
-}
-
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto(`${consoleUrl()}/`);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await expect(page.getByTestId('who')).toContainText(username);
-}
-
-/** A screenshot of a main screen, kept with the run's artifacts (.run/browser/screens). */
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `../.run/browser/screens/${name}.png`, fullPage: true });
-}
+const apiGet = async (username: string, path: string) => (await apiAs(username)).get(path);
 
 let claimId = 0;
 
@@ -48,6 +27,7 @@ test('a township clerk signs in, sees the inbox, uploads a file with one bad row
   await expect(page.getByRole('heading', { name: '待办' })).toBeVisible();
   await expect(page.getByRole('menuitem')).toHaveText(['待办', '成员单位申报', '上传结算数据', '下拨', '评审与争议']);
   await shot(page, 'sign-in-done-inbox-empty');
+  await checkA11y(page, 'sign-in-done-inbox-empty');
 
   // The session survives a reload through the refresh cookie (the access token lived in memory only).
   const cookies = await context.cookies();
@@ -68,12 +48,14 @@ test('a township clerk signs in, sees the inbox, uploads a file with one bad row
   const cells = errors.locator('tbody tr').first().locator('td');
   await expect(cells).toHaveText(['3', 'visitType', 'isIn', /^visitType must be one of /]);
   await shot(page, 'upload-row-errors');
+  await checkA11y(page, 'upload-row-errors');
 
   await page.getByRole('menuitem', { name: '待办' }).click();
   const item = page.getByRole('row', { name: /提交本期申报/ });
   await expect(item).toContainText('2026-11');
   await expect(item).toContainText('WS-TC-01');
   await shot(page, 'inbox');
+  await checkA11y(page, 'inbox');
   await item.getByRole('link', { name: '查看' }).click();
   await expect(page).toHaveURL(/\/claims\/\d+$/);
   claimId = Number(page.url().split('/').pop());
@@ -92,6 +74,8 @@ test('a township clerk signs in, sees the inbox, uploads a file with one bad row
   await expect(figure('状态')).toHaveText('待提交');
 
   await shot(page, 'claim-township');
+
+  await checkA11y(page, 'claim-township');
   await page.getByRole('button', { name: '提交申报' }).click();
   await expect(figure('状态')).toHaveText('已提交');
   await expect(page.getByRole('button', { name: '提交申报' })).toHaveCount(0);
@@ -111,6 +95,7 @@ test('lead finance sees the same claim in its list and on its page without a sub
   await expect(line).toContainText('WS-TC-01');
   await expect(line).toContainText('已提交');
   await shot(page, 'claims-lead');
+  await checkA11y(page, 'claims-lead');
   await line.getByRole('link', { name: `#${claimId}` }).click();
   await expect(page.getByRole('heading', { name: new RegExp(`#${claimId}`) })).toBeVisible();
   const claim = await apiGet('ws.lead.finance', `/api/v1/member-claims/${claimId}`);
@@ -119,6 +104,7 @@ test('lead finance sees the same claim in its list and on its page without a sub
   await expect(page.getByRole('button', { name: '提交申报' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: '完成初审' })).toBeVisible();
   await shot(page, 'claim-lead');
+  await checkA11y(page, 'claim-lead');
 
   // Signing out ends the session on the server and clears the cookie: a reload stays signed out.
   const loggedOut = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/logout'));

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { consoleUrl, signIn } from './support';
+import { checkA11y, consoleUrl, shot, signIn } from './support';
 
 /**
  * The console's first screen within its budget (BENCHMARKS.md): the JavaScript a browser with an
@@ -46,6 +46,8 @@ test('the sign-in screen loads within its JavaScript budget and takes input prom
   await page.getByLabel('用户名').fill('ws.tc01.clerk');
   await expect(page.getByLabel('用户名')).toHaveValue('ws.tc01.clerk');
   await page.waitForLoadState('load');
+  await shot(page, 'sign-in');
+  await checkA11y(page, 'sign-in');
   await Promise.all(measuring);
 
   const transferredJs = scripts.reduce((sum, s) => sum + s.transferred, 0);

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { apiAs, figure, shot, signIn, signOut } from './support';
+import { apiAs, figure, shot, signIn, signOut, checkA11y } from './support';
 
 // A reserve use (调剂金使用) through its whole chain in the console, each step by its own body:
 // the bureau clerk applies and submits, the finance bureau agrees (told by a notification),
@@ -36,6 +36,7 @@ test('a reserve use runs its chain across the bureau, the finance bureau and the
   await expect(steps.getByRole('row', { name: new RegExp(open.title) })).toContainText('办理中');
   await expect(steps.getByRole('row', { name: new RegExp(open.title) })).toContainText(open.deadline);
   await shot(page, 'reserve-use-submitted');
+  await checkA11y(page, 'reserve-use-submitted');
   await signOut(page);
 
   // The finance bureau: the step's notification raises the header badge; reading all clears it.
@@ -49,6 +50,7 @@ test('a reserve use runs its chain across the bureau, the finance bureau and the
   await expect(page.getByRole('heading', { name: '消息通知' })).toBeVisible();
   await expect(page.getByRole('row', { name: new RegExp(notices.items[0].message.slice(0, 10)) })).toBeVisible();
   await shot(page, 'notifications');
+  await checkA11y(page, 'notifications');
   await page.getByRole('button', { name: '全部标为已读' }).click();
   await expect(bell).toHaveAccessibleName('消息通知 (未读 0)');
   expect((await finance.get('/api/v1/notifications')).unread).toBe(0);
@@ -84,6 +86,7 @@ test('a reserve use runs its chain across the bureau, the finance bureau and the
   await expect(figure(page, '调剂金余额')).toHaveText(`¥${executed.reserveBalance.replace(/\B(?=(\d{3})+\.)/g, ',')}`);
   await expect(page.getByTestId('chain-history').locator('.ant-timeline-item')).toHaveCount(executed.chain.history.length);
   await shot(page, 'reserve-use-executed');
+  await checkA11y(page, 'reserve-use-executed');
 });
 
 async function openDispute(page: Page, id: number): Promise<void> {
@@ -124,6 +127,7 @@ test('a dispute: the township files it, the review committee registers it and na
   await expect(figure(page, '整改单位')).toHaveText('WS-TC-01');
   await expect(figure(page, '整改期限')).toHaveText('2026-12-31');
   await shot(page, 'dispute-opinion');
+  await checkA11y(page, 'dispute-opinion');
   await signOut(page);
 
   await signIn(page, 'ws.tc01.clerk');

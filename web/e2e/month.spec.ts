@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { apiAs, figure, shot, signIn, signOut, yuan } from './support';
+import { apiAs, figure, shot, signIn, signOut, yuan, checkA11y } from './support';
 
 // October 2026 in flight on the business date 2026-11-10: the allocation approved, a township's
 // claim of three records submitted (seeded through the API by global-setup.ts); then pre-review, declaration, the bureau's review and
@@ -49,6 +49,7 @@ test('lead finance pre-reviews the records with reason codes, accepts a selectio
   expect([claim.accepted, claim.rejected, claim.pending]).toEqual(['300.00', '80.10', '120.55']);
   await expect(figure(page, '初审拒付')).toHaveText(yuan('80.10'));
   await shot(page, 'pre-review');
+  await checkA11y(page, 'pre-review');
 
   // Completing the review with a record pending: where the API refuses, its message is shown and
   // "accept the rest" completes it with acceptPending.
@@ -80,6 +81,7 @@ test('lead finance pre-reviews the records with reason codes, accepts a selectio
   await expect(member).toContainText(yuan('420.55'));
   await expect(page.locator('.ant-card-body > .ant-space button')).toHaveCount(0);
   await shot(page, 'declaration-lead');
+  await checkA11y(page, 'declaration-lead');
 });
 
 test('the bureau deducts with a reason and completes its review; the clerk cannot approve, the approver approves; the clerk records the disbursement', async ({
@@ -101,6 +103,7 @@ test('the bureau deducts with a reason and completes its review; the clerk canno
   await expect(figure(page, '扣减')).toHaveText(yuan('300.00'));
   await expect(figure(page, '核定金额')).toHaveText(yuan('120.55'));
   await shot(page, 'declaration-review');
+  await checkA11y(page, 'declaration-review');
 
   await page.getByRole('button', { name: '完成初审', exact: true }).click();
   await expect(figure(page, '状态')).toHaveText('已初审');
@@ -141,6 +144,7 @@ test('lead finance pays the pass-down; the township sees it paid', async ({ page
   await expect(line).toContainText('待付款');
   await expect(line).toContainText(due.deadline);
   await shot(page, 'pass-downs');
+  await checkA11y(page, 'pass-downs');
   await line.getByRole('button', { name: '登记付款' }).click();
   const dialog = page.getByRole('dialog', { name: '登记付款' });
   await expect(dialog.getByLabel('付款日期')).toHaveValue('2026-11-10');
@@ -169,6 +173,7 @@ test('the auditor reads the ledger: balances with nature and 余额方向, the t
   await expect(page.getByText(yuan(ledger.trialBalance.debitBalances), { exact: false }).first()).toBeVisible();
   await expect(page.getByTestId('balance-chart').locator('canvas')).toHaveCount(1);
   await shot(page, 'ledger');
+  await checkA11y(page, 'ledger');
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: '导出 XLSX' }).click();
   expect((await download).suggestedFilename()).toBe('WS-2026-基金科目余额表.xlsx');
