@@ -41,6 +41,7 @@ import { UserService } from '../src/modules/access/user.service';
 import { AuditService } from '../src/modules/audit/audit.service';
 import { DeclarationService } from '../src/modules/claims/declaration.service';
 import { YearEndService, YearEndSummary } from '../src/modules/cycles/year-end.service';
+import { SurplusPlanService } from '../src/modules/governance/surplus-plan.service';
 import { AllocationService } from '../src/modules/fund-year/allocation.service';
 import { LedgerService } from '../src/modules/ledger/ledger.service';
 import { CountyService } from '../src/modules/registry/county.service';
@@ -224,7 +225,10 @@ async function callerFor(ds: DataSource, username: string, roles: Role[], instit
     countyId: Number(inst.county_id),
     communityId: inst.community_id === null ? null : Number(inst.community_id),
   };
-  return { kind: 'user', name: username, userId: null, sessionId: null, roles, institution, scope: scopeOf(institution, roles) };
+  // A user of that name, when one exists, acts as itself (approval chains tell people apart by id).
+  const [user]: { id: number }[] = await ds.query('SELECT id FROM app_user WHERE username = ?', [username]);
+  const userId = user ? Number(user.id) : null;
+  return { kind: 'user', name: username, userId, sessionId: null, roles, institution, scope: scopeOf(institution, roles) };
 }
 
 function as<T>(caller: Caller, fn: () => Promise<T>): Promise<T> {
@@ -247,6 +251,8 @@ async function buildCounty(app: INestApplicationContext, index: number): Promise
   await app.get(CountyService).createCommunity({ code: community, name: `${code} 医共体`, countyCode: code });
   const rows: InstitutionRow[] = [
     { code: lead, name: '县人民医院', type: 'LEAD_HOSPITAL', countyCode: code, communityCode: community, parentCode: null },
+    { code: `${code}-WJJ`, name: '县卫生健康局', type: 'HEALTH_BUREAU', countyCode: code, communityCode: null, parentCode: null },
+    { code: `${code}-ZF`, name: '县人民政府', type: 'COUNTY_GOVERNMENT', countyCode: code, communityCode: null, parentCode: null },
     ...Array.from({ length: UNITS - 1 }, (_, i): InstitutionRow => ({
       code: `${code}-TC-${String(i + 1).padStart(3, '0')}`,
       name: `乡镇卫生院 ${i + 1}`,
@@ -263,9 +269,20 @@ async function buildCounty(app: INestApplicationContext, index: number): Promise
     .get(UserService)
     .create(null, { username: clerk, displayName: clerk, institutionCode: bureau, roles: ['BUREAU_CLERK'], password: PASSWORD });
 
+  // The people who act on the surplus plan's chain, each a user of their body.
+  for (const [username, roles, institutionCode] of [
+    [`chaos.approver.${code}`, ['BUREAU_APPROVER'], bureau],
+    [`chaos.lead.${code}`, ['LEAD_FINANCE'], lead],
+    [`chaos.health.${code}`, ['APPROVER'], `${code}-WJJ`],
+    [`chaos.government.${code}`, ['APPROVER'], `${code}-ZF`],
+  ] as const)
+    await app
+      .get(UserService)
+      .create(null, { username: username.toLowerCase(), displayName: username, institutionCode, roles: [...roles], password: PASSWORD });
+
   const bureauClerk = await callerFor(ds, clerk, ['BUREAU_CLERK'], bureau);
-  const bureauApprover = await callerFor(ds, `chaos.approver.${code}`, ['BUREAU_APPROVER'], bureau);
-  const leadFinance = await callerFor(ds, `chaos.lead.${code}`, ['LEAD_FINANCE'], lead);
+  const bureauApprover = await callerFor(ds, `chaos.approver.${code}`.toLowerCase(), ['BUREAU_APPROVER'], bureau);
+  const leadFinance = await callerFor(ds, `chaos.lead.${code}`.toLowerCase(), ['LEAD_FINANCE'], lead);
   const allocations = app.get(AllocationService);
   await as(bureauClerk, async () => {
     const { view } = await allocations.create(bureauClerk, {
@@ -287,6 +304,8 @@ async function buildCounty(app: INestApplicationContext, index: number): Promise
   const [{ id: countyId }] = await ds.query('SELECT id FROM county WHERE code = ?', [code]);
   const [{ id: communityId }] = await ds.query('SELECT id FROM medical_community WHERE code = ?', [community]);
   const units: { id: number }[] = await ds.query('SELECT id FROM institution WHERE community_id = ? ORDER BY code', [communityId]);
+  const healthApprover = await callerFor(ds, `chaos.health.${code}`.toLowerCase(), ['APPROVER'], `${code}-WJJ`);
+  const governmentApprover = await callerFor(ds, `chaos.government.${code}`.toLowerCase(), ['APPROVER'], `${code}-ZF`);
   for (const [i, unit] of units.entries()) {
     // About 2 000 000 yuan in all, well under the 10 000 000 package: a surplus shared out, a transfer for every unit.
     const amount = fen(Math.floor(200_000_000 / UNITS) + 1_000 * i + index);
@@ -333,6 +352,26 @@ async function buildCounty(app: INestApplicationContext, index: number): Promise
   const draft = await as(system, () =>
     inTransaction(ds, (manager) => yearEnd.draft(manager, { id: Number(countyId), code }, FUND_YEAR, 'chaos', false)),
   );
+  // The surplus waits for its plan: the default proposal, reviewed, approved and executed (SPEC §9.3).
+  const plans = app.get(SurplusPlanService);
+  let plan = await as(leadFinance, () =>
+    plans.draft(
+      leadFinance,
+      { id: Number(communityId), code: community, countyId: Number(countyId) },
+      {
+        fundYear: FUND_YEAR,
+        councilDecision: 'chaos',
+      },
+    ),
+  );
+  plan = await as(leadFinance, () => plans.act(leadFinance, plan.id, { action: 'submit', version: plan.version }));
+  for (const [who, step] of [
+    [bureauApprover, 'bureauReviews'],
+    [healthApprover, 'healthBureauReviews'],
+    [governmentApprover, 'governmentApproves'],
+  ] as const)
+    plan = await as(who, () => plans.act(who, plan.id, { action: 'approve', version: plan.version, step }));
+  await as(leadFinance, () => plans.act(leadFinance, plan.id, { action: 'execute', version: plan.version }));
   const view = await yearEnd.get(null, draft.id);
   const approved = await as(bureauApprover, () => yearEnd.approve(bureauApprover, view.id, view.version));
   const [row]: { summary: string }[] = await ds.query('SELECT summary FROM year_end_settlement WHERE id = ?', [approved.id]);

@@ -25,7 +25,8 @@ export type TargetKind =
   | 'yearEndSettlement'
   | 'reserveUse'
   | 'dispute'
-  | 'referral';
+  | 'referral'
+  | 'surplusPlan';
 
 export interface AccessRule {
   /** Roles allowed to call the route; `any` for every signed-in role. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Caller } from './caller';
 
 /** What other modules put in a caller's inbox: a governance chain waiting for the caller, say. */
-export const CONTRIBUTED_INBOX_KINDS = ['reserveUseToAct', 'disputeToAct', 'referralToAct'] as const;
+export const CONTRIBUTED_INBOX_KINDS = ['reserveUseToAct', 'disputeToAct', 'referralToAct', 'surplusPlanToAct'] as const;
 
 export interface ContributedInboxItem {
   kind: (typeof CONTRIBUTED_INBOX_KINDS)[number];

@@ -81,6 +81,8 @@ export interface YearEndInputs {
   ledger: ReadonlyMap<string, AccountTotals>;
   /** Performance scores of the communities that release a quality deposit (see `communitiesReleasingDeposit`). */
   scores: ReadonlyMap<number, string>;
+  /** Executed surplus plans by community code: the plan's id and its amount per unit code (§9.3). */
+  surplusPlans?: ReadonlyMap<string, { id: number; amounts: ReadonlyMap<string, Money> }>;
 }
 
 export interface CommunitySummary {
@@ -104,6 +106,8 @@ export interface CommunitySummary {
   overspendUnapportioned: string;
   /** Why this community's year end needs a decision the policy cannot take for it; null when none. */
   decisionNeeded: string | null;
+  /** The executed surplus plan whose amounts the statements carry (§9.3); null: the default proposal. */
+  surplusPlanId?: number | null;
   score: string | null;
   depositWithheld: string;
   depositReleased: string;
@@ -234,7 +238,9 @@ export function settleYearEnd(inputs: YearEndInputs, terms: PolicyTerms): YearEn
     const ooc = inputs.outOfCounty.find((o) => o.communityId === id);
     const depositWithheld = Money.sum(members.map((m) => perUnit.get(m.code)?.deposit ?? Money.ZERO));
     const score = depositWithheld.isPositive() ? scoreOf(inputs, id, code) : null;
+    const plan = inputs.surplusPlans?.get(code);
     const year = settleCommunityYear({
+      surplusPlan: plan?.amounts,
       communityCode: code,
       communityPackage,
       outOfCountyExpenditure: ooc?.total ?? Money.ZERO,
@@ -278,7 +284,8 @@ export function settleYearEnd(inputs: YearEndInputs, terms: PolicyTerms): YearEn
       floorReapportioned: year.floorReapportioned.toString(),
       surplusUnallocated: year.surplusUnallocated.toString(),
       overspendUnapportioned: year.overspendUnapportioned.toString(),
-      decisionNeeded: decisionNeeded(year),
+      decisionNeeded: year.surplusPlanOutdated ? `${year.surplusPlanOutdated}: draft a new surplus plan` : decisionNeeded(year),
+      surplusPlanId: plan && year.surplusPlanApplied ? plan.id : null,
       score,
       depositWithheld: year.depositWithheld.toString(),
       depositReleased: year.depositReleased.toString(),
@@ -387,6 +394,30 @@ export function assertLedgerUnchanged(
     if (balanceIn(totals, t.debit).lt(Money.of(t.amount as unknown as string)))
       throw new DomainError('YEAR_END_LEDGER_CHANGED', 'conflict', `${t.debit} changed since the draft; draft again before approving`);
   }
+}
+
+function communitiesAwaitingSurplusPlan(summary: Pick<YearEndSummary, 'communities'>): CommunitySummary[] {
+  return summary.communities.filter((c) => Money.of(c.surplus).isPositive() && !c.surplusPlanId);
+}
+
+/** Some community of the year ends in surplus without its approved surplus plan applied. */
+export function awaitingSurplusPlan(summary: Pick<YearEndSummary, 'communities'>): boolean {
+  return communitiesAwaitingSurplusPlan(summary).length > 0;
+}
+
+/**
+ * A year that ends in surplus is approved (and so posted) only with the surplus plan the
+ * county government approved (基金管理办法 第二十三条, SPEC §9.3) applied to its statements.
+ */
+export function assertSurplusPlansApplied(summary: Pick<YearEndSummary, 'communities'>): void {
+  const missing = communitiesAwaitingSurplusPlan(summary);
+  if (missing.length)
+    throw new DomainError(
+      'SURPLUS_PLAN_REQUIRED',
+      'conflict',
+      `${missing.map((c) => `${c.communityCode} (surplus ${c.surplus})`).join(', ')}: a year that ends in surplus is approved with its approved surplus plan; execute the plan first`,
+      missing.map((c) => ({ field: `communities.${c.communityCode}`, rule: 'surplusPlanExecuted', message: `surplus ${c.surplus}` })),
+    );
 }
 
 /** Only an approved settlement is posted. */

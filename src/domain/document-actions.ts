@@ -223,14 +223,16 @@ export interface YearEndFacts {
   state: YearEndState;
   countyId: number;
   draftedBy: string;
+  /** A community ends in surplus without its approved surplus plan applied (approval waits for it). */
+  awaitingSurplusPlan?: boolean;
 }
 
-/** The county's year-end settlement: the bureau redrafts and posts it; an approver other than the drafter approves it. */
+/** The county's year-end settlement: the bureau redrafts and posts it; an approver other than the drafter approves it, once any surplus plan is applied. */
 export function yearEndActions(actor: Actor, y: YearEndFacts): YearEndAction[] {
   const bureau = bureauOf(actor, y.countyId);
   return offered(YEAR_END_LIFECYCLE.allowedActions(y.state), {
     redraft: bureau && holds(actor, BUREAU_ROLES),
-    approve: bureau && holds(actor, ['BUREAU_APPROVER']) && notTheMaker(actor, y.draftedBy),
+    approve: bureau && holds(actor, ['BUREAU_APPROVER']) && notTheMaker(actor, y.draftedBy) && !y.awaitingSurplusPlan,
     post: bureau && holds(actor, BUREAU_ROLES),
   });
 }

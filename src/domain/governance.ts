@@ -117,6 +117,112 @@ export function checkSurplusPlan(input: {
   return { surplus: input.surplus, planned, primaryPlanned, primaryProposed, primaryFunds, floorRequired };
 }
 
+/** A community-year has one surplus plan at a time: one alive (not rejected or withdrawn) and not superseded blocks another. */
+export function assertNoCurrentSurplusPlan(
+  current: readonly { id: number; status: string }[],
+  communityCode: string,
+  fundYear: number,
+): void {
+  if (current.length)
+    throw new DomainError(
+      'SURPLUS_PLAN_EXISTS',
+      'conflict',
+      `surplus plan ${current[0].id} of ${communityCode} ${fundYear} is ${current[0].status}; edit or withdraw it`,
+      [{ field: 'fundYear', rule: 'onePlanPerYear', message: `plan ${current[0].id}` }],
+    );
+}
+
+/** Only a draft or a returned plan is edited. */
+export function assertSurplusPlanEditable(status: string, id: number): void {
+  if (status !== 'DRAFT' && status !== 'RETURNED')
+    throw new DomainError(
+      'SURPLUS_PLAN_NOT_EDITABLE',
+      'conflict',
+      `surplus plan ${id} is ${status}; only a draft or a returned plan is edited`,
+      [{ field: 'version', rule: 'editableState', message: status }],
+    );
+}
+
+/** The year end a plan is drafted on: drafted, still a draft, and ending in surplus for the community. */
+export function assertYearEndToPlan(
+  yearEnd: { state: string; surplus: string | null } | null,
+  communityCode: string,
+  fundYear: number,
+): void {
+  if (!yearEnd)
+    throw new DomainError(
+      'YEAR_END_NOT_DRAFTED',
+      'conflict',
+      `the year end of ${fundYear} is not drafted yet; the plan starts from its proposal`,
+      [{ field: 'fundYear', rule: 'yearEndDrafted', message: String(fundYear) }],
+    );
+  if (yearEnd.surplus === null || !Money.of(yearEnd.surplus).isPositive())
+    throw new DomainError('NO_SURPLUS', 'unprocessable', `${communityCode} does not end ${fundYear} in surplus; there is nothing to plan`, [
+      { field: 'fundYear', rule: 'surplusPositive', message: yearEnd.surplus ?? 'no year end for the community' },
+    ]);
+  if (yearEnd.state !== 'DRAFT')
+    throw new DomainError(
+      'YEAR_END_NOT_DRAFT',
+      'conflict',
+      `the year end of ${fundYear} is ${yearEnd.state}; a surplus plan applies before approval`,
+      [{ field: 'fundYear', rule: 'yearEndDraft', message: yearEnd.state }],
+    );
+}
+
+/** A plan goes to review and is executed only for the surplus the year end shows now. */
+export function assertPlanForSurplus(planSurplus: Money, yearEndSurplus: Money): void {
+  if (!planSurplus.eq(yearEndSurplus))
+    throw new DomainError(
+      'SURPLUS_PLAN_OUTDATED',
+      'conflict',
+      `the plan distributes the surplus ${planSurplus}, the year end now shows ${yearEndSurplus}; withdraw it and draft a new plan`,
+      [{ field: 'surplus', rule: 'sumsToSurplus', message: `${planSurplus} ≠ ${yearEndSurplus}` }],
+    );
+}
+
+/** Executing a plan draws the year end again; it must then carry this plan. */
+export function assertPlanApplied(
+  planId: number,
+  communityCode: string,
+  applied: { surplusPlanId?: number | null; decisionNeeded: string | null } | undefined,
+): void {
+  if (applied?.surplusPlanId !== planId)
+    throw new DomainError(
+      'SURPLUS_PLAN_OUTDATED',
+      'conflict',
+      `the year end of ${communityCode} could not apply plan ${planId}: ${applied?.decisionNeeded ?? 'the community is not in the year end'}`,
+    );
+}
+
+/**
+ * The plan's lines: every member unit with the default proposal (surplus share and floor top-up)
+ * and the amount asked for — the proposal when no amounts are given, nothing for a unit left out.
+ * An amount for a unit that is not a member, or twice for one unit, is refused naming it.
+ */
+export function surplusPlanLines(
+  communityCode: string,
+  members: readonly { code: string; surplusShare: Money; floorTopUp: Money }[],
+  units: readonly { institutionCode: string; amount: string }[] | undefined,
+): { code: string; proposed: Money; amount: Money }[] {
+  const codes = new Set(members.map((m) => m.code));
+  const asked = new Map<string, Money>();
+  (units ?? []).forEach((u, i) => {
+    if (!codes.has(u.institutionCode))
+      throw new DomainError('SURPLUS_PLAN_INVALID', 'unprocessable', `${u.institutionCode} is not a member unit of ${communityCode}`, [
+        { field: `units[${i}].institutionCode`, rule: 'memberUnit', message: u.institutionCode },
+      ]);
+    if (asked.has(u.institutionCode))
+      throw new DomainError('SURPLUS_PLAN_INVALID', 'unprocessable', `${u.institutionCode} appears twice`, [
+        { field: `units[${i}].institutionCode`, rule: 'unique', message: u.institutionCode },
+      ]);
+    asked.set(u.institutionCode, Money.of(u.amount));
+  });
+  return members.map((m) => {
+    const proposed = m.surplusShare.plus(m.floorTopUp);
+    return { code: m.code, proposed, amount: units ? (asked.get(m.code) ?? Money.ZERO) : proposed };
+  });
+}
+
 // ---- 县外转诊 (打包付费办法 §五(四)) ----
 
 export interface ApprovedReferral {

@@ -230,7 +230,7 @@ const communityYear = fc.record({
 type CommunityYear = typeof communityYear extends fc.Arbitrary<infer T> ? T : never;
 
 /** Settles a generated year, posts it against the ledger the cycle left, and checks both. */
-function settlesAndBalances(y: CommunityYear) {
+function settlesAndBalances(y: CommunityYear, planWeights?: number[]) {
   const M = Money.fromCents(BigInt(y.m));
   const members = y.consumption.map(([c, primary], i) => ({
     code: `U${String(i).padStart(2, '0')}`,
@@ -262,7 +262,22 @@ function settlesAndBalances(y: CommunityYear) {
     reapportionFloorShortfall: y.reapportion,
     members: members.map((m, i) => ({ ...m, depositWithheld: deposits[i], paidSoFar: cash[i] })),
   };
-  const r = settleCommunityYear(inputs);
+  // An approved surplus plan (§9.3): the year's surplus split by the planners' own weights.
+  const proposal = settleCommunityYear(inputs);
+  const weights = planWeights?.slice(0, members.length);
+  const plan =
+    weights && proposal.surplus.isPositive() && weights.some((w) => w > 0)
+      ? new Map(
+          splitInCodeOrder(proposal.surplus, members, (m) => new Dec(weights[members.indexOf(m)] ?? 0)).map((s) => [s.part.code, s.amount]),
+        )
+      : undefined;
+  const r = plan ? settleCommunityYear({ ...inputs, surplusPlan: plan }) : proposal;
+  if (plan) {
+    expect(r.surplusPlanApplied).toBe(true);
+    expect(r.statements.map((s) => [s.surplusShare.toString(), s.floorTopUp.toString()])).toEqual(
+      members.map((m) => [plan.get(m.code)!.toString(), '0.00']),
+    );
+  }
 
   const shares = r.statements.map((s) => s.overspendShare);
   expect(Money.sum(shares).plus(r.overspendUnapportioned).eq(r.overspend)).toBe(true);
@@ -319,6 +334,42 @@ function settlesAndBalances(y: CommunityYear) {
 }
 
 describe('year-end properties', () => {
+  it('an approved surplus plan replaces the proposal: each unit gets the plan’s amount, nothing stays unallocated, and the postings still clear to the fen', () => {
+    fc.assert(
+      fc.property(
+        communityYear.filter((y) => y.consumption.some(([c]) => c > 0)),
+        fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: 8, maxLength: 8 }),
+        (y, weights) => void settlesAndBalances(y, weights),
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a plan for another surplus, or naming a stranger, is not applied and the year says why', () => {
+    const year = {
+      ...settle,
+      communityCode: 'S',
+      communityPackage: Money.of('1000000.00'),
+      outOfCountyExpenditure: Money.ZERO,
+      members: [unit('S-1', '700000.00', false), unit('S-2', '100000.00', true)],
+    };
+    const off = settleCommunityYear({ ...year, surplusPlan: new Map([['S-2', Money.of('199999.99')]]) });
+    expect([off.surplusPlanApplied, off.surplusPlanOutdated]).toEqual([
+      false,
+      "the surplus plan distributes 199999.99, but the year's surplus is now 200000.00",
+    ]);
+    expect(off.statements[1].floorTopUp.toString()).toBe('114705.88');
+    const stranger = settleCommunityYear({ ...year, surplusPlan: new Map([['X-9', Money.of('200000.00')]]) });
+    expect(stranger.surplusPlanOutdated).toBe('the surplus plan names X-9, not members of the community');
+    const applied = settleCommunityYear({ ...year, surplusPlan: new Map([['S-2', Money.of('200000.00')]]) });
+    expect(applied.statements.map((s) => s.surplusShare.toString())).toEqual(['0.00', '200000.00']);
+    expect([applied.primaryAfterShares.toString(), applied.floor.met, applied.surplusUnallocated.toString()]).toEqual([
+      '300000.00',
+      true,
+      '0.00',
+    ]);
+  });
+
   it('overspend shares sum to O exactly, none negative, each within a fen of its exact share; statements balance with the ledger', () => {
     fc.assert(
       fc.property(

@@ -4,7 +4,7 @@ import { ACCOUNTS, CYCLE_ACCOUNTS, communityPackageAccount, PRIVATE_ACCOUNTS, Tr
 import { Dec, Money } from './money';
 import { splitPassDown } from './claim-cycle';
 import { apportionOverspend, proposeSurplusDistribution } from './overspend-apportionment';
-import { PrimaryFloorCheck } from './primary-floor';
+import { PrimaryFloorCheck, primaryFloorShortfall } from './primary-floor';
 import { Rate, toRate } from './rate';
 import { defineStateMachine } from './state-machine';
 
@@ -42,6 +42,13 @@ export interface CommunityYearInputs {
   reapportionFloorShortfall?: boolean;
   /** Share of the withheld deposit released, from the performance score (§8). */
   depositReleaseRate: Rate;
+  /**
+   * The approved surplus plan's amount per unit code (结余资金分配方案, §9.3): when the year ends
+   * in surplus, these replace the default proposal's shares and floor top-up. It must distribute
+   * exactly this year's surplus; a plan for another figure is not applied (the year changed
+   * since) and the result says so.
+   */
+  surplusPlan?: ReadonlyMap<string, Money>;
 }
 
 export interface UnitStatement {
@@ -76,6 +83,10 @@ export interface CommunityYearEnd {
   depositWithheld: Money;
   depositReleased: Money;
   statements: UnitStatement[]; // code order
+  /** The statements carry the approved surplus plan's amounts (§9.3) instead of the default proposal. */
+  surplusPlanApplied: boolean;
+  /** Why a surplus plan given could not apply (the year changed since its approval); null otherwise. */
+  surplusPlanOutdated: string | null;
 }
 
 export type YearEndState = 'DRAFT' | 'APPROVED' | 'POSTED';
@@ -178,6 +189,8 @@ export function settleCommunityYear(inputs: CommunityYearInputs): CommunityYearE
     overspendUnapportioned: Money;
   };
   let floorReapportioned = Money.ZERO;
+  let surplusPlanApplied = false;
+  let surplusPlanOutdated: string | null = null;
   if (overspent) {
     const a = apportionOverspend({
       ...base,
@@ -189,8 +202,27 @@ export function settleCommunityYear(inputs: CommunityYearInputs): CommunityYearE
     floorReapportioned = a.floorReapportioned;
   } else {
     const d = proposeSurplusDistribution({ ...base, primaryWeight: inputs.surplusPrimaryWeight });
-    for (const s of d.shares) shares.set(s.code, { overspendShare: Money.ZERO, surplusShare: s.surplusShare, floorTopUp: s.floorTopUp });
-    outcome = { ...d, overspend: Money.ZERO, overspendUnapportioned: Money.ZERO };
+    const applied = inputs.surplusPlan && d.surplus.isPositive() ? applySurplusPlan(d.surplus, members, inputs.surplusPlan) : null;
+    if (applied && 'outdated' in applied) surplusPlanOutdated = applied.outdated;
+    if (applied && 'amounts' in applied) {
+      const plan = applied.amounts;
+      surplusPlanApplied = true;
+      for (const m of members) shares.set(m.code, { overspendShare: Money.ZERO, surplusShare: plan.get(m.code)!, floorTopUp: Money.ZERO });
+      const primaryAfterShares = Money.sum(members.filter((m) => m.primary).map((m) => m.approvedConsumption.plus(plan.get(m.code)!)));
+      outcome = {
+        totalExpenditure: d.totalExpenditure,
+        surplus: d.surplus,
+        primaryAfterShares,
+        primaryShareOfPackage: primaryAfterShares.toDecimal().dividedBy(inputs.communityPackage.toDecimal()),
+        floor: primaryFloorShortfall(inputs.communityPackage, primaryAfterShares, inputs.primaryFloorRate),
+        surplusUnallocated: Money.ZERO,
+        overspend: Money.ZERO,
+        overspendUnapportioned: Money.ZERO,
+      };
+    } else {
+      for (const s of d.shares) shares.set(s.code, { overspendShare: Money.ZERO, surplusShare: s.surplusShare, floorTopUp: s.floorTopUp });
+      outcome = { ...d, overspend: Money.ZERO, overspendUnapportioned: Money.ZERO };
+    }
   }
 
   const releaseRate = toRate(inputs.depositReleaseRate, 'depositReleaseRate');
@@ -236,7 +268,27 @@ export function settleCommunityYear(inputs: CommunityYearInputs): CommunityYearE
     depositWithheld,
     depositReleased,
     statements,
+    surplusPlanApplied,
+    surplusPlanOutdated,
   };
+}
+
+/**
+ * The plan's amount for each member (zero for a member it does not name), or why it cannot
+ * apply: it names a unit that is not a member, or distributes another figure than the surplus
+ * (the year changed since it was approved).
+ */
+function applySurplusPlan(
+  surplus: Money,
+  members: readonly UnitYear[],
+  plan: ReadonlyMap<string, Money>,
+): { amounts: Map<string, Money> } | { outdated: string } {
+  const codes = new Set(members.map((m) => m.code));
+  const strangers = [...plan.keys()].filter((c) => !codes.has(c));
+  const planned = Money.sum([...plan.values()]);
+  if (strangers.length) return { outdated: `the surplus plan names ${strangers.join(', ')}, not members of the community` };
+  if (!planned.eq(surplus)) return { outdated: `the surplus plan distributes ${planned}, but the year's surplus is now ${surplus}` };
+  return { amounts: new Map(members.map((m) => [m.code, plan.get(m.code) ?? Money.ZERO])) };
 }
 
 /** Ledger balances a community's year end closes, read just before posting. */

@@ -1,3 +1,4 @@
+import { storedSurplusPlan } from '../support/surplus-plan';
 import { registeredRoutes, routeAccess } from '../../src/app.factory';
 import { seedDemo } from '../../src/cli/seed-demo';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../src/cli/demo-county';
@@ -96,7 +97,9 @@ describe('who may do what', () => {
       validTo: '2026-10-31',
       reason: '转诊',
     });
+    const surplusPlan = await storedSurplusPlan(api.dataSource, { county: ids.county, community: ids.community, unit: ids.township });
     Object.assign(samples, {
+      '/api/v1/surplus-plans/:id': { id: String(surplusPlan) },
       '/api/v1/referrals/:id': { id: String(referral.id) },
       '/api/v1/disputes/:id': { id: String(dispute.id) },
       '/api/v1/reserve-uses/:id': { id: String(reserveUse.id) },

@@ -1,3 +1,4 @@
+import { storedSurplusPlan } from '../support/surplus-plan';
 import { routeAccess } from '../../src/app.factory';
 import { Role } from '../../src/domain/access-policy';
 import { BusinessClock } from '../../src/common/business-clock';
@@ -119,7 +120,9 @@ describe('one list envelope for every list route', () => {
     );
     const summary = {
       options: {},
-      communities: [{ communityCode: f.community }],
+      communities: [
+        { communityCode: f.community, surplus: '0.00', floor: { floorRate: '0.25', required: '0.00', shortfall: '0.00', met: true } },
+      ],
       privateInstitutions: { count: 0, balanceDue: '0.00' },
       pendingDeclarations: [],
       records: 0,
@@ -176,6 +179,7 @@ describe('one list envelope for every list route', () => {
       reason: '转诊',
     });
 
+    const surplusPlan = await storedSurplusPlan(api.dataSource, { county: ids.county, community: ids.community, unit: ids.township });
     Object.assign(values, {
       countyCode: f.county,
       communityCode: f.community,
@@ -189,6 +193,7 @@ describe('one list envelope for every list route', () => {
       '/api/v1/reserve-uses/{id}': { id: String(reserveUse.id) },
       '/api/v1/disputes/{id}': { id: String(dispute.id) },
       '/api/v1/referrals/{id}': { id: String(referral.id) },
+      '/api/v1/surplus-plans/{id}': { id: String(surplusPlan) },
       '/api/v1/declarations/{id}': { id: String(stored.declaration) },
       '/api/v1/pass-downs/{id}': { id: String(stored.passDown) },
       '/api/v1/private-payments/{id}': { id: String(payment.insertId) },
@@ -299,6 +304,7 @@ describe('one list envelope for every list route', () => {
         '/api/v1/communities/{communityCode}/fund-analyses',
         '/api/v1/communities/{communityCode}/holds',
         '/api/v1/communities/{communityCode}/referrals',
+        '/api/v1/communities/{communityCode}/surplus-plans',
         '/api/v1/communities/{communityCode}/year-end-statements/{fundYear}',
         '/api/v1/counties',
         '/api/v1/counties/{countyCode}/ledger/{fundYear}/accounts',

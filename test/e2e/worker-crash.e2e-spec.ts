@@ -1,3 +1,4 @@
+import { executeSurplusPlan } from '../support/surplus-plan';
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
@@ -78,9 +79,11 @@ describe('a worker killed in the middle of posting a year end (SIGKILL)', () => 
       return res.status === 200 ? res.body : undefined;
     }, 'the draft');
     expect(draft.totalTransfers).toBe(10); // the package into clearing, then one per unit
+    await executeSurplusPlan(f, 2026);
+    const planned = await clerk.must('GET', `/api/v1/year-end-settlements/${draft.id}`);
     const approved = await (
       await f.as(['BUREAU_APPROVER'], f.bureau)
-    ).must('POST', `/api/v1/year-end-settlements/${draft.id}/approve`, { version: draft.version });
+    ).must('POST', `/api/v1/year-end-settlements/${draft.id}/approve`, { version: planned.version });
     await clerk.must('POST', `/api/v1/year-end-settlements/${draft.id}/post`, { version: approved.version });
 
     const progress = async () =>

@@ -6,6 +6,7 @@ import { YearEndService } from '../../src/modules/cycles/year-end.service';
 import { approveOctober, eventually, importOutOfCounty, paidRecord } from '../support/claim-month';
 import { xlsxRows } from '../support/xlsx';
 import { approvedAllocation, CommunityFixture, createCommunityFixture, TEN_MILLION_PACKAGE } from '../support/registry-fixtures';
+import { executeSurplusPlan } from '../support/surplus-plan';
 import { ApiClient, RunningApi, startApi, startWorker } from '../support/test-app';
 
 /** Its own queues, so that no other test file's worker takes these jobs. */
@@ -208,10 +209,17 @@ describe('year-end settlement through the API (SPEC §7)', () => {
       [f.lead, '2400000.00', '-900000.00', '6000000.00', '1500000.00'],
       [f.townships[0], '600000.00', '900000.00', '1000000.00', '1500000.00'],
     ]);
+    // The year waits for its surplus plan; the county government approves the default proposal, the lead executes it.
+    const clerk = await f.as(['BUREAU_CLERK'], f.bureau);
+    await executeSurplusPlan(f, 2026);
+    const planned = await clerk.must('GET', `/api/v1/year-end-settlements/${drafted.id}`);
+    expect(planned.statements.map((s: any) => [s.institutionCode, s.surplusShare, s.floorTopUp, s.balanceDue])).toEqual([
+      [f.lead, '1500000.00', '0.00', '1500000.00'],
+      [f.townships[0], '1500000.00', '0.00', '1500000.00'],
+    ]);
     const approved = await (
       await f.as(['BUREAU_APPROVER'], f.bureau)
-    ).must('POST', `/api/v1/year-end-settlements/${drafted.id}/approve`, { version: drafted.version });
-    const clerk = await f.as(['BUREAU_CLERK'], f.bureau);
+    ).must('POST', `/api/v1/year-end-settlements/${drafted.id}/approve`, { version: planned.version });
     await clerk.must('POST', `/api/v1/year-end-settlements/${drafted.id}/post`, { version: approved.version });
     await eventually(
       async () => ((await clerk.must('GET', `/api/v1/year-end-settlements/${drafted.id}`)).state === 'POSTED' ? true : undefined),
@@ -233,8 +241,8 @@ describe('year-end settlement through the API (SPEC §7)', () => {
     // A township reads its own statement, not the lead's.
     const township = await f.as(['MEMBER_CLERK'], f.townships[0]);
     expect((await township.must('GET', `/api/v1/institutions/${f.townships[0]}/year-end-statement/2026`)).statement).toMatchObject({
-      surplusShare: '600000.00',
-      floorTopUp: '900000.00',
+      surplusShare: '1500000.00',
+      floorTopUp: '0.00',
       balanceDue: '1500000.00',
     });
     expect((await township.get(`/api/v1/institutions/${f.lead}/year-end-statement/2026`)).status).toBe(404);
@@ -315,7 +323,9 @@ describe('year-end settlement through the API (SPEC §7)', () => {
     ]);
     expect(drafted.summary.privateInstitutions).toEqual({ count: 1, balanceDue: '200000.00' });
 
-    const approved = await approver.must('POST', `/api/v1/year-end-settlements/${drafted.id}/approve`, { version: drafted.version });
+    await executeSurplusPlan(f, 2026);
+    const planned = await clerk.must('GET', `/api/v1/year-end-settlements/${drafted.id}`);
+    const approved = await approver.must('POST', `/api/v1/year-end-settlements/${drafted.id}/approve`, { version: planned.version });
     await clerk.must('POST', `/api/v1/year-end-settlements/${drafted.id}/post`, { version: approved.version });
     await eventually(
       async () => ((await clerk.must('GET', `/api/v1/year-end-settlements/${drafted.id}`)).state === 'POSTED' ? true : undefined),
@@ -349,6 +359,7 @@ describe('year-end settlement through the API (SPEC §7)', () => {
       expect((await api.dataSource.query('SELECT COUNT(*) AS n FROM year_end_settlement WHERE county_id = ?', [county]))[0].n).toBe('1');
       const [{ id }] = await api.dataSource.query('SELECT id FROM year_end_settlement WHERE county_id = ?', [county]);
       const y = await f.as(['BUREAU_APPROVER'], f.bureau);
+      await executeSurplusPlan(f, 2026);
       const view = await y.must('GET', `/api/v1/year-end-settlements/${id}`);
       await y.must('POST', `/api/v1/year-end-settlements/${id}/approve`, { version: view.version });
       // Both workers post the same settlement at once: every transfer once.

@@ -1,6 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { eventually } from '../support/claim-month';
 import { xlsxRows } from '../support/xlsx';
+import { executeSurplusPlan } from '../support/surplus-plan';
 import { approvedAllocation, CommunityFixture, createCommunityFixture, TEN_MILLION_PACKAGE } from '../support/registry-fixtures';
 import { ApiClient, RunningApi, startApi, startWorker } from '../support/test-app';
 
@@ -43,7 +44,7 @@ describe('year-end jobs', () => {
     return new Map(ledger.items.map((a: { code: string; balance: string }) => [a.code, a.balance]));
   }
 
-  it('settles a year with a package and no consumption at the first attempt: the whole package retained as surplus for the surplus plan', async () => {
+  it('settles a year with a package and no consumption at the first attempt: the whole package waits, retained, for the surplus plan that distributes it', async () => {
     const f = await createCommunityFixture(api, 2);
     await approvedAllocation(f, 2026, TEN_MILLION_PACKAGE);
     const clerk = await f.as(['BUREAU_CLERK'], f.bureau);
@@ -76,9 +77,18 @@ describe('year-end jobs', () => {
     expect(rows.find((r) => r[0] === '结余未分配（留用，待结余分配方案）')?.[1]).toBe(10000000);
     expect(rows.find((r) => r[0] === '待决定')?.[1]).toContain('no member unit has approved consumption');
 
-    // It is approved and posted like any year: the package moves to the community's retained surplus.
+    // Approval waits for the surplus plan; the plan the county government approved gives the package out, and it posts.
     const approver = await f.as(['BUREAU_APPROVER'], f.bureau);
-    const approved = await approver.must('POST', `/api/v1/year-end-settlements/${drafted.id}/approve`, { version: drafted.version });
+    const early = await approver.post(`/api/v1/year-end-settlements/${drafted.id}/approve`, { version: drafted.version });
+    expect([early.status, early.body.code]).toEqual([409, 'SURPLUS_PLAN_REQUIRED']);
+    await executeSurplusPlan(f, 2026, [
+      { institutionCode: f.lead, amount: '5000000.00' },
+      { institutionCode: f.townships[0], amount: '2500000.00' },
+      { institutionCode: f.townships[1], amount: '2500000.00' },
+    ]);
+    const planned = await clerk.must('GET', `/api/v1/year-end-settlements/${drafted.id}`);
+    expect(planned.summary.communities[0]).toMatchObject({ surplusUnallocated: '0.00', decisionNeeded: null, floorViolation: false });
+    const approved = await approver.must('POST', `/api/v1/year-end-settlements/${drafted.id}/approve`, { version: planned.version });
     await clerk.must('POST', `/api/v1/year-end-settlements/${drafted.id}/post`, { version: approved.version });
     await eventually(async () => {
       const y = await clerk.must('GET', `/api/v1/year-end-settlements/${drafted.id}`);
@@ -87,7 +97,8 @@ describe('year-end jobs', () => {
     const after = await balances(clerk, f);
     expect(after.get(`COMMUNITY_PACKAGE:${f.community}`)).toBe('0.00');
     expect(after.get(`YEAR_END_CLEARING:${f.community}`)).toBe('0.00');
-    expect(after.get(`YEAR_END_SURPLUS:${f.community}`)).toBe('10000000.00');
+    expect(after.get(`YEAR_END_SURPLUS:${f.community}`) ?? '0.00').toBe('0.00');
+    expect([after.get(`YEAR_END_DUE:${f.lead}`), after.get(`YEAR_END_DUE:${f.townships[0]}`)]).toEqual(['5000000.00', '2500000.00']);
   });
 
   it('a year-end run a rule refuses stops at the first attempt, keeps its reason and tells the bureau once, however often it is asked for', async () => {

@@ -83,6 +83,8 @@ export class ScopeResolver {
       }
       case 'referral':
         return this.community(scope, await this.targets.referralCommunity(id));
+      case 'surplusPlan':
+        return this.community(scope, await this.targets.surplusPlanCommunity(id));
       case 'reserveUse':
         return this.county(scope, await this.targets.reserveUseCounty(id));
       case 'privatePayment':

@@ -87,6 +87,13 @@ export class ScopeTargetRepository {
     );
   }
 
+  surplusPlanCommunity(id: number): Promise<CommunityRow | null> {
+    return this.communityOf(
+      'SELECT m.id, m.county_id FROM surplus_plan p JOIN medical_community m ON m.id = p.community_id WHERE p.id = ?',
+      id,
+    );
+  }
+
   reserveUseCounty(id: number): Promise<number | null> {
     return this.countyOf('SELECT county_id FROM reserve_use WHERE id = ?', id);
   }

@@ -5,6 +5,7 @@ import { selectPage } from '../../common/page.repository';
 import { PageWindow } from '../../common/pagination';
 import { YearEndStatementLine, YearEndSummary, YearEndUnit } from '../../domain/county-year-end';
 import { COMMUNITY_MEMBER_TYPES, InstitutionType } from '../../domain/institution-registry';
+import { Money } from '../../domain/money';
 import { YearEndState } from '../../domain/year-end-settlement';
 
 /** A settlement row (with its county's code) as MySQL returns it. */
@@ -199,5 +200,31 @@ export class YearEndRepository {
       [countyId],
     );
     return rows.map((c) => ({ id: Number(c.id), code: c.code }));
+  }
+
+  /**
+   * The county-year's executed surplus plans (结余资金分配方案, §9.3) by community code: the plan's
+   * id and its amount per unit code. Read from the governance tables inside the year end's transaction.
+   */
+  async executedSurplusPlans(
+    manager: EntityManager,
+    countyId: number,
+    fundYear: number,
+  ): Promise<Map<string, { id: number; amounts: Map<string, Money> }>> {
+    const rows: { id: number; community_code: string; unit_code: string; amount: string }[] = await manager.query(
+      `SELECT p.id, m.code AS community_code, i.code AS unit_code, l.amount
+         FROM surplus_plan p JOIN governance_chain g ON g.id = p.chain_id JOIN medical_community m ON m.id = p.community_id
+         JOIN surplus_plan_line l ON l.plan_id = p.id JOIN institution i ON i.id = l.institution_id
+        WHERE p.county_id = ? AND p.fund_year = ? AND g.status = 'EXECUTED' ORDER BY p.id`,
+      [countyId, fundYear],
+    );
+    const plans = new Map<string, { id: number; amounts: Map<string, Money> }>();
+    for (const r of rows) {
+      // A later executed plan of the same community replaces an earlier one.
+      const plan = plans.get(r.community_code);
+      if (!plan || plan.id !== Number(r.id)) plans.set(r.community_code, { id: Number(r.id), amounts: new Map() });
+      plans.get(r.community_code)!.amounts.set(r.unit_code, Money.of(r.amount));
+    }
+    return plans;
   }
 }

@@ -104,6 +104,9 @@ class FakeYearEnds {
   async units() {
     return inputs.units;
   }
+  async executedSurplusPlans() {
+    return new Map();
+  }
   async communities() {
     return inputs.communities;
   }

@@ -10,6 +10,8 @@ import { assertMakerChecker } from '../../domain/access-policy';
 import {
   assertLedgerUnchanged,
   assertNoPendingDeclarations,
+  assertSurplusPlansApplied,
+  awaitingSurplusPlan,
   assertStatementDrafted,
   assertYearEndDrafted,
   CommunitySummary,
@@ -177,6 +179,7 @@ export class YearEndService {
       communities: await this.years.communities(manager, county.id),
       privateInstitutions: await this.consumption.privateFigures(manager, county.id, fundYear),
       scores: new Map(),
+      surplusPlans: await this.years.executedSurplusPlans(manager, county.id, fundYear),
     };
   }
 
@@ -201,6 +204,7 @@ export class YearEndService {
       assertMakerChecker(row.drafted_by, caller.name);
       const summary: YearEndSummary = JSON.parse(row.summary);
       assertNoPendingDeclarations(summary, Number(row.fund_year));
+      assertSurplusPlansApplied(summary);
       assertLedgerUnchanged(summary, await this.ledger.accountTotals(manager, row.county_id, row.fund_year));
       await this.years.markApproved(manager, id, caller.name);
       await this.audit.record(manager, {
@@ -286,14 +290,26 @@ export class YearEndService {
     return { posted, alreadyPosted, transfers: transfers.length };
   }
 
+  /** The county-year's settlement summary as the caller's transaction sees it; null when none is drafted. */
+  async summaryOf(manager: EntityManager, countyId: number, fundYear: number): Promise<YearEndSummary | null> {
+    const existing = await this.years.lockOfYear(manager, countyId, fundYear);
+    return existing ? (JSON.parse((await this.row(manager, existing.id, false)).summary) as YearEndSummary) : null;
+  }
+
   /** The settlement with what `reader` may do with it now (null: the system, offered no actions). */
   async get(reader: Caller | null, id: number): Promise<YearEndView> {
     return this.view(this.dataSource.manager, id, reader);
   }
 
-  async find(reader: Caller | null, countyId: number, fundYear: number): Promise<YearEndView | null> {
+  /** The county-year's settlement; `manager` reads it inside a caller's transaction. */
+  async find(
+    reader: Caller | null,
+    countyId: number,
+    fundYear: number,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<YearEndView | null> {
     const id = await this.years.idOfYear(countyId, fundYear);
-    return id !== null ? this.view(this.dataSource.manager, id, reader) : null;
+    return id !== null ? this.view(manager, id, reader) : null;
   }
 
   /**
@@ -358,7 +374,12 @@ export class YearEndService {
       totalTransfers: summary.transfers.length,
       postedAt: row.posted_at ?? null,
       allowedActions: reader
-        ? yearEndActions(reader, { state: row.state, countyId: Number(row.county_id), draftedBy: row.drafted_by })
+        ? yearEndActions(reader, {
+            state: row.state,
+            countyId: Number(row.county_id),
+            draftedBy: row.drafted_by,
+            awaitingSurplusPlan: awaitingSurplusPlan(summary),
+          })
         : [],
       summary,
       statements: statements.map(statementView),

@@ -116,6 +116,7 @@ export class GovernanceChainRepository {
       amount: string | null;
       disputeId: number | null;
       referralId: number | null;
+      surplusPlanId: number | null;
     }[]
   > {
     const rows: {
@@ -125,10 +126,13 @@ export class GovernanceChainRepository {
       amount: string | null;
       dispute_id: number | null;
       referral_id: number | null;
+      surplus_plan_id: number | null;
+      surplus: string | null;
     }[] = await manager.query(
-      `SELECT g.id, g.kind, r.id AS reserve_id, r.amount, d.id AS dispute_id, f.id AS referral_id
+      `SELECT g.id, g.kind, r.id AS reserve_id, r.amount, d.id AS dispute_id, f.id AS referral_id, s.id AS surplus_plan_id, s.surplus
            FROM governance_chain g
            LEFT JOIN reserve_use r ON r.chain_id = g.id LEFT JOIN dispute d ON d.chain_id = g.id LEFT JOIN referral f ON f.chain_id = g.id
+           LEFT JOIN surplus_plan s ON s.chain_id = g.id
           WHERE g.county_id = ? AND g.status IN ('IN_REVIEW', 'RETURNED', 'APPROVED') ORDER BY g.id`,
       [countyId],
     );
@@ -136,9 +140,10 @@ export class GovernanceChainRepository {
       chainId: r.id,
       kind: r.kind,
       reserveUseId: r.reserve_id,
-      amount: r.amount,
+      amount: r.amount ?? r.surplus,
       disputeId: r.dispute_id,
       referralId: r.referral_id,
+      surplusPlanId: r.surplus_plan_id,
     }));
   }
 }

@@ -9,6 +9,7 @@ import {
   PERIODIC_REVIEW_WORKFLOW,
   REFERRAL_WORKFLOW,
   RESERVE_USE_WORKFLOW,
+  SURPLUS_PLAN_WORKFLOW,
   WorkflowDefinition,
 } from '../../domain/approval-chain';
 import { Money } from '../../domain/money';
@@ -23,15 +24,16 @@ const WORKFLOWS: Record<string, WorkflowDefinition> = {
   DISPUTE: DISPUTE_WORKFLOW,
   PERIODIC_REVIEW: PERIODIC_REVIEW_WORKFLOW,
   REFERRAL: REFERRAL_WORKFLOW,
+  SURPLUS_PLAN: SURPLUS_PLAN_WORKFLOW,
 };
 
-/** Only reserve uses are executed by a route; an approved dispute or referral waits for nobody. */
-const acts = (kind: string, action: ChainAction): boolean => action !== 'execute' || kind === 'RESERVE_USE';
+/** Reserve uses and surplus plans are executed by a route; an approved dispute or referral waits for nobody. */
+const acts = (kind: string, action: ChainAction): boolean => action !== 'execute' || kind === 'RESERVE_USE' || kind === 'SURPLUS_PLAN';
 
 /**
  * Puts in each caller's inbox the governance chains waiting for that person now: a step of
  * theirs to approve, return or reject (with its deadline), a returned application to resubmit,
- * an approved reserve use to execute.
+ * an approved reserve use or surplus plan to execute.
  */
 @Injectable()
 export class GovernanceInbox implements OnModuleInit {
@@ -68,7 +70,9 @@ export class GovernanceInbox implements OnModuleInit {
           ? (['reserveUseToAct', o.reserveUseId, `/api/v1/reserve-uses/${o.reserveUseId}`] as const)
           : o.disputeId !== null
             ? (['disputeToAct', o.disputeId, `/api/v1/disputes/${o.disputeId}`] as const)
-            : (['referralToAct', o.referralId!, `/api/v1/referrals/${o.referralId}`] as const);
+            : o.surplusPlanId !== null
+              ? (['surplusPlanToAct', o.surplusPlanId, `/api/v1/surplus-plans/${o.surplusPlanId}`] as const)
+              : (['referralToAct', o.referralId!, `/api/v1/referrals/${o.referralId}`] as const);
       items.push({
         kind,
         id,

@@ -1,10 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { DisputeResponse, ReferralResponse, ReserveUseResponse } from './dto/governance.responses';
+import { DisputeResponse, ReferralResponse, ReserveUseResponse, SurplusPlanResponse } from './dto/governance.responses';
 import type { FastifyReply } from 'fastify';
 import { NoQuery } from '../../common/validation';
 import { sendXlsx, XLSX } from '../../common/xlsx-reply';
-import { disputeRegister, referralRegister, reserveUseRegister } from './governance.xlsx';
+import { disputeRegister, referralRegister, reserveUseRegister, surplusPlanRegister } from './governance.xlsx';
 import { Idempotent } from '../../common/idempotency.interceptor';
 import { ApiPageResponse, everyItem } from '../../common/pagination';
 import { currentCaller } from '../../common/request-context';
@@ -23,10 +23,14 @@ import {
   ReserveUseApplicationDto,
   ReserveUseQuery,
   StepActionDto,
+  SurplusPlanDto,
+  SurplusPlanEditDto,
+  SurplusPlanQuery,
 } from './dto/governance.dto';
 import { DisputeService } from './dispute.service';
 import { ReferralService } from './referral.service';
 import { ReserveUseService } from './reserve-use.service';
+import { SurplusPlanService } from './surplus-plan.service';
 
 /** Who reads reserve uses: the bureau, the approving bodies and auditors of the county. */
 const READERS = ['BUREAU_CLERK', 'BUREAU_APPROVER', 'APPROVER', 'AUDITOR'] as const;
@@ -444,5 +448,123 @@ export class ReferralController {
   @ApiOkResponse({ type: ReferralResponse })
   reject(@Param('id', ParseIntPipe) id: number, @Body() dto: CommentDto) {
     return this.referrals.act(currentCaller(), id, { action: 'reject', version: dto.version, comment: dto.comment });
+  }
+}
+
+/** The lead unit's finance office drafts, edits and executes surplus plans; the bureau, the county's bodies, the lead's clerks and auditors read them. */
+const SURPLUS_PLAN_READERS = ['LEAD_FINANCE', 'MEMBER_CLERK', 'BUREAU_CLERK', 'BUREAU_APPROVER', 'APPROVER', 'AUDITOR'] as const;
+/** The bodies that review and approve a plan: the bureau's approvers, and the health bureau's and county government's. */
+const SURPLUS_PLAN_REVIEWERS = ['BUREAU_APPROVER', 'APPROVER'] as const;
+
+@ApiTags('governance')
+@ApiBearerAuth()
+@Controller()
+export class SurplusPlanController {
+  constructor(
+    private readonly plans: SurplusPlanService,
+    private readonly counties: CountyService,
+  ) {}
+
+  @Post('communities/:communityCode/surplus-plans')
+  @Idempotent()
+  @Access({ roles: ['LEAD_FINANCE'], target: { kind: 'community', param: 'communityCode' } })
+  @ApiOperation({
+    summary:
+      'The lead unit drafts the surplus plan (结余资金分配方案) of a year that ends in surplus, from the default proposal or with its own amounts (checked against SPEC §7)',
+  })
+  @ApiCreatedResponse({
+    type: SurplusPlanResponse,
+    description: 'created (200 with the same document when an Idempotency-Key is repeated)',
+  })
+  async draft(@Param('communityCode') code: string, @Body() dto: SurplusPlanDto) {
+    const community = await this.counties.getCommunity(code);
+    return this.plans.draft(currentCaller(), community, { fundYear: dto.fundYear, councilDecision: dto.councilDecision, units: dto.units });
+  }
+
+  @Get('communities/:communityCode/surplus-plans')
+  @Access({ roles: SURPLUS_PLAN_READERS, target: { kind: 'community', param: 'communityCode' } })
+  @ApiPageResponse(SurplusPlanResponse)
+  @ApiOperation({ summary: 'The community’s surplus plans, newest first, by fund year and chain status' })
+  async list(@Param('communityCode') code: string, @Query() q: SurplusPlanQuery) {
+    return this.plans.list(currentCaller(), await this.counties.getCommunity(code), q);
+  }
+
+  @Get('communities/:communityCode/surplus-plans/export.xlsx')
+  @Access({ roles: SURPLUS_PLAN_READERS, target: { kind: 'community', param: 'communityCode' } })
+  @ApiProduces(XLSX)
+  @ApiOperation({ summary: 'The community’s surplus plans as a register (结余资金分配方案登记簿), one row per plan and unit' })
+  async exportPlans(@Param('communityCode') code: string, @Query() _q: NoQuery, @Res() reply: FastifyReply): Promise<void> {
+    const community = await this.counties.getCommunity(code);
+    const plans = await everyItem((w) => this.plans.list(currentCaller(), community, w));
+    sendXlsx(reply, `${community.code}-结余资金分配方案登记簿.xlsx`, await surplusPlanRegister(community.code, plans));
+  }
+
+  @Get('surplus-plans/:id')
+  @Access({ roles: SURPLUS_PLAN_READERS, target: { kind: 'surplusPlan', param: 'id' } })
+  @ApiOkResponse({ type: SurplusPlanResponse })
+  get(@Param('id', ParseIntPipe) id: number) {
+    return this.plans.get(currentCaller(), id);
+  }
+
+  @Patch('surplus-plans/:id')
+  @Access({ roles: ['LEAD_FINANCE'], target: { kind: 'surplusPlan', param: 'id' } })
+  @ApiOperation({ summary: 'The lead unit edits a draft or returned plan: amounts per unit (checked) and the council’s decision' })
+  @ApiOkResponse({ type: SurplusPlanResponse })
+  edit(@Param('id', ParseIntPipe) id: number, @Body() dto: SurplusPlanEditDto) {
+    return this.plans.edit(currentCaller(), id, { version: dto.version, councilDecision: dto.councilDecision, units: dto.units });
+  }
+
+  @Post('surplus-plans/:id/submit')
+  @HttpCode(200)
+  @Access({ roles: ['LEAD_FINANCE'], target: { kind: 'surplusPlan', param: 'id' } })
+  @ApiOkResponse({ type: SurplusPlanResponse })
+  submit(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
+    return this.plans.act(currentCaller(), id, { action: 'submit', version: dto.version });
+  }
+
+  @Post('surplus-plans/:id/withdraw')
+  @HttpCode(200)
+  @Access({ roles: ['LEAD_FINANCE'], target: { kind: 'surplusPlan', param: 'id' } })
+  @ApiOkResponse({ type: SurplusPlanResponse })
+  withdraw(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
+    return this.plans.act(currentCaller(), id, { action: 'withdraw', version: dto.version });
+  }
+
+  @Post('surplus-plans/:id/approve')
+  @HttpCode(200)
+  @Access({ roles: SURPLUS_PLAN_REVIEWERS, target: { kind: 'surplusPlan', param: 'id' } })
+  @ApiOperation({ summary: 'The body of the open step approves (县医保局审核, 卫健局审核, 县人民政府审批)' })
+  @ApiOkResponse({ type: SurplusPlanResponse })
+  approve(@Param('id', ParseIntPipe) id: number, @Body() dto: StepActionDto) {
+    return this.plans.act(currentCaller(), id, { action: 'approve', version: dto.version, step: dto.step, comment: dto.comment });
+  }
+
+  @Post('surplus-plans/:id/return')
+  @HttpCode(200)
+  @Access({ roles: SURPLUS_PLAN_REVIEWERS, target: { kind: 'surplusPlan', param: 'id' } })
+  @ApiOperation({ summary: 'The body of the open step sends the plan back to the lead unit, with a required comment' })
+  @ApiOkResponse({ type: SurplusPlanResponse })
+  returnForChanges(@Param('id', ParseIntPipe) id: number, @Body() dto: StepActionDto) {
+    return this.plans.act(currentCaller(), id, { action: 'return', version: dto.version, step: dto.step, comment: dto.comment });
+  }
+
+  @Post('surplus-plans/:id/reject')
+  @HttpCode(200)
+  @Access({ roles: SURPLUS_PLAN_REVIEWERS, target: { kind: 'surplusPlan', param: 'id' } })
+  @ApiOkResponse({ type: SurplusPlanResponse })
+  reject(@Param('id', ParseIntPipe) id: number, @Body() dto: StepActionDto) {
+    return this.plans.act(currentCaller(), id, { action: 'reject', version: dto.version, step: dto.step, comment: dto.comment });
+  }
+
+  @Post('surplus-plans/:id/execute')
+  @HttpCode(200)
+  @Access({ roles: ['LEAD_FINANCE'], target: { kind: 'surplusPlan', param: 'id' } })
+  @ApiOperation({
+    summary:
+      'The lead unit executes the approved plan: the year end is drafted again with the plan’s amounts in its statements and postings',
+  })
+  @ApiOkResponse({ type: SurplusPlanResponse })
+  execute(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
+    return this.plans.act(currentCaller(), id, { action: 'execute', version: dto.version });
   }
 }

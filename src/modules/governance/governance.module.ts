@@ -8,18 +8,20 @@ import { RegistryModule } from '../registry';
 import { GovernanceChainRepository } from './governance-chain.repository';
 import { GovernanceInbox } from './governance-inbox';
 import { GovernanceRecipientsRepository } from './governance-recipients.repository';
-import { DisputeController, ReferralController, ReserveUseController } from './governance.controller';
+import { DisputeController, ReferralController, ReserveUseController, SurplusPlanController } from './governance.controller';
 import { ReferralRepository } from './referral.repository';
 import { ReferralService } from './referral.service';
 import { DisputeRepository } from './dispute.repository';
 import { DisputeService } from './dispute.service';
 import { ReserveUseRepository } from './reserve-use.repository';
 import { ReserveUseService } from './reserve-use.service';
+import { SurplusPlanRepository } from './surplus-plan.repository';
+import { SurplusPlanService } from './surplus-plan.service';
 
-/** Governance chains of SPEC §9 on one approval-chain definition: the adjustment reserve's uses, disputes and periodic reviews. */
+/** Governance chains of SPEC §9 on one approval-chain definition: the adjustment reserve's uses, disputes and periodic reviews, surplus plans, referrals. */
 @Module({
   imports: [RegistryModule, CalendarModule, LedgerModule, FundYearModule, ClaimsModule, CyclesModule],
-  controllers: [ReserveUseController, DisputeController, ReferralController],
+  controllers: [ReserveUseController, DisputeController, ReferralController, SurplusPlanController],
   providers: [
     ReserveUseService,
     ReserveUseRepository,
@@ -27,6 +29,8 @@ import { ReserveUseService } from './reserve-use.service';
     DisputeRepository,
     ReferralService,
     ReferralRepository,
+    SurplusPlanService,
+    SurplusPlanRepository,
     GovernanceChainRepository,
     GovernanceRecipientsRepository,
     GovernanceInbox,

@@ -5,6 +5,7 @@ import type { ChainView } from './chain-view';
 import type { DisputeView } from './dispute.service';
 import type { ReferralView } from './referral.service';
 import type { ReserveUseView } from './reserve-use.service';
+import type { SurplusPlanView } from './surplus-plan.service';
 
 /** A chain's status as the registers print it. */
 const STATUS: Record<ChainStatus, string> = {
@@ -138,5 +139,43 @@ export function referralRegister(communityCode: string, referrals: readonly Refe
         r.recordedBy,
         [...r.chain.history].reverse().find((h) => h.action === 'approve')?.username ?? '',
       ]);
+  });
+}
+
+/** 结余资金分配方案登记簿: a community's surplus plans, one row per plan and unit, with where each chain stands. */
+export function surplusPlanRegister(communityCode: string, plans: readonly SurplusPlanView[]): Promise<Buffer> {
+  return workbook((wb) => {
+    const ws = exportSheet(wb, '结余分配方案', `${communityCode} 结余资金分配方案登记簿`, [
+      ['方案编号', 10],
+      ['年度', 8],
+      ['结余（元）', 18],
+      ['理事会决议', 30],
+      ['单位', 14],
+      ['单位名称', 24],
+      ['基层', 6],
+      ['默认建议（元）', 18],
+      ['方案金额（元）', 18],
+      ['状态', 10],
+      ['当前环节', 30],
+      ['执行日期', 12],
+    ]);
+    for (const p of plans)
+      for (const l of p.lines) {
+        const row = addExportRow(ws, [
+          p.id,
+          p.fundYear,
+          cellNumber(p.surplus),
+          p.councilDecision,
+          l.institutionCode,
+          l.institutionName,
+          l.primary ? '是' : '否',
+          cellNumber(l.proposed),
+          cellNumber(l.amount),
+          STATUS[p.chain.status],
+          openStep(p.chain),
+          p.executedOn,
+        ]);
+        for (const c of [3, 8, 9]) row.getCell(c).numFmt = YUAN;
+      }
   });
 }

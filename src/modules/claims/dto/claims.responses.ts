@@ -80,6 +80,7 @@ const INBOX_KINDS: Record<InboxItem['kind'], true> = {
   reserveUseToAct: true,
   disputeToAct: true,
   referralToAct: true,
+  surplusPlanToAct: true,
 };
 
 export class InboxItemResponse implements InboxItem {

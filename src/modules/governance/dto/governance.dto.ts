@@ -261,3 +261,69 @@ export class ReferralReportQuery {
   @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'period must be YYYY-MM' })
   period?: string;
 }
+
+export class SurplusPlanUnitDto {
+  @ApiProperty({ example: 'WS-TC-01' })
+  @Matches(CODE, { message: 'institutionCode must be an institution code' })
+  institutionCode!: string;
+
+  @ApiProperty({ example: '120000.00', description: 'yuan, at most two decimals, not negative' })
+  @Matches(AMOUNT, { message: 'amount must be a non-negative amount in yuan with at most two decimals' })
+  amount!: string;
+}
+
+export class SurplusPlanDto {
+  @ApiProperty({ example: 2025 })
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  fundYear!: number;
+
+  @ApiProperty({ example: '医共体理事会 2026 年第 1 次会议决议', description: 'the community council’s decision the plan records' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  councilDecision!: string;
+
+  @ApiPropertyOptional({
+    type: [SurplusPlanUnitDto],
+    description: 'amount per member unit (units left out get nothing); omitted: the default proposal',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(2000)
+  @ValidateNested({ each: true })
+  @Type(() => SurplusPlanUnitDto)
+  units?: SurplusPlanUnitDto[];
+}
+
+export class SurplusPlanEditDto extends VersionedDto {
+  @ApiPropertyOptional({ example: '医共体理事会 2026 年第 2 次会议决议' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  councilDecision?: string;
+
+  @ApiProperty({ type: [SurplusPlanUnitDto], description: 'amount per member unit (units left out get nothing)' })
+  @IsArray()
+  @ArrayMaxSize(2000)
+  @ValidateNested({ each: true })
+  @Type(() => SurplusPlanUnitDto)
+  units!: SurplusPlanUnitDto[];
+}
+
+export class SurplusPlanQuery extends PageQuery {
+  @ApiPropertyOptional({ example: 2025 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  fundYear?: number;
+
+  @ApiPropertyOptional({ enum: CHAIN_STATUSES })
+  @IsOptional()
+  @IsIn(CHAIN_STATUSES as unknown as string[])
+  status?: ChainStatus;
+}

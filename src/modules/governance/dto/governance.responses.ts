@@ -4,6 +4,7 @@ import type { ChainStepView, ChainView } from '../chain-view';
 import type { DisputeAction, DisputeView } from '../dispute.service';
 import type { ReferralView } from '../referral.service';
 import type { ReserveUseView } from '../reserve-use.service';
+import type { SurplusPlanLineView, SurplusPlanView } from '../surplus-plan.service';
 
 // Answer bodies as the OpenAPI document (and the web console's typed client) describes them.
 // The classes implement the views they describe, so a view that changes fails the type-check here.
@@ -131,6 +132,49 @@ export class ReferralResponse implements ReferralView {
   @ApiProperty() reason!: string;
   @ApiProperty() recordedBy!: string;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty() version!: number;
+  @ApiProperty({ type: ChainResponse }) chain!: ChainResponse;
+  @ApiProperty({ enum: CHAIN_ACTIONS, isArray: true }) allowedActions!: ChainAction[];
+}
+
+export class SurplusPlanLineResponse implements SurplusPlanLineView {
+  @ApiProperty({ example: 'WS-TC-01' }) institutionCode!: string;
+  @ApiProperty() institutionName!: string;
+  @ApiProperty() primary!: boolean;
+  @ApiProperty(MONEY) approvedConsumption!: string;
+  @ApiProperty({ ...MONEY, description: 'the default proposal: surplus share and floor top-up' }) proposed!: string;
+  @ApiProperty({ ...MONEY, description: 'what the plan gives the unit' }) amount!: string;
+}
+
+export class SurplusPlanCheckResponse {
+  @ApiProperty(MONEY) planned!: string;
+  @ApiProperty(MONEY) primaryPlanned!: string;
+  @ApiProperty(MONEY) primaryProposed!: string;
+  @ApiProperty({ ...MONEY, description: 'primary units’ consumption plus their planned amounts' }) primaryFunds!: string;
+  @ApiProperty({ ...MONEY, description: 'M × the primary floor rate' }) floorRequired!: string;
+}
+
+export class SurplusPlanYearEndResponse {
+  @ApiProperty() settlementId!: number;
+  @ApiProperty({ example: 'DRAFT' }) state!: string;
+  @ApiProperty({ ...MONEY, description: 'the community’s surplus in the year end now' }) surplus!: string;
+  @ApiProperty({ description: 'the year end’s statements carry this plan’s amounts' }) surplusPlanApplied!: boolean;
+}
+
+export class SurplusPlanResponse implements SurplusPlanView {
+  @ApiProperty() id!: number;
+  @ApiProperty() countyCode!: string;
+  @ApiProperty() communityCode!: string;
+  @ApiProperty() fundYear!: number;
+  @ApiProperty(MONEY) surplus!: string;
+  @ApiProperty() councilDecision!: string;
+  @ApiProperty({ type: [SurplusPlanLineResponse] }) lines!: SurplusPlanLineResponse[];
+  @ApiProperty({ type: SurplusPlanCheckResponse }) check!: SurplusPlanCheckResponse;
+  @ApiProperty({ type: SurplusPlanYearEndResponse }) yearEnd!: SurplusPlanYearEndResponse;
+  @ApiProperty() createdBy!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ ...DATE, nullable: true }) executedOn!: string | null;
+  @ApiProperty({ type: 'string', nullable: true }) executedBy!: string | null;
   @ApiProperty() version!: number;
   @ApiProperty({ type: ChainResponse }) chain!: ChainResponse;
   @ApiProperty({ enum: CHAIN_ACTIONS, isArray: true }) allowedActions!: ChainAction[];
