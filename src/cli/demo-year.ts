@@ -301,7 +301,7 @@ class DemoYear {
         this.on(`${period}-${pad(lastDayOf(year, month))}`);
         let claim = await this.claimOf(claimant, period);
         if (!claim || claim.state === 'OPEN') {
-          const records = claimant.units.flatMap((u) => records_(period, year, month, u, (target * u.weight) / totalWeight, rand));
+          const records = claimant.units.flatMap((u) => monthRecords(period, year, month, u, (target * u.weight) / totalWeight, rand));
           await this.as(claimant.clerk, (c) => this.app.get(SettlementIntakeService).ingest(c, records, 'json', 'reject'));
           claim = await this.claimOf(claimant, period);
           const open = claim!;
@@ -452,7 +452,7 @@ class DemoYear {
 }
 
 /** One unit's records of a month sharing `fen` of fund payments: 60–120 for a county hospital, 15–30 for a township centre, 2–6 for a village clinic. */
-function records_(
+function monthRecords(
   period: string,
   year: number,
   month: number,
