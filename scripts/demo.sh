@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Starts the API and the worker with the demo county loaded, prints where to look, and keeps
 # running until Ctrl-C (which stops both gracefully). Installs what it needs first.
+# The demo county comes with a fund year in progress (last year settled, this year claimed up to
+# last month); DEMO_YEAR=off loads the registry and the users only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,7 +21,7 @@ if (exec 3<>"/dev/tcp/127.0.0.1/${PORT}") 2>/dev/null; then
 fi
 
 node dist/src/cli/migrate.js up
-node dist/src/cli/seed-demo.js
+node dist/src/cli/seed-demo.js | tee .run/seed.log
 
 node dist/src/worker.js >>.run/worker.log 2>&1 &
 worker_pid=$!
@@ -48,11 +50,26 @@ cat <<TXT
 
   Capitation budget manager is running with the demo county 巍山 (WS).
 
-  Web console          ${console_url}/   (demo users in README.md, password cbm-demo-2026)
+  Web console          ${console_url}/
   API docs (OpenAPI)   ${base}/docs
   Institutions         ${base}/api/v1/institutions?countyCode=WS
   Readiness            ${base}/health/ready
-  Logs                 .run/api.log  .run/worker.log
+  Logs                 .run/api.log  .run/worker.log  .run/seed.log
+
+  Demo users (password cbm-demo-2026; README.md says what each may do):
+TXT
+if grep -q '^demo year in progress' .run/seed.log; then year=1; else year=0; fi
+node -e 'const d = require("./dist/src/cli/demo-county.js");
+for (const u of [...d.DEMO_USERS, ...(process.argv[1] === "1" ? d.DEMO_YEAR_USERS : [])])
+  console.log(`    ${u.username.padEnd(24)}${u.roles.join(",").padEnd(16)}${u.institutionCode}`)' "$year"
+if [ "$year" = 1 ]; then
+  echo
+  sed -n '/^demo year in progress/,$p' .run/seed.log | sed 's/^/  /'
+else
+  echo
+  echo "  No fund year loaded (DEMO_YEAR=off): the registry and the users only."
+fi
+cat <<TXT
 
   Press Ctrl-C to stop.
 TXT

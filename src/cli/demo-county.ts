@@ -80,3 +80,18 @@ export const DEMO_USERS: { username: string; displayName: string; institutionCod
   { username: 'ws.gov.approver', displayName: '县政府', institutionCode: 'WS-ZF', roles: ['APPROVER'] },
   { username: 'ws.review.approver', displayName: '评审委员会', institutionCode: 'WS-PSWYH', roles: ['APPROVER'] },
 ];
+
+/**
+ * The claiming clerks the fund year in progress needs besides `ws.tc01.clerk` and `ws.tcm.clerk`:
+ * the lead hospital's own and one per other township. Created with the year only (the registry-only
+ * demo leaves townships 02–10 without a clerk, as the walkthrough expects).
+ */
+export const DEMO_YEAR_USERS: typeof DEMO_USERS = [
+  { username: 'ws.rmyy.clerk', displayName: '人民医院医保办', institutionCode: 'WS-RMYY', roles: ['MEMBER_CLERK'] },
+  ...TOWNSHIPS.slice(1).map(([township], t) => ({
+    username: `ws.tc${pad(t + 2)}.clerk`,
+    displayName: `${township}卫生院医保员`,
+    institutionCode: `WS-TC-${pad(t + 2)}`,
+    roles: ['MEMBER_CLERK'] as Role[],
+  })),
+];

@@ -1,6 +1,7 @@
 /**
- * Loads the demo county (idempotent: running it again changes nothing).
- *   node dist/src/cli/seed-demo.js
+ * Loads the demo county and a fund year in progress (idempotent: running it again changes nothing).
+ *   node dist/src/cli/seed-demo.js                  registry, users and the year in progress
+ *   node dist/src/cli/seed-demo.js --registry-only  registry and users only (also DEMO_YEAR=off)
  */
 import 'reflect-metadata';
 import { INestApplicationContext } from '@nestjs/common';
@@ -10,26 +11,50 @@ import { AppModule } from '../app.module';
 import { CountyService } from '../modules/registry';
 import { InstitutionService } from '../modules/registry';
 import { UserService } from '../modules/access';
-import { DEMO_COMMUNITY, DEMO_COUNTY, DEMO_INSTITUTIONS, DEMO_PASSWORD, DEMO_USERS } from './demo-county';
+import { DemoYearSummary, seedDemoYear } from './demo-year';
+import { DEMO_COMMUNITY, DEMO_COUNTY, DEMO_INSTITUTIONS, DEMO_PASSWORD, DEMO_USERS, DEMO_YEAR_USERS } from './demo-county';
 
-/** Loads the demo county and its users into the database `app` is connected to. */
-export async function seedDemo(app: INestApplicationContext, log: (line: string) => void = () => undefined): Promise<void> {
+/**
+ * Loads the demo county and its users into the database `app` is connected to; with `year`, then
+ * a fund year in progress through the product's own services (src/cli/demo-year.ts).
+ */
+export async function seedDemo(
+  app: INestApplicationContext,
+  log: (line: string) => void = () => undefined,
+  options: { year?: boolean } = {},
+): Promise<DemoYearSummary | null> {
   await app.get(CountyService).createCounty(DEMO_COUNTY);
   await app.get(CountyService).createCommunity(DEMO_COMMUNITY);
   const outcome = await app.get(InstitutionService).import(DEMO_INSTITUTIONS, 'reject');
   log(
     `demo county ${DEMO_COUNTY.code}: ${DEMO_INSTITUTIONS.length} institutions (${outcome.created} created, ${outcome.unchanged} already present)`,
   );
-  const existing = await app.get(UserService).existingUsernames(DEMO_USERS.map((u) => u.username));
-  const missing = DEMO_USERS.filter((u) => !existing.has(u.username));
+  const users = options.year ? [...DEMO_USERS, ...DEMO_YEAR_USERS] : DEMO_USERS;
+  const existing = await app.get(UserService).existingUsernames(users.map((u) => u.username));
+  const missing = users.filter((u) => !existing.has(u.username));
   for (const user of missing) await app.get(UserService).create(null, { ...user, password: DEMO_PASSWORD });
-  log(`demo users: ${DEMO_USERS.length} (${missing.length} created), password "${DEMO_PASSWORD}"`);
+  log(`demo users: ${users.length} (${missing.length} created), password "${DEMO_PASSWORD}"`);
+  if (!options.year) return null;
+  return seedDemoYear(app, log);
 }
 
 async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(loadConfig()), { logger: ['error', 'warn'] });
+  const year = !process.argv.includes('--registry-only') && process.env.DEMO_YEAR !== 'off';
+  const started = Date.now();
   try {
-    await seedDemo(app, (line) => console.log(line));
+    const summary = await seedDemo(app, (line) => console.log(line), { year });
+    if (summary) {
+      console.log(
+        [
+          `demo year in progress (${((Date.now() - started) / 1000).toFixed(1)} s):`,
+          `  ${summary.lastYear}: allocation and budget plan approved; claims ${summary.months.filter((p) => p.startsWith(String(summary.lastYear))).join(', ')} disbursed; year-end settlement posted`,
+          `  ${summary.thisYear}: allocation and budget plan approved; claims ${summary.months.filter((p) => p.startsWith(String(summary.thisYear))).join(', ') || 'none yet'} declared, approved, disbursed and passed down`,
+          `  pass-down paid late: ${summary.latePassDown ?? 'none'}; left unpaid and overdue: ${summary.overduePassDown ?? 'none'}`,
+          `  monitoring of last month: ${summary.monitoring ?? 'none'}`,
+        ].join('\n'),
+      );
+    }
   } finally {
     await app.close();
   }

@@ -128,7 +128,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     WEB_ROOT: resolve(root, 'web/dist'),
   };
   execFileSync(process.execPath, ['dist/src/cli/migrate.js', 'up'], { cwd: root, env, stdio: 'ignore' });
-  execFileSync(process.execPath, ['dist/src/cli/seed-demo.js'], { cwd: root, env, stdio: 'ignore' });
+  execFileSync(process.execPath, ['dist/src/cli/seed-demo.js', '--registry-only'], { cwd: root, env, stdio: 'ignore' });
   // A month in flight: October 2026 seeded through the API on a day before its cut-off, then the
   // API serves the tests on the business date.
   const seeding = await startApi({ ...env, BUSINESS_DATE: SEEDING_DATE }, port);

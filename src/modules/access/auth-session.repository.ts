@@ -49,6 +49,17 @@ export class AuthSessionRepository {
   }
 
   /** The caller behind a live session of an active user of an active institution, or null. */
+  /** An active user as a caller, without a session (in-process tools acting as a known user). */
+  async callerOfUsername(username: string): Promise<CallerRow | null> {
+    const [row]: CallerRow[] = await this.dataSource.query(
+      `SELECT u.id AS user_id, u.username AS name, u.roles, i.id AS institution_id, i.code, i.type, i.county_id, i.community_id
+         FROM app_user u JOIN institution i ON i.id = u.institution_id
+        WHERE u.username = ? AND u.active = 1 AND i.active = 1`,
+      [username],
+    );
+    return row ?? null;
+  }
+
   async callerOf(sessionId: string, userId: number): Promise<CallerRow | null> {
     const [row]: CallerRow[] = await this.dataSource.query(
       `SELECT u.id AS user_id, u.username AS name, u.roles, i.id AS institution_id, i.code, i.type, i.county_id, i.community_id

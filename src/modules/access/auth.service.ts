@@ -111,6 +111,16 @@ export class AuthService {
     return toCaller('user', row, claims.sid);
   }
 
+  /**
+   * An active user as the caller of in-process work (the demo seeding acts as the demo users):
+   * no session, no token; the same roles, institution and scope a signed-in request would carry.
+   */
+  async callerOfUser(username: string): Promise<Caller> {
+    const row = await this.sessions.callerOfUsername(username);
+    if (!row) throw unauthenticated(`no active user ${username}`);
+    return toCaller('user', row, null);
+  }
+
   private async authenticateApiToken(bearer: string): Promise<Caller> {
     const [, id, secret] = /^cbm_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{20,})$/.exec(bearer) ?? [];
     if (!id) throw unauthenticated('malformed API token');
