@@ -187,7 +187,7 @@ export default function ApprovalsPage() {
         size="small"
         loading={queue.isLoading}
         dataSource={rows}
-        locale={{ emptyText: t('buNoApprovals') }}
+        locale={{ emptyText: <span style={{ color: 'rgba(0, 0, 0, 0.7)' }}>{t('buNoApprovals')}</span> }}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
         columns={[
           { title: t('buDocumentType'), dataIndex: 'kind', render: (k: Kind) => t(KIND_LABEL[k]) },

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Alert, App, Button, Card, Col, Descriptions, Form, Input, Modal, Row, Select, Space, Tag } from 'antd';
+import { Link } from 'react-router-dom';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import { useI18n } from '../../app/i18n';
@@ -68,6 +69,7 @@ export default function CalendarPage() {
       title={<h1 style={{ fontSize: 18, margin: 0 }}>{t('buCalendar')}</h1>}
       extra={
         <Space>
+          <Link to="/policy-parameters">{t('buPolicyParameters')}</Link>
           <Select
             aria-label={t('buYear')}
             style={{ width: 120 }}

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Alert, App, Button, Card, Form, Input, InputNumber, Space, Table, Tag, Typography } from 'antd';
+import { Link } from 'react-router-dom';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import { useI18n, type I18nKey } from '../../app/i18n';
@@ -54,8 +55,8 @@ export default function PolicyParametersPage() {
     mutationFn: (values: Record<string, string>) => {
       const changed = Object.fromEntries(
         Object.entries(values)
-          .filter(([k, v]) => v.trim() !== current.data!.values[k])
-          .map(([k, v]) => [k, v.trim()]),
+          .filter(([k, v]) => String(v).trim() !== current.data!.values[k])
+          .map(([k, v]) => [k, String(v).trim()]),
       );
       return read<PolicyParametersView>(() =>
         api.PUT('/api/v1/counties/{countyCode}/policy-parameters/{fundYear}', {
@@ -74,7 +75,12 @@ export default function PolicyParametersPage() {
   return (
     <Card
       title={<h1 style={{ fontSize: 18, margin: 0 }}>{t('buPolicyParameters')}</h1>}
-      extra={<InputNumber aria-label={t('fundYear')} min={2000} max={2100} value={fundYear} onChange={(v) => v && setChosenYear(v)} />}
+      extra={
+        <Space>
+          <Link to="/calendar">{t('buCalendar')}</Link>
+          <InputNumber aria-label={t('fundYear')} min={2000} max={2100} value={fundYear} onChange={(v) => v && setChosenYear(v)} />
+        </Space>
+      }
     >
       {(current.error ?? save.error) && (
         <Alert type="error" role="alert" title={refusalOf(current.error ?? save.error)} style={{ marginBottom: 16 }} />
@@ -121,7 +127,7 @@ export default function PolicyParametersPage() {
         data-testid="parameter-versions"
         loading={versions.isLoading}
         dataSource={versions.data ?? []}
-        locale={{ emptyText: t('buNoVersions') }}
+        locale={{ emptyText: <span style={{ color: 'rgba(0, 0, 0, 0.7)' }}>{t('buNoVersions')}</span> }}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
         columns={[
           { title: t('version'), dataIndex: 'version' },

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Alert, App, Button, Card, Descriptions, Form, Input, InputNumber, Modal, Space, Table } from 'antd';
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
+import { Link } from 'react-router-dom';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import { useI18n } from '../../app/i18n';
@@ -53,6 +54,7 @@ export default function PrivateBudgetsPage() {
       title={<h1 style={{ fontSize: 18, margin: 0 }}>{t('buPrivateBudgets')}</h1>}
       extra={
         <Space>
+          <Link to="/private-payments">{t('buPrivatePayments')}</Link>
           <InputNumber aria-label={t('fundYear')} min={2000} max={2100} value={fundYear} onChange={(v) => v && setChosenYear(v)} />
           {me.roles.some((r) => r === 'BUREAU_CLERK' || r === 'BUREAU_APPROVER') && (
             <Button

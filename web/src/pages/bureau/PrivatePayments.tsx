@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, App, Button, Card, DatePicker, Descriptions, Drawer, Form, Segmented, Table, Tag } from 'antd';
+import { Alert, App, Button, Card, DatePicker, Descriptions, Drawer, Form, Segmented, Space, Table, Tag } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import dayjs from 'dayjs';
 import { Link } from 'react-router-dom';
@@ -101,16 +101,19 @@ export default function PrivatePaymentsPage() {
     <Card
       title={<h1 style={{ fontSize: 18, margin: 0 }}>{t('buPrivatePayments')}</h1>}
       extra={
-        <Segmented
-          aria-label={t('state')}
-          value={state}
-          onChange={(v) => setState(v as typeof state)}
-          options={[
-            { value: 'ALL', label: t('allStatuses') },
-            { value: 'APPROVED', label: code('APPROVED') },
-            { value: 'PAID', label: code('PAID') },
-          ]}
-        />
+        <Space>
+          <Link to="/private-budgets">{t('buPrivateBudgets')}</Link>
+          <Segmented
+            aria-label={t('state')}
+            value={state}
+            onChange={(v) => setState(v as typeof state)}
+            options={[
+              { value: 'ALL', label: t('allStatuses') },
+              { value: 'APPROVED', label: code('APPROVED') },
+              { value: 'PAID', label: code('PAID') },
+            ]}
+          />
+        </Space>
       }
     >
       {payments.error && <Alert type="error" role="alert" title={refusalOf(payments.error)} style={{ marginBottom: 16 }} />}
