@@ -150,9 +150,10 @@ export default function ApprovalsPage() {
       call(() => api.POST(APPROVE_PATH[row.kind], { params: { path: { id: row.id } }, body: { version: row.version } })),
     onSuccess: () => {
       void message.success(t('done'));
-      void queries.invalidateQueries({ queryKey: ['approvals'] });
       void queries.invalidateQueries({ queryKey: ['inbox'] });
     },
+    // Approved or refused, the queue is read again: a refusal for a stale version leaves the current one on screen.
+    onSettled: () => void queries.invalidateQueries({ queryKey: ['approvals'] }),
   });
   const rows = (queue.data ?? []).filter((r) => filter === 'all' || r.awaiting);
   return (
