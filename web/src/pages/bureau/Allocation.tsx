@@ -113,7 +113,11 @@ export default function AllocationPage() {
     queryFn: () => read<AllocationView>(() => api.GET('/api/v1/allocations/{id}', { params: { path: { id: id! } } })),
   });
   const d = doc.data;
-  const editable = creating ? me.roles.includes('BUREAU_CLERK') : !!d && d.state === 'DRAFT' && d.allowedActions.includes('submit');
+  // A correction of an approved allocation starts from its inputs and is saved as a new draft version.
+  const [correcting, setCorrecting] = useState(false);
+  const editable = creating
+    ? me.roles.includes('BUREAU_CLERK')
+    : !!d && ((d.state === 'DRAFT' && d.allowedActions.includes('submit')) || (correcting && d.allowedActions.includes('supersede')));
 
   useEffect(() => {
     if (d) form.setFieldsValue({ ...d.inputs, fundYear: d.fundYear });
@@ -144,6 +148,10 @@ export default function AllocationPage() {
   const save = useMutation({
     mutationFn: async (values: FormValues) => {
       const inputs = inputsOf(values)!;
+      if (correcting)
+        return read<AllocationView>(() =>
+          api.POST('/api/v1/allocations/{id}/corrections', { params: { path: { id: id! } }, body: inputs }),
+        );
       if (creating)
         return read<AllocationView>(() =>
           api.POST('/api/v1/allocations', { body: { countyCode: county!, fundYear: values.fundYear, ...inputs } }),
@@ -156,6 +164,10 @@ export default function AllocationPage() {
       void message.success(t('done'));
       refresh();
       if (creating) void navigate(`/allocations/${saved.id}`, { replace: true });
+      if (correcting) {
+        setCorrecting(false);
+        void navigate(`/allocations/${saved.id}`);
+      }
     },
   });
   const act = useMutation({
@@ -234,7 +246,7 @@ export default function AllocationPage() {
             ))}
             {editable && (
               <Button type="primary" htmlType="submit" loading={save.isPending} disabled={!county}>
-                {creating ? t('buCreateDraft') : t('buSaveDraft')}
+                {creating || correcting ? t('buCreateDraft') : t('buSaveDraft')}
               </Button>
             )}
           </Form>
@@ -279,6 +291,7 @@ export default function AllocationPage() {
               {actionLabel[action]}
             </Button>
           ))}
+          {d.allowedActions.includes('supersede') && !correcting && <Button onClick={() => setCorrecting(true)}>{t('buCorrect')}</Button>}
           <Button
             onClick={() =>
               void downloadFile(

@@ -102,7 +102,7 @@ export default function PolicyParametersPage() {
           pagination={false}
           columns={[
             { title: t('buParameter'), dataIndex: 'name', render: (n: string) => code(n) },
-            { title: 'key', dataIndex: 'name', render: (n: string) => <Typography.Text code>{n}</Typography.Text> },
+            { title: t('buKey'), dataIndex: 'name', render: (n: string) => <Typography.Text code>{n}</Typography.Text> },
             {
               title: t('buValue'),
               dataIndex: 'value',
