@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Alert, App, Button, Card, Col, Descriptions, Form, Input, InputNumber, Row, Space, Spin, Table, Tag, Typography } from 'antd';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from 'react-router-dom';
@@ -7,7 +7,7 @@ import { useI18n, type I18nKey } from '../../app/i18n';
 import { useMe } from '../../app/session';
 import { refusalOf } from '../../lib/context';
 import { formatDate, formatYuan } from '../../lib/format';
-import { read, useCountyYear } from './api';
+import { read, useCommunities, useCountyYear } from './api';
 import { MakerChecker } from './MakerChecker';
 import {
   ALLOCATION_FIGURES,
@@ -45,7 +45,7 @@ const COUNT = /^[1-9]\d{0,11}$/;
 const AMOUNT = /^\d{1,16}(\.\d{1,2})?$/;
 const formatOf = (field: keyof AllocationInputs) => (field === 'insuredCount' ? COUNT : AMOUNT);
 
-type FormValues = AllocationInputs & { fundYear: number };
+type FormValues = AllocationInputs & { fundYear: number; enrolment?: Record<string, string> };
 
 /** The value after it has stayed unchanged for `ms` (the preview is asked for once typing pauses). */
 function useDebounced<T>(value: T, ms: number): T {
@@ -57,13 +57,23 @@ function useDebounced<T>(value: T, ms: number): T {
   return settled;
 }
 
-function inputsOf(values: Partial<FormValues> | undefined): AllocationInputs | null {
+/** What the API is sent: the inputs, and each community's enrolment where the county has more than one. */
+type Inputs = AllocationInputs & { communities?: { communityCode: string; enrolledPopulation: string }[] };
+
+function inputsOf(values: Partial<FormValues> | undefined, communityCodes: readonly string[]): Inputs | null {
   if (!values) return null;
-  const inputs = {} as AllocationInputs;
+  const inputs = {} as Inputs;
   for (const field of ALLOCATION_INPUTS) {
     const text = String(values[field] ?? '').trim();
     if (!formatOf(field).test(text)) return null;
     inputs[field] = text;
+  }
+  if (communityCodes.length > 1) {
+    inputs.communities = communityCodes.map((code) => ({
+      communityCode: code,
+      enrolledPopulation: String(values.enrolment?.[code] ?? '').trim(),
+    }));
+    if (!inputs.communities.every((c) => COUNT.test(c.enrolledPopulation))) return null;
   }
   return inputs;
 }
@@ -119,13 +129,31 @@ export default function AllocationPage() {
     ? me.roles.includes('BUREAU_CLERK')
     : !!d && ((d.state === 'DRAFT' && d.allowedActions.includes('submit')) || (correcting && d.allowedActions.includes('supersede')));
 
+  // Where the county has more than one medical community, the API needs each one's enrolment.
+  const registry = useCommunities();
+  const countyCommunities = (registry.data ?? []).filter((c) => c.countyCode === county && c.active);
+  const communityCodes = countyCommunities.length > 1 ? countyCommunities.map((c) => c.code) : [];
+
   useEffect(() => {
-    if (d) form.setFieldsValue({ ...d.inputs, fundYear: d.fundYear });
+    if (d)
+      form.setFieldsValue({
+        ...d.inputs,
+        fundYear: d.fundYear,
+        enrolment: Object.fromEntries(d.communities.map((c) => [c.communityCode, c.enrolledPopulation])),
+      });
   }, [d, form]);
 
   const fundYear = creating ? watched?.fundYear : d?.fundYear;
-  const settled = useDebounced({ inputs: inputsOf(watched), fundYear }, 400);
-  const changed = !!d && !!settled.inputs && ALLOCATION_INPUTS.some((f) => settled.inputs![f] !== d.inputs[f]);
+  // Debounced as text: the preview is asked for once the inputs stay unchanged for 400 ms.
+  const settledText = useDebounced(JSON.stringify({ inputs: inputsOf(watched, communityCodes), fundYear: fundYear ?? null }), 400);
+  const settled = useMemo(() => JSON.parse(settledText) as { inputs: Inputs | null; fundYear: number | null }, [settledText]);
+  const changed =
+    !!d &&
+    !!settled.inputs &&
+    (ALLOCATION_INPUTS.some((f) => settled.inputs![f] !== d.inputs[f]) ||
+      (settled.inputs.communities ?? []).some(
+        (c) => d.communities.find((s) => s.communityCode === c.communityCode)?.enrolledPopulation !== c.enrolledPopulation,
+      ));
   const previewWanted = editable && !!county && !!settled.inputs && !!settled.fundYear && (creating || changed);
   const preview = useQuery({
     queryKey: ['allocation-preview', county, settled.fundYear, settled.inputs],
@@ -147,7 +175,7 @@ export default function AllocationPage() {
   };
   const save = useMutation({
     mutationFn: async (values: FormValues) => {
-      const inputs = inputsOf(values)!;
+      const inputs = inputsOf(values, communityCodes)!;
       if (correcting)
         return read<AllocationView>(() =>
           api.POST('/api/v1/allocations/{id}/corrections', { params: { path: { id: id! } }, body: inputs }),
@@ -244,6 +272,20 @@ export default function AllocationPage() {
                 <Input inputMode={field === 'insuredCount' ? 'numeric' : 'decimal'} autoComplete="off" />
               </Form.Item>
             ))}
+            {countyCommunities.length > 1 &&
+              countyCommunities.map((c) => (
+                <Form.Item
+                  key={c.code}
+                  label={`${c.code} · ${c.name} · ${t('buEnrolled')}`}
+                  name={['enrolment', c.code]}
+                  rules={[
+                    { required: true, message: t('required') },
+                    { pattern: COUNT, message: t('buInvalidInput') },
+                  ]}
+                >
+                  <Input inputMode="numeric" autoComplete="off" />
+                </Form.Item>
+              ))}
             {editable && (
               <Button type="primary" htmlType="submit" loading={save.isPending} disabled={!county}>
                 {creating || correcting ? t('buCreateDraft') : t('buSaveDraft')}
