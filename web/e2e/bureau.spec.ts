@@ -135,6 +135,14 @@ test('the approver sees the queue; an approval the API refuses shows the API’s
   await expect(row).not.toContainText(MAKER_CHECKER);
   await shot(page, 'bureau-approvals');
   await checkA11y(page, 'bureau-approvals');
+  // The state filter: all documents include the approved 2026 allocation, awaiting ones do not.
+  const approved2026 = (await clerk.get('/api/v1/allocations?fundYear=2026')).items[0];
+  const row2026 = page.getByRole('row', { name: new RegExp(`#${approved2026.id} · WS · 2026`) });
+  await expect(row2026).toHaveCount(0);
+  await page.getByText('全部单据', { exact: true }).click();
+  await expect(row2026).toContainText('已审批');
+  await page.getByText('待审批', { exact: true }).click();
+  await expect(row2026).toHaveCount(0);
 
   // While the screen stands, the allocation is returned and submitted again: the approval the
   // screen sends is for a version that is no longer current, and the API refuses it.

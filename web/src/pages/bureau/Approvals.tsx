@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, App, Button, Card, Segmented, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Segmented, Select, Space, Table, Tag, Typography } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import { api, ApiCallError, call } from '../../api/client';
@@ -140,6 +140,7 @@ export default function ApprovalsPage() {
   const queries = useQueryClient();
   const { county, fundYear } = useCountyYear();
   const [filter, setFilter] = useState<'awaiting' | 'all'>('awaiting');
+  const [kind, setKind] = useState<Kind | 'any'>('any');
   const queue = useQuery({
     queryKey: ['approvals', county, fundYear],
     enabled: !!county && !!fundYear,
@@ -155,20 +156,32 @@ export default function ApprovalsPage() {
     // Approved or refused, the queue is read again: a refusal for a stale version leaves the current one on screen.
     onSettled: () => void queries.invalidateQueries({ queryKey: ['approvals'] }),
   });
-  const rows = (queue.data ?? []).filter((r) => filter === 'all' || r.awaiting);
+  const rows = (queue.data ?? []).filter((r) => (filter === 'all' || r.awaiting) && (kind === 'any' || r.kind === kind));
   return (
     <Card
       title={<h1 style={{ fontSize: 18, margin: 0 }}>{t('buApprovals')}</h1>}
       extra={
-        <Segmented
-          aria-label={t('state')}
-          value={filter}
-          onChange={(v) => setFilter(v as 'awaiting' | 'all')}
-          options={[
-            { value: 'awaiting', label: t('buAwaiting') },
-            { value: 'all', label: t('buAllDocuments') },
-          ]}
-        />
+        <Space>
+          <Select
+            aria-label={t('buDocumentType')}
+            style={{ minWidth: 140 }}
+            value={kind}
+            onChange={setKind}
+            options={[
+              { value: 'any', label: t('buAllKinds') },
+              ...(Object.keys(KIND_LABEL) as Kind[]).map((k) => ({ value: k, label: t(KIND_LABEL[k]) })),
+            ]}
+          />
+          <Segmented
+            aria-label={t('state')}
+            value={filter}
+            onChange={(v) => setFilter(v as 'awaiting' | 'all')}
+            options={[
+              { value: 'awaiting', label: t('buAwaiting') },
+              { value: 'all', label: t('buAllDocuments') },
+            ]}
+          />
+        </Space>
       }
     >
       {queue.error && <Alert type="error" role="alert" title={refusalOf(queue.error)} style={{ marginBottom: 16 }} />}
