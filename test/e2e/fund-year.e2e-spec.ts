@@ -50,6 +50,56 @@ describe('fund year over HTTP', () => {
     });
   });
 
+  it('previews a draft’s figures without storing anything, with the same validation as a draft', async () => {
+    const audited = async () => Number((await api.dataSource.query('SELECT COUNT(*) AS n FROM audit_log'))[0].n);
+    const before = await audited();
+    const res = await clerk.post('/api/v1/allocations/preview', { countyCode: f.county, fundYear: 2018, ...WORKED_EXAMPLE_INPUTS });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      countyCode: f.county,
+      fundYear: 2018,
+      figures: { raisedTotal: '260573877.89', netBase: '198328791.21', communityPackage: '167079472.53', privatePool: '29749318.68' },
+      communities: [{ communityCode: f.community, package: '167079472.53' }],
+    });
+    expect((await clerk.get('/api/v1/allocations?fundYear=2018')).body.total).toBe(0);
+    expect(await audited()).toBe(before);
+    const bad = await approver.post('/api/v1/allocations/preview', {
+      countyCode: f.county,
+      fundYear: 2018,
+      ...WORKED_EXAMPLE_INPUTS,
+      insuredCount: '0',
+    });
+    const refusedDraft = await clerk.post('/api/v1/allocations', {
+      countyCode: f.county,
+      fundYear: 2018,
+      ...WORKED_EXAMPLE_INPUTS,
+      insuredCount: '0',
+    });
+    expect([bad.status, bad.body.code]).toEqual([refusedDraft.status, refusedDraft.body.code]);
+    const lead = await f.as(['LEAD_FINANCE'], f.lead);
+    expect(
+      (await lead.post('/api/v1/allocations/preview', { countyCode: f.county, fundYear: 2018, ...WORKED_EXAMPLE_INPUTS })).status,
+    ).toBe(403);
+  });
+
+  it('keeps every saved version of a year’s policy parameters readable, newest first', async () => {
+    const path = `/api/v1/counties/${f.county}/policy-parameters/2099`;
+    expect((await clerk.must('GET', `${path}/versions`)).total).toBe(0);
+    const first = await clerk.must('PUT', path, { version: 0, burnWatch: '1.06' });
+    await clerk.must('PUT', path, { version: first.version, burnWatch: '1.07' });
+    const versions = await clerk.must('GET', `${path}/versions`);
+    expect(
+      versions.items.map((v: { version: number; values: { burnWatch: string }; changedBy: string }) => [
+        v.version,
+        v.values.burnWatch,
+        v.changedBy,
+      ]),
+    ).toEqual([
+      [2, '1.07', clerk.username],
+      [1, '1.06', clerk.username],
+    ]);
+  });
+
   it('never lets the person who drafted and submitted an allocation approve it', async () => {
     const both = await f.as(['BUREAU_CLERK', 'BUREAU_APPROVER'], f.bureau);
     const draft = await both.must('POST', '/api/v1/allocations', { countyCode: f.county, fundYear: 2019, ...WORKED_EXAMPLE_INPUTS });

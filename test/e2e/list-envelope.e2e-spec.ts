@@ -309,6 +309,7 @@ describe('one list envelope for every list route', () => {
         '/api/v1/counties',
         '/api/v1/counties/{countyCode}/ledger/{fundYear}/accounts',
         '/api/v1/counties/{countyCode}/ledger/{fundYear}/transfers',
+        '/api/v1/counties/{countyCode}/policy-parameters/{fundYear}/versions',
         '/api/v1/counties/{countyCode}/private-budgets/{fundYear}',
         '/api/v1/counties/{countyCode}/reserve-uses',
         '/api/v1/cycles',

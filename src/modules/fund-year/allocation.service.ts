@@ -106,6 +106,17 @@ export function packageOf(allocation: AllocationView | null, communityCode: stri
   return share ? Money.of(share.effectivePackage) : null;
 }
 
+/** What an allocation's inputs would give, computed as a draft would be and stored nowhere. */
+export interface AllocationPreview {
+  countyCode: string;
+  fundYear: number;
+  inputs: Record<string, string>;
+  figures: Record<(typeof FIGURES)[number], string>;
+  communities: { communityCode: string; enrolledPopulation: string; package: string }[];
+  parametersVersion: number;
+  parameters: Record<string, string>;
+}
+
 /** Increases apply to the allocation in force (approved or published), not to drafts or superseded versions. */
 const isInForce = (state: string): boolean => state === 'APPROVED' || state === 'PUBLISHED';
 
@@ -156,6 +167,34 @@ export class AllocationService {
       const id = await this.insert(manager, caller, county, dto.fundYear, dto, 1, null);
       return { view: await this.view(manager, id, caller), created: true };
     });
+  }
+
+  /**
+   * The figures a draft with these inputs would have (F, A, C, B, shares, R, M by community): the
+   * same checks and policy as `create`, in a transaction that writes nothing.
+   */
+  async preview(caller: Caller, dto: CreateAllocationDto): Promise<AllocationPreview> {
+    const manager = this.allocations.manager;
+    const found = await this.counties.findCounty(dto.countyCode, manager);
+    assertAllocationCounty(dto.countyCode, found);
+    const county = found!;
+    if (county.id !== caller.scope.countyId) throw outOfScope('countyCode', `county ${dto.countyCode}`);
+    const computed = await this.compute(manager, county, dto.fundYear, dto);
+    const communities = await this.counties.activeCommunitiesOf(manager, county.id);
+    const inputs = inputColumns(dto);
+    return {
+      countyCode: county.code,
+      fundYear: dto.fundYear,
+      inputs: Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, String(v)])),
+      figures: Object.fromEntries(FIGURES.map((f) => [f, computed.figures[f].toString()])) as AllocationPreview['figures'],
+      communities: computed.shares.map((s) => ({
+        communityCode: communities.find((c) => c.id === s.communityId)!.code,
+        enrolledPopulation: String(s.enrolledPopulation),
+        package: s.package.toString(),
+      })),
+      parametersVersion: computed.parametersVersion,
+      parameters: JSON.parse(computed.parameters),
+    };
   }
 
   /** Changes a draft's inputs; everything is recomputed. */

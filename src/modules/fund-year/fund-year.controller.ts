@@ -5,11 +5,11 @@ import { assertPublished } from '../../domain/fund-year-allocation';
 import { PolicyParameters } from '../../domain/policy-parameters';
 import { DocumentAction } from '../../domain/document-lifecycle';
 import { currentCaller } from '../../common/request-context';
-import { ApiPageResponse, Page } from '../../common/pagination';
+import { ApiPageResponse, Page, PageQuery, pageInMemory } from '../../common/pagination';
 import { Access, ANY_ROLE, Public } from '../../common/access.decorators';
 import { CalendarService } from '../calendar';
 import { CountyService } from '../registry';
-import { AllocationService, AllocationView } from './allocation.service';
+import { AllocationPreview, AllocationService, AllocationView } from './allocation.service';
 import { BudgetPlanService, BudgetPlanView } from './budget-plan.service';
 import {
   AllocationInputsDto,
@@ -21,7 +21,7 @@ import {
   TransitionDto,
   UpdateAllocationDto,
 } from './dto/fund-year.dto';
-import { PolicyParametersService, PolicyParametersView } from './policy-parameters.service';
+import { PolicyParametersService, PolicyParametersVersionView, PolicyParametersView } from './policy-parameters.service';
 import { allocationWorkbook, budgetPlanWorkbook } from './publication.xlsx';
 import { sendXlsx, XLSX } from '../../common/xlsx-reply';
 import { fieldsGiven, FundYearPipe, fundYearParam } from '../../common/route-params';
@@ -47,6 +47,19 @@ export class CountyFundYearController {
   ): Promise<PolicyParametersView> {
     const county = await this.counties.getCounty(countyCode);
     return this.parameters.current(this.counties.manager, county, fundYear);
+  }
+
+  @Get('policy-parameters/:fundYear/versions')
+  @Access({ roles: ANY_ROLE, target: { kind: 'county', param: 'countyCode' } })
+  @ApiOperation({ summary: 'Every saved version of the year’s parameters, newest first, with who saved it and when' })
+  @ApiPageResponse()
+  async parameterVersions(
+    @Param('countyCode') countyCode: string,
+    @Param('fundYear', FundYearPipe) fundYear: number,
+    @Query() q: PageQuery,
+  ): Promise<Page<PolicyParametersVersionView>> {
+    const county = await this.counties.getCounty(countyCode);
+    return pageInMemory(await this.parameters.versions(county, fundYear), q);
   }
 
   @Put('policy-parameters/:fundYear')
@@ -90,6 +103,17 @@ export class AllocationController {
     const { view, created } = await this.allocations.create(currentCaller(), dto);
     void reply.status(created ? 201 : 200);
     return view;
+  }
+
+  @Post('preview')
+  @HttpCode(200)
+  @Access({ roles: BUREAU })
+  @ApiOperation({
+    summary:
+      'The figures a draft with these inputs would have (F, A, C, B, shares, R, M by community); computed as a draft is, stored nowhere',
+  })
+  preview(@Body() dto: CreateAllocationDto): Promise<AllocationPreview> {
+    return this.allocations.preview(currentCaller(), dto);
   }
 
   @Get()

@@ -18,6 +18,24 @@ export class PolicyParametersRepository {
     return saved ? { version: saved.version, values: JSON.parse(saved.values) } : null;
   }
 
+  /** Every version saved for the county and year, newest first. */
+  async all(
+    manager: EntityManager,
+    countyId: number,
+    fundYear: number,
+  ): Promise<{ version: number; values: Partial<PolicyParameters>; changedBy: string; changedAt: Date }[]> {
+    const rows: { version: number; values: string; changed_by: string; changed_at: Date }[] = await manager.query(
+      'SELECT version, `values`, changed_by, created_at AS changed_at FROM policy_parameter_set WHERE county_id = ? AND fund_year = ? ORDER BY version DESC',
+      [countyId, fundYear],
+    );
+    return rows.map((r) => ({
+      version: r.version,
+      values: JSON.parse(r.values),
+      changedBy: r.changed_by,
+      changedAt: new Date(r.changed_at),
+    }));
+  }
+
   /** The latest set saved for an earlier fund year, or null. */
   async latestBefore(manager: EntityManager, countyId: number, fundYear: number): Promise<Partial<PolicyParameters> | null> {
     const [previous]: { values: string; fund_year: number }[] = await manager.query(

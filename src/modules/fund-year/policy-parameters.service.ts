@@ -26,6 +26,14 @@ export interface PolicyParametersView {
   values: PolicyParameters;
 }
 
+/** One saved version of a year's parameters: the values as saved, by whom and when. */
+export interface PolicyParametersVersionView {
+  version: number;
+  values: PolicyParameters;
+  changedBy: string;
+  changedAt: string;
+}
+
 /** Rates and thresholds per county and fund year; each change is a new version, audited. */
 @Injectable()
 export class PolicyParametersService {
@@ -53,6 +61,17 @@ export class PolicyParametersService {
       return { countyCode: county.code, fundYear, version: 0, source: 'previous-year', values: carried };
     }
     return { countyCode: county.code, fundYear, version: 0, source: 'default', values: defaultPolicyParameters(fundYear) };
+  }
+
+  /** Every saved version of the year, newest first (a year never saved has none). */
+  async versions(county: { id: number; code: string }, fundYear: number): Promise<PolicyParametersVersionView[]> {
+    const rows = await this.sets.all(this.dataSource.manager, county.id, fundYear);
+    return rows.map((r) => ({
+      version: r.version,
+      values: { ...defaultPolicyParameters(fundYear), ...r.values },
+      changedBy: r.changedBy,
+      changedAt: r.changedAt.toISOString(),
+    }));
   }
 
   /** The year's parameters parsed for the policy code (decimals, day counts, switches). */

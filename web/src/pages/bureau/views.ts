@@ -1,0 +1,188 @@
+// The API's answers these screens read. Where the OpenAPI document does not describe a response
+// body yet, its shape is written here from the API's views (src/modules/*), field for field.
+
+export type DocumentState = 'DRAFT' | 'SUBMITTED' | 'APPROVED' | 'PUBLISHED' | 'SUPERSEDED';
+export type DocumentAction = 'submit' | 'return' | 'approve' | 'publish' | 'supersede';
+
+/** The inputs of an allocation (SPEC §3), as text: counts and yuan. */
+export interface AllocationInputs {
+  insuredCount: string;
+  perCapitaStandard: string;
+  interest: string;
+  criticalIllnessPremiumPerPerson: string;
+  familyDoctorFee: string;
+  policyAdjustmentExpenditure: string;
+}
+
+export const ALLOCATION_INPUTS: readonly (keyof AllocationInputs)[] = [
+  'insuredCount',
+  'perCapitaStandard',
+  'interest',
+  'criticalIllnessPremiumPerPerson',
+  'familyDoctorFee',
+  'policyAdjustmentExpenditure',
+];
+
+export interface AllocationFigures {
+  raisedTotal: string;
+  adjustmentReserve: string;
+  criticalIllnessFund: string;
+  netBase: string;
+  communityBaseShare: string;
+  increasePool: string;
+  communityIncrease: string;
+  communityPackage: string;
+  privatePool: string;
+}
+
+/** The figures in SPEC §3's order: F, A, C, B, the shares of B, R, M. */
+export const ALLOCATION_FIGURES: readonly (keyof AllocationFigures)[] = [
+  'raisedTotal',
+  'adjustmentReserve',
+  'criticalIllnessFund',
+  'netBase',
+  'communityBaseShare',
+  'increasePool',
+  'privatePool',
+  'communityIncrease',
+  'communityPackage',
+];
+
+export interface AllocationPreview {
+  countyCode: string;
+  fundYear: number;
+  inputs: AllocationInputs;
+  figures: AllocationFigures;
+  communities: { communityCode: string; enrolledPopulation: string; package: string }[];
+  parametersVersion: number;
+  parameters: Record<string, string>;
+}
+
+export interface AllocationView {
+  id: number;
+  countyCode: string;
+  fundYear: number;
+  documentVersion: number;
+  supersedesId: number | null;
+  state: DocumentState;
+  version: number;
+  inputs: AllocationInputs;
+  figures: AllocationFigures;
+  communities: {
+    communityCode: string;
+    communityName: string;
+    enrolledPopulation: string;
+    package: string;
+    effectivePackage: string;
+  }[];
+  parametersVersion: number;
+  parameters: Record<string, string>;
+  createdBy: string;
+  submittedBy: string | null;
+  approvedBy: string | null;
+  approvedAt: string | null;
+  publishedAt: string | null;
+  allowedActions: DocumentAction[];
+}
+
+export interface BudgetPlanView {
+  id: number;
+  communityCode: string;
+  fundYear: number;
+  documentVersion: number;
+  state: DocumentState;
+  version: number;
+  communityPackage: string;
+  createdBy: string;
+  submittedBy: string | null;
+  approvedBy: string | null;
+  allowedActions: DocumentAction[];
+}
+
+export interface YearEndView {
+  id: number;
+  countyCode: string;
+  fundYear: number;
+  state: string;
+  version: number;
+  draftedBy: string;
+  approvedBy: string | null;
+  allowedActions: ('redraft' | 'approve' | 'post')[];
+}
+
+export type HoldState = 'ACTIVE' | 'LIFTED';
+export interface HoldView {
+  id: number;
+  communityCode: string;
+  state: HoldState;
+  version: number;
+  reason: string;
+  placedBy: string;
+  placedAt: string;
+  liftedBy: string | null;
+  liftedAt: string | null;
+  liftNote: string | null;
+  allowedActions: 'lift'[];
+}
+
+export interface PrivateBudgetView {
+  institutionCode: string;
+  institutionName: string;
+  amount: string;
+  setBy: string;
+}
+
+export interface PrivateBudgetsPage {
+  items: PrivateBudgetView[];
+  total: number;
+  countyCode: string;
+  fundYear: number;
+  privatePool: string | null;
+  budgeted: string;
+}
+
+export interface PrivatePaymentView {
+  id: number;
+  claimId: number;
+  institutionCode: string;
+  fundYear: number;
+  period: string;
+  state: 'APPROVED' | 'PAID';
+  version: number;
+  annualBudget: string;
+  approved: string;
+  approvedToDate: string;
+  cumulativeCap: string;
+  funded: string;
+  deposit: string;
+  cash: string;
+  unfundedToDate: string;
+  approvedBy: string;
+  paidOn: string | null;
+  paidBy: string | null;
+  allowedActions: 'pay'[];
+}
+
+export interface PolicyParametersView {
+  countyCode: string;
+  fundYear: number;
+  version: number;
+  source: 'saved' | 'previous-year' | 'default';
+  values: Record<string, string>;
+}
+
+export interface PolicyParametersVersion {
+  version: number;
+  values: Record<string, string>;
+  changedBy: string;
+  changedAt: string;
+}
+
+export interface YearScheduleView {
+  year: number;
+  source: string;
+  version: number;
+  note: string | null;
+  holidays: string[];
+  makeUpWorkingDays: string[];
+}
