@@ -282,6 +282,25 @@ describe('who may do what', () => {
     expect((await http(api.baseUrl, 'POST', '/api/v1/auth/refresh', { refreshToken: refreshed.body.refreshToken })).status).toBe(401);
   });
 
+  it('lets a user change their own password with the current one; other sessions end, this one stays', async () => {
+    const user = await a.as(['AUDITOR'], a.bureau);
+    const signIn = (password: string) => http(api.baseUrl, 'POST', '/api/v1/auth/login', { username: user.username, password });
+    const first = await signIn('test-password-0001');
+    const second = await signIn('test-password-0001');
+    const here = new ApiClient(api.baseUrl, first.body.accessToken);
+    const wrong = await here.post('/api/v1/auth/password', { currentPassword: 'not-the-password', password: 'a-new-password-2026' });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.code).toBe('WRONG_CURRENT_PASSWORD');
+    const short = await here.post('/api/v1/auth/password', { currentPassword: 'test-password-0001', password: 'short' });
+    expect(short.status).toBe(400);
+    const changed = await here.post('/api/v1/auth/password', { currentPassword: 'test-password-0001', password: 'a-new-password-2026' });
+    expect(changed.status).toBe(204);
+    expect((await here.get('/api/v1/auth/me')).status).toBe(200);
+    expect((await new ApiClient(api.baseUrl, second.body.accessToken).get('/api/v1/auth/me')).status).toBe(401);
+    expect((await signIn('test-password-0001')).status).toBe(401);
+    expect((await signIn('a-new-password-2026')).status).toBe(200);
+  });
+
   it('refuses wrong passwords and unknown users alike, and audits the attempt', async () => {
     const wrong = await http(api.baseUrl, 'POST', '/api/v1/auth/login', { username: a.admin.username, password: 'not-the-password' });
     const unknown = await http(api.baseUrl, 'POST', '/api/v1/auth/login', { username: 'nobody.here', password: 'not-the-password' });

@@ -51,6 +51,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change your own password (the current one is asked for again); every other session of yours ends. An administrator resets others’ at POST /users/{username}/password */
+        post: operations["AuthController_changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/me": {
         parameters: {
             query?: never;
@@ -2334,6 +2351,11 @@ export interface components {
             /** @description required unless the browser sends the refresh cookie */
             refreshToken?: string;
         };
+        ChangeOwnPasswordDto: {
+            /** @description the password the caller signs in with now */
+            currentPassword: string;
+            password: string;
+        };
         WhoAmIResponse: {
             /** @enum {string} */
             kind: "user" | "token";
@@ -3761,6 +3783,27 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeOwnPasswordDto"];
+            };
+        };
         responses: {
             204: {
                 headers: {
