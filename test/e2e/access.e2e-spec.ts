@@ -259,6 +259,11 @@ describe('who may do what', () => {
     const auditor = await a.as(['AUDITOR'], a.bureau);
     const entries = await auditor.get(`/api/v1/audit?actor=${clerk.username}`);
     expect(entries.body.items[0]).toMatchObject({ actor: clerk.username, outcome: 'DENIED', actorInstitution: a.townships[0] });
+    const action: string = entries.body.items[0].action;
+    const denied = await auditor.get(`/api/v1/audit?actor=${clerk.username}&action=${encodeURIComponent(action)}&outcome=DENIED`);
+    expect(denied.body.items.length).toBeGreaterThan(0);
+    expect(denied.body.items.every((e: { action: string; outcome: string }) => e.action === action && e.outcome === 'DENIED')).toBe(true);
+    expect((await auditor.get(`/api/v1/audit?actor=${clerk.username}&outcome=REJECTED`)).body.total).toBe(0);
   });
 
   it('signs in, refreshes with rotation, and logs out for good', async () => {

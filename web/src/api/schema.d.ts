@@ -2234,7 +2234,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Audit entries of your county, newest first, by entity, actor and time range */
+        /** Audit entries of your county, newest first, by entity, actor, action, outcome and time range */
         get: operations["AuditController_list"];
         put?: never;
         post?: never;
@@ -7572,6 +7572,9 @@ export interface operations {
                 entityType?: string;
                 entityId?: string;
                 actor?: string;
+                /** @description the action recorded, e.g. allocation.approve, user.password, auth.login */
+                action?: string;
+                outcome?: "SUCCESS" | "DENIED" | "REJECTED";
                 /** @description ISO-8601 instant, inclusive */
                 from?: string;
                 /** @description ISO-8601 instant, exclusive */
