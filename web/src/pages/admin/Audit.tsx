@@ -49,7 +49,8 @@ function shanghaiMidnight(day: Dayjs): string {
   return new Date(`${day.format('YYYY-MM-DD')}T00:00:00+08:00`).toISOString();
 }
 
-const OUTCOME_COLOURS = { SUCCESS: 'green', DENIED: 'red', REJECTED: 'orange' } as const;
+// Colours whose text keeps the WCAG AA contrast on the tag's background.
+const OUTCOME_COLOURS = { SUCCESS: 'default', DENIED: 'red', REJECTED: 'magenta' } as const;
 const OUTCOME_LABELS = { SUCCESS: 'outcomeSuccess', DENIED: 'outcomeDenied', REJECTED: 'outcomeRejected' } as const;
 
 /** 审计日志: the county's audit entries with filters, and the hash chain's verification; read-only. */

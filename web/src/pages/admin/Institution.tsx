@@ -113,7 +113,7 @@ export default function InstitutionPage() {
         forceRender
       >
         {save.error && <Alert type="error" role="alert" title={refusalOf(save.error)} style={{ marginBottom: 12 }} />}
-        <Form form={form} layout="vertical">
+        <Form form={form} name="institution-edit" layout="vertical">
           <Form.Item label={t('regName')} name="name" rules={[{ required: true, whitespace: true, message: t('required') }]}>
             <Input maxLength={100} />
           </Form.Item>

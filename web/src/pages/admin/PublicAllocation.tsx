@@ -1,6 +1,6 @@
 import { Alert, Button, Card, Descriptions, Layout, Spin, Table, Typography } from 'antd';
 import { useQuery } from '@tanstack/react-query';
-import { useParams } from 'react-router-dom';
+import { matchPath, useLocation } from 'react-router-dom';
 import { api, ApiCallError, type ApiError } from '../../api/client';
 import { useI18n, type I18nKey } from '../../app/i18n';
 import { formatDate, formatYuan } from '../../lib/format';
@@ -28,9 +28,14 @@ const FIGURES: [string, I18nKey][] = [
   ['privatePool', 'pubPrivatePool'],
 ];
 
+/** Where the notice is (registered in the admin area's public screens). */
+export const PUBLIC_PATH = '/public/:countyCode/:fundYear';
+
 /** 公示: a county's published allocation, open to anyone without signing in. */
 export default function PublicAllocationPage() {
-  const { countyCode = '', fundYear = '' } = useParams();
+  // Public screens are rendered outside the console's routes, so the path is read here.
+  const { pathname } = useLocation();
+  const { countyCode = '', fundYear = '' } = matchPath(PUBLIC_PATH, pathname)?.params ?? {};
   const { t, language, setLanguage } = useI18n();
   const year = Number(fundYear);
   const publication = useQuery({

@@ -124,7 +124,7 @@ export default function ReferralPage() {
         forceRender
       >
         {act.error && <Alert type="error" role="alert" title={refusalOf(act.error)} style={{ marginBottom: 12 }} />}
-        <Form form={form} layout="vertical">
+        <Form form={form} name="referral-act" layout="vertical">
           <Form.Item
             label={t('comment')}
             name="comment"

@@ -214,7 +214,6 @@ export default function ReferralsPage() {
         <Select<ChainStatus>
           id="referral-status"
           allowClear
-          placeholder={t('allStatuses')}
           style={{ width: 160 }}
           value={status}
           onChange={setStatus}
@@ -258,7 +257,7 @@ export default function ReferralsPage() {
         width={560}
       >
         {record.error && <Alert type="error" role="alert" title={refusalOf(record.error)} style={{ marginBottom: 12 }} />}
-        <Form form={form} layout="vertical">
+        <Form form={form} name="referral-new" layout="vertical">
           <Form.Item label={t('insuredId')} name="insuredId" rules={required}>
             <Input maxLength={32} autoComplete="off" />
           </Form.Item>

@@ -52,7 +52,7 @@ export const INSTITUTION_TYPES: InstitutionType[] = [
 /** Active or deactivated, as the API answers it. */
 export function ActiveTag({ active }: { active: boolean }) {
   const { t } = useI18n();
-  return active ? <Tag color="green">{t('activeYes')}</Tag> : <Tag>{t('activeNo')}</Tag>;
+  return active ? <Tag color="blue">{t('activeYes')}</Tag> : <Tag>{t('activeNo')}</Tag>;
 }
 
 const required = (message: string) => [{ required: true, whitespace: true, message }];
@@ -168,7 +168,7 @@ function Counties({ admin }: { admin: boolean }) {
         forceRender
       >
         {save.error && <Alert type="error" role="alert" title={refusalOf(save.error)} style={{ marginBottom: 12 }} />}
-        <Form form={form} layout="vertical">
+        <Form form={form} name="county" layout="vertical">
           <Form.Item label={t('regCode')} name="code" rules={required(t('required'))}>
             <Input disabled={editing !== 'new'} placeholder="WS" />
           </Form.Item>
@@ -292,7 +292,7 @@ function Communities({ admin }: { admin: boolean }) {
         forceRender
       >
         {save.error && <Alert type="error" role="alert" title={refusalOf(save.error)} style={{ marginBottom: 12 }} />}
-        <Form form={form} layout="vertical">
+        <Form form={form} name="community" layout="vertical">
           <Form.Item label={t('regCode')} name="code" rules={required(t('required'))}>
             <Input disabled={editing !== 'new'} placeholder="WS-MC" />
           </Form.Item>
@@ -383,26 +383,27 @@ function Institutions({ admin }: { admin: boolean }) {
           onSearch={(q) => setFilter((f) => ({ ...f, q }))}
           style={{ width: 220 }}
         />
+        <label htmlFor="filter-type">{t('institutionType')}</label>
         <Select<InstitutionType>
-          aria-label={t('institutionType')}
-          placeholder={t('institutionType')}
+          id="filter-type"
           allowClear
           style={{ width: 180 }}
           value={filter.type}
           onChange={(type) => setFilter((f) => ({ ...f, type }))}
           options={INSTITUTION_TYPES.map((v) => ({ value: v, label: code(v) }))}
         />
+        <label htmlFor="filter-community">{t('community')}</label>
         <Select<string>
-          aria-label={t('community')}
-          placeholder={t('community')}
+          id="filter-community"
           allowClear
           style={{ width: 200 }}
           value={filter.communityCode}
           onChange={(communityCode) => setFilter((f) => ({ ...f, communityCode }))}
           options={(communities.data?.items ?? []).map((c) => ({ value: c.code, label: `${c.code} ${c.name}` }))}
         />
+        <label htmlFor="filter-active">{t('activeState')}</label>
         <Select<string>
-          aria-label={t('activeState')}
+          id="filter-active"
           style={{ width: 120 }}
           value={filter.active === undefined ? 'all' : String(filter.active)}
           onChange={(v) => setFilter((f) => ({ ...f, active: v === 'all' ? undefined : v === 'true' }))}
@@ -461,7 +462,7 @@ function Institutions({ admin }: { admin: boolean }) {
         forceRender
       >
         {create.error && <Alert type="error" role="alert" title={refusalOf(create.error)} style={{ marginBottom: 12 }} />}
-        <Form form={form} layout="vertical">
+        <Form form={form} name="institution-new" layout="vertical">
           <Form.Item label={t('regCode')} name="code" rules={required(t('required'))}>
             <Input placeholder="WS-TC-11" />
           </Form.Item>

@@ -200,7 +200,7 @@ function Users({ admin }: { admin: boolean }) {
         forceRender
       >
         {save.error && <Alert type="error" role="alert" title={refusalOf(save.error)} style={{ marginBottom: 12 }} />}
-        <Form form={form} layout="vertical" initialValues={{ roles: [], active: true }}>
+        <Form form={form} name="user" layout="vertical" initialValues={{ roles: [], active: true }}>
           <Form.Item label={t('username')} name="username" rules={[{ required: true, whitespace: true, message: t('required') }]}>
             <Input disabled={editing !== 'new'} placeholder="ws.tc02.clerk" autoComplete="off" />
           </Form.Item>
@@ -239,7 +239,7 @@ function Users({ admin }: { admin: boolean }) {
         forceRender
       >
         {reset.error && <Alert type="error" role="alert" title={refusalOf(reset.error)} style={{ marginBottom: 12 }} />}
-        <Form form={passwordForm} layout="vertical">
+        <Form form={passwordForm} name="password-reset" layout="vertical">
           <Form.Item
             label={t('newPassword')}
             name="password"
@@ -349,7 +349,7 @@ function Tokens({ admin }: { admin: boolean }) {
         forceRender
       >
         {create.error && <Alert type="error" role="alert" title={refusalOf(create.error)} style={{ marginBottom: 12 }} />}
-        <Form form={form} layout="vertical" initialValues={{ roles: [] }}>
+        <Form form={form} name="api-token" layout="vertical" initialValues={{ roles: [] }}>
           <Form.Item label={t('tokenName')} name="name" rules={[{ required: true, whitespace: true, message: t('required') }]}>
             <Input maxLength={100} placeholder="南诏镇卫生院 HIS 上传" />
           </Form.Item>
