@@ -91,6 +91,18 @@ export function rolesDiffer(before: readonly Role[], after: readonly Role[]): bo
   return a.size !== b.size || [...a].some((r) => !b.has(r));
 }
 
+/** An API token asked to change a password: tokens have none. */
+export function passwordOfTokenRefused(): DomainError {
+  return new DomainError('NOT_A_USER', 'forbidden', 'an API token has no password; sign in as a user');
+}
+
+/** The current password typed to change one's own was wrong: 422, not 401, as the session itself is fine. */
+export function wrongCurrentPassword(): DomainError {
+  return new DomainError('WRONG_CURRENT_PASSWORD', 'unprocessable', 'the current password is wrong', [
+    { field: 'currentPassword', rule: 'currentPasswordMatches', message: 'the current password is wrong' },
+  ]);
+}
+
 /** Nobody changes their own roles (an administrator granting itself more power). */
 export function assertNotOwnRoleChange(callerName: string, username: string, before: readonly Role[], after: readonly Role[]): void {
   if (normalizeUsername(callerName) === normalizeUsername(username) && rolesDiffer(before, after)) {

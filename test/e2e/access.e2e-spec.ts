@@ -262,6 +262,11 @@ describe('who may do what', () => {
     const auditor = await a.as(['AUDITOR'], a.bureau);
     const entries = await auditor.get(`/api/v1/audit?actor=${clerk.username}`);
     expect(entries.body.items[0]).toMatchObject({ actor: clerk.username, outcome: 'DENIED', actorInstitution: a.townships[0] });
+    const action: string = entries.body.items[0].action;
+    const denied = await auditor.get(`/api/v1/audit?actor=${clerk.username}&action=${encodeURIComponent(action)}&outcome=DENIED`);
+    expect(denied.body.items.length).toBeGreaterThan(0);
+    expect(denied.body.items.every((e: { action: string; outcome: string }) => e.action === action && e.outcome === 'DENIED')).toBe(true);
+    expect((await auditor.get(`/api/v1/audit?actor=${clerk.username}&outcome=REJECTED`)).body.total).toBe(0);
   });
 
   it('signs in, refreshes with rotation, and logs out for good', async () => {
@@ -283,6 +288,25 @@ describe('who may do what', () => {
     expect((await session.get('/api/v1/auth/me')).status).toBe(401);
     expect((await new ApiClient(api.baseUrl, refreshed.body.accessToken).get('/api/v1/auth/me')).status).toBe(401);
     expect((await http(api.baseUrl, 'POST', '/api/v1/auth/refresh', { refreshToken: refreshed.body.refreshToken })).status).toBe(401);
+  });
+
+  it('lets a user change their own password with the current one; other sessions end, this one stays', async () => {
+    const user = await a.as(['AUDITOR'], a.bureau);
+    const signIn = (password: string) => http(api.baseUrl, 'POST', '/api/v1/auth/login', { username: user.username, password });
+    const first = await signIn('test-password-0001');
+    const second = await signIn('test-password-0001');
+    const here = new ApiClient(api.baseUrl, first.body.accessToken);
+    const wrong = await here.post('/api/v1/auth/password', { currentPassword: 'not-the-password', password: 'a-new-password-2026' });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.code).toBe('WRONG_CURRENT_PASSWORD');
+    const short = await here.post('/api/v1/auth/password', { currentPassword: 'test-password-0001', password: 'short' });
+    expect(short.status).toBe(400);
+    const changed = await here.post('/api/v1/auth/password', { currentPassword: 'test-password-0001', password: 'a-new-password-2026' });
+    expect(changed.status).toBe(204);
+    expect((await here.get('/api/v1/auth/me')).status).toBe(200);
+    expect((await new ApiClient(api.baseUrl, second.body.accessToken).get('/api/v1/auth/me')).status).toBe(401);
+    expect((await signIn('test-password-0001')).status).toBe(401);
+    expect((await signIn('a-new-password-2026')).status).toBe(200);
   });
 
   it('refuses wrong passwords and unknown users alike, and audits the attempt', async () => {

@@ -44,6 +44,14 @@ export class AuthSessionRepository {
   }
 
   /** Ends every open session of a user. */
+  /** Ends every live session of the user but `keep` (the one that asked). */
+  async revokeOthersOf(manager: EntityManager, userId: number, keep: string | null): Promise<void> {
+    await manager.query('UPDATE auth_session SET revoked_at = CURRENT_TIMESTAMP(3) WHERE user_id = ? AND revoked_at IS NULL AND id <> ?', [
+      userId,
+      keep ?? '',
+    ]);
+  }
+
   async revokeAllOf(manager: EntityManager, userId: number): Promise<void> {
     await manager.query('UPDATE auth_session SET revoked_at = CURRENT_TIMESTAMP(3) WHERE user_id = ? AND revoked_at IS NULL', [userId]);
   }

@@ -7,7 +7,7 @@ import { Caller } from '../../common/caller';
 import { currentCaller, currentContext } from '../../common/request-context';
 import { Access, ANY_ROLE, Public } from '../../common/access.decorators';
 import { AuthService, TokenPair } from './auth.service';
-import { LoginDto, RefreshDto } from './dto/access.dto';
+import { ChangeOwnPasswordDto, LoginDto, RefreshDto } from './dto/access.dto';
 import { TokenPairResponse, WhoAmIResponse } from './dto/access.responses';
 import { RateLimiter } from './rate-limiter';
 import { clearedRefreshCookie, refreshCookie, refreshTokenFromCookies } from './refresh-cookie';
@@ -81,6 +81,18 @@ export class AuthController {
   async logout(@Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     await this.auth.logout(currentCaller());
     void reply.header('set-cookie', clearedRefreshCookie());
+  }
+
+  @Post('password')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @Access({ roles: ANY_ROLE, openToReadOnly: 'changing one’s own password changes no business record' })
+  @ApiOperation({
+    summary:
+      'Change your own password (the current one is asked for again); every other session of yours ends. An administrator resets others’ at POST /users/{username}/password',
+  })
+  async changePassword(@Body() dto: ChangeOwnPasswordDto): Promise<void> {
+    await this.auth.changeOwnPassword(currentCaller(), dto.currentPassword, dto.password);
   }
 
   @Get('me')

@@ -4,12 +4,22 @@ import * as jwt from 'jsonwebtoken';
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { isRole, normalizeUsername, refreshSessionLive, Role, scopeOf, signInAllowed, unauthenticated } from '../../domain/access-policy';
+import {
+  isRole,
+  normalizeUsername,
+  passwordOfTokenRefused,
+  refreshSessionLive,
+  Role,
+  scopeOf,
+  signInAllowed,
+  unauthenticated,
+  wrongCurrentPassword,
+} from '../../domain/access-policy';
 import { AuditService } from '../audit';
 import { ApiTokenRepository } from './api-token.repository';
 import { AuthSessionRepository, CallerRow } from './auth-session.repository';
 import { Caller } from '../../common/caller';
-import { DUMMY_PASSWORD_HASH, verifyPassword } from './password';
+import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './password';
 import { UserRepository } from './user.repository';
 
 // Kept for the modules that took the refusal from here; it is decided in src/domain/access-policy.ts.
@@ -93,6 +103,38 @@ export class AuthService {
         entityId: caller.name,
         before: null,
         after: { session: caller.sessionId },
+      });
+    });
+  }
+
+  /**
+   * A signed-in user changes their own password: the current one is asked for again, and every
+   * other session of the user ends (this one stays signed in). API tokens have no password.
+   */
+  async changeOwnPassword(caller: Caller, currentPassword: string, password: string): Promise<void> {
+    if (caller.kind !== 'user' || caller.userId === null) throw passwordOfTokenRefused();
+    const user = await this.users.findWithPasswordHash(normalizeUsername(caller.name));
+    if (!user || !(await verifyPassword(currentPassword, user.passwordHash))) {
+      await this.audit.recordStandalone({
+        action: 'user.password',
+        entityType: 'user',
+        entityId: caller.name,
+        before: null,
+        after: null,
+        outcome: 'DENIED',
+      });
+      throw wrongCurrentPassword();
+    }
+    const passwordHash = await hashPassword(password);
+    await this.dataSource.transaction(async (manager) => {
+      await this.users.setPasswordHash(manager, user.id, passwordHash);
+      await this.sessions.revokeOthersOf(manager, user.id, caller.sessionId);
+      await this.audit.record(manager, {
+        action: 'user.password',
+        entityType: 'user',
+        entityId: caller.name,
+        before: null,
+        after: { password: '[changed]', by: 'self' },
       });
     });
   }

@@ -16,7 +16,7 @@ export class AuditController {
 
   @Get()
   @Access({ roles: AUDIT_READERS })
-  @ApiOperation({ summary: 'Audit entries of your county, newest first, by entity, actor and time range' })
+  @ApiOperation({ summary: 'Audit entries of your county, newest first, by entity, actor, action, outcome and time range' })
   @ApiPageResponse()
   list(@Query() q: AuditQuery): Promise<Page<AuditEntryView>> {
     return this.audit.list({
@@ -24,6 +24,8 @@ export class AuditController {
       entityType: q.entityType,
       entityId: q.entityId,
       actor: q.actor,
+      action: q.action,
+      outcome: q.outcome,
       from: q.from ? new Date(q.from) : undefined,
       to: q.to ? new Date(q.to) : undefined,
       page: q.page,

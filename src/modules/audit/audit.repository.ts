@@ -15,6 +15,8 @@ export interface AuditFilter {
   entityType?: string;
   entityId?: string;
   actor?: string;
+  action?: string;
+  outcome?: string;
   from?: Date;
   to?: Date;
   page: number;
@@ -68,6 +70,8 @@ export class AuditRepository {
     if (f.entityType) qb.andWhere('a.entity_type = :entityType', { entityType: f.entityType });
     if (f.entityId) qb.andWhere('a.entity_id = :entityId', { entityId: f.entityId });
     if (f.actor) qb.andWhere('a.actor = :actor', { actor: f.actor });
+    if (f.action) qb.andWhere('a.action = :action', { action: f.action });
+    if (f.outcome) qb.andWhere('a.outcome = :outcome', { outcome: f.outcome });
     if (f.from) qb.andWhere('a.occurred_at >= :from', { from: f.from });
     if (f.to) qb.andWhere('a.occurred_at < :to', { to: f.to });
     return qb.getManyAndCount();

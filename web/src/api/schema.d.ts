@@ -51,6 +51,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change your own password (the current one is asked for again); every other session of yours ends. An administrator resets others’ at POST /users/{username}/password */
+        post: operations["AuthController_changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/me": {
         parameters: {
             query?: never;
@@ -2251,7 +2268,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Audit entries of your county, newest first, by entity, actor and time range */
+        /** Audit entries of your county, newest first, by entity, actor, action, outcome and time range */
         get: operations["AuditController_list"];
         put?: never;
         post?: never;
@@ -2367,6 +2384,11 @@ export interface components {
         RefreshDto: {
             /** @description required unless the browser sends the refresh cookie */
             refreshToken?: string;
+        };
+        ChangeOwnPasswordDto: {
+            /** @description the password the caller signs in with now */
+            currentPassword: string;
+            password: string;
         };
         WhoAmIResponse: {
             /** @enum {string} */
@@ -3795,6 +3817,27 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeOwnPasswordDto"];
+            };
+        };
         responses: {
             204: {
                 headers: {
@@ -7616,6 +7659,9 @@ export interface operations {
                 entityType?: string;
                 entityId?: string;
                 actor?: string;
+                /** @description the action recorded, e.g. allocation.approve, user.password, auth.login */
+                action?: string;
+                outcome?: "SUCCESS" | "DENIED" | "REJECTED";
                 /** @description ISO-8601 instant, inclusive */
                 from?: string;
                 /** @description ISO-8601 instant, exclusive */

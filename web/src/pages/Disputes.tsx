@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Alert, Button, Card, Form, Input, Modal, Select, Space, Table, Tag } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router-dom';
-import { api, call } from '../api/client';
+import { api, call, downloadFile } from '../api/client';
 import { DISPUTE_SUBJECTS, type DisputeView } from '../api/views';
 import { useI18n } from '../app/i18n';
 import { useMe } from '../app/session';
@@ -67,6 +67,12 @@ export default function DisputesPage() {
         <Space>
           <label htmlFor="dispute-community">{t('community')}</label>
           <Select id="dispute-community" style={{ minWidth: 240 }} value={community} options={options} onChange={setChosen} />
+          <Button
+            disabled={!community}
+            onClick={() => void downloadFile(`/api/v1/communities/${community}/disputes/export.xlsx`, `${community}-评审登记簿.xlsx`)}
+          >
+            {t('downloadXlsx')}
+          </Button>
           {(me.roles.includes('MEMBER_CLERK') || me.roles.includes('LEAD_FINANCE')) && (
             <Button
               type="primary"

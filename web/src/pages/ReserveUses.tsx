@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Form, Input, InputNumber, Modal, Radio, Table, Tag } from 'antd';
+import { Alert, Button, Card, Form, Input, InputNumber, Modal, Radio, Space, Table, Tag } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router-dom';
-import { api, call } from '../api/client';
+import { api, call, downloadFile } from '../api/client';
 import type { ReserveUseView } from '../api/views';
 import { useI18n } from '../app/i18n';
 import { useMe } from '../app/session';
@@ -68,20 +68,28 @@ export default function ReserveUsesPage() {
     <Card
       title={<h1 style={{ fontSize: 18, margin: 0 }}>{t('reserveUses')}</h1>}
       extra={
-        me.roles.includes('BUREAU_CLERK') ? (
+        <Space>
           <Button
-            type="primary"
-            // The form opens with the API's fund year and the county: both loaded first.
-            disabled={!today || !county}
-            onClick={() => {
-              apply.reset();
-              form.resetFields();
-              setApplying(true);
-            }}
+            disabled={!county}
+            onClick={() => void downloadFile(`/api/v1/counties/${county}/reserve-uses/export.xlsx`, `${county}-调剂金使用登记簿.xlsx`)}
           >
-            {t('apply')}
+            {t('downloadXlsx')}
           </Button>
-        ) : null
+          {me.roles.includes('BUREAU_CLERK') ? (
+            <Button
+              type="primary"
+              // The form opens with the API's fund year and the county: both loaded first.
+              disabled={!today || !county}
+              onClick={() => {
+                apply.reset();
+                form.resetFields();
+                setApplying(true);
+              }}
+            >
+              {t('apply')}
+            </Button>
+          ) : null}
+        </Space>
       }
     >
       {list.error && <Alert type="error" role="alert" title={refusalOf(list.error)} />}

@@ -1,7 +1,7 @@
-import { useState } from 'react';
-import { Alert, Button, Card, Checkbox, Descriptions, Table, Upload } from 'antd';
-import { useQueryClient } from '@tanstack/react-query';
-import { uploadFile, type Schemas } from '../api/client';
+import { useCallback, useEffect, useState } from 'react';
+import { Alert, Button, Card, Checkbox, Descriptions, Progress, Table, Upload } from 'antd';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, call, uploadFile, type Schemas } from '../api/client';
 import { useI18n } from '../app/i18n';
 
 type Outcome = Schemas['IntakeOutcomeResponse'];
@@ -9,12 +9,61 @@ type RowError = Schemas['ErrorDetailResponse'];
 type Result =
   | { kind: 'stored'; outcome: Outcome }
   | { kind: 'refused'; message: string; errors: RowError[] }
-  | { kind: 'queued'; upload: Schemas['UploadResponse'] };
+  | { kind: 'queued'; upload: Schemas['UploadResponse'] }
+  | { kind: 'finished'; upload: Schemas['UploadResponse']; outcome: Outcome };
 
 /** The row errors as a CSV file to fix the source data with (text only, as the API sent it). */
 function errorsCsv(errors: RowError[]): string {
   const cell = (v: string | number | undefined) => `"${String(v ?? '').replace(/"/g, '""')}"`;
   return ['row,field,rule,message', ...errors.map((e) => [e.row, e.field, e.rule, e.message].map(cell).join(','))].join('\n');
+}
+
+type QueuedUpload = Schemas['UploadResponse'];
+
+/** How often a queued upload's progress is asked for. */
+const POLL_MS = 1000;
+
+/**
+ * A large file the API queued (202): its state is read from GET settlement-records/uploads/:id
+ * until the worker finishes it, then its outcome is shown like an immediate one.
+ */
+function QueuedProgress({ upload, onFinished }: { upload: QueuedUpload; onFinished: (u: QueuedUpload) => void }) {
+  const { t, code } = useI18n();
+  const state = useQuery({
+    queryKey: ['upload', upload.id],
+    queryFn: () => call(() => api.GET('/api/v1/settlement-records/uploads/{id}', { params: { path: { id: upload.id } } })),
+    initialData: upload,
+    refetchInterval: (q) => (q.state.data && (q.state.data.status === 'DONE' || q.state.data.status === 'REJECTED') ? false : POLL_MS),
+  });
+  const u = state.data;
+  const label = { QUEUED: code('QUEUED'), RUNNING: t('uploadRunning'), DONE: t('uploadDone'), REJECTED: t('uploadRejected') };
+  const finished = u.status === 'DONE' || u.status === 'REJECTED';
+  useEffect(() => {
+    if (finished) onFinished(u);
+  }, [finished, u, onFinished]);
+  // The bar shows the API's counts of rows processed and rows in the file.
+  const percent = u.rowCount > 0 ? Math.floor((u.processedRows * 100) / u.rowCount) : 0;
+  return (
+    <div data-testid="upload-progress" style={{ marginTop: 16 }}>
+      <Alert
+        type={u.status === 'REJECTED' ? 'error' : finished ? 'success' : 'info'}
+        role="status"
+        title={u.status === 'DONE' ? t('uploadDone') : u.status === 'REJECTED' ? t('uploadRejected') : t('uploadQueuedProgress')}
+      />
+      <Descriptions bordered size="small" column={3} style={{ marginTop: 8 }}>
+        <Descriptions.Item label={t('status')}>{label[u.status]}</Descriptions.Item>
+        <Descriptions.Item label={t('rowCount')}>{u.rowCount}</Descriptions.Item>
+        <Descriptions.Item label={t('uploadProcessed')}>{u.processedRows}</Descriptions.Item>
+      </Descriptions>
+      <Progress
+        percent={finished ? 100 : percent}
+        status={u.status === 'REJECTED' ? 'exception' : finished ? 'success' : 'active'}
+        aria-label={t('uploadProcessed')}
+        style={{ marginTop: 8 }}
+      />
+      {state.error && <Alert type="error" role="alert" title={(state.error as Error).message} />}
+    </div>
+  );
 }
 
 export default function UploadPage() {
@@ -43,7 +92,16 @@ export default function UploadPage() {
     }
   };
 
-  const errors = result?.kind === 'stored' ? result.outcome.errors : result?.kind === 'refused' ? result.errors : [];
+  const outcome = result?.kind === 'stored' || result?.kind === 'finished' ? result.outcome : null;
+  const errors = outcome ? outcome.errors : result?.kind === 'refused' ? result.errors : [];
+  const finishQueued = useCallback(
+    (upload: Schemas['UploadResponse']) => {
+      setResult((r) => (r?.kind === 'queued' && upload.outcome ? { kind: 'finished', upload, outcome: upload.outcome } : r));
+      void queries.invalidateQueries({ queryKey: ['member-claims'] });
+      void queries.invalidateQueries({ queryKey: ['inbox'] });
+    },
+    [queries],
+  );
   const download = () => {
     const url = URL.createObjectURL(new Blob(['\ufeff', errorsCsv(errors)], { type: 'text/csv;charset=utf-8' }));
     const a = document.createElement('a');
@@ -69,14 +127,16 @@ export default function UploadPage() {
         <p style={{ color: '#595959' }}>{t('uploadHint')}</p>
       </Upload.Dragger>
 
-      {result?.kind === 'queued' && <Alert type="info" title={t('queued')} style={{ marginTop: 16 }} />}
+      {(result?.kind === 'queued' || result?.kind === 'finished') && (
+        <QueuedProgress key={result.upload.id} upload={result.upload} onFinished={finishQueued} />
+      )}
       {result?.kind === 'refused' && <Alert type="error" role="alert" title={result.message} style={{ marginTop: 16 }} />}
-      {result?.kind === 'stored' && (
+      {outcome && (
         <Descriptions title={t('uploadResult')} bordered size="small" column={4} style={{ marginTop: 16 }} data-testid="upload-outcome">
-          <Descriptions.Item label={t('received')}>{result.outcome.received}</Descriptions.Item>
-          <Descriptions.Item label={t('stored')}>{result.outcome.stored}</Descriptions.Item>
-          <Descriptions.Item label={t('duplicates')}>{result.outcome.duplicates}</Descriptions.Item>
-          <Descriptions.Item label={t('rejectedRows')}>{result.outcome.rejected}</Descriptions.Item>
+          <Descriptions.Item label={t('received')}>{outcome.received}</Descriptions.Item>
+          <Descriptions.Item label={t('stored')}>{outcome.stored}</Descriptions.Item>
+          <Descriptions.Item label={t('duplicates')}>{outcome.duplicates}</Descriptions.Item>
+          <Descriptions.Item label={t('rejectedRows')}>{outcome.rejected}</Descriptions.Item>
         </Descriptions>
       )}
       {errors.length > 0 && (

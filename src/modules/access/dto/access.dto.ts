@@ -109,6 +109,20 @@ export class SetPasswordDto {
   password!: string;
 }
 
+export class ChangeOwnPasswordDto {
+  @ApiProperty({ description: 'the password the caller signs in with now' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  currentPassword!: string;
+
+  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH })
+  @IsString()
+  @MinLength(PASSWORD_MIN_LENGTH)
+  @MaxLength(200)
+  password!: string;
+}
+
 export class UserQuery extends PageQuery {
   @ApiPropertyOptional()
   @IsOptional()

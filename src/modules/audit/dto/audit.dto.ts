@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PageQuery } from '../../../common/pagination';
 
 export class AuditQuery extends PageQuery {
@@ -20,6 +20,17 @@ export class AuditQuery extends PageQuery {
   @IsString()
   @MaxLength(64)
   actor?: string;
+
+  @ApiPropertyOptional({ example: 'user.create', description: 'the action recorded, e.g. allocation.approve, user.password, auth.login' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  action?: string;
+
+  @ApiPropertyOptional({ enum: ['SUCCESS', 'DENIED', 'REJECTED'] })
+  @IsOptional()
+  @IsIn(['SUCCESS', 'DENIED', 'REJECTED'])
+  outcome?: 'SUCCESS' | 'DENIED' | 'REJECTED';
 
   @ApiPropertyOptional({ description: 'ISO-8601 instant, inclusive' })
   @IsOptional()
