@@ -2261,6 +2261,157 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/communities/{communityCode}/surplus-plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The community’s surplus plans, newest first, by fund year and chain status */
+        get: operations["SurplusPlanController_list"];
+        put?: never;
+        /** The lead unit drafts the surplus plan (结余资金分配方案) of a year that ends in surplus, from the default proposal or with its own amounts (checked against SPEC §7) */
+        post: operations["SurplusPlanController_draft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/communities/{communityCode}/surplus-plans/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The community’s surplus plans as a register (结余资金分配方案登记簿), one row per plan and unit */
+        get: operations["SurplusPlanController_exportPlans"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/surplus-plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["SurplusPlanController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** The lead unit edits a draft or returned plan: amounts per unit (checked) and the council’s decision */
+        patch: operations["SurplusPlanController_edit"];
+        trace?: never;
+    };
+    "/api/v1/surplus-plans/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["SurplusPlanController_submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/surplus-plans/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["SurplusPlanController_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/surplus-plans/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The body of the open step approves (县医保局审核, 卫健局审核, 县人民政府审批) */
+        post: operations["SurplusPlanController_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/surplus-plans/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The body of the open step sends the plan back to the lead unit, with a required comment */
+        post: operations["SurplusPlanController_returnForChanges"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/surplus-plans/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["SurplusPlanController_reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/surplus-plans/{id}/execute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The lead unit executes the approved plan: the year end is drafted again with the plan’s amounts in its statements and postings */
+        post: operations["SurplusPlanController_execute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -3214,7 +3365,7 @@ export interface components {
         };
         InboxItemResponse: {
             /** @enum {string} */
-            kind: "claimToSubmit" | "claimToReview" | "periodToDeclare" | "declarationToReview" | "declarationToApprove" | "disbursementDue" | "passDownDue" | "passDownExpected" | "privateClaimToSettle" | "privatePaymentDue" | "reserveUseToAct" | "disputeToAct" | "referralToAct";
+            kind: "claimToSubmit" | "claimToReview" | "periodToDeclare" | "declarationToReview" | "declarationToApprove" | "disbursementDue" | "passDownDue" | "passDownExpected" | "privateClaimToSettle" | "privatePaymentDue" | "reserveUseToAct" | "disputeToAct" | "referralToAct" | "surplusPlanToAct";
             id: number | null;
             /** @example 2026-10 */
             period: string;
@@ -3664,6 +3815,121 @@ export interface components {
             version: number;
             chain: components["schemas"]["ChainResponse"];
             allowedActions: ("submit" | "approve" | "return" | "reject" | "execute" | "withdraw")[];
+        };
+        SurplusPlanUnitDto: {
+            /** @example WS-TC-01 */
+            institutionCode: string;
+            /**
+             * @description yuan, at most two decimals, not negative
+             * @example 120000.00
+             */
+            amount: string;
+        };
+        SurplusPlanDto: {
+            /** @example 2025 */
+            fundYear: number;
+            /**
+             * @description the community council’s decision the plan records
+             * @example 医共体理事会 2026 年第 1 次会议决议
+             */
+            councilDecision: string;
+            /** @description amount per member unit (units left out get nothing); omitted: the default proposal */
+            units?: components["schemas"]["SurplusPlanUnitDto"][];
+        };
+        SurplusPlanLineResponse: {
+            /** @example WS-TC-01 */
+            institutionCode: string;
+            institutionName: string;
+            primary: boolean;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            approvedConsumption: string;
+            /**
+             * @description the default proposal: surplus share and floor top-up
+             * @example 1000000.00
+             */
+            proposed: string;
+            /**
+             * @description what the plan gives the unit
+             * @example 1000000.00
+             */
+            amount: string;
+        };
+        SurplusPlanCheckResponse: {
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            planned: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            primaryPlanned: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            primaryProposed: string;
+            /**
+             * @description primary units’ consumption plus their planned amounts
+             * @example 1000000.00
+             */
+            primaryFunds: string;
+            /**
+             * @description M × the primary floor rate
+             * @example 1000000.00
+             */
+            floorRequired: string;
+        };
+        SurplusPlanYearEndResponse: {
+            settlementId: number;
+            /** @example DRAFT */
+            state: string;
+            /**
+             * @description the community’s surplus in the year end now
+             * @example 1000000.00
+             */
+            surplus: string;
+            /** @description the year end’s statements carry this plan’s amounts */
+            surplusPlanApplied: boolean;
+        };
+        SurplusPlanResponse: {
+            id: number;
+            countyCode: string;
+            communityCode: string;
+            fundYear: number;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            surplus: string;
+            councilDecision: string;
+            lines: components["schemas"]["SurplusPlanLineResponse"][];
+            check: components["schemas"]["SurplusPlanCheckResponse"];
+            yearEnd: components["schemas"]["SurplusPlanYearEndResponse"];
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date
+             * @example 2026-11-03
+             */
+            executedOn: string | null;
+            executedBy: string | null;
+            version: number;
+            chain: components["schemas"]["ChainResponse"];
+            allowedActions: ("submit" | "approve" | "return" | "reject" | "execute" | "withdraw")[];
+        };
+        SurplusPlanEditDto: {
+            /** @description version the change is based on (optimistic locking) */
+            version: number;
+            /** @example 医共体理事会 2026 年第 2 次会议决议 */
+            councilDecision?: string;
+            /** @description amount per member unit (units left out get nothing) */
+            units: components["schemas"]["SurplusPlanUnitDto"][];
         };
         AccountBalanceResponse: {
             /** @example PACKAGE:WS-MC */
@@ -7647,6 +7913,280 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReferralResponse"];
+                };
+            };
+        };
+    };
+    SurplusPlanController_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                fundYear?: number;
+                status?: "DRAFT" | "IN_REVIEW" | "RETURNED" | "APPROVED" | "REJECTED" | "EXECUTED" | "WITHDRAWN";
+            };
+            header?: never;
+            path: {
+                communityCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SurplusPlanResponse"][];
+                        page: number;
+                        pageSize: number;
+                        /** @description rows matching the filters, over every page */
+                        total: number;
+                    };
+                };
+            };
+        };
+    };
+    SurplusPlanController_draft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                communityCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SurplusPlanDto"];
+            };
+        };
+        responses: {
+            /** @description created (200 with the same document when an Idempotency-Key is repeated) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurplusPlanResponse"];
+                };
+            };
+        };
+    };
+    SurplusPlanController_exportPlans: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                communityCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SurplusPlanController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurplusPlanResponse"];
+                };
+            };
+        };
+    };
+    SurplusPlanController_edit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SurplusPlanEditDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurplusPlanResponse"];
+                };
+            };
+        };
+    };
+    SurplusPlanController_submit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VersionedDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurplusPlanResponse"];
+                };
+            };
+        };
+    };
+    SurplusPlanController_withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VersionedDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurplusPlanResponse"];
+                };
+            };
+        };
+    };
+    SurplusPlanController_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StepActionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurplusPlanResponse"];
+                };
+            };
+        };
+    };
+    SurplusPlanController_returnForChanges: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StepActionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurplusPlanResponse"];
+                };
+            };
+        };
+    };
+    SurplusPlanController_reject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StepActionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurplusPlanResponse"];
+                };
+            };
+        };
+    };
+    SurplusPlanController_execute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VersionedDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurplusPlanResponse"];
                 };
             };
         };

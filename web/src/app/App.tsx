@@ -39,6 +39,7 @@ const THEME = {
   token: {
     colorPrimary: '#1d4f91',
     colorLink: '#1d4f91',
+    colorLinkHover: '#173f75',
     colorInfo: '#1d4f91',
     colorTextSecondary: 'rgba(0, 0, 0, 0.70)',
     colorTextTertiary: 'rgba(0, 0, 0, 0.65)',

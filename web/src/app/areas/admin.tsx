@@ -1,5 +1,4 @@
-import { lazy, type ReactElement } from 'react';
-import { ConfigProvider } from 'antd';
+import { lazy } from 'react';
 import type { Area } from './area';
 
 // The admin screens: each page is its own chunk (React.lazy), registered here with its menu entries.
@@ -13,27 +12,19 @@ const PublicAllocationPage = lazy(() => import('../../pages/admin/PublicAllocati
 const ReferralsPage = lazy(() => import('../../pages/admin/Referrals'));
 const ReferralPage = lazy(() => import('../../pages/admin/Referral'));
 
-/**
- * Links in the console's blue and grey descriptions (empty tables) darker than Ant Design's defaults, which are
- * below the WCAG AA contrast on white.
- */
-const contrasted = (element: ReactElement) => (
-  <ConfigProvider theme={{ token: { colorLink: '#1d4f91', colorTextDescription: '#595959' } }}>{element}</ConfigProvider>
-);
-
 /** Who reads referrals (the API's REFERRAL_READERS). */
 const REFERRAL_READERS = ['LEAD_FINANCE', 'MEMBER_CLERK', 'BUREAU_CLERK', 'BUREAU_APPROVER', 'APPROVER', 'AUDITOR'];
 
 export const adminArea: Area = {
   screens: [
-    { path: '/admin/registry', element: contrasted(<RegistryPage />) },
-    { path: '/admin/registry/institutions/:code', element: contrasted(<InstitutionPage />) },
-    { path: '/admin/registry/imports/:id', element: contrasted(<ImportPage />) },
-    { path: '/admin/users', element: contrasted(<UsersPage />) },
-    { path: '/admin/audit', element: contrasted(<AuditPage />) },
-    { path: '/referrals', element: contrasted(<ReferralsPage />) },
-    { path: '/referrals/:id', element: contrasted(<ReferralPage />) },
-    { path: '/profile', element: contrasted(<ProfilePage />) },
+    { path: '/admin/registry', element: <RegistryPage /> },
+    { path: '/admin/registry/institutions/:code', element: <InstitutionPage /> },
+    { path: '/admin/registry/imports/:id', element: <ImportPage /> },
+    { path: '/admin/users', element: <UsersPage /> },
+    { path: '/admin/audit', element: <AuditPage /> },
+    { path: '/referrals', element: <ReferralsPage /> },
+    { path: '/referrals/:id', element: <ReferralPage /> },
+    { path: '/profile', element: <ProfilePage /> },
   ],
   menu: [
     { path: '/referrals', label: 'referrals', roles: REFERRAL_READERS },
@@ -43,5 +34,5 @@ export const adminArea: Area = {
     { path: '/profile', label: 'myProfile', roles: 'any' },
   ],
   // 公示: the published allocation of a county's fund year, for anyone without signing in.
-  publicScreens: [{ path: '/public/:countyCode/:fundYear', element: contrasted(<PublicAllocationPage />) }],
+  publicScreens: [{ path: '/public/:countyCode/:fundYear', element: <PublicAllocationPage /> }],
 };

@@ -1,6 +1,5 @@
 import { lazy } from 'react';
 import type { Area } from './area';
-import { BureauTheme } from '../../pages/bureau/Theme';
 
 // The bureau screens: each page is its own chunk (React.lazy), registered here with its menu entries.
 const AllocationsPage = lazy(() => import('../../pages/bureau/Allocations'));
@@ -18,67 +17,35 @@ export const bureauArea: Area = {
   screens: [
     {
       path: '/allocations',
-      element: (
-        <BureauTheme>
-          <AllocationsPage />
-        </BureauTheme>
-      ),
+      element: <AllocationsPage />,
     },
     {
       path: '/allocations/:id',
-      element: (
-        <BureauTheme>
-          <AllocationPage />
-        </BureauTheme>
-      ),
+      element: <AllocationPage />,
     },
     {
       path: '/approvals',
-      element: (
-        <BureauTheme>
-          <ApprovalsPage />
-        </BureauTheme>
-      ),
+      element: <ApprovalsPage />,
     },
     {
       path: '/holds',
-      element: (
-        <BureauTheme>
-          <HoldsPage />
-        </BureauTheme>
-      ),
+      element: <HoldsPage />,
     },
     {
       path: '/private-budgets',
-      element: (
-        <BureauTheme>
-          <PrivateBudgetsPage />
-        </BureauTheme>
-      ),
+      element: <PrivateBudgetsPage />,
     },
     {
       path: '/private-payments',
-      element: (
-        <BureauTheme>
-          <PrivatePaymentsPage />
-        </BureauTheme>
-      ),
+      element: <PrivatePaymentsPage />,
     },
     {
       path: '/policy-parameters',
-      element: (
-        <BureauTheme>
-          <PolicyParametersPage />
-        </BureauTheme>
-      ),
+      element: <PolicyParametersPage />,
     },
     {
       path: '/calendar',
-      element: (
-        <BureauTheme>
-          <CalendarPage />
-        </BureauTheme>
-      ),
+      element: <CalendarPage />,
     },
   ],
   // Five entries: the menu bar stays unfolded; private budgets and the calendar open from their neighbours' headers.
