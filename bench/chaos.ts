@@ -41,7 +41,7 @@ import { UserService } from '../src/modules/access/user.service';
 import { AuditService } from '../src/modules/audit/audit.service';
 import { DeclarationService } from '../src/modules/claims/declaration.service';
 import { YearEndService, YearEndSummary } from '../src/modules/cycles/year-end.service';
-import { SurplusPlanService } from '../src/modules/governance/surplus-plan.service';
+import { SurplusPlanService } from '../src/modules/governance';
 import { AllocationService } from '../src/modules/fund-year/allocation.service';
 import { LedgerService } from '../src/modules/ledger/ledger.service';
 import { CountyService } from '../src/modules/registry/county.service';

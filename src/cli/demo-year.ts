@@ -17,6 +17,8 @@ import {
   PassDownView,
 } from '../modules/claims';
 import { CycleRunnerService, YearEndService } from '../modules/cycles';
+import { SurplusPlanService } from '../modules/governance';
+import { CountyService } from '../modules/registry';
 import { AllocationService, AllocationView, BudgetPlanService, packageOf } from '../modules/fund-year';
 import { SettlementIntakeService } from '../modules/intake';
 import { DEMO_COMMUNITY, DEMO_COUNTY, DEMO_INSTITUTIONS } from './demo-county';
@@ -47,6 +49,8 @@ export const DEMO_ALLOCATION_INPUTS = {
 const BUREAU_CLERK = 'ws.bureau.clerk';
 const BUREAU_APPROVER = 'ws.bureau.approver';
 const LEAD_FINANCE = 'ws.lead.finance';
+const HEALTH_APPROVER = 'ws.health.approver';
+const GOVERNMENT_APPROVER = 'ws.gov.approver';
 /** The township paid late in one month, and the one whose pass-down is left overdue. */
 export const DEMO_LATE_TOWNSHIP = 'WS-TC-05';
 export const DEMO_OVERDUE_TOWNSHIP = 'WS-TC-07';
@@ -418,6 +422,10 @@ class DemoYear {
     );
     const bureau = await this.as(BUREAU_CLERK, async (c) => c);
     let view = (await years.find(bureau, bureau.institution.countyId, fundYear))!;
+    if (view.state === 'DRAFT' && view.summary.communities.some((c) => Money.of(c.surplus).isPositive() && !c.surplusPlanId)) {
+      await this.surplusPlan(fundYear);
+      view = (await years.find(bureau, bureau.institution.countyId, fundYear))!;
+    }
     if (view.state === 'DRAFT') {
       const v = view;
       this.on(`${fundYear + 1}-01-22`);
@@ -430,6 +438,36 @@ class DemoYear {
       view = await years.get(bureau, v.id);
     }
     this.log(`demo ${fundYear}: year-end settlement ${view.state}`);
+  }
+
+  /**
+   * The year's surplus plan (结余资金分配方案): the default proposal drafted by lead finance for the
+   * council, reviewed by the bureau and the health bureau, approved by the county government and
+   * executed, so that the year end carries it. A plan already under way continues where it stands.
+   */
+  private async surplusPlan(fundYear: number): Promise<void> {
+    const plans = this.app.get(SurplusPlanService);
+    const community = await this.app.get(CountyService).getCommunity(DEMO_COMMUNITY.code);
+    this.on(`${fundYear + 1}-01-21`);
+    let plan = await this.as(LEAD_FINANCE, async (c) => {
+      const live = (await plans.list(c, community, { fundYear, page: 1, pageSize: 10 })).items.find(
+        (p) => !['REJECTED', 'WITHDRAWN', 'EXECUTED'].includes(p.chain.status),
+      );
+      return live ?? plans.draft(c, community, { fundYear, councilDecision: `巍山县医共体理事会 ${fundYear + 1} 年第 1 次会议决议` });
+    });
+    const step = async (username: string, action: 'submit' | 'approve' | 'execute', key?: string) => {
+      const p = plan;
+      plan = await this.as(username, (c) => plans.act(c, p.id, { action, version: p.version, step: key }));
+    };
+    if (plan.chain.status === 'DRAFT' || plan.chain.status === 'RETURNED') await step(LEAD_FINANCE, 'submit');
+    for (const [username, key] of [
+      [BUREAU_APPROVER, 'bureauReviews'],
+      [HEALTH_APPROVER, 'healthBureauReviews'],
+      [GOVERNMENT_APPROVER, 'governmentApproves'],
+    ] as const)
+      if (plan.chain.steps.some((s) => s.key === key && s.status === 'OPEN')) await step(username, 'approve', key);
+    if (plan.chain.status === 'APPROVED') await step(LEAD_FINANCE, 'execute');
+    this.log(`demo ${fundYear}: surplus plan ${plan.id} ${plan.chain.status} (surplus ${plan.surplus})`);
   }
 
   /** Monitoring of last month, as the monthly cycle runs it. */

@@ -52,7 +52,11 @@ describe('the demo county with a fund year in progress', () => {
   it('settled and posted last year, and leaves the business date as it was', async () => {
     const clerk = await as('ws.bureau.clerk');
     const settlement = await clerk.must('GET', '/api/v1/counties/WS/year-end-settlements/2025');
-    expect(settlement).toMatchObject({ state: 'POSTED', draftedBy: 'ws.bureau.clerk' });
+    // Last year ended in surplus: lead finance's execution of the approved surplus plan drew the year end again.
+    expect(settlement).toMatchObject({ state: 'POSTED', draftedBy: 'ws.lead.finance', approvedBy: 'ws.bureau.approver' });
+    expect(settlement.summary.communities[0].surplusPlanId).toEqual(expect.any(Number));
+    const plans = await clerk.must('GET', `/api/v1/communities/WS-MC/surplus-plans?fundYear=2025`);
+    expect(plans.items.map((p: { chain: { status: string } }) => p.chain.status)).toEqual(['EXECUTED']);
     expect(settlement.totalTransfers).toBeGreaterThan(0);
     expect(settlement.postedTransfers).toBe(settlement.totalTransfers);
     const declarations2025 = await clerk.items('/api/v1/declarations?pageSize=100');
