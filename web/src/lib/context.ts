@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import dayjs from 'dayjs';
 import { api, call } from '../api/client';
@@ -31,4 +32,23 @@ export function refusalOf(error: unknown): string | null {
   if (!error) return null;
   const body = (error as { body?: { message?: string } }).body;
   return body?.message ?? (error as Error).message ?? String(error);
+}
+
+/**
+ * The community a community-scoped page shows: the one chosen, else the caller's own, else the
+ * first the caller may read (GET /communities is scoped by the API). `options` feed a picker.
+ */
+export function useCommunityChoice() {
+  const institution = useInstitution();
+  const communities = useQuery({
+    queryKey: ['registry', 'communities'],
+    queryFn: () => call(() => api.GET('/api/v1/communities', { params: { query: { pageSize: 100 } } })),
+  });
+  const options = ((communities.data as { items?: { code: string; name: string }[] } | undefined)?.items ?? []).map((c) => ({
+    value: c.code,
+    label: `${c.name}（${c.code}）`,
+  }));
+  const own = (institution.data?.communityCode as unknown as string | null | undefined) ?? null;
+  const [chosen, setChosen] = useState<string | null>(null);
+  return { community: chosen ?? own ?? options[0]?.value ?? null, options, choose: setChosen };
 }

@@ -1,12 +1,12 @@
 import { useState } from 'react';
 import { Alert, Button, Card, Form, Input, Modal, Select, Space, Table, Tag } from 'antd';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router-dom';
 import { api, call, downloadFile } from '../api/client';
 import { DISPUTE_SUBJECTS, type DisputeView } from '../api/views';
 import { useI18n } from '../app/i18n';
 import { useMe } from '../app/session';
-import { refusalOf, useInstitution } from '../lib/context';
+import { refusalOf, useCommunityChoice } from '../lib/context';
 import { formatDate } from '../lib/format';
 import { useList } from '../lib/lists';
 import { ChainStatusTag } from './chain';
@@ -23,18 +23,7 @@ export default function DisputesPage() {
   const me = useMe();
   const navigate = useNavigate();
   const queries = useQueryClient();
-  const institution = useInstitution();
-  const communities = useQuery({
-    queryKey: ['communities'],
-    queryFn: () => call(() => api.GET('/api/v1/communities', { params: { query: { pageSize: 100 } } as never })),
-  });
-  const options = ((communities.data as { items?: { code: string; name: string }[] } | undefined)?.items ?? []).map((c) => ({
-    value: c.code,
-    label: `${c.name}（${c.code}）`,
-  }));
-  const own = institution.data?.communityCode as unknown as string | null | undefined;
-  const [chosen, setChosen] = useState<string | null>(null);
-  const community = chosen ?? own ?? options[0]?.value ?? null;
+  const { community, options, choose: setChosen } = useCommunityChoice();
   const [filing, setFiling] = useState(false);
   const [form] = Form.useForm<Filing>();
   const list = useList<DisputeView>(['disputes', community], async () =>

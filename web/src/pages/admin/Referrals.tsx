@@ -7,7 +7,7 @@ import { api, call, downloadFile } from '../../api/client';
 import type { ChainStatus, ReferralView } from '../../api/views';
 import { useI18n } from '../../app/i18n';
 import { useMe } from '../../app/session';
-import { refusalOf, useInstitution, useToday } from '../../lib/context';
+import { refusalOf, useCommunityChoice, useToday } from '../../lib/context';
 import { formatDate, formatYuan } from '../../lib/format';
 import { useList } from '../../lib/lists';
 import { ChainStatusTag } from '../chain';
@@ -136,15 +136,8 @@ export default function ReferralsPage() {
   const me = useMe();
   const navigate = useNavigate();
   const queries = useQueryClient();
-  const institution = useInstitution();
   const today = useToday();
-  const communities = useList<{ code: string; name: string }>(['registry', 'communities'], () =>
-    call(() => api.GET('/api/v1/communities', { params: { query: { pageSize: 100 } } })),
-  );
-  const options = (communities.data?.items ?? []).map((c) => ({ value: c.code, label: `${c.name}（${c.code}）` }));
-  const own = (institution.data?.communityCode as unknown as string | null | undefined) ?? null;
-  const [chosen, setChosen] = useState<string | null>(null);
-  const community = chosen ?? own ?? options[0]?.value ?? null;
+  const { community, options, choose: setChosen } = useCommunityChoice();
   const [status, setStatus] = useState<ChainStatus | undefined>();
   const [recording, setRecording] = useState(false);
   const [form] = Form.useForm<Recording>();
