@@ -246,6 +246,30 @@ describe('fund year over HTTP', () => {
       });
     });
 
+    it('previews a plan one fen below the floor with the required amount and shortfall, storing nothing', async () => {
+      const before = (await lead.must('GET', `/api/v1/budget-plans?communityCode=${f.community}&fundYear=2021`)).total;
+      const short = plan(2021, required2021.minus(Money.of('0.01')));
+      short.lines[1].amount = '999999.99';
+      const res = await lead.post('/api/v1/budget-plans/preview', short);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        communityCode: f.community,
+        fundYear: 2021,
+        communityPackage: M.toString(),
+        total: M.minus(Money.of('0.01')).toString(),
+        unplanned: '0.01',
+        totalMatches: false,
+        primaryTotal: required2021.minus(Money.of('0.01')).toString(),
+        floor: { rate: '0.25', required: required2021.toString(), shortfall: '0.01', met: false },
+        warnings: [],
+      });
+      expect((await lead.must('GET', `/api/v1/budget-plans?communityCode=${f.community}&fundYear=2021`)).total).toBe(before);
+      const foreign = plan(2021, required2021);
+      foreign.lines[3].institutionCode = f.bureau;
+      expect((await lead.post('/api/v1/budget-plans/preview', foreign)).body.code).toBe('PLAN_INVALID');
+      expect((await approver.post('/api/v1/budget-plans/preview', plan(2021, required2021))).status).toBe(403);
+    });
+
     it('accepts a 2021 plan at exactly 25%, and the bureau approves it', async () => {
       const res = await lead.post('/api/v1/budget-plans', plan(2021, required2021));
       expect(res.status).toBe(201);

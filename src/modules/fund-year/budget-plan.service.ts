@@ -17,6 +17,7 @@ import {
   PlanMember,
   planFigures,
   PlanWarning,
+  previewCommunityBudgetPlan,
   resolvePlanLines,
 } from '../../domain/primary-floor';
 import { budgetPlanActions } from '../../domain/document-actions';
@@ -51,6 +52,22 @@ export interface BudgetPlanView {
   submittedBy: string | null;
   approvedBy: string | null;
   allowedActions: DocumentAction[];
+}
+
+/** A plan's figures before it is drafted: what the floor requires and how far the lines fall short (nothing stored). */
+export interface BudgetPlanPreviewView {
+  communityCode: string;
+  fundYear: number;
+  allocationId: number;
+  communityPackage: string;
+  total: string;
+  unplanned: string;
+  totalMatches: boolean;
+  primaryTotal: string;
+  primaryShare: string;
+  floor: { rate: string; required: string; shortfall: string; met: boolean };
+  byCategory: Record<PlanCategory, string>;
+  warnings: PlanWarning[];
 }
 
 /** The community budget plan (SPEC §3.1): the lead unit plans M by category and member unit; the bureau approves. */
@@ -112,6 +129,44 @@ export class BudgetPlanService {
       });
       return view;
     });
+  }
+
+  /**
+   * The figures the plan would have (the editor's floor meter), computed by the same rules as
+   * `create` but never refused for missing M or the floor, and never stored.
+   */
+  async preview(caller: Caller, dto: CreateBudgetPlanDto): Promise<BudgetPlanPreviewView> {
+    const manager = this.plans.manager;
+    const community = assertPlanCommunity(dto.communityCode, await this.communities.findByCode(dto.communityCode));
+    if (!communityInScope(caller.scope, { id: community.id, countyId: community.countyId }))
+      throw outOfScope('communityCode', `community ${dto.communityCode}`);
+    const { allocation, communityPackage } = assertPlanFunded(
+      dto.fundYear,
+      community.code,
+      await this.allocations.inForce(manager, community.countyId, dto.fundYear),
+      (a) => packageOf(a, community.code),
+    );
+    const lines = await this.resolveLines(manager, community.id, dto);
+    const p = previewCommunityBudgetPlan(
+      lines,
+      communityPackage,
+      allocation.parameters.primaryFloorRate,
+      await this.lastYearPrimary(manager, community.id, dto.fundYear),
+    );
+    return {
+      communityCode: community.code,
+      fundYear: dto.fundYear,
+      allocationId: allocation.id,
+      communityPackage: communityPackage.toString(),
+      total: p.total.toString(),
+      unplanned: p.unplanned.toString(),
+      totalMatches: p.unplanned.isZero(),
+      primaryTotal: p.primaryTotal.toString(),
+      primaryShare: p.primaryShare,
+      floor: { rate: p.floor.floorRate, required: p.floor.required.toString(), shortfall: p.floor.shortfall.toString(), met: p.floor.met },
+      byCategory: Object.fromEntries(Object.entries(p.byCategory).map(([k, v]) => [k, v.toString()])) as Record<PlanCategory, string>,
+      warnings: p.warnings,
+    };
   }
 
   /** Lead submits; the bureau returns or approves (maker-checker); then it is published. */

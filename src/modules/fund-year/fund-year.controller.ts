@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { assertPublished } from '../../domain/fund-year-allocation';
 import { PolicyParameters } from '../../domain/policy-parameters';
@@ -11,6 +11,7 @@ import { CalendarService } from '../calendar';
 import { CountyService } from '../registry';
 import { AllocationService, AllocationView } from './allocation.service';
 import { BudgetPlanService, BudgetPlanView } from './budget-plan.service';
+import { BudgetPlanPreviewResponse } from './dto/fund-year.responses';
 import {
   AllocationInputsDto,
   AllocationQuery,
@@ -195,6 +196,18 @@ export class BudgetPlanController {
   @ApiOperation({ summary: 'Draft the community budget plan (SPEC §3.1); below the primary-care floor it is refused with 422' })
   create(@Body() dto: CreateBudgetPlanDto): Promise<BudgetPlanView> {
     return this.plans.create(currentCaller(), dto);
+  }
+
+  @Post('preview')
+  @HttpCode(200)
+  @Access({ roles: ['LEAD_FINANCE'] })
+  @ApiOperation({
+    summary:
+      'The figures a plan would have, nothing stored: total against M, primary share, and the floor’s required amount and shortfall (the editor’s floor meter); a plan missing M or the floor is reported here, refused only when drafted',
+  })
+  @ApiOkResponse({ type: BudgetPlanPreviewResponse })
+  preview(@Body() dto: CreateBudgetPlanDto): Promise<BudgetPlanPreviewResponse> {
+    return this.plans.preview(currentCaller(), dto);
   }
 
   @Get()

@@ -576,6 +576,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/budget-plans/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The figures a plan would have, nothing stored: total against M, primary share, and the floor’s required amount and shortfall (the editor’s floor meter); a plan missing M or the floor is reported here, refused only when drafted */
+        post: operations["BudgetPlanController_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/budget-plans/{id}": {
         parameters: {
             query?: never;
@@ -2660,6 +2677,77 @@ export interface components {
             /** @example 2021 */
             fundYear: number;
             lines: components["schemas"]["PlanLineDto"][];
+        };
+        PlanFloorPreviewResponse: {
+            /**
+             * @description the primary-care floor in force (share of M)
+             * @example 0.25
+             */
+            rate: string;
+            /**
+             * @description floor × M, half up to the fen
+             * @example 41519868.13
+             */
+            required: string;
+            /**
+             * @description required − planned primary funds, zero when met
+             * @example 0.01
+             */
+            shortfall: string;
+            met: boolean;
+        };
+        PlanCategoryTotalsResponse: {
+            /** @example 1000000.00 */
+            OUT_OF_COUNTY: string;
+            /** @example 1000000.00 */
+            OUTPATIENT: string;
+            /** @example 1000000.00 */
+            INPATIENT: string;
+            /** @example 1000000.00 */
+            CHRONIC_SPECIAL: string;
+        };
+        PlanWarningResponse: {
+            /** @enum {string} */
+            code: "PRIMARY_BELOW_LAST_YEAR";
+            message: string;
+        };
+        BudgetPlanPreviewResponse: {
+            /** @example WS-MC */
+            communityCode: string;
+            /** @example 2026 */
+            fundYear: number;
+            /** @description the approved allocation whose package M the plan divides */
+            allocationId: number;
+            /**
+             * @description the package M in force
+             * @example 166079472.53
+             */
+            communityPackage: string;
+            /**
+             * @description the lines’ sum
+             * @example 166079472.53
+             */
+            total: string;
+            /**
+             * @description M − total (positive: still to plan; negative: planned over M)
+             * @example 0.00
+             */
+            unplanned: string;
+            /** @description the lines total M exactly (a plan is refused otherwise) */
+            totalMatches: boolean;
+            /**
+             * @description funds planned for township health centres and village clinics
+             * @example 41519868.13
+             */
+            primaryTotal: string;
+            /**
+             * @description primary funds ÷ M, four decimals
+             * @example 0.2500
+             */
+            primaryShare: string;
+            floor: components["schemas"]["PlanFloorPreviewResponse"];
+            byCategory: components["schemas"]["PlanCategoryTotalsResponse"];
+            warnings: components["schemas"]["PlanWarningResponse"][];
         };
         YearScheduleDto: {
             /** @description version the change is based on; 0 when the year was never loaded through the API */
@@ -4873,6 +4961,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    BudgetPlanController_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateBudgetPlanDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetPlanPreviewResponse"];
+                };
             };
         };
     };
