@@ -1688,6 +1688,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/communities/{communityCode}/monitoring/{fundYear}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The community’s monitoring readings of a fund year, one per month up to the business month: burn ratio against the bands, primary share against the floor, months of payment capacity (computed as the monthly cycle does; nothing kept, nobody notified) */
+        get: operations["MonitoringController_readings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/counties/{countyCode}/reserve-uses": {
         parameters: {
             query?: never;
@@ -3417,6 +3434,83 @@ export interface components {
             version?: number;
             /** @description issue a new signing secret */
             rotateSecret?: boolean;
+        };
+        PaymentCapacityReadingResponse: {
+            /**
+             * @description what the county raised for the fund year
+             * @example 259344214.70
+             */
+            fundRaised: string;
+            /**
+             * @description the county fund’s expenditure so far
+             * @example 0.00
+             */
+            countyExpenditure: string;
+            /** @example 0.00 */
+            averageMonthlyExpenditure: string;
+            /**
+             * @description months of payment capacity; null when nothing was spent
+             * @example 11.20
+             */
+            months: string | null;
+            /** @description below the warning months of the policy parameters */
+            warning: boolean;
+            /** @description read before October, ahead of the fourth-quarter premium collection */
+            seasonal: boolean;
+        };
+        MonitoringReadingResponse: {
+            /** @example WS-MC */
+            communityCode: string;
+            /** @example 2026-10 */
+            period: string;
+            /**
+             * @description the package M in force
+             * @example 166079472.53
+             */
+            communityPackage: string;
+            /** @example 0.00 */
+            memberApproved: string;
+            /** @example 0.00 */
+            primaryApproved: string;
+            /** @example 0.00 */
+            outOfCounty: string;
+            /**
+             * @description member approved + out of county, January to the period
+             * @example 0.00
+             */
+            expenditure: string;
+            /**
+             * @description M × elapsed months ÷ 12
+             * @example 138399560.44
+             */
+            budgetToDate: string;
+            /**
+             * @description expenditure ÷ budget to date
+             * @example 0.0000
+             */
+            burnRatio: string;
+            /** @enum {string} */
+            level: "NORMAL" | "WATCH" | "WARNING" | "ALARM";
+            /** @example 0.00 */
+            projectedExpenditure: string;
+            /** @example 0.00 */
+            projectedOverspend: string;
+            /** @example 0.0000 */
+            primaryShareToDate: string;
+            /** @example 0.0000 */
+            projectedPrimaryShare: string;
+            /** @example 0.25 */
+            primaryFloorRate: string;
+            primaryBelowFloor: boolean;
+            paymentCapacity: components["schemas"]["PaymentCapacityReadingResponse"];
+        };
+        BurnThresholdsResponse: {
+            /** @example 1.05 */
+            watch: string;
+            /** @example 1.1 */
+            warning: string;
+            /** @example 1.2 */
+            alarm: string;
         };
         ReserveUseTargetDto: {
             /** @enum {string} */
@@ -6785,6 +6879,44 @@ export interface operations {
                         fundYear: number;
                         /** @description the community’s summary line of the settlement */
                         community: Record<string, never>;
+                    };
+                };
+            };
+        };
+    };
+    MonitoringController_readings: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path: {
+                communityCode: string;
+                fundYear: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["MonitoringReadingResponse"][];
+                        page: number;
+                        pageSize: number;
+                        /** @description rows matching the filters, over every page */
+                        total: number;
+                        communityCode: string;
+                        fundYear: number;
+                        thresholds: components["schemas"]["BurnThresholdsResponse"];
+                        /** @description the primary-care floor of the year’s policy parameters */
+                        primaryFloorRate: string;
+                        paymentCapacityWarningMonths: string;
                     };
                 };
             };

@@ -1,39 +1,16 @@
 import { useMemo } from 'react';
 import { Alert, Card, Col, Descriptions, Empty, Row, Spin, Table, Tag } from 'antd';
 import { useQuery } from '@tanstack/react-query';
-import { api, call } from '../../api/client';
+import { api, call, type Schemas } from '../../api/client';
 import { useI18n } from '../../app/i18n';
 import { refusalOf } from '../../lib/context';
-import { formatDate, formatYuan } from '../../lib/format';
-import { toPage } from '../../lib/lists';
+import { formatYuan } from '../../lib/format';
 import { BurnChart, type Band } from './BurnChart';
 import { formatRatio, inForce, useYearAndCommunity, YearCommunityPicker } from './shared';
 
-/** One monitoring reading the monthly cycle kept (src/domain/fund-monitoring.ts), as the API sends it. */
-interface Reading {
-  communityCode: string;
-  period: string;
-  skipped?: string;
-  communityPackage: string;
-  expenditure: string;
-  budgetToDate: string;
-  burnRatio: string;
-  level: 'NORMAL' | 'WATCH' | 'WARNING' | 'ALARM';
-  projectedExpenditure: string;
-  projectedOverspend: string;
-  primaryShareToDate: string;
-  projectedPrimaryShare: string;
-  primaryFloorRate: string;
-  primaryBelowFloor: boolean;
-  paymentCapacity: { months: string | null; warning: boolean; seasonal: boolean; averageMonthlyExpenditure: string };
-}
-
-interface CycleResult {
-  cycle: string;
-  period: string;
-  result: Reading;
-  createdAt: string;
-}
+/** One month's monitoring reading as the API computes it (src/domain/fund-monitoring.ts). */
+type Reading = Schemas['MonitoringReadingResponse'];
+type Level = 'NORMAL' | 'WATCH' | 'WARNING' | 'ALARM';
 
 interface PeriodSummary {
   period: string;
@@ -49,39 +26,22 @@ const LEVEL_COLOURS = { NORMAL: 'green', WATCH: 'gold', WARNING: 'orange', ALARM
 export default function FinanceDashboardPage() {
   const { t, code } = useI18n();
   const scope = useYearAndCommunity();
-  const { year, community, countyCode } = scope;
+  const { year, community } = scope;
   const allocation = inForce(scope.allocations.data);
   const share = allocation?.communities.find((c) => c.communityCode === community);
 
-  const parameters = useQuery({
-    queryKey: ['policy-parameters', countyCode, year],
-    enabled: !!countyCode && !!year,
+  // The API's readings of the year, month by month, with the bands and floor they were read against.
+  const monitoring = useQuery({
+    queryKey: ['monitoring', community, year],
+    enabled: !!community && !!year,
     queryFn: async () =>
-      (await call(() =>
-        api.GET('/api/v1/counties/{countyCode}/policy-parameters/{fundYear}', {
-          params: { path: { countyCode: countyCode!, fundYear: year! } },
-        } as never),
-      )) as unknown as { values: Record<string, string> },
+      await call(() =>
+        api.GET('/api/v1/communities/{communityCode}/monitoring/{fundYear}', {
+          params: { path: { communityCode: community!, fundYear: year! }, query: { pageSize: 12 } },
+        }),
+      ),
   });
-  const results = useQuery({
-    queryKey: ['cycle-results', 'monitoring'],
-    queryFn: async () =>
-      toPage(
-        (await call(() =>
-          api.GET('/api/v1/cycles/results', { params: { query: { cycle: 'monitoring', pageSize: 500 } } } as never),
-        )) as unknown as { items: CycleResult[] },
-      ).items,
-  });
-  // The latest kept reading of each month of the year (the API answers newest first), oldest month first.
-  const readings = useMemo(() => {
-    const byPeriod = new Map<string, Reading>();
-    for (const r of results.data ?? []) {
-      const reading = r.result;
-      if (reading.skipped || reading.communityCode !== community || !r.period.startsWith(`${year}-`)) continue;
-      if (!byPeriod.has(r.period)) byPeriod.set(r.period, reading);
-    }
-    return [...byPeriod.values()].sort((a, b) => a.period.localeCompare(b.period));
-  }, [results.data, community, year]);
+  const readings = monitoring.data?.items ?? [];
   const latest = readings.at(-1);
 
   const summary = useQuery({
@@ -95,26 +55,26 @@ export default function FinanceDashboardPage() {
       )) as unknown as PeriodSummary,
   });
 
-  const values = parameters.data?.values;
+  const thresholds = monitoring.data?.thresholds;
   const bands: Band[] = useMemo(
     () =>
-      values
+      thresholds
         ? [
-            { name: t('finWatch'), value: values.burnWatch, colour: '#d4b106' },
-            { name: t('finWarning'), value: values.burnWarning, colour: '#fa8c16' },
-            { name: t('finAlarm'), value: values.burnAlarm, colour: '#f5222d' },
+            { name: t('finWatch'), value: thresholds.watch, colour: '#ad8b00' },
+            { name: t('finWarning'), value: thresholds.warning, colour: '#d46b08' },
+            { name: t('finAlarm'), value: thresholds.alarm, colour: '#cf1322' },
           ]
         : [],
-    [values, t],
+    [thresholds, t],
   );
   const periods = useMemo(() => readings.map((r) => r.period), [readings]);
   const ratios = useMemo(() => readings.map((r) => r.burnRatio), [readings]);
-  const error = scope.allocations.error ?? results.error ?? parameters.error;
+  const error = scope.allocations.error ?? monitoring.error;
 
   return (
     <Card title={<h1 style={{ fontSize: 18, margin: 0 }}>{t('finDashboard')}</h1>} extra={<YearCommunityPicker state={scope} />}>
       {error && <Alert type="error" role="alert" title={refusalOf(error)} style={{ marginBottom: 16 }} />}
-      {scope.allocations.isLoading || results.isLoading ? (
+      {scope.allocations.isLoading || monitoring.isLoading ? (
         <Spin />
       ) : (
         <>
@@ -130,7 +90,7 @@ export default function FinanceDashboardPage() {
             <Descriptions.Item label={t('finBudgetToDate')}>{formatYuan(latest?.budgetToDate)}</Descriptions.Item>
             <Descriptions.Item label={t('finBurnRatio')}>{latest?.burnRatio ?? '—'}</Descriptions.Item>
             <Descriptions.Item label={t('finBurnLevel')}>
-              {latest ? <Tag color={LEVEL_COLOURS[latest.level]}>{code(latest.level)}</Tag> : '—'}
+              {latest ? <Tag color={LEVEL_COLOURS[latest.level as Level]}>{code(latest.level)}</Tag> : '—'}
             </Descriptions.Item>
             <Descriptions.Item label={t('finProjected')}>{formatYuan(latest?.projectedExpenditure)}</Descriptions.Item>
             <Descriptions.Item label={t('finProjectedOverspend')}>{formatYuan(latest?.projectedOverspend)}</Descriptions.Item>
@@ -148,7 +108,7 @@ export default function FinanceDashboardPage() {
               )}
             </Descriptions.Item>
             <Descriptions.Item label={t('finPrimaryFloor')}>
-              {formatRatio(latest?.primaryFloorRate ?? values?.primaryFloorRate)}
+              {formatRatio(latest?.primaryFloorRate ?? monitoring.data?.primaryFloorRate)}
             </Descriptions.Item>
             <Descriptions.Item label={t('finCapacityMonths')}>
               {latest ? (
@@ -216,7 +176,7 @@ export default function FinanceDashboardPage() {
               {
                 title: t('finBurnLevel'),
                 dataIndex: 'level',
-                render: (l: Reading['level']) => <Tag color={LEVEL_COLOURS[l]}>{code(l)}</Tag>,
+                render: (l: string) => <Tag color={LEVEL_COLOURS[l as Level]}>{code(l)}</Tag>,
               },
               { title: t('finPrimaryShareToDate'), dataIndex: 'primaryShareToDate', align: 'right', render: (v: string) => formatRatio(v) },
               {
@@ -227,9 +187,6 @@ export default function FinanceDashboardPage() {
               },
             ]}
           />
-          {latest && (
-            <p style={{ color: '#595959', marginTop: 8 }}>{formatDate(results.data?.find((r) => r.result === latest)?.createdAt)}</p>
-          )}
         </>
       )}
     </Card>
