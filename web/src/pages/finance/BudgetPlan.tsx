@@ -1,11 +1,11 @@
-import { Alert, App, Button, Card, Descriptions, Space, Spin, Table, Tag } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Space, Spin, Table } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useParams } from 'react-router-dom';
+import { useParams } from 'react-router-dom';
 import { api, call, downloadFile } from '../../api/client';
 import { useI18n } from '../../app/i18n';
 import { refusalOf } from '../../lib/context';
 import { formatYuan } from '../../lib/format';
-import { formatRatio, PLAN_CATEGORIES, StateTag, type BudgetPlanView, type DocumentAction } from './shared';
+import { formatRatio, PLAN_CATEGORIES, StateTag, type BudgetPlanView, type DocumentAction, Flag, FinLink } from './shared';
 
 const ACTIONS: readonly DocumentAction[] = ['submit', 'return', 'approve', 'publish'];
 
@@ -55,7 +55,7 @@ export default function BudgetPlanPage() {
           {t('finPlan')} #{p.id} · {p.communityCode} · {p.fundYear}
         </h1>
       }
-      extra={<Link to="/finance/budget-plans">{t('back')}</Link>}
+      extra={<FinLink to="/finance/budget-plans">{t('back')}</FinLink>}
     >
       {(act.error ?? exporting.error) && (
         <Alert type="error" role="alert" title={refusalOf(act.error ?? exporting.error)} style={{ marginBottom: 16 }} />
@@ -72,7 +72,7 @@ export default function BudgetPlanPage() {
         <Descriptions.Item label={t('finPrimaryFloor')}>{formatRatio(p.floor.rate)}</Descriptions.Item>
         <Descriptions.Item label={t('finRequired')}>{formatYuan(p.floor.required)}</Descriptions.Item>
         <Descriptions.Item label={t('finMeter')}>
-          <Tag color={p.floor.met ? 'green' : 'red'}>{p.floor.met ? t('finFloorMet') : t('finFloorNotMet')}</Tag>
+          <Flag tone={p.floor.met ? 'good' : 'bad'}>{p.floor.met ? t('finFloorMet') : t('finFloorNotMet')}</Flag>
         </Descriptions.Item>
         {PLAN_CATEGORIES.map((c) => (
           <Descriptions.Item key={c} label={code(c)}>
@@ -120,7 +120,7 @@ export default function BudgetPlanPage() {
           {
             title: t('finPrimaryUnit'),
             dataIndex: 'primary',
-            render: (v: boolean) => (v ? <Tag color="green">{t('finPrimaryUnit')}</Tag> : null),
+            render: (v: boolean) => (v ? <Flag tone="good">{t('finPrimaryUnit')}</Flag> : null),
           },
           { title: t('amount'), dataIndex: 'amount', align: 'right', render: (v: string) => formatYuan(v) },
         ]}

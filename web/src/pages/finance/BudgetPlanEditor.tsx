@@ -1,13 +1,13 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Alert, Button, Card, Descriptions, Input, InputNumber, Progress, Select, Space, Table, Tag } from 'antd';
+import { Alert, Button, Card, Descriptions, Input, InputNumber, Progress, Select, Space, Table } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { useNavigate, useSearchParams } from 'react-router-dom';
 import { api, ApiCallError, call, type Schemas } from '../../api/client';
 import { useI18n } from '../../app/i18n';
 import { refusalOf, useInstitution, useToday } from '../../lib/context';
 import { formatYuan } from '../../lib/format';
 import { toPage } from '../../lib/lists';
-import { formatRatio, PLAN_CATEGORIES, type BudgetPlanView, type PlanCategory } from './shared';
+import { formatRatio, PLAN_CATEGORIES, type BudgetPlanView, type PlanCategory, Flag, FinLink } from './shared';
 
 type Preview = Schemas['BudgetPlanPreviewResponse'];
 
@@ -104,7 +104,7 @@ export default function BudgetPlanEditorPage() {
         <Space>
           <label htmlFor="plan-year">{t('finFundYear')}</label>
           <InputNumber id="plan-year" min={2000} max={2100} value={year} onChange={(v) => v && setFundYear(v)} />
-          <Link to="/finance/budget-plans">{t('back')}</Link>
+          <FinLink to="/finance/budget-plans">{t('back')}</FinLink>
         </Space>
       }
     >
@@ -116,14 +116,14 @@ export default function BudgetPlanEditorPage() {
               percent={Math.min(100, Number(p.primaryShare) * 100)}
               success={{ percent: 0 }}
               status={p.floor.met ? 'success' : 'exception'}
-              format={() => formatRatio(p.primaryShare)}
+              format={() => <span style={{ color: '#262626' }}>{formatRatio(p.primaryShare)}</span>}
               aria-label={`${t('finPrimaryShare')} ${formatRatio(p.primaryShare)} / ${t('finPrimaryFloor')} ${formatRatio(p.floor.rate)}`}
             />
             <Descriptions bordered size="small" column={{ xs: 1, md: 2, xl: 3 }} style={{ marginTop: 8 }}>
               <Descriptions.Item label={t('finEffectivePackage')}>{formatYuan(p.communityPackage)}</Descriptions.Item>
               <Descriptions.Item label={t('finTotal')}>{formatYuan(p.total)}</Descriptions.Item>
               <Descriptions.Item label={t('finUnplanned')}>
-                {formatYuan(p.unplanned)} {!p.totalMatches && <Tag color="orange">{t('finTotalMismatch')}</Tag>}
+                {formatYuan(p.unplanned)} {!p.totalMatches && <Flag tone="caution">{t('finTotalMismatch')}</Flag>}
               </Descriptions.Item>
               <Descriptions.Item label={t('finPrimaryTotal')}>{formatYuan(p.primaryTotal)}</Descriptions.Item>
               <Descriptions.Item label={t('finPrimaryShare')}>{formatRatio(p.primaryShare)}</Descriptions.Item>
@@ -131,7 +131,7 @@ export default function BudgetPlanEditorPage() {
               <Descriptions.Item label={t('finRequired')}>{formatYuan(p.floor.required)}</Descriptions.Item>
               <Descriptions.Item label={t('finShortfall')}>{formatYuan(p.floor.shortfall)}</Descriptions.Item>
               <Descriptions.Item label={t('state')}>
-                <Tag color={p.floor.met ? 'green' : 'red'}>{p.floor.met ? t('finFloorMet') : t('finFloorNotMet')}</Tag>
+                <Flag tone={p.floor.met ? 'good' : 'bad'}>{p.floor.met ? t('finFloorMet') : t('finFloorNotMet')}</Flag>
               </Descriptions.Item>
             </Descriptions>
             {p.warnings.map((w) => (

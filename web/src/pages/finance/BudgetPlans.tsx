@@ -1,12 +1,12 @@
 import { Alert, Button, Card, Table } from 'antd';
-import { Link, useNavigate } from 'react-router-dom';
+import { useNavigate } from 'react-router-dom';
 import { api, call } from '../../api/client';
 import { useI18n } from '../../app/i18n';
 import { useMe } from '../../app/session';
 import { refusalOf } from '../../lib/context';
 import { formatYuan } from '../../lib/format';
 import { useList } from '../../lib/lists';
-import { formatRatio, StateTag, useYearAndCommunity, YearCommunityPicker, type BudgetPlanView } from './shared';
+import { formatRatio, StateTag, useYearAndCommunity, YearCommunityPicker, type BudgetPlanView, FinLink } from './shared';
 
 /** The community's budget plans of a fund year, every version; the lead unit drafts the next one here. */
 export default function BudgetPlansPage() {
@@ -43,7 +43,7 @@ export default function BudgetPlansPage() {
         dataSource={plans.data?.items ?? []}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
         columns={[
-          { title: t('finPlan'), dataIndex: 'id', render: (id: number) => <Link to={`/finance/budget-plans/${id}`}>#{id}</Link> },
+          { title: t('finPlan'), dataIndex: 'id', render: (id: number) => <FinLink to={`/finance/budget-plans/${id}`}>#{id}</FinLink> },
           { title: t('finFundYear'), dataIndex: 'fundYear' },
           { title: t('finDocumentVersion'), dataIndex: 'documentVersion' },
           { title: t('state'), dataIndex: 'state', render: (s: string) => <StateTag state={s} /> },

@@ -1,12 +1,12 @@
 import { useMemo } from 'react';
-import { Alert, Card, Col, Descriptions, Empty, Row, Spin, Table, Tag } from 'antd';
+import { Alert, Card, Col, Descriptions, Empty, Row, Spin, Table } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { api, call, type Schemas } from '../../api/client';
 import { useI18n } from '../../app/i18n';
 import { refusalOf } from '../../lib/context';
 import { formatYuan } from '../../lib/format';
 import { BurnChart, type Band } from './BurnChart';
-import { formatRatio, inForce, useYearAndCommunity, YearCommunityPicker } from './shared';
+import { formatRatio, inForce, useYearAndCommunity, YearCommunityPicker, Flag } from './shared';
 
 /** One month's monitoring reading as the API computes it (src/domain/fund-monitoring.ts). */
 type Reading = Schemas['MonitoringReadingResponse'];
@@ -20,7 +20,7 @@ interface PeriodSummary {
   reconciled: boolean;
 }
 
-const LEVEL_COLOURS = { NORMAL: 'green', WATCH: 'gold', WARNING: 'orange', ALARM: 'red' } as const;
+const LEVEL_TONES = { NORMAL: 'good', WATCH: 'notice', WARNING: 'caution', ALARM: 'bad' } as const;
 
 /** The community dashboard: package M, expenditure, burn ratio against the bands, primary share, payment capacity. */
 export default function FinanceDashboardPage() {
@@ -90,7 +90,7 @@ export default function FinanceDashboardPage() {
             <Descriptions.Item label={t('finBudgetToDate')}>{formatYuan(latest?.budgetToDate)}</Descriptions.Item>
             <Descriptions.Item label={t('finBurnRatio')}>{latest?.burnRatio ?? '—'}</Descriptions.Item>
             <Descriptions.Item label={t('finBurnLevel')}>
-              {latest ? <Tag color={LEVEL_COLOURS[latest.level as Level]}>{code(latest.level)}</Tag> : '—'}
+              {latest ? <Flag tone={LEVEL_TONES[latest.level as Level]}>{code(latest.level)}</Flag> : '—'}
             </Descriptions.Item>
             <Descriptions.Item label={t('finProjected')}>{formatYuan(latest?.projectedExpenditure)}</Descriptions.Item>
             <Descriptions.Item label={t('finProjectedOverspend')}>{formatYuan(latest?.projectedOverspend)}</Descriptions.Item>
@@ -99,9 +99,9 @@ export default function FinanceDashboardPage() {
               {latest ? (
                 <>
                   {formatRatio(latest.projectedPrimaryShare)}{' '}
-                  <Tag color={latest.primaryBelowFloor ? 'red' : 'green'}>
+                  <Flag tone={latest.primaryBelowFloor ? 'bad' : 'good'}>
                     {latest.primaryBelowFloor ? t('finBelowFloor') : t('finAboveFloor')}
-                  </Tag>
+                  </Flag>
                 </>
               ) : (
                 '—'
@@ -114,8 +114,8 @@ export default function FinanceDashboardPage() {
               {latest ? (
                 <>
                   {latest.paymentCapacity.months ?? '—'}{' '}
-                  {latest.paymentCapacity.warning && <Tag color="red">{t('finCapacityWarning')}</Tag>}
-                  {latest.paymentCapacity.seasonal && <Tag>{t('finSeasonal')}</Tag>}
+                  {latest.paymentCapacity.warning && <Flag tone="bad">{t('finCapacityWarning')}</Flag>}
+                  {latest.paymentCapacity.seasonal && <Flag tone="plain">{t('finSeasonal')}</Flag>}
                 </>
               ) : (
                 '—'
@@ -133,9 +133,9 @@ export default function FinanceDashboardPage() {
                 <div style={{ marginTop: 8 }} data-testid="bands">
                   {t('finBands')}:{' '}
                   {bands.map((b) => (
-                    <Tag key={b.name} color={b.colour}>
+                    <Flag key={b.name} tone={b.name === t('finWatch') ? 'notice' : b.name === t('finWarning') ? 'caution' : 'bad'}>
                       {b.name} {b.value}
-                    </Tag>
+                    </Flag>
                   ))}
                 </div>
               </Card>
@@ -150,9 +150,9 @@ export default function FinanceDashboardPage() {
                     <Descriptions.Item label={t('finOutstandingBureau')}>{formatYuan(summary.data.outstanding.atBureau)}</Descriptions.Item>
                     <Descriptions.Item label={t('finOutstandingLead')}>{formatYuan(summary.data.outstanding.atLeadUnit)}</Descriptions.Item>
                     <Descriptions.Item label={t('status')}>
-                      <Tag color={summary.data.reconciled ? 'green' : 'red'}>
+                      <Flag tone={summary.data.reconciled ? 'good' : 'bad'}>
                         {summary.data.reconciled ? t('finReconciled') : t('finNotReconciled')}
-                      </Tag>
+                      </Flag>
                     </Descriptions.Item>
                   </Descriptions>
                 ) : (
@@ -176,7 +176,7 @@ export default function FinanceDashboardPage() {
               {
                 title: t('finBurnLevel'),
                 dataIndex: 'level',
-                render: (l: string) => <Tag color={LEVEL_COLOURS[l as Level]}>{code(l)}</Tag>,
+                render: (l: string) => <Flag tone={LEVEL_TONES[l as Level]}>{code(l)}</Flag>,
               },
               { title: t('finPrimaryShareToDate'), dataIndex: 'primaryShareToDate', align: 'right', render: (v: string) => formatRatio(v) },
               {

@@ -1,14 +1,14 @@
 import { useState } from 'react';
 import { Alert, Button, Card, Select, Space, Table } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Link, useNavigate } from 'react-router-dom';
+import { useNavigate } from 'react-router-dom';
 import { api, call } from '../../api/client';
 import { useI18n } from '../../app/i18n';
 import { useMe } from '../../app/session';
 import { refusalOf } from '../../lib/context';
 import { formatDate } from '../../lib/format';
 import { useList } from '../../lib/lists';
-import { StateTag, useYearAndCommunity, YearCommunityPicker } from './shared';
+import { StateTag, useYearAndCommunity, YearCommunityPicker, FinLink } from './shared';
 
 export interface FundAnalysisSummary {
   id: number;
@@ -66,6 +66,8 @@ export default function FundAnalysesPage() {
           <label htmlFor="fa-quarter">{t('finQuarter')}</label>
           <Select
             id="fa-quarter"
+            showSearch
+            optionFilterProp="label"
             value={quarter}
             onChange={setQuarter}
             style={{ width: 90 }}
@@ -85,7 +87,7 @@ export default function FundAnalysesPage() {
           {
             title: t('finAnalysis'),
             dataIndex: 'id',
-            render: (id: number, a) => <Link to={`/finance/fund-analyses/${id}`}>{`${a.fundYear} Q${a.quarter} · #${id}`}</Link>,
+            render: (id: number, a) => <FinLink to={`/finance/fund-analyses/${id}`}>{`${a.fundYear} Q${a.quarter} · #${id}`}</FinLink>,
           },
           { title: t('state'), dataIndex: 'state', render: (s: string) => <StateTag state={s} /> },
           { title: t('finDraftedAt'), dataIndex: 'draftedAt', render: (d: string) => formatDate(d) },

@@ -1,13 +1,13 @@
 import { useEffect } from 'react';
 import { Alert, App, Button, Card, Descriptions, Form, Input, Space, Spin, Table } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useParams } from 'react-router-dom';
+import { useParams } from 'react-router-dom';
 import { api, call, downloadFile } from '../../api/client';
 import { useI18n } from '../../app/i18n';
 import { refusalOf } from '../../lib/context';
 import { formatDate, formatYuan } from '../../lib/format';
 import type { FundAnalysisSummary } from './FundAnalyses';
-import { formatRatio, StateTag } from './shared';
+import { formatRatio, StateTag, FinLink } from './shared';
 
 interface FlowCount {
   visits: number | null;
@@ -129,7 +129,7 @@ export default function FundAnalysisPage() {
           {t('finAnalysis')} · {a.communityName} · {a.fundYear} Q{a.quarter}
         </h1>
       }
-      extra={<Link to="/finance/fund-analyses">{t('back')}</Link>}
+      extra={<FinLink to="/finance/fund-analyses">{t('back')}</FinLink>}
     >
       {error && <Alert type="error" role="alert" title={refusalOf(error)} style={{ marginBottom: 16 }} />}
       <Descriptions bordered size="small" column={{ xs: 1, md: 2, xl: 3 }}>
@@ -167,19 +167,21 @@ export default function FundAnalysisPage() {
           { title: t('finPrimaryShare'), dataIndex: 'share', align: 'right', render: (v: string | null) => formatRatio(v) },
         ]}
       />
-      <Table
-        style={{ marginTop: 12 }}
-        rowKey="unitCode"
-        size="small"
-        pagination={false}
-        dataSource={c.fundFlow.byUnit}
-        columns={[
-          { title: t('finUnit'), dataIndex: 'unitName', render: (v: string, u) => `${v} (${u.unitCode})` },
-          { title: t('finVisits'), dataIndex: 'visits', align: 'right' },
-          { title: t('finAdmissions'), dataIndex: 'admissions', align: 'right' },
-          { title: t('approved'), dataIndex: 'approved', align: 'right', render: (v: string) => formatYuan(v) },
-        ]}
-      />
+      {c.fundFlow.byUnit.length > 0 && (
+        <Table
+          style={{ marginTop: 12 }}
+          rowKey="unitCode"
+          size="small"
+          pagination={false}
+          dataSource={c.fundFlow.byUnit}
+          columns={[
+            { title: t('finUnit'), dataIndex: 'unitName', render: (v: string, u) => `${v} (${u.unitCode})` },
+            { title: t('finVisits'), dataIndex: 'visits', align: 'right' },
+            { title: t('finAdmissions'), dataIndex: 'admissions', align: 'right' },
+            { title: t('approved'), dataIndex: 'approved', align: 'right', render: (v: string) => formatYuan(v) },
+          ]}
+        />
+      )}
       {c.yearOnYear.available && (
         <Table
           style={{ marginTop: 12 }}

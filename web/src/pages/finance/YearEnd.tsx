@@ -1,12 +1,12 @@
 import { useState } from 'react';
-import { Alert, App, Button, Card, Descriptions, Empty, InputNumber, Space, Spin, Table, Tag } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Empty, InputNumber, Space, Spin, Table } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, call, downloadFile } from '../../api/client';
 import { useI18n } from '../../app/i18n';
 import { useMe } from '../../app/session';
 import { refusalOf, useInstitution, useToday } from '../../lib/context';
 import { formatDate, formatYuan } from '../../lib/format';
-import { formatRatio, StateTag, BUREAU_READERS } from './shared';
+import { formatRatio, StateTag, BUREAU_READERS, Flag } from './shared';
 
 interface Statement {
   institutionCode: string;
@@ -70,7 +70,7 @@ function useStatementColumns() {
       dataIndex: 'kind',
       render: (k: string, s: Statement) => (
         <>
-          {code(k)} {s.primary && <Tag color="green">{t('finPrimaryUnit')}</Tag>}
+          {code(k)} {s.primary && <Flag tone="good">{t('finPrimaryUnit')}</Flag>}
         </>
       ),
     },
@@ -98,7 +98,7 @@ function CommunitySummaryView({ c }: { c: CommunitySummary }) {
       <Descriptions.Item label={t('finRequired')}>{formatYuan(c.floor.required)}</Descriptions.Item>
       <Descriptions.Item label={t('finShortfall')}>{formatYuan(c.floor.shortfall)}</Descriptions.Item>
       <Descriptions.Item label={t('finMeter')}>
-        <Tag color={c.floorViolation ? 'red' : 'green'}>{c.floorViolation ? t('finFloorViolation') : t('finFloorMet')}</Tag>
+        <Flag tone={c.floorViolation ? 'bad' : 'good'}>{c.floorViolation ? t('finFloorViolation') : t('finFloorMet')}</Flag>
       </Descriptions.Item>
       {c.decisionNeeded && (
         <Descriptions.Item label={t('finDecisionNeeded')} span={3}>

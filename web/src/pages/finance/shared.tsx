@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { InputNumber, Select, Space, Tag } from 'antd';
 import { useQuery } from '@tanstack/react-query';
+import { Link } from 'react-router-dom';
 import { api, call } from '../../api/client';
 import { useI18n } from '../../app/i18n';
 import { useMe } from '../../app/session';
@@ -121,21 +122,21 @@ export function YearCommunityPicker({ state }: { state: ReturnType<typeof useYea
   );
 }
 
-const STATE_COLOURS: Record<string, string> = {
-  DRAFT: 'default',
-  SUBMITTED: 'blue',
-  RETURNED: 'orange',
-  APPROVED: 'green',
-  PUBLISHED: 'cyan',
-  SUPERSEDED: 'default',
-  POSTED: 'purple',
-  POSTING: 'gold',
+const STATE_TONES: Record<string, Tone> = {
+  DRAFT: 'plain',
+  SUBMITTED: 'info',
+  RETURNED: 'caution',
+  APPROVED: 'good',
+  PUBLISHED: 'good',
+  SUPERSEDED: 'plain',
+  POSTED: 'good',
+  POSTING: 'notice',
 };
 
 /** A document's state as the API names it, in the console's language. */
 export function StateTag({ state }: { state: string }) {
   const { code } = useI18n();
-  return <Tag color={STATE_COLOURS[state] ?? 'default'}>{code(state)}</Tag>;
+  return <Flag tone={STATE_TONES[state] ?? 'plain'}>{code(state)}</Flag>;
 }
 
 /** A ratio the API sends as text ("0.2500"), shown as a percentage by moving the decimal point (no arithmetic). */
@@ -148,4 +149,29 @@ export function formatRatio(ratio: string | null | undefined): string {
   const integer = `${whole}${digits.slice(0, 2)}`.replace(/^0+(?=\d)/, '');
   const rest = digits.slice(2);
   return `${sign}${integer}${rest ? `.${rest}` : ''}%`;
+}
+
+/** Dark text on a light ground for each tone: legible (WCAG AA) where Ant Design's coloured tags are not. */
+const TONES = {
+  good: { color: '#135200', background: '#f6ffed', borderColor: '#95de64' },
+  bad: { color: '#a8071a', background: '#fff1f0', borderColor: '#ffa39e' },
+  caution: { color: '#873800', background: '#fff7e6', borderColor: '#ffc069' },
+  notice: { color: '#614700', background: '#feffe6', borderColor: '#fff566' },
+  info: { color: '#003a8c', background: '#e6f4ff', borderColor: '#91caff' },
+  plain: { color: '#262626', background: '#fafafa', borderColor: '#d9d9d9' },
+} as const;
+export type Tone = keyof typeof TONES;
+
+/** A tag in one of the tones above. */
+export function Flag({ tone, children }: { tone: Tone; children: ReactNode }) {
+  return <Tag style={TONES[tone]}>{children}</Tag>;
+}
+
+/** A link of the console in its primary colour (legible on white, where the default link blue is not). */
+export function FinLink({ to, children }: { to: string; children: ReactNode }) {
+  return (
+    <Link to={to} style={{ color: '#1d4f91' }}>
+      {children}
+    </Link>
+  );
 }
