@@ -27,7 +27,12 @@ export function BurnChart({ periods, ratios, bands, label }: { periods: string[]
       grid: { left: 48, right: 96, top: 24, bottom: 32 },
       tooltip: { trigger: 'axis' },
       xAxis: { type: 'category', data: periods },
-      yAxis: { type: 'value', min: 0, scale: true },
+      // The axis reaches past the highest band, so every band is drawn even while the ratio is low (a drawing scale only).
+      yAxis: {
+        type: 'value',
+        min: 0,
+        max: (extent: { max: number }) => Math.ceil(Math.max(extent.max, ...bands.map((b) => Number(b.value))) * 10 + 1) / 10,
+      },
       series: [
         {
           type: 'line',
