@@ -116,6 +116,38 @@ test('the budget plan editor shows the API’s floor meter and the refusal of a 
   await expect(figure(page, '差额')).toHaveText(yuan('0.00'));
   await expect(figure(page, '基层医疗机构资金')).toHaveText(yuan(metPreview.primaryTotal));
   await expect(meter).toContainText('满足基层占比下限');
+
+  // Saved, the plan opens with the API's figures and the lead's one action; the approver returns it.
+  await page.getByRole('button', { name: '保存草稿' }).click();
+  await expect(page).toHaveURL(/\/finance\/budget-plans\/\d+$/);
+  const planId = Number(page.url().split('/').pop());
+  const saved = await lead.get(`/api/v1/budget-plans/${planId}`);
+  expect(saved).toMatchObject({
+    state: 'DRAFT',
+    total: share.effectivePackage,
+    primaryTotal: metPreview.primaryTotal,
+    allowedActions: ['submit'],
+  });
+  await expect(figure(page, '合计')).toHaveText(yuan(saved.total));
+  await expect(figure(page, '下限要求金额')).toHaveText(yuan(saved.floor.required));
+  await expect(figure(page, '基层医疗机构资金')).toHaveText(yuan(saved.primaryTotal));
+  await page.getByRole('button', { name: '提交', exact: true }).click();
+  await expect(page.getByRole('button', { name: '提交', exact: true })).toHaveCount(0);
+  expect((await lead.get(`/api/v1/budget-plans/${planId}`)).state).toBe('SUBMITTED');
+  await shot(page, 'budget-plan');
+  await checkA11y(page, 'budget-plan');
+
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await signIn(page, 'ws.bureau.approver');
+  await page.goto(`${consoleUrl()}/finance/budget-plans/${planId}`);
+  const approver = await apiAs('ws.bureau.approver');
+  const offered = (await approver.get(`/api/v1/budget-plans/${planId}`)).allowedActions;
+  expect(offered).toEqual(expect.arrayContaining(['return', 'approve']));
+  for (const name of ['退回', '批准']) await expect(page.getByRole('button', { name, exact: true })).toBeVisible();
+  await page.getByRole('button', { name: '退回', exact: true }).click();
+  await expect(page.getByRole('button', { name: '退回', exact: true })).toHaveCount(0);
+  const returned = await approver.get(`/api/v1/budget-plans/${planId}`);
+  expect(returned.state).not.toBe('SUBMITTED');
 });
 
 test('the community dashboard shows M and the monitoring readings as the API reads them', async ({ page }) => {

@@ -1,6 +1,6 @@
 import { Alert, App, Button, Card, Descriptions, Space, Spin, Table } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useParams } from 'react-router-dom';
+import { useNavigate, useParams } from 'react-router-dom';
 import { api, call, downloadFile } from '../../api/client';
 import { useI18n } from '../../app/i18n';
 import { refusalOf } from '../../lib/context';
@@ -28,6 +28,7 @@ export default function BudgetPlanPage() {
   const id = Number(useParams().id);
   const { t, code } = useI18n();
   const { message } = App.useApp();
+  const navigate = useNavigate();
   const queries = useQueryClient();
   const plan = useQuery({
     queryKey: ['budget-plan', id],
@@ -100,6 +101,11 @@ export default function BudgetPlanPage() {
               {t(`finAct_${a}` as 'finAct_submit')}
             </Button>
           ))}
+        {p.allowedActions.includes('supersede') && (
+          <Button onClick={() => void navigate(`/finance/budget-plans/new?fundYear=${p.fundYear}&from=${p.id}`)}>
+            {t('finNewVersion')}
+          </Button>
+        )}
         <Button loading={exporting.isPending} onClick={() => exporting.mutate()}>
           {t('finExport')}
         </Button>

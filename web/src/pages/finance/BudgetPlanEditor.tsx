@@ -51,6 +51,28 @@ export default function BudgetPlanEditorPage() {
     { key: 3, category: 'OUTPATIENT', amount: '' },
   ]);
   const [nextKey, setNextKey] = useState(4);
+  // A new version starts from the lines of the plan it follows (?from=<id>).
+  const from = search.get('from');
+  const previous = useQuery({
+    queryKey: ['budget-plan', Number(from)],
+    enabled: !!from,
+    queryFn: async () =>
+      (await call(() =>
+        api.GET('/api/v1/budget-plans/{id}', { params: { path: { id: Number(from) } } } as never),
+      )) as unknown as BudgetPlanView,
+  });
+  useEffect(() => {
+    if (!previous.data) return;
+    setLines(
+      previous.data.lines.map((l, i) => ({
+        key: i + 1,
+        category: l.category,
+        institutionCode: l.institutionCode ?? undefined,
+        amount: l.amount,
+      })),
+    );
+    setNextKey(previous.data.lines.length + 1);
+  }, [previous.data]);
 
   const members = useQuery({
     queryKey: ['institutions', 'community', community],
