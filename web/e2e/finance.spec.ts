@@ -133,7 +133,8 @@ test('the budget plan editor shows the API’s floor meter and the refusal of a 
   await expect(figure(page, '基层医疗机构资金')).toHaveText(yuan(saved.primaryTotal));
   await page.getByRole('button', { name: '提交', exact: true }).click();
   await expect(page.getByRole('button', { name: '提交', exact: true })).toHaveCount(0);
-  expect((await lead.get(`/api/v1/budget-plans/${planId}`)).state).toBe('SUBMITTED');
+  await expect.poll(async () => (await lead.get(`/api/v1/budget-plans/${planId}`)).state).toBe('SUBMITTED');
+  await expect(page.getByRole('button', { name: '导出 XLSX' })).toBeVisible();
   await shot(page, 'budget-plan');
   await checkA11y(page, 'budget-plan');
 
@@ -146,8 +147,7 @@ test('the budget plan editor shows the API’s floor meter and the refusal of a 
   for (const name of ['退回', '批准']) await expect(page.getByRole('button', { name, exact: true })).toBeVisible();
   await page.getByRole('button', { name: '退回', exact: true }).click();
   await expect(page.getByRole('button', { name: '退回', exact: true })).toHaveCount(0);
-  const returned = await approver.get(`/api/v1/budget-plans/${planId}`);
-  expect(returned.state).not.toBe('SUBMITTED');
+  await expect.poll(async () => (await approver.get(`/api/v1/budget-plans/${planId}`)).state).not.toBe('SUBMITTED');
 });
 
 test('the community dashboard shows M and the monitoring readings as the API reads them', async ({ page }) => {
