@@ -164,7 +164,7 @@ export default function FundAnalysisPage() {
         columns={[
           { title: t('finCategory'), dataIndex: 'label' },
           { title: t('amount'), dataIndex: 'amount', align: 'right', render: (v: string) => formatYuan(v) },
-          { title: t('finPrimaryShare'), dataIndex: 'share', align: 'right', render: (v: string | null) => formatRatio(v) },
+          { title: t('finCategoryShare'), dataIndex: 'share', align: 'right', render: (v: string | null) => formatRatio(v) },
         ]}
       />
       {c.fundFlow.byUnit.length > 0 && (
