@@ -185,6 +185,15 @@ test('the community dashboard shows M and the monitoring readings as the API rea
   }
   await shot(page, 'finance-dashboard');
   await checkA11y(page, 'finance-dashboard');
+
+  // The bureau reads the same dashboard, the community picked from the year's allocation.
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await signIn(page, 'ws.bureau.clerk');
+  await page.getByRole('menuitem', { name: '医共体资金看板' }).click();
+  await expect(page.getByRole('combobox', { name: '医共体' })).toBeVisible();
+  await expect(figure(page, '打包资金 M（执行）')).toHaveText(yuan(share.effectivePackage));
+  await expect(figure(page, '支出进度比')).toHaveText(latest.burnRatio);
+  await checkA11y(page, 'finance-dashboard-bureau');
 });
 
 test('the quarterly fund analysis: drafted, commented, submitted and exported, its figures the API’s', async ({ page }) => {
