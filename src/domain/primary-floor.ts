@@ -229,6 +229,17 @@ export function assertPlanFunded<A extends { id: number }>(
   return { allocation, communityPackage };
 }
 
+/** Only a draft plan (new, or returned by the bureau) has its lines changed; a submitted or approved one is refused. */
+export function assertPlanEditable(id: number, state: string): void {
+  if (state !== 'DRAFT')
+    throw new DomainError(
+      'DOCUMENT_NOT_EDITABLE',
+      'conflict',
+      `budget plan ${id} is ${state}; only a draft can change (draft a new version instead)`,
+      [{ field: 'state', rule: 'draftOnly', message: state }],
+    );
+}
+
 /** One open plan per community and year: a new version waits until the last one is returned or approved. */
 export function assertNoOpenPlan(fundYear: number, latest: { id: number; state: string } | null): void {
   if (latest && (latest.state === 'DRAFT' || latest.state === 'SUBMITTED')) {

@@ -309,6 +309,59 @@ describe('fund year over HTTP', () => {
         details: [{ field: 'lines.3.institutionCode', rule: 'memberOfCommunity' }],
       });
     });
+
+    it('changes the lines of a draft, new or returned, under the same floor check; a submitted plan is not changed', async () => {
+      const draft = await lead.must('POST', '/api/v1/budget-plans', plan(2021, required2021.plus(Money.of('5.00'))));
+      expect(draft).toMatchObject({ state: 'DRAFT', documentVersion: 2 });
+      const below = await lead.patch(`/api/v1/budget-plans/${draft.id}`, {
+        version: draft.version,
+        lines: plan(2021, required2021.minus(Money.of('0.01'))).lines,
+      });
+      expect(below.status).toBe(422);
+      expect(below.body).toMatchObject({
+        code: 'PRIMARY_FLOOR_NOT_MET',
+        details: [{ rule: 'primaryFloor', message: expect.stringContaining('shortfall 0.01') }],
+      });
+      expect((await lead.must('GET', `/api/v1/budget-plans/${draft.id}`)).primaryTotal).toBe(
+        required2021.plus(Money.of('5.00')).toString(),
+      );
+
+      const changed = await lead.must('PATCH', `/api/v1/budget-plans/${draft.id}`, {
+        version: draft.version,
+        lines: plan(2021, required2021).lines,
+      });
+      expect(changed).toMatchObject({
+        state: 'DRAFT',
+        version: draft.version + 1,
+        total: M.toString(),
+        primaryTotal: required2021.toString(),
+      });
+      expect(
+        (await lead.patch(`/api/v1/budget-plans/${draft.id}`, { version: draft.version, lines: plan(2021, required2021).lines })).status,
+      ).toBe(409);
+      expect(
+        (await approver.patch(`/api/v1/budget-plans/${draft.id}`, { version: changed.version, lines: plan(2021, required2021).lines }))
+          .status,
+      ).toBe(403);
+
+      const submitted = await lead.must('POST', `/api/v1/budget-plans/${draft.id}/submit`, { version: changed.version });
+      const refused = await lead.patch(`/api/v1/budget-plans/${draft.id}`, {
+        version: submitted.version,
+        lines: plan(2021, required2021).lines,
+      });
+      expect(refused.status).toBe(409);
+      expect(refused.body.code).toBe('DOCUMENT_NOT_EDITABLE');
+      const returned = await approver.must('POST', `/api/v1/budget-plans/${draft.id}/return`, { version: submitted.version });
+      const again = await lead.must('PATCH', `/api/v1/budget-plans/${draft.id}`, {
+        version: returned.version,
+        lines: plan(2021, required2021.plus(Money.of('1.00'))).lines,
+      });
+      expect(again.primaryTotal).toBe(required2021.plus(Money.of('1.00')).toString());
+      const resubmitted = await lead.must('POST', `/api/v1/budget-plans/${draft.id}/submit`, { version: again.version });
+      expect((await approver.must('POST', `/api/v1/budget-plans/${draft.id}/approve`, { version: resubmitted.version })).state).toBe(
+        'APPROVED',
+      );
+    });
   });
 
   it('exports the allocation as XLSX whose totals equal the API’s, and publishes it (公示)', async () => {

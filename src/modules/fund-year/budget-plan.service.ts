@@ -10,6 +10,7 @@ import { Dec, Money } from '../../domain/money';
 import {
   assertNoOpenPlan,
   assertPlanCommunity,
+  assertPlanEditable,
   assertPlanFunded,
   checkCommunityBudgetPlan,
   PlanCategory,
@@ -29,7 +30,7 @@ import { CommunityRepository, InstitutionService } from '../registry';
 import { notFound, outOfScope, staleVersion } from '../../common/record-errors';
 import { AllocationService, packageOf } from './allocation.service';
 import { BudgetPlanRepository, PlanRow } from './budget-plan.repository';
-import { CreateBudgetPlanDto } from './dto/fund-year.dto';
+import { CreateBudgetPlanDto, UpdateBudgetPlanDto } from './dto/fund-year.dto';
 
 export interface BudgetPlanView {
   id: number;
@@ -128,6 +129,55 @@ export class BudgetPlanService {
         after: snapshot(view),
       });
       return view;
+    });
+  }
+
+  /**
+   * Replaces the lines of a draft (a new plan, or one the bureau returned), checked as a new
+   * plan is: below the primary floor or off M it is refused with 422 and nothing changes.
+   */
+  async edit(caller: Caller, id: number, dto: UpdateBudgetPlanDto): Promise<BudgetPlanView> {
+    return inTransaction(this.dataSource, async (manager) => {
+      const row = await this.row(manager, id, true);
+      assertPlanEditable(id, row.state);
+      if (row.version !== dto.version) throw staleVersion(row.version);
+      const before = await this.view(manager, id, caller);
+      const communityId = Number(row.community_id);
+      const { allocation, communityPackage } = assertPlanFunded(
+        Number(row.fund_year),
+        row.community_code,
+        await this.allocations.inForce(manager, Number(row.county_id), Number(row.fund_year)),
+        (a) => packageOf(a, row.community_code),
+      );
+      const lines = await this.resolveLines(manager, communityId, {
+        communityCode: row.community_code,
+        fundYear: Number(row.fund_year),
+        lines: dto.lines,
+      });
+      const check = checkCommunityBudgetPlan(
+        lines,
+        communityPackage,
+        allocation.parameters.primaryFloorRate,
+        await this.lastYearPrimary(manager, communityId, Number(row.fund_year)),
+      );
+      await this.plans.replaceLines(manager, id, row.version, {
+        allocationId: allocation.id,
+        communityPackage: communityPackage.toString(),
+        primaryTotal: check.primaryTotal.toString(),
+        floorRate: check.floor.floorRate,
+        floorRequired: check.floor.required.toString(),
+        warnings: JSON.stringify(check.warnings),
+        lines: lines.map((l) => ({ category: l.category, institutionId: l.institutionId, amount: l.amount.toString() })),
+      });
+      const after = await this.view(manager, id, caller);
+      await this.audit.record(manager, {
+        action: 'budgetPlan.update',
+        entityType: 'budgetPlan',
+        entityId: String(id),
+        before: snapshot(before),
+        after: snapshot(after),
+      });
+      return after;
     });
   }
 

@@ -21,6 +21,7 @@ import {
   PolicyParametersDto,
   TransitionDto,
   UpdateAllocationDto,
+  UpdateBudgetPlanDto,
 } from './dto/fund-year.dto';
 import { PolicyParametersService, PolicyParametersView } from './policy-parameters.service';
 import { allocationWorkbook, budgetPlanWorkbook } from './publication.xlsx';
@@ -221,6 +222,16 @@ export class BudgetPlanController {
   @Access({ roles: ANY_ROLE, target: { kind: 'budgetPlan', param: 'id' } })
   get(@Param('id', ParseIntPipe) id: number): Promise<BudgetPlanView> {
     return this.plans.get(currentCaller(), id);
+  }
+
+  @Patch(':id')
+  @Access({ roles: ['LEAD_FINANCE'], target: { kind: 'budgetPlan', param: 'id' } })
+  @ApiOperation({
+    summary:
+      'Replace the lines of a draft plan (new, or returned by the bureau); `version` must be current; below the primary-care floor or off M it is refused with 422 and nothing changes',
+  })
+  update(@Param('id', ParseIntPipe) id: number, @Body() dto: UpdateBudgetPlanDto): Promise<BudgetPlanView> {
+    return this.plans.edit(currentCaller(), id, dto);
   }
 
   @Post(':id/submit')

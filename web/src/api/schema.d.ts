@@ -606,7 +606,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Replace the lines of a draft plan (new, or returned by the bureau); `version` must be current; below the primary-care floor or off M it is refused with 422 and nothing changes */
+        patch: operations["BudgetPlanController_update"];
         trace?: never;
     };
     "/api/v1/budget-plans/{id}/submit": {
@@ -2765,6 +2766,11 @@ export interface components {
             floor: components["schemas"]["PlanFloorPreviewResponse"];
             byCategory: components["schemas"]["PlanCategoryTotalsResponse"];
             warnings: components["schemas"]["PlanWarningResponse"][];
+        };
+        UpdateBudgetPlanDto: {
+            /** @description version the change is based on (optimistic locking) */
+            version: number;
+            lines: components["schemas"]["PlanLineDto"][];
         };
         YearScheduleDto: {
             /** @description version the change is based on; 0 when the year was never loaded through the API */
@@ -5091,6 +5097,29 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BudgetPlanController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateBudgetPlanDto"];
+            };
+        };
         responses: {
             200: {
                 headers: {
