@@ -147,7 +147,27 @@ test('the budget plan editor shows the API’s floor meter and the refusal of a 
   for (const name of ['退回', '批准']) await expect(page.getByRole('button', { name, exact: true })).toBeVisible();
   await page.getByRole('button', { name: '退回', exact: true }).click();
   await expect(page.getByRole('button', { name: '退回', exact: true })).toHaveCount(0);
-  await expect.poll(async () => (await approver.get(`/api/v1/budget-plans/${planId}`)).state).not.toBe('SUBMITTED');
+  await expect.poll(async () => (await approver.get(`/api/v1/budget-plans/${planId}`)).state).toBe('DRAFT');
+
+  // Returned, the plan is the lead's draft again: its lines change in the editor, under the same check.
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await signIn(page, 'ws.lead.finance');
+  await page.goto(`${consoleUrl()}/finance/budget-plans/${planId}`);
+  await page.getByRole('button', { name: '修改预算方案' }).click();
+  await expect(page.getByRole('heading', { name: `修改预算方案 #${planId}` })).toBeVisible();
+  await expect(page.getByRole('textbox', { name: '金额 3' })).toHaveValue(met.lines[2].amount);
+  const changed = [
+    met.lines[0],
+    { ...met.lines[1], amount: text(fen(met.lines[1].amount) - 100n) },
+    { ...met.lines[2], amount: text(fen(met.lines[2].amount) + 100n) },
+  ];
+  await page.getByRole('textbox', { name: '金额 2' }).fill(changed[1].amount);
+  await page.getByRole('textbox', { name: '金额 3' }).fill(changed[2].amount);
+  await expect(figure(page, '基层医疗机构资金')).toHaveText(yuan(changed[2].amount));
+  await page.getByRole('button', { name: '保存草稿' }).click();
+  await expect(page).toHaveURL(new RegExp(`/finance/budget-plans/${planId}$`));
+  await expect.poll(async () => (await lead.get(`/api/v1/budget-plans/${planId}`)).primaryTotal).toBe(changed[2].amount);
+  await expect(figure(page, '基层医疗机构资金')).toHaveText(yuan(changed[2].amount));
 });
 
 test('the community dashboard shows M and the monitoring readings as the API reads them', async ({ page }) => {

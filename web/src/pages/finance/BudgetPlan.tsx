@@ -101,6 +101,10 @@ export default function BudgetPlanPage() {
               {t(`finAct_${a}` as 'finAct_submit')}
             </Button>
           ))}
+        {/* A draft's lines change while its submit is offered (the API checks the change as a new plan). */}
+        {p.allowedActions.includes('submit') && (
+          <Button onClick={() => void navigate(`/finance/budget-plans/new?fundYear=${p.fundYear}&edit=${p.id}`)}>{t('finEditPlan')}</Button>
+        )}
         {p.allowedActions.includes('supersede') && (
           <Button onClick={() => void navigate(`/finance/budget-plans/new?fundYear=${p.fundYear}&from=${p.id}`)}>
             {t('finNewVersion')}

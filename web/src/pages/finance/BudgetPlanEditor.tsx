@@ -51,8 +51,9 @@ export default function BudgetPlanEditorPage() {
     { key: 3, category: 'OUTPATIENT', amount: '' },
   ]);
   const [nextKey, setNextKey] = useState(4);
-  // A new version starts from the lines of the plan it follows (?from=<id>).
-  const from = search.get('from');
+  // A new version starts from the lines of the plan it follows (?from=<id>); a draft is changed in place (?edit=<id>).
+  const editing = search.get('edit');
+  const from = editing ?? search.get('from');
   const previous = useQuery({
     queryKey: ['budget-plan', Number(from)],
     enabled: !!from,
@@ -109,9 +110,18 @@ export default function BudgetPlanEditorPage() {
     queryFn: async () => (await call(() => api.POST('/api/v1/budget-plans/preview', { body: settled! }))) as Preview,
   });
   const save = useMutation({
-    mutationFn: async () => (await call(() => api.POST('/api/v1/budget-plans', { body: body! as never }))) as unknown as BudgetPlanView,
+    mutationFn: async () =>
+      (await (editing
+        ? call(() =>
+            api.PATCH('/api/v1/budget-plans/{id}', {
+              params: { path: { id: Number(editing) } },
+              body: { version: previous.data!.version, lines: body!.lines },
+            } as never),
+          )
+        : call(() => api.POST('/api/v1/budget-plans', { body: body! as never })))) as unknown as BudgetPlanView,
     onSuccess: (plan) => {
       void queries.invalidateQueries({ queryKey: ['budget-plans'] });
+      void queries.invalidateQueries({ queryKey: ['budget-plan'] });
       void navigate(`/finance/budget-plans/${plan.id}`);
     },
   });
@@ -121,11 +131,11 @@ export default function BudgetPlanEditorPage() {
 
   return (
     <Card
-      title={<h1 style={{ fontSize: 18, margin: 0 }}>{t('finNewPlan')}</h1>}
+      title={<h1 style={{ fontSize: 18, margin: 0 }}>{editing ? `${t('finEditPlan')} #${editing}` : t('finNewPlan')}</h1>}
       extra={
         <Space>
           <label htmlFor="plan-year">{t('finFundYear')}</label>
-          <InputNumber id="plan-year" min={2000} max={2100} value={year} onChange={(v) => v && setFundYear(v)} />
+          <InputNumber id="plan-year" min={2000} max={2100} value={year} disabled={!!editing} onChange={(v) => v && setFundYear(v)} />
           <FinLink to="/finance/budget-plans">{t('back')}</FinLink>
         </Space>
       }
@@ -264,7 +274,7 @@ export default function BudgetPlanEditorPage() {
         >
           {t('finAddLine')}
         </Button>
-        <Button type="primary" loading={save.isPending} disabled={!body} onClick={() => save.mutate()}>
+        <Button type="primary" loading={save.isPending} disabled={!body || (!!editing && !previous.data)} onClick={() => save.mutate()}>
           {t('finSaveDraft')}
         </Button>
       </Space>
