@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { DomainError } from './domain-error';
 import { Dec, Money } from './money';
-import { checkCommunityBudgetPlan, defaultPrimaryFloorRate, PlanLine, primaryFloorShortfall } from './primary-floor';
+import {
+  checkCommunityBudgetPlan,
+  defaultPrimaryFloorRate,
+  PlanLine,
+  previewCommunityBudgetPlan,
+  primaryFloorShortfall,
+} from './primary-floor';
 import { refusal } from './refusal.spec-helper';
 
 const M = Money.of('10000000.00');
@@ -163,6 +169,46 @@ describe('checkCommunityBudgetPlan (SPEC §3.1)', () => {
         },
       ),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe('previewCommunityBudgetPlan (the editor’s floor meter)', () => {
+  it('reports what the floor requires and the shortfall where checkCommunityBudgetPlan refuses', () => {
+    const p = previewCommunityBudgetPlan(plan('2499999.99'), M, '0.25', null);
+    expect(p.floor).toMatchObject({ floorRate: '0.25', met: false });
+    expect(p.floor.required.toString()).toBe('2500000.00');
+    expect(p.floor.shortfall.toString()).toBe('0.01');
+    expect(p.primaryTotal.toString()).toBe('2499999.99');
+    expect(p.primaryShare).toBe('0.2500');
+    expect(p.unplanned.toString()).toBe('0.00');
+  });
+
+  it('reports a plan that misses M by what is left to plan, or how far over it is', () => {
+    const lines = plan('3000000.00');
+    const under = [lines[0], { ...lines[1], amount: lines[1].amount.minus(Money.of('0.01')) }, lines[2]];
+    expect(previewCommunityBudgetPlan(under, M, '0.25', null).unplanned.toString()).toBe('0.01');
+    const over = [...lines, { category: 'CHRONIC_SPECIAL' as const, institutionCode: 'WS-TC-01', primary: true, amount: Money.of('0.01') }];
+    expect(previewCommunityBudgetPlan(over, M, '0.25', null).unplanned.toString()).toBe('-0.01');
+  });
+
+  it('agrees with checkCommunityBudgetPlan on every plan it accepts', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 250_000_000, max: 1_000_000_000 }), (fen) => {
+        const lines = plan(`${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`);
+        const check = checkCommunityBudgetPlan(lines, M, '0.25', null);
+        const preview = previewCommunityBudgetPlan(lines, M, '0.25', null);
+        expect(preview.floor).toEqual(check.floor);
+        expect(preview.total.toString()).toBe(check.total.toString());
+        expect(preview.warnings).toEqual(check.warnings);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('still refuses malformed lines', () => {
+    expect(() => previewCommunityBudgetPlan([{ ...plan('3000000.00')[0], amount: Money.of('-1.00') }], M, '0.25', null)).toThrow(
+      DomainError,
     );
   });
 });

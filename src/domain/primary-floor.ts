@@ -112,6 +112,43 @@ export function checkCommunityBudgetPlan(
   return { total, primaryTotal, byCategory: totalsByCategory(lines), byUnit: totalsByUnit(lines), floor, warnings };
 }
 
+export interface PlanPreview {
+  total: Money;
+  /** M − total: zero when the plan totals M (positive: still to plan; negative: planned over M). */
+  unplanned: Money;
+  primaryTotal: Money;
+  /** Planned primary funds ÷ M, four decimals. */
+  primaryShare: string;
+  floor: PrimaryFloorCheck;
+  byCategory: Record<PlanCategory, Money>;
+  warnings: PlanWarning[];
+}
+
+/**
+ * The figures a plan would have, without refusing it (the editor's live floor meter): the same
+ * totals, floor and warnings as checkCommunityBudgetPlan, where a plan that misses M or the floor
+ * is reported rather than refused. Malformed lines are still refused.
+ */
+export function previewCommunityBudgetPlan(
+  lines: readonly PlanLine[],
+  communityPackage: Money,
+  floorRate: Rate,
+  lastYearPrimaryActual: Money | null,
+): PlanPreview {
+  checkLines(lines);
+  const primaryTotal = Money.sum(lines.filter((l) => l.primary).map((l) => l.amount));
+  const floor = primaryFloorShortfall(communityPackage, primaryTotal, floorRate);
+  const { total, byCategory, primaryShare } = planFigures(lines, communityPackage, primaryTotal, floor.required);
+  const warnings: PlanWarning[] = [];
+  if (lastYearPrimaryActual && primaryTotal.lt(lastYearPrimaryActual)) {
+    warnings.push({
+      code: 'PRIMARY_BELOW_LAST_YEAR',
+      message: `planned primary funds ${primaryTotal} are below last year's actual ${lastYearPrimaryActual}`,
+    });
+  }
+  return { total, unplanned: communityPackage.minus(total), primaryTotal, primaryShare, floor, byCategory, warnings };
+}
+
 function checkLines(lines: readonly PlanLine[]): void {
   const errors: ErrorDetail[] = [];
   lines.forEach((l, i) => {
@@ -190,6 +227,17 @@ export function assertPlanFunded<A extends { id: number }>(
   if (!communityPackage)
     throw new DomainError('NO_PACKAGE', 'unprocessable', `allocation ${allocation.id} gives community ${communityCode} no package`);
   return { allocation, communityPackage };
+}
+
+/** Only a draft plan (new, or returned by the bureau) has its lines changed; a submitted or approved one is refused. */
+export function assertPlanEditable(id: number, state: string): void {
+  if (state !== 'DRAFT')
+    throw new DomainError(
+      'DOCUMENT_NOT_EDITABLE',
+      'conflict',
+      `budget plan ${id} is ${state}; only a draft can change (draft a new version instead)`,
+      [{ field: 'state', rule: 'draftOnly', message: state }],
+    );
 }
 
 /** One open plan per community and year: a new version waits until the last one is returned or approved. */

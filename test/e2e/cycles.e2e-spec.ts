@@ -141,6 +141,21 @@ describe('scheduled cycles: deadline watch, notifications, monitoring (SPEC §4,
     expect(again).toEqual([expect.objectContaining({ scope: f.community, result: expect.objectContaining({ burnRatio: '1.1460' }) })]);
     expect((await lead.must('GET', '/api/v1/notifications')).items).toHaveLength(2);
     expect((await lead.items('/api/v1/cycles/results?cycle=monitoring')).map((r: { scope: string }) => r.scope)).toEqual([f.community]);
+
+    // The dashboard's read: the same reading for October, computed again, with the bands it was read against; nothing kept or sent.
+    const year = await lead.must('GET', `/api/v1/communities/${f.community}/monitoring/2026`);
+    expect(year).toMatchObject({ communityCode: f.community, fundYear: 2026, thresholds: { watch: '1.05', warning: '1.1', alarm: '1.2' } });
+    const october = year.items.find((r: { period: string }) => r.period === '2026-10');
+    const { paymentCapacity, ...figures } = reading;
+    expect(october).toMatchObject({ ...figures, paymentCapacity });
+    expect(year.items.map((r: { period: string }) => r.period)).toEqual(
+      Array.from({ length: year.items.length }, (_, i) => `2026-${String(i + 1).padStart(2, '0')}`),
+    );
+    expect((await lead.must('GET', '/api/v1/notifications')).items).toHaveLength(2);
+    expect(await lead.items('/api/v1/cycles/results?cycle=monitoring')).toHaveLength(1);
+    expect((await (await f.as(['MEMBER_CLERK'], f.townships[0])).get(`/api/v1/communities/${f.community}/monitoring/2026`)).status).toBe(
+      403,
+    );
   });
 
   it('refreshes a reading kept before the approval: monitoring follows an approval that comes after the month’s scheduled run', async () => {

@@ -296,6 +296,30 @@ describe('fund year over HTTP', () => {
       });
     });
 
+    it('previews a plan one fen below the floor with the required amount and shortfall, storing nothing', async () => {
+      const before = (await lead.must('GET', `/api/v1/budget-plans?communityCode=${f.community}&fundYear=2021`)).total;
+      const short = plan(2021, required2021.minus(Money.of('0.01')));
+      short.lines[1].amount = '999999.99';
+      const res = await lead.post('/api/v1/budget-plans/preview', short);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        communityCode: f.community,
+        fundYear: 2021,
+        communityPackage: M.toString(),
+        total: M.minus(Money.of('0.01')).toString(),
+        unplanned: '0.01',
+        totalMatches: false,
+        primaryTotal: required2021.minus(Money.of('0.01')).toString(),
+        floor: { rate: '0.25', required: required2021.toString(), shortfall: '0.01', met: false },
+        warnings: [],
+      });
+      expect((await lead.must('GET', `/api/v1/budget-plans?communityCode=${f.community}&fundYear=2021`)).total).toBe(before);
+      const foreign = plan(2021, required2021);
+      foreign.lines[3].institutionCode = f.bureau;
+      expect((await lead.post('/api/v1/budget-plans/preview', foreign)).body.code).toBe('PLAN_INVALID');
+      expect((await approver.post('/api/v1/budget-plans/preview', plan(2021, required2021))).status).toBe(403);
+    });
+
     it('accepts a 2021 plan at exactly 25%, and the bureau approves it', async () => {
       const res = await lead.post('/api/v1/budget-plans', plan(2021, required2021));
       expect(res.status).toBe(201);
@@ -334,6 +358,59 @@ describe('fund year over HTTP', () => {
         code: 'PLAN_INVALID',
         details: [{ field: 'lines.3.institutionCode', rule: 'memberOfCommunity' }],
       });
+    });
+
+    it('changes the lines of a draft, new or returned, under the same floor check; a submitted plan is not changed', async () => {
+      const draft = await lead.must('POST', '/api/v1/budget-plans', plan(2021, required2021.plus(Money.of('5.00'))));
+      expect(draft).toMatchObject({ state: 'DRAFT', documentVersion: 2 });
+      const below = await lead.patch(`/api/v1/budget-plans/${draft.id}`, {
+        version: draft.version,
+        lines: plan(2021, required2021.minus(Money.of('0.01'))).lines,
+      });
+      expect(below.status).toBe(422);
+      expect(below.body).toMatchObject({
+        code: 'PRIMARY_FLOOR_NOT_MET',
+        details: [{ rule: 'primaryFloor', message: expect.stringContaining('shortfall 0.01') }],
+      });
+      expect((await lead.must('GET', `/api/v1/budget-plans/${draft.id}`)).primaryTotal).toBe(
+        required2021.plus(Money.of('5.00')).toString(),
+      );
+
+      const changed = await lead.must('PATCH', `/api/v1/budget-plans/${draft.id}`, {
+        version: draft.version,
+        lines: plan(2021, required2021).lines,
+      });
+      expect(changed).toMatchObject({
+        state: 'DRAFT',
+        version: draft.version + 1,
+        total: M.toString(),
+        primaryTotal: required2021.toString(),
+      });
+      expect(
+        (await lead.patch(`/api/v1/budget-plans/${draft.id}`, { version: draft.version, lines: plan(2021, required2021).lines })).status,
+      ).toBe(409);
+      expect(
+        (await approver.patch(`/api/v1/budget-plans/${draft.id}`, { version: changed.version, lines: plan(2021, required2021).lines }))
+          .status,
+      ).toBe(403);
+
+      const submitted = await lead.must('POST', `/api/v1/budget-plans/${draft.id}/submit`, { version: changed.version });
+      const refused = await lead.patch(`/api/v1/budget-plans/${draft.id}`, {
+        version: submitted.version,
+        lines: plan(2021, required2021).lines,
+      });
+      expect(refused.status).toBe(409);
+      expect(refused.body.code).toBe('DOCUMENT_NOT_EDITABLE');
+      const returned = await approver.must('POST', `/api/v1/budget-plans/${draft.id}/return`, { version: submitted.version });
+      const again = await lead.must('PATCH', `/api/v1/budget-plans/${draft.id}`, {
+        version: returned.version,
+        lines: plan(2021, required2021.plus(Money.of('1.00'))).lines,
+      });
+      expect(again.primaryTotal).toBe(required2021.plus(Money.of('1.00')).toString());
+      const resubmitted = await lead.must('POST', `/api/v1/budget-plans/${draft.id}/submit`, { version: again.version });
+      expect((await approver.must('POST', `/api/v1/budget-plans/${draft.id}/approve`, { version: resubmitted.version })).state).toBe(
+        'APPROVED',
+      );
     });
   });
 

@@ -303,6 +303,7 @@ describe('one list envelope for every list route', () => {
         '/api/v1/communities/{communityCode}/disputes',
         '/api/v1/communities/{communityCode}/fund-analyses',
         '/api/v1/communities/{communityCode}/holds',
+        '/api/v1/communities/{communityCode}/monitoring/{fundYear}',
         '/api/v1/communities/{communityCode}/referrals',
         '/api/v1/communities/{communityCode}/surplus-plans',
         '/api/v1/communities/{communityCode}/year-end-statements/{fundYear}',

@@ -1,7 +1,7 @@
 import { NoQuery } from '../../common/validation';
 import { ApiPageResponse, pageInMemory, PageQuery } from '../../common/pagination';
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { currentCaller } from '../../common/request-context';
@@ -16,7 +16,9 @@ import { CycleRunnerService } from './cycle-runner.service';
 import { SCHEDULE_TIMEZONE } from './cycle-scheduler';
 import { CycleResultQuery, JobRunQuery, NotificationQuery, TriggerCycleDto, WebhookDto } from './dto/cycles.dto';
 import { NotificationService } from './notification.service';
-import { NotificationResponse } from './dto/cycles.responses';
+import { BurnThresholdsResponse, MonitoringReadingResponse, NotificationResponse } from './dto/cycles.responses';
+import { MonitoringService } from './monitoring.service';
+import { BusinessClock } from '../../common/business-clock';
 import { YearEndService } from './year-end.service';
 import { yearEndWorkbook } from './year-end.xlsx';
 import { assertYearEndDrafted } from '../../domain/county-year-end';
@@ -237,5 +239,40 @@ export class YearEndController {
   ) {
     const community = await this.counties.getCommunity(communityCode);
     return this.yearEnd.communityStatements({ id: community.id, code: community.code, countyId: community.countyId }, fundYear, q);
+  }
+}
+
+@ApiTags('cycles')
+@ApiBearerAuth()
+@Controller('communities/:communityCode')
+export class MonitoringController {
+  constructor(
+    private readonly monitoring: MonitoringService,
+    private readonly counties: CountyService,
+    private readonly clock: BusinessClock,
+  ) {}
+
+  @Get('monitoring/:fundYear')
+  @Access({ roles: CYCLE_READERS, target: { kind: 'community', param: 'communityCode' } })
+  @ApiOperation({
+    summary:
+      'The community’s monitoring readings of a fund year, one per month up to the business month: burn ratio against the bands, primary share against the floor, months of payment capacity (computed as the monthly cycle does; nothing kept, nobody notified)',
+  })
+  @ApiExtraModels(BurnThresholdsResponse)
+  @ApiPageResponse(MonitoringReadingResponse, {
+    communityCode: { type: 'string' },
+    fundYear: { type: 'integer' },
+    thresholds: { $ref: getSchemaPath(BurnThresholdsResponse) },
+    primaryFloorRate: { type: 'string', description: 'the primary-care floor of the year’s policy parameters' },
+    paymentCapacityWarningMonths: { type: 'string' },
+  })
+  async readings(@Param('communityCode') communityCode: string, @Param('fundYear', FundYearPipe) fundYear: number, @Query() q: PageQuery) {
+    const community = await this.counties.getCommunity(communityCode);
+    const { items, ...rest } = await this.monitoring.yearReadings(
+      { id: community.id, code: community.code, countyId: community.countyId },
+      fundYear,
+      this.clock.today(),
+    );
+    return { ...pageInMemory(items, q), ...rest };
   }
 }

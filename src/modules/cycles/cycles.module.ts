@@ -6,7 +6,7 @@ import { FundYearModule } from '../fund-year';
 import { RegistryModule } from '../registry';
 import { CycleResultRepository } from './cycle-result.repository';
 import { CycleRunnerService } from './cycle-runner.service';
-import { CyclesController, JobRunsController, NotificationsController, YearEndController } from './cycles.controller';
+import { CyclesController, JobRunsController, MonitoringController, NotificationsController, YearEndController } from './cycles.controller';
 import { DeadlineWatchRepository } from './deadline-watch.repository';
 import { DeadlineWatchService } from './deadline-watch.service';
 import { MonitoringService } from './monitoring.service';
@@ -25,7 +25,7 @@ import { YearEndService } from './year-end.service';
  */
 @Module({
   imports: [ClaimsModule, FundYearModule, CalendarModule, RegistryModule, AssessmentModule],
-  controllers: [CyclesController, JobRunsController, NotificationsController, YearEndController],
+  controllers: [CyclesController, JobRunsController, NotificationsController, YearEndController, MonitoringController],
   providers: [
     CycleResultRepository,
     DeadlineWatchRepository,

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { fundYearOf, monthOf } from '../../domain/claim-cycle';
-import { paymentCapacity, readBurn } from '../../domain/fund-monitoring';
+import { BurnReading, PaymentCapacity, paymentCapacity, readBurn } from '../../domain/fund-monitoring';
 import { countyExpenditureToDate } from '../../domain/consumption';
 import { Money } from '../../domain/money';
 import { AllocationService, packageOf } from '../fund-year';
@@ -19,6 +21,7 @@ import { NotificationService } from './notification.service';
 @Injectable()
 export class MonitoringService {
   constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly allocations: AllocationService,
     private readonly parameters: PolicyParametersService,
     private readonly notifications: NotificationService,
@@ -31,45 +34,9 @@ export class MonitoringService {
     period: string,
     community: { id: number; code: string; countyId: number },
   ): Promise<{ result: Record<string, unknown>; deliveryJobs: string[] }> {
-    const fundYear = fundYearOf(period);
-    const allocation = await this.allocations.inForce(manager, community.countyId, fundYear);
-    const communityPackage = packageOf(allocation, community.code);
-    if (!allocation || !communityPackage)
-      return { result: { communityCode: community.code, period, skipped: `no approved package for ${fundYear}` }, deliveryJobs: [] };
-    const terms = await this.parameters.terms(manager, { id: community.countyId, code: '' }, fundYear);
-    const first = `${fundYear}-01`;
-
-    const { memberApproved, primaryApproved, outOfCounty } = await this.consumption.communityToDate(manager, community.id, first, period);
-    const burn = readBurn({
-      communityPackage,
-      elapsedMonths: monthOf(period),
-      memberApproved,
-      primaryApproved,
-      outOfCounty,
-      thresholds: { watch: terms.burnWatch, warning: terms.burnWarning, alarm: terms.burnAlarm },
-      primaryFloorRate: terms.primaryFloorRate,
-    });
-
-    // The county fund: what was raised for the year less what the county has spent so far.
-    const countyExpenditure = countyExpenditureToDate(await this.consumption.countyToDate(manager, community.countyId, first, period));
-    const raised = Money.of(allocation.figures.raisedTotal);
-    const capacity = paymentCapacity({
-      fundBalance: raised.minus(countyExpenditure),
-      expenditureToDate: countyExpenditure,
-      elapsedMonths: monthOf(period),
-      warningMonths: terms.paymentCapacityWarningMonths,
-    });
-
-    const result = {
-      communityCode: community.code,
-      period,
-      communityPackage: communityPackage.toString(),
-      memberApproved: memberApproved.toString(),
-      primaryApproved: primaryApproved.toString(),
-      outOfCounty: outOfCounty.toString(),
-      ...stringify(burn),
-      paymentCapacity: { fundRaised: raised.toString(), countyExpenditure: countyExpenditure.toString(), ...stringify(capacity) },
-    };
+    const reading = await this.reading(manager, period, community);
+    if (!reading.burn) return { result: reading.result, deliveryJobs: [] };
+    const { result, burn, capacity } = reading;
 
     const lead = await this.recipients.leadOf(manager, community.id);
     const bureau = await this.recipients.bureauOf(manager, community.countyId);
@@ -120,6 +87,95 @@ export class MonitoringService {
     }
     return { result, deliveryJobs: jobs };
   }
+
+  /**
+   * The community's readings of a fund year, one per month from January to the business month
+   * (every month of a year that has ended), with the thresholds and floor they were read against:
+   * the dashboard's reads, computed as the monthly cycle computes them, kept nowhere.
+   */
+  async yearReadings(community: { id: number; code: string; countyId: number }, fundYear: number, today: string): Promise<YearReadings> {
+    const manager = this.dataSource.manager;
+    const terms = await this.parameters.terms(manager, { id: community.countyId, code: '' }, fundYear);
+    const thisYear = Number(today.slice(0, 4));
+    const months = fundYear < thisYear ? 12 : fundYear === thisYear ? Number(today.slice(5, 7)) : 0;
+    const items: Record<string, unknown>[] = [];
+    for (let month = 1; month <= months; month++) {
+      const { result, burn } = await this.reading(manager, `${fundYear}-${String(month).padStart(2, '0')}`, community);
+      if (burn) items.push(result);
+    }
+    return {
+      communityCode: community.code,
+      fundYear,
+      thresholds: { watch: terms.burnWatch.toString(), warning: terms.burnWarning.toString(), alarm: terms.burnAlarm.toString() },
+      primaryFloorRate: terms.primaryFloorRate.toString(),
+      paymentCapacityWarningMonths: terms.paymentCapacityWarningMonths.toString(),
+      items,
+    };
+  }
+
+  /**
+   * The reading of one community for a period (January up to the period), computed from the
+   * approved claims and out-of-county settlements: nothing kept and nobody notified.
+   */
+  async reading(
+    manager: EntityManager,
+    period: string,
+    community: { id: number; code: string; countyId: number },
+  ): Promise<
+    | { result: Record<string, unknown>; burn: BurnReading; capacity: PaymentCapacity }
+    | { result: Record<string, unknown>; burn?: undefined; capacity?: undefined }
+  > {
+    const fundYear = fundYearOf(period);
+    const allocation = await this.allocations.inForce(manager, community.countyId, fundYear);
+    const communityPackage = packageOf(allocation, community.code);
+    if (!allocation || !communityPackage)
+      return { result: { communityCode: community.code, period, skipped: `no approved package for ${fundYear}` } };
+    const terms = await this.parameters.terms(manager, { id: community.countyId, code: '' }, fundYear);
+    const first = `${fundYear}-01`;
+
+    const { memberApproved, primaryApproved, outOfCounty } = await this.consumption.communityToDate(manager, community.id, first, period);
+    const burn = readBurn({
+      communityPackage,
+      elapsedMonths: monthOf(period),
+      memberApproved,
+      primaryApproved,
+      outOfCounty,
+      thresholds: { watch: terms.burnWatch, warning: terms.burnWarning, alarm: terms.burnAlarm },
+      primaryFloorRate: terms.primaryFloorRate,
+    });
+
+    // The county fund: what was raised for the year less what the county has spent so far.
+    const countyExpenditure = countyExpenditureToDate(await this.consumption.countyToDate(manager, community.countyId, first, period));
+    const raised = Money.of(allocation.figures.raisedTotal);
+    const capacity = paymentCapacity({
+      fundBalance: raised.minus(countyExpenditure),
+      expenditureToDate: countyExpenditure,
+      elapsedMonths: monthOf(period),
+      warningMonths: terms.paymentCapacityWarningMonths,
+    });
+
+    const result = {
+      communityCode: community.code,
+      period,
+      communityPackage: communityPackage.toString(),
+      memberApproved: memberApproved.toString(),
+      primaryApproved: primaryApproved.toString(),
+      outOfCounty: outOfCounty.toString(),
+      ...stringify(burn),
+      paymentCapacity: { fundRaised: raised.toString(), countyExpenditure: countyExpenditure.toString(), ...stringify(capacity) },
+    };
+    return { result, burn, capacity };
+  }
+}
+
+/** A community's monthly readings of a fund year and what they were read against. */
+export interface YearReadings {
+  communityCode: string;
+  fundYear: number;
+  thresholds: { watch: string; warning: string; alarm: string };
+  primaryFloorRate: string;
+  paymentCapacityWarningMonths: string;
+  items: Record<string, unknown>[];
 }
 
 /** Amounts as their exact text, for results kept as JSON. */

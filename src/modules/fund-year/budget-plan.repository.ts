@@ -164,6 +164,28 @@ export class BudgetPlanRepository {
     return id;
   }
 
+  /** Replaces a draft's lines and figures at `version` (the version moves on by one). */
+  async replaceLines(
+    manager: EntityManager,
+    id: number,
+    version: number,
+    plan: Pick<NewPlan, 'allocationId' | 'communityPackage' | 'primaryTotal' | 'floorRate' | 'floorRequired' | 'warnings' | 'lines'>,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE community_budget_plan SET allocation_id = ?, community_package = ?, primary_total = ?, floor_rate = ?, floor_required = ?, warnings = ?, version = version + 1
+       WHERE id = ? AND version = ?`,
+      [plan.allocationId, plan.communityPackage, plan.primaryTotal, plan.floorRate, plan.floorRequired, plan.warnings, id, version],
+    );
+    await manager.query('DELETE FROM community_budget_plan_line WHERE plan_id = ?', [id]);
+    let lineNo = 0;
+    for (const line of plan.lines) {
+      await manager.query(
+        'INSERT INTO community_budget_plan_line (plan_id, line_no, category, institution_id, amount) VALUES (?, ?, ?, ?, ?)',
+        [id, ++lineNo, line.category, line.institutionId, line.amount],
+      );
+    }
+  }
+
   /** Moves the plan to `state` at `version`, recording who submitted or approved it and when it was approved or published. */
   async transition(
     manager: EntityManager,

@@ -10,6 +10,7 @@ import { Dec, Money } from '../../domain/money';
 import {
   assertNoOpenPlan,
   assertPlanCommunity,
+  assertPlanEditable,
   assertPlanFunded,
   checkCommunityBudgetPlan,
   PlanCategory,
@@ -17,6 +18,7 @@ import {
   PlanMember,
   planFigures,
   PlanWarning,
+  previewCommunityBudgetPlan,
   resolvePlanLines,
 } from '../../domain/primary-floor';
 import { budgetPlanActions } from '../../domain/document-actions';
@@ -28,7 +30,7 @@ import { CommunityRepository, InstitutionService } from '../registry';
 import { notFound, outOfScope, staleVersion } from '../../common/record-errors';
 import { AllocationService, packageOf } from './allocation.service';
 import { BudgetPlanRepository, PlanRow } from './budget-plan.repository';
-import { CreateBudgetPlanDto } from './dto/fund-year.dto';
+import { CreateBudgetPlanDto, UpdateBudgetPlanDto } from './dto/fund-year.dto';
 
 export interface BudgetPlanView {
   id: number;
@@ -51,6 +53,22 @@ export interface BudgetPlanView {
   submittedBy: string | null;
   approvedBy: string | null;
   allowedActions: DocumentAction[];
+}
+
+/** A plan's figures before it is drafted: what the floor requires and how far the lines fall short (nothing stored). */
+export interface BudgetPlanPreviewView {
+  communityCode: string;
+  fundYear: number;
+  allocationId: number;
+  communityPackage: string;
+  total: string;
+  unplanned: string;
+  totalMatches: boolean;
+  primaryTotal: string;
+  primaryShare: string;
+  floor: { rate: string; required: string; shortfall: string; met: boolean };
+  byCategory: Record<PlanCategory, string>;
+  warnings: PlanWarning[];
 }
 
 /** The community budget plan (SPEC §3.1): the lead unit plans M by category and member unit; the bureau approves. */
@@ -112,6 +130,93 @@ export class BudgetPlanService {
       });
       return view;
     });
+  }
+
+  /**
+   * Replaces the lines of a draft (a new plan, or one the bureau returned), checked as a new
+   * plan is: below the primary floor or off M it is refused with 422 and nothing changes.
+   */
+  async edit(caller: Caller, id: number, dto: UpdateBudgetPlanDto): Promise<BudgetPlanView> {
+    return inTransaction(this.dataSource, async (manager) => {
+      const row = await this.row(manager, id, true);
+      assertPlanEditable(id, row.state);
+      if (row.version !== dto.version) throw staleVersion(row.version);
+      const before = await this.view(manager, id, caller);
+      const communityId = Number(row.community_id);
+      const { allocation, communityPackage } = assertPlanFunded(
+        Number(row.fund_year),
+        row.community_code,
+        await this.allocations.inForce(manager, Number(row.county_id), Number(row.fund_year)),
+        (a) => packageOf(a, row.community_code),
+      );
+      const lines = await this.resolveLines(manager, communityId, {
+        communityCode: row.community_code,
+        fundYear: Number(row.fund_year),
+        lines: dto.lines,
+      });
+      const check = checkCommunityBudgetPlan(
+        lines,
+        communityPackage,
+        allocation.parameters.primaryFloorRate,
+        await this.lastYearPrimary(manager, communityId, Number(row.fund_year)),
+      );
+      await this.plans.replaceLines(manager, id, row.version, {
+        allocationId: allocation.id,
+        communityPackage: communityPackage.toString(),
+        primaryTotal: check.primaryTotal.toString(),
+        floorRate: check.floor.floorRate,
+        floorRequired: check.floor.required.toString(),
+        warnings: JSON.stringify(check.warnings),
+        lines: lines.map((l) => ({ category: l.category, institutionId: l.institutionId, amount: l.amount.toString() })),
+      });
+      const after = await this.view(manager, id, caller);
+      await this.audit.record(manager, {
+        action: 'budgetPlan.update',
+        entityType: 'budgetPlan',
+        entityId: String(id),
+        before: snapshot(before),
+        after: snapshot(after),
+      });
+      return after;
+    });
+  }
+
+  /**
+   * The figures the plan would have (the editor's floor meter), computed by the same rules as
+   * `create` but never refused for missing M or the floor, and never stored.
+   */
+  async preview(caller: Caller, dto: CreateBudgetPlanDto): Promise<BudgetPlanPreviewView> {
+    const manager = this.plans.manager;
+    const community = assertPlanCommunity(dto.communityCode, await this.communities.findByCode(dto.communityCode));
+    if (!communityInScope(caller.scope, { id: community.id, countyId: community.countyId }))
+      throw outOfScope('communityCode', `community ${dto.communityCode}`);
+    const { allocation, communityPackage } = assertPlanFunded(
+      dto.fundYear,
+      community.code,
+      await this.allocations.inForce(manager, community.countyId, dto.fundYear),
+      (a) => packageOf(a, community.code),
+    );
+    const lines = await this.resolveLines(manager, community.id, dto);
+    const p = previewCommunityBudgetPlan(
+      lines,
+      communityPackage,
+      allocation.parameters.primaryFloorRate,
+      await this.lastYearPrimary(manager, community.id, dto.fundYear),
+    );
+    return {
+      communityCode: community.code,
+      fundYear: dto.fundYear,
+      allocationId: allocation.id,
+      communityPackage: communityPackage.toString(),
+      total: p.total.toString(),
+      unplanned: p.unplanned.toString(),
+      totalMatches: p.unplanned.isZero(),
+      primaryTotal: p.primaryTotal.toString(),
+      primaryShare: p.primaryShare,
+      floor: { rate: p.floor.floorRate, required: p.floor.required.toString(), shortfall: p.floor.shortfall.toString(), met: p.floor.met },
+      byCategory: Object.fromEntries(Object.entries(p.byCategory).map(([k, v]) => [k, v.toString()])) as Record<PlanCategory, string>,
+      warnings: p.warnings,
+    };
   }
 
   /** Lead submits; the bureau returns or approves (maker-checker); then it is published. */

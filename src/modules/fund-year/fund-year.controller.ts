@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { assertPublished } from '../../domain/fund-year-allocation';
 import { PolicyParameters } from '../../domain/policy-parameters';
@@ -11,6 +11,7 @@ import { CalendarService } from '../calendar';
 import { CountyService } from '../registry';
 import { AllocationPreview, AllocationService, AllocationView } from './allocation.service';
 import { BudgetPlanService, BudgetPlanView } from './budget-plan.service';
+import { BudgetPlanPreviewResponse } from './dto/fund-year.responses';
 import {
   AllocationInputsDto,
   AllocationQuery,
@@ -20,6 +21,7 @@ import {
   PolicyParametersDto,
   TransitionDto,
   UpdateAllocationDto,
+  UpdateBudgetPlanDto,
 } from './dto/fund-year.dto';
 import { PolicyParametersService, PolicyParametersVersionView, PolicyParametersView } from './policy-parameters.service';
 import { allocationWorkbook, budgetPlanWorkbook } from './publication.xlsx';
@@ -221,6 +223,18 @@ export class BudgetPlanController {
     return this.plans.create(currentCaller(), dto);
   }
 
+  @Post('preview')
+  @HttpCode(200)
+  @Access({ roles: ['LEAD_FINANCE'] })
+  @ApiOperation({
+    summary:
+      'The figures a plan would have, nothing stored: total against M, primary share, and the floor’s required amount and shortfall (the editor’s floor meter); a plan missing M or the floor is reported here, refused only when drafted',
+  })
+  @ApiOkResponse({ type: BudgetPlanPreviewResponse })
+  preview(@Body() dto: CreateBudgetPlanDto): Promise<BudgetPlanPreviewResponse> {
+    return this.plans.preview(currentCaller(), dto);
+  }
+
   @Get()
   @Access({ roles: ANY_ROLE })
   @ApiPageResponse()
@@ -232,6 +246,16 @@ export class BudgetPlanController {
   @Access({ roles: ANY_ROLE, target: { kind: 'budgetPlan', param: 'id' } })
   get(@Param('id', ParseIntPipe) id: number): Promise<BudgetPlanView> {
     return this.plans.get(currentCaller(), id);
+  }
+
+  @Patch(':id')
+  @Access({ roles: ['LEAD_FINANCE'], target: { kind: 'budgetPlan', param: 'id' } })
+  @ApiOperation({
+    summary:
+      'Replace the lines of a draft plan (new, or returned by the bureau); `version` must be current; below the primary-care floor or off M it is refused with 422 and nothing changes',
+  })
+  update(@Param('id', ParseIntPipe) id: number, @Body() dto: UpdateBudgetPlanDto): Promise<BudgetPlanView> {
+    return this.plans.edit(currentCaller(), id, dto);
   }
 
   @Post(':id/submit')

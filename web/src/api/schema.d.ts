@@ -627,6 +627,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/budget-plans/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The figures a plan would have, nothing stored: total against M, primary share, and the floor’s required amount and shortfall (the editor’s floor meter); a plan missing M or the floor is reported here, refused only when drafted */
+        post: operations["BudgetPlanController_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/budget-plans/{id}": {
         parameters: {
             query?: never;
@@ -640,7 +657,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Replace the lines of a draft plan (new, or returned by the bureau); `version` must be current; below the primary-care floor or off M it is refused with 422 and nothing changes */
+        patch: operations["BudgetPlanController_update"];
         trace?: never;
     };
     "/api/v1/budget-plans/{id}/submit": {
@@ -1714,6 +1732,23 @@ export interface paths {
         };
         /** The community’s part of the year-end settlement: its summary and its units’ statements */
         get: operations["YearEndController_communityStatements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/communities/{communityCode}/monitoring/{fundYear}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The community’s monitoring readings of a fund year, one per month up to the business month: burn ratio against the bands, primary share against the floor, months of payment capacity (computed as the monthly cycle does; nothing kept, nobody notified) */
+        get: operations["MonitoringController_readings"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2868,6 +2903,82 @@ export interface components {
             fundYear: number;
             lines: components["schemas"]["PlanLineDto"][];
         };
+        PlanFloorPreviewResponse: {
+            /**
+             * @description the primary-care floor in force (share of M)
+             * @example 0.25
+             */
+            rate: string;
+            /**
+             * @description floor × M, half up to the fen
+             * @example 41519868.13
+             */
+            required: string;
+            /**
+             * @description required − planned primary funds, zero when met
+             * @example 0.01
+             */
+            shortfall: string;
+            met: boolean;
+        };
+        PlanCategoryTotalsResponse: {
+            /** @example 1000000.00 */
+            OUT_OF_COUNTY: string;
+            /** @example 1000000.00 */
+            OUTPATIENT: string;
+            /** @example 1000000.00 */
+            INPATIENT: string;
+            /** @example 1000000.00 */
+            CHRONIC_SPECIAL: string;
+        };
+        PlanWarningResponse: {
+            /** @enum {string} */
+            code: "PRIMARY_BELOW_LAST_YEAR";
+            message: string;
+        };
+        BudgetPlanPreviewResponse: {
+            /** @example WS-MC */
+            communityCode: string;
+            /** @example 2026 */
+            fundYear: number;
+            /** @description the approved allocation whose package M the plan divides */
+            allocationId: number;
+            /**
+             * @description the package M in force
+             * @example 166079472.53
+             */
+            communityPackage: string;
+            /**
+             * @description the lines’ sum
+             * @example 166079472.53
+             */
+            total: string;
+            /**
+             * @description M − total (positive: still to plan; negative: planned over M)
+             * @example 0.00
+             */
+            unplanned: string;
+            /** @description the lines total M exactly (a plan is refused otherwise) */
+            totalMatches: boolean;
+            /**
+             * @description funds planned for township health centres and village clinics
+             * @example 41519868.13
+             */
+            primaryTotal: string;
+            /**
+             * @description primary funds ÷ M, four decimals
+             * @example 0.2500
+             */
+            primaryShare: string;
+            floor: components["schemas"]["PlanFloorPreviewResponse"];
+            byCategory: components["schemas"]["PlanCategoryTotalsResponse"];
+            warnings: components["schemas"]["PlanWarningResponse"][];
+        };
+        UpdateBudgetPlanDto: {
+            /** @description version the change is based on (optimistic locking) */
+            version: number;
+            lines: components["schemas"]["PlanLineDto"][];
+        };
         YearScheduleDto: {
             /** @description version the change is based on; 0 when the year was never loaded through the API */
             version: number;
@@ -3536,6 +3647,83 @@ export interface components {
             version?: number;
             /** @description issue a new signing secret */
             rotateSecret?: boolean;
+        };
+        PaymentCapacityReadingResponse: {
+            /**
+             * @description what the county raised for the fund year
+             * @example 259344214.70
+             */
+            fundRaised: string;
+            /**
+             * @description the county fund’s expenditure so far
+             * @example 0.00
+             */
+            countyExpenditure: string;
+            /** @example 0.00 */
+            averageMonthlyExpenditure: string;
+            /**
+             * @description months of payment capacity; null when nothing was spent
+             * @example 11.20
+             */
+            months: string | null;
+            /** @description below the warning months of the policy parameters */
+            warning: boolean;
+            /** @description read before October, ahead of the fourth-quarter premium collection */
+            seasonal: boolean;
+        };
+        MonitoringReadingResponse: {
+            /** @example WS-MC */
+            communityCode: string;
+            /** @example 2026-10 */
+            period: string;
+            /**
+             * @description the package M in force
+             * @example 166079472.53
+             */
+            communityPackage: string;
+            /** @example 0.00 */
+            memberApproved: string;
+            /** @example 0.00 */
+            primaryApproved: string;
+            /** @example 0.00 */
+            outOfCounty: string;
+            /**
+             * @description member approved + out of county, January to the period
+             * @example 0.00
+             */
+            expenditure: string;
+            /**
+             * @description M × elapsed months ÷ 12
+             * @example 138399560.44
+             */
+            budgetToDate: string;
+            /**
+             * @description expenditure ÷ budget to date
+             * @example 0.0000
+             */
+            burnRatio: string;
+            /** @enum {string} */
+            level: "NORMAL" | "WATCH" | "WARNING" | "ALARM";
+            /** @example 0.00 */
+            projectedExpenditure: string;
+            /** @example 0.00 */
+            projectedOverspend: string;
+            /** @example 0.0000 */
+            primaryShareToDate: string;
+            /** @example 0.0000 */
+            projectedPrimaryShare: string;
+            /** @example 0.25 */
+            primaryFloorRate: string;
+            primaryBelowFloor: boolean;
+            paymentCapacity: components["schemas"]["PaymentCapacityReadingResponse"];
+        };
+        BurnThresholdsResponse: {
+            /** @example 1.05 */
+            watch: string;
+            /** @example 1.1 */
+            warning: string;
+            /** @example 1.2 */
+            alarm: string;
         };
         ReserveUseTargetDto: {
             /** @enum {string} */
@@ -5272,6 +5460,29 @@ export interface operations {
             };
         };
     };
+    BudgetPlanController_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateBudgetPlanDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetPlanPreviewResponse"];
+                };
+            };
+        };
+    };
     BudgetPlanController_get: {
         parameters: {
             query?: never;
@@ -5282,6 +5493,29 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BudgetPlanController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateBudgetPlanDto"];
+            };
+        };
         responses: {
             200: {
                 headers: {
@@ -7070,6 +7304,44 @@ export interface operations {
                         fundYear: number;
                         /** @description the community’s summary line of the settlement */
                         community: Record<string, never>;
+                    };
+                };
+            };
+        };
+    };
+    MonitoringController_readings: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path: {
+                communityCode: string;
+                fundYear: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["MonitoringReadingResponse"][];
+                        page: number;
+                        pageSize: number;
+                        /** @description rows matching the filters, over every page */
+                        total: number;
+                        communityCode: string;
+                        fundYear: number;
+                        thresholds: components["schemas"]["BurnThresholdsResponse"];
+                        /** @description the primary-care floor of the year’s policy parameters */
+                        primaryFloorRate: string;
+                        paymentCapacityWarningMonths: string;
                     };
                 };
             };

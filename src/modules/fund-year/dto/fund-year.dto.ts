@@ -166,6 +166,21 @@ export class CreateBudgetPlanDto {
   lines!: PlanLineDto[];
 }
 
+export class UpdateBudgetPlanDto {
+  @ApiProperty({ description: 'version the change is based on (optimistic locking)' })
+  @IsInt()
+  @Min(1)
+  version!: number;
+
+  @ApiProperty({ type: [PlanLineDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(2000)
+  @ValidateNested({ each: true })
+  @Type(() => PlanLineDto)
+  lines!: PlanLineDto[];
+}
+
 export class BudgetPlanQuery extends PageQuery {
   @ApiPropertyOptional()
   @IsOptional()
