@@ -73,17 +73,13 @@ export interface SurplusPlanCheck {
   floorRequired: Money;
 }
 
-/**
- * A surplus plan must meet SPEC §7: its amounts sum to the surplus exactly, none is negative,
- * primary units end at or above the floor, and the plan tilts to primary units at least as much
- * as the default proposal does. One refusal lists every rule broken.
- */
-export function checkSurplusPlan(input: {
+/** A plan's figures against SPEC §7 and every rule it breaks (none: it may go to review). */
+export function reviewSurplusPlan(input: {
   surplus: Money;
   communityPackage: Money;
   floorRate: Rate;
   units: readonly SurplusPlanUnit[];
-}): SurplusPlanCheck {
+}): SurplusPlanCheck & { problems: { field: string; rule: string; message: string }[] } {
   const floorRate = toRate(input.floorRate, 'floorRate');
   const planned = Money.sum(input.units.map((u) => u.planned));
   const primaryPlanned = Money.sum(input.units.filter((u) => u.primary).map((u) => u.planned));
@@ -113,8 +109,18 @@ export function checkSurplusPlan(input: {
       rule: 'tiltToPrimary',
       message: `the plan gives primary units ${primaryPlanned}, less than the default proposal's ${primaryProposed}`,
     });
+  return { surplus: input.surplus, planned, primaryPlanned, primaryProposed, primaryFunds, floorRequired, problems };
+}
+
+/**
+ * A surplus plan must meet SPEC §7 to go to review and to be executed: its amounts sum to the
+ * surplus exactly, none is negative, primary units end at or above the floor, and the plan tilts
+ * to primary units at least as much as the default proposal does. One refusal lists every rule broken.
+ */
+export function checkSurplusPlan(input: Parameters<typeof reviewSurplusPlan>[0]): SurplusPlanCheck {
+  const { problems, ...check } = reviewSurplusPlan(input);
   if (problems.length) throw new DomainError('SURPLUS_PLAN_INVALID', 'unprocessable', problems.map((p) => p.message).join('; '), problems);
-  return { surplus: input.surplus, planned, primaryPlanned, primaryProposed, primaryFunds, floorRequired };
+  return check;
 }
 
 /** A community-year has one surplus plan at a time: one alive (not rejected or withdrawn) and not superseded blocks another. */

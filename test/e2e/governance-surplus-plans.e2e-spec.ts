@@ -45,7 +45,7 @@ describe('surplus plans through the API', () => {
     return { f, draft, clerk, approver: await f.as(['BUREAU_APPROVER'], f.bureau) };
   }
 
-  it('refuses to approve a year in surplus before its plan; a plan off the surplus or below the floor is refused naming the rule, writing nothing', async () => {
+  it('refuses to approve a year in surplus before its plan; a plan off the surplus or below the floor is refused at submission naming the rule, writing nothing', async () => {
     const { f, draft, approver } = await surplusYear();
     expect(draft.allowedActions).toEqual(['redraft']);
     expect((await approver.get(`/api/v1/year-end-settlements/${draft.id}`)).body.allowedActions).not.toContain('approve');
@@ -57,29 +57,8 @@ describe('surplus plans through the API', () => {
     ]);
 
     const { lead } = await surplusPlanBodies(f);
-    const before = await tableFingerprint(api.dataSource);
     const path = `/api/v1/communities/${f.community}/surplus-plans`;
-    const notSumming = await lead.post(path, {
-      fundYear: 2026,
-      councilDecision: '理事会决议',
-      units: [
-        { institutionCode: f.lead, amount: '1500000.00' },
-        { institutionCode: f.townships[0], amount: '1500000.01' },
-      ],
-    });
-    expect([notSumming.status, notSumming.body.code, notSumming.body.details.map((d: any) => d.rule)]).toEqual([
-      422,
-      'SURPLUS_PLAN_INVALID',
-      ['sumsToSurplus'],
-    ]);
-    // All to the lead: the township ends with 1 000 000, below the floor of 2 500 000, and less than the proposal's tilt.
-    const belowFloor = await lead.post(path, {
-      fundYear: 2026,
-      councilDecision: '理事会决议',
-      units: [{ institutionCode: f.lead, amount: '3000000.00' }],
-    });
-    expect([belowFloor.status, belowFloor.body.details.map((d: any) => d.rule)]).toEqual([422, ['primaryFloor', 'tiltToPrimary']]);
-    expect(belowFloor.body.message).toContain('shortfall 1500000.00');
+    let before = await tableFingerprint(api.dataSource);
     const stranger = await lead.post(path, {
       fundYear: 2026,
       councilDecision: '理事会决议',
@@ -89,9 +68,45 @@ describe('surplus plans through the API', () => {
       422,
       expect.objectContaining({ field: 'units[0].institutionCode', rule: 'memberUnit' }),
     ]);
-    const noSurplusYear = await lead.post(path, { fundYear: 2025, councilDecision: '理事会决议' });
-    expect([noSurplusYear.status, noSurplusYear.body.code]).toEqual([409, 'YEAR_END_NOT_DRAFTED']);
+    const noYearEnd = await lead.post(path, { fundYear: 2025, councilDecision: '理事会决议' });
+    expect([noYearEnd.status, noYearEnd.body.code]).toEqual([409, 'YEAR_END_NOT_DRAFTED']);
+    const negative = await lead.post(path, {
+      fundYear: 2026,
+      councilDecision: '理事会决议',
+      units: [{ institutionCode: f.lead, amount: '-1.00' }],
+    });
+    expect([negative.status, negative.body.details[0].field]).toEqual([400, 'units.0.amount']);
     expect(await tableFingerprint(api.dataSource)).toEqual(before);
+
+    // A draft may be incomplete and says which rules it breaks; submitting refuses it naming them, writing nothing.
+    let plan = await lead.must('POST', path, {
+      fundYear: 2026,
+      councilDecision: '理事会决议',
+      units: [
+        { institutionCode: f.lead, amount: '1500000.00' },
+        { institutionCode: f.townships[0], amount: '1500000.01' },
+      ],
+    });
+    expect(plan.check.problems.map((p: any) => p.rule)).toEqual(['sumsToSurplus']);
+    before = await tableFingerprint(api.dataSource);
+    const notSumming = await lead.post(`/api/v1/surplus-plans/${plan.id}/submit`, { version: plan.version });
+    expect([notSumming.status, notSumming.body.code, notSumming.body.details.map((d: any) => d.rule)]).toEqual([
+      422,
+      'SURPLUS_PLAN_INVALID',
+      ['sumsToSurplus'],
+    ]);
+    expect(await tableFingerprint(api.dataSource)).toEqual(before);
+    // All to the lead: the township ends with 1 000 000, below the floor of 2 500 000, and less than the proposal's tilt.
+    plan = await lead.must('PATCH', `/api/v1/surplus-plans/${plan.id}`, {
+      version: plan.version,
+      units: [{ institutionCode: f.lead, amount: '3000000.00' }],
+    });
+    expect(plan.check).toMatchObject({ planned: '3000000.00', primaryFunds: '1000000.00', floorRequired: '2500000.00' });
+    const belowFloor = await lead.post(`/api/v1/surplus-plans/${plan.id}/submit`, { version: plan.version });
+    expect([belowFloor.status, belowFloor.body.details.map((d: any) => d.rule)]).toEqual([422, ['primaryFloor', 'tiltToPrimary']]);
+    expect(belowFloor.body.message).toContain('shortfall 1500000.00');
+    const again = await lead.post(path, { fundYear: 2026, councilDecision: 'x' });
+    expect([again.status, again.body.code]).toEqual([409, 'SURPLUS_PLAN_EXISTS']);
   });
 
   it('runs the chain: returned with a comment, edited, reviewed side by side, approved, executed; the amounts reach statements, XLSX and postings', async () => {
@@ -112,6 +127,7 @@ describe('surplus plans through the API', () => {
       primaryProposed: '1500000.00',
       primaryFunds: '2500000.00',
       floorRequired: '2500000.00',
+      problems: [],
     });
     expect(plan.allowedActions).toEqual(expect.arrayContaining(['submit', 'withdraw']));
     const again = await who.lead.post(`/api/v1/communities/${f.community}/surplus-plans`, { fundYear: 2026, councilDecision: 'x' });

@@ -121,7 +121,12 @@ describe('one list envelope for every list route', () => {
     const summary = {
       options: {},
       communities: [
-        { communityCode: f.community, surplus: '0.00', floor: { floorRate: '0.25', required: '0.00', shortfall: '0.00', met: true } },
+        {
+          communityCode: f.community,
+          surplus: '0.00',
+          communityPackage: '1000.00',
+          floor: { floorRate: '0.25', required: '0.00', shortfall: '0.00', met: true },
+        },
       ],
       privateInstitutions: { count: 0, balanceDue: '0.00' },
       pendingDeclarations: [],

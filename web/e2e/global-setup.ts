@@ -108,8 +108,8 @@ async function seedOctober(base: string): Promise<void> {
 }
 
 /**
- * Starts the built API (dist/, serving web/dist) on a fresh database with the demo county, as
- * `scripts/demo.sh` would, and stops it and drops the database afterwards.
+ * Starts the built API (dist/, serving web/dist) and its worker on a fresh database with the demo
+ * county, as `scripts/demo.sh` would, and stops both and drops the database afterwards.
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const run = `${Date.now().toString(36)}${process.pid.toString(36)}`;
@@ -138,12 +138,15 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     await stop(seeding);
   }
   const apiProcess = await startApi(env, port);
+  // The worker runs the queued work (cycles, queued uploads, year-end posting) as in production.
+  const workerProcess = spawn(process.execPath, ['dist/src/worker.js'], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://localhost:${port}`;
   process.env.CONSOLE_URL = url;
   process.env.CONSOLE_BUSINESS_DATE = BUSINESS_DATE;
 
   return async () => {
     await stop(apiProcess);
+    await stop(workerProcess);
     if (process.env.KEEP_TEST_DB) return;
     const { loadConfig } = require(resolve(root, 'dist/src/config/app-config.js'));
     const { dropDatabase } = require(resolve(root, 'dist/src/database/database-admin.js'));

@@ -8,6 +8,7 @@ import {
   assertSurplusPlanEditable,
   assertYearEndToPlan,
   checkSurplusPlan,
+  reviewSurplusPlan,
   SurplusPlanCheck,
   surplusPlanLines,
 } from '../../domain/governance';
@@ -47,8 +48,18 @@ export interface SurplusPlanView {
   /** The community council's decision the plan records (会议纪要 or resolution reference). */
   councilDecision: string;
   lines: SurplusPlanLineView[];
-  /** The plan against SPEC §7: totals, the floor required and the primary units' funds after it. */
-  check: { planned: string; primaryPlanned: string; primaryProposed: string; primaryFunds: string; floorRequired: string };
+  /**
+   * The plan against SPEC §7: totals, the floor required, the primary units' funds after it, and
+   * every rule it breaks now (a draft may; submitting and executing refuse them).
+   */
+  check: {
+    planned: string;
+    primaryPlanned: string;
+    primaryProposed: string;
+    primaryFunds: string;
+    floorRequired: string;
+    problems: { field: string; rule: string; message: string }[];
+  };
   /** The year end the plan belongs to, as it stands now. */
   yearEnd: { settlementId: number; state: string; surplus: string; surplusPlanApplied: boolean };
   createdBy: string;
@@ -76,8 +87,8 @@ interface YearEndOfCommunity {
 /**
  * The surplus plan (结余资金分配方案, 基金管理办法 第二十三条; SPEC §9.3): when a community's year
  * ends in surplus, its lead unit drafts the plan for the community council's decision, an amount
- * per member unit starting from the default proposal, which must meet SPEC §7 (checked when drafted,
- * edited and submitted). The bureau and the health bureau review side by side, the county
+ * per member unit starting from the default proposal, which must meet SPEC §7 to be submitted (a
+ * draft shows the rules it still breaks). The bureau and the health bureau review side by side, the county
  * government approves, and the lead unit executes it: the year end is drafted again with the
  * plan's amounts in its statements and postings. A year that ends in surplus is approved only
  * with its plan applied.
@@ -107,7 +118,6 @@ export class SurplusPlanService {
       const current = live.filter((p) => p.status !== 'EXECUTED' || year.community.surplusPlanId === p.id);
       assertNoCurrentSurplusPlan(current, community.code, draft.fundYear);
       const lines = planLines(year, draft.units);
-      const check = checkPlan(year, lines);
       const chainId = await this.chains.insert(manager, SURPLUS_PLAN_WORKFLOW.kind, community.countyId, newChain());
       const id = await this.plans.insert(manager, {
         chainId,
@@ -125,7 +135,7 @@ export class SurplusPlanService {
         entityType: 'surplusPlan',
         entityId: String(id),
         before: null,
-        after: { ...snapshot(view), check },
+        after: snapshot(view),
       });
       return view;
     });
@@ -145,7 +155,6 @@ export class SurplusPlanService {
       const before = await this.view(manager, caller, id);
       const year = await this.yearEndOf(this.communityOf(plan), plan.fund_year);
       const lines = planLines(year, edit.units);
-      checkPlan(year, lines);
       await this.plans.saveLines(manager, id, lines);
       if (edit.councilDecision !== undefined) await this.plans.updateDecision(manager, id, edit.councilDecision);
       await this.chains.save(manager, chain, chain.state);
@@ -294,6 +303,20 @@ export class SurplusPlanService {
       amount: Money.of(l.amount).toString(),
     }));
     const check = planCheck(Money.of(plan.surplus), community, lines);
+    const problems = community
+      ? reviewSurplusPlan({
+          surplus: Money.of(plan.surplus),
+          communityPackage: Money.of(community.communityPackage),
+          floorRate: community.floor.floorRate,
+          units: lines.map((l) => ({
+            code: l.institutionCode,
+            primary: l.primary,
+            approvedConsumption: Money.of(l.approvedConsumption),
+            proposed: Money.of(l.proposed),
+            planned: Money.of(l.amount),
+          })),
+        }).problems
+      : [];
     return {
       id: plan.id,
       countyCode: plan.county_code,
@@ -302,7 +325,7 @@ export class SurplusPlanService {
       surplus: Money.of(plan.surplus).toString(),
       councilDecision: plan.council_decision,
       lines,
-      check,
+      check: { ...check, problems },
       yearEnd: {
         settlementId: settlement?.id ?? 0,
         state: settlement?.state ?? 'NONE',
@@ -368,7 +391,11 @@ function checkPlan(year: YearEndOfCommunity, lines: PlanLine[]): SurplusPlanChec
 }
 
 /** The check's figures for the view, computed without refusing (a stored plan may no longer meet the year end). */
-function planCheck(surplus: Money, community: CommunitySummary | undefined, lines: SurplusPlanLineView[]): SurplusPlanView['check'] {
+function planCheck(
+  surplus: Money,
+  community: CommunitySummary | undefined,
+  lines: SurplusPlanLineView[],
+): Omit<SurplusPlanView['check'], 'problems'> {
   const sum = (pick: (l: SurplusPlanLineView) => string, primaryOnly: boolean) =>
     Money.sum(lines.filter((l) => !primaryOnly || l.primary).map((l) => Money.of(pick(l)))).toString();
   const primaryFunds = Money.sum(lines.filter((l) => l.primary).map((l) => Money.of(l.approvedConsumption).plus(Money.of(l.amount))));

@@ -4045,6 +4045,16 @@ export interface components {
              */
             amount: string;
         };
+        SurplusPlanProblemResponse: {
+            /** @example units */
+            field: string;
+            /**
+             * @example sumsToSurplus
+             * @enum {string}
+             */
+            rule: "sumsToSurplus" | "primaryFloor" | "tiltToPrimary" | "notNegative";
+            message: string;
+        };
         SurplusPlanCheckResponse: {
             /**
              * @description yuan, two decimals
@@ -4071,6 +4081,8 @@ export interface components {
              * @example 1000000.00
              */
             floorRequired: string;
+            /** @description the rules of SPEC §7 the plan breaks now; submitting refuses them */
+            problems: components["schemas"]["SurplusPlanProblemResponse"][];
         };
         SurplusPlanYearEndResponse: {
             settlementId: number;

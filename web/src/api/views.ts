@@ -34,3 +34,4 @@ export type DisputeAction = DisputeView['allowedActions'][number];
 export type ReferralView = Schemas['ReferralResponse'];
 
 export const DISPUTE_SUBJECTS = ['ALLOCATION', 'BUDGET_PLAN_LINE', 'DEDUCTION', 'YEAR_END_STATEMENT', 'FUND_USE'] as const;
+export type SurplusPlanView = Schemas['SurplusPlanResponse'];

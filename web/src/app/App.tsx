@@ -24,6 +24,8 @@ const ReserveUsesPage = lazy(() => import('../pages/ReserveUses'));
 const ReserveUsePage = lazy(() => import('../pages/ReserveUse'));
 const DisputesPage = lazy(() => import('../pages/Disputes'));
 const DisputePage = lazy(() => import('../pages/Dispute'));
+const SurplusPlansPage = lazy(() => import('../pages/SurplusPlans'));
+const SurplusPlanPage = lazy(() => import('../pages/SurplusPlan'));
 
 function usePublicScreen() {
   const { pathname } = useLocation();
@@ -96,6 +98,8 @@ function Screens() {
             <Route path="/reserve-uses/:id" element={<ReserveUsePage />} />
             <Route path="/disputes" element={<DisputesPage />} />
             <Route path="/disputes/:id" element={<DisputePage />} />
+            <Route path="/surplus-plans" element={<SurplusPlansPage />} />
+            <Route path="/surplus-plans/:id" element={<SurplusPlanPage />} />
             {areas
               .flatMap((a) => a.screens)
               .map((s) => (

@@ -31,6 +31,7 @@ const MENU: MenuEntry[] = [
     label: 'disputes',
     roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'APPROVER', 'AUDITOR', 'LEAD_FINANCE', 'MEMBER_CLERK'],
   },
+  { path: '/surplus-plans', label: 'surplusPlans', roles: ['LEAD_FINANCE', 'BUREAU_CLERK', 'BUREAU_APPROVER', 'APPROVER', 'AUDITOR'] },
 ];
 
 export function menuFor(roles: readonly Role[]) {

@@ -8,12 +8,11 @@ import { useList } from '../lib/lists';
 type Item = Schemas['InboxItemResponse'];
 type InboxExtra = { institutionCode: string; today: string; overdue: number };
 
-/** The console route of an inbox item, where the console has a screen for it. */
 /** The console's page of an inbox item's document (the API path it names), where the console has one. */
 function consolePath(item: Item): string | null {
   const claim = /^\/api\/v1\/member-claims\/(\d+)$/.exec(item.link);
   if (claim) return `/claims/${claim[1]}`;
-  const chain = /^\/api\/v1\/(reserve-uses|disputes)\/(\d+)$/.exec(item.link);
+  const chain = /^\/api\/v1\/(reserve-uses|disputes|referrals|surplus-plans)\/(\d+)$/.exec(item.link);
   return chain ? `/${chain[1]}/${chain[2]}` : null;
 }
 

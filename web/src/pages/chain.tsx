@@ -1,6 +1,10 @@
-import { Table, Tag, Timeline } from 'antd';
-import type { ChainStatus, ChainView } from '../api/views';
+import { useEffect, useState } from 'react';
+import { Alert, Button, Form, Input, Modal, Select, Space, Table, Tag, Timeline } from 'antd';
+import type { UseMutationResult } from '@tanstack/react-query';
+import { api, call } from '../api/client';
+import type { ChainAction, ChainStatus, ChainView } from '../api/views';
 import { useI18n } from '../app/i18n';
+import { refusalOf } from '../lib/context';
 import { formatDate } from '../lib/format';
 
 const CHAIN_COLOURS: Record<ChainStatus, string> = {
@@ -76,6 +80,107 @@ export function ChainDetails({ chain }: { chain: ChainView }) {
           ),
         }))}
       />
+    </>
+  );
+}
+
+/** The acts on a step: approve (comment optional), return and reject (comment required). */
+const STEP_ACTIONS: readonly ChainAction[] = ['approve', 'return', 'reject'];
+
+/**
+ * Sends one chain action on a document of `base` (each route takes `{version}`, and a step act
+ * `{version, step, comment?}`: the OpenAPI document types them alike).
+ */
+export function performChainAction(
+  base: '/api/v1/reserve-uses' | '/api/v1/surplus-plans',
+  id: number,
+  action: ChainAction,
+  version: number,
+  step?: string,
+  comment?: string,
+): Promise<unknown> {
+  const body = STEP_ACTIONS.includes(action) ? { version, step: step!, ...(comment ? { comment } : {}) } : { version };
+  return call(() => api.POST(`${base}/{id}/${action}` as '/api/v1/reserve-uses/{id}/approve', { params: { path: { id } }, body } as never));
+}
+
+/**
+ * The caller's buttons on a chain document, one per action its `allowedActions` lists; a step act
+ * asks for the step (of those open) and a comment (required to return or reject) first. `act`
+ * sends the action; its refusal is shown with the API's message.
+ */
+export function ChainActions({
+  allowed,
+  chain,
+  act,
+}: {
+  allowed: readonly ChainAction[];
+  chain: ChainView;
+  act: UseMutationResult<unknown, Error, { action: ChainAction; step?: string; comment?: string }>;
+}) {
+  const { t } = useI18n();
+  const [asking, setAsking] = useState<ChainAction | null>(null);
+  const [form] = Form.useForm<{ step: string; comment?: string }>();
+  const openSteps = chain.steps.filter((s) => s.status === 'OPEN');
+  const label: Record<ChainAction, string> = {
+    submit: t('submitChain'),
+    approve: t('approveStep'),
+    return: t('returnStep'),
+    reject: t('rejectStep'),
+    execute: t('executeChain'),
+    withdraw: t('withdrawChain'),
+  };
+  const onClick = (action: ChainAction) => {
+    act.reset();
+    if (STEP_ACTIONS.includes(action)) {
+      form.resetFields();
+      setAsking(action);
+    } else act.mutate({ action });
+  };
+  useEffect(() => {
+    if (act.isSuccess) setAsking(null);
+  }, [act.isSuccess]);
+  return (
+    <>
+      {act.error && !asking && <Alert type="error" role="alert" title={refusalOf(act.error)} style={{ marginTop: 16 }} />}
+      <Space style={{ marginTop: 16 }}>
+        {allowed.map((action, i) => (
+          <Button
+            key={action}
+            type={i === 0 ? 'primary' : 'default'}
+            danger={action === 'reject' || action === 'return'}
+            loading={act.isPending && act.variables?.action === action}
+            onClick={() => onClick(action)}
+          >
+            {label[action]}
+          </Button>
+        ))}
+      </Space>
+      <Modal
+        title={asking ? label[asking] : ''}
+        open={asking !== null}
+        okText={t('confirm')}
+        cancelText={t('cancel')}
+        confirmLoading={act.isPending}
+        onCancel={() => setAsking(null)}
+        onOk={() =>
+          void form.validateFields().then((v) => act.mutate({ action: asking!, step: v.step, comment: v.comment?.trim() || undefined }))
+        }
+        destroyOnHidden
+      >
+        {act.error && <Alert type="error" role="alert" title={refusalOf(act.error)} style={{ marginBottom: 12 }} />}
+        <Form form={form} layout="vertical" preserve={false} initialValues={{ step: openSteps[0]?.key }}>
+          <Form.Item label={t('step')} name="step" rules={[{ required: true, message: t('required') }]}>
+            <Select options={openSteps.map((s) => ({ value: s.key, label: s.title }))} />
+          </Form.Item>
+          <Form.Item
+            label={t('comment')}
+            name="comment"
+            rules={[{ required: asking === 'return' || asking === 'reject', whitespace: true, message: t('commentRequired') }]}
+          >
+            <Input.TextArea maxLength={2000} rows={3} />
+          </Form.Item>
+        </Form>
+      </Modal>
     </>
   );
 }

@@ -146,12 +146,20 @@ export class SurplusPlanLineResponse implements SurplusPlanLineView {
   @ApiProperty({ ...MONEY, description: 'what the plan gives the unit' }) amount!: string;
 }
 
+export class SurplusPlanProblemResponse {
+  @ApiProperty({ example: 'units' }) field!: string;
+  @ApiProperty({ example: 'sumsToSurplus', enum: ['sumsToSurplus', 'primaryFloor', 'tiltToPrimary', 'notNegative'] }) rule!: string;
+  @ApiProperty() message!: string;
+}
+
 export class SurplusPlanCheckResponse {
   @ApiProperty(MONEY) planned!: string;
   @ApiProperty(MONEY) primaryPlanned!: string;
   @ApiProperty(MONEY) primaryProposed!: string;
   @ApiProperty({ ...MONEY, description: 'primary units’ consumption plus their planned amounts' }) primaryFunds!: string;
   @ApiProperty({ ...MONEY, description: 'M × the primary floor rate' }) floorRequired!: string;
+  @ApiProperty({ type: [SurplusPlanProblemResponse], description: 'the rules of SPEC §7 the plan breaks now; submitting refuses them' })
+  problems!: SurplusPlanProblemResponse[];
 }
 
 export class SurplusPlanYearEndResponse {
