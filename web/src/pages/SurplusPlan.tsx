@@ -117,6 +117,22 @@ export default function SurplusPlanPage() {
           {formatDate(p.executedOn)} {p.executedBy ? `· ${p.executedBy}` : ''}
         </Descriptions.Item>
       </Descriptions>
+      {p.check.problems.length > 0 && (
+        <Alert
+          type="warning"
+          style={{ marginTop: 16 }}
+          title={t('planProblems')}
+          description={
+            <ul style={{ margin: 0 }} data-testid="plan-problems">
+              {p.check.problems.map((d) => (
+                <li key={d.rule}>
+                  {d.rule}: {d.message}
+                </li>
+              ))}
+            </ul>
+          }
+        />
+      )}
       <h2 style={{ fontSize: 16, marginTop: 24 }}>{t('planLines')}</h2>
       <Table
         rowKey="institutionCode"
