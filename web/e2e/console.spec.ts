@@ -25,7 +25,16 @@ test('a township clerk signs in, sees the inbox, uploads a file with one bad row
   await signIn(page, 'ws.tc01.clerk');
   await expect(page).toHaveURL(/\/inbox$/);
   await expect(page.getByRole('heading', { name: '待办' })).toBeVisible();
-  await expect(page.getByRole('menuitem')).toHaveText(['待办', '成员单位申报', '上传结算数据', '下拨', '评审与争议']);
+  await expect(page.getByRole('menuitem')).toHaveText([
+    '待办',
+    '成员单位申报',
+    '上传结算数据',
+    '下拨',
+    '评审与争议',
+    '年终清算',
+    '县外转诊',
+    '个人信息',
+  ]);
   await shot(page, 'sign-in-done-inbox-empty');
   await checkA11y(page, 'sign-in-done-inbox-empty');
 
@@ -130,6 +139,9 @@ test('a session ended on the server sends the user back to sign-in, told that th
     'Upload settlements',
     'Pass-downs',
     'Reviews and disputes',
+    'Year end',
+    'Referrals',
+    'Profile',
   ]);
   await page.getByRole('button', { name: '中文' }).click();
   await expect(page.getByRole('heading', { name: '待办' })).toBeVisible();

@@ -78,20 +78,24 @@ export function ConsoleLayout({ children }: { children: ReactNode }) {
           </Button>
         </Space>
       </Layout.Header>
-      {/* The menu has its own bar under the header, so every role's entries fit without folding. */}
-      <nav aria-label="main" style={{ background: '#173f75', padding: '0 50px' }}>
-        <Menu
-          theme="dark"
-          mode="horizontal"
-          style={{ background: 'transparent', lineHeight: '44px' }}
-          selectedKeys={[selected]}
-          items={entries.map((e) => ({ key: e.path, label: t(e.label) }))}
-          onClick={({ key }) => navigate(key)}
-        />
-      </nav>
-      <Layout.Content style={{ padding: 24 }}>
-        <main>{children}</main>
-      </Layout.Content>
+      {/* The menu is a column beside the page, so every role's entries (some have twenty) stay in view. */}
+      <Layout>
+        <Layout.Sider width={188} style={{ background: '#173f75' }}>
+          <nav aria-label="main">
+            <Menu
+              theme="dark"
+              mode="inline"
+              style={{ background: 'transparent', borderInlineEnd: 'none' }}
+              selectedKeys={[selected]}
+              items={entries.map((e) => ({ key: e.path, label: t(e.label) }))}
+              onClick={({ key }) => navigate(key)}
+            />
+          </nav>
+        </Layout.Sider>
+        <Layout.Content style={{ padding: 24, minWidth: 0 }}>
+          <main>{children}</main>
+        </Layout.Content>
+      </Layout>
     </Layout>
   );
 }
