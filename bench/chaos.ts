@@ -47,7 +47,7 @@ import { LedgerService } from '../src/modules/ledger/ledger.service';
 import { CountyService } from '../src/modules/registry/county.service';
 import { InstitutionRow, InstitutionService } from '../src/modules/registry/institution.service';
 import { QUEUES } from '../src/queue/jobs';
-import { seededRandom } from './seeded-random';
+import { seededRandom } from '../src/common/seeded-random';
 
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const SEED = num('SEED', Math.floor(Math.random() * 1e9));

@@ -32,7 +32,7 @@ import { DeclarationService } from '../src/modules/claims/declaration.service';
 import { YearEndService, YearEndSummary } from '../src/modules/cycles/year-end.service';
 import { AllocationService } from '../src/modules/fund-year/allocation.service';
 import { InstitutionRow, InstitutionService } from '../src/modules/registry/institution.service';
-import { seededRandom } from './seeded-random';
+import { seededRandom } from '../src/common/seeded-random';
 
 const RECORDS = Number(process.env.RECORDS ?? 2_040_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);

@@ -2,6 +2,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { BusinessClock } from '../common/business-clock';
 import { Caller } from '../common/caller';
 import { runInContext } from '../common/request-context';
+import { seededRandom } from '../common/seeded-random';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ReviewReasonCode } from '../domain/claim-cycle';
 import { Money } from '../domain/money';
@@ -104,14 +105,7 @@ const nextMonthDay = (year: number, month: number, day: number) =>
 function random(seed: string): () => number {
   let h = 1779033703;
   for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 3432918353);
-  let a = h >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededRandom(h);
 }
 
 const yuan = (fen: bigint) => Money.fromCents(fen).toString();

@@ -2,7 +2,7 @@ import { routeAccess } from '../../src/app.factory';
 import { Role } from '../../src/domain/access-policy';
 import { createCommunityFixture, CommunityFixture } from '../support/registry-fixtures';
 import { ApiClient, RunningApi, startApi } from '../support/test-app';
-import { seededRandom } from '../../bench/seeded-random';
+import { seededRandom } from '../../src/common/seeded-random';
 
 /**
  * A hostile client against every write operation of the OpenAPI document: a bounded, seeded

@@ -89,17 +89,19 @@ const STEP_ACTIONS: readonly ChainAction[] = ['approve', 'return', 'reject'];
 
 /**
  * Sends one chain action on a document of `base` (each route takes `{version}`, and a step act
- * `{version, step, comment?}`: the OpenAPI document types them alike).
+ * `{version, step, comment?}` — a referral's one-step chain `{version, comment?}`: the OpenAPI
+ * document types them alike).
  */
 export function performChainAction(
-  base: '/api/v1/reserve-uses' | '/api/v1/surplus-plans',
+  base: '/api/v1/reserve-uses' | '/api/v1/surplus-plans' | '/api/v1/referrals',
   id: number,
   action: ChainAction,
   version: number,
   step?: string,
   comment?: string,
 ): Promise<unknown> {
-  const body = STEP_ACTIONS.includes(action) ? { version, step: step!, ...(comment ? { comment } : {}) } : { version };
+  const named = base === '/api/v1/referrals' ? {} : { step: step! };
+  const body = STEP_ACTIONS.includes(action) ? { version, ...named, ...(comment ? { comment } : {}) } : { version };
   return call(() => api.POST(`${base}/{id}/${action}` as '/api/v1/reserve-uses/{id}/approve', { params: { path: { id } }, body } as never));
 }
 
@@ -112,10 +114,13 @@ export function ChainActions({
   allowed,
   chain,
   act,
+  asksStep = true,
 }: {
   allowed: readonly ChainAction[];
   chain: ChainView;
   act: UseMutationResult<unknown, Error, { action: ChainAction; step?: string; comment?: string }>;
+  /** Whether the step is chosen (a chain of one step per stage acted on by its route alone does not ask). */
+  asksStep?: boolean;
 }) {
   const { t } = useI18n();
   const [asking, setAsking] = useState<ChainAction | null>(null);
@@ -169,9 +174,11 @@ export function ChainActions({
       >
         {act.error && <Alert type="error" role="alert" title={refusalOf(act.error)} style={{ marginBottom: 12 }} />}
         <Form form={form} layout="vertical" preserve={false} initialValues={{ step: openSteps[0]?.key }}>
-          <Form.Item label={t('step')} name="step" rules={[{ required: true, message: t('required') }]}>
-            <Select options={openSteps.map((s) => ({ value: s.key, label: s.title }))} />
-          </Form.Item>
+          {asksStep && (
+            <Form.Item label={t('step')} name="step" rules={[{ required: true, message: t('required') }]}>
+              <Select options={openSteps.map((s) => ({ value: s.key, label: s.title }))} />
+            </Form.Item>
+          )}
           <Form.Item
             label={t('comment')}
             name="comment"

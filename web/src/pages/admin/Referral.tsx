@@ -1,5 +1,4 @@
-import { useState } from 'react';
-import { Alert, App, Button, Card, Descriptions, Form, Input, Modal, Space, Spin } from 'antd';
+import { Alert, App, Card, Descriptions, Spin } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router-dom';
 import { api, call } from '../../api/client';
@@ -7,33 +6,10 @@ import type { ChainAction, ReferralView } from '../../api/views';
 import { useI18n } from '../../app/i18n';
 import { refusalOf } from '../../lib/context';
 import { formatDate } from '../../lib/format';
-import { ChainDetails, ChainStatusTag } from '../chain';
+import { ChainActions, ChainDetails, ChainStatusTag, performChainAction } from '../chain';
 
 const load = async (id: number) =>
   (await call(() => api.GET('/api/v1/referrals/{id}', { params: { path: { id } } }))) as unknown as ReferralView;
-
-/** The acts that take a comment: approve (optional), return and reject (required). */
-const COMMENTED: readonly ChainAction[] = ['approve', 'return', 'reject'];
-
-function perform(id: number, action: ChainAction, version: number, comment?: string): Promise<unknown> {
-  const path = { params: { path: { id } } };
-  const body = { version, ...(comment ? { comment } : {}) };
-  switch (action) {
-    case 'submit':
-      return call(() => api.POST('/api/v1/referrals/{id}/submit', { ...path, body: { version } }));
-    case 'withdraw':
-      return call(() => api.POST('/api/v1/referrals/{id}/withdraw', { ...path, body: { version } }));
-    case 'approve':
-      return call(() => api.POST('/api/v1/referrals/{id}/approve', { ...path, body }));
-    case 'return':
-      return call(() => api.POST('/api/v1/referrals/{id}/return', { ...path, body }));
-    case 'reject':
-      return call(() => api.POST('/api/v1/referrals/{id}/reject', { ...path, body }));
-    case 'execute':
-      // A referral has no execution: the API never offers it.
-      return Promise.reject(new Error('execute'));
-  }
-}
 
 /** One out-of-county referral: the record, its chain (steps, history) and the caller's actions. */
 export default function ReferralPage() {
@@ -42,12 +18,10 @@ export default function ReferralPage() {
   const { message } = App.useApp();
   const queries = useQueryClient();
   const referral = useQuery({ queryKey: ['referral', id], queryFn: () => load(id) });
-  const [asking, setAsking] = useState<ChainAction | null>(null);
-  const [form] = Form.useForm<{ comment?: string }>();
   const act = useMutation({
-    mutationFn: ({ action, comment }: { action: ChainAction; comment?: string }) => perform(id, action, referral.data!.version, comment),
+    mutationFn: ({ action, comment }: { action: ChainAction; comment?: string }) =>
+      performChainAction('/api/v1/referrals', id, action, referral.data!.version, undefined, comment),
     onSuccess: () => {
-      setAsking(null);
       void queries.invalidateQueries({ queryKey: ['referral', id] });
       void queries.invalidateQueries({ queryKey: ['referrals'] });
       void queries.invalidateQueries({ queryKey: ['notifications'] });
@@ -57,21 +31,6 @@ export default function ReferralPage() {
   if (referral.isLoading) return <Spin />;
   if (referral.error || !referral.data) return <Alert type="error" role="alert" title={refusalOf(referral.error) ?? 'error'} />;
   const r = referral.data;
-  const label: Record<ChainAction, string> = {
-    submit: t('submitChain'),
-    approve: t('approveStep'),
-    return: t('returnStep'),
-    reject: t('rejectStep'),
-    execute: t('executeChain'),
-    withdraw: t('withdrawChain'),
-  };
-  const onClick = (action: ChainAction) => {
-    act.reset();
-    if (COMMENTED.includes(action)) {
-      form.resetFields();
-      setAsking(action);
-    } else act.mutate({ action });
-  };
   return (
     <Card
       title={
@@ -81,7 +40,6 @@ export default function ReferralPage() {
       }
       extra={<Link to="/referrals">{t('back')}</Link>}
     >
-      {act.error && !asking && <Alert type="error" role="alert" title={refusalOf(act.error)} style={{ marginBottom: 16 }} />}
       <Descriptions bordered size="small" column={2} data-testid="referral">
         <Descriptions.Item label={t('chainStatus')}>
           <ChainStatusTag status={r.chain.status} />
@@ -99,41 +57,8 @@ export default function ReferralPage() {
         <Descriptions.Item label={t('recordedBy')}>{r.recordedBy}</Descriptions.Item>
         <Descriptions.Item label={t('createdAt')}>{formatDate(r.createdAt)}</Descriptions.Item>
       </Descriptions>
-      <Space style={{ marginTop: 16 }}>
-        {r.allowedActions.map((action, i) => (
-          <Button
-            key={action}
-            type={i === 0 ? 'primary' : 'default'}
-            danger={action === 'reject' || action === 'return'}
-            loading={act.isPending && act.variables?.action === action}
-            onClick={() => onClick(action)}
-          >
-            {label[action]}
-          </Button>
-        ))}
-      </Space>
+      <ChainActions allowed={r.allowedActions} chain={r.chain} act={act} asksStep={false} />
       <ChainDetails chain={r.chain} />
-      <Modal
-        title={asking ? label[asking] : ''}
-        open={asking !== null}
-        okText={t('confirm')}
-        cancelText={t('cancel')}
-        confirmLoading={act.isPending}
-        onCancel={() => setAsking(null)}
-        onOk={() => void form.validateFields().then((v) => act.mutate({ action: asking!, comment: v.comment?.trim() || undefined }))}
-        forceRender
-      >
-        {act.error && <Alert type="error" role="alert" title={refusalOf(act.error)} style={{ marginBottom: 12 }} />}
-        <Form form={form} name="referral-act" layout="vertical">
-          <Form.Item
-            label={t('comment')}
-            name="comment"
-            rules={[{ required: asking === 'return' || asking === 'reject', whitespace: true, message: t('commentRequired') }]}
-          >
-            <Input.TextArea maxLength={2000} rows={3} />
-          </Form.Item>
-        </Form>
-      </Modal>
     </Card>
   );
 }
