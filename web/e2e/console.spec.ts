@@ -58,6 +58,15 @@ test('a township clerk signs in, sees the inbox, uploads a file with one bad row
   await expect(cells).toHaveText(['3', 'visitType', 'isIn', /^visitType must be one of /]);
   await shot(page, 'upload-row-errors');
   await checkA11y(page, 'upload-row-errors');
+  // The clerk fixes the refused row and uploads it again: stored, and nothing of the first file twice.
+  const fixed = [HEADER, row('BR-2', 'OUTPATIENT', '5.00', '1095.50')].join('\n');
+  await page
+    .locator('input[type=file]')
+    .setInputFiles({ name: 'november-fixed.csv', mimeType: 'text/csv', buffer: Buffer.from(fixed, 'utf8') });
+  await expect(outcome).toContainText('收到1');
+  await expect(outcome).toContainText('已保存1');
+  await expect(outcome).toContainText('拒收0');
+  await expect(page.getByTestId('row-errors')).toHaveCount(0);
 
   await page.getByRole('menuitem', { name: '待办' }).click();
   const item = page.getByRole('row', { name: /提交本期申报/ });
@@ -79,7 +88,7 @@ test('a township clerk signs in, sees the inbox, uploads a file with one bad row
   await expect(figure('申报金额')).toHaveText(yuan(claim.claimed));
   expect(claim.claimed).toMatch(/^\d{4,}\.\d{2}$/);
   await expect(figure('申报金额')).toHaveText(/^¥\d{1,3}(,\d{3})+\.\d{2}$/);
-  await expect(figure('记录数')).toHaveText('2');
+  await expect(figure('记录数')).toHaveText('3');
   await expect(figure('状态')).toHaveText('待提交');
 
   await shot(page, 'claim-township');

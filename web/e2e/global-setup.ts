@@ -46,14 +46,34 @@ async function stop(apiProcess: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** An October settlement record of the township whose fund pays `fundPaid` of 1000.00. */
-const october = (id: string, fundPaid: string, selfPaid: string) => ({
+/** A bearer-token client of the seeding API for one demo user. */
+const signedIn = (base: string) => async (username: string) => {
+  const login = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: 'cbm-demo-2026' }),
+  }).then((r) => r.json());
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the API's JSON, read field by field
+  return async (method: string, path: string, body?: unknown): Promise<any> => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${login.accessToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`seeding: ${method} ${path} → ${res.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  };
+};
+
+/** A record of `unitCode`'s month whose fund pays `fundPaid` of 1000.00. */
+const record = (unitCode: string, day: string, id: string, fundPaid: string, selfPaid: string) => ({
   externalId: id,
-  unitCode: 'WS-TC-01',
+  unitCode,
   insuredId: `5329271990010${id.replace(/\D/g, '').padStart(5, '0')}`,
   visitType: 'OUTPATIENT',
-  visitDate: '2026-10-15',
-  settlementDate: '2026-10-15',
+  visitDate: day,
+  settlementDate: day,
   totalCost: '1000.00',
   coveredCost: '1000.00',
   fundPaid,
@@ -63,45 +83,87 @@ const october = (id: string, fundPaid: string, selfPaid: string) => ({
 });
 
 /**
- * Through the API: the 2026 allocation drafted by the bureau clerk and approved by the approver
- * (SPEC §3's worked example), and the township's October claim of three records, submitted.
+ * September 2026, at the days it happened (the API restarted on each business date): the 2026
+ * allocation (SPEC §3's worked example) drafted and approved, and a second township's claim
+ * submitted; on 2 October the lead declares September; on 9 October the bureau reviews, approves
+ * and disburses it. The lead never pays that township's pass-down, so by the tests' business
+ * date it is overdue.
  */
-async function seedOctober(base: string): Promise<void> {
-  const as = async (username: string) => {
-    const login = await fetch(`${base}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password: 'cbm-demo-2026' }),
-    }).then((r) => r.json());
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the API's JSON, read field by field
-    return async (method: string, path: string, body?: unknown): Promise<any> => {
-      const res = await fetch(`${base}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${login.accessToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
+const SEPTEMBER: { date: string; run: (base: string) => Promise<void> }[] = [
+  {
+    date: '2026-09-28',
+    run: async (base) => {
+      const as = signedIn(base);
+      const clerk = await as('ws.bureau.clerk');
+      const approver = await as('ws.bureau.approver');
+      const draft = await clerk('POST', '/api/v1/allocations', {
+        countyCode: 'WS',
+        fundYear: 2026,
+        insuredCount: '312457',
+        perCapitaStandard: '830.00',
+        interest: '1234567.89',
+        criticalIllnessPremiumPerPerson: '65.00',
+        familyDoctorFee: '2849300.00',
+        policyAdjustmentExpenditure: '1500000.00',
       });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`seeding: ${method} ${path} → ${res.status} ${text}`);
-      return text ? JSON.parse(text) : null;
-    };
-  };
-  const clerk = await as('ws.bureau.clerk');
-  const approver = await as('ws.bureau.approver');
-  const draft = await clerk('POST', '/api/v1/allocations', {
-    countyCode: 'WS',
-    fundYear: 2026,
-    insuredCount: '312457',
-    perCapitaStandard: '830.00',
-    interest: '1234567.89',
-    criticalIllnessPremiumPerPerson: '65.00',
-    familyDoctorFee: '2849300.00',
-    policyAdjustmentExpenditure: '1500000.00',
-  });
-  const submitted = await clerk('POST', `/api/v1/allocations/${draft.id}/submit`, { version: draft.version });
-  await approver('POST', `/api/v1/allocations/${draft.id}/approve`, { version: submitted.version });
-  const township = await as('ws.tc01.clerk');
+      const submitted = await clerk('POST', `/api/v1/allocations/${draft.id}/submit`, { version: draft.version });
+      await approver('POST', `/api/v1/allocations/${draft.id}/approve`, { version: submitted.version });
+      await (
+        await as('ws.admin')
+      )('POST', '/api/v1/users', {
+        username: 'ws.tc02.clerk',
+        displayName: '庙街镇卫生院医保员',
+        institutionCode: 'WS-TC-02',
+        roles: ['MEMBER_CLERK'],
+        password: 'cbm-demo-2026',
+      });
+      const township = await as('ws.tc02.clerk');
+      await township('POST', '/api/v1/settlement-records', {
+        records: [
+          record('WS-TC-02', '2026-09-15', 'SEP-1', '400.00', '600.00'),
+          record('WS-TC-02', '2026-09-16', 'SEP-2', '250.00', '750.00'),
+        ],
+      });
+      const claim = (await township('GET', '/api/v1/member-claims?period=2026-09')).items[0];
+      await township('POST', `/api/v1/member-claims/${claim.id}/submit`, { version: claim.version });
+    },
+  },
+  {
+    date: '2026-10-02',
+    run: async (base) => {
+      const lead = await signedIn(base)('ws.lead.finance');
+      const claim = (await lead('GET', '/api/v1/member-claims?period=2026-09')).items[0];
+      await lead('POST', `/api/v1/member-claims/${claim.id}/complete-review`, { version: claim.version, acceptPending: true });
+      await lead('POST', '/api/v1/communities/WS-MC/declarations', { period: '2026-09' });
+    },
+  },
+  {
+    date: '2026-10-09',
+    run: async (base) => {
+      const as = signedIn(base);
+      const clerk = await as('ws.bureau.clerk');
+      const approver = await as('ws.bureau.approver');
+      const declared = (await clerk('GET', '/api/v1/declarations?period=2026-09')).items[0];
+      const reviewed = await clerk('POST', `/api/v1/declarations/${declared.id}/complete-review`, { version: declared.version });
+      const approved = await approver('POST', `/api/v1/declarations/${declared.id}/approve`, { version: reviewed.version });
+      await clerk('POST', `/api/v1/declarations/${declared.id}/disbursement`, {
+        version: approved.version,
+        disbursedOn: '2026-10-09',
+        reference: 'BK-2026-10-0009',
+      });
+    },
+  },
+];
+
+/** Through the API, on 31 October: the township's October claim of three records, submitted. */
+async function seedOctober(base: string): Promise<void> {
+  const township = await signedIn(base)('ws.tc01.clerk');
   await township('POST', '/api/v1/settlement-records', {
-    records: [october('OCT-1', '300.00', '700.00'), october('OCT-2', '120.55', '879.45'), october('OCT-3', '80.10', '919.90')],
+    records: [
+      record('WS-TC-01', '2026-10-15', 'OCT-1', '300.00', '700.00'),
+      record('WS-TC-01', '2026-10-15', 'OCT-2', '120.55', '879.45'),
+      record('WS-TC-01', '2026-10-15', 'OCT-3', '80.10', '919.90'),
+    ],
   });
   const claim = (await township('GET', '/api/v1/member-claims?period=2026-10')).items[0];
   await township('POST', `/api/v1/member-claims/${claim.id}/submit`, { version: claim.version });
@@ -129,13 +191,15 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   };
   execFileSync(process.execPath, ['dist/src/cli/migrate.js', 'up'], { cwd: root, env, stdio: 'ignore' });
   execFileSync(process.execPath, ['dist/src/cli/seed-demo.js', '--registry-only'], { cwd: root, env, stdio: 'ignore' });
-  // A month in flight: October 2026 seeded through the API on a day before its cut-off, then the
-  // API serves the tests on the business date.
-  const seeding = await startApi({ ...env, BUSINESS_DATE: SEEDING_DATE }, port);
-  try {
-    await seedOctober(`http://127.0.0.1:${port}`);
-  } finally {
-    await stop(seeding);
+  // September's month run to its disbursement, then October in flight (seeded on a day before its
+  // cut-off), each through the API on its own business date; then the API serves the tests.
+  for (const phase of [...SEPTEMBER, { date: SEEDING_DATE, run: seedOctober }]) {
+    const seeding = await startApi({ ...env, BUSINESS_DATE: phase.date }, port);
+    try {
+      await phase.run(`http://127.0.0.1:${port}`);
+    } finally {
+      await stop(seeding);
+    }
   }
   const apiProcess = await startApi(env, port);
   // The worker runs the queued work (cycles, queued uploads, year-end posting) as in production.

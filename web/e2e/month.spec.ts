@@ -187,3 +187,19 @@ test('the auditor reads the ledger: balances with nature and 余额方向, the t
   await page.getByRole('button', { name: '中文' }).click();
   await expect(page.getByRole('heading', { name: '基金账簿' })).toBeVisible();
 });
+
+test('a pass-down the lead has not paid by its deadline shows as overdue in the township’s inbox', async ({ page }) => {
+  const township = await apiAs('ws.tc02.clerk');
+  const inbox = await township.get('/api/v1/inbox');
+  const late = inbox.items.find((i: any) => i.kind === 'passDownExpected' && i.period === '2026-09');
+  // The township waits on the lead hospital, which pays it down.
+  expect(late).toMatchObject({ overdue: true, institutionCode: 'WS-RMYY' });
+  await signIn(page, 'ws.tc02.clerk');
+  const row = page.getByRole('row', { name: /2026-09/ });
+  await expect(row).toContainText('已逾期');
+  await expect(row).toContainText(late.deadline);
+  await expect(row).toContainText(yuan(late.amount));
+  await expect(page.locator('.ant-statistic').filter({ hasText: '逾期事项' })).toContainText(String(inbox.overdue));
+  await shot(page, 'inbox-overdue-pass-down');
+  await checkA11y(page, 'inbox-overdue-pass-down');
+});
