@@ -1,9 +1,12 @@
 import { adminArea } from './admin';
 import { bureauArea } from './bureau';
 import { financeArea } from './finance';
+import { intakeArea } from './intake';
+import { rulesArea } from './rules';
+import { statementsArea } from './statements';
 import type { Area } from './area';
 
 export type { Area, MenuEntry, Screen } from './area';
 
 /** The areas beyond the month's core screens (App.tsx and Layout.tsx hold those). */
-export const areas: Area[] = [financeArea, bureauArea, adminArea];
+export const areas: Area[] = [financeArea, bureauArea, adminArea, intakeArea, rulesArea, statementsArea];
