@@ -32,7 +32,8 @@ import { PackageIncreaseRepository } from './package-increase.repository';
 import { AllocationInputsDto, CreateAllocationDto, UpdateAllocationDto } from './dto/fund-year.dto';
 import { PolicyParametersService } from './policy-parameters.service';
 
-const FIGURES = [
+/** The figures of SPEC §3 an allocation computes, by name. */
+export const ALLOCATION_FIGURES = [
   'raisedTotal',
   'adjustmentReserve',
   'criticalIllnessFund',
@@ -53,7 +54,7 @@ export interface AllocationView {
   state: string;
   version: number;
   inputs: Record<string, string>;
-  figures: Record<(typeof FIGURES)[number], string>;
+  figures: Record<(typeof ALLOCATION_FIGURES)[number], string>;
   /**
    * Each community's package: `package` as allocated (and published), the increases an executed
    * adjustment-reserve use made since (with why), and `effectivePackage`, the M every rule uses.
@@ -111,7 +112,7 @@ export interface AllocationPreview {
   countyCode: string;
   fundYear: number;
   inputs: Record<string, string>;
-  figures: Record<(typeof FIGURES)[number], string>;
+  figures: Record<(typeof ALLOCATION_FIGURES)[number], string>;
   communities: { communityCode: string; enrolledPopulation: string; package: string }[];
   parametersVersion: number;
   parameters: Record<string, string>;
@@ -186,7 +187,7 @@ export class AllocationService {
       countyCode: county.code,
       fundYear: dto.fundYear,
       inputs: Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, String(v)])),
-      figures: Object.fromEntries(FIGURES.map((f) => [f, computed.figures[f].toString()])) as AllocationPreview['figures'],
+      figures: Object.fromEntries(ALLOCATION_FIGURES.map((f) => [f, computed.figures[f].toString()])) as AllocationPreview['figures'],
       communities: computed.shares.map((s) => ({
         communityCode: communities.find((c) => c.id === s.communityId)!.code,
         enrolledPopulation: String(s.enrolledPopulation),
@@ -310,7 +311,7 @@ export class AllocationService {
 
   private async postApproval(manager: EntityManager, doc: Allocation): Promise<void> {
     const shares = await this.allocations.shares(manager, doc.id);
-    const figures = Object.fromEntries(FIGURES.map((f) => [f, doc[f]])) as unknown as FundYearAllocation;
+    const figures = Object.fromEntries(ALLOCATION_FIGURES.map((f) => [f, doc[f]])) as unknown as FundYearAllocation;
     // A correction first undoes what the superseded version posted, then posts the new figures.
     const old = doc.supersedesId !== null ? await this.lock(manager, doc.supersedesId) : null;
     const postings = allocationApprovalPostings(
@@ -429,7 +430,7 @@ export class AllocationService {
         familyDoctorFee: doc.familyDoctorFee.toString(),
         policyAdjustmentExpenditure: doc.policyAdjustmentExpenditure.toString(),
       },
-      figures: Object.fromEntries(FIGURES.map((f) => [f, doc[f].toString()])) as AllocationView['figures'],
+      figures: Object.fromEntries(ALLOCATION_FIGURES.map((f) => [f, doc[f].toString()])) as AllocationView['figures'],
       communities: shares.map((s) => {
         const own = increases.filter((i) => i.community_id === s.community_id);
         return {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { assertPublished } from '../../domain/fund-year-allocation';
 import { PolicyParameters } from '../../domain/policy-parameters';
@@ -11,7 +11,12 @@ import { CalendarService } from '../calendar';
 import { CountyService } from '../registry';
 import { AllocationPreview, AllocationService, AllocationView } from './allocation.service';
 import { BudgetPlanService, BudgetPlanView } from './budget-plan.service';
-import { BudgetPlanPreviewResponse } from './dto/fund-year.responses';
+import {
+  AllocationPreviewResponse,
+  AllocationResponse,
+  BudgetPlanPreviewResponse,
+  PublishedAllocationResponse,
+} from './dto/fund-year.responses';
 import {
   AllocationInputsDto,
   AllocationQuery,
@@ -101,6 +106,7 @@ export class AllocationController {
   @Post()
   @Access({ roles: ['BUREAU_CLERK'] })
   @ApiOperation({ summary: 'Draft the fund-year allocation (SPEC §3); every figure is computed and returned by name' })
+  @ApiCreatedResponse({ type: AllocationResponse, description: 'created (200 with the same draft when one exists for the year)' })
   async create(@Body() dto: CreateAllocationDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<AllocationView> {
     const { view, created } = await this.allocations.create(currentCaller(), dto);
     void reply.status(created ? 201 : 200);
@@ -114,19 +120,21 @@ export class AllocationController {
     summary:
       'The figures a draft with these inputs would have (F, A, C, B, shares, R, M by community); computed as a draft is, stored nowhere',
   })
+  @ApiOkResponse({ type: AllocationPreviewResponse })
   preview(@Body() dto: CreateAllocationDto): Promise<AllocationPreview> {
     return this.allocations.preview(currentCaller(), dto);
   }
 
   @Get()
   @Access({ roles: ANY_ROLE })
-  @ApiPageResponse()
+  @ApiPageResponse(AllocationResponse)
   list(@Query() q: AllocationQuery): Promise<Page<AllocationView>> {
     return this.allocations.list(currentCaller(), q);
   }
 
   @Get(':id')
   @Access({ roles: ANY_ROLE, target: { kind: 'allocation', param: 'id' } })
+  @ApiOkResponse({ type: AllocationResponse })
   get(@Param('id', ParseIntPipe) id: number): Promise<AllocationView> {
     return this.allocations.get(currentCaller(), id);
   }
@@ -134,6 +142,7 @@ export class AllocationController {
   @Patch(':id')
   @Access({ roles: ['BUREAU_CLERK'], target: { kind: 'allocation', param: 'id' } })
   @ApiOperation({ summary: 'Change a draft’s inputs' })
+  @ApiOkResponse({ type: AllocationResponse })
   update(@Param('id', ParseIntPipe) id: number, @Body() dto: UpdateAllocationDto): Promise<AllocationView> {
     return this.allocations.update(currentCaller(), id, dto);
   }
@@ -141,6 +150,7 @@ export class AllocationController {
   @Post(':id/corrections')
   @Access({ roles: ['BUREAU_CLERK'], target: { kind: 'allocation', param: 'id' } })
   @ApiOperation({ summary: 'Correct an approved allocation: a new draft version referencing it' })
+  @ApiOkResponse({ type: AllocationResponse })
   correct(@Param('id', ParseIntPipe) id: number, @Body() dto: AllocationInputsDto): Promise<AllocationView> {
     return this.allocations.correct(currentCaller(), id, dto);
   }
@@ -148,6 +158,7 @@ export class AllocationController {
   @Post(':id/submit')
   @HttpCode(200)
   @Access({ roles: ['BUREAU_CLERK'], target: { kind: 'allocation', param: 'id' } })
+  @ApiOkResponse({ type: AllocationResponse })
   submit(@Param('id', ParseIntPipe) id: number, @Body() dto: TransitionDto): Promise<AllocationView> {
     return this.move(id, 'submit', dto);
   }
@@ -155,6 +166,7 @@ export class AllocationController {
   @Post(':id/return')
   @HttpCode(200)
   @Access({ roles: ['BUREAU_APPROVER'], target: { kind: 'allocation', param: 'id' } })
+  @ApiOkResponse({ type: AllocationResponse })
   returnForChanges(@Param('id', ParseIntPipe) id: number, @Body() dto: TransitionDto): Promise<AllocationView> {
     return this.move(id, 'return', dto);
   }
@@ -163,6 +175,7 @@ export class AllocationController {
   @HttpCode(200)
   @Access({ roles: ['BUREAU_APPROVER'], target: { kind: 'allocation', param: 'id' } })
   @ApiOperation({ summary: 'Approve (maker-checker: not the person who drafted or submitted it); posts the ledger transfers' })
+  @ApiOkResponse({ type: AllocationResponse })
   approve(@Param('id', ParseIntPipe) id: number, @Body() dto: TransitionDto): Promise<AllocationView> {
     return this.move(id, 'approve', dto);
   }
@@ -171,6 +184,7 @@ export class AllocationController {
   @HttpCode(200)
   @Access({ roles: BUREAU, target: { kind: 'allocation', param: 'id' } })
   @ApiOperation({ summary: 'Publish (公示) an approved allocation' })
+  @ApiOkResponse({ type: AllocationResponse })
   publish(@Param('id', ParseIntPipe) id: number, @Body() dto: TransitionDto): Promise<AllocationView> {
     return this.move(id, 'publish', dto);
   }
@@ -197,6 +211,7 @@ export class PublicationController {
   @Public()
   @Get('allocations/:countyCode/:fundYear')
   @ApiOperation({ summary: 'Published allocation figures (公示), readable without signing in' })
+  @ApiOkResponse({ type: PublishedAllocationResponse })
   async published(@Param('countyCode') countyCode: string, @Param('fundYear', FundYearPipe) fundYear: number) {
     const a = assertPublished(await this.allocations.published(countyCode, fundYear), countyCode, fundYear);
     return {

@@ -2813,6 +2813,145 @@ export interface components {
             /** @example 2021 */
             fundYear: number;
         };
+        AllocationFiguresResponse: {
+            /**
+             * @description F: the year’s raised fund
+             * @example 1000000.00
+             */
+            raisedTotal: string;
+            /**
+             * @description R: the adjustment reserve (调剂金)
+             * @example 1000000.00
+             */
+            adjustmentReserve: string;
+            /**
+             * @description C: the critical-illness premium
+             * @example 1000000.00
+             */
+            criticalIllnessFund: string;
+            /**
+             * @description B: the net base
+             * @example 1000000.00
+             */
+            netBase: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            communityBaseShare: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            increasePool: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            communityIncrease: string;
+            /**
+             * @description M: the communities’ package in all
+             * @example 1000000.00
+             */
+            communityPackage: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            privatePool: string;
+        };
+        PackageIncreaseResponse: {
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            amount: string;
+            /** @example reserveUse */
+            sourceType: string;
+            /** @example 3 */
+            sourceId: string;
+            reason: string;
+            /** Format: date */
+            effectiveOn: string;
+            createdBy: string;
+        };
+        AllocationCommunityResponse: {
+            /** @example WS-MC */
+            communityCode: string;
+            communityName: string;
+            /** @example 312457 */
+            enrolledPopulation: string;
+            /**
+             * @description the package as allocated (and published)
+             * @example 1000000.00
+             */
+            package: string;
+            increases: components["schemas"]["PackageIncreaseResponse"][];
+            /**
+             * @description M with the increases executed since: the figure every rule uses
+             * @example 1000000.00
+             */
+            effectivePackage: string;
+        };
+        AllocationResponse: {
+            id: number;
+            /** @example WS */
+            countyCode: string;
+            /** @example 2026 */
+            fundYear: number;
+            /** @description the allocation’s version within its year (a correction is the next) */
+            documentVersion: number;
+            supersedesId: number | null;
+            /** @enum {string} */
+            state: "DRAFT" | "SUBMITTED" | "APPROVED" | "PUBLISHED" | "SUPERSEDED";
+            /** @description optimistic-lock version to send with the next action */
+            version: number;
+            /** @description the inputs as entered (N, S, I, c, Dfd, P), text */
+            inputs: {
+                [key: string]: string;
+            };
+            figures: components["schemas"]["AllocationFiguresResponse"];
+            communities: components["schemas"]["AllocationCommunityResponse"][];
+            parametersVersion: number;
+            /** @description the policy parameters the figures used, text */
+            parameters: {
+                [key: string]: string;
+            };
+            createdBy: string;
+            submittedBy: string | null;
+            approvedBy: string | null;
+            /** Format: date-time */
+            approvedAt: string | null;
+            /** Format: date-time */
+            publishedAt: string | null;
+            allowedActions: ("submit" | "return" | "approve" | "publish" | "supersede")[];
+        };
+        AllocationPreviewCommunityResponse: {
+            /** @example WS-MC */
+            communityCode: string;
+            /** @example 312457 */
+            enrolledPopulation: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            package: string;
+        };
+        AllocationPreviewResponse: {
+            /** @example WS */
+            countyCode: string;
+            /** @example 2026 */
+            fundYear: number;
+            inputs: {
+                [key: string]: string;
+            };
+            figures: components["schemas"]["AllocationFiguresResponse"];
+            communities: components["schemas"]["AllocationPreviewCommunityResponse"][];
+            parametersVersion: number;
+            parameters: {
+                [key: string]: string;
+            };
+        };
         UpdateAllocationDto: {
             /**
              * @description N 当年筹资人数
@@ -2887,6 +3026,27 @@ export interface components {
             version: number;
             /** @description a comment kept in the audit trail */
             comment?: string;
+        };
+        PublishedCommunityResponse: {
+            /** @example WS-MC */
+            communityCode: string;
+            communityName: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            package: string;
+        };
+        PublishedAllocationResponse: {
+            /** @example WS */
+            countyCode: string;
+            /** @example 2026 */
+            fundYear: number;
+            documentVersion: number;
+            /** Format: date-time */
+            publishedAt: string | null;
+            figures: components["schemas"]["AllocationFiguresResponse"];
+            communities: components["schemas"]["PublishedCommunityResponse"][];
         };
         PlanLineDto: {
             /** @enum {string} */
@@ -5171,7 +5331,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: Record<string, never>[];
+                        items: components["schemas"]["AllocationResponse"][];
                         page: number;
                         pageSize: number;
                         /** @description rows matching the filters, over every page */
@@ -5194,11 +5354,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description created (200 with the same draft when one exists for the year) */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AllocationResponse"];
+                };
             };
         };
     };
@@ -5219,7 +5382,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AllocationPreviewResponse"];
+                };
             };
         };
     };
@@ -5238,7 +5403,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AllocationResponse"];
+                };
             };
         };
     };
@@ -5261,7 +5428,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AllocationResponse"];
+                };
             };
         };
     };
@@ -5280,11 +5449,13 @@ export interface operations {
             };
         };
         responses: {
-            201: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AllocationResponse"];
+                };
             };
         };
     };
@@ -5307,7 +5478,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AllocationResponse"];
+                };
             };
         };
     };
@@ -5330,7 +5503,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AllocationResponse"];
+                };
             };
         };
     };
@@ -5353,7 +5528,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AllocationResponse"];
+                };
             };
         };
     };
@@ -5376,7 +5553,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AllocationResponse"];
+                };
             };
         };
     };
@@ -5415,7 +5594,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PublishedAllocationResponse"];
+                };
             };
         };
     };

@@ -1,6 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { PlanCategory, PlanWarning } from '../../../domain/primary-floor';
 import type { BudgetPlanPreviewView } from '../budget-plan.service';
+import { DOCUMENT_ACTIONS, DOCUMENT_STATES, DocumentAction } from '../../../domain/document-lifecycle';
+import type { AllocationPreview, AllocationView, PackageIncreaseView } from '../allocation.service';
 
 // Answer bodies as the OpenAPI document (and the web console's typed client) describes them;
 // the class implements the view, so a view that changes fails the type-check here.
@@ -38,4 +40,92 @@ export class BudgetPlanPreviewResponse implements BudgetPlanPreviewView {
   @ApiProperty({ type: PlanFloorPreviewResponse }) floor!: PlanFloorPreviewResponse;
   @ApiProperty({ type: PlanCategoryTotalsResponse }) byCategory!: PlanCategoryTotalsResponse;
   @ApiProperty({ type: [PlanWarningResponse] }) warnings!: PlanWarningResponse[];
+}
+
+const MONEY = { type: 'string', pattern: '^-?\\d+\\.\\d{2}$', example: '1000000.00', description: 'yuan, two decimals' } as const;
+
+/** SPEC §3's figures by name (F raisedTotal, R adjustmentReserve, C criticalIllnessFund, B netBase, …, M communityPackage). */
+export class AllocationFiguresResponse implements Record<keyof AllocationView['figures'], string> {
+  @ApiProperty({ ...MONEY, description: 'F: the year’s raised fund' }) raisedTotal!: string;
+  @ApiProperty({ ...MONEY, description: 'R: the adjustment reserve (调剂金)' }) adjustmentReserve!: string;
+  @ApiProperty({ ...MONEY, description: 'C: the critical-illness premium' }) criticalIllnessFund!: string;
+  @ApiProperty({ ...MONEY, description: 'B: the net base' }) netBase!: string;
+  @ApiProperty(MONEY) communityBaseShare!: string;
+  @ApiProperty(MONEY) increasePool!: string;
+  @ApiProperty(MONEY) communityIncrease!: string;
+  @ApiProperty({ ...MONEY, description: 'M: the communities’ package in all' }) communityPackage!: string;
+  @ApiProperty(MONEY) privatePool!: string;
+}
+
+export class PackageIncreaseResponse implements PackageIncreaseView {
+  @ApiProperty(MONEY) amount!: string;
+  @ApiProperty({ example: 'reserveUse' }) sourceType!: string;
+  @ApiProperty({ example: '3' }) sourceId!: string;
+  @ApiProperty() reason!: string;
+  @ApiProperty({ type: 'string', format: 'date' }) effectiveOn!: string;
+  @ApiProperty() createdBy!: string;
+}
+
+export class AllocationCommunityResponse {
+  @ApiProperty({ example: 'WS-MC' }) communityCode!: string;
+  @ApiProperty() communityName!: string;
+  @ApiProperty({ example: '312457' }) enrolledPopulation!: string;
+  @ApiProperty({ ...MONEY, description: 'the package as allocated (and published)' }) package!: string;
+  @ApiProperty({ type: [PackageIncreaseResponse] }) increases!: PackageIncreaseResponse[];
+  @ApiProperty({ ...MONEY, description: 'M with the increases executed since: the figure every rule uses' }) effectivePackage!: string;
+}
+
+const TEXT_MAP = { type: 'object', additionalProperties: { type: 'string' } } as const;
+
+export class AllocationResponse implements AllocationView {
+  @ApiProperty() id!: number;
+  @ApiProperty({ example: 'WS' }) countyCode!: string;
+  @ApiProperty({ example: 2026 }) fundYear!: number;
+  @ApiProperty({ description: 'the allocation’s version within its year (a correction is the next)' }) documentVersion!: number;
+  @ApiProperty({ type: 'integer', nullable: true }) supersedesId!: number | null;
+  @ApiProperty({ enum: DOCUMENT_STATES }) state!: string;
+  @ApiProperty({ description: 'optimistic-lock version to send with the next action' }) version!: number;
+  @ApiProperty({ ...TEXT_MAP, description: 'the inputs as entered (N, S, I, c, Dfd, P), text' }) inputs!: Record<string, string>;
+  @ApiProperty({ type: AllocationFiguresResponse }) figures!: AllocationFiguresResponse;
+  @ApiProperty({ type: [AllocationCommunityResponse] }) communities!: AllocationCommunityResponse[];
+  @ApiProperty() parametersVersion!: number;
+  @ApiProperty({ ...TEXT_MAP, description: 'the policy parameters the figures used, text' }) parameters!: Record<string, string>;
+  @ApiProperty() createdBy!: string;
+  @ApiProperty({ type: 'string', nullable: true }) submittedBy!: string | null;
+  @ApiProperty({ type: 'string', nullable: true }) approvedBy!: string | null;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true }) approvedAt!: string | null;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true }) publishedAt!: string | null;
+  @ApiProperty({ enum: DOCUMENT_ACTIONS, isArray: true }) allowedActions!: DocumentAction[];
+}
+
+export class AllocationPreviewCommunityResponse {
+  @ApiProperty({ example: 'WS-MC' }) communityCode!: string;
+  @ApiProperty({ example: '312457' }) enrolledPopulation!: string;
+  @ApiProperty(MONEY) package!: string;
+}
+
+export class AllocationPreviewResponse implements AllocationPreview {
+  @ApiProperty({ example: 'WS' }) countyCode!: string;
+  @ApiProperty({ example: 2026 }) fundYear!: number;
+  @ApiProperty(TEXT_MAP) inputs!: Record<string, string>;
+  @ApiProperty({ type: AllocationFiguresResponse }) figures!: AllocationFiguresResponse;
+  @ApiProperty({ type: [AllocationPreviewCommunityResponse] }) communities!: AllocationPreviewCommunityResponse[];
+  @ApiProperty() parametersVersion!: number;
+  @ApiProperty(TEXT_MAP) parameters!: Record<string, string>;
+}
+
+export class PublishedCommunityResponse {
+  @ApiProperty({ example: 'WS-MC' }) communityCode!: string;
+  @ApiProperty() communityName!: string;
+  @ApiProperty(MONEY) package!: string;
+}
+
+/** What 公示 shows: the published figures, without the document's workings. */
+export class PublishedAllocationResponse {
+  @ApiProperty({ example: 'WS' }) countyCode!: string;
+  @ApiProperty({ example: 2026 }) fundYear!: number;
+  @ApiProperty() documentVersion!: number;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true }) publishedAt!: string | null;
+  @ApiProperty({ type: AllocationFiguresResponse }) figures!: AllocationFiguresResponse;
+  @ApiProperty({ type: [PublishedCommunityResponse] }) communities!: PublishedCommunityResponse[];
 }

@@ -1,22 +1,15 @@
 import { Alert, Button, Card, Descriptions, Layout, Spin, Table, Typography } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { matchPath, useLocation } from 'react-router-dom';
-import { api, ApiCallError, type ApiError } from '../../api/client';
+import { api, ApiCallError, type ApiError, type Schemas } from '../../api/client';
 import { useI18n, type I18nKey } from '../../app/i18n';
 import { formatDate, formatYuan } from '../../lib/format';
 
 /** The published figures as GET /public/allocations/:countyCode/:fundYear answers them. */
-interface Publication {
-  countyCode: string;
-  fundYear: number;
-  documentVersion: number;
-  publishedAt: string | null;
-  figures: Record<string, string>;
-  communities: { communityCode: string; communityName: string; package: string }[];
-}
+type Publication = Schemas['PublishedAllocationResponse'];
 
 /** The published figures in the order of the allocation (SPEC §3), each with its label. */
-const FIGURES: [string, I18nKey][] = [
+const FIGURES: [keyof Publication['figures'], I18nKey][] = [
   ['raisedTotal', 'pubRaisedTotal'],
   ['adjustmentReserve', 'pubAdjustmentReserve'],
   ['criticalIllnessFund', 'pubCriticalIllnessFund'],

@@ -1,5 +1,7 @@
-// The API's answers these screens read. Where the OpenAPI document does not describe a response
-// body yet, its shape is written here from the API's views (src/modules/*), field for field.
+// The API's answers these screens read: the OpenAPI document's where it describes them; where it
+// does not yet (test/e2e/openapi-answers.e2e-spec.ts lists those), written here from the API's views.
+
+import type { Schemas } from '../../api/client';
 
 export type DocumentState = 'DRAFT' | 'SUBMITTED' | 'APPROVED' | 'PUBLISHED' | 'SUPERSEDED';
 export type DocumentAction = 'submit' | 'return' | 'approve' | 'publish' | 'supersede';
@@ -23,17 +25,7 @@ export const ALLOCATION_INPUTS: readonly (keyof AllocationInputs)[] = [
   'policyAdjustmentExpenditure',
 ];
 
-export interface AllocationFigures {
-  raisedTotal: string;
-  adjustmentReserve: string;
-  criticalIllnessFund: string;
-  netBase: string;
-  communityBaseShare: string;
-  increasePool: string;
-  communityIncrease: string;
-  communityPackage: string;
-  privatePool: string;
-}
+export type AllocationFigures = Schemas['AllocationFiguresResponse'];
 
 /** The figures in SPEC §3's order: F, A, C, B, the shares of B, R, M. */
 export const ALLOCATION_FIGURES: readonly (keyof AllocationFigures)[] = [
@@ -48,42 +40,9 @@ export const ALLOCATION_FIGURES: readonly (keyof AllocationFigures)[] = [
   'communityPackage',
 ];
 
-export interface AllocationPreview {
-  countyCode: string;
-  fundYear: number;
-  inputs: AllocationInputs;
-  figures: AllocationFigures;
-  communities: { communityCode: string; enrolledPopulation: string; package: string }[];
-  parametersVersion: number;
-  parameters: Record<string, string>;
-}
+export type AllocationPreview = Schemas['AllocationPreviewResponse'];
 
-export interface AllocationView {
-  id: number;
-  countyCode: string;
-  fundYear: number;
-  documentVersion: number;
-  supersedesId: number | null;
-  state: DocumentState;
-  version: number;
-  inputs: AllocationInputs;
-  figures: AllocationFigures;
-  communities: {
-    communityCode: string;
-    communityName: string;
-    enrolledPopulation: string;
-    package: string;
-    effectivePackage: string;
-  }[];
-  parametersVersion: number;
-  parameters: Record<string, string>;
-  createdBy: string;
-  submittedBy: string | null;
-  approvedBy: string | null;
-  approvedAt: string | null;
-  publishedAt: string | null;
-  allowedActions: DocumentAction[];
-}
+export type AllocationView = Schemas['AllocationResponse'];
 
 export interface BudgetPlanView {
   id: number;
