@@ -22,17 +22,14 @@ const NOT_YET_DESCRIBED = [
   'GET /api/v1/communities/{communityCode}/holds',
   'GET /api/v1/communities/{communityCode}/periods/{period}/summary',
   'GET /api/v1/communities/{communityCode}/referral-report',
-  'GET /api/v1/communities/{communityCode}/year-end-statements/{fundYear}',
   'GET /api/v1/counties/{countyCode}/assessment-weights/{fundYear}',
   'GET /api/v1/counties/{countyCode}/periods/{period}/deadlines',
   'GET /api/v1/counties/{countyCode}/policy-parameters/{fundYear}',
   'GET /api/v1/counties/{countyCode}/policy-parameters/{fundYear}/versions',
   'GET /api/v1/counties/{countyCode}/private-budgets/{fundYear}',
-  'GET /api/v1/counties/{countyCode}/year-end-settlements/{fundYear}',
   'GET /api/v1/cycles',
   'GET /api/v1/cycles/results',
   'GET /api/v1/fund-analyses/{id}',
-  'GET /api/v1/institutions/{code}/year-end-statement/{fundYear}',
   'GET /api/v1/job-runs',
   'GET /api/v1/notifications/webhook',
   'GET /api/v1/outbox',
@@ -40,7 +37,6 @@ const NOT_YET_DESCRIBED = [
   'GET /api/v1/private-payments/{id}',
   'GET /api/v1/users',
   'GET /api/v1/users/{username}',
-  'GET /api/v1/year-end-settlements/{id}',
   'PATCH /api/v1/budget-plans/{id}',
   'PATCH /api/v1/fund-analyses/{id}',
   'PATCH /api/v1/users/{username}',
@@ -64,8 +60,6 @@ const NOT_YET_DESCRIBED = [
   'POST /api/v1/private-payments/{id}/payment',
   'POST /api/v1/settlement-records',
   'POST /api/v1/users',
-  'POST /api/v1/year-end-settlements/{id}/approve',
-  'POST /api/v1/year-end-settlements/{id}/redraft',
   'PUT /api/v1/calendar/years/{year}',
   'PUT /api/v1/communities/{communityCode}/assessments/{fundYear}/entered-values',
   'PUT /api/v1/counties/{countyCode}/assessment-weights/{fundYear}',
@@ -87,7 +81,9 @@ function describes(schema: Schema | undefined): boolean {
 
 describe('every JSON answer is described in the OpenAPI document', () => {
   it('leaves undescribed only the routes still listed, and every listed route is still undescribed', async () => {
-    const doc = (await describeApi(testConfig({ DB_PORT: '1', REDIS_PORT: '1' }))) as { paths: Record<string, Record<string, Operation>> };
+    const doc = (await describeApi(testConfig({ DB_PORT: '1', REDIS_PORT: '1' }))) as unknown as {
+      paths: Record<string, Record<string, Operation>>;
+    };
     const undescribed: string[] = [];
     for (const [path, methods] of Object.entries(doc.paths)) {
       if (path.endsWith('.xlsx') || path.startsWith('/health')) continue; // spreadsheets and probes

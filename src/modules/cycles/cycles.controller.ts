@@ -1,7 +1,7 @@
 import { NoQuery } from '../../common/validation';
 import { ApiPageResponse, pageInMemory, PageQuery } from '../../common/pagination';
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { currentCaller } from '../../common/request-context';
@@ -16,7 +16,15 @@ import { CycleRunnerService } from './cycle-runner.service';
 import { SCHEDULE_TIMEZONE } from './cycle-scheduler';
 import { CycleResultQuery, JobRunQuery, NotificationQuery, TriggerCycleDto, WebhookDto } from './dto/cycles.dto';
 import { NotificationService } from './notification.service';
-import { BurnThresholdsResponse, MonitoringReadingResponse, NotificationResponse } from './dto/cycles.responses';
+import {
+  BurnThresholdsResponse,
+  CommunityYearEndResponse,
+  MonitoringReadingResponse,
+  NotificationResponse,
+  UnitYearEndStatementResponse,
+  YearEndResponse,
+  YearEndStatementResponse,
+} from './dto/cycles.responses';
 import { MonitoringService } from './monitoring.service';
 import { BusinessClock } from '../../common/business-clock';
 import { YearEndService } from './year-end.service';
@@ -164,6 +172,7 @@ export class YearEndController {
   @Get('counties/:countyCode/year-end-settlements/:fundYear')
   @Access({ roles: [...BUREAU, 'AUDITOR', 'APPROVER'], target: { kind: 'county', param: 'countyCode' } })
   @ApiOperation({ summary: 'The county’s year-end settlement for a fund year (drafted by the year-end cycle)' })
+  @ApiOkResponse({ type: YearEndResponse })
   async forYear(@Param('countyCode') countyCode: string, @Param('fundYear', FundYearPipe) fundYear: number) {
     const county = await this.counties.getCounty(countyCode);
     return assertYearEndDrafted(await this.yearEnd.find(currentCaller(), county.id, fundYear), fundYear, countyCode);
@@ -171,6 +180,7 @@ export class YearEndController {
 
   @Get('year-end-settlements/:id')
   @Access({ roles: [...BUREAU, 'AUDITOR', 'APPROVER'], target: { kind: 'yearEndSettlement', param: 'id' } })
+  @ApiOkResponse({ type: YearEndResponse })
   get(@Param('id', ParseIntPipe) id: number) {
     return this.yearEnd.get(currentCaller(), id);
   }
@@ -190,6 +200,7 @@ export class YearEndController {
     summary:
       'Approve the draft (not by the person who drafted it); refused while declarations of the year are pending or the ledger moved since the draft',
   })
+  @ApiOkResponse({ type: YearEndResponse })
   approve(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
     return this.yearEnd.approve(currentCaller(), id, dto.version);
   }
@@ -198,6 +209,7 @@ export class YearEndController {
   @HttpCode(202)
   @Access({ roles: [...BUREAU], target: { kind: 'yearEndSettlement', param: 'id' } })
   @ApiOperation({ summary: 'Post the approved settlement to the ledger (a job; resumable, each transfer once)' })
+  @ApiAcceptedResponse({ type: YearEndResponse, description: 'posting asked for; the job posts each transfer once' })
   post(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
     return this.yearEnd.requestPosting(currentCaller(), id, dto.version);
   }
@@ -206,6 +218,7 @@ export class YearEndController {
   @HttpCode(200)
   @Access({ roles: [...BUREAU], target: { kind: 'yearEndSettlement', param: 'id' } })
   @ApiOperation({ summary: 'Draft again from the current records and ledger (a draft only; corrections before approval)' })
+  @ApiOkResponse({ type: YearEndResponse })
   redraft(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
     return this.yearEnd.redraft(currentCaller(), id, dto.version);
   }
@@ -219,6 +232,7 @@ export class YearEndController {
     summary:
       'One unit’s year-end statement (a township or village clinic, a county hospital, a private institution): what it consumed, its share, what it was paid and what is due',
   })
+  @ApiOkResponse({ type: UnitYearEndStatementResponse })
   async unitStatement(@Param('code') code: string, @Param('fundYear', FundYearPipe) fundYear: number) {
     return this.yearEnd.statementOf(code, fundYear);
   }
@@ -226,11 +240,12 @@ export class YearEndController {
   @Get('communities/:communityCode/year-end-statements/:fundYear')
   @Access({ roles: [...BUREAU, 'AUDITOR', 'APPROVER', 'LEAD_FINANCE'], target: { kind: 'community', param: 'communityCode' } })
   @ApiOperation({ summary: 'The community’s part of the year-end settlement: its summary and its units’ statements' })
-  @ApiPageResponse(undefined, {
+  @ApiExtraModels(CommunityYearEndResponse)
+  @ApiPageResponse(YearEndStatementResponse, {
     settlementId: { type: 'integer' },
     state: { type: 'string' },
     fundYear: { type: 'integer' },
-    community: { type: 'object', description: 'the community’s summary line of the settlement' },
+    community: { $ref: getSchemaPath(CommunityYearEndResponse) },
   })
   async communityStatements(
     @Param('communityCode') communityCode: string,

@@ -3808,6 +3808,241 @@ export interface components {
             /** @description issue a new signing secret */
             rotateSecret?: boolean;
         };
+        YearEndOptionsResponse: {
+            attributeOutOfCountyToLead: boolean;
+            reapportionFloorShortfall: boolean;
+            /** @example 1.5 */
+            surplusPrimaryWeight: string;
+            parametersVersion: number;
+        };
+        YearEndFloorResponse: {
+            /** @example 0.25 */
+            floorRate: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            required: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            shortfall: string;
+            met: boolean;
+        };
+        ClosingBalancesResponse: {
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            package: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            leadAdvance: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            qualityDeposit: string;
+        };
+        CommunityYearEndResponse: {
+            /** @example WS-MC */
+            communityCode: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            communityPackage: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            outOfCountyExpenditure: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            outOfCountyUnfunded: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            totalExpenditure: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            overspend: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            surplus: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            primaryAfterShares: string;
+            /** @example 0.2514 */
+            primaryShareOfPackage: string;
+            floor: components["schemas"]["YearEndFloorResponse"];
+            floorViolation: boolean;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            floorReapportioned: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            surplusUnallocated: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            overspendUnapportioned: string;
+            decisionNeeded: string | null;
+            /** @description the executed surplus plan the statements carry */
+            surplusPlanId: number | null;
+            score: string | null;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            depositWithheld: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            depositReleased: string;
+            closingBalances: components["schemas"]["ClosingBalancesResponse"];
+        };
+        PrivateYearEndResponse: {
+            count: number;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            balanceDue: string;
+        };
+        PendingDeclarationResponse: {
+            /** @example WS-MC */
+            communityCode: string;
+            /** @example 2026-12 */
+            period: string;
+            /** @example DECLARED */
+            state: string;
+        };
+        YearEndTransferResponse: {
+            /** @example yearend.WS.2026.WS-MC.package */
+            id: string;
+            /** @example COMMUNITY_PACKAGE:WS-MC */
+            debit: string;
+            /** @example YEAR_END_CLEARING:WS-MC */
+            credit: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            amount: string;
+            memo: string;
+        };
+        YearEndSummaryResponse: {
+            options: components["schemas"]["YearEndOptionsResponse"];
+            communities: components["schemas"]["CommunityYearEndResponse"][];
+            privateInstitutions: components["schemas"]["PrivateYearEndResponse"];
+            pendingDeclarations: components["schemas"]["PendingDeclarationResponse"][];
+            /** @description settlement records the year end read */
+            records: number;
+            /** @description the transfers posting it makes, in order */
+            transfers: components["schemas"]["YearEndTransferResponse"][];
+        };
+        YearEndStatementResponse: {
+            /** @example WS-TC-01 */
+            institutionCode: string;
+            institutionName: string;
+            /** @enum {string} */
+            kind: "MEMBER" | "PRIVATE";
+            communityCode: string | null;
+            primary: boolean;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            approvedConsumption: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            overspendShare: string;
+            /**
+             * @description the surplus share (the approved surplus plan’s amount once applied)
+             * @example 1000000.00
+             */
+            surplusShare: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            floorTopUp: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            depositWithheld: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            depositRelease: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            paidSoFar: string;
+            /**
+             * @description positive: owed to the unit; negative: the unit owes (offset next year)
+             * @example 1000000.00
+             */
+            balanceDue: string;
+        };
+        YearEndResponse: {
+            id: number;
+            /** @example WS */
+            countyCode: string;
+            /** @example 2026 */
+            fundYear: number;
+            /** @enum {string} */
+            state: "DRAFT" | "APPROVED" | "POSTED";
+            version: number;
+            /** @description how many times it was drafted */
+            revision: number;
+            draftedBy: string;
+            /** Format: date-time */
+            draftedAt: string;
+            approvedBy: string | null;
+            /** Format: date-time */
+            approvedAt: string | null;
+            postingRequestedBy: string | null;
+            postedTransfers: number;
+            totalTransfers: number;
+            /** Format: date-time */
+            postedAt: string | null;
+            summary: components["schemas"]["YearEndSummaryResponse"];
+            statements: components["schemas"]["YearEndStatementResponse"][];
+            allowedActions: ("redraft" | "approve" | "post")[];
+        };
+        UnitYearEndStatementResponse: {
+            settlementId: number;
+            /** @enum {string} */
+            state: "DRAFT" | "APPROVED" | "POSTED";
+            /** @example 2026 */
+            fundYear: number;
+            statement: components["schemas"]["YearEndStatementResponse"];
+        };
         PaymentCapacityReadingResponse: {
             /**
              * @description what the county raised for the fund year
@@ -7334,7 +7569,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["YearEndResponse"];
+                };
             };
         };
     };
@@ -7353,7 +7590,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["YearEndResponse"];
+                };
             };
         };
     };
@@ -7395,7 +7634,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["YearEndResponse"];
+                };
             };
         };
     };
@@ -7414,11 +7655,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description posting asked for; the job posts each transfer once */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["YearEndResponse"];
+                };
             };
         };
     };
@@ -7441,7 +7685,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["YearEndResponse"];
+                };
             };
         };
     };
@@ -7461,7 +7707,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UnitYearEndStatementResponse"];
+                };
             };
         };
     };
@@ -7487,7 +7735,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: Record<string, never>[];
+                        items: components["schemas"]["YearEndStatementResponse"][];
                         page: number;
                         pageSize: number;
                         /** @description rows matching the filters, over every page */
@@ -7495,8 +7743,7 @@ export interface operations {
                         settlementId: number;
                         state: string;
                         fundYear: number;
-                        /** @description the community’s summary line of the settlement */
-                        community: Record<string, never>;
+                        community: components["schemas"]["CommunityYearEndResponse"];
                     };
                 };
             };

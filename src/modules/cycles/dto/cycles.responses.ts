@@ -1,5 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { NotificationView, Severity } from '../notification.service';
+import type { CommunitySummary, YearEndSummary } from '../../../domain/county-year-end';
+import type { YearEndAction } from '../../../domain/year-end-settlement';
+import type { StatementView, YearEndView } from '../year-end.service';
 
 // Answer bodies as the OpenAPI document (and the web console's typed client) describes them;
 // the class implements the view, so a view that changes fails the type-check here.
@@ -55,4 +58,123 @@ export class BurnThresholdsResponse {
   @ApiProperty({ example: '1.05' }) watch!: string;
   @ApiProperty({ example: '1.1' }) warning!: string;
   @ApiProperty({ example: '1.2' }) alarm!: string;
+}
+
+const MONEY = { type: 'string', pattern: '^-?\\d+\\.\\d{2}$', example: '1000000.00', description: 'yuan, two decimals' } as const;
+const YEAR_END_ACTIONS: Record<YearEndAction, true> = { redraft: true, approve: true, post: true };
+
+export class YearEndStatementResponse implements StatementView {
+  @ApiProperty({ example: 'WS-TC-01' }) institutionCode!: string;
+  @ApiProperty() institutionName!: string;
+  @ApiProperty({ enum: ['MEMBER', 'PRIVATE'] }) kind!: 'MEMBER' | 'PRIVATE';
+  @ApiProperty({ type: 'string', nullable: true }) communityCode!: string | null;
+  @ApiProperty() primary!: boolean;
+  @ApiProperty(MONEY) approvedConsumption!: string;
+  @ApiProperty(MONEY) overspendShare!: string;
+  @ApiProperty({ ...MONEY, description: 'the surplus share (the approved surplus plan’s amount once applied)' }) surplusShare!: string;
+  @ApiProperty(MONEY) floorTopUp!: string;
+  @ApiProperty(MONEY) depositWithheld!: string;
+  @ApiProperty(MONEY) depositRelease!: string;
+  @ApiProperty(MONEY) paidSoFar!: string;
+  @ApiProperty({ ...MONEY, description: 'positive: owed to the unit; negative: the unit owes (offset next year)' }) balanceDue!: string;
+}
+
+export class YearEndFloorResponse {
+  @ApiProperty({ example: '0.25' }) floorRate!: string;
+  @ApiProperty(MONEY) required!: string;
+  @ApiProperty(MONEY) shortfall!: string;
+  @ApiProperty() met!: boolean;
+}
+
+export class ClosingBalancesResponse {
+  @ApiProperty(MONEY) package!: string;
+  @ApiProperty(MONEY) leadAdvance!: string;
+  @ApiProperty(MONEY) qualityDeposit!: string;
+}
+
+export class CommunityYearEndResponse implements CommunitySummary {
+  @ApiProperty({ example: 'WS-MC' }) communityCode!: string;
+  @ApiProperty(MONEY) communityPackage!: string;
+  @ApiProperty(MONEY) outOfCountyExpenditure!: string;
+  @ApiProperty(MONEY) outOfCountyUnfunded!: string;
+  @ApiProperty(MONEY) totalExpenditure!: string;
+  @ApiProperty(MONEY) overspend!: string;
+  @ApiProperty(MONEY) surplus!: string;
+  @ApiProperty(MONEY) primaryAfterShares!: string;
+  @ApiProperty({ example: '0.2514' }) primaryShareOfPackage!: string;
+  @ApiProperty({ type: YearEndFloorResponse }) floor!: YearEndFloorResponse;
+  @ApiProperty() floorViolation!: boolean;
+  @ApiProperty(MONEY) floorReapportioned!: string;
+  @ApiProperty(MONEY) surplusUnallocated!: string;
+  @ApiProperty(MONEY) overspendUnapportioned!: string;
+  @ApiProperty({ type: 'string', nullable: true }) decisionNeeded!: string | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'the executed surplus plan the statements carry' }) surplusPlanId?:
+    number | null;
+  @ApiProperty({ type: 'string', nullable: true }) score!: string | null;
+  @ApiProperty(MONEY) depositWithheld!: string;
+  @ApiProperty(MONEY) depositReleased!: string;
+  @ApiProperty({ type: ClosingBalancesResponse }) closingBalances!: ClosingBalancesResponse;
+}
+
+export class YearEndOptionsResponse {
+  @ApiProperty() attributeOutOfCountyToLead!: boolean;
+  @ApiProperty() reapportionFloorShortfall!: boolean;
+  @ApiProperty({ example: '1.5' }) surplusPrimaryWeight!: string;
+  @ApiProperty() parametersVersion!: number;
+}
+
+export class YearEndTransferResponse {
+  @ApiProperty({ example: 'yearend.WS.2026.WS-MC.package' }) id!: string;
+  @ApiProperty({ example: 'COMMUNITY_PACKAGE:WS-MC' }) debit!: string;
+  @ApiProperty({ example: 'YEAR_END_CLEARING:WS-MC' }) credit!: string;
+  @ApiProperty(MONEY) amount!: string;
+  @ApiProperty() memo!: string;
+}
+
+export class PrivateYearEndResponse {
+  @ApiProperty() count!: number;
+  @ApiProperty(MONEY) balanceDue!: string;
+}
+
+export class PendingDeclarationResponse {
+  @ApiProperty({ example: 'WS-MC' }) communityCode!: string;
+  @ApiProperty({ example: '2026-12' }) period!: string;
+  @ApiProperty({ example: 'DECLARED' }) state!: string;
+}
+
+export class YearEndSummaryResponse implements Omit<YearEndSummary, 'transfers'> {
+  @ApiProperty({ type: YearEndOptionsResponse }) options!: YearEndOptionsResponse;
+  @ApiProperty({ type: [CommunityYearEndResponse] }) communities!: CommunityYearEndResponse[];
+  @ApiProperty({ type: PrivateYearEndResponse }) privateInstitutions!: PrivateYearEndResponse;
+  @ApiProperty({ type: [PendingDeclarationResponse] }) pendingDeclarations!: PendingDeclarationResponse[];
+  @ApiProperty({ description: 'settlement records the year end read' }) records!: number;
+  @ApiProperty({ type: [YearEndTransferResponse], description: 'the transfers posting it makes, in order' })
+  transfers!: YearEndTransferResponse[];
+}
+
+export class YearEndResponse implements Omit<YearEndView, 'summary'> {
+  @ApiProperty() id!: number;
+  @ApiProperty({ example: 'WS' }) countyCode!: string;
+  @ApiProperty({ example: 2026 }) fundYear!: number;
+  @ApiProperty({ enum: ['DRAFT', 'APPROVED', 'POSTED'] }) state!: string;
+  @ApiProperty() version!: number;
+  @ApiProperty({ description: 'how many times it was drafted' }) revision!: number;
+  @ApiProperty() draftedBy!: string;
+  @ApiProperty({ type: 'string', format: 'date-time' }) draftedAt!: Date;
+  @ApiProperty({ type: 'string', nullable: true }) approvedBy!: string | null;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true }) approvedAt!: Date | null;
+  @ApiProperty({ type: 'string', nullable: true }) postingRequestedBy!: string | null;
+  @ApiProperty() postedTransfers!: number;
+  @ApiProperty() totalTransfers!: number;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true }) postedAt!: Date | null;
+  @ApiProperty({ type: YearEndSummaryResponse }) summary!: YearEndSummaryResponse;
+  @ApiProperty({ type: [YearEndStatementResponse] }) statements!: YearEndStatementResponse[];
+  @ApiProperty({ enum: Object.keys(YEAR_END_ACTIONS), isArray: true }) allowedActions!: YearEndAction[];
+}
+
+export class UnitYearEndStatementResponse {
+  @ApiProperty() settlementId!: number;
+  @ApiProperty({ enum: ['DRAFT', 'APPROVED', 'POSTED'] }) state!: string;
+  @ApiProperty({ example: 2026 }) fundYear!: number;
+  @ApiProperty({ type: YearEndStatementResponse }) statement!: YearEndStatementResponse;
 }

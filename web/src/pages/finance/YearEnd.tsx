@@ -1,58 +1,17 @@
 import { useState } from 'react';
 import { Alert, App, Button, Card, Descriptions, Empty, InputNumber, Space, Spin, Table } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, call, downloadFile } from '../../api/client';
+import { api, call, downloadFile, type Schemas } from '../../api/client';
 import { useI18n } from '../../app/i18n';
 import { useMe } from '../../app/session';
 import { refusalOf, useInstitution, useToday } from '../../lib/context';
 import { formatDate, formatYuan } from '../../lib/format';
 import { formatRatio, StateTag, BUREAU_READERS, Flag } from './shared';
 
-interface Statement {
-  institutionCode: string;
-  institutionName: string;
-  kind: 'MEMBER' | 'PRIVATE';
-  communityCode: string | null;
-  primary: boolean;
-  approvedConsumption: string;
-  overspendShare: string;
-  surplusShare: string;
-  floorTopUp: string;
-  depositWithheld: string;
-  depositRelease: string;
-  paidSoFar: string;
-  balanceDue: string;
-}
-
-interface CommunitySummary {
-  communityCode: string;
-  communityPackage: string;
-  totalExpenditure: string;
-  overspend: string;
-  surplus: string;
-  primaryAfterShares: string;
-  primaryShareOfPackage: string;
-  floor: { floorRate: string; required: string; shortfall: string; met: boolean };
-  floorViolation: boolean;
-  decisionNeeded: string | null;
-}
-
-interface Settlement {
-  id: number;
-  countyCode: string;
-  fundYear: number;
-  state: string;
-  version: number;
-  revision: number;
-  draftedBy: string;
-  draftedAt: string;
-  approvedBy: string | null;
-  postedTransfers: number;
-  totalTransfers: number;
-  summary: { communities: CommunitySummary[]; pendingDeclarations: { communityCode: string; period: string; state: string }[] };
-  statements: Statement[];
-  allowedActions: ('redraft' | 'approve' | 'post')[];
-}
+// The API's answers, as its OpenAPI document describes them.
+type Statement = Schemas['YearEndStatementResponse'];
+type CommunitySummary = Schemas['CommunityYearEndResponse'];
+type Settlement = Schemas['YearEndResponse'];
 
 /** The statements' columns: every figure is the API's text, formatted only. */
 function useStatementColumns() {
