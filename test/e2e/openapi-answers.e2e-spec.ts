@@ -8,7 +8,6 @@ import { testConfig } from '../support/test-app';
  * route documented since must leave the list.
  */
 const NOT_YET_DESCRIBED = [
-  'GET /api/v1/api-tokens',
   'GET /api/v1/audit',
   'GET /api/v1/audit/verify',
   'GET /api/v1/budget-plans',
@@ -35,13 +34,8 @@ const NOT_YET_DESCRIBED = [
   'GET /api/v1/outbox',
   'GET /api/v1/private-payments',
   'GET /api/v1/private-payments/{id}',
-  'GET /api/v1/users',
-  'GET /api/v1/users/{username}',
   'PATCH /api/v1/budget-plans/{id}',
   'PATCH /api/v1/fund-analyses/{id}',
-  'PATCH /api/v1/users/{username}',
-  'POST /api/v1/api-tokens',
-  'POST /api/v1/api-tokens/{id}/revoke',
   'POST /api/v1/budget-plans',
   'POST /api/v1/budget-plans/{id}/approve',
   'POST /api/v1/budget-plans/{id}/publish',
@@ -59,7 +53,6 @@ const NOT_YET_DESCRIBED = [
   'POST /api/v1/notifications/read-all',
   'POST /api/v1/private-payments/{id}/payment',
   'POST /api/v1/settlement-records',
-  'POST /api/v1/users',
   'PUT /api/v1/calendar/years/{year}',
   'PUT /api/v1/communities/{communityCode}/assessments/{fundYear}/entered-values',
   'PUT /api/v1/counties/{countyCode}/assessment-weights/{fundYear}',

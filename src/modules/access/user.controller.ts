@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTokenResponse, CreatedApiTokenResponse, UserResponse } from './dto/access.responses';
 import { ApiPageResponse, Page, PageQuery } from '../../common/pagination';
 import { currentCaller } from '../../common/request-context';
 import { Access } from '../../common/access.decorators';
@@ -16,19 +17,21 @@ export class UserController {
   @Post()
   @Access({ roles: ['ADMIN'] })
   @ApiOperation({ summary: 'Create a user of an institution in your county, with roles that institution may hold' })
+  @ApiCreatedResponse({ type: UserResponse })
   create(@Body() dto: CreateUserDto): Promise<UserView> {
     return this.users.create(currentCaller(), dto);
   }
 
   @Get()
   @Access({ roles: ['ADMIN', 'AUDITOR'] })
-  @ApiPageResponse()
+  @ApiPageResponse(UserResponse)
   list(@Query() q: UserQuery): Promise<Page<UserView>> {
     return this.users.list(currentCaller(), q);
   }
 
   @Get(':username')
   @Access({ roles: ['ADMIN', 'AUDITOR'], target: { kind: 'user', param: 'username' } })
+  @ApiOkResponse({ type: UserResponse })
   get(@Param('username') username: string): Promise<UserView> {
     return this.users.get(username);
   }
@@ -39,6 +42,7 @@ export class UserController {
     summary:
       'Change display name, roles or active flag; deactivating ends the user’s sessions. Nobody changes their own roles; ADMIN is never held with a role that moves or approves money',
   })
+  @ApiOkResponse({ type: UserResponse })
   update(@Param('username') username: string, @Body() dto: UpdateUserDto): Promise<UserView> {
     return this.users.update(currentCaller(), username, dto);
   }
@@ -61,13 +65,14 @@ export class ApiTokenController {
   @Post()
   @Access({ roles: ['ADMIN'] })
   @ApiOperation({ summary: 'Create an API token for a system of an institution; the token is shown only in this answer' })
+  @ApiCreatedResponse({ type: CreatedApiTokenResponse })
   create(@Body() dto: CreateApiTokenDto): Promise<ApiTokenView & { token: string }> {
     return this.tokens.create(currentCaller(), dto);
   }
 
   @Get()
   @Access({ roles: ['ADMIN', 'AUDITOR'] })
-  @ApiPageResponse()
+  @ApiPageResponse(ApiTokenResponse)
   list(@Query() q: PageQuery): Promise<Page<ApiTokenView>> {
     return this.tokens.list(currentCaller(), q);
   }
@@ -75,6 +80,7 @@ export class ApiTokenController {
   @Post(':id/revoke')
   @HttpCode(200)
   @Access({ roles: ['ADMIN'], target: { kind: 'apiToken', param: 'id' } })
+  @ApiOkResponse({ type: ApiTokenResponse })
   revoke(@Param('id') id: string): Promise<ApiTokenView> {
     return this.tokens.revoke(id);
   }

@@ -2603,6 +2603,17 @@ export interface components {
             institutionCode: string;
             password: string;
         };
+        UserResponse: {
+            /** @example ws.tc01.clerk */
+            username: string;
+            /** @example 南诏镇卫生院医保员 */
+            displayName: string;
+            /** @example WS-TC-01 */
+            institutionCode: string;
+            roles: ("ADMIN" | "BUREAU_CLERK" | "BUREAU_APPROVER" | "LEAD_FINANCE" | "MEMBER_CLERK" | "VILLAGE_CLERK" | "PRIVATE_CLERK" | "APPROVER" | "AUDITOR")[];
+            active: boolean;
+            version: number;
+        };
         UpdateUserDto: {
             /** @description version the change is based on (optimistic locking) */
             version: number;
@@ -2619,6 +2630,34 @@ export interface components {
             name: string;
             /** @example WS-TC-01 */
             institutionCode: string;
+        };
+        CreatedApiTokenResponse: {
+            id: string;
+            /** @example HIS interface */
+            name: string;
+            /** @example WS-TC-01 */
+            institutionCode: string;
+            roles: ("ADMIN" | "BUREAU_CLERK" | "BUREAU_APPROVER" | "LEAD_FINANCE" | "MEMBER_CLERK" | "VILLAGE_CLERK" | "PRIVATE_CLERK" | "APPROVER" | "AUDITOR")[];
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            revokedAt: string | null;
+            /** @description the token itself, shown only in this answer */
+            token: string;
+        };
+        ApiTokenResponse: {
+            id: string;
+            /** @example HIS interface */
+            name: string;
+            /** @example WS-TC-01 */
+            institutionCode: string;
+            roles: ("ADMIN" | "BUREAU_CLERK" | "BUREAU_APPROVER" | "LEAD_FINANCE" | "MEMBER_CLERK" | "VILLAGE_CLERK" | "PRIVATE_CLERK" | "APPROVER" | "AUDITOR")[];
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            revokedAt: string | null;
         };
         CreateCountyDto: {
             /** @example WS */
@@ -4747,7 +4786,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: Record<string, never>[];
+                        items: components["schemas"]["UserResponse"][];
                         page: number;
                         pageSize: number;
                         /** @description rows matching the filters, over every page */
@@ -4774,7 +4813,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
             };
         };
     };
@@ -4793,7 +4834,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
             };
         };
     };
@@ -4816,7 +4859,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
             };
         };
     };
@@ -4862,7 +4907,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: Record<string, never>[];
+                        items: components["schemas"]["ApiTokenResponse"][];
                         page: number;
                         pageSize: number;
                         /** @description rows matching the filters, over every page */
@@ -4889,7 +4934,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CreatedApiTokenResponse"];
+                };
             };
         };
     };
@@ -4908,7 +4955,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ApiTokenResponse"];
+                };
             };
         };
     };

@@ -1,6 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Role, ROLES } from '../../../domain/access-policy';
 import { INSTITUTION_TYPES } from '../../../domain/institution-registry';
+import type { ApiTokenView } from '../api-token.service';
+import type { UserView } from '../user.service';
 
 // Answer bodies as the OpenAPI document (and the web console's typed client) describes them.
 
@@ -36,4 +38,27 @@ export class WhoAmIResponse {
 
   @ApiProperty({ enum: INSTITUTION_TYPES })
   institutionType!: string;
+}
+
+export class UserResponse implements UserView {
+  @ApiProperty({ example: 'ws.tc01.clerk' }) username!: string;
+  @ApiProperty({ example: '南诏镇卫生院医保员' }) displayName!: string;
+  @ApiProperty({ example: 'WS-TC-01' }) institutionCode!: string;
+  @ApiProperty({ enum: ROLES, isArray: true }) roles!: Role[];
+  @ApiProperty() active!: boolean;
+  @ApiProperty() version!: number;
+}
+
+export class ApiTokenResponse implements ApiTokenView {
+  @ApiProperty() id!: string;
+  @ApiProperty({ example: 'HIS interface' }) name!: string;
+  @ApiProperty({ example: 'WS-TC-01' }) institutionCode!: string;
+  @ApiProperty({ enum: ROLES, isArray: true }) roles!: Role[];
+  @ApiProperty() createdBy!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true }) revokedAt!: string | null;
+}
+
+export class CreatedApiTokenResponse extends ApiTokenResponse {
+  @ApiProperty({ description: 'the token itself, shown only in this answer' }) token!: string;
 }

@@ -24,25 +24,10 @@ export const ROLES: Role[] = [
 ];
 
 /** A user as GET /users answers it. */
-interface UserView {
-  username: string;
-  displayName: string;
-  institutionCode: string;
-  roles: Role[];
-  active: boolean;
-  version: number;
-}
+type UserView = Schemas['UserResponse'];
 
 /** An API token as GET /api-tokens answers it (the token itself is never shown again). */
-interface TokenView {
-  id: string;
-  name: string;
-  institutionCode: string;
-  roles: Role[];
-  createdBy: string;
-  createdAt: string;
-  revokedAt: string | null;
-}
+type TokenView = Schemas['ApiTokenResponse'];
 
 const MIN_PASSWORD = 10;
 
