@@ -8,13 +8,8 @@ import { testConfig } from '../support/test-app';
  * route documented since must leave the list.
  */
 const NOT_YET_DESCRIBED = [
-  'GET /api/v1/audit',
-  'GET /api/v1/audit/verify',
   'GET /api/v1/budget-plans',
   'GET /api/v1/budget-plans/{id}',
-  'GET /api/v1/calendar/deadline',
-  'GET /api/v1/calendar/years',
-  'GET /api/v1/calendar/years/{year}',
   'GET /api/v1/communities/{communityCode}/assessments/{fundYear}',
   'GET /api/v1/communities/{communityCode}/assessments/{fundYear}/entered-values',
   'GET /api/v1/communities/{communityCode}/fund-analyses',
@@ -53,7 +48,6 @@ const NOT_YET_DESCRIBED = [
   'POST /api/v1/notifications/read-all',
   'POST /api/v1/private-payments/{id}/payment',
   'POST /api/v1/settlement-records',
-  'PUT /api/v1/calendar/years/{year}',
   'PUT /api/v1/communities/{communityCode}/assessments/{fundYear}/entered-values',
   'PUT /api/v1/counties/{countyCode}/assessment-weights/{fundYear}',
   'PUT /api/v1/counties/{countyCode}/policy-parameters/{fundYear}',

@@ -1,10 +1,11 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse, Page } from '../../common/pagination';
 import { currentCaller } from '../../common/request-context';
 import { Access } from '../../common/access.decorators';
 import { AuditQuery } from './dto/audit.dto';
 import { AuditEntryView, AuditService, ChainVerification } from './audit.service';
+import { AuditEntryResponse, ChainVerificationResponse } from './dto/audit.responses';
 
 const AUDIT_READERS = ['AUDITOR', 'BUREAU_CLERK', 'BUREAU_APPROVER', 'ADMIN'] as const;
 
@@ -17,7 +18,7 @@ export class AuditController {
   @Get()
   @Access({ roles: AUDIT_READERS })
   @ApiOperation({ summary: 'Audit entries of your county, newest first, by entity, actor, action, outcome and time range' })
-  @ApiPageResponse()
+  @ApiPageResponse(AuditEntryResponse)
   list(@Query() q: AuditQuery): Promise<Page<AuditEntryView>> {
     return this.audit.list({
       countyId: currentCaller().scope.countyId,
@@ -36,6 +37,7 @@ export class AuditController {
   @Get('verify')
   @Access({ roles: ['AUDITOR', 'ADMIN'] })
   @ApiOperation({ summary: 'Recompute the whole hash chain; names the first entry that was altered' })
+  @ApiOkResponse({ type: ChainVerificationResponse })
   verify(): Promise<ChainVerification> {
     return this.audit.verify();
   }

@@ -1,6 +1,7 @@
 import { ApiPageResponse, Page, pageInMemory, PageQuery } from '../../common/pagination';
+import { CalendarYearResponse, DeadlineResponse, YearScheduleResponse } from './dto/calendar.responses';
 import { Body, Controller, Get, Param, ParseIntPipe, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Deadline } from '../../domain/working-days';
@@ -58,6 +59,7 @@ export class CalendarController {
   @Get('deadline')
   @Access({ roles: ANY_ROLE })
   @ApiOperation({ summary: 'The Nth working day after a date (民法典 art. 201), and whether official schedules confirm it' })
+  @ApiOkResponse({ type: DeadlineResponse })
   deadline(@Query() q: DeadlineQuery): Promise<Deadline> {
     return this.calendar.deadline(q.from, q.workingDays);
   }
@@ -65,7 +67,7 @@ export class CalendarController {
   @Get('years')
   @Access({ roles: ANY_ROLE })
   @ApiOperation({ summary: 'Years with an official schedule, and where each comes from' })
-  @ApiPageResponse()
+  @ApiPageResponse(CalendarYearResponse)
   async years(@Query() q: PageQuery): Promise<Page<{ year: number; source: string }>> {
     // One row per year with an official schedule: a short list, paged in memory.
     return pageInMemory(await this.calendar.years(), q);
@@ -73,6 +75,7 @@ export class CalendarController {
 
   @Get('years/:year')
   @Access({ roles: ANY_ROLE, shared: NATIONAL })
+  @ApiOkResponse({ type: YearScheduleResponse })
   year(@Param('year', ParseIntPipe) year: number): Promise<YearScheduleView> {
     return this.calendar.year(year);
   }
@@ -80,6 +83,7 @@ export class CalendarController {
   @Put('years/:year')
   @Access({ roles: ['BUREAU_CLERK', 'BUREAU_APPROVER'], shared: NATIONAL })
   @ApiOperation({ summary: 'Load or correct a year’s official schedule (the State Council publishes it in late autumn)' })
+  @ApiOkResponse({ type: YearScheduleResponse })
   load(@Param('year', ParseIntPipe) year: number, @Body() dto: YearScheduleDto): Promise<YearScheduleView> {
     return this.calendar.load(year, dto.version, { holidays: dto.holidays, makeUpWorkingDays: dto.makeUpWorkingDays }, dto.note ?? '');
   }

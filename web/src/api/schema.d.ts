@@ -3178,6 +3178,47 @@ export interface components {
             version: number;
             lines: components["schemas"]["PlanLineDto"][];
         };
+        DeadlineResponse: {
+            /**
+             * Format: date
+             * @example 2026-10-01
+             */
+            deadline: string;
+            /** @description false while the schedule of a year the count crosses is not published yet */
+            calendarConfirmed: boolean;
+        };
+        CalendarYearResponse: {
+            /** @example 2026 */
+            year: number;
+            /** @example bureau */
+            source: string;
+        };
+        YearScheduleResponse: {
+            /** @example 2026 */
+            year: number;
+            /**
+             * @description `bureau` when loaded or corrected through the API, else the shipped data
+             * @example bureau
+             */
+            source: string;
+            version: number;
+            note: string | null;
+            /**
+             * @description days off (放假)
+             * @example [
+             *       "2026-10-01",
+             *       "2026-10-02"
+             *     ]
+             */
+            holidays: string[];
+            /**
+             * @description weekend days worked instead (调休上班)
+             * @example [
+             *       "2026-09-27"
+             *     ]
+             */
+            makeUpWorkingDays: string[];
+        };
         YearScheduleDto: {
             /** @description version the change is based on; 0 when the year was never loaded through the API */
             version: number;
@@ -4564,6 +4605,50 @@ export interface components {
             councilDecision?: string;
             /** @description amount per member unit (units left out get nothing) */
             units: components["schemas"]["SurplusPlanUnitDto"][];
+        };
+        AuditEntryResponse: {
+            /**
+             * @description the entry’s place in the chain
+             * @example 1024
+             */
+            id: string;
+            /** Format: date-time */
+            occurredAt: string;
+            /** @example ws.bureau.approver */
+            actor: string;
+            /** @example WS-YBJ */
+            actorInstitution: string | null;
+            /** @example declaration.approve */
+            action: string;
+            /** @example declaration */
+            entityType: string;
+            /** @example 12 */
+            entityId: string;
+            /** @description changed fields as JSON text: {field: [before, after]} */
+            changes: string;
+            requestId: string | null;
+            /** @enum {string} */
+            outcome: "SUCCESS" | "DENIED" | "REJECTED";
+            /** @description the previous entry’s hash (SHA-256, hex) */
+            prevHash: string;
+            /** @description this entry’s hash over the previous one and its fields */
+            hash: string;
+        };
+        ChainBreakResponse: {
+            /** @example 1024 */
+            id: string;
+            /** @enum {string} */
+            reason: "prevHashMismatch" | "hashMismatch";
+        };
+        ChainVerificationResponse: {
+            /** @description every entry’s hashes agree and the head matches the last entry */
+            intact: boolean;
+            /** @description entries checked */
+            entries: number;
+            /** @description the first entry altered, if any */
+            firstBroken: components["schemas"]["ChainBreakResponse"] | null;
+            /** @description the chain head agrees with the last entry (nothing cut off the end) */
+            headMatches: boolean;
         };
         AccountBalanceResponse: {
             /** @example PACKAGE:WS-MC */
@@ -6130,7 +6215,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeadlineResponse"];
+                };
             };
         };
     };
@@ -6153,7 +6240,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: Record<string, never>[];
+                        items: components["schemas"]["CalendarYearResponse"][];
                         page: number;
                         pageSize: number;
                         /** @description rows matching the filters, over every page */
@@ -6178,7 +6265,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["YearScheduleResponse"];
+                };
             };
         };
     };
@@ -6201,7 +6290,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["YearScheduleResponse"];
+                };
             };
         };
     };
@@ -8981,7 +9072,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: Record<string, never>[];
+                        items: components["schemas"]["AuditEntryResponse"][];
                         page: number;
                         pageSize: number;
                         /** @description rows matching the filters, over every page */
@@ -9004,7 +9095,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ChainVerificationResponse"];
+                };
             };
         };
     };

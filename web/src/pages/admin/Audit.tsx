@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Alert, Button, Card, DatePicker, Descriptions, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { useMutation } from '@tanstack/react-query';
 import type { Dayjs } from 'dayjs';
-import { api, call } from '../../api/client';
+import { api, call, type Schemas } from '../../api/client';
 import { useI18n } from '../../app/i18n';
 import { useMe } from '../../app/session';
 import { refusalOf } from '../../lib/context';
@@ -10,26 +10,10 @@ import { formatDate } from '../../lib/format';
 import { useList } from '../../lib/lists';
 
 /** An audit entry as GET /audit answers it. */
-interface AuditEntry {
-  id: string;
-  occurredAt: string;
-  actor: string;
-  actorInstitution: string | null;
-  action: string;
-  entityType: string;
-  entityId: string;
-  changes: string;
-  requestId: string | null;
-  outcome: 'SUCCESS' | 'DENIED' | 'REJECTED';
-}
+type AuditEntry = Schemas['AuditEntryResponse'];
 
 /** The chain verification (GET /audit/verify). */
-interface ChainVerification {
-  intact: boolean;
-  entries: number;
-  firstBroken: { id: string; reason: 'prevHashMismatch' | 'hashMismatch' } | null;
-  headMatches: boolean;
-}
+type ChainVerification = Schemas['ChainVerificationResponse'];
 
 interface Filter {
   actor?: string;

@@ -58,16 +58,7 @@ export interface BudgetPlanView {
   allowedActions: DocumentAction[];
 }
 
-export interface YearEndView {
-  id: number;
-  countyCode: string;
-  fundYear: number;
-  state: string;
-  version: number;
-  draftedBy: string;
-  approvedBy: string | null;
-  allowedActions: ('redraft' | 'approve' | 'post')[];
-}
+export type YearEndView = Schemas['YearEndResponse'];
 
 export type HoldState = 'ACTIVE' | 'LIFTED';
 export interface HoldView {
@@ -137,11 +128,4 @@ export interface PolicyParametersVersion {
   changedAt: string;
 }
 
-export interface YearScheduleView {
-  year: number;
-  source: string;
-  version: number;
-  note: string | null;
-  holidays: string[];
-  makeUpWorkingDays: string[];
-}
+export type YearScheduleView = Schemas['YearScheduleResponse'];
