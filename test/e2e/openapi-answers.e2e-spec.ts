@@ -8,8 +8,6 @@ import { testConfig } from '../support/test-app';
  * route documented since must leave the list.
  */
 const NOT_YET_DESCRIBED = [
-  'GET /api/v1/budget-plans',
-  'GET /api/v1/budget-plans/{id}',
   'GET /api/v1/communities/{communityCode}/assessments/{fundYear}',
   'GET /api/v1/communities/{communityCode}/assessments/{fundYear}/entered-values',
   'GET /api/v1/communities/{communityCode}/fund-analyses',
@@ -18,8 +16,6 @@ const NOT_YET_DESCRIBED = [
   'GET /api/v1/communities/{communityCode}/referral-report',
   'GET /api/v1/counties/{countyCode}/assessment-weights/{fundYear}',
   'GET /api/v1/counties/{countyCode}/periods/{period}/deadlines',
-  'GET /api/v1/counties/{countyCode}/policy-parameters/{fundYear}',
-  'GET /api/v1/counties/{countyCode}/policy-parameters/{fundYear}/versions',
   'GET /api/v1/counties/{countyCode}/private-budgets/{fundYear}',
   'GET /api/v1/cycles',
   'GET /api/v1/cycles/results',
@@ -29,13 +25,7 @@ const NOT_YET_DESCRIBED = [
   'GET /api/v1/outbox',
   'GET /api/v1/private-payments',
   'GET /api/v1/private-payments/{id}',
-  'PATCH /api/v1/budget-plans/{id}',
   'PATCH /api/v1/fund-analyses/{id}',
-  'POST /api/v1/budget-plans',
-  'POST /api/v1/budget-plans/{id}/approve',
-  'POST /api/v1/budget-plans/{id}/publish',
-  'POST /api/v1/budget-plans/{id}/return',
-  'POST /api/v1/budget-plans/{id}/submit',
   'POST /api/v1/communities/{communityCode}/fund-analyses',
   'POST /api/v1/communities/{communityCode}/holds',
   'POST /api/v1/communities/{communityCode}/out-of-county-settlements',
@@ -50,7 +40,6 @@ const NOT_YET_DESCRIBED = [
   'POST /api/v1/settlement-records',
   'PUT /api/v1/communities/{communityCode}/assessments/{fundYear}/entered-values',
   'PUT /api/v1/counties/{countyCode}/assessment-weights/{fundYear}',
-  'PUT /api/v1/counties/{countyCode}/policy-parameters/{fundYear}',
   'PUT /api/v1/counties/{countyCode}/private-budgets/{fundYear}',
   'PUT /api/v1/notifications/webhook',
 ];

@@ -15,6 +15,9 @@ import {
   AllocationPreviewResponse,
   AllocationResponse,
   BudgetPlanPreviewResponse,
+  BudgetPlanResponse,
+  PolicyParametersResponse,
+  PolicyParametersVersionResponse,
   PublishedAllocationResponse,
 } from './dto/fund-year.responses';
 import {
@@ -48,6 +51,7 @@ export class CountyFundYearController {
   @Get('policy-parameters/:fundYear')
   @Access({ roles: ANY_ROLE, target: { kind: 'county', param: 'countyCode' } })
   @ApiOperation({ summary: 'Rates and thresholds for a fund year (saved, carried from last year, or defaults)' })
+  @ApiOkResponse({ type: PolicyParametersResponse })
   async getParameters(
     @Param('countyCode') countyCode: string,
     @Param('fundYear', FundYearPipe) fundYear: number,
@@ -59,7 +63,7 @@ export class CountyFundYearController {
   @Get('policy-parameters/:fundYear/versions')
   @Access({ roles: ANY_ROLE, target: { kind: 'county', param: 'countyCode' } })
   @ApiOperation({ summary: 'Every saved version of the year’s parameters, newest first, with who saved it and when' })
-  @ApiPageResponse()
+  @ApiPageResponse(PolicyParametersVersionResponse)
   async parameterVersions(
     @Param('countyCode') countyCode: string,
     @Param('fundYear', FundYearPipe) fundYear: number,
@@ -72,6 +76,7 @@ export class CountyFundYearController {
   @Put('policy-parameters/:fundYear')
   @Access({ roles: BUREAU, target: { kind: 'county', param: 'countyCode' } })
   @ApiOperation({ summary: 'Save a new version of the year’s parameters (bureau only); `version` must be current' })
+  @ApiOkResponse({ type: PolicyParametersResponse })
   async saveParameters(
     @Param('countyCode') countyCode: string,
     @Param('fundYear', FundYearPipe) fundYear: number,
@@ -234,6 +239,7 @@ export class BudgetPlanController {
   @Post()
   @Access({ roles: ['LEAD_FINANCE'] })
   @ApiOperation({ summary: 'Draft the community budget plan (SPEC §3.1); below the primary-care floor it is refused with 422' })
+  @ApiCreatedResponse({ type: BudgetPlanResponse })
   create(@Body() dto: CreateBudgetPlanDto): Promise<BudgetPlanView> {
     return this.plans.create(currentCaller(), dto);
   }
@@ -252,13 +258,14 @@ export class BudgetPlanController {
 
   @Get()
   @Access({ roles: ANY_ROLE })
-  @ApiPageResponse()
+  @ApiPageResponse(BudgetPlanResponse)
   list(@Query() q: BudgetPlanQuery): Promise<Page<BudgetPlanView>> {
     return this.plans.list(currentCaller(), q);
   }
 
   @Get(':id')
   @Access({ roles: ANY_ROLE, target: { kind: 'budgetPlan', param: 'id' } })
+  @ApiOkResponse({ type: BudgetPlanResponse })
   get(@Param('id', ParseIntPipe) id: number): Promise<BudgetPlanView> {
     return this.plans.get(currentCaller(), id);
   }
@@ -269,6 +276,7 @@ export class BudgetPlanController {
     summary:
       'Replace the lines of a draft plan (new, or returned by the bureau); `version` must be current; below the primary-care floor or off M it is refused with 422 and nothing changes',
   })
+  @ApiOkResponse({ type: BudgetPlanResponse })
   update(@Param('id', ParseIntPipe) id: number, @Body() dto: UpdateBudgetPlanDto): Promise<BudgetPlanView> {
     return this.plans.edit(currentCaller(), id, dto);
   }
@@ -276,6 +284,7 @@ export class BudgetPlanController {
   @Post(':id/submit')
   @HttpCode(200)
   @Access({ roles: ['LEAD_FINANCE'], target: { kind: 'budgetPlan', param: 'id' } })
+  @ApiOkResponse({ type: BudgetPlanResponse })
   submit(@Param('id', ParseIntPipe) id: number, @Body() dto: TransitionDto): Promise<BudgetPlanView> {
     return this.plans.transition(currentCaller(), id, 'submit', dto.version);
   }
@@ -283,6 +292,7 @@ export class BudgetPlanController {
   @Post(':id/return')
   @HttpCode(200)
   @Access({ roles: ['BUREAU_APPROVER'], target: { kind: 'budgetPlan', param: 'id' } })
+  @ApiOkResponse({ type: BudgetPlanResponse })
   returnForChanges(@Param('id', ParseIntPipe) id: number, @Body() dto: TransitionDto): Promise<BudgetPlanView> {
     return this.plans.transition(currentCaller(), id, 'return', dto.version);
   }
@@ -290,6 +300,7 @@ export class BudgetPlanController {
   @Post(':id/approve')
   @HttpCode(200)
   @Access({ roles: ['BUREAU_APPROVER'], target: { kind: 'budgetPlan', param: 'id' } })
+  @ApiOkResponse({ type: BudgetPlanResponse })
   approve(@Param('id', ParseIntPipe) id: number, @Body() dto: TransitionDto): Promise<BudgetPlanView> {
     return this.plans.transition(currentCaller(), id, 'approve', dto.version);
   }
@@ -297,6 +308,7 @@ export class BudgetPlanController {
   @Post(':id/publish')
   @HttpCode(200)
   @Access({ roles: BUREAU, target: { kind: 'budgetPlan', param: 'id' } })
+  @ApiOkResponse({ type: BudgetPlanResponse })
   publish(@Param('id', ParseIntPipe) id: number, @Body() dto: TransitionDto): Promise<BudgetPlanView> {
     return this.plans.transition(currentCaller(), id, 'publish', dto.version);
   }

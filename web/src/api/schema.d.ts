@@ -2766,6 +2766,30 @@ export interface components {
             communityCode?: string;
             parentCode?: string;
         };
+        PolicyParametersResponse: {
+            /** @example WS */
+            countyCode: string;
+            /** @example 2026 */
+            fundYear: number;
+            /** @description 0 while nothing is saved for the year yet */
+            version: number;
+            /** @enum {string} */
+            source: "saved" | "previous-year" | "default";
+            /** @description every parameter by name, as text: adjustmentReserveRate, communityBaseShareRate, increasePoolRate, privatePoolRate, primaryFloorRate, memberCutoffDay, declarationDay, passDownWorkingDays, bureauPaymentWorkingDays, qualityDepositRate, privateQualityDepositRate, quarterlyAdvanceRate, burnWatch, burnWarning, burnAlarm, paymentCapacityWarningMonths, surplusPrimaryWeight, attributeOutOfCountyToLead, reapportionFloorShortfall, privateSurplusRewardRate, privateOverspendShareRate, privateOverspendLimitRate */
+            values: {
+                [key: string]: string;
+            };
+        };
+        PolicyParametersVersionResponse: {
+            version: number;
+            /** @description every parameter by name, as text: adjustmentReserveRate, communityBaseShareRate, increasePoolRate, privatePoolRate, primaryFloorRate, memberCutoffDay, declarationDay, passDownWorkingDays, bureauPaymentWorkingDays, qualityDepositRate, privateQualityDepositRate, quarterlyAdvanceRate, burnWatch, burnWarning, burnAlarm, paymentCapacityWarningMonths, surplusPrimaryWeight, attributeOutOfCountyToLead, reapportionFloorShortfall, privateSurplusRewardRate, privateOverspendShareRate, privateOverspendLimitRate */
+            values: {
+                [key: string]: string;
+            };
+            changedBy: string;
+            /** Format: date-time */
+            changedAt: string;
+        };
         PolicyParametersDto: {
             /** @description current version (0 before the first save of the year) */
             version: number;
@@ -3102,6 +3126,83 @@ export interface components {
             fundYear: number;
             lines: components["schemas"]["PlanLineDto"][];
         };
+        PlanFloorResponse: {
+            /** @example 0.25 */
+            rate: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            required: string;
+            met: boolean;
+        };
+        PlanWarningResponse: {
+            /** @enum {string} */
+            code: "PRIMARY_BELOW_LAST_YEAR";
+            message: string;
+        };
+        PlanCategoryTotalsResponse: {
+            /** @example 1000000.00 */
+            OUT_OF_COUNTY: string;
+            /** @example 1000000.00 */
+            OUTPATIENT: string;
+            /** @example 1000000.00 */
+            INPATIENT: string;
+            /** @example 1000000.00 */
+            CHRONIC_SPECIAL: string;
+        };
+        BudgetPlanLineResponse: {
+            /** @enum {string} */
+            category: "OUT_OF_COUNTY" | "OUTPATIENT" | "INPATIENT" | "CHRONIC_SPECIAL";
+            /** @example WS-TC-01 */
+            institutionCode: string | null;
+            institutionName: string | null;
+            primary: boolean;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            amount: string;
+        };
+        BudgetPlanResponse: {
+            id: number;
+            /** @example WS-MC */
+            communityCode: string;
+            /** @example 2026 */
+            fundYear: number;
+            documentVersion: number;
+            supersedesId: number | null;
+            /** @description the approved allocation whose package M the plan divides */
+            allocationId: number;
+            /** @enum {string} */
+            state: "DRAFT" | "SUBMITTED" | "APPROVED" | "PUBLISHED" | "SUPERSEDED";
+            version: number;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            communityPackage: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            total: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1000000.00
+             */
+            primaryTotal: string;
+            /** @example 0.2818 */
+            primaryShare: string;
+            floor: components["schemas"]["PlanFloorResponse"];
+            warnings: components["schemas"]["PlanWarningResponse"][];
+            byCategory: components["schemas"]["PlanCategoryTotalsResponse"];
+            lines: components["schemas"]["BudgetPlanLineResponse"][];
+            createdBy: string;
+            submittedBy: string | null;
+            approvedBy: string | null;
+            allowedActions: ("submit" | "return" | "approve" | "publish" | "supersede")[];
+        };
         PlanFloorPreviewResponse: {
             /**
              * @description the primary-care floor in force (share of M)
@@ -3119,21 +3220,6 @@ export interface components {
              */
             shortfall: string;
             met: boolean;
-        };
-        PlanCategoryTotalsResponse: {
-            /** @example 1000000.00 */
-            OUT_OF_COUNTY: string;
-            /** @example 1000000.00 */
-            OUTPATIENT: string;
-            /** @example 1000000.00 */
-            INPATIENT: string;
-            /** @example 1000000.00 */
-            CHRONIC_SPECIAL: string;
-        };
-        PlanWarningResponse: {
-            /** @enum {string} */
-            code: "PRIMARY_BELOW_LAST_YEAR";
-            message: string;
         };
         BudgetPlanPreviewResponse: {
             /** @example WS-MC */
@@ -5598,7 +5684,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PolicyParametersResponse"];
+                };
             };
         };
     };
@@ -5622,7 +5710,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PolicyParametersResponse"];
+                };
             };
         };
     };
@@ -5648,7 +5738,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: Record<string, never>[];
+                        items: components["schemas"]["PolicyParametersVersionResponse"][];
                         page: number;
                         pageSize: number;
                         /** @description rows matching the filters, over every page */
@@ -5991,7 +6081,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: Record<string, never>[];
+                        items: components["schemas"]["BudgetPlanResponse"][];
                         page: number;
                         pageSize: number;
                         /** @description rows matching the filters, over every page */
@@ -6018,7 +6108,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BudgetPlanResponse"];
+                };
             };
         };
     };
@@ -6060,7 +6152,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BudgetPlanResponse"];
+                };
             };
         };
     };
@@ -6083,7 +6177,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BudgetPlanResponse"];
+                };
             };
         };
     };
@@ -6106,7 +6202,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BudgetPlanResponse"];
+                };
             };
         };
     };
@@ -6129,7 +6227,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BudgetPlanResponse"];
+                };
             };
         };
     };
@@ -6152,7 +6252,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BudgetPlanResponse"];
+                };
             };
         };
     };
@@ -6175,7 +6277,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BudgetPlanResponse"];
+                };
             };
         };
     };

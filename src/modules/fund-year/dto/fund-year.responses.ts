@@ -1,8 +1,11 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptions } from '@nestjs/swagger';
 import { PlanCategory, PlanWarning } from '../../../domain/primary-floor';
 import type { BudgetPlanPreviewView } from '../budget-plan.service';
 import { DOCUMENT_ACTIONS, DOCUMENT_STATES, DocumentAction } from '../../../domain/document-lifecycle';
 import type { AllocationPreview, AllocationView, PackageIncreaseView } from '../allocation.service';
+import type { BudgetPlanView } from '../budget-plan.service';
+import { POLICY_PARAMETER_NAMES, PolicyParameters } from '../../../domain/policy-parameters';
+import type { PolicyParametersVersionView, PolicyParametersView } from '../policy-parameters.service';
 
 // Answer bodies as the OpenAPI document (and the web console's typed client) describes them;
 // the class implements the view, so a view that changes fails the type-check here.
@@ -128,4 +131,63 @@ export class PublishedAllocationResponse {
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true }) publishedAt!: string | null;
   @ApiProperty({ type: AllocationFiguresResponse }) figures!: AllocationFiguresResponse;
   @ApiProperty({ type: [PublishedCommunityResponse] }) communities!: PublishedCommunityResponse[];
+}
+
+export class PlanFloorResponse {
+  @ApiProperty({ example: '0.25' }) rate!: string;
+  @ApiProperty(MONEY) required!: string;
+  @ApiProperty() met!: boolean;
+}
+
+export class BudgetPlanLineResponse {
+  @ApiProperty({ enum: ['OUT_OF_COUNTY', 'OUTPATIENT', 'INPATIENT', 'CHRONIC_SPECIAL'] }) category!: PlanCategory;
+  @ApiProperty({ type: 'string', nullable: true, example: 'WS-TC-01' }) institutionCode!: string | null;
+  @ApiProperty({ type: 'string', nullable: true }) institutionName!: string | null;
+  @ApiProperty() primary!: boolean;
+  @ApiProperty(MONEY) amount!: string;
+}
+
+export class BudgetPlanResponse implements BudgetPlanView {
+  @ApiProperty() id!: number;
+  @ApiProperty({ example: 'WS-MC' }) communityCode!: string;
+  @ApiProperty({ example: 2026 }) fundYear!: number;
+  @ApiProperty() documentVersion!: number;
+  @ApiProperty({ type: 'integer', nullable: true }) supersedesId!: number | null;
+  @ApiProperty({ description: 'the approved allocation whose package M the plan divides' }) allocationId!: number;
+  @ApiProperty({ enum: DOCUMENT_STATES }) state!: BudgetPlanView['state'];
+  @ApiProperty() version!: number;
+  @ApiProperty(MONEY) communityPackage!: string;
+  @ApiProperty(MONEY) total!: string;
+  @ApiProperty(MONEY) primaryTotal!: string;
+  @ApiProperty({ example: '0.2818' }) primaryShare!: string;
+  @ApiProperty({ type: PlanFloorResponse }) floor!: PlanFloorResponse;
+  @ApiProperty({ type: [PlanWarningResponse] }) warnings!: PlanWarningResponse[];
+  @ApiProperty({ type: PlanCategoryTotalsResponse }) byCategory!: PlanCategoryTotalsResponse;
+  @ApiProperty({ type: [BudgetPlanLineResponse] }) lines!: BudgetPlanLineResponse[];
+  @ApiProperty() createdBy!: string;
+  @ApiProperty({ type: 'string', nullable: true }) submittedBy!: string | null;
+  @ApiProperty({ type: 'string', nullable: true }) approvedBy!: string | null;
+  @ApiProperty({ enum: DOCUMENT_ACTIONS, isArray: true }) allowedActions!: DocumentAction[];
+}
+
+/** Every policy parameter by name, as text (rates, days, amounts). */
+const PARAMETER_VALUES: ApiPropertyOptions = {
+  type: 'object',
+  additionalProperties: { type: 'string' },
+  description: `every parameter by name, as text: ${POLICY_PARAMETER_NAMES.join(', ')}`,
+};
+
+export class PolicyParametersResponse implements PolicyParametersView {
+  @ApiProperty({ example: 'WS' }) countyCode!: string;
+  @ApiProperty({ example: 2026 }) fundYear!: number;
+  @ApiProperty({ description: '0 while nothing is saved for the year yet' }) version!: number;
+  @ApiProperty({ enum: ['saved', 'previous-year', 'default'] }) source!: PolicyParametersView['source'];
+  @ApiProperty(PARAMETER_VALUES) values!: PolicyParameters;
+}
+
+export class PolicyParametersVersionResponse implements PolicyParametersVersionView {
+  @ApiProperty() version!: number;
+  @ApiProperty(PARAMETER_VALUES) values!: PolicyParameters;
+  @ApiProperty() changedBy!: string;
+  @ApiProperty({ format: 'date-time' }) changedAt!: string;
 }

@@ -44,19 +44,7 @@ export type AllocationPreview = Schemas['AllocationPreviewResponse'];
 
 export type AllocationView = Schemas['AllocationResponse'];
 
-export interface BudgetPlanView {
-  id: number;
-  communityCode: string;
-  fundYear: number;
-  documentVersion: number;
-  state: DocumentState;
-  version: number;
-  communityPackage: string;
-  createdBy: string;
-  submittedBy: string | null;
-  approvedBy: string | null;
-  allowedActions: DocumentAction[];
-}
+export type BudgetPlanView = Schemas['BudgetPlanResponse'];
 
 export type YearEndView = Schemas['YearEndResponse'];
 
@@ -113,19 +101,8 @@ export interface PrivatePaymentView {
   allowedActions: 'pay'[];
 }
 
-export interface PolicyParametersView {
-  countyCode: string;
-  fundYear: number;
-  version: number;
-  source: 'saved' | 'previous-year' | 'default';
-  values: Record<string, string>;
-}
+export type PolicyParametersView = Schemas['PolicyParametersResponse'];
 
-export interface PolicyParametersVersion {
-  version: number;
-  values: Record<string, string>;
-  changedBy: string;
-  changedAt: string;
-}
+export type PolicyParametersVersion = Schemas['PolicyParametersVersionResponse'];
 
 export type YearScheduleView = Schemas['YearScheduleResponse'];

@@ -2,57 +2,20 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { InputNumber, Select, Space, Tag } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
-import { api, call } from '../../api/client';
+import { api, call, type Schemas } from '../../api/client';
 import { useI18n } from '../../app/i18n';
 import { useMe } from '../../app/session';
 import { useInstitution, useToday } from '../../lib/context';
 import { toPage } from '../../lib/lists';
 
-// Answers of reads the OpenAPI document does not describe field by field yet: written from the
-// API's views (src/modules/fund-year, src/modules/cycles, src/modules/assessment). Money is text.
+// The API's answers as its OpenAPI document describes them. Money is text.
 
-export interface AllocationCommunity {
-  communityCode: string;
-  communityName: string;
-  package: string;
-  effectivePackage: string;
-}
-
-export interface AllocationItem {
-  id: number;
-  countyCode: string;
-  fundYear: number;
-  state: string;
-  version: number;
-  communities: AllocationCommunity[];
-}
-
-export type DocumentAction = 'submit' | 'return' | 'approve' | 'publish' | 'supersede';
-export type PlanCategory = 'OUT_OF_COUNTY' | 'OUTPATIENT' | 'INPATIENT' | 'CHRONIC_SPECIAL';
+export type AllocationCommunity = Schemas['AllocationCommunityResponse'];
+export type AllocationItem = Schemas['AllocationResponse'];
+export type DocumentAction = AllocationItem['allowedActions'][number];
+export type BudgetPlanView = Schemas['BudgetPlanResponse'];
+export type PlanCategory = BudgetPlanView['lines'][number]['category'];
 export const PLAN_CATEGORIES: readonly PlanCategory[] = ['OUT_OF_COUNTY', 'OUTPATIENT', 'INPATIENT', 'CHRONIC_SPECIAL'];
-
-export interface BudgetPlanView {
-  id: number;
-  communityCode: string;
-  fundYear: number;
-  documentVersion: number;
-  supersedesId: number | null;
-  allocationId: number;
-  state: string;
-  version: number;
-  communityPackage: string;
-  total: string;
-  primaryTotal: string;
-  primaryShare: string;
-  floor: { rate: string; required: string; met: boolean };
-  warnings: { code: string; message: string }[];
-  byCategory: Record<PlanCategory, string>;
-  lines: { category: PlanCategory; institutionCode: string | null; institutionName: string | null; primary: boolean; amount: string }[];
-  createdBy: string;
-  submittedBy: string | null;
-  approvedBy: string | null;
-  allowedActions: DocumentAction[];
-}
 
 /** Roles of the bureau, who pick a community; the lead unit reads its own. */
 export const BUREAU_READERS = ['BUREAU_CLERK', 'BUREAU_APPROVER', 'AUDITOR', 'APPROVER'];
