@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { EnteredValues } from '../../domain/performance-assessment';
 import { currentCaller } from '../../common/request-context';
 import { ApiPageResponse } from '../../common/pagination';
+import { FundAnalysisResponse, FundAnalysisSummaryResponse } from './dto/assessment.responses';
 import { VersionedDto } from '../registry';
 import { CountyService } from '../registry';
 import { Access } from '../access';
@@ -67,6 +68,7 @@ export class CommunityAssessmentController {
   @ApiOperation({
     summary: 'Draft the quarterly fund analysis (基金运行分析) after the quarter ends; a draft is refreshed, a submitted one left as it is',
   })
+  @ApiCreatedResponse({ type: FundAnalysisResponse, description: 'drafted (200 when the quarter’s analysis exists: refreshed if a draft)' })
   async draft(
     @Param('communityCode') code: string,
     @Body() dto: DraftFundAnalysisDto,
@@ -80,7 +82,7 @@ export class CommunityAssessmentController {
   @Get('fund-analyses')
   @Access({ roles: READERS, target: { kind: 'community', param: 'communityCode' } })
   @ApiOperation({ summary: 'The community’s quarterly fund analyses, latest first' })
-  @ApiPageResponse()
+  @ApiPageResponse(FundAnalysisSummaryResponse)
   list(@Param('communityCode') code: string, @Query() q: FundAnalysisQuery) {
     return this.analyses.list(currentCaller(), code, q);
   }
@@ -129,6 +131,7 @@ export class FundAnalysisController {
   @Get(':id')
   @Access({ roles: READERS, target: { kind: 'fundAnalysis', param: 'id' } })
   @ApiOperation({ summary: 'A quarterly fund analysis: patient flow, fund flow, risk, year on year and the lead unit’s commentary' })
+  @ApiOkResponse({ type: FundAnalysisResponse })
   get(@Param('id', ParseIntPipe) id: number): Promise<FundAnalysisView> {
     return this.analyses.get(currentCaller(), id);
   }
@@ -136,6 +139,7 @@ export class FundAnalysisController {
   @Patch(':id')
   @Access({ roles: ['LEAD_FINANCE'], target: { kind: 'fundAnalysis', param: 'id' } })
   @ApiOperation({ summary: 'Edit the commentary (summary, risks, measures) while the analysis is a draft; `version` must be current' })
+  @ApiOkResponse({ type: FundAnalysisResponse })
   edit(@Param('id', ParseIntPipe) id: number, @Body() dto: FundAnalysisNarrativeDto): Promise<FundAnalysisView> {
     const { version, ...changes } = dto;
     return this.analyses.edit(currentCaller(), id, version, fieldsGiven(changes));
@@ -145,6 +149,7 @@ export class FundAnalysisController {
   @HttpCode(200)
   @Access({ roles: ['LEAD_FINANCE'], target: { kind: 'fundAnalysis', param: 'id' } })
   @ApiOperation({ summary: 'Submit the analysis to the bureau (the lead unit); it needs a summary and is fixed from then on' })
+  @ApiOkResponse({ type: FundAnalysisResponse })
   submit(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto): Promise<FundAnalysisView> {
     return this.analyses.submit(currentCaller(), id, dto.version);
   }

@@ -3867,6 +3867,61 @@ export interface components {
             /** @example 3 */
             quarter: number;
         };
+        FundAnalysisResponse: {
+            id: number;
+            /** @example WS-MC */
+            communityCode: string;
+            /** @example 2026 */
+            fundYear: number;
+            quarter: number;
+            /** @enum {string} */
+            state: "DRAFT" | "SUBMITTED";
+            version: number;
+            /** Format: date-time */
+            draftedAt: string;
+            /**
+             * Format: date-time
+             * @description when the figures were last read again (a draft is refreshed)
+             */
+            refreshedAt: string;
+            submittedBy: string | null;
+            /** Format: date-time */
+            submittedAt: string | null;
+            allowedActions: ("refresh" | "edit" | "submit")[];
+            communityName: string;
+            /** @description 运行情况 */
+            summary: string | null;
+            /** @description 风险分析 */
+            risks: string | null;
+            /** @description 措施建议 */
+            measures: string | null;
+            /** @description the figures of the quarter and year to date as the policy computes them (src/domain/fund-analysis.ts: FundAnalysisContent) */
+            content: {
+                [key: string]: unknown;
+            };
+        };
+        FundAnalysisSummaryResponse: {
+            id: number;
+            /** @example WS-MC */
+            communityCode: string;
+            /** @example 2026 */
+            fundYear: number;
+            quarter: number;
+            /** @enum {string} */
+            state: "DRAFT" | "SUBMITTED";
+            version: number;
+            /** Format: date-time */
+            draftedAt: string;
+            /**
+             * Format: date-time
+             * @description when the figures were last read again (a draft is refreshed)
+             */
+            refreshedAt: string;
+            submittedBy: string | null;
+            /** Format: date-time */
+            submittedAt: string | null;
+            allowedActions: ("refresh" | "edit" | "submit")[];
+        };
         AssessmentWeightsDto: {
             /**
              * @description 县域内住院率
@@ -7384,7 +7439,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: Record<string, never>[];
+                        items: components["schemas"]["FundAnalysisSummaryResponse"][];
                         page: number;
                         pageSize: number;
                         /** @description rows matching the filters, over every page */
@@ -7409,11 +7464,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description drafted (200 when the quarter’s analysis exists: refreshed if a draft) */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FundAnalysisResponse"];
+                };
             };
         };
     };
@@ -7476,7 +7534,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FundAnalysisResponse"];
+                };
             };
         };
     };
@@ -7499,7 +7559,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FundAnalysisResponse"];
+                };
             };
         };
     };
@@ -7522,7 +7584,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FundAnalysisResponse"];
+                };
             };
         };
     };

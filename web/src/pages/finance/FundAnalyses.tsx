@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Alert, Button, Card, Select, Space, Table } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router-dom';
-import { api, call } from '../../api/client';
+import { api, call, type Schemas } from '../../api/client';
 import { useI18n } from '../../app/i18n';
 import { useMe } from '../../app/session';
 import { refusalOf } from '../../lib/context';
@@ -10,19 +10,7 @@ import { formatDate } from '../../lib/format';
 import { useList } from '../../lib/lists';
 import { StateTag, useYearAndCommunity, YearCommunityPicker, FinLink } from './shared';
 
-export interface FundAnalysisSummary {
-  id: number;
-  communityCode: string;
-  fundYear: number;
-  quarter: number;
-  state: string;
-  version: number;
-  draftedAt: string;
-  refreshedAt: string;
-  submittedBy: string | null;
-  submittedAt: string | null;
-  allowedActions: ('refresh' | 'edit' | 'submit')[];
-}
+export type FundAnalysisSummary = Schemas['FundAnalysisSummaryResponse'];
 
 /** The community's quarterly fund analyses (基金运行分析), latest first; the lead unit or the bureau drafts a quarter's. */
 export default function FundAnalysesPage() {
