@@ -16,11 +16,6 @@ const NOT_YET_DESCRIBED = [
   'GET /api/v1/counties/{countyCode}/assessment-weights/{fundYear}',
   'GET /api/v1/counties/{countyCode}/periods/{period}/deadlines',
   'GET /api/v1/counties/{countyCode}/private-budgets/{fundYear}',
-  'GET /api/v1/cycles',
-  'GET /api/v1/cycles/results',
-  'GET /api/v1/job-runs',
-  'GET /api/v1/notifications/webhook',
-  'GET /api/v1/outbox',
   'GET /api/v1/private-payments',
   'GET /api/v1/private-payments/{id}',
   'POST /api/v1/communities/{communityCode}/holds',
@@ -30,13 +25,11 @@ const NOT_YET_DESCRIBED = [
   'POST /api/v1/member-claims/{id}/complete-review',
   'POST /api/v1/member-claims/{id}/private-payment',
   'POST /api/v1/member-claims/{id}/reopen-review',
-  'POST /api/v1/notifications/read-all',
   'POST /api/v1/private-payments/{id}/payment',
   'POST /api/v1/settlement-records',
   'PUT /api/v1/communities/{communityCode}/assessments/{fundYear}/entered-values',
   'PUT /api/v1/counties/{countyCode}/assessment-weights/{fundYear}',
   'PUT /api/v1/counties/{countyCode}/private-budgets/{fundYear}',
-  'PUT /api/v1/notifications/webhook',
 ];
 
 type Schema = { $ref?: string; allOf?: unknown[]; oneOf?: unknown[]; properties?: Record<string, Schema>; items?: Schema };

@@ -18,6 +18,13 @@ import { CycleResultQuery, JobRunQuery, NotificationQuery, TriggerCycleDto, Webh
 import { NotificationService } from './notification.service';
 import {
   BurnThresholdsResponse,
+  CycleResponse,
+  CycleResultResponse,
+  CycleRunRefResponse,
+  JobRunResponse,
+  MarkedReadResponse,
+  PendingOutboxResponse,
+  WebhookResponse,
   CommunityYearEndResponse,
   MonitoringReadingResponse,
   NotificationResponse,
@@ -47,7 +54,7 @@ export class CyclesController {
   @Get()
   @Access({ roles: [...CYCLE_READERS, 'ADMIN'] })
   @ApiOperation({ summary: 'The cycles, the period each works on, and their schedules (Asia/Shanghai)' })
-  @ApiPageResponse()
+  @ApiPageResponse(CycleResponse)
   list(@Query() q: PageQuery) {
     // The cycles are a fixed handful: paged in memory.
     const cycles = cycleSchedules(this.config.queue.scheduleOverrides, this.config.queue.schedulesEnabled).map(({ cycle, pattern }) => ({
@@ -67,6 +74,7 @@ export class CyclesController {
     summary:
       'Run a cycle for a period now (the bureau for its county or one community, the lead unit for its community); the same runs as the schedule’s, once each',
   })
+  @ApiAcceptedResponse({ type: [CycleRunRefResponse], description: 'the runs asked for, one per scope (each runs once)' })
   trigger(@Body() dto: TriggerCycleDto) {
     return this.runner.trigger(currentCaller(), dto.cycle as CycleName, dto.period, dto.communityCode);
   }
@@ -76,7 +84,7 @@ export class CyclesController {
   @ApiOperation({
     summary: 'Kept results of cycle runs (monitoring readings, deadline-watch counts, drafts) in the caller’s county or community',
   })
-  @ApiPageResponse()
+  @ApiPageResponse(CycleResultResponse)
   results(@Query() q: CycleResultQuery) {
     return this.runner.results(currentCaller(), q.cycle as CycleName | undefined, q.period, q);
   }
@@ -94,7 +102,7 @@ export class JobRunsController {
   @Get('job-runs')
   @Access({ roles: ['ADMIN', 'BUREAU_CLERK', 'BUREAU_APPROVER', 'AUDITOR'] })
   @ApiOperation({ summary: 'Job runs: started, finished, outcome and counts (newest first)' })
-  @ApiPageResponse()
+  @ApiPageResponse(JobRunResponse)
   list(@Query() q: JobRunQuery) {
     return this.runs.list(q);
   }
@@ -102,7 +110,7 @@ export class JobRunsController {
   @Get('outbox')
   @Access({ roles: ['ADMIN', 'AUDITOR'] })
   @ApiOperation({ summary: 'Committed work whose job has not finished yet (waiting for Redis or a worker)' })
-  @ApiPageResponse()
+  @ApiPageResponse(PendingOutboxResponse)
   pending(@Query() q: PageQuery) {
     return this.outbox.pending(q);
   }
@@ -127,6 +135,7 @@ export class NotificationsController {
   @Post('read-all')
   @HttpCode(200)
   @Access({ roles: ANY_ROLE })
+  @ApiOkResponse({ type: MarkedReadResponse })
   markAllRead() {
     const caller = currentCaller();
     return this.notifications.markAllRead(caller.institution.id, caller.name);
@@ -144,6 +153,7 @@ export class NotificationsController {
 
   @Get('webhook')
   @Access({ roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'LEAD_FINANCE', 'MEMBER_CLERK', 'PRIVATE_CLERK', 'ADMIN'] })
+  @ApiOkResponse({ type: WebhookResponse, description: 'the institution’s webhook, or `{url: null, enabled: false}` when none is set' })
   async webhook(@Query() _query: NoQuery) {
     return (await this.notifications.webhook(currentCaller().institution.id)) ?? { url: null, enabled: false };
   }
@@ -154,6 +164,7 @@ export class NotificationsController {
     summary:
       'Set the institution’s webhook: each new notification is POSTed there, signed (X-Capitation-Signature: sha256=HMAC of the body), retried with backoff. The signing secret is shown once.',
   })
+  @ApiOkResponse({ type: WebhookResponse })
   setWebhook(@Body() dto: WebhookDto) {
     const caller = currentCaller();
     return this.notifications.setWebhook(caller.institution.id, caller.name, dto);

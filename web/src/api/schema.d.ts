@@ -3986,6 +3986,27 @@ export interface components {
             /** @description 下一步措施 */
             measures?: Record<string, never> | null;
         };
+        CycleResponse: {
+            /** @example deadline-watch */
+            cycle: string;
+            /**
+             * @description what one run covers (a county or a community)
+             * @example county
+             */
+            scope: string;
+            /**
+             * @description the period a run works on
+             * @example previous month
+             */
+            period: string;
+            /**
+             * @description cron pattern; null when not scheduled
+             * @example 0 1 * * *
+             */
+            schedule: string | null;
+            /** @example Asia/Shanghai */
+            timezone: string;
+        };
         TriggerCycleDto: {
             /** @enum {string} */
             cycle: "period-open" | "deadline-watch" | "monitoring" | "fund-analysis" | "quarterly-advance" | "year-end";
@@ -3996,6 +4017,65 @@ export interface components {
             period: string;
             /** @description one community (community cycles); by default every community the caller may act for */
             communityCode?: string;
+        };
+        CycleRunRefResponse: {
+            /** @example monitoring */
+            cycle: string;
+            /** @example 2026-10 */
+            period: string;
+            /** @example WS-MC */
+            scope: string;
+            /** @example cycle.run.monitoring.2026-10.WS-MC */
+            jobId: string;
+            /** @description the kept result when the run already happened */
+            result: {
+                [key: string]: unknown;
+            } | null;
+        };
+        CycleResultResponse: {
+            /** @example monitoring */
+            cycle: string;
+            /** @example 2026-10 */
+            period: string;
+            /** @example WS-MC */
+            scope: string;
+            /** @description what the run kept (a monitoring reading, counts, a draft’s id) */
+            result: {
+                [key: string]: unknown;
+            };
+            jobId: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        JobRunResponse: {
+            id: number;
+            jobId: string;
+            /** @example yearend.post */
+            jobName: string;
+            queue: string;
+            attempt: number;
+            /** @description host:pid of the worker */
+            worker: string;
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
+            /** @enum {string} */
+            outcome: "RUNNING" | "DONE" | "FAILED";
+            counts: {
+                [key: string]: unknown;
+            } | null;
+            error: string | null;
+        };
+        PendingOutboxResponse: {
+            jobId: string;
+            jobName: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            enqueuedAt: string | null;
+            attempts: number;
+            lastError: string | null;
         };
         NotificationResponse: {
             id: number;
@@ -4018,6 +4098,21 @@ export interface components {
             readBy: string | null;
             /** Format: date-time */
             deliveredAt: string | null;
+        };
+        MarkedReadResponse: {
+            /** @description notifications marked read by this call */
+            marked: number;
+        };
+        WebhookResponse: {
+            /** @example https://his.example/hooks/capitation */
+            url: string | null;
+            enabled: boolean;
+            version?: number;
+            updatedBy?: string;
+            /** Format: date-time */
+            updatedAt?: string;
+            /** @description the signing secret, shown only when set or rotated */
+            secret?: string;
         };
         WebhookDto: {
             /** @example https://his.example.cn/hooks/capitation */
@@ -7628,7 +7723,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: Record<string, never>[];
+                        items: components["schemas"]["CycleResponse"][];
                         page: number;
                         pageSize: number;
                         /** @description rows matching the filters, over every page */
@@ -7651,11 +7746,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the runs asked for, one per scope (each runs once) */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CycleRunRefResponse"][];
+                };
             };
         };
     };
@@ -7680,7 +7778,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: Record<string, never>[];
+                        items: components["schemas"]["CycleResultResponse"][];
                         page: number;
                         pageSize: number;
                         /** @description rows matching the filters, over every page */
@@ -7712,7 +7810,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: Record<string, never>[];
+                        items: components["schemas"]["JobRunResponse"][];
                         page: number;
                         pageSize: number;
                         /** @description rows matching the filters, over every page */
@@ -7741,7 +7839,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: Record<string, never>[];
+                        items: components["schemas"]["PendingOutboxResponse"][];
                         page: number;
                         pageSize: number;
                         /** @description rows matching the filters, over every page */
@@ -7798,7 +7896,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MarkedReadResponse"];
+                };
             };
         };
     };
@@ -7832,11 +7932,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the institution’s webhook, or `{url: null, enabled: false}` when none is set */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WebhookResponse"];
+                };
             };
         };
     };
@@ -7857,7 +7960,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WebhookResponse"];
+                };
             };
         };
     };

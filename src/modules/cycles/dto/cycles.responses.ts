@@ -3,6 +3,7 @@ import type { NotificationView, Severity } from '../notification.service';
 import type { CommunitySummary, YearEndSummary } from '../../../domain/county-year-end';
 import type { YearEndAction } from '../../../domain/year-end-settlement';
 import type { StatementView, YearEndView } from '../year-end.service';
+import type { JobRunView, PendingOutboxRow } from '../../../queue';
 
 // Answer bodies as the OpenAPI document (and the web console's typed client) describes them;
 // the class implements the view, so a view that changes fails the type-check here.
@@ -177,4 +178,72 @@ export class UnitYearEndStatementResponse {
   @ApiProperty({ enum: ['DRAFT', 'APPROVED', 'POSTED'] }) state!: string;
   @ApiProperty({ example: 2026 }) fundYear!: number;
   @ApiProperty({ type: YearEndStatementResponse }) statement!: YearEndStatementResponse;
+}
+
+export class CycleResponse {
+  @ApiProperty({ example: 'deadline-watch' }) cycle!: string;
+  @ApiProperty({ example: 'county', description: 'what one run covers (a county or a community)' }) scope!: string;
+  @ApiProperty({ example: 'previous month', description: 'the period a run works on' }) period!: string;
+  @ApiProperty({ type: 'string', nullable: true, example: '0 1 * * *', description: 'cron pattern; null when not scheduled' }) schedule!:
+    string | null;
+  @ApiProperty({ example: 'Asia/Shanghai' }) timezone!: string;
+}
+
+export class CycleRunRefResponse {
+  @ApiProperty({ example: 'monitoring' }) cycle!: string;
+  @ApiProperty({ example: '2026-10' }) period!: string;
+  @ApiProperty({ example: 'WS-MC' }) scope!: string;
+  @ApiProperty({ example: 'cycle.run.monitoring.2026-10.WS-MC' }) jobId!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'the kept result when the run already happened' })
+  result!: Record<string, unknown> | null;
+}
+
+export class CycleResultResponse {
+  @ApiProperty({ example: 'monitoring' }) cycle!: string;
+  @ApiProperty({ example: '2026-10' }) period!: string;
+  @ApiProperty({ example: 'WS-MC' }) scope!: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'what the run kept (a monitoring reading, counts, a draft’s id)',
+  })
+  result!: unknown;
+  @ApiProperty() jobId!: string;
+  @ApiProperty({ type: 'string', format: 'date-time' }) createdAt!: Date;
+}
+
+export class JobRunResponse implements JobRunView {
+  @ApiProperty() id!: number;
+  @ApiProperty() jobId!: string;
+  @ApiProperty({ example: 'yearend.post' }) jobName!: string;
+  @ApiProperty() queue!: string;
+  @ApiProperty() attempt!: number;
+  @ApiProperty({ description: 'host:pid of the worker' }) worker!: string;
+  @ApiProperty({ type: 'string', format: 'date-time' }) startedAt!: Date;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true }) finishedAt!: Date | null;
+  @ApiProperty({ enum: ['RUNNING', 'DONE', 'FAILED'] }) outcome!: JobRunView['outcome'];
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) counts!: Record<string, unknown> | null;
+  @ApiProperty({ type: 'string', nullable: true }) error!: string | null;
+}
+
+export class PendingOutboxResponse implements PendingOutboxRow {
+  @ApiProperty() jobId!: string;
+  @ApiProperty() jobName!: string;
+  @ApiProperty({ type: 'string', format: 'date-time' }) createdAt!: Date;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true }) enqueuedAt!: Date | null;
+  @ApiProperty() attempts!: number;
+  @ApiProperty({ type: 'string', nullable: true }) lastError!: string | null;
+}
+
+export class MarkedReadResponse {
+  @ApiProperty({ description: 'notifications marked read by this call' }) marked!: number;
+}
+
+export class WebhookResponse {
+  @ApiProperty({ type: 'string', nullable: true, example: 'https://his.example/hooks/capitation' }) url!: string | null;
+  @ApiProperty() enabled!: boolean;
+  @ApiProperty({ required: false }) version?: number;
+  @ApiProperty({ required: false }) updatedBy?: string;
+  @ApiProperty({ type: 'string', format: 'date-time', required: false }) updatedAt?: Date;
+  @ApiProperty({ required: false, description: 'the signing secret, shown only when set or rotated' }) secret?: string;
 }
