@@ -165,6 +165,8 @@ export interface InstitutionContent {
   countyCode: string;
   communityCode: string | null;
   parentCode: string | null;
+  /** The national medical-insurance code (定点医药机构编号, fixmedins_code); undefined when not given (left as it is). */
+  nationalCode?: string | null;
 }
 
 /** Same content as stored (and still active): writing it again changes nothing. */
@@ -175,6 +177,7 @@ export function sameInstitutionContent(stored: InstitutionContent & { active: bo
     stored.countyCode === given.countyCode &&
     stored.communityCode === given.communityCode &&
     stored.parentCode === given.parentCode &&
+    (given.nationalCode === undefined || (stored.nationalCode ?? null) === given.nationalCode) &&
     stored.active
   );
 }

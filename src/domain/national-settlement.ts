@@ -1,4 +1,4 @@
-import { ErrorDetail } from './domain-error';
+import { DomainError, ErrorDetail } from './domain-error';
 import { SettlementRecordInput, VISIT_TYPES, VisitType } from './settlement-record';
 
 /**
@@ -226,4 +226,9 @@ export function checkNationalCode(input: {
   if (input.kind === 'med_type' && input.counts === true && (vt === undefined || vt === null))
     errors.push({ field: 'visitType', rule: 'requiredWhenCounted', message: 'a counted med_type maps to a visit type' });
   return errors;
+}
+
+/** Refuses an invalid code table entry, naming every broken rule. */
+export function assertNationalCodeValid(errors: ErrorDetail[]): void {
+  if (errors.length) throw new DomainError('NATIONAL_CODE_INVALID', 'unprocessable', 'the code table entry is not valid', errors);
 }

@@ -1,3 +1,4 @@
+import { DomainError } from './domain-error';
 import { AMOUNT_FIELDS, AmountField } from './settlement-record';
 
 /**
@@ -51,4 +52,11 @@ export function decideRefund(refund: { unitCode: string; amounts: Amounts }, ori
 /** Adds a refund's amounts to what was refunded before. */
 export function addAmounts(a: Amounts, b: Amounts): Amounts {
   return Object.fromEntries(AMOUNT_FIELDS.map((f) => [f, a[f] + b[f]])) as Amounts;
+}
+
+/** A refund already applied or dropped is not decided again. */
+export function orphanAlreadyDecided(id: number): DomainError {
+  return new DomainError('ORPHAN_DECIDED', 'conflict', 'this refund is no longer waiting for its original', [
+    { field: 'id', rule: 'waiting', message: String(id) },
+  ]);
 }

@@ -35,6 +35,7 @@ export interface NewInstitution {
   countyId: number;
   communityId: number | null;
   parentId: number | null;
+  nationalCode?: string | null;
 }
 
 const FULL_RELATIONS = { county: true, community: true, parent: true } as const;

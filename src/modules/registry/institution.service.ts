@@ -118,6 +118,7 @@ export class InstitutionService {
         countyCode: before.countyCode,
         communityCode: dto.communityCode ?? before.communityCode,
         parentCode: dto.parentCode ?? before.parentCode,
+        nationalCode: dto.nationalCode ?? before.nationalCode,
       };
       const lookup = await this.load(manager, [row]);
       assertInstitutionValid(this.check(row, lookup, new Map()));
@@ -128,6 +129,7 @@ export class InstitutionService {
         name: row.name,
         communityId: row.communityCode ? lookup.communities.get(row.communityCode)!.id : null,
         parentId: row.parentCode ? lookup.institutions.get(row.parentCode)!.id : null,
+        nationalCode: row.nationalCode ?? null,
       });
       const after = await this.get(code, manager);
       await this.audit.record(manager, {
@@ -216,6 +218,7 @@ export class InstitutionService {
           name: row.name,
           communityId: row.communityCode ? lookup.communities.get(row.communityCode)!.id : null,
           parentId: row.parentCode ? lookup.institutions.get(row.parentCode)!.id : null,
+          ...(row.nationalCode !== undefined ? { nationalCode: row.nationalCode } : {}),
         });
         const after = await this.get(row.code, manager);
         await this.audit.record(manager, {
@@ -239,6 +242,7 @@ export class InstitutionService {
       countyId: lookup.counties.get(row.countyCode)!.id,
       communityId: row.communityCode ? lookup.communities.get(row.communityCode)!.id : null,
       parentId: row.parentCode ? lookup.institutions.get(row.parentCode)!.id : null,
+      nationalCode: row.nationalCode ?? null,
     });
     lookup.institutions.set(row.code, withRelations);
     await this.audit.record(manager, {
@@ -324,6 +328,7 @@ export function toInstitutionRow(dto: CreateInstitutionDto, row?: number): Insti
     countyCode: dto.countyCode,
     communityCode: dto.communityCode ?? null,
     parentCode: dto.parentCode ?? null,
+    nationalCode: dto.nationalCode,
   };
 }
 
