@@ -105,6 +105,7 @@ describe('who may do what', () => {
     Object.assign(samples, {
       '/api/v1/surplus-plans/:id': { id: String(surplusPlan) },
       '/api/v1/refund-orphans/:id': { id: String(orphan.insertId) },
+      '/api/v1/national-codes': { kind: 'med_type', code: '11' },
       '/api/v1/referrals/:id': { id: String(referral.id) },
       '/api/v1/disputes/:id': { id: String(dispute.id) },
       '/api/v1/reserve-uses/:id': { id: String(reserveUse.id) },
