@@ -5,8 +5,8 @@ import type { Area } from './area';
 const OrphansPage = lazy(() => import('../../pages/intake/Orphans'));
 const NationalCodesPage = lazy(() => import('../../pages/intake/NationalCodes'));
 
-/** Who reads refunds waiting for their original (the API's list route). */
-const ORPHAN_READERS = ['LEAD_FINANCE', 'BUREAU_CLERK', 'BUREAU_APPROVER', 'MEMBER_CLERK', 'PRIVATE_CLERK', 'AUDITOR'];
+/** The lead and the bureau decide refunds waiting for their original (a unit reads its own through the API). */
+const ORPHAN_READERS = ['LEAD_FINANCE', 'BUREAU_CLERK', 'BUREAU_APPROVER', 'AUDITOR'];
 
 export const intakeArea: Area = {
   screens: [
