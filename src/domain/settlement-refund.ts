@@ -25,6 +25,11 @@ export type RefundDecision =
   | { kind: 'orphan' }
   | { kind: 'refused'; rule: 'originalOtherUnit' | 'moreThanRemains'; field: string; message: string };
 
+const yuanText = (fen: bigint): string => {
+  const abs = fen < 0n ? -fen : fen;
+  return `${fen < 0n ? '-' : ''}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
+};
+
 export const zeroAmounts = (): Amounts => Object.fromEntries(AMOUNT_FIELDS.map((f) => [f, 0n])) as Amounts;
 
 export function decideRefund(refund: { unitCode: string; amounts: Amounts }, original: OriginalSettlement | undefined): RefundDecision {
@@ -43,7 +48,7 @@ export function decideRefund(refund: { unitCode: string; amounts: Amounts }, ori
         kind: 'refused',
         rule: 'moreThanRemains',
         field: f,
-        message: `the refund's ${f} exceeds what remains of the original (${remains} fen)`,
+        message: `the refund's ${f} exceeds what remains of the original (${yuanText(remains)})`,
       };
   }
   return { kind: 'accepted', landsLikePeriod: original.claimPeriod };
