@@ -169,6 +169,20 @@ export interface InstitutionContent {
   nationalCode?: string | null;
 }
 
+/**
+ * A national code (定点医药机构编号) names one institution: it may not be another's, in the
+ * registry (`holder`: who holds it now) or earlier in the same file (`firstInFile`).
+ */
+export function nationalCodeProblems(row: InstitutionContent, holder: string | undefined, firstInFile: string | undefined): ErrorDetail[] {
+  const code = row.nationalCode;
+  if (code === undefined || code === null) return [];
+  const other =
+    holder !== undefined && holder !== row.code ? holder : firstInFile !== undefined && firstInFile !== row.code ? firstInFile : null;
+  return other === null
+    ? []
+    : [{ field: 'nationalCode', rule: 'unique', message: `national code ${code} is already institution ${other}'s` }];
+}
+
 /** Same content as stored (and still active): writing it again changes nothing. */
 export function sameInstitutionContent(stored: InstitutionContent & { active: boolean }, given: InstitutionContent): boolean {
   return (

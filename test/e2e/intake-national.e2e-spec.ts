@@ -252,6 +252,26 @@ describe('the national settlement extract and refunds (退费, 冲销)', () => {
     });
   });
 
+  it('the national code is a registry field: set by import, left alone by an import without the column, unique', async () => {
+    const f = await createCommunityFixture(api, 2);
+    const [t1, t2] = f.townships;
+    const withCode = `code,name,type,countyCode,communityCode,nationalCode\n${t1},乡镇一,TOWNSHIP_CENTER,${f.county},${f.community},N${t1.replace(/[^0-9A-Za-z]/g, '')}`;
+    const first = await f.admin.upload('/api/v1/institutions/import', withCode, 'codes.csv');
+    expect(first.body).toMatchObject({ updated: 1, rejected: 0 });
+    expect((await f.admin.must('GET', `/api/v1/institutions/${t1}`)).nationalCode).toBe(`N${t1.replace(/[^0-9A-Za-z]/g, '')}`);
+    const without = `code,name,type,countyCode,communityCode\n${t1},乡镇一,TOWNSHIP_CENTER,${f.county},${f.community}`;
+    const second = await f.admin.upload('/api/v1/institutions/import', without, 'names.csv');
+    expect(second.body).toMatchObject({ updated: 0, unchanged: 1 });
+    expect((await f.admin.must('GET', `/api/v1/institutions/${t1}`)).nationalCode).toBe(`N${t1.replace(/[^0-9A-Za-z]/g, '')}`);
+    const other = await f.admin.must('GET', `/api/v1/institutions/${t2}`);
+    const taken = await f.admin.patch(`/api/v1/institutions/${t2}`, {
+      version: other.version,
+      nationalCode: `N${t1.replace(/[^0-9A-Za-z]/g, '')}`,
+    });
+    expect(taken.status).toBe(422);
+    expect(taken.body.details).toEqual([expect.objectContaining({ field: 'nationalCode', rule: 'unique' })]);
+  });
+
   it('the code tables are data: ADMIN edits them, others read them', async () => {
     const f = await createCommunityFixture(api, 1);
     const codes = await f.admin.items('/api/v1/national-codes?kind=insutype');
