@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { AMOUNT_FIELDS } from './settlement-record';
+import { ACCOUNTS, applyTransfers, balanceIn, communityPackageAccount, CYCLE_ACCOUNTS, declarationApprovalTransfers } from './ledger';
+import { Money } from './money';
 import { addAmounts, Amounts, decideRefund, OriginalSettlement, zeroAmounts } from './settlement-refund';
 
 const amounts = (total: bigint, fund: bigint): Amounts => ({
@@ -106,7 +108,29 @@ describe('refunds (退费, 冲销)', () => {
         approvedSnapshot.set(period, periodTotal.get(period) ?? 0n);
         const approved = [...approvedSnapshot.values()].reduce((s, t) => s + t, 0n);
         for (const o of originals.values()) if (o.amounts.fundPaid + o.refunded.fundPaid < 0n) return false;
-        return approved === sumOriginals - sumRefunds;
+        if (approved !== sumOriginals - sumRefunds) return false;
+        // The ledger: each approved period posts its net figure out of the package; the package
+        // then holds what it was given less the year's approved total. (A period whose refunds
+        // exceed all of its settlements posts nothing here: see docs/settlement-records.md.)
+        const given = Money.fromCents(sumOriginals + 1n);
+        let totals = applyTransfers(new Map(), [
+          { id: 'fund', debit: ACCOUNTS.fundSource, credit: communityPackageAccount('C'), amount: given, memo: '' },
+        ]);
+        for (const [p, t] of approvedSnapshot)
+          totals = applyTransfers(
+            totals,
+            declarationApprovalTransfers(
+              `d.${p}`,
+              'C',
+              { deposit: Money.ZERO, advanceOffset: Money.ZERO, cash: Money.fromCents(t < 0n ? 0n : t) },
+              String(p),
+            ),
+          );
+        const negative = [...approvedSnapshot.values()].filter((t) => t < 0n).reduce((s, t) => s + t, 0n);
+        return (
+          balanceIn(totals, communityPackageAccount('C')).toCents() === given.toCents() - approved + negative &&
+          balanceIn(totals, CYCLE_ACCOUNTS.bureauPayable('C')).toCents() === approved - negative
+        );
       }),
       { numRuns: 500 },
     );
