@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { BusinessClock } from '../../src/common/business-clock';
 import { approveOctober, paidRecord } from '../support/claim-month';
 import { approvedAllocation, CommunityFixture, createCommunityFixture, SMALL_COUNTY } from '../support/registry-fixtures';
@@ -250,6 +251,32 @@ describe('the national settlement extract and refunds (退费, 冲销)', () => {
       const [nov] = await c.items('/api/v1/member-claims?period=2026-11');
       expect(nov).toBeDefined();
     });
+  });
+
+  it('takes the national layout as XLSX too, reporting the rows of other units', async () => {
+    const f = await createCommunityFixture(api, 1);
+    const code = `X${f.county}`.replace(/[^0-9A-Za-z]/g, '');
+    await setNationalCode(f, f.townships[0], code);
+    const wb = new ExcelJS.Workbook();
+    const sheet = wb.addWorksheet('结算信息');
+    sheet.addRow(NATIONAL_HEADER);
+    for (const r of [nationalRow('X-1', code, '120.00'), nationalRow('X-2', 'H00000', '30.00'), refundRow('X-R1', 'X-1', code, '20.00')])
+      sheet.addRow(NATIONAL_HEADER.map((h) => r[h] ?? ''));
+    const content = Buffer.from(await wb.xlsx.writeBuffer());
+    clock.fix('2026-10-31');
+    const res = await (await f.as(['MEMBER_CLERK'], f.townships[0])).upload('/api/v1/settlement-records/upload', content, 'october.xlsx');
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      received: 3,
+      stored: 2,
+      rejected: 0,
+      reported: [{ row: 3, externalId: 'X-2', rule: 'notCountyUnit' }],
+    });
+    const [row] = await api.dataSource.query(
+      'SELECT SUM(r.fund_paid) AS s FROM settlement_record r JOIN institution i ON i.id = r.submitter_id WHERE i.code = ?',
+      [f.townships[0]],
+    );
+    expect(String(row.s)).toBe('100.00');
   });
 
   it('the national code is a registry field: set by import, left alone by an import without the column, unique', async () => {
