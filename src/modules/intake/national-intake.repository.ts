@@ -15,6 +15,7 @@ const COLUMN: Record<(typeof AMOUNT_FIELDS)[number], string> = {
   selfPaid: 'self_paid',
 };
 
+const CHUNK = 1000;
 const fen = (text: string | null): bigint => (text === null ? 0n : Money.of(text).toCents());
 
 export interface OrphanRow {
@@ -76,7 +77,17 @@ export class NationalIntakeRepository {
   /** Stored originals of refunds, by external id, with the refunds already stored against each. */
   async originals(manager: EntityManager, submitterId: number, externalIds: readonly string[]): Promise<Map<string, OriginalSettlement>> {
     const out = new Map<string, OriginalSettlement>();
-    if (externalIds.length === 0) return out;
+    for (let start = 0; start < externalIds.length; start += CHUNK)
+      for (const [id, o] of await this.originalsChunk(manager, submitterId, externalIds.slice(start, start + CHUNK))) out.set(id, o);
+    return out;
+  }
+
+  private async originalsChunk(
+    manager: EntityManager,
+    submitterId: number,
+    externalIds: readonly string[],
+  ): Promise<Map<string, OriginalSettlement>> {
+    const out = new Map<string, OriginalSettlement>();
     const cols = AMOUNT_FIELDS.map((f) => `r.${COLUMN[f]}`).join(', ');
     const refundCols = AMOUNT_FIELDS.map(
       (f) =>
@@ -122,11 +133,24 @@ export class NationalIntakeRepository {
   /** Waiting orphans of a submitter whose originals are among `externalIds`. */
   async waitingFor(submitterId: number, externalIds: readonly string[]): Promise<{ id: number; record: SettlementRecordInput }[]> {
     if (externalIds.length === 0) return [];
-    const rows: { id: number; record: string }[] = await this.dataSource.query(
-      `SELECT id, record FROM refund_orphan WHERE submitter_id = ? AND state = 'WAITING' AND refund_of IN (${externalIds.map(() => '?').join(', ')}) ORDER BY id`,
-      [submitterId, ...externalIds],
+    // Most submitters have no refund waiting: one indexed look before matching a large batch.
+    const waiting: { refund_of: string }[] = await this.dataSource.query(
+      "SELECT DISTINCT refund_of FROM refund_orphan WHERE submitter_id = ? AND state = 'WAITING'",
+      [submitterId],
     );
-    return rows.map((r) => ({ id: r.id, record: JSON.parse(r.record) as SettlementRecordInput }));
+    if (waiting.length === 0) return [];
+    const stored = new Set(externalIds);
+    const wanted = waiting.map((w) => w.refund_of).filter((id) => stored.has(id));
+    const out: { id: number; record: SettlementRecordInput }[] = [];
+    for (let start = 0; start < wanted.length; start += CHUNK) {
+      const chunk = wanted.slice(start, start + CHUNK);
+      const rows: { id: number; record: string }[] = await this.dataSource.query(
+        `SELECT id, record FROM refund_orphan WHERE submitter_id = ? AND state = 'WAITING' AND refund_of IN (${chunk.map(() => '?').join(', ')}) ORDER BY id`,
+        [submitterId, ...chunk],
+      );
+      out.push(...rows.map((r) => ({ id: r.id, record: JSON.parse(r.record) as SettlementRecordInput })));
+    }
+    return out.sort((a, b) => a.id - b.id);
   }
 
   async decide(manager: EntityManager, id: number, state: 'APPLIED' | 'DROPPED', by: string, reason: string | null): Promise<boolean> {
