@@ -15,6 +15,7 @@ export type TargetKind =
   | 'allocation'
   | 'budgetPlan'
   | 'intakeUpload'
+  | 'refundOrphan'
   | 'memberClaim'
   | 'declaration'
   | 'passDown'

@@ -165,6 +165,22 @@ export interface InstitutionContent {
   countyCode: string;
   communityCode: string | null;
   parentCode: string | null;
+  /** The national medical-insurance code (定点医药机构编号, fixmedins_code); undefined when not given (left as it is). */
+  nationalCode?: string | null;
+}
+
+/**
+ * A national code (定点医药机构编号) names one institution: it may not be another's, in the
+ * registry (`holder`: who holds it now) or earlier in the same file (`firstInFile`).
+ */
+export function nationalCodeProblems(row: InstitutionContent, holder: string | undefined, firstInFile: string | undefined): ErrorDetail[] {
+  const code = row.nationalCode;
+  if (code === undefined || code === null) return [];
+  const other =
+    holder !== undefined && holder !== row.code ? holder : firstInFile !== undefined && firstInFile !== row.code ? firstInFile : null;
+  return other === null
+    ? []
+    : [{ field: 'nationalCode', rule: 'unique', message: `national code ${code} is already institution ${other}'s` }];
 }
 
 /** Same content as stored (and still active): writing it again changes nothing. */
@@ -175,6 +191,7 @@ export function sameInstitutionContent(stored: InstitutionContent & { active: bo
     stored.countyCode === given.countyCode &&
     stored.communityCode === given.communityCode &&
     stored.parentCode === given.parentCode &&
+    (given.nationalCode === undefined || (stored.nationalCode ?? null) === given.nationalCode) &&
     stored.active
   );
 }

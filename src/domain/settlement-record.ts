@@ -32,6 +32,8 @@ export interface SettlementRecordInput {
   diagnosisCode?: unknown;
   clinicalPathway?: unknown;
   referralNo?: unknown;
+  /** A refund (退费/冲销): the externalId of the settlement it refunds; its amounts are then ≤ 0. */
+  refundOf?: unknown;
 }
 
 export const SETTLEMENT_RECORD_FIELDS = [
@@ -48,6 +50,7 @@ export const SETTLEMENT_RECORD_FIELDS = [
   'diagnosisCode',
   'clinicalPathway',
   'referralNo',
+  'refundOf',
 ] as const;
 
 export type SettlementRecordField = (typeof SETTLEMENT_RECORD_FIELDS)[number];
@@ -75,6 +78,7 @@ export const SETTLEMENT_RECORD_COLUMN_NAMES: Readonly<Record<SettlementRecordFie
   diagnosisCode: '诊断编码',
   clinicalPathway: '临床路径',
   referralNo: '转诊单号',
+  refundOf: '原结算流水号',
 };
 
 /** The visit types by their Chinese names, accepted as well as the codes. */
@@ -100,6 +104,8 @@ export interface SettlementRecord {
   diagnosisCode: string | null;
   clinicalPathway: boolean;
   referralNo: string | null;
+  /** The original settlement's externalId when this record refunds it (amounts ≤ 0). */
+  refundOf: string | null;
 }
 
 export interface RecordContext {
@@ -220,6 +226,9 @@ export function checkSettlementRecord(
       fail('settlementDate', 'afterCare', 'settlementDate is before visitDate');
   }
 
+  const refundOf = optional('refundOf');
+  if (refundOf !== null && !EXTERNAL_ID.test(refundOf)) fail('refundOf', 'format', 'refundOf must be 1-64 printable ASCII characters');
+  if (refundOf !== null && refundOf === externalId) fail('refundOf', 'notItself', 'a refund cannot refund itself');
   const amounts = {} as Record<AmountField, bigint>;
   for (const field of AMOUNT_FIELDS) {
     // A JSON number is a binary float: amounts travel as decimal text ("120.50").
@@ -229,16 +238,30 @@ export function checkSettlementRecord(
     }
     const v = required(field);
     if (v === null) continue;
-    const fen = parseFen(v);
-    if (fen === null) fail(field, 'amount', `${field} must be a non-negative amount with at most two decimals, not "${v}"`);
-    else amounts[field] = fen;
+    // A refund carries its amounts negative (or zero); '-0.00' is read as zero.
+    const negative = refundOf !== null && v.startsWith('-');
+    const fen = parseFen(negative ? v.slice(1) : v);
+    if (fen === null)
+      fail(
+        field,
+        'amount',
+        refundOf === null
+          ? `${field} must be a non-negative amount with at most two decimals, not "${v}"`
+          : `${field} of a refund must be a negative (or zero) amount with at most two decimals, not "${v}"`,
+      );
+    else if (refundOf !== null && !negative && fen !== 0n)
+      fail(field, 'refundNegative', `${field} of a refund must be negative or zero, not "${v}"`);
+    else amounts[field] = negative ? -fen : fen;
   }
   if (AMOUNT_FIELDS.every((f) => amounts[f] !== undefined)) {
     const parts = amounts.fundPaid + amounts.criticalIllnessPaid + amounts.medicalAidPaid + amounts.selfPaid;
     if (parts !== amounts.totalCost)
       fail('totalCost', 'paymentsSumToTotal', 'fundPaid + criticalIllnessPaid + medicalAidPaid + selfPaid must equal totalCost');
-    if (amounts.fundPaid > amounts.coveredCost) fail('fundPaid', 'notAboveCovered', 'fundPaid exceeds coveredCost');
-    if (amounts.coveredCost > amounts.totalCost) fail('coveredCost', 'notAboveTotal', 'coveredCost exceeds totalCost');
+    // Compared by size, so the rules read the same for a refund's negative amounts.
+    const abs = (x: bigint) => (x < 0n ? -x : x);
+    if (abs(amounts.fundPaid) > abs(amounts.coveredCost)) fail('fundPaid', 'notAboveCovered', 'fundPaid exceeds coveredCost');
+    if (abs(amounts.coveredCost) > abs(amounts.totalCost)) fail('coveredCost', 'notAboveTotal', 'coveredCost exceeds totalCost');
+    if (refundOf !== null && amounts.totalCost === 0n) fail('totalCost', 'refundNotZero', 'a refund returns some amount');
   }
 
   const diagnosisCode = optional('diagnosisCode');
@@ -266,6 +289,7 @@ export function checkSettlementRecord(
       diagnosisCode,
       clinicalPathway: pathway === 'true' || pathway === '1' || pathway === '是',
       referralNo,
+      refundOf,
     },
   };
 }

@@ -97,9 +97,15 @@ describe('who may do what', () => {
       validTo: '2026-10-31',
       reason: '转诊',
     });
+    const orphan = await api.dataSource.query(
+      "INSERT INTO refund_orphan (submitter_id, external_id, refund_of, unit_code, settlement_date, fund_paid, total_cost, record, received_by) VALUES (?, 'R-1', 'O-1', ?, '2026-10-08', -1, -1, '{}', 'x')",
+      [ids.township, a.townships[0]],
+    );
     const surplusPlan = await storedSurplusPlan(api.dataSource, { county: ids.county, community: ids.community, unit: ids.township });
     Object.assign(samples, {
       '/api/v1/surplus-plans/:id': { id: String(surplusPlan) },
+      '/api/v1/refund-orphans/:id': { id: String(orphan.insertId) },
+      '/api/v1/national-codes': { kind: 'med_type', code: '11' },
       '/api/v1/referrals/:id': { id: String(referral.id) },
       '/api/v1/disputes/:id': { id: String(dispute.id) },
       '/api/v1/reserve-uses/:id': { id: String(reserveUse.id) },

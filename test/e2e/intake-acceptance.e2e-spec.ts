@@ -96,7 +96,17 @@ describe('settlement-record intake acceptance (SPEC §4, §11)', () => {
 
       const again = await clerk.upload('/api/v1/settlement-records/upload', file, filename);
       expect(again.status).toBe(200);
-      expect(again.body).toEqual({ batchId: null, received: 4, stored: 0, duplicates: 4, rejected: 0, errors: [], claims: [] });
+      expect(again.body).toEqual({
+        batchId: null,
+        received: 4,
+        stored: 0,
+        duplicates: 4,
+        rejected: 0,
+        errors: [],
+        claims: [],
+        reported: [],
+        orphans: 0,
+      });
       expect(await counts()).toEqual(before);
     });
   });

@@ -326,10 +326,12 @@ describe('one list envelope for every list route', () => {
         '/api/v1/job-runs',
         '/api/v1/member-claims',
         '/api/v1/member-claims/{id}/records',
+        '/api/v1/national-codes',
         '/api/v1/notifications',
         '/api/v1/outbox',
         '/api/v1/pass-downs',
         '/api/v1/private-payments',
+        '/api/v1/refund-orphans',
         '/api/v1/users',
       ].sort(),
     );

@@ -57,6 +57,8 @@ export class ScopeResolver {
       }
       case 'intakeUpload':
         return this.institution(scope, await this.targets.intakeUploadSubmitter(value));
+      case 'refundOrphan':
+        return this.institution(scope, await this.targets.refundOrphanSubmitter(id));
       case 'allocation':
         return this.county(scope, await this.allocations.countyOf(id));
       case 'budgetPlan': {

@@ -37,6 +37,13 @@ export class ScopeTargetRepository {
     );
   }
 
+  refundOrphanSubmitter(id: number): Promise<PlacementRow | null> {
+    return this.institutionOf(
+      'SELECT i.id, i.county_id, i.community_id, i.parent_id FROM refund_orphan o JOIN institution i ON i.id = o.submitter_id WHERE o.id = ?',
+      String(id),
+    );
+  }
+
   memberClaimInstitution(id: string): Promise<PlacementRow | null> {
     return this.institutionOf(
       'SELECT i.id, i.county_id, i.community_id, i.parent_id FROM member_claim c JOIN institution i ON i.id = c.institution_id WHERE c.id = ?',

@@ -83,12 +83,13 @@ export class ConsumptionRepository {
    * A community's records over claim periods `from` to `to`, grouped as the fund analysis and the
    * assessment read them (care unit, visit type, insured township, pathway), and its
    * out-of-county settlements grouped by referral. The records are the approved ones of SPEC §13:
-   * accepted in pre-review, not deducted, in a declaration the bureau approved.
+   * accepted in pre-review, not deducted, in a declaration the bureau approved. Amounts are net of
+   * refunds (a refund's are negative); `records` counts settlements, not the refunds of them.
    */
   async flows(manager: EntityManager, communityId: number, from: string, to: string): Promise<PeriodFlows> {
     const groups: GroupRow[] = await manager.query(
       `SELECT u.code, u.name, u.type, p.code AS parent_code, r.visit_type, r.insured_township_code, r.clinical_pathway,
-              COUNT(*) AS records, SUM(r.fund_paid) AS fund_paid, SUM(r.total_cost) AS total_cost
+              SUM(r.refund_of IS NULL) AS records, SUM(r.fund_paid) AS fund_paid, SUM(r.total_cost) AS total_cost
          FROM institution u
          JOIN settlement_record r ON r.unit_id = u.id
          JOIN member_claim c ON c.institution_id = r.submitter_id AND c.period = r.claim_period

@@ -63,7 +63,7 @@ export function totals(row: TotalsRow | undefined): ClaimTotals {
 /** The columns a stored settlement record is loaded with, in load order. */
 export const SETTLEMENT_RECORD_COLUMNS =
   'submitter_id, external_id, unit_id, insured_hash, insured_masked, insured_township_code, visit_type, admission_date, discharge_date, visit_date, settlement_date, period, claim_period, ' +
-  'total_cost, covered_cost, fund_paid, critical_illness_paid, medical_aid_paid, self_paid, diagnosis_code, clinical_pathway, referral_no, content_hash, batch_id';
+  'total_cost, covered_cost, fund_paid, critical_illness_paid, medical_aid_paid, self_paid, diagnosis_code, clinical_pathway, referral_no, refund_of, content_hash, batch_id';
 const PLACEHOLDERS = `(${SETTLEMENT_RECORD_COLUMNS.split(',')
   .map(() => '?')
   .join(', ')})`;

@@ -18,6 +18,7 @@ import { IntakeOutcomeResponse, UploadResponse } from './intake.responses';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SETTLEMENT_RECORD_FIELDS, SettlementRecordInput } from '../../domain/settlement-record';
 import { requireFile } from '../../domain/settlement-intake';
+import { isNationalLayout, nationalRowOf } from '../../domain/national-settlement';
 import { InputValidationError } from '../../common/api-error';
 import { Idempotent } from '../../common/idempotency.interceptor';
 import { currentCaller } from '../../common/request-context';
@@ -91,7 +92,17 @@ export class IntakeController {
     // The envelope is checked here rather than by the global pipe, which would deep-copy tens
     // of thousands of records; each record is checked field by field by the policy code.
     const dto = checkBatchEnvelope(req.body);
-    const outcome = await this.intake.ingest(currentCaller(), dto.records, 'json', dto.onError ?? 'reject');
+    // Records in the national extract's layout are recognised by their field names (docs/national-format.md).
+    const first = dto.records[0];
+    const national = typeof first === 'object' && first !== null && !Array.isArray(first) && isNationalLayout(Object.keys(first));
+    const outcome = national
+      ? await this.intake.ingestNational(
+          currentCaller(),
+          dto.records.map((r) => nationalRowOf(typeof r === 'object' && r !== null ? (r as Record<string, unknown>) : {})),
+          'json',
+          dto.onError ?? 'reject',
+        )
+      : await this.intake.ingest(currentCaller(), dto.records, 'json', dto.onError ?? 'reject');
     void reply.status(outcome.stored > 0 ? 201 : 200);
     return outcome;
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { ErrorDetail } from '../../domain/domain-error';
+import { DomainError, ErrorDetail } from '../../domain/domain-error';
 import {
   AMOUNT_FIELDS,
   checkSettlementRecord,
@@ -33,6 +33,9 @@ import { MemberClaimRepository } from '../claims';
 import { RowsNotLoaded, SettlementRecordRepository } from '../claims';
 import { Transactions } from '../claims';
 import { IntakeBatchRepository } from './intake-batch.repository';
+import { NationalIntakeRepository } from './national-intake.repository';
+import { mapNationalRow, NationalField, ReportedRow } from '../../domain/national-settlement';
+import { addAmounts, decideRefund, OriginalSettlement, zeroAmounts } from '../../domain/settlement-refund';
 
 /** A claim the batch's records landed in (SPEC §4 step 1), with the earlier months rolled into it. */
 export interface ClaimLanding extends ClaimPeriodLanding {
@@ -50,12 +53,21 @@ export interface IntakeOutcome {
   errors: ErrorDetail[];
   /** Where the stored records went: the claim of each claim period, so the clerk knows their month. */
   claims: ClaimLanding[];
+  /** Rows of the national extract not stored because they do not count here (other insurance, other units), with the reason. */
+  reported: ReportedRow[];
+  /** Refunds whose original has not arrived: held until it does or a reviewer drops them. */
+  orphans: number;
 }
 
 const fenText = (fen: bigint) => `${fen / 100n}.${String(fen % 100n).padStart(2, '0')}`;
+/** Fen as yuan text, negative for a refund's amounts. */
+const signedText = (fen: bigint) => (fen < 0n ? `-${fenText(-fen)}` : fenText(fen));
 
 /** A checked record; its hashes are computed when first needed (mostly while it streams to the database). */
-type StoredRecord = { record: SettlementRecord; insuredHash?: string; contentHash?: string };
+type StoredRecord = { record: SettlementRecord; insuredHash?: string; contentHash?: string; landsLike?: string };
+
+/** The month whose claim period a record goes into: its settlement month, or for a refund its original's claim period. */
+const monthOf = (v: StoredRecord): string => v.landsLike ?? settlementPeriod(v.record);
 
 /**
  * Settlement-record intake (SPEC §4): checks every record, recognises re-sent ones by their
@@ -75,7 +87,56 @@ export class SettlementIntakeService {
     private readonly clock: BusinessClock,
     private readonly parameters: PolicyParametersService,
     private readonly insuredIds: InsuredIdHasher,
+    private readonly national: NationalIntakeRepository,
   ) {}
+
+  /**
+   * Rows of the national settlement extract (docs/national-format.md): each is mapped to our
+   * record with the code tables and the county units' national codes; rows that do not count
+   * here are reported, not stored; the rest is taken like any batch.
+   */
+  async ingestNational(
+    caller: Caller,
+    rows: readonly Partial<Record<NationalField, string>>[],
+    source: 'json' | 'csv' | 'xlsx',
+    onError: 'reject' | 'skip',
+    rowOf: (i: number) => number = (i) => i + 1,
+  ): Promise<IntakeOutcome> {
+    assertClaimingUnit(caller.institution);
+    const ctx = {
+      codes: await this.national.codes(),
+      unitOfNationalCode: await this.national.unitsByNationalCode(caller.institution.countyId),
+    };
+    const reported: ReportedRow[] = [];
+    const errors: ErrorDetail[] = [];
+    const inputs: SettlementRecordInput[] = [];
+    const rowsOfInputs: number[] = [];
+    rows.forEach((r, i) => {
+      const m = mapNationalRow(r, ctx);
+      if ('reported' in m) reported.push({ row: rowOf(i), ...m.reported });
+      else if ('errors' in m) errors.push(...m.errors.map((e) => ({ ...e, row: rowOf(i) })));
+      else {
+        inputs.push(m.record);
+        rowsOfInputs.push(rowOf(i));
+      }
+    });
+    if (inputs.length === 0) {
+      assertBatchAccepted(errors, rows.length, onError);
+      return {
+        batchId: null,
+        received: rows.length,
+        stored: 0,
+        duplicates: 0,
+        rejected: new Set(errors.map((e) => e.row)).size,
+        errors,
+        claims: [],
+        reported,
+        orphans: 0,
+      };
+    }
+    const outcome = await this.ingest(caller, inputs, source, onError, (i) => rowsOfInputs[i], errors);
+    return { ...outcome, received: rows.length, reported };
+  }
 
   /** `rowOf(i)`: the row number reported for record i (1-based array index, or the file line). */
   async ingest(
@@ -128,16 +189,12 @@ export class SettlementIntakeService {
       valid.push(current);
     });
 
+    const orphans = await this.judgeRefunds(caller, valid, errors);
+
     // Each record goes into the claim period its settlement month rolls to (SPEC §4 step 1).
-    const { assignments: periods } = await this.claimPeriods(
-      this.claims.manager,
-      caller,
-      valid.map((v) => settlementPeriod(v.record)),
-      today,
-      false,
-    );
+    const { assignments: periods } = await this.claimPeriods(this.claims.manager, caller, valid.map(monthOf), today, false);
     for (let i = valid.length - 1; i >= 0; i--) {
-      const assigned = periods.get(settlementPeriod(valid[i].record))!;
+      const assigned = periods.get(monthOf(valid[i]))!;
       if ('closed' in assigned) {
         errors.push({ row: valid[i].row, field: 'settlementDate', rule: 'periodClosed', message: assigned.message });
         valid.splice(i, 1);
@@ -148,7 +205,9 @@ export class SettlementIntakeService {
     // only when the database says some external ids are already taken.
     if (errors.length === 0 && valid.length > 0) {
       const landed = await this.store(caller, units.ids, valid, source, onError, inputs.length, duplicates, 0, true, periods, today);
-      if (landed !== null)
+      if (landed !== null) {
+        const held = await this.holdOrphans(caller, orphans);
+        await this.applyOrphans(caller, valid);
         return {
           batchId: landed.batchId,
           received: inputs.length,
@@ -157,7 +216,10 @@ export class SettlementIntakeService {
           rejected: 0,
           errors,
           claims: landed.claims,
+          reported: [],
+          orphans: held,
         };
+      }
     }
 
     // Records sent before: identical ones are duplicates, changed ones conflicts.
@@ -181,8 +243,13 @@ export class SettlementIntakeService {
     errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
     const rejected = new Set(errors.map((e) => e.row)).size;
     assertBatchAccepted(errors, inputs.length, onError);
-    if (fresh.length === 0) return { batchId: null, received: inputs.length, stored: 0, duplicates, rejected, errors, claims: [] };
+    if (fresh.length === 0) {
+      const held = await this.holdOrphans(caller, orphans);
+      return { batchId: null, received: inputs.length, stored: 0, duplicates, rejected, errors, claims: [], reported: [], orphans: held };
+    }
     const landed = await this.store(caller, units.ids, fresh, source, onError, inputs.length, duplicates, rejected, false, periods, today);
+    const held = await this.holdOrphans(caller, orphans);
+    await this.applyOrphans(caller, fresh);
     return {
       batchId: landed!.batchId,
       received: inputs.length,
@@ -191,7 +258,154 @@ export class SettlementIntakeService {
       rejected,
       errors,
       claims: landed!.claims,
+      reported: [],
+      orphans: held,
     };
+  }
+
+  /**
+   * Refunds of the batch against their originals (stored, or earlier in the batch): refused over
+   * what remains or when the original is another unit's (an error on the row); accepted ones go
+   * where a record of the original's claim period goes now; those whose original has not arrived
+   * are taken out of the batch and returned, to be held as orphans.
+   */
+  private async judgeRefunds(
+    caller: Caller,
+    valid: (StoredRecord & { row: number })[],
+    errors: ErrorDetail[],
+  ): Promise<(StoredRecord & { row: number })[]> {
+    const refunds = valid.filter((v) => v.record.refundOf !== null);
+    if (refunds.length === 0) return [];
+    // A refund sent again is judged as a duplicate (or conflict) below, not against its original a second time.
+    const already = await this.records.storedHashes(
+      caller.institution.id,
+      refunds.map((v) => v.record.externalId),
+    );
+    const inBatch = new Map(valid.filter((v) => v.record.refundOf === null).map((v) => [v.record.externalId, v]));
+    const stored = await this.national.originals(
+      this.claims.manager,
+      caller.institution.id,
+      [...new Set(refunds.map((v) => v.record.refundOf!))].filter((id) => !inBatch.has(id)),
+    );
+    const originals = new Map<string, OriginalSettlement>(stored);
+    for (const [id, v] of inBatch)
+      originals.set(id, {
+        unitCode: v.record.unitCode,
+        claimPeriod: settlementPeriod(v.record),
+        amounts: v.record.amounts,
+        refunded: zeroAmounts(),
+      });
+    const orphans: (StoredRecord & { row: number })[] = [];
+    const drop = new Set<StoredRecord>();
+    for (const v of refunds) {
+      if (already.has(v.record.externalId)) continue;
+      const original = originals.get(v.record.refundOf!);
+      const decision = decideRefund({ unitCode: v.record.unitCode, amounts: v.record.amounts }, original);
+      if (decision.kind === 'orphan') {
+        orphans.push(v);
+        drop.add(v);
+      } else if (decision.kind === 'refused') {
+        errors.push({ row: v.row, field: decision.field, rule: decision.rule, message: decision.message });
+        drop.add(v);
+      } else {
+        original!.refunded = addAmounts(original!.refunded, v.record.amounts);
+        v.landsLike = decision.landsLikePeriod;
+      }
+    }
+    for (let i = valid.length - 1; i >= 0; i--) if (drop.has(valid[i])) valid.splice(i, 1);
+    return orphans;
+  }
+
+  /** Keeps refunds whose original has not arrived (audited); returns how many are newly held. */
+  private async holdOrphans(caller: Caller, orphans: (StoredRecord & { row: number })[]): Promise<number> {
+    if (orphans.length === 0) return 0;
+    return this.transactions.run(async (manager) => {
+      let held = 0;
+      for (const v of orphans) {
+        const r = v.record;
+        const input: SettlementRecordInput = {
+          externalId: r.externalId,
+          unitCode: r.unitCode,
+          insuredId: r.insuredId,
+          insuredTownshipCode: r.insuredTownshipCode ?? undefined,
+          visitType: r.visitType,
+          admissionDate: r.admissionDate ?? undefined,
+          dischargeDate: r.dischargeDate ?? undefined,
+          visitDate: r.visitDate ?? undefined,
+          settlementDate: r.settlementDate,
+          ...Object.fromEntries(AMOUNT_FIELDS.map((f) => [f, signedText(r.amounts[f])])),
+          diagnosisCode: r.diagnosisCode ?? undefined,
+          clinicalPathway: r.clinicalPathway ? 'true' : 'false',
+          referralNo: r.referralNo ?? undefined,
+          refundOf: r.refundOf!,
+        };
+        const isNew = await this.national.holdOrphan(manager, {
+          submitterId: caller.institution.id,
+          externalId: r.externalId,
+          refundOf: r.refundOf!,
+          unitCode: r.unitCode,
+          settlementDate: r.settlementDate,
+          fundPaid: signedText(r.amounts.fundPaid),
+          totalCost: signedText(r.amounts.totalCost),
+          record: input,
+          by: caller.name,
+        });
+        if (!isNew) continue;
+        held++;
+        await this.audit.record(manager, {
+          action: 'settlement.refund-orphan.hold',
+          entityType: 'refundOrphan',
+          entityId: `${caller.institution.code}/${r.externalId}`,
+          before: null,
+          after: { refundOf: r.refundOf, fundPaid: signedText(r.amounts.fundPaid) },
+        });
+      }
+      return held;
+    });
+  }
+
+  /** Refunds held for originals now stored are taken as records (or dropped with the refusal's reason), audited. */
+  private async applyOrphans(caller: Caller, stored: StoredRecord[]): Promise<void> {
+    const waiting = await this.national.waitingFor(
+      caller.institution.id,
+      stored.filter((v) => v.record.refundOf === null).map((v) => v.record.externalId),
+    );
+    for (const o of waiting) {
+      let outcome: IntakeOutcome;
+      try {
+        outcome = await this.ingest(caller, [o.record], 'json', 'skip');
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        outcome = {
+          batchId: null,
+          received: 1,
+          stored: 0,
+          duplicates: 0,
+          rejected: 1,
+          errors: err.details,
+          claims: [],
+          reported: [],
+          orphans: 0,
+        };
+      }
+      const applied = outcome.stored + outcome.duplicates > 0;
+      const reason = applied
+        ? null
+        : outcome.errors
+            .map((e) => `${e.field}: ${e.message}`)
+            .join('; ')
+            .slice(0, 500);
+      await this.transactions.run(async (manager) => {
+        if (!(await this.national.decide(manager, o.id, applied ? 'APPLIED' : 'DROPPED', 'intake', reason))) return;
+        await this.audit.record(manager, {
+          action: applied ? 'settlement.refund-orphan.apply' : 'settlement.refund-orphan.refuse',
+          entityType: 'refundOrphan',
+          entityId: String(o.id),
+          before: { state: 'WAITING' },
+          after: { state: applied ? 'APPLIED' : 'DROPPED', reason },
+        });
+      });
+    }
   }
 
   /**
@@ -291,10 +505,7 @@ export class SettlementIntakeService {
     records: StoredRecord[],
     claimPeriodOf: Map<string, string>,
   ): Promise<ClaimLanding[]> {
-    const landings = claimPeriodLandings(
-      records.map((v) => settlementPeriod(v.record)),
-      claimPeriodOf,
-    );
+    const landings = claimPeriodLandings(records.map(monthOf), claimPeriodOf);
     const ids = await this.claims.idsOfPeriods(
       manager,
       caller.institution.id,
@@ -343,6 +554,8 @@ export class SettlementIntakeService {
       r.diagnosisCode,
       String(r.clinicalPathway),
       r.referralNo,
+      // Appended only for refunds, so the hashes of earlier records stay as they were.
+      ...(r.refundOf === null ? [] : [r.refundOf]),
     ];
     return contentHash(parts);
   }
@@ -378,11 +591,12 @@ export class SettlementIntakeService {
       r.visitDate,
       r.settlementDate,
       settlementPeriod(r),
-      claimPeriodOf.get(settlementPeriod(r)),
-      ...AMOUNT_FIELDS.map((f) => fenText(r.amounts[f])),
+      claimPeriodOf.get(monthOf(v)),
+      ...AMOUNT_FIELDS.map((f) => signedText(r.amounts[f])),
       r.diagnosisCode,
       r.clinicalPathway ? 1 : 0,
       r.referralNo,
+      r.refundOf,
       contentHash,
       batchId,
     ];

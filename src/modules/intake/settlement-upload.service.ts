@@ -6,6 +6,7 @@ import { scopeOf } from '../../domain/access-policy';
 import { DomainError } from '../../domain/domain-error';
 import { SettlementRecordInput } from '../../domain/settlement-record';
 import { recordFieldsOfColumns } from '../../domain/settlement-intake';
+import { isNationalLayout, NationalField, nationalRowOf } from '../../domain/national-settlement';
 import { Caller } from '../../common/caller';
 import { notFound } from '../../common/record-errors';
 import { currentContext } from '../../common/request-context';
@@ -38,6 +39,12 @@ function recordsOf(table: Table): SettlementRecordInput[] {
   );
 }
 
+/** A table in the national extract's layout: its rows by national field (docs/national-format.md). */
+function nationalRowsOf(table: Table): Partial<Record<NationalField, string>>[] | null {
+  if (!isNationalLayout(table.headers)) return null;
+  return table.rows.map((r) => nationalRowOf(r.values));
+}
+
 const sourceOf = (content: Buffer): 'csv' | 'xlsx' => (content.subarray(0, 2).toString('latin1') === 'PK' ? 'xlsx' : 'csv');
 
 /**
@@ -62,9 +69,12 @@ export class SettlementUploadService {
     filename?: string,
   ): Promise<{ outcome: IntakeOutcome } | { queued: UploadView }> {
     const table = await readTable(content, filename, this.config.uploads);
-    const records = recordsOf(table);
+    const national = nationalRowsOf(table);
+    const records = national ?? recordsOf(table);
     if (records.length <= this.config.intake.syncMaxRows) {
-      return { outcome: await this.intake.ingest(caller, records, sourceOf(content), onError, (i) => table.rows[i].row) };
+      const rowOf = (i: number) => table.rows[i].row;
+      if (national) return { outcome: await this.intake.ingestNational(caller, national, sourceOf(content), onError, rowOf) };
+      return { outcome: await this.intake.ingest(caller, records as SettlementRecordInput[], sourceOf(content), onError, rowOf) };
     }
     const id = randomUUID();
     await this.uploads.insert({
@@ -108,7 +118,11 @@ export class SettlementUploadService {
     try {
       const table = await readTable(row.content, undefined, this.config.uploads);
       await job?.updateProgress(10);
-      outcome = await this.intake.ingest(caller, recordsOf(table), sourceOf(row.content), row.on_error, (i) => table.rows[i].row);
+      const national = nationalRowsOf(table);
+      const rowOf = (i: number) => table.rows[i].row;
+      outcome = national
+        ? await this.intake.ingestNational(caller, national, sourceOf(row.content), row.on_error, rowOf)
+        : await this.intake.ingest(caller, recordsOf(table), sourceOf(row.content), row.on_error, rowOf);
       status = 'DONE';
     } catch (err) {
       if (!(err instanceof DomainError)) throw err; // infrastructure trouble: BullMQ retries
@@ -120,6 +134,8 @@ export class SettlementUploadService {
         rejected: new Set(err.details.map((d) => d.row)).size,
         errors: err.details,
         claims: [],
+        reported: [],
+        orphans: 0,
       };
       status = 'REJECTED';
     }

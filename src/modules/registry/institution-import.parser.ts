@@ -21,6 +21,9 @@ const HEADER_ALIASES: Record<string, keyof CreateInstitutionDto> = {
   医共体编码: 'communityCode',
   parentCode: 'parentCode',
   上级机构编码: 'parentCode',
+  nationalCode: 'nationalCode',
+  fixmedins_code: 'nationalCode',
+  定点医药机构编号: 'nationalCode',
 };
 const REQUIRED: (keyof CreateInstitutionDto)[] = ['code', 'name', 'type', 'countyCode'];
 

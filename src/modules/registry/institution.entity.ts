@@ -40,6 +40,10 @@ export class Institution extends VersionedRecord {
   @JoinColumn({ name: 'parent_id' })
   parent!: Institution | null;
 
+  /** The national medical-insurance code (定点医药机构编号, fixmedins_code), by which the national settlement extract names the unit. */
+  @Column({ name: 'national_code', type: 'varchar', length: 32, nullable: true })
+  nationalCode!: string | null;
+
   @Column({ name: 'deactivated_at', type: 'datetime', precision: 3, nullable: true })
   deactivatedAt!: Date | null;
 }

@@ -35,6 +35,7 @@ export interface NewInstitution {
   countyId: number;
   communityId: number | null;
   parentId: number | null;
+  nationalCode?: string | null;
 }
 
 const FULL_RELATIONS = { county: true, community: true, parent: true } as const;
@@ -96,6 +97,16 @@ export class InstitutionRepository {
   }
 
   /** With county, community and parent. */
+  /** The institution holding each of these national codes. */
+  async holdersOfNationalCodes(manager: EntityManager, nationalCodes: string[]): Promise<Map<string, string>> {
+    if (nationalCodes.length === 0) return new Map();
+    const rows: { code: string; national_code: string }[] = await manager.query(
+      `SELECT code, national_code FROM institution WHERE national_code IN (${nationalCodes.map(() => '?').join(', ')})`,
+      nationalCodes,
+    );
+    return new Map(rows.map((r) => [r.national_code, r.code]));
+  }
+
   findByCodes(manager: EntityManager, codes: string[]): Promise<Institution[]> {
     return codes.length ? manager.find(Institution, { where: { code: In(codes) }, relations: FULL_RELATIONS }) : Promise.resolve([]);
   }

@@ -9,6 +9,7 @@ import {
   assertInstitutionValid,
   assertNoActiveVillageClinics,
   checkInstitutionRow,
+  nationalCodeProblems,
   InstitutionContent,
   ParentRef,
   sameInstitutionContent,
@@ -44,6 +45,8 @@ interface Lookup {
   communities: Map<string, MedicalCommunity & { county: County }>;
   institutions: Map<string, Institution>;
   leadsByCommunity: Map<string, string>;
+  /** Who holds each national code the rows name. */
+  nationalCodeHolders: Map<string, string>;
 }
 
 @Injectable()
@@ -118,6 +121,7 @@ export class InstitutionService {
         countyCode: before.countyCode,
         communityCode: dto.communityCode ?? before.communityCode,
         parentCode: dto.parentCode ?? before.parentCode,
+        nationalCode: dto.nationalCode ?? before.nationalCode,
       };
       const lookup = await this.load(manager, [row]);
       assertInstitutionValid(this.check(row, lookup, new Map()));
@@ -128,6 +132,7 @@ export class InstitutionService {
         name: row.name,
         communityId: row.communityCode ? lookup.communities.get(row.communityCode)!.id : null,
         parentId: row.parentCode ? lookup.institutions.get(row.parentCode)!.id : null,
+        nationalCode: row.nationalCode ?? null,
       });
       const after = await this.get(code, manager);
       await this.audit.record(manager, {
@@ -216,6 +221,7 @@ export class InstitutionService {
           name: row.name,
           communityId: row.communityCode ? lookup.communities.get(row.communityCode)!.id : null,
           parentId: row.parentCode ? lookup.institutions.get(row.parentCode)!.id : null,
+          ...(row.nationalCode !== undefined ? { nationalCode: row.nationalCode } : {}),
         });
         const after = await this.get(row.code, manager);
         await this.audit.record(manager, {
@@ -239,6 +245,7 @@ export class InstitutionService {
       countyId: lookup.counties.get(row.countyCode)!.id,
       communityId: row.communityCode ? lookup.communities.get(row.communityCode)!.id : null,
       parentId: row.parentCode ? lookup.institutions.get(row.parentCode)!.id : null,
+      nationalCode: row.nationalCode ?? null,
     });
     lookup.institutions.set(row.code, withRelations);
     await this.audit.record(manager, {
@@ -260,6 +267,7 @@ export class InstitutionService {
       this.communities.findByCodes(manager, communityCodes),
       this.institutions.findByCodes(manager, institutionCodes),
     ]);
+    const holders = await this.institutions.holdersOfNationalCodes(manager, unique(rows.map((r) => r.nationalCode ?? null)));
     const leads = await this.institutions.activeLeadsOf(
       manager,
       communities.map((c) => c.id),
@@ -269,6 +277,7 @@ export class InstitutionService {
       communities: new Map(communities.map((c) => [c.code, c])),
       institutions: new Map(institutions.map((i) => [i.code, i])),
       leadsByCommunity: new Map(leads.map((l) => [l.community!.code, l.code])),
+      nationalCodeHolders: holders,
     };
   }
 
@@ -277,22 +286,31 @@ export class InstitutionService {
     const county = lookup.counties.get(row.countyCode);
     const existing = lookup.institutions.get(row.code);
     const community = row.communityCode ? lookup.communities.get(row.communityCode) : null;
-    return checkInstitutionRow({
+    const firstInFile = row.nationalCode ? [...inFile.values()].find((r) => r.nationalCode === row.nationalCode)?.code : undefined;
+    const national = nationalCodeProblems(
       row,
-      county,
-      callerCountyId: countyId,
-      existing: existing && { type: existing.type, countyCode: existing.county.code },
-      placement: {
-        type: row.type,
-        countyCode: row.countyCode,
-        community:
-          community === null ? null : community && { code: community.code, countyCode: community.county.code, active: community.active },
-        communityCodeGiven: row.communityCode,
-        parent: row.parentCode === null ? null : parentRef(row.parentCode, lookup, inFile),
-        parentCodeGiven: row.parentCode,
-        otherLeadOfCommunity: row.communityCode ? this.otherLead(row, lookup, inFile) : null,
-      },
-    });
+      row.nationalCode ? lookup.nationalCodeHolders.get(row.nationalCode) : undefined,
+      firstInFile,
+    );
+    return [
+      ...national,
+      ...checkInstitutionRow({
+        row,
+        county,
+        callerCountyId: countyId,
+        existing: existing && { type: existing.type, countyCode: existing.county.code },
+        placement: {
+          type: row.type,
+          countyCode: row.countyCode,
+          community:
+            community === null ? null : community && { code: community.code, countyCode: community.county.code, active: community.active },
+          communityCodeGiven: row.communityCode,
+          parent: row.parentCode === null ? null : parentRef(row.parentCode, lookup, inFile),
+          parentCodeGiven: row.parentCode,
+          otherLeadOfCommunity: row.communityCode ? this.otherLead(row, lookup, inFile) : null,
+        },
+      }),
+    ];
   }
 
   private otherLead(row: InstitutionRow, lookup: Lookup, inFile: Map<string, InstitutionRow>): string | null {
@@ -324,6 +342,7 @@ export function toInstitutionRow(dto: CreateInstitutionDto, row?: number): Insti
     countyCode: dto.countyCode,
     communityCode: dto.communityCode ?? null,
     parentCode: dto.parentCode ?? null,
+    nationalCode: dto.nationalCode,
   };
 }
 

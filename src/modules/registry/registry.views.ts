@@ -32,6 +32,8 @@ export class InstitutionView {
   @ApiProperty() countyCode!: string;
   @ApiPropertyOptional({ nullable: true }) communityCode!: string | null;
   @ApiPropertyOptional({ nullable: true }) parentCode!: string | null;
+  @ApiPropertyOptional({ type: 'string', nullable: true, description: 'the national medical-insurance code (fixmedins_code)' })
+  nationalCode!: string | null;
   @ApiProperty() active!: boolean;
   @ApiProperty() version!: number;
   @ApiProperty() createdAt!: string;
@@ -73,6 +75,7 @@ export function institutionView(i: Institution): InstitutionView {
     countyCode: i.county.code,
     communityCode: i.community?.code ?? null,
     parentCode: i.parent?.code ?? null,
+    nationalCode: i.nationalCode ?? null,
     active: i.active,
     version: i.version,
     createdAt: i.createdAt.toISOString(),
@@ -89,6 +92,7 @@ export function institutionSnapshot(v: InstitutionView): Record<string, unknown>
     countyCode: v.countyCode,
     communityCode: v.communityCode,
     parentCode: v.parentCode,
+    nationalCode: v.nationalCode,
     active: v.active,
     version: v.version,
   };

@@ -843,6 +843,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/national-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The code tables of the national settlement extract (insutype, med_type, clr_type): what each code means and whether it counts */
+        get: operations["NationalIntakeController_codes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/national-codes/{kind}/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Add or change a code table entry (ADMIN); audited */
+        put: operations["NationalIntakeController_saveCode"];
+        post?: never;
+        /** Remove a code table entry (ADMIN); rows with the code are then refused as unknown; audited */
+        delete: operations["NationalIntakeController_deleteCode"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/refund-orphans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Refunds whose original settlement has not arrived (held, applied when it does, or dropped by a reviewer) */
+        get: operations["NationalIntakeController_orphans"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/refund-orphans/{id}/drop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Drop a refund waiting for its original, with the reason (the lead or the bureau); audited */
+        post: operations["NationalIntakeController_drop"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/member-claims": {
         parameters: {
             query?: never;
@@ -2733,6 +2802,11 @@ export interface components {
              * @example WS-TC-01
              */
             parentCode?: string;
+            /**
+             * @description the national medical-insurance code (定点医药机构编号, fixmedins_code)
+             * @example H53292300101
+             */
+            nationalCode?: string;
         };
         InstitutionView: {
             code: string;
@@ -2744,6 +2818,8 @@ export interface components {
             countyCode: string;
             communityCode?: Record<string, never> | null;
             parentCode?: Record<string, never> | null;
+            /** @description the national medical-insurance code (fixmedins_code) */
+            nationalCode?: string | null;
             active: boolean;
             version: number;
             createdAt: string;
@@ -2765,6 +2841,11 @@ export interface components {
             name?: string;
             communityCode?: string;
             parentCode?: string;
+            /**
+             * @description the national medical-insurance code (定点医药机构编号, fixmedins_code)
+             * @example H53292300101
+             */
+            nationalCode?: string;
         };
         PolicyParametersResponse: {
             /** @example WS */
@@ -3324,7 +3405,7 @@ export interface components {
             note?: string;
         };
         SettlementBatchDto: {
-            /** @description settlement records (fields: externalId, unitCode, insuredId, insuredTownshipCode, visitType, admissionDate, dischargeDate, visitDate, settlementDate, totalCost, coveredCost, fundPaid, criticalIllnessPaid, medicalAidPaid, selfPaid, diagnosisCode, clinicalPathway, referralNo); amounts as strings in yuan */
+            /** @description settlement records (fields: externalId, unitCode, insuredId, insuredTownshipCode, visitType, admissionDate, dischargeDate, visitDate, settlementDate, totalCost, coveredCost, fundPaid, criticalIllnessPaid, medicalAidPaid, selfPaid, diagnosisCode, clinicalPathway, referralNo, refundOf); amounts as strings in yuan */
             records: Record<string, never>[];
             /**
              * @description reject: one bad record rejects the batch; skip: store the good ones
@@ -3362,6 +3443,15 @@ export interface components {
             records: number;
             rolledOver: components["schemas"]["RolledOverResponse"][];
         };
+        ReportedRowResponse: {
+            /** @description the line of the file (or 1-based position in the request) */
+            row: number;
+            /** @description setl_id */
+            externalId: string | null;
+            /** @enum {string} */
+            rule: "otherInsurance" | "notCounted" | "notCountyUnit";
+            reason: string;
+        };
         IntakeOutcomeResponse: {
             batchId: string | null;
             received: number;
@@ -3372,6 +3462,10 @@ export interface components {
             errors: components["schemas"]["ErrorDetailResponse"][];
             /** @description the claims the stored records landed in, so the clerk knows their month */
             claims: components["schemas"]["ClaimLandingResponse"][];
+            /** @description rows of the national extract not stored because they do not count here (other insurance types, other units) */
+            reported: components["schemas"]["ReportedRowResponse"][];
+            /** @description refunds whose original has not arrived, held until it does or a reviewer drops them */
+            orphans: number;
         };
         UploadResponse: {
             /** Format: uuid */
@@ -3394,6 +3488,55 @@ export interface components {
             message: string;
             details: components["schemas"]["ErrorDetailResponse"][];
             requestId: string;
+        };
+        NationalCodeView: {
+            /** @enum {string} */
+            kind: "insutype" | "med_type" | "clr_type";
+            /** @example 390 */
+            code: string;
+            /** @example 城乡居民基本医疗保险 */
+            name: string;
+            /** @description rows with this code are claimed under the county’s capitation */
+            counts: boolean;
+            /**
+             * @description for med_type: the visit type it maps to
+             * @enum {string|null}
+             */
+            visitType: "OUTPATIENT" | "INPATIENT" | "CHRONIC_SPECIAL" | "MATERNITY" | null;
+        };
+        NationalCodeDto: {
+            /** @example 城乡居民基本医疗保险 */
+            name: string;
+            counts: boolean;
+            /** @enum {string|null} */
+            visitType?: "OUTPATIENT" | "INPATIENT" | "CHRONIC_SPECIAL" | "MATERNITY" | null;
+        };
+        OrphanView: {
+            id: number;
+            /** @example WS-TC-01 */
+            submitterCode: string;
+            externalId: string;
+            /** @description the original settlement it refunds */
+            refundOf: string;
+            unitCode: string;
+            settlementDate: string;
+            /** @example -120.00 */
+            fundPaid: string;
+            /** @example -150.00 */
+            totalCost: string;
+            /** @enum {string} */
+            state: "WAITING" | "APPLIED" | "DROPPED";
+            receivedBy: string;
+            decidedBy: string | null;
+            decisionReason: string | null;
+            createdAt: string;
+            decidedAt: string | null;
+            /** @description what the caller may do with it */
+            allowedActions: "drop"[];
+        };
+        DropOrphanDto: {
+            /** @example 原结算在省平台已作废，退费不再入账 */
+            reason: string;
         };
         MemberClaimResponse: {
             id: number;
@@ -6649,6 +6792,133 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["UploadResponse"];
                 };
+            };
+        };
+    };
+    NationalIntakeController_codes: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                kind?: "insutype" | "med_type" | "clr_type";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["NationalCodeView"][];
+                        page: number;
+                        pageSize: number;
+                        /** @description rows matching the filters, over every page */
+                        total: number;
+                    };
+                };
+            };
+        };
+    };
+    NationalIntakeController_saveCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NationalCodeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    NationalIntakeController_deleteCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    NationalIntakeController_orphans: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                state?: "WAITING" | "APPLIED" | "DROPPED";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["OrphanView"][];
+                        page: number;
+                        pageSize: number;
+                        /** @description rows matching the filters, over every page */
+                        total: number;
+                    };
+                };
+            };
+        };
+    };
+    NationalIntakeController_drop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DropOrphanDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

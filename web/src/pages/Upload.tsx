@@ -6,6 +6,7 @@ import { useI18n } from '../app/i18n';
 
 type Outcome = Schemas['IntakeOutcomeResponse'];
 type RowError = Schemas['ErrorDetailResponse'];
+type ReportedRow = Schemas['ReportedRowResponse'];
 type Result =
   | { kind: 'stored'; outcome: Outcome }
   | { kind: 'refused'; message: string; errors: RowError[] }
@@ -67,7 +68,7 @@ function QueuedProgress({ upload, onFinished }: { upload: QueuedUpload; onFinish
 }
 
 export default function UploadPage() {
-  const { t } = useI18n();
+  const { t, code } = useI18n();
   const queries = useQueryClient();
   const [skip, setSkip] = useState(false);
   const [result, setResult] = useState<Result | null>(null);
@@ -125,6 +126,7 @@ export default function UploadPage() {
       >
         <p>{t('dragHere')}</p>
         <p style={{ color: '#595959' }}>{t('uploadHint')}</p>
+        <p style={{ color: '#595959' }}>{t('uploadFormats')}</p>
       </Upload.Dragger>
 
       {(result?.kind === 'queued' || result?.kind === 'finished') && (
@@ -137,7 +139,25 @@ export default function UploadPage() {
           <Descriptions.Item label={t('stored')}>{outcome.stored}</Descriptions.Item>
           <Descriptions.Item label={t('duplicates')}>{outcome.duplicates}</Descriptions.Item>
           <Descriptions.Item label={t('rejectedRows')}>{outcome.rejected}</Descriptions.Item>
+          <Descriptions.Item label={t('reportedRows')}>{outcome.reported.length}</Descriptions.Item>
+          <Descriptions.Item label={t('heldOrphans')}>{outcome.orphans}</Descriptions.Item>
         </Descriptions>
+      )}
+      {outcome && outcome.reported.length > 0 && (
+        <Card type="inner" title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('reportedRows')}</h2>} style={{ marginTop: 16 }}>
+          <Table<ReportedRow>
+            data-testid="reported-rows"
+            rowKey={(r) => `${r.row}`}
+            dataSource={outcome.reported}
+            pagination={outcome.reported.length > 20 ? { pageSize: 20 } : false}
+            columns={[
+              { title: t('row'), dataIndex: 'row' },
+              { title: t('externalIdCol'), dataIndex: 'externalId' },
+              { title: t('rule'), dataIndex: 'rule', render: (v: string) => code(v) },
+              { title: t('reportedReason'), dataIndex: 'reason' },
+            ]}
+          />
+        </Card>
       )}
       {errors.length > 0 && (
         <Card

@@ -114,6 +114,11 @@ export class CreateInstitutionDto {
   @IsString()
   @Matches(INSTITUTION_CODE_PATTERN, { message: CODE_MESSAGE })
   parentCode?: string;
+  @ApiPropertyOptional({ example: 'H53292300101', description: 'the national medical-insurance code (定点医药机构编号, fixmedins_code)' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[0-9A-Za-z]{1,32}$/, { message: 'nationalCode is 1-32 letters or digits' })
+  nationalCode?: string;
 }
 
 /** Code, type and county are fixed for life; name, community and a village's township may change. */
@@ -137,6 +142,11 @@ export class UpdateInstitutionDto extends VersionedDto {
   @IsString()
   @Matches(INSTITUTION_CODE_PATTERN, { message: CODE_MESSAGE })
   parentCode?: string;
+  @ApiPropertyOptional({ example: 'H53292300101', description: 'the national medical-insurance code (定点医药机构编号, fixmedins_code)' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[0-9A-Za-z]{1,32}$/, { message: 'nationalCode is 1-32 letters or digits' })
+  nationalCode?: string;
 }
 
 export class DeactivateDto extends VersionedDto {}

@@ -1,7 +1,100 @@
 // Strings of the console's intake screens, Chinese first; `en` must name every key of `zh`.
-export const zh = {} as const;
+export const zh = {
+  // Upload: the national layout
+  uploadFormats: '可上传本系统格式或国家医保信息平台结算信息格式（按表头自动识别）；退费记录以负金额填写并注明原结算流水号。',
+  heldOrphans: '待原结算的退费',
+  reportedRows: '已报告、未入库的记录（非居民医保或非本县机构）',
+  reportedReason: '原因',
+  externalIdCol: '结算流水号',
+  // Refund orphans
+  refundOrphans: '待原结算的退费',
+  orphansIntro: '这些退费记录所冲销的原结算尚未上报；原结算到达后自动入账，也可由牵头单位或医保局说明理由后作废。',
+  refundOf: '原结算流水号',
+  submitter: '上报单位',
+  natUnit: '机构',
+  settlementDateCol: '结算日期',
+  fundPaidCol: '统筹基金支付',
+  totalCostCol: '医疗费用总额',
+  decisionReason: '处理说明',
+  dropOrphan: '作废',
+  dropReason: '作废理由',
+  dropReasonRequired: '请填写作废理由',
+  allOrphanStates: '全部状态',
+  natActions: '操作',
+  // National code tables
+  nationalCodes: '国家医保代码表',
+  codesIntro: '国家医保结算信息中的险种类型、医疗类别、清算类别：各代码的含义及是否计入本县总额预算。由系统管理员维护。',
+  codeKind: '代码表',
+  codeValue: '代码',
+  codeName: '名称',
+  codeCounts: '计入总额',
+  codeVisitType: '对应就诊类型',
+  addCode: '新增代码',
+  editCode: '修改',
+  deleteCode: '删除',
+  natSave: '保存',
+  natCancel: '取消',
+} as const;
 
-export const en: Record<keyof typeof zh, string> = {};
+export const en: Record<keyof typeof zh, string> = {
+  uploadFormats:
+    'Upload our own layout or the national platform’s settlement extract (recognised by its header); a refund carries negative amounts and names its original settlement.',
+  heldOrphans: 'Refunds waiting for their original',
+  reportedRows: 'Rows reported, not stored (other insurance or units outside the county)',
+  reportedReason: 'Reason',
+  externalIdCol: 'Settlement no.',
+  refundOrphans: 'Refunds waiting for their original',
+  orphansIntro:
+    'The settlements these refunds reverse have not arrived; a refund is applied when its original does, or the lead unit or the bureau drops it with a reason.',
+  refundOf: 'Original settlement',
+  submitter: 'Submitted by',
+  natUnit: 'Unit',
+  settlementDateCol: 'Settlement date',
+  fundPaidCol: 'Fund paid',
+  totalCostCol: 'Total cost',
+  decisionReason: 'Decision',
+  dropOrphan: 'Drop',
+  dropReason: 'Reason for dropping',
+  dropReasonRequired: 'Give the reason',
+  allOrphanStates: 'All states',
+  natActions: 'Actions',
+  nationalCodes: 'National code tables',
+  codesIntro:
+    'The insurance types, care types and clearing types of the national settlement extract: what each code means and whether it counts under the county’s capitation. Kept by the administrator.',
+  codeKind: 'Table',
+  codeValue: 'Code',
+  codeName: 'Name',
+  codeCounts: 'Counts',
+  codeVisitType: 'Visit type',
+  addCode: 'Add a code',
+  editCode: 'Change',
+  deleteCode: 'Delete',
+  natSave: 'Save',
+  natCancel: 'Cancel',
+};
 
 /** Names of the API's codes these screens show, in each language. */
-export const codes: { zh: Record<string, string>; en: Record<string, string> } = { zh: {}, en: {} };
+export const codes: { zh: Record<string, string>; en: Record<string, string> } = {
+  zh: {
+    WAITING: '等待原结算',
+    APPLIED: '已入账',
+    DROPPED: '已作废',
+    insutype: '险种类型 insutype',
+    med_type: '医疗类别 med_type',
+    clr_type: '清算类别 clr_type',
+    otherInsurance: '非居民医保',
+    notCounted: '不计入总额',
+    notCountyUnit: '非本县机构',
+  },
+  en: {
+    WAITING: 'Waiting',
+    APPLIED: 'Applied',
+    DROPPED: 'Dropped',
+    insutype: 'Insurance type (insutype)',
+    med_type: 'Care type (med_type)',
+    clr_type: 'Clearing type (clr_type)',
+    otherInsurance: 'Other insurance',
+    notCounted: 'Not counted',
+    notCountyUnit: 'Not a county unit',
+  },
+};
