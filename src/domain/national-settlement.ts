@@ -55,6 +55,14 @@ const ALIASES: Readonly<Record<string, NationalField>> = { diag_code: 'dise_codg
 export const NATIONAL_CODE_KINDS = ['insutype', 'med_type', 'clr_type'] as const;
 export type NationalCodeKind = (typeof NATIONAL_CODE_KINDS)[number];
 
+/** A code table's name in a path: one of the three tables, else a 400 naming the parameter. */
+export function assertNationalCodeKind(kind: string): asserts kind is NationalCodeKind {
+  if (!(NATIONAL_CODE_KINDS as readonly string[]).includes(kind))
+    throw new DomainError('VALIDATION_FAILED', 'unprocessable', `kind must be one of ${NATIONAL_CODE_KINDS.join(', ')}`, [
+      { field: 'kind', rule: 'isIn', message: `kind must be one of ${NATIONAL_CODE_KINDS.join(', ')}` },
+    ]);
+}
+
 /**
  * One entry of a code table. `counts`: a row with this code is claimed under the county's
  * capitation (insutype: resident basic insurance; med_type/clr_type: care at a unit). `visitType`:

@@ -1,5 +1,4 @@
 import {
-  BadRequestException,
   Body,
   Controller,
   Delete,
@@ -12,7 +11,7 @@ import {
   Put,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -23,6 +22,7 @@ import { notFound } from '../../common/record-errors';
 import { Caller } from '../../common/caller';
 import { orphanAlreadyDecided } from '../../domain/settlement-refund';
 import {
+  assertNationalCodeKind,
   assertNationalCodeValid,
   checkNationalCode,
   NATIONAL_CODE_KINDS,
@@ -206,9 +206,9 @@ export class NationalIntakeController {
   @Put('national-codes/:kind/:code')
   @Access({ roles: ['ADMIN'], shared: CODE_TABLES })
   @ApiOperation({ summary: 'Add or change a code table entry (ADMIN); audited' })
+  @ApiOkResponse({ type: NationalCodeView })
   saveCode(@Param('kind') kind: string, @Param('code') code: string, @Body() dto: NationalCodeDto): Promise<NationalCodeView> {
-    if (!(NATIONAL_CODE_KINDS as readonly string[]).includes(kind))
-      throw new BadRequestException(`kind must be one of ${NATIONAL_CODE_KINDS.join(', ')}`);
+    assertNationalCodeKind(kind);
     return this.service.saveCode(kind, code, dto);
   }
 
@@ -229,8 +229,10 @@ export class NationalIntakeController {
   }
 
   @Post('refund-orphans/:id/drop')
+  @HttpCode(200)
   @Access({ roles: DROPPING_ROLES, target: { kind: 'refundOrphan', param: 'id' } })
   @ApiOperation({ summary: 'Drop a refund waiting for its original, with the reason (the lead or the bureau); audited' })
+  @ApiOkResponse({ type: OrphanView })
   drop(@Param('id', ParseIntPipe) id: number, @Body() dto: DropOrphanDto): Promise<OrphanView> {
     return this.service.drop(currentCaller(), id, dto.reason);
   }
