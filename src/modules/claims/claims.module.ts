@@ -16,6 +16,7 @@ import { DeclarationRepository } from './declaration.repository';
 import { DeclarationService } from './declaration.service';
 import { DisbursementHoldRepository } from './disbursement-hold.repository';
 import { DisbursementService } from './disbursement.service';
+import { ClaimCorrectionRepository } from './claim-correction.repository';
 import { MemberClaimRepository } from './member-claim.repository';
 import { MemberClaimService } from './member-claim.service';
 import { OutOfCountyRepository } from './out-of-county.repository';
@@ -35,6 +36,7 @@ import { Transactions } from './transactions';
     Transactions,
     SettlementRecordRepository,
     MemberClaimRepository,
+    ClaimCorrectionRepository,
     DeclarationRepository,
     PassDownRepository,
     DisbursementHoldRepository,

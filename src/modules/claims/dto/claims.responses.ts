@@ -13,6 +13,8 @@ import {
 } from '../../../domain/claim-cycle';
 import type { DeclarationMemberView, DeclarationView, MemberClaimView } from '../claim.views';
 import type { PassDownView } from '../pass-down.service';
+import type { ClaimVersionEvent, ClaimVersionView, ReturnReason, WithdrawnRecordView } from '../claim-correction.repository';
+import type { ClaimTotals } from '../settlement-record.repository';
 import type { InboxItem } from '../cycle-views.service';
 
 // Answer bodies as the OpenAPI document (and the web console's typed client) describes them.
@@ -24,6 +26,8 @@ const DATE = { type: 'string', format: 'date', example: '2026-11-03' } as const;
 /** Every action of a member claim (a record, so a new action cannot be left out). */
 const CLAIM_ACTIONS: Record<MemberClaimAction, true> = {
   submit: true,
+  returnForCorrection: true,
+  resubmit: true,
   completeReview: true,
   reopenReview: true,
   declare: true,
@@ -33,6 +37,12 @@ const CLAIM_ACTIONS: Record<MemberClaimAction, true> = {
   passDown: true,
   pay: true,
 };
+
+export class ReturnReasonResponse implements ReturnReason {
+  @ApiProperty({ enum: REVIEW_REASON_CODES }) reason!: string;
+  @ApiProperty({ type: 'string', nullable: true }) note!: string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'the record it concerns, if one' }) recordId!: string | null;
+}
 
 export class MemberClaimResponse implements MemberClaimView {
   @ApiProperty() id!: number;
@@ -44,6 +54,10 @@ export class MemberClaimResponse implements MemberClaimView {
   @ApiProperty({ ...DATE, nullable: true }) submittedOn!: string | null;
   @ApiProperty({ type: 'string', nullable: true }) submittedBy!: string | null;
   @ApiProperty({ description: 'submitted after the cut-off' }) late!: boolean;
+  @ApiProperty({ ...DATE, nullable: true, description: 'last returned for correction (退回补正)' }) returnedOn!: string | null;
+  @ApiProperty({ type: 'string', nullable: true }) returnedBy!: string | null;
+  @ApiProperty({ type: () => [ReturnReasonResponse], description: 'why it was last returned' }) returnReasons!: ReturnReasonResponse[];
+  @ApiProperty({ description: 'how many times it was returned' }) returns!: number;
   @ApiProperty({ type: 'string', nullable: true }) reviewedBy!: string | null;
   @ApiProperty({ ...DATE, nullable: true, description: 'pre-review finished' }) reviewedOn!: string | null;
   @ApiProperty({ ...DATE, nullable: true, description: 'declared to the bureau in its declaration' }) declaredOn!: string | null;
@@ -68,6 +82,7 @@ export class MemberClaimResponse implements MemberClaimView {
 
 const INBOX_KINDS: Record<InboxItem['kind'], true> = {
   claimToSubmit: true,
+  claimReturned: true,
   claimToReview: true,
   periodToDeclare: true,
   declarationToReview: true,
@@ -188,4 +203,46 @@ export class SettlementRecordResponse {
   @ApiProperty({ type: 'string', nullable: true }) reviewNote!: string | null;
   @ApiProperty({ enum: REVIEW_REASON_CODES, nullable: true }) deductionReason!: ReviewReasonCode | null;
   @ApiProperty({ type: 'string', nullable: true }) deductionNote!: string | null;
+}
+
+class ClaimTotalsResponse implements ClaimTotals {
+  @ApiProperty() records!: number;
+  @ApiProperty(MONEY) claimed!: string;
+  @ApiProperty(MONEY) pending!: string;
+  @ApiProperty(MONEY) accepted!: string;
+  @ApiProperty(MONEY) rejected!: string;
+  @ApiProperty(MONEY) deducted!: string;
+  @ApiProperty(MONEY) approved!: string;
+}
+
+class ClaimVersionRecordResponse {
+  @ApiProperty({ example: '1042' }) id!: string;
+  @ApiProperty() externalId!: string;
+  @ApiProperty(MONEY) fundPaid!: string;
+  @ApiProperty({ enum: ['PENDING', 'ACCEPTED', 'REJECTED'] }) reviewStatus!: string;
+  @ApiProperty({ type: 'string', nullable: true }) reviewReason!: string | null;
+}
+
+export class ClaimVersionResponse implements ClaimVersionView {
+  @ApiProperty({ description: '1, 2, … in order' }) seq!: number;
+  @ApiProperty({ enum: ['SUBMITTED', 'RETURNED', 'RESUBMITTED'] }) event!: ClaimVersionEvent;
+  @ApiProperty(DATE) actedOn!: string;
+  @ApiProperty() actedBy!: string;
+  @ApiProperty({ type: [ReturnReasonResponse] }) reasons!: ReturnReasonResponse[];
+  @ApiProperty({ type: ClaimTotalsResponse }) totals!: ClaimTotalsResponse;
+  @ApiProperty({ type: [ClaimVersionRecordResponse], description: 'the records the claim carried then' })
+  records!: ClaimVersionRecordResponse[];
+}
+
+export class WithdrawnRecordResponse implements WithdrawnRecordView {
+  @ApiProperty() recordId!: string;
+  @ApiProperty() externalId!: string;
+  @ApiProperty(MONEY) fundPaid!: string;
+  @ApiProperty(DATE) withdrawnOn!: string;
+  @ApiProperty() withdrawnBy!: string;
+}
+
+export class ClaimVersionsResponse {
+  @ApiProperty({ type: [ClaimVersionResponse] }) versions!: ClaimVersionResponse[];
+  @ApiProperty({ type: [WithdrawnRecordResponse] }) withdrawn!: WithdrawnRecordResponse[];
 }
