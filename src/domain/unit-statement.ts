@@ -200,3 +200,67 @@ export function statementTotals(
     passedDown: sum('passedDown'),
   };
 }
+
+// ---------------------------------------------------------------- the unit's answer (对账确认 / 争议)
+
+/** Declarations whose statements are final: the bureau approved them (and may have disbursed). */
+export const STATEMENT_FINAL_STATES: readonly string[] = ['APPROVED', 'DISBURSED'];
+
+/** Dispute subjects a statement may be disputed under (the dispute workflow's subjects). */
+export const STATEMENT_DISPUTE_SUBJECTS: readonly string[] = ['DEDUCTION', 'YEAR_END_STATEMENT'];
+
+export type StatementAction = 'confirm' | 'dispute';
+
+/** A unit answers its statement once the declaration is approved. */
+export function assertStatementFinal(declaration: { id: number; state: string }): void {
+  if (!STATEMENT_FINAL_STATES.includes(declaration.state))
+    throw new DomainError(
+      'STATEMENT_NOT_FINAL',
+      'conflict',
+      `declaration ${declaration.id} is ${declaration.state}: its statements are confirmed or disputed once it is approved`,
+      [{ field: 'state', rule: 'approved', message: declaration.state }],
+    );
+}
+
+/** A statement is disputed by naming the dispute its unit filed about it (subject DEDUCTION or YEAR_END_STATEMENT). */
+export function assertStatementDispute(
+  institutionId: number,
+  dispute: { id: number; filedByInstitutionId: number; subjectType: string } | undefined,
+  disputeId: number | undefined,
+): void {
+  if (disputeId === undefined)
+    throw new DomainError(
+      'STATEMENT_DISPUTE_REQUIRED',
+      'unprocessable',
+      'file a dispute about the statement first and name it (disputeId)',
+      [{ field: 'disputeId', rule: 'required', message: 'required to dispute' }],
+    );
+  if (!dispute || dispute.filedByInstitutionId !== institutionId || !STATEMENT_DISPUTE_SUBJECTS.includes(dispute.subjectType))
+    throw new DomainError(
+      'STATEMENT_DISPUTE_INVALID',
+      'unprocessable',
+      `dispute ${disputeId} is not one this unit filed about a deduction or statement`,
+      [{ field: 'disputeId', rule: 'ownStatementDispute', message: String(disputeId) }],
+    );
+}
+
+/** What a caller may do with a unit's statement: its own unit's clerk confirms or disputes it once final. */
+export function statementActions(
+  caller: { institutionId: number; roles: readonly string[] },
+  statement: { institutionId: number; declarationState: string },
+): StatementAction[] {
+  const own = caller.institutionId === statement.institutionId && caller.roles.some((r) => r === 'MEMBER_CLERK' || r === 'PRIVATE_CLERK');
+  return own && STATEMENT_FINAL_STATES.includes(statement.declarationState) ? ['confirm', 'dispute'] : [];
+}
+
+/** A claim has a statement once it went into a declaration. */
+export function assertClaimDeclared(claim: { id: number; declarationId: number | null }): number {
+  if (claim.declarationId === null)
+    throw new DomainError(
+      'STATEMENT_NOT_READY',
+      'conflict',
+      `claim ${claim.id} is not declared yet: its statement comes with its declaration`,
+      [{ field: 'id', rule: 'declared', message: String(claim.id) }],
+    );
+  return claim.declarationId;
+}
