@@ -118,7 +118,7 @@ test('lead finance sees the same claim in its list and on its page without a sub
   await expect(page.getByRole('heading', { name: new RegExp(`#${claimId}`) })).toBeVisible();
   const claim = await apiGet('ws.lead.finance', `/api/v1/member-claims/${claimId}`);
   // The API offers this caller only its own step (pre-review), and the page shows exactly that.
-  expect(claim.allowedActions).toEqual(['completeReview']);
+  expect(claim.allowedActions).toEqual(['returnForCorrection', 'completeReview']);
   await expect(page.getByRole('button', { name: '提交申报' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: '完成初审' })).toBeVisible();
   await shot(page, 'claim-lead');
