@@ -34,6 +34,7 @@ test('a township clerk signs in, sees the inbox, uploads a file with one bad row
     '年终清算',
     '县外转诊',
     '个人信息',
+    '结算单与抽样',
   ]);
   await shot(page, 'sign-in-done-inbox-empty');
   await checkA11y(page, 'sign-in-done-inbox-empty');
@@ -151,6 +152,7 @@ test('a session ended on the server sends the user back to sign-in, told that th
     'Year end',
     'Referrals',
     'Profile',
+    'Statements & samples',
   ]);
   await page.getByRole('button', { name: '中文' }).click();
   await expect(page.getByRole('heading', { name: '待办' })).toBeVisible();
