@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { apiAs, checkA11y, figure, shot, signIn, yuan } from './support';
+import { apiAs, checkA11y, figure, shot, signIn, signOut, yuan } from './support';
 
 // Return for correction, sample review and the monthly statement per unit on the business date
 // 2026-11-10. The township WS-TC-02 claims November (its own period here), the lead unit samples
@@ -44,7 +44,7 @@ test('the lead unit samples a submitted claim and returns it for correction with
 
   // 抽样: a share with a seed; the page shows the API's sample and its extrapolation.
   await page.getByRole('link', { name: `抽样审核 #${claimId}` }).click();
-  await page.getByLabel('抽样比例').fill('0.5');
+  await page.getByRole('textbox', { name: '抽样比例' }).fill('0.5');
   await page.getByLabel('随机种子').fill('20261110');
   await page.getByRole('button', { name: '抽取样本' }).click();
   await expect(page.getByTestId('sample-seed')).toHaveText('20261110');
@@ -97,6 +97,7 @@ test('the township sees the returned claim in its inbox, withdraws a record, sen
 });
 
 test('the statements of September equal the API’s figures and sum to the declaration; the township confirms its own', async ({ page }) => {
+  test.setTimeout(60_000);
   const lead = await apiAs('ws.lead.finance');
   const [september] = (await lead.get('/api/v1/declarations?period=2026-09')).items;
   const all = await lead.get(`/api/v1/declarations/${september.id}/statements`);
@@ -125,6 +126,7 @@ test('the statements of September equal the API’s figures and sum to the decla
   const [own] = (await township.get('/api/v1/member-claims?period=2026-09')).items;
   const statement = await township.get(`/api/v1/member-claims/${own.id}/statement`);
   expect(statement.allowedActions).toEqual(['confirm', 'dispute']);
+  await signOut(page);
   await signIn(page, 'ws.tc02.clerk');
   await page.goto(page.url().replace(/\/inbox$/, `/statements/claims/${own.id}`));
   for (const key of [...FIGURES, 'passDownDue', 'passedDown'])

@@ -119,9 +119,12 @@ export default function SamplePage({ subject }: { subject: 'claim' | 'declaratio
               { title: t('stmSampled'), dataIndex: 'sampled', align: 'right' },
             ]}
           />
-          <h2 style={{ fontSize: 16, marginTop: 24 }}>
-            {t('stmSampledRecords')} · <Link to={reviewAt}>{subject === 'claim' ? t('stmOpen') : t('stmReviewSample')}</Link>
-          </h2>
+          <h2 style={{ fontSize: 16, marginTop: 24 }}>{t('stmSampledRecords')}</h2>
+          <p>
+            <Link to={reviewAt} style={{ textDecoration: 'underline' }}>
+              {subject === 'claim' ? t('stmOpen') : t('stmReviewSample')}
+            </Link>
+          </p>
           <Table<SampleRecord>
             rowKey="id"
             size="small"
