@@ -19,11 +19,14 @@ import { IsoDate, memberCutoffDate } from './working-days';
  * disbursement of its declaration is recorded, PASSED_DOWN when the lead unit's pass-down to
  * the unit is recorded paid (the lead unit's own share, and a share with nothing approved, need
  * no transfer: they are passed down on receipt). A private institution's claim is SETTLED by
- * the bureau, then PAID when that payment is recorded.
+ * the bureau, then PAID when that payment is recorded. During pre-review the reviewer may return
+ * a submitted claim to its unit for correction (RETURNED, with reasons); the unit withdraws or
+ * corrects records and resubmits it, and every submitted version is kept.
  */
 export const MEMBER_CLAIM_STATES = [
   'OPEN',
   'SUBMITTED',
+  'RETURNED',
   'REVIEWED',
   'DECLARED',
   'ROLLED_OVER',
@@ -34,11 +37,24 @@ export const MEMBER_CLAIM_STATES = [
 ] as const;
 export type MemberClaimState = (typeof MEMBER_CLAIM_STATES)[number];
 export type MemberClaimAction =
-  'submit' | 'completeReview' | 'reopenReview' | 'declare' | 'rollOver' | 'fund' | 'passDown' | 'settle' | 'pay';
+  | 'submit'
+  | 'returnForCorrection'
+  | 'resubmit'
+  | 'completeReview'
+  | 'reopenReview'
+  | 'declare'
+  | 'rollOver'
+  | 'fund'
+  | 'passDown'
+  | 'settle'
+  | 'pay';
 export const MEMBER_CLAIM_LIFECYCLE = defineStateMachine<MemberClaimState, MemberClaimAction>({
   name: 'member claim',
   transitions: [
     { from: 'OPEN', action: 'submit', to: 'SUBMITTED' },
+    // 退回补正: the reviewer returns the claim to its unit with reasons; the unit withdraws or corrects records and resubmits.
+    { from: 'SUBMITTED', action: 'returnForCorrection', to: 'RETURNED' },
+    { from: 'RETURNED', action: 'resubmit', to: 'SUBMITTED' },
     { from: 'SUBMITTED', action: 'completeReview', to: 'REVIEWED' },
     { from: 'REVIEWED', action: 'reopenReview', to: 'SUBMITTED' },
     { from: 'REVIEWED', action: 'declare', to: 'DECLARED' },

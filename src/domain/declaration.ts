@@ -168,17 +168,17 @@ export interface DeclarationDecision<C extends ClaimToDeclare> {
 
 /**
  * What declaring a period does with its member claims (SPEC §4 step 3): a claim still under
- * review blocks it, at least one pre-reviewed claim is needed, and claims still open roll over to
+ * review (or returned to its unit for correction) blocks it, at least one pre-reviewed claim is needed, and claims still open roll over to
  * the next period — except December's, which stay for the year end (a fund year pays its own).
  */
 export function decideDeclaration<C extends ClaimToDeclare>(period: string, claims: readonly C[]): DeclarationDecision<C> {
-  const underReview = claims.filter((c) => c.state === 'SUBMITTED');
+  const underReview = claims.filter((c) => c.state === 'SUBMITTED' || c.state === 'RETURNED');
   if (underReview.length) {
     throw new DomainError(
       'CLAIMS_UNDER_REVIEW',
       'conflict',
       `finish pre-review of ${underReview.map((c) => `${c.institutionCode} (claim ${c.id})`).join(', ')} before declaring ${period}`,
-      underReview.map((c) => ({ field: 'claims', rule: 'reviewed', message: `claim ${c.id} of ${c.institutionCode} is SUBMITTED` })),
+      underReview.map((c) => ({ field: 'claims', rule: 'reviewed', message: `claim ${c.id} of ${c.institutionCode} is ${c.state}` })),
     );
   }
   const declared = claims.filter((c) => c.state === 'REVIEWED');
@@ -295,5 +295,30 @@ export function assertDisbursementDate(disbursedOn: IsoDate, declaredOn: IsoDate
       'unprocessable',
       `the disbursement date ${disbursedOn} is before the declaration (${declaredOn})`,
       [{ field: 'disbursedOn', rule: 'afterDeclaration', message: disbursedOn }],
+    );
+}
+
+// ---------------------------------------------------------------- return for correction (退回补正)
+
+/** Records are withdrawn from a claim only while it is RETURNED to its unit for correction. */
+export function assertClaimReturned(claim: { id: number; state: MemberClaimState }): void {
+  if (claim.state !== 'RETURNED')
+    throw new DomainError(
+      'CLAIM_NOT_RETURNED',
+      'conflict',
+      `claim ${claim.id} is ${claim.state}: records are withdrawn while it is RETURNED`,
+      [{ field: 'state', rule: 'transition', message: claim.state }],
+    );
+}
+
+/** Every named record must be one of the claim's. */
+export function assertRecordsInClaim(claimId: number, ids: readonly string[], inClaim: ReadonlySet<string>): void {
+  const outside = ids.filter((r) => !inClaim.has(r));
+  if (outside.length)
+    throw new DomainError(
+      'RECORD_NOT_IN_CLAIM',
+      'unprocessable',
+      `records ${outside.join(', ')} are not in claim ${claimId}`,
+      outside.map((r) => ({ field: 'recordIds', rule: 'inClaim', message: r })),
     );
 }

@@ -55,11 +55,18 @@ describe('member claim actions: who may do what now', () => {
   });
 
   it('offers the pre-review to the lead unit of the community for a member, to the bureau clerk for a private institution', () => {
-    expect(memberClaimActions(leadFinance, townshipClaim({ state: 'SUBMITTED' }))).toEqual(['completeReview']);
+    expect(memberClaimActions(leadFinance, townshipClaim({ state: 'SUBMITTED' }))).toEqual(['returnForCorrection', 'completeReview']);
     expect(memberClaimActions(bureauClerk, townshipClaim({ state: 'SUBMITTED' }))).toEqual([]);
-    expect(memberClaimActions(bureauClerk, privateClaim({ state: 'SUBMITTED' }))).toEqual(['completeReview']);
+    expect(memberClaimActions(bureauClerk, privateClaim({ state: 'SUBMITTED' }))).toEqual(['returnForCorrection', 'completeReview']);
     expect(memberClaimActions(leadFinance, privateClaim({ state: 'SUBMITTED' }))).toEqual([]);
     expect(memberClaimActions(townshipClerk, townshipClaim({ state: 'SUBMITTED' }))).toEqual([]);
+  });
+
+  it('offers the resubmission of a returned claim to its own unit only', () => {
+    expect(memberClaimActions(townshipClerk, townshipClaim({ state: 'RETURNED' }))).toEqual(['resubmit']);
+    expect(memberClaimActions(leadFinance, townshipClaim({ state: 'RETURNED' }))).toEqual([]);
+    expect(memberClaimActions(privateClerk, privateClaim({ state: 'RETURNED' }))).toEqual(['resubmit']);
+    expect(memberClaimActions(bureauClerk, privateClaim({ state: 'RETURNED' }))).toEqual([]);
   });
 
   it('never offers settle on a township’s claim; on a private one only to an approver who did not review it', () => {

@@ -71,14 +71,18 @@ export interface ClaimFacts {
 }
 
 /**
- * A claim: its own unit submits it; the lead unit of its community (the bureau for a private
- * institution) completes or reopens the pre-review; the lead unit declares it with its period;
+ * A claim: its own unit submits (and, once returned for correction, resubmits) it; the lead unit
+ * of its community (the bureau for a private institution) returns it for correction, completes or
+ * reopens the pre-review; the lead unit declares it with its period;
  * a bureau approver other than the reviewing clerk settles a private institution's claim.
  */
 export function memberClaimActions(actor: Actor, claim: ClaimFacts): MemberClaimAction[] {
   const reviewer = holds(actor, ['LEAD_FINANCE', 'BUREAU_CLERK']) && claimReviewer(actor, claim);
+  const claimant = holds(actor, ['MEMBER_CLERK', 'PRIVATE_CLERK']) && actor.institution.id === claim.institutionId;
   return offered(MEMBER_CLAIM_LIFECYCLE.allowedActions(claim.state), {
-    submit: holds(actor, ['MEMBER_CLERK', 'PRIVATE_CLERK']) && actor.institution.id === claim.institutionId,
+    submit: claimant,
+    returnForCorrection: reviewer,
+    resubmit: claimant,
     completeReview: reviewer,
     reopenReview: reviewer,
     declare:

@@ -177,6 +177,9 @@ describe('allowedActions agree with the routes: offered exactly when the route w
         return checkAgreement(memberClaimActions(actor, claim), MEMBER_CLAIM_LIFECYCLE.allowedActions(c.state), {
           submit: () =>
             accepted(actor, [MemberClaimController, 'submit'], own, () => assertClaimant({ ...actor.institution, code: 'X' }, facts)),
+          returnForCorrection: () => accepted(actor, [MemberClaimController, 'returnForCorrection'], own, reviewer),
+          resubmit: () =>
+            accepted(actor, [MemberClaimController, 'resubmit'], own, () => assertClaimant({ ...actor.institution, code: 'X' }, facts)),
           completeReview: () => accepted(actor, [MemberClaimController, 'completeReview'], own, reviewer),
           reopenReview: () => accepted(actor, [MemberClaimController, 'reopenReview'], own, reviewer),
           declare: () =>

@@ -22,6 +22,8 @@ const NOT_CALLED: Record<string, string> = {
   '/api/v1/budget-plans/{id}/export.xlsx': 'a spreadsheet, not JSON',
   '/api/v1/fund-analyses/{id}/export.xlsx': 'a spreadsheet, not JSON',
   '/api/v1/year-end-settlements/{id}/export.xlsx': 'a spreadsheet, not JSON',
+  '/api/v1/member-claims/{id}/statement.xlsx': 'a spreadsheet, not JSON',
+  '/api/v1/declarations/{id}/statements.xlsx': 'a spreadsheet, not JSON',
 };
 
 /** Query parameters an operation requires, by path. */
@@ -185,6 +187,15 @@ describe('one list envelope for every list route', () => {
     });
 
     const surplusPlan = await storedSurplusPlan(api.dataSource, { county: ids.county, community: ids.community, unit: ids.township });
+    // The lead unit's declared September claim (its statement) and a sample of it and of the declaration.
+    const declaredClaim = await api.dataSource.query(
+      "INSERT INTO member_claim (institution_id, community_id, county_id, period, state, cutoff, declaration_id, declared_on) VALUES (?, ?, ?, '2026-09', 'DECLARED', '2026-10-03', ?, '2026-10-08')",
+      [ids.lead, ids.community, ids.county, stored.declaration],
+    );
+    await api.dataSource.query(
+      "INSERT INTO record_sample (claim_id, declaration_id, seed, size_count, population, record_ids, strata, drawn_on, drawn_by) VALUES (?, NULL, 1, 1, 0, '[]', '[]', '2026-10-08', 'x'), (NULL, ?, 1, 1, 0, '[]', '[]', '2026-10-08', 'x')",
+      [declaredClaim.insertId, stored.declaration],
+    );
     Object.assign(values, {
       countyCode: f.county,
       communityCode: f.community,
@@ -195,6 +206,8 @@ describe('one list envelope for every list route', () => {
     });
     Object.assign(byPrefix, {
       '/api/v1/member-claims/{id}': { id: String(stored.claim) },
+      '/api/v1/member-claims/{id}/statement': { id: String(declaredClaim.insertId) },
+      '/api/v1/member-claims/{id}/sample': { id: String(declaredClaim.insertId) },
       '/api/v1/reserve-uses/{id}': { id: String(reserveUse.id) },
       '/api/v1/disputes/{id}': { id: String(dispute.id) },
       '/api/v1/referrals/{id}': { id: String(referral.id) },

@@ -37,6 +37,12 @@ describe('scope matrix: a township’s records against its neighbours', () => {
     });
     // Records of the first township of county A: this test is about who may reach them.
     const stored = await storeClaimSamples(api, a, 'SUBMITTED');
+    // Its claim carried by the stored declaration (so it has a statement) and sampled once.
+    await api.dataSource.query('UPDATE member_claim SET declaration_id = ? WHERE id = ?', [stored.declaration, stored.claim]);
+    await api.dataSource.query(
+      "INSERT INTO record_sample (claim_id, seed, size_count, population, record_ids, strata, drawn_on, drawn_by) VALUES (?, 1, 1, 0, '[]', '[]', '2026-10-08', 'x')",
+      [stored.claim],
+    );
     Object.assign(samples, {
       '/api/v1/member-claims/:id': { id: String(stored.claim) },
       '/api/v1/pass-downs/:id': { id: String(stored.passDown) },

@@ -34,6 +34,7 @@ test('a township clerk signs in, sees the inbox, uploads a file with one bad row
     '年终清算',
     '县外转诊',
     '个人信息',
+    '结算单与抽样',
   ]);
   await shot(page, 'sign-in-done-inbox-empty');
   await checkA11y(page, 'sign-in-done-inbox-empty');
@@ -118,7 +119,7 @@ test('lead finance sees the same claim in its list and on its page without a sub
   await expect(page.getByRole('heading', { name: new RegExp(`#${claimId}`) })).toBeVisible();
   const claim = await apiGet('ws.lead.finance', `/api/v1/member-claims/${claimId}`);
   // The API offers this caller only its own step (pre-review), and the page shows exactly that.
-  expect(claim.allowedActions).toEqual(['completeReview']);
+  expect(claim.allowedActions).toEqual(['returnForCorrection', 'completeReview']);
   await expect(page.getByRole('button', { name: '提交申报' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: '完成初审' })).toBeVisible();
   await shot(page, 'claim-lead');
@@ -151,6 +152,7 @@ test('a session ended on the server sends the user back to sign-in, told that th
     'Year end',
     'Referrals',
     'Profile',
+    'Statements & samples',
   ]);
   await page.getByRole('button', { name: '中文' }).click();
   await expect(page.getByRole('heading', { name: '待办' })).toBeVisible();

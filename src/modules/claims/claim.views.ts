@@ -1,6 +1,7 @@
 import { deadlineStatus, DeclarationAction, DeclarationState, MemberClaimAction, MemberClaimState } from '../../domain/claim-cycle';
 import { Actor, declarationActions, memberClaimActions } from '../../domain/document-actions';
 import { Money } from '../../domain/money';
+import type { ReturnReason } from './claim-correction.repository';
 import { DeclarationRow } from './declaration.repository';
 import { ClaimRow } from './member-claim.repository';
 import { ClaimTotals } from './settlement-record.repository';
@@ -15,6 +16,11 @@ export interface MemberClaimView extends ClaimTotals {
   submittedOn: string | null;
   submittedBy: string | null;
   late: boolean;
+  /** The last return for correction (退回补正): when, by whom, why; `returns` counts them. */
+  returnedOn: string | null;
+  returnedBy: string | null;
+  returnReasons: ReturnReason[];
+  returns: number;
   reviewedBy: string | null;
   reviewedOn: string | null;
   declarationId: number | null;
@@ -97,6 +103,10 @@ export function claimView(row: ClaimRow, t: ClaimTotals, reader: Actor | null): 
     submittedOn: row.submitted_on,
     submittedBy: row.submitted_by,
     late: row.late === 1,
+    returnedOn: row.returned_on,
+    returnedBy: row.returned_by,
+    returnReasons: row.return_reasons ? (JSON.parse(row.return_reasons) as ReturnReason[]) : [],
+    returns: Number(row.returns ?? 0),
     reviewedBy: row.reviewed_by,
     reviewedOn: row.reviewed_on,
     declarationId: row.declaration_id === null ? null : Number(row.declaration_id),

@@ -2,6 +2,7 @@ import { ApiPageResponse, pageInMemory, PageQuery } from '../../common/paginatio
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
+  ClaimVersionsResponse,
   DeclarationResponse,
   InboxItemResponse,
   MemberClaimResponse,
@@ -37,7 +38,9 @@ import {
   QuarterlyAdvanceDto,
   RecordQuery,
   ReturnDto,
+  ReturnForCorrectionDto,
   ReviewRecordsDto,
+  WithdrawRecordsDto,
 } from './dto/claims.dto';
 import { PassDownService } from './pass-down.service';
 import { PrivateSettlementService } from './private-settlement.service';
@@ -122,6 +125,49 @@ export class MemberClaimController {
   })
   completeReview(@Param('id', ParseIntPipe) id: number, @Body() dto: CompleteReviewDto) {
     return this.claims.completeReview(currentCaller(), id, dto.version, dto.acceptPending ?? false);
+  }
+
+  @Post(':id/return')
+  @HttpCode(200)
+  @Access({ roles: ['LEAD_FINANCE', 'BUREAU_CLERK'], target: { kind: 'memberClaim', param: 'id' } })
+  @ApiOperation({
+    summary:
+      'Return a submitted claim to its unit for correction (退回补正) with reasons: the unit withdraws or corrects records and resubmits; the claim as it stood is kept as a version',
+  })
+  @ApiOkResponse({ type: MemberClaimResponse })
+  returnForCorrection(@Param('id', ParseIntPipe) id: number, @Body() dto: ReturnForCorrectionDto) {
+    return this.claims.returnForCorrection(currentCaller(), id, dto.version, dto.reasons);
+  }
+
+  @Post(':id/withdraw-records')
+  @HttpCode(200)
+  @Access({ roles: ['MEMBER_CLERK', 'PRIVATE_CLERK'], target: { kind: 'memberClaim', param: 'id' } })
+  @ApiOperation({
+    summary:
+      'The unit withdraws records from its returned claim: each is kept as it was, then removed, so a corrected version may be uploaded under the same settlement id',
+  })
+  @ApiOkResponse({ type: MemberClaimResponse })
+  withdrawRecords(@Param('id', ParseIntPipe) id: number, @Body() dto: WithdrawRecordsDto) {
+    return this.claims.withdrawRecords(currentCaller(), id, dto.recordIds);
+  }
+
+  @Post(':id/resubmit')
+  @HttpCode(200)
+  @Access({ roles: ['MEMBER_CLERK', 'PRIVATE_CLERK'], target: { kind: 'memberClaim', param: 'id' } })
+  @ApiOperation({ summary: 'Resubmit a corrected claim to its reviewer; the corrected claim is kept as a new version' })
+  @ApiOkResponse({ type: MemberClaimResponse })
+  resubmit(@Param('id', ParseIntPipe) id: number, @Body() dto: VersionedDto) {
+    return this.claims.resubmit(currentCaller(), id, dto.version);
+  }
+
+  @Get(':id/versions')
+  @Access({ roles: READERS, target: { kind: 'memberClaim', param: 'id' } })
+  @ApiOperation({
+    summary: 'Every kept version of the claim (submitted, returned with reasons, resubmitted) and the records withdrawn from it',
+  })
+  @ApiOkResponse({ type: ClaimVersionsResponse })
+  versions(@Param('id', ParseIntPipe) id: number) {
+    return this.claims.versions(id);
   }
 
   @Post(':id/reopen-review')

@@ -16,6 +16,12 @@ import { DeclarationRepository } from './declaration.repository';
 import { DeclarationService } from './declaration.service';
 import { DisbursementHoldRepository } from './disbursement-hold.repository';
 import { DisbursementService } from './disbursement.service';
+import { ClaimCorrectionRepository } from './claim-correction.repository';
+import { SampleRepository } from './sample.repository';
+import { SampleService } from './sample.service';
+import { StatementRepository } from './statement.repository';
+import { StatementService } from './statement.service';
+import { ClaimStatementController, DeclarationStatementController } from './statements.controller';
 import { MemberClaimRepository } from './member-claim.repository';
 import { MemberClaimService } from './member-claim.service';
 import { OutOfCountyRepository } from './out-of-county.repository';
@@ -30,11 +36,24 @@ import { Transactions } from './transactions';
 /** The monthly claim cycle (SPEC §4): claims, pre-review, declaration, bureau review and disbursement, pass-downs, holds, advances, out-of-county, private institutions' total-control settlement. */
 @Module({
   imports: [FundYearModule, CalendarModule, RegistryModule],
-  controllers: [MemberClaimController, CommunityCycleController, DeclarationController, PassDownController, PrivateSettlementController],
+  controllers: [
+    MemberClaimController,
+    CommunityCycleController,
+    DeclarationController,
+    PassDownController,
+    PrivateSettlementController,
+    ClaimStatementController,
+    DeclarationStatementController,
+  ],
   providers: [
     Transactions,
     SettlementRecordRepository,
     MemberClaimRepository,
+    ClaimCorrectionRepository,
+    StatementRepository,
+    StatementService,
+    SampleRepository,
+    SampleService,
     DeclarationRepository,
     PassDownRepository,
     DisbursementHoldRepository,

@@ -22,6 +22,7 @@ import { PrivateSettlementService } from './private-settlement.service';
 export interface InboxItem {
   kind:
     | 'claimToSubmit'
+    | 'claimReturned'
     | 'claimToReview'
     | 'periodToDeclare'
     | 'declarationToReview'
@@ -172,6 +173,9 @@ export class CycleViewsService {
       for (const c of await this.claims.listClaims({ institutionId: inst.id, states: ['OPEN'] })) {
         if (c.records > 0) items.push(claimItem('claimToSubmit', c, c.cutoff, deadlineStatus(c.cutoff, null, today).overdue));
       }
+      // 退回补正: returned to the unit for correction, waiting for it to correct and resubmit.
+      for (const c of await this.claims.listClaims({ institutionId: inst.id, states: ['RETURNED'] }))
+        items.push(claimItem('claimReturned', c, null, false));
       const due = await this.passDowns.list({ party: inst.id, state: 'DUE' });
       for (const p of due) items.push(passDownItem(p.payerCode === inst.code ? 'passDownDue' : 'passDownExpected', p));
     }

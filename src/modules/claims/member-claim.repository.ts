@@ -21,6 +21,11 @@ export type ClaimRow = {
   submitted_on: string | null;
   submitted_by: string | null;
   late: number;
+  returned_on: string | null;
+  returned_by: string | null;
+  /** JSON: the reasons of the last return for correction. */
+  return_reasons: string | null;
+  returns: number;
   reviewed_by: string | null;
   reviewed_on: string | null;
   declared_on: string | null;
@@ -85,7 +90,8 @@ function claimConditions(filter: ClaimFilter): { sql: string; params: unknown[] 
 }
 
 const CLAIM_COLUMNS = `c.id, c.institution_id, i.code AS institution_code, c.community_id, c.county_id, c.period, c.state, c.version,
-  DATE_FORMAT(c.cutoff, '%Y-%m-%d') AS cutoff, DATE_FORMAT(c.submitted_on, '%Y-%m-%d') AS submitted_on, c.submitted_by, c.late, c.reviewed_by,
+  DATE_FORMAT(c.cutoff, '%Y-%m-%d') AS cutoff, DATE_FORMAT(c.submitted_on, '%Y-%m-%d') AS submitted_on, c.submitted_by, c.late,
+  DATE_FORMAT(c.returned_on, '%Y-%m-%d') AS returned_on, c.returned_by, c.return_reasons, c.returns, c.reviewed_by,
   DATE_FORMAT(c.reviewed_on, '%Y-%m-%d') AS reviewed_on, DATE_FORMAT(c.declared_on, '%Y-%m-%d') AS declared_on, c.declaration_id,
   DATE_FORMAT(c.funded_on, '%Y-%m-%d') AS funded_on, DATE_FORMAT(c.passed_down_on, '%Y-%m-%d') AS passed_down_on,
   DATE_FORMAT(c.paid_on, '%Y-%m-%d') AS paid_on`;

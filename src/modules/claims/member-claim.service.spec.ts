@@ -3,6 +3,7 @@ import { Money } from '../../domain/money';
 import { RecordReviewOutcome } from '../../domain/declaration';
 import { Caller } from '../../common/caller';
 import { as, FakeAudit, FakeClock, FakeTransactions } from './claims-fakes.spec-helper';
+import { ClaimCorrectionRepository, ClaimVersionEvent, ReturnReason } from './claim-correction.repository';
 import { ClaimRow, MemberClaimRepository } from './member-claim.repository';
 import { MemberClaimService } from './member-claim.service';
 import { ClaimTotals, SettlementRecordRepository } from './settlement-record.repository';
@@ -21,6 +22,22 @@ class FakeClaims {
     const row = this.rows.get(id)!;
     this.rows.set(id, { ...row, ...(changes as Partial<ClaimRow>), version: row.version + 1 });
     return Promise.resolve();
+  }
+}
+
+class FakeCorrections {
+  kept: { event: ClaimVersionEvent; by: string; reasons: readonly ReturnReason[]; records: number }[] = [];
+  withdrawnIds: string[] = [];
+  constructor(private readonly records: () => FakeRecords) {}
+  keepVersion(_m: unknown, _c: unknown, event: ClaimVersionEvent, by: string, _on: string, reasons: ReturnReason[], totals: ClaimTotals) {
+    this.kept.push({ event, by, reasons, records: totals.records });
+    return Promise.resolve();
+  }
+  withdraw(_m: unknown, _c: unknown, ids: readonly string[]) {
+    this.withdrawnIds.push(...ids);
+    const recs = this.records();
+    recs.records = recs.records.filter((r) => !ids.includes(r.id));
+    return Promise.resolve(ids.length);
   }
 }
 
@@ -85,6 +102,10 @@ const claimRow = (over: Partial<ClaimRow> = {}): ClaimRow => ({
   cutoff: '2026-10-03',
   submitted_on: null,
   submitted_by: null,
+  returned_on: null,
+  returned_by: null,
+  return_reasons: null,
+  returns: 0,
   late: 0,
   reviewed_by: null,
   reviewed_on: null,
@@ -112,14 +133,16 @@ function setUp(row: ClaimRow, records: Omit<StoredRecord, 'submitterId' | 'perio
   recs.records = records.map((r) => ({ ...r, submitterId: row.institution_id, period: row.period }));
   const audit = new FakeAudit();
   const clock = new FakeClock('2026-10-02');
+  const corrections = new FakeCorrections(() => recs);
   const service = new MemberClaimService(
     as(new FakeTransactions()),
     as<MemberClaimRepository>(claims),
     as<SettlementRecordRepository>(recs),
     as(audit),
     as(clock),
+    as<ClaimCorrectionRepository>(corrections),
   );
-  return { service, claims, records: recs, audit, clock };
+  return { service, claims, records: recs, audit, clock, corrections };
 }
 
 const refusalOf = async (p: Promise<unknown>): Promise<DomainError> => {
@@ -149,6 +172,47 @@ describe('MemberClaimService (SPEC §4 steps 1–2)', () => {
     expect(claims.updates).toEqual([{ id: 1, changes: { submitted_on: '2026-10-04', submitted_by: 'Wang', late: 1, state: 'SUBMITTED' } }]);
     expect(view).toMatchObject({ state: 'SUBMITTED', version: 2, late: true, records: 1, claimed: '10.00' });
     expect(audit.entries.map((e) => e.action)).toEqual(['memberClaim.submit']);
+  });
+
+  it('returns a submitted claim for correction with reasons, keeping the claim as it stood; the unit withdraws a record and resubmits', async () => {
+    const { service, claims, audit, corrections } = setUp(claimRow({ state: 'SUBMITTED', version: 2 }), [record('5'), record('6')]);
+    const lead = caller('LEAD_HOSPITAL', 3, 'lead', 1);
+    const reasons = [{ reason: 'MISSING_DOCUMENTS' as const, note: 'discharge summary missing', recordId: '6' }];
+    const returned = await service.returnForCorrection(lead, 1, 2, reasons);
+    expect(returned).toMatchObject({ state: 'RETURNED', returnedBy: 'lead', returns: 1, returnedOn: '2026-10-02' });
+    expect(returned.returnReasons).toEqual([{ reason: 'MISSING_DOCUMENTS', note: 'discharge summary missing', recordId: '6' }]);
+    const township = caller('TOWNSHIP_CENTER', 3, 'Wang');
+    expect((await refusalOf(service.withdrawRecords(lead, 1, ['6']))).code).toBe('NOT_THE_CLAIMANT');
+    expect((await refusalOf(service.withdrawRecords(township, 1, ['99']))).code).toBe('RECORD_NOT_IN_CLAIM');
+    const withdrawn = await service.withdrawRecords(township, 1, ['6']);
+    expect(withdrawn).toMatchObject({ withdrawn: 1, records: 1, claimed: '10.00', state: 'RETURNED' });
+    expect((await refusalOf(service.resubmit(lead, 1, withdrawn.version))).code).toBe('NOT_THE_CLAIMANT');
+    const resubmitted = await service.resubmit(township, 1, withdrawn.version);
+    expect(resubmitted).toMatchObject({ state: 'SUBMITTED', submittedBy: 'Wang' });
+    expect(corrections.kept.map((k) => [k.event, k.by, k.records])).toEqual([
+      ['RETURNED', 'lead', 2],
+      ['RESUBMITTED', 'Wang', 1],
+    ]);
+    expect(audit.entries.map((e) => e.action)).toEqual([
+      'memberClaim.returnForCorrection',
+      'memberClaim.withdrawRecords',
+      'memberClaim.resubmit',
+    ]);
+    expect(claims.rows.get(1)!.returns).toBe(1);
+  });
+
+  it('refuses to return a claim that is not submitted, or by anyone but its reviewer; withdraws only from a returned claim', async () => {
+    const open = setUp(claimRow({ state: 'OPEN' }), [record('5')]);
+    const reasons = [{ reason: 'OTHER' as const, note: 'x' }];
+    expect((await refusalOf(open.service.returnForCorrection(caller('LEAD_HOSPITAL', 3, 'lead', 1), 1, 1, reasons))).code).toBe(
+      'ILLEGAL_TRANSITION',
+    );
+    expect((await refusalOf(open.service.withdrawRecords(caller('TOWNSHIP_CENTER', 3), 1, ['5']))).code).toBe('CLAIM_NOT_RETURNED');
+    const submitted = setUp(claimRow({ state: 'SUBMITTED' }), [record('5')]);
+    expect((await refusalOf(submitted.service.returnForCorrection(caller('LEAD_HOSPITAL', 4), 1, 1, reasons))).code).toBe(
+      'NOT_THE_REVIEWER',
+    );
+    expect(submitted.claims.updates).toEqual([]);
   });
 
   it('refuses another unit submitting the claim (the lead unit included) and changes nothing', async () => {

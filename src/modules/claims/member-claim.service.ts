@@ -6,6 +6,8 @@ import {
   assertClaimHasRecords,
   assertClaimReviewer,
   assertClaimUnderReview,
+  assertClaimReturned,
+  assertRecordsInClaim,
   decidePendingAtReviewEnd,
   decideRecordReview,
   namedRecords,
@@ -17,6 +19,7 @@ import { Page, pageOf, PageWindow } from '../../common/pagination';
 import { notFound, staleVersion } from '../../common/record-errors';
 import { AuditService } from '../audit';
 import { claimSnapshot, claimView, MemberClaimView } from './claim.views';
+import { ClaimCorrectionRepository, ClaimVersionView, ReturnReason, WithdrawnRecordView } from './claim-correction.repository';
 import { ClaimFilter, ClaimRow, MemberClaimRepository } from './member-claim.repository';
 import { SettlementRecordRepository } from './settlement-record.repository';
 import { Transactions } from './transactions';
@@ -35,6 +38,7 @@ export class MemberClaimService {
     private readonly records: SettlementRecordRepository,
     private readonly audit: AuditService,
     private readonly clock: BusinessClock,
+    private readonly corrections: ClaimCorrectionRepository,
   ) {}
 
   /** A claim with what `reader` may do with it now. */
@@ -74,8 +78,78 @@ export class MemberClaimService {
       assertClaimant(caller.institution, { id, institutionId: Number(row.institution_id), institutionCode: row.institution_code });
       assertClaimHasRecords(id, await this.records.countOfClaim(manager, row.institution_id, row.period));
       const today = this.clock.today();
+      await this.keepVersion(manager, row, 'SUBMITTED', caller.name, []);
       return { submitted_on: today, submitted_by: caller.name, late: deadlineStatus(row.cutoff, today, today).late ? 1 : 0 };
     });
+  }
+
+  /**
+   * 退回补正: the reviewer returns a submitted claim to its unit with reasons. The claim as it
+   * stood is kept as a version; the unit sees it in its inbox, corrects and resubmits.
+   */
+  returnForCorrection(caller: Caller, id: number, version: number, reasons: readonly Partial<ReturnReason>[]): Promise<MemberClaimView> {
+    const given: ReturnReason[] = reasons.map((r) => ({ reason: r.reason!, note: r.note ?? null, recordId: r.recordId ?? null }));
+    return this.transition(caller, id, version, 'returnForCorrection', async (manager, row) => {
+      assertClaimReviewer(caller.institution, reviewed(row));
+      await this.keepVersion(manager, row, 'RETURNED', caller.name, given);
+      return {
+        returned_on: this.clock.today(),
+        returned_by: caller.name,
+        return_reasons: JSON.stringify(given),
+        returns: Number(row.returns) + 1,
+      };
+    });
+  }
+
+  /** The unit withdraws records from its returned claim: kept as they were, then removed (it may upload corrected ones). */
+  async withdrawRecords(caller: Caller, id: number, recordIds: readonly string[]): Promise<MemberClaimView & { withdrawn: number }> {
+    return this.transactions.run(async (manager) => {
+      const row = await this.row(manager, id, true);
+      assertClaimant(caller.institution, { id, institutionId: Number(row.institution_id), institutionCode: row.institution_code });
+      assertClaimReturned({ id, state: row.state });
+      const ids = [...new Set(recordIds)];
+      const inClaim = await this.records.idsInClaim(manager, row.institution_id, row.period, ids);
+      assertRecordsInClaim(id, ids, inClaim);
+      const before = await this.view(manager, row, caller);
+      const withdrawn = await this.corrections.withdraw(manager, row, ids, caller.name, this.clock.today());
+      await this.claims.update(manager, id, { state: row.state });
+      const after = await this.view(manager, await this.row(manager, id, false), caller);
+      await this.audit.record(manager, {
+        action: 'memberClaim.withdrawRecords',
+        entityType: 'memberClaim',
+        entityId: String(id),
+        before: { records: before.records, claimed: before.claimed },
+        after: { records: after.records, claimed: after.claimed, withdrawn: ids },
+      });
+      return { ...after, withdrawn };
+    });
+  }
+
+  /** The unit resubmits its corrected claim; the corrected claim is kept as a new version. */
+  resubmit(caller: Caller, id: number, version: number): Promise<MemberClaimView> {
+    return this.transition(caller, id, version, 'resubmit', async (manager, row) => {
+      assertClaimant(caller.institution, { id, institutionId: Number(row.institution_id), institutionCode: row.institution_code });
+      assertClaimHasRecords(id, await this.records.countOfClaim(manager, row.institution_id, row.period));
+      await this.keepVersion(manager, row, 'RESUBMITTED', caller.name, []);
+      return { submitted_on: this.clock.today(), submitted_by: caller.name };
+    });
+  }
+
+  /** Every kept version of a claim (submitted, returned, resubmitted) and the records withdrawn from it. */
+  async versions(id: number): Promise<{ versions: ClaimVersionView[]; withdrawn: WithdrawnRecordView[] }> {
+    await this.row(this.claims.manager, id, false);
+    return { versions: await this.corrections.versions(id), withdrawn: await this.corrections.withdrawn(id) };
+  }
+
+  private async keepVersion(
+    manager: EntityManager,
+    row: ClaimRow,
+    event: 'SUBMITTED' | 'RETURNED' | 'RESUBMITTED',
+    by: string,
+    reasons: readonly ReturnReason[],
+  ): Promise<void> {
+    const totals = await this.records.claimTotals(manager, row.institution_id, row.period);
+    await this.corrections.keepVersion(manager, row, event, by, this.clock.today(), reasons, totals);
   }
 
   /** The lead unit accepts or rejects records of a submitted claim with a reason code (初审). */

@@ -485,7 +485,8 @@ export class SettlementIntakeService {
     if (lock && communityId !== null) await this.communities.share(manager, communityId);
     const claims = await this.claims.statesFrom(manager, caller.institution.id, distinct[0], lock);
     const declared = communityId === null ? [] : await this.declarations.periodsFrom(manager, communityId, distinct[0]);
-    const closed = new Set([...claims.filter((c) => c.state !== 'OPEN').map((c) => c.period), ...declared]);
+    // A claim returned for correction takes its unit's corrected records, as an open one does.
+    const closed = new Set([...claims.filter((c) => c.state !== 'OPEN' && c.state !== 'RETURNED').map((c) => c.period), ...declared]);
     for (const year of new Set(distinct.map((m) => Number(m.slice(0, 4))))) {
       const terms = await this.parameters.terms(manager, { id: caller.institution.countyId, code: '' }, year);
       cutoffDays.set(year, terms.memberCutoffDay);

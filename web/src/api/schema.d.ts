@@ -1013,6 +1013,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/member-claims/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Return a submitted claim to its unit for correction (退回补正) with reasons: the unit withdraws or corrects records and resubmits; the claim as it stood is kept as a version */
+        post: operations["MemberClaimController_returnForCorrection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/member-claims/{id}/withdraw-records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The unit withdraws records from its returned claim: each is kept as it was, then removed, so a corrected version may be uploaded under the same settlement id */
+        post: operations["MemberClaimController_withdrawRecords"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/member-claims/{id}/resubmit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resubmit a corrected claim to its reviewer; the corrected claim is kept as a new version */
+        post: operations["MemberClaimController_resubmit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/member-claims/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every kept version of the claim (submitted, returned with reasons, resubmitted) and the records withdrawn from it */
+        get: operations["MemberClaimController_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/member-claims/{id}/reopen-review": {
         parameters: {
             query?: never;
@@ -1393,6 +1461,176 @@ export interface paths {
         put?: never;
         /** Record the payment to the private institution, dated */
         post: operations["PrivateSettlementController_pay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/member-claims/{id}/statement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The unit’s monthly statement (结算单) of a declared claim: claimed, rejected and deducted by reason, approved, its share of funded, deposit and advance offset, the pass-down, dates, the ledger transfers, and its answer */
+        get: operations["ClaimStatementController_statement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/member-claims/{id}/statement.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The unit’s monthly statement (结算单) as a workbook */
+        get: operations["ClaimStatementController_statementXlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/member-claims/{id}/statement/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The unit confirms its statement (对账确认) once the declaration is approved; the figures it confirmed are kept */
+        post: operations["ClaimStatementController_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/member-claims/{id}/statement/dispute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The unit disputes its statement, naming the dispute it filed about it (POST /disputes, subject DEDUCTION or YEAR_END_STATEMENT) */
+        post: operations["ClaimStatementController_dispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/member-claims/{id}/samples": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Draw a reproducible sample (抽样) of a submitted claim’s records, stratified by unit: a share or a count; the seed is recorded (drawn at random when not given) */
+        post: operations["ClaimStatementController_drawForClaim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/member-claims/{id}/sample": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The claim’s latest sample: the sampled records with their review outcome and the extrapolation of the rejection rate */
+        get: operations["ClaimStatementController_claimSample"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/declarations/{id}/statements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every unit’s monthly statement (结算单) of the declaration, with the column totals (equal to the declaration’s figures) */
+        get: operations["DeclarationStatementController_declarationStatements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/declarations/{id}/statements.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every unit’s monthly statement of the declaration as a workbook (结算单汇总) */
+        get: operations["DeclarationStatementController_statementsXlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/declarations/{id}/samples": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Draw a reproducible sample (抽样) of a declaration’s accepted records under the bureau’s review, stratified by claiming unit; the seed is recorded */
+        post: operations["DeclarationStatementController_drawForDeclaration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/declarations/{id}/sample": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The declaration’s latest sample, its records and the extrapolation of its deduction rate */
+        get: operations["DeclarationStatementController_declarationSample"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3538,6 +3776,13 @@ export interface components {
             /** @example 原结算在省平台已作废，退费不再入账 */
             reason: string;
         };
+        ReturnReasonResponse: {
+            /** @enum {string} */
+            reason: "DUPLICATE_SETTLEMENT" | "OUT_OF_CATALOGUE" | "OVER_STANDARD" | "UNREASONABLE_TREATMENT" | "NO_REFERRAL" | "MISSING_DOCUMENTS" | "INELIGIBLE_PATIENT" | "OTHER";
+            note: string | null;
+            /** @description the record it concerns, if one */
+            recordId: string | null;
+        };
         MemberClaimResponse: {
             id: number;
             /** @example WS-TC-01 */
@@ -3545,7 +3790,7 @@ export interface components {
             /** @example 2026-10 */
             period: string;
             /** @enum {string} */
-            state: "OPEN" | "SUBMITTED" | "REVIEWED" | "DECLARED" | "ROLLED_OVER" | "FUNDED" | "PASSED_DOWN" | "SETTLED" | "PAID";
+            state: "OPEN" | "SUBMITTED" | "RETURNED" | "REVIEWED" | "DECLARED" | "ROLLED_OVER" | "FUNDED" | "PASSED_DOWN" | "SETTLED" | "PAID";
             /** @description optimistic version: send it back with every change */
             version: number;
             /**
@@ -3562,6 +3807,17 @@ export interface components {
             submittedBy: string | null;
             /** @description submitted after the cut-off */
             late: boolean;
+            /**
+             * Format: date
+             * @description last returned for correction (退回补正)
+             * @example 2026-11-03
+             */
+            returnedOn: string | null;
+            returnedBy: string | null;
+            /** @description why it was last returned */
+            returnReasons: components["schemas"]["ReturnReasonResponse"][];
+            /** @description how many times it was returned */
+            returns: number;
             reviewedBy: string | null;
             /**
              * Format: date
@@ -3627,7 +3883,7 @@ export interface components {
              */
             approved: string;
             /** @description what may be done to the claim now; a console shows only these actions */
-            allowedActions: ("submit" | "completeReview" | "reopenReview" | "declare" | "rollOver" | "settle" | "fund" | "passDown" | "pay")[];
+            allowedActions: ("submit" | "returnForCorrection" | "resubmit" | "completeReview" | "reopenReview" | "declare" | "rollOver" | "settle" | "fund" | "passDown" | "pay")[];
         };
         SettlementRecordResponse: {
             /** @example 1042 */
@@ -3690,6 +3946,111 @@ export interface components {
             version: number;
             /** @description true: accept the records still PENDING; absent or false: pending records refuse the request (409 naming the count) */
             acceptPending?: boolean;
+        };
+        ReturnReasonDto: {
+            /** @enum {string} */
+            reason: "DUPLICATE_SETTLEMENT" | "OUT_OF_CATALOGUE" | "OVER_STANDARD" | "UNREASONABLE_TREATMENT" | "NO_REFERRAL" | "MISSING_DOCUMENTS" | "INELIGIBLE_PATIENT" | "OTHER";
+            /** @description required for OTHER */
+            note?: string;
+            /**
+             * @description the record the reason concerns, if one
+             * @example 1042
+             */
+            recordId?: string;
+        };
+        ReturnForCorrectionDto: {
+            /** @description version the change is based on (optimistic locking) */
+            version: number;
+            reasons: components["schemas"]["ReturnReasonDto"][];
+        };
+        WithdrawRecordsDto: {
+            /**
+             * @example [
+             *       "1042"
+             *     ]
+             */
+            recordIds: string[];
+        };
+        ClaimTotalsResponse: {
+            records: number;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            claimed: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            pending: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            accepted: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            rejected: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            deducted: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            approved: string;
+        };
+        ClaimVersionRecordResponse: {
+            /** @example 1042 */
+            id: string;
+            externalId: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            fundPaid: string;
+            /** @enum {string} */
+            reviewStatus: "PENDING" | "ACCEPTED" | "REJECTED";
+            reviewReason: string | null;
+        };
+        ClaimVersionResponse: {
+            /** @description 1, 2, … in order */
+            seq: number;
+            /** @enum {string} */
+            event: "SUBMITTED" | "RETURNED" | "RESUBMITTED";
+            /**
+             * Format: date
+             * @example 2026-11-03
+             */
+            actedOn: string;
+            actedBy: string;
+            reasons: components["schemas"]["ReturnReasonResponse"][];
+            totals: components["schemas"]["ClaimTotalsResponse"];
+            /** @description the records the claim carried then */
+            records: components["schemas"]["ClaimVersionRecordResponse"][];
+        };
+        WithdrawnRecordResponse: {
+            recordId: string;
+            externalId: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            fundPaid: string;
+            /**
+             * Format: date
+             * @example 2026-11-03
+             */
+            withdrawnOn: string;
+            withdrawnBy: string;
+        };
+        ClaimVersionsResponse: {
+            versions: components["schemas"]["ClaimVersionResponse"][];
+            withdrawn: components["schemas"]["WithdrawnRecordResponse"][];
         };
         PeriodDto: {
             /**
@@ -3945,7 +4306,7 @@ export interface components {
         };
         InboxItemResponse: {
             /** @enum {string} */
-            kind: "claimToSubmit" | "claimToReview" | "periodToDeclare" | "declarationToReview" | "declarationToApprove" | "disbursementDue" | "passDownDue" | "passDownExpected" | "privateClaimToSettle" | "privatePaymentDue" | "reserveUseToAct" | "disputeToAct" | "referralToAct" | "surplusPlanToAct";
+            kind: "claimToSubmit" | "claimReturned" | "claimToReview" | "periodToDeclare" | "declarationToReview" | "declarationToApprove" | "disbursementDue" | "passDownDue" | "passDownExpected" | "privateClaimToSettle" | "privatePaymentDue" | "reserveUseToAct" | "disputeToAct" | "referralToAct" | "surplusPlanToAct";
             id: number | null;
             /** @example 2026-10 */
             period: string;
@@ -3979,6 +4340,380 @@ export interface components {
         };
         PrivateBudgetsDto: {
             budgets: components["schemas"]["PrivateBudgetDto"][];
+        };
+        ReasonAmountResponse: {
+            /** @enum {string} */
+            reason: "DUPLICATE_SETTLEMENT" | "OUT_OF_CATALOGUE" | "OVER_STANDARD" | "UNREASONABLE_TREATMENT" | "NO_REFERRAL" | "MISSING_DOCUMENTS" | "INELIGIBLE_PATIENT" | "OTHER";
+            records: number;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            amount: string;
+        };
+        StatementTransferResponse: {
+            id: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            amount: string;
+            memo: string;
+            /** @enum {string} */
+            referenceType: "declaration" | "passDown";
+            referenceId: string;
+            postedAt: string;
+        };
+        StatementAnswerResponse: {
+            /** @enum {string} */
+            response: "CONFIRMED" | "DISPUTED";
+            note: string | null;
+            /** @description the dispute filed about the statement */
+            disputeId: number | null;
+            /**
+             * Format: date
+             * @example 2026-11-03
+             */
+            respondedOn: string;
+            respondedBy: string;
+            /** @description the figures changed since the unit answered */
+            figuresChanged: boolean;
+        };
+        UnitStatementResponse: {
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            claimed: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            rejected: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            accepted: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            deducted: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            approved: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            funded: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            deposit: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            advanceOffset: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            cash: string;
+            /**
+             * @description rule hits (智能审核) accepted by the lead: zero until the rule-based review feeds it
+             * @example 1234.50
+             */
+            flaggedByRule: string;
+            /**
+             * @description the pass-down to the unit (its share of funded less deposit)
+             * @example 1234.50
+             */
+            passDownDue: string;
+            /**
+             * @description of it, paid
+             * @example 1234.50
+             */
+            passedDown: string;
+            declarationId: number;
+            communityCode: string;
+            /** @example 2026-09 */
+            period: string;
+            /** @enum {string} */
+            declarationState: "DECLARED" | "REVIEWED" | "APPROVED" | "DISBURSED";
+            institutionId: number;
+            institutionCode: string;
+            institutionName: string;
+            claimId: number;
+            records: number;
+            rejectedByReason: components["schemas"]["ReasonAmountResponse"][];
+            deductedByReason: components["schemas"]["ReasonAmountResponse"][];
+            /**
+             * Format: date
+             * @example 2026-11-03
+             */
+            submittedOn: string | null;
+            /**
+             * Format: date
+             * @example 2026-11-03
+             */
+            reviewedOn: string | null;
+            /**
+             * Format: date
+             * @example 2026-11-03
+             */
+            declaredOn: string | null;
+            /**
+             * Format: date
+             * @example 2026-11-03
+             */
+            approvedOn: string | null;
+            /**
+             * Format: date
+             * @example 2026-11-03
+             */
+            fundedOn: string | null;
+            /**
+             * Format: date
+             * @example 2026-11-03
+             */
+            passDownDeadline: string | null;
+            /**
+             * Format: date
+             * @example 2026-11-03
+             */
+            passedDownOn: string | null;
+            /** @description the claim’s records behind the figures */
+            recordsLink: string;
+            passDownId: number | null;
+            /** @description the ledger transfers of the declaration and of the unit’s pass-down */
+            transfers: components["schemas"]["StatementTransferResponse"][];
+            /** @description the unit’s latest answer (对账确认 or dispute) */
+            response: components["schemas"]["StatementAnswerResponse"] | null;
+            allowedActions: ("confirm" | "dispute")[];
+        };
+        StatementResponseDto: {
+            note?: string;
+            /** @description the dispute (争议) filed about the statement, subject DEDUCTION; required to dispute */
+            disputeId?: number;
+        };
+        DrawSampleDto: {
+            /** @description the same seed over the same records draws the same sample */
+            seed?: number;
+            /**
+             * @description share of the records, above 0 and at most 1 (or give count)
+             * @example 0.10
+             */
+            share?: string;
+            /**
+             * @description number of records (or give share)
+             * @example 20
+             */
+            count?: number;
+        };
+        SampleStratumResponse: {
+            /** @example WS-TC-01 */
+            unitCode: string;
+            population: number;
+            sampled: number;
+        };
+        SampleRecordResponse: {
+            /** @example 1042 */
+            id: string;
+            externalId: string;
+            unitCode: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            fundPaid: string;
+            /** @enum {string} */
+            reviewStatus: "PENDING" | "ACCEPTED" | "REJECTED";
+            reviewReason: string | null;
+            deductionReason: string | null;
+        };
+        SampleExtrapolationResponse: {
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            sampledAmount: string;
+            /**
+             * @description rejected (a claim’s sample) or deducted (a declaration’s) among the sampled records
+             * @example 1234.50
+             */
+            sampledRejected: string;
+            /** @description sampled records still PENDING: the rate is provisional while any remain */
+            undecided: number;
+            /**
+             * @description rejected ÷ sampled amount, 6 places
+             * @example 0.050000
+             */
+            rate: string;
+            unsampledRecords: number;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            unsampledAmount: string;
+            /**
+             * @description unsampled × rejected ÷ sampled, half up
+             * @example 1234.50
+             */
+            deduction: string;
+            /** @example 400.01 × 50.00 ÷ 1000.00 = 20.00 (rate 0.050000) */
+            calculation: string;
+            /** @description whether the deduction is applied to the unsampled records (a county policy, off by default) */
+            applied: boolean;
+        };
+        SampleResponse: {
+            id: number;
+            /** @enum {string} */
+            subject: "CLAIM" | "DECLARATION";
+            claimId: number | null;
+            declarationId: number | null;
+            /** @description the seed: the same seed over the same records draws the same sample */
+            seed: number;
+            /** @example 0.1000 */
+            share: string | null;
+            count: number | null;
+            /** @description records the sample was drawn from */
+            population: number;
+            strata: components["schemas"]["SampleStratumResponse"][];
+            /**
+             * Format: date
+             * @example 2026-11-03
+             */
+            drawnOn: string;
+            drawnBy: string;
+            records: components["schemas"]["SampleRecordResponse"][];
+            extrapolation: components["schemas"]["SampleExtrapolationResponse"];
+        };
+        DeclarationFiguresOfStatement: {
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            claimed: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            rejected: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            accepted: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            deducted: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            approved: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            funded: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            deposit: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            advanceOffset: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            cash: string;
+        };
+        StatementFiguresResponse: {
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            claimed: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            rejected: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            accepted: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            deducted: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            approved: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            funded: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            deposit: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            advanceOffset: string;
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            cash: string;
+            /**
+             * @description rule hits (智能审核) accepted by the lead: zero until the rule-based review feeds it
+             * @example 1234.50
+             */
+            flaggedByRule: string;
+            /**
+             * @description the pass-down to the unit (its share of funded less deposit)
+             * @example 1234.50
+             */
+            passDownDue: string;
+            /**
+             * @description of it, paid
+             * @example 1234.50
+             */
+            passedDown: string;
+        };
+        DeclarationStatementsResponse: {
+            declarationId: number;
+            communityCode: string;
+            period: string;
+            /** @enum {string} */
+            state: "DECLARED" | "REVIEWED" | "APPROVED" | "DISBURSED";
+            /** @description the declaration’s own figures */
+            declaration: components["schemas"]["DeclarationFiguresOfStatement"];
+            /** @description each column summed over the units: equal to the declaration’s */
+            totals: components["schemas"]["StatementFiguresResponse"];
+            units: components["schemas"]["UnitStatementResponse"][];
         };
         EnteredValuesDto: {
             /** @description current version (0 before the first save) */
@@ -6932,7 +7667,7 @@ export interface operations {
                 page?: number;
                 pageSize?: number;
                 period?: string;
-                state?: "OPEN" | "SUBMITTED" | "REVIEWED" | "DECLARED" | "ROLLED_OVER" | "FUNDED" | "PASSED_DOWN" | "SETTLED" | "PAID";
+                state?: "OPEN" | "SUBMITTED" | "RETURNED" | "REVIEWED" | "DECLARED" | "ROLLED_OVER" | "FUNDED" | "PASSED_DOWN" | "SETTLED" | "PAID";
             };
             header?: never;
             path?: never;
@@ -7082,6 +7817,102 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    MemberClaimController_returnForCorrection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReturnForCorrectionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberClaimResponse"];
+                };
+            };
+        };
+    };
+    MemberClaimController_withdrawRecords: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WithdrawRecordsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberClaimResponse"];
+                };
+            };
+        };
+    };
+    MemberClaimController_resubmit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VersionedDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberClaimResponse"];
+                };
+            };
+        };
+    };
+    MemberClaimController_versions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimVersionsResponse"];
+                };
             };
         };
     };
@@ -7718,6 +8549,228 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    ClaimStatementController_statement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitStatementResponse"];
+                };
+            };
+        };
+    };
+    ClaimStatementController_statementXlsx: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClaimStatementController_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatementResponseDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitStatementResponse"];
+                };
+            };
+        };
+    };
+    ClaimStatementController_dispute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatementResponseDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitStatementResponse"];
+                };
+            };
+        };
+    };
+    ClaimStatementController_drawForClaim: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DrawSampleDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SampleResponse"];
+                };
+            };
+        };
+    };
+    ClaimStatementController_claimSample: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SampleResponse"];
+                };
+            };
+        };
+    };
+    DeclarationStatementController_declarationStatements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeclarationStatementsResponse"];
+                };
+            };
+        };
+    };
+    DeclarationStatementController_statementsXlsx: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    DeclarationStatementController_drawForDeclaration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DrawSampleDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SampleResponse"];
+                };
+            };
+        };
+    };
+    DeclarationStatementController_declarationSample: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SampleResponse"];
+                };
             };
         };
     };

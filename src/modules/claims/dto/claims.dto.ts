@@ -266,3 +266,81 @@ export class HoldQuery extends PageQuery {
   @IsIn(HOLD_STATES)
   state?: HoldState;
 }
+
+export class ReturnReasonDto {
+  @ApiProperty({ enum: REVIEW_REASON_CODES })
+  @IsIn(REVIEW_REASON_CODES)
+  reason!: ReviewReasonCode;
+
+  @ApiPropertyOptional({ maxLength: 500, description: 'required for OTHER' })
+  @ValidateIf((o: ReturnReasonDto) => o.reason === 'OTHER' || o.note !== undefined)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  note?: string;
+
+  @ApiPropertyOptional({ example: '1042', description: 'the record the reason concerns, if one' })
+  @IsOptional()
+  @IsString()
+  @Matches(RECORD_ID, { message: 'recordId must be a record id' })
+  recordId?: string;
+}
+
+/** 退回补正: the claim goes back to its unit with at least one reason. */
+export class ReturnForCorrectionDto extends VersionedDto {
+  @ApiProperty({ type: [ReturnReasonDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => ReturnReasonDto)
+  reasons!: ReturnReasonDto[];
+}
+
+/** Records the unit withdraws from its returned claim (kept as they were, then removed). */
+export class WithdrawRecordsDto {
+  @ApiProperty({ type: [String], example: ['1042'] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_DECISIONS)
+  @Matches(RECORD_ID, { each: true, message: 'recordIds must be record ids' })
+  recordIds!: string[];
+}
+
+/** A sample to draw (抽样): a seed (drawn at random when absent, and recorded), and a share or a count. */
+export class DrawSampleDto {
+  @ApiPropertyOptional({ minimum: 0, maximum: 4294967295, description: 'the same seed over the same records draws the same sample' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(4294967295)
+  seed?: number;
+
+  @ApiPropertyOptional({ example: '0.10', description: 'share of the records, above 0 and at most 1 (or give count)' })
+  @ValidateIf((o: DrawSampleDto) => o.count === undefined)
+  @IsString()
+  @Matches(/^(0(\.\d{1,4})?|1(\.0{1,4})?)$/, { message: 'share must be a decimal from 0 to 1 with at most 4 places' })
+  share?: string;
+
+  @ApiPropertyOptional({ example: 20, description: 'number of records (or give share)' })
+  @ValidateIf((o: DrawSampleDto) => o.share === undefined)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  count?: number;
+}
+
+/** The unit's answer to its statement: confirmed (对账确认) or disputed (with the dispute filed for it). */
+export class StatementResponseDto {
+  @ApiPropertyOptional({ maxLength: 500 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  note?: string;
+
+  @ApiPropertyOptional({ description: 'the dispute (争议) filed about the statement, subject DEDUCTION; required to dispute' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  disputeId?: number;
+}

@@ -13,6 +13,19 @@ import {
 } from '../../../domain/claim-cycle';
 import type { DeclarationMemberView, DeclarationView, MemberClaimView } from '../claim.views';
 import type { PassDownView } from '../pass-down.service';
+import type { ClaimVersionEvent, ClaimVersionView, ReturnReason, WithdrawnRecordView } from '../claim-correction.repository';
+import type { ClaimTotals } from '../settlement-record.repository';
+import type { SampleStratum } from '../../../domain/sampling';
+import type { StatementAction } from '../../../domain/unit-statement';
+import type { SampleExtrapolationView, SampleRecordView, SampleView } from '../sample.service';
+import type {
+  DeclarationStatementsView,
+  ReasonAmountView,
+  StatementFiguresView,
+  StatementResponseView,
+  StatementTransferView,
+  UnitStatementView,
+} from '../statement.service';
 import type { InboxItem } from '../cycle-views.service';
 
 // Answer bodies as the OpenAPI document (and the web console's typed client) describes them.
@@ -24,6 +37,8 @@ const DATE = { type: 'string', format: 'date', example: '2026-11-03' } as const;
 /** Every action of a member claim (a record, so a new action cannot be left out). */
 const CLAIM_ACTIONS: Record<MemberClaimAction, true> = {
   submit: true,
+  returnForCorrection: true,
+  resubmit: true,
   completeReview: true,
   reopenReview: true,
   declare: true,
@@ -33,6 +48,12 @@ const CLAIM_ACTIONS: Record<MemberClaimAction, true> = {
   passDown: true,
   pay: true,
 };
+
+export class ReturnReasonResponse implements ReturnReason {
+  @ApiProperty({ enum: REVIEW_REASON_CODES }) reason!: string;
+  @ApiProperty({ type: 'string', nullable: true }) note!: string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'the record it concerns, if one' }) recordId!: string | null;
+}
 
 export class MemberClaimResponse implements MemberClaimView {
   @ApiProperty() id!: number;
@@ -44,6 +65,10 @@ export class MemberClaimResponse implements MemberClaimView {
   @ApiProperty({ ...DATE, nullable: true }) submittedOn!: string | null;
   @ApiProperty({ type: 'string', nullable: true }) submittedBy!: string | null;
   @ApiProperty({ description: 'submitted after the cut-off' }) late!: boolean;
+  @ApiProperty({ ...DATE, nullable: true, description: 'last returned for correction (退回补正)' }) returnedOn!: string | null;
+  @ApiProperty({ type: 'string', nullable: true }) returnedBy!: string | null;
+  @ApiProperty({ type: () => [ReturnReasonResponse], description: 'why it was last returned' }) returnReasons!: ReturnReasonResponse[];
+  @ApiProperty({ description: 'how many times it was returned' }) returns!: number;
   @ApiProperty({ type: 'string', nullable: true }) reviewedBy!: string | null;
   @ApiProperty({ ...DATE, nullable: true, description: 'pre-review finished' }) reviewedOn!: string | null;
   @ApiProperty({ ...DATE, nullable: true, description: 'declared to the bureau in its declaration' }) declaredOn!: string | null;
@@ -68,6 +93,7 @@ export class MemberClaimResponse implements MemberClaimView {
 
 const INBOX_KINDS: Record<InboxItem['kind'], true> = {
   claimToSubmit: true,
+  claimReturned: true,
   claimToReview: true,
   periodToDeclare: true,
   declarationToReview: true,
@@ -188,4 +214,179 @@ export class SettlementRecordResponse {
   @ApiProperty({ type: 'string', nullable: true }) reviewNote!: string | null;
   @ApiProperty({ enum: REVIEW_REASON_CODES, nullable: true }) deductionReason!: ReviewReasonCode | null;
   @ApiProperty({ type: 'string', nullable: true }) deductionNote!: string | null;
+}
+
+class ClaimTotalsResponse implements ClaimTotals {
+  @ApiProperty() records!: number;
+  @ApiProperty(MONEY) claimed!: string;
+  @ApiProperty(MONEY) pending!: string;
+  @ApiProperty(MONEY) accepted!: string;
+  @ApiProperty(MONEY) rejected!: string;
+  @ApiProperty(MONEY) deducted!: string;
+  @ApiProperty(MONEY) approved!: string;
+}
+
+class ClaimVersionRecordResponse {
+  @ApiProperty({ example: '1042' }) id!: string;
+  @ApiProperty() externalId!: string;
+  @ApiProperty(MONEY) fundPaid!: string;
+  @ApiProperty({ enum: ['PENDING', 'ACCEPTED', 'REJECTED'] }) reviewStatus!: string;
+  @ApiProperty({ type: 'string', nullable: true }) reviewReason!: string | null;
+}
+
+export class ClaimVersionResponse implements ClaimVersionView {
+  @ApiProperty({ description: '1, 2, … in order' }) seq!: number;
+  @ApiProperty({ enum: ['SUBMITTED', 'RETURNED', 'RESUBMITTED'] }) event!: ClaimVersionEvent;
+  @ApiProperty(DATE) actedOn!: string;
+  @ApiProperty() actedBy!: string;
+  @ApiProperty({ type: [ReturnReasonResponse] }) reasons!: ReturnReasonResponse[];
+  @ApiProperty({ type: ClaimTotalsResponse }) totals!: ClaimTotalsResponse;
+  @ApiProperty({ type: [ClaimVersionRecordResponse], description: 'the records the claim carried then' })
+  records!: ClaimVersionRecordResponse[];
+}
+
+export class WithdrawnRecordResponse implements WithdrawnRecordView {
+  @ApiProperty() recordId!: string;
+  @ApiProperty() externalId!: string;
+  @ApiProperty(MONEY) fundPaid!: string;
+  @ApiProperty(DATE) withdrawnOn!: string;
+  @ApiProperty() withdrawnBy!: string;
+}
+
+export class ClaimVersionsResponse {
+  @ApiProperty({ type: [ClaimVersionResponse] }) versions!: ClaimVersionResponse[];
+  @ApiProperty({ type: [WithdrawnRecordResponse] }) withdrawn!: WithdrawnRecordResponse[];
+}
+
+// ---------------------------------------------------------------- samples (抽样审核)
+
+class SampleStratumResponse implements SampleStratum {
+  @ApiProperty({ example: 'WS-TC-01' }) unitCode!: string;
+  @ApiProperty() population!: number;
+  @ApiProperty() sampled!: number;
+}
+
+class SampleRecordResponse implements SampleRecordView {
+  @ApiProperty({ example: '1042' }) id!: string;
+  @ApiProperty() externalId!: string;
+  @ApiProperty() unitCode!: string;
+  @ApiProperty(MONEY) fundPaid!: string;
+  @ApiProperty({ enum: ['PENDING', 'ACCEPTED', 'REJECTED'] }) reviewStatus!: string;
+  @ApiProperty({ type: 'string', nullable: true }) reviewReason!: string | null;
+  @ApiProperty({ type: 'string', nullable: true }) deductionReason!: string | null;
+}
+
+class SampleExtrapolationResponse implements SampleExtrapolationView {
+  @ApiProperty(MONEY) sampledAmount!: string;
+  @ApiProperty({ ...MONEY, description: 'rejected (a claim’s sample) or deducted (a declaration’s) among the sampled records' })
+  sampledRejected!: string;
+  @ApiProperty({ description: 'sampled records still PENDING: the rate is provisional while any remain' }) undecided!: number;
+  @ApiProperty({ example: '0.050000', description: 'rejected ÷ sampled amount, 6 places' }) rate!: string;
+  @ApiProperty() unsampledRecords!: number;
+  @ApiProperty(MONEY) unsampledAmount!: string;
+  @ApiProperty({ ...MONEY, description: 'unsampled × rejected ÷ sampled, half up' }) deduction!: string;
+  @ApiProperty({ example: '400.01 × 50.00 ÷ 1000.00 = 20.00 (rate 0.050000)' }) calculation!: string;
+  @ApiProperty({ description: 'whether the deduction is applied to the unsampled records (a county policy, off by default)' })
+  applied!: boolean;
+}
+
+export class SampleResponse implements SampleView {
+  @ApiProperty() id!: number;
+  @ApiProperty({ enum: ['CLAIM', 'DECLARATION'] }) subject!: 'CLAIM' | 'DECLARATION';
+  @ApiProperty({ type: 'integer', nullable: true }) claimId!: number | null;
+  @ApiProperty({ type: 'integer', nullable: true }) declarationId!: number | null;
+  @ApiProperty({ description: 'the seed: the same seed over the same records draws the same sample' }) seed!: number;
+  @ApiProperty({ type: 'string', nullable: true, example: '0.1000' }) share!: string | null;
+  @ApiProperty({ type: 'integer', nullable: true }) count!: number | null;
+  @ApiProperty({ description: 'records the sample was drawn from' }) population!: number;
+  @ApiProperty({ type: [SampleStratumResponse] }) strata!: SampleStratumResponse[];
+  @ApiProperty(DATE) drawnOn!: string;
+  @ApiProperty() drawnBy!: string;
+  @ApiProperty({ type: [SampleRecordResponse] }) records!: SampleRecordResponse[];
+  @ApiProperty({ type: SampleExtrapolationResponse }) extrapolation!: SampleExtrapolationResponse;
+}
+
+// ---------------------------------------------------------------- statements (结算单)
+
+class ReasonAmountResponse implements ReasonAmountView {
+  @ApiProperty({ enum: REVIEW_REASON_CODES }) reason!: string;
+  @ApiProperty() records!: number;
+  @ApiProperty(MONEY) amount!: string;
+}
+
+class StatementTransferResponse implements StatementTransferView {
+  @ApiProperty() id!: string;
+  @ApiProperty(MONEY) amount!: string;
+  @ApiProperty() memo!: string;
+  @ApiProperty({ enum: ['declaration', 'passDown'] }) referenceType!: string;
+  @ApiProperty() referenceId!: string;
+  @ApiProperty() postedAt!: string;
+}
+
+class StatementAnswerResponse implements StatementResponseView {
+  @ApiProperty({ enum: ['CONFIRMED', 'DISPUTED'] }) response!: 'CONFIRMED' | 'DISPUTED';
+  @ApiProperty({ type: 'string', nullable: true }) note!: string | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'the dispute filed about the statement' }) disputeId!: number | null;
+  @ApiProperty(DATE) respondedOn!: string;
+  @ApiProperty() respondedBy!: string;
+  @ApiProperty({ description: 'the figures changed since the unit answered' }) figuresChanged!: boolean;
+}
+
+class DeclarationFiguresOfStatement {
+  @ApiProperty(MONEY) claimed!: string;
+  @ApiProperty(MONEY) rejected!: string;
+  @ApiProperty(MONEY) accepted!: string;
+  @ApiProperty(MONEY) deducted!: string;
+  @ApiProperty(MONEY) approved!: string;
+  @ApiProperty(MONEY) funded!: string;
+  @ApiProperty(MONEY) deposit!: string;
+  @ApiProperty(MONEY) advanceOffset!: string;
+  @ApiProperty(MONEY) cash!: string;
+}
+
+class StatementFiguresResponse extends DeclarationFiguresOfStatement implements StatementFiguresView {
+  @ApiProperty({ ...MONEY, description: 'rule hits (智能审核) accepted by the lead: zero until the rule-based review feeds it' })
+  flaggedByRule!: string;
+  @ApiProperty({ ...MONEY, description: 'the pass-down to the unit (its share of funded less deposit)' }) passDownDue!: string;
+  @ApiProperty({ ...MONEY, description: 'of it, paid' }) passedDown!: string;
+}
+
+export class UnitStatementResponse extends StatementFiguresResponse implements UnitStatementView {
+  @ApiProperty() declarationId!: number;
+  @ApiProperty() communityCode!: string;
+  @ApiProperty({ example: '2026-09' }) period!: string;
+  @ApiProperty({ enum: DECLARATION_STATES }) declarationState!: string;
+  @ApiProperty() institutionId!: number;
+  @ApiProperty() institutionCode!: string;
+  @ApiProperty() institutionName!: string;
+  @ApiProperty() claimId!: number;
+  @ApiProperty() records!: number;
+  @ApiProperty({ type: [ReasonAmountResponse] }) rejectedByReason!: ReasonAmountResponse[];
+  @ApiProperty({ type: [ReasonAmountResponse] }) deductedByReason!: ReasonAmountResponse[];
+  @ApiProperty({ ...DATE, nullable: true }) submittedOn!: string | null;
+  @ApiProperty({ ...DATE, nullable: true }) reviewedOn!: string | null;
+  @ApiProperty({ ...DATE, nullable: true }) declaredOn!: string | null;
+  @ApiProperty({ ...DATE, nullable: true }) approvedOn!: string | null;
+  @ApiProperty({ ...DATE, nullable: true }) fundedOn!: string | null;
+  @ApiProperty({ ...DATE, nullable: true }) passDownDeadline!: string | null;
+  @ApiProperty({ ...DATE, nullable: true }) passedDownOn!: string | null;
+  @ApiProperty({ description: 'the claim’s records behind the figures' }) recordsLink!: string;
+  @ApiProperty({ type: 'integer', nullable: true }) passDownId!: number | null;
+  @ApiProperty({ type: [StatementTransferResponse], description: 'the ledger transfers of the declaration and of the unit’s pass-down' })
+  transfers!: StatementTransferResponse[];
+  @ApiProperty({ type: StatementAnswerResponse, nullable: true, description: 'the unit’s latest answer (对账确认 or dispute)' })
+  response!: StatementAnswerResponse | null;
+  @ApiProperty({ enum: ['confirm', 'dispute'], isArray: true }) allowedActions!: StatementAction[];
+}
+
+export class DeclarationStatementsResponse implements DeclarationStatementsView {
+  @ApiProperty() declarationId!: number;
+  @ApiProperty() communityCode!: string;
+  @ApiProperty() period!: string;
+  @ApiProperty({ enum: DECLARATION_STATES }) state!: string;
+  @ApiProperty({ type: DeclarationFiguresOfStatement, description: 'the declaration’s own figures' })
+  declaration!: DeclarationFiguresOfStatement;
+  @ApiProperty({ type: StatementFiguresResponse, description: 'each column summed over the units: equal to the declaration’s' })
+  totals!: StatementFiguresResponse;
+  @ApiProperty({ type: [UnitStatementResponse] }) units!: UnitStatementResponse[];
 }
