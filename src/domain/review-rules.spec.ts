@@ -210,11 +210,12 @@ describe('properties', () => {
       diagnosis: fc.constantFrom('J18.9', 'K35.8'),
       total: fc.bigInt({ min: 0n, max: 5_000_000n }),
     })
-    .map((g, i): ReviewRecord => {
+    .map((g): ReviewRecord => {
+      const i = ++seq;
       const end = new Date(Date.parse(g.start) + g.len * 86_400_000).toISOString().slice(0, 10);
       return g.inpatient
         ? stay(g.start, end, {
-            id: `G${i}-${++seq}`,
+            id: `G${i}`,
             insuredHash: g.person,
             unitCode: g.unit,
             diagnosisCode: g.diagnosis,
@@ -222,7 +223,7 @@ describe('properties', () => {
             fundFen: g.total / 2n,
           })
         : visit(g.start, {
-            id: `G${i}-${++seq}`,
+            id: `G${i}`,
             insuredHash: g.person,
             unitCode: g.unit,
             diagnosisCode: g.diagnosis,

@@ -1,5 +1,6 @@
 import { ReviewReasonCode } from './claim-cycle';
 import { DomainError, ErrorDetail } from './domain-error';
+import { isValidDate } from './settlement-record';
 
 const invalid = (details: ErrorDetail[]) =>
   new DomainError('VALIDATION_FAILED', 'unprocessable', `the rule set is not valid: ${details[0].message}`, details);
@@ -406,4 +407,56 @@ export function hitKey(h: Pick<RuleHit, 'ruleId' | 'recordIds'>): string {
   // a person's visits beyond the limit grow as visits arrive: the hit is the one that starts at the first of them
   if (h.ruleId === 'OUTPATIENT_FREQUENCY') return `${h.ruleId}:${h.recordIds[0]}`;
   return `${h.ruleId}:${[...h.recordIds].sort().join(',')}`;
+}
+
+// ---------------------------------------------------------------- a hit's life
+
+export const HIT_STATUSES = ['OPEN', 'ANSWERED', 'ACCEPTED', 'DISMISSED'] as const;
+export type HitStatus = (typeof HIT_STATUSES)[number];
+export type HitAction = 'answer' | 'accept' | 'dismiss';
+
+/**
+ * What may happen to a hit: the member unit answers it (申诉) while it is open or answered (a
+ * new answer replaces the last); the lead unit accepts or dismisses it once, open or answered.
+ * A dismissal and an answer need text. Refused with 409 (state) or 422 (text).
+ */
+export function decideHitAction(hitId: string, status: HitStatus, action: HitAction, text: string | null | undefined): HitStatus {
+  if (status === 'ACCEPTED' || status === 'DISMISSED')
+    throw new DomainError('RULE_HIT_DECIDED', 'conflict', `hit ${hitId} was already ${status.toLowerCase()}`, [
+      {
+        field: '',
+        rule: 'hitOpen',
+        message: `hit ${hitId} is ${status}; it can no longer be ${action === 'answer' ? 'answered' : 'decided'}`,
+      },
+    ]);
+  const t = (text ?? '').trim();
+  if ((action === 'answer' || action === 'dismiss') && !t)
+    throw invalid([
+      {
+        field: action === 'answer' ? 'answer' : 'note',
+        rule: 'required',
+        message: `${action === 'answer' ? 'an answer' : 'a dismissal'} needs text`,
+      },
+    ]);
+  if (t.length > (action === 'answer' ? 2000 : 500))
+    throw invalid([{ field: action === 'answer' ? 'answer' : 'note', rule: 'maxLength', message: 'the text is too long' }]);
+  return action === 'answer' ? 'ANSWERED' : action === 'accept' ? 'ACCEPTED' : 'DISMISSED';
+}
+
+/** The actions a reader may take on a hit: the claimant answers, the reviewer accepts or dismisses. */
+export function hitActions(status: HitStatus, reader: { claimant: boolean; reviewer: boolean }): HitAction[] {
+  if (status === 'ACCEPTED' || status === 'DISMISSED') return [];
+  return [...(reader.claimant ? (['answer'] as const) : []), ...(reader.reviewer ? (['accept', 'dismiss'] as const) : [])];
+}
+
+/** The rejection note an accepted hit writes on its record. */
+export function rejectionNote(h: { ruleId: string; ruleName: string; evidence: Record<string, unknown>; note?: string | null }): string {
+  const text = `${h.ruleName} (${h.ruleId}): ${JSON.stringify(h.evidence)}${h.note?.trim() ? ` — ${h.note.trim()}` : ''}`;
+  return text.length > 500 ? `${text.slice(0, 499)}…` : text;
+}
+
+/** A new rule-set version comes into force on a date, today or later: the past is never reviewed again under other rules. */
+export function checkEffectiveFrom(date: string, today: string): void {
+  if (!isValidDate(date) || date < today)
+    throw invalid([{ field: 'effectiveFrom', rule: 'notInPast', message: `effectiveFrom must be a date YYYY-MM-DD, ${today} or later` }]);
 }
