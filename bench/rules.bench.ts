@@ -58,6 +58,7 @@ const INPATIENT_DIAGNOSES: [string, number, number][] = [
 ];
 const OUTPATIENT_DIAGNOSES = ['J06.9', 'I10', 'E11.9', 'K29.7', 'M54.5', 'J20.9', 'R51', 'L30.9'];
 
+const withoutId = (r: Row): Omit<Row, 'externalId'> => Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'externalId'));
 const yuan = (fen: number) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
 const dateOf = (dayOfOctober: number) => new Date(Date.UTC(2026, 9, dayOfOctober)).toISOString().slice(0, 10);
 
@@ -175,7 +176,7 @@ function generate(units: { township: string; villages: string[] }): { rows: Row[
       const admission = new Date(Date.parse(s.admissionDate) + 86_400_000).toISOString().slice(0, 10);
       const discharge = s.dischargeDate > admission ? s.dischargeDate : admission;
       add(
-        { ...s, admissionDate: admission, dischargeDate: discharge, settlementDate: discharge },
+        { ...withoutId(s), admissionDate: admission, dischargeDate: discharge, settlementDate: discharge },
         { kind: 'planted', rule: 'DUPLICATE_SETTLEMENT' },
       );
     } else {
@@ -186,7 +187,7 @@ function generate(units: { township: string; villages: string[] }): { rows: Row[
           kind: 'involved',
         },
       );
-      const { externalId: _, ...copy } = v;
+      const copy = withoutId(v);
       add(copy, { kind: 'planted', rule: 'DUPLICATE_SETTLEMENT' });
     }
     // 分解住院: the same person back at the same unit with the same diagnosis 1–10 days after discharge
@@ -345,10 +346,16 @@ async function main(): Promise<void> {
 
   // What the jobs stored, by rule, against what was planted.
   const [hitRows] = await conn.query(
-    `SELECT h.rule_id, r.external_id FROM review_hit h JOIN JSON_TABLE(h.record_ids, '$[*]' COLUMNS (rid BIGINT PATH '$')) j JOIN settlement_record r ON r.id = j.rid`,
+    `SELECT h.rule_id, r.external_id, j.rid = h.record_id AS first
+       FROM review_hit h JOIN JSON_TABLE(h.record_ids, '$[*]' COLUMNS (rid BIGINT PATH '$')) j JOIN settlement_record r ON r.id = j.rid`,
   );
+  // A planted violation is caught when a hit of its rule names it; a clean record is flagged when a hit concerns it (names it first).
+  const namedBy = new Map<RuleId, Set<string>>(RULE_IDS.map((id) => [id, new Set<string>()]));
   const flaggedBy = new Map<RuleId, Set<string>>(RULE_IDS.map((id) => [id, new Set<string>()]));
-  for (const h of hitRows as { rule_id: RuleId; external_id: string }[]) flaggedBy.get(h.rule_id)?.add(h.external_id);
+  for (const h of hitRows as { rule_id: RuleId; external_id: string; first: number }[]) {
+    namedBy.get(h.rule_id)?.add(h.external_id);
+    if (Number(h.first)) flaggedBy.get(h.rule_id)?.add(h.external_id);
+  }
   const onePassFlagged = new Map<RuleId, Set<string>>(RULE_IDS.map((id) => [id, new Set<string>()]));
   for (const h of onePass) for (const id of h.recordIds) onePassFlagged.get(h.ruleId)!.add(id);
 
@@ -361,13 +368,10 @@ async function main(): Promise<void> {
   let caughtAll = 0;
   for (const rule of RULE_IDS) {
     const plants = [...tags.entries()].filter(([, t]) => t.kind === 'planted' && t.rule === rule).map(([id]) => id);
-    const caught = plants.filter((id) => flaggedBy.get(rule)!.has(id)).length;
+    const caught = plants.filter((id) => namedBy.get(rule)!.has(id)).length;
     const cleanFlagged = clean.filter((id) => flaggedBy.get(rule)!.has(id)).length;
-    const same =
-      [...flaggedBy.get(rule)!]
-        .filter((id) => id.startsWith('RB-'))
-        .sort()
-        .join() === [...onePassFlagged.get(rule)!].sort().join();
+    const named = [...namedBy.get(rule)!].filter((id) => id.startsWith('RB-'));
+    const same = named.length === onePassFlagged.get(rule)!.size && named.every((id) => onePassFlagged.get(rule)!.has(id));
     plantedAll += plants.length;
     caughtAll += caught;
     console.log(

@@ -311,8 +311,9 @@ export function costOutlier(records: readonly ReviewRecord[], rule: RuleDefiniti
 
 /**
  * 门诊频次异常: a person's outpatient visits (any unit of the county) more than `maxVisits` within
- * any `windowDays` days. One hit per person, naming the visits beyond the limit; their fund
- * payments are the suggested deduction.
+ * any `windowDays` days. One hit per visit beyond the limit, naming it first and then the earlier
+ * visits of its window; its fund payment is the suggested deduction. (Hits per visit, so a visit
+ * that arrives in a later batch gets its own hit while earlier hits stand.)
  */
 export function outpatientFrequency(records: readonly ReviewRecord[], rule: RuleDefinition): RuleHit[] {
   const { maxVisits, windowDays } = rule.params;
@@ -321,23 +322,21 @@ export function outpatientFrequency(records: readonly ReviewRecord[], rule: Rule
   for (const group of groups.values()) {
     if (group.length <= maxVisits) continue;
     group.sort(byStart);
-    const beyond = new Set<number>();
     let start = 0;
     for (let i = 0; i < group.length; i++) {
       const d = dayNo(careStart(group[i]));
       while (d - dayNo(careStart(group[start])) >= windowDays) start++;
-      if (i - start + 1 > maxVisits) beyond.add(i);
+      if (i - start + 1 <= maxVisits) continue;
+      const window = group.slice(start, i);
+      hits.push(
+        hit(
+          rule,
+          [group[i].id, ...window.map((r) => r.id)],
+          { visitsInWindow: i - start + 1, maxVisits, windowDays, from: careStart(group[start]), to: careStart(group[i]) },
+          group[i].fundFen,
+        ),
+      );
     }
-    if (beyond.size === 0) continue;
-    const extra = [...beyond].map((i) => group[i]);
-    hits.push(
-      hit(
-        rule,
-        extra.map((r) => r.id),
-        { visits: group.length, maxVisits, windowDays, from: careStart(group[0]), to: careStart(group[group.length - 1]) },
-        extra.reduce((s, r) => s + r.fundFen, 0n),
-      ),
-    );
   }
   return hits;
 }
@@ -404,7 +403,7 @@ export function runRules(records: readonly ReviewRecord[], rules: readonly RuleD
 
 /** The key that makes a hit unique: its rule and its records, so running the rules again adds nothing. */
 export function hitKey(h: Pick<RuleHit, 'ruleId' | 'recordIds'>): string {
-  // a person's visits beyond the limit grow as visits arrive: the hit is the one that starts at the first of them
+  // a visit beyond the limit is one hit, whatever its window held when it was found
   if (h.ruleId === 'OUTPATIENT_FREQUENCY') return `${h.ruleId}:${h.recordIds[0]}`;
   return `${h.ruleId}:${[...h.recordIds].sort().join(',')}`;
 }
