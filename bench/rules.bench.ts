@@ -135,7 +135,7 @@ function generate(units: { township: string; villages: string[] }): { rows: Row[
   // centre, 2–20 days, cost log-normal around the diagnosis median), the rest outpatient visits of a
   // population of 110 000 insured (a few visits a month each, at the township or a village clinic).
   const plantCount = PLANTS * RULE_IDS.length;
-  const planted = plantCount + PLANTS * 12; // plants and the records they need
+  const planted = plantCount + PLANTS * 11 + Math.ceil(PLANTS / 2); // plants and the records they need (visits within the limit, duplicated visits)
   const cleanTarget = RECORDS - planted;
   const inpatients = Math.round(cleanTarget * 0.1);
   const stays: Row[] = [];

@@ -3,6 +3,7 @@ import {
   afterFundYear,
   checkRuleSet,
   costOutlier,
+  costsByDiagnosis,
   defaultRuleSet,
   duplicateSettlement,
   hitKey,
@@ -127,6 +128,13 @@ describe('cost per stay (次均费用异常)', () => {
     const limit = BigInt(hits[0].evidence.limitFen as string);
     expect(limit).toBe(900_036n);
     expect(hits[0].deductionFen).toBe((600_000n * (1_200_000n - limit)) / 1_200_000n);
+  });
+  it('compares with the county distribution when given, not only the records at hand', () => {
+    const county = new Map([['J18.9', Array.from({ length: 30 }, () => 100_000n)]]);
+    const one = stay('2026-10-01', '2026-10-05', { totalFen: 400_000n });
+    expect(costOutlier([one], rule('COST_OUTLIER'))).toEqual([]);
+    expect(costOutlier([one], rule('COST_OUTLIER'), { costsByDiagnosis: county }).map((h) => h.recordIds)).toEqual([[one.id]]);
+    expect(costsByDiagnosis([one, stay('2026-10-01', '2026-10-02', { totalFen: 1n })]).get('J18.9')).toEqual([1n, 400_000n]);
   });
   it('needs minCases stays of the diagnosis', () => {
     const few = Array.from({ length: 5 }, () => stay('2026-10-01', '2026-10-05'));

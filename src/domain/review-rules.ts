@@ -265,6 +265,27 @@ export function lengthOfStay(records: readonly ReviewRecord[], rule: RuleDefinit
   return hits;
 }
 
+/** What rules compare a record with beyond the records given: the county's costs per stay by diagnosis. */
+export interface RuleContext {
+  /** Every inpatient stay's total cost (fen) of the county's period by diagnosis, sorted ascending. */
+  costsByDiagnosis?: ReadonlyMap<string, readonly bigint[]>;
+}
+
+/** The costs per stay by diagnosis of the records, sorted ascending (the distribution costOutlier compares with). */
+export function costsByDiagnosis(
+  records: readonly Pick<ReviewRecord, 'visitType' | 'diagnosisCode' | 'totalFen'>[],
+): Map<string, bigint[]> {
+  const out = new Map<string, bigint[]>();
+  for (const r of records) {
+    if (r.visitType !== 'INPATIENT' || !r.diagnosisCode) continue;
+    const list = out.get(r.diagnosisCode);
+    if (list) list.push(r.totalFen);
+    else out.set(r.diagnosisCode, [r.totalFen]);
+  }
+  for (const list of out.values()) list.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return out;
+}
+
 /** The median of sorted fen amounts (the lower middle for an even count). */
 function median(sorted: readonly bigint[]): bigint {
   return sorted[Math.floor((sorted.length - 1) / 2)];
@@ -275,14 +296,15 @@ function median(sorted: readonly bigint[]): bigint {
  * the county's stays with the same diagnosis in the records given (needs `minCases` stays of
  * the diagnosis). The suggested deduction is the fund's share of the excess over that limit.
  */
-export function costOutlier(records: readonly ReviewRecord[], rule: RuleDefinition): RuleHit[] {
+export function costOutlier(records: readonly ReviewRecord[], rule: RuleDefinition, ctx: RuleContext = {}): RuleHit[] {
   const { multipleOfMedian, minCases } = rule.params;
   const hits: RuleHit[] = [];
   const groups = groupBy(records, (r) => (r.visitType === 'INPATIENT' && r.diagnosisCode ? r.diagnosisCode : null));
   const multipleCents = BigInt(Math.round(multipleOfMedian * 100));
+  const distribution = ctx.costsByDiagnosis ?? costsByDiagnosis(records);
   for (const [diagnosis, group] of groups) {
-    if (group.length < minCases) continue;
-    const costs = group.map((r) => r.totalFen).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const costs = distribution.get(diagnosis) ?? [];
+    if (costs.length < minCases) continue;
     const med = median(costs);
     const limit = (med * multipleCents) / 100n;
     for (const r of group) {
@@ -378,7 +400,7 @@ export function afterFundYear(records: readonly ReviewRecord[], rule: RuleDefini
   return hits;
 }
 
-const RULES: Readonly<Record<RuleId, (records: readonly ReviewRecord[], rule: RuleDefinition) => RuleHit[]>> = {
+const RULES: Readonly<Record<RuleId, (records: readonly ReviewRecord[], rule: RuleDefinition, ctx: RuleContext) => RuleHit[]>> = {
   DUPLICATE_SETTLEMENT: duplicateSettlement,
   SPLIT_ADMISSION: splitAdmission,
   LENGTH_OF_STAY: lengthOfStay,
@@ -391,12 +413,19 @@ const RULES: Readonly<Record<RuleId, (records: readonly ReviewRecord[], rule: Ru
 /**
  * Runs every enabled rule of the set over the records. `only`: keep only hits that involve one
  * of these records (the records of the batch just received, reviewed against the county's others).
+ * The rules comparing a person's records need that person's records only; the cost rule compares
+ * with `ctx.costsByDiagnosis` when given (the county's whole period), else with the records given.
  */
-export function runRules(records: readonly ReviewRecord[], rules: readonly RuleDefinition[], only?: ReadonlySet<string>): RuleHit[] {
+export function runRules(
+  records: readonly ReviewRecord[],
+  rules: readonly RuleDefinition[],
+  only?: ReadonlySet<string>,
+  ctx: RuleContext = {},
+): RuleHit[] {
   const hits: RuleHit[] = [];
   for (const rule of rules) {
     if (!rule.enabled) continue;
-    for (const h of RULES[rule.id](records, rule)) if (!only || h.recordIds.some((id) => only.has(id))) hits.push(h);
+    for (const h of RULES[rule.id](records, rule, ctx)) if (!only || h.recordIds.some((id) => only.has(id))) hits.push(h);
   }
   return hits;
 }

@@ -44,6 +44,17 @@ export interface BatchToReview {
   recordIds: string[];
 }
 
+/** The periods with the month before each. */
+function withMonthBefore(periods: readonly string[]): string[] {
+  const all = new Set<string>();
+  for (const p of periods) {
+    all.add(p);
+    const [y, m] = p.split('-').map(Number);
+    all.add(m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`);
+  }
+  return [...all].sort();
+}
+
 const fen = (text: string) => parseFen(text) ?? 0n;
 const json = <T>(v: string | T): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
 
@@ -136,20 +147,19 @@ export class ReviewRulesRepository {
   }
 
   /**
-   * The county's records the rules compare a batch with: every record of its claim periods and
-   * of the month before each (a readmission or duplicate may cross the month), with the unit's type.
+   * The county's records the rules compare a batch with: the records of the batch's insured
+   * persons (every rule but the cost rule looks at one person's records) in its claim periods and
+   * the month before each (a readmission or duplicate may cross the month), with the unit's type.
+   * `batchId` null: every record of those periods.
    */
   async reviewRecords(
     countyId: number,
     periods: readonly string[],
+    batchId: string | null,
   ): Promise<(ReviewRecord & { submitterId: number; claimPeriod: string })[]> {
-    const all = new Set<string>();
-    for (const p of periods) {
-      all.add(p);
-      const [y, m] = p.split('-').map(Number);
-      all.add(m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`);
-    }
-    if (all.size === 0) return [];
+    const all = withMonthBefore(periods);
+    if (all.length === 0) return [];
+    const persons = batchId === null ? '' : 'AND r.insured_hash IN (SELECT b.insured_hash FROM settlement_record b WHERE b.batch_id = ?)';
     const rows: {
       id: string;
       submitter_id: number;
@@ -171,8 +181,8 @@ export class ReviewRulesRepository {
               DATE_FORMAT(r.visit_date, '%Y-%m-%d') AS visit_date, DATE_FORMAT(r.settlement_date, '%Y-%m-%d') AS settlement_date,
               r.diagnosis_code, CAST(r.total_cost AS CHAR) AS total_cost, CAST(r.fund_paid AS CHAR) AS fund_paid
          FROM settlement_record r JOIN institution u ON u.id = r.unit_id
-        WHERE u.county_id = ? AND r.claim_period IN (?)`,
-      [countyId, [...all]],
+        WHERE u.county_id = ? AND r.claim_period IN (?) ${persons}`,
+      batchId === null ? [countyId, all] : [countyId, all, batchId],
     );
     return rows.map((r) => ({
       id: r.id,
@@ -190,6 +200,26 @@ export class ReviewRulesRepository {
       totalFen: fen(r.total_cost),
       fundFen: fen(r.fund_paid),
     }));
+  }
+
+  /** The county's costs per inpatient stay by diagnosis in the periods (and the month before each), sorted: the cost rule's distribution. */
+  async costsByDiagnosis(countyId: number, periods: readonly string[]): Promise<Map<string, bigint[]>> {
+    const all = withMonthBefore(periods);
+    const out = new Map<string, bigint[]>();
+    if (all.length === 0) return out;
+    const rows: { d: string; t: string }[] = await this.dataSource.query(
+      `SELECT r.diagnosis_code AS d, CAST(r.total_cost AS CHAR) AS t
+         FROM settlement_record r JOIN institution u ON u.id = r.unit_id
+        WHERE u.county_id = ? AND r.claim_period IN (?) AND r.visit_type = 'INPATIENT' AND r.diagnosis_code IS NOT NULL
+        ORDER BY r.diagnosis_code, r.total_cost`,
+      [countyId, all],
+    );
+    for (const r of rows) {
+      const list = out.get(r.d);
+      if (list) list.push(fen(r.t));
+      else out.set(r.d, [fen(r.t)]);
+    }
+    return out;
   }
 
   /** Stores the hits of a run and marks the batch reviewed, in one transaction; a hit already stored (same rule and records) is kept as it is. */

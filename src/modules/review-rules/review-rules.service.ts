@@ -105,9 +105,12 @@ export class ReviewRulesService {
       version: 0,
       rules: defaultRuleSet(),
     };
-    const records = await this.repo.reviewRecords(batch.countyId, batch.periods);
+    const records = await this.repo.reviewRecords(batch.countyId, batch.periods, batchId);
+    const costs = set.rules.some((r) => r.id === 'COST_OUTLIER' && r.enabled)
+      ? await this.repo.costsByDiagnosis(batch.countyId, batch.periods)
+      : new Map<string, bigint[]>();
     const byId = new Map(records.map((r) => [r.id, r]));
-    const hits = runRules(records, set.rules, new Set(batch.recordIds)).map((hit) => {
+    const hits = runRules(records, set.rules, new Set(batch.recordIds), { costsByDiagnosis: costs }).map((hit) => {
       const first = byId.get(hit.recordIds[0])!;
       return {
         hit,

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { Alert, Button, Form, Input, Modal, Select, Space, Table, Tag } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, call } from '../api/client';
@@ -9,6 +9,9 @@ import { refusalOf } from '../lib/context';
 import { toPage } from '../lib/lists';
 
 export type RecordsMode = 'read' | 'review' | 'deduct';
+
+// The rule review's hits on the claim, shown above its records (the lead's queue shows hits first).
+const ClaimHits = lazy(() => import('./rules/ClaimHits'));
 
 interface Decision {
   recordId: string;
@@ -143,6 +146,11 @@ export function ClaimRecords({ claimId, mode, onDeduct, onChanged }: Props) {
 
   return (
     <div data-testid={`records-${claimId}`}>
+      {mode !== 'deduct' && (
+        <Suspense fallback={null}>
+          <ClaimHits claimId={claimId} onChanged={onChanged} />
+        </Suspense>
+      )}
       {refusal && <Alert type="error" role="alert" title={refusal} style={{ marginBottom: 12 }} />}
       <Space style={{ marginBottom: 12 }} wrap>
         <label htmlFor={`review-status-${claimId}`}>{t('reviewStatus')}</label>
