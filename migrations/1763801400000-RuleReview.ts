@@ -13,6 +13,8 @@ export class RuleReview1763801400000 implements MigrationInterface {
   name = 'RuleReview1763801400000';
 
   async up(q: QueryRunner): Promise<void> {
+    // The review job reads a batch's insured persons' other records of the county by their hash.
+    await q.query('CREATE INDEX ix_settlement_insured ON settlement_record (insured_hash)');
     await q.query(`
       CREATE TABLE review_rule_set (
         id INT UNSIGNED NOT NULL AUTO_INCREMENT,
@@ -78,5 +80,6 @@ export class RuleReview1763801400000 implements MigrationInterface {
     await q.query('DROP TABLE review_run');
     await q.query('DROP TABLE review_hit');
     await q.query('DROP TABLE review_rule_set');
+    await q.query('DROP INDEX ix_settlement_insured ON settlement_record');
   }
 }

@@ -159,7 +159,12 @@ export class ReviewRulesRepository {
   ): Promise<(ReviewRecord & { submitterId: number; claimPeriod: string })[]> {
     const all = withMonthBefore(periods);
     if (all.length === 0) return [];
-    const persons = batchId === null ? '' : 'AND r.insured_hash IN (SELECT b.insured_hash FROM settlement_record b WHERE b.batch_id = ?)';
+    // From the batch's persons (a derived table) to their records by the insured-hash index.
+    const from =
+      batchId === null
+        ? 'settlement_record r JOIN institution u ON u.id = r.unit_id'
+        : `(SELECT DISTINCT b.insured_hash FROM settlement_record b WHERE b.batch_id = ?) p
+           STRAIGHT_JOIN settlement_record r ON r.insured_hash = p.insured_hash JOIN institution u ON u.id = r.unit_id`;
     const rows: {
       id: string;
       submitter_id: number;
@@ -180,9 +185,9 @@ export class ReviewRulesRepository {
               DATE_FORMAT(r.admission_date, '%Y-%m-%d') AS admission_date, DATE_FORMAT(r.discharge_date, '%Y-%m-%d') AS discharge_date,
               DATE_FORMAT(r.visit_date, '%Y-%m-%d') AS visit_date, DATE_FORMAT(r.settlement_date, '%Y-%m-%d') AS settlement_date,
               r.diagnosis_code, CAST(r.total_cost AS CHAR) AS total_cost, CAST(r.fund_paid AS CHAR) AS fund_paid
-         FROM settlement_record r JOIN institution u ON u.id = r.unit_id
-        WHERE u.county_id = ? AND r.claim_period IN (?) ${persons}`,
-      batchId === null ? [countyId, all] : [countyId, all, batchId],
+         FROM ${from}
+        WHERE u.county_id = ? AND r.claim_period IN (?)`,
+      batchId === null ? [countyId, all] : [batchId, countyId, all],
     );
     return rows.map((r) => ({
       id: r.id,

@@ -4260,7 +4260,9 @@ export interface components {
              */
             effectiveFrom: string;
             /** @description every rule: { id, name, severity: VIOLATION | SUSPICIOUS, enabled, params: { name: number } } */
-            rules: Record<string, never>[];
+            rules: {
+                [key: string]: unknown;
+            }[];
         };
         HitAnswerDto: {
             /** @description the member unit’s answer (申诉) */

@@ -34,7 +34,7 @@ export class RuleSetDto {
   @ApiProperty({
     description: 'every rule: { id, name, severity: VIOLATION | SUSPICIOUS, enabled, params: { name: number } }',
     type: 'array',
-    items: { type: 'object' },
+    items: { type: 'object', additionalProperties: true },
   })
   @IsArray()
   rules!: unknown[];

@@ -56,7 +56,9 @@ export function ClaimHits({ claimId, onChanged }: { claimId: number; onChanged?:
     mutationFn: async ({ hit, action, text }: { hit: RuleHitView; action: 'answer' | 'accept' | 'dismiss'; text?: string }) => {
       const path = { id: claimId, hitId: hit.id };
       if (action === 'answer')
-        return call(() => api.POST('/api/v1/member-claims/{id}/rule-hits/{hitId}/answer', { params: { path }, body: { answer: text ?? '' } }));
+        return call(() =>
+          api.POST('/api/v1/member-claims/{id}/rule-hits/{hitId}/answer', { params: { path }, body: { answer: text ?? '' } }),
+        );
       const body = text ? { note: text } : {};
       return action === 'accept'
         ? call(() => api.POST('/api/v1/member-claims/{id}/rule-hits/{hitId}/accept', { params: { path }, body }))
@@ -159,7 +161,9 @@ export function ClaimHits({ claimId, onChanged }: { claimId: number; onChanged?:
         destroyOnHidden
         onCancel={() => setAsking(null)}
         onOk={() =>
-          void form.validateFields().then((v) => asking && act.mutate({ hit: asking.hit, action: asking.action, text: v.text?.trim() || undefined }))
+          void form
+            .validateFields()
+            .then((v) => asking && act.mutate({ hit: asking.hit, action: asking.action, text: v.text?.trim() || undefined }))
         }
       >
         <Form form={form} layout="vertical" preserve={false}>
