@@ -1,4 +1,5 @@
 import { ReviewRulesService } from '../../src/modules/review-rules';
+import { ReviewRulesRepository } from '../../src/modules/review-rules/review-rules.repository';
 import { outpatientRecord } from '../support/settlement-records';
 import { createCommunityFixture, CommunityFixture } from '../support/registry-fixtures';
 import { ApiClient, RunningApi, startApi } from '../support/test-app';
@@ -83,6 +84,17 @@ describe('rule-based pre-review', () => {
     const stored = await clerk.post('/api/v1/settlement-records', { records });
     expect(stored.status).toBe(201);
     const service = api.app.get(ReviewRulesService);
+    // A crash after the hits are written and before the commit leaves nothing: the job runs again whole.
+    const repo = api.app.get(ReviewRulesRepository);
+    const save = repo.saveRun.bind(repo);
+    const crash = jest.spyOn(repo, 'saveRun').mockImplementationOnce(async (...args) => {
+      await save(...args);
+      throw new Error('worker killed');
+    });
+    await expect(service.reviewBatch({ batchId: String(stored.body.batchId) })).rejects.toThrow('worker killed');
+    crash.mockRestore();
+    const [{ n }] = await api.dataSource.query('SELECT COUNT(*) AS n FROM review_hit WHERE batch_id = ?', [stored.body.batchId]);
+    expect(Number(n)).toBe(0);
     const run = await service.reviewBatch({ batchId: String(stored.body.batchId) });
     expect(run).toMatchObject({ reviewed: true, records: 4, hits: 2 });
     // Run again (a retried job): nothing changes.
