@@ -471,10 +471,17 @@ export function decideHitAction(hitId: string, status: HitStatus, action: HitAct
   return action === 'answer' ? 'ANSWERED' : action === 'accept' ? 'ACCEPTED' : 'DISMISSED';
 }
 
-/** The actions a reader may take on a hit: the claimant answers, the reviewer accepts or dismisses. */
-export function hitActions(status: HitStatus, reader: { claimant: boolean; reviewer: boolean }): HitAction[] {
+/**
+ * The actions a reader may take on an undecided hit: the claimant answers; the reviewer dismisses,
+ * and accepts while the claim is under pre-review (accepting rejects the record there).
+ */
+export function hitActions(status: HitStatus, reader: { claimant: boolean; reviewer: boolean; underReview: boolean }): HitAction[] {
   if (status === 'ACCEPTED' || status === 'DISMISSED') return [];
-  return [...(reader.claimant ? (['answer'] as const) : []), ...(reader.reviewer ? (['accept', 'dismiss'] as const) : [])];
+  return [
+    ...(reader.claimant ? (['answer'] as const) : []),
+    ...(reader.reviewer && reader.underReview ? (['accept'] as const) : []),
+    ...(reader.reviewer ? (['dismiss'] as const) : []),
+  ];
 }
 
 /** The rejection note an accepted hit writes on its record. */

@@ -116,7 +116,7 @@ describe('rule-based pre-review', () => {
       suggestedDeduction: '1500.00',
       status: 'OPEN',
       reasonCode: 'DUPLICATE_SETTLEMENT',
-      allowedActions: ['accept', 'dismiss'],
+      allowedActions: ['dismiss'], // accepted only once the claim is submitted for pre-review
     });
     const village_hit = list.items.find((h: { ruleId: string }) => h.ruleId === 'NON_ADMITTING_UNIT');
     expect(village_hit).toMatchObject({ recordIds: [rec['RR-3']], suggestedDeduction: '2000.00' });
@@ -132,6 +132,8 @@ describe('rule-based pre-review', () => {
     // The claim is submitted; the lead accepts the duplicate: the record is rejected with the hit's reason.
     const claim = await clerk.must('GET', `/api/v1/member-claims/${claimId}`);
     await clerk.must('POST', `/api/v1/member-claims/${claimId}/submit`, { version: claim.version });
+    const submitted = await lead.must('GET', `/api/v1/member-claims/${claimId}/rule-hits?status=ANSWERED`);
+    expect(submitted.items.map((h: { allowedActions: string[] }) => h.allowedActions)).toEqual([['accept', 'dismiss']]);
     const accepted = await lead.must('POST', `/api/v1/member-claims/${claimId}/rule-hits/${dup.id}/accept`, { note: '核实重复' });
     expect(accepted).toMatchObject({ status: 'ACCEPTED', decidedBy: expect.any(String), allowedActions: [] });
     const [record] = await lead.items(`/api/v1/member-claims/${claimId}/records?externalId=RR-2`);

@@ -183,7 +183,7 @@ export class ReviewRulesService {
     return row;
   }
 
-  private view(row: HitRow, caller: Caller | null, claimant: boolean): RuleHitView {
+  private view(row: HitRow, caller: Caller | null, claimant: boolean, underReview = false): RuleHitView {
     return {
       id: row.id,
       claimPeriod: row.claim_period,
@@ -209,6 +209,7 @@ export class ReviewRulesService {
         ? hitActions(row.status, {
             claimant: claimant && caller.roles.some((r) => r === 'MEMBER_CLERK' || r === 'PRIVATE_CLERK'),
             reviewer: !claimant && caller.roles.some((r) => REVIEWERS.includes(r)),
+            underReview,
           })
         : [],
     };
@@ -229,7 +230,7 @@ export class ReviewRulesService {
     const claimant = caller.institution.id === submitterId;
     return {
       ...pageOf(
-        rows.map((r) => this.view(r, caller, claimant)),
+        rows.map((r) => this.view(r, caller, claimant, claim.state === 'SUBMITTED')),
         total,
         { page, pageSize },
       ),
