@@ -1,10 +1,13 @@
 import { expect, test } from '@playwright/test';
-import { apiAs, checkA11y, shot, signIn, signOut, yuan } from './support';
+import { apiAs, checkA11y, PASSWORD, shot, signIn, signOut, yuan } from './support';
 
 // Rule-based pre-review (智能审核) on the business date 2026-11-10: the county hospital uploads
 // November stays with a planted duplicate (the same person's stays overlapping at the same unit);
 // the worker's review job finds it; the unit answers the hit (申诉); the lead accepts it and the
-// record is rejected with the hit's reason. November of WS-ZYY is used by no other browser test.
+// record is rejected with the hit's reason. November of WS-ZYY is used by no other browser test;
+// its clerk here is a user of its own (another test resets ws.tcm.clerk's password).
+
+const CLERK = 'ws.zyy.rules';
 
 const stay = (id: string, admission: string, discharge: string, fundPaid: string, selfPaid: string, total: string) => ({
   externalId: id,
@@ -26,7 +29,16 @@ const stay = (id: string, admission: string, discharge: string, fundPaid: string
 let claimId = 0;
 
 test.beforeAll(async () => {
-  const unit = await apiAs('ws.tcm.clerk');
+  await (
+    await apiAs('ws.admin')
+  ).post('/api/v1/users', {
+    username: CLERK,
+    displayName: '中医医院医保办（智能审核）',
+    institutionCode: 'WS-ZYY',
+    roles: ['MEMBER_CLERK'],
+    password: PASSWORD,
+  });
+  const unit = await apiAs(CLERK);
   const stored = await unit.post('/api/v1/settlement-records', {
     records: [
       stay('NOV-ZYY-1', '2026-11-01', '2026-11-05', '2400.00', '1100.00', '3500.00'),
@@ -39,11 +51,11 @@ test.beforeAll(async () => {
 });
 
 test('the unit answers a rule hit; the lead accepts it and the record is rejected with the hit’s reason', async ({ page }) => {
-  const unit = await apiAs('ws.tcm.clerk');
+  const unit = await apiAs(CLERK);
   const [hit] = (await unit.get(`/api/v1/member-claims/${claimId}/rule-hits`)).items;
   expect(hit).toMatchObject({ ruleId: 'DUPLICATE_SETTLEMENT', severity: 'VIOLATION', suggestedDeduction: '1800.00', status: 'OPEN' });
 
-  await signIn(page, 'ws.tcm.clerk');
+  await signIn(page, CLERK);
   await page.goto(`/claims/${claimId}`);
   const hits = page.getByTestId(`rule-hits-${claimId}`);
   const row = hits.getByRole('row', { name: /DUPLICATE_SETTLEMENT/ });
