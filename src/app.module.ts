@@ -12,6 +12,7 @@ import { FundYearModule } from './modules/fund-year';
 import { GovernanceModule } from './modules/governance';
 import { HealthModule } from './modules/health';
 import { RegistryModule } from './modules/registry';
+import { ReviewRulesModule } from './modules/review-rules';
 
 /** The HTTP API composition. */
 @Module({})
@@ -31,6 +32,7 @@ export class AppModule implements NestModule {
         AssessmentModule,
         CyclesModule,
         GovernanceModule,
+        ReviewRulesModule,
       ],
     };
   }

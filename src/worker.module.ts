@@ -10,6 +10,7 @@ import { CyclesModule } from './modules/cycles';
 import { CycleScheduler } from './modules/cycles';
 import { IntakeModule } from './modules/intake';
 import { GovernanceModule } from './modules/governance';
+import { ReviewRulesModule } from './modules/review-rules';
 
 /** The worker composition: the same services as the API, queue consumers instead of controllers. */
 @Module({})
@@ -26,6 +27,7 @@ export class WorkerModule {
         AssessmentModule,
         CyclesModule,
         GovernanceModule,
+        ReviewRulesModule,
       ],
       providers: [JobDispatcher, RegistryQueueProcessor, IntakeQueueProcessor, CyclesQueueProcessor, NotifyQueueProcessor, CycleScheduler],
     };

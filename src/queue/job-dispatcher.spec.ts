@@ -73,6 +73,8 @@ class ImportWork {
 class UploadWork {
   @JobHandler('intake.process-upload')
   async process(): Promise<void> {}
+  @JobHandler('rules.review-batch')
+  async review(): Promise<void> {}
 }
 
 @Injectable()

@@ -18,6 +18,8 @@ export interface JobPayloads {
   'registry.import-institutions': { importId: string };
   /** Checks and stores a settlement-record file too large to take within the request. */
   'intake.process-upload': { uploadId: string };
+  /** Runs the county's review rules (智能审核) over a stored intake batch; idempotent per batch. */
+  'rules.review-batch': { batchId: string };
   /** A schedule fired: works out the cycle's period from the business date and queues one run per scope. */
   'cycle.tick': { cycle: CycleName };
   /** One cycle for one period and scope (a county or community code); its result is kept in MySQL. */
@@ -48,6 +50,11 @@ export const JOBS: { [K in JobName]: JobDefinition<K> } = {
     queue: QUEUES.intake,
     jobId: (p) => `intake.process-upload.${p.uploadId}`,
     options: { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, ...KEEP },
+  },
+  'rules.review-batch': {
+    queue: QUEUES.intake,
+    jobId: (p) => `rules.review-batch.${p.batchId}`,
+    options: { attempts: 8, backoff: { type: 'exponential', delay: 2000 }, ...KEEP },
   },
   'cycle.tick': {
     queue: QUEUES.cycles,

@@ -110,6 +110,7 @@ describe('who may do what', () => {
       '/api/v1/disputes/:id': { id: String(dispute.id) },
       '/api/v1/reserve-uses/:id': { id: String(reserveUse.id) },
       '/api/v1/fund-analyses/:id': { id: String(analysis.insertId) },
+      '/api/v1/member-claims/:id/rule-hits/:hitId': { id: String(stored.claim), hitId: '1' },
       '/api/v1/member-claims/:id': { id: String(stored.claim) },
       '/api/v1/declarations/:id': { id: String(stored.declaration) },
       '/api/v1/pass-downs/:id': { id: String(stored.passDown) },

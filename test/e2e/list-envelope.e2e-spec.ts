@@ -30,6 +30,7 @@ const NOT_CALLED: Record<string, string> = {
 const REQUIRED_QUERY: Record<string, string> = {
   '/api/v1/calendar/deadline': 'from=2026-09-30&workingDays=5',
   '/api/v1/communities/{communityCode}/referral-report': 'fundYear=2026',
+  '/api/v1/counties/{countyCode}/rule-hits': 'period=2026-09',
 };
 
 /** The role that reads an operation, preferring the bureau's, then the lead unit's. */
@@ -331,6 +332,8 @@ describe('one list envelope for every list route', () => {
         '/api/v1/counties/{countyCode}/policy-parameters/{fundYear}/versions',
         '/api/v1/counties/{countyCode}/private-budgets/{fundYear}',
         '/api/v1/counties/{countyCode}/reserve-uses',
+        '/api/v1/counties/{countyCode}/review-rules/versions',
+        '/api/v1/counties/{countyCode}/rule-hits',
         '/api/v1/cycles',
         '/api/v1/cycles/results',
         '/api/v1/declarations',
@@ -339,6 +342,7 @@ describe('one list envelope for every list route', () => {
         '/api/v1/job-runs',
         '/api/v1/member-claims',
         '/api/v1/member-claims/{id}/records',
+        '/api/v1/member-claims/{id}/rule-hits',
         '/api/v1/national-codes',
         '/api/v1/notifications',
         '/api/v1/outbox',

@@ -32,6 +32,7 @@ import { DeclarationRepository } from '../claims';
 import { MemberClaimRepository } from '../claims';
 import { RowsNotLoaded, SettlementRecordRepository } from '../claims';
 import { Transactions } from '../claims';
+import { OutboxService } from '../../queue/outbox.service';
 import { IntakeBatchRepository } from './intake-batch.repository';
 import { NationalIntakeRepository } from './national-intake.repository';
 import { mapNationalRow, NationalField, ReportedRow } from '../../domain/national-settlement';
@@ -88,6 +89,7 @@ export class SettlementIntakeService {
     private readonly parameters: PolicyParametersService,
     private readonly insuredIds: InsuredIdHasher,
     private readonly national: NationalIntakeRepository,
+    private readonly outbox: OutboxService,
   ) {}
 
   /**
@@ -426,8 +428,9 @@ export class SettlementIntakeService {
     periods: Map<string, ClaimPeriodAssignment>,
     today: string,
   ): Promise<{ batchId: string; claims: ClaimLanding[] } | null> {
+    let reviewJob = '';
     try {
-      return await this.transactions.run(async (manager) => {
+      const landed = await this.transactions.run(async (manager) => {
         // Decided again under lock: a claim submitted or a period declared meanwhile changes where records go.
         const { assignments: locked, cutoffDays } = await this.claimPeriods(manager, caller, [...periods.keys()], today, true);
         const claimPeriodOf = confirmClaimPeriods(periods, locked);
@@ -455,8 +458,12 @@ export class SettlementIntakeService {
           before: null,
           after: { source, received, stored: records.length, duplicates, rejected },
         });
+        // The county's review rules (智能审核) run over the batch once it is committed.
+        reviewJob = await this.outbox.add(manager, 'rules.review-batch', { batchId: id });
         return { batchId: id, claims: await this.landings(manager, caller, records, claimPeriodOf) };
       });
+      await this.outbox.relay([reviewJob]);
+      return landed;
     } catch (err) {
       if (!isDuplicateKey(err) && !(err instanceof RowsNotLoaded)) throw err;
       if (optimistic) return null;

@@ -2754,6 +2754,126 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/counties/{countyCode}/review-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The county’s rule set for pre-review (智能审核): the latest version, or the defaults before one is saved */
+        get: operations["CountyReviewRulesController_ruleSet"];
+        /** Save a new version of the rule set (bureau): thresholds, severity, enabled; in force from effectiveFrom */
+        put: operations["CountyReviewRulesController_save"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/counties/{countyCode}/review-rules/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every saved version of the rule set, newest first, with its effective date and who saved it */
+        get: operations["CountyReviewRulesController_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/counties/{countyCode}/rule-hits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The rules’ hits in the county for a claim period, undecided first */
+        get: operations["CountyReviewRulesController_hits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/member-claims/{id}/rule-hits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The rules’ hits on a claim: undecided first, violations before suspicions, largest suggested deduction first; with open counts */
+        get: operations["ClaimRuleHitsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/member-claims/{id}/rule-hits/{hitId}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The member unit answers a hit (申诉) before the lead decides */
+        post: operations["ClaimRuleHitsController_answer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/member-claims/{id}/rule-hits/{hitId}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept a hit: its record is rejected in pre-review with the rule’s reason code and the hit’s evidence as note */
+        post: operations["ClaimRuleHitsController_accept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/member-claims/{id}/rule-hits/{hitId}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dismiss a hit, with a note */
+        post: operations["ClaimRuleHitsController_dismiss"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -5719,6 +5839,27 @@ export interface components {
             councilDecision?: string;
             /** @description amount per member unit (units left out get nothing) */
             units: components["schemas"]["SurplusPlanUnitDto"][];
+        };
+        RuleSetDto: {
+            /** @description the current version (0 when none is saved yet) */
+            version: number;
+            /**
+             * @description the new version is in force from this date (today or later)
+             * @example 2026-12-01
+             */
+            effectiveFrom: string;
+            /** @description every rule: { id, name, severity: VIOLATION | SUSPICIOUS, enabled, params: { name: number } } */
+            rules: {
+                [key: string]: unknown;
+            }[];
+        };
+        HitAnswerDto: {
+            /** @description the member unit’s answer (申诉) */
+            answer: string;
+        };
+        HitDecisionDto: {
+            /** @description the lead unit’s note (required to dismiss) */
+            note?: string;
         };
         AuditEntryResponse: {
             /**
@@ -9120,7 +9261,7 @@ export interface operations {
             query?: {
                 page?: number;
                 pageSize?: number;
-                jobName?: "registry.import-institutions" | "intake.process-upload" | "cycle.tick" | "cycle.run" | "notify.webhook" | "yearend.post";
+                jobName?: "registry.import-institutions" | "intake.process-upload" | "rules.review-batch" | "cycle.tick" | "cycle.run" | "notify.webhook" | "yearend.post";
                 jobId?: string;
                 outcome?: "RUNNING" | "DONE" | "FAILED";
             };
@@ -10640,6 +10781,223 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["SurplusPlanResponse"];
                 };
+            };
+        };
+    };
+    CountyReviewRulesController_ruleSet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                countyCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CountyReviewRulesController_save: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                countyCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleSetDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CountyReviewRulesController_versions: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path: {
+                countyCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: Record<string, never>[];
+                        page: number;
+                        pageSize: number;
+                        /** @description rows matching the filters, over every page */
+                        total: number;
+                    };
+                };
+            };
+        };
+    };
+    CountyReviewRulesController_hits: {
+        parameters: {
+            query: {
+                page?: number;
+                pageSize?: number;
+                status?: "OPEN" | "ANSWERED" | "ACCEPTED" | "DISMISSED";
+                severity?: "VIOLATION" | "SUSPICIOUS";
+                /** @description claim period YYYY-MM */
+                period: string;
+            };
+            header?: never;
+            path: {
+                countyCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: Record<string, never>[];
+                        page: number;
+                        pageSize: number;
+                        /** @description rows matching the filters, over every page */
+                        total: number;
+                    };
+                };
+            };
+        };
+    };
+    ClaimRuleHitsController_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                status?: "OPEN" | "ANSWERED" | "ACCEPTED" | "DISMISSED";
+                severity?: "VIOLATION" | "SUSPICIOUS";
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: Record<string, never>[];
+                        page: number;
+                        pageSize: number;
+                        /** @description rows matching the filters, over every page */
+                        total: number;
+                        open: number;
+                        answered: number;
+                        /** @description suggested deductions of undecided hits, yuan */
+                        openDeduction: string;
+                    };
+                };
+            };
+        };
+    };
+    ClaimRuleHitsController_answer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                hitId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HitAnswerDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClaimRuleHitsController_accept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                hitId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HitDecisionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClaimRuleHitsController_dismiss: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                hitId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HitDecisionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

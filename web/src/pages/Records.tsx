@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { Alert, Button, Form, Input, Modal, Select, Space, Table, Tag } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, call } from '../api/client';
@@ -9,6 +9,9 @@ import { refusalOf } from '../lib/context';
 import { toPage } from '../lib/lists';
 
 export type RecordsMode = 'read' | 'review' | 'deduct';
+
+// The rule review's hits on the claim, shown above its records (the lead's queue shows hits first).
+const ClaimHits = lazy(() => import('./rules/ClaimHits'));
 
 interface Decision {
   recordId: string;
@@ -142,84 +145,91 @@ export function ClaimRecords({ claimId, mode, onDeduct, onChanged }: Props) {
   };
 
   return (
-    <div data-testid={`records-${claimId}`}>
-      {refusal && <Alert type="error" role="alert" title={refusal} style={{ marginBottom: 12 }} />}
-      <Space style={{ marginBottom: 12 }} wrap>
-        <label htmlFor={`review-status-${claimId}`}>{t('reviewStatus')}</label>
-        <Select
-          id={`review-status-${claimId}`}
-          style={{ width: 140 }}
-          value={status ?? 'ALL'}
-          onChange={(v: string) => {
-            setStatus(v === 'ALL' ? undefined : (v as ReviewStatus));
-            setPage(1);
-            setSelected([]);
-          }}
-          options={[
-            { value: 'ALL', label: t('allStatuses') },
-            ...(['PENDING', 'ACCEPTED', 'REJECTED'] as const).map((s) => ({ value: s, label: code(s) })),
+    <>
+      {mode !== 'deduct' && (
+        <Suspense fallback={null}>
+          <ClaimHits claimId={claimId} onChanged={onChanged} />
+        </Suspense>
+      )}
+      <div data-testid={`records-${claimId}`}>
+        {refusal && <Alert type="error" role="alert" title={refusal} style={{ marginBottom: 12 }} />}
+        <Space style={{ marginBottom: 12 }} wrap>
+          <label htmlFor={`review-status-${claimId}`}>{t('reviewStatus')}</label>
+          <Select
+            id={`review-status-${claimId}`}
+            style={{ width: 140 }}
+            value={status ?? 'ALL'}
+            onChange={(v: string) => {
+              setStatus(v === 'ALL' ? undefined : (v as ReviewStatus));
+              setPage(1);
+              setSelected([]);
+            }}
+            options={[
+              { value: 'ALL', label: t('allStatuses') },
+              ...(['PENDING', 'ACCEPTED', 'REJECTED'] as const).map((s) => ({ value: s, label: code(s) })),
+            ]}
+          />
+          {mode === 'review' && (
+            <Button
+              disabled={selected.length === 0 || busy}
+              onClick={() => review.mutate(selected.map((recordId) => ({ recordId, decision: 'ACCEPT' as const })))}
+            >
+              {t('acceptSelected')} ({selected.length})
+            </Button>
+          )}
+        </Space>
+        <Table<SettlementRecordView>
+          rowKey="id"
+          size="small"
+          loading={records.isLoading}
+          dataSource={records.data?.items ?? []}
+          rowSelection={
+            mode === 'review'
+              ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(String)), columnTitle: t('selected') }
+              : undefined
+          }
+          pagination={{ current: page, pageSize: 20, total: records.data?.total, onChange: setPage, hideOnSinglePage: true }}
+          columns={[
+            { title: t('externalId'), dataIndex: 'externalId' },
+            { title: t('unit'), dataIndex: 'unitCode' },
+            { title: t('visitType'), dataIndex: 'visitType', render: (v: string) => code(v) },
+            { title: t('settlementDate'), dataIndex: 'settlementDate' },
+            { title: t('insured'), dataIndex: 'insuredMasked' },
+            { title: t('totalCost'), dataIndex: 'totalCost', align: 'right', render: (v: string) => formatYuan(v) },
+            { title: t('fundPaid'), dataIndex: 'fundPaid', align: 'right', render: (v: string) => formatYuan(v) },
+            {
+              title: t('reviewStatus'),
+              dataIndex: 'reviewStatus',
+              render: (s: ReviewStatus, r) => (
+                <Space size={4} wrap>
+                  <Tag color={s === 'ACCEPTED' ? 'green' : s === 'REJECTED' ? 'red' : 'gold'}>{code(s)}</Tag>
+                  {r.reviewReason && <span>{code(r.reviewReason)}</span>}
+                  {r.reviewNote && <span>（{r.reviewNote}）</span>}
+                </Space>
+              ),
+            },
+            {
+              title: t('deduction'),
+              dataIndex: 'deductionReason',
+              render: (d: string | null, r) => (d ? `${code(d)}${r.deductionNote ? `（${r.deductionNote}）` : ''}` : ''),
+            },
+            ...(mode === 'read'
+              ? []
+              : [{ title: t('actions'), key: 'actions', render: (_: unknown, r: SettlementRecordView) => actions(r) }]),
           ]}
         />
-        {mode === 'review' && (
-          <Button
-            disabled={selected.length === 0 || busy}
-            onClick={() => review.mutate(selected.map((recordId) => ({ recordId, decision: 'ACCEPT' as const })))}
-          >
-            {t('acceptSelected')} ({selected.length})
-          </Button>
-        )}
-      </Space>
-      <Table<SettlementRecordView>
-        rowKey="id"
-        size="small"
-        loading={records.isLoading}
-        dataSource={records.data?.items ?? []}
-        rowSelection={
-          mode === 'review'
-            ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(String)), columnTitle: t('selected') }
-            : undefined
-        }
-        pagination={{ current: page, pageSize: 20, total: records.data?.total, onChange: setPage, hideOnSinglePage: true }}
-        columns={[
-          { title: t('externalId'), dataIndex: 'externalId' },
-          { title: t('unit'), dataIndex: 'unitCode' },
-          { title: t('visitType'), dataIndex: 'visitType', render: (v: string) => code(v) },
-          { title: t('settlementDate'), dataIndex: 'settlementDate' },
-          { title: t('insured'), dataIndex: 'insuredMasked' },
-          { title: t('totalCost'), dataIndex: 'totalCost', align: 'right', render: (v: string) => formatYuan(v) },
-          { title: t('fundPaid'), dataIndex: 'fundPaid', align: 'right', render: (v: string) => formatYuan(v) },
-          {
-            title: t('reviewStatus'),
-            dataIndex: 'reviewStatus',
-            render: (s: ReviewStatus, r) => (
-              <Space size={4} wrap>
-                <Tag color={s === 'ACCEPTED' ? 'green' : s === 'REJECTED' ? 'red' : 'gold'}>{code(s)}</Tag>
-                {r.reviewReason && <span>{code(r.reviewReason)}</span>}
-                {r.reviewNote && <span>（{r.reviewNote}）</span>}
-              </Space>
-            ),
-          },
-          {
-            title: t('deduction'),
-            dataIndex: 'deductionReason',
-            render: (d: string | null, r) => (d ? `${code(d)}${r.deductionNote ? `（${r.deductionNote}）` : ''}` : ''),
-          },
-          ...(mode === 'read'
-            ? []
-            : [{ title: t('actions'), key: 'actions', render: (_: unknown, r: SettlementRecordView) => actions(r) }]),
-        ]}
-      />
-      <ReasonModal
-        title={mode === 'deduct' ? t('deductRecord') : t('rejectRecord')}
-        open={asking !== null}
-        busy={busy}
-        onCancel={() => setAsking(null)}
-        onOk={(reason, note) => {
-          if (!asking) return;
-          if (mode === 'deduct') deduct.mutate({ recordId: asking, reason, note });
-          else review.mutate([{ recordId: asking, decision: 'REJECT', reason, ...(note ? { note } : {}) }]);
-        }}
-      />
-    </div>
+        <ReasonModal
+          title={mode === 'deduct' ? t('deductRecord') : t('rejectRecord')}
+          open={asking !== null}
+          busy={busy}
+          onCancel={() => setAsking(null)}
+          onOk={(reason, note) => {
+            if (!asking) return;
+            if (mode === 'deduct') deduct.mutate({ recordId: asking, reason, note });
+            else review.mutate([{ recordId: asking, decision: 'REJECT', reason, ...(note ? { note } : {}) }]);
+          }}
+        />
+      </div>
+    </>
   );
 }
