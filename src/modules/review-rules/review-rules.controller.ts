@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, ANY_ROLE } from '../../common/access.decorators';
 import { ApiPageResponse, pageInMemory, PageQuery } from '../../common/pagination';
+import { RuleHitResponse, RuleSetResponse, RuleSetVersionResponse } from './dto/review-rules.responses';
 import { currentCaller } from '../../common/request-context';
 import { CountyRuleHitQuery, HitAnswerDto, HitDecisionDto, RuleHitQuery, RuleSetDto } from './dto/review-rules.dto';
 import { ReviewRulesService } from './review-rules.service';
@@ -22,6 +23,7 @@ export class CountyReviewRulesController {
   @Get('review-rules')
   @Access({ roles: ANY_ROLE, target: { kind: 'county', param: 'countyCode' } })
   @ApiOperation({ summary: 'The county’s rule set for pre-review (智能审核): the latest version, or the defaults before one is saved' })
+  @ApiOkResponse({ type: RuleSetResponse })
   ruleSet(@Param('countyCode') countyCode: string) {
     return this.rules.ruleSet(currentCaller(), countyCode);
   }
@@ -29,7 +31,7 @@ export class CountyReviewRulesController {
   @Get('review-rules/versions')
   @Access({ roles: ANY_ROLE, target: { kind: 'county', param: 'countyCode' } })
   @ApiOperation({ summary: 'Every saved version of the rule set, newest first, with its effective date and who saved it' })
-  @ApiPageResponse()
+  @ApiPageResponse(RuleSetVersionResponse)
   async versions(@Param('countyCode') countyCode: string, @Query() q: PageQuery) {
     return pageInMemory(await this.rules.versions(countyCode), q);
   }
@@ -37,6 +39,7 @@ export class CountyReviewRulesController {
   @Put('review-rules')
   @Access({ roles: ['BUREAU_CLERK'], target: { kind: 'county', param: 'countyCode' } })
   @ApiOperation({ summary: 'Save a new version of the rule set (bureau): thresholds, severity, enabled; in force from effectiveFrom' })
+  @ApiOkResponse({ type: RuleSetResponse })
   save(@Param('countyCode') countyCode: string, @Body() dto: RuleSetDto) {
     return this.rules.saveRuleSet(currentCaller(), countyCode, dto.version, dto.effectiveFrom, dto.rules);
   }
@@ -44,7 +47,7 @@ export class CountyReviewRulesController {
   @Get('rule-hits')
   @Access({ roles: ['BUREAU_CLERK', 'BUREAU_APPROVER', 'AUDITOR'], target: { kind: 'county', param: 'countyCode' } })
   @ApiOperation({ summary: 'The rules’ hits in the county for a claim period, undecided first' })
-  @ApiPageResponse()
+  @ApiPageResponse(RuleHitResponse)
   hits(@Param('countyCode') countyCode: string, @Query() q: CountyRuleHitQuery) {
     return this.rules.hitsOfCounty(countyCode, q.period, { status: q.status, severity: q.severity }, q.page, q.pageSize);
   }
@@ -62,7 +65,7 @@ export class ClaimRuleHitsController {
     summary:
       'The rules’ hits on a claim: undecided first, violations before suspicions, largest suggested deduction first; with open counts',
   })
-  @ApiPageResponse(undefined, {
+  @ApiPageResponse(RuleHitResponse, {
     open: { type: 'integer' },
     answered: { type: 'integer' },
     openDeduction: { type: 'string', description: 'suggested deductions of undecided hits, yuan' },
@@ -75,6 +78,7 @@ export class ClaimRuleHitsController {
   @HttpCode(200)
   @Access({ roles: ['MEMBER_CLERK', 'PRIVATE_CLERK'], target: { kind: 'memberClaim', param: 'id' } })
   @ApiOperation({ summary: 'The member unit answers a hit (申诉) before the lead decides' })
+  @ApiOkResponse({ type: RuleHitResponse })
   answer(@Param('id', ParseIntPipe) id: number, @Param('hitId') hitId: string, @Body() dto: HitAnswerDto) {
     return this.rules.answer(currentCaller(), id, hitParam(hitId), dto.answer);
   }
@@ -85,6 +89,7 @@ export class ClaimRuleHitsController {
   @ApiOperation({
     summary: 'Accept a hit: its record is rejected in pre-review with the rule’s reason code and the hit’s evidence as note',
   })
+  @ApiOkResponse({ type: RuleHitResponse })
   accept(@Param('id', ParseIntPipe) id: number, @Param('hitId') hitId: string, @Body() dto: HitDecisionDto) {
     return this.rules.accept(currentCaller(), id, hitParam(hitId), dto.note ?? null);
   }
@@ -93,6 +98,7 @@ export class ClaimRuleHitsController {
   @HttpCode(200)
   @Access({ roles: ['LEAD_FINANCE', 'BUREAU_CLERK'], target: { kind: 'memberClaim', param: 'id' } })
   @ApiOperation({ summary: 'Dismiss a hit, with a note' })
+  @ApiOkResponse({ type: RuleHitResponse })
   dismiss(@Param('id', ParseIntPipe) id: number, @Param('hitId') hitId: string, @Body() dto: HitDecisionDto) {
     return this.rules.dismiss(currentCaller(), id, hitParam(hitId), dto.note ?? '');
   }

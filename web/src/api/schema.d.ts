@@ -5840,6 +5840,54 @@ export interface components {
             /** @description amount per member unit (units left out get nothing) */
             units: components["schemas"]["SurplusPlanUnitDto"][];
         };
+        RuleDefinitionResponse: {
+            /** @enum {string} */
+            id: "DUPLICATE_SETTLEMENT" | "SPLIT_ADMISSION" | "LENGTH_OF_STAY" | "COST_OUTLIER" | "OUTPATIENT_FREQUENCY" | "NON_ADMITTING_UNIT" | "AFTER_FUND_YEAR";
+            /** @example 重复结算 */
+            name: string;
+            /**
+             * @description VIOLATION 明确违规, SUSPICIOUS 高度可疑
+             * @enum {string}
+             */
+            severity: "VIOLATION" | "SUSPICIOUS";
+            enabled: boolean;
+            /** @description the rule’s thresholds by name (e.g. readmissionDays: 15) */
+            params: {
+                [key: string]: number;
+            };
+        };
+        RuleSetResponse: {
+            /** @example WS */
+            county: string;
+            /** @description 0: no version saved yet; the defaults shown are what the rules run with */
+            version: number;
+            /** Format: date */
+            effectiveFrom: string | null;
+            savedBy: string | null;
+            /** Format: date-time */
+            savedAt: string | null;
+            rules: components["schemas"]["RuleDefinitionResponse"][];
+            /** @description each rule’s parameters with their default and bounds, by rule id */
+            parameterBounds: {
+                [key: string]: {
+                    [key: string]: {
+                        default?: number;
+                        min?: number;
+                        max?: number;
+                    };
+                };
+            };
+            allowedActions: "save"[];
+        };
+        RuleSetVersionResponse: {
+            version: number;
+            /** Format: date */
+            effectiveFrom: string;
+            rules: components["schemas"]["RuleDefinitionResponse"][];
+            savedBy: string;
+            /** Format: date-time */
+            savedAt: string;
+        };
         RuleSetDto: {
             /** @description the current version (0 when none is saved yet) */
             version: number;
@@ -5852,6 +5900,48 @@ export interface components {
             rules: {
                 [key: string]: unknown;
             }[];
+        };
+        RuleHitResponse: {
+            id: string;
+            /** @example 2026-10 */
+            claimPeriod: string;
+            batchId: string;
+            ruleSetVersion: number;
+            /** @enum {string} */
+            ruleId: "DUPLICATE_SETTLEMENT" | "SPLIT_ADMISSION" | "LENGTH_OF_STAY" | "COST_OUTLIER" | "OUTPATIENT_FREQUENCY" | "NON_ADMITTING_UNIT" | "AFTER_FUND_YEAR";
+            /** @example 重复结算 */
+            ruleName: string;
+            /** @enum {string} */
+            severity: "VIOLATION" | "SUSPICIOUS";
+            /** @description the records involved; the first is the one an accepted hit rejects */
+            recordIds: string[];
+            /** @description the record an accepted hit rejects */
+            recordId: string;
+            /** @description what the rule found (dates, counts, the distribution) */
+            evidence: {
+                [key: string]: unknown;
+            };
+            /** @example 1200.00 */
+            suggestedDeduction: string;
+            /**
+             * @description the rejection reason an accepted hit fills
+             * @example DUPLICATE_SETTLEMENT
+             */
+            reasonCode: string;
+            /** @enum {string} */
+            status: "OPEN" | "ANSWERED" | "ACCEPTED" | "DISMISSED";
+            /** @description the member unit’s answer (申诉) */
+            answer: string | null;
+            answeredBy: string | null;
+            /** Format: date-time */
+            answeredAt: string | null;
+            decidedBy: string | null;
+            /** Format: date-time */
+            decidedAt: string | null;
+            decisionNote: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            allowedActions: ("answer" | "accept" | "dismiss")[];
         };
         HitAnswerDto: {
             /** @description the member unit’s answer (申诉) */
@@ -10799,7 +10889,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RuleSetResponse"];
+                };
             };
         };
     };
@@ -10822,7 +10914,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RuleSetResponse"];
+                };
             };
         };
     };
@@ -10847,7 +10941,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: Record<string, never>[];
+                        items: components["schemas"]["RuleSetVersionResponse"][];
                         page: number;
                         pageSize: number;
                         /** @description rows matching the filters, over every page */
@@ -10882,7 +10976,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: Record<string, never>[];
+                        items: components["schemas"]["RuleHitResponse"][];
                         page: number;
                         pageSize: number;
                         /** @description rows matching the filters, over every page */
@@ -10915,7 +11009,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: Record<string, never>[];
+                        items: components["schemas"]["RuleHitResponse"][];
                         page: number;
                         pageSize: number;
                         /** @description rows matching the filters, over every page */
@@ -10949,7 +11043,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RuleHitResponse"];
+                };
             };
         };
     };
@@ -10973,7 +11069,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RuleHitResponse"];
+                };
             };
         };
     };
@@ -10997,7 +11095,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RuleHitResponse"];
+                };
             };
         };
     };
