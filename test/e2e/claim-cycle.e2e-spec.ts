@@ -337,9 +337,10 @@ describe('one month of the claim cycle over HTTP, each step by its own user (SPE
     expect(balance(`MEMBER_FUNDS:${f.lead}`)).toBe('1500.01');
     expect(balance(`COMMUNITY_HELD:${f.community}`)).toBe('0.00');
     expect(balance(`BUREAU_PAYABLE:${f.community}`)).toBe('0.00');
-    // Every step left an audit entry.
+    // Every step left an audit entry (this county's: other test files share the database).
     const audit = await api.dataSource.query(
-      "SELECT action FROM audit_log WHERE action LIKE 'memberClaim.%' OR action LIKE 'declaration.%' OR action LIKE 'passDown.%'",
+      "SELECT action FROM audit_log WHERE actor_institution LIKE ? AND (action LIKE 'memberClaim.%' OR action LIKE 'declaration.%' OR action LIKE 'passDown.%')",
+      [`${f.county}-%`],
     );
     expect(new Set(audit.map((a: { action: string }) => a.action))).toEqual(
       new Set([
