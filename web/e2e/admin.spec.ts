@@ -302,6 +302,8 @@ test('a queued upload shows its progress until the API reports it done, then the
     rejected: 1,
     claims: [],
     errors: [{ row: 17, field: 'visitType', rule: 'isIn', message: 'visitType must be one of OUTPATIENT, INPATIENT' }],
+    reported: [],
+    orphans: 0,
   };
   const states = [
     { ...base, status: 'RUNNING', processedRows: 3000, outcome: null, finishedAt: null },
