@@ -1,5 +1,6 @@
 import { ReviewReasonCode } from './claim-cycle';
 import { DomainError, ErrorDetail } from './domain-error';
+import { Dec } from './money';
 import { isValidDate } from './settlement-record';
 
 const invalid = (details: ErrorDetail[]) =>
@@ -300,7 +301,8 @@ export function costOutlier(records: readonly ReviewRecord[], rule: RuleDefiniti
   const { multipleOfMedian, minCases } = rule.params;
   const hits: RuleHit[] = [];
   const groups = groupBy(records, (r) => (r.visitType === 'INPATIENT' && r.diagnosisCode ? r.diagnosisCode : null));
-  const multipleCents = BigInt(Math.round(multipleOfMedian * 100));
+  // The multiple in hundredths, read from its decimal text (no binary rounding: 2.675 stays 267.5 → 268).
+  const multipleCents = BigInt(new Dec(String(multipleOfMedian)).times(100).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toFixed(0));
   const distribution = ctx.costsByDiagnosis ?? costsByDiagnosis(records);
   for (const [diagnosis, group] of groups) {
     const costs = distribution.get(diagnosis) ?? [];
