@@ -10,6 +10,7 @@ import { AuthSessionRepository } from './auth-session.repository';
 import { ApiTokenService } from './api-token.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { CallerCache } from './caller-cache';
 import { RateLimiter } from './rate-limiter';
 import { ScopeResolver } from './scope-resolver';
 import { ScopeTargetRepository } from './scope-target.repository';
@@ -31,6 +32,7 @@ import { UserService } from './user.service';
     ApiTokenRepository,
     ScopeTargetRepository,
     RateLimiter,
+    CallerCache,
     IdempotencyRepository,
     { provide: APP_GUARD, useClass: AccessGuard },
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },

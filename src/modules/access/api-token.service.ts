@@ -10,6 +10,7 @@ import { notFound } from '../../common/record-errors';
 import { InstitutionService } from '../registry';
 import { ApiToken } from './api-token.entity';
 import { ApiTokenRepository } from './api-token.repository';
+import { CallerCache } from './caller-cache';
 import { API_TOKEN_PREFIX, hashApiTokenSecret } from './auth.service';
 import { CreateApiTokenDto } from './dto/access.dto';
 import { assertRolesFit, institutionForAssignment } from './user.service';
@@ -43,6 +44,7 @@ export class ApiTokenService {
     private readonly tokens: ApiTokenRepository,
     private readonly institutions: InstitutionService,
     private readonly audit: AuditService,
+    private readonly callers: CallerCache,
   ) {}
 
   async create(caller: Caller, dto: CreateApiTokenDto): Promise<ApiTokenView & { token: string }> {
@@ -71,7 +73,7 @@ export class ApiTokenService {
   }
 
   async revoke(id: string): Promise<ApiTokenView> {
-    return this.dataSource.transaction(async (manager) => {
+    const revoked = await this.dataSource.transaction(async (manager) => {
       const token = await this.tokens.find(manager, id);
       if (!token) throw notFound('API token', id);
       if (token.revokedAt) return view(token);
@@ -86,5 +88,8 @@ export class ApiTokenService {
       });
       return after;
     });
+    // Refused from this instance's next request on (other instances: AUTH_CACHE_TTL_MS).
+    this.callers.forget();
+    return revoked;
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import * as jwt from 'jsonwebtoken';
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, createSecretKey, KeyObject, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import {
@@ -18,6 +18,7 @@ import {
 import { AuditService } from '../audit';
 import { ApiTokenRepository } from './api-token.repository';
 import { AuthSessionRepository, CallerRow } from './auth-session.repository';
+import { CallerCache } from './caller-cache';
 import { Caller } from '../../common/caller';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './password';
 import { UserRepository } from './user.repository';
@@ -43,6 +44,9 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest('hex
 /** Sign-in, refresh, logout, and turning a bearer token into a Caller. */
 @Injectable()
 export class AuthService {
+  /** The signing key as a key object, made once: handing the library the secret text makes it parse the text as a key on every request. */
+  private readonly signingKey: KeyObject;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -50,7 +54,10 @@ export class AuthService {
     private readonly sessions: AuthSessionRepository,
     private readonly tokens: ApiTokenRepository,
     private readonly audit: AuditService,
-  ) {}
+    private readonly callers: CallerCache<CallerRow & { secret_hash?: string }>,
+  ) {
+    this.signingKey = createSecretKey(Buffer.from(this.config.auth.jwtSecret));
+  }
 
   /** `username` in any spelling: it is looked up and audited in its one spelling (normalizeUsername). */
   async login(typed: string, password: string): Promise<TokenPair> {
@@ -105,6 +112,7 @@ export class AuthService {
         after: { session: caller.sessionId },
       });
     });
+    this.callers.forget();
   }
 
   /**
@@ -137,6 +145,7 @@ export class AuthService {
         after: { password: '[changed]', by: 'self' },
       });
     });
+    this.callers.forget();
   }
 
   /** Verifies a bearer credential: a signed access token of a live session, or an unrevoked API token. */
@@ -144,11 +153,12 @@ export class AuthService {
     if (bearer.startsWith(API_TOKEN_PREFIX)) return this.authenticateApiToken(bearer);
     let claims: AccessClaims;
     try {
-      claims = jwt.verify(bearer, this.config.auth.jwtSecret, { algorithms: ['HS256'] }) as AccessClaims;
+      claims = jwt.verify(bearer, this.signingKey, { algorithms: ['HS256'] }) as AccessClaims;
     } catch {
       throw unauthenticated('the access token is invalid or expired; refresh it or sign in again');
     }
-    const row = await this.sessions.callerOf(claims.sid, Number(claims.sub));
+    const userId = Number(claims.sub);
+    const row = await this.callers.get(`session:${claims.sid}:${userId}`, () => this.sessions.callerOf(claims.sid, userId));
     if (!row) throw unauthenticated('the session has ended (logged out, or the user was deactivated); sign in again');
     return toCaller('user', row, claims.sid);
   }
@@ -166,14 +176,14 @@ export class AuthService {
   private async authenticateApiToken(bearer: string): Promise<Caller> {
     const [, id, secret] = /^cbm_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{20,})$/.exec(bearer) ?? [];
     if (!id) throw unauthenticated('malformed API token');
-    const row = await this.tokens.callerOf(id);
-    if (!row || !timingSafeEqual(Buffer.from(row.secret_hash), Buffer.from(sha256(secret))))
+    const row = await this.callers.get(`token:${id}`, () => this.tokens.callerOf(id));
+    if (!row?.secret_hash || !timingSafeEqual(Buffer.from(row.secret_hash), Buffer.from(sha256(secret))))
       throw unauthenticated('the API token is unknown or revoked');
     return toCaller('token', row, null);
   }
 
   private pair(userId: number, sessionId: string, refreshToken: string): TokenPair {
-    const accessToken = jwt.sign({ sid: sessionId } satisfies Omit<AccessClaims, 'sub'>, this.config.auth.jwtSecret, {
+    const accessToken = jwt.sign({ sid: sessionId } satisfies Omit<AccessClaims, 'sub'>, this.signingKey, {
       algorithm: 'HS256',
       subject: String(userId),
       expiresIn: this.config.auth.accessTtlSeconds,

@@ -20,6 +20,7 @@ import { Institution } from '../registry';
 import { InstitutionService } from '../registry';
 import { isDuplicateKey, notFound, outOfScope } from '../../common/record-errors';
 import { AuthSessionRepository } from './auth-session.repository';
+import { CallerCache } from './caller-cache';
 import { CreateUserDto, SetPasswordDto, UpdateUserDto, UserQuery } from './dto/access.dto';
 import { hashPassword } from './password';
 import { User } from './user.entity';
@@ -73,6 +74,7 @@ export class UserService {
     private readonly institutions: InstitutionService,
     private readonly audit: AuditService,
     private readonly roleChanges: RoleChangeEvents,
+    private readonly callers: CallerCache,
   ) {}
 
   /** `caller` null: provisioning by an operator (demo data, the user CLI), not limited to a scope. */
@@ -123,31 +125,34 @@ export class UserService {
 
   /** `caller` null: an operator outside HTTP, who is nobody's own user (and so may set any roles that fit). */
   async update(caller: Caller | null, typed: string, dto: UpdateUserDto): Promise<UserView> {
-    return this.dataSource.transaction(async (manager) => {
-      const current = await this.load(manager, typed);
-      const username = current.username;
-      const before = view(current);
-      if (dto.roles) {
-        if (caller) assertNotOwnRoleChange(caller.name, username, current.roles, dto.roles);
-        assertRolesFit(current.institution, dto.roles);
-      }
-      await this.users.update(manager, current, dto.version, {
-        displayName: dto.displayName ?? current.displayName,
-        roles: [...new Set(dto.roles ?? current.roles)],
-        active: dto.active ?? current.active,
-      });
-      if (dto.active === false) await this.sessions.revokeAllOf(manager, current.id);
-      const after = view(await this.load(manager, username));
-      await this.audit.record(manager, {
-        action: 'user.update',
-        entityType: 'user',
-        entityId: username,
-        before: snapshot(before),
-        after: snapshot(after),
-      });
-      await this.recordRoleChange(manager, username, current.institution.countyId, before.roles, after.roles, caller);
-      return after;
-    });
+    // Roles and deactivation take effect on this instance's next request (other instances: AUTH_CACHE_TTL_MS).
+    return this.forgettingCallers(() =>
+      this.dataSource.transaction(async (manager) => {
+        const current = await this.load(manager, typed);
+        const username = current.username;
+        const before = view(current);
+        if (dto.roles) {
+          if (caller) assertNotOwnRoleChange(caller.name, username, current.roles, dto.roles);
+          assertRolesFit(current.institution, dto.roles);
+        }
+        await this.users.update(manager, current, dto.version, {
+          displayName: dto.displayName ?? current.displayName,
+          roles: [...new Set(dto.roles ?? current.roles)],
+          active: dto.active ?? current.active,
+        });
+        if (dto.active === false) await this.sessions.revokeAllOf(manager, current.id);
+        const after = view(await this.load(manager, username));
+        await this.audit.record(manager, {
+          action: 'user.update',
+          entityType: 'user',
+          entityId: username,
+          before: snapshot(before),
+          after: snapshot(after),
+        });
+        await this.recordRoleChange(manager, username, current.institution.countyId, before.roles, after.roles, caller);
+        return after;
+      }),
+    );
   }
 
   /**
@@ -176,19 +181,30 @@ export class UserService {
   /** Sets a new password and ends every session of that user. */
   async setPassword(typed: string, dto: SetPasswordDto): Promise<void> {
     const passwordHash = await hashPassword(dto.password);
-    await this.dataSource.transaction(async (manager) => {
-      const current = await this.load(manager, typed);
-      const username = current.username;
-      await this.users.setPasswordHash(manager, current.id, passwordHash);
-      await this.sessions.revokeAllOf(manager, current.id);
-      await this.audit.record(manager, {
-        action: 'user.password',
-        entityType: 'user',
-        entityId: username,
-        before: null,
-        after: { password: '[changed]' },
-      });
-    });
+    await this.forgettingCallers(() =>
+      this.dataSource.transaction(async (manager) => {
+        const current = await this.load(manager, typed);
+        const username = current.username;
+        await this.users.setPasswordHash(manager, current.id, passwordHash);
+        await this.sessions.revokeAllOf(manager, current.id);
+        await this.audit.record(manager, {
+          action: 'user.password',
+          entityType: 'user',
+          entityId: username,
+          before: null,
+          after: { password: '[changed]' },
+        });
+      }),
+    );
+  }
+
+  /** Runs a committed change of a user, then forgets the verified credentials (see CallerCache). */
+  private async forgettingCallers<T>(change: () => Promise<T>): Promise<T> {
+    try {
+      return await change();
+    } finally {
+      this.callers.forget();
+    }
   }
 
   /** The user of a username in any spelling (looked up in its one spelling). */

@@ -126,7 +126,7 @@ export class CycleViewsService {
     });
 
     if (inst.type === 'BUREAU') {
-      for (const d of await this.declarations.listDeclarations(inst.countyId, null)) {
+      for (const d of await this.declarations.listDeclarations(inst.countyId, null, undefined, ['DECLARED', 'REVIEWED', 'APPROVED'])) {
         if (d.state === 'DECLARED') items.push(declarationItem('declarationToReview', d, d.paymentDue, d.paymentOverdue));
         if (d.state === 'REVIEWED') items.push(declarationItem('declarationToApprove', d, d.paymentDue, d.paymentOverdue));
         if (d.state === 'APPROVED') items.push(declarationItem('disbursementDue', d, d.paymentDue, d.paymentOverdue));
@@ -151,7 +151,7 @@ export class CycleViewsService {
     if (inst.type === 'LEAD_HOSPITAL' && inst.communityId !== null) {
       const claims = await this.claims.listClaims({ communityId: inst.communityId, states: ['SUBMITTED', 'REVIEWED'] });
       for (const c of claims.filter((x) => x.state === 'SUBMITTED')) items.push(claimItem('claimToReview', c, null, false));
-      const declared = new Set((await this.declarations.listDeclarations(inst.countyId, inst.communityId)).map((d) => d.period));
+      const declared = await this.declarationRows.declaredPeriods(inst.communityId);
       for (const period of [...new Set(claims.filter((c) => c.state === 'REVIEWED').map((c) => c.period))]
         .filter((p) => !declared.has(p))
         .sort()) {
@@ -189,24 +189,25 @@ export class CycleViewsService {
     const declarationId = await this.declarationRows.idOf(this.declarationRows.manager, community.id, period);
     const d = declarationId !== undefined ? await this.declarations.getDeclaration(null, declarationId) : null;
     const passDowns = d ? await this.passDowns.list({ declarationId: d.id }) : [];
-    const members = passDowns.filter((p) => p.level === 'MEMBER');
-    const villages = passDowns.filter((p) => p.level === 'VILLAGE');
     const ooc = await this.outOfCounty.periodTotals(community.id, period);
 
-    const transfer = (leg: string) => (d ? this.ledger.sumOfTransfers([`declaration.${d.id}.${leg}`]) : Promise.resolve(Money.ZERO));
+    // Two statements for the ledger side: the declaration's legs, and every pass-down's transfers.
+    const legs = ['deposit', 'payable', 'advance-offset', 'disbursed'] as const;
+    const legAmounts = d ? await this.ledger.amountsOf(legs.map((leg) => `declaration.${d.id}.${leg}`)) : new Map<string, Money>();
+    const leg = (name: (typeof legs)[number]) => (d ? legAmounts.get(`declaration.${d.id}.${name}`)! : Money.ZERO);
+    const passed = await this.ledger.sumsByReference(
+      'passDown',
+      passDowns.map((p) => String(p.id)),
+    );
+    const passedTo = (level: string) =>
+      passDowns.filter((p) => p.level === level).reduce((sum, p) => sum.plus(passed.get(String(p.id))!), Money.ZERO);
     const ledger = {
-      deposit: await transfer('deposit'),
-      payable: await transfer('payable'),
-      advanceOffset: await transfer('advance-offset'),
-      disbursed: await transfer('disbursed'),
-      passedDownToMembers: await this.ledger.sumForReferences(
-        'passDown',
-        members.map((p) => String(p.id)),
-      ),
-      passedDownToVillages: await this.ledger.sumForReferences(
-        'passDown',
-        villages.map((p) => String(p.id)),
-      ),
+      deposit: leg('deposit'),
+      payable: leg('payable'),
+      advanceOffset: leg('advance-offset'),
+      disbursed: leg('disbursed'),
+      passedDownToMembers: passedTo('MEMBER'),
+      passedDownToVillages: passedTo('VILLAGE'),
       outOfCounty: await this.ledger.sumForReferences('outOfCountyImport', await this.outOfCounty.importIds(community.id, period)),
     };
     const m = (v: string | undefined) => Money.of(v ?? ZERO);

@@ -75,17 +75,18 @@ export interface DeclarationFilter {
   countyId: number;
   communityId: number | null;
   period?: string;
-  state?: string;
+  /** One state, or any of several. */
+  state?: string | readonly string[];
 }
 
 function declarationConditions(f: DeclarationFilter): { sql: string; params: unknown[] } {
   return {
-    sql: `d.county_id = ? ${f.communityId !== null ? 'AND d.community_id = ?' : ''} ${f.period ? 'AND d.period = ?' : ''} ${f.state ? 'AND d.state = ?' : ''}`,
+    sql: `d.county_id = ? ${f.communityId !== null ? 'AND d.community_id = ?' : ''} ${f.period ? 'AND d.period = ?' : ''} ${f.state?.length ? 'AND d.state IN (?)' : ''}`,
     params: [
       f.countyId,
       ...(f.communityId !== null ? [f.communityId] : []),
       ...(f.period ? [f.period] : []),
-      ...(f.state ? [f.state] : []),
+      ...(f.state?.length ? [typeof f.state === 'string' ? [f.state] : f.state] : []),
     ],
   };
 }
@@ -112,8 +113,16 @@ export class DeclarationRepository {
     return existing ? Number(existing.id) : undefined;
   }
 
+  /** The periods a community has declared. */
+  async declaredPeriods(communityId: number): Promise<Set<string>> {
+    const rows: { period: string }[] = await this.dataSource.query('SELECT period FROM claim_declaration WHERE community_id = ?', [
+      communityId,
+    ]);
+    return new Set(rows.map((r) => r.period));
+  }
+
   /** A county's declarations (one community's, when given), newest period first (at most 500). */
-  list(countyId: number, communityId: number | null, period?: string, state?: string): Promise<DeclarationRow[]> {
+  list(countyId: number, communityId: number | null, period?: string, state?: string | readonly string[]): Promise<DeclarationRow[]> {
     const where = declarationConditions({ countyId, communityId, period, state });
     return this.dataSource.query(`${DECLARATION_SELECT} WHERE ${where.sql} ORDER BY d.period DESC, m.code, d.id LIMIT 500`, where.params);
   }

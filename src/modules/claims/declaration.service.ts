@@ -250,11 +250,10 @@ export class DeclarationService {
     countyId: number,
     communityId: number | null,
     period?: string,
-    state?: string,
+    state?: string | readonly string[],
     reader: Caller | null = null,
   ): Promise<DeclarationView[]> {
-    const rows = await this.declarations.list(countyId, communityId, period, state);
-    return Promise.all(rows.map((r) => this.view(this.declarations.manager, r, reader)));
+    return this.views(await this.declarations.list(countyId, communityId, period, state), reader);
   }
 
   /** Declarations the caller's scope sees: the county's, or its community's (none outside a community). */
@@ -262,7 +261,7 @@ export class DeclarationService {
     const scope = caller.scope;
     const communityId = scope.kind === 'county' ? null : (scope.communityId ?? -1);
     const { rows, total } = await this.declarations.page({ countyId: scope.countyId, communityId, period: q.period, state: q.state }, q);
-    return pageOf(await Promise.all(rows.map((r) => this.view(this.declarations.manager, r, caller))), total, q);
+    return pageOf(await this.views(rows, caller), total, q);
   }
 
   /** Records the deductions' total and what remains approved (accepted less deducted); funding is decided on approval. */
@@ -277,6 +276,16 @@ export class DeclarationService {
     const row = await this.declarations.find(manager, id, lock);
     if (!row) throw notFound('declaration', String(id));
     return row;
+  }
+
+  /** Views of many declarations, their members' totals read in one statement. */
+  private async views(rows: DeclarationRow[], reader: Caller | null): Promise<DeclarationView[]> {
+    const members = await this.claims.membersOfDeclarations(
+      this.declarations.manager,
+      rows.map((r) => Number(r.id)),
+    );
+    const today = this.clock.today();
+    return rows.map((r) => declarationView(r, members.get(Number(r.id)) ?? [], today, reader));
   }
 
   private async view(manager: EntityManager, row: DeclarationRow, reader: Caller | null): Promise<DeclarationView> {

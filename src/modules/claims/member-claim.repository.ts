@@ -229,19 +229,36 @@ export class MemberClaimRepository {
     manager: EntityManager,
     declarationId: number,
   ): Promise<{ institutionId: number; institutionCode: string; claimId: number; totals: ClaimTotals }[]> {
-    const rows: (TotalsRow & { institution_id: number; institution_code: string; claim_id: number })[] = await manager.query(
-      `SELECT c.institution_id, i.code AS institution_code, c.id AS claim_id, ${RECORD_TOTALS_SQL}
-         FROM member_claim c JOIN institution i ON i.id = c.institution_id
-         LEFT JOIN settlement_record r ON r.submitter_id = c.institution_id AND r.claim_period = c.period
-        WHERE c.declaration_id = ? GROUP BY c.institution_id, i.code, c.id ORDER BY i.code`,
-      [declarationId],
-    );
-    return rows.map((m) => ({
-      institutionId: m.institution_id,
-      institutionCode: m.institution_code,
-      claimId: Number(m.claim_id),
-      totals: totals(m),
-    }));
+    return (await this.membersOfDeclarations(manager, [declarationId])).get(declarationId) ?? [];
+  }
+
+  /** The members of each of these declarations with their claims' totals, in one statement (a page of declarations). */
+  async membersOfDeclarations(
+    manager: EntityManager,
+    declarationIds: readonly number[],
+  ): Promise<Map<number, { institutionId: number; institutionCode: string; claimId: number; totals: ClaimTotals }[]>> {
+    const out = new Map<number, { institutionId: number; institutionCode: string; claimId: number; totals: ClaimTotals }[]>();
+    if (declarationIds.length === 0) return out;
+    const rows: (TotalsRow & { declaration_id: number; institution_id: number; institution_code: string; claim_id: number })[] =
+      await manager.query(
+        `SELECT c.declaration_id, c.institution_id, i.code AS institution_code, c.id AS claim_id, ${RECORD_TOTALS_SQL}
+           FROM member_claim c JOIN institution i ON i.id = c.institution_id
+           LEFT JOIN settlement_record r ON r.submitter_id = c.institution_id AND r.claim_period = c.period
+          WHERE c.declaration_id IN (?) GROUP BY c.declaration_id, c.institution_id, i.code, c.id ORDER BY i.code`,
+        [declarationIds],
+      );
+    for (const m of rows) {
+      const id = Number(m.declaration_id);
+      const members = out.get(id) ?? [];
+      members.push({
+        institutionId: m.institution_id,
+        institutionCode: m.institution_code,
+        claimId: Number(m.claim_id),
+        totals: totals(m),
+      });
+      out.set(id, members);
+    }
+    return out;
   }
 
   /** A community's claims of a period by state: how many, their records and the amount claimed. */

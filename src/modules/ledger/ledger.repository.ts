@@ -184,4 +184,24 @@ export class LedgerRepository {
     );
     return row.s;
   }
+
+  /** The amount posted for each reference of one type (references without a transfer are absent). */
+  async sumsByReference(type: string, referenceIds: readonly string[]): Promise<Map<string, string>> {
+    if (referenceIds.length === 0) return new Map();
+    const rows: { reference_id: string; s: string }[] = await this.dataSource.query(
+      `SELECT t.reference_id, SUM(t.amount) AS s FROM ledger_transfer t WHERE t.reference_type = ? AND t.reference_id IN (${placeholders(referenceIds)}) GROUP BY t.reference_id`,
+      [type, ...referenceIds],
+    );
+    return new Map(rows.map((r) => [String(r.reference_id), r.s]));
+  }
+
+  /** The amount of each of these transfers (unknown ids are absent). */
+  async amountsOf(ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows: { id: string; amount: string }[] = await this.dataSource.query(
+      `SELECT t.id, t.amount FROM ledger_transfer t WHERE t.id IN (${placeholders(ids)})`,
+      [...ids],
+    );
+    return new Map(rows.map((r) => [r.id, r.amount]));
+  }
 }

@@ -238,6 +238,18 @@ export class LedgerService {
     return ids.length === 0 ? Money.ZERO : Money.of(await this.repository.sumOfTransfers(ids));
   }
 
+  /** The amount of each of these transfers, zero for those not posted. */
+  async amountsOf(ids: readonly string[]): Promise<Map<string, Money>> {
+    const found = await this.repository.amountsOf(ids);
+    return new Map(ids.map((id) => [id, Money.of(found.get(id) ?? '0')]));
+  }
+
+  /** The amount posted for each of these references of one type, zero for those without a transfer. */
+  async sumsByReference(type: string, referenceIds: readonly string[]): Promise<Map<string, Money>> {
+    const found = await this.repository.sumsByReference(type, referenceIds);
+    return new Map(referenceIds.map((id) => [id, Money.of(found.get(id) ?? '0')]));
+  }
+
   /** The amount of every transfer posted for these references of one type, together. */
   async sumForReferences(type: string, referenceIds: readonly string[]): Promise<Money> {
     return referenceIds.length === 0 ? Money.ZERO : Money.of(await this.repository.sumForReferences(type, referenceIds));

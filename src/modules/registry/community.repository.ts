@@ -25,9 +25,14 @@ export class CommunityRepository {
     });
   }
 
-  /** With its county. */
+  /** With its county (codes are unique: one statement, where `findOne` with a relation would first select the id). */
   findByCode(code: string, manager: EntityManager = this.dataSource.manager): Promise<MedicalCommunity | null> {
-    return manager.findOne(MedicalCommunity, { where: { code }, relations: { county: true } });
+    return manager
+      .getRepository(MedicalCommunity)
+      .createQueryBuilder('c')
+      .innerJoinAndSelect('c.county', 'county')
+      .where('c.code = :code', { code })
+      .getOne();
   }
 
   findByCodes(manager: EntityManager, codes: string[]): Promise<MedicalCommunity[]> {

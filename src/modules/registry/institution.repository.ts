@@ -60,7 +60,7 @@ export class InstitutionRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** The institutions a scope may see, filtered and paginated, with county, community and parent. */
-  list(scope: Scope, f: InstitutionFilter): Promise<[Institution[], number]> {
+  async list(scope: Scope, f: InstitutionFilter): Promise<[Institution[], number]> {
     const qb = this.dataSource
       .getRepository(Institution)
       .createQueryBuilder('i')
@@ -68,8 +68,10 @@ export class InstitutionRepository {
       .leftJoinAndSelect('i.community', 'community')
       .leftJoinAndSelect('i.parent', 'parent')
       .orderBy('i.code', 'ASC')
-      .skip((f.page - 1) * f.pageSize)
-      .take(f.pageSize);
+      // Every join is many-to-one, so LIMIT/OFFSET cut the page in one statement (`skip`/`take`
+      // would first select the distinct ids in a query of their own).
+      .offset((f.page - 1) * f.pageSize)
+      .limit(f.pageSize);
     qb.andWhere(...scopeCondition(scope));
     if (f.type) qb.andWhere('i.type = :type', { type: f.type });
     if (f.countyCode) qb.andWhere('county.code = :countyCode', { countyCode: f.countyCode });
@@ -83,12 +85,22 @@ export class InstitutionRepository {
       const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       qb.andWhere(new Brackets((w) => w.where('i.code LIKE :like', { like }).orWhere('i.name LIKE :like', { like })));
     }
-    return qb.getManyAndCount();
+    const rows = await qb.getMany();
+    // A short page that is not empty ends the list: its position gives the total without counting.
+    if (rows.length > 0 && rows.length < f.pageSize) return [rows, (f.page - 1) * f.pageSize + rows.length];
+    return [rows, await qb.getCount()];
   }
 
-  /** With county, community and parent. */
+  /** With county, community and parent (codes are unique: one statement, where `findOne` with relations would first select the id). */
   findByCode(code: string, manager: EntityManager = this.dataSource.manager): Promise<Institution | null> {
-    return manager.findOne(Institution, { where: { code }, relations: FULL_RELATIONS });
+    return manager
+      .getRepository(Institution)
+      .createQueryBuilder('i')
+      .innerJoinAndSelect('i.county', 'county')
+      .leftJoinAndSelect('i.community', 'community')
+      .leftJoinAndSelect('i.parent', 'parent')
+      .where('i.code = :code', { code })
+      .getOne();
   }
 
   /** Without relations. */
