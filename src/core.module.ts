@@ -10,6 +10,8 @@ import { InsuredIdHasher } from './common/record-hashing';
 import { RoleChangeEvents } from './common/role-change-events';
 import { DeadlineWatchEvents } from './common/deadline-watch-events';
 import { InboxContributions } from './common/inbox-contributions';
+import { ServiceMetrics } from './common/service-metrics';
+import { DatabasePoolMetrics } from './database/pool-metrics';
 import { requestIdOf } from './common/request-context';
 import { AuditModule } from './modules/audit';
 import { QueueModule } from './queue/queue.module';
@@ -54,8 +56,19 @@ export class CoreModule {
         RoleChangeEvents,
         DeadlineWatchEvents,
         InboxContributions,
+        ServiceMetrics,
+        DatabasePoolMetrics,
       ],
-      exports: [APP_CONFIG, FastFailRedis, BusinessClock, InsuredIdHasher, RoleChangeEvents, DeadlineWatchEvents, InboxContributions],
+      exports: [
+        APP_CONFIG,
+        FastFailRedis,
+        BusinessClock,
+        InsuredIdHasher,
+        RoleChangeEvents,
+        DeadlineWatchEvents,
+        InboxContributions,
+        ServiceMetrics,
+      ],
     };
   }
 }
