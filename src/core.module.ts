@@ -16,6 +16,9 @@ import { requestIdOf } from './common/request-context';
 import { AuditModule } from './modules/audit';
 import { QueueModule } from './queue/queue.module';
 
+/** The services every module may use. */
+const SHARED = [FastFailRedis, BusinessClock, InsuredIdHasher, RoleChangeEvents, DeadlineWatchEvents, InboxContributions, ServiceMetrics];
+
 /** What both the API and the worker need: configuration, logging, MySQL, Redis queues, audit. */
 @Global()
 @Module({})
@@ -48,27 +51,8 @@ export class CoreModule {
         QueueModule,
         AuditModule,
       ],
-      providers: [
-        { provide: APP_CONFIG, useValue: config },
-        FastFailRedis,
-        BusinessClock,
-        InsuredIdHasher,
-        RoleChangeEvents,
-        DeadlineWatchEvents,
-        InboxContributions,
-        ServiceMetrics,
-        DatabasePoolMetrics,
-      ],
-      exports: [
-        APP_CONFIG,
-        FastFailRedis,
-        BusinessClock,
-        InsuredIdHasher,
-        RoleChangeEvents,
-        DeadlineWatchEvents,
-        InboxContributions,
-        ServiceMetrics,
-      ],
+      providers: [{ provide: APP_CONFIG, useValue: config }, ...SHARED, DatabasePoolMetrics],
+      exports: [APP_CONFIG, ...SHARED],
     };
   }
 }

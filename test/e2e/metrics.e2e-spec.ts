@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { QUEUES } from '../../src/queue/jobs';
 import { storeClaimSamples } from '../support/claim-samples';
 import { createCommunityFixture, CommunityFixture } from '../support/registry-fixtures';
-import { ApiClient, http, RunningApi, startApi, startWorker } from '../support/test-app';
+import { ApiClient, http, RunningApi, startApi, startWorker, testConfig } from '../support/test-app';
 
 /** Every series `name{labels} value` of a Prometheus text answer. */
 function parse(text: string): { name: string; labels: Record<string, string>; value: number }[] {
@@ -126,7 +126,7 @@ describe('metrics at /metrics', () => {
     ).toEqual(['db-pool=1', 'jobs=1', 'monitoring=1', 'outbox=1', 'pass-downs=1', 'queues=1']);
     for (const queue of Object.values(QUEUES))
       for (const state of ['waiting', 'delayed']) expect(series(before, 'cbm_queue_jobs', { queue, state })).toHaveLength(1);
-    expect(total(before, 'cbm_db_pool_size')).toBe(10);
+    expect(total(before, 'cbm_db_pool_size')).toBe(testConfig().db.poolSize);
     expect(series(before, 'cbm_db_pool_connections', { state: 'in_use' })).toHaveLength(1);
     expect(total(before, 'cbm_outbox_oldest_unrelayed_age_seconds')).toBeGreaterThanOrEqual(0);
     // The latest reading with a burn ratio, of every county (the scrape token reads the deployment).
