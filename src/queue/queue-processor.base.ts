@@ -50,7 +50,9 @@ export abstract class QueueProcessor implements OnApplicationBootstrap, BeforeAp
   private record(job: Job, outcome: JobOutcome): void {
     if (!job.processedOn) return;
     const name = (JOB_NAMES as readonly string[]).includes(job.name) ? job.name : 'unknown';
-    this.metrics.record(this.queue, name, outcome, ((job.finishedOn ?? Date.now()) - job.processedOn) / 1000);
+    // A failed attempt that is retried has no finishedOn of its own (one left from an earlier run is older than processedOn).
+    const ended = job.finishedOn && job.finishedOn >= job.processedOn ? job.finishedOn : Date.now();
+    this.metrics.record(this.queue, name, outcome, (ended - job.processedOn) / 1000);
   }
 
   private async onFailed(job: Job | undefined, error: Error): Promise<void> {
