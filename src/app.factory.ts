@@ -14,12 +14,13 @@ import { AppConfig } from './config/app-config';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { requestIdOf } from './common/request-context';
 import { createValidationPipe } from './common/validation';
+import { ServiceMetrics } from './common/service-metrics';
 import { registerBodyParsers } from './common/request-body';
 import { WorkerModule } from './worker.module';
 import { AuthService, RouteAccess, routeAccessInventory } from './modules/access';
 
 export const API_PREFIX = 'api/v1';
-const UNPREFIXED = ['health/live', 'health/ready'];
+const UNPREFIXED = ['health/live', 'health/ready', 'metrics'];
 
 /**
  * The OpenAPI document without a database, Redis or a listening server: Nest's preview mode
@@ -70,6 +71,15 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
       if (!reply.getHeader('cache-control')) void reply.header('cache-control', 'no-store');
       return payload;
     });
+  // Request durations by route pattern (never the raw URL) and status: one histogram observation per answer.
+  const metrics = app.get(ServiceMetrics);
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onResponse', (request, reply, done) => {
+      metrics.observeRequest(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime);
+      done();
+    });
   await app.register(helmet as never, {
     // Swagger UI at /docs needs inline styles and scripts; everything else is JSON.
     contentSecurityPolicy: {
@@ -95,6 +105,7 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
     '/health',
     `/${config.http.swaggerPath}`,
     QUEUE_DASHBOARD_PATH,
+    '/metrics',
   ]);
   const auth = app.get(AuthService);
   await mountQueueDashboard(app, (token) => auth.authenticate(token));

@@ -10,9 +10,14 @@ import { InsuredIdHasher } from './common/record-hashing';
 import { RoleChangeEvents } from './common/role-change-events';
 import { DeadlineWatchEvents } from './common/deadline-watch-events';
 import { InboxContributions } from './common/inbox-contributions';
+import { ServiceMetrics } from './common/service-metrics';
+import { DatabasePoolMetrics } from './database/pool-metrics';
 import { requestIdOf } from './common/request-context';
 import { AuditModule } from './modules/audit';
 import { QueueModule } from './queue/queue.module';
+
+/** The services every module may use. */
+const SHARED = [FastFailRedis, BusinessClock, InsuredIdHasher, RoleChangeEvents, DeadlineWatchEvents, InboxContributions, ServiceMetrics];
 
 /** What both the API and the worker need: configuration, logging, MySQL, Redis queues, audit. */
 @Global()
@@ -46,16 +51,8 @@ export class CoreModule {
         QueueModule,
         AuditModule,
       ],
-      providers: [
-        { provide: APP_CONFIG, useValue: config },
-        FastFailRedis,
-        BusinessClock,
-        InsuredIdHasher,
-        RoleChangeEvents,
-        DeadlineWatchEvents,
-        InboxContributions,
-      ],
-      exports: [APP_CONFIG, FastFailRedis, BusinessClock, InsuredIdHasher, RoleChangeEvents, DeadlineWatchEvents, InboxContributions],
+      providers: [{ provide: APP_CONFIG, useValue: config }, ...SHARED, DatabasePoolMetrics],
+      exports: [APP_CONFIG, ...SHARED],
     };
   }
 }

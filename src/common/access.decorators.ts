@@ -45,6 +45,11 @@ export interface AccessRule {
    * e.g. signing out ends only the caller's own session. Without it such callers get 403.
    */
   openToReadOnly?: string;
+  /**
+   * Why the route also answers the configured metrics scrape token (METRICS_TOKEN): a
+   * credential of the deployment, not of any user or institution, that opens no other route.
+   */
+  metricsScrape?: string;
 }
 
 /**

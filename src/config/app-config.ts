@@ -167,6 +167,13 @@ class Environment {
   @IsString()
   INSURED_ID_HASH_KEY: string = '';
 
+  /**
+   * The bearer token Prometheus scrapes `GET /metrics` with (empty: only ADMIN users and their
+   * API tokens may read the metrics). It opens that one route and nothing else.
+   */
+  @Matches(/^(|[A-Za-z0-9._~+/=-]{32,256})$/, { message: 'METRICS_TOKEN must be empty or 32-256 token characters' })
+  METRICS_TOKEN: string = '';
+
   @IsInt()
   @Min(60)
   @Max(24 * 3600)
@@ -293,6 +300,8 @@ export interface AppConfig {
     loginRateLimitPerMinute: number;
     /** See AUTH_CACHE_TTL_MS. */
     callerCacheTtlMs: number;
+    /** The configured scrape token of `GET /metrics`, or null when none is configured. */
+    metricsToken: string | null;
   };
   /** Keys the hash of insured persons' ids (HMAC-SHA256); must never change once records exist. */
   insuredIdHashKey: string;
@@ -381,6 +390,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
       loginRateLimitPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE,
       callerCacheTtlMs: e.AUTH_CACHE_TTL_MS,
+      metricsToken: e.METRICS_TOKEN || null,
     },
     insuredIdHashKey: e.INSURED_ID_HASH_KEY || DEVELOPMENT_INSURED_ID_KEY,
     businessDate: e.BUSINESS_DATE || null,

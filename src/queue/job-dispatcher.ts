@@ -115,13 +115,8 @@ export class JobDispatcher implements OnModuleInit {
   async fateOf(job: Job | undefined, error: Error): Promise<{ final: boolean; next: string }> {
     if (!job) return { final: true, next: 'giving up' };
     const attempts = job.opts.attempts ?? 1;
-    // BullMQ fails a job stalled too often with an UnrecoverableError too: only ours say "refused".
-    const stalledOut = /(stalled|started) more than allowable limit/.test(error.message);
-    if (
-      !stalledOut &&
-      (error instanceof UnrecoverableError || error.name === 'UnrecoverableError') &&
-      error.message.startsWith('refused: ')
-    )
+    const stalledOut = stalledTooOften(error);
+    if (isRefusal(error))
       return { final: true, next: 'refused: it stops here, with its reason in the outbox, until the work is asked for again' };
     if (stalledOut) await this.runs.markStalled(job.id!).catch(() => undefined);
     if (!stalledOut && job.attemptsMade < attempts) {
@@ -141,4 +136,18 @@ export class JobDispatcher implements OnModuleInit {
   markStalled(jobId: string): Promise<void> {
     return this.runs.markStalled(jobId);
   }
+}
+
+/** BullMQ fails a job stalled too often with an UnrecoverableError too. */
+function stalledTooOften(error: Error): boolean {
+  return /(stalled|started) more than allowable limit/.test(error.message);
+}
+
+/** A job failed because a rule refused it (only ours say "refused"): it is not retried. */
+export function isRefusal(error: Error): boolean {
+  return (
+    !stalledTooOften(error) &&
+    (error instanceof UnrecoverableError || error.name === 'UnrecoverableError') &&
+    error.message.startsWith('refused: ')
+  );
 }

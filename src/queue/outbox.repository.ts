@@ -103,6 +103,18 @@ export class OutboxRepository {
     ]);
   }
 
+  /**
+   * Rows committed but not yet enqueued (their job is not in Redis yet): how many, and the age in
+   * seconds of the oldest by the database's clock (0 when there is none).
+   */
+  async unrelayed(): Promise<{ rows: number; oldestAgeSeconds: number }> {
+    const [row] = await this.dataSource.query(
+      `SELECT COUNT(*) AS n, COALESCE(TIMESTAMPDIFF(MICROSECOND, MIN(created_at), CURRENT_TIMESTAMP(3)), 0) AS age
+         FROM outbox WHERE completed_at IS NULL AND enqueued_at IS NULL`,
+    );
+    return { rows: Number(row.n), oldestAgeSeconds: Math.max(Number(row.age), 0) / 1e6 };
+  }
+
   /** One page of the unfinished rows, oldest first. */
   async pending(window: PageWindow): Promise<{ rows: PendingOutboxRow[]; total: number }> {
     const { rows, total } = await selectPage<Record<string, unknown>>(

@@ -1,8 +1,9 @@
 import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
 import { AppConfig } from '../config/app-config';
-import { JobDispatcher } from './job-dispatcher';
-import { QueueName } from './jobs';
+import { isRefusal, JobDispatcher } from './job-dispatcher';
+import { JOB_NAMES, QueueName } from './jobs';
+import { JobMetrics, JobOutcome } from './queue-metrics';
 import { workerOptions } from './worker-options';
 
 /**
@@ -19,6 +20,7 @@ export abstract class QueueProcessor implements OnApplicationBootstrap, BeforeAp
     private readonly queue: QueueName,
     private readonly dispatcher: JobDispatcher,
     private readonly config: AppConfig,
+    private readonly metrics: JobMetrics,
   ) {}
 
   get worker(): Worker {
@@ -31,7 +33,10 @@ export abstract class QueueProcessor implements OnApplicationBootstrap, BeforeAp
     const worker = new Worker(this.queue, (job: Job) => this.dispatcher.dispatch(job), workerOptions(this.config));
     worker.on('failed', (job, error) => void this.onFailed(job, error));
     worker.on('stalled', (jobId) => this.onStalled(jobId));
-    worker.on('completed', (job) => this.logger.log(`job ${job.name} ${job.id} completed`));
+    worker.on('completed', (job) => {
+      this.record(job, 'completed');
+      this.logger.log(`job ${job.name} ${job.id} completed`);
+    });
     worker.on('error', (err) => this.logger.warn(`worker: ${err.message}`));
     this.consumer = worker;
     worker.run().catch((err: unknown) => this.logger.error(`worker stopped: ${err instanceof Error ? err.message : String(err)}`));
@@ -41,7 +46,17 @@ export abstract class QueueProcessor implements OnApplicationBootstrap, BeforeAp
     await this.consumer?.close();
   }
 
+  /** The attempt's duration, from taking the job to this event, into the deployment's job metrics. */
+  private record(job: Job, outcome: JobOutcome): void {
+    if (!job.processedOn) return;
+    const name = (JOB_NAMES as readonly string[]).includes(job.name) ? job.name : 'unknown';
+    // A failed attempt that is retried has no finishedOn of its own (one left from an earlier run is older than processedOn).
+    const ended = job.finishedOn && job.finishedOn >= job.processedOn ? job.finishedOn : Date.now();
+    this.metrics.record(this.queue, name, outcome, (ended - job.processedOn) / 1000);
+  }
+
   private async onFailed(job: Job | undefined, error: Error): Promise<void> {
+    if (job) this.record(job, isRefusal(error) ? 'refused' : 'failed');
     const fate = await this.dispatcher.fateOf(job, error);
     const attempts = job?.opts.attempts ?? 1;
     this.logger[fate.final ? 'error' : 'warn'](
@@ -51,6 +66,7 @@ export abstract class QueueProcessor implements OnApplicationBootstrap, BeforeAp
 
   private onStalled(jobId: string): void {
     this.logger.warn(`job ${jobId} stalled (its worker stopped); it runs again`);
+    this.metrics.recordStall(this.queue);
     void this.dispatcher.markStalled(jobId).catch(() => undefined);
   }
 }

@@ -8,6 +8,7 @@ import { JobRunsService } from './job-runs.service';
 import { OutboxRepository } from './outbox.repository';
 import { OutboxService } from './outbox.service';
 import { QUEUES } from './jobs';
+import { JobMetrics, QueueMetrics } from './queue-metrics';
 
 /** BullMQ connection and queues, shared by the API (producer) and the worker (consumer). */
 @Global()
@@ -28,7 +29,7 @@ import { QUEUES } from './jobs';
     }),
     BullModule.registerQueue(...Object.values(QUEUES).map((name) => ({ name }))),
   ],
-  providers: [JobProducer, OutboxRepository, OutboxService, JobRunRepository, JobRunsService, JobRefusals],
-  exports: [BullModule, JobProducer, OutboxService, JobRunsService, JobRefusals],
+  providers: [JobProducer, OutboxRepository, OutboxService, JobRunRepository, JobRunsService, JobRefusals, JobMetrics, QueueMetrics],
+  exports: [BullModule, JobProducer, OutboxService, JobRunsService, JobRefusals, JobMetrics],
 })
 export class QueueModule {}

@@ -3,13 +3,14 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { JobDispatcher } from './job-dispatcher';
 import { QueueName, QUEUES } from './jobs';
 import { QueueProcessor } from './queue-processor.base';
+import { JobMetrics } from './queue-metrics';
 
 /** The consumer of one queue; its Worker is constructed with the configured settings when the application starts. */
 function consumerOf(queue: QueueName, name: string): Type<QueueProcessor> {
   @Injectable()
   class Consumer extends QueueProcessor {
-    constructor(dispatcher: JobDispatcher, @Inject(APP_CONFIG) config: AppConfig) {
-      super(queue, dispatcher, config);
+    constructor(dispatcher: JobDispatcher, @Inject(APP_CONFIG) config: AppConfig, metrics: JobMetrics) {
+      super(queue, dispatcher, config, metrics);
     }
   }
   Object.defineProperty(Consumer, 'name', { value: name });

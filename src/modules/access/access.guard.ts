@@ -5,7 +5,7 @@ import { decideRouteAccess, RouteDenial, routeRefusal, unauthenticated } from '.
 import { currentContext } from '../../common/request-context';
 import { AuditService } from '../audit';
 import { ACCESS_RULE, AccessRule, PUBLIC_ROUTE } from '../../common/access.decorators';
-import { AuthService } from './auth.service';
+import { AuthService, METRICS_SCRAPER } from './auth.service';
 import { RateLimiter } from './rate-limiter';
 import { ScopeResolver } from './scope-resolver';
 
@@ -36,13 +36,19 @@ export class AccessGuard implements CanActivate {
     const header = request.headers.authorization;
     const bearer = typeof header === 'string' && /^Bearer\s+(\S+)$/i.exec(header)?.[1];
     if (!bearer) throw unauthenticated();
+    const rule = this.reflector.get<AccessRule | undefined>(ACCESS_RULE, context.getHandler());
+    // The deployment's scrape token is no caller: it opens the routes that name it and is an unknown bearer elsewhere.
+    if (rule?.metricsScrape && this.auth.isMetricsScrapeToken(bearer)) {
+      ctx.actor = METRICS_SCRAPER;
+      await this.limiter.consume(METRICS_SCRAPER);
+      return true;
+    }
     const caller = await this.auth.authenticate(bearer);
     ctx.caller = caller;
     ctx.actor = caller.name;
     ctx.actorInstitution = caller.institution.code;
     await this.limiter.consume(caller.kind === 'user' ? `user:${caller.userId}` : caller.name);
 
-    const rule = this.reflector.get<AccessRule | undefined>(ACCESS_RULE, context.getHandler());
     const action = `${request.method} ${request.routeOptions.url ?? request.url}`;
     if (!rule) this.logger.error(`route ${action} declares no @Access rule; refusing everyone`);
     const facts = {

@@ -39,6 +39,8 @@ interface AccessClaims {
 }
 
 export const API_TOKEN_PREFIX = 'cbm_';
+/** The actor the audit trail and the rate limit name for requests made with the configured metrics scrape token. */
+export const METRICS_SCRAPER = 'system:metrics-scraper';
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
 /** Sign-in, refresh, logout, and turning a bearer token into a Caller. */
@@ -171,6 +173,12 @@ export class AuthService {
     const row = await this.sessions.callerOfUsername(username);
     if (!row) throw unauthenticated(`no active user ${username}`);
     return toCaller('user', row, null);
+  }
+
+  /** Whether the bearer is the configured metrics scrape token (METRICS_TOKEN); compared in constant time. */
+  isMetricsScrapeToken(bearer: string): boolean {
+    const configured = this.config.auth.metricsToken;
+    return configured !== null && timingSafeEqual(Buffer.from(sha256(bearer)), Buffer.from(sha256(configured)));
   }
 
   private async authenticateApiToken(bearer: string): Promise<Caller> {

@@ -25,6 +25,7 @@ import { ClaimStatementController, DeclarationStatementController } from './stat
 import { MemberClaimRepository } from './member-claim.repository';
 import { MemberClaimService } from './member-claim.service';
 import { OutOfCountyRepository } from './out-of-county.repository';
+import { PassDownMetrics } from './pass-down.metrics';
 import { PassDownRepository } from './pass-down.repository';
 import { PassDownService } from './pass-down.service';
 import { PrivateSettlementRepository } from './private-settlement.repository';
@@ -68,6 +69,7 @@ import { Transactions } from './transactions';
     CommunityFundingService,
     CycleViewsService,
     PrivateSettlementService,
+    PassDownMetrics,
   ],
   exports: [
     Transactions,

@@ -153,4 +153,18 @@ export class PassDownRepository {
     );
     return lead;
   }
+
+  /** Pass-downs still due after their deadline, counted per active county (0 where there is none). */
+  async overdueByCounty(today: string): Promise<{ countyId: number; countyCode: string; overdue: number }[]> {
+    const rows: { id: number; code: string; overdue: string }[] = await this.dataSource.query(
+      `SELECT c.id, c.code, COUNT(p.id) AS overdue
+         FROM county c
+         LEFT JOIN claim_declaration d ON d.county_id = c.id
+         LEFT JOIN pass_down p ON p.declaration_id = d.id AND p.state = 'DUE' AND p.deadline < ?
+        WHERE c.active = 1
+        GROUP BY c.id, c.code`,
+      [today],
+    );
+    return rows.map((r) => ({ countyId: Number(r.id), countyCode: r.code, overdue: Number(r.overdue) }));
+  }
 }

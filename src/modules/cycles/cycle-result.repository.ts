@@ -151,4 +151,30 @@ export class CycleResultRepository {
       communityCode: r.code,
     }));
   }
+
+  /**
+   * The latest kept monitoring reading of each active community: the last period whose result
+   * holds a burn ratio (a run skipped for want of a package holds none), with its county.
+   */
+  async latestMonitoringReadings(): Promise<
+    { countyId: number; countyCode: string; communityCode: string; period: string; result: string }[]
+  > {
+    const rows: { county_id: number; county_code: string; community_code: string; period: string; result: string }[] =
+      await this.dataSource.query(
+        `SELECT c.id AS county_id, c.code AS county_code, m.code AS community_code, r.period, r.result
+           FROM medical_community m
+           JOIN county c ON c.id = m.county_id
+           JOIN cycle_result r ON r.cycle = 'monitoring' AND r.scope = m.code
+          WHERE m.active = 1 AND c.active = 1
+            AND r.period = (SELECT MAX(k.period) FROM cycle_result k
+                             WHERE k.cycle = 'monitoring' AND k.scope = m.code AND JSON_VALUE(k.result, '$.burnRatio') IS NOT NULL)`,
+      );
+    return rows.map((r) => ({
+      countyId: Number(r.county_id),
+      countyCode: r.county_code,
+      communityCode: r.community_code,
+      period: r.period,
+      result: r.result,
+    }));
+  }
 }

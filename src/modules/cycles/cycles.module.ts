@@ -9,6 +9,7 @@ import { CycleRunnerService } from './cycle-runner.service';
 import { CyclesController, JobRunsController, MonitoringController, NotificationsController, YearEndController } from './cycles.controller';
 import { DeadlineWatchRepository } from './deadline-watch.repository';
 import { DeadlineWatchService } from './deadline-watch.service';
+import { MonitoringMetrics } from './monitoring.metrics';
 import { MonitoringService } from './monitoring.service';
 import { NotificationRepository } from './notification.repository';
 import { NotificationService } from './notification.service';
@@ -39,6 +40,7 @@ import { YearEndService } from './year-end.service';
     RefusedWorkNotifier,
     RoleChangeNotifier,
     YearEndService,
+    MonitoringMetrics,
   ],
   exports: [CycleRunnerService, NotificationService, YearEndService],
 })

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { HealthController } from './health.controller';
 import { HealthRepository } from './health.repository';
+import { MetricsController } from './metrics.controller';
 
-@Module({ controllers: [HealthController], providers: [HealthRepository] })
+/** Operations: liveness and readiness probes, and the Prometheus metrics. */
+@Module({ controllers: [HealthController, MetricsController], providers: [HealthRepository] })
 export class HealthModule {}
