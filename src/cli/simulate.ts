@@ -144,7 +144,8 @@ function communityFigures(c: CommunitySummary | undefined): [string, string][] {
 function change(a: string, b: string): string {
   if (!/^-?\d+(\.\d+)?$/.test(a) || !/^-?\d+(\.\d+)?$/.test(b)) return a === b ? '' : 'changed';
   const d = new Dec(b).minus(a);
-  return d.isZero() ? '' : (d.isPositive() ? '+' : '') + d.toFixed();
+  const places = Math.max(new Dec(a).decimalPlaces(), new Dec(b).decimalPlaces(), a.split('.')[1]?.length ?? 0);
+  return d.isZero() ? '' : (d.isPositive() ? '+' : '') + d.toFixed(places);
 }
 
 function valueBefore(c: SimulationCase, name: string): string {
