@@ -64,6 +64,10 @@ class Environment {
   @IsIn(APPEND_ONLY_PROTECTIONS)
   AUDIT_PROTECTION: AppendOnlyProtection = 'trigger';
 
+  /** How intake bulk-loads settlement records: `auto` (LOAD DATA LOCAL where the server allows it, else multi-row INSERT) or `insert` (always INSERT). */
+  @IsIn(['auto', 'insert'])
+  BULK_LOAD: 'auto' | 'insert' = 'auto';
+
   @IsString()
   @MinLength(1)
   REDIS_HOST: string = '127.0.0.1';
@@ -81,7 +85,13 @@ class Environment {
   @Max(15)
   REDIS_DB: number = 0;
 
-  @Matches(/^[A-Za-z0-9_:-]{1,40}$/, { message: 'QUEUE_PREFIX must be 1-40 letters, digits, _ : -' })
+  /**
+   * Prefix of every queue and rate-limit key. On Redis Cluster, wrap it in a hash tag ("{cbm}"):
+   * every key of the deployment then hashes to one slot, as BullMQ's multi-key scripts need.
+   */
+  @Matches(/^(?=.{1,42}$)(\{[A-Za-z0-9_:-]{1,40}\})?[A-Za-z0-9_:-]*$/, {
+    message: 'QUEUE_PREFIX must be 1-40 letters, digits, _ : - (optionally starting with a {hash tag} for Redis Cluster)',
+  })
   QUEUE_PREFIX: string = 'cbm';
 
   @IsInt()
@@ -271,6 +281,8 @@ export interface AppConfig {
     /** Who keeps audit_log and ledger_transfer append-only: database triggers, or the application (src/database/append-only.ts). */
     appendOnlyProtection?: AppendOnlyProtection;
   };
+  /** How intake bulk-loads settlement records (BULK_LOAD). */
+  bulkLoad: 'auto' | 'insert';
   redis: { host: string; port: number; password?: string; db: number };
   queue: {
     prefix: string;
@@ -366,6 +378,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       poolSize: e.DB_POOL_SIZE,
       appendOnlyProtection: e.AUDIT_PROTECTION,
     },
+    bulkLoad: e.BULK_LOAD,
     redis: { host: e.REDIS_HOST, port: e.REDIS_PORT, password: e.REDIS_PASSWORD || undefined, db: e.REDIS_DB },
     queue: {
       prefix: e.QUEUE_PREFIX,
