@@ -270,7 +270,13 @@ export function runSimulation(
 ): { report: string; results: SimulationResult[]; ms: number } {
   const grid = variationGrid(o.set, o.vary);
   const started = process.hrtime.bigint();
-  const results = grid.map((changes) => simulateYearEnd(c, changes));
+  // A grid keeps each variation's summary figures only: a thousand sets of statements and transfers are not printed.
+  const results = grid.map((changes) => {
+    const r = simulateYearEnd(c, changes);
+    return o.vary.length === 0 || !r.settlement
+      ? r
+      : { ...r, settlement: { summary: { ...r.settlement.summary, transfers: [] }, statements: [] } };
+  });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const report =
     o.vary.length === 0
