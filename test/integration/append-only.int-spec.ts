@@ -1,5 +1,9 @@
 import * as mysql2 from 'mysql2/promise';
 import { dropDatabase, migrateUp } from '../../src/database/database-admin';
+import { ACCOUNTS, TransferSpec } from '../../src/domain/ledger';
+import { Money } from '../../src/domain/money';
+import { LedgerService } from '../../src/modules/ledger/ledger.service';
+import { CountyService } from '../../src/modules/registry/county.service';
 import { createCommunityFixture, CommunityFixture } from '../support/registry-fixtures';
 import { RunningApi, startApi, testConfig } from '../support/test-app';
 
@@ -112,5 +116,29 @@ describe('append-only tables, AUDIT_PROTECTION=app', () => {
     } finally {
       await other.end();
     }
+  });
+
+  it('refuses a protected account below zero where the database ignores CHECK constraints (as TiDB does by default)', async () => {
+    // This database's CHECK on the account totals is dropped: the application's own check must refuse.
+    await api.dataSource.query('ALTER TABLE ledger_account DROP CONSTRAINT ck_ledger_account_not_negative');
+    const countyId = (await api.app.get(CountyService).getCounty(f.county)).id;
+    const ledger = api.app.get(LedgerService);
+    const t = (id: string, debit: string, credit: string, amount: string): TransferSpec => ({
+      id,
+      debit,
+      credit,
+      amount: Money.of(amount),
+      memo: 'test',
+    });
+    const post = (transfers: TransferSpec[]) =>
+      api.dataSource.transaction((m) => ledger.post(m, countyId, 2031, transfers, { type: 'test', id: 'no-check' }));
+    await post([t('NC1', ACCOUNTS.fundSource, ACCOUNTS.fundPool, '100.00')]);
+    await expect(
+      post([t('NC2', ACCOUNTS.fundPool, ACCOUNTS.privatePool, '60.00'), t('NC3', ACCOUNTS.fundPool, ACCOUNTS.adjustmentReserve, '40.01')]),
+    ).rejects.toMatchObject({ code: 'ACCOUNT_WOULD_GO_NEGATIVE', message: expect.stringContaining('NC3') });
+    const balances = await ledger.balances(countyId, 2031);
+    expect(balances.accounts.find((a) => a.code === ACCOUNTS.fundPool)?.balance).toBe('100.00');
+    expect(balances.reconciled).toBe(true);
+    expect(await post([t('NC4', ACCOUNTS.fundPool, ACCOUNTS.privatePool, '100.00')])).toEqual({ posted: 1, alreadyPosted: 0 });
   });
 });
