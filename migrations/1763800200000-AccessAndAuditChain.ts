@@ -81,6 +81,8 @@ export class AccessAndAuditChain1763800200000 implements MigrationInterface {
     await q.query(
       'ALTER TABLE audit_log MODIFY prev_hash CHAR(64) NOT NULL, MODIFY hash CHAR(64) NOT NULL, ADD UNIQUE KEY uq_audit_hash (hash)',
     );
+    // AUDIT_PROTECTION=app (databases without triggers): the application's connections refuse the change instead.
+    if ((q.connection.options as { appendOnlyProtection?: string }).appendOnlyProtection === 'app') return;
     await q.query(`
       CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log FOR EACH ROW
         SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'audit_log is append-only: UPDATE refused'`);

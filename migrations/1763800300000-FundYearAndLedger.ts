@@ -116,11 +116,14 @@ export class FundYearAndLedger1763800300000 implements MigrationInterface {
         CONSTRAINT fk_ledger_transfer_debit FOREIGN KEY (debit_account_id) REFERENCES ledger_account (id),
         CONSTRAINT fk_ledger_transfer_credit FOREIGN KEY (credit_account_id) REFERENCES ledger_account (id)
       ) ${TABLE_OPTIONS}`);
-    // Transfers are immutable: corrections are reversing transfers.
-    await q.query(`CREATE TRIGGER ledger_transfer_no_update BEFORE UPDATE ON ledger_transfer FOR EACH ROW
-      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'ledger_transfer is immutable: post a reversing transfer'`);
-    await q.query(`CREATE TRIGGER ledger_transfer_no_delete BEFORE DELETE ON ledger_transfer FOR EACH ROW
-      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'ledger_transfer is immutable: post a reversing transfer'`);
+    // Transfers are immutable: corrections are reversing transfers. AUDIT_PROTECTION=app (databases
+    // without triggers): the application's connections refuse the change instead.
+    if ((q.connection.options as { appendOnlyProtection?: string }).appendOnlyProtection !== 'app') {
+      await q.query(`CREATE TRIGGER ledger_transfer_no_update BEFORE UPDATE ON ledger_transfer FOR EACH ROW
+        SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'ledger_transfer is immutable: post a reversing transfer'`);
+      await q.query(`CREATE TRIGGER ledger_transfer_no_delete BEFORE DELETE ON ledger_transfer FOR EACH ROW
+        SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'ledger_transfer is immutable: post a reversing transfer'`);
+    }
 
     await q.query(`
       CREATE TABLE community_budget_plan (

@@ -3,7 +3,16 @@ import { ConfigError, loadConfig } from './app-config';
 describe('loadConfig', () => {
   it('has working defaults for a local machine', () => {
     const c = loadConfig({});
-    expect(c.db).toEqual({ host: '127.0.0.1', port: 3306, user: 'root', password: '', name: 'capitation', poolSize: 10 });
+    expect(c.db).toEqual({
+      host: '127.0.0.1',
+      port: 3306,
+      user: 'root',
+      password: '',
+      name: 'capitation',
+      poolSize: 10,
+      appendOnlyProtection: 'trigger',
+    });
+    expect(c.bulkLoad).toBe('auto');
     expect(c.redis).toMatchObject({ host: '127.0.0.1', port: 6379, db: 0 });
     expect(c.http).toMatchObject({ port: 3000, publicUrl: 'http://127.0.0.1:3000', corsOrigins: [] });
   });
@@ -24,6 +33,18 @@ describe('loadConfig', () => {
     expect(() =>
       loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret, INSURED_ID_HASH_KEY: secret, WEBHOOK_ALLOW_LOCAL_TARGETS: 'true' }),
     ).toThrow(/WEBHOOK_ALLOW_LOCAL_TARGETS/);
+  });
+
+  it('takes the fallbacks for databases without triggers or LOAD DATA LOCAL, and a hash-tagged queue prefix for Redis Cluster', () => {
+    const c = loadConfig({ AUDIT_PROTECTION: 'app', BULK_LOAD: 'insert', QUEUE_PREFIX: '{cbm}' });
+    expect(c.db.appendOnlyProtection).toBe('app');
+    expect(c.bulkLoad).toBe('insert');
+    expect(c.queue.prefix).toBe('{cbm}');
+    expect(loadConfig({ QUEUE_PREFIX: '{cbm}:test-1' }).queue.prefix).toBe('{cbm}:test-1');
+    expect(() => loadConfig({ AUDIT_PROTECTION: 'none' })).toThrow(/AUDIT_PROTECTION/);
+    expect(() => loadConfig({ BULK_LOAD: 'fast' })).toThrow(/BULK_LOAD/);
+    for (const prefix of ['{cbm', 'cbm}', '{}', 'a{b}', '{a}{b}'])
+      expect(() => loadConfig({ QUEUE_PREFIX: prefix })).toThrow(/QUEUE_PREFIX/);
   });
 
   it('names every invalid variable in one error', () => {

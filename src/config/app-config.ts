@@ -4,6 +4,10 @@ import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLeng
 import { CYCLE_NAMES } from '../domain/cycle-schedule';
 import { TableLimits } from '../domain/uploaded-table';
 
+/** Who keeps the append-only tables so (src/database/append-only.ts). */
+export type AppendOnlyProtection = 'trigger' | 'app';
+export const APPEND_ONLY_PROTECTIONS: readonly AppendOnlyProtection[] = ['trigger', 'app'];
+
 /** Raw environment, validated once at start-up. Every variable is documented in config/example.env. */
 class Environment {
   @IsIn(['development', 'production', 'test'])
@@ -52,6 +56,18 @@ class Environment {
   @Max(200)
   DB_POOL_SIZE: number = 10;
 
+  /**
+   * Who keeps the audit log and the ledger's transfers append-only: `trigger` (database triggers,
+   * MySQL/MariaDB) or `app` (the application's connections refuse the change; for databases
+   * without triggers such as TiDB). Decided when the database is migrated: see docs/scaling.md.
+   */
+  @IsIn(APPEND_ONLY_PROTECTIONS)
+  AUDIT_PROTECTION: AppendOnlyProtection = 'trigger';
+
+  /** How intake bulk-loads settlement records: `auto` (LOAD DATA LOCAL where the server allows it, else multi-row INSERT) or `insert` (always INSERT). */
+  @IsIn(['auto', 'insert'])
+  BULK_LOAD: 'auto' | 'insert' = 'auto';
+
   @IsString()
   @MinLength(1)
   REDIS_HOST: string = '127.0.0.1';
@@ -69,7 +85,13 @@ class Environment {
   @Max(15)
   REDIS_DB: number = 0;
 
-  @Matches(/^[A-Za-z0-9_:-]{1,40}$/, { message: 'QUEUE_PREFIX must be 1-40 letters, digits, _ : -' })
+  /**
+   * Prefix of every queue and rate-limit key. On Redis Cluster, wrap it in a hash tag ("{cbm}"):
+   * every key of the deployment then hashes to one slot, as BullMQ's multi-key scripts need.
+   */
+  @Matches(/^(?=.{1,42}$)(\{[A-Za-z0-9_:-]{1,40}\})?[A-Za-z0-9_:-]*$/, {
+    message: 'QUEUE_PREFIX must be 1-40 letters, digits, _ : - (optionally starting with a {hash tag} for Redis Cluster)',
+  })
   QUEUE_PREFIX: string = 'cbm';
 
   @IsInt()
@@ -268,7 +290,18 @@ export interface AppConfig {
     swaggerPath: string;
     webRoot: string;
   };
-  db: { host: string; port: number; user: string; password: string; name: string; poolSize: number };
+  db: {
+    host: string;
+    port: number;
+    user: string;
+    password: string;
+    name: string;
+    poolSize: number;
+    /** Who keeps audit_log and ledger_transfer append-only: database triggers, or the application (src/database/append-only.ts). */
+    appendOnlyProtection?: AppendOnlyProtection;
+  };
+  /** How intake bulk-loads settlement records (BULK_LOAD). */
+  bulkLoad: 'auto' | 'insert';
   redis: { host: string; port: number; password?: string; db: number };
   queue: {
     prefix: string;
@@ -359,7 +392,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       swaggerPath: e.SWAGGER_PATH,
       webRoot: resolve(e.WEB_ROOT),
     },
-    db: { host: e.DB_HOST, port: e.DB_PORT, user: e.DB_USER, password: e.DB_PASSWORD, name: e.DB_NAME, poolSize: e.DB_POOL_SIZE },
+    db: {
+      host: e.DB_HOST,
+      port: e.DB_PORT,
+      user: e.DB_USER,
+      password: e.DB_PASSWORD,
+      name: e.DB_NAME,
+      poolSize: e.DB_POOL_SIZE,
+      appendOnlyProtection: e.AUDIT_PROTECTION,
+    },
+    bulkLoad: e.BULK_LOAD,
     redis: { host: e.REDIS_HOST, port: e.REDIS_PORT, password: e.REDIS_PASSWORD || undefined, db: e.REDIS_DB },
     queue: {
       prefix: e.QUEUE_PREFIX,

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as mysql2 from 'mysql2';
 import { DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { guardAppendOnly } from './append-only';
 
 /**
  * Every pooled connection runs in strict SQL mode and UTC, whatever the server defaults are:
@@ -25,13 +26,26 @@ const strictMysql2 = {
   },
 };
 
+/** The same, and every connection refuses changes to the append-only tables (AUDIT_PROTECTION=app: no triggers). */
+const guardedMysql2 = {
+  ...mysql2,
+  createPool(options: mysql2.PoolOptions) {
+    const pool = strictMysql2.createPool(options);
+    pool.on('connection', (connection) => guardAppendOnly(connection as never));
+    return pool;
+  },
+};
+
 const ROOT = path.join(__dirname, '..', '..');
 
 /** The one definition of the connection, used by the API, the worker, tests and the migration CLI. */
 export function buildDataSourceOptions(db: AppConfig['db'], overrides: Partial<{ database: string }> = {}): DataSourceOptions {
+  const appendOnlyProtection = db.appendOnlyProtection ?? 'trigger';
   return {
     type: 'mysql',
-    driver: strictMysql2,
+    driver: appendOnlyProtection === 'app' ? guardedMysql2 : strictMysql2,
+    // Read by the migrations that create the append-only triggers (src/database/append-only.ts).
+    ...({ appendOnlyProtection } as object),
     connectorPackage: 'mysql2',
     host: db.host,
     port: db.port,

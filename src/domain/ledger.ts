@@ -163,7 +163,7 @@ export function applyTransfers(
     const debited = next.get(t.debit) ?? { debits: Money.ZERO, credits: Money.ZERO };
     const afterDebit = { debits: debited.debits.plus(t.amount), credits: debited.credits };
     if (!mayGoNegative(t.debit) && afterDebit.credits.minus(afterDebit.debits).isNegative()) {
-      throw new DomainError('ACCOUNT_WOULD_GO_NEGATIVE', 'conflict', `transfer ${t.id} would take ${t.debit} below zero`);
+      throw accountWouldGoNegative(t);
     }
     next.set(t.debit, afterDebit);
     const credited = next.get(t.credit) ?? { debits: Money.ZERO, credits: Money.ZERO };

@@ -1,3 +1,4 @@
+import { SettlementRecordRepository } from '../../src/modules/claims/settlement-record.repository';
 import { createCommunityFixture, CommunityFixture } from '../support/registry-fixtures';
 import { RunningApi, startApi } from '../support/test-app';
 
@@ -47,6 +48,7 @@ describe('bulk loading of settlement records', () => {
 
   it('stores every field exactly, separators, backslashes, NULLs and Chinese included', async () => {
     await submitAndCheck('LOAD');
+    expect(api.app.get(SettlementRecordRepository).bulkLoadMethod()).toBe(Number(original) ? 'load-data' : 'insert');
   });
 
   it('falls back to multi-row INSERT when the server refuses LOAD DATA LOCAL', async () => {
@@ -56,5 +58,43 @@ describe('bulk loading of settlement records', () => {
     } finally {
       await api.dataSource.query(`SET GLOBAL local_infile = ${Number(original) ? 1 : 0}`);
     }
+  });
+});
+
+describe('bulk loading with BULK_LOAD=insert (a database whose LOAD DATA LOCAL is missing or different)', () => {
+  let api: RunningApi;
+  let f: CommunityFixture;
+  beforeAll(async () => {
+    api = await startApi({ BUSINESS_DATE: '2026-10-31', BULK_LOAD: 'insert' });
+    f = await createCommunityFixture(api, 1);
+  });
+  afterAll(() => api.close());
+
+  it('never tries LOAD DATA, whatever the server allows, and stores the rows as the load would', async () => {
+    expect(api.app.get(SettlementRecordRepository).bulkLoadMethod()).toBe('insert');
+    const clerk = await f.as(['MEMBER_CLERK'], f.townships[0]);
+    const prefix = `INS${Date.now().toString(36)}`;
+    const records = Array.from({ length: 25 }, (_, i) => ({
+      externalId: `${prefix}-${i}`,
+      unitCode: f.townships[0],
+      insuredId: `53292719900101${1000 + i}`,
+      visitType: 'OUTPATIENT',
+      visitDate: '2026-10-08',
+      settlementDate: '2026-10-08',
+      totalCost: '10.00',
+      coveredCost: '10.00',
+      fundPaid: '5.00',
+      criticalIllnessPaid: '0',
+      medicalAidPaid: '0',
+      selfPaid: '5.00',
+      referralNo: i === 3 ? 'tab\there 中文' : null,
+    }));
+    expect((await clerk.post('/api/v1/settlement-records', { records })).body).toMatchObject({ stored: 25, errors: [] });
+    const rows = await api.dataSource.query('SELECT referral_no FROM settlement_record WHERE external_id LIKE ? ORDER BY id', [
+      `${prefix}-%`,
+    ]);
+    expect(rows).toHaveLength(25);
+    expect(rows[3].referral_no).toBe('tab\there 中文');
+    expect(api.app.get(SettlementRecordRepository).bulkLoadMethod()).toBe('insert');
   });
 });

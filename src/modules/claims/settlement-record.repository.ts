@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Readable } from 'node:stream';
 import { DataSource, EntityManager } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { approvedAmount } from '../../domain/claim-cycle';
 import { DeductionOutcome, RecordReviewOutcome } from '../../domain/declaration';
 import { Money } from '../../domain/money';
@@ -136,7 +137,18 @@ export class SettlementRecordRepository {
   /** Whether the server accepts LOAD DATA LOCAL INFILE; learned on first use. */
   private loadDataAllowed: boolean | null = null;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    // BULK_LOAD=insert: never try LOAD DATA LOCAL (a database that lacks it or treats it differently).
+    if (config.bulkLoad === 'insert') this.loadDataAllowed = false;
+  }
+
+  /** How the bulk load writes rows now: LOAD DATA LOCAL, multi-row INSERT, or not yet known (tried on first use). */
+  bulkLoadMethod(): 'load-data' | 'insert' | 'unknown' {
+    return this.loadDataAllowed === null ? 'unknown' : this.loadDataAllowed ? 'load-data' : 'insert';
+  }
 
   /** The totals of one unit's claim for a period. */
   async claimTotals(manager: EntityManager, institutionId: number, period: string): Promise<ClaimTotals> {

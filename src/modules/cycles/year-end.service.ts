@@ -25,7 +25,8 @@ import {
 } from '../../domain/county-year-end';
 import { CLAIMING_TYPES, isPrimaryInstitution } from '../../domain/institution-registry';
 import { Money } from '../../domain/money';
-import { policyTerms } from '../../domain/policy-parameters';
+import { PolicyParameters, policyTerms } from '../../domain/policy-parameters';
+import { ledgerWithout, SimulationCase } from '../../domain/policy-simulation';
 import { YEAR_END_LIFECYCLE, YearEndAction, YearEndState } from '../../domain/year-end-settlement';
 import { yearEndActions } from '../../domain/document-actions';
 import { JobHandler } from '../../queue/job-handler.decorator';
@@ -152,6 +153,70 @@ export class YearEndService {
     for (const communityId of communitiesReleasingDeposit(inputs))
       scores.set(communityId, (await this.assessments.assess(manager, communityId, fundYear)).score);
     return settleYearEnd({ ...inputs, scores }, policyTerms(parameterSet.values));
+  }
+
+  /**
+   * The county-year as the year-end draft reads it, for the policy simulation: the parameter set
+   * the stored year end was drafted with, the inputs with the communities' scores, and the ledger
+   * as the draft saw it (a posted year end's own transfers taken back off); the allocation in
+   * force with its inputs, and the stored year end to compare with. Reads only.
+   */
+  async simulationCase(county: { id: number; code: string }, fundYear: number): Promise<SimulationCase> {
+    return inTransaction(this.dataSource, async (manager) => {
+      const id = await this.years.idOfYear(county.id, fundYear);
+      const row = id !== null ? await this.row(manager, id, false) : null;
+      const stored = row ? (JSON.parse(row.summary) as YearEndSummary) : null;
+      const current = await this.parameters.current(manager, county, fundYear);
+      let [parameters, version]: [PolicyParameters, number] = [current.values, current.version];
+      if (stored && stored.options.parametersVersion !== version) {
+        const drafted = (await this.parameters.versions(county, fundYear)).find((v) => v.version === stored.options.parametersVersion);
+        if (drafted) [parameters, version] = [drafted.values, drafted.version];
+      }
+      const inputs = await this.inputs(manager, county, fundYear, { version, values: parameters });
+      const ledger = row
+        ? ledgerWithout(inputs.ledger, await this.ledger.transfersOf(manager, { type: 'yearEndSettlement', id: String(row.id) }))
+        : inputs.ledger;
+      const scores = new Map<number, string>();
+      for (const communityId of communitiesReleasingDeposit(inputs))
+        scores.set(communityId, (await this.assessments.assess(manager, communityId, fundYear)).score);
+      const allocation = await this.allocations.inForce(manager, county.id, fundYear);
+      return {
+        countyCode: county.code,
+        fundYear,
+        parameters,
+        inputs: { ...inputs, ledger, scores },
+        allocation: allocation
+          ? {
+              inputs: {
+                insuredCount: allocation.inputs.insuredCount,
+                perCapitaStandard: allocation.inputs.perCapitaStandard,
+                interest: allocation.inputs.interest,
+                criticalIllnessPremiumPerPerson: allocation.inputs.criticalIllnessPremiumPerPerson,
+                familyDoctorFee: allocation.inputs.familyDoctorFee,
+                policyAdjustmentExpenditure: allocation.inputs.policyAdjustmentExpenditure,
+              },
+              communities: allocation.communities.map((c) => ({
+                code: c.communityCode,
+                enrolledPopulation: c.enrolledPopulation,
+                package: c.package,
+                effectivePackage: c.effectivePackage,
+              })),
+            }
+          : null,
+        city: null,
+        stored:
+          row && stored
+            ? {
+                state: row.state,
+                summary: stored,
+                statements: (await this.years.statements(manager, row.id)).map((s) => ({
+                  code: s.code,
+                  balanceDue: Money.of(s.balance_due).toString(),
+                })),
+              }
+            : null,
+      };
+    });
   }
 
   /** Everything the year end reads: packages, units, the year's approved claims and payments, the ledger. */

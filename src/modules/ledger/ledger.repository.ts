@@ -68,9 +68,9 @@ export class LedgerRepository {
     countyId: number,
     fundYear: number,
     codes: readonly string[],
-  ): Promise<{ id: number; code: string }[]> {
+  ): Promise<{ id: number; code: string; debits_total: string; credits_total: string }[]> {
     return manager.query(
-      `SELECT id, code FROM ledger_account WHERE county_id = ? AND fund_year = ? AND code IN (${placeholders(codes)}) ORDER BY id FOR UPDATE`,
+      `SELECT id, code, debits_total, credits_total FROM ledger_account WHERE county_id = ? AND fund_year = ? AND code IN (${placeholders(codes)}) ORDER BY id FOR UPDATE`,
       [countyId, fundYear, ...codes],
     );
   }

@@ -4,6 +4,7 @@ import { EntityManager } from 'typeorm';
 import {
   AccountNature,
   AccountTotals,
+  applyTransfers,
   accountWouldGoNegative,
   assertSameRepost,
   assertValidTransfer,
@@ -95,6 +96,12 @@ export class LedgerService {
       );
     }
     const accounts = await this.repository.lockAccounts(manager, countyId, fundYear, codes);
+    // The running totals of the locked accounts: every new transfer is checked against them here, as
+    // the CHECK constraint checks it in the database (a database that ignores CHECK constraints, such as
+    // TiDB without tidb_enable_check_constraint, is then still refused a protected account below zero).
+    let totals: ReadonlyMap<string, AccountTotals> = new Map(
+      accounts.map((a) => [a.code, { debits: Money.of(a.debits_total), credits: Money.of(a.credits_total) }]),
+    );
     const idOf = new Map(accounts.map((a) => [a.code, a.id]));
     const codeOf = new Map(accounts.map((a) => [a.id, a.code]));
     const existing = await this.repository.lockTransfers(
@@ -116,6 +123,7 @@ export class LedgerService {
         );
         continue;
       }
+      totals = applyTransfers(totals, [t]);
       try {
         await this.repository.insertTransfer(manager, {
           id: t.id,
