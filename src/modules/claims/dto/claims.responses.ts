@@ -82,6 +82,7 @@ export class MemberClaimResponse implements MemberClaimView {
   @ApiProperty(MONEY) accepted!: string;
   @ApiProperty(MONEY) rejected!: string;
   @ApiProperty(MONEY) deducted!: string;
+  @ApiProperty({ ...MONEY, description: 'claim-level adjustments: a negative net carried in (−) or out (+), a sample’s extrapolated deduction (−); approved = accepted − deducted + adjusted' }) adjusted!: string;
   @ApiProperty(MONEY) approved!: string;
   @ApiProperty({
     enum: Object.keys(CLAIM_ACTIONS),
@@ -131,6 +132,7 @@ export class DeclarationMemberResponse implements DeclarationMemberView {
   @ApiProperty(MONEY) rejected!: string;
   @ApiProperty(MONEY) accepted!: string;
   @ApiProperty(MONEY) deducted!: string;
+  @ApiProperty({ ...MONEY, description: 'claim-level adjustments: a negative net carried in (−) or out (+), a sample’s extrapolated deduction (−); approved = accepted − deducted + adjusted' }) adjusted!: string;
   @ApiProperty(MONEY) approved!: string;
 }
 
@@ -151,6 +153,7 @@ export class DeclarationResponse implements DeclarationView {
   @ApiProperty(MONEY) rejected!: string;
   @ApiProperty(MONEY) accepted!: string;
   @ApiProperty(MONEY) deducted!: string;
+  @ApiProperty({ ...MONEY, description: 'claim-level adjustments: a negative net carried in (−) or out (+), a sample’s extrapolated deduction (−); approved = accepted − deducted + adjusted' }) adjusted!: string;
   @ApiProperty(MONEY) approved!: string;
   @ApiProperty(MONEY) funded!: string;
   @ApiProperty(MONEY) unfunded!: string;
@@ -223,6 +226,7 @@ class ClaimTotalsResponse implements ClaimTotals {
   @ApiProperty(MONEY) accepted!: string;
   @ApiProperty(MONEY) rejected!: string;
   @ApiProperty(MONEY) deducted!: string;
+  @ApiProperty({ ...MONEY, description: 'claim-level adjustments (carried negative nets, extrapolated deductions)' }) adjusted!: string;
   @ApiProperty(MONEY) approved!: string;
 }
 
@@ -286,8 +290,17 @@ class SampleExtrapolationResponse implements SampleExtrapolationView {
   @ApiProperty(MONEY) unsampledAmount!: string;
   @ApiProperty({ ...MONEY, description: 'unsampled × rejected ÷ sampled, half up' }) deduction!: string;
   @ApiProperty({ example: '400.01 × 50.00 ÷ 1000.00 = 20.00 (rate 0.050000)' }) calculation!: string;
-  @ApiProperty({ description: 'whether the deduction is applied to the unsampled records (a county policy, off by default)' })
+  @ApiProperty({ description: 'sampled settlements (refunds are not a base of the rate)' }) sampledRecords!: number;
+  @ApiProperty({ description: 'of the sampled settlements, rejected (a claim’s sample) or deducted (a declaration’s)' })
+  rejectedRecords!: number;
+  @ApiProperty({
+    description:
+      'whether the deduction was applied as an adjustment of the claim(s): a claim’s sample when its period is declared, a declaration’s when approved, if the county’s policy says so',
+  })
   applied!: boolean;
+  @ApiProperty({ ...MONEY, nullable: true, description: 'what was applied, null when not applied' }) appliedDeduction!: string | null;
+  @ApiProperty({ description: 'the county’s policy parameter applySampleExtrapolation for the fund year (off by default)' })
+  policyApplies!: boolean;
 }
 
 export class SampleResponse implements SampleView {
