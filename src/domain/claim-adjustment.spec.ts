@@ -68,6 +68,18 @@ describe('claim adjustments', () => {
     expect(byClaim.get(2)!.toString()).toBe('5.00');
   });
 
+  it('a care unit whose records net negative is passed nothing within its claim; the others share what was received', () => {
+    const parts = splitPassDown(m('50.00'), [
+      { code: 'T', approved: m('-50.00') },
+      { code: 'V1', approved: m('100.00') },
+    ]);
+    expect(parts.map((p) => [p.code, p.amount.toString()])).toEqual([
+      ['T', '0.00'],
+      ['V1', '50.00'],
+    ]);
+    expect(splitPassDown(Money.ZERO, [{ code: 'T', approved: m('-5.00') }]).map((p) => p.amount.toString())).toEqual(['0.00']);
+  });
+
   /**
    * Months of a community's units with any nets (refunds beyond settlements included): each month
    * is approved with its negative claims carried into the unit's next month. No approved claim is
