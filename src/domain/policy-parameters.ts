@@ -111,7 +111,11 @@ export function validatePolicyParameters(p: PolicyParameters): PolicyParameters 
         rule: 'atLeastOne',
         message: 'the surplus proposal must tilt towards primary institutions: weight at least 1',
       });
-    if ((name === 'attributeOutOfCountyToLead' || name === 'reapportionFloorShortfall' || name === 'applySampleExtrapolation') && !v.eq(0) && !v.eq(1))
+    if (
+      (name === 'attributeOutOfCountyToLead' || name === 'reapportionFloorShortfall' || name === 'applySampleExtrapolation') &&
+      !v.eq(0) &&
+      !v.eq(1)
+    )
       errors.push({ field: name, rule: 'zeroOrOne', message: `${name} is 1 (the lead unit's) or 0 (shared)` });
   }
   if (errors.length === 0) {

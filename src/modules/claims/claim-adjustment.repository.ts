@@ -89,10 +89,10 @@ export class ClaimAdjustmentRepository {
   }
 
   async ofClaim(manager: EntityManager, submitterId: number, period: string): Promise<ClaimAdjustmentRow[]> {
-    const rows: Raw[] = await manager.query(
-      'SELECT * FROM claim_adjustment WHERE submitter_id = ? AND claim_period = ? ORDER BY id',
-      [submitterId, period],
-    );
+    const rows: Raw[] = await manager.query('SELECT * FROM claim_adjustment WHERE submitter_id = ? AND claim_period = ? ORDER BY id', [
+      submitterId,
+      period,
+    ]);
     return rows.map(row);
   }
 

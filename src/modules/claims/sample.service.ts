@@ -118,7 +118,13 @@ export class SampleService {
     const row = await this.samples.latest(manager, { claimId: Number(claim.id) });
     if (!row || !(await this.policyApplies(manager, Number(claim.county_id), fundYearOf(claim.period)))) return;
     const x = this.extrapolation(row, await this.samples.claimRecords(manager, claim.institution_id, claim.period));
-    await this.apply(manager, row, x, new Map([[Number(claim.institution_id), { period: claim.period, deduction: x.deduction.deduction }]]), by);
+    await this.apply(
+      manager,
+      row,
+      x,
+      new Map([[Number(claim.institution_id), { period: claim.period, deduction: x.deduction.deduction }]]),
+      by,
+    );
   }
 
   /**
@@ -135,7 +141,10 @@ export class SampleService {
     if (!row || !(await this.policyApplies(manager, Number(declaration.county_id), Number(declaration.fund_year)))) return;
     const records = await this.samples.declarationRecords(manager, declaration.id);
     const x = this.extrapolation(row, records);
-    const byClaim = extrapolatedDeductionByClaim(x.deduction.perRecord, new Map(records.map((r) => [Number(r.id), Number(r.submitter_id)])));
+    const byClaim = extrapolatedDeductionByClaim(
+      x.deduction.perRecord,
+      new Map(records.map((r) => [Number(r.id), Number(r.submitter_id)])),
+    );
     await this.apply(
       manager,
       row,
@@ -232,7 +241,12 @@ export class SampleService {
     const manager = this.samples.manager;
     const row = await this.samples.latest(manager, { declarationId });
     if (!row) throw notFound('sample of declaration', String(declarationId));
-    return this.view(manager, row, await this.samples.declarationRecords(manager, declarationId), (await this.samples.declaration(manager, declarationId))!);
+    return this.view(
+      manager,
+      row,
+      await this.samples.declarationRecords(manager, declarationId),
+      (await this.samples.declaration(manager, declarationId))!,
+    );
   }
 
   private async draw(
@@ -326,7 +340,12 @@ export class SampleService {
     };
   }
 
-  private async view(manager: EntityManager, row: SampleRow, records: readonly SampleRecordRow[], countyYear: { countyId: number; fundYear: number }): Promise<SampleView> {
+  private async view(
+    manager: EntityManager,
+    row: SampleRow,
+    records: readonly SampleRecordRow[],
+    countyYear: { countyId: number; fundYear: number },
+  ): Promise<SampleView> {
     const ids = new Set((JSON.parse(row.record_ids) as number[]).map(String));
     const claimSample = row.claim_id !== null;
     const sampled = records.filter((r) => ids.has(r.id));

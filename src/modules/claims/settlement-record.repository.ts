@@ -254,7 +254,11 @@ export class SettlementRecordRepository {
       institutionId,
       from,
     ]);
-    await manager.query('UPDATE claim_adjustment SET claim_period = ? WHERE submitter_id = ? AND claim_period = ?', [to, institutionId, from]);
+    await manager.query('UPDATE claim_adjustment SET claim_period = ? WHERE submitter_id = ? AND claim_period = ?', [
+      to,
+      institutionId,
+      from,
+    ]);
   }
 
   /** A claim's records, masked, with their review outcome, a page at a time. */

@@ -131,7 +131,8 @@ export class PolicyParametersDto {
   @ApiPropertyOptional({ example: '3' }) @IsOptional() @IsString() paymentCapacityWarningMonths?: string;
   @ApiPropertyOptional({
     example: '0',
-    description: '1: a sample’s rejection rate is applied to the unsampled records of its claim as a deduction (外推扣款); 0 (default): shown only',
+    description:
+      '1: a sample’s rejection rate is applied to the unsampled records of its claim as a deduction (外推扣款); 0 (default): shown only',
   })
   @IsOptional()
   @IsString()
