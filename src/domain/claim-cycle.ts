@@ -286,8 +286,11 @@ export interface PassDownShare {
  */
 export function splitPassDown(received: Money, members: readonly PassDownShare[]): { code: string; amount: Money }[] {
   if (members.length === 0) return [];
-  if (members.every((m) => m.approved.isZero())) return members.map((m) => ({ code: m.code, amount: Money.ZERO }));
-  return splitInCodeOrder(received, members, (m) => m.approved.toDecimal()).map(({ part, amount }) => ({ code: part.code, amount }));
+  // A part whose records net negative (refunds beyond its settlements) weighs nothing: it is passed
+  // nothing, and what it owes has already reduced what was received (its claim's approved amount).
+  const weight = (m: PassDownShare) => (m.approved.isNegative() ? Money.ZERO : m.approved);
+  if (members.every((m) => weight(m).isZero())) return members.map((m) => ({ code: m.code, amount: Money.ZERO }));
+  return splitInCodeOrder(received, members, (m) => weight(m).toDecimal()).map(({ part, amount }) => ({ code: part.code, amount }));
 }
 
 // ---------------------------------------------------------------- private institutions

@@ -32,6 +32,7 @@ export interface PolicyParameters {
   privateSurplusRewardRate: string; // private institution within budget: share of the unspent budget paid as a reward
   privateOverspendShareRate: string; // private institution over budget: share of the overspend the bureau bears …
   privateOverspendLimitRate: string; // … within this share of the budget
+  applySampleExtrapolation: string; // 1: a sample's rejection rate is applied to the claim's unsampled records as a deduction (外推扣款); 0: shown only
 }
 
 export type PolicyParameterName = keyof PolicyParameters;
@@ -61,6 +62,7 @@ export function defaultPolicyParameters(fundYear: number): PolicyParameters {
     privateSurplusRewardRate: '0.5',
     privateOverspendShareRate: '0.5',
     privateOverspendLimitRate: '0.10',
+    applySampleExtrapolation: '0',
   };
 }
 
@@ -109,7 +111,11 @@ export function validatePolicyParameters(p: PolicyParameters): PolicyParameters 
         rule: 'atLeastOne',
         message: 'the surplus proposal must tilt towards primary institutions: weight at least 1',
       });
-    if ((name === 'attributeOutOfCountyToLead' || name === 'reapportionFloorShortfall') && !v.eq(0) && !v.eq(1))
+    if (
+      (name === 'attributeOutOfCountyToLead' || name === 'reapportionFloorShortfall' || name === 'applySampleExtrapolation') &&
+      !v.eq(0) &&
+      !v.eq(1)
+    )
       errors.push({ field: name, rule: 'zeroOrOne', message: `${name} is 1 (the lead unit's) or 0 (shared)` });
   }
   if (errors.length === 0) {
@@ -175,6 +181,8 @@ export interface PolicyTerms {
   privateSurplusRewardRate: Dec;
   privateOverspendShareRate: Dec;
   privateOverspendLimitRate: Dec;
+  /** A sample's extrapolated deduction is applied (on) or only shown (off, the default). */
+  applySampleExtrapolation: boolean;
 }
 
 /** Parses stored (validated) parameters into typed terms. */
@@ -205,5 +213,6 @@ export function policyTerms(p: PolicyParameters): PolicyTerms {
     privateSurplusRewardRate: d('privateSurplusRewardRate'),
     privateOverspendShareRate: d('privateOverspendShareRate'),
     privateOverspendLimitRate: d('privateOverspendLimitRate'),
+    applySampleExtrapolation: flag('applySampleExtrapolation'),
   };
 }

@@ -1,4 +1,4 @@
-import { approvedAmount } from './claim-cycle';
+import { adjustmentsByKind, ClaimAdjustmentFigure, claimApproved } from './claim-adjustment';
 import { DomainError } from './domain-error';
 import { splitInCodeOrder } from './largest-remainder';
 import { Money } from './money';
@@ -30,6 +30,10 @@ export interface StatementUnitInput {
   groups: readonly StatementRecordGroup[];
   /** What the pass-down to the unit carries (its share of funded less deposit), null before disbursement. */
   passDown: { id: number; amount: Money; state: string; paidOn: string | null; deadline: string } | null;
+  /** The claim's adjustments: negative nets carried in or out, a sample's extrapolated deduction. */
+  adjustments: readonly ClaimAdjustmentFigure[];
+  /** The rule hits (智能审核) on the claim's records: their suggested deductions by the lead's decision. */
+  ruleHits: readonly { status: string; hits: number; deduction: Money }[];
 }
 
 export interface StatementDeclarationInput {
@@ -37,6 +41,8 @@ export interface StatementDeclarationInput {
   rejected: Money;
   accepted: Money;
   deducted: Money;
+  /** The claims' adjustments together (carried in + carried out + extrapolated deductions). */
+  adjusted: Money;
   approved: Money;
   funded: Money;
   deposit: Money;
@@ -55,11 +61,20 @@ export interface UnitStatementFigures {
   claimed: Money;
   rejected: Money;
   rejectedByReason: ReasonAmount[];
-  /** Rule hits (智能审核) the lead accepted: the place is kept; zero until the rule-based review feeds it. */
+  /** The suggested deductions of the rule hits (智能审核) on the unit's records, whatever the lead decided. */
   flaggedByRule: Money;
+  /** Of them, the hits the lead accepted (their records rejected in pre-review). */
+  flaggedAccepted: Money;
   accepted: Money;
   deducted: Money;
   deductedByReason: ReasonAmount[];
+  /** A negative net of earlier months carried into this claim (≤ 0): owed by the unit, offset here. */
+  carriedIn: Money;
+  /** This month's negative net carried out to the unit's next open claim (≥ 0): the claim is funded nothing rather than a negative amount. */
+  carriedOut: Money;
+  /** A sample's rejection rate applied to the unsampled records (≤ 0), when the county's policy applies it. */
+  extrapolatedDeduction: Money;
+  /** accepted − deducted + carriedIn + carriedOut + extrapolatedDeduction. */
   approved: Money;
   funded: Money;
   deposit: Money;
@@ -74,6 +89,25 @@ export interface UnitStatementLine extends UnitStatementFigures {
   institutionId: number;
   code: string;
   claimId: number;
+  /** How many rule hits there are on the unit's records, and how many the lead accepted. */
+  ruleHits: number;
+  ruleHitsAccepted: number;
+}
+
+/** A unit's rule hits: the suggested deductions flagged, and of them accepted, with the counts. */
+export function ruleHitFigures(hits: readonly { status: string; hits: number; deduction: Money }[]): {
+  flaggedByRule: Money;
+  flaggedAccepted: Money;
+  ruleHits: number;
+  ruleHitsAccepted: number;
+} {
+  const accepted = hits.filter((h) => h.status === 'ACCEPTED');
+  return {
+    flaggedByRule: Money.sum(hits.map((h) => h.deduction)),
+    flaggedAccepted: Money.sum(accepted.map((h) => h.deduction)),
+    ruleHits: hits.reduce((n, h) => n + h.hits, 0),
+    ruleHitsAccepted: accepted.reduce((n, h) => n + h.hits, 0),
+  };
 }
 
 function byReason(groups: readonly StatementRecordGroup[], pick: (g: StatementRecordGroup) => string | null): ReasonAmount[] {
@@ -87,8 +121,11 @@ function byReason(groups: readonly StatementRecordGroup[], pick: (g: StatementRe
   return [...out.values()].sort((a, b) => (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0));
 }
 
-/** One unit's record figures (no money shares yet). */
-export function unitRecordFigures(groups: readonly StatementRecordGroup[]): {
+/** One unit's record figures and adjustments (no money shares yet). */
+export function unitRecordFigures(
+  groups: readonly StatementRecordGroup[],
+  adjustments: readonly ClaimAdjustmentFigure[] = [],
+): {
   records: number;
   claimed: Money;
   rejected: Money;
@@ -96,8 +133,14 @@ export function unitRecordFigures(groups: readonly StatementRecordGroup[]): {
   accepted: Money;
   deducted: Money;
   deductedByReason: ReasonAmount[];
+  carriedIn: Money;
+  carriedOut: Money;
+  extrapolatedDeduction: Money;
+  adjusted: Money;
   approved: Money;
 } {
+  const a = adjustmentsByKind(adjustments);
+  const adjusted = a.CARRIED_IN.plus(a.CARRIED_OUT).plus(a.EXTRAPOLATED_DEDUCTION);
   const sum = (f: (g: StatementRecordGroup) => boolean) => Money.sum(groups.filter(f).map((g) => g.amount));
   const accepted = sum((g) => g.reviewStatus === 'ACCEPTED');
   const deducted = sum((g) => g.reviewStatus === 'ACCEPTED' && g.deductionReason !== null);
@@ -115,7 +158,11 @@ export function unitRecordFigures(groups: readonly StatementRecordGroup[]): {
       groups.filter((g) => g.reviewStatus === 'ACCEPTED'),
       (g) => g.deductionReason,
     ),
-    approved: approvedAmount(accepted, deducted),
+    carriedIn: a.CARRIED_IN,
+    carriedOut: a.CARRIED_OUT,
+    extrapolatedDeduction: a.EXTRAPOLATED_DEDUCTION,
+    adjusted,
+    approved: claimApproved(accepted, deducted, adjusted),
   };
 }
 
@@ -125,8 +172,8 @@ export function unitRecordFigures(groups: readonly StatementRecordGroup[]): {
  * never shown as one that does.
  */
 export function unitStatements(declaration: StatementDeclarationInput, units: readonly StatementUnitInput[]): UnitStatementLine[] {
-  const figures = units.map((u) => ({ unit: u, f: unitRecordFigures(u.groups) }));
-  for (const key of ['claimed', 'rejected', 'accepted', 'deducted', 'approved'] as const) {
+  const figures = units.map((u) => ({ unit: u, f: unitRecordFigures(u.groups, u.adjustments) }));
+  for (const key of ['claimed', 'rejected', 'accepted', 'deducted', 'adjusted', 'approved'] as const) {
     const total = Money.sum(figures.map((x) => x.f[key]));
     if (!total.eq(declaration[key]))
       throw new DomainError(
@@ -149,12 +196,13 @@ export function unitStatements(declaration: StatementDeclarationInput, units: re
       const fu = funded.get(unit.code)!;
       const de = deposit.get(unit.code)!;
       const ad = advanceOffset.get(unit.code)!;
+      const { adjusted: _adjusted, ...lineFigures } = f;
       return {
         institutionId: unit.institutionId,
         code: unit.code,
         claimId: unit.claimId,
-        ...f,
-        flaggedByRule: Money.ZERO,
+        ...lineFigures,
+        ...ruleHitFigures(unit.ruleHits),
         funded: fu,
         deposit: de,
         advanceOffset: ad,
@@ -173,8 +221,12 @@ export function statementTotals(
   | 'claimed'
   | 'rejected'
   | 'flaggedByRule'
+  | 'flaggedAccepted'
   | 'accepted'
   | 'deducted'
+  | 'carriedIn'
+  | 'carriedOut'
+  | 'extrapolatedDeduction'
   | 'approved'
   | 'funded'
   | 'deposit'
@@ -189,8 +241,12 @@ export function statementTotals(
     claimed: sum('claimed'),
     rejected: sum('rejected'),
     flaggedByRule: sum('flaggedByRule'),
+    flaggedAccepted: sum('flaggedAccepted'),
     accepted: sum('accepted'),
     deducted: sum('deducted'),
+    carriedIn: sum('carriedIn'),
+    carriedOut: sum('carriedOut'),
+    extrapolatedDeduction: sum('extrapolatedDeduction'),
     approved: sum('approved'),
     funded: sum('funded'),
     deposit: sum('deposit'),

@@ -146,7 +146,10 @@ export function unitFunding(declarations: readonly FundedDeclaration[]): Map<str
       throw mismatch(`declaration ${d.id}: its records add up to ${total} approved, the declaration says ${d.approved}`);
     for (const u of d.units) add(u.code, 'approved', u.approved);
     if (d.deposit.isPositive())
-      for (const { part, amount } of splitInCodeOrder(d.deposit, d.units, (u) => u.approved.toDecimal())) add(part.code, 'deposit', amount);
+      for (const { part, amount } of splitInCodeOrder(d.deposit, d.units, (u) =>
+        (u.approved.isNegative() ? Money.ZERO : u.approved).toDecimal(),
+      ))
+        add(part.code, 'deposit', amount);
     const bySubmitter = new Map<string, { code: string; approved: Money }[]>();
     for (const u of d.units) bySubmitter.set(u.submitter ?? u.code, [...(bySubmitter.get(u.submitter ?? u.code) ?? []), u]);
     const members = [...bySubmitter].map(([code, units]) => ({ code, approved: Money.sum(units.map((u) => u.approved)) }));

@@ -237,8 +237,9 @@ describe('return for correction, sample review and the monthly statement per uni
     // XLSX: the same figures, one row per unit, then the totals.
     const sheet = await xlsxRows(lead, `/api/v1/declarations/${declared.id}/statements.xlsx`);
     const totalsRow = sheet.find((r) => r[0] === '合计')!;
-    expect(totalsRow[4]).toBe(Number(decl.claimed));
-    expect(totalsRow[9]).toBe(Number(decl.approved));
+    const header = sheet.find((r) => r.includes('核定金额（元）'))!;
+    expect(totalsRow[header.indexOf('申报金额（元）')]).toBe(Number(decl.claimed));
+    expect(totalsRow[header.indexOf('核定金额（元）')]).toBe(Number(decl.approved));
     const own = await xlsxRows(t2, `/api/v1/member-claims/${t2Claim.id}/statement.xlsx`);
     expect(own.find((r) => r[0] === f.townships[1])![4]).toBe(Number(t2Statement.claimed));
   });

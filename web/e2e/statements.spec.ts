@@ -7,6 +7,8 @@ import { apiAs, checkA11y, figure, shot, signIn, signOut, yuan } from './support
 // statements are those of the seeded September declaration (approved and disbursed).
 
 const FIGURES = ['claimed', 'rejected', 'flaggedByRule', 'accepted', 'deducted', 'approved', 'funded', 'deposit', 'advanceOffset', 'cash'];
+/** The statement's lines fed by the rule hits and the claims' adjustments (not figures of the declaration itself). */
+const ADJUSTMENT_LINES = ['flaggedAccepted', 'carriedIn', 'carriedOut', 'extrapolatedDeduction'];
 
 const record = (id: string, fundPaid: string) => ({
   externalId: id,
@@ -28,6 +30,7 @@ test.describe.configure({ mode: 'serial' });
 let claimId = 0;
 
 test('the lead unit samples a submitted claim and returns it for correction with a reason', async ({ page }) => {
+  test.setTimeout(60_000);
   const township = await apiAs('ws.tc02.clerk');
   await township.post('/api/v1/settlement-records', {
     records: [record('ST-1', '300.00'), record('ST-2', '120.55'), record('ST-3', '80.10'), record('ST-4', '45.00')],
@@ -54,6 +57,12 @@ test('the lead unit samples a submitted claim and returns it for correction with
   await expect(page.getByTestId('sample-calculation')).toHaveText(sample.extrapolation.calculation);
   await expect(figure(page, '样本金额')).toHaveText(yuan(sample.extrapolation.sampledAmount));
   await expect(figure(page, '未抽中金额')).toHaveText(yuan(sample.extrapolation.unsampledAmount));
+  // The county's policy (off by default): the extrapolation is shown, not applied.
+  expect(sample.extrapolation).toMatchObject({ policyApplies: false, applied: false, appliedDeduction: null });
+  await expect(page.getByTestId('sample-policy')).toHaveText('关闭：仅显示');
+  await expect(page.getByTestId('sample-applied')).toHaveText('未执行');
+  // The draw's toast has faded before the screen is checked (read mid-fade, its contrast is not the screen's).
+  await expect(page.locator('.ant-message-notice')).toHaveCount(0);
   await shot(page, 'statements-sample');
   await checkA11y(page, 'statements-sample');
 
@@ -110,7 +119,7 @@ test('the statements of September equal the API’s figures and sum to the decla
   await expect(page.getByRole('heading', { name: /各单位结算单/ })).toBeVisible();
   for (const unit of all.units) {
     const row = page.getByRole('row', { name: new RegExp(`^${unit.institutionCode}\\b`) });
-    for (const key of FIGURES) await expect(row.locator(`[data-figure="${key}"]`)).toHaveText(yuan(unit[key]));
+    for (const key of [...FIGURES, ...ADJUSTMENT_LINES]) await expect(row.locator(`[data-figure="${key}"]`)).toHaveText(yuan(unit[key]));
   }
   const totals = page.getByRole('row', { name: /^各单位合计/ });
   const declared = page.getByRole('row', { name: /^申报单数/ });
@@ -129,8 +138,9 @@ test('the statements of September equal the API’s figures and sum to the decla
   await signOut(page);
   await signIn(page, 'ws.tc02.clerk');
   await page.goto(page.url().replace(/\/inbox$/, `/statements/claims/${own.id}`));
-  for (const key of [...FIGURES, 'passDownDue', 'passedDown'])
+  for (const key of [...FIGURES, ...ADJUSTMENT_LINES, 'passDownDue', 'passedDown'])
     await expect(page.locator(`[data-figure="${key}"]`)).toHaveText(yuan(statement[key]));
+  await expect(page.getByTestId('statement-rule-hits')).toHaveText(`${statement.ruleHits} 条，采纳 ${statement.ruleHitsAccepted}`);
   await shot(page, 'statements-unit');
   await checkA11y(page, 'statements-unit');
   await page.getByLabel('说明').fill('核对无误');

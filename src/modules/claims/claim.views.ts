@@ -41,6 +41,8 @@ export interface DeclarationFigures {
   rejected: string;
   accepted: string;
   deducted: string;
+  /** Claim-level adjustments of its claims: negative nets carried in (−) or out (+), extrapolated deductions (−). */
+  adjusted: string;
   approved: string;
   funded: string;
   unfunded: string;
@@ -56,6 +58,7 @@ export interface DeclarationMemberView {
   rejected: string;
   accepted: string;
   deducted: string;
+  adjusted: string;
   approved: string;
 }
 
@@ -150,6 +153,7 @@ export function declarationView(
     rejected: Money.of(row.rejected).toString(),
     accepted: Money.of(row.accepted).toString(),
     deducted: Money.of(row.deducted).toString(),
+    adjusted: Money.of(row.adjusted).toString(),
     approved: Money.of(row.approved).toString(),
     funded: Money.of(row.funded).toString(),
     unfunded: Money.of(row.unfunded).toString(),
@@ -174,6 +178,7 @@ export function declarationView(
       rejected: m.totals.rejected,
       accepted: m.totals.accepted,
       deducted: m.totals.deducted,
+      adjusted: m.totals.adjusted,
       approved: m.totals.approved,
     })),
     allowedActions: reader

@@ -17,6 +17,7 @@ import { DeclarationService } from './declaration.service';
 import { DisbursementHoldRepository } from './disbursement-hold.repository';
 import { DisbursementService } from './disbursement.service';
 import { ClaimCorrectionRepository } from './claim-correction.repository';
+import { ClaimAdjustmentRepository } from './claim-adjustment.repository';
 import { SampleRepository } from './sample.repository';
 import { SampleService } from './sample.service';
 import { StatementRepository } from './statement.repository';
@@ -54,6 +55,7 @@ import { Transactions } from './transactions';
     StatementRepository,
     StatementService,
     SampleRepository,
+    ClaimAdjustmentRepository,
     SampleService,
     DeclarationRepository,
     PassDownRepository,

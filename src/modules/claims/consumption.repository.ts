@@ -44,12 +44,22 @@ export class ConsumptionRepository {
           AND ${ACCEPTED_NOT_DEDUCTED} AND u.type IN ${list(PRIMARY_TYPES)}`,
       [communityId, from, to],
     );
+    // The adjustments of primary units' own claims (carried negative nets, extrapolated deductions).
+    const primaryAdjusted = await sum(
+      manager,
+      `SELECT COALESCE(SUM(a.amount), 0) AS s
+         FROM claim_declaration d JOIN member_claim c ON c.declaration_id = d.id
+         JOIN claim_adjustment a ON a.submitter_id = c.institution_id AND a.claim_period = c.period
+         JOIN institution u ON u.id = a.submitter_id
+        WHERE d.community_id = ? AND d.period BETWEEN ? AND ? AND ${FUNDED_DECLARATION} AND u.type IN ${list(PRIMARY_TYPES)}`,
+      [communityId, from, to],
+    );
     const outOfCounty = await sum(
       manager,
       'SELECT COALESCE(SUM(total), 0) AS s FROM out_of_county_import WHERE community_id = ? AND period BETWEEN ? AND ?',
       [communityId, from, to],
     );
-    return { memberApproved, primaryApproved, outOfCounty };
+    return { memberApproved, primaryApproved: primaryApproved.plus(primaryAdjusted), outOfCounty };
   }
 
   /** The county fund's spending over claim periods `from` to `to`: communities, out of county, private institutions. */
@@ -189,7 +199,8 @@ export class ConsumptionRepository {
    * accepted and not deducted per care unit, submitter and claim period. The submitters are
    * listed (not a subquery) so that the (submitter, claim period) index narrows the scan to the
    * fund year, however many years the table holds. Whether a group's claim is in an approved
-   * declaration is decided by the caller from `fundedDeclarations`.
+   * declaration is decided by the caller from `fundedDeclarations`. A claim's adjustments come as
+   * a group of its submitter's own, with no records.
    */
   async recordsByClaim(manager: EntityManager, submitters: number[], fundYear: number): Promise<ClaimRecordFigures[]> {
     if (submitters.length === 0) return [];
@@ -201,7 +212,15 @@ export class ConsumptionRepository {
         GROUP BY r.unit_id, r.submitter_id, r.claim_period`,
       [...submitters, `${fundYear}-01`, `${fundYear}-12`],
     );
-    return rows.map((a) => ({
+    // A claim's adjustments (carried negative nets, extrapolated deductions) count as its submitter's own.
+    const adjustments: typeof rows = await manager.query(
+      `SELECT a.submitter_id AS unit_id, a.submitter_id, a.claim_period, 0 AS records, SUM(a.amount) AS approved
+         FROM claim_adjustment a
+        WHERE a.submitter_id IN (${submitters.map(() => '?').join(', ')}) AND a.claim_period BETWEEN ? AND ?
+        GROUP BY a.submitter_id, a.claim_period`,
+      [...submitters, `${fundYear}-01`, `${fundYear}-12`],
+    );
+    return [...rows, ...adjustments].map((a) => ({
       unitId: Number(a.unit_id),
       submitterId: Number(a.submitter_id),
       claimPeriod: a.claim_period,

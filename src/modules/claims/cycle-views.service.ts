@@ -228,6 +228,7 @@ export class CycleViewsService {
       rejected: m(d?.rejected).toString(),
       accepted: m(d?.accepted).toString(),
       deducted: m(d?.deducted).toString(),
+      adjusted: m(d?.adjusted).toString(),
       approved: m(d?.approved).toString(),
       funded: m(d?.funded).toString(),
       unfunded: m(d?.unfunded).toString(),

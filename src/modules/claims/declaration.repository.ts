@@ -28,6 +28,7 @@ export type DeclarationRow = {
   rejected: string;
   accepted: string;
   deducted: string;
+  adjusted: string;
   approved: string;
   funded: string;
   unfunded: string;
@@ -60,6 +61,7 @@ export interface NewDeclaration {
   claimed: string;
   rejected: string;
   accepted: string;
+  adjusted: string;
   approved: string;
   paymentDue: string;
   paymentDueConfirmed: boolean;
@@ -140,8 +142,8 @@ export class DeclarationRepository {
 
   async insert(manager: EntityManager, d: NewDeclaration): Promise<number> {
     const result = await manager.query(
-      `INSERT INTO claim_declaration (community_id, county_id, fund_year, period, state, deadline, deadline_confirmed, declared_on, declared_by, late, record_count, claimed, rejected, accepted, approved, funded, payment_due, payment_due_confirmed)
-       VALUES (?, ?, ?, ?, 'DECLARED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+      `INSERT INTO claim_declaration (community_id, county_id, fund_year, period, state, deadline, deadline_confirmed, declared_on, declared_by, late, record_count, claimed, rejected, accepted, adjusted, approved, funded, payment_due, payment_due_confirmed)
+       VALUES (?, ?, ?, ?, 'DECLARED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
       [
         d.communityId,
         d.countyId,
@@ -156,6 +158,7 @@ export class DeclarationRepository {
         d.claimed,
         d.rejected,
         d.accepted,
+        d.adjusted,
         d.approved,
         d.paymentDue,
         d.paymentDueConfirmed ? 1 : 0,
@@ -175,10 +178,10 @@ export class DeclarationRepository {
   }
 
   /** Records the deducted and approved amounts; funding is decided again on approval. */
-  async saveDeducted(manager: EntityManager, id: number, deducted: string, approved: string): Promise<void> {
+  async saveDeducted(manager: EntityManager, id: number, deducted: string, adjusted: string, approved: string): Promise<void> {
     await manager.query(
-      'UPDATE claim_declaration SET deducted = ?, approved = ?, funded = 0, unfunded = 0, deposit = 0, advance_offset = 0, cash = 0 WHERE id = ?',
-      [deducted, approved, id],
+      'UPDATE claim_declaration SET deducted = ?, adjusted = ?, approved = ?, funded = 0, unfunded = 0, deposit = 0, advance_offset = 0, cash = 0 WHERE id = ?',
+      [deducted, adjusted, approved, id],
     );
   }
 

@@ -16,6 +16,7 @@ const totalsOf = (accepted: string, deducted = '0.00'): ClaimTotals => ({
   accepted,
   rejected: Money.of('100.00').minus(Money.of(accepted)).toString(),
   deducted,
+  adjusted: '0.00',
   approved: Money.of(accepted).minus(Money.of(deducted)).toString(),
 });
 
@@ -45,9 +46,9 @@ class FakeDeclarations {
     this.rows.set(id, { ...r, ...(changes as Partial<DeclarationRow>), version: r.version + 1 });
     return Promise.resolve();
   }
-  saveDeducted(_m: unknown, id: number, deducted: string, approved: string) {
+  saveDeducted(_m: unknown, id: number, deducted: string, adjusted: string, approved: string) {
     this.deducted.push({ id, deducted, approved });
-    Object.assign(this.rows.get(id)!, { deducted, approved });
+    Object.assign(this.rows.get(id)!, { deducted, adjusted, approved });
     return Promise.resolve();
   }
 }
@@ -137,6 +138,7 @@ function declarationRow(over: Partial<DeclarationRow> = {}): DeclarationRow {
     rejected: '20.00',
     accepted: '80.00',
     deducted: '0.00',
+    adjusted: '0.00',
     approved: '80.00',
     funded: '0.00',
     unfunded: '0.00',
@@ -211,6 +213,8 @@ function setUp(today = '2026-10-05') {
     as(new FakeCalendar()),
     as(new FakeClock(today)),
     as(outbox),
+    as({ add: () => Promise.resolve(true), laterClaims: () => Promise.resolve([]) }),
+    as({ applyToClaim: () => Promise.resolve(), applyToDeclaration: () => Promise.resolve() }),
   );
   return { service, declarations, claims, records, audit, ledger, outbox, locks };
 }

@@ -3,7 +3,6 @@ import { EntityManager } from 'typeorm';
 import { Page, pageOf, PageWindow } from '../../common/pagination';
 import { assertMakerChecker } from '../../domain/access-policy';
 import {
-  approvedAmount,
   deadlineStatus,
   DECLARATION_LIFECYCLE,
   fundApprovedClaims,
@@ -11,6 +10,7 @@ import {
   fundYearOf,
   MEMBER_CLAIM_LIFECYCLE,
 } from '../../domain/claim-cycle';
+import { carryTargetPeriod, claimApproved, negativeNetCarries } from '../../domain/claim-adjustment';
 import { declarationApprovalPostings } from '../../domain/claim-postings';
 import {
   assertDeclarationUnderReview,
@@ -33,10 +33,12 @@ import { AuditService } from '../audit';
 import { CalendarService } from '../calendar';
 import { PolicyParametersService } from '../fund-year';
 import { LedgerService } from '../ledger';
+import { ClaimAdjustmentRepository } from './claim-adjustment.repository';
 import { declarationSnapshot, declarationView, DeclarationView } from './claim.views';
 import { CommunityLockRepository } from './community-lock.repository';
 import { DeclarationRepository, DeclarationRow } from './declaration.repository';
-import { MemberClaimRepository } from './member-claim.repository';
+import { ClaimRow, MemberClaimRepository } from './member-claim.repository';
+import { SampleService } from './sample.service';
 import { SettlementRecordRepository } from './settlement-record.repository';
 import { Transactions } from './transactions';
 
@@ -62,6 +64,8 @@ export class DeclarationService {
     private readonly calendar: CalendarService,
     private readonly clock: BusinessClock,
     private readonly outbox: OutboxService,
+    private readonly adjustments: ClaimAdjustmentRepository,
+    private readonly samples: SampleService,
   ) {}
 
   /**
@@ -84,6 +88,8 @@ export class DeclarationService {
       const parameters = (await this.parameters.current(manager, { id: community.countyId, code: '' }, fundYearOf(period))).values;
       const terms = policyTerms(parameters);
       const cycle = await this.calendar.cycleDeadlines(period, parameters);
+      // A claim's sample extrapolated to its unsampled records, when the county's policy applies it.
+      for (const { row: c } of decision.declared) await this.samples.applyToClaim(manager, c, caller.name);
       const sums = await this.records.totalsOfClaims(
         manager,
         decision.declared.map((c) => c.id),
@@ -102,8 +108,9 @@ export class DeclarationService {
         claimed: sums.claimed,
         rejected: sums.rejected,
         accepted: sums.accepted,
-        // Nothing is deducted yet: approved is what was accepted.
-        approved: sums.accepted,
+        // Nothing is deducted yet: approved is what was accepted, with the claims' adjustments.
+        adjusted: sums.adjusted,
+        approved: sums.approved,
         paymentDue: cycle.bureauPayment.deadline,
         paymentDueConfirmed: cycle.bureauPayment.calendarConfirmed,
       });
@@ -182,7 +189,7 @@ export class DeclarationService {
       if (action === 'return') Object.assign(changes, { return_note: returnNote(note), reviewed_by: null });
       if (action === 'approve') {
         assertMakerChecker(row.reviewed_by ?? '', caller.name);
-        Object.assign(changes, await this.approve(manager, row), { approved_by: caller.name, approved_at: new Date() });
+        Object.assign(changes, await this.approve(manager, row, caller), { approved_by: caller.name, approved_at: new Date() });
         // Monitoring follows every approval (SPEC §6), refreshing a reading the schedule may have
         // kept for the period already; committed with the approval, run once Redis has it.
         jobs.push(
@@ -214,8 +221,10 @@ export class DeclarationService {
    * two approvals never fund from the same balance. Posts the deposit, the payable and the
    * advance offset.
    */
-  private async approve(manager: EntityManager, row: DeclarationRow): Promise<Record<string, string>> {
+  private async approve(manager: EntityManager, row: DeclarationRow, caller: Caller): Promise<Record<string, string>> {
     await this.communities.lock(manager, row.community_id);
+    await this.samples.applyToDeclaration(manager, row, caller.name);
+    await this.carryNegativeNets(manager, row, caller);
     const approved = await this.refreshDeducted(manager, row);
     const terms = await this.parameters.terms(manager, { id: row.county_id, code: '' }, row.fund_year);
     const funding = fundApprovedClaims({
@@ -264,12 +273,73 @@ export class DeclarationService {
     return pageOf(await this.views(rows, caller), total, q);
   }
 
-  /** Records the deductions' total and what remains approved (accepted less deducted); funding is decided on approval. */
+  /**
+   * Records the deductions' total, the claims' adjustments and what remains approved (accepted
+   * less deducted, plus adjustments); funding is decided on approval.
+   */
   private async refreshDeducted(manager: EntityManager, row: DeclarationRow): Promise<Money> {
-    const { deducted } = await this.records.totalsOfDeclaration(manager, row.id);
-    const approved = approvedAmount(Money.of(row.accepted), Money.of(deducted));
-    await this.declarations.saveDeducted(manager, row.id, deducted, approved.toString());
+    const { deducted, adjusted } = await this.records.totalsOfDeclaration(manager, row.id);
+    const approved = claimApproved(Money.of(row.accepted), Money.of(deducted), Money.of(adjusted));
+    await this.declarations.saveDeducted(manager, row.id, deducted, adjusted, approved.toString());
     return approved;
+  }
+
+  /**
+   * A claim whose refunds exceed its settlements (net negative after deductions) is funded
+   * nothing: its negative net is carried out of it (its approved amount becomes zero) into the
+   * unit's next open claim, opened if need be, where it is offset against that month's
+   * settlements. Both sides are adjustments with this declaration as their source (a retry adds
+   * nothing), audited on the claim.
+   */
+  private async carryNegativeNets(manager: EntityManager, row: DeclarationRow, caller: Caller): Promise<void> {
+    const members = await this.claims.membersOfDeclaration(manager, row.id);
+    const carries = negativeNetCarries(
+      members.map((m) => ({ claimId: m.claimId, code: m.institutionCode, approved: Money.of(m.totals.approved) })),
+    );
+    if (carries.length === 0) return;
+    const claimRows = new Map<number, ClaimRow>((await this.claims.ofDeclaration(manager, row.id)).map((c) => [Number(c.id), c]));
+    for (const carry of carries) {
+      const claim = claimRows.get(carry.claimId)!;
+      const target = carryTargetPeriod(row.period, await this.adjustments.laterClaims(manager, claim.institution_id, row.period));
+      const terms = await this.parameters.terms(manager, { id: row.county_id, code: '' }, fundYearOf(target));
+      await this.claims.openClaims(manager, {
+        claims: [
+          {
+            institutionId: claim.institution_id,
+            communityId: claim.community_id,
+            countyId: claim.county_id,
+            period: target,
+            cutoff: memberCutoffDate(target, terms.memberCutoffDay),
+          },
+        ],
+      });
+      const source = `declaration.${row.id}`;
+      const out = await this.adjustments.add(manager, {
+        submitterId: claim.institution_id,
+        claimPeriod: row.period,
+        kind: 'CARRIED_OUT',
+        amount: carry.amount,
+        source,
+        by: caller.name,
+      });
+      await this.adjustments.add(manager, {
+        submitterId: claim.institution_id,
+        claimPeriod: target,
+        kind: 'CARRIED_IN',
+        amount: carry.amount.negated(),
+        source,
+        fromPeriod: row.period,
+        by: caller.name,
+      });
+      if (out)
+        await this.audit.record(manager, {
+          action: 'memberClaim.carryNegativeNet',
+          entityType: 'memberClaim',
+          entityId: String(carry.claimId),
+          before: { approved: carry.amount.negated().toString() },
+          after: { approved: '0.00', carriedOut: carry.amount.toString(), carriedInto: target, declarationId: row.id },
+        });
+    }
   }
 
   private async row(manager: EntityManager, id: number, lock: boolean): Promise<DeclarationRow> {

@@ -6,7 +6,7 @@ import { MemberClaimState } from '../../domain/claim-cycle';
 import { CLAIMING_TYPES } from '../../domain/institution-registry';
 import { Money } from '../../domain/money';
 import { PageWindow, pageOffset } from '../../common/pagination';
-import { RECORD_TOTALS_SQL, sqlList, totals, TotalsRow, ClaimTotals } from './settlement-record.repository';
+import { CLAIM_ADJUSTED_SQL, RECORD_TOTALS_SQL, sqlList, totals, TotalsRow, ClaimTotals } from './settlement-record.repository';
 
 export type ClaimRow = {
   id: number;
@@ -116,7 +116,7 @@ export class MemberClaimRepository {
     const where = claimConditions(filter);
     const limit = window ? 'LIMIT ? OFFSET ?' : 'LIMIT 500';
     const rows: (ClaimRow & TotalsRow)[] = await this.dataSource.query(
-      `SELECT ${CLAIM_COLUMNS}, ${RECORD_TOTALS_SQL} FROM member_claim c JOIN institution i ON i.id = c.institution_id
+      `SELECT ${CLAIM_COLUMNS}, ${RECORD_TOTALS_SQL}, ${CLAIM_ADJUSTED_SQL} AS adjusted FROM member_claim c JOIN institution i ON i.id = c.institution_id
          LEFT JOIN settlement_record r ON r.submitter_id = c.institution_id AND r.claim_period = c.period
         WHERE ${where.sql} GROUP BY c.id ORDER BY c.period DESC, i.code, c.id ${limit}`,
       [...where.params, ...(window ? [window.pageSize, pageOffset(window)] : [])],
@@ -241,7 +241,7 @@ export class MemberClaimRepository {
     if (declarationIds.length === 0) return out;
     const rows: (TotalsRow & { declaration_id: number; institution_id: number; institution_code: string; claim_id: number })[] =
       await manager.query(
-        `SELECT c.declaration_id, c.institution_id, i.code AS institution_code, c.id AS claim_id, ${RECORD_TOTALS_SQL}
+        `SELECT c.declaration_id, c.institution_id, i.code AS institution_code, c.id AS claim_id, ${RECORD_TOTALS_SQL}, ${CLAIM_ADJUSTED_SQL} AS adjusted
            FROM member_claim c JOIN institution i ON i.id = c.institution_id
            LEFT JOIN settlement_record r ON r.submitter_id = c.institution_id AND r.claim_period = c.period
           WHERE c.declaration_id IN (?) GROUP BY c.declaration_id, c.institution_id, i.code, c.id ORDER BY i.code`,

@@ -85,6 +85,7 @@ class FakeRecords {
       accepted: sum('ACCEPTED'),
       rejected: sum('REJECTED'),
       deducted: '0.00',
+      adjusted: '0.00',
       approved: sum('ACCEPTED'),
     });
   }

@@ -11,6 +11,7 @@ export type SampleRecordRow = {
   review_status: string;
   review_reason: string | null;
   deduction_reason: string | null;
+  submitter_id: number;
 };
 
 export type SampleRow = {
@@ -27,7 +28,7 @@ export type SampleRow = {
   drawn_by: string;
 };
 
-const RECORD_COLUMNS = `CAST(r.id AS CHAR) AS id, r.external_id, u.code AS unit_code, r.fund_paid, r.review_status, r.review_reason, r.deduction_reason`;
+const RECORD_COLUMNS = `CAST(r.id AS CHAR) AS id, r.external_id, u.code AS unit_code, r.fund_paid, r.review_status, r.review_reason, r.deduction_reason, r.submitter_id`;
 
 /** Samples (抽样审核) and the records they are drawn from. */
 @Injectable()
@@ -59,8 +60,16 @@ export class SampleRepository {
   }
 
   async declarationState(manager: EntityManager, id: number): Promise<string | undefined> {
-    const [row]: { state: string }[] = await manager.query('SELECT state FROM claim_declaration WHERE id = ?', [id]);
-    return row?.state;
+    return (await this.declaration(manager, id))?.state;
+  }
+
+  /** A declaration's state, county and fund year. */
+  async declaration(manager: EntityManager, id: number): Promise<{ state: string; countyId: number; fundYear: number } | undefined> {
+    const [row]: { state: string; county_id: number; fund_year: number }[] = await manager.query(
+      'SELECT state, county_id, fund_year FROM claim_declaration WHERE id = ?',
+      [id],
+    );
+    return row && { state: row.state, countyId: Number(row.county_id), fundYear: Number(row.fund_year) };
   }
 
   async insert(

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Readable } from 'node:stream';
 import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { approvedAmount } from '../../domain/claim-cycle';
+import { claimApproved } from '../../domain/claim-adjustment';
 import { DeductionOutcome, RecordReviewOutcome } from '../../domain/declaration';
 import { Money } from '../../domain/money';
 
@@ -26,7 +26,13 @@ export const RECORD_TOTALS_SQL = `COUNT(r.id) AS records, COALESCE(SUM(r.fund_pa
   COALESCE(SUM(CASE WHEN r.review_status = 'REJECTED' THEN r.fund_paid END), 0) AS rejected,
   COALESCE(SUM(CASE WHEN r.review_status = 'ACCEPTED' AND r.deduction_reason IS NOT NULL THEN r.fund_paid END), 0) AS deducted`;
 
+/** The sum of the adjustments of a member claim (alias `c`): carried negative nets, extrapolated deductions. */
+export const CLAIM_ADJUSTED_SQL =
+  '(SELECT COALESCE(SUM(a.amount), 0) FROM claim_adjustment a WHERE a.submitter_id = c.institution_id AND a.claim_period = c.period)';
+
 export type TotalsRow = {
+  /** The claims' adjustments, when the query reads them (zero otherwise). */
+  adjusted?: string;
   records: number | string;
   claimed: string;
   pending: string;
@@ -42,6 +48,8 @@ export interface ClaimTotals {
   accepted: string;
   rejected: string;
   deducted: string;
+  /** Claim-level adjustments (carried negative nets, extrapolated deductions), counted in the approved amount. */
+  adjusted: string;
   approved: string;
 }
 
@@ -50,6 +58,7 @@ export function totals(row: TotalsRow | undefined): ClaimTotals {
   const m = (v: string | undefined) => Money.of(v ?? '0');
   const accepted = m(row?.accepted);
   const deducted = m(row?.deducted);
+  const adjusted = m(row?.adjusted);
   return {
     records: Number(row?.records ?? 0),
     claimed: m(row?.claimed).toString(),
@@ -57,7 +66,8 @@ export function totals(row: TotalsRow | undefined): ClaimTotals {
     accepted: accepted.toString(),
     rejected: m(row?.rejected).toString(),
     deducted: deducted.toString(),
-    approved: approvedAmount(accepted, deducted).toString(),
+    adjusted: adjusted.toString(),
+    approved: claimApproved(accepted, deducted, adjusted).toString(),
   };
 }
 
@@ -153,17 +163,23 @@ export class SettlementRecordRepository {
   /** The totals of one unit's claim for a period. */
   async claimTotals(manager: EntityManager, institutionId: number, period: string): Promise<ClaimTotals> {
     const [row]: TotalsRow[] = await manager.query(
-      `SELECT ${RECORD_TOTALS_SQL} FROM settlement_record r WHERE r.submitter_id = ? AND r.claim_period = ?`,
-      [institutionId, period],
+      `SELECT ${RECORD_TOTALS_SQL},
+              (SELECT COALESCE(SUM(a.amount), 0) FROM claim_adjustment a WHERE a.submitter_id = ? AND a.claim_period = ?) AS adjusted
+         FROM settlement_record r WHERE r.submitter_id = ? AND r.claim_period = ?`,
+      [institutionId, period, institutionId, period],
     );
     return totals(row);
   }
 
   /** The totals of the records of some member claims together. */
   async totalsOfClaims(manager: EntityManager, claimIds: readonly number[]): Promise<ClaimTotals> {
+    const ids = claimIds.map(() => '?').join(', ');
     const [row]: TotalsRow[] = await manager.query(
-      `SELECT ${RECORD_TOTALS_SQL} FROM ${RECORDS_OF_DECLARATION} WHERE c.id IN (${claimIds.map(() => '?').join(', ')})`,
-      [...claimIds],
+      `SELECT ${RECORD_TOTALS_SQL},
+              (SELECT COALESCE(SUM(a.amount), 0) FROM claim_adjustment a JOIN member_claim c ON c.institution_id = a.submitter_id AND c.period = a.claim_period
+                WHERE c.id IN (${ids})) AS adjusted
+         FROM ${RECORDS_OF_DECLARATION} WHERE c.id IN (${ids})`,
+      [...claimIds, ...claimIds],
     );
     return totals(row);
   }
@@ -171,8 +187,11 @@ export class SettlementRecordRepository {
   /** The totals of a declaration's records. */
   async totalsOfDeclaration(manager: EntityManager, declarationId: number): Promise<ClaimTotals> {
     const [row]: TotalsRow[] = await manager.query(
-      `SELECT ${RECORD_TOTALS_SQL} FROM ${RECORDS_OF_DECLARATION} WHERE c.declaration_id = ?`,
-      [declarationId],
+      `SELECT ${RECORD_TOTALS_SQL},
+              (SELECT COALESCE(SUM(a.amount), 0) FROM claim_adjustment a JOIN member_claim c ON c.institution_id = a.submitter_id AND c.period = a.claim_period
+                WHERE c.declaration_id = ?) AS adjusted
+         FROM ${RECORDS_OF_DECLARATION} WHERE c.declaration_id = ?`,
+      [declarationId, declarationId],
     );
     return totals(row);
   }
@@ -244,9 +263,14 @@ export class SettlementRecordRepository {
       ]);
   }
 
-  /** Moves a unit's records of one claim period to another (a claim rolling over). */
+  /** Moves a unit's records of one claim period to another (a claim rolling over), and the claim's adjustments with them. */
   async moveToPeriod(manager: EntityManager, institutionId: number, from: string, to: string): Promise<void> {
     await manager.query('UPDATE settlement_record SET claim_period = ? WHERE submitter_id = ? AND claim_period = ?', [
+      to,
+      institutionId,
+      from,
+    ]);
+    await manager.query('UPDATE claim_adjustment SET claim_period = ? WHERE submitter_id = ? AND claim_period = ?', [
       to,
       institutionId,
       from,

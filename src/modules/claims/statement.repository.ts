@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { ClaimAdjustmentKind } from '../../domain/claim-adjustment';
 
 export type StatementDeclarationRow = {
   id: number;
@@ -17,6 +18,7 @@ export type StatementDeclarationRow = {
   rejected: string;
   accepted: string;
   deducted: string;
+  adjusted: string;
   approved: string;
   funded: string;
   deposit: string;
@@ -43,6 +45,24 @@ export type StatementGroupRow = {
   deduction_reason: string | null;
   records: number | string;
   amount: string;
+};
+
+export type StatementAdjustmentRow = {
+  claim_id: number;
+  id: number;
+  kind: ClaimAdjustmentKind;
+  amount: string;
+  source: string;
+  from_period: string | null;
+  sample_id: number | null;
+  calculation: string | null;
+};
+
+export type StatementRuleHitRow = {
+  claim_id: number;
+  status: string;
+  hits: number | string;
+  deduction: string;
 };
 
 export type StatementPassDownRow = {
@@ -88,7 +108,7 @@ export class StatementRepository {
     const [row]: StatementDeclarationRow[] = await manager.query(
       `SELECT d.id, d.community_id, m.code AS community_code, d.county_id, d.period, d.state, ${DAY('d.declared_on')} AS declared_on,
               ${DAY('d.approved_at')} AS approved_at, ${DAY('d.disbursed_on')} AS disbursed_on, d.disbursement_ref,
-              d.claimed, d.rejected, d.accepted, d.deducted, d.approved, d.funded, d.deposit, d.advance_offset, d.cash
+              d.claimed, d.rejected, d.accepted, d.deducted, d.adjusted, d.approved, d.funded, d.deposit, d.advance_offset, d.cash
          FROM claim_declaration d JOIN medical_community m ON m.id = d.community_id WHERE d.id = ?`,
       [id],
     );
@@ -110,6 +130,28 @@ export class StatementRepository {
          FROM settlement_record r JOIN member_claim c ON c.institution_id = r.submitter_id AND c.period = r.claim_period
         WHERE c.declaration_id = ?
         GROUP BY c.id, r.review_status, r.review_reason, r.deduction_reason`,
+      [declarationId],
+    );
+  }
+
+  /** The adjustments of the declaration's claims (carried negative nets, extrapolated deductions). */
+  adjustments(manager: EntityManager, declarationId: number): Promise<StatementAdjustmentRow[]> {
+    return manager.query(
+      `SELECT c.id AS claim_id, a.id, a.kind, a.amount, a.source, a.from_period, a.sample_id, a.calculation
+         FROM claim_adjustment a JOIN member_claim c ON c.institution_id = a.submitter_id AND c.period = a.claim_period
+        WHERE c.declaration_id = ? ORDER BY a.id`,
+      [declarationId],
+    );
+  }
+
+  /** The rule hits (智能审核) on the records of the declaration's claims, by claim and the lead's decision. */
+  ruleHits(manager: EntityManager, declarationId: number): Promise<StatementRuleHitRow[]> {
+    return manager.query(
+      `SELECT c.id AS claim_id, h.status, COUNT(*) AS hits, SUM(h.deduction) AS deduction
+         FROM review_hit h JOIN settlement_record r ON r.id = h.record_id
+         JOIN member_claim c ON c.institution_id = r.submitter_id AND c.period = r.claim_period
+        WHERE c.declaration_id = ?
+        GROUP BY c.id, h.status`,
       [declarationId],
     );
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { ClaimAdjustmentKind } from '../../domain/claim-adjustment';
 import { assertClaimant } from '../../domain/declaration';
 import { Money } from '../../domain/money';
 import {
@@ -17,7 +18,7 @@ import { BusinessClock } from '../../common/business-clock';
 import { Caller } from '../../common/caller';
 import { notFound } from '../../common/record-errors';
 import { AuditService } from '../audit';
-import { StatementRepository, StatementResponseRow, StatementTransferRow } from './statement.repository';
+import { StatementAdjustmentRow, StatementRepository, StatementResponseRow, StatementTransferRow } from './statement.repository';
 import { Transactions } from './transactions';
 
 export interface ReasonAmountView {
@@ -45,13 +46,30 @@ export interface StatementResponseView {
   figuresChanged: boolean;
 }
 
+/** A claim-level adjustment behind a statement line: where it came from and, for a sample, its calculation. */
+export interface StatementAdjustmentView {
+  id: number;
+  kind: ClaimAdjustmentKind;
+  amount: string;
+  /** `declaration.N`: carried at the approval of declaration N; `sample.N`: sample N's extrapolation. */
+  source: string;
+  /** A carried-in amount: the period it was carried from. */
+  fromPeriod: string | null;
+  sampleId: number | null;
+  calculation: string | null;
+}
+
 /** The money columns of a statement line, as decimal strings. */
 export interface StatementFiguresView {
   claimed: string;
   rejected: string;
   flaggedByRule: string;
+  flaggedAccepted: string;
   accepted: string;
   deducted: string;
+  carriedIn: string;
+  carriedOut: string;
+  extrapolatedDeduction: string;
   approved: string;
   funded: string;
   deposit: string;
@@ -74,6 +92,13 @@ export interface UnitStatementView extends StatementFiguresView {
   records: number;
   rejectedByReason: ReasonAmountView[];
   deductedByReason: ReasonAmountView[];
+  /** Rule hits on the unit's records, and how many the lead accepted (their records rejected). */
+  ruleHits: number;
+  ruleHitsAccepted: number;
+  /** The rule hits behind `flaggedByRule`. */
+  ruleHitsLink: string;
+  /** The adjustments behind carriedIn, carriedOut and extrapolatedDeduction. */
+  adjustments: StatementAdjustmentView[];
   submittedOn: string | null;
   reviewedOn: string | null;
   declaredOn: string | null;
@@ -95,10 +120,16 @@ export interface DeclarationStatementsView {
   communityCode: string;
   period: string;
   state: string;
-  declaration: Omit<StatementFiguresView, 'flaggedByRule' | 'passDownDue' | 'passedDown'>;
+  declaration: DeclarationFiguresView;
   totals: StatementFiguresView;
   units: UnitStatementView[];
 }
+
+/** The declaration's own figures; `adjusted` is what carriedIn, carriedOut and extrapolatedDeduction sum to. */
+export type DeclarationFiguresView = Omit<
+  StatementFiguresView,
+  'flaggedByRule' | 'flaggedAccepted' | 'carriedIn' | 'carriedOut' | 'extrapolatedDeduction' | 'passDownDue' | 'passedDown'
+> & { adjusted: string };
 
 const reasons = (rs: readonly ReasonAmount[]): ReasonAmountView[] =>
   rs.map((r) => ({ reason: r.reason, records: r.records, amount: r.amount.toString() }));
@@ -108,8 +139,12 @@ function figuresOf(l: { [K in keyof StatementFiguresView]: Money }): StatementFi
     claimed: l.claimed.toString(),
     rejected: l.rejected.toString(),
     flaggedByRule: l.flaggedByRule.toString(),
+    flaggedAccepted: l.flaggedAccepted.toString(),
     accepted: l.accepted.toString(),
     deducted: l.deducted.toString(),
+    carriedIn: l.carriedIn.toString(),
+    carriedOut: l.carriedOut.toString(),
+    extrapolatedDeduction: l.extrapolatedDeduction.toString(),
     approved: l.approved.toString(),
     funded: l.funded.toString(),
     deposit: l.deposit.toString(),
@@ -216,11 +251,13 @@ export class StatementService {
   private async build(manager: EntityManager, reader: Caller, id: number): Promise<DeclarationStatementsView> {
     const d = await this.statements.declaration(manager, id);
     if (!d) throw notFound('declaration', String(id));
-    const [claims, groups, passDowns, responses] = await Promise.all([
+    const [claims, groups, passDowns, responses, adjustments, hits] = await Promise.all([
       this.statements.claims(manager, id),
       this.statements.groups(manager, id),
       this.statements.passDowns(manager, id),
       this.statements.responses(manager, id),
+      this.statements.adjustments(manager, id),
+      this.statements.ruleHits(manager, id),
     ]);
     const transfers = await this.statements.transfers(
       manager,
@@ -235,6 +272,7 @@ export class StatementService {
         rejected: m(d.rejected),
         accepted: m(d.accepted),
         deducted: m(d.deducted),
+        adjusted: m(d.adjusted),
         approved: m(d.approved),
         funded: m(d.funded),
         deposit: m(d.deposit),
@@ -257,6 +295,12 @@ export class StatementService {
               amount: m(g.amount),
             })),
           passDown: p ? { id: Number(p.id), amount: m(p.amount), state: p.state, paidOn: p.paid_on, deadline: p.deadline } : null,
+          adjustments: adjustments
+            .filter((a) => Number(a.claim_id) === Number(c.claim_id))
+            .map((a) => ({ kind: a.kind, amount: m(a.amount) })),
+          ruleHits: hits
+            .filter((h) => Number(h.claim_id) === Number(c.claim_id))
+            .map((h) => ({ status: h.status, hits: Number(h.hits), deduction: m(h.deduction) })),
         };
       }),
     );
@@ -271,6 +315,7 @@ export class StatementService {
         transfers,
         responses.find((r) => Number(r.institution_id) === l.institutionId),
         reader,
+        adjustments.filter((a) => Number(a.claim_id) === l.claimId),
       );
     });
     return {
@@ -283,6 +328,7 @@ export class StatementService {
         rejected: m(d.rejected).toString(),
         accepted: m(d.accepted).toString(),
         deducted: m(d.deducted).toString(),
+        adjusted: m(d.adjusted).toString(),
         approved: m(d.approved).toString(),
         funded: m(d.funded).toString(),
         deposit: m(d.deposit).toString(),
@@ -302,6 +348,7 @@ export class StatementService {
     transfers: readonly StatementTransferRow[],
     response: StatementResponseRow | undefined,
     reader: Caller,
+    adjustments: readonly StatementAdjustmentRow[],
   ): UnitStatementView {
     const figures = figuresOf(l);
     const own = transfers.filter((t) => t.reference_type === 'declaration' || (p !== undefined && t.reference_id === String(p.id)));
@@ -318,6 +365,18 @@ export class StatementService {
       ...figures,
       rejectedByReason: reasons(l.rejectedByReason),
       deductedByReason: reasons(l.deductedByReason),
+      ruleHits: l.ruleHits,
+      ruleHitsAccepted: l.ruleHitsAccepted,
+      ruleHitsLink: `/api/v1/member-claims/${l.claimId}/rule-hits`,
+      adjustments: adjustments.map((a) => ({
+        id: Number(a.id),
+        kind: a.kind,
+        amount: Money.of(a.amount).toString(),
+        source: a.source,
+        fromPeriod: a.from_period,
+        sampleId: a.sample_id === null ? null : Number(a.sample_id),
+        calculation: a.calculation,
+      })),
       submittedOn: c.submitted_on,
       reviewedOn: c.reviewed_on,
       declaredOn: c.declared_on ?? d.declared_on,
@@ -355,8 +414,12 @@ function figuresOnly(v: StatementFiguresView): Omit<StatementFiguresView, 'passD
     claimed: v.claimed,
     rejected: v.rejected,
     flaggedByRule: v.flaggedByRule,
+    flaggedAccepted: v.flaggedAccepted,
     accepted: v.accepted,
     deducted: v.deducted,
+    carriedIn: v.carriedIn,
+    carriedOut: v.carriedOut,
+    extrapolatedDeduction: v.extrapolatedDeduction,
     approved: v.approved,
     funded: v.funded,
     deposit: v.deposit,

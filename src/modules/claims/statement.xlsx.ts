@@ -5,9 +5,13 @@ import type { StatementFiguresView, UnitStatementView } from './statement.servic
 const COLUMNS: readonly (readonly [keyof StatementFiguresView, string])[] = [
   ['claimed', '申报金额'],
   ['rejected', '初审拒付'],
-  ['flaggedByRule', '智能审核扣减'],
+  ['flaggedByRule', '智能审核提示扣减'],
+  ['flaggedAccepted', '智能审核采纳'],
   ['accepted', '初审通过'],
   ['deducted', '医保局扣款'],
+  ['carriedIn', '上期结转应退'],
+  ['carriedOut', '结转下期应退'],
+  ['extrapolatedDeduction', '抽样外推扣款'],
   ['approved', '核定金额'],
   ['funded', '拨付额度'],
   ['deposit', '质量保证金'],
@@ -103,6 +107,29 @@ export async function statementWorkbook(
       addExportRow(detail, [u.institutionCode, '初审拒付', r.reason, r.records, cellNumber(r.amount)]).getCell(5).numFmt = YUAN;
     for (const r of u.deductedByReason)
       addExportRow(detail, [u.institutionCode, '医保局扣款', r.reason, r.records, cellNumber(r.amount)]).getCell(5).numFmt = YUAN;
+    const kinds: Record<string, string> = {
+      CARRIED_IN: '上期结转应退',
+      CARRIED_OUT: '结转下期应退',
+      EXTRAPOLATED_DEDUCTION: '抽样外推扣款',
+    };
+    for (const a of u.adjustments)
+      addExportRow(detail, [
+        u.institutionCode,
+        kinds[a.kind],
+        a.fromPeriod ? `${a.source}（${a.fromPeriod}）` : a.source,
+        null,
+        cellNumber(a.amount),
+        a.calculation ?? '',
+      ]).getCell(5).numFmt = YUAN;
+    if (u.ruleHits > 0)
+      addExportRow(detail, [
+        u.institutionCode,
+        '智能审核',
+        `${u.ruleHits} 条提示，采纳 ${u.ruleHitsAccepted} 条`,
+        u.ruleHits,
+        cellNumber(u.flaggedByRule),
+        u.ruleHitsLink,
+      ]).getCell(5).numFmt = YUAN;
     for (const t of u.transfers)
       addExportRow(detail, [u.institutionCode, '资金流水', t.id, null, cellNumber(t.amount), t.memo]).getCell(5).numFmt = YUAN;
   }

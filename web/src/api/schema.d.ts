@@ -3234,14 +3234,14 @@ export interface components {
             version: number;
             /** @enum {string} */
             source: "saved" | "previous-year" | "default";
-            /** @description every parameter by name, as text: adjustmentReserveRate, communityBaseShareRate, increasePoolRate, privatePoolRate, primaryFloorRate, memberCutoffDay, declarationDay, passDownWorkingDays, bureauPaymentWorkingDays, qualityDepositRate, privateQualityDepositRate, quarterlyAdvanceRate, burnWatch, burnWarning, burnAlarm, paymentCapacityWarningMonths, surplusPrimaryWeight, attributeOutOfCountyToLead, reapportionFloorShortfall, privateSurplusRewardRate, privateOverspendShareRate, privateOverspendLimitRate */
+            /** @description every parameter by name, as text: adjustmentReserveRate, communityBaseShareRate, increasePoolRate, privatePoolRate, primaryFloorRate, memberCutoffDay, declarationDay, passDownWorkingDays, bureauPaymentWorkingDays, qualityDepositRate, privateQualityDepositRate, quarterlyAdvanceRate, burnWatch, burnWarning, burnAlarm, paymentCapacityWarningMonths, surplusPrimaryWeight, attributeOutOfCountyToLead, reapportionFloorShortfall, privateSurplusRewardRate, privateOverspendShareRate, privateOverspendLimitRate, applySampleExtrapolation */
             values: {
                 [key: string]: string;
             };
         };
         PolicyParametersVersionResponse: {
             version: number;
-            /** @description every parameter by name, as text: adjustmentReserveRate, communityBaseShareRate, increasePoolRate, privatePoolRate, primaryFloorRate, memberCutoffDay, declarationDay, passDownWorkingDays, bureauPaymentWorkingDays, qualityDepositRate, privateQualityDepositRate, quarterlyAdvanceRate, burnWatch, burnWarning, burnAlarm, paymentCapacityWarningMonths, surplusPrimaryWeight, attributeOutOfCountyToLead, reapportionFloorShortfall, privateSurplusRewardRate, privateOverspendShareRate, privateOverspendLimitRate */
+            /** @description every parameter by name, as text: adjustmentReserveRate, communityBaseShareRate, increasePoolRate, privatePoolRate, primaryFloorRate, memberCutoffDay, declarationDay, passDownWorkingDays, bureauPaymentWorkingDays, qualityDepositRate, privateQualityDepositRate, quarterlyAdvanceRate, burnWatch, burnWarning, burnAlarm, paymentCapacityWarningMonths, surplusPrimaryWeight, attributeOutOfCountyToLead, reapportionFloorShortfall, privateSurplusRewardRate, privateOverspendShareRate, privateOverspendLimitRate, applySampleExtrapolation */
             values: {
                 [key: string]: string;
             };
@@ -3287,6 +3287,11 @@ export interface components {
             burnAlarm?: string;
             /** @example 3 */
             paymentCapacityWarningMonths?: string;
+            /**
+             * @description 1: a sample’s rejection rate is applied to the unsampled records of its claim as a deduction (外推扣款); 0 (default): shown only
+             * @example 0
+             */
+            applySampleExtrapolation?: string;
         };
         CommunityEnrolmentDto: {
             /** @example WS-MC */
@@ -4018,6 +4023,11 @@ export interface components {
              */
             deducted: string;
             /**
+             * @description claim-level adjustments: a negative net carried in (−) or out (+), a sample’s extrapolated deduction (−); approved = accepted − deducted + adjusted
+             * @example 1234.50
+             */
+            adjusted: string;
+            /**
              * @description yuan, two decimals
              * @example 1234.50
              */
@@ -4139,6 +4149,11 @@ export interface components {
              */
             deducted: string;
             /**
+             * @description claim-level adjustments (carried negative nets, extrapolated deductions)
+             * @example 1234.50
+             */
+            adjusted: string;
+            /**
              * @description yuan, two decimals
              * @example 1234.50
              */
@@ -4225,6 +4240,11 @@ export interface components {
              */
             deducted: string;
             /**
+             * @description claim-level adjustments: a negative net carried in (−) or out (+), a sample’s extrapolated deduction (−); approved = accepted − deducted + adjusted
+             * @example 1234.50
+             */
+            adjusted: string;
+            /**
              * @description yuan, two decimals
              * @example 1234.50
              */
@@ -4279,6 +4299,11 @@ export interface components {
              * @example 1234.50
              */
             deducted: string;
+            /**
+             * @description claim-level adjustments: a negative net carried in (−) or out (+), a sample’s extrapolated deduction (−); approved = accepted − deducted + adjusted
+             * @example 1234.50
+             */
+            adjusted: string;
             /**
              * @description yuan, two decimals
              * @example 1234.50
@@ -4491,6 +4516,26 @@ export interface components {
              */
             amount: string;
         };
+        StatementAdjustmentResponse: {
+            id: number;
+            /** @enum {string} */
+            kind: "CARRIED_IN" | "CARRIED_OUT" | "EXTRAPOLATED_DEDUCTION";
+            /**
+             * @description yuan, two decimals
+             * @example 1234.50
+             */
+            amount: string;
+            /**
+             * @description declaration.N: carried at its approval; sample.N: its extrapolation
+             * @example declaration.7
+             */
+            source: string;
+            /** @description a carried-in amount: the period it comes from */
+            fromPeriod: string | null;
+            sampleId: number | null;
+            /** @description a sample’s calculation (unsampled × rejected ÷ sampled) */
+            calculation: string | null;
+        };
         StatementTransferResponse: {
             id: string;
             /**
@@ -4566,10 +4611,30 @@ export interface components {
              */
             cash: string;
             /**
-             * @description rule hits (智能审核) accepted by the lead: zero until the rule-based review feeds it
+             * @description the suggested deductions of the rule hits (智能审核) on the unit’s records, whatever the lead decided
              * @example 1234.50
              */
             flaggedByRule: string;
+            /**
+             * @description of them, the hits the lead accepted (their records rejected in pre-review)
+             * @example 1234.50
+             */
+            flaggedAccepted: string;
+            /**
+             * @description a negative net of earlier months carried into this claim (≤ 0), owed by the unit and offset here
+             * @example 1234.50
+             */
+            carriedIn: string;
+            /**
+             * @description this month’s negative net (refunds beyond settlements) carried to the unit’s next open claim (≥ 0)
+             * @example 1234.50
+             */
+            carriedOut: string;
+            /**
+             * @description a sample’s rejection rate applied to the unsampled records (≤ 0), when the county’s policy applies it
+             * @example 1234.50
+             */
+            extrapolatedDeduction: string;
             /**
              * @description the pass-down to the unit (its share of funded less deposit)
              * @example 1234.50
@@ -4593,6 +4658,14 @@ export interface components {
             records: number;
             rejectedByReason: components["schemas"]["ReasonAmountResponse"][];
             deductedByReason: components["schemas"]["ReasonAmountResponse"][];
+            /** @description rule hits on the unit’s records */
+            ruleHits: number;
+            /** @description of them, accepted by the lead */
+            ruleHitsAccepted: number;
+            /** @description the rule hits behind flaggedByRule */
+            ruleHitsLink: string;
+            /** @description the adjustments behind carriedIn, carriedOut and extrapolatedDeduction */
+            adjustments: components["schemas"]["StatementAdjustmentResponse"][];
             /**
              * Format: date
              * @example 2026-11-03
@@ -4708,8 +4781,19 @@ export interface components {
             deduction: string;
             /** @example 400.01 × 50.00 ÷ 1000.00 = 20.00 (rate 0.050000) */
             calculation: string;
-            /** @description whether the deduction is applied to the unsampled records (a county policy, off by default) */
+            /** @description sampled settlements (refunds are not a base of the rate) */
+            sampledRecords: number;
+            /** @description of the sampled settlements, rejected (a claim’s sample) or deducted (a declaration’s) */
+            rejectedRecords: number;
+            /** @description whether the deduction was applied as an adjustment of the claim(s): a claim’s sample when its period is declared, a declaration’s when approved, if the county’s policy says so */
             applied: boolean;
+            /**
+             * @description what was applied, null when not applied
+             * @example 1234.50
+             */
+            appliedDeduction: string | null;
+            /** @description the county’s policy parameter applySampleExtrapolation for the fund year (off by default) */
+            policyApplies: boolean;
         };
         SampleResponse: {
             id: number;
@@ -4780,6 +4864,11 @@ export interface components {
              * @example 1234.50
              */
             cash: string;
+            /**
+             * @description the claims’ adjustments together: carriedIn + carriedOut + extrapolatedDeduction of the units
+             * @example 1234.50
+             */
+            adjusted: string;
         };
         StatementFiguresResponse: {
             /**
@@ -4828,10 +4917,30 @@ export interface components {
              */
             cash: string;
             /**
-             * @description rule hits (智能审核) accepted by the lead: zero until the rule-based review feeds it
+             * @description the suggested deductions of the rule hits (智能审核) on the unit’s records, whatever the lead decided
              * @example 1234.50
              */
             flaggedByRule: string;
+            /**
+             * @description of them, the hits the lead accepted (their records rejected in pre-review)
+             * @example 1234.50
+             */
+            flaggedAccepted: string;
+            /**
+             * @description a negative net of earlier months carried into this claim (≤ 0), owed by the unit and offset here
+             * @example 1234.50
+             */
+            carriedIn: string;
+            /**
+             * @description this month’s negative net (refunds beyond settlements) carried to the unit’s next open claim (≥ 0)
+             * @example 1234.50
+             */
+            carriedOut: string;
+            /**
+             * @description a sample’s rejection rate applied to the unsampled records (≤ 0), when the county’s policy applies it
+             * @example 1234.50
+             */
+            extrapolatedDeduction: string;
             /**
              * @description the pass-down to the unit (its share of funded less deposit)
              * @example 1234.50

@@ -17,6 +17,7 @@ import type { ClaimVersionEvent, ClaimVersionView, ReturnReason, WithdrawnRecord
 import type { ClaimTotals } from '../settlement-record.repository';
 import type { SampleStratum } from '../../../domain/sampling';
 import type { StatementAction } from '../../../domain/unit-statement';
+import { CLAIM_ADJUSTMENT_KINDS, type ClaimAdjustmentKind } from '../../../domain/claim-adjustment';
 import type { SampleExtrapolationView, SampleRecordView, SampleView } from '../sample.service';
 import type {
   DeclarationStatementsView,
@@ -25,6 +26,8 @@ import type {
   StatementResponseView,
   StatementTransferView,
   UnitStatementView,
+  DeclarationFiguresView,
+  StatementAdjustmentView,
 } from '../statement.service';
 import type { InboxItem } from '../cycle-views.service';
 
@@ -82,6 +85,12 @@ export class MemberClaimResponse implements MemberClaimView {
   @ApiProperty(MONEY) accepted!: string;
   @ApiProperty(MONEY) rejected!: string;
   @ApiProperty(MONEY) deducted!: string;
+  @ApiProperty({
+    ...MONEY,
+    description:
+      'claim-level adjustments: a negative net carried in (−) or out (+), a sample’s extrapolated deduction (−); approved = accepted − deducted + adjusted',
+  })
+  adjusted!: string;
   @ApiProperty(MONEY) approved!: string;
   @ApiProperty({
     enum: Object.keys(CLAIM_ACTIONS),
@@ -131,6 +140,12 @@ export class DeclarationMemberResponse implements DeclarationMemberView {
   @ApiProperty(MONEY) rejected!: string;
   @ApiProperty(MONEY) accepted!: string;
   @ApiProperty(MONEY) deducted!: string;
+  @ApiProperty({
+    ...MONEY,
+    description:
+      'claim-level adjustments: a negative net carried in (−) or out (+), a sample’s extrapolated deduction (−); approved = accepted − deducted + adjusted',
+  })
+  adjusted!: string;
   @ApiProperty(MONEY) approved!: string;
 }
 
@@ -151,6 +166,12 @@ export class DeclarationResponse implements DeclarationView {
   @ApiProperty(MONEY) rejected!: string;
   @ApiProperty(MONEY) accepted!: string;
   @ApiProperty(MONEY) deducted!: string;
+  @ApiProperty({
+    ...MONEY,
+    description:
+      'claim-level adjustments: a negative net carried in (−) or out (+), a sample’s extrapolated deduction (−); approved = accepted − deducted + adjusted',
+  })
+  adjusted!: string;
   @ApiProperty(MONEY) approved!: string;
   @ApiProperty(MONEY) funded!: string;
   @ApiProperty(MONEY) unfunded!: string;
@@ -223,6 +244,7 @@ class ClaimTotalsResponse implements ClaimTotals {
   @ApiProperty(MONEY) accepted!: string;
   @ApiProperty(MONEY) rejected!: string;
   @ApiProperty(MONEY) deducted!: string;
+  @ApiProperty({ ...MONEY, description: 'claim-level adjustments (carried negative nets, extrapolated deductions)' }) adjusted!: string;
   @ApiProperty(MONEY) approved!: string;
 }
 
@@ -286,8 +308,17 @@ class SampleExtrapolationResponse implements SampleExtrapolationView {
   @ApiProperty(MONEY) unsampledAmount!: string;
   @ApiProperty({ ...MONEY, description: 'unsampled × rejected ÷ sampled, half up' }) deduction!: string;
   @ApiProperty({ example: '400.01 × 50.00 ÷ 1000.00 = 20.00 (rate 0.050000)' }) calculation!: string;
-  @ApiProperty({ description: 'whether the deduction is applied to the unsampled records (a county policy, off by default)' })
+  @ApiProperty({ description: 'sampled settlements (refunds are not a base of the rate)' }) sampledRecords!: number;
+  @ApiProperty({ description: 'of the sampled settlements, rejected (a claim’s sample) or deducted (a declaration’s)' })
+  rejectedRecords!: number;
+  @ApiProperty({
+    description:
+      'whether the deduction was applied as an adjustment of the claim(s): a claim’s sample when its period is declared, a declaration’s when approved, if the county’s policy says so',
+  })
   applied!: boolean;
+  @ApiProperty({ ...MONEY, nullable: true, description: 'what was applied, null when not applied' }) appliedDeduction!: string | null;
+  @ApiProperty({ description: 'the county’s policy parameter applySampleExtrapolation for the fund year (off by default)' })
+  policyApplies!: boolean;
 }
 
 export class SampleResponse implements SampleView {
@@ -332,7 +363,7 @@ class StatementAnswerResponse implements StatementResponseView {
   @ApiProperty({ description: 'the figures changed since the unit answered' }) figuresChanged!: boolean;
 }
 
-class DeclarationFiguresOfStatement {
+class StatementMoneyFigures {
   @ApiProperty(MONEY) claimed!: string;
   @ApiProperty(MONEY) rejected!: string;
   @ApiProperty(MONEY) accepted!: string;
@@ -344,9 +375,46 @@ class DeclarationFiguresOfStatement {
   @ApiProperty(MONEY) cash!: string;
 }
 
-class StatementFiguresResponse extends DeclarationFiguresOfStatement implements StatementFiguresView {
-  @ApiProperty({ ...MONEY, description: 'rule hits (智能审核) accepted by the lead: zero until the rule-based review feeds it' })
+class DeclarationFiguresOfStatement extends StatementMoneyFigures implements DeclarationFiguresView {
+  @ApiProperty({ ...MONEY, description: 'the claims’ adjustments together: carriedIn + carriedOut + extrapolatedDeduction of the units' })
+  adjusted!: string;
+}
+
+class StatementAdjustmentResponse implements StatementAdjustmentView {
+  @ApiProperty() id!: number;
+  @ApiProperty({ enum: CLAIM_ADJUSTMENT_KINDS }) kind!: ClaimAdjustmentKind;
+  @ApiProperty(MONEY) amount!: string;
+  @ApiProperty({ example: 'declaration.7', description: 'declaration.N: carried at its approval; sample.N: its extrapolation' })
+  source!: string;
+  @ApiProperty({ type: 'string', nullable: true, description: 'a carried-in amount: the period it comes from' }) fromPeriod!: string | null;
+  @ApiProperty({ type: 'integer', nullable: true }) sampleId!: number | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'a sample’s calculation (unsampled × rejected ÷ sampled)' })
+  calculation!: string | null;
+}
+
+class StatementFiguresResponse extends StatementMoneyFigures implements StatementFiguresView {
+  @ApiProperty({
+    ...MONEY,
+    description: 'the suggested deductions of the rule hits (智能审核) on the unit’s records, whatever the lead decided',
+  })
   flaggedByRule!: string;
+  @ApiProperty({ ...MONEY, description: 'of them, the hits the lead accepted (their records rejected in pre-review)' })
+  flaggedAccepted!: string;
+  @ApiProperty({
+    ...MONEY,
+    description: 'a negative net of earlier months carried into this claim (≤ 0), owed by the unit and offset here',
+  })
+  carriedIn!: string;
+  @ApiProperty({
+    ...MONEY,
+    description: 'this month’s negative net (refunds beyond settlements) carried to the unit’s next open claim (≥ 0)',
+  })
+  carriedOut!: string;
+  @ApiProperty({
+    ...MONEY,
+    description: 'a sample’s rejection rate applied to the unsampled records (≤ 0), when the county’s policy applies it',
+  })
+  extrapolatedDeduction!: string;
   @ApiProperty({ ...MONEY, description: 'the pass-down to the unit (its share of funded less deposit)' }) passDownDue!: string;
   @ApiProperty({ ...MONEY, description: 'of it, paid' }) passedDown!: string;
 }
@@ -363,6 +431,14 @@ export class UnitStatementResponse extends StatementFiguresResponse implements U
   @ApiProperty() records!: number;
   @ApiProperty({ type: [ReasonAmountResponse] }) rejectedByReason!: ReasonAmountResponse[];
   @ApiProperty({ type: [ReasonAmountResponse] }) deductedByReason!: ReasonAmountResponse[];
+  @ApiProperty({ description: 'rule hits on the unit’s records' }) ruleHits!: number;
+  @ApiProperty({ description: 'of them, accepted by the lead' }) ruleHitsAccepted!: number;
+  @ApiProperty({ description: 'the rule hits behind flaggedByRule' }) ruleHitsLink!: string;
+  @ApiProperty({
+    type: [StatementAdjustmentResponse],
+    description: 'the adjustments behind carriedIn, carriedOut and extrapolatedDeduction',
+  })
+  adjustments!: StatementAdjustmentResponse[];
   @ApiProperty({ ...DATE, nullable: true }) submittedOn!: string | null;
   @ApiProperty({ ...DATE, nullable: true }) reviewedOn!: string | null;
   @ApiProperty({ ...DATE, nullable: true }) declaredOn!: string | null;

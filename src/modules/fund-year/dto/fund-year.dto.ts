@@ -129,6 +129,14 @@ export class PolicyParametersDto {
   @ApiPropertyOptional({ example: '1.10' }) @IsOptional() @IsString() burnWarning?: string;
   @ApiPropertyOptional({ example: '1.20' }) @IsOptional() @IsString() burnAlarm?: string;
   @ApiPropertyOptional({ example: '3' }) @IsOptional() @IsString() paymentCapacityWarningMonths?: string;
+  @ApiPropertyOptional({
+    example: '0',
+    description:
+      '1: a sample’s rejection rate is applied to the unsampled records of its claim as a deduction (外推扣款); 0 (default): shown only',
+  })
+  @IsOptional()
+  @IsString()
+  applySampleExtrapolation?: string;
 }
 
 export class PlanLineDto {

@@ -236,6 +236,7 @@ export const codes: { zh: Record<string, string>; en: Record<string, string> } =
     privateSurplusRewardRate: '民营机构结余奖励比例',
     privateOverspendShareRate: '民营机构超支分担比例',
     privateOverspendLimitRate: '民营机构超支分担上限',
+    applySampleExtrapolation: '抽样外推扣款（1 是，0 否）',
   },
   en: {
     PUBLISHED: 'Published',
@@ -266,5 +267,6 @@ export const codes: { zh: Record<string, string>; en: Record<string, string> } =
     privateSurplusRewardRate: 'Private surplus reward rate',
     privateOverspendShareRate: 'Private overspend share rate',
     privateOverspendLimitRate: 'Private overspend limit rate',
+    applySampleExtrapolation: 'Apply the sample’s extrapolated deduction (1 yes, 0 no)',
   },
 };

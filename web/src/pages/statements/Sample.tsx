@@ -153,7 +153,19 @@ export default function SamplePage({ subject }: { subject: 'claim' | 'declaratio
             <Descriptions.Item label={t('stmUnsampledRecords')}>{s.extrapolation.unsampledRecords}</Descriptions.Item>
             <Descriptions.Item label={t('stmUnsampledAmount')}>{formatYuan(s.extrapolation.unsampledAmount)}</Descriptions.Item>
             <Descriptions.Item label={t('stmDeduction')}>{formatYuan(s.extrapolation.deduction)}</Descriptions.Item>
-            <Descriptions.Item label={t('stmApplied')}>{s.extrapolation.applied ? '✓' : t('stmNotApplied')}</Descriptions.Item>
+            <Descriptions.Item label={t('stmSampledCount')}>
+              {s.extrapolation.sampledRecords} · {t('stmRejectedCount')} {s.extrapolation.rejectedRecords}
+            </Descriptions.Item>
+            <Descriptions.Item label={t('stmPolicyApplies')}>
+              <span data-testid="sample-policy">{s.extrapolation.policyApplies ? t('stmPolicyOn') : t('stmPolicyOff')}</span>
+            </Descriptions.Item>
+            <Descriptions.Item label={t('stmApplied')}>
+              <span data-testid="sample-applied">
+                {s.extrapolation.applied
+                  ? `✓ ${t('stmAppliedDeduction')} ${formatYuan(s.extrapolation.appliedDeduction)}`
+                  : t('stmNotApplied')}
+              </span>
+            </Descriptions.Item>
             <Descriptions.Item label={t('stmCalculation')} span={2}>
               <code data-testid="sample-calculation">{s.extrapolation.calculation}</code>
             </Descriptions.Item>

@@ -10,6 +10,7 @@ import { FIGURE_COLUMNS, type UnitStatement } from './shared';
 
 type ReasonAmount = UnitStatement['rejectedByReason'][number];
 type Transfer = Schemas['UnitStatementResponse']['transfers'][number];
+type Adjustment = Schemas['UnitStatementResponse']['adjustments'][number];
 
 /**
  * A unit's monthly statement (结算单): every figure as the API sends it, the reasons behind the
@@ -85,6 +86,11 @@ export default function StatementPage() {
         <Descriptions.Item label={t('stmRecordsLink')}>
           <Link to={`/claims/${s.claimId}`}>#{s.claimId}</Link>
         </Descriptions.Item>
+        <Descriptions.Item label={t('stmRuleHits')}>
+          <span data-testid="statement-rule-hits">
+            {s.ruleHits} {t('stmRuleHitsOf')} {s.ruleHitsAccepted}
+          </span>
+        </Descriptions.Item>
         {FIGURE_COLUMNS.map(([key, label]) => (
           <Descriptions.Item key={key} label={t(label)}>
             <span data-figure={key}>{formatYuan(s[key])}</span>
@@ -105,6 +111,25 @@ export default function StatementPage() {
         {reasonTable(s.rejectedByReason, `${t('stmRejected')} · ${t('stmByReason')}`)}
         {reasonTable(s.deductedByReason, `${t('stmDeducted')} · ${t('stmByReason')}`)}
       </Space>
+      {s.adjustments.length > 0 && (
+        <>
+          <h2 style={{ fontSize: 16, marginTop: 24 }}>{t('stmAdjustments')}</h2>
+          <Table<Adjustment>
+            rowKey="id"
+            size="small"
+            pagination={false}
+            dataSource={s.adjustments}
+            data-testid="statement-adjustments"
+            columns={[
+              { title: t('stmAdjustmentKind'), dataIndex: 'kind', render: (k: string) => code(k) },
+              { title: t('stmAmount'), dataIndex: 'amount', align: 'right', render: (a: string) => formatYuan(a) },
+              { title: t('stmSource'), dataIndex: 'source' },
+              { title: t('stmFromPeriod'), dataIndex: 'fromPeriod', render: (p: string | null) => p ?? '—' },
+              { title: t('stmCalculation'), dataIndex: 'calculation', render: (c: string | null) => c ?? '—' },
+            ]}
+          />
+        </>
+      )}
       <h2 style={{ fontSize: 16, marginTop: 24 }}>{t('stmTransfers')}</h2>
       <Table<Transfer>
         rowKey="id"
