@@ -70,7 +70,8 @@ const TOTALS = `COUNT(r.id) AS records, COALESCE(SUM(r.fund_paid), 0) AS claimed
   COALESCE(SUM(CASE WHEN r.review_status = 'PENDING' THEN r.fund_paid END), 0) AS pending,
   COALESCE(SUM(CASE WHEN r.review_status = 'ACCEPTED' THEN r.fund_paid END), 0) AS accepted,
   COALESCE(SUM(CASE WHEN r.review_status = 'REJECTED' THEN r.fund_paid END), 0) AS rejected,
-  COALESCE(SUM(CASE WHEN r.review_status = 'ACCEPTED' AND r.deduction_reason IS NOT NULL THEN r.fund_paid END), 0) AS deducted`;
+  COALESCE(SUM(CASE WHEN r.review_status = 'ACCEPTED' AND r.deduction_reason IS NOT NULL THEN r.fund_paid END), 0) AS deducted,
+  (SELECT COALESCE(SUM(a.amount), 0) FROM claim_adjustment a WHERE a.submitter_id = c.institution_id AND a.claim_period = c.period) AS adjusted`;
 const CLAIMS_FROM = `FROM member_claim c JOIN institution i ON i.id = c.institution_id
   LEFT JOIN settlement_record r ON r.submitter_id = c.institution_id AND r.claim_period = c.period`;
 const PASS_DOWN_SQL = `SELECT p.id, p.declaration_id, p.level, p.upstream_id, p.payer_id, pr.code AS payer_code, p.payee_id, pe.code AS payee_code,

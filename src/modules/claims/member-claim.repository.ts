@@ -229,7 +229,7 @@ export class MemberClaimRepository {
     manager: EntityManager,
     declarationId: number,
   ): Promise<{ institutionId: number; institutionCode: string; claimId: number; totals: ClaimTotals }[]> {
-    return (await this.membersOfDeclarations(manager, [declarationId])).get(declarationId) ?? [];
+    return (await this.membersOfDeclarations(manager, [Number(declarationId)])).get(Number(declarationId)) ?? [];
   }
 
   /** The members of each of these declarations with their claims' totals, in one statement (a page of declarations). */
