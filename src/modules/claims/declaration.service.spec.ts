@@ -8,6 +8,7 @@ import { DeclarationRepository, DeclarationRow, NewDeclaration } from './declara
 import { DeclarationService } from './declaration.service';
 import { ClaimOpening, ClaimRow, MemberClaimRepository } from './member-claim.repository';
 import { ClaimTotals, SettlementRecordRepository } from './settlement-record.repository';
+import { UnitTotalRepository } from './unit-total.repository';
 
 const totalsOf = (accepted: string, deducted = '0.00'): ClaimTotals => ({
   records: 2,
@@ -83,9 +84,27 @@ class FakeRecords {
   status = new Map<string, string>();
   savedDeductions: DeductionOutcome[] = [];
   moved: [number, string, string][] = [];
-  totalsOfClaims(_m: unknown, ids: readonly number[]) {
+  /** Declaring keeps the declared claims' per-unit totals: here one unit carrying `totals`. */
+  keepClaimTotals(_m: unknown, ids: readonly number[]) {
     this.claimIds = [...ids];
-    return Promise.resolve(this.totals);
+    const t = this.totals;
+    return Promise.resolve([
+      {
+        claimId: ids[0],
+        unitId: 1,
+        state: 'DECLARED',
+        records: t.records,
+        ...Object.fromEntries(
+          (['claimed', 'pending', 'accepted', 'rejected', 'deducted', 'approved'] as const).map((k) => [k, Money.of(t[k])]),
+        ),
+      },
+    ]);
+  }
+  claimsOfRecords() {
+    return Promise.resolve([]);
+  }
+  approveDeclaration() {
+    return Promise.resolve();
   }
   claimIds: number[] = [];
   totalsOfDeclaration() {
@@ -211,6 +230,7 @@ function setUp(today = '2026-10-05') {
     as(new FakeCalendar()),
     as(new FakeClock(today)),
     as(outbox),
+    as<UnitTotalRepository>(records),
   );
   return { service, declarations, claims, records, audit, ledger, outbox, locks };
 }

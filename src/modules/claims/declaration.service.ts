@@ -24,6 +24,7 @@ import {
 import { communityPackageAccount, CYCLE_ACCOUNTS } from '../../domain/ledger';
 import { Money } from '../../domain/money';
 import { policyTerms } from '../../domain/policy-parameters';
+import { sumUnitFigures } from '../../domain/unit-totals';
 import { memberCutoffDate } from '../../domain/working-days';
 import { BusinessClock } from '../../common/business-clock';
 import { Caller } from '../../common/caller';
@@ -39,6 +40,7 @@ import { DeclarationRepository, DeclarationRow } from './declaration.repository'
 import { MemberClaimRepository } from './member-claim.repository';
 import { SettlementRecordRepository } from './settlement-record.repository';
 import { Transactions } from './transactions';
+import { UnitTotalRepository } from './unit-total.repository';
 
 export type { Deduction } from '../../domain/declaration';
 
@@ -62,6 +64,7 @@ export class DeclarationService {
     private readonly calendar: CalendarService,
     private readonly clock: BusinessClock,
     private readonly outbox: OutboxService,
+    private readonly unitTotals: UnitTotalRepository,
   ) {}
 
   /**
@@ -84,9 +87,14 @@ export class DeclarationService {
       const parameters = (await this.parameters.current(manager, { id: community.countyId, code: '' }, fundYearOf(period))).values;
       const terms = policyTerms(parameters);
       const cycle = await this.calendar.cycleDeadlines(period, parameters);
-      const sums = await this.records.totalsOfClaims(
-        manager,
-        decision.declared.map((c) => c.id),
+      // The one pass over the period's records: each declared claim's totals per care unit, kept
+      // from now on (the review, approval and disbursement read them, not the records).
+      const sums = sumUnitFigures(
+        await this.unitTotals.keepClaimTotals(
+          manager,
+          decision.declared.map((c) => c.id),
+          'DECLARED',
+        ),
       );
       const id = await this.declarations.insert(manager, {
         communityId: community.id,
@@ -99,11 +107,11 @@ export class DeclarationService {
         declaredBy: caller.name,
         late: deadlineStatus(cycle.declaration.deadline, today, today).late,
         records: sums.records,
-        claimed: sums.claimed,
-        rejected: sums.rejected,
-        accepted: sums.accepted,
+        claimed: sums.claimed.toString(),
+        rejected: sums.rejected.toString(),
+        accepted: sums.accepted.toString(),
         // Nothing is deducted yet: approved is what was accepted.
-        approved: sums.accepted,
+        approved: sums.accepted.toString(),
         paymentDue: cycle.bureauPayment.deadline,
         paymentDueConfirmed: cycle.bureauPayment.calendarConfirmed,
       });
@@ -144,6 +152,16 @@ export class DeclarationService {
       const reviewStatus = await this.records.reviewStatusInDeclaration(manager, id, namedRecords(deductions));
       const outcomes = decideDeductions(id, deductions, reviewStatus);
       await this.records.saveDeductions(manager, outcomes);
+      // The claims holding the deducted records keep their new totals in the same transaction.
+      await this.unitTotals.keepClaimTotals(
+        manager,
+        await this.unitTotals.claimsOfRecords(
+          manager,
+          id,
+          outcomes.map((o) => o.recordId),
+        ),
+        'DECLARED',
+      );
       const before = await this.view(manager, row, caller);
       await this.refreshDeducted(manager, row);
       const after = await this.view(manager, await this.row(manager, id, false), caller);
@@ -217,6 +235,8 @@ export class DeclarationService {
   private async approve(manager: EntityManager, row: DeclarationRow): Promise<Record<string, string>> {
     await this.communities.lock(manager, row.community_id);
     const approved = await this.refreshDeducted(manager, row);
+    // The claims' per-unit totals are approved with the declaration.
+    await this.unitTotals.approveDeclaration(manager, row.id);
     const terms = await this.parameters.terms(manager, { id: row.county_id, code: '' }, row.fund_year);
     const funding = fundApprovedClaims({
       approved,

@@ -6,7 +6,7 @@ import { MemberClaimState } from '../../domain/claim-cycle';
 import { CLAIMING_TYPES } from '../../domain/institution-registry';
 import { Money } from '../../domain/money';
 import { PageWindow, pageOffset } from '../../common/pagination';
-import { RECORD_TOTALS_SQL, sqlList, totals, TotalsRow, ClaimTotals } from './settlement-record.repository';
+import { KEPT_TOTALS_SQL, RECORD_TOTALS_SQL, sqlList, totals, TotalsRow, ClaimTotals } from './settlement-record.repository';
 
 export type ClaimRow = {
   id: number;
@@ -224,15 +224,15 @@ export class MemberClaimRepository {
     return Number(result.affectedRows);
   }
 
-  /** Each declared member claim's record totals, in code order. */
+  /** Each declared member claim's record totals, in code order, from the per-unit totals kept since it was declared. */
   async membersOfDeclaration(
     manager: EntityManager,
     declarationId: number,
   ): Promise<{ institutionId: number; institutionCode: string; claimId: number; totals: ClaimTotals }[]> {
     const rows: (TotalsRow & { institution_id: number; institution_code: string; claim_id: number })[] = await manager.query(
-      `SELECT c.institution_id, i.code AS institution_code, c.id AS claim_id, ${RECORD_TOTALS_SQL}
+      `SELECT c.institution_id, i.code AS institution_code, c.id AS claim_id, ${KEPT_TOTALS_SQL}
          FROM member_claim c JOIN institution i ON i.id = c.institution_id
-         LEFT JOIN settlement_record r ON r.submitter_id = c.institution_id AND r.claim_period = c.period
+         LEFT JOIN unit_period_total t ON t.claim_id = c.id
         WHERE c.declaration_id = ? GROUP BY c.institution_id, i.code, c.id ORDER BY i.code`,
       [declarationId],
     );

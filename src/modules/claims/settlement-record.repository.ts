@@ -25,6 +25,11 @@ export const RECORD_TOTALS_SQL = `COUNT(r.id) AS records, COALESCE(SUM(r.fund_pa
   COALESCE(SUM(CASE WHEN r.review_status = 'REJECTED' THEN r.fund_paid END), 0) AS rejected,
   COALESCE(SUM(CASE WHEN r.review_status = 'ACCEPTED' AND r.deduction_reason IS NOT NULL THEN r.fund_paid END), 0) AS deducted`;
 
+/** The same totals summed over kept per-unit totals (unit_period_total, alias `t`) instead of the records. */
+export const KEPT_TOTALS_SQL = `COALESCE(SUM(t.records), 0) AS records, COALESCE(SUM(t.claimed), 0) AS claimed,
+  COALESCE(SUM(t.pending), 0) AS pending, COALESCE(SUM(t.accepted), 0) AS accepted, COALESCE(SUM(t.rejected), 0) AS rejected,
+  COALESCE(SUM(t.deducted), 0) AS deducted`;
+
 export type TotalsRow = {
   records: number | string;
   claimed: string;
@@ -143,19 +148,10 @@ export class SettlementRecordRepository {
     return totals(row);
   }
 
-  /** The totals of the records of some member claims together. */
-  async totalsOfClaims(manager: EntityManager, claimIds: readonly number[]): Promise<ClaimTotals> {
-    const [row]: TotalsRow[] = await manager.query(
-      `SELECT ${RECORD_TOTALS_SQL} FROM ${RECORDS_OF_DECLARATION} WHERE c.id IN (${claimIds.map(() => '?').join(', ')})`,
-      [...claimIds],
-    );
-    return totals(row);
-  }
-
-  /** The totals of a declaration's records. */
+  /** The totals of a declaration's records, from its claims' per-unit totals (kept with every change since it was declared). */
   async totalsOfDeclaration(manager: EntityManager, declarationId: number): Promise<ClaimTotals> {
     const [row]: TotalsRow[] = await manager.query(
-      `SELECT ${RECORD_TOTALS_SQL} FROM ${RECORDS_OF_DECLARATION} WHERE c.declaration_id = ?`,
+      `SELECT ${KEPT_TOTALS_SQL} FROM unit_period_total t JOIN member_claim c ON c.id = t.claim_id WHERE c.declaration_id = ?`,
       [declarationId],
     );
     return totals(row);
