@@ -33,6 +33,8 @@ import { PrivateSettlementRepository } from './private-settlement.repository';
 import { PrivateSettlementService } from './private-settlement.service';
 import { QuarterlyAdvanceRepository } from './quarterly-advance.repository';
 import { SettlementRecordRepository } from './settlement-record.repository';
+import { TotalsReconciliationService } from './totals-reconciliation.service';
+import { UnitTotalRepository } from './unit-total.repository';
 import { Transactions } from './transactions';
 
 /** The monthly claim cycle (SPEC §4): claims, pre-review, declaration, bureau review and disbursement, pass-downs, holds, advances, out-of-county, private institutions' total-control settlement. */
@@ -48,6 +50,8 @@ import { Transactions } from './transactions';
     DeclarationStatementController,
   ],
   providers: [
+    UnitTotalRepository,
+    TotalsReconciliationService,
     Transactions,
     SettlementRecordRepository,
     MemberClaimRepository,
@@ -74,6 +78,8 @@ import { Transactions } from './transactions';
     PassDownMetrics,
   ],
   exports: [
+    UnitTotalRepository,
+    TotalsReconciliationService,
     Transactions,
     SettlementRecordRepository,
     MemberClaimRepository,

@@ -195,32 +195,48 @@ export class ConsumptionRepository {
   }
 
   /**
-   * One pass over the fund year's records of the given submitters: the records and the amount
-   * accepted and not deducted per care unit, submitter and claim period. The submitters are
-   * listed (not a subquery) so that the (submitter, claim period) index narrows the scan to the
-   * fund year, however many years the table holds. Whether a group's claim is in an approved
-   * declaration is decided by the caller from `fundedDeclarations`. A claim's adjustments come as
-   * a group of its submitter's own, with no records.
+   * The fund year's records of the given submitters: the records and the amount accepted and not
+   * deducted per care unit, submitter and claim period. Claims declared or settled are read from
+   * their per-unit totals (units × periods rows, kept with the declaration, deductions and the
+   * approval), never from their records; only the year's claims without totals (not declared: open,
+   * under pre-review) are counted from their records, through the (submitter, claim period) index.
+   * Whether a group's claim is in an approved declaration is decided by the caller from
+   * `fundedDeclarations`. A claim's adjustments come as a group of its submitter's own, with no records.
    */
   async recordsByClaim(manager: EntityManager, submitters: number[], fundYear: number): Promise<ClaimRecordFigures[]> {
     if (submitters.length === 0) return [];
-    const rows: { unit_id: number; submitter_id: number; claim_period: string; records: string; approved: string }[] = await manager.query(
-      `SELECT r.unit_id, r.submitter_id, r.claim_period, COUNT(*) AS records,
-              SUM(CASE WHEN ${ACCEPTED_NOT_DEDUCTED} THEN r.fund_paid ELSE 0 END) AS approved
-         FROM settlement_record r
-        WHERE r.submitter_id IN (${submitters.map(() => '?').join(', ')}) AND r.claim_period BETWEEN ? AND ?
-        GROUP BY r.unit_id, r.submitter_id, r.claim_period`,
-      [...submitters, `${fundYear}-01`, `${fundYear}-12`],
+    const inList = submitters.map(() => '?').join(', ');
+    const years = [`${fundYear}-01`, `${fundYear}-12`];
+    const kept: ClaimFigureRow[] = await manager.query(
+      `SELECT t.unit_id, t.submitter_id, t.claim_period, t.records, t.approved FROM unit_period_total t
+        WHERE t.submitter_id IN (${inList}) AND t.claim_period BETWEEN ? AND ?`,
+      [...submitters, ...years],
     );
+    const without: { institution_id: number; period: string }[] = await manager.query(
+      `SELECT c.institution_id, c.period FROM member_claim c
+        WHERE c.institution_id IN (${inList}) AND c.period BETWEEN ? AND ?
+          AND NOT EXISTS (SELECT 1 FROM unit_period_total t WHERE t.claim_id = c.id)`,
+      [...submitters, ...years],
+    );
+    const counted: ClaimFigureRow[] = without.length
+      ? await manager.query(
+          `SELECT r.unit_id, r.submitter_id, r.claim_period, COUNT(*) AS records,
+                  SUM(CASE WHEN ${ACCEPTED_NOT_DEDUCTED} THEN r.fund_paid ELSE 0 END) AS approved
+             FROM settlement_record r
+            WHERE ${without.map(() => '(r.submitter_id = ? AND r.claim_period = ?)').join(' OR ')}
+            GROUP BY r.unit_id, r.submitter_id, r.claim_period`,
+          without.flatMap((c) => [c.institution_id, c.period]),
+        )
+      : [];
     // A claim's adjustments (carried negative nets, extrapolated deductions) count as its submitter's own.
-    const adjustments: typeof rows = await manager.query(
+    const adjustments: ClaimFigureRow[] = await manager.query(
       `SELECT a.submitter_id AS unit_id, a.submitter_id, a.claim_period, 0 AS records, SUM(a.amount) AS approved
          FROM claim_adjustment a
-        WHERE a.submitter_id IN (${submitters.map(() => '?').join(', ')}) AND a.claim_period BETWEEN ? AND ?
+        WHERE a.submitter_id IN (${inList}) AND a.claim_period BETWEEN ? AND ?
         GROUP BY a.submitter_id, a.claim_period`,
-      [...submitters, `${fundYear}-01`, `${fundYear}-12`],
+      [...submitters, ...years],
     );
-    return [...rows, ...adjustments].map((a) => ({
+    return [...kept, ...counted, ...adjustments].map((a) => ({
       unitId: Number(a.unit_id),
       submitterId: Number(a.submitter_id),
       claimPeriod: a.claim_period,
@@ -273,6 +289,8 @@ export class ConsumptionRepository {
     }));
   }
 }
+
+type ClaimFigureRow = { unit_id: number; submitter_id: number; claim_period: string; records: string | number; approved: string };
 
 type GroupRow = {
   code: string;

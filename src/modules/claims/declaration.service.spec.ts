@@ -8,6 +8,7 @@ import { DeclarationRepository, DeclarationRow, NewDeclaration } from './declara
 import { DeclarationService } from './declaration.service';
 import { ClaimOpening, ClaimRow, MemberClaimRepository } from './member-claim.repository';
 import { ClaimTotals, SettlementRecordRepository } from './settlement-record.repository';
+import { UnitTotalRepository } from './unit-total.repository';
 
 const totalsOf = (accepted: string, deducted = '0.00'): ClaimTotals => ({
   records: 2,
@@ -84,9 +85,31 @@ class FakeRecords {
   status = new Map<string, string>();
   savedDeductions: DeductionOutcome[] = [];
   moved: [number, string, string][] = [];
-  totalsOfClaims(_m: unknown, ids: readonly number[]) {
+  /** Declaring keeps the declared claims' per-unit totals: here one unit carrying `totals`. */
+  keepClaimTotals(_m: unknown, ids: readonly number[]) {
     this.claimIds = [...ids];
-    return Promise.resolve(this.totals);
+    const t = this.totals;
+    return Promise.resolve([
+      {
+        claimId: ids[0],
+        unitId: 1,
+        state: 'DECLARED',
+        records: t.records,
+        ...Object.fromEntries(
+          (['claimed', 'pending', 'accepted', 'rejected', 'deducted', 'approved'] as const).map((k) => [k, Money.of(t[k])]),
+        ),
+      },
+    ]);
+  }
+  claimsOfRecords() {
+    return Promise.resolve([]);
+  }
+  /** No claim here carries an adjustment. */
+  adjustedOfClaims() {
+    return Promise.resolve(Money.ZERO);
+  }
+  approveDeclaration() {
+    return Promise.resolve();
   }
   claimIds: number[] = [];
   totalsOfDeclaration() {
@@ -215,6 +238,7 @@ function setUp(today = '2026-10-05') {
     as(outbox),
     as({ add: () => Promise.resolve(true), laterClaims: () => Promise.resolve([]) }),
     as({ applyToClaim: () => Promise.resolve(), applyToDeclaration: () => Promise.resolve() }),
+    as<UnitTotalRepository>(records),
   );
   return { service, declarations, claims, records, audit, ledger, outbox, locks };
 }

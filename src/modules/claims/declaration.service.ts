@@ -24,6 +24,7 @@ import {
 import { communityPackageAccount, CYCLE_ACCOUNTS } from '../../domain/ledger';
 import { Money } from '../../domain/money';
 import { policyTerms } from '../../domain/policy-parameters';
+import { sumUnitFigures } from '../../domain/unit-totals';
 import { memberCutoffDate } from '../../domain/working-days';
 import { BusinessClock } from '../../common/business-clock';
 import { Caller } from '../../common/caller';
@@ -41,6 +42,7 @@ import { ClaimRow, MemberClaimRepository } from './member-claim.repository';
 import { SampleService } from './sample.service';
 import { SettlementRecordRepository } from './settlement-record.repository';
 import { Transactions } from './transactions';
+import { UnitTotalRepository } from './unit-total.repository';
 
 export type { Deduction } from '../../domain/declaration';
 
@@ -66,6 +68,7 @@ export class DeclarationService {
     private readonly outbox: OutboxService,
     private readonly adjustments: ClaimAdjustmentRepository,
     private readonly samples: SampleService,
+    private readonly unitTotals: UnitTotalRepository,
   ) {}
 
   /**
@@ -90,10 +93,11 @@ export class DeclarationService {
       const cycle = await this.calendar.cycleDeadlines(period, parameters);
       // A claim's sample extrapolated to its unsampled records, when the county's policy applies it.
       for (const { row: c } of decision.declared) await this.samples.applyToClaim(manager, c, caller.name);
-      const sums = await this.records.totalsOfClaims(
-        manager,
-        decision.declared.map((c) => c.id),
-      );
+      // The one pass over the period's records: each declared claim's totals per care unit, kept
+      // from now on (the review, approval and disbursement read them, not the records).
+      const declaredIds = decision.declared.map((c) => c.id);
+      const sums = sumUnitFigures(await this.unitTotals.keepClaimTotals(manager, declaredIds, 'DECLARED'));
+      const adjusted = await this.records.adjustedOfClaims(manager, declaredIds);
       const id = await this.declarations.insert(manager, {
         communityId: community.id,
         countyId: community.countyId,
@@ -105,12 +109,12 @@ export class DeclarationService {
         declaredBy: caller.name,
         late: deadlineStatus(cycle.declaration.deadline, today, today).late,
         records: sums.records,
-        claimed: sums.claimed,
-        rejected: sums.rejected,
-        accepted: sums.accepted,
+        claimed: sums.claimed.toString(),
+        rejected: sums.rejected.toString(),
+        accepted: sums.accepted.toString(),
         // Nothing is deducted yet: approved is what was accepted, with the claims' adjustments.
-        adjusted: sums.adjusted,
-        approved: sums.approved,
+        adjusted: adjusted.toString(),
+        approved: claimApproved(sums.accepted, Money.ZERO, adjusted).toString(),
         paymentDue: cycle.bureauPayment.deadline,
         paymentDueConfirmed: cycle.bureauPayment.calendarConfirmed,
       });
@@ -151,6 +155,16 @@ export class DeclarationService {
       const reviewStatus = await this.records.reviewStatusInDeclaration(manager, id, namedRecords(deductions));
       const outcomes = decideDeductions(id, deductions, reviewStatus);
       await this.records.saveDeductions(manager, outcomes);
+      // The claims holding the deducted records keep their new totals in the same transaction.
+      await this.unitTotals.keepClaimTotals(
+        manager,
+        await this.unitTotals.claimsOfRecords(
+          manager,
+          id,
+          outcomes.map((o) => o.recordId),
+        ),
+        'DECLARED',
+      );
       const before = await this.view(manager, row, caller);
       await this.refreshDeducted(manager, row);
       const after = await this.view(manager, await this.row(manager, id, false), caller);
@@ -226,6 +240,8 @@ export class DeclarationService {
     await this.samples.applyToDeclaration(manager, row, caller.name);
     await this.carryNegativeNets(manager, row, caller);
     const approved = await this.refreshDeducted(manager, row);
+    // The claims' per-unit totals are approved with the declaration.
+    await this.unitTotals.approveDeclaration(manager, row.id);
     const terms = await this.parameters.terms(manager, { id: row.county_id, code: '' }, row.fund_year);
     const funding = fundApprovedClaims({
       approved,

@@ -18,6 +18,8 @@ export { SettlementRecordRepository, RowsNotLoaded, SETTLEMENT_RECORD_COLUMNS, t
 export { DeclarationRepository } from './declaration.repository';
 export { CommunityLockRepository } from './community-lock.repository';
 export { Transactions } from './transactions';
+export { UnitTotalRepository } from './unit-total.repository';
+export { TotalsReconciliationService, type TotalsReconciliation } from './totals-reconciliation.service';
 export { APPROVED_RECORD_SQL, FUNDED_DECLARATION_SQL, sqlList } from './record-totals';
 export * from './claims.module';
 export * from './community-lock.repository';

@@ -6,7 +6,15 @@ import { MemberClaimState } from '../../domain/claim-cycle';
 import { CLAIMING_TYPES } from '../../domain/institution-registry';
 import { Money } from '../../domain/money';
 import { PageWindow, pageOffset } from '../../common/pagination';
-import { CLAIM_ADJUSTED_SQL, RECORD_TOTALS_SQL, sqlList, totals, TotalsRow, ClaimTotals } from './settlement-record.repository';
+import {
+  CLAIM_ADJUSTED_SQL,
+  KEPT_TOTALS_SQL,
+  RECORD_TOTALS_SQL,
+  sqlList,
+  totals,
+  TotalsRow,
+  ClaimTotals,
+} from './settlement-record.repository';
 
 export type ClaimRow = {
   id: number;
@@ -224,7 +232,7 @@ export class MemberClaimRepository {
     return Number(result.affectedRows);
   }
 
-  /** Each declared member claim's record totals, in code order. */
+  /** Each declared member claim's record totals, in code order, from the per-unit totals kept since it was declared. */
   async membersOfDeclaration(
     manager: EntityManager,
     declarationId: number,
@@ -241,9 +249,9 @@ export class MemberClaimRepository {
     if (declarationIds.length === 0) return out;
     const rows: (TotalsRow & { declaration_id: number; institution_id: number; institution_code: string; claim_id: number })[] =
       await manager.query(
-        `SELECT c.declaration_id, c.institution_id, i.code AS institution_code, c.id AS claim_id, ${RECORD_TOTALS_SQL}, ${CLAIM_ADJUSTED_SQL} AS adjusted
+        `SELECT c.declaration_id, c.institution_id, i.code AS institution_code, c.id AS claim_id, ${KEPT_TOTALS_SQL}, ${CLAIM_ADJUSTED_SQL} AS adjusted
            FROM member_claim c JOIN institution i ON i.id = c.institution_id
-           LEFT JOIN settlement_record r ON r.submitter_id = c.institution_id AND r.claim_period = c.period
+           LEFT JOIN unit_period_total t ON t.claim_id = c.id
           WHERE c.declaration_id IN (?) GROUP BY c.declaration_id, c.institution_id, i.code, c.id ORDER BY i.code`,
         [declarationIds],
       );

@@ -14,6 +14,7 @@ import {
 import { privatePaymentActions } from '../../domain/document-actions';
 import { privatePaidPostings, privatePaymentPostings } from '../../domain/claim-postings';
 import { Money } from '../../domain/money';
+import { sumUnitFigures } from '../../domain/unit-totals';
 import {
   approvedToDate,
   assertPrivateClaim,
@@ -32,8 +33,8 @@ import { LedgerService } from '../ledger';
 import { claimFollowsMoney } from './claim-money';
 import { MemberClaimRepository } from './member-claim.repository';
 import { PaymentRow, PrivatePaymentFilter, PrivateSettlementRepository } from './private-settlement.repository';
-import { SettlementRecordRepository } from './settlement-record.repository';
 import { Transactions } from './transactions';
+import { UnitTotalRepository } from './unit-total.repository';
 
 export interface PrivateBudgetView {
   institutionCode: string;
@@ -90,12 +91,12 @@ export class PrivateSettlementService {
     private readonly transactions: Transactions,
     private readonly settlements: PrivateSettlementRepository,
     private readonly claims: MemberClaimRepository,
-    private readonly records: SettlementRecordRepository,
     private readonly audit: AuditService,
     private readonly ledger: LedgerService,
     private readonly allocations: AllocationService,
     private readonly parameters: PolicyParametersService,
     private readonly clock: BusinessClock,
+    private readonly unitTotals: UnitTotalRepository,
   ) {}
 
   /**
@@ -177,7 +178,8 @@ export class PrivateSettlementService {
       assertSettledInOrder(claim.period, await this.settlements.laterSettled(manager, claim.institution_id, fundYear, claim.period));
       const stored = await this.settlements.budgetOf(manager, claim.institution_id, fundYear);
       const annualBudget = requirePrivateBudget(stored === undefined ? undefined : Money.of(stored), claim.institution_code, fundYear);
-      const approved = Money.of((await this.records.claimTotals(manager, claim.institution_id, claim.period)).approved);
+      // The claim's per-unit totals, kept approved from now on: the same pass gives the approved amount.
+      const approved = sumUnitFigures(await this.unitTotals.keepClaimTotals(manager, [claimId], 'APPROVED')).approved;
       const before = await this.settlements.yearToDate(manager, claim.institution_id, fundYear);
       const terms = await this.parameters.terms(manager, { id: claim.county_id, code: '' }, fundYear);
       const toDate = approvedToDate(Money.of(before.approved), approved);

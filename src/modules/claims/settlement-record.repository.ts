@@ -29,6 +29,10 @@ export const RECORD_TOTALS_SQL = `COUNT(r.id) AS records, COALESCE(SUM(r.fund_pa
 /** The sum of the adjustments of a member claim (alias `c`): carried negative nets, extrapolated deductions. */
 export const CLAIM_ADJUSTED_SQL =
   '(SELECT COALESCE(SUM(a.amount), 0) FROM claim_adjustment a WHERE a.submitter_id = c.institution_id AND a.claim_period = c.period)';
+/** The same totals summed over kept per-unit totals (unit_period_total, alias `t`) instead of the records. */
+export const KEPT_TOTALS_SQL = `COALESCE(SUM(t.records), 0) AS records, COALESCE(SUM(t.claimed), 0) AS claimed,
+  COALESCE(SUM(t.pending), 0) AS pending, COALESCE(SUM(t.accepted), 0) AS accepted, COALESCE(SUM(t.rejected), 0) AS rejected,
+  COALESCE(SUM(t.deducted), 0) AS deducted`;
 
 export type TotalsRow = {
   /** The claims' adjustments, when the query reads them (zero otherwise). */
@@ -171,26 +175,25 @@ export class SettlementRecordRepository {
     return totals(row);
   }
 
-  /** The totals of the records of some member claims together. */
-  async totalsOfClaims(manager: EntityManager, claimIds: readonly number[]): Promise<ClaimTotals> {
-    const ids = claimIds.map(() => '?').join(', ');
-    const [row]: TotalsRow[] = await manager.query(
-      `SELECT ${RECORD_TOTALS_SQL},
-              (SELECT COALESCE(SUM(a.amount), 0) FROM claim_adjustment a JOIN member_claim c ON c.institution_id = a.submitter_id AND c.period = a.claim_period
-                WHERE c.id IN (${ids})) AS adjusted
-         FROM ${RECORDS_OF_DECLARATION} WHERE c.id IN (${ids})`,
-      [...claimIds, ...claimIds],
+  /** The sum of the adjustments of some member claims (carried negative nets, extrapolated deductions). */
+  async adjustedOfClaims(manager: EntityManager, claimIds: readonly number[]): Promise<Money> {
+    if (claimIds.length === 0) return Money.ZERO;
+    const [row]: { s: string }[] = await manager.query(
+      `SELECT COALESCE(SUM(a.amount), 0) AS s FROM claim_adjustment a
+         JOIN member_claim c ON c.institution_id = a.submitter_id AND c.period = a.claim_period
+        WHERE c.id IN (${claimIds.map(() => '?').join(', ')})`,
+      [...claimIds],
     );
-    return totals(row);
+    return Money.of(row.s);
   }
 
-  /** The totals of a declaration's records. */
+  /** The totals of a declaration's records, from its claims' per-unit totals (kept with every change since it was declared), with the claims' adjustments. */
   async totalsOfDeclaration(manager: EntityManager, declarationId: number): Promise<ClaimTotals> {
     const [row]: TotalsRow[] = await manager.query(
-      `SELECT ${RECORD_TOTALS_SQL},
+      `SELECT ${KEPT_TOTALS_SQL},
               (SELECT COALESCE(SUM(a.amount), 0) FROM claim_adjustment a JOIN member_claim c ON c.institution_id = a.submitter_id AND c.period = a.claim_period
                 WHERE c.declaration_id = ?) AS adjusted
-         FROM ${RECORDS_OF_DECLARATION} WHERE c.declaration_id = ?`,
+         FROM unit_period_total t JOIN member_claim c ON c.id = t.claim_id WHERE c.declaration_id = ?`,
       [declarationId, declarationId],
     );
     return totals(row);

@@ -80,8 +80,9 @@ export interface YearEndView {
 
 /**
  * Year-end settlement of one county and fund year (年终清算, SPEC §7): a statement for every
- * member unit and private institution, computed from the year's approved claims in one pass
- * over the settlement records, checked against the ledger before it is saved, approved by a
+ * member unit and private institution, computed from the year's approved claims as their
+ * per-unit totals record them (units × periods rows, not the settlement records), checked
+ * against the ledger before it is saved, approved by a
  * second person and posted transfer by transfer, so that a posting interrupted at any point
  * completes on retry with no transfer missing or doubled.
  */
