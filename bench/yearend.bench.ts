@@ -239,10 +239,12 @@ async function callerFor(ds: DataSource, username: string, roles: Role[], instit
   );
   const [user]: { id: number }[] = await ds.query('SELECT id FROM app_user WHERE username = ?', [username]);
   const institution = {
+    level: 'COUNTY' as const,
     id: Number(inst.id),
     code: inst.code,
     type: inst.type,
     countyId: Number(inst.county_id),
+    regionId: null,
     communityId: inst.community_id === null ? null : Number(inst.community_id),
   };
   return {

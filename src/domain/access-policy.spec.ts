@@ -15,12 +15,12 @@ import {
 import { DomainError } from './domain-error';
 import { refusal } from './refusal.spec-helper';
 
-const bureau = { id: 1, type: 'BUREAU' as const, countyId: 10, communityId: null };
-const lead = { id: 2, type: 'LEAD_HOSPITAL' as const, countyId: 10, communityId: 100 };
-const township = { id: 3, type: 'TOWNSHIP_CENTER' as const, countyId: 10, communityId: 100 };
-const village = { id: 4, type: 'VILLAGE_CLINIC' as const, countyId: 10, communityId: 100, parentId: 3 };
-const otherVillage = { id: 5, type: 'VILLAGE_CLINIC' as const, countyId: 10, communityId: 100, parentId: 6 };
-const foreign = { id: 7, type: 'TOWNSHIP_CENTER' as const, countyId: 11, communityId: 101, parentId: null };
+const bureau = { level: 'COUNTY' as const, id: 1, type: 'BUREAU' as const, countyId: 10, communityId: null };
+const lead = { level: 'COUNTY' as const, id: 2, type: 'LEAD_HOSPITAL' as const, countyId: 10, communityId: 100 };
+const township = { level: 'COUNTY' as const, id: 3, type: 'TOWNSHIP_CENTER' as const, countyId: 10, communityId: 100 };
+const village = { level: 'COUNTY' as const, id: 4, type: 'VILLAGE_CLINIC' as const, countyId: 10, communityId: 100, parentId: 3 };
+const otherVillage = { level: 'COUNTY' as const, id: 5, type: 'VILLAGE_CLINIC' as const, countyId: 10, communityId: 100, parentId: 6 };
+const foreign = { level: 'COUNTY' as const, id: 7, type: 'TOWNSHIP_CENTER' as const, countyId: 11, communityId: 101, parentId: null };
 const target = (i: { id: number; countyId: number; communityId: number | null; parentId?: number | null }) => ({
   ...i,
   parentId: i.parentId ?? null,

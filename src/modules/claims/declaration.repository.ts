@@ -72,17 +72,18 @@ const DECLARATION_SELECT = `${DECLARATION_COLUMNS} ${DECLARATION_FROM}`;
 
 /** Which declarations a list shows: a county's, one community's when given, by period and state. */
 export interface DeclarationFilter {
-  countyId: number;
+  countyId: number | readonly number[];
   communityId: number | null;
   period?: string;
   state?: string;
 }
 
 function declarationConditions(f: DeclarationFilter): { sql: string; params: unknown[] } {
+  const counties = typeof f.countyId === 'number' ? [f.countyId] : f.countyId.length ? f.countyId : [0];
   return {
-    sql: `d.county_id = ? ${f.communityId !== null ? 'AND d.community_id = ?' : ''} ${f.period ? 'AND d.period = ?' : ''} ${f.state ? 'AND d.state = ?' : ''}`,
+    sql: `d.county_id IN (${counties.map(() => '?').join(', ')}) ${f.communityId !== null ? 'AND d.community_id = ?' : ''} ${f.period ? 'AND d.period = ?' : ''} ${f.state ? 'AND d.state = ?' : ''}`,
     params: [
-      f.countyId,
+      ...counties,
       ...(f.communityId !== null ? [f.communityId] : []),
       ...(f.period ? [f.period] : []),
       ...(f.state ? [f.state] : []),
