@@ -192,6 +192,19 @@ export function scopeCountyIds(scope: Scope): readonly number[] {
   return scope.kind === 'region' ? scope.countyIds : [scope.countyId];
 }
 
+/**
+ * A level's own step (SPEC §12: "approves the prefecture's steps"): only a user of that very
+ * prefecture or province takes it; the province reads a prefecture's steps but does not take
+ * them (LEVEL_STEP_OUT_OF_SCOPE, 403).
+ */
+export function assertActsAtRegion(scope: Scope, level: 'PREFECTURE' | 'PROVINCE', id: number, what: string): void {
+  if (scope.kind !== 'region' || scope.level !== level || scope.regionId !== id) {
+    throw new DomainError('LEVEL_STEP_OUT_OF_SCOPE', 'forbidden', `${what} is a step of its ${level.toLowerCase()}, taken only there`, [
+      { field: '', rule: 'scope', message: `only the ${level.toLowerCase()}'s own users take this step` },
+    ]);
+  }
+}
+
 /** The prefecture or province a scope stands at, if it stands above the county. */
 export function regionOf(scope: Scope): { level: 'PREFECTURE' | 'PROVINCE'; id: number } | undefined {
   return scope.kind === 'region' ? { level: scope.level, id: scope.regionId } : undefined;

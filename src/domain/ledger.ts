@@ -1,6 +1,7 @@
 import { DomainError } from './domain-error';
 import { FundYearAllocation } from './fund-year-allocation';
 import { Money } from './money';
+import { poolingAccountMayGoNegative } from './county-pooling';
 
 /**
  * Double-entry ledger of one county and fund year. Every transfer moves one positive amount
@@ -37,7 +38,7 @@ export const YEAR_END_ACCOUNTS = {
  * unit's year-end receivable (what it owes, offset against next year; SPEC §7).
  */
 export function mayGoNegative(account: string): boolean {
-  return account === ACCOUNTS.fundSource || account.startsWith(YEAR_END_ACCOUNTS.receivable(''));
+  return account === ACCOUNTS.fundSource || account.startsWith(YEAR_END_ACCOUNTS.receivable('')) || poolingAccountMayGoNegative(account);
 }
 
 export interface TransferSpec {

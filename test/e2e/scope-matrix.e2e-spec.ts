@@ -155,5 +155,5 @@ describe('scope matrix: a township’s records against its neighbours', () => {
     const refused = await p1Admin.post('/api/v1/communities', { code: `${a.county}-MC9`, name: 'x', countyCode: a.county });
     expect([refused.status, refused.body.code]).toEqual([403, 'ACTS_ABOVE_COUNTY']);
     expect(await fingerprint()).toBe(before);
-  });
+  }, 240_000);
 });

@@ -180,6 +180,10 @@ export class RegionService {
     return this.provinceView(await this.province(code), this.regions.manager);
   }
 
+  prefectureById(id: number): Promise<Prefecture> {
+    return this.regions.prefectureById(id);
+  }
+
   async prefecture(code: string, manager: EntityManager = this.regions.manager): Promise<Prefecture> {
     const found = await this.regions.prefectureByCode(code, manager);
     if (!found) throw notFound('prefecture', code);
