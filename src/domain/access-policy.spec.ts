@@ -3,6 +3,7 @@ import {
   assertNotOwnRoleChange,
   assertSeparationOfDuties,
   communityInScope,
+  countyInScope,
   decideRouteAccess,
   institutionInScope,
   MONEY_ROLES,
@@ -11,6 +12,10 @@ import {
   ROLES,
   rolesNotAllowedFor,
   scopeOf,
+  actingCountyId,
+  assertActsAtRegion,
+  institutionAdministrable,
+  regionInScope,
 } from './access-policy';
 import { DomainError } from './domain-error';
 import { refusal } from './refusal.spec-helper';
@@ -99,5 +104,31 @@ describe('access policy', () => {
     expect(ROLES.filter((r) => r !== 'AUDITOR').map((r) => facts([r], false))).toEqual(
       ROLES.filter((r) => r !== 'AUDITOR').map(() => null),
     );
+  });
+
+  it('lets a prefecture read every county below it, act on none, and administer only its own level', () => {
+    const prefecture = scopeOf({ level: 'PREFECTURE', id: 50, type: 'PREFECTURE_BUREAU', regionId: 5, countyIds: [10, 12] }, ['AUDITOR']);
+    expect([10, 11, 12].map((c) => countyInScope(prefecture, c))).toEqual([true, false, true]);
+    expect(institutionInScope(prefecture, target(village))).toBe(true);
+    expect(institutionInScope(prefecture, target(foreign))).toBe(false);
+    expect(communityInScope(prefecture, { id: 101, countyId: 11 })).toBe(false);
+    expect(refusal(() => actingCountyId(prefecture)).code).toBe('ACTS_ABOVE_COUNTY');
+    const own = { id: 51, countyId: null, prefectureId: 5, provinceId: null, communityId: null, parentId: null };
+    expect(institutionAdministrable(prefecture, own)).toBe(true);
+    expect(institutionAdministrable(prefecture, { ...own, prefectureId: 6 })).toBe(false);
+    expect(institutionAdministrable(prefecture, { ...own, countyId: 10, prefectureId: null })).toBe(false);
+    expect(regionInScope(prefecture, { level: 'PREFECTURE', id: 5, provinceId: 1 })).toBe(true);
+    const province = scopeOf({ level: 'PROVINCE', id: 60, type: 'PROVINCE_BUREAU', regionId: 1, countyIds: [10, 11, 12] }, ['AUDITOR']);
+    expect(regionInScope(province, { level: 'PREFECTURE', id: 5, provinceId: 1 })).toBe(true);
+    expect(regionInScope(province, { level: 'PREFECTURE', id: 7, provinceId: 2 })).toBe(false);
+    expect(regionInScope(scopeOf(bureau, ['AUDITOR']), { level: 'PREFECTURE', id: 5, provinceId: 1 })).toBe(false);
+    expect(refusal(() => assertActsAtRegion(province, 'PREFECTURE', 5, 'x')).code).toBe('LEVEL_STEP_OUT_OF_SCOPE');
+    expect(() => assertActsAtRegion(prefecture, 'PREFECTURE', 5, 'x')).not.toThrow();
+  });
+
+  it('lets a level’s bureau and finance bureau hold their own roles only', () => {
+    expect(rolesNotAllowedFor('PREFECTURE_BUREAU', ['ADMIN', 'BUREAU_CLERK', 'APPROVER'], 'PREFECTURE')).toEqual(['APPROVER']);
+    expect(rolesNotAllowedFor('FINANCE_BUREAU', ['APPROVER', 'BUREAU_CLERK'], 'PREFECTURE')).toEqual(['BUREAU_CLERK']);
+    expect(rolesNotAllowedFor('PREFECTURE_BUREAU', ['BUREAU_CLERK'], 'COUNTY')).toEqual(['BUREAU_CLERK']);
   });
 });

@@ -1,8 +1,10 @@
-import { CITY_POOLING_ACCOUNTS, CountyResultSharing } from './city-gap-sharing';
+import { CountyResultSharing } from './city-gap-sharing';
 import { DomainError } from './domain-error';
-import { TransferSpec } from './ledger';
+import { CITY_POOLING_ACCOUNTS, countyFundBooksAccount, TransferSpec } from './ledger';
 import { Money } from './money';
 import { defineStateMachine } from './transition-table';
+
+export { countyFundBooksAccount };
 
 /**
  * The workflows of pooling above the county (SPEC §12, §9): who computes, who confirms, what
@@ -109,21 +111,6 @@ export function countyResultOpeningTransfers(prefix: string, countyCode: string,
     out.push({ id: `${prefix}.result`, debit: current, credit: books, amount: result.negated(), memo: '当期收支缺口' });
   if (result.isPositive()) out.push({ id: `${prefix}.result`, debit: books, credit: current, amount: result, memo: '当期收支结余' });
   return out;
-}
-
-/** 分县核算基金收支: the county fund's books, from which the year's result and opening balance come. */
-export const countyFundBooksAccount = (countyCode: string) => `COUNTY_FUND_BOOKS:${countyCode}`;
-
-/** Accounts of the pooling ledger that stand for money outside the county ledger and may run negative. */
-export function poolingAccountMayGoNegative(account: string): boolean {
-  const a = CITY_POOLING_ACCOUNTS;
-  return (
-    account === a.pooledFund ||
-    account === a.cityFinance ||
-    account.startsWith(a.countyFinance('')) ||
-    account.startsWith(a.countyCurrentResult('')) ||
-    account.startsWith(countyFundBooksAccount(''))
-  );
 }
 
 /** F comes from the bureau or from the county's approved allocation of the year; with neither it is refused (422). */

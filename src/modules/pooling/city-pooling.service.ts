@@ -152,7 +152,7 @@ export class CityPoolingService {
   private async fundResultView(row: FundResultRow): Promise<FundResultView> {
     const manager = this.repository.manager;
     const executed = await this.repository.executedSharingOf(row.county_id, row.fund_year);
-    const anySharing = executed ?? (await this.sharingOfCounty(row.county_id, row.fund_year));
+    const anySharing = executed ?? (await this.repository.sharingStateOf(row.county_id, row.fund_year));
     const figures = executed ? (JSON.parse(executed.figures) as Record<string, string>) : null;
     const { result, gap, surplus } = countyYearResult({
       raisedTotal: Money.of(row.raised_total),
@@ -189,14 +189,6 @@ export class CityPoolingService {
       enteredBy: row.entered_by,
       version: row.version,
     };
-  }
-
-  private async sharingOfCounty(countyId: number, fundYear: number): Promise<SharingRow | null> {
-    const [row]: SharingRow[] = await this.repository.manager.query(
-      'SELECT id, state FROM city_gap_sharing WHERE county_id = ? AND fund_year = ?',
-      [countyId, fundYear],
-    );
-    return row ?? null;
   }
 
   /** The prefecture's terms for the year; the SPEC §12.1 defaults (not stored) until it sets them. */

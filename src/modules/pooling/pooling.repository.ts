@@ -190,6 +190,15 @@ export class PoolingRepository {
     return row ?? null;
   }
 
+  /** The id and state of a county-year's sharing, if one was computed. */
+  async sharingStateOf(countyId: number, fundYear: number): Promise<{ id: number; state: string } | null> {
+    const [row]: { id: number; state: string }[] = await this.manager.query(
+      'SELECT id, state FROM city_gap_sharing WHERE county_id = ? AND fund_year = ?',
+      [countyId, fundYear],
+    );
+    return row ?? null;
+  }
+
   sharingsOf(prefectureId: number, fundYear?: number): Promise<SharingRow[]> {
     return this.manager.query(
       `${SHARING_SELECT} WHERE s.prefecture_id = ? ${fundYear ? 'AND s.fund_year = ?' : ''} ORDER BY s.fund_year DESC, c.code`,
