@@ -82,7 +82,7 @@ describe('scope matrix: a township’s records against its neighbours', () => {
       }
     expect(answers.filter((line) => !line.endsWith('refused'))).toEqual([]);
     expect(await fingerprint()).toBe(before);
-  });
+  }, 120_000);
 
   it('lets the county’s auditor read them and change none of them', async () => {
     const auditor = await a.as(['AUDITOR'], a.bureau);
