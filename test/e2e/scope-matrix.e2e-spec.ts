@@ -151,6 +151,12 @@ describe('scope matrix: a township’s records against its neighbours', () => {
     const institutions = (await p1Reader.items<{ code: string }>('/api/v1/institutions?pageSize=500')).map((i) => i.code);
     expect(institutions).toContain(a.townships[0]);
     expect(institutions.some((code) => code.startsWith(b.county))).toBe(false);
+    // The prefecture's administrator lists its own level's users with its counties', never the other prefecture's.
+    const users = (await p1Admin.items<{ username: string; institutionCode: string }>('/api/v1/users?pageSize=500')).map(
+      (u) => u.institutionCode,
+    );
+    expect(users).toEqual(expect.arrayContaining([p1.bureau, a.bureau]));
+    expect(users).not.toContain(p2.bureau);
     // A county action by the prefecture's clerk is refused, naming the rule, and writes nothing.
     const refused = await p1Admin.post('/api/v1/communities', { code: `${a.county}-MC9`, name: 'x', countyCode: a.county });
     expect([refused.status, refused.body.code]).toEqual([403, 'ACTS_ABOVE_COUNTY']);

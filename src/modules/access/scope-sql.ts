@@ -6,7 +6,11 @@ export function scopeWhere(scope: Scope, alias: string): [string, Record<string,
     case 'county':
       return [`${alias}.county_id = :scopeCounty`, { scopeCounty: scope.countyId }];
     case 'region':
-      return [`${alias}.county_id IN (:...scopeCounties)`, { scopeCounties: scope.countyIds.length ? [...scope.countyIds] : [0] }];
+      // The counties below the level and the level's own institutions.
+      return [
+        `(${alias}.county_id IN (:...scopeCounties) OR ${alias}.${scope.level === 'PREFECTURE' ? 'prefecture_id' : 'province_id'} = :scopeRegion)`,
+        { scopeCounties: scope.countyIds.length ? [...scope.countyIds] : [0], scopeRegion: scope.regionId },
+      ];
     case 'community':
       return [`${alias}.community_id = :scopeCommunity`, { scopeCommunity: scope.communityId }];
     case 'township':
