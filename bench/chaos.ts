@@ -219,10 +219,12 @@ async function callerFor(ds: DataSource, username: string, roles: Role[], instit
     [institutionCode],
   );
   const institution = {
+    level: 'COUNTY' as const,
     id: Number(inst.id),
     code: inst.code,
     type: inst.type,
     countyId: Number(inst.county_id),
+    regionId: null,
     communityId: inst.community_id === null ? null : Number(inst.community_id),
   };
   // A user of that name, when one exists, acts as itself (approval chains tell people apart by id).

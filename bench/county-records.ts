@@ -198,8 +198,10 @@ export async function callerFor(ds: DataSource, username: string, roles: Role[],
     id: Number(inst.id),
     code: inst.code,
     type: inst.type,
+    level: 'COUNTY' as const,
     countyId: Number(inst.county_id),
     communityId: inst.community_id === null ? null : Number(inst.community_id),
+    regionId: null,
   };
   return {
     kind: 'user',

@@ -11,6 +11,7 @@ import { IntakeModule } from './modules/intake';
 import { FundYearModule } from './modules/fund-year';
 import { GovernanceModule } from './modules/governance';
 import { HealthModule } from './modules/health';
+import { PoolingModule } from './modules/pooling';
 import { RegistryModule } from './modules/registry';
 import { ReviewRulesModule } from './modules/review-rules';
 
@@ -33,6 +34,7 @@ export class AppModule implements NestModule {
         CyclesModule,
         GovernanceModule,
         ReviewRulesModule,
+        PoolingModule,
       ],
     };
   }

@@ -95,3 +95,26 @@ export const DEMO_YEAR_USERS: typeof DEMO_USERS = [
     roles: ['MEMBER_CLERK'] as Role[],
   })),
 ];
+
+/** The demo's levels above the county (SPEC §12): Yunnan province, Dali prefecture, Weishan and its sibling Yangbi. */
+export const DEMO_PROVINCE = { code: 'YN', name: '云南省', regionCode: '530000' };
+export const DEMO_PREFECTURE = { code: 'DL', name: '大理白族自治州', regionCode: '532900', provinceCode: 'YN' };
+export const DEMO_SIBLING_COUNTY = { code: 'YP', name: '漾濞彝族自治县', regionCode: '532922' };
+export const DEMO_SIBLING_BUREAU = { code: 'YP-YBJ', name: '漾濞县医疗保障局', type: 'BUREAU' as const, countyCode: 'YP' };
+export const DEMO_REGIONAL_INSTITUTIONS = [
+  { level: 'PROVINCE' as const, region: 'YN', code: 'YN-YBJ', name: '云南省医疗保障局', type: 'PROVINCE_BUREAU' as const },
+  { level: 'PROVINCE' as const, region: 'YN', code: 'YN-CZT', name: '云南省财政厅', type: 'FINANCE_BUREAU' as const },
+  { level: 'PREFECTURE' as const, region: 'DL', code: 'DL-ZYB', name: '大理州医疗保障局 (州级统筹)', type: 'PREFECTURE_BUREAU' as const },
+  { level: 'PREFECTURE' as const, region: 'DL', code: 'DL-ZCZ', name: '大理州财政局', type: 'FINANCE_BUREAU' as const },
+];
+
+/** Users of the prefecture and the province, and of the sibling county's bureau. */
+export const DEMO_REGION_USERS: typeof DEMO_USERS = [
+  { username: 'yn.admin', displayName: '省医保局系统管理员', institutionCode: 'YN-YBJ', roles: ['ADMIN'] },
+  { username: 'yn.bureau.clerk', displayName: '省医保局经办', institutionCode: 'YN-YBJ', roles: ['BUREAU_CLERK'] },
+  { username: 'yn.bureau.approver', displayName: '省医保局审核', institutionCode: 'YN-YBJ', roles: ['BUREAU_APPROVER'] },
+  { username: 'dl.bureau.clerk', displayName: '州医保局经办', institutionCode: 'DL-ZYB', roles: ['BUREAU_CLERK'] },
+  { username: 'dl.auditor', displayName: '州医保局稽核', institutionCode: 'DL-ZYB', roles: ['AUDITOR'] },
+  { username: 'dl.finance.approver', displayName: '州财政局', institutionCode: 'DL-ZCZ', roles: ['APPROVER'] },
+  { username: 'yp.bureau.clerk', displayName: '漾濞县医保局经办', institutionCode: 'YP-YBJ', roles: ['BUREAU_CLERK'] },
+];

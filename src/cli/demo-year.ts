@@ -1,4 +1,5 @@
 import { INestApplicationContext } from '@nestjs/common';
+import { actingCountyId } from '../domain/access-policy';
 import { BusinessClock } from '../common/business-clock';
 import { Caller } from '../common/caller';
 import { runInContext } from '../common/request-context';
@@ -392,7 +393,7 @@ class DemoYear {
     const bureau = await this.as(BUREAU_CLERK, async (c) => c);
     const community = await this.app.get(CommunityFundingService).community(DEMO_COMMUNITY.code);
     const found = await this.as(BUREAU_CLERK, () =>
-      this.app.get(DeclarationService).listDeclarations(bureau.institution.countyId, community.id, period, undefined, bureau),
+      this.app.get(DeclarationService).listDeclarations(actingCountyId(bureau.scope), community.id, period, undefined, bureau),
     );
     return found[0];
   }
@@ -415,10 +416,10 @@ class DemoYear {
       this.app.get(CycleRunnerService).run({ cycle: 'year-end', period: String(fundYear), scope: county, requestedBy: c.name }),
     );
     const bureau = await this.as(BUREAU_CLERK, async (c) => c);
-    let view = (await years.find(bureau, bureau.institution.countyId, fundYear))!;
+    let view = (await years.find(bureau, actingCountyId(bureau.scope), fundYear))!;
     if (view.state === 'DRAFT' && view.summary.communities.some((c) => Money.of(c.surplus).isPositive() && !c.surplusPlanId)) {
       await this.surplusPlan(fundYear);
-      view = (await years.find(bureau, bureau.institution.countyId, fundYear))!;
+      view = (await years.find(bureau, actingCountyId(bureau.scope), fundYear))!;
     }
     if (view.state === 'DRAFT') {
       const v = view;

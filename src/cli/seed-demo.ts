@@ -9,10 +9,23 @@ import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '../config/app-config';
 import { AppModule } from '../app.module';
 import { CountyService } from '../modules/registry';
-import { InstitutionService } from '../modules/registry';
+import { InstitutionService, RegionService } from '../modules/registry';
 import { UserService } from '../modules/access';
 import { DemoYearSummary, seedDemoYear } from './demo-year';
-import { DEMO_COMMUNITY, DEMO_COUNTY, DEMO_INSTITUTIONS, DEMO_PASSWORD, DEMO_USERS, DEMO_YEAR_USERS } from './demo-county';
+import {
+  DEMO_COMMUNITY,
+  DEMO_COUNTY,
+  DEMO_INSTITUTIONS,
+  DEMO_PASSWORD,
+  DEMO_PREFECTURE,
+  DEMO_PROVINCE,
+  DEMO_REGION_USERS,
+  DEMO_REGIONAL_INSTITUTIONS,
+  DEMO_SIBLING_BUREAU,
+  DEMO_SIBLING_COUNTY,
+  DEMO_USERS,
+  DEMO_YEAR_USERS,
+} from './demo-county';
 
 /**
  * Loads the demo county and its users into the database `app` is connected to; with `year`, then
@@ -29,7 +42,19 @@ export async function seedDemo(
   log(
     `demo county ${DEMO_COUNTY.code}: ${DEMO_INSTITUTIONS.length} institutions (${outcome.created} created, ${outcome.unchanged} already present)`,
   );
-  const users = options.year ? [...DEMO_USERS, ...DEMO_YEAR_USERS] : DEMO_USERS;
+  // Above the county: the province, the prefecture, the demo county and its sibling placed in it.
+  const regions = app.get(RegionService);
+  await regions.createProvince(DEMO_PROVINCE);
+  await regions.createPrefecture(null, DEMO_PREFECTURE);
+  await app.get(CountyService).createCounty(DEMO_SIBLING_COUNTY);
+  await app.get(InstitutionService).create(DEMO_SIBLING_BUREAU);
+  for (const countyCode of [DEMO_COUNTY.code, DEMO_SIBLING_COUNTY.code]) await regions.placeCounty(null, DEMO_PREFECTURE.code, countyCode);
+  for (const i of DEMO_REGIONAL_INSTITUTIONS)
+    await regions.createInstitution(null, i.level, i.region, { code: i.code, name: i.name, type: i.type });
+  log(
+    `demo levels: province ${DEMO_PROVINCE.code}, prefecture ${DEMO_PREFECTURE.code} with ${DEMO_COUNTY.code} and ${DEMO_SIBLING_COUNTY.code}`,
+  );
+  const users = [...DEMO_USERS, ...DEMO_REGION_USERS, ...(options.year ? DEMO_YEAR_USERS : [])];
   const existing = await app.get(UserService).existingUsernames(users.map((u) => u.username));
   const missing = users.filter((u) => !existing.has(u.username));
   for (const user of missing) await app.get(UserService).create(null, { ...user, password: DEMO_PASSWORD });

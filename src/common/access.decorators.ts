@@ -27,7 +27,14 @@ export type TargetKind =
   | 'reserveUse'
   | 'dispute'
   | 'referral'
-  | 'surplusPlan';
+  | 'surplusPlan'
+  | 'prefecture'
+  | 'province'
+  | 'citySharing'
+  | 'provincialFund';
+
+/** Target kinds that are records of a level above the county (SPEC §12): acted on from that level. */
+export const REGIONAL_TARGET_KINDS: readonly TargetKind[] = ['prefecture', 'province', 'citySharing', 'provincialFund'];
 
 export interface AccessRule {
   /** Roles allowed to call the route; `any` for every signed-in role. */

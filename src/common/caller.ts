@@ -1,5 +1,5 @@
 import { Role, Scope } from '../domain/access-policy';
-import { InstitutionType } from '../domain/institution-registry';
+import { InstitutionLevel, InstitutionType } from '../domain/institution-registry';
 
 /** The authenticated person or system behind a request. */
 export interface Caller {
@@ -9,6 +9,15 @@ export interface Caller {
   userId: number | null;
   sessionId: string | null;
   roles: Role[];
-  institution: { id: number; code: string; type: InstitutionType; countyId: number; communityId: number | null };
+  /** `countyId` is null for an institution of a prefecture or the province (`level`, `regionId`). */
+  institution: {
+    id: number;
+    code: string;
+    type: InstitutionType;
+    level: InstitutionLevel;
+    countyId: number | null;
+    regionId: number | null;
+    communityId: number | null;
+  };
   scope: Scope;
 }

@@ -36,7 +36,7 @@ describe('ServiceMetrics', () => {
       'cbm_test_county{county="B"} 2',
       'cbm_test_county{county="none"} 3',
     ]);
-    expect(lines(await metrics.render({ countyId: 2 }), 'cbm_test_county')).toEqual([
+    expect(lines(await metrics.render({ countyIds: [2] }), 'cbm_test_county')).toEqual([
       'cbm_test_county{county="B"} 2',
       'cbm_test_county{county="none"} 3',
     ]);

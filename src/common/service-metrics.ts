@@ -31,7 +31,7 @@ export interface MetricsCollector {
 }
 
 /** Who scrapes: the deployment (the configured scrape token) reads every county, an ADMIN reads its own county. */
-export type MetricsAudience = 'deployment' | { countyId: number };
+export type MetricsAudience = 'deployment' | { countyIds: readonly number[] };
 
 export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
 
@@ -103,7 +103,7 @@ export class ServiceMetrics {
       }),
     );
     for (const { collector, samples } of readings) {
-      const readable = samples.filter((s) => s.countyId === undefined || audience === 'deployment' || s.countyId === audience.countyId);
+      const readable = samples.filter((s) => s.countyId === undefined || audience === 'deployment' || audience.countyIds.includes(s.countyId));
       for (const family of collector.families) {
         const values = readable
           .filter((s) => s.family === family.name)

@@ -3,6 +3,7 @@ import {
   assertNotOwnRoleChange,
   assertSeparationOfDuties,
   communityInScope,
+  countyInScope,
   decideRouteAccess,
   institutionInScope,
   MONEY_ROLES,
@@ -11,16 +12,20 @@ import {
   ROLES,
   rolesNotAllowedFor,
   scopeOf,
+  actingCountyId,
+  assertActsAtRegion,
+  institutionAdministrable,
+  regionInScope,
 } from './access-policy';
 import { DomainError } from './domain-error';
 import { refusal } from './refusal.spec-helper';
 
-const bureau = { id: 1, type: 'BUREAU' as const, countyId: 10, communityId: null };
-const lead = { id: 2, type: 'LEAD_HOSPITAL' as const, countyId: 10, communityId: 100 };
-const township = { id: 3, type: 'TOWNSHIP_CENTER' as const, countyId: 10, communityId: 100 };
-const village = { id: 4, type: 'VILLAGE_CLINIC' as const, countyId: 10, communityId: 100, parentId: 3 };
-const otherVillage = { id: 5, type: 'VILLAGE_CLINIC' as const, countyId: 10, communityId: 100, parentId: 6 };
-const foreign = { id: 7, type: 'TOWNSHIP_CENTER' as const, countyId: 11, communityId: 101, parentId: null };
+const bureau = { level: 'COUNTY' as const, id: 1, type: 'BUREAU' as const, countyId: 10, communityId: null };
+const lead = { level: 'COUNTY' as const, id: 2, type: 'LEAD_HOSPITAL' as const, countyId: 10, communityId: 100 };
+const township = { level: 'COUNTY' as const, id: 3, type: 'TOWNSHIP_CENTER' as const, countyId: 10, communityId: 100 };
+const village = { level: 'COUNTY' as const, id: 4, type: 'VILLAGE_CLINIC' as const, countyId: 10, communityId: 100, parentId: 3 };
+const otherVillage = { level: 'COUNTY' as const, id: 5, type: 'VILLAGE_CLINIC' as const, countyId: 10, communityId: 100, parentId: 6 };
+const foreign = { level: 'COUNTY' as const, id: 7, type: 'TOWNSHIP_CENTER' as const, countyId: 11, communityId: 101, parentId: null };
 const target = (i: { id: number; countyId: number; communityId: number | null; parentId?: number | null }) => ({
   ...i,
   parentId: i.parentId ?? null,
@@ -99,5 +104,31 @@ describe('access policy', () => {
     expect(ROLES.filter((r) => r !== 'AUDITOR').map((r) => facts([r], false))).toEqual(
       ROLES.filter((r) => r !== 'AUDITOR').map(() => null),
     );
+  });
+
+  it('lets a prefecture read every county below it, act on none, and administer only its own level', () => {
+    const prefecture = scopeOf({ level: 'PREFECTURE', id: 50, type: 'PREFECTURE_BUREAU', regionId: 5, countyIds: [10, 12] }, ['AUDITOR']);
+    expect([10, 11, 12].map((c) => countyInScope(prefecture, c))).toEqual([true, false, true]);
+    expect(institutionInScope(prefecture, target(village))).toBe(true);
+    expect(institutionInScope(prefecture, target(foreign))).toBe(false);
+    expect(communityInScope(prefecture, { id: 101, countyId: 11 })).toBe(false);
+    expect(refusal(() => actingCountyId(prefecture)).code).toBe('ACTS_ABOVE_COUNTY');
+    const own = { id: 51, countyId: null, prefectureId: 5, provinceId: null, communityId: null, parentId: null };
+    expect(institutionAdministrable(prefecture, own)).toBe(true);
+    expect(institutionAdministrable(prefecture, { ...own, prefectureId: 6 })).toBe(false);
+    expect(institutionAdministrable(prefecture, { ...own, countyId: 10, prefectureId: null })).toBe(false);
+    expect(regionInScope(prefecture, { level: 'PREFECTURE', id: 5, provinceId: 1 })).toBe(true);
+    const province = scopeOf({ level: 'PROVINCE', id: 60, type: 'PROVINCE_BUREAU', regionId: 1, countyIds: [10, 11, 12] }, ['AUDITOR']);
+    expect(regionInScope(province, { level: 'PREFECTURE', id: 5, provinceId: 1 })).toBe(true);
+    expect(regionInScope(province, { level: 'PREFECTURE', id: 7, provinceId: 2 })).toBe(false);
+    expect(regionInScope(scopeOf(bureau, ['AUDITOR']), { level: 'PREFECTURE', id: 5, provinceId: 1 })).toBe(false);
+    expect(refusal(() => assertActsAtRegion(province, 'PREFECTURE', 5, 'x')).code).toBe('LEVEL_STEP_OUT_OF_SCOPE');
+    expect(() => assertActsAtRegion(prefecture, 'PREFECTURE', 5, 'x')).not.toThrow();
+  });
+
+  it('lets a level’s bureau and finance bureau hold their own roles only', () => {
+    expect(rolesNotAllowedFor('PREFECTURE_BUREAU', ['ADMIN', 'BUREAU_CLERK', 'APPROVER'], 'PREFECTURE')).toEqual(['APPROVER']);
+    expect(rolesNotAllowedFor('FINANCE_BUREAU', ['APPROVER', 'BUREAU_CLERK'], 'PREFECTURE')).toEqual(['BUREAU_CLERK']);
+    expect(rolesNotAllowedFor('PREFECTURE_BUREAU', ['BUREAU_CLERK'], 'COUNTY')).toEqual(['BUREAU_CLERK']);
   });
 });

@@ -1,5 +1,5 @@
 import { DomainError } from './domain-error';
-import { InstitutionType } from './institution-registry';
+import { InstitutionLevel, InstitutionType } from './institution-registry';
 
 /** Roles of SPEC §1 (issue: who may do what). */
 export const ROLES = [
@@ -27,7 +27,7 @@ const APPROVING_BODIES: InstitutionType[] = [
   'REVIEW_COMMITTEE',
 ];
 
-/** Which institution types may hold each role. */
+/** Which institution types may hold each role (in a county; above it, REGIONAL_ROLE_HOLDERS). */
 export const ROLE_HOLDERS: Record<Role, readonly InstitutionType[]> = {
   ADMIN: ['BUREAU'],
   BUREAU_CLERK: ['BUREAU'],
@@ -38,6 +38,23 @@ export const ROLE_HOLDERS: Record<Role, readonly InstitutionType[]> = {
   PRIVATE_CLERK: ['PRIVATE_DESIGNATED'],
   APPROVER: APPROVING_BODIES,
   AUDITOR: ['BUREAU', ...APPROVING_BODIES],
+};
+
+/**
+ * Which institution types may hold each role at a prefecture or the province (SPEC §12): the
+ * bureau administers its level, computes or drafts (BUREAU_CLERK) and approves (BUREAU_APPROVER)
+ * its level's steps; the level's finance bureau confirms (APPROVER); either may audit.
+ */
+export const REGIONAL_ROLE_HOLDERS: Record<Role, readonly InstitutionType[]> = {
+  ADMIN: ['PREFECTURE_BUREAU', 'PROVINCE_BUREAU'],
+  BUREAU_CLERK: ['PREFECTURE_BUREAU', 'PROVINCE_BUREAU'],
+  BUREAU_APPROVER: ['PREFECTURE_BUREAU', 'PROVINCE_BUREAU'],
+  LEAD_FINANCE: [],
+  MEMBER_CLERK: [],
+  VILLAGE_CLERK: [],
+  PRIVATE_CLERK: [],
+  APPROVER: ['FINANCE_BUREAU'],
+  AUDITOR: ['PREFECTURE_BUREAU', 'PROVINCE_BUREAU', 'FINANCE_BUREAU'],
 };
 
 /** Roles that never change anything. */
@@ -121,27 +138,38 @@ export function normalizeUsername(raw: string): string {
   return raw.trim().normalize('NFC').toLowerCase().normalize('NFC');
 }
 
-/** Returns the roles an institution type may not hold. */
-export function rolesNotAllowedFor(type: InstitutionType, roles: readonly Role[]): Role[] {
-  return roles.filter((r) => !ROLE_HOLDERS[r].includes(type));
+/** Returns the roles an institution type may not hold at its level. */
+export function rolesNotAllowedFor(type: InstitutionType, roles: readonly Role[], level: InstitutionLevel = 'COUNTY'): Role[] {
+  const holders = level === 'COUNTY' ? ROLE_HOLDERS : REGIONAL_ROLE_HOLDERS;
+  return roles.filter((r) => !holders[r].includes(type));
 }
 
-/** The caller's institution as the scope rules see it. */
-export interface ScopeInstitution {
-  id: number;
-  type: InstitutionType;
-  countyId: number;
-  communityId: number | null;
-}
+/** The caller's institution as the scope rules see it: in a county, or at a prefecture or the province. */
+export type ScopeInstitution =
+  | { level: 'COUNTY'; id: number; type: InstitutionType; countyId: number; communityId: number | null }
+  | {
+      level: 'PREFECTURE' | 'PROVINCE';
+      id: number;
+      type: InstitutionType;
+      /** The prefecture's or province's id. */
+      regionId: number;
+      /** Every county below it, read when the caller authenticates. */
+      countyIds: readonly number[];
+    };
 
-/** What a caller may see and act on (SPEC §1: "acts only within it"). */
+/** What a caller may see and act on (SPEC §1: "acts only within it"; §12: a level reads every county below it). */
 export type Scope =
   | { kind: 'county'; countyId: number } // the bureau, approving bodies and auditors: their county
   | { kind: 'community'; countyId: number; communityId: number } // the lead unit: its community
   | { kind: 'township'; countyId: number; communityId: number | null; institutionId: number } // a township and its village clinics
-  | { kind: 'self'; countyId: number; communityId: number | null; institutionId: number };
+  | { kind: 'self'; countyId: number; communityId: number | null; institutionId: number }
+  /** A prefecture's or the province's institution: reads every county below it, acts only on its own level's records. */
+  | { kind: 'region'; level: 'PREFECTURE' | 'PROVINCE'; regionId: number; countyIds: readonly number[] };
 
 export function scopeOf(institution: ScopeInstitution, roles: readonly Role[]): Scope {
+  if (institution.level !== 'COUNTY') {
+    return { kind: 'region', level: institution.level, regionId: institution.regionId, countyIds: institution.countyIds };
+  }
   if (institution.type === 'BUREAU' || APPROVING_BODIES.includes(institution.type) || roles.includes('AUDITOR')) {
     return { kind: 'county', countyId: institution.countyId };
   }
@@ -152,6 +180,51 @@ export function scopeOf(institution: ScopeInstitution, roles: readonly Role[]): 
     return { kind: 'township', countyId: institution.countyId, communityId: institution.communityId, institutionId: institution.id };
   }
   return { kind: 'self', countyId: institution.countyId, communityId: institution.communityId, institutionId: institution.id };
+}
+
+/** A county-wide reader: the county's bureau, approving bodies and auditors, or a level above the county. */
+export function readsWholeCounties(scope: Scope): scope is Extract<Scope, { kind: 'county' | 'region' }> {
+  return scope.kind === 'county' || scope.kind === 'region';
+}
+
+/** The counties a scope reads: its own, or every county below a prefecture or the province. */
+export function scopeCountyIds(scope: Scope): readonly number[] {
+  return scope.kind === 'region' ? scope.countyIds : [scope.countyId];
+}
+
+/**
+ * A level's own step (SPEC §12: "approves the prefecture's steps"): only a user of that very
+ * prefecture or province takes it; the province reads a prefecture's steps but does not take
+ * them (LEVEL_STEP_OUT_OF_SCOPE, 403).
+ */
+export function assertActsAtRegion(scope: Scope, level: 'PREFECTURE' | 'PROVINCE', id: number, what: string): void {
+  if (scope.kind !== 'region' || scope.level !== level || scope.regionId !== id) {
+    throw new DomainError('LEVEL_STEP_OUT_OF_SCOPE', 'forbidden', `${what} is a step of its ${level.toLowerCase()}, taken only there`, [
+      { field: '', rule: 'scope', message: `only the ${level.toLowerCase()}'s own users take this step` },
+    ]);
+  }
+}
+
+/** The prefecture or province a scope stands at, if it stands above the county. */
+export function regionOf(scope: Scope): { level: 'PREFECTURE' | 'PROVINCE'; id: number } | undefined {
+  return scope.kind === 'region' ? { level: scope.level, id: scope.regionId } : undefined;
+}
+
+/**
+ * The one county a caller acts in. A prefecture's or the province's user reads the counties
+ * below it but acts only on its own level's steps (SPEC §12): a county action is refused
+ * (ACTS_ABOVE_COUNTY, 403).
+ */
+export function actingCountyId(scope: Scope): number {
+  if (scope.kind === 'region') {
+    throw new DomainError(
+      'ACTS_ABOVE_COUNTY',
+      'forbidden',
+      `a ${scope.level.toLowerCase()} user reads the counties below it and acts only on its own level's steps`,
+      [{ field: '', rule: 'scope', message: 'county actions are taken by the county' }],
+    );
+  }
+  return scope.countyId;
 }
 
 /** An institution a request refers to. */
@@ -166,6 +239,8 @@ export function institutionInScope(scope: Scope, target: ScopeTarget): boolean {
   switch (scope.kind) {
     case 'county':
       return target.countyId === scope.countyId;
+    case 'region':
+      return scope.countyIds.includes(target.countyId);
     case 'community':
       return target.communityId === scope.communityId;
     case 'township':
@@ -175,12 +250,47 @@ export function institutionInScope(scope: Scope, target: ScopeTarget): boolean {
   }
 }
 
+/** An institution as placed in the registry: in a county, or at a prefecture or the province. */
+export interface PlacedInstitution {
+  id: number;
+  countyId: number | null;
+  prefectureId: number | null;
+  provinceId: number | null;
+  communityId: number | null;
+  parentId: number | null;
+}
+
+/**
+ * Whether a caller may administer (assign users and tokens to) an institution: a county's
+ * within its scope; a prefecture's or the province's only from that same level (a level
+ * reads its counties but administers only its own institutions).
+ */
+export function institutionAdministrable(scope: Scope, i: PlacedInstitution): boolean {
+  if (scope.kind === 'region') return (scope.level === 'PREFECTURE' ? i.prefectureId : i.provinceId) === scope.regionId;
+  return (
+    i.countyId !== null && institutionInScope(scope, { id: i.id, countyId: i.countyId, communityId: i.communityId, parentId: i.parentId })
+  );
+}
+
+/** The level an institution sits at. */
+export function levelOf(i: Pick<PlacedInstitution, 'countyId' | 'prefectureId'>): InstitutionLevel {
+  return i.countyId !== null ? 'COUNTY' : i.prefectureId !== null ? 'PREFECTURE' : 'PROVINCE';
+}
+
 export function countyInScope(scope: Scope, countyId: number): boolean {
-  return scope.countyId === countyId;
+  return scopeCountyIds(scope).includes(countyId);
 }
 
 export function communityInScope(scope: Scope, community: { id: number; countyId: number }): boolean {
+  if (scope.kind === 'region') return scope.countyIds.includes(community.countyId);
   return scope.kind === 'county' ? community.countyId === scope.countyId : scope.communityId === community.id;
+}
+
+/** A prefecture or the province in a scope: its own level, and the province also reads its prefectures. */
+export function regionInScope(scope: Scope, region: { level: 'PREFECTURE' | 'PROVINCE'; id: number; provinceId: number | null }): boolean {
+  if (scope.kind !== 'region') return false;
+  if (scope.level === region.level) return scope.regionId === region.id;
+  return scope.level === 'PROVINCE' && region.provinceId === scope.regionId;
 }
 
 /**
@@ -311,14 +421,14 @@ export function assertAssignableInstitution(code: string, institution: { active:
   }
 }
 
-/** Every role given must be one an institution of this type may hold (ROLE_NOT_FOR_INSTITUTION otherwise). */
-export function assertRolesFitInstitution(type: InstitutionType, roles: readonly Role[]): void {
-  const wrong = rolesNotAllowedFor(type, roles);
+/** Every role given must be one an institution of this type may hold at its level (ROLE_NOT_FOR_INSTITUTION otherwise). */
+export function assertRolesFitInstitution(type: InstitutionType, roles: readonly Role[], level: InstitutionLevel = 'COUNTY'): void {
+  const wrong = rolesNotAllowedFor(type, roles, level);
   if (wrong.length) {
     throw new DomainError(
       'ROLE_NOT_FOR_INSTITUTION',
       'unprocessable',
-      `a ${type} cannot hold ${wrong.join(', ')}`,
+      `a ${type}${level === 'COUNTY' ? '' : ` at the ${level.toLowerCase()} level`} cannot hold ${wrong.join(', ')}`,
       wrong.map((r) => ({ field: 'roles', rule: 'roleFitsInstitution', message: `${r} is not held at a ${type}` })),
     );
   }

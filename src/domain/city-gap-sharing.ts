@@ -1,6 +1,6 @@
 import { DomainError, ErrorDetail } from './domain-error';
 import { splitByLargestRemainder } from './largest-remainder';
-import { TransferSpec } from './ledger';
+import { CITY_POOLING_ACCOUNTS, TransferSpec } from './ledger';
 import { Dec, Money } from './money';
 import { Rate, toRate } from './rate';
 
@@ -154,18 +154,8 @@ export function shareCountyFundResult(
   };
 }
 
-/**
- * Accounts of a city pooling level. Finance accounts are outside money flowing in (like the
- * county ledger's fund sources); a county's current result account holds the year's
- * income − expenditure and is brought to zero by the sharing.
- */
-export const CITY_POOLING_ACCOUNTS = {
-  pooledFund: 'CITY_POOLED_FUND', // 市级归集基金
-  cityFinance: 'CITY_FINANCE', // 市财政
-  countyFinance: (countyCode: string) => `COUNTY_FINANCE:${countyCode}`, // 缺口地财政
-  countyBalance: (countyCode: string) => `COUNTY_ACCUMULATED_BALANCE:${countyCode}`, // 分县核算累计结余
-  countyCurrentResult: (countyCode: string) => `COUNTY_CURRENT_RESULT:${countyCode}`, // 当期收支
-} as const;
+/** Accounts of a city pooling level (kept with the ledger's account catalogue). */
+export { CITY_POOLING_ACCOUNTS };
 
 /**
  * The ledger movements of a sharing: for a gap, each payer credits the county's current

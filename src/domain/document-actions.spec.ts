@@ -20,6 +20,7 @@ import { InstitutionType } from './institution-registry';
 function actor(type: InstitutionType, roles: Role[], name = 'someone', id?: number): Actor {
   const ids: Partial<Record<InstitutionType, number>> = { BUREAU: 1, LEAD_HOSPITAL: 2, TOWNSHIP_CENTER: 3, PRIVATE_DESIGNATED: 5 };
   const institution = {
+    level: 'COUNTY' as const,
     id: id ?? ids[type] ?? 9,
     type,
     countyId: 1,

@@ -33,7 +33,7 @@ export interface Actor {
   /** Username (or `token:<id>`): maker-checker compares it with who recorded the decision. */
   name: string;
   roles: readonly Role[];
-  institution: { id: number; type: InstitutionType; countyId: number; communityId: number | null };
+  institution: { id: number; type: InstitutionType; countyId: number | null; communityId: number | null };
   scope: Scope;
 }
 

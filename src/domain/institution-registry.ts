@@ -9,12 +9,33 @@ export const INSTITUTION_TYPES = [
   'VILLAGE_CLINIC', // 村卫生室, primary, under one township
   'PRIVATE_DESIGNATED', // 民营定点医疗机构
   'FINANCE_BUREAU', // 财政局
-  'PREFECTURE_BUREAU', // 州医保局
+  'PREFECTURE_BUREAU', // 州医保局 (市医保局): an approving body of a county's workflows, or the bureau of a prefecture
   'HEALTH_BUREAU', // 卫健局
   'COUNTY_GOVERNMENT', // 县政府
   'REVIEW_COMMITTEE', // 评审委员会
+  'PROVINCE_BUREAU', // 省医保局: the bureau of the province
 ] as const;
 export type InstitutionType = (typeof INSTITUTION_TYPES)[number];
+
+/** Where an institution sits (SPEC §12): in a county, at a prefecture (市/州) or at the province. */
+export const INSTITUTION_LEVELS = ['COUNTY', 'PREFECTURE', 'PROVINCE'] as const;
+export type InstitutionLevel = (typeof INSTITUTION_LEVELS)[number];
+
+/** The types that may sit at each level above the county; every type but PROVINCE_BUREAU sits in a county. */
+export const LEVEL_TYPES: Record<InstitutionLevel, readonly InstitutionType[]> = {
+  COUNTY: INSTITUTION_TYPES.filter((t) => t !== 'PROVINCE_BUREAU'),
+  PREFECTURE: ['PREFECTURE_BUREAU', 'FINANCE_BUREAU'], // 市医保局, 市财政局
+  PROVINCE: ['PROVINCE_BUREAU', 'FINANCE_BUREAU'], // 省医保局, 省财政局
+};
+
+/** A type placed at a level it cannot sit at (INSTITUTION_LEVEL_INVALID, 422 naming the field). */
+export function assertTypeFitsLevel(type: InstitutionType, level: InstitutionLevel, field: string): void {
+  if (!LEVEL_TYPES[level].includes(type)) {
+    throw new DomainError('INSTITUTION_LEVEL_INVALID', 'unprocessable', `a ${type} cannot sit at the ${level.toLowerCase()} level`, [
+      { field, rule: 'typeFitsLevel', message: `${level} takes ${LEVEL_TYPES[level].join(', ')}` },
+    ]);
+  }
+}
 
 /** Members of a medical community (成员单位): they claim through the lead unit. */
 export const COMMUNITY_MEMBER_TYPES: readonly InstitutionType[] = ['LEAD_HOSPITAL', 'COUNTY_HOSPITAL', 'TOWNSHIP_CENTER', 'VILLAGE_CLINIC'];
@@ -71,6 +92,8 @@ export interface InstitutionPlacement {
 export function checkInstitutionPlacement(p: InstitutionPlacement): ErrorDetail[] {
   const errors: ErrorDetail[] = [];
   const member = isCommunityMember(p.type);
+  if (!LEVEL_TYPES.COUNTY.includes(p.type))
+    errors.push({ field: 'type', rule: 'typeFitsLevel', message: `a ${p.type} sits at the province, not in a county` });
 
   if (member) {
     if (p.communityCodeGiven === null) {
@@ -133,7 +156,7 @@ export function checkInstitutionPlacement(p: InstitutionPlacement): ErrorDetail[
 }
 
 /** The registry records (county, medical community, institution) that carry a unique business code. */
-export type RegistryRecordKind = 'county' | 'community' | 'institution';
+export type RegistryRecordKind = 'county' | 'community' | 'institution' | 'province' | 'prefecture';
 
 /**
  * Creating a record whose code exists already: an identical repeat (a retry) answers the
@@ -303,4 +326,27 @@ export function assertInstitutionTableShape(headerErrors: ErrorDetail[], dataRow
     throw new DomainError('IMPORT_REJECTED', 'unprocessable', 'the file has no data rows', [
       { row: 1, field: 'file', rule: 'notEmpty', message: 'no data rows' },
     ]);
+}
+
+/** A county belongs to one prefecture: placing it in another is refused (COUNTY_IN_OTHER_PREFECTURE, 409). */
+export function assertCountyPlaceable(countyCode: string, currentPrefecture: string | null, prefectureCode: string): void {
+  if (currentPrefecture !== null && currentPrefecture !== prefectureCode) {
+    throw new DomainError('COUNTY_IN_OTHER_PREFECTURE', 'conflict', `county ${countyCode} belongs to prefecture ${currentPrefecture}`, [
+      { field: 'countyCode', rule: 'onePrefecture', message: `already in ${currentPrefecture}` },
+    ]);
+  }
+}
+
+/** A prefecture or institution named in a request that is unknown or deactivated (422 naming the field). */
+export function assertRegionExists(
+  field: string,
+  kind: 'province' | 'prefecture' | 'county',
+  code: string,
+  found: { active: boolean } | null,
+): void {
+  if (!found || !found.active) {
+    throw new DomainError(`${kind.toUpperCase()}_INVALID`, 'unprocessable', `${kind} ${code} does not exist or is deactivated`, [
+      { field, rule: 'exists', message: `no active ${kind} ${code}` },
+    ]);
+  }
 }

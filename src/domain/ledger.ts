@@ -33,11 +33,40 @@ export const YEAR_END_ACCOUNTS = {
 } as const;
 
 /**
- * Only two kinds of account run negative: the fund sources (money flows in from outside) and a
- * unit's year-end receivable (what it owes, offset against next year; SPEC §7).
+ * Accounts of a city pooling level in a county's fund-year ledger (SPEC §12.1). The pooled fund,
+ * city finance, county finance and the county fund's books stand for money outside this ledger
+ * (like the fund sources); a county's current result account holds the year's
+ * income − expenditure and is brought to zero by the sharing.
+ */
+export const CITY_POOLING_ACCOUNTS = {
+  pooledFund: 'CITY_POOLED_FUND', // 市级归集基金
+  cityFinance: 'CITY_FINANCE', // 市财政
+  countyFinance: (countyCode: string) => `COUNTY_FINANCE:${countyCode}`, // 缺口地财政
+  countyBalance: (countyCode: string) => `COUNTY_ACCUMULATED_BALANCE:${countyCode}`, // 分县核算累计结余
+  countyCurrentResult: (countyCode: string) => `COUNTY_CURRENT_RESULT:${countyCode}`, // 当期收支
+} as const;
+
+/** 分县核算基金收支: the county fund's books, from which the year's result and opening balance come. */
+export const countyFundBooksAccount = (countyCode: string) => `COUNTY_FUND_BOOKS:${countyCode}`;
+
+/** Pooling accounts that stand for money outside the county ledger, and the transient current result: they may run negative. */
+function poolingAccountMayGoNegative(account: string): boolean {
+  const a = CITY_POOLING_ACCOUNTS;
+  return (
+    account === a.pooledFund ||
+    account === a.cityFinance ||
+    account.startsWith(a.countyFinance('')) ||
+    account.startsWith(a.countyCurrentResult('')) ||
+    account.startsWith(countyFundBooksAccount(''))
+  );
+}
+
+/**
+ * Accounts that run negative: the fund sources (money flows in from outside), a unit's year-end
+ * receivable (what it owes, offset against next year; SPEC §7), and the pooling accounts above.
  */
 export function mayGoNegative(account: string): boolean {
-  return account === ACCOUNTS.fundSource || account.startsWith(YEAR_END_ACCOUNTS.receivable(''));
+  return account === ACCOUNTS.fundSource || account.startsWith(YEAR_END_ACCOUNTS.receivable('')) || poolingAccountMayGoNegative(account);
 }
 
 export interface TransferSpec {

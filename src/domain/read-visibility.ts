@@ -14,7 +14,7 @@ import { DomainError } from './domain-error';
 
 /** Readers who make or check documents: a county-wide scope (bureau, approving bodies, auditors) or the lead unit. */
 function makesOrChecks(scope: Scope): boolean {
-  return scope.kind === 'county' || scope.kind === 'community';
+  return scope.kind === 'county' || scope.kind === 'region' || scope.kind === 'community';
 }
 
 /** States of an allocation or budget plan the caller may read. */
@@ -45,7 +45,7 @@ export interface PlanLinePlacement {
  * that name no unit.
  */
 export function visiblePlanLines<L extends PlanLinePlacement>(scope: Scope, lines: readonly L[]): L[] {
-  if (scope.kind === 'county' || scope.kind === 'community') return [...lines];
+  if (scope.kind === 'county' || scope.kind === 'region' || scope.kind === 'community') return [...lines];
   const own = scope.institutionId;
   const township = scope.kind === 'township';
   return lines.filter((l) => l.institutionId === null || l.institutionId === own || (township && l.parentId === own));

@@ -102,7 +102,7 @@ const actors: fc.Arbitrary<Actor> = fc.constantFrom(...PLACES).chain((at) =>
       roles: fc.subarray(ROLES.filter((r) => ROLE_HOLDERS[r].includes(at.type)) as Role[]),
     })
     .map(({ name, roles }) => {
-      const institution = { id: at.id, type: at.type, countyId: at.countyId, communityId: at.communityId };
+      const institution = { level: 'COUNTY' as const, id: at.id, type: at.type, countyId: at.countyId, communityId: at.communityId };
       return { name, roles, institution, scope: scopeOf(institution, roles) };
     }),
 );

@@ -1,7 +1,7 @@
 import { storedSurplusPlan } from '../support/surplus-plan';
 import { registeredRoutes, routeAccess } from '../../src/app.factory';
 import { seedDemo } from '../../src/cli/seed-demo';
-import { DEMO_PASSWORD, DEMO_USERS } from '../../src/cli/demo-county';
+import { DEMO_PASSWORD, DEMO_REGION_USERS, DEMO_USERS } from '../../src/cli/demo-county';
 import { Money } from '../../src/domain/money';
 import { storeClaimSamples } from '../support/claim-samples';
 import { approvedAllocation, createCommunityFixture, CommunityFixture } from '../support/registry-fixtures';
@@ -389,7 +389,7 @@ describe('who may do what', () => {
 
   it('lets every demo user sign in', async () => {
     await seedDemo(api.app);
-    for (const user of DEMO_USERS) {
+    for (const user of [...DEMO_USERS, ...DEMO_REGION_USERS]) {
       const res = await http(api.baseUrl, 'POST', '/api/v1/auth/login', { username: user.username, password: DEMO_PASSWORD });
       expect({ user: user.username, status: res.status }).toEqual({ user: user.username, status: 200 });
     }

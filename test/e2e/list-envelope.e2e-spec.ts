@@ -5,7 +5,13 @@ import { BusinessClock } from '../../src/common/business-clock';
 import { Money } from '../../src/domain/money';
 import { storeClaimSamples } from '../support/claim-samples';
 import { outpatientRecord } from '../support/settlement-records';
-import { approvedAllocation, CommunityFixture, createCommunityFixture } from '../support/registry-fixtures';
+import {
+  approvedAllocation,
+  CommunityFixture,
+  createCommunityFixture,
+  createRegionFixture,
+  RegionFixture,
+} from '../support/registry-fixtures';
 import { ApiClient, http, RunningApi, startApi } from '../support/test-app';
 
 interface OpenApiOperation {
@@ -24,6 +30,8 @@ const NOT_CALLED: Record<string, string> = {
   '/api/v1/year-end-settlements/{id}/export.xlsx': 'a spreadsheet, not JSON',
   '/api/v1/member-claims/{id}/statement.xlsx': 'a spreadsheet, not JSON',
   '/api/v1/declarations/{id}/statements.xlsx': 'a spreadsheet, not JSON',
+  '/api/v1/gap-sharings/{id}/statement.xlsx': 'a spreadsheet, not JSON',
+  '/api/v1/adjustment-funds/{id}/statement.xlsx': 'a spreadsheet, not JSON',
 };
 
 /** Query parameters an operation requires, by path. */
@@ -47,6 +55,7 @@ const withQuery = (path: string, query: string) => (query ? `${path}${path.inclu
 describe('one list envelope for every list route', () => {
   let api: RunningApi;
   let f: CommunityFixture;
+  let region: RegionFixture;
   let doc: OpenApi;
   const values: Record<string, string> = {};
   /** Path parameters by the route prefix they belong to (the longest prefix wins). */
@@ -197,6 +206,26 @@ describe('one list envelope for every list route', () => {
       "INSERT INTO record_sample (claim_id, declaration_id, seed, size_count, population, record_ids, strata, drawn_on, drawn_by) VALUES (?, NULL, 1, 1, 0, '[]', '[]', '2026-10-08', 'x'), (NULL, ?, 1, 1, 0, '[]', '[]', '2026-10-08', 'x')",
       [declaredClaim.insertId, stored.declaration],
     );
+    // Above the county: the county in a prefecture of a province, two years of its fund, a sharing, a provincial fund.
+    region = await createRegionFixture(api, [[f]]);
+    const prefecture = region.prefectures[0];
+    const countyClerk = await f.as(['BUREAU_CLERK'], `${f.county}-YBJ`);
+    for (const year of [2025, 2026])
+      await countyClerk.must('PUT', `/api/v1/counties/${f.county}/fund-results/${year}`, {
+        raisedTotal: '100.00',
+        income: '90.00',
+        expenditure: '100.00',
+        openingBalance: '50.00',
+      });
+    const sharing = await (
+      await region.as(['BUREAU_CLERK'], prefecture.bureau)
+    ).must('POST', `/api/v1/prefectures/${prefecture.code}/gap-sharings`, { countyCode: f.county, fundYear: 2026 });
+    const fund = await (
+      await region.as(['BUREAU_CLERK'], region.provinceBureau)
+    ).must('POST', `/api/v1/provinces/${region.province}/adjustment-funds`, {
+      fundYear: 2026,
+      regions: [{ regionCode: prefecture.code, income: '100.00', insured: '10', collectionRate: '0.9', assessmentScore: '80' }],
+    });
     Object.assign(values, {
       countyCode: f.county,
       communityCode: f.community,
@@ -233,6 +262,11 @@ describe('one list envelope for every list route', () => {
       '/api/v1/communities/{communityCode}/assessments': { fundYear: '2026' },
       '/api/v1/public/allocations/{countyCode}/{fundYear}': { fundYear: '2021' },
       '/api/v1/calendar/years/{year}': { year: '2026' },
+      '/api/v1/counties/{countyCode}/fund-results': { fundYear: '2026' },
+      '/api/v1/provinces/{code}': { code: region.province },
+      '/api/v1/prefectures/{code}': { code: prefecture.code, fundYear: '2026' },
+      '/api/v1/gap-sharings/{id}': { id: String(sharing.id) },
+      '/api/v1/adjustment-funds/{id}': { id: String(fund.id) },
     });
     await (
       await f.as(['BUREAU_CLERK'], `${f.county}-YBJ`)
@@ -260,6 +294,9 @@ describe('one list envelope for every list route', () => {
     if (!rule || rule.public || rule.rule === null) return null;
     const roles = rule.rule.roles === 'any' ? ROLE_PREFERENCE : (rule.rule.roles as readonly Role[]);
     const role = ROLE_PREFERENCE.find((r) => roles.includes(r)) ?? roles[0];
+    // The levels' own records are read by their users.
+    if (/^\/api\/v1\/(provinces|adjustment-funds)\/\{/.test(path)) return region.as([role], region.provinceBureau);
+    if (/^\/api\/v1\/(prefectures|gap-sharings)\/\{/.test(path)) return region.as([role], region.prefectures[0].bureau);
     const institution = role === 'LEAD_FINANCE' ? f.lead : role === 'MEMBER_CLERK' ? f.townships[0] : `${f.county}-YBJ`;
     return f.as([role], institution);
   }
@@ -327,6 +364,7 @@ describe('one list envelope for every list route', () => {
         '/api/v1/communities/{communityCode}/surplus-plans',
         '/api/v1/communities/{communityCode}/year-end-statements/{fundYear}',
         '/api/v1/counties',
+        '/api/v1/counties/{countyCode}/fund-results',
         '/api/v1/counties/{countyCode}/ledger/{fundYear}/accounts',
         '/api/v1/counties/{countyCode}/ledger/{fundYear}/transfers',
         '/api/v1/counties/{countyCode}/policy-parameters/{fundYear}/versions',
@@ -347,7 +385,12 @@ describe('one list envelope for every list route', () => {
         '/api/v1/notifications',
         '/api/v1/outbox',
         '/api/v1/pass-downs',
+        '/api/v1/prefectures',
+        '/api/v1/prefectures/{code}/fund-results',
+        '/api/v1/prefectures/{code}/gap-sharings',
         '/api/v1/private-payments',
+        '/api/v1/provinces',
+        '/api/v1/provinces/{code}/adjustment-funds',
         '/api/v1/refund-orphans',
         '/api/v1/users',
       ].sort(),

@@ -1,6 +1,6 @@
 import { registeredRoutes } from '../../src/app.factory';
 import { storeClaimSamples } from '../support/claim-samples';
-import { createCommunityFixture, CommunityFixture } from '../support/registry-fixtures';
+import { createCommunityFixture, CommunityFixture, createRegionFixture } from '../support/registry-fixtures';
 import { ApiClient, RunningApi, startApi, tableFingerprint } from '../support/test-app';
 
 /**
@@ -82,7 +82,7 @@ describe('scope matrix: a township’s records against its neighbours', () => {
       }
     expect(answers.filter((line) => !line.endsWith('refused'))).toEqual([]);
     expect(await fingerprint()).toBe(before);
-  });
+  }, 120_000);
 
   it('lets the county’s auditor read them and change none of them', async () => {
     const auditor = await a.as(['AUDITOR'], a.bureau);
@@ -98,4 +98,68 @@ describe('scope matrix: a township’s records against its neighbours', () => {
     expect(answers.filter((line) => !line.endsWith('as documented'))).toEqual([]);
     expect(await fingerprint()).toBe(before);
   });
+
+  it('lets a prefecture read its counties and not another prefecture’s, and keeps a county from its sibling', async () => {
+    // County A and a sibling county in prefecture P1, county B in prefecture P2, both in one province.
+    const sibling = await createCommunityFixture(api, 1);
+    const region = await createRegionFixture(api, [[a, sibling], [b]]);
+    const [p1, p2] = region.prefectures;
+    const p1Reader = await region.as(['AUDITOR'], p1.bureau);
+    const p1Clerk = await region.as(['BUREAU_CLERK'], p1.bureau);
+    const p1Admin = await region.as(['ADMIN'], p1.bureau);
+    const p2Reader = await region.as(['AUDITOR'], p2.bureau);
+    const provinceReader = await region.as(['AUDITOR'], region.provinceBureau);
+
+    const countyCodes = async (c: ApiClient) => (await c.items<{ code: string }>('/api/v1/counties')).map((x) => x.code).sort();
+    expect(await countyCodes(p1Reader)).toEqual([a.county, sibling.county].sort());
+    expect(await countyCodes(p2Reader)).toEqual([b.county]);
+    expect(await countyCodes(provinceReader)).toEqual([a.county, sibling.county, b.county].sort());
+    expect((await p1Reader.get(`/api/v1/counties/${b.county}`)).status).toBe(404);
+    expect((await p2Reader.get(`/api/v1/counties/${a.county}`)).status).toBe(404);
+    expect((await p1Reader.get(`/api/v1/prefectures/${p2.code}`)).status).toBe(404);
+    expect((await provinceReader.get(`/api/v1/prefectures/${p2.code}`)).status).toBe(200);
+
+    // A county user sees neither its sibling county nor the prefecture above it.
+    const countyAuditor = await a.as(['AUDITOR'], a.bureau);
+    expect(await countyCodes(countyAuditor)).toEqual([a.county]);
+    expect((await countyAuditor.get(`/api/v1/counties/${sibling.county}`)).status).toBe(404);
+    expect((await countyAuditor.get(`/api/v1/communities/${sibling.community}`)).status).toBe(404);
+    expect((await countyAuditor.get(`/api/v1/prefectures/${p1.code}`)).status).toBe(404);
+    expect((await (await sibling.as(['BUREAU_CLERK'], sibling.bureau)).get(`/api/v1/institutions/${a.townships[0]}`)).status).toBe(404);
+
+    const before = await fingerprint();
+    const answers: string[] = [];
+    for (const route of ownedRoutes()) {
+      const body = route.method === 'GET' ? undefined : { version: 1 };
+      // The prefecture above county A reads what the county's auditor reads …
+      const own = await p1Reader.call(route.method, route.path, body);
+      if (route.method === 'GET' && !route.url.includes('year-end-statement') && own.status !== 200)
+        answers.push(`${route.url} as P1: ${own.status}`);
+      // … its clerk acts on none of it (its steps are the prefecture's own) …
+      const act = await p1Clerk.call(route.method, route.path, body);
+      if (route.method !== 'GET' && ![403, 404].includes(act.status))
+        answers.push(`${route.method} ${route.url} as P1 clerk: ${act.status}`);
+      // … and the other prefecture reaches nothing.
+      const other = await p2Reader.call(route.method, route.path, body);
+      if (![403, 404].includes(other.status)) answers.push(`${route.method} ${route.url} as P2: ${other.status}`);
+    }
+    expect(answers).toEqual([]);
+    // Lists are scoped by county list too: the prefecture lists county A's communities and institutions, not county B's.
+    const communities = (await p1Reader.items<{ code: string }>('/api/v1/communities?pageSize=500')).map((c) => c.code);
+    expect(communities).toEqual(expect.arrayContaining([a.community, sibling.community]));
+    expect(communities).not.toContain(b.community);
+    const institutions = (await p1Reader.items<{ code: string }>('/api/v1/institutions?pageSize=500')).map((i) => i.code);
+    expect(institutions).toContain(a.townships[0]);
+    expect(institutions.some((code) => code.startsWith(b.county))).toBe(false);
+    // The prefecture's administrator lists its own level's users with its counties', never the other prefecture's.
+    const users = (await p1Admin.items<{ username: string; institutionCode: string }>('/api/v1/users?pageSize=500')).map(
+      (u) => u.institutionCode,
+    );
+    expect(users).toEqual(expect.arrayContaining([p1.bureau, a.bureau]));
+    expect(users).not.toContain(p2.bureau);
+    // A county action by the prefecture's clerk is refused, naming the rule, and writes nothing.
+    const refused = await p1Admin.post('/api/v1/communities', { code: `${a.county}-MC9`, name: 'x', countyCode: a.county });
+    expect([refused.status, refused.body.code]).toEqual([403, 'ACTS_ABOVE_COUNTY']);
+    expect(await fingerprint()).toBe(before);
+  }, 240_000);
 });

@@ -2,6 +2,7 @@ import { Role } from '../../src/domain/access-policy';
 import { UserService } from '../../src/modules/access/user.service';
 import { CountyService } from '../../src/modules/registry/county.service';
 import { InstitutionService } from '../../src/modules/registry/institution.service';
+import { RegionService } from '../../src/modules/registry/region.service';
 import { ApiClient, RunningApi, uniqueCode } from './test-app';
 
 export const TEST_PASSWORD = 'test-password-0001';
@@ -64,6 +65,63 @@ export async function createCommunityFixture(api: RunningApi, townships = 2): Pr
     codes.push(code);
   }
   return { county, community, bureau, lead, townships: codes, admin, as };
+}
+
+export interface RegionFixture {
+  province: string;
+  /** The province's bureau (省医保局) and finance bureau (省财政厅). */
+  provinceBureau: string;
+  provinceFinance: string;
+  /** One prefecture per group of counties given, each with its bureau and finance bureau. */
+  prefectures: { code: string; bureau: string; finance: string; counties: string[] }[];
+  /** Signed in as the province's ADMIN. */
+  admin: ApiClient;
+  as(roles: Role[], institution: string): Promise<ApiClient>;
+}
+
+/**
+ * A province (provisioned directly, with its bureau and ADMIN, as an operator would), then over
+ * HTTP by that ADMIN: one prefecture per group of counties, each with its bureau and finance
+ * bureau, the group's counties placed in it.
+ */
+export async function createRegionFixture(api: RunningApi, groups: { county: string }[][]): Promise<RegionFixture> {
+  const province = uniqueCode('P');
+  const regions = api.app.get(RegionService);
+  await regions.createProvince({ code: province, name: `测试省 ${province}` });
+  const provinceBureau = `${province}-YBJ`;
+  const provinceFinance = `${province}-CZT`;
+  await regions.createInstitution(null, 'PROVINCE', province, { code: provinceBureau, name: '省医疗保障局', type: 'PROVINCE_BUREAU' });
+  const clients = new Map<string, ApiClient>();
+  const as = async (roles: Role[], institution: string): Promise<ApiClient> => {
+    const key = `${roles.join('+')}@${institution}`;
+    const known = clients.get(key);
+    if (known) return known;
+    const username = `${roles.join('-').toLowerCase().replace(/_/g, '')}.${institution.toLowerCase()}`.slice(0, 64);
+    await api.app
+      .get(UserService)
+      .create(null, { username, displayName: username, institutionCode: institution, roles, password: TEST_PASSWORD });
+    const client = await ApiClient.signIn(api.baseUrl, username, TEST_PASSWORD);
+    clients.set(key, client);
+    return client;
+  };
+  const admin = await as(['ADMIN'], provinceBureau);
+  await admin.must('POST', `/api/v1/provinces/${province}/institutions`, {
+    code: provinceFinance,
+    name: '省财政厅',
+    type: 'FINANCE_BUREAU',
+  });
+  const prefectures: RegionFixture['prefectures'] = [];
+  for (const [n, group] of groups.entries()) {
+    const code = `${province}-S${n + 1}`;
+    await admin.must('POST', '/api/v1/prefectures', { code, name: `测试州 ${code}`, provinceCode: province });
+    const bureau = `${code}-YBJ`;
+    const finance = `${code}-CZJ`;
+    await admin.must('POST', `/api/v1/prefectures/${code}/institutions`, { code: bureau, name: '州医疗保障局', type: 'PREFECTURE_BUREAU' });
+    await admin.must('POST', `/api/v1/prefectures/${code}/institutions`, { code: finance, name: '州财政局', type: 'FINANCE_BUREAU' });
+    for (const c of group) await admin.must('PUT', `/api/v1/prefectures/${code}/counties`, { countyCode: c.county });
+    prefectures.push({ code, bureau, finance, counties: group.map((c) => c.county) });
+  }
+  return { province, provinceBureau, provinceFinance, prefectures, admin, as };
 }
 
 /** F = 10 000.00, A = 1 500.00, B = 8 500.00 → M = 6 502.50 + 722.50 = 7 225.00; private pool 1 275.00. */

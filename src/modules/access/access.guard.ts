@@ -62,7 +62,7 @@ export class AccessGuard implements CanActivate {
     let denial = decideRouteAccess(facts);
     if (!denial && rule?.target) {
       const value = (request.params as Record<string, string>)[rule.target.param];
-      const inScope = value === undefined ? null : await this.scopes.inScope(caller.scope, rule.target.kind, value);
+      const inScope = value === undefined ? null : await this.scopes.inScope(caller.scope, rule.target.kind, value, facts.isRead);
       denial = decideRouteAccess({ ...facts, target: { kind: rule.target.kind, value, inScope } });
     }
     if (denial) return this.deny(action, denial);

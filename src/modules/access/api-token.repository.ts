@@ -1,3 +1,4 @@
+import { CALLER_INSTITUTION_COLUMNS } from './auth-session.repository';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -45,7 +46,7 @@ export class ApiTokenRepository {
   /** The caller behind an unrevoked token of an active institution, with the token's secret hash; or null. */
   async callerOf(id: string): Promise<(CallerRow & { secret_hash: string }) | null> {
     const [row]: (CallerRow & { secret_hash: string })[] = await this.dataSource.query(
-      `SELECT NULL AS user_id, CONCAT('token:', t.id) AS name, t.roles, t.secret_hash, i.id AS institution_id, i.code, i.type, i.county_id, i.community_id
+      `SELECT NULL AS user_id, CONCAT('token:', t.id) AS name, t.roles, t.secret_hash, ${CALLER_INSTITUTION_COLUMNS}
          FROM api_token t JOIN institution i ON i.id = t.institution_id
         WHERE t.id = ? AND t.revoked_at IS NULL AND i.active = 1`,
       [id],

@@ -12,9 +12,16 @@ export type CallerRow = {
   institution_id: number;
   code: string;
   type: InstitutionType;
-  county_id: number;
+  /** Exactly one of county, prefecture and province is set: where the institution sits. */
+  county_id: number | null;
+  prefecture_id: number | null;
+  province_id: number | null;
   community_id: number | null;
 };
+
+/** The institution columns a caller row reads. */
+export const CALLER_INSTITUTION_COLUMNS =
+  'i.id AS institution_id, i.code, i.type, i.county_id, i.prefecture_id, i.province_id, i.community_id';
 
 /** Every statement on auth_session. */
 @Injectable()
@@ -60,7 +67,7 @@ export class AuthSessionRepository {
   /** An active user as a caller, without a session (in-process tools acting as a known user). */
   async callerOfUsername(username: string): Promise<CallerRow | null> {
     const [row]: CallerRow[] = await this.dataSource.query(
-      `SELECT u.id AS user_id, u.username AS name, u.roles, i.id AS institution_id, i.code, i.type, i.county_id, i.community_id
+      `SELECT u.id AS user_id, u.username AS name, u.roles, ${CALLER_INSTITUTION_COLUMNS}
          FROM app_user u JOIN institution i ON i.id = u.institution_id
         WHERE u.username = ? AND u.active = 1 AND i.active = 1`,
       [username],
@@ -70,11 +77,25 @@ export class AuthSessionRepository {
 
   async callerOf(sessionId: string, userId: number): Promise<CallerRow | null> {
     const [row]: CallerRow[] = await this.dataSource.query(
-      `SELECT u.id AS user_id, u.username AS name, u.roles, i.id AS institution_id, i.code, i.type, i.county_id, i.community_id
+      `SELECT u.id AS user_id, u.username AS name, u.roles, ${CALLER_INSTITUTION_COLUMNS}
          FROM auth_session s JOIN app_user u ON u.id = s.user_id JOIN institution i ON i.id = u.institution_id
         WHERE s.id = ? AND u.id = ? AND s.revoked_at IS NULL AND u.active = 1 AND i.active = 1`,
       [sessionId, userId],
     );
     return row ?? null;
+  }
+
+  /**
+   * The counties below a prefecture or the province: read once per authentication of a caller
+   * above the county (one indexed query; county callers never run it).
+   */
+  async countiesBelow(level: 'PREFECTURE' | 'PROVINCE', id: number): Promise<number[]> {
+    const rows: { id: number }[] = await this.dataSource.query(
+      level === 'PREFECTURE'
+        ? 'SELECT id FROM county WHERE prefecture_id = ? ORDER BY id'
+        : 'SELECT c.id FROM county c JOIN prefecture p ON p.id = c.prefecture_id WHERE p.province_id = ? ORDER BY c.id',
+      [id],
+    );
+    return rows.map((r) => Number(r.id));
   }
 }

@@ -10,6 +10,7 @@ import {
   passwordOfTokenRefused,
   refreshSessionLive,
   Role,
+  ScopeInstitution,
   scopeOf,
   signInAllowed,
   unauthenticated,
@@ -162,7 +163,7 @@ export class AuthService {
     const userId = Number(claims.sub);
     const row = await this.callers.get(`session:${claims.sid}:${userId}`, () => this.sessions.callerOf(claims.sid, userId));
     if (!row) throw unauthenticated('the session has ended (logged out, or the user was deactivated); sign in again');
-    return toCaller('user', row, claims.sid);
+    return toCaller('user', row, claims.sid, await this.countiesBelow(row));
   }
 
   /**
@@ -172,7 +173,7 @@ export class AuthService {
   async callerOfUser(username: string): Promise<Caller> {
     const row = await this.sessions.callerOfUsername(username);
     if (!row) throw unauthenticated(`no active user ${username}`);
-    return toCaller('user', row, null);
+    return toCaller('user', row, null, await this.countiesBelow(row));
   }
 
   /** Whether the bearer is the configured metrics scrape token (METRICS_TOKEN); compared in constant time. */
@@ -187,7 +188,14 @@ export class AuthService {
     const row = await this.callers.get(`token:${id}`, () => this.tokens.callerOf(id));
     if (!row?.secret_hash || !timingSafeEqual(Buffer.from(row.secret_hash), Buffer.from(sha256(secret))))
       throw unauthenticated('the API token is unknown or revoked');
-    return toCaller('token', row, null);
+    return toCaller('token', row, null, await this.countiesBelow(row));
+  }
+
+  /** The counties a caller above the county reads (none asked for a county's caller). */
+  private countiesBelow(row: CallerRow): Promise<number[]> {
+    if (row.prefecture_id !== null) return this.sessions.countiesBelow('PREFECTURE', row.prefecture_id);
+    if (row.province_id !== null) return this.sessions.countiesBelow('PROVINCE', row.province_id);
+    return Promise.resolve([]);
   }
 
   private pair(userId: number, sessionId: string, refreshToken: string): TokenPair {
@@ -208,8 +216,22 @@ export function hashApiTokenSecret(secret: string): string {
   return sha256(secret);
 }
 
-function toCaller(kind: Caller['kind'], row: CallerRow, sessionId: string | null): Caller {
+function toCaller(kind: Caller['kind'], row: CallerRow, sessionId: string | null, countiesBelow: readonly number[]): Caller {
   const roles = row.roles.split(',').filter(isRole) as Role[];
-  const institution = { id: row.institution_id, code: row.code, type: row.type, countyId: row.county_id, communityId: row.community_id };
-  return { kind, name: row.name, userId: row.user_id, sessionId, roles, institution, scope: scopeOf(institution, roles) };
+  const level = row.county_id !== null ? 'COUNTY' : row.prefecture_id !== null ? 'PREFECTURE' : 'PROVINCE';
+  const regionId = row.prefecture_id ?? row.province_id;
+  const institution = {
+    id: row.institution_id,
+    code: row.code,
+    type: row.type,
+    level,
+    countyId: row.county_id,
+    regionId,
+    communityId: row.community_id,
+  } as const;
+  const placed: ScopeInstitution =
+    level === 'COUNTY'
+      ? { level, id: row.institution_id, type: row.type, countyId: row.county_id!, communityId: row.community_id }
+      : { level, id: row.institution_id, type: row.type, regionId: regionId!, countyIds: countiesBelow };
+  return { kind, name: row.name, userId: row.user_id, sessionId, roles, institution, scope: scopeOf(placed, roles) };
 }

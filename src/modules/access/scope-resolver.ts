@@ -1,12 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { communityInScope, countyInScope, institutionInScope, normalizeUsername, Scope, ScopeTarget } from '../../domain/access-policy';
-import { TargetKind } from '../../common/access.decorators';
+import {
+  communityInScope,
+  countyInScope,
+  institutionInScope,
+  normalizeUsername,
+  regionInScope,
+  Scope,
+  ScopeTarget,
+} from '../../domain/access-policy';
+import { REGIONAL_TARGET_KINDS, TargetKind } from '../../common/access.decorators';
 import { AllocationRepository } from '../fund-year';
 import { BudgetPlanRepository } from '../fund-year';
 import { CommunityRepository } from '../registry';
 import { CountyRepository } from '../registry';
 import { InstitutionRepository } from '../registry';
 import { RegistryImportRepository } from '../registry';
+import { RegionRepository } from '../registry';
 import { ApiTokenRepository } from './api-token.repository';
 import { ScopeTargetRepository } from './scope-target.repository';
 import { PlacementRow, UserRepository } from './user.repository';
@@ -34,9 +43,20 @@ export class ScopeResolver {
     private readonly allocations: AllocationRepository,
     private readonly budgetPlans: BudgetPlanRepository,
     private readonly targets: ScopeTargetRepository,
+    private readonly regions: RegionRepository,
   ) {}
 
-  async inScope(scope: Scope, kind: TargetKind, value: string): Promise<boolean | null> {
+  /**
+   * `isRead`: a prefecture's or the province's user reads the county records below it but acts
+   * only on its own level's records (SPEC §12): a county record it would change is out of scope.
+   */
+  async inScope(scope: Scope, kind: TargetKind, value: string, isRead = true): Promise<boolean | null> {
+    const found = await this.resolve(scope, kind, value, isRead);
+    if (found && scope.kind === 'region' && !isRead && !REGIONAL_TARGET_KINDS.includes(kind)) return false;
+    return found;
+  }
+
+  private async resolve(scope: Scope, kind: TargetKind, value: string, isRead: boolean): Promise<boolean | null> {
     const id = Number(value) || 0;
     switch (kind) {
       case 'institution': {
@@ -98,6 +118,31 @@ export class ScopeResolver {
         const payer = this.institution(scope, await this.targets.passDownPayer(value));
         if (payer !== false) return payer;
         return this.institution(scope, await this.targets.passDownPayee(value));
+      }
+      case 'prefecture': {
+        const p = await this.regions.prefectureByCode(value);
+        return p ? regionInScope(scope, { level: 'PREFECTURE', id: p.id, provinceId: p.provinceId }) : null;
+      }
+      case 'province': {
+        const p = await this.regions.provinceByCode(value);
+        if (!p) return null;
+        if (regionInScope(scope, { level: 'PROVINCE', id: p.id, provinceId: null })) return true;
+        // A prefecture reads its province (the fund's statement of its region), never changes it.
+        return isRead && scope.kind === 'region' && (await this.regions.prefectureById(scope.regionId)).provinceId === p.id;
+      }
+      case 'citySharing': {
+        // The prefecture (and its province) reach it; the county reads its own.
+        const s = await this.targets.citySharingPlacement(id);
+        if (!s) return null;
+        if (scope.kind === 'region') return regionInScope(scope, { level: 'PREFECTURE', id: s.prefecture_id, provinceId: s.province_id });
+        return isRead && scope.kind === 'county' && countyInScope(scope, s.county_id);
+      }
+      case 'provincialFund': {
+        const provinceId = await this.targets.provincialFundProvince(id);
+        if (provinceId === null) return null;
+        if (scope.kind !== 'region') return false;
+        if (scope.level === 'PROVINCE') return scope.regionId === provinceId;
+        return isRead && (await this.regions.prefectureById(scope.regionId)).provinceId === provinceId;
       }
       case 'registryImport': {
         const countyId = await this.registryImports.countyOf(value);

@@ -109,6 +109,21 @@ export class ScopeTargetRepository {
     return this.countyOf('SELECT county_id FROM year_end_settlement WHERE id = ?', id);
   }
 
+  /** A city-level gap sharing's county, prefecture and province. */
+  async citySharingPlacement(id: number): Promise<{ county_id: number; prefecture_id: number; province_id: number } | null> {
+    const [row]: { county_id: number; prefecture_id: number; province_id: number }[] = await this.dataSource.query(
+      'SELECT s.county_id, s.prefecture_id, p.province_id FROM city_gap_sharing s JOIN prefecture p ON p.id = s.prefecture_id WHERE s.id = ?',
+      [id],
+    );
+    return row ?? null;
+  }
+
+  /** The province of a provincial adjustment fund year. */
+  async provincialFundProvince(id: number): Promise<number | null> {
+    const [row]: { province_id: number }[] = await this.dataSource.query('SELECT province_id FROM provincial_fund WHERE id = ?', [id]);
+    return row ? row.province_id : null;
+  }
+
   declarationCommunity(id: number): Promise<CommunityRow | null> {
     return this.communityOf('SELECT community_id AS id, county_id FROM claim_declaration WHERE id = ?', id);
   }

@@ -7,7 +7,8 @@ import {
   assertNotOwnRoleChange,
   assertRolesFitInstitution,
   assertSeparationOfDuties,
-  institutionInScope,
+  institutionAdministrable,
+  levelOf,
   normalizeUsername,
   Role,
   rolesDiffer,
@@ -54,13 +55,13 @@ export async function institutionForAssignment(
 ): Promise<Institution> {
   const institution = await institutions.find(manager, code);
   assertAssignableInstitution(code, institution);
-  if (caller && !institutionInScope(caller.scope, institution!)) throw outOfScope('institutionCode', `institution ${code}`);
+  if (caller && !institutionAdministrable(caller.scope, institution!)) throw outOfScope('institutionCode', `institution ${code}`);
   return institution!;
 }
 
 /** The roles fit the institution, and ADMIN is never held with a role that moves or approves money. */
 export function assertRolesFit(institution: Institution, roles: Role[]): void {
-  assertRolesFitInstitution(institution.type, roles);
+  assertRolesFitInstitution(institution.type, roles, levelOf(institution));
   assertSeparationOfDuties(roles);
 }
 
@@ -162,7 +163,7 @@ export class UserService {
   private async recordRoleChange(
     manager: EntityManager,
     username: string,
-    countyId: number,
+    countyId: number | null,
     before: Role[],
     after: Role[],
     caller: Caller | null,
@@ -175,6 +176,8 @@ export class UserService {
       before: { roles: before },
       after: { roles: after },
     });
+    // The county's auditors are told; a prefecture's or the province's change is in the audit log only.
+    if (countyId === null) return;
     await this.roleChanges.rolesChanged({ manager, username, countyId, before, after, changedBy: caller?.name ?? null });
   }
 

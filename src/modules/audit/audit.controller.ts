@@ -2,6 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse, Page } from '../../common/pagination';
 import { currentCaller } from '../../common/request-context';
+import { regionOf, scopeCountyIds } from '../../domain/access-policy';
 import { Access } from '../../common/access.decorators';
 import { AuditQuery } from './dto/audit.dto';
 import { AuditEntryView, AuditService, ChainVerification } from './audit.service';
@@ -21,7 +22,8 @@ export class AuditController {
   @ApiPageResponse(AuditEntryResponse)
   list(@Query() q: AuditQuery): Promise<Page<AuditEntryView>> {
     return this.audit.list({
-      countyId: currentCaller().scope.countyId,
+      countyIds: scopeCountyIds(currentCaller().scope),
+      region: regionOf(currentCaller().scope),
       entityType: q.entityType,
       entityId: q.entityId,
       actor: q.actor,

@@ -10,8 +10,10 @@ export interface ChainHead {
 }
 
 export interface AuditFilter {
-  /** Entries by actors of the institutions of this county. */
-  countyId: number;
+  /** Entries by actors of the institutions of these counties (a prefecture or the province: also of its own level's institutions). */
+  countyIds: readonly number[];
+  /** The caller's own level above the county, whose institutions' entries it also reads. */
+  region?: { level: 'PREFECTURE' | 'PROVINCE'; id: number };
   entityType?: string;
   entityId?: string;
   actor?: string;
@@ -63,7 +65,12 @@ export class AuditRepository {
   list(f: AuditFilter): Promise<[AuditEntry[], number]> {
     const qb = this.dataSource.manager
       .createQueryBuilder(AuditEntry, 'a')
-      .where('a.actor_institution IN (SELECT code FROM institution WHERE county_id = :county)', { county: f.countyId })
+      .where(
+        f.region
+          ? `a.actor_institution IN (SELECT code FROM institution WHERE county_id IN (:...counties) OR ${f.region.level === 'PREFECTURE' ? 'prefecture_id' : 'province_id'} = :region)`
+          : 'a.actor_institution IN (SELECT code FROM institution WHERE county_id IN (:...counties))',
+        { counties: f.countyIds.length ? f.countyIds : [0], region: f.region?.id },
+      )
       .orderBy('a.id', 'DESC')
       .skip((f.page - 1) * f.pageSize)
       .take(f.pageSize);

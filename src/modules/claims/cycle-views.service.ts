@@ -92,7 +92,7 @@ export class CycleViewsService {
    */
   async inbox(caller: Caller, window: PageWindow): Promise<Page<InboxItem> & { institutionCode: string; today: string; overdue: number }> {
     const today = this.clock.today();
-    const inst = caller.institution;
+    const inst = { ...caller.institution, countyId: caller.institution.countyId ?? 0 }; // above the county: no county work waits
     const items: InboxItem[] = [];
     const claimItem = (kind: InboxItem['kind'], c: MemberClaimView, deadline: string | null, overdue: boolean): InboxItem => ({
       kind,

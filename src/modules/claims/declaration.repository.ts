@@ -74,7 +74,7 @@ const DECLARATION_SELECT = `${DECLARATION_COLUMNS} ${DECLARATION_FROM}`;
 
 /** Which declarations a list shows: a county's, one community's when given, by period and state. */
 export interface DeclarationFilter {
-  countyId: number;
+  countyId: number | readonly number[];
   communityId: number | null;
   period?: string;
   /** One state, or any of several. */
@@ -82,10 +82,11 @@ export interface DeclarationFilter {
 }
 
 function declarationConditions(f: DeclarationFilter): { sql: string; params: unknown[] } {
+  const counties = typeof f.countyId === 'number' ? [f.countyId] : f.countyId.length ? f.countyId : [0];
   return {
-    sql: `d.county_id = ? ${f.communityId !== null ? 'AND d.community_id = ?' : ''} ${f.period ? 'AND d.period = ?' : ''} ${f.state?.length ? 'AND d.state IN (?)' : ''}`,
+    sql: `d.county_id IN (${counties.map(() => '?').join(', ')}) ${f.communityId !== null ? 'AND d.community_id = ?' : ''} ${f.period ? 'AND d.period = ?' : ''} ${f.state?.length ? 'AND d.state IN (?)' : ''}`,
     params: [
-      f.countyId,
+      ...counties,
       ...(f.communityId !== null ? [f.communityId] : []),
       ...(f.period ? [f.period] : []),
       ...(f.state?.length ? [typeof f.state === 'string' ? [f.state] : f.state] : []),

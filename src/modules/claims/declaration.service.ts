@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Page, pageOf, PageWindow } from '../../common/pagination';
-import { assertMakerChecker } from '../../domain/access-policy';
+import { assertMakerChecker, readsWholeCounties, scopeCountyIds } from '../../domain/access-policy';
 import {
   deadlineStatus,
   DECLARATION_LIFECYCLE,
@@ -284,8 +284,11 @@ export class DeclarationService {
   /** Declarations the caller's scope sees: the county's, or its community's (none outside a community). */
   async listInScope(caller: Caller, q: PageWindow & { period?: string; state?: string }): Promise<Page<DeclarationView>> {
     const scope = caller.scope;
-    const communityId = scope.kind === 'county' ? null : (scope.communityId ?? -1);
-    const { rows, total } = await this.declarations.page({ countyId: scope.countyId, communityId, period: q.period, state: q.state }, q);
+    const communityId = readsWholeCounties(scope) ? null : (scope.communityId ?? -1);
+    const { rows, total } = await this.declarations.page(
+      { countyId: scopeCountyIds(scope), communityId, period: q.period, state: q.state },
+      q,
+    );
     return pageOf(await this.views(rows, caller), total, q);
   }
 

@@ -48,6 +48,8 @@ export function scopeCondition(scope: Scope, alias: string): { sql: string; para
   switch (scope.kind) {
     case 'county':
       return { sql: `${alias}.county_id = ?`, params: [scope.countyId] };
+    case 'region':
+      return { sql: `${alias}.county_id IN (${scope.countyIds.map(() => '?').join(', ') || 'NULL'})`, params: [...scope.countyIds] };
     case 'community':
       return { sql: `${alias}.community_id = ?`, params: [scope.communityId] };
     case 'township':

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { actingCountyId } from '../../domain/access-policy';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Job } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
@@ -81,7 +82,7 @@ export class CycleRunnerService {
   async trigger(caller: Caller, cycle: CycleName, period: string, communityCode: string | undefined): Promise<CycleRunRef[]> {
     checkCyclePeriod(cycle, period);
     assertPeriodReached(cycle, period, this.clock.today());
-    const county = caller.institution.countyId;
+    const county = actingCountyId(caller.scope);
     const community = caller.scope.kind === 'community' ? caller.scope.communityId : null;
     assertCycleScopeNamed(cycle, communityCode);
     const scopes = await this.scopes(cycle, county, community, communityCode);
@@ -129,7 +130,7 @@ export class CycleRunnerService {
     period: string | undefined,
     window: PageWindow,
   ): Promise<Page<{ cycle: string; period: string; scope: string; result: unknown; jobId: string; createdAt: Date }>> {
-    const countyId = caller.institution.countyId;
+    const countyId = actingCountyId(caller.scope);
     const own = caller.scope.kind === 'community' ? caller.scope.communityId : null;
     const { rows, total } = await this.cycleResults.results(await this.cycleResults.scopeCodes(countyId, own), cycle, period, window);
     const items = rows.map((r) => ({

@@ -53,20 +53,20 @@ export class AllocationRepository {
 
   /** One page of the county's allocations in the given states (optionally one fund year's), newest fund year and version first. */
   async idsOfCounty(
-    countyId: number,
+    countyIds: readonly number[],
     states: readonly string[],
     fundYear: number | undefined,
     window: PageWindow,
   ): Promise<{ ids: number[]; total: number }> {
-    if (!states.length) return { ids: [], total: 0 };
+    if (!states.length || !countyIds.length) return { ids: [], total: 0 };
     const { rows, total } = await selectPage<{ id: number }>(
       this.dataSource,
       {
         select: 'SELECT id',
-        from: `FROM fund_year_allocation WHERE county_id = ? AND state IN (${states.map(() => '?').join(', ')}) ${fundYear ? 'AND fund_year = ?' : ''}`,
+        from: `FROM fund_year_allocation WHERE county_id IN (${countyIds.map(() => '?').join(', ')}) AND state IN (${states.map(() => '?').join(', ')}) ${fundYear ? 'AND fund_year = ?' : ''}`,
         orderBy: 'fund_year DESC, document_version DESC, id DESC',
       },
-      [countyId, ...states, ...(fundYear ? [fundYear] : [])],
+      [...countyIds, ...states, ...(fundYear ? [fundYear] : [])],
       window,
     );
     return { ids: rows.map((r) => r.id), total };

@@ -3,7 +3,7 @@ import { Page, pageOf, PageWindow } from '../../common/pagination';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { inTransaction } from '../../database/transaction';
-import { assertMakerChecker } from '../../domain/access-policy';
+import { actingCountyId, assertMakerChecker, countyInScope, scopeCountyIds } from '../../domain/access-policy';
 import {
   allocateFundYear,
   assertAllocationCorrectable,
@@ -157,7 +157,7 @@ export class AllocationService {
       const found = await this.counties.findCounty(dto.countyCode, manager);
       assertAllocationCounty(dto.countyCode, found);
       const county = found!;
-      if (county.id !== caller.scope.countyId) throw outOfScope('countyCode', `county ${dto.countyCode}`);
+      if (county.id !== actingCountyId(caller.scope)) throw outOfScope('countyCode', `county ${dto.countyCode}`);
       await this.counties.lockCounty(manager, county.id);
       const existingId = await this.allocations.latestId(manager, county.id, dto.fundYear);
       if (existingId !== null) {
@@ -179,7 +179,7 @@ export class AllocationService {
     const found = await this.counties.findCounty(dto.countyCode, manager);
     assertAllocationCounty(dto.countyCode, found);
     const county = found!;
-    if (county.id !== caller.scope.countyId) throw outOfScope('countyCode', `county ${dto.countyCode}`);
+    if (county.id !== actingCountyId(caller.scope)) throw outOfScope('countyCode', `county ${dto.countyCode}`);
     const computed = await this.compute(manager, county, dto.fundYear, dto);
     const communities = await this.counties.activeCommunitiesOf(manager, county.id);
     const inputs = inputColumns(dto);
@@ -288,12 +288,14 @@ export class AllocationService {
     caller: Caller,
     q: { countyCode?: string; fundYear?: number; state?: DocumentState } & PageWindow,
   ): Promise<Page<AllocationView>> {
+    let countyIds = scopeCountyIds(caller.scope);
     if (q.countyCode !== undefined) {
       const county = await this.counties.findCounty(q.countyCode);
-      assertListFilterKnown('countyCode', q.countyCode, county !== null && county.id === caller.scope.countyId);
+      assertListFilterKnown('countyCode', q.countyCode, county !== null && countyInScope(caller.scope, county.id));
+      countyIds = [county!.id];
     }
     const states = visibleAllocationStates(caller.scope).filter((s) => q.state === undefined || s === q.state);
-    const { ids, total } = await this.allocations.idsOfCounty(caller.scope.countyId, states, q.fundYear, q);
+    const { ids, total } = await this.allocations.idsOfCounty(countyIds, states, q.fundYear, q);
     return pageOf(await Promise.all(ids.map((id) => this.view(this.allocations.manager, id, caller))), total, q);
   }
 

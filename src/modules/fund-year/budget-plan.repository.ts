@@ -115,21 +115,21 @@ export class BudgetPlanRepository {
    * first: every community's for a county-wide reader, else only `communityId`'s.
    */
   async listOfCounty(
-    countyId: number,
+    countyIds: readonly number[],
     filter: { communityId: number | null | 'any'; states: readonly string[]; fundYear?: number },
     window: PageWindow,
   ): Promise<{ rows: { id: number }[]; total: number }> {
     const { communityId, states, fundYear } = filter;
-    if (!states.length || communityId === null) return { rows: [], total: 0 };
+    if (!states.length || communityId === null || !countyIds.length) return { rows: [], total: 0 };
     return selectPage(
       this.dataSource,
       {
         select: 'SELECT p.id',
         from: `FROM community_budget_plan p JOIN medical_community m ON m.id = p.community_id
-        WHERE m.county_id = ? AND p.state IN (${states.map(() => '?').join(', ')}) ${communityId !== 'any' ? 'AND p.community_id = ?' : ''} ${fundYear ? 'AND p.fund_year = ?' : ''}`,
+        WHERE m.county_id IN (${countyIds.map(() => '?').join(', ')}) AND p.state IN (${states.map(() => '?').join(', ')}) ${communityId !== 'any' ? 'AND p.community_id = ?' : ''} ${fundYear ? 'AND p.fund_year = ?' : ''}`,
         orderBy: 'p.fund_year DESC, p.document_version DESC, m.code, p.id DESC',
       },
-      [countyId, ...states, ...(communityId !== 'any' ? [communityId] : []), ...(fundYear ? [fundYear] : [])],
+      [...countyIds, ...states, ...(communityId !== 'any' ? [communityId] : []), ...(fundYear ? [fundYear] : [])],
       window,
     );
   }

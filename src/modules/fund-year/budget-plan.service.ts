@@ -3,7 +3,7 @@ import { Page, pageOf, PageWindow } from '../../common/pagination';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { inTransaction } from '../../database/transaction';
-import { assertMakerChecker, communityInScope } from '../../domain/access-policy';
+import { assertMakerChecker, communityInScope, readsWholeCounties, scopeCountyIds } from '../../domain/access-policy';
 import { assertListFilterKnown, documentVisible, visiblePlanLines, visiblePlanStates } from '../../domain/read-visibility';
 import { isPrimaryInstitution } from '../../domain/institution-registry';
 import { Dec, Money } from '../../domain/money';
@@ -261,7 +261,7 @@ export class BudgetPlanService {
     q: { communityCode?: string; fundYear?: number; state?: DocumentState } & PageWindow,
   ): Promise<Page<BudgetPlanView>> {
     const { scope } = caller;
-    let communityId: number | null | 'any' = scope.kind === 'county' ? 'any' : scope.communityId;
+    let communityId: number | null | 'any' = readsWholeCounties(scope) ? 'any' : scope.communityId;
     if (q.communityCode !== undefined) {
       const community = await this.communities.findByCode(q.communityCode);
       const known = community !== null && communityInScope(scope, { id: community.id, countyId: community.countyId });
@@ -269,7 +269,7 @@ export class BudgetPlanService {
       communityId = community!.id;
     }
     const states = visiblePlanStates(scope).filter((s) => q.state === undefined || s === q.state);
-    const { rows, total } = await this.plans.listOfCounty(scope.countyId, { communityId, states, fundYear: q.fundYear }, q);
+    const { rows, total } = await this.plans.listOfCounty(scopeCountyIds(scope), { communityId, states, fundYear: q.fundYear }, q);
     return pageOf(await Promise.all(rows.map((r) => this.view(this.plans.manager, r.id, caller))), total, q);
   }
 

@@ -1,4 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { actingCountyId } from '../../domain/access-policy';
 import { EntityManager } from 'typeorm';
 import {
   actOnChain,
@@ -109,7 +110,7 @@ export class DisputeService implements OnModuleInit {
   async file(caller: Caller, filing: DisputeFiling): Promise<DisputeView> {
     const communityId = caller.institution.communityId;
     if (communityId === null) throw notAMember(caller.institution.code);
-    return this.create(caller, { id: communityId, countyId: caller.institution.countyId }, 'DISPUTE', filing);
+    return this.create(caller, { id: communityId, countyId: actingCountyId(caller.scope) }, 'DISPUTE', filing);
   }
 
   /** The review committee opens a periodic review of a community; it starts at the committee's opinion. */
@@ -343,7 +344,7 @@ export class DisputeService implements OnModuleInit {
 
   /** The units a member unit's scope covers (a township: itself and its villages); undefined for the county and the lead. */
   private async unitsOfMemberScope(caller: Caller): Promise<number[] | undefined> {
-    if (caller.scope.kind === 'county' || caller.scope.kind === 'community') return undefined;
+    if (caller.scope.kind === 'county' || caller.scope.kind === 'region' || caller.scope.kind === 'community') return undefined;
     if (caller.scope.kind === 'township') return this.disputes.townshipUnits(caller.scope.institutionId);
     return [caller.scope.institutionId];
   }

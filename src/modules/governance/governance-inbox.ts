@@ -50,6 +50,7 @@ export class GovernanceInbox implements OnModuleInit {
 
   async waiting(caller: Caller, today: string): Promise<ContributedInboxItem[]> {
     const manager = this.dataSource.manager;
+    if (caller.institution.countyId === null) return []; // the county's chains wait for the county's bodies
     const open = await this.chains.openInCounty(manager, caller.institution.countyId);
     if (open.length === 0) return [];
     const calendar = await this.calendar.calendar();

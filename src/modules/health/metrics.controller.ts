@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { Access } from '../../common/access.decorators';
 import { currentContext } from '../../common/request-context';
 import { METRICS_CONTENT_TYPE, MetricsAudience, ServiceMetrics } from '../../common/service-metrics';
+import { scopeCountyIds } from '../../domain/access-policy';
 
 @ApiTags('operations')
 @ApiBearerAuth()
@@ -29,7 +30,8 @@ export class MetricsController {
   })
   async scrape(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const caller = currentContext().caller;
-    const audience: MetricsAudience = caller ? { countyId: caller.institution.countyId } : 'deployment';
+    // An ADMIN reads the business gauges of the counties in its scope (its own, or those below its prefecture or province).
+    const audience: MetricsAudience = caller ? { countyIds: scopeCountyIds(caller.scope) } : 'deployment';
     void reply.header('content-type', METRICS_CONTENT_TYPE);
     return this.metrics.render(audience);
   }

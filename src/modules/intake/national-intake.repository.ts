@@ -161,12 +161,18 @@ export class NationalIntakeRepository {
     return result.affectedRows === 1;
   }
 
-  async orphans(where: { countyId?: number; communityId?: number; submitterId?: number; state?: string }): Promise<OrphanRow[]> {
+  async orphans(where: {
+    countyId?: number | readonly number[];
+    communityId?: number;
+    submitterId?: number;
+    state?: string;
+  }): Promise<OrphanRow[]> {
     const cond: string[] = [];
     const params: unknown[] = [];
     if (where.countyId !== undefined) {
-      cond.push('i.county_id = ?');
-      params.push(where.countyId);
+      const ids = typeof where.countyId === 'number' ? [where.countyId] : where.countyId.length ? where.countyId : [0];
+      cond.push(`i.county_id IN (${ids.map(() => '?').join(', ')})`);
+      params.push(...ids);
     }
     if (where.communityId !== undefined) {
       cond.push('i.community_id = ?');

@@ -8,6 +8,7 @@ import { ApiPageResponse, Page, pageInMemory, PageQuery } from '../../common/pag
 import { currentCaller } from '../../common/request-context';
 import { notFound } from '../../common/record-errors';
 import { Caller } from '../../common/caller';
+import { scopeCountyIds } from '../../domain/access-policy';
 import { orphanAlreadyDecided } from '../../domain/settlement-refund';
 import {
   assertNationalCodeKind,
@@ -139,8 +140,8 @@ export class NationalIntakeService {
   async orphans(caller: Caller, state?: string): Promise<OrphanView[]> {
     const s = caller.scope;
     const where =
-      s.kind === 'county'
-        ? { countyId: s.countyId }
+      s.kind === 'county' || s.kind === 'region'
+        ? { countyId: scopeCountyIds(s) }
         : s.kind === 'community'
           ? { communityId: s.communityId }
           : { submitterId: s.institutionId };

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { actingCountyId } from '../../domain/access-policy';
 import { EntityManager } from 'typeorm';
 import { DomainError, ErrorDetail } from '../../domain/domain-error';
 import {
@@ -107,7 +108,7 @@ export class SettlementIntakeService {
     assertClaimingUnit(caller.institution);
     const ctx = {
       codes: await this.national.codes(),
-      unitOfNationalCode: await this.national.unitsByNationalCode(caller.institution.countyId),
+      unitOfNationalCode: await this.national.unitsByNationalCode(actingCountyId(caller.scope)),
     };
     const reported: ReportedRow[] = [];
     const errors: ErrorDetail[] = [];
@@ -495,7 +496,7 @@ export class SettlementIntakeService {
     // A claim returned for correction takes its unit's corrected records, as an open one does.
     const closed = new Set([...claims.filter((c) => c.state !== 'OPEN' && c.state !== 'RETURNED').map((c) => c.period), ...declared]);
     for (const year of new Set(distinct.map((m) => Number(m.slice(0, 4))))) {
-      const terms = await this.parameters.terms(manager, { id: caller.institution.countyId, code: '' }, year);
+      const terms = await this.parameters.terms(manager, { id: actingCountyId(caller.scope), code: '' }, year);
       cutoffDays.set(year, terms.memberCutoffDay);
     }
     for (const month of distinct)
@@ -530,7 +531,8 @@ export class SettlementIntakeService {
 
   /** Opens the unit's claim for each period records now go into (a no-op where it exists). */
   private async openClaims(manager: EntityManager, caller: Caller, periods: string[], cutoffDays: Map<number, number>): Promise<void> {
-    const { id, communityId, countyId } = caller.institution;
+    const { id, communityId } = caller.institution;
+    const countyId = actingCountyId(caller.scope);
     await this.claims.openClaims(manager, {
       claims: periods.map((period) => ({
         institutionId: id,

@@ -146,7 +146,8 @@ export class SettlementUploadService {
 
   /** The job acts for whoever uploaded the file, within that institution's scope. */
   private async submitterAsCaller(row: UploadRow): Promise<Caller> {
-    const institution = (await this.batches.submitter(row.submitter_id))!;
+    const unit = (await this.batches.submitter(row.submitter_id))!;
+    const institution = { ...unit, level: 'COUNTY' as const, regionId: null };
     return { kind: 'user', name: row.submitted_by, userId: null, sessionId: null, roles: [], institution, scope: scopeOf(institution, []) };
   }
 }

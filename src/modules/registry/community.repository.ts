@@ -13,7 +13,11 @@ export class CommunityRepository {
   /** The communities a scope may see: every one of its county, or its own. */
   list(scope: Scope, q: { active?: boolean; countyCode?: string; page: number; pageSize: number }): Promise<[MedicalCommunity[], number]> {
     const where: FindOptionsWhere<MedicalCommunity> =
-      scope.kind === 'county' ? { countyId: scope.countyId } : { id: scope.communityId ?? 0 };
+      scope.kind === 'county'
+        ? { countyId: scope.countyId }
+        : scope.kind === 'region'
+          ? { countyId: In(scope.countyIds.length ? [...scope.countyIds] : [0]) }
+          : { id: scope.communityId ?? 0 };
     if (q.active !== undefined) where.active = q.active;
     if (q.countyCode) where.county = { code: q.countyCode };
     return this.dataSource.manager.findAndCount(MedicalCommunity, {

@@ -16,4 +16,8 @@ export class County extends VersionedRecord {
   /** 行政区划代码 (six digits), optional. */
   @Column({ name: 'region_code', type: 'varchar', length: 12, nullable: true })
   regionCode!: string | null;
+
+  /** The prefecture (市/州) the county belongs to (SPEC §12); null for a county outside any. */
+  @Column({ name: 'prefecture_id', type: 'int', unsigned: true, nullable: true })
+  prefectureId!: number | null;
 }

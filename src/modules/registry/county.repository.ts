@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, FindOptionsWhere, In } from 'typeorm';
-import { Scope } from '../../domain/access-policy';
+import { Scope, scopeCountyIds } from '../../domain/access-policy';
 import { updateVersioned } from '../../database/versioned-update';
 import { County } from './county.entity';
 
@@ -14,9 +14,10 @@ export class CountyRepository {
     return this.dataSource.manager;
   }
 
-  /** The caller's own county, paginated. */
+  /** The caller's own county (a prefecture or the province: every county below it), paginated. */
   list(scope: Scope, q: { active?: boolean; page: number; pageSize: number }): Promise<[County[], number]> {
-    const where: FindOptionsWhere<County> = { id: scope.countyId };
+    const ids = scopeCountyIds(scope);
+    const where: FindOptionsWhere<County> = { id: In(ids.length ? [...ids] : [0]) };
     if (q.active !== undefined) where.active = q.active;
     return this.dataSource.manager.findAndCount(County, {
       where,

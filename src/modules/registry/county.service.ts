@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { Scope } from '../../domain/access-policy';
+import { actingCountyId, Scope } from '../../domain/access-policy';
 import {
   assertCommunityDeactivatable,
   assertCountyDeactivatable,
@@ -148,7 +148,7 @@ export class CountyService {
         }
         const county = await this.counties.findByCode(dto.countyCode, manager);
         assertCountyTakesCommunities(dto.countyCode, county);
-        if (scope && scope.countyId !== county!.id) throw outOfScope('countyCode', `county ${dto.countyCode}`);
+        if (scope && actingCountyId(scope) !== county!.id) throw outOfScope('countyCode', `county ${dto.countyCode}`);
         await this.communities.create(manager, { code: dto.code, name: dto.name, countyId: county!.id });
         const view = communityView(await this.getCommunity(dto.code, manager));
         await this.audit.record(manager, {

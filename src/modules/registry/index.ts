@@ -21,3 +21,8 @@ export * from './institution.repository';
 export * from './institution.service';
 export * from './registry-import.repository';
 export * from './registry.module';
+export * from './region.entity';
+export * from './region.repository';
+export * from './region.service';
+export * from './region.views';
+export * from './dto/region.dto';

@@ -1,3 +1,4 @@
+import { actingCountyId } from '../../domain/access-policy';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
@@ -37,7 +38,7 @@ export class InstitutionController {
   @ApiCreatedResponse({ type: InstitutionView })
   @ApiUnprocessableEntityResponse({ description: 'placement rules broken (e.g. parent not a township); nothing written' })
   async create(@Body() dto: CreateInstitutionDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<InstitutionView> {
-    const { view, created } = await this.institutions.create(dto, currentCaller().scope.countyId);
+    const { view, created } = await this.institutions.create(dto, actingCountyId(currentCaller().scope));
     void reply.status(created ? 201 : 200);
     return view;
   }
@@ -70,7 +71,7 @@ export class InstitutionController {
     if (!req.isMultipart()) throw fileRequired('send the file as multipart/form-data in a field named "file"');
     const file = await singleUploadedFile(req);
     if (!file) throw fileRequired('no file in the upload');
-    const result = await this.imports.submit(file.content, q.onError, currentCaller().scope.countyId);
+    const result = await this.imports.submit(file.content, q.onError, actingCountyId(currentCaller().scope));
     if ('outcome' in result) {
       const { created, updated } = result.outcome;
       void reply.status(created + updated > 0 ? 201 : 200);

@@ -19,12 +19,19 @@ export class Institution extends VersionedRecord {
   @Column({ type: 'varchar', length: 24 })
   type!: InstitutionType;
 
-  @Column({ name: 'county_id', type: 'int', unsigned: true })
-  countyId!: number;
+  /** Exactly one of county, prefecture and province is set: the level the institution sits at (SPEC §12). */
+  @Column({ name: 'county_id', type: 'int', unsigned: true, nullable: true })
+  countyId!: number | null;
 
-  @ManyToOne(() => County, { nullable: false })
+  @ManyToOne(() => County, { nullable: true })
   @JoinColumn({ name: 'county_id' })
-  county!: County;
+  county!: County | null;
+
+  @Column({ name: 'prefecture_id', type: 'int', unsigned: true, nullable: true })
+  prefectureId!: number | null;
+
+  @Column({ name: 'province_id', type: 'int', unsigned: true, nullable: true })
+  provinceId!: number | null;
 
   @Column({ name: 'community_id', type: 'int', unsigned: true, nullable: true })
   communityId!: number | null;

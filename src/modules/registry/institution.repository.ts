@@ -41,10 +41,12 @@ export interface NewInstitution {
 const FULL_RELATIONS = { county: true, community: true, parent: true } as const;
 
 /** The condition limiting the institution alias `i` to what a scope may see. */
-function scopeCondition(scope: Scope): [string, Record<string, number>] {
+function scopeCondition(scope: Scope): [string, Record<string, number | number[]>] {
   switch (scope.kind) {
     case 'county':
       return ['i.county_id = :scopeCounty', { scopeCounty: scope.countyId }];
+    case 'region':
+      return ['i.county_id IN (:...scopeCounties)', { scopeCounties: scope.countyIds.length ? [...scope.countyIds] : [0] }];
     case 'community':
       return ['i.community_id = :scopeCommunity', { scopeCommunity: scope.communityId }];
     case 'township':

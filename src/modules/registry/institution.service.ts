@@ -95,7 +95,7 @@ export class InstitutionService {
         const existing = lookup.institutions.get(row.code);
         if (existing) {
           const view = institutionView(existing);
-          assertIdenticalRepeat('institution', row.code, sameInstitutionContent(view, row));
+          assertIdenticalRepeat('institution', row.code, sameInstitutionContent({ ...view, countyCode: view.countyCode ?? '' }, row));
           return { view, created: false };
         }
         assertInstitutionValid(this.check(row, lookup, new Map()));
@@ -118,7 +118,7 @@ export class InstitutionService {
         code,
         name: dto.name ?? before.name,
         type: before.type,
-        countyCode: before.countyCode,
+        countyCode: before.countyCode ?? '',
         communityCode: dto.communityCode ?? before.communityCode,
         parentCode: dto.parentCode ?? before.parentCode,
         nationalCode: dto.nationalCode ?? before.nationalCode,
@@ -213,7 +213,7 @@ export class InstitutionService {
           continue;
         }
         const before = institutionView(existing);
-        if (sameInstitutionContent(before, row)) {
+        if (sameInstitutionContent({ ...before, countyCode: before.countyCode ?? '' }, row)) {
           outcome.unchanged++;
           continue;
         }
@@ -298,7 +298,7 @@ export class InstitutionService {
         row,
         county,
         callerCountyId: countyId,
-        existing: existing && { type: existing.type, countyCode: existing.county.code },
+        existing: existing && { type: existing.type, countyCode: existing.county?.code ?? '' },
         placement: {
           type: row.type,
           countyCode: row.countyCode,
@@ -330,7 +330,13 @@ function parentRef(code: string, lookup: Lookup, inFile: Map<string, Institution
   if (fromFile) return { code, type: fromFile.type, countyCode: fromFile.countyCode, communityCode: fromFile.communityCode, active: true };
   const stored = lookup.institutions.get(code);
   if (!stored) return undefined;
-  return { code, type: stored.type, countyCode: stored.county.code, communityCode: stored.community?.code ?? null, active: stored.active };
+  return {
+    code,
+    type: stored.type,
+    countyCode: stored.county?.code ?? '',
+    communityCode: stored.community?.code ?? null,
+    active: stored.active,
+  };
 }
 
 export function toInstitutionRow(dto: CreateInstitutionDto, row?: number): InstitutionRow {

@@ -8,9 +8,12 @@ import { InstitutionImportService } from './institution-import.service';
 import { InstitutionRepository } from './institution.repository';
 import { InstitutionService } from './institution.service';
 import { RegistryImportRepository } from './registry-import.repository';
+import { PrefectureController, ProvinceController } from './region.controller';
+import { RegionRepository } from './region.repository';
+import { RegionService } from './region.service';
 
 @Module({
-  controllers: [CountyController, CommunityController, InstitutionController],
+  controllers: [CountyController, CommunityController, InstitutionController, ProvinceController, PrefectureController],
   providers: [
     CountyService,
     InstitutionService,
@@ -19,7 +22,18 @@ import { RegistryImportRepository } from './registry-import.repository';
     CommunityRepository,
     InstitutionRepository,
     RegistryImportRepository,
+    RegionRepository,
+    RegionService,
   ],
-  exports: [CountyService, InstitutionService, CountyRepository, CommunityRepository, InstitutionRepository, RegistryImportRepository],
+  exports: [
+    CountyService,
+    InstitutionService,
+    CountyRepository,
+    CommunityRepository,
+    InstitutionRepository,
+    RegistryImportRepository,
+    RegionRepository,
+    RegionService,
+  ],
 })
 export class RegistryModule {}

@@ -29,7 +29,8 @@ export class InstitutionView {
   @ApiProperty() name!: string;
   @ApiProperty({ enum: INSTITUTION_TYPES }) type!: InstitutionType;
   @ApiProperty({ description: 'township or village clinic (基层医疗机构); derived from type' }) primary!: boolean;
-  @ApiProperty() countyCode!: string;
+  @ApiProperty({ type: 'string', nullable: true, description: 'null for an institution of a prefecture or the province' })
+  countyCode!: string | null;
   @ApiPropertyOptional({ nullable: true }) communityCode!: string | null;
   @ApiPropertyOptional({ nullable: true }) parentCode!: string | null;
   @ApiPropertyOptional({ type: 'string', nullable: true, description: 'the national medical-insurance code (fixmedins_code)' })
@@ -72,7 +73,7 @@ export function institutionView(i: Institution): InstitutionView {
     name: i.name,
     type: i.type,
     primary: isPrimaryInstitution(i.type),
-    countyCode: i.county.code,
+    countyCode: i.county?.code ?? null,
     communityCode: i.community?.code ?? null,
     parentCode: i.parent?.code ?? null,
     nationalCode: i.nationalCode ?? null,

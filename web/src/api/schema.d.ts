@@ -410,6 +410,124 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/provinces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your province (a prefecture or province user); nothing for a county user */
+        get: operations["ProvinceController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/provinces/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ProvinceController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/provinces/{code}/institutions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create an institution of the province (PROVINCE_BUREAU or FINANCE_BUREAU); an identical repeat answers 200 */
+        post: operations["ProvinceController_createInstitution"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/prefectures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The prefectures you may see: your own, or every prefecture of your province */
+        get: operations["PrefectureController_list"];
+        put?: never;
+        /** Create a prefecture (市/州) of your province (province ADMIN); an identical repeat answers 200 */
+        post: operations["PrefectureController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/prefectures/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PrefectureController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/prefectures/{code}/counties": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Place a county in the prefecture (once; a county in another prefecture is refused, 409) */
+        put: operations["PrefectureController_placeCounty"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/prefectures/{code}/institutions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create an institution of the prefecture (PREFECTURE_BUREAU or FINANCE_BUREAU); an identical repeat answers 200 */
+        post: operations["PrefectureController_createInstitution"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/counties/{countyCode}/policy-parameters/{fundYear}": {
         parameters: {
             query?: never;
@@ -2894,6 +3012,249 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/counties/{countyCode}/fund-results/{fundYear}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One year: income, expenditure, gap or surplus, accumulated balance, and its sharing */
+        get: operations["CountyFundResultController_get"];
+        /**
+         * Enter the county fund’s year as its books hold it (income, expenditure, opening balance; F from the allocation unless given)
+         * @description The first entry of a year names no version; a correction names the version it replaces (409 when stale). Audited.
+         */
+        put: operations["CountyFundResultController_enter"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/counties/{countyCode}/fund-results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The county fund’s results, newest year first */
+        get: operations["CountyFundResultController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/prefectures/{code}/fund-results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The fund results of every county of the prefecture */
+        get: operations["PrefecturePoolingController_fundResults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/prefectures/{code}/pooling-terms/{fundYear}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The city’s pooling terms of the year (the SPEC §12.1 defaults until set) and the pooled fund now */
+        get: operations["PrefecturePoolingController_terms"];
+        /** Set the year’s terms: shares, cap, penalties, transition, the pooled fund’s opening balance (versioned, audited) */
+        put: operations["PrefecturePoolingController_setTerms"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/prefectures/{code}/gap-sharings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The prefecture’s gap sharings */
+        get: operations["PrefecturePoolingController_sharings"];
+        put?: never;
+        /** Compute a county’s gap sharing (or surplus split) for a year; recomputes while not confirmed */
+        post: operations["PrefecturePoolingController_compute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gap-sharings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["GapSharingController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gap-sharings/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The prefecture’s finance bureau confirms the sharing (not whoever computed it) */
+        post: operations["GapSharingController_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gap-sharings/{id}/execute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Execute a confirmed sharing: post its movements in the county’s fund-year ledger */
+        post: operations["GapSharingController_execute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gap-sharings/{id}/statement.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 市县分担表: the sharing as a spreadsheet */
+        get: operations["GapSharingController_statement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/provinces/{code}/adjustment-funds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The province’s adjustment fund years (a prefecture sees its own region’s line) */
+        get: operations["ProvincialFundController_list"];
+        put?: never;
+        /** Draft (or redraft, naming the version) the year’s provincial adjustment fund from its prefectures’ figures */
+        post: operations["ProvincialFundController_draft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/adjustment-funds/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ProvincialFundController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/adjustment-funds/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve the drafted fund (another person than who drafted it) */
+        post: operations["ProvincialFundController_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/adjustment-funds/{id}/post": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Post the approved fund: its figures are final */
+        post: operations["ProvincialFundController_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/adjustment-funds/{id}/statement.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 省级调剂金分配表: one row per region (a prefecture: its own) */
+        get: operations["ProvincialFundController_statement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -3035,7 +3396,7 @@ export interface components {
             /** @example WS-TC-01 */
             institutionCode: string;
             /** @enum {string} */
-            institutionType: "BUREAU" | "LEAD_HOSPITAL" | "COUNTY_HOSPITAL" | "TOWNSHIP_CENTER" | "VILLAGE_CLINIC" | "PRIVATE_DESIGNATED" | "FINANCE_BUREAU" | "PREFECTURE_BUREAU" | "HEALTH_BUREAU" | "COUNTY_GOVERNMENT" | "REVIEW_COMMITTEE";
+            institutionType: "BUREAU" | "LEAD_HOSPITAL" | "COUNTY_HOSPITAL" | "TOWNSHIP_CENTER" | "VILLAGE_CLINIC" | "PRIVATE_DESIGNATED" | "FINANCE_BUREAU" | "PREFECTURE_BUREAU" | "HEALTH_BUREAU" | "COUNTY_GOVERNMENT" | "REVIEW_COMMITTEE" | "PROVINCE_BUREAU";
         };
         CreateUserDto: {
             roles: ("ADMIN" | "BUREAU_CLERK" | "BUREAU_APPROVER" | "LEAD_FINANCE" | "MEMBER_CLERK" | "VILLAGE_CLERK" | "PRIVATE_CLERK" | "APPROVER" | "AUDITOR")[];
@@ -3167,7 +3528,7 @@ export interface components {
             /** @example 南诏镇中心卫生院 */
             name: string;
             /** @enum {string} */
-            type: "BUREAU" | "LEAD_HOSPITAL" | "COUNTY_HOSPITAL" | "TOWNSHIP_CENTER" | "VILLAGE_CLINIC" | "PRIVATE_DESIGNATED" | "FINANCE_BUREAU" | "PREFECTURE_BUREAU" | "HEALTH_BUREAU" | "COUNTY_GOVERNMENT" | "REVIEW_COMMITTEE";
+            type: "BUREAU" | "LEAD_HOSPITAL" | "COUNTY_HOSPITAL" | "TOWNSHIP_CENTER" | "VILLAGE_CLINIC" | "PRIVATE_DESIGNATED" | "FINANCE_BUREAU" | "PREFECTURE_BUREAU" | "HEALTH_BUREAU" | "COUNTY_GOVERNMENT" | "REVIEW_COMMITTEE" | "PROVINCE_BUREAU";
             /** @example WS */
             countyCode: string;
             /**
@@ -3190,10 +3551,11 @@ export interface components {
             code: string;
             name: string;
             /** @enum {string} */
-            type: "BUREAU" | "LEAD_HOSPITAL" | "COUNTY_HOSPITAL" | "TOWNSHIP_CENTER" | "VILLAGE_CLINIC" | "PRIVATE_DESIGNATED" | "FINANCE_BUREAU" | "PREFECTURE_BUREAU" | "HEALTH_BUREAU" | "COUNTY_GOVERNMENT" | "REVIEW_COMMITTEE";
+            type: "BUREAU" | "LEAD_HOSPITAL" | "COUNTY_HOSPITAL" | "TOWNSHIP_CENTER" | "VILLAGE_CLINIC" | "PRIVATE_DESIGNATED" | "FINANCE_BUREAU" | "PREFECTURE_BUREAU" | "HEALTH_BUREAU" | "COUNTY_GOVERNMENT" | "REVIEW_COMMITTEE" | "PROVINCE_BUREAU";
             /** @description township or village clinic (基层医疗机构); derived from type */
             primary: boolean;
-            countyCode: string;
+            /** @description null for an institution of a prefecture or the province */
+            countyCode: string | null;
             communityCode?: Record<string, never> | null;
             parentCode?: Record<string, never> | null;
             /** @description the national medical-insurance code (fixmedins_code) */
@@ -3224,6 +3586,68 @@ export interface components {
              * @example H53292300101
              */
             nationalCode?: string;
+        };
+        ProvinceView: {
+            code: string;
+            name: string;
+            regionCode?: string | null;
+            /** @description codes of its prefectures */
+            prefectureCodes: string[];
+            active: boolean;
+            version: number;
+        };
+        CreateRegionalInstitutionDto: {
+            /** @example YN-DL-YBJ */
+            code: string;
+            /** @example 州医疗保障局 */
+            name: string;
+            /**
+             * @description PREFECTURE_BUREAU or FINANCE_BUREAU at a prefecture; PROVINCE_BUREAU or FINANCE_BUREAU at the province
+             * @enum {string}
+             */
+            type: "BUREAU" | "LEAD_HOSPITAL" | "COUNTY_HOSPITAL" | "TOWNSHIP_CENTER" | "VILLAGE_CLINIC" | "PRIVATE_DESIGNATED" | "FINANCE_BUREAU" | "PREFECTURE_BUREAU" | "HEALTH_BUREAU" | "COUNTY_GOVERNMENT" | "REVIEW_COMMITTEE" | "PROVINCE_BUREAU";
+        };
+        RegionalInstitutionView: {
+            code: string;
+            name: string;
+            /** @enum {string} */
+            type: "BUREAU" | "LEAD_HOSPITAL" | "COUNTY_HOSPITAL" | "TOWNSHIP_CENTER" | "VILLAGE_CLINIC" | "PRIVATE_DESIGNATED" | "FINANCE_BUREAU" | "PREFECTURE_BUREAU" | "HEALTH_BUREAU" | "COUNTY_GOVERNMENT" | "REVIEW_COMMITTEE" | "PROVINCE_BUREAU";
+            /** @enum {string} */
+            level: "COUNTY" | "PREFECTURE" | "PROVINCE";
+            /** @description the prefecture or province it sits at */
+            regionCode: string;
+            active: boolean;
+            version: number;
+        };
+        CreatePrefectureDto: {
+            /** @example YN-DL */
+            code: string;
+            /** @example 大理白族自治州 */
+            name: string;
+            /**
+             * @description 行政区划代码
+             * @example 532900
+             */
+            regionCode?: string;
+            /**
+             * @description the province it belongs to
+             * @example YN
+             */
+            provinceCode: string;
+        };
+        PrefectureView: {
+            code: string;
+            name: string;
+            regionCode?: string | null;
+            provinceCode: string;
+            /** @description codes of its counties */
+            countyCodes: string[];
+            active: boolean;
+            version: number;
+        };
+        PlaceCountyDto: {
+            /** @example WS */
+            countyCode: string;
         };
         PolicyParametersResponse: {
             /** @example WS */
@@ -6080,6 +6504,266 @@ export interface components {
             /** @description the lead unit’s note (required to dismiss) */
             note?: string;
         };
+        FundResultDto: {
+            /**
+             * @description F 当年统筹基金筹资总额; default: F of the county’s approved allocation of the year
+             * @example 200000000.00
+             */
+            raisedTotal?: string;
+            /**
+             * @description 当期基金收入
+             * @example 190000000.00
+             */
+            income: string;
+            /**
+             * @description 当期基金支出
+             * @example 200000000.00
+             */
+            expenditure: string;
+            /**
+             * @description 年初累计结余 (分县核算)
+             * @example 50000000.00
+             */
+            openingBalance: string;
+            /**
+             * @description 过渡期: the base-year fiscal subsidy standard above the city’s, which the county covers first
+             * @example 0.00
+             */
+            transitionSubsidyDifference?: string;
+            /** @description the version replaced (required once the year has figures) */
+            version?: number;
+        };
+        FundResultView: {
+            countyCode: string;
+            fundYear: number;
+            /** @description F 当年统筹基金筹资总额 */
+            raisedTotal: string;
+            /** @description 当期基金收入 */
+            income: string;
+            /** @description 当期基金支出 */
+            expenditure: string;
+            /** @description income − expenditure */
+            result: string;
+            gap: string;
+            surplus: string;
+            /** @description 年初累计结余 */
+            openingBalance: string;
+            /** @description year-end accumulated balance: after the executed sharing, the opening one before */
+            closingBalance: string;
+            transitionSubsidyDifference: string;
+            /** @description F of the approved allocation of the year, when there is one */
+            allocationRaisedTotal?: string | null;
+            /** @description what the ledger paid into the community packages this year (credits of COMMUNITY_PACKAGE accounts) */
+            packagesFunded: string;
+            /** @description the city-level sharing of this year, if computed */
+            sharingId?: number | null;
+            sharingState?: string | null;
+            enteredBy: string;
+            version: number;
+        };
+        PoolingTermsView: {
+            prefectureCode: string;
+            fundYear: number;
+            /** @description false: the SPEC §12.1 defaults, not stored yet */
+            stored: boolean;
+            cityShare: string;
+            cityFinanceShare: string;
+            cityFinanceCapRate: string;
+            priorGapCityShareCut: string;
+            priorGapCityFinanceFactor: string;
+            belowGoodCityShareCut: string;
+            transitionSurplusToCounty: string;
+            surplusToCounty: string;
+            transitionYear: boolean;
+            /** @description 归集基金 at the start of the year */
+            pooledFundOpening: string;
+            /** @description the pooled fund now: the opening balance after the executed sharings */
+            pooledFundBalance: string;
+            version: number;
+        };
+        PoolingTermsDto: {
+            /** @example 0.30 */
+            cityShare?: string;
+            /** @example 0.20 */
+            cityFinanceShare?: string;
+            /** @example 0.01 */
+            cityFinanceCapRate?: string;
+            /** @example 0.05 */
+            priorGapCityShareCut?: string;
+            /** @example 0.5 */
+            priorGapCityFinanceFactor?: string;
+            /** @example 0.05 */
+            belowGoodCityShareCut?: string;
+            /** @example 0.30 */
+            transitionSurplusToCounty?: string;
+            /** @example 1 */
+            surplusToCounty?: string;
+            /** @description a year of the three-year transition (过渡期) */
+            transitionYear?: boolean;
+            /**
+             * @description 归集基金 balance at the start of the year
+             * @example 2000000.00
+             */
+            pooledFundOpening?: string;
+            /** @description the version replaced (required once the year has terms) */
+            version?: number;
+        };
+        ComputeSharingDto: {
+            /** @example WS */
+            countyCode: string;
+            /** @example 2025 */
+            fundYear: number;
+            /**
+             * @description the county government’s assessment was below 优良 (a 5-point cut of the city share)
+             * @default false
+             */
+            assessmentBelowGood: boolean;
+        };
+        SharingInputsView: {
+            raisedTotal: string;
+            income: string;
+            expenditure: string;
+            accumulatedBalance: string;
+            pooledFundBalance: string;
+            gapLastYear: boolean;
+            assessmentBelowGood: boolean;
+            transitionYear: boolean;
+            transitionSubsidyDifference: string;
+            /** @description the terms version it was computed with */
+            termsVersion: number;
+        };
+        SharingFiguresView: {
+            result: string;
+            gap: string;
+            surplus: string;
+            effectiveCityShare: string;
+            effectiveCityFinanceShare: string;
+            transitionDifferenceCovered: string;
+            sharedGap: string;
+            /** @description 归集基金 part */
+            cityPart: string;
+            countyPart: string;
+            countyPartFromBalance: string;
+            countyPartFromSubsidy: string;
+            poolPays: string;
+            unpaid: string;
+            cityFinanceBeforeCap: string;
+            cityFinanceCap: string;
+            capCutOff: string;
+            /** @description 市财政 */
+            cityFinance: string;
+            /** @description 缺口地财政 */
+            countyFinance: string;
+            surplusToCountyBalance: string;
+            surplusToPooledFund: string;
+        };
+        SharingView: {
+            id: number;
+            prefectureCode: string;
+            countyCode: string;
+            fundYear: number;
+            /** @enum {string} */
+            state: "COMPUTED" | "CONFIRMED" | "EXECUTED";
+            allowedActions: string[];
+            inputs: components["schemas"]["SharingInputsView"];
+            figures: components["schemas"]["SharingFiguresView"];
+            computedBy: string;
+            confirmedBy?: string | null;
+            executedBy?: string | null;
+            version: number;
+        };
+        VersionOnlyDto: {
+            /** @description version the action is based on (optimistic locking) */
+            version: number;
+        };
+        FundRegionDto: {
+            /** @example YN-DL */
+            regionCode: string;
+            /**
+             * @description 当年基金收入
+             * @example 1000000000.00
+             */
+            income: string;
+            /**
+             * @description 参保人数
+             * @example 500000
+             */
+            insured: string;
+            /**
+             * @description 基金征收率
+             * @example 0.95
+             */
+            collectionRate: string;
+            /**
+             * @description 医改考核得分 (weighs the year-end second distribution)
+             * @example 90
+             */
+            assessmentScore: string;
+        };
+        DraftProvincialFundDto: {
+            /** @example 2025 */
+            fundYear: number;
+            /** @example 0.20 */
+            contributionRate?: string;
+            /** @example 0.09 */
+            contributorCap?: string;
+            /** @example 0.20 */
+            recipientCap?: string;
+            /** @example 0.05 */
+            secondDistributionRate?: string;
+            regions: components["schemas"]["FundRegionDto"][];
+            /** @description the version replaced (required to redraft) */
+            version?: number;
+        };
+        FundRegionView: {
+            code: string;
+            income: string;
+            insured: string;
+            collectionRate: string;
+            assessmentScore: string;
+            /** @description 上缴 */
+            contribution: string;
+            /** @description insured × collection rate */
+            distributionWeight: string;
+            /** @description 拨付 */
+            received: string;
+            /** @description received − contribution */
+            net: string;
+            cap: string;
+            /** @description 返还 */
+            returned: string;
+            /** @description 留存 into the provincial risk fund */
+            withheld: string;
+            netAfterCaps: string;
+            /** @description 集中 5% */
+            held: string;
+            /** @description 年终二次分配 */
+            secondDistribution: string;
+            finalNet: string;
+        };
+        ProvincialFundView: {
+            id: number;
+            provinceCode: string;
+            fundYear: number;
+            /** @enum {string} */
+            state: "DRAFTED" | "APPROVED" | "POSTED";
+            allowedActions: string[];
+            contributionRate: string;
+            contributorCap: string;
+            recipientCap: string;
+            secondDistributionRate: string;
+            /** @description a prefecture reader sees its own region only */
+            regions: components["schemas"]["FundRegionView"][];
+            totalContributions: string;
+            totalReturned: string;
+            totalWithheld: string;
+            provincialRiskFundChange: string;
+            totalHeld: string;
+            draftedBy: string;
+            approvedBy?: string | null;
+            postedBy?: string | null;
+            version: number;
+        };
         AuditEntryResponse: {
             /**
              * @description the entry’s place in the chain
@@ -6865,7 +7549,7 @@ export interface operations {
                 pageSize?: number;
                 active?: boolean;
                 countyCode?: string;
-                type?: "BUREAU" | "LEAD_HOSPITAL" | "COUNTY_HOSPITAL" | "TOWNSHIP_CENTER" | "VILLAGE_CLINIC" | "PRIVATE_DESIGNATED" | "FINANCE_BUREAU" | "PREFECTURE_BUREAU" | "HEALTH_BUREAU" | "COUNTY_GOVERNMENT" | "REVIEW_COMMITTEE";
+                type?: "BUREAU" | "LEAD_HOSPITAL" | "COUNTY_HOSPITAL" | "TOWNSHIP_CENTER" | "VILLAGE_CLINIC" | "PRIVATE_DESIGNATED" | "FINANCE_BUREAU" | "PREFECTURE_BUREAU" | "HEALTH_BUREAU" | "COUNTY_GOVERNMENT" | "REVIEW_COMMITTEE" | "PROVINCE_BUREAU";
                 communityCode?: string;
                 /** @description village clinics of this township */
                 parentCode?: string;
@@ -7073,6 +7757,244 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["InstitutionView"];
                 };
+            };
+        };
+    };
+    ProvinceController_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ProvinceView"][];
+                        page: number;
+                        pageSize: number;
+                        /** @description rows matching the filters, over every page */
+                        total: number;
+                    };
+                };
+            };
+        };
+    };
+    ProvinceController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProvinceView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ProvinceController_createInstitution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRegionalInstitutionDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegionalInstitutionView"];
+                };
+            };
+            /** @description code exists with other details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PrefectureController_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["PrefectureView"][];
+                        page: number;
+                        pageSize: number;
+                        /** @description rows matching the filters, over every page */
+                        total: number;
+                    };
+                };
+            };
+        };
+    };
+    PrefectureController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePrefectureDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrefectureView"];
+                };
+            };
+            /** @description code exists with other details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PrefectureController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrefectureView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PrefectureController_placeCounty: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlaceCountyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrefectureView"];
+                };
+            };
+            /** @description the county belongs to another prefecture */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PrefectureController_createInstitution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRegionalInstitutionDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegionalInstitutionView"];
+                };
+            };
+            /** @description code exists with other details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -11247,6 +12169,541 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["RuleHitResponse"];
                 };
+            };
+        };
+    };
+    CountyFundResultController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                countyCode: string;
+                fundYear: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FundResultView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CountyFundResultController_enter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                countyCode: string;
+                fundYear: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FundResultDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FundResultView"];
+                };
+            };
+            /** @description no F: no approved allocation and none given */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CountyFundResultController_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                fundYear?: number;
+            };
+            header?: never;
+            path: {
+                countyCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["FundResultView"][];
+                        page: number;
+                        pageSize: number;
+                        /** @description rows matching the filters, over every page */
+                        total: number;
+                    };
+                };
+            };
+        };
+    };
+    PrefecturePoolingController_fundResults: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                fundYear?: number;
+            };
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["FundResultView"][];
+                        page: number;
+                        pageSize: number;
+                        /** @description rows matching the filters, over every page */
+                        total: number;
+                    };
+                };
+            };
+        };
+    };
+    PrefecturePoolingController_terms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+                fundYear: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PoolingTermsView"];
+                };
+            };
+        };
+    };
+    PrefecturePoolingController_setTerms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+                fundYear: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PoolingTermsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PoolingTermsView"];
+                };
+            };
+            /** @description not a user of this prefecture */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PrefecturePoolingController_sharings: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                fundYear?: number;
+            };
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SharingView"][];
+                        page: number;
+                        pageSize: number;
+                        /** @description rows matching the filters, over every page */
+                        total: number;
+                    };
+                };
+            };
+        };
+    };
+    PrefecturePoolingController_compute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ComputeSharingDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharingView"];
+                };
+            };
+            /** @description already confirmed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description county not of this prefecture, or no figures for the year */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    GapSharingController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharingView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    GapSharingController_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VersionOnlyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharingView"];
+                };
+            };
+            /** @description not computed, or a stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    GapSharingController_execute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VersionOnlyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharingView"];
+                };
+            };
+            /** @description not confirmed, a stale version, or the pooled fund changed since it was computed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    GapSharingController_statement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ProvincialFundController_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                fundYear?: number;
+            };
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ProvincialFundView"][];
+                        page: number;
+                        pageSize: number;
+                        /** @description rows matching the filters, over every page */
+                        total: number;
+                    };
+                };
+            };
+        };
+    };
+    ProvincialFundController_draft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DraftProvincialFundDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProvincialFundView"];
+                };
+            };
+            /** @description a region that is not a prefecture of the province */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ProvincialFundController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProvincialFundView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ProvincialFundController_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VersionOnlyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProvincialFundView"];
+                };
+            };
+            /** @description not drafted, or a stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ProvincialFundController_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VersionOnlyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProvincialFundView"];
+                };
+            };
+            /** @description not approved, or a stale version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ProvincialFundController_statement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
