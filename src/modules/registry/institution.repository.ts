@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { Scope, ScopeTarget } from '../../domain/access-policy';
 import { InstitutionType, PRIMARY_TYPES } from '../../domain/institution-registry';
 import { updateVersioned } from '../../database/versioned-update';
@@ -56,41 +56,83 @@ function scopeCondition(scope: Scope): [string, Record<string, number | number[]
   }
 }
 
+/** An institution as a list shows it: its own fields and the codes of its county, community and parent. */
+export type InstitutionListing = Pick<
+  Institution,
+  'code' | 'name' | 'type' | 'nationalCode' | 'active' | 'version' | 'createdAt' | 'updatedAt'
+> & {
+  county: { code: string } | null;
+  community: { code: string } | null;
+  parent: { code: string } | null;
+};
+
+interface InstitutionListingRow {
+  code: string;
+  name: string;
+  type: InstitutionType;
+  national_code: string | null;
+  active: number;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+  county_code: string;
+  community_code: string | null;
+  parent_code: string | null;
+}
+
+const listing = (r: InstitutionListingRow): InstitutionListing => ({
+  code: r.code,
+  name: r.name,
+  type: r.type,
+  nationalCode: r.national_code,
+  active: Boolean(r.active),
+  version: r.version,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  county: { code: r.county_code },
+  community: r.community_code === null ? null : { code: r.community_code },
+  parent: r.parent_code === null ? null : { code: r.parent_code },
+});
+
 /** Every statement on institution. */
 @Injectable()
 export class InstitutionRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** The institutions a scope may see, filtered and paginated, with county, community and parent. */
-  async list(scope: Scope, f: InstitutionFilter): Promise<[Institution[], number]> {
-    const qb = this.dataSource
-      .getRepository(Institution)
-      .createQueryBuilder('i')
-      .innerJoinAndSelect('i.county', 'county')
-      .leftJoinAndSelect('i.community', 'community')
-      .leftJoinAndSelect('i.parent', 'parent')
-      .orderBy('i.code', 'ASC')
-      // Every join is many-to-one, so LIMIT/OFFSET cut the page in one statement (`skip`/`take`
-      // would first select the distinct ids in a query of their own).
-      .offset((f.page - 1) * f.pageSize)
-      .limit(f.pageSize);
-    qb.andWhere(...scopeCondition(scope));
-    if (f.type) qb.andWhere('i.type = :type', { type: f.type });
-    if (f.countyCode) qb.andWhere('county.code = :countyCode', { countyCode: f.countyCode });
-    if (f.communityCode) qb.andWhere('community.code = :communityCode', { communityCode: f.communityCode });
-    if (f.parentCode) qb.andWhere('parent.code = :parentCode', { parentCode: f.parentCode });
-    if (f.active !== undefined) qb.andWhere('i.active = :active', { active: f.active });
-    if (f.primary !== undefined) {
-      qb.andWhere(`i.type ${f.primary ? 'IN' : 'NOT IN'} (:...primaryTypes)`, { primaryTypes: PRIMARY_TYPES });
-    }
+  /**
+   * The institutions a scope may see, filtered and paginated, with the codes of their county,
+   * community and parent: one plain statement (a list is read on every screen; building and
+   * hydrating entities cost more than the database does), and a COUNT only for a full page.
+   */
+  async list(scope: Scope, f: InstitutionFilter): Promise<[InstitutionListing[], number]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const [scopeSql, scopeParams] = scopeCondition(scope);
+    // The scope's named parameters, in the order they appear (one name may appear twice).
+    where.push(scopeSql.replace(/:(\.\.\.)?(\w+)/g, (_m, _spread, name: string) => (params.push(scopeParams[name]), '?')));
+    if (f.type) where.push('i.type = ?') && params.push(f.type);
+    if (f.countyCode) where.push('c.code = ?') && params.push(f.countyCode);
+    if (f.communityCode) where.push('m.code = ?') && params.push(f.communityCode);
+    if (f.parentCode) where.push('p.code = ?') && params.push(f.parentCode);
+    if (f.active !== undefined) where.push('i.active = ?') && params.push(f.active ? 1 : 0);
+    if (f.primary !== undefined) where.push(`i.type ${f.primary ? 'IN' : 'NOT IN'} (?)`) && params.push([...PRIMARY_TYPES]);
     if (f.q) {
-      const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      qb.andWhere(new Brackets((w) => w.where('i.code LIKE :like', { like }).orWhere('i.name LIKE :like', { like })));
+      const like = `%${f.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+      where.push('(i.code LIKE ? OR i.name LIKE ?)');
+      params.push(like, like);
     }
-    const rows = await qb.getMany();
+    const from = `FROM institution i JOIN county c ON c.id = i.county_id LEFT JOIN medical_community m ON m.id = i.community_id
+      LEFT JOIN institution p ON p.id = i.parent_id WHERE ${where.join(' AND ')}`;
+    const rows: InstitutionListingRow[] = await this.dataSource.query(
+      `SELECT i.code, i.name, i.type, i.national_code, i.active, i.version, i.created_at, i.updated_at,
+              c.code AS county_code, m.code AS community_code, p.code AS parent_code ${from} ORDER BY i.code LIMIT ? OFFSET ?`,
+      [...params, f.pageSize, (f.page - 1) * f.pageSize],
+    );
+    const listed = rows.map(listing);
     // A short page that is not empty ends the list: its position gives the total without counting.
-    if (rows.length > 0 && rows.length < f.pageSize) return [rows, (f.page - 1) * f.pageSize + rows.length];
-    return [rows, await qb.getCount()];
+    if (rows.length > 0 && rows.length < f.pageSize) return [listed, (f.page - 1) * f.pageSize + rows.length];
+    const [{ n }]: { n: number | string }[] = await this.dataSource.query(`SELECT COUNT(*) AS n ${from}`, params);
+    return [listed, Number(n)];
   }
 
   /** With county, community and parent (codes are unique: one statement, where `findOne` with relations would first select the id). */

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { INSTITUTION_TYPES, InstitutionType, isPrimaryInstitution } from '../../domain/institution-registry';
 import { County } from './county.entity';
-import { Institution } from './institution.entity';
+import type { InstitutionListing } from './institution.repository';
 import { MedicalCommunity } from './medical-community.entity';
 
 export class CountyView {
@@ -67,7 +67,7 @@ export function communityView(m: MedicalCommunity): CommunityView {
 }
 
 /** Needs `county`, `community` and `parent` loaded. */
-export function institutionView(i: Institution): InstitutionView {
+export function institutionView(i: InstitutionListing): InstitutionView {
   return {
     code: i.code,
     name: i.name,
