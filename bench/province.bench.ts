@@ -62,8 +62,8 @@ const PERIOD = `${FUND_YEAR}-10`;
 /** The month's tick days: month-open, deadline watch and monitoring on 25 November; the year end on 10 January. */
 const NOVEMBER_DATE = `${FUND_YEAR}-11-25`;
 const JANUARY_DATE = `${FUND_YEAR + 1}-01-10`;
-const DB_NAME = 'cbm_bench_province';
-const QUEUE_PREFIX = 'cbm-bench-province';
+const DB_NAME = process.env.BENCH_DB_NAME ?? 'cbm_bench_province';
+const QUEUE_PREFIX = process.env.BENCH_QUEUE_PREFIX ?? 'cbm-bench-province';
 const DIST = path.resolve(__dirname, '..', 'src');
 const PASSWORD = 'province-password-01';
 
