@@ -4,7 +4,7 @@
  * units (a lead hospital, two county hospitals, twelve township centres and 45 village clinics),
  * its users, an approved allocation for the fund year and one month (October) of settlement
  * records, declared, reviewed and approved through the product's own claim cycle. Two worker
- * processes (spawned as `npm start:worker` would run them) then take the scheduled cycles, each
+ * processes (`node dist/src/worker.js`, as `npm run start:worker` runs it) then take the scheduled cycles, each
  * tick fanned out to one job per county or community:
  *
  *   - month-open for the whole province (period-open, one job per county; goal < 5 s),
@@ -78,7 +78,8 @@ const baseEnv: NodeJS.ProcessEnv = {
 const config: AppConfig = loadConfig({ ...baseEnv, BUSINESS_DATE: NOVEMBER_DATE });
 
 const TOWNSHIPS = 12;
-const VILLAGES_PER_TOWNSHIP = 4; // 48, three fewer below: 45 village clinics
+/** Village clinics are spread four to a township centre (the last township has one). */
+const VILLAGES_PER_TOWNSHIP = 4;
 const VILLAGES = 45;
 const COUNTY_HOSPITALS = 2;
 /** Share of a county's records by unit type; the lead hospital takes what is left. */
