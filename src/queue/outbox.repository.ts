@@ -37,6 +37,15 @@ export class OutboxRepository {
     ]);
   }
 
+  /** Records many jobs in the caller's transaction in one statement (a second record of a job id is ignored). */
+  async insertMany(manager: EntityManager, jobs: readonly { jobId: string; jobName: string; payload: unknown }[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await manager.query(
+      `INSERT IGNORE INTO outbox (job_id, job_name, payload) VALUES ${jobs.map(() => '(?, ?, ?)').join(', ')}`,
+      jobs.flatMap((j) => [j.jobId, j.jobName, JSON.stringify(j.payload)]),
+    );
+  }
+
   async unfinished(jobIds: readonly string[]): Promise<OutboxRow[]> {
     if (jobIds.length === 0) return [];
     return this.dataSource.query(
@@ -69,6 +78,30 @@ export class OutboxRepository {
       [baseJobId, `${baseJobId}.rerun%`],
     );
     return { jobs: Number(row.jobs), unfinished: Number(row.unfinished) > 0 };
+  }
+
+  /**
+   * The histories of many pieces of work whose base job ids all begin with `prefix`, in one
+   * statement: for each base id, how many jobs (the base and its reruns) and whether one is unfinished.
+   */
+  async histories(
+    manager: EntityManager,
+    prefix: string,
+    baseJobIds: readonly string[],
+  ): Promise<Map<string, { jobs: number; unfinished: boolean }>> {
+    const out = new Map(baseJobIds.map((id) => [id, { jobs: 0, unfinished: false }]));
+    if (baseJobIds.length === 0) return out;
+    const rows: { job_id: string; unfinished: number | string }[] = await manager.query(
+      'SELECT job_id, completed_at IS NULL AS unfinished FROM outbox WHERE job_id LIKE ?',
+      [`${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`],
+    );
+    for (const row of rows) {
+      const seen = out.get(row.job_id.replace(/\.rerun\d+$/, ''));
+      if (!seen) continue;
+      seen.jobs++;
+      if (Number(row.unfinished) === 1) seen.unfinished = true;
+    }
+    return out;
   }
 
   /** Whether the job has an unfinished row (work the sweeper will resume). */

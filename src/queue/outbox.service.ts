@@ -46,6 +46,24 @@ export class OutboxService {
   }
 
   /**
+   * Records many jobs of one kind in one statement, each under its plain id or, with `rerun`, as
+   * that rerun (see `add`); returns their job ids in order.
+   */
+  async addMany<K extends JobName>(
+    manager: EntityManager,
+    name: K,
+    jobs: readonly { payload: JobPayloads[K]; rerun: number }[],
+  ): Promise<string[]> {
+    const rows = jobs.map((j) => ({
+      jobId: `${JOBS[name].jobId(j.payload)}${j.rerun ? `.rerun${j.rerun}` : ''}`,
+      jobName: name,
+      payload: j.payload,
+    }));
+    await this.rows.insertMany(manager, rows);
+    return rows.map((r) => r.jobId);
+  }
+
+  /**
    * Adds a job for work that must run again even if it ran before (a reading refreshed by new
    * data): under the base job id the first time, then `.rerun1`, `.rerun2`, …
    */
@@ -117,6 +135,15 @@ export class OutboxService {
   /** How many jobs of this work the outbox holds, and whether one of them is still unfinished. */
   history(manager: EntityManager, baseJobId: string): Promise<{ jobs: number; unfinished: boolean }> {
     return this.rows.history(manager, baseJobId);
+  }
+
+  /** The histories of many pieces of work whose base job ids share `prefix`, by base job id, in one statement. */
+  histories(
+    manager: EntityManager,
+    prefix: string,
+    baseJobIds: readonly string[],
+  ): Promise<Map<string, { jobs: number; unfinished: boolean }>> {
+    return this.rows.histories(manager, prefix, baseJobIds);
   }
 
   /** Marks a job's outbox row complete (called when the job has finished its work). */

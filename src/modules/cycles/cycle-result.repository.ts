@@ -79,6 +79,16 @@ export class CycleResultRepository {
     return done?.result;
   }
 
+  /** The kept results' text of many scopes of one cycle and period, in one statement, by scope. */
+  async keptResults(manager: EntityManager, cycle: string, period: string, scopes: readonly string[]): Promise<Map<string, string>> {
+    if (scopes.length === 0) return new Map();
+    const rows: { scope: string; result: string }[] = await manager.query(
+      `SELECT scope, result FROM cycle_result WHERE cycle = ? AND period = ? AND scope IN (${scopes.map(() => '?').join(', ')})`,
+      [cycle, period, ...scopes],
+    );
+    return new Map(rows.map((r) => [r.scope, r.result]));
+  }
+
   /** One page of the kept results of the given scopes, newest first. */
   async results(
     scopes: string[],

@@ -215,21 +215,37 @@ export class CycleRunnerService {
     }
   }
 
+  /**
+   * Queues one `cycle.run` job per scope, so that the workers share a province's runs and one
+   * county's failure stays its own. The scopes' kept results and job histories are read, and
+   * their outbox rows written, in one statement each, however many scopes there are.
+   */
   private async queueRuns(cycle: CycleName, period: string, scopes: Scope[], requestedBy: string | null): Promise<CycleRunRef[]> {
     const refs = await inTransaction(this.dataSource, async (manager) => {
-      const out: CycleRunRef[] = [];
-      for (const s of scopes) {
-        const scope = CYCLES[cycle].scope === 'county' ? s.countyCode : s.communityCode!;
-        const done = await this.cycleResults.keptResult(manager, { cycle, period, scope });
-        const payload = { cycle, period, scope, ...(requestedBy ? { requestedBy } : {}) };
-        // A run that finished without keeping a result (skipped: the mode was off, no package
-        // yet) is asked for again under a new job id; otherwise the same job serves every request.
-        const past =
-          done !== undefined ? { jobs: 0, unfinished: true } : await this.outbox.history(manager, JOBS['cycle.run'].jobId(payload));
-        const jobId = await this.outbox.add(manager, 'cycle.run', payload, past.jobs > 0 && !past.unfinished ? past.jobs : 0);
-        out.push({ cycle, period, scope, jobId, result: done !== undefined && done !== '{}' ? JSON.parse(done) : null });
-      }
-      return out;
+      const keys = scopes.map((s) => (CYCLES[cycle].scope === 'county' ? s.countyCode : s.communityCode!));
+      const payloads = keys.map((scope) => ({ cycle, period, scope, ...(requestedBy ? { requestedBy } : {}) }));
+      const kept = await this.cycleResults.keptResults(manager, cycle, period, keys);
+      const bases = payloads.map((p) => JOBS['cycle.run'].jobId(p));
+      const prefix = JOBS['cycle.run'].jobId({ cycle, period, scope: '' });
+      const histories = await this.outbox.histories(
+        manager,
+        prefix,
+        bases.filter((_, i) => !kept.has(keys[i])),
+      );
+      // A run that finished without keeping a result (skipped: the mode was off, no package
+      // yet) is asked for again under a new job id; otherwise the same job serves every request.
+      const jobIds = await this.outbox.addMany(
+        manager,
+        'cycle.run',
+        payloads.map((payload, i) => {
+          const past = kept.has(keys[i]) ? { jobs: 0, unfinished: true } : histories.get(bases[i])!;
+          return { payload, rerun: past.jobs > 0 && !past.unfinished ? past.jobs : 0 };
+        }),
+      );
+      return keys.map((scope, i): CycleRunRef => {
+        const done = kept.get(scope);
+        return { cycle, period, scope, jobId: jobIds[i], result: done !== undefined && done !== '{}' ? JSON.parse(done) : null };
+      });
     });
     await this.outbox.relay(refs.filter((r) => r.result === null).map((r) => r.jobId));
     this.logger.log(`${cycle} ${period}: ${refs.length} run(s) queued`);

@@ -69,6 +69,23 @@ export class YearEndRepository {
     return row ? { id: Number(row.id), state: row.state, revision: Number(row.revision) } : undefined;
   }
 
+  /**
+   * The county's settlement of the year, locked if there is one. Unlike `lockOfYear` it locks no
+   * gap when there is none: counties drafting their first year at once would otherwise each hold
+   * the same gap of the year's unique key and deadlock on their inserts. The unique key still
+   * refuses a second draft of one county-year.
+   */
+  async lockIfDrafted(
+    manager: EntityManager,
+    countyId: number,
+    fundYear: number,
+  ): Promise<{ id: number; state: YearEndState; revision: number } | undefined> {
+    const [found] = await manager.query('SELECT id FROM year_end_settlement WHERE county_id = ? AND fund_year = ?', [countyId, fundYear]);
+    if (!found) return undefined;
+    const [row] = await manager.query('SELECT id, state, revision FROM year_end_settlement WHERE id = ? FOR UPDATE', [found.id]);
+    return { id: Number(row.id), state: row.state, revision: Number(row.revision) };
+  }
+
   async insertDraft(
     manager: EntityManager,
     d: { countyId: number; fundYear: number; summary: YearEndSummary; draftedBy: string },

@@ -30,6 +30,9 @@ class FakeYearEnds {
     const row = [...this.rows.values()].find((r) => r.county_id === countyId && r.fund_year === fundYear);
     return row && { id: row.id, state: row.state, revision: row.revision };
   }
+  async lockIfDrafted(m: EntityManager, countyId: number, fundYear: number) {
+    return this.lockOfYear(m, countyId, fundYear);
+  }
   async insertDraft(_m: EntityManager, d: { countyId: number; fundYear: number; summary: YearEndSummary; draftedBy: string }) {
     const id = this.rows.size + 1;
     this.rows.set(id, {

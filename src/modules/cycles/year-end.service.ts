@@ -114,7 +114,7 @@ export class YearEndService {
     draftedBy: string,
     redraft = false,
   ): Promise<{ id: number; created: boolean; state: string; records: number }> {
-    const existing = await this.years.lockOfYear(manager, county.id, fundYear);
+    const existing = await this.years.lockIfDrafted(manager, county.id, fundYear);
     if (existing && !redraft) return { id: existing.id, created: false, state: existing.state, records: 0 };
     if (existing) YEAR_END_LIFECYCLE.apply(existing.state, 'redraft');
     const { summary, statements } = await this.compute(manager, county, fundYear);
