@@ -121,8 +121,10 @@ async function callerFor(ds: DataSource, username: string, roles: Role[], instit
     id: Number(inst.id),
     code: inst.code,
     type: inst.type,
+    level: 'COUNTY' as const,
     countyId: Number(inst.county_id),
     communityId: inst.community_id === null ? null : Number(inst.community_id),
+    regionId: null,
   };
   return {
     kind: 'user',
