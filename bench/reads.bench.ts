@@ -83,7 +83,12 @@ const PASS_DOWN_SQL = `SELECT p.id, p.declaration_id, p.level, p.upstream_id, p.
 const DECLARATION_SQL = `SELECT d.*, m.code AS community_code, DATE_FORMAT(d.deadline, '%Y-%m-%d') AS deadline,
   DATE_FORMAT(d.declared_on, '%Y-%m-%d') AS declared_on, DATE_FORMAT(d.payment_due, '%Y-%m-%d') AS payment_due,
   DATE_FORMAT(d.disbursed_on, '%Y-%m-%d') AS disbursed_on FROM claim_declaration d JOIN medical_community m ON m.id = d.community_id`;
-const MEMBERS_SQL = `SELECT c.declaration_id, c.institution_id, i.code AS institution_code, c.id AS claim_id, ${TOTALS} ${CLAIMS_FROM}
+// A declaration's members read the per-unit totals kept since it was declared, as the API does.
+const MEMBERS_SQL = `SELECT c.declaration_id, c.institution_id, i.code AS institution_code, c.id AS claim_id,
+  COALESCE(SUM(t.records), 0) AS records, COALESCE(SUM(t.claimed), 0) AS claimed, COALESCE(SUM(t.pending), 0) AS pending,
+  COALESCE(SUM(t.accepted), 0) AS accepted, COALESCE(SUM(t.rejected), 0) AS rejected, COALESCE(SUM(t.deducted), 0) AS deducted,
+  (SELECT COALESCE(SUM(a.amount), 0) FROM claim_adjustment a WHERE a.submitter_id = c.institution_id AND a.claim_period = c.period) AS adjusted
+  FROM member_claim c JOIN institution i ON i.id = c.institution_id LEFT JOIN unit_period_total t ON t.claim_id = c.id
   WHERE c.declaration_id IN (?) GROUP BY c.declaration_id, c.institution_id, i.code, c.id ORDER BY i.code`;
 
 const q = async (db: mysql2.Pool, sql: string, params: unknown[] = []) => (await db.query(sql, params))[0] as Record<string, unknown>[];
@@ -115,10 +120,14 @@ const ENDPOINTS: Endpoint[] = [
     bare: async (db, ids) => {
       const rows = await q(
         db,
-        `SELECT ${CLAIM_COLUMNS}, ${TOTALS} ${CLAIMS_FROM} WHERE c.community_id = ? GROUP BY c.id ORDER BY c.period DESC, i.code, c.id LIMIT 50`,
+        `SELECT ${CLAIM_COLUMNS}, ${TOTALS} ${CLAIMS_FROM} WHERE i.community_id = ? GROUP BY c.id ORDER BY c.period DESC, i.code, c.id LIMIT 50`,
         [ids.communityId],
       );
-      const [{ n }] = await q(db, 'SELECT COUNT(*) AS n FROM member_claim c WHERE c.community_id = ?', [ids.communityId]);
+      const [{ n }] = await q(
+        db,
+        'SELECT COUNT(*) AS n FROM member_claim c JOIN institution i ON i.id = c.institution_id WHERE i.community_id = ?',
+        [ids.communityId],
+      );
       return { items: rows, total: n };
     },
   },
