@@ -103,7 +103,9 @@ export class ServiceMetrics {
       }),
     );
     for (const { collector, samples } of readings) {
-      const readable = samples.filter((s) => s.countyId === undefined || audience === 'deployment' || audience.countyIds.includes(s.countyId));
+      const readable = samples.filter(
+        (s) => s.countyId === undefined || audience === 'deployment' || audience.countyIds.includes(s.countyId),
+      );
       for (const family of collector.families) {
         const values = readable
           .filter((s) => s.family === family.name)

@@ -110,12 +110,17 @@ export class InstitutionRepository {
     const [scopeSql, scopeParams] = scopeCondition(scope);
     // The scope's named parameters, in the order they appear (one name may appear twice).
     where.push(scopeSql.replace(/:(\.\.\.)?(\w+)/g, (_m, _spread, name: string) => (params.push(scopeParams[name]), '?')));
-    if (f.type) where.push('i.type = ?') && params.push(f.type);
-    if (f.countyCode) where.push('c.code = ?') && params.push(f.countyCode);
-    if (f.communityCode) where.push('m.code = ?') && params.push(f.communityCode);
-    if (f.parentCode) where.push('p.code = ?') && params.push(f.parentCode);
-    if (f.active !== undefined) where.push('i.active = ?') && params.push(f.active ? 1 : 0);
-    if (f.primary !== undefined) where.push(`i.type ${f.primary ? 'IN' : 'NOT IN'} (?)`) && params.push([...PRIMARY_TYPES]);
+    const when = (condition: unknown, sql: string, value: unknown) => {
+      if (condition === undefined || condition === '' || condition === null) return;
+      where.push(sql);
+      params.push(value);
+    };
+    when(f.type, 'i.type = ?', f.type);
+    when(f.countyCode, 'c.code = ?', f.countyCode);
+    when(f.communityCode, 'm.code = ?', f.communityCode);
+    when(f.parentCode, 'p.code = ?', f.parentCode);
+    when(f.active, 'i.active = ?', f.active ? 1 : 0);
+    when(f.primary, `i.type ${f.primary ? 'IN' : 'NOT IN'} (?)`, [...PRIMARY_TYPES]);
     if (f.q) {
       const like = `%${f.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
       where.push('(i.code LIKE ? OR i.name LIKE ?)');
