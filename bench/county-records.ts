@@ -1,3 +1,5 @@
+import type { AppConfig } from '../src/config/app-config';
+import Redis from 'ioredis';
 /**
  * The generated county the scale benchmarks share (bench:yearend, bench:monthclose): the demo
  * county's community with two more county hospitals and five more village clinics, settlement
@@ -220,4 +222,23 @@ export function as<T>(caller: Caller, fn: () => Promise<T>): Promise<T> {
     { requestId: `bench-yearend-${Date.now()}`, actor: caller.name, actorInstitution: caller.institution.code, caller },
     fn,
   );
+}
+
+/** Deletes every Redis key of a benchmark's queue prefix (jobs its services enqueued with no worker to run them). */
+export async function forgetQueuePrefix(config: AppConfig, prefix: string): Promise<void> {
+  const redis = new Redis({
+    host: config.redis.host,
+    port: config.redis.port,
+    password: config.redis.password,
+    db: config.redis.db,
+    lazyConnect: true,
+  });
+  try {
+    await redis.connect();
+    const keys: string[] = [];
+    for await (const batch of redis.scanStream({ match: `${prefix}:*`, count: 500 })) keys.push(...(batch as string[]));
+    if (keys.length) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
 }

@@ -37,9 +37,7 @@ import { runInContext } from '../src/common/request-context';
 import { seededRandom } from '../src/common/seeded-random';
 import { AppConfig, loadConfig } from '../src/config/app-config';
 import { dropDatabase, migrateUp } from '../src/database/database-admin';
-import { Role, scopeOf } from '../src/domain/access-policy';
 import { CycleName } from '../src/domain/cycle-schedule';
-import { InstitutionType } from '../src/domain/institution-registry';
 import { memberCutoffDate } from '../src/domain/working-days';
 import { UserService } from '../src/modules/access/user.service';
 import { DeclarationService } from '../src/modules/claims/declaration.service';
@@ -47,6 +45,7 @@ import { AllocationService } from '../src/modules/fund-year/allocation.service';
 import { CountyService } from '../src/modules/registry/county.service';
 import { InstitutionRow, InstitutionService } from '../src/modules/registry/institution.service';
 import { JOBS, QUEUES } from '../src/queue/jobs';
+import { callerFor } from './county-records';
 
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const COUNTIES = num('COUNTIES', 100);
@@ -109,32 +108,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 async function attachToPrefecture(_app: INestApplicationContext, _countyCode: string, _prefecture: number): Promise<void> {
   // no prefecture level in the registry yet
-}
-
-async function callerFor(ds: DataSource, username: string, roles: Role[], institutionCode: string): Promise<Caller> {
-  const [inst]: { id: number; code: string; type: InstitutionType; county_id: number; community_id: number | null }[] = await ds.query(
-    'SELECT id, code, type, county_id, community_id FROM institution WHERE code = ?',
-    [institutionCode],
-  );
-  const [user]: { id: number }[] = await ds.query('SELECT id FROM app_user WHERE username = ?', [username]);
-  const institution = {
-    id: Number(inst.id),
-    code: inst.code,
-    type: inst.type,
-    level: 'COUNTY' as const,
-    countyId: Number(inst.county_id),
-    communityId: inst.community_id === null ? null : Number(inst.community_id),
-    regionId: null,
-  };
-  return {
-    kind: 'user',
-    name: username,
-    userId: user ? Number(user.id) : null,
-    sessionId: null,
-    roles,
-    institution,
-    scope: scopeOf(institution, roles),
-  };
 }
 
 function as<T>(caller: Caller, fn: () => Promise<T>): Promise<T> {

@@ -11,7 +11,6 @@
  *   KEEP_DB=1 node dist/bench/yearend.bench.js   keeps cbm_bench_yearend for EXPLAIN
  */
 import { Readable } from 'node:stream';
-import Redis from 'ioredis';
 import * as mysql2 from 'mysql2/promise';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -35,6 +34,7 @@ import { seededRandom } from '../src/common/seeded-random';
 import {
   as,
   callerFor,
+  forgetQueuePrefix,
   EXTRA_INSTITUTIONS,
   fen,
   FUND_YEAR,
@@ -302,21 +302,7 @@ async function main(): Promise<void> {
   }
   if (!process.env.KEEP_DB) await dropDatabase(config.db, DB_NAME);
   // The monitoring jobs the approvals enqueued (no worker runs under this prefix).
-  const redis = new Redis({
-    host: config.redis.host,
-    port: config.redis.port,
-    password: config.redis.password,
-    db: config.redis.db,
-    lazyConnect: true,
-  });
-  try {
-    await redis.connect();
-    const keys: string[] = [];
-    for await (const batch of redis.scanStream({ match: `${QUEUE_PREFIX}:*`, count: 500 })) keys.push(...(batch as string[]));
-    if (keys.length) await redis.del(...keys);
-  } finally {
-    redis.disconnect();
-  }
+  await forgetQueuePrefix(config, QUEUE_PREFIX);
 }
 
 main().catch((err: unknown) => {
