@@ -1,5 +1,3 @@
-import type { AppConfig } from '../src/config/app-config';
-import Redis from 'ioredis';
 /**
  * The generated county the scale benchmarks share (bench:yearend, bench:monthclose): the demo
  * county's community with two more county hospitals and five more village clinics, settlement
@@ -7,9 +5,11 @@ import Redis from 'ioredis';
  * maternity or chronic-special stays, 3 % rejected in pre-review, 1.5 % of the accepted deducted),
  * as tab-separated text for `LOAD DATA LOCAL INFILE`, and callers of the demo county's roles.
  */
+import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { Caller } from '../src/common/caller';
 import { runInContext } from '../src/common/request-context';
+import type { AppConfig } from '../src/config/app-config';
 import { Role, scopeOf } from '../src/domain/access-policy';
 import { REVIEW_REASON_CODES } from '../src/domain/claim-cycle';
 import { InstitutionType } from '../src/domain/institution-registry';
