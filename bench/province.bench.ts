@@ -43,6 +43,7 @@ import { UserService } from '../src/modules/access/user.service';
 import { DeclarationService } from '../src/modules/claims/declaration.service';
 import { AllocationService } from '../src/modules/fund-year/allocation.service';
 import { CountyService } from '../src/modules/registry/county.service';
+import { RegionService } from '../src/modules/registry/region.service';
 import { InstitutionRow, InstitutionService } from '../src/modules/registry/institution.service';
 import { JOBS, QUEUES } from '../src/queue/jobs';
 import { callerFor } from './county-records';
@@ -102,12 +103,18 @@ const hex16 = (n: number) => Math.floor(n).toString(16).padStart(16, '0').slice(
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/**
- * Where a county would be attached to its prefecture. Counties stand alone in the registry as it
- * is; when prefectures exist this attaches county `index` to prefecture `prefecture`.
- */
-async function attachToPrefecture(_app: INestApplicationContext, _countyCode: string, _prefecture: number): Promise<void> {
-  // no prefecture level in the registry yet
+/** The province and prefecture `n` of the generated province, created once (a repeat answers the existing one). */
+async function prefectureOf(app: INestApplicationContext, n: number): Promise<string> {
+  const regions = app.get(RegionService);
+  await regions.createProvince({ code: 'PV', name: '基准省' });
+  const code = `P${String(n).padStart(2, '0')}`;
+  await regions.createPrefecture(null, { code, name: `第${n}市`, provinceCode: 'PV' });
+  return code;
+}
+
+/** Places the county in its prefecture, as the province's ADMIN would. */
+async function attachToPrefecture(app: INestApplicationContext, countyCode: string, prefecture: number): Promise<void> {
+  await app.get(RegionService).placeCounty(null, await prefectureOf(app, prefecture), countyCode);
 }
 
 function as<T>(caller: Caller, fn: () => Promise<T>): Promise<T> {

@@ -4,7 +4,7 @@ import { seedDemo } from '../../src/cli/seed-demo';
 import { DEMO_PASSWORD, DEMO_REGION_USERS, DEMO_USERS } from '../../src/cli/demo-county';
 import { Money } from '../../src/domain/money';
 import { storeClaimSamples } from '../support/claim-samples';
-import { approvedAllocation, createCommunityFixture, CommunityFixture } from '../support/registry-fixtures';
+import { approvedAllocation, createCommunityFixture, createRegionFixture, CommunityFixture } from '../support/registry-fixtures';
 import { ApiClient, http, RunningApi, startApi, tableFingerprint } from '../support/test-app';
 
 const fingerprint = (api: RunningApi) => tableFingerprint(api.dataSource);
@@ -102,7 +102,24 @@ describe('who may do what', () => {
       [ids.township, a.townships[0]],
     );
     const surplusPlan = await storedSurplusPlan(api.dataSource, { county: ids.county, community: ids.community, unit: ids.township });
+    // County A in a prefecture of a province: the levels' own routes are county A's neighbours' too.
+    const region = await createRegionFixture(api, [[a]]);
+    // A sharing of county A and a fund of its province, stored directly: this test is about who may reach them.
+    const [[prefecture]] = [await api.dataSource.query('SELECT id FROM prefecture WHERE code = ?', [region.prefectures[0].code])];
+    const [[province]] = [await api.dataSource.query('SELECT id FROM province WHERE code = ?', [region.province])];
+    const sharing = await api.dataSource.query(
+      "INSERT INTO city_gap_sharing (prefecture_id, county_id, fund_year, state, gap, surplus, pool_pays, surplus_to_pool, pooled_fund_balance, inputs, figures, computed_by) VALUES (?, ?, 2026, 'CONFIRMED', 0, 0, 0, 0, 0, '{}', '{}', 'x')",
+      [prefecture.id, ids.county],
+    );
+    const fund = await api.dataSource.query(
+      "INSERT INTO provincial_fund (province_id, fund_year, state, terms, regions, figures, drafted_by) VALUES (?, 2026, 'DRAFTED', '{}', '[]', '{}', 'x')",
+      [province.id],
+    );
     Object.assign(samples, {
+      '/api/v1/provinces/:code': { code: region.province },
+      '/api/v1/prefectures/:code': { code: region.prefectures[0].code, fundYear: '2026' },
+      '/api/v1/gap-sharings/:id': { id: String(sharing.insertId) },
+      '/api/v1/adjustment-funds/:id': { id: String(fund.insertId) },
       '/api/v1/surplus-plans/:id': { id: String(surplusPlan) },
       '/api/v1/refund-orphans/:id': { id: String(orphan.insertId) },
       '/api/v1/national-codes': { kind: 'med_type', code: '11' },
