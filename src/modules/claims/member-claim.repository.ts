@@ -6,6 +6,7 @@ import { MemberClaimState } from '../../domain/claim-cycle';
 import { CLAIMING_TYPES } from '../../domain/institution-registry';
 import { Money } from '../../domain/money';
 import { PageWindow, pageOffset } from '../../common/pagination';
+import { institutionScopeSql } from '../registry';
 import {
   CLAIM_ADJUSTED_SQL,
   KEPT_TOTALS_SQL,
@@ -43,21 +44,8 @@ export type ClaimRow = {
   paid_on: string | null;
 };
 
-/** The institution condition of a scope over an institution alias, as positional SQL. */
-export function scopeCondition(scope: Scope, alias: string): { sql: string; params: unknown[] } {
-  switch (scope.kind) {
-    case 'county':
-      return { sql: `${alias}.county_id = ?`, params: [scope.countyId] };
-    case 'region':
-      return { sql: `${alias}.county_id IN (${scope.countyIds.map(() => '?').join(', ') || 'NULL'})`, params: [...scope.countyIds] };
-    case 'community':
-      return { sql: `${alias}.community_id = ?`, params: [scope.communityId] };
-    case 'township':
-      return { sql: `(${alias}.id = ? OR ${alias}.parent_id = ?)`, params: [scope.institutionId, scope.institutionId] };
-    case 'self':
-      return { sql: `${alias}.id = ?`, params: [scope.institutionId] };
-  }
-}
+/** The condition limiting an institution alias to a scope, in plain SQL (the registry's one definition). */
+export const scopeCondition = institutionScopeSql;
 
 /** Conditions joined with AND, each in parentheses (TRUE when there are none). */
 export function allOf(conditions: readonly { sql: string; params: unknown[] }[]): { sql: string; params: unknown[] } {

@@ -40,22 +40,6 @@ export interface NewInstitution {
 
 const FULL_RELATIONS = { county: true, community: true, parent: true } as const;
 
-/** The condition limiting the institution alias `i` to what a scope may see. */
-function scopeCondition(scope: Scope): [string, Record<string, number | number[]>] {
-  switch (scope.kind) {
-    case 'county':
-      return ['i.county_id = :scopeCounty', { scopeCounty: scope.countyId }];
-    case 'region':
-      return ['i.county_id IN (:...scopeCounties)', { scopeCounties: scope.countyIds.length ? [...scope.countyIds] : [0] }];
-    case 'community':
-      return ['i.community_id = :scopeCommunity', { scopeCommunity: scope.communityId }];
-    case 'township':
-      return ['(i.id = :scopeInstitution OR i.parent_id = :scopeInstitution)', { scopeInstitution: scope.institutionId }];
-    case 'self':
-      return ['i.id = :scopeInstitution', { scopeInstitution: scope.institutionId }];
-  }
-}
-
 /** An institution as a list shows it: its own fields and the codes of its county, community and parent. */
 export type InstitutionListing = Pick<
   Institution,
@@ -94,6 +78,22 @@ const listing = (r: InstitutionListingRow): InstitutionListing => ({
   parent: r.parent_code === null ? null : { code: r.parent_code },
 });
 
+/** The condition limiting an institution alias to what a scope may see, in plain SQL with its parameters. */
+export function institutionScopeSql(scope: Scope, alias: string): { sql: string; params: unknown[] } {
+  switch (scope.kind) {
+    case 'county':
+      return { sql: `${alias}.county_id = ?`, params: [scope.countyId] };
+    case 'region':
+      return { sql: `${alias}.county_id IN (${scope.countyIds.map(() => '?').join(', ') || 'NULL'})`, params: [...scope.countyIds] };
+    case 'community':
+      return { sql: `${alias}.community_id = ?`, params: [scope.communityId] };
+    case 'township':
+      return { sql: `(${alias}.id = ? OR ${alias}.parent_id = ?)`, params: [scope.institutionId, scope.institutionId] };
+    case 'self':
+      return { sql: `${alias}.id = ?`, params: [scope.institutionId] };
+  }
+}
+
 /** Every statement on institution. */
 @Injectable()
 export class InstitutionRepository {
@@ -107,9 +107,9 @@ export class InstitutionRepository {
   async list(scope: Scope, f: InstitutionFilter): Promise<[InstitutionListing[], number]> {
     const where: string[] = [];
     const params: unknown[] = [];
-    const [scopeSql, scopeParams] = scopeCondition(scope);
-    // The scope's named parameters, in the order they appear (one name may appear twice).
-    where.push(scopeSql.replace(/:(\.\.\.)?(\w+)/g, (_m, _spread, name: string) => (params.push(scopeParams[name]), '?')));
+    const inScope = institutionScopeSql(scope, 'i');
+    where.push(inScope.sql);
+    params.push(...inScope.params);
     const when = (condition: unknown, sql: string, value: unknown) => {
       if (condition === undefined || condition === '' || condition === null) return;
       where.push(sql);
