@@ -5,7 +5,9 @@
  * maternity or chronic-special stays, 3 % rejected in pre-review, 1.5 % of the accepted deducted),
  * as tab-separated text for `LOAD DATA LOCAL INFILE`, and callers of the demo county's roles.
  */
+import { Readable } from 'node:stream';
 import Redis from 'ioredis';
+import type * as mysql2 from 'mysql2/promise';
 import { DataSource } from 'typeorm';
 import { Caller } from '../src/common/caller';
 import { runInContext } from '../src/common/request-context';
@@ -241,4 +243,43 @@ export async function forgetQueuePrefix(config: AppConfig, prefix: string): Prom
   } finally {
     redis.disconnect();
   }
+}
+
+/**
+ * Loads one month of `monthRecords` generated records: each unit's share (the lead unit takes what
+ * rounding leaves), one intake batch per submitter, then `LOAD DATA LOCAL INFILE`. Returns the
+ * seconds the load took, generation included; refuses a short load or any warning.
+ */
+export async function loadMonth(
+  conn: mysql2.Connection,
+  period: string,
+  monthRecords: number,
+  units: Unit[],
+  totals: Totals,
+  next: () => number,
+  sequence: { n: number },
+): Promise<number> {
+  const submitters = [...new Set(units.map((u) => u.submitterId))];
+  const [lead] = units.filter((u) => u.type === 'LEAD_HOSPITAL');
+  const counts = new Map(units.map((u) => [u.id, Math.floor(monthRecords * RECORD_SHARE[u.type])]));
+  counts.set(lead.id, monthRecords - [...counts.entries()].filter(([id]) => id !== lead.id).reduce((s, [, n]) => s + n, 0));
+  const batchOf = new Map<number, number>();
+  for (const s of submitters) {
+    const stored = units.filter((u) => u.submitterId === s).reduce((sum, u) => sum + counts.get(u.id)!, 0);
+    const [batch] = await conn.query(
+      "INSERT INTO intake_batch (submitter_id, source, on_error, received, stored, duplicates, rejected, submitted_by) VALUES (?, 'json', 'reject', ?, ?, 0, 0, 'bench')",
+      [s, stored, stored],
+    );
+    batchOf.set(s, (batch as { insertId: number }).insertId);
+  }
+  const started = performance.now();
+  const [result] = await conn.query({
+    sql: `LOAD DATA LOCAL INFILE 'records-${period}.tsv' INTO TABLE settlement_record CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (${LOAD_COLUMNS})`,
+    infileStreamFactory: () => Readable.from(monthText(period, units, counts, batchOf, totals, next, sequence)),
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const { affectedRows, warningStatus } = result as { affectedRows: number; warningStatus: number };
+  if (affectedRows !== monthRecords || warningStatus > 0)
+    throw new Error(`${period}: loaded ${affectedRows} of ${monthRecords} rows with ${warningStatus} warnings`);
+  return seconds;
 }

@@ -10,7 +10,6 @@
  *   npm run bench:monthclose                       (RECORDS=170000 ROUNDS=3 by default)
  *   KEEP_DB=1 node dist/bench/monthclose.bench.js  keeps cbm_bench_monthclose for EXPLAIN
  */
-import { Readable } from 'node:stream';
 import * as mysql2 from 'mysql2/promise';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -28,20 +27,7 @@ import { DeclarationService } from '../src/modules/claims/declaration.service';
 import { DisbursementService } from '../src/modules/claims/disbursement.service';
 import { AllocationService } from '../src/modules/fund-year/allocation.service';
 import { InstitutionService } from '../src/modules/registry/institution.service';
-import {
-  as,
-  callerFor,
-  forgetQueuePrefix,
-  EXTRA_INSTITUTIONS,
-  fen,
-  FUND_YEAR,
-  LOAD_COLUMNS,
-  median,
-  monthText,
-  RECORD_SHARE,
-  Totals,
-  Unit,
-} from './county-records';
+import { as, callerFor, forgetQueuePrefix, loadMonth, EXTRA_INSTITUTIONS, fen, FUND_YEAR, median, Totals, Unit } from './county-records';
 
 const RECORDS = Number(process.env.RECORDS ?? 170_000);
 const ROUNDS = Math.min(12, Number(process.env.ROUNDS ?? 3));
@@ -101,7 +87,6 @@ async function main(): Promise<void> {
     }));
     units.sort((a, b) => a.submitterId - b.submitterId || (a.id === a.submitterId ? -1 : b.id === b.submitterId ? 1 : a.id - b.id));
     const submitters = [...new Set(units.map((u) => u.submitterId))];
-    const [lead] = units.filter((u) => u.type === 'LEAD_HOSPITAL');
     console.log(`community ${community.code}: ${units.length} member units, ${submitters.length} submitting units`);
 
     // ---------------------------------------------------------------- records, LOAD DATA LOCAL
@@ -111,26 +96,7 @@ async function main(): Promise<void> {
     let loadSeconds = 0;
     for (const period of PERIODS) {
       const totals: Totals = { records: 0, rejected: 0, deducted: 0, approvedFen: 0, primaryApprovedFen: 0, byUnit: new Map() };
-      const counts = new Map(units.map((u) => [u.id, Math.floor(RECORDS * RECORD_SHARE[u.type])]));
-      counts.set(lead.id, RECORDS - [...counts.entries()].filter(([id]) => id !== lead.id).reduce((s, [, n]) => s + n, 0));
-      const batchOf = new Map<number, number>();
-      for (const s of submitters) {
-        const stored = units.filter((u) => u.submitterId === s).reduce((sum, u) => sum + counts.get(u.id)!, 0);
-        const [batch] = await conn.query(
-          "INSERT INTO intake_batch (submitter_id, source, on_error, received, stored, duplicates, rejected, submitted_by) VALUES (?, 'json', 'reject', ?, ?, 0, 0, 'bench')",
-          [s, stored, stored],
-        );
-        batchOf.set(s, (batch as { insertId: number }).insertId);
-      }
-      const started = performance.now();
-      const [result] = await conn.query({
-        sql: `LOAD DATA LOCAL INFILE 'monthclose-${period}.tsv' INTO TABLE settlement_record CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (${LOAD_COLUMNS})`,
-        infileStreamFactory: () => Readable.from(monthText(period, units, counts, batchOf, totals, next, sequence)),
-      });
-      loadSeconds += (performance.now() - started) / 1000;
-      const { affectedRows, warningStatus } = result as { affectedRows: number; warningStatus: number };
-      if (affectedRows !== RECORDS || warningStatus > 0)
-        throw new Error(`${period}: loaded ${affectedRows} of ${RECORDS} rows with ${warningStatus} warnings`);
+      loadSeconds += await loadMonth(conn, period, RECORDS, units, totals, next, sequence);
       approvedFen.set(period, totals.approvedFen);
     }
     await conn.query('ANALYZE TABLE settlement_record');

@@ -10,7 +10,6 @@
  *   npm run bench:yearend                    (RECORDS=2040000 ROUNDS=5 by default)
  *   KEEP_DB=1 node dist/bench/yearend.bench.js   keeps cbm_bench_yearend for EXPLAIN
  */
-import { Readable } from 'node:stream';
 import * as mysql2 from 'mysql2/promise';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -31,20 +30,7 @@ import { YearEndService, YearEndSummary } from '../src/modules/cycles/year-end.s
 import { AllocationService } from '../src/modules/fund-year/allocation.service';
 import { InstitutionService } from '../src/modules/registry/institution.service';
 import { seededRandom } from '../src/common/seeded-random';
-import {
-  as,
-  callerFor,
-  forgetQueuePrefix,
-  EXTRA_INSTITUTIONS,
-  fen,
-  FUND_YEAR,
-  LOAD_COLUMNS,
-  median,
-  monthText,
-  RECORD_SHARE,
-  Totals,
-  Unit,
-} from './county-records';
+import { as, callerFor, forgetQueuePrefix, loadMonth, EXTRA_INSTITUTIONS, fen, FUND_YEAR, median, Totals, Unit } from './county-records';
 
 const RECORDS = Number(process.env.RECORDS ?? 2_040_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
@@ -116,30 +102,10 @@ async function main(): Promise<void> {
     const next = seededRandom(20260101);
     const totals: Totals = { records: 0, rejected: 0, deducted: 0, approvedFen: 0, primaryApprovedFen: 0, byUnit: new Map() };
     const sequence = { n: 1 };
-    const [lead] = units.filter((u) => u.type === 'LEAD_HOSPITAL');
     let loadSeconds = 0;
     for (const [m, period] of PERIODS.entries()) {
       const monthRecords = Math.floor(RECORDS / 12) + (m < RECORDS % 12 ? 1 : 0);
-      const counts = new Map(units.map((u) => [u.id, Math.floor(monthRecords * RECORD_SHARE[u.type])]));
-      counts.set(lead.id, monthRecords - [...counts.entries()].filter(([id]) => id !== lead.id).reduce((s, [, n]) => s + n, 0));
-      const batchOf = new Map<number, number>();
-      for (const s of submitters) {
-        const stored = units.filter((u) => u.submitterId === s).reduce((sum, u) => sum + counts.get(u.id)!, 0);
-        const [batch] = await conn.query(
-          "INSERT INTO intake_batch (submitter_id, source, on_error, received, stored, duplicates, rejected, submitted_by) VALUES (?, 'json', 'reject', ?, ?, 0, 0, 'bench')",
-          [s, stored, stored],
-        );
-        batchOf.set(s, (batch as { insertId: number }).insertId);
-      }
-      const started = performance.now();
-      const [result] = await conn.query({
-        sql: `LOAD DATA LOCAL INFILE 'yearend-${period}.tsv' INTO TABLE settlement_record CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (${LOAD_COLUMNS})`,
-        infileStreamFactory: () => Readable.from(monthText(period, units, counts, batchOf, totals, next, sequence)),
-      });
-      loadSeconds += (performance.now() - started) / 1000;
-      const { affectedRows, warningStatus } = result as { affectedRows: number; warningStatus: number };
-      if (affectedRows !== monthRecords || warningStatus > 0)
-        throw new Error(`${period}: loaded ${affectedRows} of ${monthRecords} rows with ${warningStatus} warnings`);
+      loadSeconds += await loadMonth(conn, period, monthRecords, units, totals, next, sequence);
     }
     console.log(
       `loaded ${totals.records} records in ${loadSeconds.toFixed(1)} s: ${(totals.records / loadSeconds).toFixed(0)} records/s (LOAD DATA LOCAL INFILE, generation included); ${totals.rejected} rejected, ${totals.deducted} deducted`,
